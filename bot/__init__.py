@@ -1,0 +1,1 @@
+"""The Telegram layer: handlers, texts, keyboards and the application that wires them."""

@@ -1,0 +1,109 @@
+"""Settings from the environment. A missing or malformed one stops start-up with one clear line."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from urllib.parse import urlparse
+
+DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///loyalty.db"
+DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
+LANGUAGES = ("en", "fr", "de", "lb")
+LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+
+NO_TOKEN_HELP = (
+    "TELEGRAM_BOT_TOKEN is not set: get a token from @BotFather in Telegram "
+    "(send /newbot) and export it, or try the bot locally without one: "
+    "uv run python -m bot playground"
+)
+
+
+class ConfigError(Exception):
+    """A setting is missing or malformed; the message names it."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    token: str
+    database_url: str = DEFAULT_DATABASE_URL
+    api_base_url: str = DEFAULT_API_BASE_URL
+    log_level: str = "INFO"
+    default_language: str = "en"
+    webhook_url: str | None = None
+    webhook_secret: str | None = None
+    port: int = 8080
+
+    @property
+    def api_file_url(self) -> str:
+        """Bot API servers serve files under /file/bot<token>/ beside /bot<token>/."""
+        base = self.api_base_url.rstrip("/")
+        head, _, _ = base.rpartition("/")
+        return f"{head}/file/bot"
+
+
+def _token(value: str | None) -> str:
+    if not value:
+        raise ConfigError(NO_TOKEN_HELP)
+    bot_id, sep, secret = value.partition(":")
+    if not sep or not bot_id.isdigit() or len(secret) < 8:
+        raise ConfigError(
+            "TELEGRAM_BOT_TOKEN is malformed: expected <digits>:<secret> as given by @BotFather"
+        )
+    return value
+
+
+def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
+    parsed = urlparse(value)
+    if parsed.scheme not in schemes or not parsed.netloc:
+        raise ConfigError(f"{name} is malformed: expected a {'/'.join(schemes)} URL, got {value!r}")
+    return value
+
+
+def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
+    env = os.environ if environ is None else environ
+    token = _token(env.get("TELEGRAM_BOT_TOKEN"))
+    database_url = env.get("DATABASE_URL") or DEFAULT_DATABASE_URL
+    if not database_url.startswith(
+        ("sqlite+aiosqlite://", "postgresql+asyncpg://", "postgresql://", "postgres://")
+    ):
+        raise ConfigError(
+            "DATABASE_URL is malformed: expected sqlite+aiosqlite:///file.db or postgresql://user@host/db"
+        )
+    if database_url.startswith(("postgresql://", "postgres://")):
+        database_url = "postgresql+asyncpg://" + database_url.split("://", 1)[1]
+    api_base_url = _url(
+        "TELEGRAM_API_BASE_URL",
+        env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,
+        ("http", "https"),
+    )
+    log_level = (env.get("LOG_LEVEL") or "INFO").upper()
+    if log_level not in LOG_LEVELS:
+        raise ConfigError(f"LOG_LEVEL is malformed: expected one of {', '.join(LOG_LEVELS)}")
+    language = (env.get("DEFAULT_LANGUAGE") or "en").lower()
+    if language not in LANGUAGES:
+        raise ConfigError(f"DEFAULT_LANGUAGE is malformed: expected one of {', '.join(LANGUAGES)}")
+    webhook_url = env.get("WEBHOOK_URL") or None
+    if webhook_url is not None:
+        _url("WEBHOOK_URL", webhook_url, ("https", "http"))
+    webhook_secret = env.get("WEBHOOK_SECRET") or None
+    if webhook_secret is not None and not (
+        1 <= len(webhook_secret) <= 256
+        and all(c.isascii() and (c.isalnum() or c in "_-") for c in webhook_secret)
+    ):
+        raise ConfigError("WEBHOOK_SECRET is malformed: 1-256 characters of A-Z, a-z, 0-9, _ and -")
+    port_text = env.get("PORT") or "8080"
+    if not port_text.isdigit() or not 1 <= int(port_text) <= 65535:
+        raise ConfigError(
+            f"PORT is malformed: expected a number from 1 to 65535, got {port_text!r}"
+        )
+    return Settings(
+        token=token,
+        database_url=database_url,
+        api_base_url=api_base_url,
+        log_level=log_level,
+        default_language=language,
+        webhook_url=webhook_url,
+        webhook_secret=webhook_secret,
+        port=int(port_text),
+    )

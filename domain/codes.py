@@ -1,0 +1,38 @@
+"""Random identifiers: card numbers, QR tokens, store codes, invite tokens (from a CSPRNG)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import secrets
+
+CARD_NUMBER_DIGITS = 12
+STORE_CODE_ALPHABET = "abcdefghjkmnpqrstuvwxyz23456789"  # no 0/o, 1/l/i: read aloud and typed
+STORE_CODE_LENGTH = 8
+QR_TOKEN_PATTERN = re.compile(r"[A-Za-z0-9_-]{16,40}")
+
+
+def new_card_number() -> str:
+    return f"{secrets.randbelow(10**CARD_NUMBER_DIGITS):0{CARD_NUMBER_DIGITS}d}"
+
+
+def new_qr_token() -> str:
+    """32 URL-safe characters (192 bits): `card_<token>` stays well inside a 64-char payload."""
+    return secrets.token_urlsafe(24)
+
+
+def new_invite_token() -> str:
+    return secrets.token_urlsafe(24)
+
+
+def new_store_code() -> str:
+    return "".join(secrets.choice(STORE_CODE_ALPHABET) for _ in range(STORE_CODE_LENGTH))
+
+
+def hash_token(token: str) -> str:
+    """Invite tokens are stored hashed: a leaked database does not leak usable links."""
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def looks_like_qr_token(text: str) -> bool:
+    return QR_TOKEN_PATTERN.fullmatch(text) is not None

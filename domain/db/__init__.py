@@ -1,0 +1,1 @@
+"""Persistence: tables, engine set-up, repositories and the unit of work."""

@@ -1,0 +1,227 @@
+"""Cards and their ledger: look-ups, atomic balance changes and append-only entries."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import ColumnElement, and_, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.db.tables import Card, LedgerEntry
+from domain.model import LedgerKind
+
+# Which lifetime counters each kind of entry moves, besides the two balances.
+# A reversal moves the same counters the other way.
+_COUNTERS: dict[LedgerKind, tuple[str, ...]] = {
+    LedgerKind.STAMP: ("lifetime_stamps",),
+    LedgerKind.REDEEM_STAMPS: ("rewards_redeemed",),
+    LedgerKind.EARN_POINTS: ("points_earned",),
+    LedgerKind.REDEEM_POINTS: ("points_redeemed",),
+    LedgerKind.VOID_POINTS: ("points_voided",),
+    LedgerKind.EXPIRE_POINTS: ("points_expired",),
+}
+
+
+def counter_deltas(kind: LedgerKind, stamps_delta: int, points_delta: int) -> dict[str, int]:
+    """The lifetime-counter changes of an entry of `kind` with these balance deltas."""
+    deltas: dict[str, int] = {}
+    for counter in _COUNTERS.get(kind, ()):
+        if counter == "lifetime_stamps":
+            deltas[counter] = stamps_delta
+        elif counter == "rewards_redeemed":
+            deltas[counter] = 1
+        elif counter == "points_earned":
+            deltas[counter] = points_delta
+        else:  # redeemed, voided, expired: recorded as positive amounts taken off the balance
+            deltas[counter] = -points_delta
+    return deltas
+
+
+def _standing_stamps(card_id: int) -> ColumnElement[bool]:
+    """Stamp entries of the card that no undo or "not me" has reversed."""
+    reversal = aliased(LedgerEntry)
+    return and_(
+        LedgerEntry.card_id == card_id,
+        LedgerEntry.kind == LedgerKind.STAMP.value,
+        ~exists().where(reversal.reverses_entry_id == LedgerEntry.id),
+    )
+
+
+@dataclass(frozen=True)
+class Balances:
+    stamp_count: int
+    points_balance: int
+
+
+class LedgerRepository:
+    """Reads and writes cards and ledger entries through one session."""
+
+    def __init__(self, session: AsyncSession, *, lock_rows: bool) -> None:
+        self.session = session
+        self._lock_rows = lock_rows  # PostgreSQL locks rows; SQLite's writer holds the DB lock
+
+    async def card_by_id(self, card_id: int, *, lock: bool = False) -> Card | None:
+        query = select(Card).where(Card.id == card_id)
+        if lock and self._lock_rows:
+            query = query.with_for_update()
+        return (
+            await self.session.execute(query.execution_options(populate_existing=True))
+        ).scalar_one_or_none()
+
+    async def card_by_reference(
+        self, merchant_id: int, *, number: str | None, qr_token: str | None, lock: bool
+    ) -> Card | None:
+        """An active card of this merchant by its 12 digits or by its QR token."""
+        query = select(Card).where(Card.merchant_id == merchant_id, Card.active)
+        if number is not None:
+            query = query.where(Card.number == number)
+        elif qr_token is not None:
+            query = query.where(Card.qr_token == qr_token)
+        else:
+            return None
+        if lock and self._lock_rows:
+            query = query.with_for_update()
+        result = await self.session.execute(query.execution_options(populate_existing=True))
+        return result.scalar_one_or_none()
+
+    async def card_by_qr_token(self, qr_token: str) -> Card | None:
+        query = select(Card).where(Card.qr_token == qr_token, Card.active)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def active_cards_of_customer(
+        self, customer_id: int, merchant_id: int | None = None, *, lock: bool = False
+    ) -> list[Card]:
+        query = select(Card).where(Card.customer_id == customer_id, Card.active)
+        if merchant_id is not None:
+            query = query.where(Card.merchant_id == merchant_id)
+        if lock and self._lock_rows:
+            query = query.with_for_update()
+        query = query.order_by(Card.created_at, Card.id)
+        return list((await self.session.execute(query)).scalars())
+
+    async def number_taken(self, number: str) -> bool:
+        query = select(exists().where(Card.number == number))
+        return bool((await self.session.execute(query)).scalar())
+
+    async def apply(
+        self,
+        card_id: int,
+        *,
+        stamps_delta: int,
+        points_delta: int,
+        counters: dict[str, int],
+        timestamps: dict[str, datetime | None],
+    ) -> Balances | None:
+        """Change balances in one conditional UPDATE; None if a balance would go negative."""
+        values: dict[str, object] = {
+            "stamp_count": Card.stamp_count + stamps_delta,
+            "points_balance": Card.points_balance + points_delta,
+            **timestamps,
+        }
+        for counter, delta in counters.items():
+            values[counter] = getattr(Card, counter) + delta
+        statement = (
+            update(Card)
+            .where(
+                Card.id == card_id,
+                Card.stamp_count + stamps_delta >= 0,
+                Card.points_balance + points_delta >= 0,
+            )
+            .values(values)
+            .returning(Card.stamp_count, Card.points_balance)
+            .execution_options(synchronize_session=False)
+        )
+        row = (await self.session.execute(statement)).one_or_none()
+        return None if row is None else Balances(stamp_count=row[0], points_balance=row[1])
+
+    async def append(
+        self,
+        *,
+        card: Card,
+        store_id: int,
+        staff_user_id: int | None,
+        kind: LedgerKind,
+        stamps_delta: int,
+        points_delta: int,
+        balances: Balances,
+        created_at: datetime,
+        amount: Decimal | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+        reverses_entry_id: int | None = None,
+    ) -> LedgerEntry:
+        entry = LedgerEntry(
+            card_id=card.id,
+            merchant_id=card.merchant_id,
+            store_id=store_id,
+            staff_user_id=staff_user_id,
+            kind=kind.value,
+            stamps_delta=stamps_delta,
+            points_delta=points_delta,
+            stamp_balance_after=balances.stamp_count,
+            points_balance_after=balances.points_balance,
+            amount=amount,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            reverses_entry_id=reverses_entry_id,
+            created_at=created_at,
+        )
+        self.session.add(entry)
+        await self.session.flush()
+        return entry
+
+    async def entry_by_key(self, idempotency_key: str) -> LedgerEntry | None:
+        query = select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def entry(self, entry_id: int) -> LedgerEntry | None:
+        return await self.session.get(LedgerEntry, entry_id)
+
+    async def is_reversed(self, entry_id: int) -> bool:
+        query = select(exists().where(LedgerEntry.reverses_entry_id == entry_id))
+        return bool((await self.session.execute(query)).scalar())
+
+    async def stamps_since(self, card_id: int, since: datetime) -> int:
+        """Stamps given to the card since `since`, not counting reversed ones."""
+        query = select(func.coalesce(func.sum(LedgerEntry.stamps_delta), 0)).where(
+            _standing_stamps(card_id), LedgerEntry.created_at >= since
+        )
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def last_stamp_time(self, card_id: int) -> datetime | None:
+        """When the card's latest stamp that still stands was given."""
+        query = (
+            select(LedgerEntry.created_at)
+            .where(_standing_stamps(card_id))
+            .order_by(LedgerEntry.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def last_entry_by_staff(self, staff_user_id: int) -> LedgerEntry | None:
+        query = (
+            select(LedgerEntry)
+            .where(LedgerEntry.staff_user_id == staff_user_id)
+            .order_by(LedgerEntry.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def page(self, card_id: int, *, before_id: int | None, limit: int) -> list[LedgerEntry]:
+        """Newest first; keyset pagination on the (card_id, id) index, cost independent of depth."""
+        query = select(LedgerEntry).where(LedgerEntry.card_id == card_id)
+        if before_id is not None:
+            query = query.where(LedgerEntry.id < before_id)
+        query = query.order_by(LedgerEntry.id.desc()).limit(limit)
+        return list((await self.session.execute(query)).scalars())
+
+    async def entries_of_cards(self, card_ids: list[int]) -> list[LedgerEntry]:
+        if not card_ids:
+            return []
+        query = (
+            select(LedgerEntry).where(LedgerEntry.card_id.in_(card_ids)).order_by(LedgerEntry.id)
+        )
+        return list((await self.session.execute(query)).scalars())

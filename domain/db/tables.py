@@ -1,0 +1,242 @@
+"""The schema, as typed SQLAlchemy models. Migrations under migrations/ must match it exactly."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    UniqueConstraint,
+    text,
+    true,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from domain.db.types import BigIntPK, ScaledDecimal, UTCDateTime
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class User(Base):
+    """A Telegram user the bot has met: customer, staff or owner (roles live elsewhere)."""
+
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    first_name: Mapped[str | None] = mapped_column(String(255))
+    username: Mapped[str | None] = mapped_column(String(64))
+    telegram_language: Mapped[str | None] = mapped_column(String(35))
+    language: Mapped[str | None] = mapped_column(String(2))  # explicit /language choice
+    reachable: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class Merchant(Base):
+    __tablename__ = "merchants"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(64))
+    owner_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Program(Base):
+    """The one loyalty program of a merchant; ranges are validated in domain.program."""
+
+    __tablename__ = "programs"
+    __table_args__ = (
+        CheckConstraint("stamps_target BETWEEN 1 AND 50", name="stamps_target_range"),
+        CheckConstraint("cooldown_minutes BETWEEN 0 AND 1440", name="cooldown_range"),
+        CheckConstraint("daily_limit BETWEEN 0 AND 100", name="daily_limit_range"),
+        CheckConstraint("points_reward >= 1", name="points_reward_positive"),
+        CheckConstraint("expiry_days BETWEEN 0 AND 3650", name="expiry_days_range"),
+    )
+
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    type: Mapped[str] = mapped_column(String(8))
+    stamps_target: Mapped[int] = mapped_column(Integer)
+    reward: Mapped[str] = mapped_column(String(100))
+    cooldown_minutes: Mapped[int] = mapped_column(Integer)
+    daily_limit: Mapped[int] = mapped_column(Integer)
+    points_per_euro: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
+    points_reward: Mapped[int] = mapped_column(Integer)
+    points_reward_text: Mapped[str] = mapped_column(String(100))
+    expiry_days: Mapped[int] = mapped_column(Integer)
+    cross_location: Mapped[bool] = mapped_column(Boolean)
+    timezone: Mapped[str] = mapped_column(String(64))
+    summary_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", None = off
+    language: Mapped[str] = mapped_column(String(2))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Store(Base):
+    __tablename__ = "stores"
+    __table_args__ = (UniqueConstraint("merchant_id", "name", name="uq_stores_merchant_name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    name: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(16), unique=True)  # public: printed on posters
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class StaffMembership(Base):
+    """A user's role at a merchant; store_id None means every store. One active per user."""
+
+    __tablename__ = "staff_memberships"
+    __table_args__ = (
+        Index(
+            "uq_staff_memberships_one_active_per_user",
+            "user_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+        Index("ix_staff_memberships_merchant_active", "merchant_id", "active"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    role: Mapped[str] = mapped_column(String(8))
+    active: Mapped[bool] = mapped_column(Boolean)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class StaffInvite(Base):
+    """A one-time invite link; only the SHA-256 of its token is stored."""
+
+    __tablename__ = "staff_invites"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    used_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+
+
+class Card(Base):
+    """A customer's card at a merchant (or at one store when cross-location is off)."""
+
+    __tablename__ = "cards"
+    __table_args__ = (
+        CheckConstraint("stamp_count >= 0", name="stamp_count_not_negative"),
+        CheckConstraint("points_balance >= 0", name="points_balance_not_negative"),
+        CheckConstraint("lifetime_stamps >= 0", name="lifetime_stamps_not_negative"),
+        CheckConstraint("rewards_redeemed >= 0", name="rewards_redeemed_not_negative"),
+        # One active card per customer and store in every mode; per merchant is the service's job
+        # because it depends on the cross-location setting, which can change.
+        Index(
+            "uq_cards_one_active_per_customer_store",
+            "customer_id",
+            "store_id",
+            unique=True,
+            sqlite_where=text("active"),
+            postgresql_where=text("active"),
+        ),
+        Index("ix_cards_merchant_customer", "merchant_id", "customer_id"),
+        Index("ix_cards_merchant_activity", "merchant_id", "last_activity_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    number: Mapped[str] = mapped_column(String(12), unique=True)
+    qr_token: Mapped[str] = mapped_column(String(64), unique=True)
+    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))  # where it was enrolled
+    stamp_count: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    lifetime_stamps: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    rewards_redeemed: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    points_balance: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    points_earned: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    points_redeemed: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    points_voided: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    points_expired: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
+    last_stamp_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_points_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_redemption_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    last_activity_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    expiry_reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    active: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    merged_into_card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class LedgerEntry(Base):
+    """One balance change. Append-only: corrections are compensating rows, never edits."""
+
+    __tablename__ = "ledger_entries"
+    __table_args__ = (
+        Index("ix_ledger_entries_card_id_id", "card_id", "id"),
+        Index("ix_ledger_entries_merchant_created", "merchant_id", "created_at"),
+        Index("ix_ledger_entries_staff_id", "staff_user_id", "id"),
+        CheckConstraint("stamp_balance_after >= 0", name="stamp_balance_after_not_negative"),
+        CheckConstraint("points_balance_after >= 0", name="points_balance_after_not_negative"),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    staff_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kind: Mapped[str] = mapped_column(String(16))
+    stamps_delta: Mapped[int] = mapped_column(Integer)
+    points_delta: Mapped[int] = mapped_column(BigInteger)
+    stamp_balance_after: Mapped[int] = mapped_column(Integer)
+    points_balance_after: Mapped[int] = mapped_column(BigInteger)
+    amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))  # purchase, in currency
+    reason: Mapped[str | None] = mapped_column(String(200))
+    idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # A compensating row (undo, not me) points at the row it reverses; unique, so at most once.
+    reverses_entry_id: Mapped[int | None] = mapped_column(
+        ForeignKey("ledger_entries.id"), unique=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ProcessedUpdate(Base):
+    """Telegram update ids whose effects are committed, so a re-delivered update does nothing."""
+
+    __tablename__ = "processed_updates"
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+
+
+__all__ = [
+    "Base",
+    "Card",
+    "LedgerEntry",
+    "Merchant",
+    "ProcessedUpdate",
+    "Program",
+    "StaffInvite",
+    "StaffMembership",
+    "Store",
+    "User",
+]

@@ -1,0 +1,264 @@
+"""One exception class per refusal. Each carries the values its translated message needs.
+
+The Telegram layer maps every class to exactly one message (bot/texts); the domain holds no prose.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from decimal import Decimal
+
+
+class DomainError(Exception):
+    """A refusal: the request was understood and rejected; nothing changed."""
+
+    def __str__(self) -> str:
+        fields = ", ".join(f"{k}={v!r}" for k, v in vars(self).items())
+        return f"{type(self).__name__}({fields})"
+
+
+# --- who may do what -------------------------------------------------------------------------
+
+
+class NotStaff(DomainError):
+    """The user has no active staff membership."""
+
+
+class NotOwner(DomainError):
+    """The user is not the owner of a merchant."""
+
+
+class OwnCard(DomainError):
+    """Nobody may stamp, credit or redeem their own card, owners included."""
+
+
+@dataclass(eq=False)
+class CardOfOtherStore(DomainError):
+    """Cross-location is off and the card was enrolled at another store."""
+
+    store_name: str
+
+
+class CardInactive(DomainError):
+    """The card was deactivated (its holder erased their data, or it was merged)."""
+
+
+# --- look-ups --------------------------------------------------------------------------------
+
+
+class CardNotFound(DomainError):
+    """No active card of this merchant has that number or QR token."""
+
+
+@dataclass(eq=False)
+class StoreNotFound(DomainError):
+    """No store has that code (or name, for owners)."""
+
+    reference: str
+
+
+class NoCard(DomainError):
+    """The customer has no card yet."""
+
+
+class EntryNotFound(DomainError):
+    """The ledger entry does not exist or is not the caller's to dispute."""
+
+
+@dataclass(eq=False)
+class TooManyFailedLookups(DomainError):
+    """Too many unknown card numbers in a short time: a guard against guessing."""
+
+    retry_after_minutes: int
+
+
+# --- stamping and points ---------------------------------------------------------------------
+
+
+class StampsNotInProgram(DomainError):
+    """The merchant's program collects points only."""
+
+
+class PointsNotInProgram(DomainError):
+    """The merchant's program collects stamps only."""
+
+
+@dataclass(eq=False)
+class CooldownActive(DomainError):
+    """The card was stamped too recently."""
+
+    minutes_left: int
+
+
+@dataclass(eq=False)
+class DailyLimitReached(DomainError):
+    """The card has had as many stamps today as the program allows."""
+
+    daily_limit: int
+    remaining_today: int
+
+
+@dataclass(eq=False)
+class InvalidStampCount(DomainError):
+    """Stamps are given 1 to 10 at a time."""
+
+    minimum: int
+    maximum: int
+
+
+@dataclass(eq=False)
+class NotEnoughStamps(DomainError):
+    """The card has fewer stamps than a reward needs."""
+
+    stamp_count: int
+    stamps_target: int
+
+
+@dataclass(eq=False)
+class InvalidAmount(DomainError):
+    """A purchase amount outside the allowed range or with more than two decimals."""
+
+    minimum: Decimal
+    maximum: Decimal
+
+
+@dataclass(eq=False)
+class NoPointsForAmount(DomainError):
+    """The amount is too small to earn a single point."""
+
+    amount: Decimal
+    points_per_euro: Decimal
+
+
+@dataclass(eq=False)
+class InvalidPoints(DomainError):
+    """A points figure outside the allowed range."""
+
+    minimum: int
+    maximum: int
+
+
+@dataclass(eq=False)
+class NotEnoughPoints(DomainError):
+    """The balance is below what the redemption needs."""
+
+    points_balance: int
+    points_needed: int
+
+
+# --- undo and disputes -----------------------------------------------------------------------
+
+
+class NothingToUndo(DomainError):
+    """The staff member has no operation of their own left to undo."""
+
+
+@dataclass(eq=False)
+class UndoWindowExpired(DomainError):
+    """The last operation is older than the undo window."""
+
+    window_minutes: int
+    done_at: datetime
+
+
+class CannotReverse(DomainError):
+    """Reversing would make a balance negative: what was earned has been spent already."""
+
+
+class AlreadyReversed(DomainError):
+    """The entry has been reversed before."""
+
+
+# --- merchants, stores, program --------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class InvalidName(DomainError):
+    """A business or store name that is empty or too long."""
+
+    max_length: int
+
+
+@dataclass(eq=False)
+class AlreadyOwner(DomainError):
+    """The user already owns a merchant (one merchant per owner)."""
+
+    merchant_name: str
+
+
+@dataclass(eq=False)
+class DuplicateStoreName(DomainError):
+    """The merchant already has a store of that name."""
+
+    store_name: str
+
+
+@dataclass(eq=False)
+class UnknownSetting(DomainError):
+    """`/program set` with a key that does not exist."""
+
+    key: str
+    allowed_keys: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class InvalidSettingValue(DomainError):
+    """A program setting value outside what the key allows.
+
+    Exactly the fields that describe the key's domain are set: `choices` for enumerations,
+    `minimum`/`maximum` for numbers, `max_length` for texts, `example` for formats.
+    """
+
+    key: str
+    value: str
+    choices: tuple[str, ...] = ()
+    minimum: Decimal | int | None = None
+    maximum: Decimal | int | None = None
+    max_length: int | None = None
+    example: str | None = None
+
+
+@dataclass(eq=False)
+class MergeConfirmationRequired(DomainError):
+    """Turning cross-location on would merge duplicate cards; the owner must confirm."""
+
+    customers: int
+    cards: int
+
+
+# --- staff -----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class MembershipSwitchRequired(DomainError):
+    """The user is already staff elsewhere; switching needs their confirmation."""
+
+    current_merchant_name: str
+
+
+class OwnerCannotBecomeStaff(DomainError):
+    """An owner cannot accept a staff invite (it would orphan their merchant)."""
+
+
+class InviteNotFound(DomainError):
+    """No invite has that token."""
+
+
+class InviteUsed(DomainError):
+    """The invite link was used already (invites are single-use)."""
+
+
+class InviteExpired(DomainError):
+    """The invite is older than its validity."""
+
+
+@dataclass(eq=False)
+class StaffMemberNotFound(DomainError):
+    """`/revoke` with a number that is not in the staff list."""
+
+    number: int
+
+
+class CannotRevokeOwner(DomainError):
+    """The owner's own membership cannot be revoked."""

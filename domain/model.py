@@ -1,0 +1,351 @@
+"""Value objects, enumerations and the pure rules of the card domain.
+
+Every rule that depends on time takes `now`; nothing here touches the database or the clock.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import UTC, datetime, time, timedelta
+from decimal import ROUND_FLOOR, Decimal
+from enum import StrEnum
+from zoneinfo import ZoneInfo
+
+from domain import errors
+
+STAMPS_PER_OPERATION = (1, 10)
+AMOUNT_RANGE = (Decimal("0.01"), Decimal("10000"))
+POINTS_RANGE = (1, 1_000_000)
+UNDO_WINDOW = timedelta(minutes=10)
+INVITE_VALIDITY = timedelta(hours=72)
+EXPIRY_REMINDER_LEAD = timedelta(days=7)
+NAME_MAX_LENGTH = 64
+
+
+class ProgramType(StrEnum):
+    STAMPS = "stamps"
+    POINTS = "points"
+    HYBRID = "hybrid"
+
+    @property
+    def has_stamps(self) -> bool:
+        return self is not ProgramType.POINTS
+
+    @property
+    def has_points(self) -> bool:
+        return self is not ProgramType.STAMPS
+
+
+class LedgerKind(StrEnum):
+    STAMP = "stamp"
+    REDEEM_STAMPS = "redeem_stamps"
+    EARN_POINTS = "earn_points"
+    REDEEM_POINTS = "redeem_points"
+    VOID_POINTS = "void_points"
+    EXPIRE_POINTS = "expire_points"
+    UNDO = "undo"  # staff reversed their own operation
+    NOT_ME = "not_me"  # the customer disowned an earning
+    MERGE_OUT = "merge_out"  # balance moved away when duplicate cards were merged
+    MERGE_IN = "merge_in"  # balance received from a merged duplicate
+
+    @property
+    def is_earning(self) -> bool:
+        return self in (LedgerKind.STAMP, LedgerKind.EARN_POINTS)
+
+    @property
+    def is_redemption(self) -> bool:
+        return self in (LedgerKind.REDEEM_STAMPS, LedgerKind.REDEEM_POINTS)
+
+
+# Operations a staff member may undo: the ones they performed at the counter.
+UNDOABLE_KINDS = (
+    LedgerKind.STAMP,
+    LedgerKind.REDEEM_STAMPS,
+    LedgerKind.EARN_POINTS,
+    LedgerKind.REDEEM_POINTS,
+    LedgerKind.VOID_POINTS,
+)
+
+
+class StaffRole(StrEnum):
+    OWNER = "owner"
+    STAFF = "staff"
+
+
+# --- stamping ---------------------------------------------------------------------------------
+
+
+def check_stamp_count(n: int) -> None:
+    """Stamps are given 1 to 10 at a time."""
+    low, high = STAMPS_PER_OPERATION
+    if not low <= n <= high:
+        raise errors.InvalidStampCount(minimum=low, maximum=high)
+
+
+def check_stamp_allowed(
+    *,
+    n: int,
+    last_stamp_at: datetime | None,
+    cooldown_minutes: int,
+    daily_limit: int,
+    stamps_today: int,
+    now: datetime,
+) -> None:
+    """Refuse a stamp inside the cooldown or beyond the daily limit (0 means no limit)."""
+    if last_stamp_at is not None and cooldown_minutes > 0:
+        ready_at = last_stamp_at + timedelta(minutes=cooldown_minutes)
+        if now < ready_at:
+            minutes_left = math.ceil((ready_at - now).total_seconds() / 60)
+            raise errors.CooldownActive(minutes_left=max(1, minutes_left))
+    if daily_limit > 0 and stamps_today + n > daily_limit:
+        raise errors.DailyLimitReached(
+            daily_limit=daily_limit, remaining_today=max(0, daily_limit - stamps_today)
+        )
+
+
+def local_day_start(now: datetime, timezone: str) -> datetime:
+    """The UTC instant at which the merchant-local day containing `now` began."""
+    zone = ZoneInfo(timezone)
+    local_date = now.astimezone(zone).date()
+    return datetime.combine(local_date, time(0), tzinfo=zone).astimezone(UTC)
+
+
+# --- points -----------------------------------------------------------------------------------
+
+
+def check_amount(amount: Decimal) -> None:
+    """A purchase amount is 0.01 to 10,000 with at most two decimals."""
+    low, high = AMOUNT_RANGE
+    if not amount.is_finite() or not low <= amount <= high or amount != amount.quantize(low):
+        raise errors.InvalidAmount(minimum=low, maximum=high)
+
+
+def points_for_amount(amount: Decimal, points_per_euro: Decimal) -> int:
+    """Points earned for a purchase: amount × rate, rounded down."""
+    return int((amount * points_per_euro).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def check_points(points: int) -> None:
+    low, high = POINTS_RANGE
+    if not low <= points <= high:
+        raise errors.InvalidPoints(minimum=low, maximum=high)
+
+
+def points_expire_at(last_activity_at: datetime, expiry_days: int) -> datetime | None:
+    """When an idle balance expires; None when the program never expires points."""
+    if expiry_days <= 0:
+        return None
+    return last_activity_at + timedelta(days=expiry_days)
+
+
+# --- names and numbers ------------------------------------------------------------------------
+
+
+def clean_name(raw: str) -> str:
+    """A business or store name: trimmed, single-spaced, 1 to 64 characters, printable."""
+    name = " ".join(raw.split())
+    if not name or len(name) > NAME_MAX_LENGTH or not name.isprintable():
+        raise errors.InvalidName(max_length=NAME_MAX_LENGTH)
+    return name
+
+
+def format_card_number(digits: str) -> str:
+    """`123456789012` → `1234-5678-9012`."""
+    return f"{digits[0:4]}-{digits[4:8]}-{digits[8:12]}"
+
+
+def normalise_card_number(raw: str) -> str | None:
+    """The 12 digits of a card number typed with or without dashes and spaces, else None."""
+    compact = "".join(ch for ch in raw if ch not in " -\u00a0")
+    if len(compact) == 12 and compact.isascii() and compact.isdigit():
+        return compact
+    return None
+
+
+# --- snapshots returned by the use cases ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CardView:
+    """Everything a screen needs to show one card; a snapshot, detached from the database."""
+
+    card_id: int
+    number: str  # 12 digits; use `display_number` to show it
+    qr_token: str
+    customer_id: int
+    merchant_id: int
+    merchant_name: str
+    store_id: int
+    store_name: str
+    program_type: ProgramType
+    stamp_count: int
+    stamps_target: int
+    reward: str
+    points_balance: int
+    points_reward: int
+    points_reward_text: str
+    lifetime_stamps: int
+    rewards_redeemed: int
+    points_earned: int
+    points_redeemed: int
+    points_voided: int
+    points_expired: int
+    cross_location: bool
+    timezone: str
+    merchant_language: str
+    active: bool
+    created_at: datetime
+    last_activity_at: datetime | None
+
+    @property
+    def display_number(self) -> str:
+        return format_card_number(self.number)
+
+    @property
+    def stamps_to_reward(self) -> int:
+        return max(0, self.stamps_target - self.stamp_count)
+
+    @property
+    def points_to_reward(self) -> int:
+        return max(0, self.points_reward - self.points_balance)
+
+    @property
+    def stamp_reward_ready(self) -> bool:
+        return self.program_type.has_stamps and self.stamp_count >= self.stamps_target
+
+    @property
+    def points_reward_ready(self) -> bool:
+        return self.program_type.has_points and self.points_balance >= self.points_reward
+
+
+@dataclass(frozen=True)
+class Recipient:
+    """Who to tell about a change, and in which language."""
+
+    user_id: int
+    language: str | None  # the user's explicit choice
+    telegram_language: str | None  # Telegram's language_code, not yet normalised
+    reachable: bool
+
+
+@dataclass(frozen=True)
+class Operation:
+    """The outcome of one balance change: the ledger entry written and the card after it."""
+
+    entry_id: int
+    kind: LedgerKind
+    stamps_delta: int
+    points_delta: int
+    amount: Decimal | None
+    card: CardView
+    store_name: str  # where it happened
+    customer: Recipient
+    created_at: datetime
+    replayed: bool = False  # True when the idempotency key had been used: nothing changed now
+
+
+@dataclass(frozen=True)
+class Reversal:
+    """An undo or a "not me": the entry that was reversed and the compensating operation."""
+
+    reversed_kind: LedgerKind
+    operation: Operation
+
+
+@dataclass(frozen=True)
+class Dispute:
+    """A customer's "not me". Earnings are reversed; redemptions only alert the owner."""
+
+    disputed_kind: LedgerKind
+    reversal: Operation | None
+    owner_user_id: int
+    card: CardView
+    store_name: str
+    staff_user_id: int | None
+    entry_created_at: datetime
+
+
+@dataclass(frozen=True)
+class LedgerLine:
+    """One ledger row as /history shows it."""
+
+    entry_id: int
+    kind: LedgerKind
+    stamps_delta: int
+    points_delta: int
+    stamp_balance_after: int
+    points_balance_after: int
+    amount: Decimal | None
+    reason: str | None
+    store_name: str
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class HistoryPage:
+    lines: tuple[LedgerLine, ...]
+    older_cursor: int | None  # pass back to get the next page; None when this is the last
+
+
+@dataclass(frozen=True)
+class StoreView:
+    store_id: int
+    merchant_id: int
+    merchant_name: str
+    name: str
+    code: str
+
+
+@dataclass(frozen=True)
+class Enrolment:
+    """The result of joining: the card, whether it is new, and where it works."""
+
+    card: CardView
+    created: bool
+    joined_store: StoreView
+    stores: tuple[StoreView, ...]  # every store where the card can be used
+
+
+@dataclass(frozen=True)
+class Membership:
+    """A user's active staff role."""
+
+    user_id: int
+    merchant_id: int
+    merchant_name: str
+    role: StaffRole
+    store_id: int | None  # None: every store of the merchant
+    store_name: str | None
+    timezone: str
+    merchant_language: str
+
+
+@dataclass(frozen=True)
+class Invite:
+    token: str  # shown once; only its hash is stored
+    merchant_name: str
+    store_name: str | None
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StaffListing:
+    number: int  # the position in /staff, used by /revoke
+    membership_id: int
+    user_id: int
+    display_name: str | None
+    username: str | None
+    role: StaffRole
+    store_name: str | None
+    since: datetime
+
+
+@dataclass(frozen=True)
+class UserProfile:
+    """What Telegram tells us about a user; stored when they join, set up or accept an invite."""
+
+    user_id: int
+    first_name: str | None = None
+    username: str | None = None
+    telegram_language: str | None = None

@@ -1,0 +1,27 @@
+"""The use cases, one transaction each, grouped by who uses them."""
+
+from __future__ import annotations
+
+from domain.clock import Clock, SystemClock
+from domain.db.uow import Database
+from domain.service.counter import CounterService
+from domain.service.customers import CustomerService
+from domain.service.maintenance import MaintenanceService
+from domain.service.merchants import MerchantService
+from domain.service.staff import StaffService
+
+
+class LoyaltyService:
+    """Every use case of the domain, sharing one database and one clock."""
+
+    def __init__(self, database: Database, clock: Clock | None = None) -> None:
+        self.database = database
+        self.clock: Clock = clock or SystemClock()
+        self.counter = CounterService(database, self.clock)
+        self.customers = CustomerService(database, self.clock)
+        self.merchants = MerchantService(database, self.clock)
+        self.staff = StaffService(database, self.clock)
+        self.maintenance = MaintenanceService(database, self.clock)
+
+
+__all__ = ["LoyaltyService"]

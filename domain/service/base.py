@@ -1,0 +1,270 @@
+"""Plumbing shared by the use cases: repositories, role checks, card resolution, snapshots."""
+
+from __future__ import annotations
+
+from datetime import datetime, time
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import errors
+from domain.clock import Clock
+from domain.codes import looks_like_qr_token
+from domain.db.directory import DirectoryRepository
+from domain.db.ledger import LedgerRepository, counter_deltas
+from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
+from domain.db.uow import Database
+from domain.model import (
+    CardView,
+    LedgerKind,
+    Operation,
+    ProgramType,
+    Recipient,
+    StoreView,
+    normalise_card_number,
+)
+from domain.program import ProgramSettings
+
+
+class ServiceBase:
+    """Holds the database and the clock; opens repositories on a session."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._db = database
+        self._clock = clock
+        # PostgreSQL needs row locks for read-then-write; SQLite writers already hold the
+        # database's write lock (BEGIN IMMEDIATE), and it has no FOR UPDATE.
+        self._lock_rows = database.engine.dialect.name != "sqlite"
+
+    def _ledger(self, session: AsyncSession) -> LedgerRepository:
+        return LedgerRepository(session, lock_rows=self._lock_rows)
+
+    def _directory(self, session: AsyncSession) -> DirectoryRepository:
+        return DirectoryRepository(session, lock_rows=self._lock_rows)
+
+
+# --- roles ------------------------------------------------------------------------------------
+
+
+async def require_staff(directory: DirectoryRepository, user_id: int) -> StaffMembership:
+    membership = await directory.active_membership(user_id)
+    if membership is None:
+        raise errors.NotStaff()
+    return membership
+
+
+async def require_owner(directory: DirectoryRepository, user_id: int) -> Merchant:
+    merchant = await directory.merchant_of_owner(user_id)
+    if merchant is None:
+        raise errors.NotOwner()
+    return merchant
+
+
+# --- cards ------------------------------------------------------------------------------------
+
+
+async def resolve_card(
+    ledger: LedgerRepository,
+    directory: DirectoryRepository,
+    seat: StaffMembership,
+    card_reference: str,
+    *,
+    lock: bool,
+) -> tuple[Card, Program]:
+    """The card a staff member means by a typed number or a scanned QR token, within their reach."""
+    reference = card_reference.strip()
+    number = normalise_card_number(reference)
+    token = None if number else (reference if looks_like_qr_token(reference) else None)
+    if number is None and token is None:
+        raise errors.CardNotFound()
+    card = await ledger.card_by_reference(
+        seat.merchant_id, number=number, qr_token=token, lock=lock
+    )
+    if card is None:
+        raise errors.CardNotFound()
+    program = await directory.program(card.merchant_id)
+    if not program.cross_location and seat.store_id is not None and card.store_id != seat.store_id:
+        home = await directory.store(card.store_id)
+        raise errors.CardOfOtherStore(store_name=home.name)
+    return card, program
+
+
+async def card_view(
+    directory: DirectoryRepository, card: Card, program: Program | None = None
+) -> CardView:
+    merchant = await directory.merchant(card.merchant_id)
+    program = program or await directory.program(card.merchant_id)
+    store = await directory.store(card.store_id)
+    return make_card_view(card, program, merchant, store)
+
+
+def make_card_view(card: Card, program: Program, merchant: Merchant, store: Store) -> CardView:
+    return CardView(
+        card_id=card.id,
+        number=card.number,
+        qr_token=card.qr_token,
+        customer_id=card.customer_id,
+        merchant_id=merchant.id,
+        merchant_name=merchant.name,
+        store_id=store.id,
+        store_name=store.name,
+        program_type=ProgramType(program.type),
+        stamp_count=card.stamp_count,
+        stamps_target=program.stamps_target,
+        reward=program.reward,
+        points_balance=card.points_balance,
+        points_reward=program.points_reward,
+        points_reward_text=program.points_reward_text,
+        lifetime_stamps=card.lifetime_stamps,
+        rewards_redeemed=card.rewards_redeemed,
+        points_earned=card.points_earned,
+        points_redeemed=card.points_redeemed,
+        points_voided=card.points_voided,
+        points_expired=card.points_expired,
+        cross_location=program.cross_location,
+        timezone=program.timezone,
+        merchant_language=program.language,
+        active=card.active,
+        created_at=card.created_at,
+        last_activity_at=card.last_activity_at,
+    )
+
+
+def store_view(store: Store, merchant: Merchant) -> StoreView:
+    return StoreView(
+        store_id=store.id,
+        merchant_id=merchant.id,
+        merchant_name=merchant.name,
+        name=store.name,
+        code=store.code,
+    )
+
+
+def recipient(user: User | None, user_id: int) -> Recipient:
+    if user is None:
+        return Recipient(user_id=user_id, language=None, telegram_language=None, reachable=False)
+    return Recipient(
+        user_id=user.id,
+        language=user.language,
+        telegram_language=user.telegram_language,
+        reachable=user.reachable and user.erased_at is None,
+    )
+
+
+async def operation_result(
+    ledger: LedgerRepository,
+    directory: DirectoryRepository,
+    entry: LedgerEntry,
+    *,
+    replayed: bool = False,
+) -> Operation:
+    """The Operation a caller sees for a ledger entry, with the card as it stands now."""
+    card = await ledger.card_by_id(entry.card_id)
+    assert card is not None  # a ledger row always has its card (foreign key)
+    view = await card_view(directory, card)
+    where = (
+        view.store_name
+        if entry.store_id == card.store_id
+        else (await directory.store(entry.store_id)).name
+    )
+    return Operation(
+        entry_id=entry.id,
+        kind=LedgerKind(entry.kind),
+        stamps_delta=entry.stamps_delta,
+        points_delta=entry.points_delta,
+        amount=entry.amount,
+        card=view,
+        store_name=where,
+        customer=recipient(await directory.user(card.customer_id), card.customer_id),
+        created_at=entry.created_at,
+        replayed=replayed,
+    )
+
+
+async def reverse_entry(
+    ledger: LedgerRepository,
+    entry: LedgerEntry,
+    *,
+    kind: LedgerKind,
+    staff_user_id: int | None,
+    now: datetime,
+) -> LedgerEntry:
+    """Append the compensating row for `entry` and put the card back as it was."""
+    card = await ledger.card_by_id(entry.card_id, lock=True)
+    assert card is not None
+    if await ledger.is_reversed(entry.id):
+        raise errors.AlreadyReversed()
+    original = LedgerKind(entry.kind)
+    counters = {
+        name: -delta
+        for name, delta in counter_deltas(original, entry.stamps_delta, entry.points_delta).items()
+    }
+    balances = await ledger.apply(
+        card.id,
+        stamps_delta=-entry.stamps_delta,
+        points_delta=-entry.points_delta,
+        counters=counters,
+        timestamps={},
+    )
+    if balances is None:
+        raise errors.CannotReverse()
+    reversal = await ledger.append(
+        card=card,
+        store_id=entry.store_id,
+        staff_user_id=staff_user_id,
+        kind=kind,
+        stamps_delta=-entry.stamps_delta,
+        points_delta=-entry.points_delta,
+        balances=balances,
+        created_at=now,
+        amount=entry.amount,
+        reverses_entry_id=entry.id,
+    )
+    if original is LedgerKind.STAMP:
+        # The cooldown runs from the latest stamp that still stands, not the reversed one.
+        card.last_stamp_at = await ledger.last_stamp_time(card.id)
+        await ledger.session.flush()
+    return reversal
+
+
+# --- program rows ↔ settings ------------------------------------------------------------------
+
+
+def settings_of(program: Program) -> ProgramSettings:
+    summary = None
+    if program.summary_time is not None:
+        hours, minutes = program.summary_time.split(":")
+        summary = time(int(hours), int(minutes))
+    return ProgramSettings(
+        type=ProgramType(program.type),
+        stamps_target=program.stamps_target,
+        reward=program.reward,
+        cooldown_minutes=program.cooldown_minutes,
+        daily_limit=program.daily_limit,
+        points_per_euro=program.points_per_euro,
+        points_reward=program.points_reward,
+        points_reward_text=program.points_reward_text,
+        expiry_days=program.expiry_days,
+        cross_location=program.cross_location,
+        timezone=program.timezone,
+        summary_time=summary,
+        language=program.language,
+    )
+
+
+def store_settings(program: Program, settings: ProgramSettings, now: datetime) -> None:
+    program.type = settings.type.value
+    program.stamps_target = settings.stamps_target
+    program.reward = settings.reward
+    program.cooldown_minutes = settings.cooldown_minutes
+    program.daily_limit = settings.daily_limit
+    program.points_per_euro = settings.points_per_euro
+    program.points_reward = settings.points_reward
+    program.points_reward_text = settings.points_reward_text
+    program.expiry_days = settings.expiry_days
+    program.cross_location = settings.cross_location
+    program.timezone = settings.timezone
+    program.summary_time = (
+        None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
+    )
+    program.language = settings.language
+    program.updated_at = now

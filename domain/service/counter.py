@@ -1,0 +1,277 @@
+"""Use cases at the counter: staff stamp, credit, redeem, void, look up and undo."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from decimal import Decimal
+
+from domain import errors
+from domain.db.ledger import LedgerRepository, counter_deltas
+from domain.db.tables import Card, Program
+from domain.model import (
+    UNDO_WINDOW,
+    UNDOABLE_KINDS,
+    CardView,
+    LedgerKind,
+    Operation,
+    ProgramType,
+    Reversal,
+    check_amount,
+    check_points,
+    check_stamp_allowed,
+    check_stamp_count,
+    local_day_start,
+    points_for_amount,
+)
+from domain.service.base import (
+    ServiceBase,
+    card_view,
+    operation_result,
+    require_staff,
+    resolve_card,
+    reverse_entry,
+)
+
+REASON_MAX_LENGTH = 200
+
+
+@dataclass(frozen=True)
+class _Change:
+    """What an operation will do to a card, decided by its rule before anything is written."""
+
+    kind: LedgerKind
+    stamps_delta: int = 0
+    points_delta: int = 0
+    amount: Decimal | None = None
+    reason: str | None = None
+    timestamps: dict[str, datetime | None] = field(default_factory=dict)
+
+
+_Decide = Callable[[Card, Program, LedgerRepository, datetime], Awaitable[_Change]]
+
+
+class CounterService(ServiceBase):
+    """Balance changes made by staff. Each is one transaction: balances, ledger row, key."""
+
+    async def lookup(self, actor_id: int, card_reference: str) -> CardView:
+        """The card a staff member typed or scanned, if it is within their reach."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            seat = await require_staff(directory, actor_id)
+            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=False)
+            return await card_view(directory, card, program)
+
+    async def stamp(
+        self, actor_id: int, card_reference: str, n: int = 1, *, idempotency_key: str | None = None
+    ) -> Operation:
+        """Give n stamps, unless the cooldown or the daily limit forbids it."""
+        check_stamp_count(n)
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_stamps:
+                raise errors.StampsNotInProgram()
+            today = await ledger.stamps_since(card.id, local_day_start(now, program.timezone))
+            check_stamp_allowed(
+                n=n,
+                last_stamp_at=card.last_stamp_at,
+                cooldown_minutes=program.cooldown_minutes,
+                daily_limit=program.daily_limit,
+                stamps_today=today,
+                now=now,
+            )
+            return _Change(
+                LedgerKind.STAMP,
+                stamps_delta=n,
+                timestamps={"last_stamp_at": now, "last_activity_at": now},
+            )
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def redeem_stamps(
+        self, actor_id: int, card_reference: str, *, idempotency_key: str | None = None
+    ) -> Operation:
+        """Exchange a full card for the reward: the target is subtracted, the rest carries over."""
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_stamps:
+                raise errors.StampsNotInProgram()
+            if card.stamp_count < program.stamps_target:
+                raise errors.NotEnoughStamps(
+                    stamp_count=card.stamp_count, stamps_target=program.stamps_target
+                )
+            return _Change(
+                LedgerKind.REDEEM_STAMPS,
+                stamps_delta=-program.stamps_target,
+                timestamps={"last_redemption_at": now, "last_activity_at": now},
+            )
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def earn_points(
+        self,
+        actor_id: int,
+        card_reference: str,
+        amount: Decimal,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Operation:
+        """Credit points for a purchase of `amount`: amount × rate, rounded down."""
+        check_amount(amount)
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_points:
+                raise errors.PointsNotInProgram()
+            points = points_for_amount(amount, program.points_per_euro)
+            if points < 1:
+                raise errors.NoPointsForAmount(
+                    amount=amount, points_per_euro=program.points_per_euro
+                )
+            return _Change(
+                LedgerKind.EARN_POINTS,
+                points_delta=points,
+                amount=amount,
+                timestamps={"last_points_at": now, "last_activity_at": now},
+            )
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def redeem_points(
+        self,
+        actor_id: int,
+        card_reference: str,
+        points: int | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Operation:
+        """Spend the program's reward price, or an explicit number of points, from the balance."""
+        if points is not None:
+            check_points(points)
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_points:
+                raise errors.PointsNotInProgram()
+            needed = program.points_reward if points is None else points
+            if card.points_balance < needed:
+                raise errors.NotEnoughPoints(
+                    points_balance=card.points_balance, points_needed=needed
+                )
+            return _Change(
+                LedgerKind.REDEEM_POINTS,
+                points_delta=-needed,
+                timestamps={"last_redemption_at": now, "last_activity_at": now},
+            )
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def void_points(
+        self,
+        actor_id: int,
+        card_reference: str,
+        points: int,
+        reason: str | None = None,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Operation:
+        """Take back points after a return; clamped at the balance, the reason is kept."""
+        check_points(points)
+        cleaned = " ".join((reason or "").split())[:REASON_MAX_LENGTH] or None
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_points:
+                raise errors.PointsNotInProgram()
+            removed = min(points, card.points_balance)
+            if removed == 0:
+                raise errors.NotEnoughPoints(points_balance=0, points_needed=points)
+            return _Change(LedgerKind.VOID_POINTS, points_delta=-removed, reason=cleaned)
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def undo(self, actor_id: int) -> Reversal:
+        """Reverse the staff member's own last operation, within the undo window."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            seat = await require_staff(directory, actor_id)
+            entry = await ledger.last_entry_by_staff(actor_id)
+            if (
+                entry is None
+                or entry.merchant_id != seat.merchant_id
+                or LedgerKind(entry.kind) not in UNDOABLE_KINDS
+                or await ledger.is_reversed(entry.id)
+            ):
+                raise errors.NothingToUndo()
+            if now - entry.created_at > UNDO_WINDOW:
+                raise errors.UndoWindowExpired(
+                    window_minutes=int(UNDO_WINDOW.total_seconds() // 60), done_at=entry.created_at
+                )
+            reversal = await reverse_entry(
+                ledger, entry, kind=LedgerKind.UNDO, staff_user_id=actor_id, now=now
+            )
+            return Reversal(
+                reversed_kind=LedgerKind(entry.kind),
+                operation=await operation_result(ledger, directory, reversal),
+            )
+
+    async def _operate(
+        self, actor_id: int, card_reference: str, idempotency_key: str | None, decide: _Decide
+    ) -> Operation:
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            seat = await require_staff(directory, actor_id)
+            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=True)
+            # Checked under the card's lock, so a duplicate delivered concurrently waits and
+            # then finds the first one's row.
+            if idempotency_key is not None:
+                prior = await ledger.entry_by_key(idempotency_key)
+                if prior is not None:
+                    return await operation_result(ledger, directory, prior, replayed=True)
+            if card.customer_id == actor_id:
+                raise errors.OwnCard()
+            change = await decide(card, program, ledger, now)
+            balances = await ledger.apply(
+                card.id,
+                stamps_delta=change.stamps_delta,
+                points_delta=change.points_delta,
+                counters=counter_deltas(change.kind, change.stamps_delta, change.points_delta),
+                timestamps=change.timestamps,
+            )
+            if balances is None:  # the rule checked under the lock; this is the backstop
+                raise _shortfall(card, program, change)
+            entry = await ledger.append(
+                card=card,
+                store_id=seat.store_id if seat.store_id is not None else card.store_id,
+                staff_user_id=actor_id,
+                kind=change.kind,
+                stamps_delta=change.stamps_delta,
+                points_delta=change.points_delta,
+                balances=balances,
+                created_at=now,
+                amount=change.amount,
+                reason=change.reason,
+                idempotency_key=idempotency_key,
+            )
+            return await operation_result(ledger, directory, entry)
+
+
+def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainError:
+    """The refusal for a change that the conditional UPDATE found would go negative."""
+    if change.stamps_delta < 0:
+        return errors.NotEnoughStamps(
+            stamp_count=card.stamp_count, stamps_target=program.stamps_target
+        )
+    return errors.NotEnoughPoints(
+        points_balance=card.points_balance, points_needed=-change.points_delta
+    )

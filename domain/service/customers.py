@@ -1,0 +1,306 @@
+"""Customers' use cases: join, cards and history, new QR, "not me", data export, erasure."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from domain import errors
+from domain.codes import new_card_number, new_qr_token
+from domain.db.directory import DirectoryRepository
+from domain.db.ledger import LedgerRepository
+from domain.db.tables import Card, Merchant, Program, Store, User
+from domain.model import (
+    CardView,
+    Dispute,
+    Enrolment,
+    HistoryPage,
+    LedgerKind,
+    LedgerLine,
+    StoreView,
+    UserProfile,
+)
+from domain.program import LANGUAGES
+from domain.service.base import (
+    ServiceBase,
+    card_view,
+    make_card_view,
+    operation_result,
+    reverse_entry,
+    store_view,
+)
+
+HISTORY_PAGE_SIZE = 10
+
+
+async def upsert_user(directory: DirectoryRepository, profile: UserProfile, now: datetime) -> User:
+    """Create or refresh the user's Telegram profile (and lock the row on PostgreSQL)."""
+    user = await directory.ensure_user(profile.user_id, now)
+    user.first_name = profile.first_name
+    user.username = profile.username
+    user.telegram_language = profile.telegram_language
+    user.erased_at = None
+    user.reachable = True
+    await directory.flush()
+    return user
+
+
+class CustomerService(ServiceBase):
+    """What a customer does with their own cards."""
+
+    async def enrol(self, profile: UserProfile, store_code: str) -> Enrolment:
+        """Join a store's program; with cross-location on, an existing card is returned."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            store = await directory.store_by_code(store_code.strip().lower())
+            if store is None:
+                raise errors.StoreNotFound(reference=store_code)
+            await upsert_user(directory, profile, now)  # also serialises this user's enrolments
+            program = await directory.program(store.merchant_id)
+            merchant = await directory.merchant(store.merchant_id)
+            existing = await ledger.active_cards_of_customer(profile.user_id, merchant.id)
+            if not program.cross_location:
+                existing = [card for card in existing if card.store_id == store.id]
+            created = not existing
+            card = (
+                existing[0]
+                if existing
+                else await self._new_card(ledger, profile.user_id, store, now)
+            )
+            home = store if card.store_id == store.id else await directory.store(card.store_id)
+            stores = (
+                await directory.stores_of_merchant(merchant.id)
+                if program.cross_location
+                else [home]
+            )
+            return Enrolment(
+                card=make_card_view(card, program, merchant, home),
+                created=created,
+                joined_store=store_view(store, merchant),
+                stores=tuple(store_view(s, merchant) for s in stores),
+            )
+
+    async def _new_card(
+        self, ledger: LedgerRepository, customer_id: int, store: Store, now: datetime
+    ) -> Card:
+        number = new_card_number()
+        while await ledger.number_taken(number):  # 10^12 numbers: a retry is rare, not impossible
+            number = new_card_number()
+        card = Card(
+            number=number,
+            qr_token=new_qr_token(),
+            customer_id=customer_id,
+            merchant_id=store.merchant_id,
+            store_id=store.id,
+            stamp_count=0,
+            lifetime_stamps=0,
+            rewards_redeemed=0,
+            points_balance=0,
+            points_earned=0,
+            points_redeemed=0,
+            points_voided=0,
+            points_expired=0,
+            active=True,
+            created_at=now,
+            last_activity_at=now,
+        )
+        ledger.session.add(card)
+        await ledger.session.flush()
+        return card
+
+    async def cards(self, customer_id: int) -> list[CardView]:
+        """The customer's active cards, oldest first."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            return [
+                await card_view(directory, card)
+                for card in await ledger.active_cards_of_customer(customer_id)
+            ]
+
+    async def card(self, customer_id: int, card_id: int) -> CardView:
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            return await card_view(directory, await self._own_card(ledger, customer_id, card_id))
+
+    async def history(
+        self, customer_id: int, card_id: int, *, before_id: int | None = None
+    ) -> HistoryPage:
+        """Ten ledger lines of the card, newest first, from before `before_id` if given."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            await self._own_card(ledger, customer_id, card_id)
+            rows = await ledger.page(card_id, before_id=before_id, limit=HISTORY_PAGE_SIZE + 1)
+            shown = rows[:HISTORY_PAGE_SIZE]
+            stores = await directory.stores_by_id({row.store_id for row in shown})
+            lines = tuple(
+                LedgerLine(
+                    entry_id=row.id,
+                    kind=LedgerKind(row.kind),
+                    stamps_delta=row.stamps_delta,
+                    points_delta=row.points_delta,
+                    stamp_balance_after=row.stamp_balance_after,
+                    points_balance_after=row.points_balance_after,
+                    amount=row.amount,
+                    reason=row.reason,
+                    store_name=stores[row.store_id].name,
+                    created_at=row.created_at,
+                )
+                for row in shown
+            )
+            older = shown[-1].id if len(rows) > HISTORY_PAGE_SIZE else None
+            return HistoryPage(lines=lines, older_cursor=older)
+
+    async def stores_of_card(self, customer_id: int, card_id: int) -> tuple[StoreView, ...]:
+        """Where the card can be used: every store, or only its own with cross-location off."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            card = await self._own_card(ledger, customer_id, card_id)
+            merchant = await directory.merchant(card.merchant_id)
+            program = await directory.program(card.merchant_id)
+            if program.cross_location:
+                stores = await directory.stores_of_merchant(merchant.id)
+            else:
+                stores = [await directory.store(card.store_id)]
+            return tuple(store_view(store, merchant) for store in stores)
+
+    async def regenerate_qr(self, customer_id: int, card_id: int) -> CardView:
+        """A new QR token; the old one stops working in the same transaction."""
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            card = await self._own_card(ledger, customer_id, card_id, lock=True)
+            card.qr_token = new_qr_token()
+            await session.flush()
+            return await card_view(directory, card)
+
+    async def set_language(self, profile: UserProfile, language: str) -> None:
+        """Remember the user's language choice (one of en, fr, de, lb)."""
+        if language not in LANGUAGES:
+            raise errors.InvalidSettingValue(key="language", value=language, choices=LANGUAGES)
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            user = await directory.ensure_user(profile.user_id, self._clock.now())
+            user.language = language
+
+    async def dispute(self, customer_id: int, entry_id: int) -> Dispute:
+        """ "Not me": reverse an earning on the customer's card; a redemption alerts the owner."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            entry = await ledger.entry(entry_id)
+            card = None if entry is None else await ledger.card_by_id(entry.card_id, lock=True)
+            if entry is None or card is None or card.customer_id != customer_id:
+                raise errors.EntryNotFound()
+            kind = LedgerKind(entry.kind)
+            if not (kind.is_earning or kind.is_redemption):
+                raise errors.EntryNotFound()
+            reversal = None
+            if kind.is_earning:
+                row = await reverse_entry(
+                    ledger, entry, kind=LedgerKind.NOT_ME, staff_user_id=None, now=now
+                )
+                reversal = await operation_result(ledger, directory, row)
+            merchant = await directory.merchant(card.merchant_id)
+            fresh = await ledger.card_by_id(card.id)
+            assert fresh is not None
+            return Dispute(
+                disputed_kind=kind,
+                reversal=reversal,
+                owner_user_id=merchant.owner_user_id,
+                card=await card_view(directory, fresh),
+                store_name=(await directory.store(entry.store_id)).name,
+                staff_user_id=entry.staff_user_id,
+                entry_created_at=entry.created_at,
+            )
+
+    async def export_data(self, user_id: int) -> dict[str, Any]:
+        """Everything stored about the user, as JSON-ready values (for /mydata)."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            user = await directory.user(user_id)
+            cards = await ledger.active_cards_of_customer(user_id)
+            entries = await ledger.entries_of_cards([card.id for card in cards])
+            membership = await directory.active_membership(user_id)
+            owned = await directory.merchant_of_owner(user_id)
+            return {
+                "user": None if user is None else _user_json(user),
+                "cards": [await _card_json(directory, card) for card in cards],
+                "ledger": [
+                    {
+                        "card_number": next(c.number for c in cards if c.id == e.card_id),
+                        "kind": e.kind,
+                        "stamps_delta": e.stamps_delta,
+                        "points_delta": e.points_delta,
+                        "amount": None if e.amount is None else str(e.amount),
+                        "reason": e.reason,
+                        "created_at": e.created_at.isoformat(),
+                    }
+                    for e in entries
+                ],
+                "staff_membership": None
+                if membership is None
+                else {
+                    "merchant": (await directory.merchant(membership.merchant_id)).name,
+                    "role": membership.role,
+                    "since": membership.created_at.isoformat(),
+                },
+                "merchant_owned": None if owned is None else {"name": owned.name},
+            }
+
+    async def erase(self, user_id: int) -> int:
+        """Forget the user's personal data and deactivate their cards; the ledger stays.
+
+        Returns the number of cards deactivated.
+        """
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            user = await directory.user(user_id, lock=True)
+            cards = await ledger.active_cards_of_customer(user_id, lock=True)
+            for card in cards:
+                card.active = False
+            if user is not None:
+                user.first_name = None
+                user.username = None
+                user.telegram_language = None
+                user.language = None
+                user.erased_at = now
+            await session.flush()
+            return len(cards)
+
+    async def _own_card(
+        self, ledger: LedgerRepository, customer_id: int, card_id: int, *, lock: bool = False
+    ) -> Card:
+        card = await ledger.card_by_id(card_id, lock=lock)
+        if card is None or card.customer_id != customer_id or not card.active:
+            raise errors.NoCard()
+        return card
+
+
+def _user_json(user: User) -> dict[str, Any]:
+    return {
+        "telegram_id": user.id,
+        "first_name": user.first_name,
+        "username": user.username,
+        "telegram_language": user.telegram_language,
+        "language": user.language,
+        "created_at": user.created_at.isoformat(),
+    }
+
+
+async def _card_json(directory: DirectoryRepository, card: Card) -> dict[str, Any]:
+    merchant: Merchant = await directory.merchant(card.merchant_id)
+    program: Program = await directory.program(card.merchant_id)
+    view = make_card_view(card, program, merchant, await directory.store(card.store_id))
+    return {
+        "merchant": view.merchant_name,
+        "store": view.store_name,
+        "number": view.display_number,
+        "stamps": view.stamp_count,
+        "lifetime_stamps": view.lifetime_stamps,
+        "rewards_redeemed": view.rewards_redeemed,
+        "points_balance": view.points_balance,
+        "points_earned": view.points_earned,
+        "points_redeemed": view.points_redeemed,
+        "created_at": view.created_at.isoformat(),
+    }

@@ -1,0 +1,189 @@
+"""Background use cases: points expiry and its reminders, exactly-once records, audits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, func, or_, select
+from sqlalchemy.exc import IntegrityError
+
+from domain.db.ledger import counter_deltas
+from domain.db.tables import Card, LedgerEntry, ProcessedUpdate, Program
+from domain.model import EXPIRY_REMINDER_LEAD, CardView, LedgerKind, Recipient
+from domain.service.base import ServiceBase, card_view, recipient
+
+
+@dataclass(frozen=True)
+class ExpiryReminder:
+    card: CardView
+    customer: Recipient
+    expires_at: datetime
+
+
+@dataclass(frozen=True)
+class InvariantBreach:
+    card_id: int
+    stamp_count: int
+    stamps_in_ledger: int
+    points_balance: int
+    points_in_ledger: int
+
+
+class MaintenanceService(ServiceBase):
+    """Jobs that run on a schedule or around every update."""
+
+    async def expire_idle_points(self) -> int:
+        """Expire the whole balance of cards idle for the program's expiry_days; returns count."""
+        now = self._clock.now()
+        expired = 0
+        for program_id, days in await self._expiring_programs():
+            cutoff = now - timedelta(days=days)
+            for card_id in await self._idle_cards(program_id, cutoff):
+                if await self._expire_card(card_id, cutoff, now):
+                    expired += 1
+        return expired
+
+    async def _expiring_programs(self) -> list[tuple[int, int]]:
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(Program.merchant_id, Program.expiry_days).where(Program.expiry_days > 0)
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    async def _idle_cards(self, merchant_id: int, cutoff: datetime) -> list[int]:
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(Card.id).where(
+                    Card.merchant_id == merchant_id,
+                    Card.active,
+                    Card.points_balance > 0,
+                    Card.last_activity_at <= cutoff,
+                )
+            )
+            return list(rows.scalars())
+
+    async def _expire_card(self, card_id: int, cutoff: datetime, now: datetime) -> bool:
+        """One card per transaction, re-checked under the lock: activity may have come since."""
+        async with self._db.write() as session:
+            ledger = self._ledger(session)
+            card = await ledger.card_by_id(card_id, lock=True)
+            if (
+                card is None
+                or not card.active
+                or card.points_balance <= 0
+                or card.last_activity_at is None
+                or card.last_activity_at > cutoff
+            ):
+                return False
+            points = -card.points_balance
+            balances = await ledger.apply(
+                card.id,
+                stamps_delta=0,
+                points_delta=points,
+                counters=counter_deltas(LedgerKind.EXPIRE_POINTS, 0, points),
+                timestamps={},
+            )
+            assert balances is not None
+            await ledger.append(
+                card=card,
+                store_id=card.store_id,
+                staff_user_id=None,
+                kind=LedgerKind.EXPIRE_POINTS,
+                stamps_delta=0,
+                points_delta=points,
+                balances=balances,
+                created_at=now,
+            )
+            return True
+
+    async def expiry_reminders_due(self) -> list[ExpiryReminder]:
+        """Cards whose points expire within 7 days and whose holder was not yet told."""
+        now = self._clock.now()
+        due: list[ExpiryReminder] = []
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            for merchant_id, days in await self._expiring_programs():
+                window_start = now - timedelta(days=days)
+                window_end = window_start + EXPIRY_REMINDER_LEAD
+                rows = await session.execute(
+                    select(Card).where(
+                        Card.merchant_id == merchant_id,
+                        Card.active,
+                        Card.points_balance > 0,
+                        Card.last_activity_at > window_start,
+                        Card.last_activity_at <= window_end,
+                        or_(
+                            Card.expiry_reminded_at.is_(None),
+                            Card.expiry_reminded_at < Card.last_activity_at,
+                        ),
+                    )
+                )
+                for card in rows.scalars():
+                    assert card.last_activity_at is not None
+                    due.append(
+                        ExpiryReminder(
+                            card=await card_view(directory, card),
+                            customer=recipient(
+                                await directory.user(card.customer_id), card.customer_id
+                            ),
+                            expires_at=card.last_activity_at + timedelta(days=days),
+                        )
+                    )
+        return due
+
+    async def mark_expiry_reminded(self, card_id: int) -> None:
+        async with self._db.write() as session:
+            card = await self._ledger(session).card_by_id(card_id, lock=True)
+            if card is not None:
+                card.expiry_reminded_at = self._clock.now()
+
+    # --- exactly-once update handling ---------------------------------------------------------
+
+    async def mark_update_processed(self, update_id: int) -> bool:
+        """Record an update as done; False if it had been recorded already (a re-delivery)."""
+        try:
+            async with self._db.write() as session:
+                session.add(ProcessedUpdate(update_id=update_id, processed_at=self._clock.now()))
+        except IntegrityError:
+            return False
+        return True
+
+    async def update_processed(self, update_id: int) -> bool:
+        async with self._db.read() as session:
+            return await self._directory(session).update_processed(update_id)
+
+    async def forget_processed_updates(self, older_than: timedelta) -> int:
+        """Telegram re-delivers for at most a day; older records only take space."""
+        cutoff = self._clock.now() - older_than
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    # --- audits -------------------------------------------------------------------------------
+
+    async def invariant_breaches(self) -> list[InvariantBreach]:
+        """Cards whose balances differ from the sum of their ledger deltas (should be none)."""
+        sums = (
+            select(
+                LedgerEntry.card_id.label("card_id"),
+                func.sum(LedgerEntry.stamps_delta).label("stamps"),
+                func.sum(LedgerEntry.points_delta).label("points"),
+            )
+            .group_by(LedgerEntry.card_id)
+            .subquery()
+        )
+        stamps = func.coalesce(sums.c.stamps, 0)
+        points = func.coalesce(sums.c.points, 0)
+        query = (
+            select(Card.id, Card.stamp_count, stamps, Card.points_balance, points)
+            .outerjoin(sums, sums.c.card_id == Card.id)
+            .where(or_(Card.stamp_count != stamps, Card.points_balance != points))
+        )
+        async with self._db.read() as session:
+            return [
+                InvariantBreach(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
+                for r in await session.execute(query)
+            ]

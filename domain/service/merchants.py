@@ -1,0 +1,214 @@
+"""Use cases of owners: set up the business, add stores, configure the program."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from domain import errors
+from domain.codes import new_store_code
+from domain.db.directory import DirectoryRepository
+from domain.db.ledger import Balances, LedgerRepository
+from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
+from domain.model import LedgerKind, StaffRole, StoreView, UserProfile, clean_name
+from domain.program import LANGUAGES, ProgramSettings, apply_setting
+from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
+from domain.service.customers import upsert_user
+
+# Lifetime counters that follow the balance into the surviving card of a merge.
+_MERGED_COUNTERS = (
+    "lifetime_stamps",
+    "rewards_redeemed",
+    "points_earned",
+    "points_redeemed",
+    "points_voided",
+    "points_expired",
+)
+
+
+class MerchantService(ServiceBase):
+    """The owner's set-up of their business."""
+
+    async def setup(
+        self,
+        profile: UserProfile,
+        business_name: str,
+        *,
+        language: str,
+        reward: str,
+        points_reward_text: str,
+        switch_membership: bool = False,
+    ) -> StoreView:
+        """Create the merchant, its first store (same name) and a default program."""
+        name = clean_name(business_name)
+        if language not in LANGUAGES:
+            language = "en"
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            await upsert_user(directory, profile, now)
+            owned = await directory.merchant_of_owner(profile.user_id)
+            if owned is not None:
+                raise errors.AlreadyOwner(merchant_name=owned.name)
+            current = await directory.active_membership(profile.user_id)
+            if current is not None:
+                if not switch_membership:
+                    other = await directory.merchant(current.merchant_id)
+                    raise errors.MembershipSwitchRequired(current_merchant_name=other.name)
+                await directory.end_membership(current.id, now)
+            merchant = Merchant(name=name, owner_user_id=profile.user_id, created_at=now)
+            directory.add(merchant)
+            await directory.flush()
+            defaults = ProgramSettings(
+                reward=reward, points_reward_text=points_reward_text, language=language
+            )
+            program = Program(merchant_id=merchant.id)
+            store_settings(program, defaults, now)
+            directory.add(program)
+            store = await _new_store(directory, merchant, name, now)
+            directory.add(
+                StaffMembership(
+                    user_id=profile.user_id,
+                    merchant_id=merchant.id,
+                    store_id=None,
+                    role=StaffRole.OWNER.value,
+                    active=True,
+                    created_at=now,
+                )
+            )
+            await directory.flush()
+            return store_view(store, merchant)
+
+    async def add_store(self, owner_id: int, store_name: str) -> StoreView:
+        name = clean_name(store_name)
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            existing = await directory.stores_of_merchant(merchant.id)
+            if any(store.name.casefold() == name.casefold() for store in existing):
+                raise errors.DuplicateStoreName(store_name=name)
+            return store_view(await _new_store(directory, merchant, name, now), merchant)
+
+    async def stores(self, owner_id: int) -> list[StoreView]:
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            return [
+                store_view(s, merchant) for s in await directory.stores_of_merchant(merchant.id)
+            ]
+
+    async def find_store(self, owner_id: int, reference: str) -> StoreView:
+        """One of the owner's stores by name (any case) or by code."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            store = await find_own_store(directory, merchant, reference)
+            return store_view(store, merchant)
+
+    async def program(self, owner_id: int) -> ProgramSettings:
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            return settings_of(await directory.program(merchant.id))
+
+    async def change_program(
+        self, owner_id: int, key: str, value: str, *, confirm_merge: bool = False
+    ) -> ProgramSettings:
+        """Change one setting; turning cross-location on merges duplicate cards once confirmed."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            program = await directory.program(merchant.id, lock=True)
+            before = settings_of(program)
+            after = apply_setting(before, key, value)
+            if after.cross_location and not before.cross_location:
+                duplicates = await directory.customers_with_duplicate_cards(merchant.id)
+                if duplicates and not confirm_merge:
+                    raise errors.MergeConfirmationRequired(
+                        customers=len(duplicates), cards=sum(count for _, count in duplicates)
+                    )
+                for customer_id, _ in duplicates:
+                    await _merge_cards(ledger, merchant.id, customer_id, now)
+            store_settings(program, after, now)
+            await session.flush()
+            return after
+
+
+async def find_own_store(
+    directory: DirectoryRepository, merchant: Merchant, reference: str
+) -> Store:
+    wanted = " ".join(reference.split()).casefold()
+    for store in await directory.stores_of_merchant(merchant.id):
+        if store.name.casefold() == wanted or store.code == wanted:
+            return store
+    raise errors.StoreNotFound(reference=reference)
+
+
+async def _new_store(
+    directory: DirectoryRepository, merchant: Merchant, name: str, now: datetime
+) -> Store:
+    code = new_store_code()
+    while await directory.store_code_taken(code):
+        code = new_store_code()
+    store = Store(merchant_id=merchant.id, name=name, code=code, created_at=now)
+    directory.add(store)
+    await directory.flush()
+    return store
+
+
+async def _merge_cards(
+    ledger: LedgerRepository, merchant_id: int, customer_id: int, now: datetime
+) -> None:
+    """Fold a customer's duplicate cards into their oldest: balances move by ledger rows."""
+    cards = await ledger.active_cards_of_customer(customer_id, merchant_id, lock=True)
+    target, duplicates = cards[0], cards[1:]
+    for duplicate in duplicates:
+        stamps, points = duplicate.stamp_count, duplicate.points_balance
+        emptied = await ledger.apply(
+            duplicate.id, stamps_delta=-stamps, points_delta=-points, counters={}, timestamps={}
+        )
+        assert emptied is not None  # exactly its own balance is taken: never negative
+        await ledger.append(
+            card=duplicate,
+            store_id=duplicate.store_id,
+            staff_user_id=None,
+            kind=LedgerKind.MERGE_OUT,
+            stamps_delta=-stamps,
+            points_delta=-points,
+            balances=emptied,
+            created_at=now,
+            reason=f"merged into card {target.number}",
+        )
+        filled = await ledger.apply(
+            target.id,
+            stamps_delta=stamps,
+            points_delta=points,
+            counters={name: getattr(duplicate, name) for name in _MERGED_COUNTERS},
+            timestamps=_latest_times(target, duplicate),
+        )
+        assert filled is not None
+        await ledger.append(
+            card=target,
+            store_id=duplicate.store_id,
+            staff_user_id=None,
+            kind=LedgerKind.MERGE_IN,
+            stamps_delta=stamps,
+            points_delta=points,
+            balances=Balances(filled.stamp_count, filled.points_balance),
+            created_at=now,
+            reason=f"merged from card {duplicate.number}",
+        )
+        duplicate.active = False
+        duplicate.merged_into_card_id = target.id
+        await ledger.session.flush()
+        target = await ledger.card_by_id(target.id) or target
+
+
+def _latest_times(target: Card, duplicate: Card) -> dict[str, datetime | None]:
+    times: dict[str, datetime | None] = {}
+    for name in ("last_stamp_at", "last_points_at", "last_redemption_at", "last_activity_at"):
+        values = [v for v in (getattr(target, name), getattr(duplicate, name)) if v is not None]
+        if values:
+            times[name] = max(values)
+    return times

@@ -1,0 +1,158 @@
+"""Use cases around staff: invites, memberships, the staff list and revocation."""
+
+from __future__ import annotations
+
+from domain import errors
+from domain.codes import hash_token, new_invite_token
+from domain.db.directory import DirectoryRepository
+from domain.db.tables import StaffInvite, StaffMembership
+from domain.model import INVITE_VALIDITY, Invite, Membership, StaffListing, StaffRole, UserProfile
+from domain.service.base import ServiceBase, require_owner
+from domain.service.customers import upsert_user
+from domain.service.merchants import find_own_store
+
+
+class StaffService(ServiceBase):
+    """Who works where."""
+
+    async def membership(self, user_id: int) -> Membership | None:
+        """The user's active staff role, if any (owners are staff at all their stores)."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            seat = await directory.active_membership(user_id)
+            if seat is None:
+                return None
+            merchant = await directory.merchant(seat.merchant_id)
+            program = await directory.program(seat.merchant_id)
+            store = None if seat.store_id is None else await directory.store(seat.store_id)
+            return Membership(
+                user_id=user_id,
+                merchant_id=merchant.id,
+                merchant_name=merchant.name,
+                role=StaffRole(seat.role),
+                store_id=seat.store_id,
+                store_name=None if store is None else store.name,
+                timezone=program.timezone,
+                merchant_language=program.language,
+            )
+
+    async def create_invite(self, owner_id: int, store_reference: str | None = None) -> Invite:
+        """A one-time invite for one store, or for every store when no store is named."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            store = None
+            if store_reference is not None:
+                store = await find_own_store(directory, merchant, store_reference)
+            token = new_invite_token()
+            directory.add(
+                StaffInvite(
+                    merchant_id=merchant.id,
+                    store_id=None if store is None else store.id,
+                    token_hash=hash_token(token),
+                    created_by_user_id=owner_id,
+                    created_at=now,
+                    expires_at=now + INVITE_VALIDITY,
+                )
+            )
+            await directory.flush()
+            return Invite(
+                token=token,
+                merchant_name=merchant.name,
+                store_name=None if store is None else store.name,
+                expires_at=now + INVITE_VALIDITY,
+            )
+
+    async def accept_invite(
+        self, profile: UserProfile, token: str, *, switch_membership: bool = False
+    ) -> Membership:
+        """Become staff through an invite link; leaving another merchant needs confirmation."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            invite = await directory.invite_by_hash(hash_token(token), lock=True)
+            if invite is None:
+                raise errors.InviteNotFound()
+            if invite.used_at is not None:
+                raise errors.InviteUsed()
+            if now >= invite.expires_at:
+                raise errors.InviteExpired()
+            await upsert_user(directory, profile, now)
+            if await directory.merchant_of_owner(profile.user_id) is not None:
+                raise errors.OwnerCannotBecomeStaff()
+            current = await directory.active_membership(profile.user_id)
+            if current is not None:
+                if current.merchant_id != invite.merchant_id and not switch_membership:
+                    other = await directory.merchant(current.merchant_id)
+                    raise errors.MembershipSwitchRequired(current_merchant_name=other.name)
+                await directory.end_membership(current.id, now)
+            if not await directory.use_invite(invite.id, profile.user_id, now):
+                raise errors.InviteUsed()
+            directory.add(
+                StaffMembership(
+                    user_id=profile.user_id,
+                    merchant_id=invite.merchant_id,
+                    store_id=invite.store_id,
+                    role=StaffRole.STAFF.value,
+                    active=True,
+                    created_at=now,
+                )
+            )
+            await directory.flush()
+            merchant = await directory.merchant(invite.merchant_id)
+            program = await directory.program(invite.merchant_id)
+            store = None if invite.store_id is None else await directory.store(invite.store_id)
+            return Membership(
+                user_id=profile.user_id,
+                merchant_id=merchant.id,
+                merchant_name=merchant.name,
+                role=StaffRole.STAFF,
+                store_id=invite.store_id,
+                store_name=None if store is None else store.name,
+                timezone=program.timezone,
+                merchant_language=program.language,
+            )
+
+    async def list_staff(self, owner_id: int) -> list[StaffListing]:
+        """Active staff (not the owner), numbered in the order they joined, for /revoke."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            return await _listing(directory, merchant.id)
+
+    async def revoke(self, owner_id: int, number: int) -> StaffListing:
+        """End a staff membership at once; their next staff command is refused."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            listing = await _listing(directory, merchant.id)
+            if not 1 <= number <= len(listing):
+                raise errors.StaffMemberNotFound(number=number)
+            chosen = listing[number - 1]
+            await directory.end_membership(chosen.membership_id, now)
+            return chosen
+
+
+async def _listing(directory: DirectoryRepository, merchant_id: int) -> list[StaffListing]:
+    seats: list[StaffMembership] = [
+        seat
+        for seat in await directory.active_memberships_of_merchant(merchant_id)
+        if seat.role != StaffRole.OWNER.value
+    ]
+    users = await directory.users([seat.user_id for seat in seats])
+    stores = await directory.stores_by_id({seat.store_id for seat in seats if seat.store_id})
+    return [
+        StaffListing(
+            number=position,
+            membership_id=seat.id,
+            user_id=seat.user_id,
+            display_name=users[seat.user_id].first_name if seat.user_id in users else None,
+            username=users[seat.user_id].username if seat.user_id in users else None,
+            role=StaffRole(seat.role),
+            store_name=None if seat.store_id is None else stores[seat.store_id].name,
+            since=seat.created_at,
+        )
+        for position, seat in enumerate(seats, start=1)
+    ]

@@ -1,0 +1,61 @@
+"""Shared fixtures: a clock, real databases (SQLite file and PostgreSQL) and the service."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+
+from domain.clock import ManualClock
+from domain.db.uow import Database
+from domain.service import LoyaltyService
+from tests.support.databases import migrated_database, new_postgres_database, sqlite_url
+from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
+
+# A Tuesday in winter, 10:00 in Luxembourg.
+T0 = datetime(2026, 1, 13, 9, 0, tzinfo=UTC)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    return ManualClock(T0)
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[PostgresServer]:
+    try:
+        server = start_postgres()
+    except PostgresUnavailable as missing:
+        if os.environ.get("CI"):
+            raise  # CI installs PostgreSQL; a skip there would hide the missing half of the suite
+        pytest.skip(str(missing))
+    yield server
+    server.stop()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def engine_name(request: pytest.FixtureRequest) -> str:
+    return str(request.param)
+
+
+@pytest.fixture
+async def database_url(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    if engine_name == "sqlite":
+        return sqlite_url(tmp_path)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return await new_postgres_database(server)
+
+
+@pytest.fixture
+async def database(database_url: str) -> AsyncIterator[Database]:
+    db = await migrated_database(database_url, pool_size=10)
+    yield db
+    await db.dispose()
+
+
+@pytest.fixture
+def service(database: Database, clock: ManualClock) -> LoyaltyService:
+    return LoyaltyService(database, clock)
