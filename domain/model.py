@@ -349,3 +349,22 @@ class UserProfile:
     first_name: str | None = None
     username: str | None = None
     telegram_language: str | None = None
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is talking to the bot: their language preferences and staff role, if any."""
+
+    user_id: int
+    language: str | None
+    telegram_language: str | None
+    membership: Membership | None
+    known: bool  # False for a user the bot has never stored
+
+    @property
+    def is_staff(self) -> bool:
+        return self.membership is not None
+
+    @property
+    def is_owner(self) -> bool:
+        return self.membership is not None and self.membership.role is StaffRole.OWNER

@@ -63,6 +63,35 @@ class CounterService(ServiceBase):
             card, program = await resolve_card(ledger, directory, seat, card_reference, lock=False)
             return await card_view(directory, card, program)
 
+    async def redeemable(
+        self, actor_id: int, card_reference: str, points: int | None = None
+    ) -> tuple[CardView, LedgerKind]:
+        """Which reward a redemption would give now, checked before asking for confirmation.
+
+        Without `points`: the stamp reward of a stamp program, the points reward of a points
+        program, and in a hybrid program the stamp reward if it is ready, else the points one.
+        """
+        if points is not None:
+            check_points(points)
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            seat = await require_staff(directory, actor_id)
+            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=False)
+            if card.customer_id == actor_id:
+                raise errors.OwnCard()
+            view = await card_view(directory, card, program)
+            kind = _reward_kind(view, points)
+            if kind is LedgerKind.REDEEM_STAMPS and not view.stamp_reward_ready:
+                raise errors.NotEnoughStamps(
+                    stamp_count=view.stamp_count, stamps_target=view.stamps_target
+                )
+            needed = view.points_reward if points is None else points
+            if kind is LedgerKind.REDEEM_POINTS and view.points_balance < needed:
+                raise errors.NotEnoughPoints(
+                    points_balance=view.points_balance, points_needed=needed
+                )
+            return view, kind
+
     async def stamp(
         self, actor_id: int, card_reference: str, n: int = 1, *, idempotency_key: str | None = None
     ) -> Operation:
@@ -274,4 +303,20 @@ def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainEr
         )
     return errors.NotEnoughPoints(
         points_balance=card.points_balance, points_needed=-change.points_delta
+    )
+
+
+def _reward_kind(card: CardView, points: int | None) -> LedgerKind:
+    if points is not None:
+        if not card.program_type.has_points:
+            raise errors.PointsNotInProgram()
+        return LedgerKind.REDEEM_POINTS
+    if card.program_type is ProgramType.STAMPS:
+        return LedgerKind.REDEEM_STAMPS
+    if card.program_type is ProgramType.POINTS:
+        return LedgerKind.REDEEM_POINTS
+    return (
+        LedgerKind.REDEEM_STAMPS
+        if card.stamp_reward_ready or not card.points_reward_ready
+        else LedgerKind.REDEEM_POINTS
     )

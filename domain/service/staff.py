@@ -6,7 +6,15 @@ from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
 from domain.db.tables import StaffInvite, StaffMembership
-from domain.model import INVITE_VALIDITY, Invite, Membership, StaffListing, StaffRole, UserProfile
+from domain.model import (
+    INVITE_VALIDITY,
+    Identity,
+    Invite,
+    Membership,
+    StaffListing,
+    StaffRole,
+    UserProfile,
+)
 from domain.service.base import ServiceBase, require_owner
 from domain.service.customers import upsert_user
 from domain.service.merchants import find_own_store
@@ -18,23 +26,27 @@ class StaffService(ServiceBase):
     async def membership(self, user_id: int) -> Membership | None:
         """The user's active staff role, if any (owners are staff at all their stores)."""
         async with self._db.read() as session:
+            return await _membership(self._directory(session), user_id)
+
+    async def identity(self, user_id: int) -> Identity:
+        """The user's language preferences and role, read once per update."""
+        async with self._db.read() as session:
             directory = self._directory(session)
-            seat = await directory.active_membership(user_id)
-            if seat is None:
-                return None
-            merchant = await directory.merchant(seat.merchant_id)
-            program = await directory.program(seat.merchant_id)
-            store = None if seat.store_id is None else await directory.store(seat.store_id)
-            return Membership(
+            user = await directory.user(user_id)
+            return Identity(
                 user_id=user_id,
-                merchant_id=merchant.id,
-                merchant_name=merchant.name,
-                role=StaffRole(seat.role),
-                store_id=seat.store_id,
-                store_name=None if store is None else store.name,
-                timezone=program.timezone,
-                merchant_language=program.language,
+                language=None if user is None else user.language,
+                telegram_language=None if user is None else user.telegram_language,
+                membership=await _membership(directory, user_id),
+                known=user is not None,
             )
+
+    async def mark_unreachable(self, user_id: int) -> None:
+        """The user blocked the bot: stop counting on messages reaching them."""
+        async with self._db.write() as session:
+            user = await self._directory(session).user(user_id, lock=True)
+            if user is not None:
+                user.reachable = False
 
     async def create_invite(self, owner_id: int, store_reference: str | None = None) -> Invite:
         """A one-time invite for one store, or for every store when no store is named."""
@@ -133,6 +145,25 @@ class StaffService(ServiceBase):
             chosen = listing[number - 1]
             await directory.end_membership(chosen.membership_id, now)
             return chosen
+
+
+async def _membership(directory: DirectoryRepository, user_id: int) -> Membership | None:
+    seat = await directory.active_membership(user_id)
+    if seat is None:
+        return None
+    merchant = await directory.merchant(seat.merchant_id)
+    program = await directory.program(seat.merchant_id)
+    store = None if seat.store_id is None else await directory.store(seat.store_id)
+    return Membership(
+        user_id=user_id,
+        merchant_id=merchant.id,
+        merchant_name=merchant.name,
+        role=StaffRole(seat.role),
+        store_id=seat.store_id,
+        store_name=None if store is None else store.name,
+        timezone=program.timezone,
+        merchant_language=program.language,
+    )
 
 
 async def _listing(directory: DirectoryRepository, merchant_id: int) -> list[StaffListing]:

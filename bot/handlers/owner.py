@@ -1,0 +1,181 @@
+"""Owner commands: /setup, /addstore, /stores, /invite, /staff, /revoke, /program; invites."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.context import BotContext
+from bot.handlers.common import Viewer, handles, reply
+from bot.menus import update_chat_menu
+from bot.texts import general
+from bot.texts import owner as owner_texts
+from domain import errors
+from domain.model import Identity
+
+PENDING_SETUP = "pending_setup_name"
+PENDING_INVITE = "pending_invite_token"
+
+
+def _join_link(context: BotContext, code: str) -> str:
+    return context.link(f"join_{code}")
+
+
+async def _refresh_menu(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """After a role change: the person's own menu in their language."""
+    identity = await context.service.staff.identity(viewer.user_id)
+    if update.effective_chat is not None:
+        await update_chat_menu(context.bot, update.effective_chat.id, identity, viewer.t)
+
+
+@handles
+async def setup(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/setup <business name>: merchant, first store and default program."""
+    name = " ".join(context.args or [])
+    if not name:
+        await reply(update, general.usage(viewer.t, "setup"))
+        return
+    await create_business(update, context, viewer, name, switch=False)
+
+
+async def create_business(
+    update: Update, context: BotContext, viewer: Viewer, name: str, *, switch: bool
+) -> None:
+    t = viewer.t
+    try:
+        store = await context.service.merchants.setup(
+            viewer.profile,
+            name,
+            language=t.language,
+            reward=t.gettext("Free coffee"),
+            points_reward_text=t.gettext("5 € voucher"),
+            switch_membership=switch,
+        )
+    except errors.MembershipSwitchRequired as asked:
+        context.chat_state[PENDING_SETUP] = name
+        await reply(
+            update,
+            general.switch_question(t, asked.current_merchant_name),
+            keyboards.yes_no_keyboard(
+                t, keyboards.callback("su", "y"), keyboards.callback("su", "n")
+            ),
+        )
+        return
+    await reply(update, owner_texts.setup_done(t, store, _join_link(context, store.code)))
+    await _refresh_menu(update, context, viewer)
+
+
+@handles
+async def addstore(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/addstore <name>."""
+    name = " ".join(context.args or [])
+    if not name:
+        await reply(update, general.usage(viewer.t, "addstore"))
+        return
+    store = await context.service.merchants.add_store(viewer.user_id, name)
+    await reply(update, owner_texts.store_added(viewer.t, store, _join_link(context, store.code)))
+
+
+async def list_stores(update: Update, context: BotContext, viewer: Viewer) -> None:
+    stores = await context.service.merchants.stores(viewer.user_id)
+    await reply(
+        update,
+        owner_texts.stores_list(viewer.t, [(s, _join_link(context, s.code)) for s in stores]),
+    )
+
+
+@handles
+async def invite(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/invite [store | all]: a one-time staff invite link, valid 72 hours."""
+    reference = " ".join(context.args or []) or None
+    if reference is not None and reference.lower() == "all":
+        reference = None
+    created = await context.service.staff.create_invite(viewer.user_id, reference)
+    membership = viewer.identity.membership
+    timezone = membership.timezone if membership else "Europe/Luxembourg"
+    link = context.link(f"staff_{created.token}")
+    await reply(update, owner_texts.invite_created(viewer.t, created, link, timezone))
+
+
+@handles
+async def staff(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/staff: the numbered staff list."""
+    listing = await context.service.staff.list_staff(viewer.user_id)
+    membership = viewer.identity.membership
+    timezone = membership.timezone if membership else "Europe/Luxembourg"
+    await reply(update, owner_texts.staff_list(viewer.t, listing, timezone))
+
+
+@handles
+async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/revoke <number from /staff>: takes effect at once."""
+    args = context.args or []
+    if len(args) != 1 or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 6:
+        await reply(update, general.usage(viewer.t, "revoke"))
+        return
+    member = await context.service.staff.revoke(viewer.user_id, int(args[0]))
+    no_role = Identity(member.user_id, None, None, None, known=True)
+    await update_chat_menu(context.bot, member.user_id, no_role, viewer.t)
+    await reply(update, owner_texts.revoked(viewer.t, member))
+
+
+@handles
+async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/program, or /program set <key> <value>."""
+    args = context.args or []
+    if not args:
+        settings = await context.service.merchants.program(viewer.user_id)
+        await reply(update, owner_texts.program_text(viewer.t, settings))
+        return
+    if args[0].lower() != "set" or len(args) < 3:
+        await reply(update, general.usage(viewer.t, "program"))
+        return
+    key, value = args[1], " ".join(args[2:])
+    await change_setting(update, context, viewer, key, value, confirm_merge=False)
+
+
+async def change_setting(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    key: str,
+    value: str,
+    *,
+    confirm_merge: bool,
+) -> None:
+    try:
+        settings = await context.service.merchants.change_program(
+            viewer.user_id, key, value, confirm_merge=confirm_merge
+        )
+    except errors.MergeConfirmationRequired as asked:
+        await reply(
+            update,
+            owner_texts.merge_question(viewer.t, asked.customers),
+            keyboards.yes_no_keyboard(
+                viewer.t, keyboards.callback("mg", "y"), keyboards.callback("mg", "n")
+            ),
+        )
+        return
+    await reply(update, owner_texts.program_changed(viewer.t, key.lower(), settings))
+
+
+async def accept_invite(
+    update: Update, context: BotContext, viewer: Viewer, token: str, *, switch: bool = False
+) -> None:
+    """The staff_<token> deep link."""
+    try:
+        membership = await context.service.staff.accept_invite(
+            viewer.profile, token, switch_membership=switch
+        )
+    except errors.MembershipSwitchRequired as asked:
+        context.chat_state[PENDING_INVITE] = token
+        await reply(
+            update,
+            general.switch_question(viewer.t, asked.current_merchant_name),
+            keyboards.yes_no_keyboard(
+                viewer.t, keyboards.callback("sw", "y"), keyboards.callback("sw", "n")
+            ),
+        )
+        return
+    await reply(update, general.staff_welcome(viewer.t, membership))
+    await _refresh_menu(update, context, viewer)

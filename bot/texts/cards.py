@@ -1,0 +1,162 @@
+"""Card screens: the card itself, history, stores, join results."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
+
+PROGRESS_FULL, PROGRESS_EMPTY = "●", "○"
+
+
+def stamp_progress(card: CardView) -> str:
+    """`7/10` followed by a row of dots (capped so a 50-stamp card stays one line)."""
+    shown = min(card.stamps_target, 20)
+    filled = min(shown, round(card.stamp_count * shown / card.stamps_target))
+    dots = PROGRESS_FULL * filled + PROGRESS_EMPTY * (shown - filled)
+    return f"{card.stamp_count}/{card.stamps_target} {dots}"
+
+
+def card_text(t: Translator, card: CardView) -> str:
+    """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters)."""
+    lines = [
+        f"<b>{esc(card.merchant_name)}</b>",
+        t.gettext("Card number: <code>{number}</code>", number=card.display_number),
+    ]
+    if card.program_type.has_stamps:
+        lines.append(t.gettext("Stamps: {progress}", progress=stamp_progress(card)))
+        if card.stamp_reward_ready:
+            lines.append(t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward)))
+        else:
+            lines.append(
+                t.ngettext(
+                    "{n} more stamp until: {reward}",
+                    "{n} more stamps until: {reward}",
+                    card.stamps_to_reward,
+                    reward=esc(card.reward),
+                )
+            )
+    if card.program_type.has_points:
+        lines.append(t.gettext("Points: {points}", points=t.number(card.points_balance)))
+        if card.points_reward_ready:
+            lines.append(
+                t.gettext("🎁 You can redeem: {reward}!", reward=esc(card.points_reward_text))
+            )
+        else:
+            lines.append(
+                t.ngettext(
+                    "{n} more point until: {reward}",
+                    "{n} more points until: {reward}",
+                    card.points_to_reward,
+                    reward=esc(card.points_reward_text),
+                )
+            )
+    if card.cross_location:
+        lines.append(t.gettext("Works at all our locations."))
+    else:
+        lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
+    lines.append(t.gettext("Show this QR code at the counter."))
+    return "\n".join(lines)
+
+
+def joined_text(t: Translator, enrolment: Enrolment) -> str:
+    """The reply to joining: welcome, or the existing card and where it works."""
+    card = enrolment.card
+    if enrolment.created:
+        head = t.gettext(
+            "Welcome to the loyalty program of {merchant}! Here is your card.",
+            merchant=esc(card.merchant_name),
+        )
+    elif card.cross_location and enrolment.joined_store.store_id != card.store_id:
+        head = t.gettext(
+            "You already have a card at {merchant}: it works at all our locations: {stores}.",
+            merchant=esc(card.merchant_name),
+            stores=", ".join(esc(s.name) for s in enrolment.stores),
+        )
+    else:
+        head = t.gettext(
+            "You already have a card at {merchant}. Here it is.", merchant=esc(card.merchant_name)
+        )
+    return head
+
+
+def stores_text(t: Translator, card: CardView, stores: Sequence[StoreView]) -> str:
+    names = "\n".join(f"• {esc(store.name)}" for store in stores)
+    if card.cross_location:
+        head = t.gettext(
+            "Your card at {merchant} works at all our locations:", merchant=esc(card.merchant_name)
+        )
+    else:
+        head = t.gettext(
+            "Your card at {merchant} works at this store only:", merchant=esc(card.merchant_name)
+        )
+    return f"{head}\n{names}"
+
+
+def _entry_label(t: Translator, line: LedgerLine) -> str:
+    labels = {
+        LedgerKind.STAMP: lambda: t.ngettext("+{n} stamp", "+{n} stamps", line.stamps_delta),
+        LedgerKind.REDEEM_STAMPS: lambda: t.gettext("Reward redeemed"),
+        LedgerKind.EARN_POINTS: lambda: t.ngettext("+{n} point", "+{n} points", line.points_delta),
+        LedgerKind.REDEEM_POINTS: lambda: t.ngettext(
+            "{n} point redeemed", "{n} points redeemed", -line.points_delta
+        ),
+        LedgerKind.VOID_POINTS: lambda: t.ngettext(
+            "{n} point taken back", "{n} points taken back", -line.points_delta
+        ),
+        LedgerKind.EXPIRE_POINTS: lambda: t.ngettext(
+            "{n} point expired", "{n} points expired", -line.points_delta
+        ),
+        LedgerKind.UNDO: lambda: t.gettext("Correction by staff"),
+        LedgerKind.NOT_ME: lambda: t.gettext("Reversed at your request"),
+        LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to your other card"),
+        LedgerKind.MERGE_IN: lambda: t.gettext("Moved from your other card"),
+    }
+    return labels[line.kind]()
+
+
+def history_text(t: Translator, card: CardView, page: HistoryPage, *, first_page: bool) -> str:
+    if not page.lines:
+        return t.gettext(
+            "No activity on your card at {merchant} yet.", merchant=esc(card.merchant_name)
+        )
+    head = (
+        t.gettext("Latest activity on your card at {merchant}:", merchant=esc(card.merchant_name))
+        if first_page
+        else t.gettext(
+            "Older activity on your card at {merchant}:", merchant=esc(card.merchant_name)
+        )
+    )
+    rows = []
+    for line in page.lines:
+        balance = (
+            f"{line.stamp_balance_after}/{card.stamps_target}"
+            if card.program_type.has_stamps and line.stamps_delta
+            else t.ngettext("{n} point", "{n} points", line.points_balance_after)
+        )
+        amount = f" · {t.money(line.amount)}" if line.amount is not None else ""
+        rows.append(
+            f"{t.date_time(line.created_at, card.timezone)} · {esc(line.store_name)}\n"
+            f"    {_entry_label(t, line)}{amount} → {balance}"
+        )
+    return head + "\n" + "\n".join(rows)
+
+
+def cards_overview(t: Translator, cards: Sequence[CardView]) -> str:
+    """/start without a payload for a known customer: their cards in one message."""
+    if not cards:
+        return t.gettext(
+            "You have no loyalty card yet. Scan the QR code at a participating store to join."
+        )
+    lines = [t.gettext("Your loyalty cards:")]
+    for card in cards:
+        progress = (
+            stamp_progress(card)
+            if card.program_type.has_stamps
+            else t.ngettext("{n} point", "{n} points", card.points_balance)
+        )
+        lines.append(f"• <b>{esc(card.merchant_name)}</b>: {progress}")
+    lines.append(t.gettext("Send /card to see a card with its QR code."))
+    return "\n".join(lines)

@@ -1,0 +1,185 @@
+"""What staff see at the counter, and what customers are told about changes to their card."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.texts import esc
+from bot.texts.cards import stamp_progress
+from domain.model import CardView, Dispute, LedgerKind, Operation, Reversal
+
+
+def _balance(t: Translator, card: CardView) -> str:
+    parts = []
+    if card.program_type.has_stamps:
+        parts.append(t.gettext("stamps {progress}", progress=stamp_progress(card)))
+    if card.program_type.has_points:
+        parts.append(t.ngettext("{n} point", "{n} points", card.points_balance))
+    return " · ".join(parts)
+
+
+def staff_card_text(t: Translator, card: CardView) -> str:
+    """A card as staff see it after a look-up or a scan."""
+    lines = [
+        t.gettext(
+            "Card <code>{number}</code> at {merchant}",
+            number=card.display_number,
+            merchant=esc(card.merchant_name),
+        ),
+        t.gettext("Enrolled at {store}.", store=esc(card.store_name)),
+        _balance(t, card),
+    ]
+    if card.stamp_reward_ready:
+        lines.append(t.gettext("🎁 Reward ready: {reward}", reward=esc(card.reward)))
+    if card.points_reward_ready:
+        lines.append(
+            t.gettext("🎁 Points reward ready: {reward}", reward=esc(card.points_reward_text))
+        )
+    return "\n".join(lines)
+
+
+def operation_done(t: Translator, op: Operation) -> str:
+    """The confirmation to staff, with the new balance."""
+    card = op.card
+    if op.replayed:
+        head = t.gettext("Already done — nothing changed.")
+    elif op.kind is LedgerKind.STAMP:
+        head = t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", op.stamps_delta)
+    elif op.kind is LedgerKind.REDEEM_STAMPS:
+        head = t.gettext("✅ Reward redeemed: {reward}.", reward=esc(card.reward))
+    elif op.kind is LedgerKind.EARN_POINTS:
+        assert op.amount is not None
+        head = t.ngettext(
+            "✅ {n} point added for {amount}.",
+            "✅ {n} points added for {amount}.",
+            op.points_delta,
+            amount=t.money(op.amount),
+        )
+    elif op.kind is LedgerKind.REDEEM_POINTS:
+        head = t.ngettext("✅ {n} point redeemed.", "✅ {n} points redeemed.", -op.points_delta)
+    elif op.kind is LedgerKind.VOID_POINTS:
+        head = t.ngettext("✅ {n} point taken back.", "✅ {n} points taken back.", -op.points_delta)
+    else:
+        head = t.gettext("✅ Done.")
+    return f"{head}\n{t.gettext('Card {number}: {balance}', number=card.display_number, balance=_balance(t, card))}"
+
+
+def undo_done(t: Translator, reversal: Reversal) -> str:
+    card = reversal.operation.card
+    return t.gettext(
+        "↩️ Undone. Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
+    )
+
+
+def customer_notice(t: Translator, op: Operation) -> str:
+    """The chat message a customer gets after a change to their card, in their language."""
+    card = op.card
+    where = esc(op.store_name)
+    if op.kind is LedgerKind.STAMP:
+        text = t.ngettext(
+            "You got a stamp at {store} — {progress}",
+            "You got {n} stamps at {store} — {progress}",
+            op.stamps_delta,
+            store=where,
+            progress=f"{card.stamp_count}/{card.stamps_target}",
+        )
+        if card.stamp_reward_ready:
+            text += "\n" + t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward))
+        return text
+    if op.kind is LedgerKind.REDEEM_STAMPS:
+        return t.gettext(
+            "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
+            reward=esc(card.reward),
+            store=where,
+            progress=f"{card.stamp_count}/{card.stamps_target}",
+        )
+    if op.kind is LedgerKind.EARN_POINTS:
+        return t.ngettext(
+            "You earned {n} point at {store} — balance: {balance}",
+            "You earned {n} points at {store} — balance: {balance}",
+            op.points_delta,
+            store=where,
+            balance=t.number(card.points_balance),
+        )
+    if op.kind is LedgerKind.REDEEM_POINTS:
+        return t.ngettext(
+            "You redeemed {n} point at {store} — balance: {balance}",
+            "You redeemed {n} points at {store} — balance: {balance}",
+            -op.points_delta,
+            store=where,
+            balance=t.number(card.points_balance),
+        )
+    if op.kind is LedgerKind.VOID_POINTS:
+        return t.ngettext(
+            "{n} point was taken back at {store} (a return) — balance: {balance}",
+            "{n} points were taken back at {store} (a return) — balance: {balance}",
+            -op.points_delta,
+            store=where,
+            balance=t.number(card.points_balance),
+        )
+    return t.gettext(
+        "Your card at {merchant} was corrected by staff — now: {balance}",
+        merchant=esc(card.merchant_name),
+        balance=_balance(t, card),
+    )
+
+
+def redeem_question(t: Translator, card: CardView, points: int | None) -> str:
+    if points is None:
+        return t.gettext(
+            "Redeem {reward} on card {number} ({progress})?",
+            reward=esc(card.reward),
+            number=card.display_number,
+            progress=f"{card.stamp_count}/{card.stamps_target}",
+        )
+    return t.ngettext(
+        "Redeem {n} point on card {number} (balance {balance})?",
+        "Redeem {n} points on card {number} (balance {balance})?",
+        points,
+        number=card.display_number,
+        balance=t.number(card.points_balance),
+    )
+
+
+def redeem_cancelled(t: Translator) -> str:
+    return t.gettext("Cancelled — nothing was redeemed.")
+
+
+def ask_amount(t: Translator, card: CardView) -> str:
+    return t.gettext(
+        "Send the purchase amount for card {number}, for example 12,50.", number=card.display_number
+    )
+
+
+def dispute_done(t: Translator, dispute: Dispute) -> str:
+    if dispute.reversal is not None:
+        return t.gettext(
+            "Thanks for telling us. We reversed it — your card now: {balance}",
+            balance=_balance(t, dispute.card),
+        )
+    return t.gettext(
+        "Thanks for telling us. We have alerted {merchant}.",
+        merchant=esc(dispute.card.merchant_name),
+    )
+
+
+def owner_alert(t: Translator, dispute: Dispute) -> str:
+    when = t.date_time(dispute.entry_created_at, dispute.card.timezone)
+    if dispute.reversal is not None:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}); it was reversed.",
+            number=dispute.card.display_number,
+            store=esc(dispute.store_name),
+            when=when,
+        )
+    return t.gettext(
+        "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). Please check with your staff.",
+        number=dispute.card.display_number,
+        store=esc(dispute.store_name),
+        when=when,
+    )
+
+
+def scan_for_strangers(t: Translator) -> str:
+    return t.gettext(
+        "This QR code is a loyalty card. Only the staff of its store can use it — show it at the counter."
+    )

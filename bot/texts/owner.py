@@ -1,0 +1,114 @@
+"""What owners see: set-up, stores, invites, staff and program settings."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain.model import Invite, StaffListing, StoreView
+from domain.program import SETTING_KEYS, ProgramSettings, setting_value
+
+
+def setup_done(t: Translator, store: StoreView, join_link: str) -> str:
+    return t.gettext(
+        "🎉 {merchant} is set up with a stamp card: 10 stamps for a free coffee.\nCustomers join with this link (or its QR code, /poster): {link}\nChange the program with /program, invite cashiers with /invite.",
+        merchant=esc(store.merchant_name),
+        link=join_link,
+    )
+
+
+def store_added(t: Translator, store: StoreView, join_link: str) -> str:
+    return t.gettext(
+        "Store {store} added. Its join link: {link}", store=esc(store.name), link=join_link
+    )
+
+
+def stores_list(t: Translator, stores: Sequence[tuple[StoreView, str]]) -> str:
+    lines = [t.gettext("Your stores:")]
+    for store, link in stores:
+        lines.append(
+            t.gettext(
+                "• {store} — code <code>{code}</code>\n  {link}",
+                store=esc(store.name),
+                code=store.code,
+                link=link,
+            )
+        )
+    return "\n".join(lines)
+
+
+def invite_created(t: Translator, invite: Invite, link: str, timezone: str) -> str:
+    where = (
+        t.gettext("all stores")
+        if invite.store_name is None
+        else t.gettext("store {store}", store=esc(invite.store_name))
+    )
+    return t.gettext(
+        "Send this one-time link to your cashier ({where}). It works once, until {until}:\n{link}",
+        where=where,
+        until=t.date_time(invite.expires_at, timezone),
+        link=link,
+    )
+
+
+def staff_list(t: Translator, staff: Sequence[StaffListing], timezone: str) -> str:
+    if not staff:
+        return t.gettext("You have no staff yet. Invite a cashier with /invite.")
+    lines = [t.gettext("Your staff:")]
+    for member in staff:
+        name = esc(member.display_name or t.gettext("(no name)"))
+        if member.username:
+            name += f" (@{esc(member.username)})"
+        where = t.gettext("all stores") if member.store_name is None else esc(member.store_name)
+        lines.append(
+            t.gettext(
+                "{number}. {name} — {where}, since {since}",
+                number=member.number,
+                name=name,
+                where=where,
+                since=t.date_only(member.since, timezone),
+            )
+        )
+    lines.append(t.gettext("Remove someone with /revoke followed by their number."))
+    return "\n".join(lines)
+
+
+def revoked(t: Translator, member: StaffListing) -> str:
+    return t.gettext(
+        "{name} is no longer staff.", name=esc(member.display_name or t.gettext("(no name)"))
+    )
+
+
+def _value(t: Translator, value: object) -> str:
+    if value is None:
+        return t.gettext("off")
+    if isinstance(value, bool):
+        return t.gettext("on") if value else t.gettext("off")
+    if hasattr(value, "strftime"):
+        return value.strftime("%H:%M")  # type: ignore[no-any-return]
+    return esc(value)
+
+
+def program_text(t: Translator, settings: ProgramSettings) -> str:
+    lines = [t.gettext("<b>Your program</b>")]
+    for key in SETTING_KEYS:
+        lines.append(f"<code>{key}</code>: {_value(t, setting_value(settings, key))}")
+    lines.append(
+        t.gettext("Change a setting with /program set <code>key</code> <code>value</code>.")
+    )
+    return "\n".join(lines)
+
+
+def program_changed(t: Translator, key: str, settings: ProgramSettings) -> str:
+    return t.gettext(
+        "Saved: {key} = {value}", key=key, value=_value(t, setting_value(settings, key))
+    )
+
+
+def merge_question(t: Translator, customers: int) -> str:
+    return t.ngettext(
+        "{n} customer has several cards (one per store). Turning cross-location on merges each customer's cards into their oldest card; nothing is lost. Continue?",
+        "{n} customers have several cards (one per store). Turning cross-location on merges each customer's cards into their oldest card; nothing is lost. Continue?",
+        customers,
+    )

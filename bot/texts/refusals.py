@@ -1,0 +1,187 @@
+"""One translated message per domain refusal (domain/errors.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain import errors
+
+_Render = Callable[[Translator, Any], str]
+
+
+def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
+    head = t.gettext(
+        "“{value}” is not a valid value for {key}.", value=esc(e.value[:50]), key=e.key
+    )
+    if e.choices:
+        rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
+    elif e.minimum is not None and e.maximum is not None:
+        rule = t.gettext(
+            "Allowed values: from {minimum} to {maximum}.",
+            minimum=t.number(e.minimum),
+            maximum=t.number(e.maximum),
+        )
+    elif e.max_length is not None:
+        rule = t.ngettext(
+            "Allowed values: a text of at most {n} character.",
+            "Allowed values: a text of at most {n} characters.",
+            e.max_length,
+        )
+    else:
+        rule = t.gettext("For example: {example}", example=esc(e.example or ""))
+    return f"{head}\n{rule}"
+
+
+_MESSAGES: dict[type[errors.DomainError], _Render] = {
+    errors.NotStaff: lambda t, e: t.gettext(
+        "Only staff can do that. If you work at a store, ask the owner for an invite link."
+    ),
+    errors.NotOwner: lambda t, e: t.gettext(
+        "Only a business owner can do that. To start your own program, send /setup followed by your business name."
+    ),
+    errors.OwnCard: lambda t, e: t.gettext(
+        "You cannot do that on your own card — please ask a colleague."
+    ),
+    errors.CardOfOtherStore: lambda t, e: t.gettext(
+        "This card belongs to {store}: it can only be used there.", store=esc(e.store_name)
+    ),
+    errors.CardInactive: lambda t, e: t.gettext("This card is no longer active."),
+    errors.CardNotFound: lambda t, e: t.gettext(
+        "No card found. Check the card number (12 digits, e.g. 1234-5678-9012) or scan the QR code again."
+    ),
+    errors.StoreNotFound: lambda t, e: t.gettext(
+        "No store found for “{reference}”. Check the code or scan the store's QR code again.",
+        reference=esc(e.reference[:40]),
+    ),
+    errors.NoCard: lambda t, e: t.gettext(
+        "You have no card here. Scan the QR code at a participating store to join."
+    ),
+    errors.EntryNotFound: lambda t, e: t.gettext("That entry cannot be disputed."),
+    errors.TooManyFailedLookups: lambda t, e: t.ngettext(
+        "Too many unknown card numbers. Please wait {n} minute.",
+        "Too many unknown card numbers. Please wait {n} minutes.",
+        e.retry_after_minutes,
+    ),
+    errors.StampsNotInProgram: lambda t, e: t.gettext("This program collects points, not stamps."),
+    errors.PointsNotInProgram: lambda t, e: t.gettext("This program collects stamps, not points."),
+    errors.CooldownActive: lambda t, e: t.ngettext(
+        "This card was stamped a moment ago. Please wait {n} minute.",
+        "This card was stamped a moment ago. Please wait {n} minutes.",
+        e.minutes_left,
+    ),
+    errors.DailyLimitReached: lambda t, e: (
+        t.ngettext(
+            "Daily limit reached: at most {n} stamp per card per day.",
+            "Daily limit reached: at most {n} stamps per card per day.",
+            e.daily_limit,
+        )
+        + (
+            "\n"
+            + t.ngettext(
+                "{n} more stamp is possible today.",
+                "{n} more stamps are possible today.",
+                e.remaining_today,
+            )
+            if e.remaining_today
+            else ""
+        )
+    ),
+    errors.InvalidStampCount: lambda t, e: t.gettext(
+        "You can give from {minimum} to {maximum} stamps at a time.",
+        minimum=e.minimum,
+        maximum=e.maximum,
+    ),
+    errors.NotEnoughStamps: lambda t, e: t.ngettext(
+        "Not enough stamps yet: {have}/{n}.",
+        "Not enough stamps yet: {have}/{n}.",
+        e.stamps_target,
+        have=e.stamp_count,
+    ),
+    errors.InvalidAmount: lambda t, e: t.gettext(
+        "Please give an amount from {minimum} to {maximum}, for example 12,50.",
+        minimum=t.money(e.minimum),
+        maximum=t.money(e.maximum),
+    ),
+    errors.NoPointsForAmount: lambda t, e: t.gettext(
+        "{amount} is too little to earn a point.", amount=t.money(e.amount)
+    ),
+    errors.InvalidPoints: lambda t, e: t.gettext(
+        "Please give a number of points from {minimum} to {maximum}.",
+        minimum=t.number(e.minimum),
+        maximum=t.number(e.maximum),
+    ),
+    errors.NotEnoughPoints: lambda t, e: t.ngettext(
+        "Not enough points: the balance is {balance}, {n} point is needed.",
+        "Not enough points: the balance is {balance}, {n} points are needed.",
+        e.points_needed,
+        balance=t.number(e.points_balance),
+    ),
+    errors.NothingToUndo: lambda t, e: t.gettext("There is nothing of yours to undo."),
+    errors.UndoWindowExpired: lambda t, e: t.ngettext(
+        "Too late to undo: operations can be undone for {n} minute.",
+        "Too late to undo: operations can be undone for {n} minutes.",
+        e.window_minutes,
+    ),
+    errors.CannotReverse: lambda t, e: t.gettext(
+        "This cannot be reversed any more: the balance has been used since."
+    ),
+    errors.AlreadyReversed: lambda t, e: t.gettext("This has already been reversed."),
+    errors.InvalidName: lambda t, e: t.ngettext(
+        "Please give a name of 1 to {n} character.",
+        "Please give a name of 1 to {n} characters.",
+        e.max_length,
+    ),
+    errors.AlreadyOwner: lambda t, e: t.gettext(
+        "You already run {merchant}. One business per owner.", merchant=esc(e.merchant_name)
+    ),
+    errors.DuplicateStoreName: lambda t, e: t.gettext(
+        "You already have a store called {store}.", store=esc(e.store_name)
+    ),
+    errors.UnknownSetting: lambda t, e: t.gettext(
+        "There is no setting “{key}”. Settings: {keys}.",
+        key=esc(e.key[:40]),
+        keys=", ".join(e.allowed_keys),
+    ),
+    errors.InvalidSettingValue: _setting_refusal,
+    errors.MergeConfirmationRequired: lambda t, e: t.ngettext(
+        "{n} customer has several cards; turning cross-location on merges them.",
+        "{n} customers have several cards; turning cross-location on merges them.",
+        e.customers,
+    ),
+    errors.MembershipSwitchRequired: lambda t, e: t.gettext(
+        "You are staff at {merchant}. Accepting this invite ends that.",
+        merchant=esc(e.current_merchant_name),
+    ),
+    errors.OwnerCannotBecomeStaff: lambda t, e: t.gettext(
+        "You own a business, so you cannot join another one as staff."
+    ),
+    errors.InviteNotFound: lambda t, e: t.gettext(
+        "This invite link is not valid. Ask the owner for a new one."
+    ),
+    errors.InviteUsed: lambda t, e: t.gettext(
+        "This invite link has already been used. Ask the owner for a new one."
+    ),
+    errors.InviteExpired: lambda t, e: t.gettext(
+        "This invite link has expired. Ask the owner for a new one."
+    ),
+    errors.StaffMemberNotFound: lambda t, e: t.gettext(
+        "There is no staff member number {number}. Send /staff to see the list.", number=e.number
+    ),
+    errors.CannotRevokeOwner: lambda t, e: t.gettext("The owner cannot be revoked."),
+}
+
+
+def refusal_text(t: Translator, refusal: errors.DomainError) -> str:
+    """The message for a refusal; every DomainError subclass has one (a test checks it)."""
+    for cls in type(refusal).__mro__:
+        render = _MESSAGES.get(cls)
+        if render is not None:
+            return render(t, refusal)
+    return t.gettext("Sorry, that did not work.")
+
+
+def covered_refusals() -> set[type[errors.DomainError]]:
+    return set(_MESSAGES)

@@ -1,0 +1,190 @@
+"""Sample domain results for rendering tests, with names that need escaping."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from decimal import Decimal
+
+from domain.model import (
+    CardView,
+    Dispute,
+    Enrolment,
+    HistoryPage,
+    Identity,
+    Invite,
+    LedgerKind,
+    LedgerLine,
+    Membership,
+    Operation,
+    ProgramType,
+    Recipient,
+    Reversal,
+    StaffListing,
+    StaffRole,
+    StoreView,
+)
+
+WHEN = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
+NASTY = "Tom & Jerry's <Café>"
+
+
+def card(
+    program_type: ProgramType = ProgramType.HYBRID, stamps: int = 7, points: int = 120
+) -> CardView:
+    return CardView(
+        card_id=1,
+        number="123456789012",
+        qr_token="q" * 32,
+        customer_id=5,
+        merchant_id=1,
+        merchant_name=NASTY,
+        store_id=1,
+        store_name="Gare <1>",
+        program_type=program_type,
+        stamp_count=stamps,
+        stamps_target=10,
+        reward="Free <b>coffee</b>",
+        points_balance=points,
+        points_reward=100,
+        points_reward_text="5 € voucher",
+        lifetime_stamps=30,
+        rewards_redeemed=2,
+        points_earned=300,
+        points_redeemed=180,
+        points_voided=0,
+        points_expired=0,
+        cross_location=True,
+        timezone="Europe/Luxembourg",
+        merchant_language="lb",
+        active=True,
+        created_at=WHEN,
+        last_activity_at=WHEN,
+    )
+
+
+def store(name: str = "Gare <1>") -> StoreView:
+    return StoreView(store_id=1, merchant_id=1, merchant_name=NASTY, name=name, code="abcd2345")
+
+
+def operation(
+    kind: LedgerKind, stamps: int = 0, points: int = 0, amount: str | None = None
+) -> Operation:
+    return Operation(
+        entry_id=9,
+        kind=kind,
+        stamps_delta=stamps,
+        points_delta=points,
+        amount=None if amount is None else Decimal(amount),
+        card=card(),
+        store_name="Gare <1>",
+        customer=Recipient(user_id=5, language="fr", telegram_language="fr", reachable=True),
+        created_at=WHEN,
+    )
+
+
+OPERATIONS = [
+    operation(LedgerKind.STAMP, stamps=1),
+    operation(LedgerKind.STAMP, stamps=3),
+    operation(LedgerKind.REDEEM_STAMPS, stamps=-10),
+    operation(LedgerKind.EARN_POINTS, points=18, amount="12.50"),
+    operation(LedgerKind.REDEEM_POINTS, points=-100),
+    operation(LedgerKind.VOID_POINTS, points=-1),
+    operation(LedgerKind.UNDO, stamps=-1),
+]
+
+
+def history() -> HistoryPage:
+    lines = tuple(
+        LedgerLine(
+            entry_id=i,
+            kind=kind,
+            stamps_delta=s,
+            points_delta=p,
+            stamp_balance_after=5,
+            points_balance_after=50,
+            amount=Decimal("9.90") if kind is LedgerKind.EARN_POINTS else None,
+            reason=None,
+            store_name="Gare <1>",
+            created_at=WHEN,
+        )
+        for i, (kind, s, p) in enumerate(
+            [
+                (LedgerKind.STAMP, 1, 0),
+                (LedgerKind.REDEEM_STAMPS, -10, 0),
+                (LedgerKind.EARN_POINTS, 0, 9),
+                (LedgerKind.REDEEM_POINTS, 0, -100),
+                (LedgerKind.VOID_POINTS, 0, -2),
+                (LedgerKind.EXPIRE_POINTS, 0, -7),
+                (LedgerKind.UNDO, -1, 0),
+                (LedgerKind.NOT_ME, -1, 0),
+                (LedgerKind.MERGE_OUT, -3, 0),
+                (LedgerKind.MERGE_IN, 3, 0),
+            ],
+            start=1,
+        )
+    )
+    return HistoryPage(lines=lines, older_cursor=1)
+
+
+def membership(
+    role: StaffRole = StaffRole.STAFF, store_name: str | None = "Gare <1>"
+) -> Membership:
+    return Membership(
+        user_id=7,
+        merchant_id=1,
+        merchant_name=NASTY,
+        role=role,
+        store_id=1,
+        store_name=store_name,
+        timezone="Europe/Luxembourg",
+        merchant_language="fr",
+    )
+
+
+def identities() -> list[Identity]:
+    return [
+        Identity(5, None, "en", None, known=True),
+        Identity(7, None, "en", membership(), known=True),
+        Identity(8, None, "en", membership(StaffRole.OWNER, None), known=True),
+    ]
+
+
+def dispute(reversed_: bool) -> Dispute:
+    return Dispute(
+        disputed_kind=LedgerKind.STAMP if reversed_ else LedgerKind.REDEEM_STAMPS,
+        reversal=operation(LedgerKind.NOT_ME, stamps=-1) if reversed_ else None,
+        owner_user_id=8,
+        card=card(),
+        store_name="Gare <1>",
+        staff_user_id=7,
+        entry_created_at=WHEN,
+    )
+
+
+def enrolments() -> list[Enrolment]:
+    stores = (store("Kirchberg & Co"), store())
+    return [
+        Enrolment(card=card(), created=True, joined_store=stores[1], stores=stores),
+        Enrolment(
+            card=card(),
+            created=False,
+            joined_store=StoreView(2, 1, NASTY, "Kirchberg & Co", "x"),
+            stores=stores,
+        ),
+        Enrolment(card=card(), created=False, joined_store=stores[1], stores=stores),
+    ]
+
+
+def invite() -> Invite:
+    return Invite(token="t" * 32, merchant_name=NASTY, store_name=None, expires_at=WHEN)
+
+
+def staff_listing() -> list[StaffListing]:
+    return [
+        StaffListing(1, 3, 7, "Ann <x>", "ann", StaffRole.STAFF, None, WHEN),
+        StaffListing(2, 4, 9, None, None, StaffRole.STAFF, "Gare", WHEN),
+    ]
+
+
+def reversal() -> Reversal:
+    return Reversal(reversed_kind=LedgerKind.STAMP, operation=operation(LedgerKind.UNDO, stamps=-1))

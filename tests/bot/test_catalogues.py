@@ -1,0 +1,78 @@
+"""Every catalogue is complete: no empty or fuzzy entry, plurals filled, placeholders kept."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from bot.i18n import LANGUAGES, LOCALES_DIR
+
+PLACEHOLDER = re.compile(r"\{(\w+)\}")
+TAG = re.compile(r"</?([a-z]+)")
+
+
+def _catalog(language: str):
+    path: Path = LOCALES_DIR / language / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as po:
+        return read_po(po, locale=language)
+
+
+def _template_ids() -> set[object]:
+    with (LOCALES_DIR / "messages.pot").open("rb") as pot:
+        return {m.id for m in read_po(pot) if m.id}
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_catalogue_has_every_message_of_the_template(language: str) -> None:
+    catalog = _catalog(language)
+    assert {m.id for m in catalog if m.id} >= _template_ids()
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_no_entry_is_empty_or_fuzzy(language: str) -> None:
+    catalog = _catalog(language)
+    problems = []
+    for message in catalog:
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        if message.fuzzy or not all(strings):
+            problems.append(message.id)
+        if isinstance(message.id, tuple):
+            assert len(strings) == catalog.num_plurals, message.id
+    assert problems == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_placeholders_and_html_tags_are_identical_to_the_msgid(language: str) -> None:
+    problems = []
+    for message in _catalog(language):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        # A singular form may say "a stamp" instead of "{n} stamp"; nothing else may differ.
+        allowed = set(PLACEHOLDER.findall(ids[-1]))
+        required = set(PLACEHOLDER.findall(ids[0])) - ({"n"} if len(ids) > 1 else set())
+        wanted_tags = sorted(TAG.findall(ids[0]))
+        for text in strings:
+            if not required <= set(PLACEHOLDER.findall(text)) <= allowed:
+                problems.append((ids[0], text))
+            if sorted(TAG.findall(text)) != wanted_tags:
+                problems.append((ids[0], text))
+    assert problems == []
+
+
+def test_template_is_up_to_date_with_the_code(tmp_path: Path) -> None:
+    """Every string the code uses is in the template (run scripts/i18n.py after changing texts)."""
+    from babel.messages.extract import extract_from_dir
+
+    root = Path(__file__).resolve().parents[2]
+    in_code = {
+        extracted[2]
+        for extracted in extract_from_dir(str(root / "bot"), method_map=[("**.py", "python")])
+    }
+    assert in_code - _template_ids() == set()

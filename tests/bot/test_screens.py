@@ -1,0 +1,199 @@
+"""Every screen renders in all four languages: translated, valid Telegram HTML, within limits."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from decimal import Decimal
+
+import pytest
+
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.texts import cards, counter, general, owner
+from bot.texts.refusals import covered_refusals, refusal_text
+from domain import errors
+from domain.model import ProgramType
+from domain.program import ProgramSettings
+from emulator.entities import parse_html
+from tests.bot import samples
+
+MESSAGE_LIMIT, CAPTION_LIMIT = 4096, 1024
+
+Screen = Callable[[Translator], str]
+
+SCREENS: dict[str, Screen] = {
+    "welcome": lambda t: general.welcome(t, samples.NASTY),
+    "choose language": general.choose_language,
+    "language set": general.language_set,
+    "unknown command": general.unknown_command,
+    "not understood": general.not_understood,
+    "something went wrong": general.something_went_wrong,
+    "button expired": general.button_expired,
+    "forget question": general.forget_question,
+    "forget done": lambda t: general.forget_done(t, 2),
+    "forget cancelled": general.forget_cancelled,
+    "mydata": general.mydata_caption,
+    "staff welcome, all stores": lambda t: general.staff_welcome(
+        t, samples.membership(store_name=None)
+    ),
+    "staff welcome, one store": lambda t: general.staff_welcome(t, samples.membership()),
+    "switch question": lambda t: general.switch_question(t, samples.NASTY),
+    "cards overview": lambda t: cards.cards_overview(
+        t, [samples.card(), samples.card(ProgramType.POINTS)]
+    ),
+    "no cards": lambda t: cards.cards_overview(t, []),
+    "stores": lambda t: cards.stores_text(
+        t, samples.card(), [samples.store(), samples.store("B&B")]
+    ),
+    "history": lambda t: cards.history_text(t, samples.card(), samples.history(), first_page=True),
+    "older history": lambda t: cards.history_text(
+        t, samples.card(), samples.history(), first_page=False
+    ),
+    "staff card": lambda t: counter.staff_card_text(t, samples.card(stamps=10)),
+    "undo": lambda t: counter.undo_done(t, samples.reversal()),
+    "redeem stamps?": lambda t: counter.redeem_question(t, samples.card(), None),
+    "redeem points?": lambda t: counter.redeem_question(t, samples.card(), 100),
+    "redeem cancelled": counter.redeem_cancelled,
+    "ask amount": lambda t: counter.ask_amount(t, samples.card()),
+    "dispute reversed": lambda t: counter.dispute_done(t, samples.dispute(True)),
+    "dispute reported": lambda t: counter.dispute_done(t, samples.dispute(False)),
+    "owner alert, reversed": lambda t: counter.owner_alert(t, samples.dispute(True)),
+    "owner alert, redemption": lambda t: counter.owner_alert(t, samples.dispute(False)),
+    "scan for strangers": counter.scan_for_strangers,
+    "setup done": lambda t: owner.setup_done(t, samples.store(), "https://t.me/b?start=join_x"),
+    "store added": lambda t: owner.store_added(t, samples.store(), "https://t.me/b?start=join_x"),
+    "stores list": lambda t: owner.stores_list(
+        t, [(samples.store(), "https://t.me/b?start=join_x")]
+    ),
+    "invite": lambda t: owner.invite_created(
+        t, samples.invite(), "https://t.me/b?start=staff_x", "Europe/Luxembourg"
+    ),
+    "staff list": lambda t: owner.staff_list(t, samples.staff_listing(), "Europe/Luxembourg"),
+    "no staff": lambda t: owner.staff_list(t, [], "Europe/Luxembourg"),
+    "revoked": lambda t: owner.revoked(t, samples.staff_listing()[0]),
+    "program": lambda t: owner.program_text(t, ProgramSettings()),
+    "program changed": lambda t: owner.program_changed(t, "cross_location", ProgramSettings()),
+    "merge question": lambda t: owner.merge_question(t, 3),
+}
+for number, enrolment in enumerate(samples.enrolments()):
+    SCREENS[f"joined {number}"] = lambda t, e=enrolment: cards.joined_text(t, e)
+for identity in samples.identities():
+    SCREENS[f"help {identity.user_id}"] = lambda t, i=identity: general.help_text(t, i)
+for op in samples.OPERATIONS:
+    SCREENS[f"done {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.operation_done(t, o)
+    SCREENS[f"notice {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.customer_notice(t, o)
+for command in (
+    "join",
+    "stamp",
+    "redeem",
+    "points",
+    "void",
+    "lookup",
+    "setup",
+    "addstore",
+    "revoke",
+    "program",
+):
+    SCREENS[f"usage {command}"] = lambda t, c=command: general.usage(t, c)
+
+CAPTIONS: dict[str, Screen] = {
+    f"card {kind}": lambda t, k=kind: cards.card_text(t, samples.card(k)) for kind in ProgramType
+}
+CAPTIONS["card ready"] = lambda t: cards.card_text(t, samples.card(stamps=10, points=100))
+
+
+def _check(text: str, limit: int) -> None:
+    plain, _ = parse_html(text)  # raises like Telegram on broken or unescaped HTML
+    assert 0 < len(plain) <= limit
+    assert "{" not in plain and "}" not in plain, plain
+    assert samples.NASTY not in text or "<Café>" not in text  # user-given names are escaped
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(SCREENS))
+def test_screen_renders(language: str, name: str) -> None:
+    _check(SCREENS[name](translator(language)), MESSAGE_LIMIT)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("name", sorted(CAPTIONS))
+def test_card_caption_renders(language: str, name: str) -> None:
+    _check(CAPTIONS[name](translator(language)), CAPTION_LIMIT)
+
+
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_screens_are_translated(language: str) -> None:
+    english, other = translator("en"), translator(language)
+    untranslated = [
+        name for name, screen in {**SCREENS, **CAPTIONS}.items() if screen(english) == screen(other)
+    ]
+    assert untranslated == []
+
+
+def test_stamp_progress_is_written_n_of_t() -> None:
+    assert "7/10" in cards.card_text(translator("en"), samples.card(ProgramType.STAMPS))
+
+
+def _all_refusals() -> list[type[errors.DomainError]]:
+    found, todo = [], [errors.DomainError]
+    while todo:
+        cls = todo.pop()
+        for sub in cls.__subclasses__():
+            found.append(sub)
+            todo.append(sub)
+    return found
+
+
+def test_every_refusal_has_its_own_message() -> None:
+    assert set(_all_refusals()) <= covered_refusals()
+
+
+REFUSALS = [
+    errors.NotStaff(),
+    errors.NotOwner(),
+    errors.OwnCard(),
+    errors.CardOfOtherStore("A & B"),
+    errors.CardInactive(),
+    errors.CardNotFound(),
+    errors.StoreNotFound("<x>"),
+    errors.NoCard(),
+    errors.EntryNotFound(),
+    errors.TooManyFailedLookups(5),
+    errors.StampsNotInProgram(),
+    errors.PointsNotInProgram(),
+    errors.CooldownActive(1),
+    errors.CooldownActive(12),
+    errors.DailyLimitReached(5, 0),
+    errors.DailyLimitReached(5, 2),
+    errors.InvalidStampCount(1, 10),
+    errors.NotEnoughStamps(3, 10),
+    errors.InvalidAmount(Decimal("0.01"), Decimal("10000")),
+    errors.NoPointsForAmount(Decimal("0.5"), Decimal(1)),
+    errors.InvalidPoints(1, 1_000_000),
+    errors.NotEnoughPoints(50, 100),
+    errors.NothingToUndo(),
+    errors.UndoWindowExpired(10, samples.WHEN),
+    errors.CannotReverse(),
+    errors.AlreadyReversed(),
+    errors.InvalidName(64),
+    errors.AlreadyOwner("<b>"),
+    errors.DuplicateStoreName("x"),
+    errors.UnknownSetting("<k>", ("type", "reward")),
+    errors.InvalidSettingValue("type", "x", choices=("stamps", "points")),
+    errors.InvalidSettingValue("cooldown", "-1", minimum=0, maximum=1440),
+    errors.InvalidSettingValue("reward", "x" * 200, max_length=100),
+    errors.InvalidSettingValue("summary", "25:00", example="21:00"),
+    errors.MergeConfirmationRequired(2, 4),
+    errors.MembershipSwitchRequired("<M>"),
+    errors.OwnerCannotBecomeStaff(),
+    errors.InviteNotFound(),
+    errors.InviteUsed(),
+    errors.InviteExpired(),
+    errors.StaffMemberNotFound(4),
+    errors.CannotRevokeOwner(),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("refusal", REFUSALS, ids=lambda e: str(e)[:60])
+def test_refusal_renders(language: str, refusal: errors.DomainError) -> None:
+    _check(refusal_text(translator(language), refusal), MESSAGE_LIMIT)
