@@ -60,7 +60,10 @@ def operation_done(t: Translator, op: Operation) -> str:
         head = t.ngettext("✅ {n} point taken back.", "✅ {n} points taken back.", -op.points_delta)
     else:
         head = t.gettext("✅ Done.")
-    return f"{head}\n{t.gettext('Card {number}: {balance}', number=card.display_number, balance=_balance(t, card))}"
+    balance = t.gettext(
+        "Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
+    )
+    return f"{head}\n{balance}"
 
 
 def undo_done(t: Translator, reversal: Reversal) -> str:
