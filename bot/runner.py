@@ -4,13 +4,43 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 
 from telegram import Update
 
-from bot.application import build_application
+from bot.application import LoyaltyApplication, build_application
 from bot.config import Settings
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
+
+
+@asynccontextmanager
+async def running(application: LoyaltyApplication, *, poll_interval: float = 0.0) -> AsyncIterator[None]:
+    """Run the application's long polling inside an already running event loop.
+
+    `Application.run_polling` owns the loop and blocks; tests, the playground and benchmarks
+    need the same lifecycle (initialize → post_init → polling → start, and the reverse) as a
+    context manager instead.
+    """
+    await application.initialize()
+    if application.post_init is not None:
+        await application.post_init(application)
+    assert application.updater is not None
+    await application.updater.start_polling(
+        poll_interval=poll_interval, timeout=10, allowed_updates=Update.ALL_TYPES
+    )
+    await application.start()
+    try:
+        yield
+    finally:
+        await application.updater.stop()
+        await application.stop()
+        if application.post_stop is not None:
+            await application.post_stop(application)
+        await application.shutdown()
+        if application.post_shutdown is not None:
+            await application.post_shutdown(application)
 
 
 def _configure_logging(settings: Settings) -> None:

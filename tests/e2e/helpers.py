@@ -1,0 +1,40 @@
+"""Reading what the bot sent, as a person would: links in texts, QR codes in images."""
+
+from __future__ import annotations
+
+import io
+import re
+
+import zxingcpp
+from PIL import Image
+
+from emulator.models import SentMessage
+from emulator.user import EmulatedUser
+
+LINK = re.compile(r"https://t\.me/\w+\?start=[A-Za-z0-9_-]+")
+CARD_NUMBER = re.compile(r"\d{4}-\d{4}-\d{4}")
+
+
+def link_in(message: SentMessage, prefix: str) -> str:
+    links = [link for link in LINK.findall(message.content) if f"start={prefix}" in link]
+    assert links, f"no {prefix} link in {message.content!r}"
+    return links[0]
+
+
+def qr_content(message: SentMessage) -> str:
+    assert message.photo_bytes is not None, "expected a photo"
+    results = zxingcpp.read_barcodes(Image.open(io.BytesIO(message.photo_bytes)))
+    assert len(results) == 1
+    return str(results[0].text)
+
+
+def card_number_in(message: SentMessage) -> str:
+    found = CARD_NUMBER.search(message.content)
+    assert found, message.content
+    return found.group(0)
+
+
+async def say(user: EmulatedUser, text: str, timeout: float = 10.0) -> SentMessage:
+    """Send a message and return the bot's next message to this user."""
+    await user.send(text)
+    return await user.next_message(timeout=timeout)
