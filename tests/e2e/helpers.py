@@ -34,7 +34,7 @@ def card_number_in(message: SentMessage) -> str:
     return found.group(0)
 
 
-async def say(user: EmulatedUser, text: str, timeout: float = 10.0) -> SentMessage:
+async def say(user: EmulatedUser, text: str, wait: float = 10.0) -> SentMessage:
     """Send a message and return the bot's next message to this user."""
     await user.send(text)
-    return await user.next_message(timeout=timeout)
+    return await user.next_message(timeout=wait)

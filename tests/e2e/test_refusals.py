@@ -1,4 +1,4 @@
-"""Customers, strangers and staff of another merchant try every staff command: refused, no change."""
+"""Customers, strangers and other merchants' staff try every staff command: refused, no change."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ NOT_STAFF = EN.gettext(
     "Only staff can do that. If you work at a store, ask the owner for an invite link."
 )
 NOT_FOUND = EN.gettext(
-    "No card found. Check the card number (12 digits, e.g. 1234-5678-9012) or scan the QR code again."
+    "No card found. Check the card number (12 digits, e.g. 1234-5678-9012) "
+    "or scan the QR code again."
 )
 
 
@@ -74,7 +75,8 @@ async def test_a_customer_opening_a_card_link_learns_nothing(bot: Running) -> No
     await stranger.open_link(f"https://t.me/{bot.tg.bot_username}?start=card_{card.qr_token}")
     reply = await stranger.next_message()
     assert reply.content == EN.gettext(
-        "This QR code is a loyalty card. Only the staff of its store can use it — show it at the counter."
+        "This QR code is a loyalty card. "
+        "Only the staff of its store can use it — show it at the counter."
     )
     assert number not in reply.content and reply.buttons == []
 

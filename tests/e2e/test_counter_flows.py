@@ -1,0 +1,127 @@
+"""Counter flows through the bot: not me, blocked customers, points by button, undo, new QR,
+history pages, languages and command menus."""
+
+from __future__ import annotations
+
+from bot.i18n import translator
+from tests.e2e.conftest import Running
+from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+
+EN, DE, FR = translator("en"), translator("de"), translator("fr")
+
+
+async def _shop(bot: Running, *settings: str):
+    tg = bot.tg
+    owner = tg.user(40, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Café"), "join_")
+    for setting in settings:
+        await say(owner, f"/program set {setting}")
+    cashier = tg.user(41, "Cashier", language_code="de")
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+    customer = tg.user(42, "Customer", language_code="fr")
+    await customer.open_link(join)
+    await customer.next_message()
+    card = await customer.next_message()
+    return owner, cashier, customer, card
+
+
+async def test_not_me_reverses_a_stamp_and_reports_a_redemption_to_the_owner(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(
+        bot, "cooldown 0", "stamps_target 2", "daily_limit 0"
+    )
+    number = card_number_in(card)
+    await say(cashier, f"/stamp {number}")
+    notice = await customer.next_message()
+    await customer.press(notice, FR.pgettext("button", "Not me"))
+    thanks = await customer.next_edit()
+    assert thanks.content.startswith(
+        FR.gettext(
+            "Thanks for telling us. We reversed it — your card now: {balance}", balance=""
+        ).strip()[:20]
+    )
+    alert = await owner.next_message()
+    assert alert.content.startswith("⚠️") and number in alert.content
+    assert (await bot.service.customers.cards(42))[0].stamp_count == 0
+
+    await say(cashier, f"/stamp {number} 2")
+    await customer.next_message()
+    question = await say(cashier, f"/redeem {number}")
+    await cashier.press(question, DE.pgettext("button", "Confirm"))
+    redeemed = await customer.next_message()
+    await customer.press(redeemed, FR.pgettext("button", "Not me"))
+    owner_alert = await owner.next_message()
+    assert "redemption" in owner_alert.content
+    card_now = (await bot.service.customers.cards(42))[0]
+    assert (card_now.stamp_count, card_now.rewards_redeemed) == (0, 1)  # no automatic reversal
+
+
+async def test_a_customer_who_blocked_the_bot_never_fails_the_cashier(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(bot)
+    bot.tg.block(customer)
+    done = await say(cashier, f"/stamp {card_number_in(card)}")
+    assert "1/10" in done.content
+    assert (await bot.service.customers.cards(42))[0].stamp_count == 1
+
+
+async def test_points_by_button_then_undo(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(bot, "type points", "points_per_euro 2")
+    await cashier.open_link(qr_content(card))
+    scanned = await cashier.next_message()
+    await cashier.press(scanned, DE.pgettext("button", "Add points"))
+    await cashier.next_message()  # the question for the amount
+    done = await say(cashier, "12,50")
+    assert "25" in done.content
+    notice = await customer.next_message()
+    assert "25" in notice.content
+    undone = await say(cashier, "/undo")
+    assert undone.content.startswith("↩️")
+    assert (await bot.service.customers.cards(42))[0].points_balance == 0
+    assert (await say(cashier, "/undo")).content == DE.gettext("There is nothing of yours to undo.")
+
+
+async def test_newqr_retires_the_old_code(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(bot)
+    old_link = qr_content(card)
+    await say(customer, "/newqr")
+    new_card = await customer.next_message()
+    new_link = qr_content(new_card)
+    assert new_link != old_link
+    await cashier.open_link(old_link)
+    assert (await cashier.next_message()).buttons == []
+    await cashier.open_link(new_link)
+    assert (await cashier.next_message()).buttons != []
+
+
+async def test_history_pages_with_the_older_button(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(
+        bot, "cooldown 0", "daily_limit 0", "stamps_target 50"
+    )
+    number = card_number_in(card)
+    for _ in range(12):
+        await say(cashier, f"/stamp {number}")
+    await bot.tg.wait_idle()
+    customer.skip_unread()
+    first = await say(customer, "/history")
+    assert first.content.count("\n    ") == 10
+    await customer.press(first, FR.pgettext("button", "Older"))
+    older = await customer.next_message()
+    assert older.content.count("\n    ") == 2
+    assert older.buttons == []
+
+
+async def test_language_choice_changes_replies_and_staff_menus(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(bot)
+    choice = await say(cashier, "/language")
+    await cashier.press(choice, "English")
+    confirmation = await cashier.next_edit()
+    assert confirmation.content == EN.gettext(
+        "Done: I will speak {language} with you.", language="English"
+    )
+    assert (await say(cashier, "/undo")).content == EN.gettext("There is nothing of yours to undo.")
+    staff_menu = [name for name, _ in bot.tg.commands(scope={"type": "chat", "chat_id": 41})]
+    assert "stamp" in staff_menu and "program" not in staff_menu
+    owner_menu = [name for name, _ in bot.tg.commands(scope={"type": "chat", "chat_id": 40})]
+    assert {"stamp", "program", "invite"} <= set(owner_menu)
+    german_default = bot.tg.commands(scope={"type": "all_private_chats"}, language_code="de")
+    assert german_default[0][1] == DE.gettext("Your card and its QR code")
