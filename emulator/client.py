@@ -1,0 +1,310 @@
+"""Drive a standalone emulator (``python -m emulator``) from another process.
+
+The API mirrors the in-process driver, with ``await`` where it needs HTTP::
+
+    async with spawn_emulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
+        # start the bot with TELEGRAM_API_BASE_URL=tg.base_url ...
+        alice = await tg.user(1001, "Alice", language_code="en")
+        await alice.send("/start")
+        reply = await alice.next_message(timeout=10)
+        print(await tg.stats())
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import sys
+import time
+from collections.abc import AsyncIterator, Callable, Collection
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Self
+
+import httpx
+
+from emulator.models import CallbackAnswer, ChatEvent, JsonDict, SentMessage, UpdateTiming
+
+_PROJECT_ROOT = Path(__file__).resolve().parents[1]
+
+
+class EmulatorClient:
+    """A client of the emulator's ``/_emulator`` control API at ``url``.
+
+    Methods without their own docstring do what the same-named method of
+    :class:`emulator.driver.BotApiEmulator` does, in the emulator's process.
+    """
+
+    def __init__(self, url: str, *, include_files: bool = True) -> None:
+        self.url = url.rstrip("/")
+        self.include_files = include_files
+        self._http = httpx.AsyncClient(base_url=f"{self.url}/_emulator", timeout=30.0)
+
+    @property
+    def base_url(self) -> str:
+        """The Bot API base URL to give the bot."""
+        return f"{self.url}/bot"
+
+    @property
+    def base_file_url(self) -> str:
+        return f"{self.url}/file/bot"
+
+    async def aclose(self) -> None:
+        await self._http.aclose()
+
+    async def __aenter__(self) -> Self:
+        return self
+
+    async def __aexit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        await self.aclose()
+
+    async def request(
+        self, method: str, path: str, *, wait: float = 0.0, **kwargs: Any
+    ) -> JsonDict:
+        """One control call; raises RuntimeError with the server's reason on failure."""
+        response = await self._http.request(method, path, timeout=30.0 + wait, **kwargs)
+        data: JsonDict = response.json()
+        if response.status_code == 408:
+            raise TimeoutError(data.get("error"))
+        if response.is_error:
+            raise RuntimeError(f"{path}: {data.get('error', response.text)}")
+        return data
+
+    async def post(self, path: str, wait: float = 0.0, **body: Any) -> JsonDict:
+        """POST ``body`` as JSON to a control endpoint."""
+        return await self.request("POST", path, wait=wait, json=body)
+
+    async def user(
+        self,
+        user_id: int,
+        first_name: str,
+        *,
+        last_name: str | None = None,
+        username: str | None = None,
+        language_code: str | None = None,
+    ) -> RemoteUser:
+        """Create or update a user; returns a handle to act as them."""
+        await self.post(
+            "/users",
+            user_id=user_id,
+            first_name=first_name,
+            last_name=last_name,
+            username=username,
+            language_code=language_code,
+        )
+        return RemoteUser(self, user_id, first_name)
+
+    async def events(
+        self,
+        chat_id: int | None = None,
+        *,
+        after: int = 0,
+        kinds: Collection[str] | None = None,
+        wait: float = 0.0,
+    ) -> list[ChatEvent]:
+        """Events with ``seq > after`` (of one chat), waiting up to ``wait`` s for one."""
+        params: dict[str, Any] = {"after": after, "timeout": wait}
+        params["files"] = "1" if self.include_files else "0"
+        if chat_id is not None:
+            params["chat_id"] = chat_id
+        if kinds:
+            params["kinds"] = ",".join(kinds)
+        data = await self.request("GET", "/events", wait=wait, params=params)
+        return [ChatEvent.from_json(item) for item in data["events"]]
+
+    async def file(self, file_id: str) -> bytes:
+        """The bytes of a file the bot uploaded."""
+        response = await self._http.get(f"/files/{file_id}")
+        response.raise_for_status()
+        return response.content
+
+    async def wait_idle(self, timeout: float = 10.0, quiet: float = 0.1) -> None:  # noqa: ASYNC109
+        """See :meth:`emulator.driver.BotApiEmulator.wait_idle`."""
+        await self.post("/wait_idle", wait=timeout, timeout=timeout, quiet=quiet)
+
+    async def stats(self) -> JsonDict:
+        """Counters and latency percentiles, as :meth:`BotApiEmulator.stats`."""
+        return await self.request("GET", "/stats")
+
+    async def timings(self) -> list[UpdateTiming]:
+        data = await self.request("GET", "/timings")
+        return [UpdateTiming(**item) for item in data["timings"]]
+
+    async def latencies(self) -> list[float]:
+        return [t.latency for t in await self.timings() if t.latency is not None]
+
+    async def reset_timings(self) -> None:
+        await self.post("/reset_timings")
+
+    async def commands(
+        self, scope: str = "default", language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """What setMyCommands registered; ``scope`` is a type or a JSON object."""
+        params = {"scope": scope, "language_code": language_code}
+        data = await self.request("GET", "/commands", params=params)
+        return [(command, description) for command, description in data["commands"]]
+
+    async def fail_next(
+        self,
+        method: str,
+        status: int = 400,
+        *,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
+        body: dict[str, Any] = {"description": description, "retry_after": retry_after}
+        body["chat_id"] = chat_id
+        await self.post("/fail_next", method=method, status=status, times=times, **body)
+
+    async def set_delay(self, method: str, seconds: float) -> None:
+        await self.post("/set_delay", method=method, seconds=seconds)
+
+    async def drop_connections(
+        self, method: str, n: int = 1, *, after_processing: bool = False
+    ) -> None:
+        await self.post("/drop_connections", method=method, n=n, after_processing=after_processing)
+
+    async def set_rate_limits(
+        self, per_chat: float | None = None, overall: float | None = None, burst: int | None = None
+    ) -> None:
+        await self.post("/rate_limits", per_chat=per_chat, overall=overall, burst=burst)
+
+    async def clear_faults(self) -> None:
+        await self.post("/clear_faults")
+
+    async def block(self, user_id: int, *, notify: bool = True) -> None:
+        await self.post("/block", user_id=user_id, notify=notify)
+
+    async def unblock(self, user_id: int, *, notify: bool = True) -> None:
+        await self.post("/unblock", user_id=user_id, notify=notify)
+
+    async def add_webhook_target(self, url: str, secret_token: str | None = None) -> None:
+        await self.post("/webhook_targets", url=url, secret_token=secret_token)
+
+    async def remove_webhook_targets(self) -> None:
+        await self.request("DELETE", "/webhook_targets")
+
+    async def redeliver(self, update_id: int) -> None:
+        await self.post("/redeliver", update_id=update_id)
+
+
+class RemoteUser:
+    """A user of a standalone emulator; reading is cursor-based as in EmulatedUser."""
+
+    def __init__(self, client: EmulatorClient, user_id: int, first_name: str) -> None:
+        self.client = client
+        self.id = user_id
+        self.first_name = first_name
+        self._cursors: dict[str, int] = {}
+
+    async def send(self, text: str) -> int:
+        """Write ``text`` to the bot; returns the update_id."""
+        data = await self.client.post("/send", user_id=self.id, text=text)
+        return int(data["update_id"])
+
+    async def open_link(self, link: str) -> int:
+        data = await self.client.post("/open_link", user_id=self.id, link=link)
+        return int(data["update_id"])
+
+    async def press(
+        self,
+        message: SentMessage | int,
+        text: str | None = None,
+        *,
+        callback_data: str | None = None,
+    ) -> str:
+        """Tap an inline button by label or callback data; returns the callback query id."""
+        message_id = message if isinstance(message, int) else message.message_id
+        data = await self.client.post(
+            "/press", user_id=self.id, message_id=message_id, text=text, callback_data=callback_data
+        )
+        return str(data["callback_query_id"])
+
+    async def messages(self) -> list[SentMessage]:
+        """The bot's messages in this chat, each as it is now."""
+        params = {"chat_id": self.id, "files": "1" if self.client.include_files else "0"}
+        data = await self.client.request("GET", "/messages", params=params)
+        return [SentMessage.from_json(item) for item in data["messages"]]
+
+    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+        event = await self._next("message", {"message"}, None, timeout)
+        assert event.message is not None
+        return event.message
+
+    async def next_edit(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
+        event = await self._next("edit", {"edit"}, None, timeout)
+        assert event.message is not None
+        return event.message
+
+    async def next_callback_answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
+        event = await self._next("callback_answer", {"callback_answer"}, None, timeout)
+        assert event.answer is not None
+        return event.answer
+
+    async def wait_for(
+        self,
+        predicate: Callable[[ChatEvent], bool],
+        timeout: float = 5.0,  # noqa: ASYNC109
+    ) -> ChatEvent:
+        return await self._next("any", None, predicate, timeout)
+
+    async def _next(
+        self,
+        cursor: str,
+        kinds: Collection[str] | None,
+        predicate: Callable[[ChatEvent], bool] | None,
+        seconds: float,
+    ) -> ChatEvent:
+        deadline = time.monotonic() + seconds
+        while True:
+            remaining = max(deadline - time.monotonic(), 0.0)
+            after = self._cursors.get(cursor, 0)
+            events = await self.client.events(self.id, after=after, kinds=kinds, wait=remaining)
+            for event in events:
+                self._cursors[cursor] = event.seq
+                if predicate is None or predicate(event):
+                    return event
+            if time.monotonic() >= deadline:
+                raise TimeoutError(f"{self.first_name} got no {cursor} within {seconds}s")
+
+
+@contextlib.asynccontextmanager
+async def spawn_emulator(
+    token: str = "123456:TEST-TOKEN",
+    bot_username: str = "loyalty_test_bot",
+    *,
+    port: int = 0,
+    extra_args: Collection[str] = (),
+) -> AsyncIterator[EmulatorClient]:
+    """Run ``python -m emulator`` in a child process and yield a client for it."""
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(_PROJECT_ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    process = await asyncio.create_subprocess_exec(
+        sys.executable,
+        *("-m", "emulator", "--port", str(port), "--token", token, "--username", bot_username),
+        *extra_args,
+        stdout=asyncio.subprocess.PIPE,
+        env=env,
+        cwd=_PROJECT_ROOT,
+    )
+    try:
+        assert process.stdout is not None
+        line = (await asyncio.wait_for(process.stdout.readline(), 30)).decode()
+        if not line.startswith("listening on "):
+            raise RuntimeError(f"the emulator did not start: {line!r}")
+        async with EmulatorClient(line.split()[2]) as client:
+            yield client
+    finally:
+        if process.returncode is None:
+            process.terminate()
+            await process.wait()
