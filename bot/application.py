@@ -11,6 +11,7 @@ from bot import i18n
 from bot.config import Settings
 from bot.context import BotContext, BotData
 from bot.handlers import register_handlers
+from bot.jobs import expire_points_and_remind, send_due_summaries
 from bot.menus import register_default_menus
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
@@ -23,8 +24,17 @@ log = logging.getLogger(__name__)
 LoyaltyApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
-def build_application(settings: Settings, *, clock: Clock | None = None) -> LoyaltyApplication:
-    """The bot, ready for polling or webhooks; the database opens in post_init."""
+SUMMARY_CHECK_SECONDS = 60.0
+EXPIRY_CHECK_SECONDS = 3600.0
+
+
+def build_application(
+    settings: Settings, *, clock: Clock | None = None, job_interval_scale: float = 1.0
+) -> LoyaltyApplication:
+    """The bot, ready for polling or webhooks; the database opens in post_init.
+
+    `job_interval_scale` shrinks the scheduled jobs' intervals for tests and the playground.
+    """
 
     async def post_init(application: LoyaltyApplication) -> None:
         i18n.load_all()
@@ -54,4 +64,15 @@ def build_application(settings: Settings, *, clock: Clock | None = None) -> Loya
         .build()
     )
     register_handlers(application)
+    jobs = application.job_queue
+    assert jobs is not None  # the job-queue extra is a dependency
+    # Both jobs run right after start-up too, which is how missed summaries go out.
+    jobs.run_repeating(
+        send_due_summaries, interval=SUMMARY_CHECK_SECONDS * job_interval_scale, first=0.5
+    )
+    jobs.run_repeating(
+        expire_points_and_remind,
+        interval=EXPIRY_CHECK_SECONDS * job_interval_scale,
+        first=5 * job_interval_scale,
+    )
     return application

@@ -45,6 +45,9 @@ def owner_commands(t: Translator) -> list[BotCommand]:
         BotCommand("invite", t.gettext("Invite a cashier")),
         BotCommand("staff", t.gettext("Your staff")),
         BotCommand("revoke", t.gettext("Remove a staff member")),
+        BotCommand("summary", t.gettext("Your activity summary")),
+        BotCommand("export", t.gettext("The ledger as a spreadsheet (CSV)")),
+        BotCommand("poster", t.gettext("A printable poster with your join QR code")),
     ]
 
 

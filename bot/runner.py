@@ -16,7 +16,9 @@ from domain.db.migrate import upgrade_to_head
 
 
 @asynccontextmanager
-async def running(application: LoyaltyApplication, *, poll_interval: float = 0.0) -> AsyncIterator[None]:
+async def running(
+    application: LoyaltyApplication, *, poll_interval: float = 0.0
+) -> AsyncIterator[None]:
     """Run the application's long polling inside an already running event loop.
 
     `Application.run_polling` owns the loop and blocks; tests, the playground and benchmarks

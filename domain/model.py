@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import UTC, datetime, time, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from enum import StrEnum
 from zoneinfo import ZoneInfo
@@ -21,6 +21,7 @@ UNDO_WINDOW = timedelta(minutes=10)
 INVITE_VALIDITY = timedelta(hours=72)
 EXPIRY_REMINDER_LEAD = timedelta(days=7)
 NAME_MAX_LENGTH = 64
+SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
 
 
 class ProgramType(StrEnum):
@@ -368,3 +369,65 @@ class Identity:
     @property
     def is_owner(self) -> bool:
         return self.membership is not None and self.membership.role is StaffRole.OWNER
+
+
+@dataclass(frozen=True)
+class Activity:
+    """What happened in one store (or all of them) over a period; reversals already netted out."""
+
+    new_cards: int = 0
+    stamps_given: int = 0
+    rewards_redeemed: int = 0
+    points_earned: int = 0
+    points_redeemed: int = 0
+    points_voided: int = 0
+    points_expired: int = 0
+    customers_served: int = 0
+
+
+@dataclass(frozen=True)
+class StoreActivity:
+    store_name: str
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class Summary:
+    """A merchant's activity over local days [first_day, last_day], with the comparison period."""
+
+    merchant_id: int
+    merchant_name: str
+    owner_user_id: int
+    timezone: str
+    language: str
+    first_day: date
+    last_day: date
+    stores: tuple[StoreActivity, ...]
+    total: Activity
+    compared_total: Activity  # the same weekday last week, or the period before
+    compared_first_day: date
+    top_staff_name: str | None
+    top_staff_operations: int
+
+
+@dataclass(frozen=True)
+class DayActivity:
+    day: date
+    activity: Activity
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    """One ledger entry as the CSV export shows it."""
+
+    created_at: datetime
+    store_name: str
+    card_number: str
+    kind: LedgerKind
+    stamps_delta: int
+    points_delta: int
+    stamp_balance_after: int
+    points_balance_after: int
+    amount: Decimal | None
+    staff_name: str | None
+    reason: str | None

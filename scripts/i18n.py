@@ -39,14 +39,33 @@ def fill_english() -> None:
 
 def main() -> None:
     pybabel(
-        "extract", "-F", "babel.cfg", "-o", str(POT), "--add-location=file", "--sort-by-file",
-        "--project=loyalty-bot", "-w", "100", "bot",
+        "extract",
+        "-F",
+        "babel.cfg",
+        "-o",
+        str(POT),
+        "--add-location=file",
+        "--sort-by-file",
+        "--project=loyalty-bot",
+        "-w",
+        "100",
+        "bot",
     )
     for language in LANGUAGES:
         po = LOCALES / language / "LC_MESSAGES" / "messages.po"
         if po.exists():
-            pybabel("update", "-i", str(POT), "-d", str(LOCALES), "-l", language, "-w", "100",
-                    "--ignore-obsolete")
+            pybabel(
+                "update",
+                "-i",
+                str(POT),
+                "-d",
+                str(LOCALES),
+                "-l",
+                language,
+                "-w",
+                "100",
+                "--ignore-obsolete",
+            )
         else:
             pybabel("init", "-i", str(POT), "-d", str(LOCALES), "-l", language, "-w", "100")
     fill_english()

@@ -32,6 +32,9 @@ COMMANDS = {
     "staff": owner.staff,
     "revoke": owner.revoke,
     "program": owner.program,
+    "summary": owner.summary,
+    "export": owner.export,
+    "poster": owner.poster,
 }
 
 

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
-from telegram import Update
+from telegram import InputFile, Update
 
 from bot import keyboards
 from bot.context import BotContext
+from bot.exports import ledger_csv
 from bot.handlers.common import Viewer, handles, reply
+from bot.i18n import translator
 from bot.menus import update_chat_menu
 from bot.texts import general
 from bot.texts import owner as owner_texts
+from bot.texts import reports as report_texts
 from domain import errors
-from domain.model import Identity
+from domain.model import SUMMARY_PERIODS, Identity
 
 PENDING_SETUP = "pending_setup_name"
 PENDING_INVITE = "pending_invite_token"
@@ -179,3 +182,69 @@ async def accept_invite(
         return
     await reply(update, general.staff_welcome(viewer.t, membership))
     await _refresh_menu(update, context, viewer)
+
+
+@handles
+async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/summary [today | yesterday | week | month]; week and month come with a chart."""
+    args = context.args or []
+    period = args[0].lower() if args else "today"
+    if len(args) > 1 or period not in SUMMARY_PERIODS:
+        await reply(update, report_texts.usage_summary(viewer.t))
+        return
+    report, series = await context.service.reports.summary_for_owner(viewer.user_id, period)
+    await reply(update, report_texts.summary_text(viewer.t, report))
+    if series:
+        from bot.charts import activity_chart
+
+        chart = activity_chart(viewer.t, report.merchant_name, series)
+        chat = update.effective_chat
+        assert chat is not None
+        await chat.send_photo(InputFile(chart, filename="activity.png"))
+
+
+@handles
+async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/export [days]: the ledger as a CSV file (default 30 days)."""
+    args = context.args or []
+    if len(args) > 1 or (
+        args and not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 5)
+    ):
+        await reply(update, report_texts.usage_export(viewer.t))
+        return
+    days = int(args[0]) if args else 30
+    timezone, rows = await context.service.reports.export_ledger(viewer.user_id, days)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(ledger_csv(viewer.t, timezone, rows), filename=f"ledger-{days}-days.csv"),
+        caption=report_texts.export_caption(viewer.t, days, len(rows)),
+    )
+
+
+@handles
+async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/poster [store]: a printable PNG with the store's join QR code."""
+    reference = " ".join(context.args or [])
+    if reference:
+        store = await context.service.merchants.find_store(viewer.user_id, reference)
+    else:
+        store = (await context.service.merchants.stores(viewer.user_id))[0]
+    settings = await context.service.merchants.program(viewer.user_id)
+    words = translator(settings.language)  # the poster speaks to the merchant's customers
+    from bot.poster import join_poster
+
+    image = join_poster(
+        business_name=store.merchant_name,
+        store_name=store.name,
+        link=_join_link(context, store.code),
+        call_to_action=report_texts.poster_call_to_action(words, settings.type),
+        instructions=report_texts.poster_instructions(words),
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(image, filename=f"poster-{store.code}.png"),
+        caption=report_texts.poster_caption(viewer.t, store.name),
+        parse_mode="HTML",
+    )

@@ -48,6 +48,9 @@ def help_text(t: Translator, identity: Identity) -> str:
             t.gettext("/stores — your stores with their join links"),
             t.gettext("/invite [store] — an invite link for a cashier"),
             t.gettext("/staff — your staff; /revoke <code>number</code> removes one"),
+            t.gettext("/summary [today|yesterday|week|month] — your activity"),
+            t.gettext("/export [days] — the ledger as a CSV file"),
+            t.gettext("/poster [store] — a printable poster with the join QR code"),
         ]
     elif not identity.is_staff:
         lines += ["", t.gettext("Own a shop? Send /setup followed by your business name.")]

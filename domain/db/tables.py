@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Date,
     ForeignKey,
     Index,
     Integer,
@@ -161,6 +162,7 @@ class Card(Base):
         ),
         Index("ix_cards_merchant_customer", "merchant_id", "customer_id"),
         Index("ix_cards_merchant_activity", "merchant_id", "last_activity_at"),
+        Index("ix_cards_merchant_created", "merchant_id", "created_at"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -219,6 +221,16 @@ class LedgerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class SummaryDelivery(Base):
+    """A merchant's summary for one local day was sent (or is being sent): never twice."""
+
+    __tablename__ = "summary_deliveries"
+
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    local_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class ProcessedUpdate(Base):
     """Telegram update ids whose effects are committed, so a re-delivered update does nothing."""
 
@@ -238,5 +250,6 @@ __all__ = [
     "StaffInvite",
     "StaffMembership",
     "Store",
+    "SummaryDelivery",
     "User",
 ]

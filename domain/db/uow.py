@@ -35,12 +35,10 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A read-only transaction (rolled back at the end: nothing may be written in it)."""
+        """A read-only transaction. Closing the session ends it (the pool rolls the connection
+        back) and leaves the loaded objects readable, unlike an explicit rollback."""
         async with self._sessions() as session:
-            try:
-                yield session
-            finally:
-                await session.rollback()
+            yield session
 
     async def dispose(self) -> None:
         await self.engine.dispose()

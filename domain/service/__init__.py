@@ -8,6 +8,7 @@ from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
+from domain.service.reports import ReportService
 from domain.service.staff import StaffService
 
 
@@ -22,6 +23,7 @@ class LoyaltyService:
         self.merchants = MerchantService(database, self.clock)
         self.staff = StaffService(database, self.clock)
         self.maintenance = MaintenanceService(database, self.clock)
+        self.reports = ReportService(database, self.clock)
 
 
 __all__ = ["LoyaltyService"]

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 from domain.model import (
+    Activity,
     CardView,
     Dispute,
     Enrolment,
@@ -21,7 +22,9 @@ from domain.model import (
     Reversal,
     StaffListing,
     StaffRole,
+    StoreActivity,
     StoreView,
+    Summary,
 )
 
 WHEN = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
@@ -188,3 +191,35 @@ def staff_listing() -> list[StaffListing]:
 
 def reversal() -> Reversal:
     return Reversal(reversed_kind=LedgerKind.STAMP, operation=operation(LedgerKind.UNDO, stamps=-1))
+
+
+def summary(*, single_day: bool) -> Summary:
+    from datetime import date
+
+    busy = Activity(
+        new_cards=3,
+        stamps_given=42,
+        rewards_redeemed=4,
+        points_earned=120,
+        points_redeemed=100,
+        points_voided=5,
+        points_expired=0,
+        customers_served=25,
+    )
+    quiet = Activity(new_cards=1, stamps_given=30, rewards_redeemed=4, customers_served=20)
+    first = date(2026, 1, 13) if single_day else date(2026, 1, 7)
+    return Summary(
+        merchant_id=1,
+        merchant_name=NASTY,
+        owner_user_id=8,
+        timezone="Europe/Luxembourg",
+        language="fr",
+        first_day=first,
+        last_day=date(2026, 1, 13),
+        stores=(StoreActivity("Gare <1>", busy), StoreActivity("Kirchberg & Co", quiet)),
+        total=busy,
+        compared_total=quiet,
+        compared_first_day=date(2026, 1, 6),
+        top_staff_name="Ann <x>",
+        top_staff_operations=17,
+    )

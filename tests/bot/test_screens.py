@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.texts import cards, counter, general, owner
+from bot.texts import cards, counter, general, owner, reports
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
 from domain.model import ProgramType
@@ -73,6 +73,17 @@ SCREENS: dict[str, Screen] = {
     "program": lambda t: owner.program_text(t, ProgramSettings()),
     "program changed": lambda t: owner.program_changed(t, "cross_location", ProgramSettings()),
     "merge question": lambda t: owner.merge_question(t, 3),
+    "summary, one day": lambda t: reports.summary_text(t, samples.summary(single_day=True)),
+    "summary, a week": lambda t: reports.summary_text(t, samples.summary(single_day=False)),
+    "export caption": lambda t: reports.export_caption(t, 30, 120),
+    "export headers": lambda t: ";".join(reports.export_headers(t)),
+    "poster words": lambda t: (
+        reports.poster_call_to_action(t, ProgramType.STAMPS) + reports.poster_instructions(t)
+    ),
+    "poster caption": lambda t: reports.poster_caption(t, "Gare"),
+    "summary usage": reports.usage_summary,
+    "export usage": reports.usage_export,
+    "expiry reminder": lambda t: reports.expiry_reminder(t, samples.card(), samples.WHEN),
 }
 for number, enrolment in enumerate(samples.enrolments()):
     SCREENS[f"joined {number}"] = lambda t, e=enrolment: cards.joined_text(t, e)

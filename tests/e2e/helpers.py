@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import re
+from collections.abc import Awaitable, Callable
 
 import zxingcpp
 from PIL import Image
@@ -38,3 +40,12 @@ async def say(user: EmulatedUser, text: str, wait: float = 10.0) -> SentMessage:
     """Send a message and return the bot's next message to this user."""
     await user.send(text)
     return await user.next_message(timeout=wait)
+
+
+async def eventually(check: Callable[[], Awaitable[bool]], wait: float = 5.0) -> None:
+    """Poll an asynchronous condition until it holds (for effects with no message to wait for)."""
+    deadline = asyncio.get_running_loop().time() + wait
+    while not await check():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("the condition did not hold in time")
+        await asyncio.sleep(0.05)

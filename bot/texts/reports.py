@@ -1,0 +1,155 @@
+"""Owners' summaries, the export caption, the poster's words and points-expiry reminders."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from babel.dates import format_date
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain.model import Activity, CardView, ProgramType, Summary
+
+
+def _period(t: Translator, summary: Summary) -> str:
+    if summary.first_day == summary.last_day:
+        return format_date(summary.first_day, "full", locale=t.locale)
+    first = format_date(summary.first_day, "medium", locale=t.locale)
+    last = format_date(summary.last_day, "medium", locale=t.locale)
+    return f"{first} – {last}"
+
+
+def _compared(t: Translator, now: int, before: int) -> str:
+    if now == before:
+        return t.gettext("(same as before)")
+    arrow = "↑" if now > before else "↓"
+    return t.gettext("({arrow} from {before})", arrow=arrow, before=t.number(before))
+
+
+def _total_lines(t: Translator, total: Activity, compared: Activity) -> list[str]:
+    rows = [
+        (t.gettext("New cards"), total.new_cards, compared.new_cards),
+        (t.gettext("Stamps given"), total.stamps_given, compared.stamps_given),
+        (t.gettext("Rewards redeemed"), total.rewards_redeemed, compared.rewards_redeemed),
+        (t.gettext("Points earned"), total.points_earned, compared.points_earned),
+        (t.gettext("Points redeemed"), total.points_redeemed, compared.points_redeemed),
+        (t.gettext("Points taken back"), total.points_voided, compared.points_voided),
+        (t.gettext("Points expired"), total.points_expired, compared.points_expired),
+        (t.gettext("Customers served"), total.customers_served, compared.customers_served),
+    ]
+    return [
+        f"• {label}: <b>{t.number(now)}</b> {_compared(t, now, before)}"
+        for label, now, before in rows
+    ]
+
+
+def _store_line(t: Translator, name: str, activity: Activity) -> str:
+    parts = [
+        t.ngettext("{n} stamp", "{n} stamps", activity.stamps_given),
+        t.ngettext("{n} reward", "{n} rewards", activity.rewards_redeemed),
+        t.ngettext("{n} point earned", "{n} points earned", activity.points_earned),
+        t.ngettext("{n} customer", "{n} customers", activity.customers_served),
+        t.ngettext("{n} new card", "{n} new cards", activity.new_cards),
+    ]
+    return f"<b>{esc(name)}</b>: " + ", ".join(parts)
+
+
+def summary_text(t: Translator, summary: Summary) -> str:
+    """The daily summary (and /summary): totals with the comparison, then each store."""
+    single_day = summary.first_day == summary.last_day
+    lines = [
+        t.gettext(
+            "📊 <b>{merchant}</b> — {period}",
+            merchant=esc(summary.merchant_name),
+            period=_period(t, summary),
+        ),
+        t.gettext("Compared with the same weekday last week.")
+        if single_day
+        else t.gettext("Compared with the period before."),
+        *_total_lines(t, summary.total, summary.compared_total),
+    ]
+    if summary.top_staff_operations:
+        lines.append(
+            t.ngettext(
+                "Most active: {name} ({n} operation)",
+                "Most active: {name} ({n} operations)",
+                summary.top_staff_operations,
+                name=esc(summary.top_staff_name or t.gettext("(no name)")),
+            )
+        )
+    if len(summary.stores) > 1:
+        lines.append("")
+        lines += [_store_line(t, store.store_name, store.activity) for store in summary.stores]
+    return "\n".join(lines)
+
+
+def chart_title(t: Translator, days: int) -> str:
+    return t.ngettext("Last {n} day", "Last {n} days", days)
+
+
+def chart_labels(t: Translator) -> tuple[str, str, str]:
+    return (
+        t.gettext("Stamps given"),
+        t.gettext("Points earned"),
+        t.gettext("Customers served"),
+    )
+
+
+def export_caption(t: Translator, days: int, rows: int) -> str:
+    return t.ngettext(
+        "The ledger of the last {days} days: {n} entry.",
+        "The ledger of the last {days} days: {n} entries.",
+        rows,
+        days=t.number(days),
+    )
+
+
+def export_headers(t: Translator) -> list[str]:
+    return [
+        t.gettext("Date and time"),
+        t.gettext("Store"),
+        t.gettext("Card number"),
+        t.gettext("Operation"),
+        t.gettext("Stamps"),
+        t.gettext("Points"),
+        t.gettext("Stamps after"),
+        t.gettext("Points after"),
+        t.gettext("Amount (EUR)"),
+        t.gettext("Staff"),
+        t.gettext("Reason"),
+    ]
+
+
+def poster_call_to_action(t: Translator, program_type: ProgramType) -> str:
+    if program_type is ProgramType.POINTS:
+        return t.gettext("Collect points with every purchase!")
+    return t.gettext("Collect stamps with every visit!")
+
+
+def poster_instructions(t: Translator) -> str:
+    return t.gettext("Scan with your phone camera to get your loyalty card in Telegram.")
+
+
+def poster_caption(t: Translator, store_name: str) -> str:
+    return t.gettext(
+        "Your poster for {store}: print it (A4) or show it on a screen at the counter.",
+        store=esc(store_name),
+    )
+
+
+def usage_summary(t: Translator) -> str:
+    return t.gettext("Usage: /summary [today | yesterday | week | month]")
+
+
+def usage_export(t: Translator) -> str:
+    return t.gettext("Usage: /export [days], e.g. /export 30")
+
+
+def expiry_reminder(t: Translator, card: CardView, expires_at: datetime) -> str:
+    return t.ngettext(
+        "⏳ Your {n} point at {merchant} will expire on {date}. Visit us before then to keep it!",
+        "⏳ Your {n} points at {merchant} will expire on {date}. Visit us before then to keep them!",
+        card.points_balance,
+        merchant=esc(card.merchant_name),
+        date=t.date_only(expires_at, card.timezone),
+    )

@@ -1,0 +1,397 @@
+"""Owners' reports: summaries by local day, daily series for charts, the ledger export.
+
+Every query is bounded by the merchant and a time range on an index (ledger_entries
+(merchant_id, created_at), cards (merchant_id, created_at)), so the cost follows the activity
+of the period asked for, not the size of the whole ledger.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import replace
+from datetime import UTC, date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ColumnElement, delete, distinct, func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain import errors
+from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, SummaryDelivery, User
+from domain.model import (
+    SUMMARY_PERIODS,
+    UNDOABLE_KINDS,
+    Activity,
+    DayActivity,
+    ExportRow,
+    LedgerKind,
+    StoreActivity,
+    Summary,
+)
+from domain.service.base import ServiceBase, require_owner
+
+EXPORT_MAX_DAYS = 3650
+_COUNTER_KINDS = [kind.value for kind in UNDOABLE_KINDS]
+_SERVED_KINDS = [
+    LedgerKind.STAMP.value,
+    LedgerKind.EARN_POINTS.value,
+    LedgerKind.REDEEM_STAMPS.value,
+    LedgerKind.REDEEM_POINTS.value,
+]
+
+
+def _fold(
+    activity: Activity, kind: str, reversed_kind: str | None, count: int, stamps: int, points: int
+) -> Activity:
+    """Add one aggregated group of ledger rows; reversals count against what they reversed."""
+    effective = LedgerKind(reversed_kind or kind)
+    sign = -1 if reversed_kind else 1
+    if effective is LedgerKind.STAMP:
+        return replace(activity, stamps_given=activity.stamps_given + stamps)
+    if effective is LedgerKind.REDEEM_STAMPS:
+        return replace(activity, rewards_redeemed=activity.rewards_redeemed + sign * count)
+    if effective is LedgerKind.EARN_POINTS:
+        return replace(activity, points_earned=activity.points_earned + points)
+    if effective is LedgerKind.REDEEM_POINTS:
+        return replace(activity, points_redeemed=activity.points_redeemed - points)
+    if effective is LedgerKind.VOID_POINTS:
+        return replace(activity, points_voided=activity.points_voided - points)
+    if effective is LedgerKind.EXPIRE_POINTS:
+        return replace(activity, points_expired=activity.points_expired - points)
+    return activity  # merges move balances between cards of one customer: no activity
+
+
+class ReportService(ServiceBase):
+    """Summaries, series and exports for owners (and the scheduled daily summary)."""
+
+    async def summary_for_owner(
+        self, owner_id: int, period: str
+    ) -> tuple[Summary, list[DayActivity]]:
+        """`/summary today|yesterday|week|month`: the summary, and a daily series for week/month."""
+        if period not in SUMMARY_PERIODS:
+            raise errors.InvalidSettingValue(key="summary", value=period, choices=SUMMARY_PERIODS)
+        async with self._db.read() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            merchant_id = merchant.id
+            timezone = (await self._directory(session).program(merchant_id)).timezone
+        today = self._clock.now().astimezone(_zone(timezone)).date()
+        first, last = {
+            "today": (today, today),
+            "yesterday": (today - timedelta(days=1), today - timedelta(days=1)),
+            "week": (today - timedelta(days=6), today),
+            "month": (today - timedelta(days=29), today),
+        }[period]
+        summary = await self.summary(merchant_id, first, last)
+        series = (
+            await self.daily_series(merchant_id, first, last) if period in ("week", "month") else []
+        )
+        return summary, series
+
+    async def summary(self, merchant_id: int, first_day: date, last_day: date) -> Summary:
+        """Activity per store and in total over local days, with the comparison period."""
+        span = (last_day - first_day).days + 1
+        compared_first = first_day - timedelta(days=7 if span == 1 else span)
+        compared_last = compared_first + timedelta(days=span - 1)
+        async with self._db.read() as session:
+            merchant = (
+                await session.execute(select(Merchant).where(Merchant.id == merchant_id))
+            ).scalar_one()
+            program = (
+                await session.execute(select(Program).where(Program.merchant_id == merchant_id))
+            ).scalar_one()
+            stores = list(
+                (
+                    await session.execute(
+                        select(Store).where(Store.merchant_id == merchant_id).order_by(Store.id)
+                    )
+                ).scalars()
+            )
+            start, end = _bounds(first_day, last_day, program.timezone)
+            per_store = await _activity_by_store(session, merchant_id, start, end)
+            total = await _activity_total(session, merchant_id, start, end)
+            c_start, c_end = _bounds(compared_first, compared_last, program.timezone)
+            compared = await _activity_total(session, merchant_id, c_start, c_end)
+            top_name, top_count = await _top_staff(session, merchant_id, start, end)
+        return Summary(
+            merchant_id=merchant.id,
+            merchant_name=merchant.name,
+            owner_user_id=merchant.owner_user_id,
+            timezone=program.timezone,
+            language=program.language,
+            first_day=first_day,
+            last_day=last_day,
+            stores=tuple(StoreActivity(s.name, per_store.get(s.id, Activity())) for s in stores),
+            total=total,
+            compared_total=compared,
+            compared_first_day=compared_first,
+            top_staff_name=top_name,
+            top_staff_operations=top_count,
+        )
+
+    async def daily_series(
+        self, merchant_id: int, first_day: date, last_day: date
+    ) -> list[DayActivity]:
+        """One Activity per local day, for charts (one indexed range query per day)."""
+        async with self._db.read() as session:
+            timezone = (
+                await session.execute(
+                    select(Program.timezone).where(Program.merchant_id == merchant_id)
+                )
+            ).scalar_one()
+            series = []
+            day = first_day
+            while day <= last_day:
+                start, end = _bounds(day, day, timezone)
+                series.append(
+                    DayActivity(day, await _activity_total(session, merchant_id, start, end))
+                )
+                day += timedelta(days=1)
+            return series
+
+    # --- the scheduled daily summary ------------------------------------------------------
+
+    async def due_summaries(self) -> list[tuple[int, date]]:
+        """(merchant, local day) pairs whose summary time has passed and that were not sent.
+
+        Yesterday is included, so a summary missed while the bot was down goes out on start-up;
+        older ones are stale and skipped.
+        """
+        now = self._clock.now()
+        due: list[tuple[int, date]] = []
+        async with self._db.read() as session:
+            programs = (
+                await session.execute(
+                    select(
+                        Program.merchant_id,
+                        Program.timezone,
+                        Program.summary_time,
+                        Merchant.created_at,
+                    )
+                    .join(Merchant, Merchant.id == Program.merchant_id)
+                    .where(Program.summary_time.is_not(None))
+                )
+            ).all()
+            for merchant_id, timezone, at, created_at in programs:
+                assert at is not None
+                local_now = now.astimezone(_zone(timezone))
+                opened = created_at.astimezone(_zone(timezone)).date()
+                hours, minutes = (int(part) for part in at.split(":"))
+                yesterday = local_now.date() - timedelta(days=1)
+                # No summary of a day before the business joined.
+                for day in (d for d in (yesterday, local_now.date()) if d >= opened):
+                    moment = datetime(
+                        day.year, day.month, day.day, hours, minutes, tzinfo=_zone(timezone)
+                    )
+                    if moment <= local_now:
+                        due.append((merchant_id, day))
+            if not due:
+                return []
+            earliest = min(day for _, day in due)
+            claimed = await session.execute(
+                select(SummaryDelivery.merchant_id, SummaryDelivery.local_day).where(
+                    SummaryDelivery.local_day >= earliest
+                )
+            )
+            sent = {(row[0], row[1]) for row in claimed}
+        return [pair for pair in due if pair not in sent]
+
+    async def claim_summary(self, merchant_id: int, day: date) -> bool:
+        """Take the right to send one day's summary; False if it was sent (or claimed) already."""
+        try:
+            async with self._db.write() as session:
+                session.add(
+                    SummaryDelivery(
+                        merchant_id=merchant_id, local_day=day, claimed_at=self._clock.now()
+                    )
+                )
+        except IntegrityError:
+            return False
+        return True
+
+    async def release_summary(self, merchant_id: int, day: date) -> None:
+        """Give a claim back after the summary could not be delivered, so it is tried again."""
+        async with self._db.write() as session:
+            await session.execute(
+                delete(SummaryDelivery).where(
+                    SummaryDelivery.merchant_id == merchant_id, SummaryDelivery.local_day == day
+                )
+            )
+
+    # --- export -------------------------------------------------------------------------------
+
+    async def export_ledger(self, owner_id: int, days: int) -> tuple[str, list[ExportRow]]:
+        """The merchant timezone and its ledger of the last `days` days, oldest first."""
+        if not 1 <= days <= EXPORT_MAX_DAYS:
+            raise errors.InvalidSettingValue(
+                key="days", value=str(days), minimum=1, maximum=EXPORT_MAX_DAYS
+            )
+        since = self._clock.now() - timedelta(days=days)
+        async with self._db.read() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            timezone = (
+                await session.execute(
+                    select(Program.timezone).where(Program.merchant_id == merchant.id)
+                )
+            ).scalar_one()
+            query = (
+                select(LedgerEntry, Card.number, Store.name, User.first_name)
+                .join(Card, Card.id == LedgerEntry.card_id)
+                .join(Store, Store.id == LedgerEntry.store_id)
+                .outerjoin(User, User.id == LedgerEntry.staff_user_id)
+                .where(LedgerEntry.merchant_id == merchant.id, LedgerEntry.created_at >= since)
+                .order_by(LedgerEntry.created_at, LedgerEntry.id)
+            )
+            rows = [
+                ExportRow(
+                    created_at=entry.created_at,
+                    store_name=store_name,
+                    card_number=number,
+                    kind=LedgerKind(entry.kind),
+                    stamps_delta=entry.stamps_delta,
+                    points_delta=entry.points_delta,
+                    stamp_balance_after=entry.stamp_balance_after,
+                    points_balance_after=entry.points_balance_after,
+                    amount=entry.amount,
+                    staff_name=staff_name,
+                    reason=entry.reason,
+                )
+                for entry, number, store_name, staff_name in await session.execute(query)
+            ]
+        return timezone, rows
+
+
+def _zone(name: str) -> ZoneInfo:
+    return ZoneInfo(name)
+
+
+def _bounds(first_day: date, last_day: date, timezone: str) -> tuple[datetime, datetime]:
+    """UTC instants of the local midnights that open first_day and close last_day."""
+    zone = _zone(timezone)
+    after = last_day + timedelta(days=1)
+    start = datetime(first_day.year, first_day.month, first_day.day, tzinfo=zone)
+    end = datetime(after.year, after.month, after.day, tzinfo=zone)
+    return start.astimezone(UTC), end.astimezone(UTC)
+
+
+def _in_range(
+    merchant_id: int, start: datetime, end: datetime
+) -> tuple[ColumnElement[bool], ColumnElement[bool], ColumnElement[bool]]:
+    return (
+        LedgerEntry.merchant_id == merchant_id,
+        LedgerEntry.created_at >= start,
+        LedgerEntry.created_at < end,
+    )
+
+
+async def _grouped(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime, *, by_store: bool
+) -> list[tuple[int | None, str, str | None, int, int, int]]:
+    original = aliased(LedgerEntry)
+    store_column = LedgerEntry.store_id if by_store else None
+    columns = [
+        LedgerEntry.kind,
+        original.kind,
+        func.count(),
+        func.coalesce(func.sum(LedgerEntry.stamps_delta), 0),
+        func.coalesce(func.sum(LedgerEntry.points_delta), 0),
+    ]
+    query = (
+        select(*([store_column] if store_column is not None else []), *columns)
+        .outerjoin(original, original.id == LedgerEntry.reverses_entry_id)
+        .where(*_in_range(merchant_id, start, end))
+    )
+    query = query.group_by(
+        *([store_column] if store_column is not None else []), LedgerEntry.kind, original.kind
+    )
+    result = []
+    for row in await session.execute(query):
+        values = tuple(row)
+        if not by_store:
+            values = (None, *values)
+        result.append(
+            (values[0], values[1], values[2], int(values[3]), int(values[4]), int(values[5]))
+        )
+    return result
+
+
+async def _activity_by_store(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime
+) -> dict[int, Activity]:
+    activities: dict[int, Activity] = {}
+    for store_id, kind, reversed_kind, count, stamps, points in await _grouped(
+        session, merchant_id, start, end, by_store=True
+    ):
+        assert store_id is not None
+        activities[store_id] = _fold(
+            activities.get(store_id, Activity()), kind, reversed_kind, count, stamps, points
+        )
+    served = await session.execute(
+        select(LedgerEntry.store_id, func.count(distinct(Card.customer_id)))
+        .join(Card, Card.id == LedgerEntry.card_id)
+        .where(*_in_range(merchant_id, start, end), LedgerEntry.kind.in_(_SERVED_KINDS))
+        .group_by(LedgerEntry.store_id)
+    )
+    for store_id, customers in served:
+        activities[store_id] = replace(
+            activities.get(store_id, Activity()), customers_served=int(customers)
+        )
+    new_cards = await session.execute(
+        select(Card.store_id, func.count())
+        .where(Card.merchant_id == merchant_id, Card.created_at >= start, Card.created_at < end)
+        .group_by(Card.store_id)
+    )
+    for store_id, count in new_cards:
+        activities[store_id] = replace(activities.get(store_id, Activity()), new_cards=int(count))
+    return activities
+
+
+async def _activity_total(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime
+) -> Activity:
+    activity = Activity()
+    for _, kind, reversed_kind, count, stamps, points in await _grouped(
+        session, merchant_id, start, end, by_store=False
+    ):
+        activity = _fold(activity, kind, reversed_kind, count, stamps, points)
+    customers = (
+        await session.execute(
+            select(func.count(distinct(Card.customer_id)))
+            .select_from(LedgerEntry)
+            .join(Card, Card.id == LedgerEntry.card_id)
+            .where(*_in_range(merchant_id, start, end), LedgerEntry.kind.in_(_SERVED_KINDS))
+        )
+    ).scalar_one()
+    new_cards = (
+        await session.execute(
+            select(func.count())
+            .select_from(Card)
+            .where(Card.merchant_id == merchant_id, Card.created_at >= start, Card.created_at < end)
+        )
+    ).scalar_one()
+    return replace(activity, customers_served=int(customers), new_cards=int(new_cards))
+
+
+async def _top_staff(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime
+) -> tuple[str | None, int]:
+    counts: Counter[int] = Counter()
+    rows = await session.execute(
+        select(LedgerEntry.staff_user_id, func.count())
+        .where(
+            *_in_range(merchant_id, start, end),
+            LedgerEntry.staff_user_id.is_not(None),
+            LedgerEntry.kind.in_(_COUNTER_KINDS),
+        )
+        .group_by(LedgerEntry.staff_user_id)
+    )
+    for staff_id, count in rows:
+        if staff_id is not None:
+            counts[int(staff_id)] = int(count)
+    if not counts:
+        return None, 0
+    staff_id, count = sorted(counts.items(), key=lambda item: (-item[1], item[0]))[0]
+    name = (
+        await session.execute(select(User.first_name).where(User.id == staff_id))
+    ).scalar_one_or_none()
+    return name, count

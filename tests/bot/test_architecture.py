@@ -1,0 +1,45 @@
+"""The layering of STYLE.md holds: nothing under bot/ talks to the database directly."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+BOT = Path(__file__).resolve().parents[2] / "bot"
+
+
+def _imports(path: Path) -> set[str]:
+    names: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_nothing_under_bot_imports_sqlalchemy() -> None:
+    offenders = {
+        str(path.relative_to(BOT)): sorted(
+            n for n in _imports(path) if n.split(".")[0] == "sqlalchemy"
+        )
+        for path in BOT.rglob("*.py")
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
+
+
+def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> None:
+    allowed = {
+        "domain",
+        "domain.service",
+        "domain.model",
+        "domain.errors",
+        "domain.clock",
+        "domain.program",
+    }
+    used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
+    assert used - allowed - {"domain.db.engine", "domain.db.migrate", "domain.db.uow"} == set()
+    # The database plumbing is wired only in the composition root and the runner.
+    for path in BOT.rglob("*.py"):
+        if path.name not in ("application.py", "runner.py"):
+            assert not {n for n in _imports(path) if n.startswith("domain.db")}, path

@@ -1,0 +1,131 @@
+"""An owner goes from nothing to a running program in chat, and gets summaries on time."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import io
+from datetime import UTC, datetime, timedelta
+
+from PIL import Image
+
+from bot.i18n import translator
+from bot.runner import running
+from domain.clock import ManualClock
+from emulator.driver import BotApiEmulator
+from tests.e2e.conftest import Running, new_application
+from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+
+EN = translator("en")
+SUMMARY_HEAD = "📊 "
+
+
+async def test_an_owner_sets_up_invites_configures_and_reads_summaries(bot: Running) -> None:
+    tg, clock = bot.tg, bot.clock
+    owner = tg.user(50, "Marie", language_code="en")
+    setup = await say(owner, "/setup Café Lux")
+    first_join = link_in(setup, "join_")
+    second_join = link_in(await say(owner, "/addstore Gare"), "join_")
+    stores = await say(owner, "/stores")
+    assert first_join in stores.content and second_join in stores.content
+
+    cashier = tg.user(51, "Paul", language_code="en")
+    await cashier.open_link(link_in(await say(owner, "/invite Gare"), "staff_"))
+    assert "Gare" in (await cashier.next_message()).content
+    assert "Paul" in (await say(owner, "/staff")).content
+    changed = await say(owner, "/program set stamps_target 4")
+    assert changed.content == "Saved: stamps_target = 4"
+    await say(owner, "/program set cooldown 0")
+    refused = await say(owner, "/program set cooldown forever")
+    assert refused.content.endswith("from 0 to 1,440.")  # the allowed range is listed
+
+    customer = tg.user(52, "Jang", language_code="lb")
+    await customer.open_link(second_join)
+    await customer.next_message()
+    number = card_number_in(await customer.next_message())
+    for _ in range(4):
+        await say(cashier, f"/stamp {number}")
+    question = await say(cashier, f"/redeem {number}")
+    await cashier.press(question, EN.pgettext("button", "Confirm"))
+    await cashier.next_edit()
+
+    today = await say(owner, "/summary today")
+    assert today.content.startswith(SUMMARY_HEAD)
+    assert "Stamps given: 4" in today.content and "Rewards redeemed: 1" in today.content
+    assert "Most active: Paul (5 operations)" in today.content
+
+    week = await say(owner, "/summary week")
+    assert week.content.startswith(SUMMARY_HEAD)
+    chart = await owner.next_message()
+    assert Image.open(io.BytesIO(chart.photo_bytes or b"")).size[0] > 600
+
+    export = await say(owner, "/export 7")
+    assert export.document_name == "ledger-7-days.csv"
+    rows = list(csv.reader(io.StringIO((export.document_bytes or b"").decode("utf-8-sig"))))
+    assert rows[0][0] == EN.gettext("Date and time") and len(rows) == 1 + 5
+
+    poster = await say(owner, "/poster Gare")
+    assert qr_content_of_document(poster) == second_join
+
+    # The scheduled summary arrives when the (injected) clock passes 21:00 local time.
+    owner.skip_unread()
+    seen = len(owner.messages)
+    clock.set(datetime(2026, 1, 13, 19, 59, tzinfo=UTC))
+    await asyncio.sleep(1.5)
+    assert owner.messages[seen:] == []
+    clock.set(datetime(2026, 1, 13, 20, 0, tzinfo=UTC))
+    scheduled = await owner.next_message(timeout=5)
+    assert scheduled.content.startswith(SUMMARY_HEAD) and "Stamps given: 4" in scheduled.content
+    await asyncio.sleep(1.5)
+    assert len(owner.messages[seen:]) == 1
+
+
+def qr_content_of_document(message) -> str:
+    assert message.document_bytes is not None
+    photo_like = type(message)(
+        message.message_id, message.chat_id, message.raw, photo_bytes=message.document_bytes
+    )
+    return qr_content(photo_like)
+
+
+async def test_a_summary_missed_while_the_bot_was_down_is_sent_once_on_restart(
+    tg: BotApiEmulator, database_url: str, clock: ManualClock
+) -> None:
+    owner = tg.user(60, "Owner", language_code="en")
+    async with running(new_application(tg, database_url, clock)):
+        await say(owner, "/setup Bakery")
+    clock.advance(timedelta(days=1))  # down over 21:00
+    owner.skip_unread()
+    seen = len(owner.messages)
+    async with running(new_application(tg, database_url, clock)):
+        missed = await owner.next_message(timeout=5)
+        assert missed.content.startswith(SUMMARY_HEAD)
+        await asyncio.sleep(1.5)
+    async with running(new_application(tg, database_url, clock)):
+        await asyncio.sleep(1.5)
+    assert len(owner.messages[seen:]) == 1
+
+
+async def test_staff_cannot_use_owner_commands(bot: Running) -> None:
+    owner = bot.tg.user(70, "Owner", language_code="en")
+    await say(owner, "/setup Café")
+    cashier = bot.tg.user(71, "Cashier", language_code="en")
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+    not_owner = EN.gettext(
+        "Only a business owner can do that. "
+        "To start your own program, send /setup followed by your business name."
+    )
+    for command in (
+        "/program",
+        "/program set cooldown 0",
+        "/addstore X",
+        "/invite",
+        "/staff",
+        "/revoke 1",
+        "/summary",
+        "/export",
+        "/poster",
+    ):
+        assert (await say(cashier, command)).content == not_owner, command
+    assert "cooldown: 15" in (await say(owner, "/program")).content

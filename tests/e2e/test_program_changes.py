@@ -1,0 +1,71 @@
+"""Owner decisions with consequences for customers: merging cards, points expiry reminders."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from bot.i18n import translator
+from bot.jobs import expire_points_and_remind
+from tests.conftest import T0
+from tests.e2e.conftest import Running
+from tests.e2e.helpers import card_number_in, eventually, link_in, say
+
+EN, DE = translator("en"), translator("de")
+
+
+async def test_turning_cross_location_on_asks_and_then_merges_duplicate_cards(bot: Running) -> None:
+    owner = bot.tg.user(80, "Owner", language_code="en")
+    first = link_in(await say(owner, "/setup Café"), "join_")
+    second = link_in(await say(owner, "/addstore Gare"), "join_")
+    await say(owner, "/program set cross_location off")
+    customer = bot.tg.user(81, "Customer", language_code="en")
+    for link in (first, second):
+        await customer.open_link(link)
+        await customer.next_message()
+        await customer.next_message()
+    assert len(await bot.service.customers.cards(81)) == 2
+    question = await say(owner, "/program set cross_location on")
+    assert question.content.startswith("1 customer has several cards")
+    await owner.press(question, EN.pgettext("button", "Yes"))
+    assert (await owner.next_message()).content == "Saved: cross_location = on"
+    assert len(await bot.service.customers.cards(81)) == 1
+
+
+async def test_customers_are_reminded_before_their_points_expire(bot: Running) -> None:
+    owner = bot.tg.user(90, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Shop"), "join_")
+    for setting in ("type points", "expiry_days 30"):
+        await say(owner, f"/program set {setting}")
+    cashier = bot.tg.user(91, "Cashier", language_code="en")
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+    customer = bot.tg.user(92, "Kunde", language_code="de")
+    await customer.open_link(join)
+    await customer.next_message()
+    number = card_number_in(await customer.next_message())
+    await say(cashier, f"/points {number} 42")
+    await customer.next_message()
+
+    jobs = bot.application.job_queue
+    assert jobs is not None
+    bot.clock.advance(timedelta(days=23))
+    jobs.run_once(expire_points_and_remind, 0)
+    reminder = await customer.next_message()
+    expires = DE.date_only(T0 + timedelta(days=30), "Europe/Luxembourg")
+    assert reminder.content == DE.ngettext(
+        "⏳ Your {n} point at {merchant} will expire on {date}. Visit us before then to keep it!",
+        "⏳ Your {n} points at {merchant} will expire on {date}. "
+        "Visit us before then to keep them!",
+        42,
+        merchant="Shop",
+        date=expires,
+    )
+    bot.clock.advance(timedelta(days=7))
+    jobs.run_once(expire_points_and_remind, 0)
+
+    async def expired() -> bool:
+        card = (await bot.service.customers.cards(92))[0]
+        return (card.points_balance, card.points_expired) == (0, 42)
+
+    await eventually(expired)
+    assert [m for m in customer.messages if m.content.startswith("⏳")] == [reminder]
