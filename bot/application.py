@@ -13,6 +13,7 @@ from bot.context import BotContext, BotData
 from bot.handlers import register_handlers
 from bot.jobs import expire_points_and_remind, send_due_summaries
 from bot.menus import register_default_menus
+from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
@@ -25,6 +26,7 @@ LoyaltyApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 SUMMARY_CHECK_SECONDS = 60.0
+CONCURRENT_UPDATES = 32
 EXPIRY_CHECK_SECONDS = 3600.0
 
 
@@ -52,6 +54,7 @@ def build_application(
         if service is not None:
             await service.database.dispose()
 
+    processor = PerChatOrderedProcessor(CONCURRENT_UPDATES)
     application: LoyaltyApplication = (
         ApplicationBuilder()
         .token(settings.token)
@@ -61,8 +64,11 @@ def build_application(
         .rate_limiter(AIORateLimiter(max_retries=3))
         .post_init(post_init)
         .post_shutdown(post_shutdown)
+        .concurrent_updates(processor)
+        .updater(None)  # bot.updates.DurablePoller (polling) or the webhook app feed updates
         .build()
     )
+    processor.bind(application)
     register_handlers(application)
     jobs = application.job_queue
     assert jobs is not None  # the job-queue extra is a dependency

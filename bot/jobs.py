@@ -78,3 +78,4 @@ async def expire_points_and_remind(context: BotContext) -> None:
     expired = await maintenance.expire_idle_points()
     if expired:
         log.info("expired the points of %d idle cards", expired)
+    await context.service.inbox.prune()

@@ -4,39 +4,34 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from telegram import Update
-
 from bot.application import LoyaltyApplication, build_application
 from bot.config import Settings
+from bot.updates import DurablePoller
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
 
 
 @asynccontextmanager
-async def running(
-    application: LoyaltyApplication, *, poll_interval: float = 0.0
-) -> AsyncIterator[None]:
-    """Run the application's long polling inside an already running event loop.
+async def running(application: LoyaltyApplication) -> AsyncIterator[None]:
+    """Run the bot with durable long polling inside an already running event loop.
 
-    `Application.run_polling` owns the loop and blocks; tests, the playground and benchmarks
-    need the same lifecycle (initialize → post_init → polling → start, and the reverse) as a
-    context manager instead.
+    The lifecycle is PTB's (initialize → post_init → start, and the reverse), with the
+    DurablePoller in place of PTB's Updater; tests, the playground and `run_polling` share it.
     """
     await application.initialize()
     if application.post_init is not None:
         await application.post_init(application)
-    assert application.updater is not None
-    await application.updater.start_polling(
-        poll_interval=poll_interval, timeout=10, allowed_updates=Update.ALL_TYPES
-    )
+    poller = DurablePoller(application)
     await application.start()
+    await poller.start()
     try:
         yield
     finally:
-        await application.updater.stop()
+        await poller.stop()
         await application.stop()
         if application.post_stop is not None:
             await application.post_stop(application)
@@ -54,9 +49,18 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def run_polling(settings: Settings) -> int:
+    """Poll until SIGINT or SIGTERM; in-flight updates finish before the process exits."""
     _configure_logging(settings)
-    application = build_application(settings)
-    application.run_polling(allowed_updates=Update.ALL_TYPES)
+
+    async def main() -> None:
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for signal_number in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(signal_number, stop.set)
+        async with running(build_application(settings)):
+            await stop.wait()
+
+    asyncio.run(main())
     return 0
 
 

@@ -75,9 +75,8 @@ def staff_list(t: Translator, staff: Sequence[StaffListing], timezone: str) -> s
 
 
 def revoked(t: Translator, member: StaffListing) -> str:
-    return t.gettext(
-        "{name} is no longer staff.", name=esc(member.display_name or t.gettext("(no name)"))
-    )
+    name = esc(member.display_name or t.gettext("(no name)"))
+    return t.gettext("{name} is no longer staff.", name=name)
 
 
 def _value(t: Translator, value: object) -> str:

@@ -69,12 +69,14 @@ def summary_text(t: Translator, summary: Summary) -> str:
         *_total_lines(t, summary.total, summary.compared_total),
     ]
     if summary.top_staff_operations:
+        # Nested translation calls confuse the extractor: the name is translated first.
+        name = esc(summary.top_staff_name or t.gettext("(no name)"))
         lines.append(
             t.ngettext(
                 "Most active: {name} ({n} operation)",
                 "Most active: {name} ({n} operations)",
                 summary.top_staff_operations,
-                name=esc(summary.top_staff_name or t.gettext("(no name)")),
+                name=name,
             )
         )
     if len(summary.stores) > 1:

@@ -12,7 +12,6 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from domain.db.tables import (
     Card,
     Merchant,
-    ProcessedUpdate,
     Program,
     StaffInvite,
     StaffMembership,
@@ -157,8 +156,3 @@ class DirectoryRepository:
             .order_by(Card.customer_id)
         )
         return [(row[0], row[1]) for row in await self.session.execute(query)]
-
-    # --- exactly-once -----------------------------------------------------------------------
-
-    async def update_processed(self, update_id: int) -> bool:
-        return await self.session.get(ProcessedUpdate, update_id) is not None

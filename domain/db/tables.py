@@ -15,6 +15,7 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
+    Text,
     UniqueConstraint,
     text,
     true,
@@ -231,21 +232,28 @@ class SummaryDelivery(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class ProcessedUpdate(Base):
-    """Telegram update ids whose effects are committed, so a re-delivered update does nothing."""
+class InboundUpdate(Base):
+    """A Telegram update, stored before Telegram is told it arrived, until it has been handled.
 
-    __tablename__ = "processed_updates"
+    Polling confirms an update (the next offset) only once it is stored here, so a crash means
+    re-delivery from this table, never loss; `processed_at` makes a re-delivered update a no-op.
+    """
+
+    __tablename__ = "inbound_updates"
+    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "update_id"),)
 
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    processed_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 __all__ = [
     "Base",
     "Card",
+    "InboundUpdate",
     "LedgerEntry",
     "Merchant",
-    "ProcessedUpdate",
     "Program",
     "StaffInvite",
     "StaffMembership",

@@ -6,6 +6,7 @@ from domain.clock import Clock, SystemClock
 from domain.db.uow import Database
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
+from domain.service.inbox import InboxService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
 from domain.service.reports import ReportService
@@ -24,6 +25,7 @@ class LoyaltyService:
         self.staff = StaffService(database, self.clock)
         self.maintenance = MaintenanceService(database, self.clock)
         self.reports = ReportService(database, self.clock)
+        self.inbox = InboxService(database, self.clock)
 
 
 __all__ = ["LoyaltyService"]

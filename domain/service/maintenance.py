@@ -5,11 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy import func, or_, select
 
 from domain.db.ledger import counter_deltas
-from domain.db.tables import Card, LedgerEntry, ProcessedUpdate, Program
+from domain.db.tables import Card, LedgerEntry, Program
 from domain.model import EXPIRY_REMINDER_LEAD, CardView, LedgerKind, Recipient
 from domain.service.base import ServiceBase, card_view, recipient
 
@@ -137,30 +136,6 @@ class MaintenanceService(ServiceBase):
             card = await self._ledger(session).card_by_id(card_id, lock=True)
             if card is not None:
                 card.expiry_reminded_at = self._clock.now()
-
-    # --- exactly-once update handling ---------------------------------------------------------
-
-    async def mark_update_processed(self, update_id: int) -> bool:
-        """Record an update as done; False if it had been recorded already (a re-delivery)."""
-        try:
-            async with self._db.write() as session:
-                session.add(ProcessedUpdate(update_id=update_id, processed_at=self._clock.now()))
-        except IntegrityError:
-            return False
-        return True
-
-    async def update_processed(self, update_id: int) -> bool:
-        async with self._db.read() as session:
-            return await self._directory(session).update_processed(update_id)
-
-    async def forget_processed_updates(self, older_than: timedelta) -> int:
-        """Telegram re-delivers for at most a day; older records only take space."""
-        cutoff = self._clock.now() - older_than
-        async with self._db.write() as session:
-            result = await session.execute(
-                delete(ProcessedUpdate).where(ProcessedUpdate.processed_at < cutoff)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
 
     # --- audits -------------------------------------------------------------------------------
 

@@ -124,10 +124,3 @@ async def test_activity_postpones_expiry(service: LoyaltyService, clock: ManualC
     await service.counter.earn_points(cashier.user_id, card.number, Decimal(10))
     clock.advance(timedelta(days=20))
     assert await service.maintenance.expire_idle_points() == 0
-
-
-async def test_processed_updates_are_recorded_once(service: LoyaltyService) -> None:
-    assert await service.maintenance.mark_update_processed(77) is True
-    assert await service.maintenance.mark_update_processed(77) is False
-    assert await service.maintenance.update_processed(77)
-    assert not await service.maintenance.update_processed(78)

@@ -1,0 +1,187 @@
+"""How updates come in: stored before they are confirmed, handled concurrently across chats and
+in order within each chat, and marked handled so that a re-delivery is skipped.
+
+PTB's own Updater confirms an update (by asking for the next offset) as soon as it has queued
+it, so a crash loses whatever was queued but not yet handled. The DurablePoller below asks for
+the next offset only after the batch is stored in the inbox table.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+from collections.abc import Awaitable
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from telegram import Update
+from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
+from telegram.ext import BaseUpdateProcessor
+
+if TYPE_CHECKING:
+    from bot.application import LoyaltyApplication
+
+log = logging.getLogger(__name__)
+
+MARK_INTERVAL_SECONDS = 0.2
+
+
+def _chat_key(update: object) -> int | None:
+    if isinstance(update, Update) and update.effective_chat is not None:
+        return update.effective_chat.id
+    return None
+
+
+@dataclass
+class _ChatTurn:
+    """Updates of one chat wait their turn here (asyncio.Lock wakes waiters in FIFO order)."""
+
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    users: int = 0
+
+
+class PerChatOrderedProcessor(BaseUpdateProcessor):
+    """Up to N updates at once, but one at a time per chat, in the order they arrived.
+
+    A cashier's "/stamp" and the "Confirm" tap that follows must not overtake each other,
+    while different cashiers must not wait for each other.
+    """
+
+    def __init__(self, max_concurrent_updates: int) -> None:
+        super().__init__(max_concurrent_updates)
+        self._chats: dict[int, _ChatTurn] = {}
+        self._handled: list[int] = []
+        self._application: LoyaltyApplication | None = None
+        self._flusher: asyncio.Task[None] | None = None
+
+    def bind(self, application: LoyaltyApplication) -> None:
+        self._application = application
+
+    async def initialize(self) -> None:
+        self._flusher = asyncio.create_task(self._flush_forever())
+
+    async def shutdown(self) -> None:
+        if self._flusher is not None:
+            self._flusher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._flusher
+        await self.flush()
+
+    async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
+        key = _chat_key(update)
+        if key is None:
+            await coroutine
+        else:
+            turn = self._chats.setdefault(key, _ChatTurn())
+            turn.users += 1
+            try:
+                async with turn.lock:
+                    await coroutine
+            finally:
+                turn.users -= 1
+                if turn.users == 0:
+                    del self._chats[key]  # idle chats take no memory
+        if isinstance(update, Update):
+            self._handled.append(update.update_id)
+
+    async def flush(self) -> None:
+        """Record handled updates; a crash before this only means a harmless re-delivery."""
+        if not self._handled or self._application is None:
+            return
+        service = self._application.bot_data.service
+        if service is None:
+            return
+        batch, self._handled = self._handled, []
+        try:
+            await service.inbox.mark_processed(batch)
+        except Exception:
+            self._handled.extend(batch)
+            raise
+
+    async def _flush_forever(self) -> None:
+        while True:
+            await asyncio.sleep(MARK_INTERVAL_SECONDS)
+            try:
+                await self.flush()
+            except Exception:
+                log.exception("could not mark updates as handled; will retry")
+
+
+class DurablePoller:
+    """Long polling that confirms updates to Telegram only once they are in the inbox table."""
+
+    def __init__(self, application: LoyaltyApplication, *, timeout: int = 10) -> None:
+        self._application = application
+        self._timeout = timeout
+        self._task: asyncio.Task[None] | None = None
+        self._queued: set[int] = set()
+
+    async def start(self) -> None:
+        await self._requeue_pending()
+        self._task = asyncio.create_task(self._poll_forever())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    async def _requeue_pending(self) -> None:
+        """Updates stored but not handled before the last stop (a crash): handle them first."""
+        service = self._application.bot_data.service
+        assert service is not None
+        for update_id, payload in await service.inbox.pending():
+            update = Update.de_json(json.loads(payload), self._application.bot)
+            self._queued.add(update_id)
+            await self._application.update_queue.put(update)
+        if self._queued:
+            log.info("handling %d updates received before the last stop", len(self._queued))
+
+    async def _poll_forever(self) -> None:
+        bot = self._application.bot
+        offset: int | None = None
+        failures = 0
+        while True:
+            try:
+                updates = await bot.get_updates(
+                    offset=offset, timeout=self._timeout, allowed_updates=Update.ALL_TYPES
+                )
+                if updates:
+                    await self._store_and_queue(updates)
+                    offset = updates[-1].update_id + 1
+                    # Telegram never re-delivers below the offset: only newer ids need remembering.
+                    self._queued = {i for i in self._queued if i >= offset}
+                failures = 0
+            except InvalidToken:
+                log.critical("Telegram refused the bot token; polling stops")
+                raise
+            except RetryAfter as wait:
+                await asyncio.sleep(_seconds(wait.retry_after))
+            except TimedOut:
+                continue
+            except (Conflict, NetworkError, OSError) as problem:
+                failures += 1
+                delay = min(30.0, 0.5 * 2**failures)
+                log.warning("polling failed (%s); retrying in %.1f s", problem, delay)
+                await asyncio.sleep(delay)
+            except Exception:
+                # The database may be unreachable: do not confirm anything, try again.
+                failures += 1
+                log.exception("could not store incoming updates")
+                await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+
+    async def _store_and_queue(self, updates: tuple[Update, ...]) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        needed = set(await service.inbox.receive((u.update_id, u.to_json()) for u in updates))
+        for update in updates:
+            if update.update_id in needed and update.update_id not in self._queued:
+                self._queued.add(update.update_id)
+                await self._application.update_queue.put(update)
+
+
+def _seconds(value: object) -> float:
+    total_seconds = getattr(value, "total_seconds", None)
+    return float(total_seconds()) if callable(total_seconds) else float(value)  # type: ignore[arg-type]

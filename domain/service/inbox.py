@@ -1,0 +1,89 @@
+"""The update inbox: Telegram updates are stored before they are confirmed, handled once.
+
+Receiving and processing are decoupled so that a crash at any point means re-delivery from the
+database, never a lost update, and a re-delivered update (a retry of Telegram, of a webhook, or
+of our own inbox after a restart) is recognised and skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import timedelta
+
+from sqlalchemy import delete, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+
+from domain.db.tables import InboundUpdate
+from domain.service.base import ServiceBase
+
+
+class InboxService(ServiceBase):
+    """Durable receipt and exactly-once bookkeeping of incoming updates."""
+
+    async def receive(self, updates: Iterable[tuple[int, str]]) -> list[int]:
+        """Store a batch of (update_id, JSON payload) in one transaction.
+
+        Returns the ids that still need handling: new ones, and known ones not yet processed.
+        """
+        batch = list(updates)
+        if not batch:
+            return []
+        now = self._clock.now()
+        insert = postgresql_insert if self._lock_rows else sqlite_insert
+        async with self._db.write() as session:
+            await session.execute(
+                insert(InboundUpdate)
+                .values(
+                    [
+                        {"update_id": update_id, "payload": payload, "received_at": now}
+                        for update_id, payload in batch
+                    ]
+                )
+                .on_conflict_do_nothing(index_elements=[InboundUpdate.update_id])
+            )
+            done = await session.execute(
+                select(InboundUpdate.update_id).where(
+                    InboundUpdate.update_id.in_([update_id for update_id, _ in batch]),
+                    InboundUpdate.processed_at.is_not(None),
+                )
+            )
+            processed = set(done.scalars())
+        return [update_id for update_id, _ in batch if update_id not in processed]
+
+    async def pending(self) -> list[tuple[int, str]]:
+        """Stored updates not yet handled (after a crash), oldest first."""
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(InboundUpdate.update_id, InboundUpdate.payload)
+                .where(InboundUpdate.processed_at.is_(None))
+                .order_by(InboundUpdate.update_id)
+            )
+            return [(row[0], row[1]) for row in rows]
+
+    async def is_processed(self, update_id: int) -> bool:
+        async with self._db.read() as session:
+            processed_at = await session.execute(
+                select(InboundUpdate.processed_at).where(InboundUpdate.update_id == update_id)
+            )
+            return processed_at.scalar_one_or_none() is not None
+
+    async def mark_processed(self, update_ids: Iterable[int]) -> None:
+        ids = list(update_ids)
+        if not ids:
+            return
+        async with self._db.write() as session:
+            await session.execute(
+                update(InboundUpdate)
+                .where(InboundUpdate.update_id.in_(ids), InboundUpdate.processed_at.is_(None))
+                .values(processed_at=self._clock.now())
+            )
+
+    async def prune(self, older_than: timedelta = timedelta(days=2)) -> int:
+        """Forget handled updates: Telegram re-delivers for at most a day."""
+        cutoff = self._clock.now() - older_than
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(InboundUpdate).where(InboundUpdate.processed_at < cutoff)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]

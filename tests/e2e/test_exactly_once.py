@@ -1,0 +1,35 @@
+"""Re-delivered updates and double taps change the ledger once."""
+
+from __future__ import annotations
+
+import asyncio
+
+from tests.e2e.conftest import Running
+from tests.e2e.helpers import card_number_in, eventually, link_in, say
+
+
+async def test_a_redelivered_stamp_update_is_handled_once(bot: Running) -> None:
+    tg = bot.tg
+    owner = tg.user(100, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Café"), "join_")
+    await say(owner, "/program set cooldown 0")
+    customer = tg.user(101, "Customer", language_code="en")
+    await customer.open_link(join)
+    await customer.next_message()
+    number = card_number_in(await customer.next_message())
+
+    stamp_update = await owner.send(f"/stamp {number}")
+    await owner.next_message()
+
+    async def handled() -> bool:
+        return await bot.service.inbox.is_processed(stamp_update)
+
+    await eventually(handled)
+    replies_before = len(owner.messages)
+    tg.redeliver(stamp_update)
+    tg.redeliver(stamp_update)
+    await tg.wait_idle()
+    await asyncio.sleep(0.3)
+    assert len(owner.messages) == replies_before
+    assert (await bot.service.customers.cards(101))[0].stamp_count == 1
+    assert await bot.service.maintenance.invariant_breaches() == []
