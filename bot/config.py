@@ -33,6 +33,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8080
+    job_interval_scale: float = 1.0  # < 1 runs scheduled checks more often (tests, demos)
 
     @property
     def api_file_url(self) -> str:
@@ -97,8 +98,18 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"PORT is malformed: expected a number from 1 to 65535, got {port_text!r}"
         )
+    scale_text = env.get("JOB_INTERVAL_SCALE") or "1"
+    try:
+        job_interval_scale = float(scale_text)
+    except ValueError:
+        job_interval_scale = -1.0
+    if not 0.001 <= job_interval_scale <= 1:
+        raise ConfigError(
+            f"JOB_INTERVAL_SCALE is malformed: expected 0.001 to 1, got {scale_text!r}"
+        )
     return Settings(
         token=token,
+        job_interval_scale=job_interval_scale,
         database_url=database_url,
         api_base_url=api_base_url,
         log_level=log_level,

@@ -26,6 +26,12 @@ WEEKLY_CHART_DAYS = 14
 
 async def send_due_summaries(context: BotContext) -> None:
     """Send every daily summary whose time has come (and yesterday's, if it was missed)."""
+    async with context.service.maintenance.exclusively("daily-summaries") as leader:
+        if leader:
+            await _send_due_summaries(context)
+
+
+async def _send_due_summaries(context: BotContext) -> None:
     reports = context.service.reports
     for merchant_id, day in await reports.due_summaries():
         if not await reports.claim_summary(merchant_id, day):
@@ -66,6 +72,12 @@ async def _send_summary(context: BotContext, merchant_id: int, day: date) -> Non
 
 async def expire_points_and_remind(context: BotContext) -> None:
     """Remind customers 7 days before their points expire; expire idle balances."""
+    async with context.service.maintenance.exclusively("points-expiry") as leader:
+        if leader:
+            await _expire_points_and_remind(context)
+
+
+async def _expire_points_and_remind(context: BotContext) -> None:
     maintenance = context.service.maintenance
     for reminder in await maintenance.expiry_reminders_due():
         await notify(

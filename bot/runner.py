@@ -11,6 +11,7 @@ from contextlib import asynccontextmanager
 from bot.application import LoyaltyApplication, build_application
 from bot.config import Settings
 from bot.updates import DurablePoller
+from domain.db.backup import BackupRefused, backup_sqlite
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
 
@@ -57,7 +58,8 @@ def run_polling(settings: Settings) -> int:
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
-        async with running(build_application(settings)):
+        application = build_application(settings, job_interval_scale=settings.job_interval_scale)
+        async with running(application):
             await stop.wait()
 
     asyncio.run(main())
@@ -76,4 +78,15 @@ def migrate(settings: Settings) -> int:
 
     asyncio.run(upgrade())
     logging.getLogger(__name__).info("database is up to date")
+    return 0
+
+
+def backup(settings: Settings, destination: str) -> int:
+    """An online copy of the SQLite database, safe while the bot runs."""
+    try:
+        copied = backup_sqlite(settings.database_url, destination)
+    except BackupRefused as refusal:
+        print(refusal)
+        return 2
+    print(f"backed up {copied} to {destination}")
     return 0

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from collections import deque
+from collections import Counter, deque
 
 import aiohttp
 
@@ -25,6 +25,7 @@ class WebhookDispatcher:
     def __init__(
         self, state: EmulatorState, *, retry_delay: float = 0.1, timeout: float = 10.0
     ) -> None:
+        self.accepted_by: Counter[str] = Counter()  # 2xx answers per target URL
         self.state = state
         self.retry_delay = retry_delay
         self.timeout = timeout
@@ -112,6 +113,7 @@ class WebhookDispatcher:
             async with self._session.post(url, json=update.payload, headers=headers) as response:
                 await response.read()
                 if 200 <= response.status < 300:
+                    self.accepted_by[url] += 1
                     return True
                 error = f"Wrong response from the webhook: {response.status} {response.reason}"
         except (aiohttp.ClientError, TimeoutError) as exc:

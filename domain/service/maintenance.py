@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 
 from domain.db.ledger import counter_deltas
 from domain.db.tables import Card, LedgerEntry, Program
@@ -136,6 +139,39 @@ class MaintenanceService(ServiceBase):
             card = await self._ledger(session).card_by_id(card_id, lock=True)
             if card is not None:
                 card.expiry_reminded_at = self._clock.now()
+
+    # --- running several workers -------------------------------------------------------------
+
+    @asynccontextmanager
+    async def exclusively(self, job_name: str) -> AsyncIterator[bool]:
+        """True inside the block for exactly one worker at a time (PostgreSQL advisory lock).
+
+        Scheduled jobs are safe to run twice (sent-markers, row locks), but one runner avoids
+        duplicate reminders and wasted work. SQLite means a single process: always True.
+        """
+        if not self._lock_rows:
+            yield True
+            return
+        key = zlib.crc32(job_name.encode())
+        async with self._db.engine.connect() as connection:
+            got = bool(
+                (
+                    await connection.execute(
+                        text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
+                    )
+                ).scalar()
+            )
+            try:
+                yield got
+            finally:
+                if got:
+                    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
+                await connection.commit()
+
+    async def ping(self) -> None:
+        """Raises if the database cannot be reached (for /healthz)."""
+        async with self._db.read() as session:
+            await session.execute(text("SELECT 1"))
 
     # --- audits -------------------------------------------------------------------------------
 

@@ -1,0 +1,142 @@
+"""Two webhook worker processes on one PostgreSQL, fed round-robin by the emulator."""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import sys
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+from sqlalchemy import func, select
+
+from domain.clock import SystemClock
+from domain.db.engine import create_engine
+from domain.db.migrate import upgrade_to_head
+from domain.db.tables import LedgerEntry, SummaryDelivery
+from domain.db.uow import Database
+from domain.service import LoyaltyService
+from emulator.driver import BotApiEmulator
+from tests.e2e.helpers import card_number_in, link_in, say
+from tests.support.databases import new_postgres_database
+from tests.support.postgres import PostgresServer
+from tests.webhook.test_webhook import SECRET, free_port
+
+ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "123456:TEST-TOKEN-scaleout"
+CASHIERS, CUSTOMERS, STAMPS_EACH = 4, 6, 5
+
+
+async def _start_worker(env: dict[str, str], port: int, log: Path) -> asyncio.subprocess.Process:
+    with log.open("wb") as output:  # a file, not a pipe: a full pipe would stall the worker
+        process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            "webhook",
+            cwd=str(ROOT),
+            env={**env, "PORT": str(port)},
+            stdout=output,
+            stderr=output,
+        )
+    async with httpx.AsyncClient() as client:
+        for _ in range(300):
+            try:
+                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
+                    return process
+            except httpx.TransportError:
+                pass
+            if process.returncode is not None:
+                raise AssertionError(log.read_text())  # noqa: ASYNC240 - the test is failing anyway
+            await asyncio.sleep(0.05)
+    raise AssertionError("a webhook worker did not start")
+
+
+async def test_two_workers_share_the_load_and_the_ledger(
+    postgres_server: PostgresServer, tmp_path: Path
+) -> None:
+    url = await new_postgres_database(postgres_server)
+    engine = create_engine(url)
+    await upgrade_to_head(engine)
+    service = LoyaltyService(Database(engine), SystemClock())
+    workers: list[asyncio.subprocess.Process] = []
+    async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
+        ports = [free_port(), free_port()]
+        env = {
+            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+            "PYTHONPATH": str(ROOT),
+            "TELEGRAM_BOT_TOKEN": TOKEN,
+            "DATABASE_URL": url,
+            "TELEGRAM_API_BASE_URL": tg.base_url,
+            "WEBHOOK_URL": f"http://127.0.0.1:{ports[0]}/telegram",
+            "WEBHOOK_SECRET": SECRET,
+            "JOB_INTERVAL_SCALE": "0.01",
+            "LOG_LEVEL": "WARNING",
+        }
+        try:
+            for number, port in enumerate(ports):
+                workers.append(await _start_worker(env, port, tmp_path / f"worker-{number}.log"))
+            tg.add_webhook_target(f"http://127.0.0.1:{ports[1]}/telegram", SECRET)
+
+            owner = tg.user(700, "Owner", language_code="en")
+            join = link_in(await say(owner, "/setup Scale Café"), "join_")
+            for setting in ("cooldown 0", "daily_limit 0", "stamps_target 50"):
+                await say(owner, f"/program set {setting}")
+            cashiers = []
+            for i in range(CASHIERS):
+                cashier = tg.user(710 + i, f"Cashier {i}", language_code="en")
+                await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+                await cashier.next_message()
+                cashiers.append(cashier)
+            numbers = []
+            for i in range(CUSTOMERS):
+                customer = tg.user(730 + i, f"Customer {i}", language_code="en")
+                await customer.open_link(join)
+                await customer.next_message()
+                numbers.append(card_number_in(await customer.next_message()))
+
+            async def work(cashier_index: int) -> None:
+                cashier = cashiers[cashier_index]
+                for n in range(STAMPS_EACH * CUSTOMERS // CASHIERS):
+                    await say(cashier, f"/stamp {numbers[(cashier_index + n) % CUSTOMERS]}")
+
+            await asyncio.gather(*(work(i) for i in range(CASHIERS)))
+            await tg.wait_idle(timeout=20)
+            expected = CASHIERS * (STAMPS_EACH * CUSTOMERS // CASHIERS)
+            async with service.database.read() as session:
+                stamps = (
+                    await session.execute(select(func.count()).select_from(LedgerEntry))
+                ).scalar_one()
+            assert stamps == expected
+            assert await service.maintenance.invariant_breaches() == []
+            cards = [await service.customers.cards(730 + i) for i in range(CUSTOMERS)]
+            assert sum(card[0].stamp_count for card in cards) == expected
+
+            # The daily summary, due now, is sent once although both workers check for it.
+            local = datetime.now(ZoneInfo("Europe/Luxembourg"))
+            if local.hour == 0 and local.minute < 2:
+                pytest.skip("too close to midnight to schedule a summary for today")
+            due = (local - timedelta(minutes=1)).strftime("%H:%M")
+            seen = len(owner.messages)
+            await say(owner, f"/program set summary {due}")
+            summary = await owner.next_message(timeout=10)
+            assert summary.content.startswith("📊")
+            await asyncio.sleep(2.0)  # both workers' checks run several times meanwhile
+            assert len([m for m in owner.messages[seen:] if m.content.startswith("📊")]) == 1
+            async with service.database.read() as session:
+                markers = (
+                    await session.execute(select(func.count()).select_from(SummaryDelivery))
+                ).scalar_one()
+            assert markers == 1
+            # Both workers did their share of the work.
+            shares = tg.webhook.accepted_by
+            assert len(shares) == 2 and min(shares.values()) >= expected // 4, shares
+        finally:
+            for process in workers:
+                if process.returncode is None:
+                    process.terminate()
+                    await process.wait()
+            await engine.dispose()

@@ -1,0 +1,138 @@
+"""Webhook mode over real HTTP: the secret header, health, and a story through the webhook."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+import httpx
+import pytest
+import uvicorn
+
+from bot.config import Settings
+from bot.webhook import SECRET_HEADER, create_app
+from emulator.driver import BotApiEmulator
+from tests.e2e.helpers import link_in, say
+
+TOKEN = "123456:TEST-TOKEN-webhook"
+SECRET = "s3cret_Token-1"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@asynccontextmanager
+async def webhook_server(settings: Settings, port: int) -> AsyncIterator[str]:
+    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        await task
+
+
+@pytest.fixture
+async def deployed(database_url: str) -> AsyncIterator[tuple[BotApiEmulator, str]]:
+    async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
+        port = free_port()
+        settings = Settings(
+            token=TOKEN,
+            database_url=database_url,
+            api_base_url=tg.base_url,
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            webhook_secret=SECRET,
+            port=port,
+        )
+        async with webhook_server(settings, port) as url:
+            yield tg, url
+
+
+def _update(update_id: int, user_id: int, text: str) -> dict[str, object]:
+    user = {"id": user_id, "is_bot": False, "first_name": "Web", "language_code": "en"}
+    return {
+        "update_id": update_id,
+        "message": {
+            "message_id": 1,
+            "date": 1_768_294_800,
+            "chat": {"id": user_id, "type": "private", "first_name": "Web"},
+            "from": user,
+            "text": text,
+            "entities": [{"type": "bot_command", "offset": 0, "length": len(text.split()[0])}],
+        },
+    }
+
+
+@pytest.mark.parametrize(
+    ("headers", "status"),
+    [
+        ({}, 403),
+        ({SECRET_HEADER: "wrong"}, 403),
+        ({SECRET_HEADER: SECRET[:-1]}, 403),
+        ({SECRET_HEADER: SECRET}, 200),
+    ],
+    ids=["none", "wrong", "prefix", "right"],
+)
+async def test_the_secret_token_is_checked(
+    deployed: tuple[BotApiEmulator, str], headers: dict[str, str], status: int
+) -> None:
+    tg, url = deployed
+    tg.user(500, "Web", language_code="en", started=True)
+    async with httpx.AsyncClient() as client:
+        response = await client.post(
+            f"{url}/telegram", json=_update(900_001, 500, "/help"), headers=headers
+        )
+    assert response.status_code == status
+    await asyncio.sleep(0.2)
+    replies = [m for m in tg.events(500) if m.kind == "message"]
+    assert len(replies) == (1 if status == 200 else 0)
+
+
+async def test_a_redelivered_webhook_update_is_answered_once(
+    deployed: tuple[BotApiEmulator, str],
+) -> None:
+    tg, url = deployed
+    tg.user(501, "Web", language_code="en", started=True)
+    async with httpx.AsyncClient() as client:
+        for _ in range(3):
+            response = await client.post(
+                f"{url}/telegram",
+                json=_update(900_002, 501, "/help"),
+                headers={SECRET_HEADER: SECRET},
+            )
+            assert response.status_code == 200
+        bad = await client.post(
+            f"{url}/telegram", content=b"not json", headers={SECRET_HEADER: SECRET}
+        )
+        assert bad.status_code == 400
+    assert len([m for m in tg.events(501) if m.kind == "message"]) == 1
+
+
+async def test_health_reports_the_database(deployed: tuple[BotApiEmulator, str]) -> None:
+    _, url = deployed
+    async with httpx.AsyncClient() as client:
+        response = await client.get(f"{url}/healthz")
+    assert (response.status_code, response.json()) == (200, {"ok": True})
+
+
+async def test_a_story_through_the_webhook(deployed: tuple[BotApiEmulator, str]) -> None:
+    tg, _ = deployed
+    owner = tg.user(502, "Owner", language_code="en")
+    setup = await say(owner, "/setup Webhook Café")
+    join = link_in(setup, "join_")
+    customer = tg.user(503, "Customer", language_code="en")
+    await customer.open_link(join)
+    assert "Welcome" in (await customer.next_message()).content
+    # Delivered by webhook: the bot never polled.
+    assert [call for call in tg.calls if call.method == "getUpdates"] == []
+    assert any(call.method == "setWebhook" for call in tg.calls)
