@@ -33,6 +33,7 @@ class Settings:
     webhook_url: str | None = None
     webhook_secret: str | None = None
     port: int = 8080
+    log_format: str = "text"  # or "json"
     job_interval_scale: float = 1.0  # < 1 runs scheduled checks more often (tests, demos)
 
     @property
@@ -98,6 +99,9 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"PORT is malformed: expected a number from 1 to 65535, got {port_text!r}"
         )
+    log_format = (env.get("LOG_FORMAT") or "text").lower()
+    if log_format not in ("text", "json"):
+        raise ConfigError("LOG_FORMAT is malformed: expected text or json")
     scale_text = env.get("JOB_INTERVAL_SCALE") or "1"
     try:
         job_interval_scale = float(scale_text)
@@ -110,6 +114,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     return Settings(
         token=token,
         job_interval_scale=job_interval_scale,
+        log_format=log_format,
         database_url=database_url,
         api_base_url=api_base_url,
         log_level=log_level,

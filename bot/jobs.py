@@ -91,3 +91,4 @@ async def _expire_points_and_remind(context: BotContext) -> None:
     if expired:
         log.info("expired the points of %d idle cards", expired)
     await context.service.inbox.prune()
+    await maintenance.forget_old_lookup_failures()

@@ -10,6 +10,7 @@ from contextlib import asynccontextmanager
 
 from bot.application import LoyaltyApplication, build_application
 from bot.config import Settings
+from bot.logs import configure_logging
 from bot.updates import DurablePoller
 from domain.db.backup import BackupRefused, backup_sqlite
 from domain.db.engine import create_engine
@@ -42,11 +43,7 @@ async def running(application: LoyaltyApplication) -> AsyncIterator[None]:
 
 
 def _configure_logging(settings: Settings) -> None:
-    logging.basicConfig(
-        level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
-    )
-    # httpx logs every request URL, and those contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
+    configure_logging(settings.log_level, settings.log_format)
 
 
 def run_polling(settings: Settings) -> int:

@@ -21,6 +21,7 @@ from telegram import Update
 
 from bot.application import LoyaltyApplication, build_application
 from bot.config import ConfigError, Settings, load_settings
+from bot.logs import configure_logging
 
 log = logging.getLogger(__name__)
 
@@ -99,7 +100,9 @@ async def handle(application: LoyaltyApplication, update: Update, payload: str) 
 
 def app_from_environment() -> Starlette:
     """Factory for uvicorn workers: each process reads the settings and builds its own app."""
-    return create_app(load_settings())
+    settings = load_settings()
+    configure_logging(settings.log_level, settings.log_format)
+    return create_app(settings)
 
 
 def serve(settings: Settings, *, workers: int) -> int:

@@ -18,6 +18,8 @@ STAMPS_PER_OPERATION = (1, 10)
 AMOUNT_RANGE = (Decimal("0.01"), Decimal("10000"))
 POINTS_RANGE = (1, 1_000_000)
 UNDO_WINDOW = timedelta(minutes=10)
+LOOKUP_FAILURE_WINDOW = timedelta(minutes=10)
+LOOKUP_FAILURE_LIMIT = 20  # unknown cards per staff member per window
 INVITE_VALIDITY = timedelta(hours=72)
 EXPIRY_REMINDER_LEAD = timedelta(days=7)
 NAME_MAX_LENGTH = 64

@@ -10,7 +10,7 @@ from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
-from domain.db.tables import Card, LedgerEntry
+from domain.db.tables import Card, LedgerEntry, LookupFailure
 from domain.model import LedgerKind
 
 # Which lifetime counters each kind of entry moves, besides the two balances.
@@ -172,6 +172,19 @@ class LedgerRepository:
         self.session.add(entry)
         await self.session.flush()
         return entry
+
+    async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
+        """Times of the staff member's failed look-ups since `since`, oldest first."""
+        query = (
+            select(LookupFailure.failed_at)
+            .where(LookupFailure.staff_user_id == staff_user_id, LookupFailure.failed_at >= since)
+            .order_by(LookupFailure.failed_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_lookup_failure(self, staff_user_id: int, when: datetime) -> None:
+        self.session.add(LookupFailure(staff_user_id=staff_user_id, failed_at=when))
+        await self.session.flush()
 
     async def entry_by_key(self, idempotency_key: str) -> LedgerEntry | None:
         query = select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)

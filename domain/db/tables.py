@@ -232,6 +232,20 @@ class SummaryDelivery(Base):
     claimed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class LookupFailure(Base):
+    """A staff member's look-up of a card number or QR token that matched nothing.
+
+    Counted over a sliding window to stop anyone from guessing card numbers.
+    """
+
+    __tablename__ = "lookup_failures"
+    __table_args__ = (Index("ix_lookup_failures_staff_time", "staff_user_id", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    staff_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class InboundUpdate(Base):
     """A Telegram update, stored before Telegram is told it arrived, until it has been handled.
 
@@ -253,6 +267,7 @@ __all__ = [
     "Card",
     "InboundUpdate",
     "LedgerEntry",
+    "LookupFailure",
     "Merchant",
     "Program",
     "StaffInvite",

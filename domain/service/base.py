@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,8 @@ from domain.db.ledger import LedgerRepository, counter_deltas
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
 from domain.db.uow import Database
 from domain.model import (
+    LOOKUP_FAILURE_LIMIT,
+    LOOKUP_FAILURE_WINDOW,
     CardView,
     LedgerKind,
     Operation,
@@ -41,6 +44,11 @@ class ServiceBase:
     def _directory(self, session: AsyncSession) -> DirectoryRepository:
         return DirectoryRepository(session, lock_rows=self._lock_rows)
 
+    async def _record_failed_lookup(self, staff_user_id: int) -> None:
+        """In its own transaction: the refused operation's transaction is rolled back."""
+        async with self._db.write() as session:
+            await self._ledger(session).add_lookup_failure(staff_user_id, self._clock.now())
+
 
 # --- roles ------------------------------------------------------------------------------------
 
@@ -62,6 +70,15 @@ async def require_owner(directory: DirectoryRepository, user_id: int) -> Merchan
 # --- cards ------------------------------------------------------------------------------------
 
 
+async def check_lookup_budget(ledger: LedgerRepository, staff_user_id: int, now: datetime) -> None:
+    """Refuse look-ups for a while after too many unknown cards: guessing numbers is too slow."""
+    failures = await ledger.recent_lookup_failures(staff_user_id, now - LOOKUP_FAILURE_WINDOW)
+    if len(failures) >= LOOKUP_FAILURE_LIMIT:
+        free_at = failures[-LOOKUP_FAILURE_LIMIT] + LOOKUP_FAILURE_WINDOW
+        minutes = max(1, math.ceil((free_at - now).total_seconds() / 60))
+        raise errors.TooManyFailedLookups(retry_after_minutes=minutes)
+
+
 async def resolve_card(
     ledger: LedgerRepository,
     directory: DirectoryRepository,
@@ -69,8 +86,10 @@ async def resolve_card(
     card_reference: str,
     *,
     lock: bool,
+    now: datetime,
 ) -> tuple[Card, Program]:
     """The card a staff member means by a typed number or a scanned QR token, within their reach."""
+    await check_lookup_budget(ledger, seat.user_id, now)
     reference = card_reference.strip()
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)

@@ -6,6 +6,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
+from typing import TypeVar
 
 from domain import errors
 from domain.db.ledger import LedgerRepository, counter_deltas
@@ -49,6 +50,7 @@ class _Change:
     timestamps: dict[str, datetime | None] = field(default_factory=dict)
 
 
+_T = TypeVar("_T")
 _Decide = Callable[[Card, Program, LedgerRepository, datetime], Awaitable[_Change]]
 
 
@@ -57,10 +59,15 @@ class CounterService(ServiceBase):
 
     async def lookup(self, actor_id: int, card_reference: str) -> CardView:
         """The card a staff member typed or scanned, if it is within their reach."""
+        return await self._counting_failures(actor_id, self._lookup(actor_id, card_reference))
+
+    async def _lookup(self, actor_id: int, card_reference: str) -> CardView:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=False)
+            card, program = await resolve_card(
+                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
+            )
             return await card_view(directory, card, program)
 
     async def redeemable(
@@ -73,10 +80,19 @@ class CounterService(ServiceBase):
         """
         if points is not None:
             check_points(points)
+        return await self._counting_failures(
+            actor_id, self._redeemable(actor_id, card_reference, points)
+        )
+
+    async def _redeemable(
+        self, actor_id: int, card_reference: str, points: int | None
+    ) -> tuple[CardView, LedgerKind]:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=False)
+            card, program = await resolve_card(
+                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
+            )
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             view = await card_view(directory, card, program)
@@ -253,14 +269,31 @@ class CounterService(ServiceBase):
                 operation=await operation_result(ledger, directory, reversal),
             )
 
+    async def _counting_failures(self, actor_id: int, work: Awaitable[_T]) -> _T:
+        """Run `work`; an unknown card counts against the staff member's look-up budget."""
+        try:
+            return await work
+        except errors.CardNotFound:
+            await self._record_failed_lookup(actor_id)
+            raise
+
     async def _operate(
+        self, actor_id: int, card_reference: str, idempotency_key: str | None, decide: _Decide
+    ) -> Operation:
+        return await self._counting_failures(
+            actor_id, self._operate_once(actor_id, card_reference, idempotency_key, decide)
+        )
+
+    async def _operate_once(
         self, actor_id: int, card_reference: str, idempotency_key: str | None, decide: _Decide
     ) -> Operation:
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(ledger, directory, seat, card_reference, lock=True)
+            card, program = await resolve_card(
+                ledger, directory, seat, card_reference, lock=True, now=now
+            )
             # Checked under the card's lock, so a duplicate delivered concurrently waits and
             # then finds the first one's row.
             if idempotency_key is not None:

@@ -8,11 +8,17 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import delete, func, or_, select, text
 
 from domain.db.ledger import counter_deltas
-from domain.db.tables import Card, LedgerEntry, Program
-from domain.model import EXPIRY_REMINDER_LEAD, CardView, LedgerKind, Recipient
+from domain.db.tables import Card, LedgerEntry, LookupFailure, Program
+from domain.model import (
+    EXPIRY_REMINDER_LEAD,
+    LOOKUP_FAILURE_WINDOW,
+    CardView,
+    LedgerKind,
+    Recipient,
+)
 from domain.service.base import ServiceBase, card_view, recipient
 
 
@@ -167,6 +173,15 @@ class MaintenanceService(ServiceBase):
                 if got:
                     await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
                 await connection.commit()
+
+    async def forget_old_lookup_failures(self) -> int:
+        """Failed look-ups only matter inside their window; older ones only take space."""
+        cutoff = self._clock.now() - LOOKUP_FAILURE_WINDOW
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(LookupFailure).where(LookupFailure.failed_at < cutoff)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def ping(self) -> None:
         """Raises if the database cannot be reached (for /healthz)."""

@@ -300,3 +300,20 @@ async def test_invariant_holds_after_every_kind_of_operation(
     assert await service.maintenance.invariant_breaches() == []
     final = await service.customers.card(customer.user_id, card.card_id)
     assert (final.stamp_count, final.points_balance, final.points_expired) == (1, 0, 90)
+
+
+async def test_guessing_card_numbers_is_stopped_after_twenty_misses(
+    service: LoyaltyService, clock: ManualClock
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0")
+    for guess in range(20):
+        with pytest.raises(errors.CardNotFound):
+            await service.counter.stamp(cashier.user_id, f"{guess:012d}")
+        clock.advance(timedelta(seconds=10))
+    with pytest.raises(errors.TooManyFailedLookups) as refused:  # even a real card now
+        await service.counter.lookup(cashier.user_id, card.number)
+    assert refused.value.retry_after_minutes == 7  # the first miss leaves the window in 6m40s
+    colleague = await shop.hire("Colleague")  # the limit is per staff member
+    assert (await service.counter.stamp(colleague.user_id, card.number)).card.stamp_count == 1
+    clock.advance(timedelta(minutes=7))
+    assert (await service.counter.lookup(cashier.user_id, card.number)).card_id == card.card_id
