@@ -1,4 +1,4 @@
-"""`python -m bot [run | webhook | migrate | backup FILE | playground]`."""
+"""`python -m bot [run | webhook | migrate | backup FILE | playground | wallet ...]`."""
 
 from __future__ import annotations
 
@@ -8,12 +8,13 @@ import sys
 from bot.config import ConfigError, load_settings
 
 USAGE = (
-    "usage: python -m bot [run | webhook | migrate | backup FILE | playground]\n"
+    "usage: python -m bot [run | webhook | migrate | backup FILE | playground | wallet ...]\n"
     "  run         long polling (the default)\n"
     "  webhook     webhook mode on $PORT (WEBHOOK_URL, WEBHOOK_SECRET; WEB_CONCURRENCY workers)\n"
     "  migrate     bring the database schema up to date\n"
     "  backup FILE copy the SQLite database to FILE while the bot runs\n"
-    "  playground  try the bot in this terminal, no token needed"
+    "  playground  try the bot in this terminal, no token needed\n"
+    "  wallet apple CARD FILE  write a card's Apple Wallet pass to FILE"
 )
 
 
@@ -26,6 +27,10 @@ def main(argv: list[str]) -> int:
         from bot.playground import run_playground
 
         return run_playground(arguments)
+    if command == "wallet":
+        from bot.wallet.command import run_wallet_command
+
+        return run_wallet_command(arguments)
     if command not in ("run", "webhook", "migrate", "backup") or (command == "backup") != bool(
         arguments
     ):

@@ -139,6 +139,19 @@ def yes_no_keyboard(t: Translator, yes: str, no: str) -> InlineKeyboardMarkup:
     )
 
 
+def wallet_keyboard(t: Translator, google_save_url: str | None) -> InlineKeyboardMarkup | None:
+    """Under a card: "Save to Google Wallet", when Google Wallet is configured."""
+    if google_save_url is None:
+        return None
+    label = t.pgettext("button", "Save to Google Wallet")
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=google_save_url)]])
+
+
+def apple_wallet_label(t: Translator) -> str:
+    """The caption of the .pkpass document: tapping it adds the card to Apple Wallet."""
+    return t.pgettext("button", "Add to Apple Wallet")
+
+
 def callback(*parts: object) -> str:
     """Callback data for flows defined in handlers (confirmations)."""
     return _data(*parts)

@@ -16,12 +16,13 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
-from starlette.routing import Route
+from starlette.routing import BaseRoute, Route
 from telegram import Update
 
 from bot.application import LoyaltyApplication, build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.wallet.config import apple_config
 
 log = logging.getLogger(__name__)
 
@@ -78,13 +79,15 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
             return JSONResponse({"ok": False}, status_code=503)
         return JSONResponse({"ok": True})
 
-    return Starlette(
-        routes=[
-            Route(WEBHOOK_PATH, receive, methods=["POST"]),
-            Route("/healthz", healthz, methods=["GET"]),
-        ],
-        lifespan=lifespan,
-    )
+    routes: list[BaseRoute] = [
+        Route(WEBHOOK_PATH, receive, methods=["POST"]),
+        Route("/healthz", healthz, methods=["GET"]),
+    ]
+    if apple_config() is not None:  # Apple Wallet's PassKit web service, only when configured
+        from bot.wallet.apple_web import mount_for
+
+        routes.append(mount_for(application))
+    return Starlette(routes=routes, lifespan=lifespan)
 
 
 async def handle(application: LoyaltyApplication, update: Update, payload: str) -> None:

@@ -6,7 +6,7 @@ from collections.abc import Awaitable, Callable
 
 from telegram import Update
 
-from bot import keyboards
+from bot import keyboards, wallet
 from bot.context import BotContext
 from bot.handlers import customer, owner
 from bot.handlers.common import Viewer, edit_or_reply, handles, notify, recipient_of, reply
@@ -73,6 +73,8 @@ async def _not_me(
     update: Update, context: BotContext, viewer: Viewer, args: tuple[str, ...]
 ) -> None:
     dispute = await context.service.customers.dispute(viewer.user_id, int(args[0]))
+    if dispute.reversal is not None:
+        wallet.card_changed_later(context, dispute.card.card_id)
     await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))
     owner_identity = await context.service.staff.identity(dispute.owner_user_id)
     await notify(

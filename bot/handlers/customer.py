@@ -8,7 +8,7 @@ import json
 from telegram import InputFile, Update
 from telegram.constants import ParseMode
 
-from bot import keyboards
+from bot import keyboards, wallet
 from bot.context import BotContext
 from bot.handlers.common import Viewer, edit_or_reply, handles, reply
 from bot.handlers.owner import accept_invite, list_stores
@@ -66,11 +66,19 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
     chat = update.effective_chat
     assert chat is not None
     link = context.link(f"{PAYLOAD_CARD}{card.qr_token}")
+    passes = await wallet.offer(context.service, card, link)  # None: no wallet configured
     await chat.send_photo(
         InputFile(qr_png(link), filename="card.png"),
         caption=card_texts.card_text(viewer.t, card),
         parse_mode=ParseMode.HTML,
+        reply_markup=keyboards.wallet_keyboard(
+            viewer.t, None if passes is None else passes.google_save_url
+        ),
     )
+    if passes is not None and passes.apple_pass is not None:
+        await chat.send_document(
+            wallet.pkpass_file(passes.apple_pass), caption=keyboards.apple_wallet_label(viewer.t)
+        )
 
 
 async def _the_card(
@@ -139,6 +147,7 @@ async def newqr(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 async def renew_qr(update: Update, context: BotContext, viewer: Viewer, card_id: int) -> None:
     renewed = await context.service.customers.regenerate_qr(viewer.user_id, card_id)
+    wallet.card_changed_later(context, card_id)  # the passes' QR codes change too
     await reply(update, viewer.t.gettext("Here is your new QR code. The old one no longer works."))
     await send_card(update, context, renewed, viewer)
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import Update
 
-from bot import keyboards
+from bot import keyboards, wallet
 from bot.context import BotContext
 from bot.handlers.common import (
     Viewer,
@@ -25,6 +25,7 @@ AWAITING_AMOUNT = "awaiting_amount_for"
 async def confirm_operation(context: BotContext, viewer: Viewer, op: Operation) -> str:
     """Tell the customer (unless this was a replay) and return the confirmation for staff."""
     if not op.replayed:
+        wallet.card_changed_later(context, op.card.card_id)
         entry_id = op.entry_id
         await notify(
             context,
@@ -153,6 +154,7 @@ async def undo(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/undo: reverse your own last operation within 10 minutes."""
     reversal = await context.service.counter.undo(viewer.user_id)
     op = reversal.operation
+    wallet.card_changed_later(context, op.card.card_id)
     await notify(
         context,
         op.customer,

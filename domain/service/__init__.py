@@ -11,6 +11,17 @@ from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
 from domain.service.reports import ReportService
 from domain.service.staff import StaffService
+from domain.service.wallet import (
+    BadRegistration,
+    BadUpdateTag,
+    PassChange,
+    PassNotAuthorised,
+    UpdatedPasses,
+    WalletCard,
+    WalletError,
+    WalletService,
+    open_wallet,
+)
 
 
 class LoyaltyService:
@@ -26,6 +37,17 @@ class LoyaltyService:
         self.maintenance = MaintenanceService(database, self.clock)
         self.reports = ReportService(database, self.clock)
         self.inbox = InboxService(database, self.clock)
+        self.wallet = WalletService(database, self.clock)
 
 
-__all__ = ["LoyaltyService"]
+__all__ = [
+    "BadRegistration",
+    "BadUpdateTag",
+    "LoyaltyService",
+    "PassChange",
+    "PassNotAuthorised",
+    "UpdatedPasses",
+    "WalletCard",
+    "WalletError",
+    "open_wallet",
+]

@@ -1,0 +1,158 @@
+"""Apple Wallet and Google Wallet passes for the cards; both optional and off by default.
+
+The bot calls two functions: `offer` when it shows a card (a signed .pkpass and a Save to Google
+Wallet link) and `card_changed` after a balance change (move the pass's update tag, push to the
+devices holding it, update Google's object). Heavy modules load only once a wallet is configured.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from functools import cache
+from typing import TYPE_CHECKING
+
+from telegram import InputFile
+
+from bot.wallet.config import (
+    AppleWalletConfig,
+    GoogleWalletConfig,
+    apple_config,
+    google_config,
+)
+from domain.model import CardView
+from domain.service import LoyaltyService
+
+if TYPE_CHECKING:
+    from bot.context import BotContext
+    from bot.wallet.apple import ApplePassBuilder
+    from bot.wallet.google import GoogleWalletClient
+    from bot.wallet.push import PushSender
+
+log = logging.getLogger(__name__)
+
+PKPASS_MIME_TYPE = "application/vnd.apple.pkpass"
+
+
+def scan_link(bot_username: str, qr_token: str) -> str:
+    """What the pass's QR code carries: the link staff scan with the phone camera."""
+    return f"https://t.me/{bot_username}?start=card_{qr_token}"
+
+
+@dataclass(frozen=True)
+class WalletOffer:
+    apple_pass: bytes | None  # a signed .pkpass
+    google_save_url: str | None
+
+
+def pkpass_file(content: bytes) -> InputFile:
+    document = InputFile(content, filename="loyalty-card.pkpass")
+    document.mimetype = PKPASS_MIME_TYPE
+    return document
+
+
+@cache
+def _apple_builder(config: AppleWalletConfig) -> ApplePassBuilder:
+    from bot.wallet.apple import ApplePassBuilder
+
+    return ApplePassBuilder(config)
+
+
+async def offer(service: LoyaltyService, card: CardView, link: str) -> WalletOffer | None:
+    """The card's wallet passes, or None when no wallet is configured (or building failed)."""
+    try:
+        apple, google = apple_config(), google_config()
+        if apple is None and google is None:
+            return None
+        wallet_card = await service.wallet.issue(card.card_id, apple.secret if apple else None)
+        apple_pass = None if apple is None else _apple_builder(apple).build(wallet_card, link)
+        google_url = None
+        if google is not None:
+            from bot.wallet.google import save_url
+
+            google_url = save_url(google, wallet_card, link, now=time.time())
+        return WalletOffer(apple_pass=apple_pass, google_save_url=google_url)
+    except Exception:  # the card itself must still be shown
+        log.exception("could not build the wallet passes of card %s", card.card_id)
+        return None
+
+
+class WalletNotifier:
+    """After a balance change: new update tag, pushes to Apple devices, Google object update."""
+
+    def __init__(
+        self,
+        service: LoyaltyService,
+        *,
+        apple: AppleWalletConfig | None,
+        push: PushSender | None,
+        google: GoogleWalletConfig | None,
+        google_client: GoogleWalletClient | None,
+    ) -> None:
+        self.service = service
+        self.apple, self.push = apple, push
+        self.google, self.google_client = google, google_client
+
+    async def card_changed(self, card_id: int, bot_username: str) -> None:
+        apple = self.apple
+        change = await self.service.wallet.mark_changed(
+            card_id,
+            None if apple is None else apple.pass_type_id,
+            None if apple is None else apple.secret,
+        )
+        if apple is not None and self.push is not None and change.push_tokens:
+            await self.push.push(apple.pass_type_id, change.push_tokens)
+        if self.google is not None and self.google_client is not None:
+            from bot.wallet.google import loyalty_object
+
+            link = scan_link(bot_username, change.wallet_card.card.qr_token)
+            await self.google_client.update_object(
+                loyalty_object(self.google, change.wallet_card, link)
+            )
+
+
+@cache
+def _push_sender(config: AppleWalletConfig) -> PushSender:
+    from bot.wallet.push import ApnsPushSender
+
+    return ApnsPushSender(config)
+
+
+@cache
+def _google_client(config: GoogleWalletConfig) -> GoogleWalletClient:
+    from bot.wallet.google import RestGoogleWalletClient
+
+    return RestGoogleWalletClient(config)
+
+
+def enabled() -> bool:
+    return apple_config() is not None or google_config() is not None
+
+
+def card_changed_later(context: BotContext, card_id: int) -> None:
+    """Update the card's passes in the background: the cashier's reply never waits for Apple or
+    Google (PTB awaits these tasks when the bot stops)."""
+    if enabled():
+        context.application.create_task(
+            card_changed(context.service, card_id, context.bot.username)
+        )
+
+
+async def card_changed(service: LoyaltyService, card_id: int, bot_username: str) -> None:
+    """Tell the wallets about a balance change; a no-op unless one is configured. Never raises:
+    the balance change has happened whatever the wallets say."""
+    try:
+        apple, google = apple_config(), google_config()
+        if apple is None and google is None:
+            return
+        notifier = WalletNotifier(
+            service,
+            apple=apple,
+            push=None if apple is None or apple.web_service_url is None else _push_sender(apple),
+            google=google,
+            google_client=None if google is None else _google_client(google),
+        )
+        await notifier.card_changed(card_id, bot_username)
+    except Exception:
+        log.exception("could not update the wallet passes of card %s", card_id)

@@ -1,0 +1,184 @@
+"""Apple Wallet passes: a storeCard `pass.json`, its images and translations, a manifest of SHA-1
+hashes and a detached PKCS#7 signature by the pass certificate, zipped as a `.pkpass`.
+
+Labels are English in `pass.json` and translated on the device from `<lang>.lproj/pass.strings`.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from io import BytesIO
+from typing import Any
+
+from cryptography import x509
+from cryptography.hazmat.primitives import hashes, serialization
+from cryptography.hazmat.primitives.asymmetric import ec, rsa
+from cryptography.hazmat.primitives.serialization import pkcs7
+
+from bot.i18n import LANGUAGES
+from bot.wallet import artwork
+from bot.wallet.config import AppleWalletConfig
+from bot.wallet.labels import pass_labels
+from domain.model import CardView
+from domain.service import WalletCard
+
+MIME_TYPE = "application/vnd.apple.pkpass"
+SIGN_OPTIONS = [
+    pkcs7.PKCS7Options.DetachedSignature,
+    pkcs7.PKCS7Options.NoCapabilities,
+    pkcs7.PKCS7Options.Binary,
+]
+
+
+def pass_strings(language: str) -> bytes:
+    """A `.strings` file (UTF-16 with a byte-order mark, as Apple's tools write them)."""
+    lines = [
+        f'"{_quote(key)}" = "{_quote(value)}";' for key, value in pass_labels(language).items()
+    ]
+    return ("\n".join(lines) + "\n").encode("utf-16")
+
+
+def _quote(text: str) -> str:
+    return text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n")
+
+
+class PassSigner:
+    """Signs manifests with the pass certificate; Apple's WWDR intermediate goes along."""
+
+    def __init__(
+        self, cert_pem: bytes, key_pem: bytes, wwdr_pem: bytes, password: bytes | None = None
+    ) -> None:
+        self.certificate = x509.load_pem_x509_certificate(cert_pem)
+        self.wwdr = x509.load_pem_x509_certificate(wwdr_pem)
+        key = serialization.load_pem_private_key(key_pem, password=password)
+        if not isinstance(key, rsa.RSAPrivateKey | ec.EllipticCurvePrivateKey):
+            raise ValueError("the pass key must be an RSA or EC private key")
+        self.key = key
+
+    @classmethod
+    def from_config(cls, config: AppleWalletConfig) -> PassSigner:
+        return cls(config.cert_pem, config.key_pem, config.wwdr_pem, config.key_password)
+
+    def sign(self, manifest: bytes) -> bytes:
+        """A detached PKCS#7 signature in DER: what Wallet expects in the `signature` file."""
+        return (
+            pkcs7.PKCS7SignatureBuilder()
+            .set_data(manifest)
+            .add_signer(self.certificate, self.key, hashes.SHA256())
+            .add_certificate(self.wwdr)
+            .sign(serialization.Encoding.DER, SIGN_OPTIONS)
+        )
+
+
+def pass_json(config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str) -> dict[str, Any]:
+    card = wallet_card.card
+    colour = artwork.merchant_colour(card.merchant_id)
+    content: dict[str, Any] = {
+        "formatVersion": 1,
+        "passTypeIdentifier": config.pass_type_id,
+        "serialNumber": wallet_card.serial_number,
+        "teamIdentifier": config.team_id,
+        "organizationName": card.merchant_name,
+        "description": "Loyalty card",
+        "logoText": card.merchant_name,
+        "backgroundColor": artwork.css(colour),
+        "foregroundColor": "rgb(255, 255, 255)",
+        "labelColor": "rgb(220, 220, 220)",
+        "sharingProhibited": True,  # the QR code is the customer's card
+        "barcodes": [
+            {
+                "format": "PKBarcodeFormatQR",
+                "message": scan_link,
+                "messageEncoding": "iso-8859-1",
+                "altText": card.display_number,
+            }
+        ],
+        "storeCard": _store_card(card),
+    }
+    if config.web_service_url is not None:
+        content["webServiceURL"] = config.web_service_url
+        content["authenticationToken"] = wallet_card.authentication_token
+    if not card.active:
+        content["voided"] = True
+    return content
+
+
+def _store_card(card: CardView) -> dict[str, list[dict[str, Any]]]:
+    stamps = {
+        "key": "stamps",
+        "label": "Stamps",
+        "value": f"{card.stamp_count}/{card.stamps_target}",
+        "changeMessage": "Stamps: %@",
+    }
+    points = {
+        "key": "points",
+        "label": "Points",
+        "value": card.points_balance,
+        "numberStyle": "PKNumberStyleDecimal",
+        "changeMessage": "Points: %@",
+    }
+    reward = card.reward if card.program_type.has_stamps else card.points_reward_text
+    primary = [stamps] if card.program_type.has_stamps else [points]
+    secondary: list[dict[str, Any]] = [{"key": "reward", "label": "Reward", "value": reward}]
+    if card.program_type.has_stamps and card.program_type.has_points:
+        secondary.insert(0, points)
+    return {
+        "primaryFields": primary,
+        "secondaryFields": secondary,
+        "auxiliaryFields": [
+            {"key": "number", "label": "Card number", "value": card.display_number}
+        ],
+        "backFields": [{"key": "store", "label": "Store", "value": card.store_name}],
+    }
+
+
+def pass_files(
+    config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str
+) -> dict[str, bytes]:
+    """Every file of the pass except the manifest and the signature."""
+    card = wallet_card.card
+    colour = artwork.merchant_colour(card.merchant_id)
+    letter = artwork.initial(card.merchant_name)
+    files = {
+        "pass.json": json.dumps(
+            pass_json(config, wallet_card, scan_link), ensure_ascii=False, indent=1
+        ).encode(),
+        "icon.png": artwork.icon_png(letter, colour, 29),
+        "icon@2x.png": artwork.icon_png(letter, colour, 58),
+        "logo.png": artwork.logo_png(letter, colour, 50),
+        "logo@2x.png": artwork.logo_png(letter, colour, 100),
+    }
+    for language in LANGUAGES:
+        files[f"{language}.lproj/pass.strings"] = pass_strings(language)
+    return files
+
+
+def manifest(files: dict[str, bytes]) -> bytes:
+    return json.dumps(
+        {name: hashlib.sha1(data).hexdigest() for name, data in sorted(files.items())},
+        separators=(",", ":"),
+    ).encode()
+
+
+def package(files: dict[str, bytes], signer: PassSigner) -> bytes:
+    """The `.pkpass`: the files, `manifest.json` and its `signature`, zipped."""
+    listing = manifest(files)
+    everything = {**files, "manifest.json": listing, "signature": signer.sign(listing)}
+    buffer = BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in everything.items():
+            archive.writestr(name, data)
+    return buffer.getvalue()
+
+
+class ApplePassBuilder:
+    """Builds signed passes for one pass type."""
+
+    def __init__(self, config: AppleWalletConfig, signer: PassSigner | None = None) -> None:
+        self.config = config
+        self.signer = signer or PassSigner.from_config(config)
+
+    def build(self, wallet_card: WalletCard, scan_link: str) -> bytes:
+        return package(pass_files(self.config, wallet_card, scan_link), self.signer)

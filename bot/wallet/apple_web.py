@@ -1,0 +1,174 @@
+"""The PassKit web service Apple Wallet devices call: register and unregister a device for a pass,
+list the passes changed since an update tag, fetch the latest pass, and send logs.
+
+Statuses follow Apple's protocol: 201 registered, 200 already registered / done, 204 nothing
+changed, 304 not modified, 401 bad or missing `Authorization: ApplePass <token>`, 404 a pass
+type that is not ours.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+from collections.abc import Callable
+from email.utils import format_datetime, parsedate_to_datetime
+from typing import TYPE_CHECKING
+
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Mount, Route
+
+from bot.wallet import scan_link
+from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
+from bot.wallet.config import apple_config
+from domain.service import BadRegistration, BadUpdateTag, LoyaltyService, PassNotAuthorised
+
+if TYPE_CHECKING:
+    from bot.application import LoyaltyApplication
+
+log = logging.getLogger(__name__)
+
+AUTH_SCHEME = "ApplePass "
+MAX_LOG_LINES = 20
+
+
+def _token(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    return header[len(AUTH_SCHEME) :].strip() if header.startswith(AUTH_SCHEME) else None
+
+
+def web_service_routes(
+    service: Callable[[], LoyaltyService],
+    builder: ApplePassBuilder,
+    bot_username: Callable[[], str],
+) -> list[Route]:
+    """The /v1/... routes, to mount under the path of the passes' webServiceURL."""
+    config = builder.config
+    secret = config.secret
+
+    def ours(request: Request) -> bool:
+        return bool(request.path_params["pass_type"] == config.pass_type_id)
+
+    async def register(request: Request) -> Response:
+        if not ours(request):
+            return Response(status_code=404)
+        token = _token(request)
+        if token is None:
+            return Response(status_code=401)
+        try:
+            push_token = str(json.loads(await request.body())["pushToken"])
+        except (ValueError, KeyError, TypeError):
+            return Response(status_code=400)
+        try:
+            created = await service().wallet.register(
+                device=request.path_params["device"],
+                push_token=push_token,
+                pass_type=config.pass_type_id,
+                serial_number=request.path_params["serial"],
+                token=token,
+                secret=secret,
+            )
+        except PassNotAuthorised:
+            return Response(status_code=401)
+        except BadRegistration:
+            return Response(status_code=400)
+        return Response(status_code=201 if created else 200)
+
+    async def unregister(request: Request) -> Response:
+        if not ours(request):
+            return Response(status_code=404)
+        token = _token(request)
+        if token is None:
+            return Response(status_code=401)
+        try:
+            await service().wallet.unregister(
+                device=request.path_params["device"],
+                pass_type=config.pass_type_id,
+                serial_number=request.path_params["serial"],
+                token=token,
+                secret=secret,
+            )
+        except PassNotAuthorised:
+            return Response(status_code=401)
+        return Response(status_code=200)
+
+    async def updated_serials(request: Request) -> Response:
+        if not ours(request):
+            return Response(status_code=404)
+        try:
+            updated = await service().wallet.updated_serials(
+                request.path_params["device"],
+                config.pass_type_id,
+                request.query_params.get("passesUpdatedSince") or None,
+            )
+        except BadUpdateTag:
+            return Response(status_code=400)
+        if updated is None:
+            return Response(status_code=204)
+        return JSONResponse(
+            {"serialNumbers": list(updated.serial_numbers), "lastUpdated": updated.last_updated}
+        )
+
+    async def latest_pass(request: Request) -> Response:
+        if not ours(request):
+            return Response(status_code=404)
+        token = _token(request)
+        if token is None:
+            return Response(status_code=401)
+        try:
+            wallet_card = await service().wallet.latest(
+                request.path_params["serial"], token, secret
+            )
+        except PassNotAuthorised:
+            return Response(status_code=401)
+        last_modified = format_datetime(wallet_card.last_modified, usegmt=True)
+        since = request.headers.get("if-modified-since")
+        if since is not None:
+            try:
+                if wallet_card.last_modified <= parsedate_to_datetime(since):
+                    return Response(status_code=304, headers={"Last-Modified": last_modified})
+            except (TypeError, ValueError):
+                pass  # an unreadable date: send the pass
+        link = scan_link(bot_username(), wallet_card.card.qr_token)
+        return Response(
+            builder.build(wallet_card, link),
+            media_type=MIME_TYPE,
+            headers={"Last-Modified": last_modified},
+        )
+
+    async def device_log(request: Request) -> Response:
+        try:
+            lines = json.loads(await request.body()).get("logs", [])
+        except (ValueError, AttributeError):
+            return Response(status_code=400)
+        for line in list(lines)[:MAX_LOG_LINES]:
+            log.info("Apple Wallet device: %s", str(line)[:500])
+        return Response(status_code=200)
+
+    registration = "/v1/devices/{device}/registrations/{pass_type}/{serial}"
+    return [
+        Route(registration, register, methods=["POST"]),
+        Route(registration, unregister, methods=["DELETE"]),
+        Route("/v1/devices/{device}/registrations/{pass_type}", updated_serials, methods=["GET"]),
+        Route("/v1/passes/{pass_type}/{serial}", latest_pass, methods=["GET"]),
+        Route("/v1/log", device_log, methods=["POST"]),
+    ]
+
+
+def mount_for(application: LoyaltyApplication) -> Mount:
+    """The web service for the webhook app, configured from the environment."""
+    config = apple_config()
+    if config is None or config.web_service_url is None:
+        raise RuntimeError("Apple Wallet's web service needs APPLE_* and a base URL")
+
+    def service() -> LoyaltyService:
+        current = application.bot_data.service
+        if current is None:
+            raise RuntimeError("the service is created in post_init")
+        return current
+
+    def bot_username() -> str:
+        return str(application.bot.username)
+
+    routes = web_service_routes(service, ApplePassBuilder(config), bot_username)
+    return Mount(config.mount_path, routes=routes)

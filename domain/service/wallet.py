@@ -1,0 +1,280 @@
+"""Wallet passes: which devices hold a card's pass, when the pass last changed, who may fetch it.
+
+A pass is identified by its card's number (the pass's serial number) and authenticated by a
+token derived from a server secret and the card's id, so no token is stored. Update tags are
+microseconds since the epoch. Each change moves a pass's time forward by at least a second, so
+its `Last-Modified` date (whole seconds, as HTTP has them) changes with every version too.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+
+from sqlalchemy import delete, select
+from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import errors
+from domain.clock import SystemClock
+from domain.db.engine import create_engine
+from domain.db.migrate import upgrade_to_head
+from domain.db.tables import Card, WalletPass, WalletRegistration
+from domain.db.uow import Database
+from domain.model import CardView, normalise_card_number
+from domain.service.base import ServiceBase, card_view
+
+TAG_STEP = timedelta(seconds=1)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
+DEVICE_MAX, PUSH_TOKEN_MAX = 128, 256  # the columns' sizes
+
+
+class WalletError(Exception):
+    """A wallet web-service request refused; answered with an HTTP status, never in chat."""
+
+
+class PassNotAuthorised(WalletError):
+    """Unknown serial number, or the authentication token does not match it."""
+
+
+class BadUpdateTag(WalletError):
+    """`passesUpdatedSince` is not a tag this service issued."""
+
+
+class BadRegistration(WalletError):
+    """A device identifier or push token longer than any Apple issues."""
+
+
+@dataclass(frozen=True)
+class WalletCard:
+    """What a pass shows of a card, with the pass's own identity and version."""
+
+    card: CardView
+    serial_number: str
+    authentication_token: str | None  # None when issued without a secret (no web service)
+    updated_at: datetime  # UTC
+    holder_name: str | None  # the customer's first name, as Telegram gave it
+
+    @property
+    def last_modified(self) -> datetime:
+        """The version as HTTP dates have it: whole seconds (a change moves it by at least 1 s)."""
+        return self.updated_at.astimezone(UTC).replace(microsecond=0)
+
+
+@dataclass(frozen=True)
+class UpdatedPasses:
+    serial_numbers: tuple[str, ...]
+    last_updated: str  # the tag the device sends back next time
+
+
+@dataclass(frozen=True)
+class PassChange:
+    """A card whose pass was marked changed, and the push tokens of the devices holding it."""
+
+    wallet_card: WalletCard
+    push_tokens: tuple[str, ...]
+
+
+def pass_token(secret: bytes, card_id: int) -> str:
+    """The pass's authentication token: HMAC-SHA256(secret, card id), 43 URL-safe characters."""
+    digest = hmac.new(secret, f"wallet-pass:{card_id}".encode(), hashlib.sha256).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def to_tag(moment: datetime) -> str:
+    return str((moment - EPOCH) // MICROSECOND)
+
+
+def from_tag(tag: str) -> datetime:
+    if not (tag.isascii() and tag.isdigit() and len(tag) <= 18):
+        raise BadUpdateTag()
+    return EPOCH + int(tag) * MICROSECOND
+
+
+class WalletService(ServiceBase):
+    """Use cases of the wallet web services and of pass issuing."""
+
+    async def issue(self, card_id: int, secret: bytes | None) -> WalletCard:
+        """The pass contents of a card (the caller has already checked whose card it is)."""
+        async with self._db.read() as session:
+            card = await self._ledger(session).card_by_id(card_id)
+            if card is None:
+                raise errors.CardNotFound()
+            return await self._wallet_card(session, card, secret)
+
+    async def issue_by_number(self, card_number: str, secret: bytes) -> WalletCard:
+        """The pass contents of a card given by its number (operators' command line)."""
+        number = normalise_card_number(card_number)
+        async with self._db.read() as session:
+            card = None if number is None else await _card_by_number(session, number)
+            if card is None:
+                raise errors.CardNotFound()
+            return await self._wallet_card(session, card, secret)
+
+    async def latest(self, serial_number: str, token: str, secret: bytes) -> WalletCard:
+        """The current pass for a device that proves it holds it."""
+        async with self._db.read() as session:
+            card = await _authenticated_card(session, serial_number, token, secret)
+            return await self._wallet_card(session, card, secret)
+
+    async def register(
+        self,
+        *,
+        device: str,
+        push_token: str,
+        pass_type: str,
+        serial_number: str,
+        token: str,
+        secret: bytes,
+    ) -> bool:
+        """Remember that a device holds a pass; True if new, False if it was registered already."""
+        if not (0 < len(device) <= DEVICE_MAX and 0 < len(push_token) <= PUSH_TOKEN_MAX):
+            raise BadRegistration()
+        now = self._clock.now()
+        async with self._db.write() as session:
+            card = await _authenticated_card(session, serial_number, token, secret)
+            await self._ensure_pass_row(session, card)
+            query = select(WalletRegistration).where(
+                WalletRegistration.device_library_identifier == device,
+                WalletRegistration.pass_type_identifier == pass_type,
+                WalletRegistration.serial_number == serial_number,
+            )
+            existing = (await session.execute(query)).scalar_one_or_none()
+            if existing is not None:
+                existing.push_token = push_token  # a device may renew its token
+                return False
+            session.add(
+                WalletRegistration(
+                    device_library_identifier=device,
+                    push_token=push_token,
+                    pass_type_identifier=pass_type,
+                    serial_number=serial_number,
+                    created_at=now,
+                )
+            )
+            return True
+
+    async def unregister(
+        self, *, device: str, pass_type: str, serial_number: str, token: str, secret: bytes
+    ) -> None:
+        """Forget that a device holds a pass (the pass was removed from the wallet)."""
+        async with self._db.write() as session:
+            await _authenticated_card(session, serial_number, token, secret)
+            await session.execute(
+                delete(WalletRegistration).where(
+                    WalletRegistration.device_library_identifier == device,
+                    WalletRegistration.pass_type_identifier == pass_type,
+                    WalletRegistration.serial_number == serial_number,
+                )
+            )
+
+    async def updated_serials(
+        self, device: str, pass_type: str, since: str | None
+    ) -> UpdatedPasses | None:
+        """The device's passes changed after the tag `since` (all of them without one)."""
+        after = None if since is None else from_tag(since)
+        async with self._db.read() as session:
+            query = (
+                select(WalletRegistration.serial_number, WalletPass.updated_at)
+                .join(Card, Card.number == WalletRegistration.serial_number)
+                .join(WalletPass, WalletPass.card_id == Card.id)
+                .where(
+                    WalletRegistration.device_library_identifier == device,
+                    WalletRegistration.pass_type_identifier == pass_type,
+                )
+            )
+            if after is not None:
+                query = query.where(WalletPass.updated_at > after)
+            rows = (await session.execute(query.order_by(WalletRegistration.serial_number))).all()
+        if not rows:
+            return None
+        return UpdatedPasses(
+            serial_numbers=tuple(serial for serial, _ in rows),
+            last_updated=to_tag(max(updated for _, updated in rows)),
+        )
+
+    async def mark_changed(
+        self, card_id: int, pass_type: str | None, secret: bytes | None
+    ) -> PassChange:
+        """Move the card's update tag forward; returns the push tokens of its devices."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            card = await self._ledger(session).card_by_id(card_id)
+            if card is None:
+                raise errors.CardNotFound()
+            row = await self._ensure_pass_row(session, card)
+            row.updated_at = max(now, row.updated_at + TAG_STEP)
+            await session.flush()
+            tokens: tuple[str, ...] = ()
+            if pass_type is not None:
+                query = select(WalletRegistration.push_token).where(
+                    WalletRegistration.pass_type_identifier == pass_type,
+                    WalletRegistration.serial_number == card.number,
+                )
+                tokens = tuple(sorted(set(await session.scalars(query))))
+            wallet_card = await self._wallet_card(session, card, secret)
+            return PassChange(wallet_card=wallet_card, push_tokens=tokens)
+
+    async def _ensure_pass_row(self, session: AsyncSession, card: Card) -> WalletPass:
+        """The card's pass row, locked; a missing row means "unchanged since the card was made"
+        and is inserted as such (racing inserts are both fine)."""
+        dialect = postgresql if self._db.engine.dialect.name == "postgresql" else sqlite
+        values = {"card_id": card.id, "updated_at": card.created_at}
+        insert = dialect.insert(WalletPass).values(values).on_conflict_do_nothing()
+        await session.execute(insert)
+        query = select(WalletPass).where(WalletPass.card_id == card.id)
+        if self._lock_rows:
+            query = query.with_for_update()
+        result = await session.execute(query.execution_options(populate_existing=True))
+        return result.scalar_one()
+
+    async def _wallet_card(
+        self, session: AsyncSession, card: Card, secret: bytes | None
+    ) -> WalletCard:
+        directory = self._directory(session)
+        view = await card_view(directory, card)
+        holder = await directory.user(card.customer_id)
+        row = await session.get(WalletPass, card.id)
+        updated_at = card.created_at if row is None else row.updated_at
+        return WalletCard(
+            card=view,
+            serial_number=card.number,
+            authentication_token=None if secret is None else pass_token(secret, card.id),
+            updated_at=updated_at,
+            holder_name=None if holder is None else holder.first_name,
+        )
+
+
+async def _card_by_number(session: AsyncSession, number: str) -> Card | None:
+    query = select(Card).where(Card.number == number)
+    return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _authenticated_card(
+    session: AsyncSession, serial_number: str, token: str, secret: bytes
+) -> Card:
+    """The card whose pass has this serial number, if the token is its pass's token."""
+    card = await _card_by_number(session, serial_number)
+    expected = pass_token(secret, card.id if card is not None else -1)
+    # Constant time, and the same work for an unknown serial: no oracle for either.
+    if not hmac.compare_digest(expected.encode(), token.encode()) or card is None:
+        raise PassNotAuthorised()
+    return card
+
+
+@asynccontextmanager
+async def open_wallet(database_url: str) -> AsyncIterator[WalletService]:
+    """The wallet use cases on their own, for command-line tools (the schema is brought up to
+    date first, as the bot does at start-up)."""
+    engine = create_engine(database_url)
+    try:
+        await upgrade_to_head(engine)
+        yield WalletService(Database(engine), SystemClock())
+    finally:
+        await engine.dispose()
