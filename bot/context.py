@@ -7,6 +7,7 @@ from typing import Any
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
+from bot.notices import NoticeBook
 from domain.clock import Clock
 from domain.service import LoyaltyService
 
@@ -18,6 +19,7 @@ class BotData:
         self.service: LoyaltyService | None = None
         self.settings: Settings | None = None
         self.clock: Clock | None = None
+        self.notices = NoticeBook()
 
 
 class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):

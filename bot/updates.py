@@ -88,11 +88,13 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
 
     async def flush(self) -> None:
         """Record handled updates; a crash before this only means a harmless re-delivery."""
-        if not self._handled or self._application is None:
+        if self._application is None:
             return
         service = self._application.bot_data.service
         if service is None:
             return
+        # Notices first: an update marked handled is never handled again.
+        await self._application.bot_data.notices.flush(service)
         batch, self._handled = self._handled, []
         try:
             await service.inbox.mark_processed(batch)

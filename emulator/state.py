@@ -314,6 +314,8 @@ class EmulatorState:
         if self.pending.get(update.update_id) is update:
             del self.pending[update.update_id]
         update.confirmed = True
+        # A just-confirmed update is still being handled by the bot: not idle yet.
+        self.last_request_at = max(self.last_request_at, time.monotonic())
         timing = self.timings.get(update.update_id)
         if timing is not None and timing.confirmed_at is None:
             timing.confirmed_at = time.monotonic()

@@ -24,9 +24,15 @@ async def on_error(update: object, context: BotContext) -> None:
     language = choose_language(
         None, user.language_code if user else None, None, context.settings.default_language
     )
+    t = translator(language)
+    # A Telegram error comes from sending a reply, after the operation was committed: saying
+    # "nothing was changed" then would make the cashier repeat it.
+    text = (
+        general.reply_not_delivered(t)
+        if isinstance(context.error, TelegramError)
+        else general.something_went_wrong(t)
+    )
     try:
-        await update.effective_chat.send_message(
-            general.something_went_wrong(translator(language)), parse_mode=ParseMode.HTML
-        )
+        await update.effective_chat.send_message(text, parse_mode=ParseMode.HTML)
     except TelegramError:
         log.warning("could not tell the user about the error")

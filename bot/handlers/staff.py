@@ -23,9 +23,11 @@ AWAITING_AMOUNT = "awaiting_amount_for"
 
 
 async def confirm_operation(context: BotContext, viewer: Viewer, op: Operation) -> str:
-    """Tell the customer (unless this was a replay) and return the confirmation for staff."""
+    """Tell the customer (once, even across a crash) and return the confirmation for staff."""
+    notices = context.bot_data.notices
     if not op.replayed:
         wallet.card_changed_later(context, op.card.card_id)
+    if not op.replayed or not await notices.already_sent(context.service, op.entry_id):
         entry_id = op.entry_id
         await notify(
             context,
@@ -38,6 +40,7 @@ async def confirm_operation(context: BotContext, viewer: Viewer, op: Operation) 
                 else None
             ),
         )
+        notices.sent(entry_id)  # also when undeliverable (blocked): never retried
     return counter_texts.operation_done(viewer.t, op)
 
 

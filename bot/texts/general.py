@@ -108,6 +108,12 @@ def something_went_wrong(t: Translator) -> str:
     )
 
 
+def reply_not_delivered(t: Translator) -> str:
+    return t.gettext(
+        "Sorry, a reply could not be delivered. If you were changing a card, check it with /lookup before doing it again."
+    )
+
+
 def button_expired(t: Translator) -> str:
     return t.gettext("This button has expired.")
 

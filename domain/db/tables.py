@@ -246,6 +246,21 @@ class LookupFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class CustomerNotice(Base):
+    """The customer was sent the chat message about this ledger entry.
+
+    Lets a re-handled update (after a crash between commit and notice) send a notice that never
+    went out, without repeating the ones that did.
+    """
+
+    __tablename__ = "customer_notices"
+
+    entry_id: Mapped[int] = mapped_column(
+        ForeignKey("ledger_entries.id"), primary_key=True, autoincrement=False
+    )
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class InboundUpdate(Base):
     """A Telegram update, stored before Telegram is told it arrived, until it has been handled.
 
@@ -296,6 +311,7 @@ class WalletRegistration(Base):
 __all__ = [
     "Base",
     "Card",
+    "CustomerNotice",
     "InboundUpdate",
     "LedgerEntry",
     "LookupFailure",

@@ -14,7 +14,7 @@ from sqlalchemy import delete, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from domain.db.tables import InboundUpdate
+from domain.db.tables import CustomerNotice, InboundUpdate
 from domain.service.base import ServiceBase
 
 
@@ -77,6 +77,30 @@ class InboxService(ServiceBase):
                 update(InboundUpdate)
                 .where(InboundUpdate.update_id.in_(ids), InboundUpdate.processed_at.is_(None))
                 .values(processed_at=self._clock.now())
+            )
+
+    async def notices_sent(self, entry_ids: Iterable[int]) -> set[int]:
+        """Which of these ledger entries' customer notices are known to have gone out."""
+        ids = list(entry_ids)
+        if not ids:
+            return set()
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(CustomerNotice.entry_id).where(CustomerNotice.entry_id.in_(ids))
+            )
+            return set(rows.scalars())
+
+    async def record_notices(self, entry_ids: Iterable[int]) -> None:
+        ids = list(entry_ids)
+        if not ids:
+            return
+        now = self._clock.now()
+        insert = postgresql_insert if self._lock_rows else sqlite_insert
+        async with self._db.write() as session:
+            await session.execute(
+                insert(CustomerNotice)
+                .values([{"entry_id": entry_id, "sent_at": now} for entry_id in ids])
+                .on_conflict_do_nothing(index_elements=[CustomerNotice.entry_id])
             )
 
     async def prune(self, older_than: timedelta = timedelta(days=2)) -> int:

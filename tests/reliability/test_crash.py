@@ -1,0 +1,489 @@
+"""Nothing lost, nothing doubled across `kill -9` (PRODUCT.md §7, "Nothing lost on a crash").
+
+The bot runs as a real `python -m bot` process against the Bot API emulator (in this process) and
+a real database. Cashiers keep stamping and crediting points while the bot is killed with SIGKILL
+at random moments and restarted; the emulator re-delivers what was not confirmed, as Telegram
+does. Afterwards every operation confirmed to staff is in the ledger, every command was applied
+exactly once, every command got a reply, and the ledger invariant holds.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import os
+import random
+import re
+import signal
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from decimal import ROUND_FLOOR, Decimal
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import func, select
+
+from domain.clock import SystemClock
+from domain.db.engine import create_engine
+from domain.db.tables import Card, InboundUpdate, LedgerEntry
+from domain.db.uow import Database
+from domain.service import LoyaltyService
+from emulator.driver import BotApiEmulator
+from emulator.user import EmulatedUser
+from tests.e2e.helpers import card_number_in, link_in, say
+from tests.reliability.helpers import api_calls, count_handouts, messages_since, until
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+TOKEN = "424242:CRASH-TEST-token-abcdef"
+BOT_USERNAME = "loyalty_crash_bot"
+
+KILLS = 5
+LOAD_BEFORE_KILL = (0.2, 1.5)  # seconds of load after a (re)start before the SIGKILL
+CASHIERS = 4
+CUSTOMERS = 8
+SEND_PAUSE = (0.12, 0.32)  # each cashier's pause between two commands (~16/s in all)
+MAX_COMMANDS = 450  # keeps the drain, and so the runtime, bounded on a slow machine
+POINTS_SHARE = 0.35
+STAMPS_TARGET = 50
+
+OWNER_ID = 7000
+CASHIER_IDS = range(7101, 7101 + CASHIERS)
+CUSTOMER_IDS = range(7201, 7201 + CUSTOMERS)
+
+ALREADY_DONE = "Already done"
+STAMP_PROGRESS = re.compile(rf"stamps (\d+)/{STAMPS_TARGET}")
+POINTS_BALANCE = re.compile(r"· ([\d,]+) points?\b")
+
+
+@dataclass(frozen=True)
+class Command:
+    """One counter command a cashier sent, and what it should do."""
+
+    update_id: int
+    cashier_id: int
+    card: str
+    kind: str  # "stamp" or "earn_points"
+    amount: Decimal | None = None
+
+    @property
+    def points(self) -> int:
+        assert self.amount is not None
+        return int(self.amount.to_integral_value(rounding=ROUND_FLOOR))  # 1 point per euro
+
+
+class BotProcess:
+    """`python -m bot` in a child process; its log goes to a file for post-mortems."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self._env = env
+        self.log_path = log_path
+        self.process: asyncio.subprocess.Process | None = None
+        self.lines: list[str] = []
+        self._started = asyncio.Event()
+        self._reader: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        self.process = await asyncio.create_subprocess_exec(
+            sys.executable,
+            "-m",
+            "bot",
+            env=self._env,
+            cwd=PROJECT_ROOT,
+            stdin=asyncio.subprocess.DEVNULL,
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.PIPE,
+        )
+        self._reader = asyncio.create_task(self._read_log())
+
+    async def _read_log(self) -> None:
+        assert self.process is not None and self.process.stderr is not None
+        with self.log_path.open("w", encoding="utf-8") as log:
+            async for raw in self.process.stderr:
+                line = raw.decode(errors="replace")
+                log.write(line)
+                log.flush()
+                self.lines.append(line)
+                if "Application started" in line:
+                    self._started.set()
+
+    async def wait_started(self, timeout: float = 30.0) -> None:  # noqa: ASYNC109
+        """Until PTB's Application runs (the durable poller starts right after)."""
+        waiter = asyncio.create_task(self._started.wait())
+        assert self.process is not None
+        exited = asyncio.create_task(self.process.wait())
+        done, _ = await asyncio.wait(
+            {waiter, exited}, timeout=timeout, return_when="FIRST_COMPLETED"
+        )
+        waiter.cancel()
+        exited.cancel()
+        if waiter not in done:
+            tail = "".join(self.lines[-30:])
+            raise AssertionError(f"the bot did not start (see {self.log_path}):\n{tail}")
+
+    @property
+    def requeued(self) -> int:
+        """Updates this run took from the inbox table because the last run died before them."""
+        found = (re.search(r"handling (\d+) updates received before", x) for x in self.lines)
+        return sum(int(match.group(1)) for match in found if match)
+
+    async def kill(self) -> None:
+        """SIGKILL: no shutdown hook, no flush, no goodbye."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGKILL)
+            await self.process.wait()
+        await self._finish_reading()
+
+    async def stop(self) -> None:
+        """SIGTERM and wait for the graceful shutdown (handled updates get marked)."""
+        if self.process is not None and self.process.returncode is None:
+            self.process.send_signal(signal.SIGTERM)
+            try:
+                await asyncio.wait_for(self.process.wait(), 20)
+            except TimeoutError:
+                await self.kill()
+                raise AssertionError("the bot did not stop on SIGTERM") from None
+        await self._finish_reading()
+
+    async def _finish_reading(self) -> None:
+        if self._reader is not None:
+            with contextlib.suppress(TimeoutError, asyncio.CancelledError):
+                await asyncio.wait_for(self._reader, 5)
+
+
+@dataclass
+class Load:
+    """Cashiers sending /stamp and /points on a timer, whether or not the bot is up."""
+
+    cashiers: list[EmulatedUser]
+    cards: list[str]
+    rng: random.Random
+    commands: list[Command] = field(default_factory=list)
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
+
+    async def cashier(self, user: EmulatedUser) -> None:
+        while not self.stopping.is_set() and len(self.commands) < MAX_COMMANDS:
+            card = self.rng.choice(self.cards)
+            if self.rng.random() < POINTS_SHARE:
+                # A unique amount per command: its ledger row can be told apart from all others.
+                amount = Decimal(1) + Decimal(len(self.commands) + 1) / 100
+                update_id = await user.send(f"/points {card} {amount}")
+                self.commands.append(Command(update_id, user.id, card, "earn_points", amount))
+            else:
+                update_id = await user.send(f"/stamp {card}")
+                self.commands.append(Command(update_id, user.id, card, "stamp"))
+            await asyncio.sleep(self.rng.uniform(*SEND_PAUSE))
+
+
+def bot_env(database_url: str, tg: BotApiEmulator) -> dict[str, str]:
+    """The environment of `python -m bot`: only what the README lists, nothing in-process."""
+    path = os.pathsep.join(filter(None, [str(PROJECT_ROOT), os.environ.get("PYTHONPATH")]))
+    env = {**os.environ, "PYTHONPATH": path, "LOG_LEVEL": "INFO"}
+    for webhook_setting in ("WEBHOOK_URL", "WEBHOOK_SECRET"):
+        env.pop(webhook_setting, None)
+    env |= {
+        "TELEGRAM_BOT_TOKEN": TOKEN,
+        "DATABASE_URL": database_url,
+        "TELEGRAM_API_BASE_URL": tg.base_url,
+    }
+    return env
+
+
+async def set_up_shop(
+    tg: BotApiEmulator, cashier_ids: range = CASHIER_IDS, customer_ids: range = CUSTOMER_IDS
+) -> tuple[list[EmulatedUser], list[str]]:
+    """Everything through the bot: setup, program, invites, customers joining."""
+    owner = tg.user(OWNER_ID, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Crash Café", wait=30), "join_")
+    for setting in (
+        "cooldown 0",
+        "daily_limit 0",
+        f"stamps_target {STAMPS_TARGET}",
+        "type hybrid",
+        "summary off",
+    ):
+        saved = await say(owner, f"/program set {setting}")
+        assert saved.content.startswith("Saved"), saved.content
+    cashiers = []
+    for index, cashier_id in enumerate(cashier_ids):
+        cashier = tg.user(cashier_id, f"Cashier{index}", language_code="en")
+        await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+        await cashier.next_message(timeout=10)
+        cashiers.append(cashier)
+    cards = []
+    for index, customer_id in enumerate(customer_ids):
+        customer = tg.user(customer_id, f"Customer{index}", language_code="en")
+        await customer.open_link(join)
+        await customer.next_message(timeout=10)
+        cards.append(card_number_in(await customer.next_message(timeout=10)))
+    assert len(set(cards)) == len(customer_ids)
+    return cashiers, cards
+
+
+async def test_kill_9_under_load_loses_nothing_and_doubles_nothing(
+    database_url: str, tmp_path: Path
+) -> None:
+    started_at = time.monotonic()
+    seed = random.randrange(1 << 30)
+    rng = random.Random(seed)
+    runs: list[BotProcess] = []
+
+    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as tg:
+        env = bot_env(database_url, tg)
+
+        async def start_bot() -> BotProcess:
+            run = BotProcess(env, tmp_path / f"bot-run-{len(runs) + 1}.log")
+            runs.append(run)
+            await run.start()
+            await run.wait_started()
+            return run
+
+        handouts = count_handouts(tg)
+        load_tasks: list[asyncio.Task[None]] = []
+        try:
+            async with asyncio.timeout(240):
+                bot = await start_bot()
+                cashiers, cards = await set_up_shop(tg)
+                await tg.wait_idle(timeout=10)
+                first_load_event = {c.id: len(tg.events(c.id)) for c in cashiers}
+                load = Load(cashiers, cards, rng)
+                load_tasks = [asyncio.create_task(load.cashier(c)) for c in cashiers]
+
+                kills = 0
+                for _ in range(KILLS):
+                    await asyncio.sleep(rng.uniform(*LOAD_BEFORE_KILL))
+                    await bot.kill()
+                    kills += 1
+                    bot = await start_bot()  # the load goes on while it starts up
+                await asyncio.sleep(1.0)
+                load.stopping.set()
+                await asyncio.gather(*load_tasks)
+
+                commands = load.commands
+                await _wait_for_replies(tg, cashiers, commands, first_load_event)
+                await tg.wait_idle(timeout=20, quiet=0.5)
+                await bot.stop()
+        finally:
+            for task in load_tasks:
+                task.cancel()
+            for run in runs:
+                await run.kill()
+
+        replies = {c.id: messages_since(tg, c.id, first_load_event[c.id]) for c in cashiers}
+        notices = Counter(
+            card_number
+            for customer_id, card_number in zip(CUSTOMER_IDS, cards, strict=True)
+            for text in messages_since(tg, customer_id, 0)
+            if text.startswith(("You got", "You earned"))
+        )
+        emulator_replies = {t.update_id: t.replies for t in tg.timings()}
+
+    rows, cards_now, unhandled, breaches = await _read_database(database_url)
+    by_update = {command.update_id: command for command in commands}
+    redelivered = sum(1 for update_id, n in handouts.items() if n > 1)
+    requeued = sum(run.requeued for run in runs)
+
+    # 1. Exactly once: one ledger row per command sent, keyed by that command's update, no other.
+    by_key = {row.idempotency_key: row for row in rows}
+    assert len(by_key) == len(rows), "two ledger rows share an idempotency key"
+    assert all(row.idempotency_key is not None for row in rows)
+    assert sorted(by_key) == sorted(f"u{c.update_id}" for c in commands), (
+        "the ledger rows and the commands sent differ (lost or doubled operations)"
+    )
+    for command in commands:
+        row = by_key[f"u{command.update_id}"]
+        assert (row.kind, row.staff_user_id) == (command.kind, command.cashier_id)
+        assert row.card_id == cards_now[command.card].id
+        if command.kind == "stamp":
+            assert (row.stamps_delta, row.points_delta) == (1, 0)
+        else:
+            assert (row.stamps_delta, row.points_delta) == (0, command.points)
+            assert row.amount == command.amount
+    for number, card in cards_now.items():
+        mine = [c for c in commands if c.card == number]
+        assert card.stamp_count == sum(1 for c in mine if c.kind == "stamp"), number
+        assert card.points_balance == sum(c.points for c in mine if c.kind == "earn_points")
+
+    # 2. Every "✅" a cashier saw is a ledger row of a command that cashier sent.
+    confirmed: set[int] = set()
+    already_done: Counter[tuple[int, str]] = Counter()
+    for cashier_id, texts in replies.items():
+        for text in texts:
+            number = card_number_in_text(text)
+            if text.startswith(ALREADY_DONE):
+                already_done[(cashier_id, number)] += 1
+                continue
+            assert text.startswith("✅"), f"unexpected reply to a cashier: {text!r}"
+            row = _row_confirmed_by(text, number, rows, cards_now[number].id)
+            command = by_update[int(row.idempotency_key.removeprefix("u"))]
+            assert command.cashier_id == cashier_id, "a cashier was told of another's operation"
+            if command.amount is not None:
+                assert f"{command.amount:.2f}" in text, text
+            assert command.update_id not in confirmed, f"two ✅ for one command: {text!r}"
+            confirmed.add(command.update_id)
+
+    # 3. No update lost: every command got a reply. Those without a "✅" were committed by a run
+    # that died before answering; the next run found them done and said "Already done".
+    unconfirmed: Counter[tuple[int, str]] = Counter(
+        (c.cashier_id, c.card) for c in commands if c.update_id not in confirmed
+    )
+    for key, count in unconfirmed.items():
+        assert already_done[key] >= count, f"{count - already_done[key]} commands got no reply"
+    assert all(emulator_replies.get(c.update_id, 0) >= 1 for c in commands)
+    assert unhandled == 0, "updates left unhandled in the inbox after a graceful stop"
+
+    # 4. The ledger invariant, and proof that the crashes exercised recovery at all.
+    assert breaches == []
+    assert kills == KILLS
+    assert redelivered + requeued > 0, "no update was ever re-delivered: the kills missed"
+
+    elapsed = time.monotonic() - started_at
+    print(
+        f"\n[crash test, {_engine(database_url)}, seed {seed}] "
+        f"updates sent: {len(commands)} "
+        f"({sum(c.kind == 'stamp' for c in commands)} /stamp, "
+        f"{sum(c.kind == 'earn_points' for c in commands)} /points); "
+        f"kills survived: {kills}; re-delivered updates: {redelivered} "
+        f"(handed out {sum(handouts.values())} times in all); "
+        f"taken back from the inbox after a restart: {requeued}; "
+        f"operations confirmed (✅): {len(confirmed)}; "
+        f"'Already done' replies: {sum(already_done.values())}; "
+        f"ledger rows: {len(rows)}; invariant breaches: {len(breaches)}; "
+        f"customer notices missing: {len(rows) - sum(notices.values())}; "
+        f"runtime {elapsed:.1f} s"
+    )
+
+
+async def test_a_kill_between_commit_and_customer_notice_still_notifies_the_customer(
+    database_url: str, tmp_path: Path
+) -> None:
+    """The bot dies after committing a stamp, while its notice to the customer is on the wire
+    (and is lost with the process). After the restart the stamp is not applied again, and the
+    customer must still hear about it: "the customer gets a chat message" (PRODUCT.md §5)."""
+    runs: list[BotProcess] = []
+    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as tg:
+        env = bot_env(database_url, tg)
+        try:
+            async with asyncio.timeout(90):
+                runs.append(BotProcess(env, tmp_path / "bot-run-1.log"))
+                await runs[0].start()
+                await runs[0].wait_started()
+                (cashier,), (card,) = await set_up_shop(tg, CASHIER_IDS[:1], CUSTOMER_IDS[:1])
+                customer = tg.get_user(CUSTOMER_IDS[0])
+                await tg.wait_idle(timeout=10)
+                seen = {user.id: len(tg.events(user.id)) for user in (cashier, customer)}
+
+                tg.set_delay("sendMessage", 3.0)  # the notice is sent after the commit
+                await cashier.send(f"/stamp {card}")
+                await until(lambda: tg.state.requests_in_flight > 0, what="the notice")
+                await runs[0].kill()
+                # The request dies with the process: Telegram never gets it.
+                tg.faults.drop_connections("sendMessage", 1, chat_id=customer.id)
+                await until(lambda: bool(api_calls(tg, "sendMessage", 499)), what="the drop")
+                tg.clear_faults()
+
+                runs.append(BotProcess(env, tmp_path / "bot-run-2.log"))
+                await runs[1].start()
+                await runs[1].wait_started()
+                reply = await cashier.next_message(timeout=15)
+                with contextlib.suppress(TimeoutError):
+                    await customer.next_message(timeout=5)
+                await tg.wait_idle(timeout=10, quiet=0.5)
+                await runs[1].stop()
+        finally:
+            for run in runs:
+                await run.kill()
+        notices = messages_since(tg, customer.id, seen[customer.id])
+
+    rows, cards_now, _, breaches = await _read_database(database_url)
+    assert reply.content.startswith(ALREADY_DONE), "the stamp was not committed before the kill"
+    assert [(row.kind, row.card_id) for row in rows] == [("stamp", cards_now[card].id)]
+    assert breaches == []
+    assert [text for text in notices if text.startswith("You got a stamp")] != [], (
+        "the customer was never told about the stamp on their card"
+    )
+
+
+def card_number_in_text(text: str) -> str:
+    found = re.search(r"\d{4}-\d{4}-\d{4}", text)
+    assert found, f"no card number in a reply: {text!r}"
+    return found.group(0)
+
+
+def _row_confirmed_by(text: str, number: str, rows: list[Any], card_id: int) -> Any:
+    """The one ledger row a "✅" reply describes: its kind and the balance right after it.
+
+    Balances only grow under this load, so a balance after identifies a row of its card.
+    """
+    stamps = STAMP_PROGRESS.search(text)
+    points = POINTS_BALANCE.search(text)
+    assert stamps and points, f"no balance in a confirmation: {text!r}"
+    stamp_balance, points_balance = int(stamps.group(1)), int(points.group(1).replace(",", ""))
+    kind = "stamp" if "stamp" in text.splitlines()[0] else "earn_points"
+    matches = [
+        row
+        for row in rows
+        if row.card_id == card_id
+        and row.kind == kind
+        and (row.stamp_balance_after if kind == "stamp" else row.points_balance_after)
+        == (stamp_balance if kind == "stamp" else points_balance)
+    ]
+    assert len(matches) == 1, f"{len(matches)} ledger rows match the confirmation {text!r}"
+    row = matches[0]
+    assert (row.stamp_balance_after, row.points_balance_after) == (stamp_balance, points_balance)
+    return row
+
+
+async def _wait_for_replies(
+    tg: BotApiEmulator,
+    cashiers: list[EmulatedUser],
+    commands: list[Command],
+    first_event: dict[int, int],
+    timeout: float = 40.0,  # noqa: ASYNC109
+) -> None:
+    """Let the last run drain: until each cashier has at least one reply per command."""
+    sent = Counter(c.cashier_id for c in commands)
+    deadline = time.monotonic() + timeout
+    while True:
+        missing = {
+            c.id: sent[c.id] - len(messages_since(tg, c.id, first_event[c.id]))
+            for c in cashiers
+            if len(messages_since(tg, c.id, first_event[c.id])) < sent[c.id]
+        }
+        if not missing and tg.pending_updates == 0:
+            return
+        if time.monotonic() > deadline:
+            raise AssertionError(
+                f"replies still missing after {timeout}s: {missing}, "
+                f"{tg.pending_updates} updates unconfirmed"
+            )
+        await asyncio.sleep(0.1)
+
+
+async def _read_database(url: str) -> tuple[list[Any], dict[str, Any], int, list[Any]]:
+    engine = create_engine(url)
+    try:
+        database = Database(engine)
+        async with database.read() as session:
+            rows = list((await session.execute(select(LedgerEntry))).scalars())
+            cards = {card.number: card for card in (await session.execute(select(Card))).scalars()}
+            unhandled = await session.scalar(
+                select(func.count())
+                .select_from(InboundUpdate)
+                .where(InboundUpdate.processed_at.is_(None))
+            )
+        breaches = await LoyaltyService(database, SystemClock()).maintenance.invariant_breaches()
+    finally:
+        await engine.dispose()
+    displayed = {_display(number): card for number, card in cards.items()}
+    return rows, displayed, int(unhandled or 0), breaches
+
+
+def _display(number: str) -> str:
+    digits = re.sub(r"\D", "", number)
+    return f"{digits[:4]}-{digits[4:8]}-{digits[8:]}"
+
+
+def _engine(url: str) -> str:
+    return "SQLite" if url.startswith("sqlite") else "PostgreSQL"
