@@ -6,6 +6,7 @@ through the session they are given and never commit.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
@@ -20,10 +21,23 @@ class Database:
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        # SQLite has one writer at a time. Queuing writers here, in FIFO order, replaces SQLite's
+        # busy handler, which polls with growing sleeps and makes waiting writers slow and
+        # unfair. Other processes on the same file still meet the busy timeout.
+        self._writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits when the block ends normally and rolls back otherwise."""
+        if self._writer_turn is None:
+            async with self._transaction() as session:
+                yield session
+        else:
+            async with self._writer_turn, self._transaction() as session:
+                yield session
+
+    @asynccontextmanager
+    async def _transaction(self) -> AsyncIterator[AsyncSession]:
         async with self._sessions() as session:
             await session.connection(execution_options={WRITE_OPTION: True})
             try:
