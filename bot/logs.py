@@ -29,6 +29,13 @@ def configure_logging(level: str, log_format: str) -> None:
     else:
         handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler], force=True)
-    # httpx logs every request URL at INFO, and those URLs contain the bot token.
-    logging.getLogger("httpx").setLevel(logging.WARNING)
-    logging.getLogger("httpcore").setLevel(logging.WARNING)
+    # httpx logs every request URL at INFO, and those URLs contain the bot token; at DEBUG
+    # python-telegram-bot logs API parameters (invite links, QR tokens, card numbers) and
+    # aiosqlite logs SQL parameters. Those stay quiet whatever LOG_LEVEL says.
+    for name, floor in (
+        ("httpx", logging.WARNING),
+        ("httpcore", logging.WARNING),
+        ("telegram", logging.INFO),
+        ("aiosqlite", logging.INFO),
+    ):
+        logging.getLogger(name).setLevel(max(floor, logging.getLevelName(level)))

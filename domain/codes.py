@@ -34,5 +34,10 @@ def hash_token(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
+def looks_like_store_code(text: str) -> bool:
+    """Only plausible codes reach the database (a NUL byte, say, would upset PostgreSQL)."""
+    return len(text) == STORE_CODE_LENGTH and all(ch in STORE_CODE_ALPHABET for ch in text)
+
+
 def looks_like_qr_token(text: str) -> bool:
     return QR_TOKEN_PATTERN.fullmatch(text) is not None

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from domain import errors
-from domain.codes import new_card_number, new_qr_token
+from domain.codes import looks_like_store_code, new_card_number, new_qr_token
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, Merchant, Program, Store, User
@@ -53,7 +53,8 @@ class CustomerService(ServiceBase):
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            store = await directory.store_by_code(store_code.strip().lower())
+            code = store_code.strip().lower()
+            store = await directory.store_by_code(code) if looks_like_store_code(code) else None
             if store is None:
                 raise errors.StoreNotFound(reference=store_code)
             await upsert_user(directory, profile, now)  # also serialises this user's enrolments

@@ -76,7 +76,8 @@ class InboxService(ServiceBase):
             await session.execute(
                 update(InboundUpdate)
                 .where(InboundUpdate.update_id.in_(ids), InboundUpdate.processed_at.is_(None))
-                .values(processed_at=self._clock.now())
+                # The id is all a re-delivery check needs; the payload holds names and tokens.
+                .values(processed_at=self._clock.now(), payload="")
             )
 
     async def notices_sent(self, entry_ids: Iterable[int]) -> set[int]:
