@@ -1,0 +1,213 @@
+"""Load generation against a standalone emulator: closed loops of senders and paced sends.
+
+Every sender acts as Telegram users through :class:`emulator.client.RemoteUser`; one shared
+long poll of the emulator's event log (:class:`EventPump`) tells each sender when the bot's
+answer in its chat has arrived, so waiting costs one HTTP request per batch of answers rather
+than one per operation. Latencies are the emulator's own (update available → first reply),
+read with ``EmulatorClient.timings()``; the client-side round trip is kept as a second figure.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import time
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import httpx
+
+from benchmarks.procs import TOKEN, cpu_seconds, machine_busy_seconds
+from benchmarks.stats import latency_ms
+from emulator.client import EmulatorClient
+from emulator.models import ChatEvent
+
+REPLY_TIMEOUT = 120.0
+
+
+class EventPump:
+    """One long poll of the emulator's events; hands each chat's next answer to its waiter."""
+
+    def __init__(self, client: EmulatorClient) -> None:
+        self.client = client
+        self._cursor = 0
+        self._waiting: dict[int, tuple[str, asyncio.Future[ChatEvent]]] = {}
+        self._task: asyncio.Task[None] | None = None
+
+    async def start(self) -> None:
+        seen = await self.client.events(wait=0)
+        self._cursor = seen[-1].seq if seen else 0
+        self._task = asyncio.create_task(self._pump())
+
+    async def stop(self) -> None:
+        if self._task is not None:
+            self._task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._task
+
+    def expect(self, chat_id: int, kind: str) -> asyncio.Future[ChatEvent]:
+        """A future for the next event of `kind` ("message" or "edit") in the chat."""
+        future: asyncio.Future[ChatEvent] = asyncio.get_running_loop().create_future()
+        self._waiting[chat_id] = (kind, future)
+        return future
+
+    async def _pump(self) -> None:
+        while True:
+            events = await self.client.events(after=self._cursor, kinds=("message", "edit"), wait=5)
+            for event in events:
+                self._cursor = max(self._cursor, event.seq)
+                waiter = self._waiting.get(event.chat_id)
+                if waiter is not None and waiter[0] == event.kind:
+                    del self._waiting[event.chat_id]
+                    if not waiter[1].done():
+                        waiter[1].set_result(event)
+
+
+@contextlib.asynccontextmanager
+async def pumping(client: EmulatorClient) -> AsyncIterator[EventPump]:
+    pump = EventPump(client)
+    await pump.start()
+    try:
+        yield pump
+    finally:
+        await pump.stop()
+
+
+async def answer(future: asyncio.Future[ChatEvent]) -> ChatEvent:
+    return await asyncio.wait_for(future, REPLY_TIMEOUT)
+
+
+# An operation acts once as some user and waits for the bot's answer; it returns its kind and
+# the number of updates it sent (a confirmed redemption is a command and a button tap).
+Operation = Callable[[], Awaitable[tuple[str, int]]]
+
+
+@dataclass
+class Window:
+    """CPU and wall clock of the processes involved, around a measured window."""
+
+    pids: dict[str, int]
+    started: float = 0.0
+    cpu_before: dict[str, float] = field(default_factory=dict)
+
+    def __enter__(self) -> Window:
+        self.started = time.monotonic()
+        self.cpu_before = {name: _cpu(pid) for name, pid in self.pids.items()}
+        self.busy_before = machine_busy_seconds()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.elapsed = time.monotonic() - self.started
+        self.cpu = {name: _cpu(pid) - self.cpu_before[name] for name, pid in self.pids.items()}
+        self.busy = machine_busy_seconds() - self.busy_before
+
+    def cpu_ms_per(self, count: int) -> dict[str, float]:
+        """CPU per update of each process, and the cores used by every other process (others'
+        work on this shared machine, and the PostgreSQL server)."""
+        figures = {f"cpu_ms_per_update_{k}": v * 1000 / max(count, 1) for k, v in self.cpu.items()}
+        figures["other_processes_cores"] = (self.busy - sum(self.cpu.values())) / self.elapsed
+        return figures
+
+
+def _cpu(pid: int) -> float:
+    return cpu_seconds(pid if pid else None)
+
+
+async def closed_loop(
+    client: EmulatorClient, operations: Sequence[Operation], seconds: float, pids: dict[str, int]
+) -> dict[str, Any]:
+    """Each operation runs in its own loop, back to back, for `seconds`; one loop per sender."""
+    await client.reset_timings()
+    round_trips: list[float] = []
+    kinds: dict[str, int] = {}
+    updates = 0
+    deadline = time.monotonic() + seconds
+
+    async def sender(operation: Operation) -> None:
+        nonlocal updates
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            kind, sent = await operation()
+            round_trips.append(time.perf_counter() - began)
+            kinds[kind] = kinds.get(kind, 0) + 1
+            updates += sent
+
+    with Window(pids) as window:
+        await asyncio.gather(*(sender(operation) for operation in operations))
+    latencies = await client.latencies()
+    return {
+        "senders": len(operations),
+        "seconds": window.elapsed,
+        "operations": len(round_trips),
+        "updates": updates,
+        "ops_per_s": len(round_trips) / window.elapsed,
+        "updates_per_s": updates / window.elapsed,
+        **latency_ms(latencies),
+        "client_round_trip_p50_ms": latency_ms(round_trips)["p50_ms"],
+        **window.cpu_ms_per(updates),
+        "kinds": kinds,
+    }
+
+
+async def paced(
+    client: EmulatorClient,
+    send: Callable[[int], Awaitable[str]],
+    rate: float,
+    seconds: float,
+    pids: dict[str, int],
+    drain_seconds: float = 90.0,
+) -> dict[str, Any]:
+    """Open loop: `send(i)` (one update, not waiting for the answer) `rate` times a second.
+
+    Latencies are the emulator's; updates still unanswered after `drain_seconds` count as
+    answered at that moment, so a saturated bot shows up as a lower bound, not as missing data.
+    """
+    await client.reset_timings()
+    count = max(1, round(rate * seconds))
+    kinds: dict[str, int] = {}
+    tasks: list[asyncio.Task[str]] = []
+    with Window(pids) as window:
+        start = time.monotonic()
+        for i in range(count):
+            delay = start + i / rate - time.monotonic()
+            if delay > 0:
+                await asyncio.sleep(delay)
+            tasks.append(asyncio.create_task(send(i)))
+        for kind in await asyncio.gather(*tasks):
+            kinds[kind] = kinds.get(kind, 0) + 1
+        offered_for = time.monotonic() - start
+        deadline = time.monotonic() + drain_seconds
+        while (await client.stats())["latency"]["count"] < count:
+            if time.monotonic() > deadline:
+                break
+            await asyncio.sleep(0.05)
+    timings = await client.timings()
+    now = time.monotonic()
+    latencies = [
+        (t.first_reply_at if t.first_reply_at is not None else now) - t.available_at
+        for t in timings
+    ]
+    answered = sum(t.first_reply_at is not None for t in timings)
+    return {
+        "offered_per_s": rate,
+        "achieved_offer_per_s": count / offered_for,
+        "updates": count,
+        "answered": answered,
+        "seconds_to_drain": window.elapsed,
+        **latency_ms(latencies),
+        **window.cpu_ms_per(count),
+        "kinds": kinds,
+    }
+
+
+async def confirm_all_updates(client: EmulatorClient) -> None:
+    """Take every pending update off the emulator as a bot would (getUpdates with an offset),
+    so that users who wrote to the bot before the benchmark count as having started it."""
+    url = f"{client.base_url}{TOKEN}/getUpdates"
+    async with httpx.AsyncClient(timeout=30) as http:
+        while True:
+            result = (await http.post(url, json={"timeout": 0, "limit": 100})).json()["result"]
+            if not result:
+                return
+            await http.post(url, json={"offset": result[-1]["update_id"] + 1, "timeout": 0})

@@ -1,0 +1,179 @@
+"""The table printed at the end of a run, and the targets of issue 6 checked against it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from benchmarks.stats import ratio
+
+
+def _f(value: Any, digits: int = 1) -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "–"
+    if isinstance(value, float):
+        return f"{value:,.{digits}f}"
+    return f"{value:,}" if isinstance(value, int) else str(value)
+
+
+def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    lines += ["| " + " | ".join(_f(cell) for cell in row) + " |" for row in rows]
+    return [*lines, ""]
+
+
+def paced_at(rush: dict[str, Any], rate: float) -> dict[str, Any] | None:
+    """The paced run whose offered load is closest to `rate`."""
+    runs = rush.get("paced") or []
+    return min(runs, key=lambda r: abs(r["offered_per_s"] - rate)) if runs else None
+
+
+def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
+    """Each target of the issue with the measured value and whether it is met."""
+    found: list[dict[str, Any]] = []
+
+    def add(name: str, value: float, limit: float, at_most: bool) -> None:
+        met = not math.isnan(value) and (value <= limit if at_most else value >= limit)
+        found.append({"target": name, "value": value, "limit": limit, "met": met})
+
+    rush = results.get("rush", {})
+    echo = results.get("ceilings", {}).get("echo")
+    if "sqlite" in rush and echo:
+        share = ratio(rush["sqlite"]["closed"]["updates_per_s"], echo["updates_per_s"])
+        add("rush throughput / echo ceiling (SQLite)", share, 0.5, at_most=False)
+    for engine, figures in rush.items():
+        if engine.endswith("unthrottled"):
+            continue
+        paced = paced_at(figures, 100)
+        if paced is not None:
+            add(
+                f"p99 ms at {paced['offered_per_s']:g} ops/s offered ({engine})",
+                paced["p99_ms"],
+                50,
+                True,
+            )
+        add(f"peak RSS MiB under rush ({engine})", figures["peak_rss_mib"], 150, True)
+    startup = results.get("startup")
+    if startup:
+        add("start-up s, existing database", startup["restart_s"], 2.0, True)
+        add("start-up s, new database (migrations)", startup["first_start_s"], 2.0, True)
+    for engine, sizes in results.get("growth", {}).items():
+        largest = max(sizes, key=int)
+        if int(largest) == 0:
+            continue
+        figures = sizes[largest]
+        for name in ("stamp", "history_first", "history_deep", "daily_summary"):
+            add(
+                f"{name} ratio at {int(largest):,} rows ({engine})",
+                figures[f"{name}_ratio"],
+                1.2,
+                True,
+            )
+        add(
+            f"daily summary ms at {int(largest):,} rows ({engine})",
+            figures["daily_summary_ms"],
+            100,
+            True,
+        )
+    return found
+
+
+RUSH_COLUMNS = (
+    ("engine", lambda e, r: e),
+    ("senders", lambda e, r: r["closed"]["senders"]),
+    ("updates/s", lambda e, r: r["closed"]["updates_per_s"]),
+    ("balance ops/s", lambda e, r: r["closed"]["ops_per_s"]),
+    ("p50 ms", lambda e, r: r["closed"]["p50_ms"]),
+    ("p95 ms", lambda e, r: r["closed"]["p95_ms"]),
+    ("p99 ms", lambda e, r: r["closed"]["p99_ms"]),
+    ("bot CPU ms/update", lambda e, r: r["closed"]["cpu_ms_per_update_bot"]),
+    ("idle RSS MiB", lambda e, r: r["idle_rss_mib"]),
+    ("peak RSS MiB", lambda e, r: r["peak_rss_mib"]),
+    (
+        "ledger rows / ops sent",
+        lambda e, r: f"{r['ledger_rows_written']}/{r['balance_changes_sent']}",
+    ),
+)
+PACED_COLUMNS = (
+    ("engine", lambda e, p: e),
+    ("offered/s", lambda e, p: p["offered_per_s"]),
+    ("updates", lambda e, p: p["updates"]),
+    ("answered", lambda e, p: p["answered"]),
+    ("p50 ms", lambda e, p: p["p50_ms"]),
+    ("p95 ms", lambda e, p: p["p95_ms"]),
+    ("p99 ms", lambda e, p: p["p99_ms"]),
+    ("s to drain", lambda e, p: p["seconds_to_drain"]),
+)
+CEILING_COLUMNS = (
+    ("ceiling", lambda n, c: n),
+    ("ops/s", lambda n, c: c.get("updates_per_s", c.get("ops_per_s"))),
+    ("p50 ms", lambda n, c: c["p50_ms"]),
+    ("p99 ms", lambda n, c: c["p99_ms"]),
+    ("bot CPU ms/update", lambda n, c: c.get("cpu_ms_per_update_bot")),
+    ("emulator CPU ms/update", lambda n, c: c.get("cpu_ms_per_update_emulator")),
+    ("load generator CPU ms/update", lambda n, c: c.get("cpu_ms_per_update_loadgen")),
+    ("other processes' cores", lambda n, c: c.get("other_processes_cores")),
+)
+GROWTH_METRICS = ("stamp", "history_first", "history_deep", "daily_summary")
+
+
+def _rows(columns: Any, items: list[tuple[Any, Any]]) -> list[str]:
+    return _table([name for name, _ in columns], [[get(*i) for _, get in columns] for i in items])
+
+
+def render(results: dict[str, Any]) -> str:
+    """Markdown tables of every figure in `results`."""
+    out: list[str] = []
+    meta = results.get("meta", {})
+    if meta:
+        out.append(
+            f"Machine: {meta.get('cpus')} × {meta.get('cpu_model')}, Python {meta.get('python')}, "
+            f"SQLite {meta.get('sqlite')}, PostgreSQL {meta.get('postgres', '–')}; commit "
+            f"{meta.get('commit')}; CPU used by other processes during the run: "
+            f"{_f(100 * (meta.get('cpu_elsewhere_share') or 0.0))} % of the machine\n"
+        )
+    rush = results.get("rush", {})
+    if rush:
+        out.append("Rush, closed loop (median of runs; latency = update available → first reply)")
+        out += _rows(RUSH_COLUMNS, list(rush.items()))
+        out.append("Rush, paced (open loop; unanswered updates count as answered at the deadline)")
+        paced = [(e, p) for e, r in rush.items() for p in r.get("paced", [])]
+        out += _rows(PACED_COLUMNS, paced)
+    ceilings = results.get("ceilings", {})
+    if ceilings:
+        out.append("Ceilings (closed loop, same senders)")
+        items = [(n, ceilings[n]) for n in ("echo", "echo_rate_limited") if n in ceilings]
+        items += [(f"domain ({e})", d) for e, d in ceilings.get("domain", {}).items()]
+        out += _rows(CEILING_COLUMNS, items)
+        rows = [
+            [engine, name, f["statements"], f["ms"]]
+            for engine, d in ceilings.get("domain", {}).items()
+            for name, f in d.get("one_at_a_time", {}).items()
+        ]
+        if rows:
+            out.append("One use case at a time (SQL statements incl. BEGIN/COMMIT, uncontended ms)")
+            out += _table(["engine", "use case", "statements", "ms"], rows)
+    growth = results.get("growth", {})
+    if growth:
+        out.append("Growth (warm medians in ms, ratio to the empty ledger in brackets)")
+        rows = []
+        for engine, sizes in growth.items():
+            for size, g in sorted(sizes.items(), key=lambda item: int(item[0])):
+                cells = [
+                    f"{_f(g[f'{n}_ms'], 2)} ({_f(g[f'{n}_ratio'], 2)})" for n in GROWTH_METRICS
+                ]
+                rows.append([engine, int(size), g["load_seconds"], *cells, g["invariant_breaches"]])
+        head = ["engine", "ledger rows", "load s", "stamp", "history first page"]
+        head += ["history deep page", "daily summary", "invariant breaches"]
+        out += _table(head, rows)
+    startup = results.get("startup")
+    if startup:
+        out.append("Start-up (median; process start → first /start answered)")
+        row = [startup["first_start_s"], startup["restart_s"], startup["idle_rss_mib"]]
+        out += _table(["new database (migrations) s", "existing database s", "idle RSS MiB"], [row])
+    found = results.get("targets", [])
+    if found:
+        out.append("Targets")
+        rows = [[t["target"], t["value"], t["limit"], "yes" if t["met"] else "NO"] for t in found]
+        out += _table(["target", "measured", "limit", "met"], rows)
+    return "\n".join(out)

@@ -1,0 +1,129 @@
+"""Merchants, stores and staff through the domain's own use cases; customers and cards in bulk."""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+
+from benchmarks.dataset import (
+    CardState,
+    insert_cards,
+    insert_entries,
+    insert_users,
+    write_final_balances,
+)
+from domain.db.uow import Database
+from domain.model import LedgerKind, UserProfile
+from domain.service import LoyaltyService
+
+# Counter staff stamp as fast as the load generator asks: no cooldown and no daily limit.
+BENCH_PROGRAM = {"type": "hybrid", "cooldown": "0", "daily_limit": "0", "summary": "off"}
+
+
+@dataclass
+class Shop:
+    merchant_id: int
+    owner_id: int
+    store_ids: list[int]
+    staff_ids: list[int] = field(default_factory=list)
+
+
+async def open_shops(
+    service: LoyaltyService, count: int, staff_per_shop: int, stores_per_shop: int, first_id: int
+) -> list[Shop]:
+    """`count` merchants set up, configured and staffed as an owner would through the bot."""
+    shops = []
+    user_id = first_id
+    for n in range(count):
+        owner = UserProfile(user_id, f"Owner {n}", None, "en")
+        user_id += 1
+        store = await service.merchants.setup(
+            owner, f"Shop {n}", language="en", reward="Free coffee", points_reward_text="Voucher"
+        )
+        shop = Shop(store.merchant_id, owner.user_id, [store.store_id])
+        for s in range(1, stores_per_shop):
+            shop.store_ids.append(
+                (await service.merchants.add_store(owner.user_id, f"S{s}")).store_id
+            )
+        for key, value in BENCH_PROGRAM.items():
+            await service.merchants.change_program(owner.user_id, key, value)
+        for _ in range(staff_per_shop):
+            invite = await service.staff.create_invite(owner.user_id)
+            await service.staff.accept_invite(
+                UserProfile(user_id, f"Staff {user_id}", None, "en"), invite.token
+            )
+            shop.staff_ids.append(user_id)
+            user_id += 1
+        shops.append(shop)
+    return shops
+
+
+@dataclass
+class RushCard:
+    number: str
+    customer_id: int
+    stamps: int
+
+
+@dataclass
+class RushFixture:
+    shops: list[Shop]
+    cards: list[list[RushCard]]  # per shop
+
+    @property
+    def customers(self) -> list[int]:
+        return [card.customer_id for cards in self.cards for card in cards]
+
+    @property
+    def staff(self) -> list[tuple[int, int]]:
+        """(shop index, staff user id), interleaved across shops."""
+        most = max(len(shop.staff_ids) for shop in self.shops)
+        return [
+            (i, shop.staff_ids[k])
+            for k in range(most)
+            for i, shop in enumerate(self.shops)
+            if k < len(shop.staff_ids)
+        ]
+
+
+CUSTOMER_IDS = 7_000_000
+STAFF_IDS = 5_000_000
+
+
+async def seed_rush(
+    database: Database, shops: int, staff: int, cards: int, rng: random.Random
+) -> RushFixture:
+    """Merchants with staff, and `cards` cards (0-12 stamps each, from one seed ledger row)."""
+    service = LoyaltyService(database)
+    staff_per_shop = -(-staff // shops)
+    opened = await open_shops(service, shops, staff_per_shop, 2, STAFF_IDS)
+    now = datetime.now(UTC)
+    states = []
+    rows = []
+    for i in range(cards):
+        shop = opened[i % shops]
+        card = CardState(
+            id=i + 1,
+            customer_id=CUSTOMER_IDS + i,
+            merchant_id=shop.merchant_id,
+            store_id=shop.store_ids[i % len(shop.store_ids)],
+            created_at=now - timedelta(days=30),
+        )
+        stamps = rng.randint(0, 12)
+        if stamps:
+            at = now - timedelta(days=3)
+            rows.append(
+                card.apply(LedgerKind.STAMP, stamps, 0, at, shop.staff_ids[0], card.store_id, None)
+            )
+            card.lifetime_stamps, card.last_stamp_at = stamps, at
+        states.append(card)
+    async with database.engine.begin() as connection:
+        await insert_users(connection, [card.customer_id for card in states], now)
+        await insert_cards(connection, states)
+        await insert_entries(connection, rows)
+        await write_final_balances(connection, states)
+    per_shop: list[list[RushCard]] = [[] for _ in opened]
+    for i, card in enumerate(states):
+        per_shop[i % shops].append(RushCard(card.number, card.customer_id, card.stamp_count))
+    return RushFixture(opened, per_shop)

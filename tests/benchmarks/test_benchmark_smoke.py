@@ -1,0 +1,89 @@
+"""The benchmarks must keep working: the whole suite in --quick mode, and every figure sane.
+
+Values are not checked against the targets (that is docs/performance.md's job), only that each
+figure exists and is a plausible positive number, so the benchmarks cannot silently rot.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+LATENCIES = ("p50_ms", "p95_ms", "p99_ms")
+GROWTH = ("stamp", "history_first", "history_deep", "daily_summary")
+
+
+def positive(value: Any) -> bool:
+    return isinstance(value, int | float) and not math.isnan(value) and value > 0
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
+    tmp = tmp_path_factory.mktemp("bench")
+    out = tmp / "results.json"
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--quick", "--json", str(out), "--workdir", str(tmp)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        check=False,
+    )
+    assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-3000:]
+    return json.loads(out.read_text()), done.stdout
+
+
+def test_rush_figures(run: tuple[dict[str, Any], str]) -> None:
+    results, _ = run
+    for engine in ("sqlite", "sqlite_unthrottled"):
+        rush = results["rush"][engine]
+        closed = rush["closed"]
+        for name in ("updates_per_s", "ops_per_s", "count", *LATENCIES):
+            assert positive(closed[name]), (engine, name, closed[name])
+        assert closed["p50_ms"] <= closed["p99_ms"] <= closed["max_ms"]
+        assert set(closed["kinds"]) <= {"stamp", "points", "redeem"}
+        assert positive(closed["cpu_ms_per_update_bot"])
+        assert 10 < rush["idle_rss_mib"] <= rush["peak_rss_mib"] < 2000
+        # Every balance change the load generator asked for is in the ledger, once.
+        assert rush["ledger_rows_written"] == rush["balance_changes_sent"] > 0
+        paced = rush["paced"][0]
+        assert paced["answered"] == paced["updates"] > 0
+        assert all(positive(paced[name]) for name in LATENCIES)
+
+
+def test_ceiling_figures(run: tuple[dict[str, Any], str]) -> None:
+    ceilings = run[0]["ceilings"]
+    for name in ("echo", "echo_rate_limited"):
+        assert positive(ceilings[name]["updates_per_s"])
+        assert all(positive(ceilings[name][latency]) for latency in LATENCIES)
+    domain = ceilings["domain"]["sqlite"]
+    assert positive(domain["ops_per_s"]) and positive(domain["p99_ms"])
+    for use_case, figures in domain["one_at_a_time"].items():
+        assert figures["statements"] >= 2 and positive(figures["ms"]), use_case
+
+
+def test_growth_figures(run: tuple[dict[str, Any], str]) -> None:
+    sizes = run[0]["growth"]["sqlite"]
+    assert set(sizes) == {"0", "2000"}
+    for figures in sizes.values():
+        assert figures["invariant_breaches"] == 0
+        for name in GROWTH:
+            assert positive(figures[f"{name}_ms"]) and positive(figures[f"{name}_ratio"])
+    assert sizes["0"]["stamp_ratio"] == 1.0
+
+
+def test_startup_and_report(run: tuple[dict[str, Any], str]) -> None:
+    results, table = run
+    startup = results["startup"]
+    assert 0 < startup["restart_s"] < 60 and 0 < startup["first_start_s"] < 60
+    assert positive(startup["idle_rss_mib"])
+    assert results["targets"] and all(isinstance(t["met"], bool) for t in results["targets"])
+    for heading in ("Rush, closed loop", "Ceilings", "Growth", "Start-up", "Targets"):
+        assert heading in table
