@@ -16,6 +16,14 @@ def _f(value: Any, digits: int = 1) -> str:
     return f"{value:,}" if isinstance(value, int) else str(value)
 
 
+def _caption(text: str) -> list[str]:
+    return [f"**{text}**", ""]
+
+
+def _measured(value: float | None) -> str:
+    return _f(value, 2 if value is not None and abs(value) < 10 else 1)
+
+
 def _table(head: list[str], rows: list[list[Any]]) -> list[str]:
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     lines += ["| " + " | ".join(_f(cell) for cell in row) + " |" for row in rows]
@@ -134,14 +142,18 @@ def render(results: dict[str, Any]) -> str:
         )
     rush = results.get("rush", {})
     if rush:
-        out.append("Rush, closed loop (median of runs; latency = update available → first reply)")
+        out += _caption(
+            "Rush, closed loop (median of runs; latency = update available → first reply)"
+        )
         out += _rows(RUSH_COLUMNS, list(rush.items()))
-        out.append("Rush, paced (open loop; unanswered updates count as answered at the deadline)")
+        out += _caption(
+            "Rush, paced (open loop; unanswered updates count as answered at the deadline)"
+        )
         paced = [(e, p) for e, r in rush.items() for p in r.get("paced", [])]
         out += _rows(PACED_COLUMNS, paced)
     ceilings = results.get("ceilings", {})
     if ceilings:
-        out.append("Ceilings (closed loop, same senders)")
+        out += _caption("Ceilings (closed loop, same senders)")
         items = [(n, ceilings[n]) for n in ("echo", "echo_rate_limited") if n in ceilings]
         items += [(f"domain ({e})", d) for e, d in ceilings.get("domain", {}).items()]
         out += _rows(CEILING_COLUMNS, items)
@@ -151,11 +163,13 @@ def render(results: dict[str, Any]) -> str:
             for name, f in d.get("one_at_a_time", {}).items()
         ]
         if rows:
-            out.append("One use case at a time (SQL statements incl. BEGIN/COMMIT, uncontended ms)")
+            out += _caption(
+                "One use case at a time (SQL statements incl. BEGIN/COMMIT, uncontended ms)"
+            )
             out += _table(["engine", "use case", "statements", "ms"], rows)
     growth = results.get("growth", {})
     if growth:
-        out.append("Growth (warm medians in ms, ratio to the empty ledger in brackets)")
+        out += _caption("Growth (warm medians in ms, ratio to the empty ledger in brackets)")
         rows = []
         for engine, sizes in growth.items():
             for size, g in sorted(sizes.items(), key=lambda item: int(item[0])):
@@ -168,12 +182,15 @@ def render(results: dict[str, Any]) -> str:
         out += _table(head, rows)
     startup = results.get("startup")
     if startup:
-        out.append("Start-up (median; process start → first /start answered)")
+        out += _caption("Start-up (median; process start → first /start answered)")
         row = [startup["first_start_s"], startup["restart_s"], startup["idle_rss_mib"]]
         out += _table(["new database (migrations) s", "existing database s", "idle RSS MiB"], [row])
     found = results.get("targets", [])
     if found:
-        out.append("Targets")
-        rows = [[t["target"], t["value"], t["limit"], "yes" if t["met"] else "NO"] for t in found]
+        out += _caption("Targets")
+        rows = [
+            [t["target"], _measured(t["value"]), t["limit"], "yes" if t["met"] else "NO"]
+            for t in found
+        ]
         out += _table(["target", "measured", "limit", "met"], rows)
     return "\n".join(out)
