@@ -15,7 +15,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_time
+from babel.dates import format_date, format_datetime
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
@@ -101,9 +101,6 @@ class Translator:
 
     def date_only(self, value: datetime, timezone: str) -> str:
         return format_date(value.astimezone(_zone(timezone)).date(), "medium", locale=self.locale)
-
-    def time_only(self, value: datetime, timezone: str) -> str:
-        return format_time(value, "short", tzinfo=_zone(timezone), locale=self.locale)
 
     def parse_amount(self, text: str) -> Decimal | None:
         """A money amount typed by the user: "12,50", "12.50", "12", "€ 12,50", "1.234,50"."""

@@ -3,22 +3,16 @@ service account key, wallet settings built from them, and a card to put in a wal
 
 from __future__ import annotations
 
-import asyncio
 import json
-import socket
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
-import uvicorn
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
-from starlette.types import ASGIApp
 
 from bot.wallet.config import AppleWalletConfig, GoogleWalletConfig, apple_config, google_config
 from domain.model import CardView
@@ -180,27 +174,3 @@ async def new_holder(service: LoyaltyService, **settings: str) -> Holder:
 @pytest.fixture
 async def holder(service: LoyaltyService) -> Holder:
     return await new_holder(service)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def serving(app: ASGIApp, *, port: int | None = None) -> AsyncIterator[str]:
-    """Serve an ASGI app with uvicorn on a loopback port; yields its base URL."""
-    port = port or free_port()
-    config = uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task

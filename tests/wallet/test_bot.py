@@ -23,6 +23,7 @@ from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import TOKEN, new_application
 from tests.e2e.helpers import card_number_in, eventually, link_in, say
 from tests.support.databases import migrated_database
+from tests.support.servers import free_port, serving
 from tests.wallet.conftest import (
     BOT_USERNAME,
     ISSUER_ID,
@@ -30,10 +31,8 @@ from tests.wallet.conftest import (
     Pki,
     ServiceAccount,
     apple_environment,
-    free_port,
     google_environment,
     new_holder,
-    serving,
 )
 from tests.wallet.fake_google import FakeGoogleWallet
 from tests.wallet.test_apple_pass import pass_verifies, unzip

@@ -22,14 +22,8 @@ from bot.wallet.google import (
     save_url,
 )
 from domain.service import LoyaltyService
-from tests.wallet.conftest import (
-    BOT_USERNAME,
-    ISSUER_ID,
-    Holder,
-    ServiceAccount,
-    new_holder,
-    serving,
-)
+from tests.support.servers import serving
+from tests.wallet.conftest import BOT_USERNAME, ISSUER_ID, Holder, ServiceAccount, new_holder
 from tests.wallet.fake_google import FakeGoogleWallet, loyalty_object_problems
 
 

@@ -19,7 +19,8 @@ from bot.wallet.apple_web import web_service_routes
 from bot.wallet.config import AppleWalletConfig
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
-from tests.wallet.conftest import BOT_USERNAME, PASS_TYPE_ID, Holder, Pki, new_holder, serving
+from tests.support.servers import serving
+from tests.wallet.conftest import BOT_USERNAME, PASS_TYPE_ID, Holder, Pki, new_holder
 from tests.wallet.test_apple_pass import pass_verifies, unzip
 
 DEVICE = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"

@@ -23,7 +23,8 @@ from emulator.driver import BotApiEmulator
 from tests.e2e.helpers import card_number_in, link_in, say
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
-from tests.webhook.test_webhook import SECRET, free_port
+from tests.support.servers import free_port
+from tests.webhook.test_webhook import SECRET
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-scaleout"

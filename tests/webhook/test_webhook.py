@@ -3,43 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-import socket
 from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 
 import httpx
 import pytest
-import uvicorn
 
 from bot.config import Settings
 from bot.webhook import SECRET_HEADER, create_app
 from emulator.driver import BotApiEmulator
 from tests.e2e.helpers import link_in, say
+from tests.support.servers import free_port, serving
 
 TOKEN = "123456:TEST-TOKEN-webhook"
 SECRET = "s3cret_Token-1"
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
-
-
-@asynccontextmanager
-async def webhook_server(settings: Settings, port: int) -> AsyncIterator[str]:
-    config = uvicorn.Config(create_app(settings), host="127.0.0.1", port=port, log_level="warning")
-    server = uvicorn.Server(config)
-    task = asyncio.create_task(server.serve())
-    while not server.started:
-        if task.done():
-            task.result()
-        await asyncio.sleep(0.02)
-    try:
-        yield f"http://127.0.0.1:{port}"
-    finally:
-        server.should_exit = True
-        await task
 
 
 @pytest.fixture
@@ -54,7 +30,7 @@ async def deployed(database_url: str) -> AsyncIterator[tuple[BotApiEmulator, str
             webhook_secret=SECRET,
             port=port,
         )
-        async with webhook_server(settings, port) as url:
+        async with serving(create_app(settings), port=port) as url:
             yield tg, url
 
 
