@@ -34,6 +34,6 @@ class NoticeBook:
         batch, self._unsaved = self._unsaved, []
         try:
             await service.inbox.record_notices(batch)
-        except Exception:
+        except BaseException:  # also on cancellation: nothing recorded may be forgotten
             self._unsaved.extend(batch)
             raise

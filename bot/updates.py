@@ -55,18 +55,22 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._handled: list[int] = []
         self._application: LoyaltyApplication | None = None
         self._flusher: asyncio.Task[None] | None = None
+        self._stopping = asyncio.Event()
 
     def bind(self, application: LoyaltyApplication) -> None:
         self._application = application
 
     async def initialize(self) -> None:
+        self._stopping.clear()
         self._flusher = asyncio.create_task(self._flush_forever())
 
     async def shutdown(self) -> None:
+        # Not cancelled: a flush cancelled half-way would forget the batch it had taken, and
+        # those updates would be handled again after the restart.
+        self._stopping.set()
         if self._flusher is not None:
-            self._flusher.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._flusher
+            await self._flusher
+            self._flusher = None
         await self.flush()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
@@ -98,13 +102,14 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         batch, self._handled = self._handled, []
         try:
             await service.inbox.mark_processed(batch)
-        except Exception:
+        except BaseException:  # also on cancellation: the batch must be marked some day
             self._handled.extend(batch)
             raise
 
     async def _flush_forever(self) -> None:
-        while True:
-            await asyncio.sleep(MARK_INTERVAL_SECONDS)
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._stopping.wait(), MARK_INTERVAL_SECONDS)
             try:
                 await self.flush()
             except Exception:
