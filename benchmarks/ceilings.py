@@ -1,7 +1,7 @@
 """Ceilings measured in the same run as the rush.
 
 (a) Telegram layer: a minimal PTB echo bot (benchmarks/echo_bot.py), no database, against the
-    same emulator with the same load generator; optionally with PTB's AIORateLimiter.
+    same emulator with the same load generator; optionally with the bot's rate limiter.
 (b) Domain: the counter use cases called directly on the rush's database, no Telegram.
 """
 

@@ -1,7 +1,8 @@
 """`python -m benchmarks.echo_bot`: the smallest python-telegram-bot bot, for the ceiling.
 
 It answers every text with the same text: no database, no translations, no rate limiter
-(unless ECHO_RATE_LIMITER=1, which adds PTB's AIORateLimiter with the bot's settings).
+(unless ECHO_RATE_LIMITER=1, which adds the bot's own rate limiter, bot.ratelimit, with the
+bot's settings).
 It handles up to 32 updates at once, as the loyalty bot does.
 """
 
@@ -10,7 +11,9 @@ from __future__ import annotations
 import os
 
 from telegram import Update
-from telegram.ext import AIORateLimiter, ApplicationBuilder, ContextTypes, MessageHandler, filters
+from telegram.ext import ApplicationBuilder, ContextTypes, MessageHandler, filters
+
+from bot.ratelimit import CounterFirstRateLimiter
 
 CONCURRENT_UPDATES = 32
 
@@ -29,7 +32,7 @@ def main() -> None:
         .concurrent_updates(CONCURRENT_UPDATES)
     )
     if os.environ.get("ECHO_RATE_LIMITER") == "1":
-        builder = builder.rate_limiter(AIORateLimiter(max_retries=3))
+        builder = builder.rate_limiter(CounterFirstRateLimiter(max_retries=3))
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.run_polling(allowed_updates=Update.ALL_TYPES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from telegram.ext import AIORateLimiter, Application, ApplicationBuilder, ContextTypes
+from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
 from bot import i18n
 from bot.config import Settings
@@ -13,6 +13,7 @@ from bot.context import BotContext, BotData
 from bot.handlers import register_handlers
 from bot.jobs import expire_points_and_remind, send_due_summaries
 from bot.menus import register_default_menus
+from bot.ratelimit import CounterFirstRateLimiter
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
@@ -49,6 +50,10 @@ def build_application(
         await register_default_menus(application.bot)
         log.info("bot @%s started", application.bot.username)
 
+    async def post_stop(application: LoyaltyApplication) -> None:
+        # Customers' notices still queued go out while the bot can still send.
+        await processor.drain()
+
     async def post_shutdown(application: LoyaltyApplication) -> None:
         service = application.bot_data.service
         if service is not None:
@@ -61,8 +66,9 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(AIORateLimiter(max_retries=3))
+        .rate_limiter(CounterFirstRateLimiter(settings.messages_per_second, max_retries=3))
         .post_init(post_init)
+        .post_stop(post_stop)
         .post_shutdown(post_shutdown)
         .concurrent_updates(processor)
         .updater(None)  # bot.updates.DurablePoller (polling) or the webhook app feed updates

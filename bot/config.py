@@ -35,6 +35,8 @@ class Settings:
     port: int = 8080
     log_format: str = "text"  # or "json"
     job_interval_scale: float = 1.0  # < 1 runs scheduled checks more often (tests, demos)
+    # Telegram's limit for a bot; 0 sends without limit (a local Bot API server, benchmarks).
+    messages_per_second: float = 30.0
 
     @property
     def api_file_url(self) -> str:
@@ -111,8 +113,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             f"JOB_INTERVAL_SCALE is malformed: expected 0.001 to 1, got {scale_text!r}"
         )
+    rate_text = env.get("TELEGRAM_MESSAGES_PER_SECOND") or "30"
+    try:
+        messages_per_second = float(rate_text)
+    except ValueError:
+        messages_per_second = -1.0
+    if not 0 <= messages_per_second <= 1000:
+        raise ConfigError(
+            "TELEGRAM_MESSAGES_PER_SECOND is malformed: expected 0 (no limit) to 1000, "
+            f"got {rate_text!r}"
+        )
     return Settings(
         token=token,
+        messages_per_second=messages_per_second,
         job_interval_scale=job_interval_scale,
         log_format=log_format,
         database_url=database_url,

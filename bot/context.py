@@ -8,6 +8,7 @@ from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.notices import NoticeBook
+from bot.ratelimit import SendPriority
 from domain.clock import Clock
 from domain.service import LoyaltyService
 
@@ -22,7 +23,7 @@ class BotData:
         self.notices = NoticeBook()
 
 
-class BotContext(CallbackContext[ExtBot[None], dict[Any, Any], dict[Any, Any], BotData]):
+class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any, Any], BotData]):
     """CallbackContext with typed access to what the handlers need."""
 
     def __init__(

@@ -17,6 +17,7 @@ from telegram.error import Forbidden, TelegramError
 from bot.context import BotContext
 from bot.handlers.common import notify
 from bot.i18n import choose_language, translator
+from bot.ratelimit import SendPriority
 from bot.texts.reports import expiry_reminder, summary_text
 
 log = logging.getLogger(__name__)
@@ -57,7 +58,10 @@ async def _send_summary(context: BotContext, merchant_id: int, day: date) -> Non
         )
     )
     await context.bot.send_message(
-        summary.owner_user_id, summary_text(t, summary), parse_mode=ParseMode.HTML
+        summary.owner_user_id,
+        summary_text(t, summary),
+        parse_mode=ParseMode.HTML,
+        rate_limit_args=SendPriority.BACKGROUND,
     )
     if day.weekday() == 0:  # Mondays: the chart of the last two weeks
         from bot.charts import activity_chart
@@ -66,7 +70,9 @@ async def _send_summary(context: BotContext, merchant_id: int, day: date) -> Non
         series = await context.service.reports.daily_series(merchant_id, first, day)
         chart = activity_chart(t, summary.merchant_name, series)
         await context.bot.send_photo(
-            summary.owner_user_id, InputFile(chart, filename="activity.png")
+            summary.owner_user_id,
+            InputFile(chart, filename="activity.png"),
+            rate_limit_args=SendPriority.BACKGROUND,
         )
 
 

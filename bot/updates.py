@@ -12,7 +12,8 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -26,6 +27,24 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MARK_INTERVAL_SECONDS = 0.2
+
+FollowUp = Callable[[], Awaitable[object]]
+_follow_ups: ContextVar[list[FollowUp] | None] = ContextVar("follow_ups", default=None)
+
+
+async def after_handling(follow_up: FollowUp) -> None:
+    """Run `follow_up` once the current handler has finished and its chat is free again.
+
+    For messages to someone other than the sender (a customer's notice after a cashier's
+    stamp): the cashier's reply goes first and their next command need not wait for it. The
+    update counts as handled, and so is not handled again after a crash, only once every
+    follow-up has finished. Outside an update (jobs) it runs at once.
+    """
+    pending = _follow_ups.get()
+    if pending is None:
+        await follow_up()
+    else:
+        pending.append(follow_up)
 
 
 def _chat_key(update: object) -> int | None:
@@ -56,6 +75,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._application: LoyaltyApplication | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
+        self._following_up: dict[int, asyncio.Task[None]] = {}
 
     def bind(self, application: LoyaltyApplication) -> None:
         self._application = application
@@ -67,6 +87,7 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         # Not cancelled: a flush cancelled half-way would forget the batch it had taken, and
         # those updates would be handled again after the restart.
+        await self.drain()  # normally done in post_stop already, while the bot could still send
         self._stopping.set()
         if self._flusher is not None:
             await self._flusher
@@ -74,21 +95,57 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         await self.flush()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        key = _chat_key(update)
+        follow_ups: list[FollowUp] = []
+        context_token = _follow_ups.set(follow_ups)
+        try:
+            await self._in_turn(_chat_key(update), coroutine)
+        finally:
+            _follow_ups.reset(context_token)
+        if not isinstance(update, Update):
+            return
+        if follow_ups:
+            task = asyncio.create_task(self._follow_up(update.update_id, follow_ups))
+            self._following_up[update.update_id] = task
+        else:
+            self._handled.append(update.update_id)
+
+    async def _in_turn(self, key: int | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
             await coroutine
-        else:
-            turn = self._chats.setdefault(key, _ChatTurn())
-            turn.users += 1
-            try:
-                async with turn.lock:
-                    await coroutine
-            finally:
-                turn.users -= 1
-                if turn.users == 0:
-                    del self._chats[key]  # idle chats take no memory
-        if isinstance(update, Update):
-            self._handled.append(update.update_id)
+            return
+        turn = self._chats.setdefault(key, _ChatTurn())
+        turn.users += 1
+        try:
+            async with turn.lock:
+                await coroutine
+        finally:
+            turn.users -= 1
+            if turn.users == 0:
+                del self._chats[key]  # idle chats take no memory
+
+    async def _follow_up(self, update_id: int, follow_ups: list[FollowUp]) -> None:
+        try:
+            for follow_up in follow_ups:
+                try:
+                    await follow_up()
+                except Exception:
+                    # Notices handle their own delivery failures; anything else is a bug, and
+                    # handling the whole update again would not fix it.
+                    log.exception("a follow-up of update %d failed", update_id)
+            self._handled.append(update_id)
+        finally:
+            self._following_up.pop(update_id, None)
+
+    async def followed_up(self, update_id: int) -> None:
+        """Wait until the follow-ups of this update (if any) have finished."""
+        task = self._following_up.get(update_id)
+        if task is not None:
+            await asyncio.shield(task)
+
+    async def drain(self) -> None:
+        """Wait for every follow-up still running (on stop, before the bot closes)."""
+        while self._following_up:
+            await asyncio.gather(*self._following_up.values(), return_exceptions=True)
 
     async def flush(self) -> None:
         """Record handled updates; a crash before this only means a harmless re-delivery."""

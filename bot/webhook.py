@@ -22,6 +22,7 @@ from telegram import Update
 from bot.application import LoyaltyApplication, build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
+from bot.updates import PerChatOrderedProcessor
 from bot.wallet.config import apple_config
 
 log = logging.getLogger(__name__)
@@ -53,6 +54,8 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
             yield
         finally:
             await application.stop()
+            if application.post_stop is not None:
+                await application.post_stop(application)
             await application.shutdown()
             if application.post_shutdown is not None:
                 await application.post_shutdown(application)
@@ -98,6 +101,8 @@ async def handle(application: LoyaltyApplication, update: Update, payload: str) 
         return  # handled before: Telegram is re-delivering
     processor = application.update_processor
     await processor.process_update(update, application.process_update(update))
+    if isinstance(processor, PerChatOrderedProcessor):
+        await processor.followed_up(update.update_id)  # a customer's notice, for instance
     await service.inbox.mark_processed([update.update_id])
 
 

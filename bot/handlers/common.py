@@ -14,6 +14,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
+from bot.ratelimit import SendPriority
 from bot.texts.refusals import refusal_text
 from domain.errors import DomainError
 from domain.model import Identity, Recipient, UserProfile, normalise_card_number
@@ -162,6 +163,7 @@ async def notify(
             render(t),
             parse_mode=ParseMode.HTML,
             reply_markup=None if markup is None else markup(t),
+            rate_limit_args=SendPriority.BACKGROUND,  # the counter's replies go first
         )
     except Forbidden:
         await context.service.staff.mark_unreachable(recipient.user_id)

@@ -16,6 +16,7 @@ from bot.handlers.common import (
 )
 from bot.texts import counter as counter_texts
 from bot.texts import general
+from bot.updates import after_handling
 from domain import errors
 from domain.model import AMOUNT_RANGE, LedgerKind, Operation
 
@@ -23,12 +24,16 @@ AWAITING_AMOUNT = "awaiting_amount_for"
 
 
 async def confirm_operation(context: BotContext, viewer: Viewer, op: Operation) -> str:
-    """Tell the customer (once, even across a crash) and return the confirmation for staff."""
+    """Return the confirmation for staff; the customer is told once the reply has gone (once,
+    even across a crash: the update is not done until the notice is)."""
     notices = context.bot_data.notices
     if not op.replayed:
         wallet.card_changed_later(context, op.card.card_id)
-    if not op.replayed or not await notices.already_sent(context.service, op.entry_id):
-        entry_id = op.entry_id
+    entry_id = op.entry_id
+
+    async def tell_customer() -> None:
+        if op.replayed and await notices.already_sent(context.service, entry_id):
+            return
         await notify(
             context,
             op.customer,
@@ -41,6 +46,8 @@ async def confirm_operation(context: BotContext, viewer: Viewer, op: Operation) 
             ),
         )
         notices.sent(entry_id)  # also when undeliverable (blocked): never retried
+
+    await after_handling(tell_customer)
     return counter_texts.operation_done(viewer.t, op)
 
 
@@ -158,13 +165,15 @@ async def undo(update: Update, context: BotContext, viewer: Viewer) -> None:
     reversal = await context.service.counter.undo(viewer.user_id)
     op = reversal.operation
     wallet.card_changed_later(context, op.card.card_id)
-    await notify(
-        context,
-        op.customer,
-        op.card.merchant_language,
-        lambda t: counter_texts.customer_notice(t, op),
-    )
     await reply(update, counter_texts.undo_done(viewer.t, reversal))
+    await after_handling(
+        lambda: notify(
+            context,
+            op.customer,
+            op.card.merchant_language,
+            lambda t: counter_texts.customer_notice(t, op),
+        )
+    )
 
 
 async def earn_from_typed_amount(

@@ -195,7 +195,8 @@ async def test_slow_telegram_delays_replies_but_keeps_order_and_counts(bot: Runn
         assert balances == sorted(balances), "a cashier's replies came out of order"
         shown += balances
     assert sorted(shown) == list(range(1, 10)), "each stamp is confirmed with its own balance"
-    assert elapsed >= 3 * 2 * 0.4, "the delay was not applied"
+    # Each cashier's three replies go one after another (the notices no longer wait in line).
+    assert elapsed >= 3 * 0.4, "the delay was not applied"
     assert (await bot.service.customers.cards(shop.customers[0].id))[0].stamp_count == 9
     assert len(await ledger_rows(bot)) == 9
     await no_breaches(bot)

@@ -1,0 +1,134 @@
+"""Telegram's message budget, spent on the counter first.
+
+Telegram lets a bot send about 30 messages a second in all. During a rush that budget goes to
+two kinds of message: the cashier's confirmation, which someone at the till is waiting for, and
+the customer's notice (or a reminder, or a daily summary), which can follow a few seconds later.
+PTB's AIORateLimiter serves them in arrival order, so a cashier's reply waited behind the
+notices of every operation before it. This limiter serves the earliest deadline first: a
+reply's deadline is the moment it was asked for, a background message's is
+`background_slack` seconds later. Notices give way to replies during a burst, but never for
+longer than the slack, so they cannot starve.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import enum
+import heapq
+import itertools
+import logging
+from collections.abc import Callable, Coroutine
+from typing import Any
+
+from aiolimiter import AsyncLimiter
+from telegram.error import RetryAfter
+from telegram.ext import BaseRateLimiter
+
+log = logging.getLogger(__name__)
+
+TELEGRAM_MESSAGES_PER_SECOND = 30.0
+BACKGROUND_SLACK_SECONDS = 5.0
+
+
+class SendPriority(enum.Enum):
+    COUNTER = "counter"  # a reply to whoever is writing to the bot (the default)
+    BACKGROUND = "background"  # customer notices, reminders, scheduled summaries
+
+
+class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
+    """An overall budget of `messages_per_second` (0: no limit), earliest deadline first.
+
+    Like AIORateLimiter with `max_retries`, a 429 from Telegram pauses every request for the
+    time Telegram asks and the request is tried again. Group chats get no separate limit: the
+    bot talks in private chats only.
+    """
+
+    def __init__(
+        self,
+        messages_per_second: float = TELEGRAM_MESSAGES_PER_SECOND,
+        *,
+        background_slack: float = BACKGROUND_SLACK_SECONDS,
+        max_retries: int = 3,
+    ) -> None:
+        self._budget = AsyncLimiter(messages_per_second, 1) if messages_per_second > 0 else None
+        self._background_slack = background_slack
+        self._max_retries = max_retries
+        self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []  # a heap by deadline
+        self._arrivals = itertools.count()  # equal deadlines: first come, first served
+        self._dispatcher: asyncio.Task[None] | None = None
+        self._not_paused = asyncio.Event()
+        self._not_paused.set()
+
+    async def initialize(self) -> None:
+        pass
+
+    async def shutdown(self) -> None:
+        if self._dispatcher is not None:
+            self._dispatcher.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._dispatcher
+            self._dispatcher = None
+
+    async def process_request(
+        self,
+        callback: Callable[..., Coroutine[Any, Any, bool | dict[str, Any] | list[dict[str, Any]]]],
+        args: Any,
+        kwargs: dict[str, Any],
+        endpoint: str,
+        data: dict[str, Any],
+        rate_limit_args: SendPriority | None,
+    ) -> bool | dict[str, Any] | list[dict[str, Any]]:
+        priority = rate_limit_args or SendPriority.COUNTER
+        # Only messages spend the budget; getUpdates, answerCallbackQuery and the like do not.
+        spends_budget = data.get("chat_id") is not None
+        attempt = 0
+        while True:
+            if spends_budget:
+                await self._turn(priority)
+            await self._not_paused.wait()
+            try:
+                return await callback(*args, **kwargs)
+            except RetryAfter as refusal:
+                if attempt == self._max_retries:
+                    log.warning("Telegram still asks to slow down after %d retries", attempt)
+                    raise
+                attempt += 1
+                await self._pause(refusal)
+
+    async def _pause(self, refusal: RetryAfter) -> None:
+        retry_after = refusal.retry_after
+        seconds = (
+            retry_after.total_seconds() if not isinstance(retry_after, int) else retry_after
+        ) + 0.1
+        log.info("Telegram asks to slow down: pausing sends for %.1f s", seconds)
+        self._not_paused.clear()
+        try:
+            await asyncio.sleep(seconds)
+        finally:
+            self._not_paused.set()
+
+    async def _turn(self, priority: SendPriority) -> None:
+        """Wait until this message may spend one unit of the budget."""
+        if self._budget is None:
+            return
+        loop = asyncio.get_running_loop()
+        deadline = loop.time()
+        if priority is SendPriority.BACKGROUND:
+            deadline += self._background_slack
+        turn: asyncio.Future[None] = loop.create_future()
+        heapq.heappush(self._waiting, (deadline, next(self._arrivals), turn))
+        if self._dispatcher is None or self._dispatcher.done():
+            self._dispatcher = asyncio.create_task(self._dispatch(self._budget))
+        await turn
+
+    async def _dispatch(self, budget: AsyncLimiter) -> None:
+        # The unit is taken first and given to whoever is most urgent at that moment, so a
+        # reply that arrives while a notice waits for the budget still goes first.
+        while self._waiting:
+            await budget.acquire()
+            while self._waiting:
+                _, _, turn = heapq.heappop(self._waiting)
+                if not turn.done():  # a cancelled sender hands its unit to the next one
+                    turn.set_result(None)
+                    break

@@ -1,0 +1,131 @@
+"""The outgoing-message budget: replies before notices, notices never starved, 429s retried."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from typing import Any
+
+import pytest
+from telegram.error import RetryAfter
+
+from bot.ratelimit import CounterFirstRateLimiter, SendPriority
+
+RATE = 10.0  # messages a second: aiolimiter lets a full second's worth through at once
+
+
+class Recorder:
+    def __init__(self) -> None:
+        self.sent: list[str] = []
+
+    def send(self, limiter: CounterFirstRateLimiter, name: str, priority: SendPriority) -> Any:
+        async def callback() -> dict[str, Any]:
+            self.sent.append(name)
+            return {"ok": True}
+
+        return limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, priority)
+
+
+async def _spend_the_burst(limiter: CounterFirstRateLimiter, recorder: Recorder) -> None:
+    burst = [
+        recorder.send(limiter, f"burst{i}", SendPriority.COUNTER) for i in range(int(RATE))
+    ]
+    await asyncio.gather(*burst)
+
+
+async def test_replies_go_before_notices_that_wait_for_the_budget() -> None:
+    limiter = CounterFirstRateLimiter(RATE, background_slack=5.0)
+    recorder = Recorder()
+    await _spend_the_burst(limiter, recorder)
+    notices = [
+        asyncio.create_task(recorder.send(limiter, f"notice{i}", SendPriority.BACKGROUND))
+        for i in range(3)
+    ]
+    await asyncio.sleep(0)  # the notices queue first
+    replies = [
+        asyncio.create_task(recorder.send(limiter, f"reply{i}", SendPriority.COUNTER))
+        for i in range(3)
+    ]
+    await asyncio.gather(*notices, *replies)
+    after_burst = recorder.sent[int(RATE) :]
+    assert after_burst == ["reply0", "reply1", "reply2", "notice0", "notice1", "notice2"]
+    await limiter.shutdown()
+
+
+async def test_a_notice_waits_no_longer_than_its_slack() -> None:
+    limiter = CounterFirstRateLimiter(RATE, background_slack=0.3)
+    recorder = Recorder()
+    await _spend_the_burst(limiter, recorder)
+    notice = asyncio.create_task(recorder.send(limiter, "notice", SendPriority.BACKGROUND))
+    await asyncio.sleep(0)
+    early = [recorder.send(limiter, f"early{i}", SendPriority.COUNTER) for i in range(8)]
+    early_tasks = [asyncio.create_task(reply) for reply in early]
+    await asyncio.sleep(0.4)  # past the notice's deadline, while the early replies still wait
+    late = [
+        asyncio.create_task(recorder.send(limiter, f"late{i}", SendPriority.COUNTER))
+        for i in range(3)
+    ]
+    await asyncio.gather(notice, *early_tasks, *late)
+    after_burst = recorder.sent[int(RATE) :]
+    assert after_burst.index("notice") < after_burst.index("late0")
+    assert after_burst.index("notice") > after_burst.index("early0")
+    await limiter.shutdown()
+
+
+async def test_the_budget_holds_the_rate() -> None:
+    limiter = CounterFirstRateLimiter(RATE)
+    recorder = Recorder()
+    started = time.monotonic()
+    await asyncio.gather(
+        *(recorder.send(limiter, str(i), SendPriority.COUNTER) for i in range(int(RATE) + 5))
+    )
+    # a full bucket, then five more at RATE a second
+    assert time.monotonic() - started >= 5 / RATE * 0.9
+    assert len(recorder.sent) == int(RATE) + 5
+    await limiter.shutdown()
+
+
+async def test_no_limit_sends_at_once_and_calls_without_a_chat_spend_nothing() -> None:
+    unlimited = CounterFirstRateLimiter(0)
+    recorder = Recorder()
+    started = time.monotonic()
+    await asyncio.gather(
+        *(recorder.send(unlimited, str(i), SendPriority.BACKGROUND) for i in range(200))
+    )
+    assert len(recorder.sent) == 200 and time.monotonic() - started < 1.0
+
+    limited = CounterFirstRateLimiter(RATE)
+    calls = 0
+
+    async def get_updates() -> list[Any]:
+        nonlocal calls
+        calls += 1
+        return []
+
+    started = time.monotonic()
+    for _ in range(50):
+        await limited.process_request(get_updates, (), {}, "getUpdates", {"timeout": 0}, None)
+    assert calls == 50 and time.monotonic() - started < 1.0
+
+
+async def test_a_429_pauses_and_retries_then_gives_up_after_max_retries() -> None:
+    limiter = CounterFirstRateLimiter(RATE, max_retries=2)
+    attempts = 0
+
+    async def flooded_once() -> bool:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            raise RetryAfter(1)
+        return True
+
+    started = time.monotonic()
+    assert await limiter.process_request(flooded_once, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert attempts == 2 and time.monotonic() - started >= 1.0
+
+    async def always_flooded() -> bool:
+        raise RetryAfter(0)
+
+    with pytest.raises(RetryAfter):
+        await limiter.process_request(always_flooded, (), {}, "sendMessage", {"chat_id": 1}, None)
+    await limiter.shutdown()
