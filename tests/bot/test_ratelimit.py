@@ -27,9 +27,7 @@ class Recorder:
 
 
 async def _spend_the_burst(limiter: CounterFirstRateLimiter, recorder: Recorder) -> None:
-    burst = [
-        recorder.send(limiter, f"burst{i}", SendPriority.COUNTER) for i in range(int(RATE))
-    ]
+    burst = [recorder.send(limiter, f"burst{i}", SendPriority.COUNTER) for i in range(int(RATE))]
     await asyncio.gather(*burst)
 
 
