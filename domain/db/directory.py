@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -71,6 +71,16 @@ class DirectoryRepository:
             await self.session.execute(select(Merchant).where(Merchant.id == merchant_id))
         ).scalar_one()
 
+    async def merchant_and_store(self, merchant_id: int, store_id: int) -> tuple[Merchant, Store]:
+        """Both rows in one statement (a card's view needs them on every operation)."""
+        query = (
+            select(Merchant, Store)
+            .join(Store, Store.merchant_id == Merchant.id)  # a card's store is its merchant's
+            .where(Merchant.id == merchant_id, Store.id == store_id)
+        )
+        merchant, store = (await self.session.execute(query)).one()
+        return merchant, store
+
     async def merchant_of_owner(self, owner_user_id: int) -> Merchant | None:
         query = select(Merchant).where(Merchant.owner_user_id == owner_user_id)
         return (await self.session.execute(query)).scalar_one_or_none()
@@ -102,6 +112,29 @@ class DirectoryRepository:
         return await self.store_by_code(code) is not None
 
     # --- staff ------------------------------------------------------------------------------
+
+    async def user_and_seat(
+        self, user_id: int
+    ) -> tuple[User | None, StaffMembership | None, Merchant | None, Program | None, Store | None]:
+        """The user with their active staff seat, its merchant, program and store: one statement
+        for what every update needs to know about its sender."""
+        query = (
+            select(User, StaffMembership, Merchant, Program, Store)
+            .select_from(User)
+            .outerjoin(
+                StaffMembership,
+                and_(StaffMembership.user_id == User.id, StaffMembership.active),
+            )
+            .outerjoin(Merchant, Merchant.id == StaffMembership.merchant_id)
+            .outerjoin(Program, Program.merchant_id == StaffMembership.merchant_id)
+            .outerjoin(Store, Store.id == StaffMembership.store_id)
+            .where(User.id == user_id)
+        )
+        row = (await self.session.execute(query)).one_or_none()
+        if row is None:
+            return None, None, None, None, None
+        user, seat, merchant, program, store = row
+        return user, seat, merchant, program, store
 
     async def active_membership(self, user_id: int) -> StaffMembership | None:
         query = select(StaffMembership).where(

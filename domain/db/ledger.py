@@ -9,6 +9,7 @@ from decimal import Decimal
 from sqlalchemy import ColumnElement, and_, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
+from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db.tables import Card, LedgerEntry, LookupFailure
 from domain.model import LedgerKind
@@ -114,8 +115,13 @@ class LedgerRepository:
         points_delta: int,
         counters: dict[str, int],
         timestamps: dict[str, datetime | None],
+        loaded: Card | None = None,
     ) -> Balances | None:
-        """Change balances in one conditional UPDATE; None if a balance would go negative."""
+        """Change balances in one conditional UPDATE; None if a balance would go negative.
+
+        `loaded`, the card's object in this session, is brought up to date from the UPDATE's
+        RETURNING, so that nobody needs to read the card again.
+        """
         values: dict[str, object] = {
             "stamp_count": Card.stamp_count + stamps_delta,
             "points_balance": Card.points_balance + points_delta,
@@ -131,11 +137,25 @@ class LedgerRepository:
                 Card.points_balance + points_delta >= 0,
             )
             .values(values)
-            .returning(Card.stamp_count, Card.points_balance)
+            .returning(
+                Card.stamp_count,
+                Card.points_balance,
+                *(getattr(Card, counter) for counter in counters),
+            )
             .execution_options(synchronize_session=False)
         )
         row = (await self.session.execute(statement)).one_or_none()
-        return None if row is None else Balances(stamp_count=row[0], points_balance=row[1])
+        if row is None:
+            return None
+        if loaded is not None:
+            assert loaded.id == card_id
+            # Committed values: the row already holds them, so nothing is flushed again.
+            names = ("stamp_count", "points_balance", *counters)
+            for name, value in zip(names, row, strict=True):
+                set_committed_value(loaded, name, value)
+            for name, moment in timestamps.items():
+                set_committed_value(loaded, name, moment)
+        return Balances(stamp_count=row[0], points_balance=row[1])
 
     async def append(
         self,

@@ -110,9 +110,8 @@ async def resolve_card(
 async def card_view(
     directory: DirectoryRepository, card: Card, program: Program | None = None
 ) -> CardView:
-    merchant = await directory.merchant(card.merchant_id)
+    merchant, store = await directory.merchant_and_store(card.merchant_id, card.store_id)
     program = program or await directory.program(card.merchant_id)
-    store = await directory.store(card.store_id)
     return make_card_view(card, program, merchant, store)
 
 
@@ -175,11 +174,17 @@ async def operation_result(
     entry: LedgerEntry,
     *,
     replayed: bool = False,
+    card: Card | None = None,
+    program: Program | None = None,
 ) -> Operation:
-    """The Operation a caller sees for a ledger entry, with the card as it stands now."""
-    card = await ledger.card_by_id(entry.card_id)
-    assert card is not None  # a ledger row always has its card (foreign key)
-    view = await card_view(directory, card)
+    """The Operation a caller sees for a ledger entry, with the card as it stands now.
+
+    `card` and `program`, when the caller holds them up to date, save reading them again.
+    """
+    if card is None or card.id != entry.card_id:
+        card = await ledger.card_by_id(entry.card_id)
+        assert card is not None  # a ledger row always has its card (foreign key)
+    view = await card_view(directory, card, program)
     where = (
         view.store_name
         if entry.store_id == card.store_id

@@ -119,7 +119,11 @@ class CounterService(ServiceBase):
         ) -> _Change:
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
-            today = await ledger.stamps_since(card.id, local_day_start(now, program.timezone))
+            today = (
+                await ledger.stamps_since(card.id, local_day_start(now, program.timezone))
+                if program.daily_limit > 0  # 0: no daily limit, nothing to count
+                else 0
+            )
             check_stamp_allowed(
                 n=n,
                 last_stamp_at=card.last_stamp_at,
@@ -299,7 +303,9 @@ class CounterService(ServiceBase):
             if idempotency_key is not None:
                 prior = await ledger.entry_by_key(idempotency_key)
                 if prior is not None:
-                    return await operation_result(ledger, directory, prior, replayed=True)
+                    return await operation_result(
+                        ledger, directory, prior, replayed=True, card=card, program=program
+                    )
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             change = await decide(card, program, ledger, now)
@@ -309,6 +315,7 @@ class CounterService(ServiceBase):
                 points_delta=change.points_delta,
                 counters=counter_deltas(change.kind, change.stamps_delta, change.points_delta),
                 timestamps=change.timestamps,
+                loaded=card,
             )
             if balances is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
@@ -325,7 +332,7 @@ class CounterService(ServiceBase):
                 reason=change.reason,
                 idempotency_key=idempotency_key,
             )
-            return await operation_result(ledger, directory, entry)
+            return await operation_result(ledger, directory, entry, card=card, program=program)
 
 
 def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainError:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
-from domain.db.tables import StaffInvite, StaffMembership
+from domain.db.tables import Merchant, Program, StaffInvite, StaffMembership, Store
 from domain.model import (
     INVITE_VALIDITY,
     Identity,
@@ -29,15 +29,20 @@ class StaffService(ServiceBase):
             return await _membership(self._directory(session), user_id)
 
     async def identity(self, user_id: int) -> Identity:
-        """The user's language preferences and role, read once per update."""
+        """The user's language preferences and role, read once per update (one statement)."""
         async with self._db.read() as session:
-            directory = self._directory(session)
-            user = await directory.user(user_id)
+            user, seat, merchant, program, store = await self._directory(session).user_and_seat(
+                user_id
+            )
+            membership = None
+            if seat is not None:
+                assert merchant is not None and program is not None  # foreign keys
+                membership = _membership_of(seat, merchant, program, store)
             return Identity(
                 user_id=user_id,
                 language=None if user is None else user.language,
                 telegram_language=None if user is None else user.telegram_language,
-                membership=await _membership(directory, user_id),
+                membership=membership,
                 known=user is not None,
             )
 
@@ -154,8 +159,14 @@ async def _membership(directory: DirectoryRepository, user_id: int) -> Membershi
     merchant = await directory.merchant(seat.merchant_id)
     program = await directory.program(seat.merchant_id)
     store = None if seat.store_id is None else await directory.store(seat.store_id)
+    return _membership_of(seat, merchant, program, store)
+
+
+def _membership_of(
+    seat: StaffMembership, merchant: Merchant, program: Program, store: Store | None
+) -> Membership:
     return Membership(
-        user_id=user_id,
+        user_id=seat.user_id,
         merchant_id=merchant.id,
         merchant_name=merchant.name,
         role=StaffRole(seat.role),

@@ -105,6 +105,9 @@ def test_settings_need_a_token_and_say_how_to_get_one() -> None:
         ("PORT", "70000"),
         ("WEBHOOK_URL", "nope"),
         ("WEBHOOK_SECRET", "has spaces"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "fast"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "-1"),
+        ("TELEGRAM_MESSAGES_PER_SECOND", "nan"),
     ],
 )
 def test_malformed_settings_are_named(name: str, value: str) -> None:
@@ -118,6 +121,7 @@ def test_settings_defaults_and_postgres_urls() -> None:
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://u@h/db"})
     assert settings.database_url == "postgresql+asyncpg://u@h/db"
     assert settings.api_file_url == "https://api.telegram.org/file/bot"
+    assert settings.messages_per_second == 30
     local = load_settings(
         {"TELEGRAM_BOT_TOKEN": TOKEN, "TELEGRAM_API_BASE_URL": "http://127.0.0.1:9/bot"}
     )
