@@ -127,7 +127,7 @@ async def _switch_for_invite(
     if args[0] != "y" or token is None:
         await edit_or_reply(
             update,
-            general.forget_cancelled(viewer.t) if token else general.button_expired(viewer.t),
+            general.change_declined(viewer.t) if token else general.button_expired(viewer.t),
         )
         return
     await owner.accept_invite(update, context, viewer, token, switch=True)
@@ -138,7 +138,9 @@ async def _switch_for_setup(
 ) -> None:
     name = context.chat_state.pop(owner.PENDING_SETUP, None)
     if args[0] != "y" or name is None:
-        await edit_or_reply(update, general.button_expired(viewer.t))
+        await edit_or_reply(
+            update, general.change_declined(viewer.t) if name else general.button_expired(viewer.t)
+        )
         return
     await owner.create_business(update, context, viewer, name, switch=True)
 
@@ -147,7 +149,7 @@ async def _merge(
     update: Update, context: BotContext, viewer: Viewer, args: tuple[str, ...]
 ) -> None:
     if args[0] != "y":
-        await edit_or_reply(update, general.forget_cancelled(viewer.t))
+        await edit_or_reply(update, general.change_declined(viewer.t))
         return
     await owner.change_setting(update, context, viewer, "cross_location", "on", confirm_merge=True)
 

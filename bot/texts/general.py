@@ -144,6 +144,11 @@ def forget_cancelled(t: Translator) -> str:
     return t.gettext("Nothing was erased.")
 
 
+def change_declined(t: Translator) -> str:
+    """The answer to "No" on a confirmation (switching business, merging cards)."""
+    return t.gettext("Cancelled — nothing was changed.")
+
+
 def staff_welcome(t: Translator, membership: Membership) -> str:
     if membership.store_name is None:
         return t.gettext(

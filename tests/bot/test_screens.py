@@ -31,6 +31,7 @@ SCREENS: dict[str, Screen] = {
     "forget question": general.forget_question,
     "forget done": lambda t: general.forget_done(t, 2),
     "forget cancelled": general.forget_cancelled,
+    "change declined": general.change_declined,
     "mydata": general.mydata_caption,
     "staff welcome, all stores": lambda t: general.staff_welcome(
         t, samples.membership(store_name=None)

@@ -10,7 +10,7 @@ from tests.conftest import T0
 from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, eventually, link_in, say
 
-EN, DE = translator("en"), translator("de")
+EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
 
 async def test_turning_cross_location_on_asks_and_then_merges_duplicate_cards(bot: Running) -> None:
@@ -29,6 +29,23 @@ async def test_turning_cross_location_on_asks_and_then_merges_duplicate_cards(bo
     await owner.press(question, EN.pgettext("button", "Yes"))
     assert (await owner.next_message()).content == "Saved: cross_location = on"
     assert len(await bot.service.customers.cards(81)) == 1
+
+
+async def test_declining_the_merge_changes_nothing_and_says_so(bot: Running) -> None:
+    owner = bot.tg.user(83, "Owner", language_code="fr")
+    first = link_in(await say(owner, "/setup Café"), "join_")
+    second = link_in(await say(owner, "/addstore Gare"), "join_")
+    await say(owner, "/program set cross_location off")
+    customer = bot.tg.user(84, "Customer", language_code="en")
+    for link in (first, second):
+        await customer.open_link(link)
+        await customer.next_message()
+        await customer.next_message()
+    question = await say(owner, "/program set cross_location on")
+    await owner.press(question, FR.pgettext("button", "No"))
+    assert (await owner.next_edit()).content == FR.gettext("Cancelled — nothing was changed.")
+    assert FR.gettext("Cancelled — nothing was changed.") == "Annulé — rien n'a été modifié."
+    assert len(await bot.service.customers.cards(84)) == 2
 
 
 async def test_customers_are_reminded_before_their_points_expire(bot: Running) -> None:
