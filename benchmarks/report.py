@@ -49,6 +49,14 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     if "sqlite" in rush and echo:
         share = ratio(rush["sqlite"]["closed"]["updates_per_s"], echo["updates_per_s"])
         add("rush throughput / echo ceiling (SQLite)", share, 0.5, at_most=False)
+    # The same comparison under Telegram's message budget, which both bots must respect.
+    limited_echo = results.get("ceilings", {}).get("echo_rate_limited")
+    if "sqlite" in rush and limited_echo:
+        share = ratio(rush["sqlite"]["closed"]["updates_per_s"], limited_echo["updates_per_s"])
+        add("rush throughput / echo with the same budget (SQLite)", share, 0.5, at_most=False)
+    if "sqlite_unthrottled" in rush and echo:
+        share = ratio(rush["sqlite_unthrottled"]["closed"]["updates_per_s"], echo["updates_per_s"])
+        add("unthrottled rush / echo ceiling (SQLite, diagnostic)", share, 0.5, at_most=False)
     for engine, figures in rush.items():
         if engine.endswith("unthrottled"):
             continue
