@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+from collections import deque
 from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -34,6 +35,13 @@ class EventPump:
         self._cursor = 0
         self._waiting: dict[int, tuple[str, asyncio.Future[ChatEvent]]] = {}
         self._task: asyncio.Task[None] | None = None
+        # Customers' notices: when each balance change was asked for, per customer chat, and
+        # how long after that its notice arrived (customers never write during a rush).
+        self._notices_due: dict[int, deque[float]] = {}
+        self.notice_lags: list[float] = []
+        self.notices_outstanding = 0
+        self._no_notice_due = asyncio.Event()
+        self._no_notice_due.set()
 
     async def start(self) -> None:
         seen = await self.client.events(wait=0)
@@ -52,11 +60,31 @@ class EventPump:
         self._waiting[chat_id] = (kind, future)
         return future
 
+    def expect_notice(self, customer_id: int) -> None:
+        """A balance change is about to be asked for: its customer's notice will follow."""
+        self._notices_due.setdefault(customer_id, deque()).append(time.monotonic())
+        self.notices_outstanding += 1
+        self._no_notice_due.clear()
+
+    async def notices_drained(self, within: float) -> float:
+        """Wait until every expected notice has arrived (or `within` s); the seconds it took."""
+        began = time.monotonic()
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._no_notice_due.wait(), within)
+        return time.monotonic() - began
+
     async def _pump(self) -> None:
         while True:
             events = await self.client.events(after=self._cursor, kinds=("message", "edit"), wait=5)
             for event in events:
                 self._cursor = max(self._cursor, event.seq)
+                due = self._notices_due.get(event.chat_id)
+                if due and event.kind == "message":
+                    self.notice_lags.append(time.monotonic() - due.popleft())
+                    self.notices_outstanding -= 1
+                    if not self.notices_outstanding:
+                        self._no_notice_due.set()
+                    continue
                 waiter = self._waiting.get(event.chat_id)
                 if waiter is not None and waiter[0] == event.kind:
                     del self._waiting[event.chat_id]

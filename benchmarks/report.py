@@ -110,6 +110,16 @@ RUSH_COLUMNS = (
         lambda e, r: f"{r['ledger_rows_written']}/{r['balance_changes_sent']}",
     ),
 )
+NOTICE_COLUMNS = (
+    ("engine", lambda e, n: e),
+    ("notices", lambda e, n: n["count"]),
+    ("p50 ms", lambda e, n: n["p50_ms"]),
+    ("p95 ms", lambda e, n: n["p95_ms"]),
+    ("p99 ms", lambda e, n: n["p99_ms"]),
+    ("max ms", lambda e, n: n["max_ms"]),
+    ("s to drain after the runs", lambda e, n: n["drain_s"]),
+    ("never arrived", lambda e, n: n["outstanding"]),
+)
 PACED_COLUMNS = (
     ("engine", lambda e, p: e),
     ("offered/s", lambda e, p: p["offered_per_s"]),
@@ -154,6 +164,13 @@ def render(results: dict[str, Any]) -> str:
             "Rush, closed loop (median of runs; latency = update available → first reply)"
         )
         out += _rows(RUSH_COLUMNS, list(rush.items()))
+        notices = [(e, r["notices"]) for e, r in rush.items() if "notices" in r]
+        if notices:
+            out += _caption(
+                "Customers' notices in the closed-loop runs (balance change asked → notice "
+                "arrived; they give way to cashiers' replies)"
+            )
+            out += _rows(NOTICE_COLUMNS, notices)
         out += _caption(
             "Rush, paced (open loop; unanswered updates count as answered at the deadline)"
         )

@@ -24,7 +24,7 @@ from benchmarks.load import (
 from benchmarks.procs import BOT_USERNAME, TOKEN, bot_env, child_pid, peak_rss_mib, rss_mib, spawn
 from benchmarks.profiling import profiled
 from benchmarks.seed import RushCard, RushFixture, seed_rush
-from benchmarks.stats import median_of_runs
+from benchmarks.stats import latency_ms, median_of_runs
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
 from emulator.client import EmulatorClient, RemoteUser, spawn_emulator
@@ -74,6 +74,7 @@ def counter_operation(
             if not question.buttons:
                 return "refused", 1
             future = pump.expect(user.id, "edit")
+            pump.expect_notice(card.customer_id)
             await user.press(
                 question.message_id, callback_data=question.buttons[0][0].callback_data
             )
@@ -85,6 +86,7 @@ def counter_operation(
             return "redeem", 2
         index = rng.randrange(len(cards))
         card = cards[index]
+        pump.expect_notice(card.customer_id)
         if r < 0.6:
             await command(f"/stamp {card.number}")
             card.stamps += 1
@@ -204,6 +206,14 @@ async def run_rush(
                 ]
                 result["closed"] = median_of_runs(runs)
                 result["closed_runs"] = runs
+                # Customers' notices may still be queued behind the replies: measure how late
+                # they come, and start the paced runs from a calm bot.
+                drain_s = await pump.notices_drained(config.drain_seconds)
+                result["notices"] = {
+                    **latency_ms(pump.notice_lags),
+                    "outstanding": pump.notices_outstanding,
+                    "drain_s": drain_s,
+                }
                 result["paced"] = [
                     await paced(
                         client,

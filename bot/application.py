@@ -13,7 +13,7 @@ from bot.context import BotContext, BotData
 from bot.handlers import register_handlers
 from bot.jobs import expire_points_and_remind, send_due_summaries
 from bot.menus import register_default_menus
-from bot.ratelimit import CounterFirstRateLimiter
+from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
@@ -32,11 +32,19 @@ EXPIRY_CHECK_SECONDS = 3600.0
 
 
 def build_application(
-    settings: Settings, *, clock: Clock | None = None, job_interval_scale: float = 1.0
+    settings: Settings,
+    *,
+    clock: Clock | None = None,
+    job_interval_scale: float = 1.0,
+    notices_may_wait: bool = True,
 ) -> LoyaltyApplication:
     """The bot, ready for polling or webhooks; the database opens in post_init.
 
     `job_interval_scale` shrinks the scheduled jobs' intervals for tests and the playground.
+    `notices_may_wait`: customers' notices give way to replies for up to a minute. Webhook
+    mode turns it off: there Telegram's request is answered only once the update's notice has
+    gone out (that is what makes it safe from a crash), and holding Telegram's connections for
+    a minute would hold back the next updates.
     """
 
     async def post_init(application: LoyaltyApplication) -> None:
@@ -66,7 +74,13 @@ def build_application(
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(CounterFirstRateLimiter(settings.messages_per_second, max_retries=3))
+        .rate_limiter(
+            CounterFirstRateLimiter(
+                settings.messages_per_second,
+                background_slack=BACKGROUND_SLACK_SECONDS if notices_may_wait else 0.0,
+                max_retries=3,
+            )
+        )
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

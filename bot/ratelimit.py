@@ -6,8 +6,14 @@ the customer's notice (or a reminder, or a daily summary), which can follow a fe
 PTB's AIORateLimiter serves them in arrival order, so a cashier's reply waited behind the
 notices of every operation before it. This limiter serves the earliest deadline first: a
 reply's deadline is the moment it was asked for, a background message's is
-`background_slack` seconds later. Notices give way to replies during a burst, but never for
-longer than the slack, so they cannot starve.
+`background_slack` seconds later. So during a rush the counter gets the whole budget and
+notices follow in the gaps; a notice waits at most the slack, so they cannot starve.
+
+The slack is a minute: long enough for a lunch rush to keep every till moving (a shorter one
+hands the budget back to notices in the middle of the rush and every reply waits again), short
+enough that a customer still hears about the stamp before leaving. Past that, under a rush
+longer than a minute, the budget is shared again in arrival order: Telegram's limit is the
+limit.
 """
 
 from __future__ import annotations
@@ -28,7 +34,7 @@ from telegram.ext import BaseRateLimiter
 log = logging.getLogger(__name__)
 
 TELEGRAM_MESSAGES_PER_SECOND = 30.0
-BACKGROUND_SLACK_SECONDS = 5.0
+BACKGROUND_SLACK_SECONDS = 60.0
 
 
 class SendPriority(enum.Enum):

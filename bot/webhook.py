@@ -35,7 +35,9 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
     """The ASGI app: POST /telegram for updates, GET /healthz for the database."""
     if settings.webhook_url is None or settings.webhook_secret is None:
         raise ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are both needed in webhook mode")
-    application = build_application(settings, job_interval_scale=settings.job_interval_scale)
+    application = build_application(
+        settings, job_interval_scale=settings.job_interval_scale, notices_may_wait=False
+    )
     secret = settings.webhook_secret.encode()
 
     @asynccontextmanager

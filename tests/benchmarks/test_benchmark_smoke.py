@@ -53,6 +53,10 @@ def test_rush_figures(run: tuple[dict[str, Any], str]) -> None:
         assert 10 < rush["idle_rss_mib"] <= rush["peak_rss_mib"] < 2000
         # Every balance change the load generator asked for is in the ledger, once.
         assert rush["ledger_rows_written"] == rush["balance_changes_sent"] > 0
+        # Every customer got their notice, after the cashier's reply at the latest a minute.
+        notices = rush["notices"]
+        assert notices["outstanding"] == 0 and notices["count"] >= closed["operations"] > 0
+        assert 0 < notices["p50_ms"] <= notices["max_ms"] < 90_000
         paced = rush["paced"][0]
         assert paced["answered"] == paced["updates"] > 0
         assert all(positive(paced[name]) for name in LATENCIES)
@@ -66,7 +70,7 @@ def test_ceiling_figures(run: tuple[dict[str, Any], str]) -> None:
     domain = ceilings["domain"]["sqlite"]
     assert positive(domain["ops_per_s"]) and positive(domain["p99_ms"])
     for use_case, figures in domain["one_at_a_time"].items():
-        assert figures["statements"] >= 2 and positive(figures["ms"]), use_case
+        assert figures["statements"] >= 1 and positive(figures["ms"]), use_case
 
 
 def test_growth_figures(run: tuple[dict[str, Any], str]) -> None:
