@@ -125,14 +125,18 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
 
     async def _follow_up(self, update_id: int, follow_ups: list[FollowUp]) -> None:
         try:
+            failed = False
             for follow_up in follow_ups:
                 try:
                     await follow_up()
                 except Exception:
-                    # Notices handle their own delivery failures; anything else is a bug, and
-                    # handling the whole update again would not fix it.
+                    # Notices handle Telegram's refusals themselves; this is the bot going away
+                    # (or a bug). Left unmarked, the update is handled again after a restart and
+                    # its notice retried: a replayed operation changes nothing.
                     log.exception("a follow-up of update %d failed", update_id)
-            self._handled.append(update_id)
+                    failed = True
+            if not failed:
+                self._handled.append(update_id)
         finally:
             self._following_up.pop(update_id, None)
 
