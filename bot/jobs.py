@@ -14,6 +14,7 @@ from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import Forbidden, TelegramError
 
+from bot import wallet
 from bot.context import BotContext
 from bot.handlers.common import notify
 from bot.i18n import choose_language, translator
@@ -95,6 +96,8 @@ async def _expire_points_and_remind(context: BotContext) -> None:
         await maintenance.mark_expiry_reminded(reminder.card.card_id)
     expired = await maintenance.expire_idle_points()
     if expired:
-        log.info("expired the points of %d idle cards", expired)
+        log.info("expired the points of %d idle cards", len(expired))
+    for card_id in expired:
+        wallet.card_changed_later(context, card_id)
     await context.service.inbox.prune()
     await maintenance.forget_old_lookup_failures()

@@ -41,15 +41,16 @@ class InvariantBreach:
 class MaintenanceService(ServiceBase):
     """Jobs that run on a schedule or around every update."""
 
-    async def expire_idle_points(self) -> int:
-        """Expire the whole balance of cards idle for the program's expiry_days; returns count."""
+    async def expire_idle_points(self) -> list[int]:
+        """Expire the whole balance of cards idle for the program's expiry_days; returns the
+        ids of the cards whose points expired (their wallet passes need refreshing)."""
         now = self._clock.now()
-        expired = 0
+        expired: list[int] = []
         for program_id, days in await self._expiring_programs():
             cutoff = now - timedelta(days=days)
             for card_id in await self._idle_cards(program_id, cutoff):
                 if await self._expire_card(card_id, cutoff, now):
-                    expired += 1
+                    expired.append(card_id)
         return expired
 
     async def _expiring_programs(self) -> list[tuple[int, int]]:

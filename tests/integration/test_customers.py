@@ -106,10 +106,10 @@ async def test_points_expire_after_idle_days_with_a_reminder_seven_days_before(
     await service.maintenance.mark_expiry_reminded(card.card_id)
     assert await service.maintenance.expiry_reminders_due() == []
     clock.advance(timedelta(days=7) - timedelta(seconds=1))
-    assert await service.maintenance.expire_idle_points() == 0
+    assert await service.maintenance.expire_idle_points() == []
     clock.advance(timedelta(seconds=1))  # exactly 30 days idle
-    assert await service.maintenance.expire_idle_points() == 1
-    assert await service.maintenance.expire_idle_points() == 0
+    assert len(await service.maintenance.expire_idle_points()) == 1
+    assert await service.maintenance.expire_idle_points() == []
     final = await service.customers.card(alice.user_id, card.card_id)
     assert (final.points_balance, final.points_expired) == (0, 42)
 
@@ -123,4 +123,4 @@ async def test_activity_postpones_expiry(service: LoyaltyService, clock: ManualC
     clock.advance(timedelta(days=20))
     await service.counter.earn_points(cashier.user_id, card.number, Decimal(10))
     clock.advance(timedelta(days=20))
-    assert await service.maintenance.expire_idle_points() == 0
+    assert await service.maintenance.expire_idle_points() == []

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import AsyncIterator
+from datetime import timedelta
 from pathlib import Path
 
 import httpx
@@ -14,6 +15,7 @@ import pytest
 from bot import wallet
 from bot.config import Settings
 from bot.i18n import translator
+from bot.jobs import expire_points_and_remind
 from bot.runner import running
 from bot.wallet.config import APPLE_VARIABLES, GOOGLE_VARIABLES
 from bot.webhook import create_app
@@ -119,6 +121,25 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             ((object_id, patched),) = fake_google.patches
             assert object_id == f"{ISSUER_ID}.{view.card_id}"
             assert patched["loyaltyPoints"]["balance"] == {"string": "1/10"}
+
+            # Points that expire while nobody is at the counter update the pass too.
+            for setting in ("type hybrid", "expiry_days 30"):
+                await say(owner, f"/program set {setting}")
+            await say(cashier, f"/points {card_number_in(card)} 20")
+            await customer.next_message()
+
+            async def patched(times: int) -> bool:
+                return len(fake_google.patches) == times
+
+            await eventually(lambda: patched(2))
+            clock.advance(timedelta(days=31))
+            jobs = application.job_queue
+            assert jobs is not None
+            jobs.run_once(expire_points_and_remind, 0)
+            await eventually(lambda: patched(3))
+            assert fake_google.patches[-1][0] == object_id
+            (expired,) = await service.customers.cards(42)
+            assert (expired.points_balance, expired.points_expired) == (0, 20)
 
 
 async def test_the_webhook_app_mounts_the_web_service_only_when_configured(
