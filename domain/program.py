@@ -141,3 +141,12 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
 def setting_value(settings: ProgramSettings, key: str) -> object:
     """The current value of a setting, by its `/program set` key."""
     return getattr(settings, _SETTINGS[key][0])
+
+
+@dataclass(frozen=True)
+class ProgramChange:
+    """A setting changed; `merged_into` are the cards that took in a duplicate's balance when
+    cross-location was switched on (their wallet passes need refreshing)."""
+
+    settings: ProgramSettings
+    merged_into: tuple[int, ...] = ()

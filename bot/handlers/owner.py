@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from telegram import InputFile, Update
 
-from bot import keyboards
+from bot import keyboards, wallet
 from bot.context import BotContext
 from bot.exports import ledger_csv
 from bot.handlers.common import Viewer, handles, reply
@@ -147,7 +147,7 @@ async def change_setting(
     confirm_merge: bool,
 ) -> None:
     try:
-        settings = await context.service.merchants.change_program(
+        change = await context.service.merchants.change_program(
             viewer.user_id, key, value, confirm_merge=confirm_merge
         )
     except errors.MergeConfirmationRequired as asked:
@@ -159,7 +159,9 @@ async def change_setting(
             ),
         )
         return
-    await reply(update, owner_texts.program_changed(viewer.t, key.lower(), settings))
+    for card_id in change.merged_into:
+        wallet.card_changed_later(context, card_id)
+    await reply(update, owner_texts.program_changed(viewer.t, key.lower(), change.settings))
 
 
 async def accept_invite(

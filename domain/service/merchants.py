@@ -10,7 +10,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import Balances, LedgerRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
 from domain.model import LedgerKind, StaffRole, StoreView, UserProfile, clean_name
-from domain.program import LANGUAGES, ProgramSettings, apply_setting
+from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
 from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
 from domain.service.customers import upsert_user
 
@@ -113,7 +113,7 @@ class MerchantService(ServiceBase):
 
     async def change_program(
         self, owner_id: int, key: str, value: str, *, confirm_merge: bool = False
-    ) -> ProgramSettings:
+    ) -> ProgramChange:
         """Change one setting; turning cross-location on merges duplicate cards once confirmed."""
         now = self._clock.now()
         async with self._db.write() as session:
@@ -122,6 +122,7 @@ class MerchantService(ServiceBase):
             program = await directory.program(merchant.id, lock=True)
             before = settings_of(program)
             after = apply_setting(before, key, value)
+            merged_into: list[int] = []
             if after.cross_location and not before.cross_location:
                 duplicates = await directory.customers_with_duplicate_cards(merchant.id)
                 if duplicates and not confirm_merge:
@@ -129,10 +130,10 @@ class MerchantService(ServiceBase):
                         customers=len(duplicates), cards=sum(count for _, count in duplicates)
                     )
                 for customer_id, _ in duplicates:
-                    await _merge_cards(ledger, merchant.id, customer_id, now)
+                    merged_into.append(await _merge_cards(ledger, merchant.id, customer_id, now))
             store_settings(program, after, now)
             await session.flush()
-            return after
+            return ProgramChange(after, tuple(merged_into))
 
 
 async def find_own_store(
@@ -159,8 +160,9 @@ async def _new_store(
 
 async def _merge_cards(
     ledger: LedgerRepository, merchant_id: int, customer_id: int, now: datetime
-) -> None:
-    """Fold a customer's duplicate cards into their oldest: balances move by ledger rows."""
+) -> int:
+    """Fold a customer's duplicate cards into their oldest: balances move by ledger rows.
+    Returns the oldest card's id."""
     cards = await ledger.active_cards_of_customer(customer_id, merchant_id, lock=True)
     target, duplicates = cards[0], cards[1:]
     for duplicate in duplicates:
@@ -203,6 +205,7 @@ async def _merge_cards(
         duplicate.merged_into_card_id = target.id
         await ledger.session.flush()
         target = await ledger.card_by_id(target.id) or target
+    return target.id
 
 
 def _latest_times(target: Card, duplicate: Card) -> dict[str, datetime | None]:

@@ -110,9 +110,10 @@ async def test_switching_cross_location_on_with_duplicates_asks_then_merges_into
     assert (asked.value.customers, asked.value.cards) == (1, 2)
     assert not (await service.merchants.program(shop.owner.user_id)).cross_location
 
-    await service.merchants.change_program(
+    change = await service.merchants.change_program(
         shop.owner.user_id, "cross_location", "on", confirm_merge=True
     )
+    assert change.settings.cross_location and change.merged_into == (oldest.card_id,)
     cards = await service.customers.cards(customer.user_id)
     assert [c.card_id for c in cards] == [oldest.card_id]
     merged = cards[0]

@@ -63,8 +63,13 @@ async def test_refused_settings_change_nothing(service: LoyaltyService) -> None:
     with pytest.raises(errors.InvalidSettingValue):
         await service.merchants.change_program(shop.owner.user_id, "stamps_target", "51")
     assert await service.merchants.program(shop.owner.user_id) == before
-    after = await service.merchants.change_program(shop.owner.user_id, "stamps_target", "8")
-    assert after.stamps_target == 8 and await service.merchants.program(shop.owner.user_id) == after
+    change = await service.merchants.change_program(shop.owner.user_id, "stamps_target", "8")
+    after = change.settings
+    assert (
+        change.merged_into == ()
+        and after.stamps_target == 8
+        and await service.merchants.program(shop.owner.user_id) == after
+    )
 
 
 async def test_only_owners_configure(service: LoyaltyService) -> None:
