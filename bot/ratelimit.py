@@ -103,10 +103,7 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
                 await self._pause(refusal)
 
     async def _pause(self, refusal: RetryAfter) -> None:
-        retry_after = refusal.retry_after
-        seconds = (
-            retry_after.total_seconds() if not isinstance(retry_after, int) else retry_after
-        ) + 0.1
+        seconds = retry_after_seconds(refusal) + 0.1
         log.info("Telegram asks to slow down: pausing sends for %.1f s", seconds)
         self._not_paused.clear()
         try:
@@ -138,3 +135,10 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
                 if not turn.done():  # a cancelled sender hands its unit to the next one
                     turn.set_result(None)
                     break
+
+
+def retry_after_seconds(refusal: RetryAfter) -> float:
+    """Telegram's `retry_after` in seconds (PTB gives an int or a timedelta, by setting)."""
+    value: object = refusal.retry_after
+    total_seconds = getattr(value, "total_seconds", None)
+    return float(total_seconds()) if callable(total_seconds) else float(value)  # type: ignore[arg-type]

@@ -21,6 +21,8 @@ from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseUpdateProcessor
 
+from bot.ratelimit import retry_after_seconds
+
 if TYPE_CHECKING:
     from bot.application import LoyaltyApplication
 
@@ -226,7 +228,7 @@ class DurablePoller:
                 log.critical("Telegram refused the bot token; polling stops")
                 raise
             except RetryAfter as wait:
-                await asyncio.sleep(_seconds(wait.retry_after))
+                await asyncio.sleep(retry_after_seconds(wait))
             except TimedOut:
                 continue
             except (Conflict, NetworkError, OSError) as problem:
@@ -248,8 +250,3 @@ class DurablePoller:
             if update.update_id in needed and update.update_id not in self._queued:
                 self._queued.add(update.update_id)
                 await self._application.update_queue.put(update)
-
-
-def _seconds(value: object) -> float:
-    total_seconds = getattr(value, "total_seconds", None)
-    return float(total_seconds()) if callable(total_seconds) else float(value)  # type: ignore[arg-type]

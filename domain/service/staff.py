@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
@@ -26,25 +28,26 @@ class StaffService(ServiceBase):
     async def membership(self, user_id: int) -> Membership | None:
         """The user's active staff role, if any (owners are staff at all their stores)."""
         async with self._db.read() as session:
-            return await _membership(self._directory(session), user_id)
+            return (await self._identity_in(session, user_id)).membership
 
     async def identity(self, user_id: int) -> Identity:
         """The user's language preferences and role, read once per update (one statement)."""
         async with self._db.read() as session:
-            user, seat, merchant, program, store = await self._directory(session).user_and_seat(
-                user_id
-            )
-            membership = None
-            if seat is not None:
-                assert merchant is not None and program is not None  # foreign keys
-                membership = _membership_of(seat, merchant, program, store)
-            return Identity(
-                user_id=user_id,
-                language=None if user is None else user.language,
-                telegram_language=None if user is None else user.telegram_language,
-                membership=membership,
-                known=user is not None,
-            )
+            return await self._identity_in(session, user_id)
+
+    async def _identity_in(self, session: AsyncSession, user_id: int) -> Identity:
+        user, seat, merchant, program, store = await self._directory(session).user_and_seat(user_id)
+        membership = None
+        if seat is not None:
+            assert merchant is not None and program is not None  # foreign keys
+            membership = _membership_of(seat, merchant, program, store)
+        return Identity(
+            user_id=user_id,
+            language=None if user is None else user.language,
+            telegram_language=None if user is None else user.telegram_language,
+            membership=membership,
+            known=user is not None,
+        )
 
     async def mark_unreachable(self, user_id: int) -> None:
         """The user blocked the bot: stop counting on messages reaching them."""
@@ -150,16 +153,6 @@ class StaffService(ServiceBase):
             chosen = listing[number - 1]
             await directory.end_membership(chosen.membership_id, now)
             return chosen
-
-
-async def _membership(directory: DirectoryRepository, user_id: int) -> Membership | None:
-    seat = await directory.active_membership(user_id)
-    if seat is None:
-        return None
-    merchant = await directory.merchant(seat.merchant_id)
-    program = await directory.program(seat.merchant_id)
-    store = None if seat.store_id is None else await directory.store(seat.store_id)
-    return _membership_of(seat, merchant, program, store)
 
 
 def _membership_of(
