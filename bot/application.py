@@ -7,19 +7,20 @@ from typing import Any
 
 from telegram.ext import Application, ApplicationBuilder, ContextTypes
 
-from bot import i18n
+from bot import i18n, wallet
 from bot.config import Settings
 from bot.context import BotContext, BotData
-from bot.handlers import register_handlers
+from bot.delivery import Dispatcher
 from bot.jobs import expire_points_and_remind, send_due_summaries
-from bot.menus import register_default_menus
 from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
+from bot.routing import MENUS, register_handlers
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra import Infrastructure
 
 log = logging.getLogger(__name__)
 
@@ -36,15 +37,10 @@ def build_application(
     *,
     clock: Clock | None = None,
     job_interval_scale: float = 1.0,
-    notices_may_wait: bool = True,
 ) -> LoyaltyApplication:
     """The bot, ready for polling or webhooks; the database opens in post_init.
 
     `job_interval_scale` shrinks the scheduled jobs' intervals for tests and the playground.
-    `notices_may_wait`: customers' notices give way to replies for up to a minute. Webhook
-    mode turns it off: there Telegram's request is answered only once the update's notice has
-    gone out (that is what makes it safe from a crash), and holding Telegram's connections for
-    a minute would hold back the next updates.
     """
 
     async def post_init(application: LoyaltyApplication) -> None:
@@ -54,18 +50,31 @@ def build_application(
         data = application.bot_data
         data.settings = settings
         data.clock = clock or SystemClock()
-        data.service = LoyaltyService(Database(engine), data.clock)
-        await register_default_menus(application.bot)
+        database = Database(engine)
+        data.infra = Infrastructure(
+            database,
+            data.clock,
+            wallet_enabled=wallet.enabled(),
+            chat_locks=CONCURRENT_UPDATES,
+        )
+        data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
+        data.menus = MENUS
+        data.dispatcher = Dispatcher(application)
+        await MENUS.register_defaults(application.bot)
+        data.dispatcher.start()
         log.info("bot @%s started", application.bot.username)
 
     async def post_stop(application: LoyaltyApplication) -> None:
-        # Customers' notices still queued go out while the bot can still send.
-        await processor.drain()
+        # The batch of effects being delivered is finished, so nothing sent stays unmarked.
+        if application.bot_data.dispatcher is not None:
+            await application.bot_data.dispatcher.stop()
 
     async def post_shutdown(application: LoyaltyApplication) -> None:
-        service = application.bot_data.service
-        if service is not None:
-            await service.database.dispose()
+        data = application.bot_data
+        if data.infra is not None:
+            await data.infra.dispose()
+        if data.service is not None:
+            await data.service.database.dispose()
 
     processor = PerChatOrderedProcessor(CONCURRENT_UPDATES)
     application: LoyaltyApplication = (
@@ -77,7 +86,7 @@ def build_application(
         .rate_limiter(
             CounterFirstRateLimiter(
                 settings.messages_per_second,
-                background_slack=BACKGROUND_SLACK_SECONDS if notices_may_wait else 0.0,
+                background_slack=BACKGROUND_SLACK_SECONDS,
                 max_retries=3,
             )
         )

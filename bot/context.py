@@ -1,16 +1,22 @@
-"""The typed callback context: handlers reach the service and settings through properties."""
+"""The typed callback context: handlers reach the service, infrastructure and settings through
+properties. Nothing about a conversation is kept here: pending steps live in the database."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
-from bot.notices import NoticeBook
+from bot.i18n import Translator
 from bot.ratelimit import SendPriority
 from domain.clock import Clock
 from domain.service import LoyaltyService
+from infra import Infrastructure
+
+if TYPE_CHECKING:
+    from bot.delivery import Dispatcher
+    from bot.menus import Menus
 
 
 class BotData:
@@ -18,9 +24,24 @@ class BotData:
 
     def __init__(self) -> None:
         self.service: LoyaltyService | None = None
+        self.infra: Infrastructure | None = None
         self.settings: Settings | None = None
         self.clock: Clock | None = None
-        self.notices = NoticeBook()
+        self.menus: Menus | None = None
+        self.dispatcher: Dispatcher | None = None
+
+
+class ChatMenus:
+    """A person's command menu, refreshed after their role or language changed."""
+
+    def __init__(self, context: BotContext) -> None:
+        self._context = context
+
+    async def refresh(self, chat_id: int, user_id: int, t: Translator) -> None:
+        menus = self._context.bot_data.menus
+        assert menus is not None
+        identity = await self._context.service.staff.identity(user_id)
+        await menus.refresh(self._context.bot, chat_id, identity, t)
 
 
 class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any, Any], BotData]):
@@ -42,17 +63,20 @@ class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any,
         return service
 
     @property
+    def infra(self) -> Infrastructure:
+        infra = self.bot_data.infra
+        assert infra is not None  # created with the service
+        return infra
+
+    @property
     def settings(self) -> Settings:
         settings = self.bot_data.settings
         assert settings is not None
         return settings
 
     @property
-    def chat_state(self) -> dict[Any, Any]:
-        """Per-chat scratch state of a flow (e.g. an amount being asked for); in memory only."""
-        state = self.chat_data
-        assert state is not None  # every update the bot handles comes from a chat
-        return state
+    def menus(self) -> ChatMenus:
+        return ChatMenus(self)
 
     def link(self, payload: str) -> str:
         """A deep link that opens this bot with /start <payload>."""

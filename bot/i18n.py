@@ -21,7 +21,10 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 from babel.support import Translations
 
-LANGUAGES = ("en", "fr", "de", "lb")
+from domain.program import LANGUAGES
+
+__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "Translator", "choose_language", "translator"]
+
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "lb": "Lëtzebuergesch"}
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
@@ -91,6 +94,10 @@ class Translator:
 
     def number(self, value: int | Decimal) -> str:
         return format_decimal(value, locale=self.locale)
+
+    def amount(self, value: Decimal) -> str:
+        """A purchase amount as a cashier types it: two decimals, no currency sign."""
+        return format_decimal(value, format="#,##0.00", locale=self.locale)
 
     def money(self, value: Decimal) -> str:
         return format_currency(value, CURRENCY, locale=self.locale)

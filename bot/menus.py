@@ -1,84 +1,64 @@
-"""Command menus (setMyCommands): customers' by language, staff's and owners' per chat."""
+"""Command menus (setMyCommands), made from the command table: customers' by language for all
+private chats, staff's and owners' per chat."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
 
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.texts.commands import menu_description
 from domain.model import Identity
 
 log = logging.getLogger(__name__)
 
-
-def customer_commands(t: Translator) -> list[BotCommand]:
-    return [
-        BotCommand("card", t.gettext("Your card and its QR code")),
-        BotCommand("history", t.gettext("Your latest stamps and points")),
-        BotCommand("stores", t.gettext("Where your card works")),
-        BotCommand("newqr", t.gettext("A new QR code for your card")),
-        BotCommand("language", t.gettext("Choose your language")),
-        BotCommand("mydata", t.gettext("Everything we store about you")),
-        BotCommand("forget", t.gettext("Erase your personal data")),
-        BotCommand("help", t.gettext("What I can do")),
-    ]
+CUSTOMER, STAFF, OWNER = 0, 1, 2  # the audiences of bot.features.common.Audience
 
 
-def staff_commands(t: Translator) -> list[BotCommand]:
-    return [
-        BotCommand("stamp", t.gettext("Give stamps: /stamp card [n]")),
-        BotCommand("redeem", t.gettext("Redeem a reward: /redeem card")),
-        BotCommand("points", t.gettext("Add points: /points card amount")),
-        BotCommand("void", t.gettext("Take points back: /void card points")),
-        BotCommand("lookup", t.gettext("See a card: /lookup card")),
-        BotCommand("undo", t.gettext("Undo your last operation")),
-    ]
+@dataclass(frozen=True)
+class MenuEntry:
+    name: str
+    audience: int
+    text_key: str  # which description of bot/texts/commands it shows
 
 
-def owner_commands(t: Translator) -> list[BotCommand]:
-    return [
-        BotCommand("program", t.gettext("See and change your program")),
-        BotCommand("stores", t.gettext("Your stores and their join links")),
-        BotCommand("addstore", t.gettext("Add a store")),
-        BotCommand("invite", t.gettext("Invite a cashier")),
-        BotCommand("staff", t.gettext("Your staff")),
-        BotCommand("revoke", t.gettext("Remove a staff member")),
-        BotCommand("summary", t.gettext("Your activity summary")),
-        BotCommand("export", t.gettext("The ledger as a spreadsheet (CSV)")),
-        BotCommand("poster", t.gettext("A printable poster with your join QR code")),
-    ]
+class Menus:
+    def __init__(self, entries: Sequence[MenuEntry]) -> None:
+        self._entries = tuple(entries)
 
+    def commands(self, t: Translator, audience: int) -> list[BotCommand]:
+        """Staff commands first (what a cashier needs most), then the owner's, then the rest."""
+        order = [STAFF, OWNER, CUSTOMER]
+        chosen: list[MenuEntry] = []
+        for level in order:
+            if level > audience:
+                continue
+            for entry in self._entries:
+                if entry.audience == level and entry.name not in {c.name for c in chosen}:
+                    chosen.append(entry)
+        return [BotCommand(e.name, menu_description(t, e.text_key)) for e in chosen]
 
-def commands_for(t: Translator, identity: Identity) -> list[BotCommand]:
-    commands = []
-    if identity.is_staff:
-        commands += staff_commands(t)
-    if identity.is_owner:
-        commands += owner_commands(t)
-    names = {c.command for c in commands}
-    commands += [c for c in customer_commands(t) if c.command not in names]
-    return commands
+    async def register_defaults(self, bot: Bot) -> None:
+        """The customers' menu in every language, for all private chats."""
+        scope = BotCommandScopeAllPrivateChats()
+        await bot.set_my_commands(self.commands(translator("en"), CUSTOMER), scope=scope)
+        for language in LANGUAGES:
+            await bot.set_my_commands(
+                self.commands(translator(language), CUSTOMER), scope=scope, language_code=language
+            )
 
-
-async def register_default_menus(bot: Bot) -> None:
-    """The customers' menu in every language, for all private chats."""
-    scope = BotCommandScopeAllPrivateChats()
-    await bot.set_my_commands(customer_commands(translator("en")), scope=scope)
-    for language in LANGUAGES:
-        await bot.set_my_commands(
-            customer_commands(translator(language)), scope=scope, language_code=language
-        )
-
-
-async def update_chat_menu(bot: Bot, chat_id: int, identity: Identity, t: Translator) -> None:
-    """A staff member's or owner's own menu, in their language; customers use the default one."""
-    scope = BotCommandScopeChat(chat_id)
-    try:
-        if identity.is_staff:
-            await bot.set_my_commands(commands_for(t, identity), scope=scope)
-        else:
-            await bot.delete_my_commands(scope=scope)
-    except TelegramError as failure:  # a menu is a convenience: never fail the operation for it
-        log.warning("could not update the command menu of a chat: %s", failure)
+    async def refresh(self, bot: Bot, chat_id: int, identity: Identity, t: Translator) -> None:
+        """A staff member's or owner's own menu in their language; customers use the default."""
+        scope = BotCommandScopeChat(chat_id)
+        audience = OWNER if identity.is_owner else STAFF if identity.is_staff else CUSTOMER
+        try:
+            if audience > CUSTOMER:
+                await bot.set_my_commands(self.commands(t, audience), scope=scope)
+            else:
+                await bot.delete_my_commands(scope=scope)
+        except TelegramError as failure:  # a menu is a convenience: never fail the operation
+            log.warning("could not update the command menu of a chat: %s", failure)

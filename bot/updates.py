@@ -1,5 +1,6 @@
 """How updates come in: stored before they are confirmed, handled concurrently across chats and
-in order within each chat, and marked handled so that a re-delivery is skipped.
+one at a time within each chat (across workers too), and marked handled so that a re-delivery
+is skipped.
 
 PTB's own Updater confirms an update (by asking for the next offset) as soon as it has queued
 it, so a crash loses whatever was queued but not yet handled. The DurablePoller below asks for
@@ -12,8 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
+from collections.abc import Awaitable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
@@ -22,6 +22,7 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.ext import BaseUpdateProcessor
 
 from bot.ratelimit import retry_after_seconds
+from domain.service import commit_attempted
 
 if TYPE_CHECKING:
     from bot.application import LoyaltyApplication
@@ -29,24 +30,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 MARK_INTERVAL_SECONDS = 0.2
-
-FollowUp = Callable[[], Awaitable[object]]
-_follow_ups: ContextVar[list[FollowUp] | None] = ContextVar("follow_ups", default=None)
-
-
-async def after_handling(follow_up: FollowUp) -> None:
-    """Run `follow_up` once the current handler has finished and its chat is free again.
-
-    For messages to someone other than the sender (a customer's notice after a cashier's
-    stamp): the cashier's reply goes first and their next command need not wait for it. The
-    update counts as handled, and so is not handled again after a crash, only once every
-    follow-up has finished. Outside an update (jobs) it runs at once.
-    """
-    pending = _follow_ups.get()
-    if pending is None:
-        await follow_up()
-    else:
-        pending.append(follow_up)
 
 
 def _chat_key(update: object) -> int | None:
@@ -67,7 +50,9 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
     """Up to N updates at once, but one at a time per chat, in the order they arrived.
 
     A cashier's "/stamp" and the "Confirm" tap that follows must not overtake each other,
-    while different cashiers must not wait for each other.
+    while different cashiers must not wait for each other. Within a process the chat's turn is
+    an asyncio lock; across processes (PostgreSQL) the update also holds the chat's advisory
+    lock while it runs.
     """
 
     def __init__(self, max_concurrent_updates: int) -> None:
@@ -77,7 +62,6 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         self._application: LoyaltyApplication | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
-        self._following_up: dict[int, asyncio.Task[None]] = {}
 
     def bind(self, application: LoyaltyApplication) -> None:
         self._application = application
@@ -89,7 +73,6 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
     async def shutdown(self) -> None:
         # Not cancelled: a flush cancelled half-way would forget the batch it had taken, and
         # those updates would be handled again after the restart.
-        await self.drain()  # normally done in post_stop already, while the bot could still send
         self._stopping.set()
         if self._flusher is not None:
             await self._flusher
@@ -97,19 +80,16 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         await self.flush()
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
-        follow_ups: list[FollowUp] = []
-        context_token = _follow_ups.set(follow_ups)
+        fresh = commit_attempted.set(False)  # what the error handler may tell this update
         try:
             await self._in_turn(_chat_key(update), coroutine)
         finally:
-            _follow_ups.reset(context_token)
-        if not isinstance(update, Update):
-            return
-        if follow_ups:
-            task = asyncio.create_task(self._follow_up(update.update_id, follow_ups))
-            self._following_up[update.update_id] = task
-        else:
+            commit_attempted.reset(fresh)
+        if isinstance(update, Update):
             self._handled.append(update.update_id)
+        dispatcher = None if self._application is None else self._application.bot_data.dispatcher
+        if dispatcher is not None:
+            dispatcher.wake()  # its effects (a customer's notice) are in the outbox now
 
     async def _in_turn(self, key: int | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
@@ -118,53 +98,29 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         turn = self._chats.setdefault(key, _ChatTurn())
         turn.users += 1
         try:
-            async with turn.lock:
+            async with turn.lock, self._across_workers(key):
                 await coroutine
         finally:
             turn.users -= 1
             if turn.users == 0:
                 del self._chats[key]  # idle chats take no memory
 
-    async def _follow_up(self, update_id: int, follow_ups: list[FollowUp]) -> None:
-        try:
-            failed = False
-            for follow_up in follow_ups:
-                try:
-                    await follow_up()
-                except Exception:
-                    # Notices handle Telegram's refusals themselves; this is the bot going away
-                    # (or a bug). Left unmarked, the update is handled again after a restart and
-                    # its notice retried: a replayed operation changes nothing.
-                    log.exception("a follow-up of update %d failed", update_id)
-                    failed = True
-            if not failed:
-                self._handled.append(update_id)
-        finally:
-            self._following_up.pop(update_id, None)
-
-    async def followed_up(self, update_id: int) -> None:
-        """Wait until the follow-ups of this update (if any) have finished."""
-        task = self._following_up.get(update_id)
-        if task is not None:
-            await asyncio.shield(task)
-
-    async def drain(self) -> None:
-        """Wait for every follow-up still running (on stop, before the bot closes)."""
-        while self._following_up:
-            await asyncio.gather(*self._following_up.values(), return_exceptions=True)
+    def _across_workers(self, chat_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+        infra = None if self._application is None else self._application.bot_data.infra
+        if infra is None:
+            return contextlib.nullcontext()
+        return infra.locks.chat(chat_id)
 
     async def flush(self) -> None:
         """Record handled updates; a crash before this only means a harmless re-delivery."""
         if self._application is None:
             return
-        service = self._application.bot_data.service
-        if service is None:
+        infra = self._application.bot_data.infra
+        if infra is None:
             return
-        # Notices first: an update marked handled is never handled again.
-        await self._application.bot_data.notices.flush(service)
         batch, self._handled = self._handled, []
         try:
-            await service.inbox.mark_processed(batch)
+            await infra.inbox.mark_processed(batch)
         except BaseException:  # also on cancellation: the batch must be marked some day
             self._handled.extend(batch)
             raise
@@ -200,9 +156,9 @@ class DurablePoller:
 
     async def _requeue_pending(self) -> None:
         """Updates stored but not handled before the last stop (a crash): handle them first."""
-        service = self._application.bot_data.service
-        assert service is not None
-        for update_id, payload in await service.inbox.pending():
+        infra = self._application.bot_data.infra
+        assert infra is not None
+        for update_id, payload in await infra.inbox.pending():
             update = Update.de_json(json.loads(payload), self._application.bot)
             self._queued.add(update_id)
             await self._application.update_queue.put(update)
@@ -243,9 +199,9 @@ class DurablePoller:
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
 
     async def _store_and_queue(self, updates: tuple[Update, ...]) -> None:
-        service = self._application.bot_data.service
-        assert service is not None
-        needed = set(await service.inbox.receive((u.update_id, u.to_json()) for u in updates))
+        infra = self._application.bot_data.infra
+        assert infra is not None
+        needed = set(await infra.inbox.receive((u.update_id, u.to_json()) for u in updates))
         for update in updates:
             if update.update_id in needed and update.update_id not in self._queued:
                 self._queued.add(update.update_id)

@@ -22,7 +22,6 @@ from telegram import Update
 from bot.application import LoyaltyApplication, build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.logs import configure_logging
-from bot.updates import PerChatOrderedProcessor
 from bot.wallet.config import apple_config
 
 log = logging.getLogger(__name__)
@@ -35,9 +34,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
     """The ASGI app: POST /telegram for updates, GET /healthz for the database."""
     if settings.webhook_url is None or settings.webhook_secret is None:
         raise ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are both needed in webhook mode")
-    application = build_application(
-        settings, job_interval_scale=settings.job_interval_scale, notices_may_wait=False
-    )
+    application = build_application(settings, job_interval_scale=settings.job_interval_scale)
     secret = settings.webhook_secret.encode()
 
     @asynccontextmanager
@@ -96,16 +93,17 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
 
 
 async def handle(application: LoyaltyApplication, update: Update, payload: str) -> None:
-    """Store, then handle through the per-chat ordered processor, then record it as handled."""
-    service = application.bot_data.service
-    assert service is not None
-    if not await service.inbox.receive([(update.update_id, payload)]):
+    """Store, then handle through the per-chat ordered processor, then record it as handled.
+
+    Its effects (a customer's notice) are in the outbox by then, so Telegram need not wait for
+    them: any worker's dispatcher delivers them.
+    """
+    infra = application.bot_data.infra
+    assert infra is not None
+    if not await infra.inbox.receive([(update.update_id, payload)]):
         return  # handled before: Telegram is re-delivering
-    processor = application.update_processor
-    await processor.process_update(update, application.process_update(update))
-    if isinstance(processor, PerChatOrderedProcessor):
-        await processor.followed_up(update.update_id)  # a customer's notice, for instance
-    await service.inbox.mark_processed([update.update_id])
+    await application.update_processor.process_update(update, application.process_update(update))
+    await infra.inbox.mark_processed([update.update_id])
 
 
 def app_from_environment() -> Starlette:

@@ -17,6 +17,9 @@ LANGUAGES = ("en", "fr", "de", "lb")
 TEXT_MAX_LENGTH = 100
 
 
+DEFAULT_TIMEZONE = "Europe/Luxembourg"
+
+
 @dataclass(frozen=True)
 class ProgramSettings:
     """One merchant's loyalty program, as the owner configured it."""
@@ -31,7 +34,7 @@ class ProgramSettings:
     points_reward_text: str = "5 € voucher"
     expiry_days: int = 365
     cross_location: bool = True
-    timezone: str = "Europe/Luxembourg"
+    timezone: str = DEFAULT_TIMEZONE
     summary_time: time | None = time(21, 0)
     language: str = "en"
 
@@ -85,7 +88,7 @@ def _points_per_euro(raw: str) -> Decimal:
 
 
 def _timezone(raw: str) -> str:
-    refusal = errors.InvalidSettingValue(key="timezone", value=raw, example="Europe/Luxembourg")
+    refusal = errors.InvalidSettingValue(key="timezone", value=raw, example=DEFAULT_TIMEZONE)
     # ZoneInfo also accepts file paths and odd aliases; only IANA names are wanted.
     if raw not in available_timezones():
         raise refusal

@@ -28,7 +28,7 @@ from aiohttp import web
 
 from emulator.faults import Faults, RateLimiter
 from emulator.limits import command_scope, scope_key
-from emulator.models import ChatEvent, JsonDict, UpdateTiming
+from emulator.models import ChatEvent, JsonDict, SentMessage, UpdateTiming
 from emulator.server import ApiCall, EmulatorServer
 from emulator.state import EmulatorState, UserRecord
 from emulator.user import EmulatedUser
@@ -185,6 +185,10 @@ class BotApiEmulator:
     def menu_button(self, chat_id: int | None = None) -> JsonDict | None:
         """What setChatMenuButton set for a chat (or the default, for ``None``)."""
         return self.state.menu_buttons.get(chat_id)
+
+    def asks_for_reply(self, message: SentMessage) -> bool:
+        """Whether the bot sent ``message`` with a ForceReply (the app opens a reply to it)."""
+        return (message.chat_id, message.message_id) in self.state.force_replies
 
     def file(self, file_id: str) -> bytes:
         """The bytes of a file the bot uploaded."""

@@ -52,6 +52,8 @@ class BotApiMethods(BotMethods):
         # Telegram echoes only inline keyboards in the returned Message.
         if markup is not None and "inline_keyboard" in markup:
             message["reply_markup"] = markup
+        if markup is not None and markup.get("force_reply"):
+            self.state.force_replies.add((user.id, message["message_id"]))
         return message
 
     def _finish_send(self, message: JsonDict) -> JsonDict:

@@ -146,6 +146,13 @@ class WebhookConfig:
         return main + extra
 
 
+def _set_text(message: JsonDict, text: str) -> None:
+    message["text"] = text
+    command = _COMMAND.match(text)
+    if command:
+        message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
+
+
 class EmulatorState:
     """Everything the emulated Telegram remembers about one bot."""
 
@@ -162,6 +169,8 @@ class EmulatorState:
         self.clock = clock
         self.users: dict[int, UserRecord] = {}
         self.messages: dict[tuple[int, int], JsonDict] = {}
+        # Messages sent with a ForceReply (Telegram does not echo it in the Message).
+        self.force_replies: set[tuple[int, int]] = set()
         self.files: dict[str, StoredFile] = {}
         self.pending: dict[int, PendingUpdate] = {}  # by update_id, in arrival order
         self.history: dict[int, PendingUpdate] = {}
@@ -267,15 +276,36 @@ class EmulatorState:
             self.on_enqueue(update)
         self.updates_changed.notify()
 
-    def user_message(self, user: UserRecord, text: str) -> PendingUpdate:
-        """The user writes ``text``; a leading /command gets its bot_command entity."""
+    def user_message(
+        self, user: UserRecord, text: str, *, reply_to: int | None = None
+    ) -> PendingUpdate:
+        """The user writes ``text``; a leading /command gets its bot_command entity.
+
+        ``reply_to``: the id of a message in the chat this one replies to (as the app does after
+        a ForceReply prompt); Telegram then includes that message as ``reply_to_message``.
+        """
         user.started = True
         message = self.new_message(user.id, user.to_api(), user.chat())
-        message["text"] = text
-        command = _COMMAND.match(text)
-        if command:
-            message["entities"] = [{"type": "bot_command", "offset": 0, "length": command.end()}]
+        _set_text(message, text)
+        if reply_to is not None:
+            replied = self.message(user.id, reply_to)
+            if replied is None:
+                raise LookupError(f"message {reply_to} is not in the chat")
+            message["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
         return self.enqueue("message", dict(message), user.id)
+
+    def user_edits(self, user: UserRecord, message_id: int, text: str) -> PendingUpdate:
+        """The user edits a message they sent: Telegram sends it again as edited_message."""
+        original = self.message(user.id, message_id)
+        if original is None or original.get("from", {}).get("id") != user.id:
+            raise LookupError(f"message {message_id} is not one of {user.id}'s")
+        edited = {k: v for k, v in original.items() if k not in ("text", "entities")}
+        _set_text(edited, text)
+        edited["edit_date"] = int(self.clock())
+        self.messages[(user.id, message_id)] = edited
+        return self.enqueue("edited_message", dict(edited), user.id)
 
     def user_presses(self, user: UserRecord, message: JsonDict, data: str) -> PendingUpdate:
         """The user taps an inline button carrying callback ``data`` under ``message``."""

@@ -48,6 +48,16 @@ class EmulatedUser:
         """Write ``text`` to the bot (a leading /command gets its entity); the update_id."""
         return self._state.user_message(self.record, text).update_id
 
+    async def reply(self, message: SentMessage | int, text: str) -> int:
+        """Answer a message of the bot with a reply (what the app does after a ForceReply)."""
+        message_id = message if isinstance(message, int) else message.message_id
+        return self._state.user_message(self.record, text, reply_to=message_id).update_id
+
+    async def edit(self, update_id: int, text: str) -> int:
+        """Edit the message this user sent in update ``update_id``; the edit's update_id."""
+        sent = self._state.history[update_id].payload["message"]
+        return self._state.user_edits(self.record, sent["message_id"], text).update_id
+
     async def open_link(self, link: str) -> int:
         """Open a ``https://t.me/<bot>?start=<payload>`` deep link, as the Telegram app does."""
         parsed = urlparse(link)

@@ -10,6 +10,7 @@ from sqlalchemy.engine import Connection
 
 from domain.db.engine import create_engine
 from domain.db.tables import Base
+from infra import tables as _infra_tables  # noqa: F401 - registers the infrastructure tables
 
 DEFAULT_URL = "sqlite+aiosqlite:///loyalty.db"
 

@@ -12,6 +12,7 @@ import pytest
 from domain.clock import ManualClock
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra import Infrastructure
 from tests.support.databases import migrated_database, new_postgres_database, sqlite_url
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
@@ -57,5 +58,13 @@ async def database(database_url: str) -> AsyncIterator[Database]:
 
 
 @pytest.fixture
-def service(database: Database, clock: ManualClock) -> LoyaltyService:
-    return LoyaltyService(database, clock)
+async def infra(database: Database, clock: ManualClock) -> AsyncIterator[Infrastructure]:
+    infrastructure = Infrastructure(database, clock, wallet_enabled=True)
+    yield infrastructure
+    await infrastructure.dispose()
+
+
+@pytest.fixture
+def service(database: Database, clock: ManualClock, infra: Infrastructure) -> LoyaltyService:
+    """The use cases, recording their effects in the outbox as the bot's do."""
+    return LoyaltyService(database, clock, infra.outbox.log)

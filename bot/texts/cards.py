@@ -160,3 +160,19 @@ def cards_overview(t: Translator, cards: Sequence[CardView]) -> str:
         lines.append(f"• <b>{esc(card.merchant_name)}</b>: {progress}")
     lines.append(t.gettext("Send /card to see a card with its QR code."))
     return "\n".join(lines)
+
+
+def which_card(t: Translator) -> str:
+    return t.gettext("Which card?")
+
+
+def new_qr_done(t: Translator) -> str:
+    return t.gettext("Here is your new QR code. The old one no longer works.")
+
+
+def card_without_image(t: Translator, card: str, link: str) -> str:
+    """The card when its QR code image could not be sent: the number still reaches them."""
+    note = t.gettext(
+        "The QR code image could not be sent just now: show this card number at the counter, or send /card again later."
+    )
+    return f"{card}\n\n{note}\n{esc(link)}"

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts.cards import stamp_progress
-from domain.model import CardView, Dispute, LedgerKind, Operation, Reversal
+from domain.model import (
+    CardView,
+    Dispute,
+    LedgerKind,
+    Operation,
+    Reversal,
+    format_card_number,
+)
 
 
 def _balance(t: Translator, card: CardView) -> str:
@@ -186,3 +195,50 @@ def scan_for_strangers(t: Translator) -> str:
     return t.gettext(
         "This QR code is a loyalty card. Only the staff of its store can use it — show it at the counter."
     )
+
+
+def amount_placeholder(t: Translator) -> str:
+    """What the answer field shows under an amount prompt: an example in the person's locale."""
+    return t.amount(Decimal("12.50"))
+
+
+def amount_again(t: Translator, problem: str, number: str) -> str:
+    """A wrong amount: what is wrong, and the same question again (the step stays open)."""
+    return (
+        problem
+        + "\n"
+        + t.gettext("Send the amount for card {number} again.", number=format_card_number(number))
+    )
+
+
+def amount_not_applied(
+    t: Translator, state: str | None, asked_for: str | None, open_card: str | None
+) -> str:
+    """An amount typed with no open question for it: nothing was credited; which card to press."""
+    if state == "superseded" and asked_for is not None:
+        head = t.gettext(
+            "Not added: the amount question for card {number} was closed when you opened another card.",
+            number=format_card_number(asked_for),
+        )
+    elif state == "done" and asked_for is not None:
+        head = t.gettext(
+            "Not added: the amount for card {number} was already added.",
+            number=format_card_number(asked_for),
+        )
+    elif state == "expired" and asked_for is not None:
+        head = t.gettext(
+            "Not added: the amount question for card {number} has expired.",
+            number=format_card_number(asked_for),
+        )
+    else:
+        head = t.gettext("Not added: no card is waiting for an amount.")
+    if open_card is not None:
+        hint = t.gettext(
+            "To add points to card {number}, press “Add points” under it, or send /points {number} and the amount.",
+            number=format_card_number(open_card),
+        )
+    else:
+        hint = t.gettext(
+            "Open the card first (scan it or type its number), then press “Add points”."
+        )
+    return f"{head}\n{hint}"

@@ -111,3 +111,12 @@ def merge_question(t: Translator, customers: int) -> str:
         "{n} customers have several cards (one per store). Turning cross-location on merges each customer's cards into their oldest card; nothing is lost. Continue?",
         customers,
     )
+
+
+def default_reward(t: Translator) -> str:
+    """A new programme's stamp reward, in the owner's language."""
+    return t.gettext("Free coffee")
+
+
+def default_points_reward(t: Translator) -> str:
+    return t.gettext("5 € voucher")

@@ -25,7 +25,6 @@ from domain.model import CardView
 from domain.service import LoyaltyService
 
 if TYPE_CHECKING:
-    from bot.context import BotContext
     from bot.wallet.apple import ApplePassBuilder
     from bot.wallet.google import GoogleWalletClient
     from bot.wallet.push import PushSender
@@ -128,15 +127,6 @@ def _google_client(config: GoogleWalletConfig) -> GoogleWalletClient:
 
 def enabled() -> bool:
     return apple_config() is not None or google_config() is not None
-
-
-def card_changed_later(context: BotContext, card_id: int) -> None:
-    """Update the card's passes in the background: the cashier's reply never waits for Apple or
-    Google (PTB awaits these tasks when the bot stops)."""
-    if enabled():
-        context.application.create_task(
-            card_changed(context.service, card_id, context.bot.username)
-        )
 
 
 async def card_changed(service: LoyaltyService, card_id: int, bot_username: str) -> None:

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import and_, func, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.ext.asyncio import AsyncSession
 
+from domain.db.dialect import Dialect
 from domain.db.tables import (
     Card,
     Merchant,
@@ -23,9 +22,10 @@ from domain.db.tables import (
 class DirectoryRepository:
     """Reads and writes the people and places of the domain through one session."""
 
-    def __init__(self, session: AsyncSession, *, lock_rows: bool) -> None:
+    def __init__(self, session: AsyncSession, dialect: Dialect) -> None:
         self.session = session
-        self._lock_rows = lock_rows
+        self._dialect = dialect
+        self._lock_rows = dialect.locks_rows
 
     # --- users ------------------------------------------------------------------------------
 
@@ -41,10 +41,8 @@ class DirectoryRepository:
         An INSERT … ON CONFLICT DO NOTHING first, because a lock on a row that does not exist
         yet would serialise nothing.
         """
-        sqlite = self.session.get_bind().dialect.name == "sqlite"
-        insert = sqlite_insert if sqlite else postgresql_insert
         await self.session.execute(
-            insert(User)
+            self._dialect.insert(User)
             .values(id=user_id, created_at=now, reachable=True)
             .on_conflict_do_nothing(index_elements=[User.id])
         )

@@ -13,7 +13,9 @@ WRITE_OPTION = "loyalty_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
-def create_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> AsyncEngine:
+def create_engine(
+    url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False
+) -> AsyncEngine:
     """An async engine for `url`; SQLite gets WAL, a busy timeout and write-locking BEGINs."""
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite":
@@ -21,11 +23,13 @@ def create_engine(url: str, *, pool_size: int = 5, echo: bool = False) -> AsyncE
             raise ValueError(
                 "use a SQLite file: an in-memory database is not shared between connections"
             )
-        engine = create_async_engine(parsed, echo=echo, pool_size=pool_size, max_overflow=10)
+        engine = create_async_engine(
+            parsed, echo=echo, pool_size=pool_size, max_overflow=max_overflow
+        )
         _configure_sqlite(engine)
         return engine
     return create_async_engine(
-        parsed, echo=echo, pool_size=pool_size, max_overflow=10, pool_pre_ping=True
+        parsed, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
     )
 
 
@@ -51,7 +55,3 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
             conn.exec_driver_sql("BEGIN IMMEDIATE")
         else:
             conn.exec_driver_sql("BEGIN")
-
-
-def is_sqlite(engine: AsyncEngine) -> bool:
-    return engine.dialect.name == "sqlite"

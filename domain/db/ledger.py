@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
+from domain.db.dialect import Dialect
 from domain.db.tables import Card, LedgerEntry, LookupFailure
 from domain.model import LedgerKind
 
@@ -60,9 +61,9 @@ class Balances:
 class LedgerRepository:
     """Reads and writes cards and ledger entries through one session."""
 
-    def __init__(self, session: AsyncSession, *, lock_rows: bool) -> None:
+    def __init__(self, session: AsyncSession, dialect: Dialect) -> None:
         self.session = session
-        self._lock_rows = lock_rows  # PostgreSQL locks rows; SQLite's writer holds the DB lock
+        self._lock_rows = dialect.locks_rows
 
     async def card_by_id(self, card_id: int, *, lock: bool = False) -> Card | None:
         query = select(Card).where(Card.id == card_id)
@@ -193,6 +194,56 @@ class LedgerRepository:
         await self.session.flush()
         return entry
 
+    async def post(
+        self,
+        card: Card,
+        *,
+        kind: LedgerKind,
+        store_id: int,
+        staff_user_id: int | None,
+        created_at: datetime,
+        stamps_delta: int = 0,
+        points_delta: int = 0,
+        counters: dict[str, int] | None = None,
+        timestamps: dict[str, datetime | None] | None = None,
+        amount: Decimal | None = None,
+        reason: str | None = None,
+        idempotency_key: str | None = None,
+        reverses_entry_id: int | None = None,
+    ) -> LedgerEntry | None:
+        """Change the card's balances and append the ledger row that records it, together.
+
+        The one way any balance changes. None, with nothing written, when a balance would go
+        negative. `counters` defaults to the lifetime counters an entry of `kind` moves; the card
+        object is brought up to date, so callers can read it afterwards.
+        """
+        balances = await self.apply(
+            card.id,
+            stamps_delta=stamps_delta,
+            points_delta=points_delta,
+            counters=(
+                counter_deltas(kind, stamps_delta, points_delta) if counters is None else counters
+            ),
+            timestamps=timestamps or {},
+            loaded=card,
+        )
+        if balances is None:
+            return None
+        return await self.append(
+            card=card,
+            store_id=store_id,
+            staff_user_id=staff_user_id,
+            kind=kind,
+            stamps_delta=stamps_delta,
+            points_delta=points_delta,
+            balances=balances,
+            created_at=created_at,
+            amount=amount,
+            reason=reason,
+            idempotency_key=idempotency_key,
+            reverses_entry_id=reverses_entry_id,
+        )
+
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
         """Times of the staff member's failed look-ups since `since`, oldest first."""
         query = (
@@ -212,6 +263,11 @@ class LedgerRepository:
 
     async def entry(self, entry_id: int) -> LedgerEntry | None:
         return await self.session.get(LedgerEntry, entry_id)
+
+    async def reversal_of(self, entry_id: int) -> LedgerEntry | None:
+        """The compensating row of an entry (undo, not me), if it was reversed."""
+        query = select(LedgerEntry).where(LedgerEntry.reverses_entry_id == entry_id)
+        return (await self.session.execute(query)).scalar_one_or_none()
 
     async def is_reversed(self, entry_id: int) -> bool:
         query = select(exists().where(LedgerEntry.reverses_entry_id == entry_id))

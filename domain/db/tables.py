@@ -15,7 +15,6 @@ from sqlalchemy import (
     Integer,
     MetaData,
     String,
-    Text,
     UniqueConstraint,
     text,
     true,
@@ -246,37 +245,6 @@ class LookupFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
-class CustomerNotice(Base):
-    """The customer was sent the chat message about this ledger entry.
-
-    Lets a re-handled update (after a crash between commit and notice) send a notice that never
-    went out, without repeating the ones that did.
-    """
-
-    __tablename__ = "customer_notices"
-
-    entry_id: Mapped[int] = mapped_column(
-        ForeignKey("ledger_entries.id"), primary_key=True, autoincrement=False
-    )
-    sent_at: Mapped[datetime] = mapped_column(UTCDateTime)
-
-
-class InboundUpdate(Base):
-    """A Telegram update, stored before Telegram is told it arrived, until it has been handled.
-
-    Polling confirms an update (the next offset) only once it is stored here, so a crash means
-    re-delivery from this table, never loss; `processed_at` makes a re-delivered update a no-op.
-    """
-
-    __tablename__ = "inbound_updates"
-    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "update_id"),)
-
-    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
-    payload: Mapped[str] = mapped_column(Text)
-    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
-    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
-
-
 class WalletPass(Base):
     """A card's wallet pass: when it last changed (its update tag for Apple Wallet devices)."""
 
@@ -311,8 +279,6 @@ class WalletRegistration(Base):
 __all__ = [
     "Base",
     "Card",
-    "CustomerNotice",
-    "InboundUpdate",
     "LedgerEntry",
     "LookupFailure",
     "Merchant",

@@ -9,10 +9,17 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+from contextvars import ContextVar
 
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
+from domain.db.dialect import Dialect
 from domain.db.engine import WRITE_OPTION
+
+# True once a write transaction of the current task has reached COMMIT. A failure after that
+# cannot prove that nothing changed: a COMMIT that raises (a full disk, a lost connection) may
+# still have been made durable. Whoever reports a failure to a person reads this first.
+commit_attempted: ContextVar[bool] = ContextVar("commit_attempted", default=False)
 
 
 class Database:
@@ -20,11 +27,12 @@ class Database:
 
     def __init__(self, engine: AsyncEngine) -> None:
         self.engine = engine
+        self.dialect = Dialect.of(engine)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time. Queuing writers here, in FIFO order, replaces SQLite's
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
         # unfair. Other processes on the same file still meet the busy timeout.
-        self._writer_turn = asyncio.Lock() if engine.dialect.name == "sqlite" else None
+        self._writer_turn = asyncio.Lock() if self.dialect.is_sqlite else None
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -42,6 +50,7 @@ class Database:
             await session.connection(execution_options={WRITE_OPTION: True})
             try:
                 yield session
+                commit_attempted.set(True)
                 await session.commit()
             except BaseException:
                 await session.rollback()

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from domain.clock import Clock, SystemClock
-from domain.db.uow import Database
+from domain.db.uow import Database, commit_attempted
+from domain.effects import EffectLog, NoEffects
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
-from domain.service.inbox import InboxService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
 from domain.service.reports import ReportService
@@ -27,17 +27,21 @@ from domain.service.wallet import (
 class LoyaltyService:
     """Every use case of the domain, sharing one database and one clock."""
 
-    def __init__(self, database: Database, clock: Clock | None = None) -> None:
+    def __init__(
+        self, database: Database, clock: Clock | None = None, effects: EffectLog | None = None
+    ) -> None:
+        """`effects`: where use cases record what must happen after their commit (the bot's
+        outbox); without one, effects are dropped (tools and tests that deliver nothing)."""
         self.database = database
         self.clock: Clock = clock or SystemClock()
-        self.counter = CounterService(database, self.clock)
-        self.customers = CustomerService(database, self.clock)
-        self.merchants = MerchantService(database, self.clock)
-        self.staff = StaffService(database, self.clock)
-        self.maintenance = MaintenanceService(database, self.clock)
-        self.reports = ReportService(database, self.clock)
-        self.inbox = InboxService(database, self.clock)
-        self.wallet = WalletService(database, self.clock)
+        log: EffectLog = effects or NoEffects()
+        self.counter = CounterService(database, self.clock, log)
+        self.customers = CustomerService(database, self.clock, log)
+        self.merchants = MerchantService(database, self.clock, log)
+        self.staff = StaffService(database, self.clock, log)
+        self.maintenance = MaintenanceService(database, self.clock, log)
+        self.reports = ReportService(database, self.clock, log)
+        self.wallet = WalletService(database, self.clock, log)
 
 
 __all__ = [
@@ -49,5 +53,6 @@ __all__ = [
     "UpdatedPasses",
     "WalletCard",
     "WalletError",
+    "commit_attempted",
     "open_wallet",
 ]

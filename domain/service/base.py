@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -14,6 +15,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository, counter_deltas
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
 from domain.db.uow import Database
+from domain.effects import EffectLog
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
     LOOKUP_FAILURE_WINDOW,
@@ -31,18 +33,17 @@ from domain.program import ProgramSettings
 class ServiceBase:
     """Holds the database and the clock; opens repositories on a session."""
 
-    def __init__(self, database: Database, clock: Clock) -> None:
+    def __init__(self, database: Database, clock: Clock, effects: EffectLog) -> None:
         self._db = database
         self._clock = clock
-        # PostgreSQL needs row locks for read-then-write; SQLite writers already hold the
-        # database's write lock (BEGIN IMMEDIATE), and it has no FOR UPDATE.
-        self._lock_rows = database.engine.dialect.name != "sqlite"
+        self._dialect = database.dialect
+        self._effects = effects
 
     def _ledger(self, session: AsyncSession) -> LedgerRepository:
-        return LedgerRepository(session, lock_rows=self._lock_rows)
+        return LedgerRepository(session, self._dialect)
 
     def _directory(self, session: AsyncSession) -> DirectoryRepository:
-        return DirectoryRepository(session, lock_rows=self._lock_rows)
+        return DirectoryRepository(session, self._dialect)
 
     async def _record_failed_lookup(self, staff_user_id: int) -> None:
         """In its own transaction: the refused operation's transaction is rolled back."""
@@ -184,7 +185,13 @@ async def operation_result(
     if card is None or card.id != entry.card_id:
         card = await ledger.card_by_id(entry.card_id)
         assert card is not None  # a ledger row always has its card (foreign key)
-    view = await card_view(directory, card, program)
+    # The balances right after this entry, also when the card has moved on since (a notice
+    # delivered after a quick undo still says what the stamp did).
+    view = replace(
+        await card_view(directory, card, program),
+        stamp_count=entry.stamp_balance_after,
+        points_balance=entry.points_balance_after,
+    )
     where = (
         view.store_name
         if entry.store_id == card.store_id
@@ -222,27 +229,20 @@ async def reverse_entry(
         name: -delta
         for name, delta in counter_deltas(original, entry.stamps_delta, entry.points_delta).items()
     }
-    balances = await ledger.apply(
-        card.id,
+    reversal = await ledger.post(
+        card,
+        kind=kind,
+        store_id=entry.store_id,
+        staff_user_id=staff_user_id,
+        created_at=now,
         stamps_delta=-entry.stamps_delta,
         points_delta=-entry.points_delta,
         counters=counters,
-        timestamps={},
-    )
-    if balances is None:
-        raise errors.CannotReverse()
-    reversal = await ledger.append(
-        card=card,
-        store_id=entry.store_id,
-        staff_user_id=staff_user_id,
-        kind=kind,
-        stamps_delta=-entry.stamps_delta,
-        points_delta=-entry.points_delta,
-        balances=balances,
-        created_at=now,
         amount=entry.amount,
         reverses_entry_id=entry.id,
     )
+    if reversal is None:
+        raise errors.CannotReverse()
     if original is LedgerKind.STAMP:
         # The cooldown runs from the latest stamp that still stands, not the reversed one.
         card.last_stamp_at = await ledger.last_stamp_time(card.id)

@@ -9,8 +9,9 @@ from decimal import Decimal
 from typing import TypeVar
 
 from domain import errors
-from domain.db.ledger import LedgerRepository, counter_deltas
+from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, Program
+from domain.effects import Effect, NotifyCustomer, RefreshWallet
 from domain.model import (
     UNDO_WINDOW,
     UNDOABLE_KINDS,
@@ -247,6 +248,15 @@ class CounterService(ServiceBase):
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
 
+    async def operation_of(self, entry_id: int) -> Operation:
+        """A ledger entry as its notice shows it (for the outbox's dispatcher)."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            entry = await ledger.entry(entry_id)
+            if entry is None:
+                raise errors.EntryNotFound()
+            return await operation_result(ledger, directory, entry)
+
     async def undo(self, actor_id: int) -> Reversal:
         """Reverse the staff member's own last operation, within the undo window."""
         now = self._clock.now()
@@ -268,6 +278,9 @@ class CounterService(ServiceBase):
             reversal = await reverse_entry(
                 ledger, entry, kind=LedgerKind.UNDO, staff_user_id=actor_id, now=now
             )
+            card = await ledger.card_by_id(entry.card_id)
+            assert card is not None
+            await self._effects.record(session, _after_change(reversal.id, card))
             return Reversal(
                 reversed_kind=LedgerKind(entry.kind),
                 operation=await operation_result(ledger, directory, reversal),
@@ -309,30 +322,31 @@ class CounterService(ServiceBase):
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             change = await decide(card, program, ledger, now)
-            balances = await ledger.apply(
-                card.id,
-                stamps_delta=change.stamps_delta,
-                points_delta=change.points_delta,
-                counters=counter_deltas(change.kind, change.stamps_delta, change.points_delta),
-                timestamps=change.timestamps,
-                loaded=card,
-            )
-            if balances is None:  # the rule checked under the lock; this is the backstop
-                raise _shortfall(card, program, change)
-            entry = await ledger.append(
-                card=card,
+            entry = await ledger.post(
+                card,
+                kind=change.kind,
                 store_id=seat.store_id if seat.store_id is not None else card.store_id,
                 staff_user_id=actor_id,
-                kind=change.kind,
+                created_at=now,
                 stamps_delta=change.stamps_delta,
                 points_delta=change.points_delta,
-                balances=balances,
-                created_at=now,
+                timestamps=change.timestamps,
                 amount=change.amount,
                 reason=change.reason,
                 idempotency_key=idempotency_key,
             )
+            if entry is None:  # the rule checked under the lock; this is the backstop
+                raise _shortfall(card, program, change)
+            await self._effects.record(session, _after_change(entry.id, card))
             return await operation_result(ledger, directory, entry, card=card, program=program)
+
+
+def _after_change(entry_id: int, card: Card) -> list[Effect]:
+    """A balance change is told to the card's holder and shown on its wallet passes."""
+    return [
+        NotifyCustomer(entry_id=entry_id, customer_id=card.customer_id),
+        RefreshWallet(card_id=card.id, cause=str(entry_id)),
+    ]
 
 
 def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainError:

@@ -9,7 +9,8 @@ from domain import errors
 from domain.codes import looks_like_store_code, new_card_number, new_qr_token
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
-from domain.db.tables import Card, Merchant, Program, Store, User
+from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
+from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
     CardView,
     Dispute,
@@ -172,6 +173,10 @@ class CustomerService(ServiceBase):
             card = await self._own_card(ledger, customer_id, card_id, lock=True)
             card.qr_token = new_qr_token()
             await session.flush()
+            # The passes carry the QR code too; the token's start names this change.
+            await self._effects.record(
+                session, [RefreshWallet(card_id=card.id, cause=f"qr-{card.qr_token[:8]}")]
+            )
             return await card_view(directory, card)
 
     async def set_language(self, profile: UserProfile, language: str) -> None:
@@ -195,24 +200,25 @@ class CustomerService(ServiceBase):
             kind = LedgerKind(entry.kind)
             if not (kind.is_earning or kind.is_redemption):
                 raise errors.EntryNotFound()
-            reversal = None
+            effects: list[Effect] = []
             if kind.is_earning:
                 row = await reverse_entry(
                     ledger, entry, kind=LedgerKind.NOT_ME, staff_user_id=None, now=now
                 )
-                reversal = await operation_result(ledger, directory, row)
-            merchant = await directory.merchant(card.merchant_id)
-            fresh = await ledger.card_by_id(card.id)
-            assert fresh is not None
-            return Dispute(
-                disputed_kind=kind,
-                reversal=reversal,
-                owner_user_id=merchant.owner_user_id,
-                card=await card_view(directory, fresh),
-                store_name=(await directory.store(entry.store_id)).name,
-                staff_user_id=entry.staff_user_id,
-                entry_created_at=entry.created_at,
-            )
+                effects.append(RefreshWallet(card_id=card.id, cause=str(row.id)))
+            dispute = await _dispute_view(ledger, directory, entry)
+            effects.append(AlertOwner(entry_id=entry.id, owner_user_id=dispute.owner_user_id))
+            await self._effects.record(session, effects)
+            return dispute
+
+    async def dispute_of(self, entry_id: int) -> Dispute:
+        """A "not me" as the owner's alert shows it (for the outbox's dispatcher)."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            entry = await ledger.entry(entry_id)
+            if entry is None:
+                raise errors.EntryNotFound()
+            return await _dispute_view(ledger, directory, entry)
 
     async def export_data(self, user_id: int) -> dict[str, Any]:
         """Everything stored about the user, as JSON-ready values (for /mydata)."""
@@ -287,6 +293,26 @@ def _user_json(user: User) -> dict[str, Any]:
         "language": user.language,
         "created_at": user.created_at.isoformat(),
     }
+
+
+async def _dispute_view(
+    ledger: LedgerRepository, directory: DirectoryRepository, entry: LedgerEntry
+) -> Dispute:
+    card = await ledger.card_by_id(entry.card_id)
+    assert card is not None  # a ledger row always has its card
+    reversal = await ledger.reversal_of(entry.id)
+    merchant = await directory.merchant(card.merchant_id)
+    return Dispute(
+        disputed_kind=LedgerKind(entry.kind),
+        reversal=(
+            None if reversal is None else await operation_result(ledger, directory, reversal)
+        ),
+        owner_user_id=merchant.owner_user_id,
+        card=await card_view(directory, card),
+        store_name=(await directory.store(entry.store_id)).name,
+        staff_user_id=entry.staff_user_id,
+        entry_created_at=entry.created_at,
+    )
 
 
 async def _card_json(directory: DirectoryRepository, card: Card) -> dict[str, Any]:

@@ -2,22 +2,21 @@
 
 from __future__ import annotations
 
-import zlib
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from sqlalchemy import delete, func, or_, select, text
 
-from domain.db.ledger import counter_deltas
+from domain import errors
 from domain.db.tables import Card, LedgerEntry, LookupFailure, Program
+from domain.effects import RefreshWallet, RemindExpiry
 from domain.model import (
     EXPIRY_REMINDER_LEAD,
     LOOKUP_FAILURE_WINDOW,
     CardView,
     LedgerKind,
     Recipient,
+    points_expire_at,
 )
 from domain.service.base import ServiceBase, card_view, recipient
 
@@ -47,9 +46,10 @@ class MaintenanceService(ServiceBase):
         now = self._clock.now()
         expired: list[int] = []
         for program_id, days in await self._expiring_programs():
+            # The query only narrows the search; the rule decides, for each card, under its lock.
             cutoff = now - timedelta(days=days)
             for card_id in await self._idle_cards(program_id, cutoff):
-                if await self._expire_card(card_id, cutoff, now):
+                if await self._expire_card(card_id, days, now):
                     expired.append(card_id)
         return expired
 
@@ -72,37 +72,29 @@ class MaintenanceService(ServiceBase):
             )
             return list(rows.scalars())
 
-    async def _expire_card(self, card_id: int, cutoff: datetime, now: datetime) -> bool:
+    async def _expire_card(self, card_id: int, expiry_days: int, now: datetime) -> bool:
         """One card per transaction, re-checked under the lock: activity may have come since."""
         async with self._db.write() as session:
             ledger = self._ledger(session)
             card = await ledger.card_by_id(card_id, lock=True)
-            if (
-                card is None
-                or not card.active
-                or card.points_balance <= 0
-                or card.last_activity_at is None
-                or card.last_activity_at > cutoff
-            ):
+            if card is None or not card.active or card.points_balance <= 0:
                 return False
-            points = -card.points_balance
-            balances = await ledger.apply(
-                card.id,
-                stamps_delta=0,
-                points_delta=points,
-                counters=counter_deltas(LedgerKind.EXPIRE_POINTS, 0, points),
-                timestamps={},
-            )
-            assert balances is not None
-            await ledger.append(
-                card=card,
+            if card.last_activity_at is None:
+                return False
+            expires_at = points_expire_at(card.last_activity_at, expiry_days)
+            if expires_at is None or expires_at > now:
+                return False
+            expired = await ledger.post(
+                card,
+                kind=LedgerKind.EXPIRE_POINTS,
                 store_id=card.store_id,
                 staff_user_id=None,
-                kind=LedgerKind.EXPIRE_POINTS,
-                stamps_delta=0,
-                points_delta=points,
-                balances=balances,
                 created_at=now,
+                points_delta=-card.points_balance,
+            )
+            assert expired is not None  # exactly the balance is taken: never negative
+            await self._effects.record(
+                session, [RefreshWallet(card_id=card.id, cause=str(expired.id))]
             )
             return True
 
@@ -130,50 +122,43 @@ class MaintenanceService(ServiceBase):
                 )
                 for card in rows.scalars():
                     assert card.last_activity_at is not None
+                    expires_at = points_expire_at(card.last_activity_at, days)
+                    assert expires_at is not None  # only programs whose points expire are read
                     due.append(
                         ExpiryReminder(
                             card=await card_view(directory, card),
                             customer=recipient(
                                 await directory.user(card.customer_id), card.customer_id
                             ),
-                            expires_at=card.last_activity_at + timedelta(days=days),
+                            expires_at=expires_at,
                         )
                     )
         return due
 
-    async def mark_expiry_reminded(self, card_id: int) -> None:
+    async def queue_expiry_reminder(self, reminder: ExpiryReminder) -> None:
+        """Mark the card reminded and queue the reminder, together: it goes out once."""
         async with self._db.write() as session:
-            card = await self._ledger(session).card_by_id(card_id, lock=True)
-            if card is not None:
-                card.expiry_reminded_at = self._clock.now()
-
-    # --- running several workers -------------------------------------------------------------
-
-    @asynccontextmanager
-    async def exclusively(self, job_name: str) -> AsyncIterator[bool]:
-        """True inside the block for exactly one worker at a time (PostgreSQL advisory lock).
-
-        Scheduled jobs are safe to run twice (sent-markers, row locks), but one runner avoids
-        duplicate reminders and wasted work. SQLite means a single process: always True.
-        """
-        if not self._lock_rows:
-            yield True
-            return
-        key = zlib.crc32(job_name.encode())
-        async with self._db.engine.connect() as connection:
-            got = bool(
-                (
-                    await connection.execute(
-                        text("SELECT pg_try_advisory_lock(:key)"), {"key": key}
-                    )
-                ).scalar()
+            card = await self._ledger(session).card_by_id(reminder.card.card_id, lock=True)
+            if card is None:
+                return
+            card.expiry_reminded_at = self._clock.now()
+            effect = RemindExpiry(
+                card_id=card.id, customer_id=card.customer_id, expires_at=reminder.expires_at
             )
-            try:
-                yield got
-            finally:
-                if got:
-                    await connection.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": key})
-                await connection.commit()
+            await self._effects.record(session, [effect])
+
+    async def expiry_reminder_of(self, card_id: int, expires_at: datetime) -> ExpiryReminder:
+        """A queued reminder as it is shown (for the outbox's dispatcher)."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            card = await self._ledger(session).card_by_id(card_id)
+            if card is None:
+                raise errors.CardNotFound()
+            return ExpiryReminder(
+                card=await card_view(directory, card),
+                customer=recipient(await directory.user(card.customer_id), card.customer_id),
+                expires_at=expires_at,
+            )
 
     async def forget_old_lookup_failures(self) -> int:
         """Failed look-ups only matter inside their window; older ones only take space."""

@@ -7,8 +7,9 @@ from datetime import datetime
 from domain import errors
 from domain.codes import new_store_code
 from domain.db.directory import DirectoryRepository
-from domain.db.ledger import Balances, LedgerRepository
+from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
+from domain.effects import RefreshWallet
 from domain.model import LedgerKind, StaffRole, StoreView, UserProfile, clean_name
 from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
 from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
@@ -133,6 +134,11 @@ class MerchantService(ServiceBase):
                     merged_into.append(await _merge_cards(ledger, merchant.id, customer_id, now))
             store_settings(program, after, now)
             await session.flush()
+            merge_cause = f"merge-{int(now.timestamp())}"
+            await self._effects.record(
+                session,
+                [RefreshWallet(card_id=card_id, cause=merge_cause) for card_id in merged_into],
+            )
             return ProgramChange(after, tuple(merged_into))
 
 
@@ -167,44 +173,35 @@ async def _merge_cards(
     target, duplicates = cards[0], cards[1:]
     for duplicate in duplicates:
         stamps, points = duplicate.stamp_count, duplicate.points_balance
-        emptied = await ledger.apply(
-            duplicate.id, stamps_delta=-stamps, points_delta=-points, counters={}, timestamps={}
-        )
-        assert emptied is not None  # exactly its own balance is taken: never negative
-        await ledger.append(
-            card=duplicate,
+        moved_counters = {name: getattr(duplicate, name) for name in _MERGED_COUNTERS}
+        emptied = await ledger.post(
+            duplicate,
+            kind=LedgerKind.MERGE_OUT,
             store_id=duplicate.store_id,
             staff_user_id=None,
-            kind=LedgerKind.MERGE_OUT,
+            created_at=now,
             stamps_delta=-stamps,
             points_delta=-points,
-            balances=emptied,
-            created_at=now,
+            counters={},
             reason=f"merged into card {target.number}",
         )
-        filled = await ledger.apply(
-            target.id,
-            stamps_delta=stamps,
-            points_delta=points,
-            counters={name: getattr(duplicate, name) for name in _MERGED_COUNTERS},
-            timestamps=_latest_times(target, duplicate),
-        )
-        assert filled is not None
-        await ledger.append(
-            card=target,
+        assert emptied is not None  # exactly its own balance is taken: never negative
+        filled = await ledger.post(
+            target,
+            kind=LedgerKind.MERGE_IN,
             store_id=duplicate.store_id,
             staff_user_id=None,
-            kind=LedgerKind.MERGE_IN,
+            created_at=now,
             stamps_delta=stamps,
             points_delta=points,
-            balances=Balances(filled.stamp_count, filled.points_balance),
-            created_at=now,
+            counters=moved_counters,
+            timestamps=_latest_times(target, duplicate),
             reason=f"merged from card {duplicate.number}",
         )
+        assert filled is not None
         duplicate.active = False
         duplicate.merged_into_card_id = target.id
         await ledger.session.flush()
-        target = await ledger.card_by_id(target.id) or target
     return target.id
 
 

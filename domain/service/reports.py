@@ -12,13 +12,14 @@ from dataclasses import replace
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import ColumnElement, delete, distinct, func, select
+from sqlalchemy import ColumnElement, distinct, func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain import errors
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, SummaryDelivery, User
+from domain.effects import SendSummary
 from domain.model import (
     SUMMARY_PERIODS,
     UNDOABLE_KINDS,
@@ -196,8 +197,12 @@ class ReportService(ServiceBase):
             sent = {(row[0], row[1]) for row in claimed}
         return [pair for pair in due if pair not in sent]
 
-    async def claim_summary(self, merchant_id: int, day: date) -> bool:
-        """Take the right to send one day's summary; False if it was sent (or claimed) already."""
+    async def queue_summary(self, merchant_id: int, day: date) -> bool:
+        """Queue one day's summary for delivery; False if it was queued already.
+
+        The marker and the outbox row commit together, and the outbox marks the summary done
+        only once Telegram accepted it: a crash in between sends it after the restart.
+        """
         try:
             async with self._db.write() as session:
                 session.add(
@@ -205,18 +210,15 @@ class ReportService(ServiceBase):
                         merchant_id=merchant_id, local_day=day, claimed_at=self._clock.now()
                     )
                 )
+                merchant = await self._directory(session).merchant(merchant_id)
+                await session.flush()
+                effect = SendSummary(
+                    merchant_id=merchant_id, day=day, owner_user_id=merchant.owner_user_id
+                )
+                await self._effects.record(session, [effect])
         except IntegrityError:
             return False
         return True
-
-    async def release_summary(self, merchant_id: int, day: date) -> None:
-        """Give a claim back after the summary could not be delivered, so it is tried again."""
-        async with self._db.write() as session:
-            await session.execute(
-                delete(SummaryDelivery).where(
-                    SummaryDelivery.merchant_id == merchant_id, SummaryDelivery.local_day == day
-                )
-            )
 
     # --- export -------------------------------------------------------------------------------
 

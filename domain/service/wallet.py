@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import delete, select
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
@@ -26,6 +25,7 @@ from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
 from domain.db.tables import Card, WalletPass, WalletRegistration
 from domain.db.uow import Database
+from domain.effects import NoEffects
 from domain.model import CardView, normalise_card_number
 from domain.service.base import ServiceBase, card_view
 
@@ -224,12 +224,11 @@ class WalletService(ServiceBase):
     async def _ensure_pass_row(self, session: AsyncSession, card: Card) -> WalletPass:
         """The card's pass row, locked; a missing row means "unchanged since the card was made"
         and is inserted as such (racing inserts are both fine)."""
-        dialect = postgresql if self._db.engine.dialect.name == "postgresql" else sqlite
         values = {"card_id": card.id, "updated_at": card.created_at}
-        insert = dialect.insert(WalletPass).values(values).on_conflict_do_nothing()
+        insert = self._dialect.insert(WalletPass).values(values).on_conflict_do_nothing()
         await session.execute(insert)
         query = select(WalletPass).where(WalletPass.card_id == card.id)
-        if self._lock_rows:
+        if self._dialect.locks_rows:
             query = query.with_for_update()
         result = await session.execute(query.execution_options(populate_existing=True))
         return result.scalar_one()
@@ -275,6 +274,6 @@ async def open_wallet(database_url: str) -> AsyncIterator[WalletService]:
     engine = create_engine(database_url)
     try:
         await upgrade_to_head(engine)
-        yield WalletService(Database(engine), SystemClock())
+        yield WalletService(Database(engine), SystemClock(), NoEffects())
     finally:
         await engine.dispose()

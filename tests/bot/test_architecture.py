@@ -36,6 +36,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.errors",
         "domain.clock",
         "domain.program",
+        "domain.effects",  # what use cases ask to happen; the dispatcher delivers it
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
     plumbing = {"domain.db.engine", "domain.db.migrate", "domain.db.uow", "domain.db.backup"}
@@ -44,3 +45,31 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
     for path in BOT.rglob("*.py"):
         if path.name not in ("application.py", "runner.py"):
             assert not {n for n in _imports(path) if n.startswith("domain.db")}, path
+
+
+FEATURES = BOT / "features"
+
+
+def test_feature_modules_do_not_import_each_other() -> None:
+    """A feature owns its commands, buttons and steps; what features share lives in
+    bot/features/common.py, so a change to one flow never reaches into another."""
+    features = {p.stem for p in FEATURES.glob("*.py")} - {"__init__", "common"}
+    assert {"counter", "card", "enrolment", "setup", "staff", "program", "privacy"} <= features
+    crossings = {
+        name: sorted(
+            imported
+            for imported in _imports(FEATURES / f"{name}.py")
+            if imported.startswith("bot.features.") and imported.split(".")[2] in features
+        )
+        for name in features
+    }
+    assert {k: v for k, v in crossings.items() if v} == {}
+
+
+def test_infrastructure_is_not_part_of_the_domain() -> None:
+    """domain/ reads as rules and use cases: the inbox, outbox, steps and locks live in infra/,
+    which the domain reaches only through its EffectLog port."""
+    domain = BOT.parent / "domain"
+    assert not (domain / "service" / "inbox.py").exists()
+    used = {n for path in domain.rglob("*.py") for n in _imports(path)}
+    assert not {n for n in used if n.split(".")[0] == "infra"}

@@ -6,10 +6,10 @@ from decimal import Decimal
 
 import pytest
 
+from bot.callbacks import ButtonAction, ButtonRouter, Token
 from bot.config import NO_TOKEN_HELP, ConfigError, load_settings
-from bot.handlers.common import split_card_reference
+from bot.features.common import split_card_reference
 from bot.i18n import choose_language, normalise_language, translator
-from bot.keyboards import Callback
 
 TOKEN = "123456:ABCdefGHIjklMNOpqrSTUvwxYZ"
 
@@ -80,11 +80,36 @@ def test_card_reference_is_split_from_the_arguments(
     assert split_card_reference(tokens) == (reference, rest)
 
 
-def test_callback_data_is_parsed_and_bounded() -> None:
-    assert Callback.parse("st:123456789012:abc") == Callback("st", ("123456789012", "abc"))
-    assert Callback.parse("x" * 65) is None
-    assert Callback.parse("") is None
-    assert Callback.parse(None) is None
+async def _tapped(*arguments: object) -> None:
+    return None
+
+
+def test_callback_data_is_typed_parsed_and_bounded() -> None:
+    stamp = ButtonAction("st", (Token, Token))
+    history = ButtonAction("h", (int, int))
+    router = ButtonRouter([(stamp, _tapped), (history, _tapped)])
+    assert stamp.data("123456789012", "abc") == "st:123456789012:abc"
+    assert router.route("st:123456789012:abc") == (_tapped, ("123456789012", "abc"))
+    assert router.route("h:12:7") == (_tapped, (12, 7))
+    for forged in (
+        "h:12:x",
+        "h:12",
+        "h:12:7:1",
+        "h:-1:7",
+        "st:a b:c",
+        "zz:1",
+        "",
+        None,
+        "h:" + "9" * 70,
+    ):
+        assert router.route(forged) is None, forged
+    with pytest.raises(AssertionError):
+        stamp.data("x" * 40, "y" * 40)  # over Telegram's 64 bytes: refused when made
+
+
+def test_a_button_code_is_used_by_one_feature_only() -> None:
+    with pytest.raises(AssertionError):
+        ButtonRouter([(ButtonAction("st"), _tapped), (ButtonAction("st", (int,)), _tapped)])
 
 
 def test_settings_need_a_token_and_say_how_to_get_one() -> None:

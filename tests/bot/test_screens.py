@@ -8,7 +8,8 @@ from decimal import Decimal
 import pytest
 
 from bot.i18n import LANGUAGES, Translator, translator
-from bot.texts import cards, counter, general, owner, reports
+from bot.routing import help_for as help_screen
+from bot.texts import cards, commands, counter, general, owner, reports
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
 from domain.model import ProgramType
@@ -27,6 +28,23 @@ SCREENS: dict[str, Screen] = {
     "unknown command": general.unknown_command,
     "not understood": general.not_understood,
     "something went wrong": general.something_went_wrong,
+    "staff: check the card": general.staff_check_the_card,
+    "customer: check the card": general.customer_check_the_card,
+    "edited command": commands.edited_command,
+    "amount again": lambda t: counter.amount_again(t, "?", "123456789012"),
+    "amount not applied, superseded": lambda t: counter.amount_not_applied(
+        t, "superseded", "123456789012", "210987654321"
+    ),
+    "amount not applied, done": lambda t: counter.amount_not_applied(
+        t, "done", "123456789012", None
+    ),
+    "amount not applied, expired": lambda t: counter.amount_not_applied(
+        t, "expired", "123456789012", "123456789012"
+    ),
+    "amount not applied, none": lambda t: counter.amount_not_applied(t, None, None, None),
+    "card without image": lambda t: cards.card_without_image(
+        t, cards.card_text(t, samples.card()), "https://t.me/x?start=card_abc"
+    ),
     "button expired": general.button_expired,
     "forget question": general.forget_question,
     "forget done": lambda t: general.forget_done(t, 2),
@@ -89,7 +107,7 @@ SCREENS: dict[str, Screen] = {
 for number, enrolment in enumerate(samples.enrolments()):
     SCREENS[f"joined {number}"] = lambda t, e=enrolment: cards.joined_text(t, e)
 for identity in samples.identities():
-    SCREENS[f"help {identity.user_id}"] = lambda t, i=identity: general.help_text(t, i)
+    SCREENS[f"help {identity.user_id}"] = lambda t, i=identity: help_screen(t, i)
 for op in samples.OPERATIONS:
     SCREENS[f"done {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.operation_done(t, o)
     SCREENS[f"notice {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.customer_notice(t, o)
@@ -105,7 +123,7 @@ for command in (
     "revoke",
     "program",
 ):
-    SCREENS[f"usage {command}"] = lambda t, c=command: general.usage(t, c)
+    SCREENS[f"usage {command}"] = lambda t, c=command: commands.usage(t, c)
 
 CAPTIONS: dict[str, Screen] = {
     f"card {kind}": lambda t, k=kind: cards.card_text(t, samples.card(k)) for kind in ProgramType

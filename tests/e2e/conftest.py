@@ -13,6 +13,7 @@ from bot.runner import running
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
+from infra import Infrastructure
 
 TOKEN = "123456:TEST-TOKEN-abcdefgh"
 BOT_USERNAME = "loyalty_test_bot"
@@ -29,6 +30,12 @@ class Running:
         service = self.application.bot_data.service
         assert service is not None
         return service
+
+    @property
+    def infra(self) -> Infrastructure:
+        infra = self.application.bot_data.infra
+        assert infra is not None
+        return infra
 
 
 @pytest.fixture

@@ -103,7 +103,7 @@ async def test_points_expire_after_idle_days_with_a_reminder_seven_days_before(
     clock.advance(timedelta(seconds=1))
     due = await service.maintenance.expiry_reminders_due()
     assert [(r.card.card_id, r.card.points_balance) for r in due] == [(card.card_id, 42)]
-    await service.maintenance.mark_expiry_reminded(card.card_id)
+    await service.maintenance.queue_expiry_reminder(due[0])
     assert await service.maintenance.expiry_reminders_due() == []
     clock.advance(timedelta(days=7) - timedelta(seconds=1))
     assert await service.maintenance.expire_idle_points() == []

@@ -6,34 +6,34 @@ import asyncio
 from datetime import timedelta
 
 from domain.clock import ManualClock
-from domain.service import LoyaltyService
+from infra import Infrastructure
 
 
-async def test_received_updates_are_pending_until_processed(service: LoyaltyService) -> None:
-    assert await service.inbox.receive([(1, '{"update_id": 1}'), (2, '{"update_id": 2}')]) == [1, 2]
-    assert await service.inbox.pending() == [(1, '{"update_id": 1}'), (2, '{"update_id": 2}')]
-    await service.inbox.mark_processed([1])
-    assert await service.inbox.is_processed(1) and not await service.inbox.is_processed(2)
-    assert [update_id for update_id, _ in await service.inbox.pending()] == [2]
+async def test_received_updates_are_pending_until_processed(infra: Infrastructure) -> None:
+    assert await infra.inbox.receive([(1, '{"update_id": 1}'), (2, '{"update_id": 2}')]) == [1, 2]
+    assert await infra.inbox.pending() == [(1, '{"update_id": 1}'), (2, '{"update_id": 2}')]
+    await infra.inbox.mark_processed([1])
+    assert await infra.inbox.is_processed(1) and not await infra.inbox.is_processed(2)
+    assert [update_id for update_id, _ in await infra.inbox.pending()] == [2]
 
 
-async def test_a_redelivered_update_is_skipped_once_processed(service: LoyaltyService) -> None:
-    await service.inbox.receive([(7, "{}")])
-    assert await service.inbox.receive([(7, "{}")]) == [7]  # stored, not handled yet: still needed
-    await service.inbox.mark_processed([7])
-    assert await service.inbox.receive([(7, "{}"), (8, "{}")]) == [8]
+async def test_a_redelivered_update_is_skipped_once_processed(infra: Infrastructure) -> None:
+    await infra.inbox.receive([(7, "{}")])
+    assert await infra.inbox.receive([(7, "{}")]) == [7]  # stored, not handled yet: still needed
+    await infra.inbox.mark_processed([7])
+    assert await infra.inbox.receive([(7, "{}"), (8, "{}")]) == [8]
 
 
-async def test_concurrent_receipts_of_the_same_batch_store_it_once(service: LoyaltyService) -> None:
+async def test_concurrent_receipts_of_the_same_batch_store_it_once(infra: Infrastructure) -> None:
     batch = [(i, "{}") for i in range(100, 120)]
-    results = await asyncio.gather(*(service.inbox.receive(batch) for _ in range(5)))
+    results = await asyncio.gather(*(infra.inbox.receive(batch) for _ in range(5)))
     assert all(result == [i for i, _ in batch] for result in results)
-    assert len(await service.inbox.pending()) == 20
+    assert len(await infra.inbox.pending()) == 20
 
 
-async def test_old_handled_updates_are_pruned(service: LoyaltyService, clock: ManualClock) -> None:
-    await service.inbox.receive([(1, "{}"), (2, "{}")])
-    await service.inbox.mark_processed([1])
+async def test_old_handled_updates_are_pruned(infra: Infrastructure, clock: ManualClock) -> None:
+    await infra.inbox.receive([(1, "{}"), (2, "{}")])
+    await infra.inbox.mark_processed([1])
     clock.advance(timedelta(days=3))
-    assert await service.inbox.prune() == 1
-    assert [update_id for update_id, _ in await service.inbox.pending()] == [2]
+    assert await infra.inbox.prune() == 1
+    assert [update_id for update_id, _ in await infra.inbox.pending()] == [2]

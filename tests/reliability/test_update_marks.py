@@ -11,11 +11,13 @@ import asyncio
 from types import SimpleNamespace
 from typing import Any, cast
 
+import pytest
 from telegram import Update
 
-from bot.notices import NoticeBook
-from bot.updates import PerChatOrderedProcessor, after_handling
-from domain.service import LoyaltyService
+from bot.updates import PerChatOrderedProcessor
+from domain.clock import ManualClock
+from domain.db.uow import Database
+from infra import Infrastructure
 
 
 def _message_update(update_id: int, chat_id: int) -> Update:
@@ -39,11 +41,11 @@ async def _handled() -> None:
 
 
 async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
-    service: LoyaltyService,
+    infra: Infrastructure,
 ) -> None:
-    await service.inbox.receive([(1, "{}"), (2, "{}")])
+    await infra.inbox.receive([(1, "{}"), (2, "{}")])
     mark_started = asyncio.Event()
-    really_mark = service.inbox.mark_processed
+    really_mark = infra.inbox.mark_processed
 
     async def slow_mark(update_ids: Any) -> None:
         ids = list(update_ids)
@@ -52,9 +54,9 @@ async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
             await asyncio.sleep(0.3)  # a busy database
         await really_mark(ids)
 
-    service.inbox.mark_processed = slow_mark  # type: ignore[method-assign]
+    infra.inbox.mark_processed = slow_mark  # type: ignore[method-assign]
     processor = PerChatOrderedProcessor(4)
-    application = SimpleNamespace(bot_data=SimpleNamespace(service=service, notices=NoticeBook()))
+    application = SimpleNamespace(bot_data=SimpleNamespace(infra=infra, dispatcher=None))
     processor.bind(cast(Any, application))
     await processor.initialize()
 
@@ -63,51 +65,44 @@ async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
     await processor.do_process_update(_message_update(2, 11), _handled())
     await processor.shutdown()
 
-    assert await service.inbox.is_processed(1)
-    assert await service.inbox.is_processed(2)
-    assert await service.inbox.pending() == []
+    assert await infra.inbox.is_processed(1)
+    assert await infra.inbox.is_processed(2)
+    assert await infra.inbox.pending() == []
 
 
-async def test_an_update_with_a_follow_up_frees_its_chat_first_and_counts_once_it_is_done(
-    service: LoyaltyService,
+async def test_two_workers_handle_one_chat_one_update_at_a_time(
+    database: Database, clock: ManualClock, engine_name: str
 ) -> None:
-    await service.inbox.receive([(5, "{}"), (6, "{}"), (7, "{}")])
-    processor = PerChatOrderedProcessor(4)
-    application = SimpleNamespace(bot_data=SimpleNamespace(service=service, notices=NoticeBook()))
-    processor.bind(cast(Any, application))
-    await processor.initialize()
-    notice_may_go = asyncio.Event()
-    order: list[str] = []
+    """Two processors (as two worker processes would) on one database: updates of the same chat
+    never run at once, updates of different chats do."""
+    if engine_name == "sqlite":
+        pytest.skip("SQLite deployments run one process; the lock is in-process there")
+    workers = []
+    for _ in range(2):
+        infra = Infrastructure(database, clock, chat_locks=4)
+        processor = PerChatOrderedProcessor(4)
+        processor.bind(
+            cast(Any, SimpleNamespace(bot_data=SimpleNamespace(infra=infra, dispatcher=None)))
+        )
+        await processor.initialize()
+        workers.append((processor, infra))
+    running: list[int] = []
+    overlaps: list[tuple[int, ...]] = []
 
-    async def notice() -> None:
-        await notice_may_go.wait()
-        order.append("notice")
+    async def work(chat_id: int) -> None:
+        running.append(chat_id)
+        overlaps.append(tuple(sorted(running)))
+        await asyncio.sleep(0.2)
+        running.remove(chat_id)
 
-    async def stamp() -> None:
-        order.append("reply to stamp")
-        await after_handling(notice)
-
-    async def next_command() -> None:
-        order.append("reply to next command")
-
-    async def failing_notice() -> None:
-        raise RuntimeError("the bot is going away")
-
-    async def other() -> None:
-        await after_handling(failing_notice)
-
-    await processor.do_process_update(_message_update(5, 20), stamp())
-    # The same chat's next update does not wait for the notice.
-    await processor.do_process_update(_message_update(6, 20), next_command())
-    await processor.do_process_update(_message_update(7, 21), other())
-    await processor.flush()
-    assert order == ["reply to stamp", "reply to next command"]
-    assert not await service.inbox.is_processed(5)  # its notice is not out yet
-    assert await service.inbox.is_processed(6)
-
-    notice_may_go.set()
-    await processor.drain()
-    await processor.shutdown()
-    assert order[-1] == "notice"
-    assert await service.inbox.is_processed(5)
-    assert not await service.inbox.is_processed(7)  # handled again after a restart
+    (first, _), (second, _) = workers
+    await asyncio.gather(
+        first.do_process_update(_message_update(1, 30), work(30)),
+        second.do_process_update(_message_update(2, 30), work(30)),
+        second.do_process_update(_message_update(3, 31), work(31)),
+    )
+    assert all(o.count(30) <= 1 for o in overlaps), overlaps
+    assert any(o == (30, 31) for o in overlaps), overlaps  # other chats do not wait
+    for processor, infra in workers:
+        await processor.shutdown()
+        await infra.dispose()

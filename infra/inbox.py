@@ -11,15 +11,18 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
-from sqlalchemy.dialects.postgresql import insert as postgresql_insert
-from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from domain.db.tables import CustomerNotice, InboundUpdate
-from domain.service.base import ServiceBase
+from domain.clock import Clock
+from domain.db.uow import Database
+from infra.tables import InboundUpdate
 
 
-class InboxService(ServiceBase):
+class Inbox:
     """Durable receipt and exactly-once bookkeeping of incoming updates."""
+
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._db = database
+        self._clock = clock
 
     async def receive(self, updates: Iterable[tuple[int, str]]) -> list[int]:
         """Store a batch of (update_id, JSON payload) in one transaction.
@@ -30,10 +33,9 @@ class InboxService(ServiceBase):
         if not batch:
             return []
         now = self._clock.now()
-        insert = postgresql_insert if self._lock_rows else sqlite_insert
         async with self._db.write() as session:
             await session.execute(
-                insert(InboundUpdate)
+                self._db.dialect.insert(InboundUpdate)
                 .values(
                     [
                         {"update_id": update_id, "payload": payload, "received_at": now}
@@ -78,30 +80,6 @@ class InboxService(ServiceBase):
                 .where(InboundUpdate.update_id.in_(ids), InboundUpdate.processed_at.is_(None))
                 # The id is all a re-delivery check needs; the payload holds names and tokens.
                 .values(processed_at=self._clock.now(), payload="")
-            )
-
-    async def notices_sent(self, entry_ids: Iterable[int]) -> set[int]:
-        """Which of these ledger entries' customer notices are known to have gone out."""
-        ids = list(entry_ids)
-        if not ids:
-            return set()
-        async with self._db.read() as session:
-            rows = await session.execute(
-                select(CustomerNotice.entry_id).where(CustomerNotice.entry_id.in_(ids))
-            )
-            return set(rows.scalars())
-
-    async def record_notices(self, entry_ids: Iterable[int]) -> None:
-        ids = list(entry_ids)
-        if not ids:
-            return
-        now = self._clock.now()
-        insert = postgresql_insert if self._lock_rows else sqlite_insert
-        async with self._db.write() as session:
-            await session.execute(
-                insert(CustomerNotice)
-                .values([{"entry_id": entry_id, "sent_at": now} for entry_id in ids])
-                .on_conflict_do_nothing(index_elements=[CustomerNotice.entry_id])
             )
 
     async def prune(self, older_than: timedelta = timedelta(days=2)) -> int:

@@ -1,0 +1,203 @@
+"""The outbox's dispatcher: delivers the effects use cases recorded (customers' notices,
+owners' alerts, summaries, reminders, wallet refreshes), each once, after the counter's replies.
+
+Every worker runs one. It claims a batch of due rows (one per recipient at a time, so each
+person's messages keep their order), sends them concurrently at background priority, and marks
+each done the moment Telegram accepted it. A 403 marks the person unreachable; other failures
+are retried with back-off. A worker that dies holds its claimed rows only for the lease.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from datetime import date, timedelta
+from typing import TYPE_CHECKING
+
+from telegram import InputFile
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import keyboards, wallet
+from bot.features.card import NOT_ME
+from bot.i18n import Translator, choose_language, translator
+from bot.ratelimit import SendPriority
+from bot.texts import counter as counter_texts
+from bot.texts.reports import expiry_reminder, summary_text
+from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, RemindExpiry, SendSummary
+from domain.model import Recipient
+from infra import OutboxItem
+
+if TYPE_CHECKING:
+    from bot.application import LoyaltyApplication
+
+log = logging.getLogger(__name__)
+
+POLL_SECONDS = 0.5  # rows of other workers, retries and expired leases are found this often
+BATCH = 20
+WEEKLY_CHART_DAYS = 14
+
+
+class Undeliverable(Exception):
+    """The effect can never be delivered (its recipient erased their data, say)."""
+
+
+class Dispatcher:
+    def __init__(self, application: LoyaltyApplication) -> None:
+        self._application = application
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._task: asyncio.Task[None] | None = None
+
+    def start(self) -> None:
+        self._stopping.clear()
+        self._task = asyncio.create_task(self._run())
+
+    def wake(self) -> None:
+        """Something was recorded: look now rather than at the next poll."""
+        self._wake.set()
+
+    async def stop(self) -> None:
+        """Finish the batch in hand (so nothing sent stays unmarked), then stop."""
+        self._stopping.set()
+        self._wake.set()
+        if self._task is not None:
+            await self._task
+            self._task = None
+
+    async def deliver_due(self) -> int:
+        """Deliver one batch of due effects; how many were claimed."""
+        data = self._application.bot_data
+        assert data.infra is not None
+        items = await data.infra.outbox.claim(BATCH)
+        if items:
+            await asyncio.gather(*(self._deliver(item) for item in items))
+        return len(items)
+
+    async def _run(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                if await self.deliver_due():
+                    continue
+            except Exception:
+                log.exception("could not claim effects to deliver; will retry")
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
+            self._wake.clear()
+
+    async def _deliver(self, item: OutboxItem) -> None:
+        data = self._application.bot_data
+        assert data.infra is not None and data.service is not None
+        outbox = data.infra.outbox
+        try:
+            await self._send(item.effect)
+        except Forbidden:
+            if item.effect.recipient_id is not None:
+                await data.service.staff.mark_unreachable(item.effect.recipient_id)
+            await outbox.done(item.id, "unreachable")
+        except (Undeliverable, BadRequest) as refused:
+            log.warning("an effect (%s) cannot be delivered: %s", item.effect.kind, refused)
+            await outbox.done(item.id, "failed")
+        except Exception as failure:
+            # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, or the
+            # database: try again later, never lose it.
+            if not await outbox.retry_later(item):
+                log.error("gave up delivering an effect (%s): %s", item.effect.kind, failure)
+            elif not isinstance(failure, TelegramError):
+                log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
+        else:
+            await outbox.done(item.id)
+
+    async def _send(self, effect: object) -> None:
+        if isinstance(effect, NotifyCustomer):
+            await self._notify_customer(effect)
+        elif isinstance(effect, AlertOwner):
+            await self._alert_owner(effect)
+        elif isinstance(effect, RefreshWallet):
+            service = self._application.bot_data.service
+            assert service is not None
+            await wallet.card_changed(service, effect.card_id, self._application.bot.username)
+        elif isinstance(effect, SendSummary):
+            await self._send_summary(effect.merchant_id, effect.day)
+        elif isinstance(effect, RemindExpiry):
+            await self._remind_expiry(effect)
+        else:
+            raise Undeliverable(f"unknown effect {effect!r}")
+
+    # --- rendering -------------------------------------------------------------------------
+
+    def _language_of(self, recipient: Recipient, merchant_language: str | None) -> Translator:
+        settings = self._application.bot_data.settings
+        assert settings is not None
+        return translator(
+            choose_language(
+                recipient.language,
+                recipient.telegram_language,
+                merchant_language,
+                settings.default_language,
+            )
+        )
+
+    async def _message(
+        self, user_id: int, text: str, markup: keyboards.InlineKeyboardMarkup | None = None
+    ) -> None:
+        await self._application.bot.send_message(
+            user_id,
+            text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args=SendPriority.BACKGROUND,  # the counter's replies go first
+        )
+
+    async def _notify_customer(self, effect: NotifyCustomer) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        # Sent even to someone marked unreachable: they may have unblocked the bot since, and
+        # a refusal costs one call (it is recorded again and the row is done).
+        op = await service.counter.operation_of(effect.entry_id)
+        t = self._language_of(op.customer, op.card.merchant_language)
+        disputable = op.kind.is_earning or op.kind.is_redemption
+        markup = keyboards.not_me_keyboard(t, NOT_ME.data(op.entry_id)) if disputable else None
+        await self._message(op.customer.user_id, counter_texts.customer_notice(t, op), markup)
+
+    async def _alert_owner(self, effect: AlertOwner) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        dispute = await service.customers.dispute_of(effect.entry_id)
+        owner = await service.staff.identity(dispute.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            dispute.card.merchant_language,
+        )
+        await self._message(dispute.owner_user_id, counter_texts.owner_alert(t, dispute))
+
+    async def _remind_expiry(self, effect: RemindExpiry) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        reminder = await service.maintenance.expiry_reminder_of(effect.card_id, effect.expires_at)
+        t = self._language_of(reminder.customer, reminder.card.merchant_language)
+        text = expiry_reminder(t, reminder.card, reminder.expires_at)
+        await self._message(reminder.customer.user_id, text)
+
+    async def _send_summary(self, merchant_id: int, day: date) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        summary = await service.reports.summary(merchant_id, day, day)
+        owner = await service.staff.identity(summary.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            summary.language,
+        )
+        await self._message(summary.owner_user_id, summary_text(t, summary))
+        if day.weekday() == 0:  # Mondays: the chart of the last two weeks
+            from bot.charts import activity_chart
+
+            first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
+            series = await service.reports.daily_series(merchant_id, first, day)
+            chart = activity_chart(t, summary.merchant_name, series)
+            await self._application.bot.send_photo(
+                summary.owner_user_id,
+                InputFile(chart, filename="activity.png"),
+                rate_limit_args=SendPriority.BACKGROUND,
+            )

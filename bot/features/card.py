@@ -1,0 +1,127 @@
+"""The customer's card: /card, /history, /stores, /newqr, and "Not me" on a notice."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction
+from bot.context import BotContext
+from bot.features.common import (
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+    send_card,
+)
+from bot.texts import cards as card_texts
+from bot.texts import counter as counter_texts
+from domain import errors
+from domain.model import CardView
+
+OLDER_HISTORY = ButtonAction("h", (int, int))  # card id, the oldest entry id shown
+HISTORY_OF = ButtonAction("hc", (int,))  # card id
+NEW_QR_OF = ButtonAction("nq", (int,))  # card id
+NOT_ME = ButtonAction("nm", (int,))  # ledger entry id
+
+
+async def _the_card(
+    update: Update, context: BotContext, viewer: Viewer, choice: ButtonAction
+) -> CardView | None:
+    """The customer's only card; with several, ask which one (buttons) and return None."""
+    cards = await context.service.customers.cards(viewer.user_id)
+    if not cards:
+        raise errors.NoCard()
+    if len(cards) == 1:
+        return cards[0]
+    await reply(
+        update,
+        card_texts.which_card(viewer.t),
+        keyboards.card_choice_keyboard(cards, lambda card: choice.data(card.card_id)),
+    )
+    return None
+
+
+async def card(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/card: every card of the customer, each with its QR code."""
+    cards = await context.service.customers.cards(viewer.user_id)
+    if not cards:
+        raise errors.NoCard()
+    for each in cards:
+        await send_card(update, context, each, viewer)
+
+
+async def history(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/history: the last 10 ledger lines of the card, with an "older" button."""
+    chosen = await _the_card(update, context, viewer, HISTORY_OF)
+    if chosen is not None:
+        await _show_history(update, context, viewer, chosen.card_id, None)
+
+
+async def _show_history(
+    update: Update, context: BotContext, viewer: Viewer, card_id: int, before_id: int | None
+) -> None:
+    view = await context.service.customers.card(viewer.user_id, card_id)
+    page = await context.service.customers.history(viewer.user_id, card_id, before_id=before_id)
+    text = card_texts.history_text(viewer.t, view, page, first_page=before_id is None)
+    older = None if page.older_cursor is None else OLDER_HISTORY.data(card_id, page.older_cursor)
+    await reply(update, text, keyboards.history_keyboard(viewer.t, older))
+
+
+async def _older_history(
+    update: Update, context: BotContext, viewer: Viewer, card_id: int, before_id: int
+) -> None:
+    await _show_history(update, context, viewer, card_id, before_id)
+
+
+async def _history_of(update: Update, context: BotContext, viewer: Viewer, card_id: int) -> None:
+    await _show_history(update, context, viewer, card_id, None)
+
+
+async def stores(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/stores: where each card works."""
+    cards = await context.service.customers.cards(viewer.user_id)
+    if not cards:
+        raise errors.NoCard()
+    for each in cards:
+        where = await context.service.customers.stores_of_card(viewer.user_id, each.card_id)
+        await reply(update, card_texts.stores_text(viewer.t, each, where))
+
+
+async def newqr(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/newqr: a new QR token; the old code stops working at once."""
+    chosen = await _the_card(update, context, viewer, NEW_QR_OF)
+    if chosen is not None:
+        await _renew_qr(update, context, viewer, chosen.card_id)
+
+
+async def _renew_qr(update: Update, context: BotContext, viewer: Viewer, card_id: int) -> None:
+    renewed = await context.service.customers.regenerate_qr(viewer.user_id, card_id)
+    await reply(update, card_texts.new_qr_done(viewer.t))
+    await send_card(update, context, renewed, viewer)
+
+
+async def _not_me(update: Update, context: BotContext, viewer: Viewer, entry_id: int) -> None:
+    """ "Not me" under a notice: an earning is reversed, a redemption alerts the owner (the
+    alert goes through the outbox, recorded with the dispute)."""
+    dispute = await context.service.customers.dispute(viewer.user_id, entry_id)
+    await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))
+
+
+FEATURE = Feature(
+    name="card",
+    commands=(
+        Command("card", Audience.CUSTOMER, card),
+        Command("history", Audience.CUSTOMER, history),
+        Command("stores", Audience.CUSTOMER, stores),
+        Command("newqr", Audience.CUSTOMER, newqr),
+    ),
+    buttons=(
+        (OLDER_HISTORY, _older_history),
+        (HISTORY_OF, _history_of),
+        (NEW_QR_OF, _renew_qr),
+        (NOT_ME, _not_me),
+    ),
+)

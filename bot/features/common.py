@@ -1,0 +1,240 @@
+"""What every feature module shares: who is asking, replies and prompts, the command table's
+row type and the shape of a feature. Feature modules import this, never each other."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+from enum import IntEnum
+
+from telegram import ForceReply, InlineKeyboardMarkup, InputFile, Message, Update
+from telegram.constants import ParseMode
+from telegram.error import BadRequest, Forbidden, TelegramError
+
+from bot import keyboards, wallet
+from bot.callbacks import ButtonAction
+from bot.context import BotContext
+from bot.i18n import Translator, choose_language, translator
+from bot.images import qr_png
+from bot.texts import cards as card_texts
+from domain.model import CardView, Identity, UserProfile, normalise_card_number
+from infra import Step
+
+log = logging.getLogger(__name__)
+
+# How long the bot waits for an answer: an amount at the counter is typed at once; a yes/no
+# about a business or personal data may wait a little longer.
+PROMPT_TTL = timedelta(minutes=10)
+CONFIRMATION_TTL = timedelta(minutes=30)
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person behind an update: Telegram's view of them and ours."""
+
+    user_id: int
+    chat_id: int
+    first_name: str | None
+    username: str | None
+    telegram_language: str | None
+    identity: Identity
+    t: Translator
+
+    @property
+    def profile(self) -> UserProfile:
+        return UserProfile(
+            user_id=self.user_id,
+            first_name=self.first_name,
+            username=self.username,
+            telegram_language=self.telegram_language,
+        )
+
+
+async def viewer_for(update: Update, context: BotContext) -> Viewer:
+    user, chat = update.effective_user, update.effective_chat
+    assert user is not None and chat is not None  # private-chat updates always have both
+    identity = await context.service.staff.identity(user.id)
+    merchant_language = identity.membership.merchant_language if identity.membership else None
+    language = choose_language(
+        identity.language, user.language_code, merchant_language, context.settings.default_language
+    )
+    return Viewer(
+        user_id=user.id,
+        chat_id=chat.id,
+        first_name=user.first_name,
+        username=user.username,
+        telegram_language=user.language_code,
+        identity=identity,
+        t=translator(language),
+    )
+
+
+# --- the command table's rows -----------------------------------------------------------------
+
+
+class Audience(IntEnum):
+    """Who a command is for; a higher audience also sees the lower ones' commands."""
+
+    CUSTOMER = 0
+    STAFF = 1
+    OWNER = 2
+
+    @staticmethod
+    def of(identity: Identity) -> Audience:
+        if identity.is_owner:
+            return Audience.OWNER
+        return Audience.STAFF if identity.is_staff else Audience.CUSTOMER
+
+
+Handler = Callable[[Update, BotContext, Viewer], Awaitable[None]]
+ButtonHandler = Callable[..., Awaitable[None]]  # (update, context, viewer, *typed arguments)
+StepHandler = Callable[[Update, BotContext, Viewer, Step], Awaitable[None]]
+# Given the closed step the text replied to, if any.
+TextFallback = Callable[[Update, BotContext, Viewer, Step | None], Awaitable[bool]]
+
+
+@dataclass(frozen=True)
+class Command:
+    """One slash command. Its menu entry, help line and usage text live in bot/texts/commands."""
+
+    name: str
+    audience: Audience
+    handler: Handler
+    in_menu: bool = True
+    text_key: str | None = None  # its words in bot/texts/commands, when not under its name
+
+    @property
+    def key(self) -> str:
+        return self.text_key or self.name
+
+
+@dataclass(frozen=True)
+class Feature:
+    """What a feature module contributes to the bot."""
+
+    name: str
+    commands: tuple[Command, ...] = ()
+    buttons: tuple[tuple[ButtonAction, ButtonHandler], ...] = ()
+    deep_links: dict[str, Callable[[Update, BotContext, Viewer, str], Awaitable[None]]] = field(
+        default_factory=dict
+    )
+    # Steps answered by typed text, by step kind.
+    text_steps: dict[str, StepHandler] = field(default_factory=dict)
+    # Text that answers no open step: each may claim it (returns True) or leave it.
+    text_fallbacks: tuple[TextFallback, ...] = ()
+
+
+# --- replies ----------------------------------------------------------------------------------
+
+
+async def reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | ForceReply | None = None
+) -> Message | None:
+    """Answer in the chat the update came from (HTML parse mode)."""
+    chat = update.effective_chat
+    if chat is None:
+        return None
+    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+
+
+async def edit_or_reply(
+    update: Update, text: str, markup: InlineKeyboardMarkup | None = None
+) -> None:
+    """Replace the message a button belongs to; send a new one if it cannot be edited."""
+    query = update.callback_query
+    if query is not None and query.message is not None and isinstance(query.message, Message):
+        current = query.message
+        shown = current.caption_html if current.photo else current.text_html
+        if shown == text and markup is None and current.reply_markup is None:
+            # Nothing to replace (a tap under a message without buttons: a forged one).
+            await reply(update, text)
+            return
+        try:
+            if query.message.photo:
+                await query.message.edit_caption(
+                    text, parse_mode=ParseMode.HTML, reply_markup=markup
+                )
+            else:
+                await query.message.edit_text(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+            return
+        except BadRequest as failure:
+            if "not modified" in str(failure).lower():
+                return
+            log.info("could not edit a message, sending a new one: %s", failure)
+    await reply(update, text, markup)
+
+
+async def prompt(
+    update: Update, context: BotContext, step: Step, text: str, placeholder: str
+) -> None:
+    """Ask for the answer to `step` with a ForceReply, so the answer replies to this prompt
+    (and so names its step, whichever card is opened in between)."""
+    message = await reply(
+        update, text, ForceReply(selective=True, input_field_placeholder=placeholder[:64])
+    )
+    if message is not None:
+        await context.infra.steps.add_prompt(step.id, message.message_id)
+
+
+# --- arguments ----------------------------------------------------------------------------------
+
+
+def split_card_reference(tokens: list[str]) -> tuple[str | None, list[str]]:
+    """The card reference at the start of a command's arguments, and the arguments after it.
+
+    A card number may be typed as one token (1234-5678-9012, 123456789012) or as three
+    (1234 5678 9012); a QR token is one token.
+    """
+    if not tokens:
+        return None, []
+    if len(tokens) >= 3 and normalise_card_number(" ".join(tokens[:3])):
+        return " ".join(tokens[:3]), tokens[3:]
+    return tokens[0], tokens[1:]
+
+
+def small_int(text: str) -> int | None:
+    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else None
+
+
+def update_key(update: Update) -> str:
+    """Idempotency key of an operation triggered by a message: the update itself."""
+    return f"u{update.update_id}"
+
+
+def step_key(step: Step) -> str:
+    """Idempotency key of an operation confirmed through a step: a double tap is one effect."""
+    return f"s{step.id}"
+
+
+# --- showing a card to its holder ------------------------------------------------------------
+
+CARD_LINK_PREFIX = "card_"
+
+
+async def send_card(update: Update, context: BotContext, card: CardView, viewer: Viewer) -> None:
+    """The card as a QR code image with its details as the caption. The details (the card
+    number above all) also reach the customer when the photo cannot be sent."""
+    chat = update.effective_chat
+    assert chat is not None
+    link = context.link(f"{CARD_LINK_PREFIX}{card.qr_token}")
+    passes = await wallet.offer(context.service, card, link)  # None: no wallet configured
+    text = card_texts.card_text(viewer.t, card)
+    markup = keyboards.wallet_keyboard(viewer.t, None if passes is None else passes.google_save_url)
+    try:
+        await chat.send_photo(
+            InputFile(qr_png(link), filename="card.png"),
+            caption=text,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+        )
+    except Forbidden:
+        raise
+    except TelegramError as failure:
+        log.warning("could not send a card's QR code, sending its details as text: %s", failure)
+        await reply(update, card_texts.card_without_image(viewer.t, text, link), markup)
+    if passes is not None and passes.apple_pass is not None:
+        await chat.send_document(
+            wallet.pkpass_file(passes.apple_pass), caption=keyboards.apple_wallet_label(viewer.t)
+        )

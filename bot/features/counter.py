@@ -1,0 +1,353 @@
+"""The counter: /stamp, /redeem, /points, /void, /lookup, /undo, scanned cards, and the
+"Add points" and "Redeem" steps, each bound to one card.
+
+A prompt belongs to one card: the card a cashier opens (by scan, look-up, typed number or a
+command) becomes the chat's open card, and opening another one supersedes every counter step
+of the previous card, so a typed amount can never land on the previous customer's card.
+"""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction, Token, nonce
+from bot.context import BotContext
+from bot.features.common import (
+    PROMPT_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    prompt,
+    reply,
+    small_int,
+    split_card_reference,
+    step_key,
+    update_key,
+)
+from bot.texts import counter as counter_texts
+from bot.texts import general
+from bot.texts.commands import usage
+from bot.texts.refusals import refusal_text
+from domain import errors
+from domain.model import AMOUNT_RANGE, CardView, LedgerKind, Operation, normalise_card_number
+from infra import Step
+
+# Step kinds. OPEN_CARD marks the card the cashier works on now.
+OPEN_CARD, AMOUNT, REDEEM = "card", "amount", "redeem"
+COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM)
+
+STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce
+ASK_REDEEM = ButtonAction("rq", (Token,))  # card number
+CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
+CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
+ADD_POINTS = ButtonAction("ap", (Token,))  # card number
+
+
+async def open_card(context: BotContext, viewer: Viewer, card: CardView) -> None:
+    """Make `card` the chat's open card; steps of any other card are superseded."""
+    steps = context.infra.steps
+    current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+    if current is not None and current.subject_id == card.card_id:
+        return
+    await steps.open(
+        viewer.chat_id,
+        OPEN_CARD,
+        subject_id=card.card_id,
+        payload=card.number,
+        ttl=PROMPT_TTL,
+        supersedes=COUNTER_STEPS,
+    )
+
+
+async def confirmed(
+    update: Update, context: BotContext, viewer: Viewer, op: Operation, *, edit: bool = False
+) -> None:
+    """Tell the cashier what was done; the customer's notice is in the outbox already."""
+    await open_card(context, viewer, op.card)
+    text = counter_texts.operation_done(viewer.t, op)
+    if edit:
+        markup = None if op.replayed else _card_keyboard(viewer, op.card)
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text)
+
+
+def _card_keyboard(viewer: Viewer, card: CardView) -> keyboards.InlineKeyboardMarkup:
+    return keyboards.scan_keyboard(
+        viewer.t,
+        card,
+        stamp=STAMP.data(card.number, nonce()),
+        redeem=ASK_REDEEM.data(card.number),
+        add_points=ADD_POINTS.data(card.number),
+    )
+
+
+# --- commands -----------------------------------------------------------------------------------
+
+
+async def stamp(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/stamp <card> [n]."""
+    reference, rest = split_card_reference(context.args or [])
+    count = 1 if not rest else small_int(rest[0]) if len(rest) == 1 else None
+    if reference is None or count is None:
+        await reply(update, usage(viewer.t, "stamp"))
+        return
+    op = await context.service.counter.stamp(
+        viewer.user_id, reference, count, idempotency_key=update_key(update)
+    )
+    await confirmed(update, context, viewer, op)
+
+
+async def redeem(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/redeem <card> [points]: asks for confirmation with a button."""
+    reference, rest = split_card_reference(context.args or [])
+    points = None if not rest else small_int(rest[0]) if len(rest) == 1 else -1
+    if reference is None or points == -1 or (rest and points is None):
+        await reply(update, usage(viewer.t, "redeem"))
+        return
+    await ask_redeem(update, context, viewer, reference, points)
+
+
+async def points(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/points <card> <amount>: points for a purchase, amount in the user's locale."""
+    reference, rest = split_card_reference(context.args or [])
+    amount = viewer.t.parse_amount(" ".join(rest)) if rest else None
+    if reference is None or amount is None:
+        await reply(update, usage(viewer.t, "points"))
+        return
+    op = await context.service.counter.earn_points(
+        viewer.user_id, reference, amount, idempotency_key=update_key(update)
+    )
+    await confirmed(update, context, viewer, op)
+
+
+async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/void <card> <points> [reason]: take points back after a return."""
+    reference, rest = split_card_reference(context.args or [])
+    count = small_int(rest[0]) if rest else None
+    if reference is None or count is None:
+        await reply(update, usage(viewer.t, "void"))
+        return
+    op = await context.service.counter.void_points(
+        viewer.user_id,
+        reference,
+        count,
+        " ".join(rest[1:]) or None,
+        idempotency_key=update_key(update),
+    )
+    await confirmed(update, context, viewer, op)
+
+
+async def lookup(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/lookup <card>: the card with the counter buttons."""
+    reference, rest = split_card_reference(context.args or [])
+    if reference is None or rest:
+        await reply(update, usage(viewer.t, "lookup"))
+        return
+    await show_card(update, context, viewer, reference)
+
+
+async def undo(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/undo: reverse your own last operation within 10 minutes."""
+    reversal = await context.service.counter.undo(viewer.user_id)
+    await reply(update, counter_texts.undo_done(viewer.t, reversal))
+
+
+async def show_card(update: Update, context: BotContext, viewer: Viewer, reference: str) -> None:
+    """A card typed, looked up or scanned: it becomes the open card, with its buttons."""
+    card = await context.service.counter.lookup(viewer.user_id, reference)
+    await open_card(context, viewer, card)
+    await reply(update, counter_texts.staff_card_text(viewer.t, card), _card_keyboard(viewer, card))
+
+
+async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:
+    """A card link opened from the phone camera: staff get the card, anyone else nothing."""
+    if not viewer.identity.is_staff:
+        await reply(update, counter_texts.scan_for_strangers(viewer.t))
+        return
+    try:
+        await show_card(update, context, viewer, token)
+    except errors.CardNotFound:
+        await reply(update, counter_texts.scan_for_strangers(viewer.t))
+
+
+# --- redeeming --------------------------------------------------------------------------------
+
+
+async def ask_redeem(
+    update: Update, context: BotContext, viewer: Viewer, reference: str, points: int | None
+) -> None:
+    card, kind = await context.service.counter.redeemable(viewer.user_id, reference, points)
+    if kind is LedgerKind.REDEEM_POINTS and points is None:
+        points = card.points_reward
+    await open_card(context, viewer, card)
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        REDEEM,
+        subject_id=card.card_id,
+        payload=f"{card.number}:{'' if points is None else points}",
+        ttl=PROMPT_TTL,
+        supersedes=(REDEEM,),
+    )
+    await reply(
+        update,
+        counter_texts.redeem_question(viewer.t, card, points),
+        keyboards.confirm_cancel_keyboard(
+            viewer.t, CONFIRM_REDEEM.data(step.id), CANCEL_REDEEM.data(step.id)
+        ),
+    )
+
+
+async def _ask_redeem_button(
+    update: Update, context: BotContext, viewer: Viewer, number: str
+) -> None:
+    await ask_redeem(update, context, viewer, number, None)
+
+
+async def _confirm_redeem(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    now = context.service.clock.now()
+    # A second tap on a done step replays the same key: "already done", one reward.
+    if step is None or step.kind != REDEEM or step.state(now) not in ("open", "done"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    assert step.payload is not None
+    number, _, points = step.payload.partition(":")
+    counter = context.service.counter
+    if points:
+        op = await counter.redeem_points(
+            viewer.user_id, number, int(points), idempotency_key=step_key(step)
+        )
+    else:
+        op = await counter.redeem_stamps(viewer.user_id, number, idempotency_key=step_key(step))
+    await context.infra.steps.close(step.id)
+    await open_card(context, viewer, op.card)
+    await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
+
+
+async def _cancel_redeem(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if step is not None and step.kind == REDEEM:
+        await context.infra.steps.close(step.id, "cancelled")
+    await edit_or_reply(update, counter_texts.redeem_cancelled(viewer.t))
+
+
+# --- stamping and adding points with the buttons ----------------------------------------------
+
+
+async def _stamp_button(
+    update: Update, context: BotContext, viewer: Viewer, number: str, once: str
+) -> None:
+    op = await context.service.counter.stamp(viewer.user_id, number, 1, idempotency_key=f"b{once}")
+    await confirmed(update, context, viewer, op, edit=True)
+
+
+async def _add_points_button(
+    update: Update, context: BotContext, viewer: Viewer, number: str
+) -> None:
+    """Ask for the amount of this card: the answer must reply to the prompt (or follow it
+    before another card is opened)."""
+    card = await context.service.counter.lookup(viewer.user_id, number)
+    await open_card(context, viewer, card)
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        AMOUNT,
+        subject_id=card.card_id,
+        payload=card.number,
+        ttl=PROMPT_TTL,
+        supersedes=(AMOUNT,),
+    )
+    await prompt(
+        update,
+        context,
+        step,
+        counter_texts.ask_amount(viewer.t, card),
+        counter_texts.amount_placeholder(viewer.t),
+    )
+
+
+async def amount_answered(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+    """The amount typed for an open "Add points" step: credited to that step's card only. A
+    wrong amount keeps the step open and asks again."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and step.payload is not None
+    number = step.payload
+    amount = viewer.t.parse_amount(message.text)
+    try:
+        if amount is None:
+            low, high = AMOUNT_RANGE
+            raise errors.InvalidAmount(minimum=low, maximum=high)
+        op = await context.service.counter.earn_points(
+            viewer.user_id, number, amount, idempotency_key=update_key(update)
+        )
+    except (errors.InvalidAmount, errors.NoPointsForAmount) as wrong:
+        again = counter_texts.amount_again(viewer.t, refusal_text(viewer.t, wrong), number)
+        await prompt(update, context, step, again, counter_texts.amount_placeholder(viewer.t))
+        return
+    except errors.DomainError:
+        await context.infra.steps.close(step.id, "cancelled")
+        raise
+    await context.infra.steps.close(step.id)
+    await confirmed(update, context, viewer, op)
+
+
+async def unanswerable_amount(
+    update: Update, context: BotContext, viewer: Viewer, answered: Step | None
+) -> bool:
+    """Text that looks like an amount with no open "Add points" step for it: say which card
+    to press instead of guessing. False if the text is not the counter's business."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
+        return False
+    steps = context.infra.steps
+    now = context.service.clock.now()
+    asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))
+    current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+    open_number = None if current is None else current.payload
+    asked_number = None if asked is None else asked.payload
+    state = None if asked is None else asked.state(now)
+    await reply(
+        update, counter_texts.amount_not_applied(viewer.t, state, asked_number, open_number)
+    )
+    return True
+
+
+async def typed_card_number(
+    update: Update, context: BotContext, viewer: Viewer, answered: Step | None
+) -> bool:
+    """Staff may simply type a card number to open the card."""
+    message = update.effective_message
+    text = (message.text or "") if message is not None else ""
+    if not viewer.identity.is_staff or normalise_card_number(text) is None:
+        return False
+    await show_card(update, context, viewer, text)
+    return True
+
+
+FEATURE = Feature(
+    name="counter",
+    commands=(
+        Command("stamp", Audience.STAFF, stamp),
+        Command("redeem", Audience.STAFF, redeem),
+        Command("points", Audience.STAFF, points),
+        Command("void", Audience.STAFF, void),
+        Command("lookup", Audience.STAFF, lookup),
+        Command("undo", Audience.STAFF, undo),
+    ),
+    buttons=(
+        (STAMP, _stamp_button),
+        (ASK_REDEEM, _ask_redeem_button),
+        (CONFIRM_REDEEM, _confirm_redeem),
+        (CANCEL_REDEEM, _cancel_redeem),
+        (ADD_POINTS, _add_points_button),
+    ),
+    deep_links={"card_": scanned_card},
+    text_steps={AMOUNT: amount_answered},
+    text_fallbacks=(typed_card_number, unanswerable_amount),
+)

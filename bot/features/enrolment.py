@@ -1,0 +1,47 @@
+"""Joining a store's programme: /join and the join_ link of the poster's QR code; /start's
+greeting when there is nothing to open."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot.context import BotContext
+from bot.features.common import Audience, Command, Feature, Viewer, reply, send_card
+from bot.i18n import translator
+from bot.texts import cards as card_texts
+from bot.texts import general
+from bot.texts.commands import usage
+
+
+async def welcome(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/start without a link: a greeting, or the person's cards."""
+    cards = await context.service.customers.cards(viewer.user_id)
+    if cards:
+        await reply(update, card_texts.cards_overview(viewer.t, cards))
+    else:
+        await reply(update, general.welcome(viewer.t, viewer.first_name))
+
+
+async def join(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/join <store code>."""
+    if not context.args or len(context.args) != 1:
+        await reply(update, usage(viewer.t, "join"))
+        return
+    await join_store(update, context, viewer, context.args[0])
+
+
+async def join_store(update: Update, context: BotContext, viewer: Viewer, code: str) -> None:
+    enrolment = await context.service.customers.enrol(viewer.profile, code)
+    # A newcomer with no language of their own is greeted in the merchant's language.
+    t = viewer.t
+    if viewer.identity.language is None and viewer.telegram_language is None:
+        t = translator(enrolment.card.merchant_language)
+    await reply(update, card_texts.joined_text(t, enrolment))
+    await send_card(update, context, enrolment.card, viewer)
+
+
+FEATURE = Feature(
+    name="enrolment",
+    commands=(Command("join", Audience.CUSTOMER, join, in_menu=False),),
+    deep_links={"join_": join_store},
+)

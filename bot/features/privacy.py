@@ -1,0 +1,83 @@
+"""A person's own data: /mydata (a JSON file) and /forget (after confirmation)."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import InputFile, Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction, Token
+from bot.context import BotContext
+from bot.features.common import (
+    CONFIRMATION_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+)
+from bot.texts import general
+
+FORGET = "forget"  # step: erase the person's data
+ANSWER_FORGET = ButtonAction("fg", (int, Token))  # step, "y" or "n"
+
+
+async def mydata(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/mydata: a JSON file of everything stored about the user."""
+    data = await context.service.customers.export_data(viewer.user_id)
+    content = json.dumps(data, ensure_ascii=False, indent=2).encode()
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(content, filename="my-loyalty-data.json"),
+        caption=general.mydata_caption(viewer.t),
+    )
+
+
+async def forget(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/forget: erase personal data after confirmation."""
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        FORGET,
+        subject_id=viewer.user_id,
+        ttl=CONFIRMATION_TTL,
+        supersedes=(FORGET,),
+    )
+    await reply(
+        update,
+        general.forget_question(viewer.t),
+        keyboards.yes_no_keyboard(
+            viewer.t, ANSWER_FORGET.data(step.id, "y"), ANSWER_FORGET.data(step.id, "n")
+        ),
+    )
+
+
+async def _answer_forget(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if (
+        step is None
+        or step.kind != FORGET
+        or step.subject_id != viewer.user_id
+        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.forget_cancelled(viewer.t))
+        return
+    erased = await context.service.customers.erase(viewer.user_id)
+    await edit_or_reply(update, general.forget_done(viewer.t, erased))
+
+
+FEATURE = Feature(
+    name="privacy",
+    commands=(
+        Command("mydata", Audience.CUSTOMER, mydata),
+        Command("forget", Audience.CUSTOMER, forget),
+    ),
+    buttons=((ANSWER_FORGET, _answer_forget),),
+)

@@ -1,0 +1,84 @@
+"""The programme's settings: /program and /program set <key> <value>, with the confirmation
+that merging duplicate cards needs."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction, Token
+from bot.context import BotContext
+from bot.features.common import (
+    CONFIRMATION_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+)
+from bot.texts import general
+from bot.texts import owner as owner_texts
+from bot.texts.commands import usage
+from domain import errors
+
+MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
+ANSWER_MERGE = ButtonAction("mg", (int, Token))  # step, "y" or "n"
+
+
+async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/program, or /program set <key> <value>."""
+    args = context.args or []
+    if not args:
+        settings = await context.service.merchants.program(viewer.user_id)
+        await reply(update, owner_texts.program_text(viewer.t, settings))
+        return
+    if args[0].lower() != "set" or len(args) < 3:
+        await reply(update, usage(viewer.t, "program"))
+        return
+    await _change_setting(update, context, viewer, args[1], " ".join(args[2:]), confirm=False)
+
+
+async def _change_setting(
+    update: Update, context: BotContext, viewer: Viewer, key: str, value: str, *, confirm: bool
+) -> None:
+    try:
+        change = await context.service.merchants.change_program(
+            viewer.user_id, key, value, confirm_merge=confirm
+        )
+    except errors.MergeConfirmationRequired as asked:
+        step = await context.infra.steps.open(
+            viewer.chat_id, MERGE, ttl=CONFIRMATION_TTL, supersedes=(MERGE,)
+        )
+        await reply(
+            update,
+            owner_texts.merge_question(viewer.t, asked.customers),
+            keyboards.yes_no_keyboard(
+                viewer.t, ANSWER_MERGE.data(step.id, "y"), ANSWER_MERGE.data(step.id, "n")
+            ),
+        )
+        return
+    await reply(update, owner_texts.program_changed(viewer.t, key.lower(), change.settings))
+
+
+async def _answer_merge(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    closed = step is not None and step.kind == MERGE
+    if not closed or not await context.infra.steps.close(
+        step_id, "done" if answer == "y" else "cancelled"
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    await _change_setting(update, context, viewer, "cross_location", "on", confirm=True)
+
+
+FEATURE = Feature(
+    name="program",
+    commands=(Command("program", Audience.OWNER, program),),
+    buttons=((ANSWER_MERGE, _answer_merge),),
+)

@@ -1,0 +1,56 @@
+"""What the owner reads: /summary [period] and /export [days]."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot.context import BotContext
+from bot.exports import ledger_csv
+from bot.features.common import Audience, Command, Feature, Viewer, reply
+from bot.texts import reports as report_texts
+from domain.model import SUMMARY_PERIODS
+
+
+async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/summary [today | yesterday | week | month]; week and month come with a chart."""
+    args = context.args or []
+    period = args[0].lower() if args else "today"
+    if len(args) > 1 or period not in SUMMARY_PERIODS:
+        await reply(update, report_texts.usage_summary(viewer.t))
+        return
+    report, series = await context.service.reports.summary_for_owner(viewer.user_id, period)
+    await reply(update, report_texts.summary_text(viewer.t, report))
+    if series:
+        from bot.charts import activity_chart
+
+        chart = activity_chart(viewer.t, report.merchant_name, series)
+        chat = update.effective_chat
+        assert chat is not None
+        await chat.send_photo(InputFile(chart, filename="activity.png"))
+
+
+async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/export [days]: the ledger as a CSV file (default 30 days)."""
+    args = context.args or []
+    if len(args) > 1 or (
+        args and not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 5)
+    ):
+        await reply(update, report_texts.usage_export(viewer.t))
+        return
+    days = int(args[0]) if args else 30
+    timezone, rows = await context.service.reports.export_ledger(viewer.user_id, days)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(ledger_csv(viewer.t, timezone, rows), filename=f"ledger-{days}-days.csv"),
+        caption=report_texts.export_caption(viewer.t, days, len(rows)),
+    )
+
+
+FEATURE = Feature(
+    name="reports",
+    commands=(
+        Command("summary", Audience.OWNER, summary),
+        Command("export", Audience.OWNER, export),
+    ),
+)

@@ -1,0 +1,147 @@
+"""Setting up a business and its stores: /setup, /addstore, /stores, /poster."""
+
+from __future__ import annotations
+
+from telegram import InputFile, Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction, Token
+from bot.context import BotContext
+from bot.features.common import (
+    CONFIRMATION_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+)
+from bot.i18n import translator
+from bot.texts import general
+from bot.texts import owner as owner_texts
+from bot.texts import reports as report_texts
+from bot.texts.commands import usage
+from domain import errors
+
+SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
+ANSWER_SWITCH = ButtonAction("su", (int, Token))  # step, "y" or "n"
+
+
+def _join_link(context: BotContext, code: str) -> str:
+    return context.link(f"join_{code}")
+
+
+async def setup(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/setup <business name>: merchant, first store and default program."""
+    name = " ".join(context.args or [])
+    if not name:
+        await reply(update, usage(viewer.t, "setup"))
+        return
+    await _create_business(update, context, viewer, name, switch=False)
+
+
+async def _create_business(
+    update: Update, context: BotContext, viewer: Viewer, name: str, *, switch: bool
+) -> None:
+    t = viewer.t
+    try:
+        store = await context.service.merchants.setup(
+            viewer.profile,
+            name,
+            language=t.language,
+            reward=owner_texts.default_reward(t),
+            points_reward_text=owner_texts.default_points_reward(t),
+            switch_membership=switch,
+        )
+    except errors.MembershipSwitchRequired as asked:
+        step = await context.infra.steps.open(
+            viewer.chat_id,
+            SWITCH_FOR_SETUP,
+            payload=name[:256],
+            ttl=CONFIRMATION_TTL,
+            supersedes=(SWITCH_FOR_SETUP,),
+        )
+        await reply(
+            update,
+            general.switch_question(t, asked.current_merchant_name),
+            keyboards.yes_no_keyboard(
+                t, ANSWER_SWITCH.data(step.id, "y"), ANSWER_SWITCH.data(step.id, "n")
+            ),
+        )
+        return
+    await reply(update, owner_texts.setup_done(t, store, _join_link(context, store.code)))
+    await context.menus.refresh(viewer.chat_id, viewer.user_id, t)
+
+
+async def _answer_switch(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if step is None or step.kind != SWITCH_FOR_SETUP or step.payload is None:
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    await _create_business(update, context, viewer, step.payload, switch=True)
+
+
+async def addstore(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/addstore <name>."""
+    name = " ".join(context.args or [])
+    if not name:
+        await reply(update, usage(viewer.t, "addstore"))
+        return
+    store = await context.service.merchants.add_store(viewer.user_id, name)
+    await reply(update, owner_texts.store_added(viewer.t, store, _join_link(context, store.code)))
+
+
+async def stores(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/stores for owners: their stores with codes and join links."""
+    found = await context.service.merchants.stores(viewer.user_id)
+    await reply(
+        update,
+        owner_texts.stores_list(viewer.t, [(s, _join_link(context, s.code)) for s in found]),
+    )
+
+
+async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/poster [store]: a printable PNG with the store's join QR code."""
+    reference = " ".join(context.args or [])
+    if reference:
+        store = await context.service.merchants.find_store(viewer.user_id, reference)
+    else:
+        store = (await context.service.merchants.stores(viewer.user_id))[0]
+    settings = await context.service.merchants.program(viewer.user_id)
+    words = translator(settings.language)  # the poster speaks to the merchant's customers
+    from bot.poster import join_poster
+
+    image = join_poster(
+        business_name=store.merchant_name,
+        store_name=store.name,
+        link=_join_link(context, store.code),
+        call_to_action=report_texts.poster_call_to_action(words, settings.type),
+        instructions=report_texts.poster_instructions(words),
+    )
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_document(
+        InputFile(image, filename=f"poster-{store.code}.png"),
+        caption=report_texts.poster_caption(viewer.t, store.name),
+        parse_mode="HTML",
+    )
+
+
+FEATURE = Feature(
+    name="setup",
+    commands=(
+        Command("setup", Audience.CUSTOMER, setup, in_menu=False),
+        Command("stores", Audience.OWNER, stores, text_key="owner:stores"),
+        Command("addstore", Audience.OWNER, addstore),
+        Command("poster", Audience.OWNER, poster),
+    ),
+    buttons=((ANSWER_SWITCH, _answer_switch),),
+)

@@ -1,0 +1,118 @@
+"""Staff and invites: /invite, /staff, /revoke, and the staff_ link of an invite."""
+
+from __future__ import annotations
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction, Token
+from bot.context import BotContext
+from bot.features.common import (
+    CONFIRMATION_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+)
+from bot.texts import general
+from bot.texts import owner as owner_texts
+from bot.texts.commands import usage
+from domain import errors
+from domain.program import DEFAULT_TIMEZONE
+
+SWITCH_FOR_INVITE = "invite_switch"  # step: leave one's staff seat for another business
+ANSWER_SWITCH = ButtonAction("sw", (int, Token))  # step, "y" or "n"
+
+
+def _timezone(viewer: Viewer) -> str:
+    membership = viewer.identity.membership
+    return membership.timezone if membership else DEFAULT_TIMEZONE
+
+
+async def invite(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/invite [store | all]: a one-time staff invite link, valid 72 hours."""
+    reference = " ".join(context.args or []) or None
+    if reference is not None and reference.lower() == "all":
+        reference = None
+    created = await context.service.staff.create_invite(viewer.user_id, reference)
+    link = context.link(f"staff_{created.token}")
+    await reply(update, owner_texts.invite_created(viewer.t, created, link, _timezone(viewer)))
+
+
+async def staff(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/staff: the numbered staff list."""
+    listing = await context.service.staff.list_staff(viewer.user_id)
+    await reply(update, owner_texts.staff_list(viewer.t, listing, _timezone(viewer)))
+
+
+async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/revoke <number from /staff>: takes effect at once."""
+    args = context.args or []
+    if len(args) != 1 or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 6:
+        await reply(update, usage(viewer.t, "revoke"))
+        return
+    member = await context.service.staff.revoke(viewer.user_id, int(args[0]))
+    await context.menus.refresh(member.user_id, member.user_id, viewer.t)
+    await reply(update, owner_texts.revoked(viewer.t, member))
+
+
+async def accept_invite(
+    update: Update, context: BotContext, viewer: Viewer, token: str, *, switch: bool = False
+) -> None:
+    """The staff_<token> deep link."""
+    try:
+        membership = await context.service.staff.accept_invite(
+            viewer.profile, token, switch_membership=switch
+        )
+    except errors.MembershipSwitchRequired as asked:
+        step = await context.infra.steps.open(
+            viewer.chat_id,
+            SWITCH_FOR_INVITE,
+            payload=token[:256],
+            ttl=CONFIRMATION_TTL,
+            supersedes=(SWITCH_FOR_INVITE,),
+        )
+        await reply(
+            update,
+            general.switch_question(viewer.t, asked.current_merchant_name),
+            keyboards.yes_no_keyboard(
+                viewer.t, ANSWER_SWITCH.data(step.id, "y"), ANSWER_SWITCH.data(step.id, "n")
+            ),
+        )
+        return
+    await reply(update, general.staff_welcome(viewer.t, membership))
+    await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
+
+
+async def _invite_link(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:
+    await accept_invite(update, context, viewer, token)
+
+
+async def _answer_switch(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if step is None or step.kind != SWITCH_FOR_INVITE or step.payload is None:
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    await accept_invite(update, context, viewer, step.payload, switch=True)
+
+
+FEATURE = Feature(
+    name="staff",
+    commands=(
+        Command("invite", Audience.OWNER, invite),
+        Command("staff", Audience.OWNER, staff),
+        Command("revoke", Audience.OWNER, revoke),
+    ),
+    buttons=((ANSWER_SWITCH, _answer_switch),),
+    deep_links={"staff_": _invite_link},
+)

@@ -1,0 +1,128 @@
+"""The words of the command table: each command's menu entry, help line and usage example.
+
+bot/routing.py holds the table itself (which commands exist, for whom, in which order); these
+functions give its rows their text in the person's language.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.i18n import Translator
+
+
+def menu_description(t: Translator, name: str) -> str:
+    """The short line beside a command in Telegram's command menu."""
+    return {
+        "card": t.gettext("Your card and its QR code"),
+        "history": t.gettext("Your latest stamps and points"),
+        "stores": t.gettext("Where your card works"),
+        "newqr": t.gettext("A new QR code for your card"),
+        "language": t.gettext("Choose your language"),
+        "mydata": t.gettext("Everything we store about you"),
+        "forget": t.gettext("Erase your personal data"),
+        "help": t.gettext("What I can do"),
+        "stamp": t.gettext("Give stamps: /stamp card [n]"),
+        "redeem": t.gettext("Redeem a reward: /redeem card"),
+        "points": t.gettext("Add points: /points card amount"),
+        "void": t.gettext("Take points back: /void card points"),
+        "lookup": t.gettext("See a card: /lookup card"),
+        "undo": t.gettext("Undo your last operation"),
+        "program": t.gettext("See and change your program"),
+        "owner:stores": t.gettext("Your stores and their join links"),
+        "addstore": t.gettext("Add a store"),
+        "invite": t.gettext("Invite a cashier"),
+        "staff": t.gettext("Your staff"),
+        "revoke": t.gettext("Remove a staff member"),
+        "summary": t.gettext("Your activity summary"),
+        "export": t.gettext("The ledger as a spreadsheet (CSV)"),
+        "poster": t.gettext("A printable poster with your join QR code"),
+    }[name]
+
+
+def help_line(t: Translator, name: str) -> str | None:
+    """The command's line in /help; None for commands described by another's line."""
+    return {
+        "card": t.gettext("/card — your card and its QR code"),
+        "history": t.gettext("/history — your latest stamps and points"),
+        "stores": t.gettext("/stores — where your card works"),
+        "join": t.gettext("/join <code>code</code> — join a store's program"),
+        "newqr": t.gettext("/newqr — a new QR code (the old one stops working)"),
+        "language": t.gettext("/language — choose your language"),
+        "mydata": t.gettext("/mydata — everything we store about you"),
+        "forget": t.gettext("/forget — erase your personal data"),
+        "stamp": t.gettext("/stamp <code>card</code> [n] — give stamps"),
+        "redeem": t.gettext("/redeem <code>card</code> [points] — redeem a reward"),
+        "points": t.gettext(
+            "/points <code>card</code> <code>amount</code> — add points for a purchase"
+        ),
+        "void": t.gettext(
+            "/void <code>card</code> <code>points</code> [reason] — take points back"
+        ),
+        "lookup": t.gettext("/lookup <code>card</code> — see a card"),
+        "undo": t.gettext("/undo — undo your last operation (within 10 minutes)"),
+        "program": t.gettext("/program — see and change your program"),
+        "addstore": t.gettext("/addstore <code>name</code> — add a store"),
+        "owner:stores": t.gettext("/stores — your stores with their join links"),
+        "invite": t.gettext("/invite [store] — an invite link for a cashier"),
+        "staff": t.gettext("/staff — your staff; /revoke <code>number</code> removes one"),
+        "summary": t.gettext("/summary [today|yesterday|week|month] — your activity"),
+        "export": t.gettext("/export [days] — the ledger as a CSV file"),
+        "poster": t.gettext("/poster [store] — a printable poster with the join QR code"),
+    }.get(name)
+
+
+def usage(t: Translator, name: str) -> str:
+    """How to use a command, for a call with missing or unreadable arguments."""
+    return {
+        "join": t.gettext(
+            "Usage: /join <code>store code</code> — the code is on the store's poster."
+        ),
+        "stamp": t.gettext(
+            "Usage: /stamp <code>card number</code> [number of stamps], e.g. /stamp 1234-5678-9012 2"
+        ),
+        "redeem": t.gettext(
+            "Usage: /redeem <code>card number</code> [points], e.g. /redeem 1234-5678-9012"
+        ),
+        "points": t.gettext(
+            "Usage: /points <code>card number</code> <code>amount</code>, e.g. /points 1234-5678-9012 12,50"
+        ),
+        "void": t.gettext(
+            "Usage: /void <code>card number</code> <code>points</code> [reason], e.g. /void 1234-5678-9012 20 return"
+        ),
+        "lookup": t.gettext("Usage: /lookup <code>card number</code>"),
+        "setup": t.gettext("Usage: /setup <code>business name</code>, e.g. /setup Café Lux"),
+        "addstore": t.gettext("Usage: /addstore <code>store name</code>"),
+        "revoke": t.gettext("Usage: /revoke <code>number</code> — the number from /staff"),
+        "program": t.gettext(
+            "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"
+        ),
+    }[name]
+
+
+def help_text(
+    t: Translator,
+    customer: Sequence[str],
+    staff: Sequence[str] = (),
+    owner: Sequence[str] = (),
+) -> str:
+    """/help: a section per role the person has, each listing its commands' help lines."""
+    lines = [t.gettext("<b>Your card</b>"), *_lines(t, customer)]
+    if staff:
+        lines += ["", t.gettext("<b>At the counter</b>"), *_lines(t, staff)]
+        lines.append(t.gettext("Or scan the customer's QR code with your phone's camera."))
+    if owner:
+        lines += ["", t.gettext("<b>Your business</b>"), *_lines(t, owner)]
+    if not staff and not owner:
+        lines += ["", t.gettext("Own a shop? Send /setup followed by your business name.")]
+    return "\n".join(lines)
+
+
+def _lines(t: Translator, names: Sequence[str]) -> list[str]:
+    return [line for line in (help_line(t, name) for name in names) if line is not None]
+
+
+def edited_command(t: Translator) -> str:
+    return t.gettext(
+        "Edited messages are not carried out. To do it again, send the command as a new message."
+    )

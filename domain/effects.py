@@ -1,0 +1,122 @@
+"""What a use case asks to happen outside the database once it has committed.
+
+A use case returns its result and records its effects in the same transaction as its ledger
+row, through the `EffectLog` port; the bot's dispatcher delivers them later, each once. The
+domain only says *what* should happen (a customer is told about an entry); rendering and
+sending are the Telegram layer's business.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import ClassVar, Protocol
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+
+@dataclass(frozen=True)
+class NotifyCustomer:
+    """Tell the card's holder about a ledger entry (a stamp, a redemption, an undo...)."""
+
+    kind: ClassVar[str] = "notice"
+    entry_id: int
+    customer_id: int
+
+    @property
+    def key(self) -> str:
+        return f"notice:{self.entry_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.customer_id
+
+
+@dataclass(frozen=True)
+class AlertOwner:
+    """A customer said "not me" about an entry: the owner hears of it."""
+
+    kind: ClassVar[str] = "alert"
+    entry_id: int  # the disputed entry
+    owner_user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"alert:{self.entry_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
+@dataclass(frozen=True)
+class RefreshWallet:
+    """The card changed: its wallet passes must follow."""
+
+    kind: ClassVar[str] = "wallet"
+    card_id: int
+    cause: str  # what changed it (an entry id, "qr", ...): one refresh per cause
+
+    @property
+    def key(self) -> str:
+        return f"wallet:{self.card_id}:{self.cause}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return None
+
+
+@dataclass(frozen=True)
+class SendSummary:
+    """A merchant's daily summary for one local day."""
+
+    kind: ClassVar[str] = "summary"
+    merchant_id: int
+    day: date
+    owner_user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"summary:{self.merchant_id}:{self.day.isoformat()}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
+@dataclass(frozen=True)
+class RemindExpiry:
+    """A card's points expire soon: remind its holder."""
+
+    kind: ClassVar[str] = "reminder"
+    card_id: int
+    customer_id: int
+    expires_at: datetime
+
+    @property
+    def key(self) -> str:
+        return f"reminder:{self.card_id}:{int(self.expires_at.timestamp())}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.customer_id
+
+
+Effect = NotifyCustomer | AlertOwner | RefreshWallet | SendSummary | RemindExpiry
+EFFECT_TYPES: dict[str, type[Effect]] = {
+    cls.kind: cls for cls in (NotifyCustomer, AlertOwner, RefreshWallet, SendSummary, RemindExpiry)
+}
+
+
+class EffectLog(Protocol):
+    """Where use cases record effects, inside their own transaction (the outbox)."""
+
+    async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None: ...
+
+
+class NoEffects:
+    """For tools and tests that run use cases without delivering anything."""
+
+    async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
+        return None

@@ -1,0 +1,181 @@
+"""The effects outbox: what use cases asked to happen after their commit, delivered once.
+
+Use cases record effects in their own transaction (`OutboxLog.record`, the domain's EffectLog
+port), so an effect exists if and only if its cause was committed. Dispatchers in any number
+of workers claim due rows for a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), deliver them
+and mark them done; a worker that dies mid-delivery leaves its rows to be claimed again when
+the lease runs out. A recipient's messages go out in the order they were recorded.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import asdict, dataclass
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.clock import Clock
+from domain.db.uow import Database
+from domain.effects import EFFECT_TYPES, Effect, RefreshWallet, RemindExpiry, SendSummary
+from infra.tables import OutboxMessage
+
+LEASE = timedelta(seconds=60)
+MAX_ATTEMPTS = 10
+MAX_BACKOFF_SECONDS = 300.0
+
+
+@dataclass(frozen=True)
+class OutboxItem:
+    id: int
+    effect: Effect
+    attempts: int  # including this one
+
+
+def _payload(effect: Effect) -> str:
+    return json.dumps(asdict(effect), default=lambda value: value.isoformat())
+
+
+def _effect(kind: str, payload: str) -> Effect:
+    fields: dict[str, Any] = json.loads(payload)
+    cls = EFFECT_TYPES[kind]
+    if cls is SendSummary:
+        fields["day"] = date.fromisoformat(fields["day"])
+    elif cls is RemindExpiry:
+        fields["expires_at"] = datetime.fromisoformat(fields["expires_at"])
+    return cls(**fields)
+
+
+def backoff(attempts: int) -> timedelta:
+    """How long to wait before the next try after `attempts` failed ones."""
+    return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2.0**attempts))
+
+
+class OutboxLog:
+    """The domain's EffectLog: effects become outbox rows in the caller's transaction."""
+
+    def __init__(self, database: Database, clock: Clock, *, wallet_enabled: bool) -> None:
+        self._db = database
+        self._clock = clock
+        self._wallet_enabled = wallet_enabled
+
+    async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
+        wanted = [e for e in effects if self._wallet_enabled or not isinstance(e, RefreshWallet)]
+        if not wanted:
+            return
+        now = self._clock.now()
+        rows = [
+            {
+                "kind": effect.kind,
+                "key": effect.key,
+                "recipient_id": effect.recipient_id,
+                "payload": _payload(effect),
+                "created_at": now,
+                "available_at": now,
+                "attempts": 0,
+            }
+            for effect in wanted
+        ]
+        statement = self._db.dialect.insert(OutboxMessage).values(rows)
+        await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+
+
+class Outbox:
+    """Claiming, completing and retrying outbox rows."""
+
+    def __init__(self, database: Database, clock: Clock, *, wallet_enabled: bool) -> None:
+        self._db = database
+        self._clock = clock
+        self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled)
+
+    async def claim(self, limit: int = 20) -> list[OutboxItem]:
+        """Due rows nobody holds, oldest first, each held by us for the lease.
+
+        A row waits while an older undelivered row for the same recipient exists, so that
+        "stamp" and its "undo" arrive in that order even when two workers deliver.
+        """
+        now = self._clock.now()
+        older = aliased(OutboxMessage)
+        due = (
+            select(OutboxMessage.id)
+            .where(
+                OutboxMessage.done_at.is_(None),
+                OutboxMessage.available_at <= now,
+                (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
+                ~exists().where(
+                    and_(
+                        older.recipient_id == OutboxMessage.recipient_id,
+                        older.id < OutboxMessage.id,
+                        older.done_at.is_(None),
+                    )
+                ),
+            )
+            .order_by(OutboxMessage.id)
+            .limit(limit)
+        )
+        if self._db.dialect.locks_rows:
+            due = due.with_for_update(skip_locked=True)
+        async with self._db.write() as session:
+            rows = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(due.scalar_subquery()))
+                .values(claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+                .returning(
+                    OutboxMessage.id,
+                    OutboxMessage.kind,
+                    OutboxMessage.payload,
+                    OutboxMessage.attempts,
+                )
+                .execution_options(synchronize_session=False)
+            )
+            found = sorted(rows.all(), key=lambda row: row[0])
+        return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
+
+    async def done(self, item_id: int, outcome: str = "sent") -> None:
+        """Delivered (or never deliverable: `outcome` says which); never tried again."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item_id)
+                .values(done_at=self._clock.now(), outcome=outcome, claimed_until=None)
+            )
+
+    async def retry_later(self, item: OutboxItem) -> bool:
+        """A failed try: back off, or give up after MAX_ATTEMPTS. True if it will be retried."""
+        if item.attempts >= MAX_ATTEMPTS:
+            await self.done(item.id, "given_up")
+            return False
+        async with self._db.write() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item.id)
+                .values(available_at=self._clock.now() + backoff(item.attempts), claimed_until=None)
+            )
+        return True
+
+    async def undelivered(self) -> int:
+        """Rows not yet done (for health checks, tests and benchmarks)."""
+        async with self._db.read() as session:
+            query = select(func.count()).where(OutboxMessage.done_at.is_(None))
+            return int((await session.execute(query)).scalar_one())
+
+    async def outcomes(self) -> dict[str, int]:
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(OutboxMessage.outcome, func.count()).group_by(OutboxMessage.outcome)
+            )
+            return {str(outcome): int(count) for outcome, count in rows}
+
+    async def prune(self, older_than: timedelta = timedelta(days=7)) -> int:
+        """Forget delivered rows after a while: their keys only guard against re-recording,
+        which happens within seconds (a re-handled update), never a week later."""
+        cutoff = self._clock.now() - older_than
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(OutboxMessage).where(OutboxMessage.done_at < cutoff)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]

@@ -1,0 +1,174 @@
+"""Pending steps of conversations, in the database so that every worker sees them.
+
+A step is opened when the bot asks something (an amount for a card, a yes/no confirmation),
+bound to its chat, to what it is about and to the prompt messages that asked; it is closed
+when answered ("done"), when something newer takes its place ("superseded") or when it
+expires. Closed steps stay for a day, so a late answer can be told what became of its question.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Collection
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlalchemy import delete, select, update
+
+from domain.clock import Clock
+from domain.db.uow import Database
+from infra.tables import PendingStep
+
+KEEP_CLOSED = timedelta(days=1)
+RECENT_STEPS = 50  # how many of a chat's latest steps a reply is matched against
+
+
+@dataclass(frozen=True)
+class Step:
+    id: int
+    chat_id: int
+    kind: str
+    subject_id: int | None
+    payload: str | None
+    prompt_ids: tuple[int, ...]
+    expires_at: datetime
+    closed_as: str | None  # None while open: "done", "superseded", "cancelled"
+
+    def is_open(self, now: datetime) -> bool:
+        return self.closed_as is None and now < self.expires_at
+
+    def state(self, now: datetime) -> str:
+        """ "open", "expired", or how it was closed."""
+        if self.closed_as is not None:
+            return self.closed_as
+        return "open" if now < self.expires_at else "expired"
+
+
+def _step(row: PendingStep) -> Step:
+    return Step(
+        id=row.id,
+        chat_id=row.chat_id,
+        kind=row.kind,
+        subject_id=row.subject_id,
+        payload=row.payload,
+        prompt_ids=tuple(int(p) for p in row.prompt_ids.split()),
+        expires_at=row.expires_at,
+        closed_as=row.closed_as,
+    )
+
+
+class PendingSteps:
+    def __init__(self, database: Database, clock: Clock) -> None:
+        self._db = database
+        self._clock = clock
+
+    async def open(
+        self,
+        chat_id: int,
+        kind: str,
+        *,
+        ttl: timedelta,
+        subject_id: int | None = None,
+        payload: str | None = None,
+        supersedes: Collection[str] = (),
+    ) -> Step:
+        """A new open step; open steps of the kinds in `supersedes` in this chat are closed."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            if supersedes:
+                await session.execute(self._closing(chat_id, supersedes, "superseded", now))
+            row = PendingStep(
+                chat_id=chat_id,
+                kind=kind,
+                subject_id=subject_id,
+                payload=payload,
+                prompt_ids="",
+                created_at=now,
+                expires_at=now + ttl,
+            )
+            session.add(row)
+            await session.flush()
+            return _step(row)
+
+    async def add_prompt(self, step_id: int, message_id: int) -> None:
+        """The message that asked for this step: a reply to it answers the step."""
+        async with self._db.write() as session:
+            row = await session.get(PendingStep, step_id)
+            if row is not None:
+                row.prompt_ids = f"{row.prompt_ids} {message_id}".strip()
+
+    async def get(self, chat_id: int, step_id: int) -> Step | None:
+        """The step, in whatever state, if it belongs to this chat."""
+        async with self._db.read() as session:
+            row = await session.get(PendingStep, step_id)
+            return None if row is None or row.chat_id != chat_id else _step(row)
+
+    async def answered_by_reply(self, chat_id: int, message_id: int) -> Step | None:
+        """The step whose prompt the person replied to, in whatever state it is now."""
+        for step in await self._recent(chat_id):
+            if message_id in step.prompt_ids:
+                return step
+        return None
+
+    async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
+        now = self._clock.now()
+        for step in await self._recent(chat_id):
+            if step.kind in kinds and step.is_open(now):
+                return step
+        return None
+
+    async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
+        """The newest step of these kinds, open or not (what the person last saw)."""
+        for step in await self._recent(chat_id):
+            if step.kind in kinds:
+                return step
+        return None
+
+    async def close(self, step_id: int, closed_as: str = "done") -> bool:
+        """Close an open step; True only for the one call that closed it (one-time use)."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(PendingStep)
+                .where(
+                    PendingStep.id == step_id,
+                    PendingStep.closed_at.is_(None),
+                    PendingStep.expires_at > now,
+                )
+                .values(closed_at=now, closed_as=closed_as)
+            )
+            return bool(result.rowcount)  # type: ignore[attr-defined]
+
+    async def supersede(self, chat_id: int, kinds: Collection[str]) -> None:
+        """Close this chat's open steps of these kinds: something newer replaces them."""
+        async with self._db.write() as session:
+            await session.execute(self._closing(chat_id, kinds, "superseded", self._clock.now()))
+
+    async def prune(self) -> int:
+        cutoff = self._clock.now() - KEEP_CLOSED
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(PendingStep).where(PendingStep.expires_at < cutoff)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _recent(self, chat_id: int) -> list[Step]:
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(PendingStep)
+                .where(PendingStep.chat_id == chat_id)
+                .order_by(PendingStep.id.desc())
+                .limit(RECENT_STEPS)
+            )
+            return [_step(row) for row in rows.scalars()]
+
+    @staticmethod
+    def _closing(chat_id: int, kinds: Collection[str], closed_as: str, now: datetime):  # type: ignore[no-untyped-def]
+        return (
+            update(PendingStep)
+            .where(
+                PendingStep.chat_id == chat_id,
+                PendingStep.kind.in_(list(kinds)),
+                PendingStep.closed_at.is_(None),
+            )
+            .values(closed_at=now, closed_as=closed_as)
+        )

@@ -1,0 +1,88 @@
+"""Tables of the infrastructure, on the domain's metadata (one schema, one migration history)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import BigInteger, Index, Integer, String, Text, text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from domain.db.tables import Base
+from domain.db.types import BigIntPK, UTCDateTime
+
+
+class InboundUpdate(Base):
+    """A Telegram update, stored before Telegram is told it arrived, until it has been handled.
+
+    Polling confirms an update (the next offset) only once it is stored here, so a crash means
+    re-delivery from this table, never loss; `processed_at` makes a re-delivered update a no-op.
+    """
+
+    __tablename__ = "inbound_updates"
+    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "update_id"),)
+
+    update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    payload: Mapped[str] = mapped_column(Text)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    processed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class OutboxMessage(Base):
+    """An effect to deliver (a customer's notice, an owner's alert, a summary, a wallet refresh).
+
+    Written in the transaction that caused it; `key` makes it once per cause. A dispatcher
+    claims due rows for a lease, delivers them and marks them done.
+    """
+
+    __tablename__ = "outbox"
+    __table_args__ = (
+        Index(
+            "ix_outbox_due",
+            "available_at",
+            "id",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+        Index(
+            "ix_outbox_recipient_pending",
+            "recipient_id",
+            "id",
+            sqlite_where=text("done_at IS NULL"),
+            postgresql_where=text("done_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    key: Mapped[str] = mapped_column(String(96), unique=True)
+    recipient_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    available_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    claimed_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    attempts: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    done_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    outcome: Mapped[str | None] = mapped_column(String(16))
+
+
+class PendingStep(Base):
+    """A step of a conversation that waits for the person's next message or tap.
+
+    Bound to what it is about (a card, an invite, a business name) and to the prompts that
+    asked for it, so an answer is applied to that object only, by whichever worker receives it.
+    Closed steps are kept for a day so that a late answer can be told what happened.
+    """
+
+    __tablename__ = "pending_steps"
+    __table_args__ = (Index("ix_pending_steps_chat", "chat_id", "id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    chat_id: Mapped[int] = mapped_column(BigInteger)
+    kind: Mapped[str] = mapped_column(String(16))
+    subject_id: Mapped[int | None] = mapped_column(BigInteger)
+    payload: Mapped[str | None] = mapped_column(String(256))
+    prompt_ids: Mapped[str] = mapped_column(String(200), server_default=text("''"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    closed_as: Mapped[str | None] = mapped_column(String(12))
