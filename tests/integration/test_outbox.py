@@ -1,0 +1,149 @@
+"""The effects outbox: what a use case asks for is recorded in its own transaction, claimed by
+one dispatcher at a time, delivered in order per recipient, retried, and never lost."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import func, select
+
+from domain import errors
+from domain.clock import ManualClock
+from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, SendSummary
+from domain.service import LoyaltyService
+from infra import Infrastructure
+from infra.outbox import LEASE, MAX_ATTEMPTS
+from infra.tables import OutboxMessage
+from tests.support.scenario import new_profile, open_shop
+
+
+async def _stamped(service: LoyaltyService) -> tuple[int, str, int]:
+    shop = await open_shop(service, cooldown="0", daily_limit="0")
+    cashier = await shop.hire("Cashier")
+    customer = new_profile("Clara")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    op = await service.counter.stamp(cashier.user_id, card.number, idempotency_key="k1")
+    return cashier.user_id, card.number, op.entry_id
+
+
+async def test_an_operation_records_its_notice_and_wallet_refresh_with_its_ledger_row(
+    service: LoyaltyService, infra: Infrastructure
+) -> None:
+    cashier, number, entry_id = await _stamped(service)
+    items = await infra.outbox.claim()
+    effects = {type(item.effect): item.effect for item in items}
+    notice = effects[NotifyCustomer]
+    assert isinstance(notice, NotifyCustomer) and notice.entry_id == entry_id
+    assert isinstance(effects[RefreshWallet], RefreshWallet)
+    # A replayed operation records nothing more.
+    replay = await service.counter.stamp(cashier, number, idempotency_key="k1")
+    assert replay.replayed
+    assert await infra.outbox.undelivered() == 2
+
+
+async def test_a_refused_operation_records_no_effect(
+    service: LoyaltyService, infra: Infrastructure
+) -> None:
+    cashier, number, _ = await _stamped(service)
+    before = await infra.outbox.undelivered()
+    with pytest.raises(errors.NotEnoughStamps):
+        await service.counter.redeem_stamps(cashier, number)
+    assert await infra.outbox.undelivered() == before
+
+
+async def test_the_notice_shows_the_balance_right_after_its_entry(
+    service: LoyaltyService,
+) -> None:
+    cashier, number, entry_id = await _stamped(service)
+    await service.counter.undo(cashier)  # before the notice went out
+    op = await service.counter.operation_of(entry_id)
+    assert op.card.stamp_count == 1  # what the stamp did, not the card after the undo
+
+
+async def test_a_claimed_row_is_held_for_the_lease_then_claimed_again(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    await _stamped(service)
+    first = await infra.outbox.claim()
+    assert first and await infra.outbox.claim() == []  # held: a second dispatcher gets nothing
+    clock.advance(LEASE + timedelta(seconds=1))  # the first dispatcher died
+    again = await infra.outbox.claim()
+    assert sorted(i.id for i in again) == sorted(i.id for i in first)
+    assert all(i.attempts == 2 for i in again)
+
+
+async def test_done_rows_are_never_delivered_again_and_failures_back_off(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    await _stamped(service)
+    notice, wallet = sorted(await infra.outbox.claim(), key=lambda i: i.effect.kind != "notice")
+    await infra.outbox.done(notice.id)
+    assert await infra.outbox.retry_later(wallet)
+    assert await infra.outbox.claim() == []  # the notice is done, the refresh waits
+    clock.advance(timedelta(seconds=3))
+    retried = await infra.outbox.claim()
+    assert [i.id for i in retried] == [wallet.id]
+    for _ in range(MAX_ATTEMPTS):
+        item = (await infra.outbox.claim()) or retried
+        retried = []
+        if not await infra.outbox.retry_later(item[0]):
+            break
+        clock.advance(timedelta(minutes=10))
+    assert await infra.outbox.undelivered() == 0
+    assert (await infra.outbox.outcomes()).get("given_up") == 1
+
+
+async def test_a_recipients_messages_go_out_in_the_order_they_were_recorded(
+    service: LoyaltyService, infra: Infrastructure
+) -> None:
+    cashier, number, stamp_entry = await _stamped(service)
+    undo = await service.counter.undo(cashier)
+    notices = [i for i in await infra.outbox.claim() if isinstance(i.effect, NotifyCustomer)]
+    assert [i.effect.entry_id for i in notices] == [stamp_entry]  # the undo's waits
+    await infra.outbox.done(notices[0].id)
+    later = [i for i in await infra.outbox.claim() if isinstance(i.effect, NotifyCustomer)]
+    assert [i.effect.entry_id for i in later] == [undo.operation.entry_id]
+
+
+async def test_concurrent_dispatchers_never_claim_the_same_row(
+    service: LoyaltyService, infra: Infrastructure, database_url: str
+) -> None:
+    shop = await open_shop(service, cooldown="0", daily_limit="0")
+    cashier = await shop.hire("Cashier")
+    for n in range(30):
+        card = (await service.customers.enrol(new_profile(f"C{n}"), shop.first_store.code)).card
+        await service.counter.stamp(cashier.user_id, card.number)
+    others = [Infrastructure(service.database, service.clock) for _ in range(3)]
+    claims = await asyncio.gather(*(o.outbox.claim(25) for o in [infra, *others]))
+    ids = [item.id for claim in claims for item in claim]
+    assert len(ids) == len(set(ids)) == await infra.outbox.undelivered()
+
+
+async def test_a_dispute_alerts_the_owner_once_and_a_summary_is_queued_once(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    shop = await open_shop(service, cooldown="0")
+    cashier = await shop.hire("Cashier")
+    customer = new_profile("Dora")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    op = await service.counter.stamp(cashier.user_id, card.number)
+    await service.customers.dispute(customer.user_id, op.entry_id)
+    with pytest.raises(errors.AlreadyReversed):
+        await service.customers.dispute(customer.user_id, op.entry_id)
+    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
+    day = clock.now().date()
+    assert await service.reports.queue_summary(merchant_id, day)
+    assert not await service.reports.queue_summary(merchant_id, day)
+    async with service.database.read() as session:
+        kinds = dict(
+            (
+                await session.execute(
+                    select(OutboxMessage.kind, func.count()).group_by(OutboxMessage.kind)
+                )
+            ).all()
+        )
+    assert kinds[AlertOwner.kind] == 1 and kinds[SendSummary.kind] == 1
+    alert = await service.customers.dispute_of(op.entry_id)
+    assert alert.reversal is not None and alert.owner_user_id == shop.owner.user_id
