@@ -3,14 +3,15 @@ list the passes changed since an update tag, fetch the latest pass, and send log
 
 Statuses follow Apple's protocol: 201 registered, 200 already registered / done, 204 nothing
 changed, 304 not modified, 401 bad or missing `Authorization: ApplePass <token>`, 404 a pass
-type that is not ours.
+type that is not ours or a serial number that is no card number, 400 a device identifier of a
+shape no device has. Path parameters are checked before anything reaches the database.
 """
 
 from __future__ import annotations
 
 import json
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import TYPE_CHECKING
 
@@ -21,7 +22,14 @@ from starlette.routing import Mount, Route
 from bot.wallet import scan_link
 from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
 from bot.wallet.config import apple_config
-from domain.service import BadRegistration, BadUpdateTag, LoyaltyService, PassNotAuthorised
+from domain.codes import looks_like_card_number
+from domain.service import (
+    BadRegistration,
+    BadUpdateTag,
+    LoyaltyService,
+    PassNotAuthorised,
+    looks_like_device_id,
+)
 
 if TYPE_CHECKING:
     from bot.application import LoyaltyApplication
@@ -37,6 +45,21 @@ def _token(request: Request) -> str | None:
     return header[len(AUTH_SCHEME) :].strip() if header.startswith(AUTH_SCHEME) else None
 
 
+Handler = Callable[[Request], Awaitable[Response]]
+
+
+def _path_refusal(request: Request, pass_type_id: str) -> Response | None:
+    """The answer to path parameters no request of ours can have, or None when they are fine."""
+    params = request.path_params
+    if "pass_type" in params and params["pass_type"] != pass_type_id:
+        return Response(status_code=404)
+    if "serial" in params and not looks_like_card_number(params["serial"]):
+        return Response(status_code=404)  # serial numbers are card numbers
+    if "device" in params and not looks_like_device_id(params["device"]):
+        return Response(status_code=400)
+    return None
+
+
 def web_service_routes(
     service: Callable[[], LoyaltyService],
     builder: ApplePassBuilder,
@@ -46,18 +69,21 @@ def web_service_routes(
     config = builder.config
     secret = config.secret
 
-    def ours(request: Request) -> bool:
-        return bool(request.path_params["pass_type"] == config.pass_type_id)
+    def checked(handler: Handler) -> Handler:
+        async def guarded(request: Request) -> Response:
+            return _path_refusal(request, config.pass_type_id) or await handler(request)
+
+        return guarded
 
     async def register(request: Request) -> Response:
-        if not ours(request):
-            return Response(status_code=404)
         token = _token(request)
         if token is None:
             return Response(status_code=401)
         try:
-            push_token = str(json.loads(await request.body())["pushToken"])
+            push_token = json.loads(await request.body())["pushToken"]
         except (ValueError, KeyError, TypeError):
+            return Response(status_code=400)
+        if not isinstance(push_token, str):
             return Response(status_code=400)
         try:
             created = await service().wallet.register(
@@ -75,8 +101,6 @@ def web_service_routes(
         return Response(status_code=201 if created else 200)
 
     async def unregister(request: Request) -> Response:
-        if not ours(request):
-            return Response(status_code=404)
         token = _token(request)
         if token is None:
             return Response(status_code=401)
@@ -93,8 +117,6 @@ def web_service_routes(
         return Response(status_code=200)
 
     async def updated_serials(request: Request) -> Response:
-        if not ours(request):
-            return Response(status_code=404)
         try:
             updated = await service().wallet.updated_serials(
                 request.path_params["device"],
@@ -110,8 +132,6 @@ def web_service_routes(
         )
 
     async def latest_pass(request: Request) -> Response:
-        if not ours(request):
-            return Response(status_code=404)
         token = _token(request)
         if token is None:
             return Response(status_code=401)
@@ -147,10 +167,14 @@ def web_service_routes(
 
     registration = "/v1/devices/{device}/registrations/{pass_type}/{serial}"
     return [
-        Route(registration, register, methods=["POST"]),
-        Route(registration, unregister, methods=["DELETE"]),
-        Route("/v1/devices/{device}/registrations/{pass_type}", updated_serials, methods=["GET"]),
-        Route("/v1/passes/{pass_type}/{serial}", latest_pass, methods=["GET"]),
+        Route(registration, checked(register), methods=["POST"]),
+        Route(registration, checked(unregister), methods=["DELETE"]),
+        Route(
+            "/v1/devices/{device}/registrations/{pass_type}",
+            checked(updated_serials),
+            methods=["GET"],
+        ),
+        Route("/v1/passes/{pass_type}/{serial}", checked(latest_pass), methods=["GET"]),
         Route("/v1/log", device_log, methods=["POST"]),
     ]
 

@@ -20,6 +20,7 @@ from domain.service.wallet import (
     WalletCard,
     WalletError,
     WalletService,
+    looks_like_device_id,
     open_wallet,
 )
 
@@ -49,5 +50,6 @@ __all__ = [
     "UpdatedPasses",
     "WalletCard",
     "WalletError",
+    "looks_like_device_id",
     "open_wallet",
 ]

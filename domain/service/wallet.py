@@ -11,6 +11,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
+import re
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -33,6 +34,10 @@ TAG_STEP = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DEVICE_MAX, PUSH_TOKEN_MAX = 128, 256  # the columns' sizes
+# Apple issues both as hex strings; a more generous printable shape still keeps control
+# characters (a NUL byte makes PostgreSQL fail the query) and other junk out of the database.
+_DEVICE_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{DEVICE_MAX}}}")
+_PUSH_TOKEN = re.compile(rf"[A-Za-z0-9._-]{{1,{PUSH_TOKEN_MAX}}}")
 
 
 class WalletError(Exception):
@@ -48,7 +53,7 @@ class BadUpdateTag(WalletError):
 
 
 class BadRegistration(WalletError):
-    """A device identifier or push token longer than any Apple issues."""
+    """A device identifier or push token of a shape Apple never issues."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +90,14 @@ def pass_token(secret: bytes, card_id: int) -> str:
     """The pass's authentication token: HMAC-SHA256(secret, card id), 43 URL-safe characters."""
     digest = hmac.new(secret, f"wallet-pass:{card_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def looks_like_device_id(value: str) -> bool:
+    return _DEVICE_ID.fullmatch(value) is not None
+
+
+def looks_like_push_token(value: str) -> bool:
+    return _PUSH_TOKEN.fullmatch(value) is not None
 
 
 def to_tag(moment: datetime) -> str:
@@ -134,7 +147,7 @@ class WalletService(ServiceBase):
         secret: bytes,
     ) -> bool:
         """Remember that a device holds a pass; True if new, False if it was registered already."""
-        if not (0 < len(device) <= DEVICE_MAX and 0 < len(push_token) <= PUSH_TOKEN_MAX):
+        if not (looks_like_device_id(device) and looks_like_push_token(push_token)):
             raise BadRegistration()
         now = self._clock.now()
         async with self._db.write() as session:
