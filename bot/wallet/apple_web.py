@@ -37,12 +37,49 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 AUTH_SCHEME = "ApplePass "
+LOG_PREFIX = "apple wallet device log: "
+LOG_BODY_MAX = 16 * 1024  # bytes; a device sends a few short lines
 MAX_LOG_LINES = 20
+MAX_LOG_LINE_CHARS = 500
 
 
 def _token(request: Request) -> str | None:
     header = request.headers.get("authorization", "")
     return header[len(AUTH_SCHEME) :].strip() if header.startswith(AUTH_SCHEME) else None
+
+
+async def _body_within(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None as soon as it is longer than `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
+def _device_logs(body: bytes) -> list[str] | None:
+    """The messages of Apple's documented log body, `{"logs": [string, ...]}`, else None."""
+    try:
+        document = json.loads(body)
+    except ValueError:
+        return None
+    lines = document.get("logs") if isinstance(document, dict) else None
+    if not isinstance(lines, list) or not all(isinstance(line, str) for line in lines):
+        return None
+    return lines
+
+
+def _one_printable_line(text: str) -> str:
+    """Control characters (newlines included), other unprintables and backslashes written as
+    escapes: what a device posts can never look like a line of our own."""
+    return "".join(
+        ch if ch.isprintable() and ch != "\\" else ch.encode("unicode_escape").decode("ascii")
+        for ch in text
+    )
 
 
 Handler = Callable[[Request], Awaitable[Response]]
@@ -157,12 +194,15 @@ def web_service_routes(
         )
 
     async def device_log(request: Request) -> Response:
-        try:
-            lines = json.loads(await request.body()).get("logs", [])
-        except (ValueError, AttributeError):
+        body = await _body_within(request, LOG_BODY_MAX)
+        if body is None:
+            return Response(status_code=413)
+        lines = _device_logs(body)
+        if lines is None:
             return Response(status_code=400)
-        for line in list(lines)[:MAX_LOG_LINES]:
-            log.info("Apple Wallet device: %s", str(line)[:500])
+        # Anyone may post here (the protocol has no authentication): a bounded, escaped echo.
+        for line in lines[:MAX_LOG_LINES]:
+            log.info("%s%s", LOG_PREFIX, _one_printable_line(line)[:MAX_LOG_LINE_CHARS])
         return Response(status_code=200)
 
     registration = "/v1/devices/{device}/registrations/{pass_type}/{serial}"

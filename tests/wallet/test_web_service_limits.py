@@ -3,6 +3,9 @@ parameters, oversized or forged device logs, and more devices on one pass than a
 
 from __future__ import annotations
 
+import logging
+from collections.abc import AsyncIterator
+
 import httpx
 import pytest
 
@@ -61,3 +64,64 @@ async def test_a_push_token_with_control_characters_is_refused(
         assert response.status_code == 400, push_token
     listing = await web.get(f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}")
     assert listing.status_code == 204  # nothing was registered
+
+
+def device_log_lines(caplog: pytest.LogCaptureFixture) -> list[logging.LogRecord]:
+    return [record for record in caplog.records if record.name == "bot.wallet.apple_web"]
+
+
+async def test_a_device_log_cannot_forge_log_lines(
+    web: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.wallet.apple_web")
+    forged = "pass failed\n2026-01-13 09:00:00 CRITICAL root: database lost\r\x1b[31m\\n\u2028"
+    response = await web.post("/v1/log", json={"logs": [forged]})
+    assert response.status_code == 200
+    [record] = device_log_lines(caplog)
+    assert record.levelno == logging.INFO
+    message = record.getMessage()
+    assert message == (
+        "apple wallet device log: pass failed\\n2026-01-13 09:00:00 CRITICAL root: "
+        "database lost\\r\\x1b[31m\\\\n\\u2028"
+    )
+    assert message.isprintable()
+
+
+async def test_device_logs_are_capped_in_number_and_length(
+    web: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.wallet.apple_web")
+    logs = ["x" * 2000, *(f"line {n}" for n in range(49))]
+    assert (await web.post("/v1/log", json={"logs": logs})).status_code == 200
+    messages = [record.getMessage() for record in device_log_lines(caplog)]
+    assert len(messages) == 20
+    assert messages[0] == "apple wallet device log: " + "x" * 500
+    assert messages[-1] == "apple wallet device log: line 18"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [b"not json", b"[]", b"{}", b'{"logs": "a string"}', b'{"logs": [1, 2]}', b'{"logs": [{}]}'],
+)
+async def test_a_device_log_of_another_shape_is_refused(
+    web: httpx.AsyncClient, caplog: pytest.LogCaptureFixture, body: bytes
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.wallet.apple_web")
+    response = await web.post("/v1/log", content=body)
+    assert response.status_code == 400
+    assert device_log_lines(caplog) == []
+
+
+async def test_a_device_log_over_16_kib_is_refused(
+    web: httpx.AsyncClient, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="bot.wallet.apple_web")
+    body = b'{"logs": ["' + b"x" * (16 * 1024) + b'"]}'
+    assert (await web.post("/v1/log", content=body)).status_code == 413
+
+    async def chunked() -> AsyncIterator[bytes]:  # no Content-Length to go by
+        for start in range(0, len(body), 1024):
+            yield body[start : start + 1024]
+
+    assert (await web.post("/v1/log", content=chunked())).status_code == 413
+    assert device_log_lines(caplog) == []
