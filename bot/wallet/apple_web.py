@@ -4,7 +4,8 @@ list the passes changed since an update tag, fetch the latest pass, and send log
 Statuses follow Apple's protocol: 201 registered, 200 already registered / done, 204 nothing
 changed, 304 not modified, 401 bad or missing `Authorization: ApplePass <token>`, 404 a pass
 type that is not ours or a serial number that is no card number, 400 a device identifier of a
-shape no device has. Path parameters are checked before anything reaches the database.
+shape no device has, 403 a pass already on as many devices as one pass may be. Path
+parameters are checked before anything reaches the database; /v1/log bodies over 16 KiB get 413.
 """
 
 from __future__ import annotations
@@ -28,6 +29,7 @@ from domain.service import (
     BadUpdateTag,
     LoyaltyService,
     PassNotAuthorised,
+    TooManyDevices,
     looks_like_device_id,
 )
 
@@ -135,6 +137,8 @@ def web_service_routes(
             return Response(status_code=401)
         except BadRegistration:
             return Response(status_code=400)
+        except TooManyDevices:
+            return Response(status_code=403)
         return Response(status_code=201 if created else 200)
 
     async def unregister(request: Request) -> Response:

@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 
@@ -34,6 +34,9 @@ TAG_STEP = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DEVICE_MAX, PUSH_TOKEN_MAX = 128, 256  # the columns' sizes
+# A person's phones and watches: more devices on one pass is someone filling the table (and,
+# for passes registered before the cap, only the newest this many get a push).
+MAX_DEVICES_PER_PASS = 20
 # Apple issues both as hex strings; a more generous printable shape still keeps control
 # characters (a NUL byte makes PostgreSQL fail the query) and other junk out of the database.
 _DEVICE_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{DEVICE_MAX}}}")
@@ -54,6 +57,10 @@ class BadUpdateTag(WalletError):
 
 class BadRegistration(WalletError):
     """A device identifier or push token of a shape Apple never issues."""
+
+
+class TooManyDevices(WalletError):
+    """The pass is registered on as many devices as one pass may be."""
 
 
 @dataclass(frozen=True)
@@ -152,7 +159,7 @@ class WalletService(ServiceBase):
         now = self._clock.now()
         async with self._db.write() as session:
             card = await _authenticated_card(session, serial_number, token, secret)
-            await self._ensure_pass_row(session, card)
+            await self._ensure_pass_row(session, card)  # locked: registrations queue here
             query = select(WalletRegistration).where(
                 WalletRegistration.device_library_identifier == device,
                 WalletRegistration.pass_type_identifier == pass_type,
@@ -162,6 +169,8 @@ class WalletService(ServiceBase):
             if existing is not None:
                 existing.push_token = push_token  # a device may renew its token
                 return False
+            if await _device_count(session, pass_type, serial_number) >= MAX_DEVICES_PER_PASS:
+                raise TooManyDevices()
             session.add(
                 WalletRegistration(
                     device_library_identifier=device,
@@ -226,11 +235,16 @@ class WalletService(ServiceBase):
             await session.flush()
             tokens: tuple[str, ...] = ()
             if pass_type is not None:
-                query = select(WalletRegistration.push_token).where(
-                    WalletRegistration.pass_type_identifier == pass_type,
-                    WalletRegistration.serial_number == card.number,
+                query = (
+                    select(WalletRegistration.push_token)
+                    .where(
+                        WalletRegistration.pass_type_identifier == pass_type,
+                        WalletRegistration.serial_number == card.number,
+                    )
+                    .order_by(WalletRegistration.created_at.desc(), WalletRegistration.id.desc())
+                    .limit(MAX_DEVICES_PER_PASS)
                 )
-                tokens = tuple(sorted(set(await session.scalars(query))))
+                tokens = tuple(dict.fromkeys(await session.scalars(query)))  # newest first, once
             wallet_card = await self._wallet_card(session, card, secret)
             return PassChange(wallet_card=wallet_card, push_tokens=tokens)
 
@@ -267,6 +281,14 @@ class WalletService(ServiceBase):
 async def _card_by_number(session: AsyncSession, number: str) -> Card | None:
     query = select(Card).where(Card.number == number)
     return (await session.execute(query)).scalar_one_or_none()
+
+
+async def _device_count(session: AsyncSession, pass_type: str, serial_number: str) -> int:
+    query = select(func.count()).where(
+        WalletRegistration.pass_type_identifier == pass_type,
+        WalletRegistration.serial_number == serial_number,
+    )
+    return int((await session.execute(query)).scalar_one())
 
 
 async def _authenticated_card(

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 import logging
 from collections.abc import AsyncIterator
+from datetime import timedelta
 
 import httpx
 import pytest
 
 from bot.wallet.config import AppleWalletConfig
+from domain.clock import ManualClock
+from domain.db.tables import WalletRegistration
+from domain.db.uow import Database
 from domain.service import LoyaltyService
 from tests.wallet.conftest import PASS_TYPE_ID, Holder, auth
 
@@ -125,3 +129,47 @@ async def test_a_device_log_over_16_kib_is_refused(
 
     assert (await web.post("/v1/log", content=chunked())).status_code == 413
     assert device_log_lines(caplog) == []
+
+
+async def test_a_pass_is_registered_on_at_most_20_devices(
+    service: LoyaltyService, apple: AppleWalletConfig, holder: Holder, web: httpx.AsyncClient
+) -> None:
+    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    headers = auth(wallet_card.authentication_token or "")
+
+    def registration(n: int) -> str:
+        return f"/v1/devices/device{n:03d}/registrations/{PASS_TYPE_ID}/{wallet_card.serial_number}"
+
+    async def register(n: int) -> int:
+        body = {"pushToken": f"{n:064x}"}
+        return (await web.post(registration(n), json=body, headers=headers)).status_code
+
+    assert [await register(n) for n in range(20)] == [201] * 20
+    assert await register(20) == 403
+    assert await register(0) == 200  # a device already holding it may renew its push token
+    assert (await web.delete(registration(5), headers=headers)).status_code == 200
+    assert await register(20) == 201
+    assert await register(21) == 403
+
+
+async def test_a_change_pushes_to_the_newest_20_registrations_only(
+    service: LoyaltyService,
+    apple: AppleWalletConfig,
+    holder: Holder,
+    database: Database,
+    clock: ManualClock,
+) -> None:
+    # Registrations made before there was a cap: more devices than a pass may have now.
+    async with database.write() as session:
+        session.add_all(
+            WalletRegistration(
+                device_library_identifier=f"device{n:03d}",
+                push_token=f"{n:064x}",
+                pass_type_identifier=PASS_TYPE_ID,
+                serial_number=holder.card.number,
+                created_at=clock.now() + n * timedelta(minutes=1),
+            )
+            for n in range(30)
+        )
+    change = await service.wallet.mark_changed(holder.card.card_id, PASS_TYPE_ID, apple.secret)
+    assert sorted(change.push_tokens) == [f"{n:064x}" for n in range(10, 30)]
