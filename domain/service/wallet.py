@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -193,6 +193,18 @@ class WalletService(ServiceBase):
                     WalletRegistration.device_library_identifier == device,
                     WalletRegistration.pass_type_identifier == pass_type,
                     WalletRegistration.serial_number == serial_number,
+                )
+            )
+
+    async def forget_push_tokens(self, pass_type: str, push_tokens: Iterable[str]) -> None:
+        """Drop the registrations of devices whose push tokens APNs says will never work again
+        (they would otherwise hold a device place on their passes for ever)."""
+        tokens = list(push_tokens)
+        async with self._db.write() as session:
+            await session.execute(
+                delete(WalletRegistration).where(
+                    WalletRegistration.pass_type_identifier == pass_type,
+                    WalletRegistration.push_token.in_(tokens),
                 )
             )
 

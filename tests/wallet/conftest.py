@@ -205,5 +205,6 @@ class RecordingPushSender:
 
     pushes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
 
-    async def push(self, pass_type_id: str, push_tokens: Sequence[str]) -> None:
+    async def push(self, pass_type_id: str, push_tokens: Sequence[str]) -> frozenset[str]:
         self.pushes.append((pass_type_id, tuple(push_tokens)))
+        return frozenset()
