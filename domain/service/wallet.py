@@ -12,7 +12,7 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator, Iterable
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -290,6 +290,26 @@ class WalletService(ServiceBase):
         )
 
 
+async def registrations_of_passes(
+    session: AsyncSession, serial_numbers: Sequence[str]
+) -> list[WalletRegistration]:
+    """The devices holding these passes (serial numbers are card numbers), oldest first."""
+    query = (
+        select(WalletRegistration)
+        .where(WalletRegistration.serial_number.in_(serial_numbers))
+        .order_by(WalletRegistration.id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def forget_devices_of_passes(session: AsyncSession, serial_numbers: Sequence[str]) -> None:
+    """Erasure: device identifiers and push tokens of these passes go, within the caller's unit
+    of work."""
+    await session.execute(
+        delete(WalletRegistration).where(WalletRegistration.serial_number.in_(serial_numbers))
+    )
+
+
 async def _card_by_number(session: AsyncSession, number: str) -> Card | None:
     query = select(Card).where(Card.number == number)
     return (await session.execute(query)).scalar_one_or_none()
@@ -306,11 +326,16 @@ async def _device_count(session: AsyncSession, pass_type: str, serial_number: st
 async def _authenticated_card(
     session: AsyncSession, serial_number: str, token: str, secret: bytes
 ) -> Card:
-    """The card whose pass has this serial number, if the token is its pass's token."""
+    """The active card whose pass has this serial number, if the token is its pass's token.
+
+    A deactivated card (its customer erased, or merged into another card) has no pass any more.
+    """
     card = await _card_by_number(session, serial_number)
     expected = pass_token(secret, card.id if card is not None else -1)
     # Constant time, and the same work for an unknown serial: no oracle for either.
     if not hmac.compare_digest(expected.encode(), token.encode()) or card is None:
+        raise PassNotAuthorised()
+    if not card.active:
         raise PassNotAuthorised()
     return card
 
