@@ -20,7 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
-from bot.wallet import scan_link
+from bot.wallet import paths, scan_link
 from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
 from bot.wallet.config import apple_config
 from domain.codes import looks_like_card_number
@@ -209,17 +209,12 @@ def web_service_routes(
             log.info("%s%s", LOG_PREFIX, _one_printable_line(line)[:MAX_LOG_LINE_CHARS])
         return Response(status_code=200)
 
-    registration = "/v1/devices/{device}/registrations/{pass_type}/{serial}"
     return [
-        Route(registration, checked(register), methods=["POST"]),
-        Route(registration, checked(unregister), methods=["DELETE"]),
-        Route(
-            "/v1/devices/{device}/registrations/{pass_type}",
-            checked(updated_serials),
-            methods=["GET"],
-        ),
-        Route("/v1/passes/{pass_type}/{serial}", checked(latest_pass), methods=["GET"]),
-        Route("/v1/log", device_log, methods=["POST"]),
+        Route(paths.REGISTRATION, checked(register), methods=["POST"]),
+        Route(paths.REGISTRATION, checked(unregister), methods=["DELETE"]),
+        Route(paths.REGISTRATIONS, checked(updated_serials), methods=["GET"]),
+        Route(paths.LATEST_PASS, checked(latest_pass), methods=["GET"]),
+        Route(paths.DEVICE_LOG, device_log, methods=["POST"]),
     ]
 
 
