@@ -99,5 +99,7 @@ async def _expire_points_and_remind(context: BotContext) -> None:
         log.info("expired the points of %d idle cards", len(expired))
     for card_id in expired:
         wallet.card_changed_later(context, card_id)
-    await context.service.inbox.prune()
+    pruned = await context.service.inbox.prune()
+    if pruned.unhandled:
+        log.warning("dropped %d stored updates never handled within a week", pruned.unhandled)
     await maintenance.forget_old_lookup_failures()

@@ -8,6 +8,7 @@ of our own inbox after a restart) is recognised and skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -16,6 +17,14 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from domain.db.tables import CustomerNotice, InboundUpdate
 from domain.service.base import ServiceBase
+
+UNHANDLED_KEPT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PrunedUpdates:
+    handled: int
+    unhandled: int  # stored, never marked handled, dropped with their payloads
 
 
 class InboxService(ServiceBase):
@@ -104,11 +113,26 @@ class InboxService(ServiceBase):
                 .on_conflict_do_nothing(index_elements=[CustomerNotice.entry_id])
             )
 
-    async def prune(self, older_than: timedelta = timedelta(days=2)) -> int:
-        """Forget handled updates: Telegram re-delivers for at most a day."""
-        cutoff = self._clock.now() - older_than
+    async def prune(
+        self,
+        older_than: timedelta = timedelta(days=2),
+        unhandled_older_than: timedelta = UNHANDLED_KEPT,
+    ) -> PrunedUpdates:
+        """Forget handled updates: Telegram re-delivers for at most a day. Forget unhandled ones
+        too once they are a week old: every retry has failed by then, and their payloads (names,
+        message texts) must not stay for ever."""
+        now = self._clock.now()
         async with self._db.write() as session:
-            result = await session.execute(
-                delete(InboundUpdate).where(InboundUpdate.processed_at < cutoff)
+            handled = await session.execute(
+                delete(InboundUpdate).where(InboundUpdate.processed_at < now - older_than)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            unhandled = await session.execute(
+                delete(InboundUpdate).where(
+                    InboundUpdate.processed_at.is_(None),
+                    InboundUpdate.received_at < now - unhandled_older_than,
+                )
+            )
+            return PrunedUpdates(
+                handled=int(handled.rowcount),  # type: ignore[attr-defined]
+                unhandled=int(unhandled.rowcount),  # type: ignore[attr-defined]
+            )

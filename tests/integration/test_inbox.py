@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from domain.clock import ManualClock
+from domain.db.tables import InboundUpdate
+from domain.db.uow import Database
 from domain.service import LoyaltyService
+from domain.service.inbox import PrunedUpdates
 
 
 async def test_received_updates_are_pending_until_processed(service: LoyaltyService) -> None:
@@ -35,5 +40,23 @@ async def test_old_handled_updates_are_pruned(service: LoyaltyService, clock: Ma
     await service.inbox.receive([(1, "{}"), (2, "{}")])
     await service.inbox.mark_processed([1])
     clock.advance(timedelta(days=3))
-    assert await service.inbox.prune() == 1
+    assert (await service.inbox.prune()).handled == 1
     assert [update_id for update_id, _ in await service.inbox.pending()] == [2]
+
+
+async def test_updates_never_handled_are_dropped_after_a_week(
+    service: LoyaltyService, clock: ManualClock, database: Database
+) -> None:
+    payload = '{"update_id": 1, "message": {"from": {"first_name": "Marie"}, "text": "/forget"}}'
+    await service.inbox.receive([(1, payload), (3, "{}")])
+    await service.inbox.mark_processed([3])
+    clock.advance(timedelta(days=6))
+    await service.inbox.receive([(2, "{}")])
+    clock.advance(timedelta(days=1))
+    assert await service.inbox.prune() == PrunedUpdates(handled=1, unhandled=0)
+    clock.advance(timedelta(seconds=1))  # update 1 is now more than a week old
+    assert await service.inbox.prune() == PrunedUpdates(handled=0, unhandled=1)
+    assert await service.inbox.pending() == [(2, "{}")]
+    async with database.read() as session:
+        stored = (await session.scalars(select(InboundUpdate.update_id))).all()
+    assert stored == [2]
