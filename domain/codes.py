@@ -39,10 +39,5 @@ def looks_like_store_code(text: str) -> bool:
     return len(text) == STORE_CODE_LENGTH and all(ch in STORE_CODE_ALPHABET for ch in text)
 
 
-def looks_like_card_number(text: str) -> bool:
-    """Exactly the 12 digits a card number is stored as (no dashes, spaces or anything else)."""
-    return len(text) == CARD_NUMBER_DIGITS and text.isascii() and text.isdigit()
-
-
 def looks_like_qr_token(text: str) -> bool:
     return QR_TOKEN_PATTERN.fullmatch(text) is not None

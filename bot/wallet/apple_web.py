@@ -23,7 +23,7 @@ from starlette.routing import Mount, Route
 from bot.wallet import paths, scan_link
 from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
 from bot.wallet.config import apple_config
-from domain.codes import looks_like_card_number
+from domain.model import looks_like_card_number
 from domain.service import (
     BadRegistration,
     BadUpdateTag,
