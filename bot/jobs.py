@@ -40,7 +40,9 @@ async def expire_points_and_remind(context: BotContext) -> None:
         expired = await maintenance.expire_idle_points()
         if expired:
             log.info("expired the points of %d idle cards", len(expired))
-        await context.infra.inbox.prune()
+        pruned = await context.infra.inbox.prune()
+        if pruned.unhandled:
+            log.warning("dropped %d stored updates never handled within a week", pruned.unhandled)
         await context.infra.outbox.prune()
         await context.infra.steps.prune()
         await maintenance.forget_old_lookup_failures()

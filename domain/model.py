@@ -166,6 +166,11 @@ def normalise_card_number(raw: str) -> str | None:
     return None
 
 
+def looks_like_card_number(text: str) -> bool:
+    """Exactly the 12 digits a card number is stored as (a wallet pass's serial number)."""
+    return normalise_card_number(text) == text
+
+
 # --- snapshots returned by the use cases ------------------------------------------------------
 
 

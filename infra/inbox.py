@@ -8,6 +8,7 @@ of our own inbox after a restart) is recognised and skipped.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import timedelta
 
 from sqlalchemy import delete, select, update
@@ -15,6 +16,14 @@ from sqlalchemy import delete, select, update
 from domain.clock import Clock
 from domain.db.uow import Database
 from infra.tables import InboundUpdate
+
+UNHANDLED_KEPT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class PrunedUpdates:
+    handled: int
+    unhandled: int  # stored, never marked handled, dropped with their payloads
 
 
 class Inbox:
@@ -82,11 +91,26 @@ class Inbox:
                 .values(processed_at=self._clock.now(), payload="")
             )
 
-    async def prune(self, older_than: timedelta = timedelta(days=2)) -> int:
-        """Forget handled updates: Telegram re-delivers for at most a day."""
-        cutoff = self._clock.now() - older_than
+    async def prune(
+        self,
+        older_than: timedelta = timedelta(days=2),
+        unhandled_older_than: timedelta = UNHANDLED_KEPT,
+    ) -> PrunedUpdates:
+        """Forget handled updates: Telegram re-delivers for at most a day. Forget unhandled ones
+        too once they are a week old: every retry has failed by then, and their payloads (names,
+        message texts) must not stay for ever."""
+        now = self._clock.now()
         async with self._db.write() as session:
-            result = await session.execute(
-                delete(InboundUpdate).where(InboundUpdate.processed_at < cutoff)
+            handled = await session.execute(
+                delete(InboundUpdate).where(InboundUpdate.processed_at < now - older_than)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            unhandled = await session.execute(
+                delete(InboundUpdate).where(
+                    InboundUpdate.processed_at.is_(None),
+                    InboundUpdate.received_at < now - unhandled_older_than,
+                )
+            )
+            return PrunedUpdates(
+                handled=int(handled.rowcount),  # type: ignore[attr-defined]
+                unhandled=int(unhandled.rowcount),  # type: ignore[attr-defined]
+            )

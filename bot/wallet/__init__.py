@@ -101,7 +101,9 @@ class WalletNotifier:
             None if apple is None else apple.secret,
         )
         if apple is not None and self.push is not None and change.push_tokens:
-            await self.push.push(apple.pass_type_id, change.push_tokens)
+            dead = await self.push.push(apple.pass_type_id, change.push_tokens)
+            if dead:
+                await self.service.wallet.forget_push_tokens(apple.pass_type_id, dead)
         if self.google is not None and self.google_client is not None:
             from bot.wallet.google import loyalty_object
 

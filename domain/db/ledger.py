@@ -104,6 +104,11 @@ class LedgerRepository:
         query = query.order_by(Card.created_at, Card.id)
         return list((await self.session.execute(query)).scalars())
 
+    async def all_cards_of_customer(self, customer_id: int) -> list[Card]:
+        """Active or not (deactivated by a merge, say): what erasing the customer covers."""
+        query = select(Card).where(Card.customer_id == customer_id).order_by(Card.id)
+        return list((await self.session.execute(query)).scalars())
+
     async def number_taken(self, number: str) -> bool:
         query = select(exists().where(Card.number == number))
         return bool((await self.session.execute(query)).scalar())
@@ -314,3 +319,14 @@ class LedgerRepository:
             select(LedgerEntry).where(LedgerEntry.card_id.in_(card_ids)).order_by(LedgerEntry.id)
         )
         return list((await self.session.execute(query)).scalars())
+
+    async def blank_reasons(self, card_ids: list[int]) -> None:
+        """The entries' free text goes (staff may have written anything there); the kinds,
+        amounts and deltas stay, so the balances still add up and nothing is deleted."""
+        if not card_ids:
+            return
+        await self.session.execute(
+            update(LedgerEntry)
+            .where(LedgerEntry.card_id.in_(card_ids), LedgerEntry.reason.is_not(None))
+            .values(reason=None)
+        )

@@ -16,10 +16,12 @@ from domain.service.wallet import (
     BadUpdateTag,
     PassChange,
     PassNotAuthorised,
+    TooManyDevices,
     UpdatedPasses,
     WalletCard,
     WalletError,
     WalletService,
+    looks_like_device_id,
     open_wallet,
 )
 
@@ -50,9 +52,11 @@ __all__ = [
     "LoyaltyService",
     "PassChange",
     "PassNotAuthorised",
+    "TooManyDevices",
     "UpdatedPasses",
     "WalletCard",
     "WalletError",
     "commit_attempted",
+    "looks_like_device_id",
     "open_wallet",
 ]

@@ -20,6 +20,7 @@ from domain.model import (
     LedgerLine,
     StoreView,
     UserProfile,
+    format_card_number,
 )
 from domain.program import LANGUAGES
 from domain.service.base import (
@@ -30,6 +31,7 @@ from domain.service.base import (
     reverse_entry,
     store_view,
 )
+from domain.service.wallet import forget_devices_of_passes, registrations_of_passes
 
 HISTORY_PAGE_SIZE = 10
 
@@ -229,6 +231,7 @@ class CustomerService(ServiceBase):
             entries = await ledger.entries_of_cards([card.id for card in cards])
             membership = await directory.active_membership(user_id)
             owned = await directory.merchant_of_owner(user_id)
+            devices = await registrations_of_passes(session, [card.number for card in cards])
             return {
                 "user": None if user is None else _user_json(user),
                 "cards": [await _card_json(directory, card) for card in cards],
@@ -244,6 +247,14 @@ class CustomerService(ServiceBase):
                     }
                     for e in entries
                 ],
+                "wallet_devices": [
+                    {
+                        "card_number": format_card_number(device.serial_number),
+                        "device": device.device_library_identifier,
+                        "registered_at": device.created_at.isoformat(),
+                    }
+                    for device in devices
+                ],
                 "staff_membership": None
                 if membership is None
                 else {
@@ -255,7 +266,8 @@ class CustomerService(ServiceBase):
             }
 
     async def erase(self, user_id: int) -> int:
-        """Forget the user's personal data and deactivate their cards; the ledger stays.
+        """Forget the user's personal data and deactivate their cards; the ledger stays, without
+        its free-text reasons, and the devices holding the cards' wallet passes are forgotten.
 
         Returns the number of cards deactivated.
         """
@@ -266,6 +278,9 @@ class CustomerService(ServiceBase):
             cards = await ledger.active_cards_of_customer(user_id, lock=True)
             for card in cards:
                 card.active = False
+            every_card = await ledger.all_cards_of_customer(user_id)
+            await ledger.blank_reasons([card.id for card in every_card])
+            await forget_devices_of_passes(session, [card.number for card in every_card])
             if user is not None:
                 user.first_name = None
                 user.username = None

@@ -11,12 +11,13 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-from collections.abc import AsyncIterator
+import re
+from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
@@ -33,6 +34,13 @@ TAG_STEP = timedelta(seconds=1)
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 MICROSECOND = timedelta(microseconds=1)
 DEVICE_MAX, PUSH_TOKEN_MAX = 128, 256  # the columns' sizes
+# A person's phones and watches: more devices on one pass is someone filling the table (and,
+# for passes registered before the cap, only the newest this many get a push).
+MAX_DEVICES_PER_PASS = 20
+# Apple issues both as hex strings; a more generous printable shape still keeps control
+# characters (a NUL byte makes PostgreSQL fail the query) and other junk out of the database.
+_DEVICE_ID = re.compile(rf"[A-Za-z0-9._-]{{1,{DEVICE_MAX}}}")
+_PUSH_TOKEN = re.compile(rf"[A-Za-z0-9._-]{{1,{PUSH_TOKEN_MAX}}}")
 
 
 class WalletError(Exception):
@@ -48,7 +56,11 @@ class BadUpdateTag(WalletError):
 
 
 class BadRegistration(WalletError):
-    """A device identifier or push token longer than any Apple issues."""
+    """A device identifier or push token of a shape Apple never issues."""
+
+
+class TooManyDevices(WalletError):
+    """The pass is registered on as many devices as one pass may be."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +97,14 @@ def pass_token(secret: bytes, card_id: int) -> str:
     """The pass's authentication token: HMAC-SHA256(secret, card id), 43 URL-safe characters."""
     digest = hmac.new(secret, f"wallet-pass:{card_id}".encode(), hashlib.sha256).digest()
     return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+def looks_like_device_id(value: str) -> bool:
+    return _DEVICE_ID.fullmatch(value) is not None
+
+
+def looks_like_push_token(value: str) -> bool:
+    return _PUSH_TOKEN.fullmatch(value) is not None
 
 
 def to_tag(moment: datetime) -> str:
@@ -134,12 +154,12 @@ class WalletService(ServiceBase):
         secret: bytes,
     ) -> bool:
         """Remember that a device holds a pass; True if new, False if it was registered already."""
-        if not (0 < len(device) <= DEVICE_MAX and 0 < len(push_token) <= PUSH_TOKEN_MAX):
+        if not (looks_like_device_id(device) and looks_like_push_token(push_token)):
             raise BadRegistration()
         now = self._clock.now()
         async with self._db.write() as session:
             card = await _authenticated_card(session, serial_number, token, secret)
-            await self._ensure_pass_row(session, card)
+            await self._ensure_pass_row(session, card)  # locked: registrations queue here
             query = select(WalletRegistration).where(
                 WalletRegistration.device_library_identifier == device,
                 WalletRegistration.pass_type_identifier == pass_type,
@@ -149,6 +169,8 @@ class WalletService(ServiceBase):
             if existing is not None:
                 existing.push_token = push_token  # a device may renew its token
                 return False
+            if await _device_count(session, pass_type, serial_number) >= MAX_DEVICES_PER_PASS:
+                raise TooManyDevices()
             session.add(
                 WalletRegistration(
                     device_library_identifier=device,
@@ -171,6 +193,18 @@ class WalletService(ServiceBase):
                     WalletRegistration.device_library_identifier == device,
                     WalletRegistration.pass_type_identifier == pass_type,
                     WalletRegistration.serial_number == serial_number,
+                )
+            )
+
+    async def forget_push_tokens(self, pass_type: str, push_tokens: Iterable[str]) -> None:
+        """Drop the registrations of devices whose push tokens APNs says will never work again
+        (they would otherwise hold a device place on their passes for ever)."""
+        tokens = list(push_tokens)
+        async with self._db.write() as session:
+            await session.execute(
+                delete(WalletRegistration).where(
+                    WalletRegistration.pass_type_identifier == pass_type,
+                    WalletRegistration.push_token.in_(tokens),
                 )
             )
 
@@ -213,11 +247,16 @@ class WalletService(ServiceBase):
             await session.flush()
             tokens: tuple[str, ...] = ()
             if pass_type is not None:
-                query = select(WalletRegistration.push_token).where(
-                    WalletRegistration.pass_type_identifier == pass_type,
-                    WalletRegistration.serial_number == card.number,
+                query = (
+                    select(WalletRegistration.push_token)
+                    .where(
+                        WalletRegistration.pass_type_identifier == pass_type,
+                        WalletRegistration.serial_number == card.number,
+                    )
+                    .order_by(WalletRegistration.created_at.desc(), WalletRegistration.id.desc())
+                    .limit(MAX_DEVICES_PER_PASS)
                 )
-                tokens = tuple(sorted(set(await session.scalars(query))))
+                tokens = tuple(dict.fromkeys(await session.scalars(query)))  # newest first, once
             wallet_card = await self._wallet_card(session, card, secret)
             return PassChange(wallet_card=wallet_card, push_tokens=tokens)
 
@@ -250,19 +289,52 @@ class WalletService(ServiceBase):
         )
 
 
+async def registrations_of_passes(
+    session: AsyncSession, serial_numbers: Sequence[str]
+) -> list[WalletRegistration]:
+    """The devices holding these passes (serial numbers are card numbers), oldest first."""
+    query = (
+        select(WalletRegistration)
+        .where(WalletRegistration.serial_number.in_(serial_numbers))
+        .order_by(WalletRegistration.id)
+    )
+    return list((await session.execute(query)).scalars())
+
+
+async def forget_devices_of_passes(session: AsyncSession, serial_numbers: Sequence[str]) -> None:
+    """Erasure: device identifiers and push tokens of these passes go, within the caller's unit
+    of work."""
+    await session.execute(
+        delete(WalletRegistration).where(WalletRegistration.serial_number.in_(serial_numbers))
+    )
+
+
 async def _card_by_number(session: AsyncSession, number: str) -> Card | None:
     query = select(Card).where(Card.number == number)
     return (await session.execute(query)).scalar_one_or_none()
 
 
+async def _device_count(session: AsyncSession, pass_type: str, serial_number: str) -> int:
+    query = select(func.count()).where(
+        WalletRegistration.pass_type_identifier == pass_type,
+        WalletRegistration.serial_number == serial_number,
+    )
+    return int((await session.execute(query)).scalar_one())
+
+
 async def _authenticated_card(
     session: AsyncSession, serial_number: str, token: str, secret: bytes
 ) -> Card:
-    """The card whose pass has this serial number, if the token is its pass's token."""
+    """The active card whose pass has this serial number, if the token is its pass's token.
+
+    A deactivated card (its customer erased, or merged into another card) has no pass any more.
+    """
     card = await _card_by_number(session, serial_number)
     expected = pass_token(secret, card.id if card is not None else -1)
     # Constant time, and the same work for an unknown serial: no oracle for either.
     if not hmac.compare_digest(expected.encode(), token.encode()) or card is None:
+        raise PassNotAuthorised()
+    if not card.active:
         raise PassNotAuthorised()
     return card
 

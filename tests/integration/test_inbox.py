@@ -5,8 +5,13 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
+from sqlalchemy import select
+
 from domain.clock import ManualClock
+from domain.db.uow import Database
 from infra import Infrastructure
+from infra.inbox import PrunedUpdates
+from infra.tables import InboundUpdate
 
 
 async def test_received_updates_are_pending_until_processed(infra: Infrastructure) -> None:
@@ -35,5 +40,23 @@ async def test_old_handled_updates_are_pruned(infra: Infrastructure, clock: Manu
     await infra.inbox.receive([(1, "{}"), (2, "{}")])
     await infra.inbox.mark_processed([1])
     clock.advance(timedelta(days=3))
-    assert await infra.inbox.prune() == 1
+    assert (await infra.inbox.prune()).handled == 1
     assert [update_id for update_id, _ in await infra.inbox.pending()] == [2]
+
+
+async def test_updates_never_handled_are_dropped_after_a_week(
+    infra: Infrastructure, clock: ManualClock, database: Database
+) -> None:
+    payload = '{"update_id": 1, "message": {"from": {"first_name": "Marie"}, "text": "/forget"}}'
+    await infra.inbox.receive([(1, payload), (3, "{}")])
+    await infra.inbox.mark_processed([3])
+    clock.advance(timedelta(days=6))
+    await infra.inbox.receive([(2, "{}")])
+    clock.advance(timedelta(days=1))
+    assert await infra.inbox.prune() == PrunedUpdates(handled=1, unhandled=0)
+    clock.advance(timedelta(seconds=1))  # update 1 is now more than a week old
+    assert await infra.inbox.prune() == PrunedUpdates(handled=0, unhandled=1)
+    assert await infra.inbox.pending() == [(2, "{}")]
+    async with database.read() as session:
+        stored = (await session.scalars(select(InboundUpdate.update_id))).all()
+    assert stored == [2]

@@ -1,23 +1,31 @@
 """Wallet fixtures: a private PKI (root CA → "WWDR" intermediate → pass certificate), a Google
-service account key, wallet settings built from them, and a card to put in a wallet."""
+service account key, wallet settings built from them, a card to put in a wallet, and the PassKit
+web service on loopback."""
 
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Sequence
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+import httpx
 import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 from cryptography.x509.oid import NameOID
+from starlette.applications import Starlette
+from starlette.routing import Mount
 
+from bot.wallet.apple import ApplePassBuilder
+from bot.wallet.apple_web import web_service_routes
 from bot.wallet.config import AppleWalletConfig, GoogleWalletConfig, apple_config, google_config
 from domain.model import CardView
 from domain.service import LoyaltyService
 from tests.support.scenario import Shop, new_profile, open_shop
+from tests.support.servers import serving
 
 PASS_TYPE_ID = "pass.lu.example.loyalty"
 TEAM_ID = "TEAM123456"
@@ -174,3 +182,29 @@ async def new_holder(service: LoyaltyService, **settings: str) -> Holder:
 @pytest.fixture
 async def holder(service: LoyaltyService) -> Holder:
     return await new_holder(service)
+
+
+@pytest.fixture
+async def web(
+    service: LoyaltyService, apple: AppleWalletConfig
+) -> AsyncIterator[httpx.AsyncClient]:
+    """An HTTP client of the PassKit web service, served by uvicorn on 127.0.0.1."""
+    routes = web_service_routes(lambda: service, ApplePassBuilder(apple), lambda: BOT_USERNAME)
+    app = Starlette(routes=[Mount(apple.mount_path, routes=routes)])
+    async with serving(app) as url, httpx.AsyncClient(base_url=f"{url}/passkit") as client:
+        yield client
+
+
+def auth(token: str) -> dict[str, str]:
+    return {"Authorization": f"ApplePass {token}"}
+
+
+@dataclass
+class RecordingPushSender:
+    """Stands in for APNs: remembers which devices would have been woken."""
+
+    pushes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
+
+    async def push(self, pass_type_id: str, push_tokens: Sequence[str]) -> frozenset[str]:
+        self.pushes.append((pass_type_id, tuple(push_tokens)))
+        return frozenset()

@@ -3,52 +3,29 @@ ask what changed, fetch the pass, get a push after a stamp, fetch again, unregis
 
 from __future__ import annotations
 
-from collections.abc import AsyncIterator, Sequence
-from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
 
 import httpx
-import pytest
-from starlette.applications import Starlette
-from starlette.routing import Mount
 
 from bot.wallet import WalletNotifier
-from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
-from bot.wallet.apple_web import web_service_routes
+from bot.wallet.apple import MIME_TYPE
 from bot.wallet.config import AppleWalletConfig
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
-from tests.support.servers import serving
-from tests.wallet.conftest import BOT_USERNAME, PASS_TYPE_ID, Holder, Pki, new_holder
+from tests.wallet.conftest import (
+    BOT_USERNAME,
+    PASS_TYPE_ID,
+    Holder,
+    Pki,
+    RecordingPushSender,
+    auth,
+    new_holder,
+)
 from tests.wallet.test_apple_pass import pass_verifies, unzip
 
 DEVICE = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 PUSH_TOKEN = "f" * 64
-
-
-@dataclass
-class RecordingPushSender:
-    """Stands in for APNs: remembers which devices would have been woken."""
-
-    pushes: list[tuple[str, tuple[str, ...]]] = field(default_factory=list)
-
-    async def push(self, pass_type_id: str, push_tokens: Sequence[str]) -> None:
-        self.pushes.append((pass_type_id, tuple(push_tokens)))
-
-
-@pytest.fixture
-async def web(
-    service: LoyaltyService, apple: AppleWalletConfig
-) -> AsyncIterator[httpx.AsyncClient]:
-    routes = web_service_routes(lambda: service, ApplePassBuilder(apple), lambda: BOT_USERNAME)
-    app = Starlette(routes=[Mount(apple.mount_path, routes=routes)])
-    async with serving(app) as url, httpx.AsyncClient(base_url=f"{url}/passkit") as client:
-        yield client
-
-
-def auth(token: str) -> dict[str, str]:
-    return {"Authorization": f"ApplePass {token}"}
 
 
 def notifier(
