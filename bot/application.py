@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
 
-from telegram.ext import Application, ApplicationBuilder, ContextTypes
+from telegram.ext import ApplicationBuilder, ContextTypes
 
 from bot import i18n, wallet
 from bot.config import Settings
-from bot.context import BotContext, BotData
+from bot.context import BotContext, BotData, LoyaltyApplication
 from bot.delivery import Dispatcher
 from bot.jobs import expire_points_and_remind, send_due_summaries
 from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
@@ -23,8 +22,6 @@ from domain.service import LoyaltyService
 from infra import Infrastructure
 
 log = logging.getLogger(__name__)
-
-LoyaltyApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 
 
 SUMMARY_CHECK_SECONDS = 60.0

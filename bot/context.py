@@ -31,6 +31,11 @@ class BotData:
         self.dispatcher: Dispatcher | None = None
 
 
+# The application as the rest of the bot sees it (defined here, beside its BotData, so that
+# modules below the composition root need not import bot.application).
+LoyaltyApplication = Application[Any, "BotContext", Any, Any, BotData, Any]
+
+
 class ChatMenus:
     """A person's command menu, refreshed after their role or language changed."""
 

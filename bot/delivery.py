@@ -13,13 +13,13 @@ import asyncio
 import contextlib
 import logging
 from datetime import date, timedelta
-from typing import TYPE_CHECKING
 
 from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import BadRequest, Forbidden, TelegramError
 
 from bot import keyboards, wallet
+from bot.context import LoyaltyApplication
 from bot.features.card import NOT_ME
 from bot.i18n import Translator, choose_language, translator
 from bot.ratelimit import SendPriority
@@ -28,9 +28,6 @@ from bot.texts.reports import expiry_reminder, summary_text
 from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, RemindExpiry, SendSummary
 from domain.model import Recipient
 from infra import OutboxItem
-
-if TYPE_CHECKING:
-    from bot.application import LoyaltyApplication
 
 log = logging.getLogger(__name__)
 

@@ -8,8 +8,9 @@ import signal
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from bot.application import LoyaltyApplication, build_application
+from bot.application import build_application
 from bot.config import Settings
+from bot.context import LoyaltyApplication
 from bot.logs import configure_logging
 from bot.updates import DurablePoller
 from domain.db.backup import BackupRefused, backup_sqlite

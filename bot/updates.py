@@ -15,17 +15,15 @@ import json
 import logging
 from collections.abc import Awaitable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from telegram import Update
 from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, TimedOut
 from telegram.ext import BaseUpdateProcessor
 
+from bot.context import LoyaltyApplication
 from bot.ratelimit import retry_after_seconds
 from domain.service import commit_attempted
-
-if TYPE_CHECKING:
-    from bot.application import LoyaltyApplication
 
 log = logging.getLogger(__name__)
 

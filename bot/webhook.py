@@ -19,8 +19,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
 
-from bot.application import LoyaltyApplication, build_application
+from bot.application import build_application
 from bot.config import ConfigError, Settings, load_settings
+from bot.context import LoyaltyApplication
 from bot.logs import configure_logging
 from bot.wallet.config import apple_config
 

@@ -34,7 +34,7 @@ from domain.service import (
 )
 
 if TYPE_CHECKING:
-    from bot.application import LoyaltyApplication
+    from bot.context import LoyaltyApplication
 
 log = logging.getLogger(__name__)
 

@@ -7,8 +7,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.application import LoyaltyApplication, build_application
+from bot.application import build_application
 from bot.config import Settings
+from bot.context import LoyaltyApplication
 from bot.runner import running
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
