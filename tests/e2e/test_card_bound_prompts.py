@@ -158,3 +158,22 @@ async def test_the_confirmation_of_a_redemption_works_once(bot: Running) -> None
     await tg.wait_idle()
     card = (await bot.service.customers.cards(72))[0]
     assert (card.stamp_count, card.rewards_redeemed) == (1, 1)
+
+
+async def test_the_card_number_reaches_the_customer_when_the_photo_cannot_be_sent(
+    bot: Running,
+) -> None:
+    tg = bot.tg
+    owner = tg.user(90, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Café Photo"), "join_")
+    customer = tg.user(91, "Hana", language_code="en")
+    tg.fail_next("sendPhoto", status=500, chat_id=customer)
+    await customer.open_link(join)
+    await customer.next_message()  # welcome to the programme
+    fallback = await customer.next_message()
+    number = card_number_in(fallback)
+    assert number == (await bot.service.customers.cards(91))[0].display_number
+    assert "start=card_" in fallback.content  # the scan link too
+    await say(customer, "/card")  # once the photo goes through, it is the usual card
+    shown = customer.last_message
+    assert shown is not None and shown.photo_bytes is not None
