@@ -46,11 +46,24 @@ CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
 ADD_POINTS = ButtonAction("ap", (Token,))  # card number
 
 
-async def open_card(context: BotContext, viewer: Viewer, card: CardView) -> None:
-    """Make `card` the chat's open card; steps of any other card are superseded."""
+async def open_card(
+    context: BotContext, viewer: Viewer, card: CardView, *, shown: bool = True
+) -> None:
+    """Make `card` the chat's open card: open steps of any other card are superseded.
+
+    All open counter steps of a chat are about one card (each opening supersedes the rest), so
+    the newest tells whether anything must change. `shown`: the card was shown with its
+    buttons (a scan, a look-up, a typed number), and is remembered as the one to press; after
+    a command that only names it (/stamp 1234…), nothing is written unless a question about
+    another card was open.
+    """
     steps = context.infra.steps
-    current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+    current = await steps.latest_open(viewer.chat_id, COUNTER_STEPS)
     if current is not None and current.subject_id == card.card_id:
+        return
+    if not shown:
+        if current is not None:
+            await steps.supersede(viewer.chat_id, COUNTER_STEPS)
         return
     await steps.open(
         viewer.chat_id,
@@ -66,7 +79,7 @@ async def confirmed(
     update: Update, context: BotContext, viewer: Viewer, op: Operation, *, edit: bool = False
 ) -> None:
     """Tell the cashier what was done; the customer's notice is in the outbox already."""
-    await open_card(context, viewer, op.card)
+    await open_card(context, viewer, op.card, shown=edit)
     text = counter_texts.operation_done(viewer.t, op)
     if edit:
         markup = None if op.replayed else _card_keyboard(viewer, op.card)
