@@ -18,18 +18,24 @@ def _one_row(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
 
 
 def scan_keyboard(
-    t: Translator, card: CardView, *, stamp: str, redeem: str, add_points: str
+    t: Translator, card: CardView, *, stamp: str, redeem: str | None, add_points: str
 ) -> InlineKeyboardMarkup:
-    """What staff get with a card: +1 stamp / Redeem / Add points."""
+    """What staff get with a card: +1 stamp / Redeem (when a reward is ready) / Add points."""
     row = []
     if card.program_type.has_stamps:
         row.append(InlineKeyboardButton(t.pgettext("button", "+1 stamp"), callback_data=stamp))
-    row.append(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
+    if redeem is not None:
+        row.append(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
     if card.program_type.has_points:
         row.append(
             InlineKeyboardButton(t.pgettext("button", "Add points"), callback_data=add_points)
         )
     return InlineKeyboardMarkup([row])
+
+
+def redeem_keyboard(t: Translator, redeem: str) -> InlineKeyboardMarkup:
+    """Under a confirmation that made a reward ready: hand it over now."""
+    return _one_row(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
 
 
 def confirm_cancel_keyboard(t: Translator, confirm: str, cancel: str) -> InlineKeyboardMarkup:

@@ -8,6 +8,7 @@ would otherwise stamp twice.
 
 from __future__ import annotations
 
+import difflib
 import functools
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
@@ -157,7 +158,16 @@ async def on_text(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def on_unknown_command(update: Update, context: BotContext, viewer: Viewer) -> None:
-    await reply(update, general.unknown_command(viewer.t))
+    """A command we do not have: suggest the nearest one this person may use (/stmap)."""
+    message = update.effective_message
+    typed = ((message.text or "") if message is not None else "").split()[0][1:].split("@")[0]
+    audience = Audience.of(viewer.identity)
+    mine = sorted({c.name for c in COMMANDS if c.audience <= audience})
+    close = difflib.get_close_matches(typed.lower(), mine, n=1, cutoff=0.7)
+    if close and len(typed) <= 32:
+        await reply(update, general.did_you_mean(viewer.t, typed, close[0]))
+    else:
+        await reply(update, general.unknown_command(viewer.t))
 
 
 async def on_edited(update: Update, context: BotContext, viewer: Viewer) -> None:

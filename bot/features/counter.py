@@ -84,8 +84,19 @@ async def confirmed(
     if edit:
         markup = None if op.replayed else _card_keyboard(viewer, op.card)
         await edit_or_reply(update, text, markup)
+    elif _reward_ready(op.card) and not op.replayed and not op.kind.is_redemption:
+        # The card just reached a reward: the cashier sees it and can hand it over now.
+        await reply(
+            update, text, keyboards.redeem_keyboard(viewer.t, ASK_REDEEM.data(op.card.number))
+        )
     else:
         await reply(update, text)
+
+
+def _reward_ready(card: CardView) -> bool:
+    return (card.program_type.has_stamps and card.stamp_reward_ready) or (
+        card.program_type.has_points and card.points_reward_ready
+    )
 
 
 def _card_keyboard(viewer: Viewer, card: CardView) -> keyboards.InlineKeyboardMarkup:
@@ -93,7 +104,7 @@ def _card_keyboard(viewer: Viewer, card: CardView) -> keyboards.InlineKeyboardMa
         viewer.t,
         card,
         stamp=STAMP.data(card.number, nonce()),
-        redeem=ASK_REDEEM.data(card.number),
+        redeem=ASK_REDEEM.data(card.number) if _reward_ready(card) else None,
         add_points=ADD_POINTS.data(card.number),
     )
 
@@ -184,7 +195,7 @@ async def scanned_card(update: Update, context: BotContext, viewer: Viewer, toke
     try:
         await show_card(update, context, viewer, token)
     except errors.CardNotFound:
-        await reply(update, counter_texts.scan_for_strangers(viewer.t))
+        await reply(update, counter_texts.stale_qr_for_staff(viewer.t))
 
 
 # --- redeeming --------------------------------------------------------------------------------
@@ -337,10 +348,16 @@ async def typed_card_number(
     """Staff may simply type a card number to open the card."""
     message = update.effective_message
     text = (message.text or "") if message is not None else ""
-    if not viewer.identity.is_staff or normalise_card_number(text) is None:
+    if not viewer.identity.is_staff:
         return False
-    await show_card(update, context, viewer, text)
-    return True
+    if normalise_card_number(text) is not None:
+        await show_card(update, context, viewer, text)
+        return True
+    digits = "".join(text.replace("-", " ").split())
+    if digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 16:
+        await reply(update, general.card_number_length(viewer.t, len(digits)))
+        return True
+    return False
 
 
 FEATURE = Feature(

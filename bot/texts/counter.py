@@ -34,16 +34,29 @@ def staff_card_text(t: Translator, card: CardView) -> str:
             number=card.display_number,
             merchant=esc(card.merchant_name),
         ),
-        t.gettext("Enrolled at {store}.", store=esc(card.store_name)),
+        where_it_works(t, card),
         _balance(t, card),
+        *rewards_ready(t, card),
     ]
-    if card.stamp_reward_ready:
+    return "\n".join(lines)
+
+
+def where_it_works(t: Translator, card: CardView) -> str:
+    if card.cross_location:
+        return t.gettext("Works at every store of {merchant}.", merchant=esc(card.merchant_name))
+    return t.gettext("Works at {store} only.", store=esc(card.store_name))
+
+
+def rewards_ready(t: Translator, card: CardView) -> list[str]:
+    """What the cashier can hand over now (shown with a Redeem button)."""
+    lines = []
+    if card.program_type.has_stamps and card.stamp_reward_ready:
         lines.append(t.gettext("🎁 Reward ready: {reward}", reward=esc(card.reward)))
-    if card.points_reward_ready:
+    if card.program_type.has_points and card.points_reward_ready:
         lines.append(
             t.gettext("🎁 Points reward ready: {reward}", reward=esc(card.points_reward_text))
         )
-    return "\n".join(lines)
+    return lines
 
 
 def operation_done(t: Translator, op: Operation) -> str:
@@ -72,7 +85,8 @@ def operation_done(t: Translator, op: Operation) -> str:
     balance = t.gettext(
         "Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
     )
-    return f"{head}\n{balance}"
+    ready = [] if op.replayed or op.kind.is_redemption else rewards_ready(t, card)
+    return "\n".join([head, balance, *ready])
 
 
 def undo_done(t: Translator, reversal: Reversal) -> str:
@@ -188,6 +202,14 @@ def owner_alert(t: Translator, dispute: Dispute) -> str:
         number=dispute.card.display_number,
         store=esc(dispute.store_name),
         when=when,
+    )
+
+
+def stale_qr_for_staff(t: Translator) -> str:
+    """Staff scanned a QR code that no longer opens a card (replaced with /newqr, or the
+    customer left the programme)."""
+    return t.gettext(
+        "This QR code opens no card of your business: it may be out of date (the customer has a newer one). Ask them to open /card and show the code there."
     )
 
 

@@ -27,6 +27,21 @@ def unknown_command(t: Translator) -> str:
     return t.gettext("I don't know that command. Send /help to see what I can do.")
 
 
+def did_you_mean(t: Translator, typed: str, command: str) -> str:
+    return t.gettext(
+        "I don't know /{typed}. Did you mean /{command}?", typed=esc(typed), command=command
+    )
+
+
+def card_number_length(t: Translator, digits: int) -> str:
+    """Staff typed a number that is almost a card number."""
+    return t.ngettext(
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        digits,
+    )
+
+
 def not_understood(t: Translator) -> str:
     return t.gettext("I did not understand that. Send /help to see what I can do.")
 

@@ -74,19 +74,15 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     ),
     errors.DailyLimitReached: lambda t, e: (
         t.ngettext(
+            "That is more than today's limit allows: only {n} more stamp is possible on this card today.",
+            "That is more than today's limit allows: only {n} more stamps are possible on this card today.",
+            e.remaining_today,
+        )
+        if e.remaining_today
+        else t.ngettext(
             "Daily limit reached: at most {n} stamp per card per day.",
             "Daily limit reached: at most {n} stamps per card per day.",
             e.daily_limit,
-        )
-        + (
-            "\n"
-            + t.ngettext(
-                "{n} more stamp is possible today.",
-                "{n} more stamps are possible today.",
-                e.remaining_today,
-            )
-            if e.remaining_today
-            else ""
         )
     ),
     errors.InvalidStampCount: lambda t, e: t.gettext(

@@ -285,8 +285,10 @@ BUTTON_PREFIX = {
 def expected_text(action: str, outcome: str) -> str:
     if outcome == NOT_STAFF and action == "{number}":
         return general.not_understood(EN)
-    if action == "/start card_{qr}" and outcome in (NOT_STAFF, NOT_FOUND):
+    if action == "/start card_{qr}" and outcome == NOT_STAFF:
         return counter_texts.scan_for_strangers(EN)  # nothing learnt, not even "no such card"
+    if action == "/start card_{qr}" and outcome == NOT_FOUND:
+        return counter_texts.stale_qr_for_staff(EN)  # staff: not a card of theirs, nothing more
     if action == "/undo" and outcome != NOT_STAFF:
         return refusal_text(EN, errors.NothingToUndo())
     refusal = {

@@ -1,0 +1,89 @@
+"""What the cashier sees at the counter: a ready reward with its Redeem button, Redeem only
+when something is ready, where a card works, near-miss commands and card numbers, and an
+honest daily-limit answer — in every language."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.i18n import LANGUAGES, translator
+from emulator.user import EmulatedUser
+from tests.e2e.conftest import Running
+from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+
+
+async def _shop(bot: Running, language: str, *settings: str) -> tuple[EmulatedUser, str, str]:
+    tg = bot.tg
+    owner = tg.user(100, "Owner", language_code=language)
+    join = link_in(await say(owner, "/setup Café Compteur"), "join_")
+    for setting in settings:
+        await say(owner, f"/program set {setting}")
+    cashier = tg.user(101, "Cashier", language_code=language)
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+    customer = tg.user(102, "Ines", language_code=language)
+    await customer.open_link(join)
+    await customer.next_message()
+    card = await customer.next_message()
+    return cashier, card_number_in(card), qr_content(card)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_a_stamp_that_completes_the_card_shows_the_reward_and_a_redeem_button(
+    bot: Running, language: str
+) -> None:
+    t = translator(language)
+    cashier, number, qr = await _shop(bot, language, "cooldown 0", "stamps_target 3")
+    await cashier.open_link(qr)
+    scanned = await cashier.next_message()
+    labels = [b.text for row in scanned.buttons for b in row]
+    assert t.pgettext("button", "Redeem") not in labels  # nothing to redeem at 0/3
+    assert t.gettext("Works at every store of {merchant}.", merchant="Café Compteur") in (
+        scanned.content
+    )
+    first = await say(cashier, f"/stamp {number} 2")
+    assert first.buttons == []
+    done = await say(cashier, f"/stamp {number}")
+    assert "3/3" in done.content
+    assert t.gettext("🎁 Reward ready: {reward}", reward=t.gettext("Free coffee")) in done.content
+    await cashier.press(done, t.pgettext("button", "Redeem"))
+    question = await cashier.next_message()
+    await cashier.press(question, t.pgettext("button", "Confirm"))
+    await bot.tg.wait_idle()
+    card = (await bot.service.customers.cards(102))[0]
+    assert (card.stamp_count, card.rewards_redeemed) == (0, 1)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_near_misses_get_a_precise_hint(bot: Running, language: str) -> None:
+    t = translator(language)
+    cashier, number, _ = await _shop(bot, language, "cooldown 0", "daily_limit 2")
+    assert (await say(cashier, f"/stmap {number}")).content == t.gettext(
+        "I don't know /{typed}. Did you mean /{command}?", typed="stmap", command="stamp"
+    )
+    eleven = number.replace("-", "")[:11]
+    assert (await say(cashier, eleven)).content == t.ngettext(
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        11,
+    )
+    await say(cashier, f"/stamp {number}")
+    too_many = await say(cashier, f"/stamp {number} 2")
+    assert too_many.content == t.ngettext(
+        "That is more than today's limit allows: only {n} more stamp is possible on this card today.",
+        "That is more than today's limit allows: only {n} more stamps are possible on this card today.",
+        1,
+    )
+    assert (await bot.service.customers.cards(102))[0].stamp_count == 1
+
+
+async def test_staff_scanning_an_old_qr_code_are_told_it_is_out_of_date(bot: Running) -> None:
+    t = translator("en")
+    cashier, number, old_qr = await _shop(bot, "en")
+    customer = bot.tg.get_user(102)
+    await say(customer, "/newqr")
+    await customer.next_message()
+    await cashier.open_link(old_qr)
+    answer = await cashier.next_message()
+    assert answer.content.startswith(t.gettext("This QR code opens no card of your business")[:30])
+    assert answer.buttons == []
