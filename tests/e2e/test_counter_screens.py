@@ -7,6 +7,8 @@ from __future__ import annotations
 import pytest
 
 from bot.i18n import LANGUAGES, translator
+from bot.texts.refusals import refusal_text
+from domain import errors
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, link_in, qr_content, say
@@ -69,11 +71,8 @@ async def test_near_misses_get_a_precise_hint(bot: Running, language: str) -> No
     )
     await say(cashier, f"/stamp {number}")
     too_many = await say(cashier, f"/stamp {number} 2")
-    assert too_many.content == t.ngettext(
-        "That is more than today's limit allows: only {n} more stamp is possible on this card today.",
-        "That is more than today's limit allows: only {n} more stamps are possible on this card today.",
-        1,
-    )
+    assert too_many.content == refusal_text(t, errors.DailyLimitReached(2, remaining_today=1))
+    assert "1" in too_many.content
     assert (await bot.service.customers.cards(102))[0].stamp_count == 1
 
 
