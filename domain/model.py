@@ -18,6 +18,9 @@ STAMPS_PER_OPERATION = (1, 10)
 AMOUNT_RANGE = (Decimal("0.01"), Decimal("10000"))
 POINTS_RANGE = (1, 1_000_000)
 UNDO_WINDOW = timedelta(minutes=10)
+# A purchase above this is confirmed with a tap before points are credited: a typo such as
+# 9999 for 99.99 would otherwise credit thousands of points without a word.
+LARGE_PURCHASE = Decimal("200")
 LOOKUP_FAILURE_WINDOW = timedelta(minutes=10)
 LOOKUP_FAILURE_LIMIT = 20  # unknown cards per staff member per window
 INVITE_VALIDITY = timedelta(hours=72)
@@ -127,6 +130,10 @@ def check_amount(amount: Decimal) -> None:
 def points_for_amount(amount: Decimal, points_per_euro: Decimal) -> int:
     """Points earned for a purchase: amount × rate, rounded down."""
     return int((amount * points_per_euro).to_integral_value(rounding=ROUND_FLOOR))
+
+
+def is_large_purchase(amount: Decimal) -> bool:
+    return amount > LARGE_PURCHASE
 
 
 def check_points(points: int) -> None:

@@ -8,6 +8,9 @@ of the previous card, so a typed amount can never land on the previous customer'
 
 from __future__ import annotations
 
+import json
+from decimal import Decimal
+
 from telegram import Update
 
 from bot import keyboards
@@ -32,18 +35,31 @@ from bot.texts import general
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import AMOUNT_RANGE, CardView, LedgerKind, Operation, normalise_card_number
+from domain.model import (
+    AMOUNT_RANGE,
+    CardView,
+    LedgerKind,
+    Operation,
+    check_amount,
+    is_large_purchase,
+    normalise_card_number,
+)
 from infra import Step
 
-# Step kinds. OPEN_CARD marks the card the cashier works on now.
-OPEN_CARD, AMOUNT, REDEEM = "card", "amount", "redeem"
-COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM)
+# Step kinds. OPEN_CARD marks the card the cashier works on now; BIG_CHANGE is a large
+# purchase or a void of a whole balance waiting for a confirming tap.
+OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE = "card", "amount", "redeem", "big_change"
+COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE)
+
+REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
 STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce
 ASK_REDEEM = ButtonAction("rq", (Token,))  # card number
 CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
 CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
 ADD_POINTS = ButtonAction("ap", (Token,))  # card number
+CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
+CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
 
 
 async def open_card(
@@ -142,10 +158,90 @@ async def points(update: Update, context: BotContext, viewer: Viewer) -> None:
     if reference is None or amount is None:
         await reply(update, usage(viewer.t, "points"))
         return
-    op = await context.service.counter.earn_points(
+    await _earn(update, context, viewer, reference, amount)
+
+
+async def _earn(
+    update: Update, context: BotContext, viewer: Viewer, reference: str, amount: Decimal
+) -> None:
+    """Credit a purchase; a large one waits for a confirming tap (a typo costs thousands)."""
+    counter = context.service.counter
+    if is_large_purchase(amount):
+        check_amount(amount)  # out of range is refused at once, not asked about
+        card = await counter.lookup(viewer.user_id, reference)
+        payload = json.dumps({"number": card.number, "amount": str(amount)})
+        question = counter_texts.large_purchase_question(viewer.t, amount, card.number)
+        await _ask_big_change(update, context, viewer, card, payload, question)
+        return
+    op = await counter.earn_points(
         viewer.user_id, reference, amount, idempotency_key=update_key(update)
     )
     await confirmed(update, context, viewer, op)
+
+
+async def _ask_big_change(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    card: CardView,
+    payload: str,
+    question: str,
+) -> None:
+    await open_card(context, viewer, card)
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        BIG_CHANGE,
+        subject_id=card.card_id,
+        payload=payload,
+        ttl=PROMPT_TTL,
+        supersedes=(BIG_CHANGE,),
+    )
+    await reply(
+        update,
+        question,
+        keyboards.confirm_cancel_keyboard(
+            viewer.t, CONFIRM_CHANGE.data(step.id), CANCEL_CHANGE.data(step.id)
+        ),
+    )
+
+
+async def _confirm_change(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    now = context.service.clock.now()
+    # As with redemptions, a second tap replays the same key: one change.
+    if step is None or step.kind != BIG_CHANGE or step.state(now) not in ("open", "done"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    assert step.payload is not None
+    change = json.loads(step.payload)
+    counter = context.service.counter
+    if "amount" in change:
+        op = await counter.earn_points(
+            viewer.user_id,
+            change["number"],
+            Decimal(change["amount"]),
+            idempotency_key=step_key(step),
+        )
+    else:
+        op = await counter.void_points(
+            viewer.user_id,
+            change["number"],
+            int(change["points"]),
+            change["reason"],
+            idempotency_key=step_key(step),
+        )
+    await context.infra.steps.close(step.id)
+    await open_card(context, viewer, op.card)
+    await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
+
+
+async def _cancel_change(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if step is not None and step.kind == BIG_CHANGE:
+        await context.infra.steps.close(step.id, "cancelled")
+    await edit_or_reply(update, general.change_declined(viewer.t))
 
 
 async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -155,12 +251,17 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
     if reference is None or count is None:
         await reply(update, usage(viewer.t, "void"))
         return
-    op = await context.service.counter.void_points(
-        viewer.user_id,
-        reference,
-        count,
-        " ".join(rest[1:]) or None,
-        idempotency_key=update_key(update),
+    reason = " ".join(rest[1:])[:REASON_IN_STEP] or None
+    counter = context.service.counter
+    card = await counter.lookup(viewer.user_id, reference)
+    if card.program_type.has_points and 0 < card.points_balance <= count:
+        # Taking everything back is rare: a typo (99999 for 99) must not empty a card silently.
+        payload = json.dumps({"number": card.number, "points": count, "reason": reason})
+        question = counter_texts.void_all_question(viewer.t, card.points_balance, card.number)
+        await _ask_big_change(update, context, viewer, card, payload, question)
+        return
+    op = await counter.void_points(
+        viewer.user_id, reference, count, reason, idempotency_key=update_key(update)
     )
     await confirmed(update, context, viewer, op)
 
@@ -306,6 +407,11 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         if amount is None:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
+        check_amount(amount)
+        if is_large_purchase(amount):
+            await context.infra.steps.close(step.id)
+            await _earn(update, context, viewer, number, amount)  # asks for a confirming tap
+            return
         op = await context.service.counter.earn_points(
             viewer.user_id, number, amount, idempotency_key=update_key(update)
         )
@@ -376,6 +482,8 @@ FEATURE = Feature(
         (CONFIRM_REDEEM, _confirm_redeem),
         (CANCEL_REDEEM, _cancel_redeem),
         (ADD_POINTS, _add_points_button),
+        (CONFIRM_CHANGE, _confirm_change),
+        (CANCEL_CHANGE, _cancel_change),
     ),
     deep_links={"card_": scanned_card},
     text_steps={AMOUNT: amount_answered},

@@ -264,3 +264,20 @@ def amount_not_applied(
             "Open the card first (scan it or type its number), then press “Add points”."
         )
     return f"{head}\n{hint}"
+
+
+def large_purchase_question(t: Translator, amount: Decimal, number: str) -> str:
+    return t.gettext(
+        "{amount} is a large purchase. Add points for {amount} to card {number}?",
+        amount=t.money(amount),
+        number=format_card_number(number),
+    )
+
+
+def void_all_question(t: Translator, balance: int, number: str) -> str:
+    return t.ngettext(
+        "This takes back the whole balance of card {number}: {n} point. Go ahead?",
+        "This takes back the whole balance of card {number}: {n} points. Go ahead?",
+        balance,
+        number=format_card_number(number),
+    )

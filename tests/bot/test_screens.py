@@ -42,6 +42,11 @@ SCREENS: dict[str, Screen] = {
         t, "expired", "123456789012", "123456789012"
     ),
     "amount not applied, none": lambda t: counter.amount_not_applied(t, None, None, None),
+    "large purchase": lambda t: counter.large_purchase_question(t, Decimal("9999"), "123456789012"),
+    "void all": lambda t: counter.void_all_question(t, 250, "123456789012"),
+    "stale qr": counter.stale_qr_for_staff,
+    "did you mean": lambda t: general.did_you_mean(t, samples.NASTY, "stamp"),
+    "card number length": lambda t: general.card_number_length(t, 11),
     "card without image": lambda t: cards.card_without_image(
         t, cards.card_text(t, samples.card()), "https://t.me/x?start=card_abc"
     ),

@@ -4,6 +4,9 @@ honest daily-limit answer — in every language."""
 
 from __future__ import annotations
 
+import asyncio
+from decimal import Decimal
+
 import pytest
 
 from bot.i18n import LANGUAGES, translator
@@ -86,3 +89,38 @@ async def test_staff_scanning_an_old_qr_code_are_told_it_is_out_of_date(bot: Run
     answer = await cashier.next_message()
     assert answer.content.startswith(t.gettext("This QR code opens no card of your business")[:30])
     assert answer.buttons == []
+
+
+async def test_a_large_purchase_and_a_whole_balance_void_wait_for_a_confirming_tap(
+    bot: Running,
+) -> None:
+    t = translator("en")
+    cashier, number, qr = await _shop(bot, "en", "type points", "cooldown 0")
+    question = await say(cashier, f"/points {number} 9999")
+    assert question.content == t.gettext(
+        "{amount} is a large purchase. Add points for {amount} to card {number}?",
+        amount=t.money(Decimal("9999")),
+        number=number,
+    )
+    assert (await bot.service.customers.cards(102))[0].points_balance == 0
+    await cashier.press(question, t.pgettext("button", "Cancel"))
+    assert (await cashier.next_edit()).content == t.gettext("Cancelled — nothing was changed.")
+
+    await cashier.open_link(qr)  # the Add points prompt asks the same for a large amount
+    await cashier.press(await cashier.next_message(), t.pgettext("button", "Add points"))
+    await cashier.next_message()  # the amount prompt
+    large = await say(cashier, "250")
+    confirm = t.pgettext("button", "Confirm")
+    await asyncio.gather(cashier.press(large, confirm), cashier.press(large, confirm))  # twice
+    await bot.tg.wait_idle()
+    assert (await bot.service.customers.cards(102))[0].points_balance == 250
+
+    void = await say(cashier, f"/void {number} 99999 typo")
+    assert "250" in void.content and number in void.content
+    assert (await bot.service.customers.cards(102))[0].points_balance == 250
+    await cashier.press(void, t.pgettext("button", "Confirm"))
+    await bot.tg.wait_idle()
+    assert bot.tg.state.message(cashier.id, void.message_id)["text"].startswith("✅")  # type: ignore[index]
+    assert (await bot.service.customers.cards(102))[0].points_balance == 0
+    small = await say(cashier, f"/points {number} 12,50")
+    assert small.content.startswith("✅")  # an everyday amount goes through at once
