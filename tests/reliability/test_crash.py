@@ -18,26 +18,31 @@ import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
 from sqlalchemy import func, select
 
+from bot.i18n import translator
 from domain.clock import SystemClock
 from domain.db.engine import create_engine
-from domain.db.tables import Card, InboundUpdate, LedgerEntry
+from domain.db.tables import Card, LedgerEntry
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
+from infra.tables import InboundUpdate, OutboxMessage
 from tests.e2e.helpers import card_number_in, link_in, say
 from tests.reliability.helpers import api_calls, count_handouts, messages_since, until
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:CRASH-TEST-token-abcdef"
 BOT_USERNAME = "loyalty_crash_bot"
+EN = translator("en")
 
 KILLS = 5
 LOAD_BEFORE_KILL = (0.2, 1.5)  # seconds of load after a (re)start before the SIGKILL
@@ -406,6 +411,165 @@ async def test_a_kill_between_commit_and_customer_notice_still_notifies_the_cust
     assert [text for text in notices if text.startswith("You got a stamp")] != [], (
         "the customer was never told about the stamp on their card"
     )
+
+
+NOTICE_STAMPS_EACH = 2
+FAULTED_CUSTOMERS = 3  # their notices fail until the kill; one more customer is reachable
+
+
+async def test_notices_pending_in_the_outbox_at_a_kill_9_arrive_once_after_the_restart(
+    database_url: str, tmp_path: Path
+) -> None:
+    """Customers' notices wait in the outbox (Telegram answers 500 for their chats, so nothing
+    reached them) when the bot is killed with SIGKILL. After a restart on the same database each
+    of them gets each notice exactly once, and the reachable customer, already notified before
+    the kill, is not notified again."""
+    runs: list[BotProcess] = []
+    customer_ids = CUSTOMER_IDS[: FAULTED_CUSTOMERS + 1]
+    faulted, control = customer_ids[:FAULTED_CUSTOMERS], customer_ids[FAULTED_CUSTOMERS]
+    engine = create_engine(database_url)
+    outbox = _OutboxProbe(Database(engine))
+    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as tg:
+        env = bot_env(database_url, tg)
+
+        async def start_bot() -> BotProcess:
+            run = BotProcess(env, tmp_path / f"bot-run-{len(runs) + 1}.log")
+            runs.append(run)
+            await run.start()
+            await run.wait_started()
+            return run
+
+        try:
+            async with asyncio.timeout(90):
+                bot = await start_bot()
+                (cashier,), cards = await set_up_shop(tg, CASHIER_IDS[:1], customer_ids)
+                await tg.wait_idle(timeout=10)
+                seen = {c: len(tg.events(c)) for c in customer_ids}
+                for customer_id in faulted:  # refused before the emulator delivers anything
+                    tg.fail_next("sendMessage", 500, times=10_000, chat_id=customer_id)
+
+                sent: list[int] = []
+                confirmations: list[str] = []
+                for _ in range(NOTICE_STAMPS_EACH):
+                    for card in cards:
+                        sent.append(await cashier.send(f"/stamp {card}"))
+                        confirmations.append((await cashier.next_message(timeout=10)).content)
+                assert all(text.startswith("✅ 1 stamp added.") for text in confirmations), (
+                    confirmations
+                )
+
+                # The reachable customer has both notices; the others' are in the outbox, each
+                # tried and refused, none held by the dispatcher nor due in the next moments
+                # (so the kill cannot leave one claimed for the lease).
+                await until(
+                    lambda: len(_stamp_notices(tg, control, seen[control])) == NOTICE_STAMPS_EACH,
+                    what="the reachable customer's notices",
+                )
+                await outbox.wait_for_refused_and_idle(faulted, NOTICE_STAMPS_EACH)
+                assert await outbox.undelivered() == FAULTED_CUSTOMERS * NOTICE_STAMPS_EACH
+                assert [_stamp_notices(tg, c, seen[c]) for c in faulted] == [[]] * len(faulted)
+                refused = len(api_calls(tg, "sendMessage", 500))
+                assert refused >= FAULTED_CUSTOMERS
+
+                await bot.kill()
+                tg.clear_faults()
+                bot = await start_bot()
+                await outbox.wait_until_delivered(timeout=40)
+                outcomes = await outbox.outcomes()
+                await tg.wait_idle(timeout=10, quiet=0.5)
+                await asyncio.sleep(1.5)  # several dispatcher polls: a duplicate would show now
+                await bot.stop()
+        finally:
+            for run in runs:
+                await run.kill()
+            await engine.dispose()
+        notices = {c: _stamp_notices(tg, c, seen[c]) for c in customer_ids}
+
+    rows, cards_now, _, breaches = await _read_database(database_url)
+    # Each customer heard of each of their stamps exactly once, in order.
+    for customer_id in customer_ids:
+        assert notices[customer_id] == [
+            EN.ngettext(
+                "You got a stamp at {store} — {progress}",
+                "You got {n} stamps at {store} — {progress}",
+                1,
+                store="Crash Café",
+                progress=f"{n}/{STAMPS_TARGET}",
+            )
+            for n in range(1, NOTICE_STAMPS_EACH + 1)
+        ], (customer_id, notices[customer_id])
+    # Every notice was recorded once and delivered, none given up or refused for good.
+    assert outcomes == {"sent": len(customer_ids) * NOTICE_STAMPS_EACH}, outcomes
+    # The ledger holds exactly the confirmed stamps, one row per /stamp.
+    assert sorted(row.idempotency_key for row in rows) == sorted(f"u{u}" for u in sent)
+    assert all((row.kind, row.stamps_delta) == ("stamp", 1) for row in rows)
+    assert all(cards_now[card].stamp_count == NOTICE_STAMPS_EACH for card in cards)
+    assert breaches == []
+    print(
+        f"\n[outbox crash test, {_engine(database_url)}] sendMessage refused before the kill: "
+        f"{refused}; notices delivered: {sum(len(n) for n in notices.values())}"
+    )
+
+
+def _stamp_notices(tg: BotApiEmulator, chat_id: int, seen: int) -> list[str]:
+    return [t for t in messages_since(tg, chat_id, seen) if t.startswith("You got")]
+
+
+@dataclass
+class _OutboxProbe:
+    """The test's own view of the outbox table."""
+
+    database: Database
+
+    async def rows(self) -> list[Any]:
+        async with self.database.read() as session:
+            query = select(OutboxMessage).where(OutboxMessage.done_at.is_(None))
+            return list((await session.execute(query.order_by(OutboxMessage.id))).scalars())
+
+    async def undelivered(self) -> int:
+        return len(await self.rows())
+
+    async def outcomes(self) -> dict[str | None, int]:
+        async with self.database.read() as session:
+            query = select(OutboxMessage.outcome, func.count()).group_by(OutboxMessage.outcome)
+            return {outcome: int(n) for outcome, n in await session.execute(query)}
+
+    async def wait_for_refused_and_idle(
+        self,
+        recipients: Sequence[int],
+        each: int,
+        timeout: float = 20.0,  # noqa: ASYNC109
+    ) -> None:
+        """Until every recipient has `each` undelivered rows, none claimed, and the first of
+        each (the later ones wait behind it) tried at least once and not due again within the
+        next second."""
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = await self.rows()
+            soon = datetime.now(UTC) + timedelta(seconds=1)
+            by_recipient = Counter(row.recipient_id for row in rows)
+            first: dict[int, Any] = {}
+            for row in rows:  # oldest first
+                first.setdefault(row.recipient_id, row)
+            if (
+                all(by_recipient[r] == each for r in recipients)
+                and all(row.claimed_until is None for row in rows)
+                and all(row.attempts >= 1 and row.available_at > soon for row in first.values())
+            ):
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"the outbox did not settle: {[vars(r) for r in rows]}")
+            await asyncio.sleep(0.02)
+
+    async def wait_until_delivered(self, timeout: float) -> None:  # noqa: ASYNC109
+        deadline = time.monotonic() + timeout
+        while True:
+            rows = await self.rows()
+            if not rows:
+                return
+            if time.monotonic() > deadline:
+                raise AssertionError(f"undelivered after {timeout}s: {[vars(r) for r in rows]}")
+            await asyncio.sleep(0.1)
 
 
 def card_number_in_text(text: str) -> str:
