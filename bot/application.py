@@ -57,6 +57,8 @@ def build_application(
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
         data.dispatcher = Dispatcher(application)
+        if database.dialect.single_process:
+            await data.infra.outbox.release_claims()  # held by this bot before a crash
         await MENUS.register_defaults(application.bot)
         data.dispatcher.start()
         log.info("bot @%s started", application.bot.username)

@@ -1,5 +1,6 @@
 """The outbox's dispatcher: delivers the effects use cases recorded (customers' notices,
-owners' alerts, summaries, reminders, wallet refreshes), each once, after the counter's replies.
+owners' alerts, summaries, reminders, wallet refreshes), each once, at background priority (when
+the message budget is tight, the counter's replies go first).
 
 Every worker runs one. It claims a batch of due rows (one per recipient at a time, so each
 person's messages keep their order), sends them concurrently at background priority, and marks

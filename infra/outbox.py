@@ -24,7 +24,10 @@ from domain.db.uow import Database
 from domain.effects import EFFECT_TYPES, Effect, RefreshWallet, RemindExpiry, SendSummary
 from infra.tables import OutboxMessage
 
-LEASE = timedelta(seconds=60)
+# Longer than a background message may wait for the budget behind counter replies (the rate
+# limiter's slack, a minute) plus its sending: a lease that ran out while its worker still
+# holds the message would let another worker send it too.
+LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -134,6 +137,17 @@ class Outbox:
             )
             found = sorted(rows.all(), key=lambda row: row[0])
         return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
+
+    async def release_claims(self) -> int:
+        """Free every claim: for a process that is the only one (SQLite) and just started, so
+        claims can only be those of its own previous life, cut short by a crash."""
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.done_at.is_(None), OutboxMessage.claimed_until.is_not(None))
+                .values(claimed_until=None)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def done(self, item_id: int, outcome: str = "sent") -> None:
         """Delivered (or never deliverable: `outcome` says which); never tried again."""

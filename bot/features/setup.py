@@ -63,7 +63,7 @@ async def _create_business(
         )
         await reply(
             update,
-            general.switch_question(t, asked.current_merchant_name),
+            general.setup_switch_question(t, asked.current_merchant_name, name),
             keyboards.yes_no_keyboard(
                 t, ANSWER_SWITCH.data(step.id, "y"), ANSWER_SWITCH.data(step.id, "n")
             ),

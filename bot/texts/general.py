@@ -113,6 +113,15 @@ def staff_welcome(t: Translator, membership: Membership) -> str:
     )
 
 
+def setup_switch_question(t: Translator, current: str, business: str) -> str:
+    """/setup by someone who is staff elsewhere: running a business ends that seat."""
+    return t.gettext(
+        "You are staff at {merchant}. Leave it and set up {business}?",
+        merchant=esc(current),
+        business=esc(business),
+    )
+
+
 def switch_question(t: Translator, current: str) -> str:
     return t.gettext(
         "You are staff at {merchant}. Leave it and accept this invite?", merchant=esc(current)

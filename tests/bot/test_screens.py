@@ -61,6 +61,7 @@ SCREENS: dict[str, Screen] = {
     ),
     "staff welcome, one store": lambda t: general.staff_welcome(t, samples.membership()),
     "switch question": lambda t: general.switch_question(t, samples.NASTY),
+    "setup switch question": lambda t: general.setup_switch_question(t, samples.NASTY, "Lux"),
     "cards overview": lambda t: cards.cards_overview(
         t, [samples.card(), samples.card(ProgramType.POINTS)]
     ),

@@ -319,7 +319,9 @@ async def test_confirmations_tapped_on_the_other_worker_take_effect(
         # 1. /setup by a user who is staff elsewhere: "leave it?" - Yes, on the other worker.
         question = await _tap_on_the_other_worker(cluster, sam, lambda: sam.send("/setup Beta"))
         assert question.content == EN.gettext(
-            "You are staff at {merchant}. Leave it and accept this invite?", merchant="Alpha"
+            "You are staff at {merchant}. Leave it and set up {business}?",
+            merchant="Alpha",
+            business="Beta",
         )
         set_up = await sam.next_message()
         beta_join = link_in(set_up, "join_")
