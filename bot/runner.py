@@ -15,6 +15,7 @@ from bot.updates import DurablePoller
 from domain.db.backup import BackupRefused, backup_sqlite
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
+from domain.db.preflight import DatabaseUnavailable, check_database
 
 
 @asynccontextmanager
@@ -61,6 +62,19 @@ def run_polling(settings: Settings) -> int:
 
     asyncio.run(main())
     return 0
+
+
+def database_problem(settings: Settings) -> str | None:
+    """One line naming what is wrong with DATABASE_URL, or None when a connection works.
+
+    Checked before start-up so that a wrong URL stops the process with that line and exit
+    status 2 (a supervisor does not restart on it), not with a traceback.
+    """
+    try:
+        asyncio.run(check_database(settings.database_url))
+    except DatabaseUnavailable as problem:
+        return f"DATABASE_URL: {problem}"
+    return None
 
 
 def migrate(settings: Settings) -> int:
