@@ -78,7 +78,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         service = application.bot_data.service
         try:
             assert service is not None
-            await service.maintenance.ping()
+            await service.maintenance.check_writable()  # a database that only reads is down
         except Exception:
             log.exception("health check failed")
             return JSONResponse({"ok": False}, status_code=503)

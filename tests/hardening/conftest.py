@@ -1,0 +1,38 @@
+"""The webhook app served over real HTTP against the emulator, as in tests/webhook."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+
+from bot.config import Settings
+from bot.webhook import create_app
+from emulator.driver import BotApiEmulator
+from tests.support.servers import free_port, serving
+
+WEBHOOK_TOKEN = "123456:TEST-TOKEN-hardening-webhook"
+SECRET = "s3cret_Token-hardening"
+
+
+@dataclass
+class Deployed:
+    tg: BotApiEmulator
+    url: str
+
+
+@pytest.fixture
+async def deployed(database_url: str) -> AsyncIterator[Deployed]:
+    async with BotApiEmulator(token=WEBHOOK_TOKEN, bot_username="loyalty_test_bot") as tg:
+        port = free_port()
+        settings = Settings(
+            token=WEBHOOK_TOKEN,
+            database_url=database_url,
+            api_base_url=tg.base_url,
+            webhook_url=f"http://127.0.0.1:{port}/telegram",
+            webhook_secret=SECRET,
+            port=port,
+        )
+        async with serving(create_app(settings), port=port) as url:
+            yield Deployed(tg, url)
