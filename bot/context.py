@@ -21,6 +21,8 @@ class BotData:
         self.settings: Settings | None = None
         self.clock: Clock | None = None
         self.notices = NoticeBook()
+        # Updates refused or set aside because they could not be read (reported by /healthz).
+        self.poison_updates = 0
 
 
 class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any, Any], BotData]):
