@@ -45,6 +45,14 @@ def update_id_of(data: object) -> int:
     return update_id
 
 
+def id_for_log(data: object) -> str:
+    """The update_id, or what stands for a missing one: all a log line may say of an update."""
+    try:
+        return str(update_id_of(data))
+    except UnreadableUpdate:
+        return "without an update_id"
+
+
 def read_update(data: object, bot: Bot) -> Update:
     """The Update in `data`, or UnreadableUpdate."""
     update_id_of(data)
