@@ -12,7 +12,7 @@ from bot.config import Settings
 from bot.context import BotContext, BotData
 from bot.handlers import register_handlers
 from bot.jobs import expire_points_and_remind, send_due_summaries
-from bot.menus import register_default_menus
+from bot.menus import register_default_menus_or_retry
 from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
@@ -29,6 +29,7 @@ LoyaltyApplication = Application[Any, BotContext, Any, Any, BotData, Any]
 SUMMARY_CHECK_SECONDS = 60.0
 CONCURRENT_UPDATES = 32
 EXPIRY_CHECK_SECONDS = 3600.0
+MENU_RETRY_SECONDS = 300.0  # while Telegram fails setMyCommands at start-up
 
 
 def build_application(
@@ -55,7 +56,7 @@ def build_application(
         data.settings = settings
         data.clock = clock or SystemClock()
         data.service = LoyaltyService(Database(engine), data.clock)
-        await register_default_menus(application.bot)
+        await register_default_menus_or_retry(application, MENU_RETRY_SECONDS * job_interval_scale)
         log.info("bot @%s started", application.bot.username)
 
     async def post_stop(application: LoyaltyApplication) -> None:

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext
 
 from bot.i18n import LANGUAGES, Translator, translator
 from domain.model import Identity
@@ -70,6 +72,36 @@ async def register_default_menus(bot: Bot) -> None:
         await bot.set_my_commands(
             customer_commands(translator(language)), scope=scope, language_code=language
         )
+
+
+async def register_default_menus_or_retry(
+    application: Application[Any, Any, Any, Any, Any, Any], retry_seconds: float
+) -> None:
+    """Set the default menus now or, if Telegram fails, every `retry_seconds` until it works.
+
+    Menus are a convenience: a failing setMyCommands (5xx, timeout, flood control beyond the
+    retries) must not keep the bot from starting and answering.
+    """
+    if await _default_menus_set(application.bot):
+        return
+    jobs = application.job_queue
+    assert jobs is not None  # the job-queue extra is a dependency
+    jobs.run_repeating(_retry_default_menus, interval=retry_seconds, first=retry_seconds)
+
+
+async def _retry_default_menus(context: CallbackContext[Any, Any, Any, Any]) -> None:
+    if await _default_menus_set(context.bot):
+        assert context.job is not None
+        context.job.schedule_removal()
+
+
+async def _default_menus_set(bot: Bot) -> bool:
+    try:
+        await register_default_menus(bot)
+    except TelegramError as failure:
+        log.warning("could not set the command menus (%s); will retry", failure)
+        return False
+    return True
 
 
 async def update_chat_menu(bot: Bot, chat_id: int, identity: Identity, t: Translator) -> None:
