@@ -43,20 +43,25 @@ def main(argv: list[str]) -> int:
         return 2
     from bot import runner  # heavy imports only once the settings are valid
 
-    if command == "migrate":
-        return runner.migrate(settings)
     if command == "backup":
         return runner.backup(settings, arguments[0])
+    workers = os.environ.get("WEB_CONCURRENCY", "1")
     if command == "webhook":
-        from bot.webhook import serve
-
         if settings.webhook_url is None or settings.webhook_secret is None:
             print("WEBHOOK_URL and WEBHOOK_SECRET are both needed in webhook mode", file=sys.stderr)
             return 2
-        workers = os.environ.get("WEB_CONCURRENCY", "1")
         if not workers.isdigit() or not 1 <= int(workers) <= 64:
             print("WEB_CONCURRENCY is malformed: expected a number from 1 to 64", file=sys.stderr)
             return 2
+    unusable = runner.database_problem(settings)
+    if unusable is not None:
+        print(unusable, file=sys.stderr)
+        return 2
+    if command == "migrate":
+        return runner.migrate(settings)
+    if command == "webhook":
+        from bot.webhook import serve
+
         return serve(settings, workers=int(workers))
     return runner.run_polling(settings)
 

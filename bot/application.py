@@ -27,6 +27,7 @@ log = logging.getLogger(__name__)
 SUMMARY_CHECK_SECONDS = 60.0
 CONCURRENT_UPDATES = 32
 EXPIRY_CHECK_SECONDS = 3600.0
+MENU_RETRY_SECONDS = 300.0  # while Telegram fails setMyCommands at start-up
 
 
 def build_application(
@@ -53,13 +54,14 @@ def build_application(
             data.clock,
             wallet_enabled=wallet.enabled(),
             chat_locks=CONCURRENT_UPDATES,
+            database_url=settings.database_url,
         )
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
         data.dispatcher = Dispatcher(application)
         if database.dialect.single_process:
             await data.infra.outbox.release_claims()  # held by this bot before a crash
-        await MENUS.register_defaults(application.bot)
+        await MENUS.register_defaults_or_retry(application, MENU_RETRY_SECONDS * job_interval_scale)
         data.dispatcher.start()
         log.info("bot @%s started", application.bot.username)
 

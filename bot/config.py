@@ -74,8 +74,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         raise ConfigError(
             "DATABASE_URL is malformed: expected sqlite+aiosqlite:///file.db or postgresql://user@host/db"
         )
-    if database_url.startswith(("postgresql://", "postgres://")):
-        database_url = "postgresql+asyncpg://" + database_url.split("://", 1)[1]
     api_base_url = _url(
         "TELEGRAM_API_BASE_URL",
         env.get("TELEGRAM_API_BASE_URL") or DEFAULT_API_BASE_URL,

@@ -29,6 +29,8 @@ class BotData:
         self.clock: Clock | None = None
         self.menus: Menus | None = None
         self.dispatcher: Dispatcher | None = None
+        # Updates refused or set aside because they could not be read (reported by /healthz).
+        self.poison_updates = 0
 
 
 # The application as the rest of the bot sees it (defined here, beside its BotData, so that

@@ -6,9 +6,11 @@ from __future__ import annotations
 import logging
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
 from telegram.error import TelegramError
+from telegram.ext import Application, CallbackContext
 
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.texts.commands import menu_description
@@ -50,6 +52,33 @@ class Menus:
             await bot.set_my_commands(
                 self.commands(translator(language), CUSTOMER), scope=scope, language_code=language
             )
+
+    async def register_defaults_or_retry(
+        self, application: Application[Any, Any, Any, Any, Any, Any], retry_seconds: float
+    ) -> None:
+        """Set the default menus now or, if Telegram fails, every `retry_seconds` until it works.
+
+        Menus are a convenience: a failing setMyCommands (5xx, timeout, flood control beyond the
+        retries) must not keep the bot from starting and answering.
+        """
+        if await self._defaults_set(application.bot):
+            return
+        jobs = application.job_queue
+        assert jobs is not None  # the job-queue extra is a dependency
+        jobs.run_repeating(self._retry_defaults, interval=retry_seconds, first=retry_seconds)
+
+    async def _retry_defaults(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
+        if await self._defaults_set(context.bot):
+            assert context.job is not None
+            context.job.schedule_removal()
+
+    async def _defaults_set(self, bot: Bot) -> bool:
+        try:
+            await self.register_defaults(bot)
+        except TelegramError as failure:
+            log.warning("could not set the command menus (%s); will retry", failure)
+            return False
+        return True
 
     async def refresh(self, bot: Bot, chat_id: int, identity: Identity, t: Translator) -> None:
         """A staff member's or owner's own menu in their language; customers use the default."""

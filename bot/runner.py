@@ -5,8 +5,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
+from typing import Any
+
+from telegram.error import InvalidToken
 
 from bot.application import build_application
 from bot.config import Settings
@@ -16,10 +19,17 @@ from bot.updates import DurablePoller
 from domain.db.backup import BackupRefused, backup_sqlite
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
+from domain.db.preflight import DatabaseUnavailable, check_database
+
+log = logging.getLogger(__name__)
+
+
+# Exit status when Telegram refuses the bot token: a supervisor sees the bot is not working.
+EXIT_TOKEN_REFUSED = 3
 
 
 @asynccontextmanager
-async def running(application: LoyaltyApplication) -> AsyncIterator[None]:
+async def running(application: LoyaltyApplication) -> AsyncIterator[DurablePoller]:
     """Run the bot with durable long polling inside an already running event loop.
 
     The lifecycle is PTB's (initialize → post_init → start, and the reverse), with the
@@ -32,7 +42,7 @@ async def running(application: LoyaltyApplication) -> AsyncIterator[None]:
     await application.start()
     await poller.start()
     try:
-        yield
+        yield poller
     finally:
         await poller.stop()
         await application.stop()
@@ -48,20 +58,51 @@ def _configure_logging(settings: Settings) -> None:
 
 
 def run_polling(settings: Settings) -> int:
-    """Poll until SIGINT or SIGTERM; in-flight updates finish before the process exits."""
+    """Poll until SIGINT or SIGTERM; in-flight updates finish before the process exits.
+
+    Exits with EXIT_TOKEN_REFUSED when Telegram refuses the token, at start or later: a bot
+    that can no longer poll must not look alive to its supervisor.
+    """
     _configure_logging(settings)
 
-    async def main() -> None:
+    async def main() -> int:
         stop = asyncio.Event()
         loop = asyncio.get_running_loop()
         for signal_number in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(signal_number, stop.set)
         application = build_application(settings, job_interval_scale=settings.job_interval_scale)
-        async with running(application):
-            await stop.wait()
+        try:
+            async with running(application) as poller:
+                await _first_of(stop.wait(), poller.wait())
+        except InvalidToken:
+            log.critical("Telegram refused the bot token (TELEGRAM_BOT_TOKEN); stopping")
+            return EXIT_TOKEN_REFUSED
+        return 0 if stop.is_set() else EXIT_TOKEN_REFUSED
 
-    asyncio.run(main())
-    return 0
+    return asyncio.run(main())
+
+
+async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:
+    """Wait until one of `waits` has finished; cancel the others."""
+    tasks = [asyncio.create_task(wait) for wait in waits]
+    try:
+        await asyncio.wait(tasks, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in tasks:
+            task.cancel()
+
+
+def database_problem(settings: Settings) -> str | None:
+    """One line naming what is wrong with DATABASE_URL, or None when a connection works.
+
+    Checked before start-up so that a wrong URL stops the process with that line and exit
+    status 2 (a supervisor does not restart on it), not with a traceback.
+    """
+    try:
+        asyncio.run(check_database(settings.database_url))
+    except DatabaseUnavailable as problem:
+        return f"DATABASE_URL: {problem}"
+    return None
 
 
 def migrate(settings: Settings) -> int:
@@ -75,7 +116,7 @@ def migrate(settings: Settings) -> int:
             await engine.dispose()
 
     asyncio.run(upgrade())
-    logging.getLogger(__name__).info("database is up to date")
+    log.info("database is up to date")
     return 0
 
 

@@ -22,12 +22,15 @@ from telegram.error import Conflict, InvalidToken, NetworkError, RetryAfter, Tim
 from telegram.ext import BaseUpdateProcessor
 
 from bot.context import LoyaltyApplication
+from bot.incoming import UnreadableUpdate, id_for_log, read_update, update_id_of
 from bot.ratelimit import retry_after_seconds
 from domain.service import commit_attempted
 
 log = logging.getLogger(__name__)
 
 MARK_INTERVAL_SECONDS = 0.2
+# getUpdates waits up to its timeout for updates; the read may take this much longer.
+READ_TIMEOUT_SLACK_SECONDS = 5.0
 
 
 def _chat_key(update: object) -> int | None:
@@ -152,6 +155,11 @@ class DurablePoller:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
+    async def wait(self) -> None:
+        """Return when polling has stopped by itself: Telegram refused the bot token."""
+        assert self._task is not None
+        await asyncio.shield(self._task)
+
     async def _requeue_pending(self) -> None:
         """Updates stored but not handled before the last stop (a crash): handle them first."""
         infra = self._application.bot_data.infra
@@ -164,23 +172,22 @@ class DurablePoller:
             log.info("handling %d updates received before the last stop", len(self._queued))
 
     async def _poll_forever(self) -> None:
-        bot = self._application.bot
         offset: int | None = None
         failures = 0
         while True:
             try:
-                updates = await bot.get_updates(
-                    offset=offset, timeout=self._timeout, allowed_updates=Update.ALL_TYPES
-                )
+                batch = await self._fetch(offset)
+                updates, next_offset = self._read(batch)
                 if updates:
                     await self._store_and_queue(updates)
-                    offset = updates[-1].update_id + 1
+                if next_offset is not None:
+                    offset = next_offset
                     # Telegram never re-delivers below the offset: only newer ids need remembering.
                     self._queued = {i for i in self._queued if i >= offset}
                 failures = 0
             except InvalidToken:
                 log.critical("Telegram refused the bot token; polling stops")
-                raise
+                return
             except RetryAfter as wait:
                 await asyncio.sleep(retry_after_seconds(wait))
             except TimedOut:
@@ -196,7 +203,32 @@ class DurablePoller:
                 log.exception("could not store incoming updates")
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
 
-    async def _store_and_queue(self, updates: tuple[Update, ...]) -> None:
+    async def _fetch(self, offset: int | None) -> list[object]:
+        """getUpdates as raw JSON. bot.get_updates parses the whole batch at once, so a single
+        update the library cannot read would fail every batch, for every chat, for ever."""
+        batch = await self._application.bot._post(
+            "getUpdates",
+            {"offset": offset, "timeout": self._timeout, "allowed_updates": Update.ALL_TYPES},
+            read_timeout=self._timeout + READ_TIMEOUT_SLACK_SECONDS,
+        )
+        return list(batch) if isinstance(batch, list) else []
+
+    def _read(self, batch: list[object]) -> tuple[list[Update], int | None]:
+        """The readable updates, and the offset that confirms the whole batch: unreadable
+        updates are set aside (logged by id and counted), never retried."""
+        updates: list[Update] = []
+        last_id: int | None = None
+        for data in batch:
+            with contextlib.suppress(UnreadableUpdate):
+                last_id = max(update_id_of(data), last_id or 0)
+            try:
+                updates.append(read_update(data, self._application.bot))
+            except UnreadableUpdate as problem:
+                self._application.bot_data.poison_updates += 1
+                log.error("set aside update %s: %s", id_for_log(data), problem)
+        return updates, None if last_id is None else last_id + 1
+
+    async def _store_and_queue(self, updates: list[Update]) -> None:
         infra = self._application.bot_data.infra
         assert infra is not None
         needed = set(await infra.inbox.receive((u.update_id, u.to_json()) for u in updates))

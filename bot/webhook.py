@@ -8,7 +8,6 @@ recognised and skipped.
 from __future__ import annotations
 
 import hmac
-import json
 import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -22,6 +21,7 @@ from telegram import Update
 from bot.application import build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.context import LoyaltyApplication
+from bot.incoming import UnreadableUpdate, parse_body, read_update
 from bot.logs import configure_logging
 from bot.wallet.config import apple_config
 
@@ -66,8 +66,10 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
             return Response(status_code=403)
         body = await request.body()
         try:
-            update = Update.de_json(json.loads(body), application.bot)
-        except (ValueError, TypeError, KeyError):
+            update = read_update(parse_body(body), application.bot)
+        except UnreadableUpdate as problem:
+            log.warning("refused a webhook update: %s", problem)
+            application.bot_data.poison_updates += 1
             return Response(status_code=400)
         await handle(application, update, body.decode())
         return Response(status_code=200)
@@ -76,11 +78,11 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         service = application.bot_data.service
         try:
             assert service is not None
-            await service.maintenance.ping()
+            await service.maintenance.check_writable()  # a database that only reads is down
         except Exception:
             log.exception("health check failed")
             return JSONResponse({"ok": False}, status_code=503)
-        return JSONResponse({"ok": True})
+        return JSONResponse({"ok": True, "poison_updates": application.bot_data.poison_updates})
 
     routes: list[BaseRoute] = [
         Route(WEBHOOK_PATH, receive, methods=["POST"]),

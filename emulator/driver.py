@@ -275,6 +275,11 @@ class BotApiEmulator:
         self.state.webhook.extra_targets.clear()
         self.state.updates_changed.notify()
 
+    def inject_raw_update(self, kind: str, body: Any) -> int:
+        """Deliver ``{"update_id": …, kind: body}`` with ``body`` exactly as given, even one no
+        real update looks like (a bot library cannot read it); returns its update_id."""
+        return self.state.enqueue(kind, body, chat_id=None).update_id
+
     def redeliver(self, update_id: int) -> None:
         """Hand update ``update_id`` to the bot once more, even if it was confirmed."""
         self.state.redeliver(update_id)

@@ -26,11 +26,12 @@ class Infrastructure:
         *,
         wallet_enabled: bool = False,
         chat_locks: int = 32,
+        database_url: str | None = None,
     ) -> None:
         self.inbox = Inbox(database, clock)
         self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled)
         self.steps = PendingSteps(database, clock)
-        self.locks = Locks(database, chat_locks=chat_locks)
+        self.locks = Locks(database, chat_locks=chat_locks, database_url=database_url)
 
     async def dispose(self) -> None:
         await self.locks.dispose()

@@ -22,9 +22,14 @@ from domain.db.uow import Database
 
 
 class Locks:
-    def __init__(self, database: Database, *, chat_locks: int) -> None:
+    def __init__(
+        self, database: Database, *, chat_locks: int, database_url: str | None = None
+    ) -> None:
+        """`database_url`: as configured, so the locks' own pool connects the same way (TLS
+        and other connect arguments); without it, the main engine's URL is used."""
         self._db = database
         self._chat_locks = chat_locks
+        self._database_url = database_url
         self._lock_engine: AsyncEngine | None = None
 
     @asynccontextmanager
@@ -73,7 +78,7 @@ class Locks:
 
     def _engine(self) -> AsyncEngine:
         if self._lock_engine is None:
-            url = self._db.engine.url.render_as_string(hide_password=False)
+            url = self._database_url or self._db.engine.url.render_as_string(hide_password=False)
             self._lock_engine = create_engine(url, pool_size=self._chat_locks, max_overflow=0)
         return self._lock_engine
 

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import ssl
 from typing import Any
 
 from sqlalchemy import event
-from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
 # Execution option that marks a transaction as a writer; see _begin_sqlite_transaction.
@@ -13,11 +14,25 @@ WRITE_OPTION = "loyalty_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
+class DatabaseUrlError(ValueError):
+    """The database URL cannot work as given; the message says why (never the password)."""
+
+
 def create_engine(
     url: str, *, pool_size: int = 5, max_overflow: int = 10, echo: bool = False
 ) -> AsyncEngine:
     """An async engine for `url`; SQLite gets WAL, a busy timeout and write-locking BEGINs."""
     parsed = make_url(url)
+    if parsed.get_backend_name() in ("postgres", "postgresql"):
+        parsed, connect_args = postgres_url(parsed)
+        return create_async_engine(
+            parsed,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            pool_pre_ping=True,
+            connect_args=connect_args,
+        )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
             raise ValueError(
@@ -28,9 +43,63 @@ def create_engine(
         )
         _configure_sqlite(engine)
         return engine
-    return create_async_engine(
-        parsed, echo=echo, pool_size=pool_size, max_overflow=max_overflow, pool_pre_ping=True
+    raise DatabaseUrlError(f"unsupported database {parsed.get_backend_name()!r}")
+
+
+def postgres_url(url: URL) -> tuple[URL, dict[str, Any]]:
+    """The asyncpg URL and connect arguments for a PostgreSQL URL as platforms write it.
+
+    Hosting platforms hand out `postgres://…?sslmode=require` (libpq's form). asyncpg takes
+    every query parameter as a keyword argument of connect() and knows none of libpq's, so
+    they are translated here, the one place engines are made.
+    """
+    query = dict(url.query)
+    if not url.host and not query.get("host"):
+        raise DatabaseUrlError("no host given: expected postgresql://user:password@host/db")
+    connect_args: dict[str, Any] = {}
+    sslmode = query.pop("sslmode", None)
+    if sslmode is not None:
+        connect_args["ssl"] = ssl_argument(str(sslmode))
+    timeout = query.pop("connect_timeout", None)
+    if timeout is not None and (seconds := _seconds("connect_timeout", str(timeout))):
+        connect_args["timeout"] = seconds  # libpq's 0 means no limit: asyncpg's default then
+    application_name = query.pop("application_name", None)
+    if application_name is not None:
+        connect_args["server_settings"] = {"application_name": str(application_name)}
+    return url.set(drivername="postgresql+asyncpg", query=query), connect_args
+
+
+def ssl_argument(sslmode: str) -> ssl.SSLContext | bool | str:
+    """asyncpg's `ssl` argument for libpq's sslmode, with libpq's meaning of each mode."""
+    if sslmode == "disable":
+        return False
+    if sslmode in ("allow", "prefer"):
+        return sslmode  # asyncpg implements these two itself: try TLS, fall back to plain
+    if sslmode == "require":
+        # libpq's "require" encrypts but checks neither the certificate nor the host name.
+        unverified = ssl.create_default_context()
+        unverified.check_hostname = False
+        unverified.verify_mode = ssl.CERT_NONE
+        return unverified
+    if sslmode == "verify-ca":
+        chain_only = ssl.create_default_context()
+        chain_only.check_hostname = False
+        return chain_only
+    if sslmode == "verify-full":
+        return ssl.create_default_context()
+    raise DatabaseUrlError(
+        f"sslmode={sslmode!r} is not one of disable, allow, prefer, require, verify-ca, verify-full"
     )
+
+
+def _seconds(name: str, value: str) -> float:
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if seconds < 0:
+        raise DatabaseUrlError(f"{name}={value!r} is not a number of seconds")
+    return seconds
 
 
 def _configure_sqlite(engine: AsyncEngine) -> None:

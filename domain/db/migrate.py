@@ -2,14 +2,22 @@
 
 from __future__ import annotations
 
+import zlib
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from pathlib import Path
 
 from alembic import command
 from alembic.config import Config
+from sqlalchemy import text
 from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+
+from domain.db.engine import WRITE_OPTION
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
+# Named like MaintenanceService.exclusively's job locks, so the keys cannot collide.
+MIGRATION_LOCK_KEY = zlib.crc32(b"schema migrations")
 
 
 def alembic_config(connection: Connection | None = None) -> Config:
@@ -21,11 +29,43 @@ def alembic_config(connection: Connection | None = None) -> Config:
 
 
 async def upgrade_to_head(engine: AsyncEngine) -> None:
-    """Bring the schema up to date; a no-op when it already is."""
+    """Bring the schema up to date; a no-op when it already is.
+
+    Workers starting together on a fresh database take turns: the first migrates, the others
+    then find the schema at head (instead of all creating the same tables at once).
+    """
 
     def run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), "head")
 
-    async with engine.connect() as connection:
+    async with engine.connect() as connection, _one_migrator_at_a_time(connection):
         await connection.run_sync(run)
+        await connection.commit()
+
+
+@asynccontextmanager
+async def _one_migrator_at_a_time(connection: AsyncConnection) -> AsyncIterator[None]:
+    """Hold the database's migration lock for the block, on the connection that migrates.
+
+    Taken before Alembic starts, not inside it: Alembic's `context` and `op` are process-wide
+    proxies, so two upgrades interleaved in one process would also mix up their connections.
+    """
+    if connection.dialect.name == "sqlite":
+        # BEGIN IMMEDIATE (engine.py): the write lock for the whole upgrade. Alembic then runs
+        # inside this transaction, and the next worker waits on the busy timeout.
+        await connection.execution_options(**{WRITE_OPTION: True})
+        await connection.begin()
+        yield
+        return
+    # A session-level lock: it outlives the commits Alembic makes while holding it.
+    await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+    await connection.commit()
+    try:
+        yield
+    finally:
+        if connection.in_transaction():
+            await connection.rollback()  # a failed upgrade: its transaction is aborted
+        await connection.execute(
+            text("SELECT pg_advisory_unlock(:key)"), {"key": MIGRATION_LOCK_KEY}
+        )
         await connection.commit()

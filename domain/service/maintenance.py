@@ -174,6 +174,15 @@ class MaintenanceService(ServiceBase):
         async with self._db.read() as session:
             await session.execute(text("SELECT 1"))
 
+    async def check_writable(self) -> None:
+        """Raises unless a write can commit (for /healthz): a database that still answers reads
+        but refuses writes (a read-only file or replica, a full disk) serves no operation.
+
+        Rewrites the one row of alembic_version with itself: a real write, no schema change.
+        """
+        async with self._db.write() as session:
+            await session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+
     # --- audits -------------------------------------------------------------------------------
 
     async def invariant_breaches(self) -> list[InvariantBreach]:

@@ -39,7 +39,13 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.effects",  # what use cases ask to happen; the dispatcher delivers it
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
-    plumbing = {"domain.db.engine", "domain.db.migrate", "domain.db.uow", "domain.db.backup"}
+    plumbing = {
+        "domain.db.engine",
+        "domain.db.migrate",
+        "domain.db.uow",
+        "domain.db.backup",
+        "domain.db.preflight",
+    }
     assert used - allowed - plumbing == set()
     # The database plumbing is wired only in the composition root and the runner.
     for path in BOT.rglob("*.py"):

@@ -144,7 +144,7 @@ def test_malformed_settings_are_named(name: str, value: str) -> None:
 
 def test_settings_defaults_and_postgres_urls() -> None:
     settings = load_settings({"TELEGRAM_BOT_TOKEN": TOKEN, "DATABASE_URL": "postgres://u@h/db"})
-    assert settings.database_url == "postgresql+asyncpg://u@h/db"
+    assert settings.database_url == "postgres://u@h/db"  # as given: create_engine normalises
     assert settings.api_file_url == "https://api.telegram.org/file/bot"
     assert settings.messages_per_second == 30
     local = load_settings(

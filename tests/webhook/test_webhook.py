@@ -98,7 +98,7 @@ async def test_health_reports_the_database(deployed: tuple[BotApiEmulator, str])
     _, url = deployed
     async with httpx.AsyncClient() as client:
         response = await client.get(f"{url}/healthz")
-    assert (response.status_code, response.json()) == (200, {"ok": True})
+    assert (response.status_code, response.json()) == (200, {"ok": True, "poison_updates": 0})
 
 
 async def test_a_story_through_the_webhook(deployed: tuple[BotApiEmulator, str]) -> None:
