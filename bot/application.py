@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram.ext import ApplicationBuilder, ContextTypes
 
@@ -55,6 +56,7 @@ def build_application(
             wallet_enabled=wallet.enabled(),
             chat_locks=CONCURRENT_UPDATES,
             database_url=settings.database_url,
+            outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
         )
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS

@@ -37,6 +37,9 @@ class Settings:
     job_interval_scale: float = 1.0  # < 1 runs scheduled checks more often (tests, demos)
     # Telegram's limit for a bot; 0 sends without limit (a local Bot API server, benchmarks).
     messages_per_second: float = 30.0
+    # How long a worker holds an effect it is delivering before another may take it over
+    # (a worker that died holds its effects this long); outlasts the limiter's slack.
+    outbox_lease_seconds: float = 180.0
 
     @property
     def api_file_url(self) -> str:
@@ -44,6 +47,19 @@ class Settings:
         base = self.api_base_url.rstrip("/")
         head, _, _ = base.rpartition("/")
         return f"{head}/file/bot"
+
+
+def _number(
+    env: Mapping[str, str], name: str, default: float, low: float, high: float, expected: str
+) -> float:
+    text = env.get(name) or str(default)
+    try:
+        value = float(text)
+    except ValueError:
+        value = low - 1
+    if not low <= value <= high:
+        raise ConfigError(f"{name} is malformed: expected {expected}, got {text!r}")
+    return value
 
 
 def _token(value: str | None) -> str:
@@ -102,27 +118,14 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     log_format = (env.get("LOG_FORMAT") or "text").lower()
     if log_format not in ("text", "json"):
         raise ConfigError("LOG_FORMAT is malformed: expected text or json")
-    scale_text = env.get("JOB_INTERVAL_SCALE") or "1"
-    try:
-        job_interval_scale = float(scale_text)
-    except ValueError:
-        job_interval_scale = -1.0
-    if not 0.001 <= job_interval_scale <= 1:
-        raise ConfigError(
-            f"JOB_INTERVAL_SCALE is malformed: expected 0.001 to 1, got {scale_text!r}"
-        )
-    rate_text = env.get("TELEGRAM_MESSAGES_PER_SECOND") or "30"
-    try:
-        messages_per_second = float(rate_text)
-    except ValueError:
-        messages_per_second = -1.0
-    if not 0 <= messages_per_second <= 1000:
-        raise ConfigError(
-            "TELEGRAM_MESSAGES_PER_SECOND is malformed: expected 0 (no limit) to 1000, "
-            f"got {rate_text!r}"
-        )
+    job_interval_scale = _number(env, "JOB_INTERVAL_SCALE", 1, 0.001, 1, "0.001 to 1")
+    messages_per_second = _number(
+        env, "TELEGRAM_MESSAGES_PER_SECOND", 30, 0, 1000, "0 (no limit) to 1000"
+    )
+    outbox_lease = _number(env, "OUTBOX_LEASE_SECONDS", 180, 1, 3600, "1 to 3600 seconds")
     return Settings(
         token=token,
+        outbox_lease_seconds=outbox_lease,
         messages_per_second=messages_per_second,
         job_interval_scale=job_interval_scale,
         log_format=log_format,

@@ -8,11 +8,13 @@ outbox only through its `EffectLog` port.
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from domain.clock import Clock
 from domain.db.uow import Database
 from infra.inbox import Inbox
 from infra.locks import Locks
-from infra.outbox import Outbox, OutboxItem
+from infra.outbox import LEASE, Outbox, OutboxItem
 from infra.steps import PendingSteps, Step
 
 
@@ -27,9 +29,10 @@ class Infrastructure:
         wallet_enabled: bool = False,
         chat_locks: int = 32,
         database_url: str | None = None,
+        outbox_lease: timedelta = LEASE,
     ) -> None:
         self.inbox = Inbox(database, clock)
-        self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled)
+        self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled, lease=outbox_lease)
         self.steps = PendingSteps(database, clock)
         self.locks = Locks(database, chat_locks=chat_locks, database_url=database_url)
 

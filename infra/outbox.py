@@ -26,7 +26,7 @@ from infra.tables import OutboxMessage
 
 # Longer than a background message may wait for the budget behind counter replies (the rate
 # limiter's slack, a minute) plus its sending: a lease that ran out while its worker still
-# holds the message would let another worker send it too.
+# holds the message would let another worker send it too. OUTBOX_LEASE_SECONDS changes it.
 LEASE = timedelta(minutes=3)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
@@ -90,9 +90,12 @@ class OutboxLog:
 class Outbox:
     """Claiming, completing and retrying outbox rows."""
 
-    def __init__(self, database: Database, clock: Clock, *, wallet_enabled: bool) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, *, wallet_enabled: bool, lease: timedelta = LEASE
+    ) -> None:
         self._db = database
         self._clock = clock
+        self._lease = lease
         self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled)
 
     async def claim(self, limit: int = 20) -> list[OutboxItem]:
@@ -126,7 +129,7 @@ class Outbox:
             rows = await session.execute(
                 update(OutboxMessage)
                 .where(OutboxMessage.id.in_(due.scalar_subquery()))
-                .values(claimed_until=now + LEASE, attempts=OutboxMessage.attempts + 1)
+                .values(claimed_until=now + self._lease, attempts=OutboxMessage.attempts + 1)
                 .returning(
                     OutboxMessage.id,
                     OutboxMessage.kind,
