@@ -179,8 +179,9 @@ class EmulatorClient:
         burst: int | None = None,
         bot_wide: int | None = None,
     ) -> None:
-        body = {"per_chat": per_chat, "overall": overall, "burst": burst, "bot_wide": bot_wide}
-        await self.post("/rate_limits", **body)
+        await self.post(
+            "/rate_limits", per_chat=per_chat, overall=overall, burst=burst, bot_wide=bot_wide
+        )
 
     async def clear_faults(self) -> None:
         await self.post("/clear_faults")

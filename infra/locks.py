@@ -17,7 +17,7 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db.engine import create_engine
+from domain.db.engine import engine_beside
 from domain.db.uow import Database
 
 
@@ -73,8 +73,7 @@ class Locks:
 
     def _engine(self) -> AsyncEngine:
         if self._lock_engine is None:
-            url = self._db.engine.url.render_as_string(hide_password=False)
-            self._lock_engine = create_engine(url, pool_size=self._chat_locks, max_overflow=0)
+            self._lock_engine = engine_beside(self._db.engine, pool_size=self._chat_locks)
         return self._lock_engine
 
     async def dispose(self) -> None:
