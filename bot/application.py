@@ -53,7 +53,9 @@ def build_application(
             data.clock,
             wallet_enabled=wallet.enabled(),
             chat_locks=CONCURRENT_UPDATES,
+            messages_per_second=settings.messages_per_second,
         )
+        limiter.share(data.infra.send_budget)  # None on SQLite: one process, its own budget
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
         data.dispatcher = Dispatcher(application)
@@ -74,19 +76,16 @@ def build_application(
             await data.service.database.dispose()
 
     processor = PerChatOrderedProcessor(CONCURRENT_UPDATES)
+    limiter = CounterFirstRateLimiter(
+        settings.messages_per_second, background_slack=BACKGROUND_SLACK_SECONDS, max_retries=3
+    )
     application: LoyaltyApplication = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(
-            CounterFirstRateLimiter(
-                settings.messages_per_second,
-                background_slack=BACKGROUND_SLACK_SECONDS,
-                max_retries=3,
-            )
-        )
+        .rate_limiter(limiter)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
