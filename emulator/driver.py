@@ -337,6 +337,7 @@ class BotApiEmulator:
             "api_calls": len(self.server.calls),
             "api_errors": sum(1 for call in self.server.calls if call.status >= 400),
             "answers_429": sum(1 for call in self.server.calls if call.status == 429),
+            "messages_sent": self.faults.send_window.accepted,
             "most_messages_in_one_second": self.faults.send_window.most_in_one_second,
             "bot_wide_refusals": self.faults.send_window.refused,
             "latency": summary,

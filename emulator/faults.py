@@ -106,6 +106,7 @@ class SendWindow:
 
     def __init__(self, limit: int | None = None) -> None:
         self.limit = limit
+        self.accepted = 0
         self.refused = 0
         self.most_in_one_second = 0
         self._recent: deque[float] = deque()  # monotonic times of accepted messages, < 1 s old
@@ -119,10 +120,12 @@ class SendWindow:
             self.refused += 1
             raise too_many_requests(max(1, math.ceil(self._recent[0] + 1.0 - now)))
         self._recent.append(now)
+        self.accepted += 1
         self.most_in_one_second = max(self.most_in_one_second, len(self._recent))
 
     def reset_counts(self) -> None:
         """Forget what was seen (the limit stays), e.g. after a benchmark's warm-up."""
+        self.accepted = 0
         self.refused = 0
         self.most_in_one_second = 0
 
