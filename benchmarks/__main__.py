@@ -1,6 +1,7 @@
 """`uv run python -m benchmarks`: every benchmark of the bot on this machine, one table, one JSON.
 
-Rush (the real bot in its own process against the emulator in another, over HTTP), ceilings
+Rush (the real bot in its own process against the emulator in another, over HTTP), the same
+rush on two webhook workers sharing one PostgreSQL and one message budget, ceilings
 (a minimal PTB echo bot; the domain use cases without Telegram), growth (ledgers of 0 to 1M
 rows), start-up. `--quick` is the test suite's smoke run: tiny sizes, SQLite only.
 """
@@ -32,9 +33,10 @@ from benchmarks.procs import PROJECT_ROOT, machine_busy_seconds, quiet_machine
 from benchmarks.report import render, targets
 from benchmarks.rush import RushConfig, run_rush
 from benchmarks.startup import startup
+from benchmarks.two_workers import run_two_workers
 from tests.support.postgres import PostgresUnavailable
 
-PARTS = ("rush", "ceilings", "growth", "startup")
+PARTS = ("rush", "two_workers", "ceilings", "growth", "startup")
 # --quick: tiny sizes, one run each, for the test suite's smoke run.
 QUICK = RushConfig(senders=4, shops=2, staff=4, cards=40, seconds=1.0, warmup_seconds=0.3)
 QUICK = replace(QUICK, repeat=1, paced_rates=(20.0,), paced_seconds=1.0, drain_seconds=20.0)
@@ -139,6 +141,11 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
     try:
         if parts & {"rush", "ceilings"}:
             await _rush_and_ceilings(args, config, engines, databases, results, parts)
+        if "two_workers" in parts and "postgres" in engines:
+            await _quiet(args, results, "two-workers")
+            _progress("rush on two webhook workers (postgres) ...")
+            url = await databases.new("postgres", "two-workers")
+            results["two_workers"] = await run_two_workers(url, config, databases.workdir)
         if "growth" in parts:
             await _growth(args, engines, databases, results)
         if "startup" in parts:

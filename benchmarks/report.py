@@ -176,6 +176,20 @@ def render(results: dict[str, Any]) -> str:
         )
         paced = [(e, p) for e, r in rush.items() for p in r.get("paced", [])]
         out += _rows(PACED_COLUMNS, paced)
+    two = results.get("two_workers")
+    if two:
+        out += _caption(
+            "Rush on two webhook workers, one PostgreSQL, one budget (the emulator refuses more "
+            "than 30 messages within any second)"
+        )
+        head = ["senders", "updates/s", "messages/s, both workers", "most in one second"]
+        head += ["429 answers", "cashier p50 ms", "cashier p95 ms", "notices"]
+        head += ["notice p50 ms", "notice p95 ms", "notice max ms", "never arrived"]
+        c, n = two["closed"], two["notices"]
+        row = [c["senders"], c["updates_per_s"], two["messages_per_s"]]
+        row += [two["most_messages_in_one_second"], two["answers_429"], c["p50_ms"], c["p95_ms"]]
+        row += [n["count"], n["p50_ms"], n["p95_ms"], n["max_ms"], n["outstanding"]]
+        out += _table(head, [row])
     ceilings = results.get("ceilings", {})
     if ceilings:
         out += _caption("Ceilings (closed loop, same senders)")

@@ -49,15 +49,16 @@ def build_application(
         data = application.bot_data
         data.settings = settings
         data.clock = clock or SystemClock()
-        database = Database(engine)
+        database = Database(engine, settings.database_url)
         data.infra = Infrastructure(
             database,
             data.clock,
             wallet_enabled=wallet.enabled(),
             chat_locks=CONCURRENT_UPDATES,
-            database_url=settings.database_url,
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
+            messages_per_second=settings.messages_per_second,
         )
+        limiter.share(data.infra.send_budget)  # None on SQLite: one process, its own budget
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
         data.dispatcher = Dispatcher(application)
@@ -80,19 +81,16 @@ def build_application(
             await data.service.database.dispose()
 
     processor = PerChatOrderedProcessor(CONCURRENT_UPDATES)
+    limiter = CounterFirstRateLimiter(
+        settings.messages_per_second, background_slack=BACKGROUND_SLACK_SECONDS, max_retries=3
+    )
     application: LoyaltyApplication = (
         ApplicationBuilder()
         .token(settings.token)
         .base_url(settings.api_base_url)
         .base_file_url(settings.api_file_url)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(
-            CounterFirstRateLimiter(
-                settings.messages_per_second,
-                background_slack=BACKGROUND_SLACK_SECONDS,
-                max_retries=3,
-            )
-        )
+        .rate_limiter(limiter)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)

@@ -14,6 +14,11 @@ hands the budget back to notices in the middle of the rush and every reply waits
 enough that a customer still hears about the stamp before leaving. Past that, under a rush
 longer than a minute, the budget is shared again in arrival order: Telegram's limit is the
 limit.
+
+Several workers on one PostgreSQL are one bot to Telegram, so there each message also needs a
+grant of the budget they share (infra.SharedSendBudget): the local unit first, which keeps the
+order within the process, then the shared grant at the message's priority (a notice past its
+slack asks as a reply does, so it cannot starve either). A 429 pauses every worker.
 """
 
 from __future__ import annotations
@@ -25,11 +30,13 @@ import heapq
 import itertools
 import logging
 from collections.abc import Callable, Coroutine
-from typing import Any
+from typing import Any, Protocol
 
 from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
+
+from infra import BudgetSpent
 
 log = logging.getLogger(__name__)
 
@@ -40,6 +47,14 @@ BACKGROUND_SLACK_SECONDS = 60.0
 class SendPriority(enum.Enum):
     COUNTER = "counter"  # a reply to whoever is writing to the bot (the default)
     BACKGROUND = "background"  # customer notices, reminders, scheduled summaries
+
+
+class SharedBudget(Protocol):
+    """The budget all workers share: `grant` raises BudgetSpent when there is no room."""
+
+    async def grant(self, *, background: bool) -> None: ...
+
+    async def pause(self, seconds: float) -> None: ...
 
 
 class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
@@ -56,8 +71,12 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         *,
         background_slack: float = BACKGROUND_SLACK_SECONDS,
         max_retries: int = 3,
+        shared: SharedBudget | None = None,
     ) -> None:
         self._budget = AsyncLimiter(messages_per_second, 1) if messages_per_second > 0 else None
+        self._shared = shared
+        self._shared_failing = False
+        self._arrived = asyncio.Event()  # wakes a dispatcher that waits for a shared grant
         self._background_slack = background_slack
         self._max_retries = max_retries
         self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []  # a heap by deadline
@@ -68,6 +87,10 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
 
     async def initialize(self) -> None:
         pass
+
+    def share(self, budget: SharedBudget | None) -> None:
+        """Spend the budget of every worker too (given once the database is open)."""
+        self._shared = budget
 
     async def shutdown(self) -> None:
         if self._dispatcher is not None:
@@ -106,6 +129,11 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         seconds = retry_after_seconds(refusal) + 0.1
         log.info("Telegram asks to slow down: pausing sends for %.1f s", seconds)
         self._not_paused.clear()
+        if self._shared is not None:
+            try:
+                await self._shared.pause(seconds)
+            except Exception:
+                log.exception("could not pause the other workers; pausing this one")
         try:
             await asyncio.sleep(seconds)
         finally:
@@ -121,6 +149,7 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
             deadline += self._background_slack
         turn: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._waiting, (deadline, next(self._arrivals), turn))
+        self._arrived.set()
         if self._dispatcher is None or self._dispatcher.done():
             self._dispatcher = asyncio.create_task(self._dispatch(self._budget))
         await turn
@@ -128,13 +157,51 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
     async def _dispatch(self, budget: AsyncLimiter) -> None:
         # The unit is taken first and given to whoever is most urgent at that moment, so a
         # reply that arrives while a notice waits for the budget still goes first.
+        loop = asyncio.get_running_loop()
         while self._waiting:
             await budget.acquire()
             while self._waiting:
-                _, _, turn = heapq.heappop(self._waiting)
-                if not turn.done():  # a cancelled sender hands its unit to the next one
-                    turn.set_result(None)
-                    break
+                deadline, _, turn = self._waiting[0]
+                if turn.done():  # a cancelled sender hands its unit to the next one
+                    heapq.heappop(self._waiting)
+                    continue
+                self._arrived.clear()
+                wait = await self._shared_wait(background=deadline > loop.time())
+                if wait > 0:
+                    # Until there is room, or until a more urgent message arrives.
+                    with contextlib.suppress(TimeoutError):
+                        await asyncio.wait_for(self._arrived.wait(), wait)
+                    continue
+                self._hand_out()
+                break
+
+    def _hand_out(self) -> None:
+        """The unit goes to the most urgent sender now: a reply may have arrived meanwhile."""
+        while self._waiting:
+            _, _, turn = heapq.heappop(self._waiting)
+            if not turn.done():
+                turn.set_result(None)
+                return
+
+    async def _shared_wait(self, *, background: bool) -> float:
+        """Seconds until the shared budget may have room; 0 once it granted this message."""
+        if self._shared is None:
+            return 0.0
+        try:
+            await self._shared.grant(background=background)
+        except BudgetSpent as spent:
+            return spent.retry_in
+        except Exception:
+            # The database is the bot's own failure: the reply that says so must still go
+            # out, under this process's budget, and Telegram's 429s are still obeyed.
+            if not self._shared_failing:
+                log.exception("the shared message budget is unavailable; using this worker's")
+            self._shared_failing = True
+            return 0.0
+        if self._shared_failing:
+            log.warning("the shared message budget is available again")
+            self._shared_failing = False
+        return 0.0
 
 
 def retry_after_seconds(refusal: RetryAfter) -> float:

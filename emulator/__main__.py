@@ -22,6 +22,9 @@ def _arguments(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--bot-name", default="Loyalty Test Bot")
     parser.add_argument("--rate-limit-chat", type=float, help="messages/s per chat (429 above)")
     parser.add_argument("--rate-limit-overall", type=float, help="messages/s in total")
+    parser.add_argument(
+        "--bot-wide-limit", type=int, help="messages within any one second (429 above)"
+    )
     parser.add_argument("--callback-ttl", type=float, default=15.0)
     parser.add_argument("--webhook-retry-delay", type=float, default=0.1)
     return parser.parse_args(argv)
@@ -37,6 +40,7 @@ async def serve(args: argparse.Namespace) -> None:
         port=args.port,
         rate_limit_per_chat=args.rate_limit_chat,
         rate_limit_overall=args.rate_limit_overall,
+        bot_wide_limit=args.bot_wide_limit,
         callback_ttl=args.callback_ttl,
         webhook_retry_delay=args.webhook_retry_delay,
         control_api=True,

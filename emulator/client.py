@@ -173,9 +173,15 @@ class EmulatorClient:
         await self.post("/drop_connections", method=method, n=n, after_processing=after_processing)
 
     async def set_rate_limits(
-        self, per_chat: float | None = None, overall: float | None = None, burst: int | None = None
+        self,
+        per_chat: float | None = None,
+        overall: float | None = None,
+        burst: int | None = None,
+        bot_wide: int | None = None,
     ) -> None:
-        await self.post("/rate_limits", per_chat=per_chat, overall=overall, burst=burst)
+        await self.post(
+            "/rate_limits", per_chat=per_chat, overall=overall, burst=burst, bot_wide=bot_wide
+        )
 
     async def clear_faults(self) -> None:
         await self.post("/clear_faults")

@@ -22,7 +22,7 @@ POST     /_emulator/fail_next            {method, status, description?, retry_af
                                          times?, chat_id?}
 POST     /_emulator/set_delay            {method, seconds}
 POST     /_emulator/drop_connections     {method, n?, after_processing?}
-POST     /_emulator/rate_limits          {per_chat?, overall?, burst?}
+POST     /_emulator/rate_limits          {per_chat?, overall?, burst?, bot_wide?}
 POST     /_emulator/clear_faults
 POST     /_emulator/block, /unblock      {user_id, notify?}
 POST     /_emulator/webhook_targets      {url, secret_token?}; DELETE removes them all
@@ -210,7 +210,9 @@ class _ControlApi:
 
     async def rate_limits(self, request: web.Request) -> Any:
         body = await _body(request)
-        self.tg.set_rate_limits(body.get("per_chat"), body.get("overall"), body.get("burst"))
+        self.tg.set_rate_limits(
+            body.get("per_chat"), body.get("overall"), body.get("burst"), body.get("bot_wide")
+        )
         return {"ok": True}
 
     async def clear_faults(self, request: web.Request) -> Any:

@@ -26,7 +26,7 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from emulator.faults import Faults, RateLimiter
+from emulator.faults import Faults, RateLimiter, SendWindow
 from emulator.limits import command_scope, scope_key
 from emulator.models import ChatEvent, JsonDict, SentMessage, UpdateTiming
 from emulator.server import ApiCall, EmulatorServer
@@ -39,8 +39,10 @@ class BotApiEmulator:
     """A local Telegram Bot API server for one bot, with a driver for tests.
 
     ``rate_limit_per_chat`` / ``rate_limit_overall`` (messages per second) switch on
-    Telegram-like flood control; ``callback_ttl`` is how long a callback query may wait for
-    its answer; ``webhook_retry_delay`` is the pause before re-posting a failed update.
+    Telegram-like flood control, ``bot_wide_limit`` Telegram's limit for the whole bot (more
+    than that many messages within any one second get 429); ``callback_ttl`` is how long a
+    callback query may wait for its answer; ``webhook_retry_delay`` is the pause before
+    re-posting a failed update.
     """
 
     def __init__(
@@ -53,6 +55,7 @@ class BotApiEmulator:
         port: int = 0,
         rate_limit_per_chat: float | None = None,
         rate_limit_overall: float | None = None,
+        bot_wide_limit: int | None = None,
         callback_ttl: float = 15.0,
         webhook_retry_delay: float = 0.1,
         first_update_id: int = 1,
@@ -66,7 +69,9 @@ class BotApiEmulator:
         bot = UserRecord(int(bot_id), bot_name, username=bot_username, is_bot=True)
         self.state = EmulatorState(bot, first_update_id=first_update_id, callback_ttl=callback_ttl)
         self.faults = Faults()
-        self.set_rate_limits(per_chat=rate_limit_per_chat, overall=rate_limit_overall)
+        self.set_rate_limits(
+            per_chat=rate_limit_per_chat, overall=rate_limit_overall, bot_wide=bot_wide_limit
+        )
         self.webhook = WebhookDispatcher(self.state, retry_delay=webhook_retry_delay)
         routes: Callable[[web.Application], None] | None = None
         if control_api:
@@ -254,10 +259,16 @@ class BotApiEmulator:
         self.faults.drop_connections(method, n, after_processing=after_processing)
 
     def set_rate_limits(
-        self, per_chat: float | None = None, overall: float | None = None, burst: int | None = None
+        self,
+        per_chat: float | None = None,
+        overall: float | None = None,
+        burst: int | None = None,
+        bot_wide: int | None = None,
     ) -> None:
-        """Flood control in messages per second (``None`` turns a limit off)."""
+        """Flood control in messages per second (``None`` turns a limit off); ``bot_wide``:
+        at most that many messages within any one second. The send counters start again."""
         self.faults.rate_limiter = RateLimiter(per_chat, overall, burst)
+        self.faults.send_window = SendWindow(bot_wide)
 
     def clear_faults(self) -> None:
         """Remove injected failures, drops and delays."""
@@ -305,6 +316,7 @@ class BotApiEmulator:
         """Forget timings and call records (e.g. after a benchmark's warm-up)."""
         self.state.timings.clear()
         self.server.calls.clear()
+        self.faults.send_window.reset_counts()
 
     def stats(self) -> JsonDict:
         """Counters and latency percentiles (seconds) for benchmarks."""
@@ -329,6 +341,10 @@ class BotApiEmulator:
             "events": len(self.state.events),
             "api_calls": len(self.server.calls),
             "api_errors": sum(1 for call in self.server.calls if call.status >= 400),
+            "answers_429": sum(1 for call in self.server.calls if call.status == 429),
+            "messages_sent": self.faults.send_window.accepted,
+            "most_messages_in_one_second": self.faults.send_window.most_in_one_second,
+            "bot_wide_refusals": self.faults.send_window.refused,
             "latency": summary,
         }
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import time
+from collections import deque
 from dataclasses import dataclass
 
 from emulator.errors import DEFAULT_DESCRIPTIONS, ApiError, too_many_requests
@@ -94,6 +95,41 @@ class RateLimiter:
             chat.tokens -= 1
 
 
+class SendWindow:
+    """Every message the bot sends, in a sliding one-second window: Telegram's bot-wide limit.
+
+    With ``limit``, a message that would make more than ``limit`` in one second (counted from
+    any moment, not in fixed slots) is refused with 429 and ``retry_after``. Whether limited or
+    not, it records the most messages accepted within one second and how many it refused, so a
+    test can show that a bot stayed under the limit rather than merely that it was not refused.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = limit
+        self.accepted = 0
+        self.refused = 0
+        self.most_in_one_second = 0
+        self._recent: deque[float] = deque()  # monotonic times of accepted messages, < 1 s old
+
+    def admit(self) -> None:
+        """Count one message or raise Telegram's 429."""
+        now = time.monotonic()
+        while self._recent and self._recent[0] <= now - 1.0:
+            self._recent.popleft()
+        if self.limit is not None and len(self._recent) >= self.limit:
+            self.refused += 1
+            raise too_many_requests(max(1, math.ceil(self._recent[0] + 1.0 - now)))
+        self._recent.append(now)
+        self.accepted += 1
+        self.most_in_one_second = max(self.most_in_one_second, len(self._recent))
+
+    def reset_counts(self) -> None:
+        """Forget what was seen (the limit stays), e.g. after a benchmark's warm-up."""
+        self.accepted = 0
+        self.refused = 0
+        self.most_in_one_second = 0
+
+
 class Faults:
     """Scheduled failures, dropped connections and delays, consumed as requests arrive."""
 
@@ -102,6 +138,7 @@ class Faults:
         self._drops: list[_Drop] = []
         self.delays: dict[str, float] = {}
         self.rate_limiter = RateLimiter()
+        self.send_window = SendWindow()
 
     def fail_next(
         self,

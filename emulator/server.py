@@ -140,6 +140,7 @@ class EmulatorServer:
                 raise injected
             if name in SENDING_METHODS:
                 self.faults.rate_limiter.check(chat_id)
+                self.faults.send_window.admit()
             result = await self.methods.call(method, params)
             if self.faults.take_drop(name, chat_id, after_processing=True):
                 return _drop(request)

@@ -1,5 +1,5 @@
 """Infrastructure that is not the card domain: the update inbox, the effects outbox, pending
-conversation steps and cross-process locks.
+conversation steps, cross-process locks and the message budget all workers share.
 
 It sits beside `domain/` so that `domain/` reads as rules and use cases; the Telegram layer
 uses it through the small classes below (never through SQLAlchemy), and the domain reaches the
@@ -15,11 +15,16 @@ from domain.db.uow import Database
 from infra.inbox import Inbox
 from infra.locks import Locks
 from infra.outbox import LEASE, Outbox, OutboxItem
+from infra.send_budget import BudgetSpent, SharedSendBudget
 from infra.steps import PendingSteps, Step
 
 
 class Infrastructure:
-    """Everything above, on one database and one clock."""
+    """Everything above, on one database and one clock.
+
+    `send_budget` exists on PostgreSQL when messages are limited (`messages_per_second` > 0);
+    SQLite is one process, whose own limiter is the whole budget.
+    """
 
     def __init__(
         self,
@@ -28,16 +33,30 @@ class Infrastructure:
         *,
         wallet_enabled: bool = False,
         chat_locks: int = 32,
-        database_url: str | None = None,
         outbox_lease: timedelta = LEASE,
+        messages_per_second: float = 0.0,
     ) -> None:
         self.inbox = Inbox(database, clock)
         self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled, lease=outbox_lease)
         self.steps = PendingSteps(database, clock)
-        self.locks = Locks(database, chat_locks=chat_locks, database_url=database_url)
+        self.locks = Locks(database, chat_locks=chat_locks)
+        shared = messages_per_second > 0 and not database.dialect.single_process
+        self.send_budget = SharedSendBudget(database, messages_per_second) if shared else None
 
     async def dispose(self) -> None:
         await self.locks.dispose()
+        if self.send_budget is not None:
+            await self.send_budget.dispose()
 
 
-__all__ = ["Inbox", "Infrastructure", "Locks", "Outbox", "OutboxItem", "PendingSteps", "Step"]
+__all__ = [
+    "BudgetSpent",
+    "Inbox",
+    "Infrastructure",
+    "Locks",
+    "Outbox",
+    "OutboxItem",
+    "PendingSteps",
+    "SharedSendBudget",
+    "Step",
+]

@@ -17,19 +17,14 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db.engine import create_engine
+from domain.db.engine import engine_beside
 from domain.db.uow import Database
 
 
 class Locks:
-    def __init__(
-        self, database: Database, *, chat_locks: int, database_url: str | None = None
-    ) -> None:
-        """`database_url`: as configured, so the locks' own pool connects the same way (TLS
-        and other connect arguments); without it, the main engine's URL is used."""
+    def __init__(self, database: Database, *, chat_locks: int) -> None:
         self._db = database
         self._chat_locks = chat_locks
-        self._database_url = database_url
         self._lock_engine: AsyncEngine | None = None
 
     @asynccontextmanager
@@ -78,8 +73,9 @@ class Locks:
 
     def _engine(self) -> AsyncEngine:
         if self._lock_engine is None:
-            url = self._database_url or self._db.engine.url.render_as_string(hide_password=False)
-            self._lock_engine = create_engine(url, pool_size=self._chat_locks, max_overflow=0)
+            self._lock_engine = engine_beside(
+                self._db.engine, pool_size=self._chat_locks, configured_url=self._db.url
+            )
         return self._lock_engine
 
     async def dispose(self) -> None:

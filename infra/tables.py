@@ -86,3 +86,23 @@ class PendingStep(Base):
     expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     closed_as: Mapped[str | None] = mapped_column(String(12))
+
+
+class MessageGrant(Base):
+    """One message some worker was allowed to send, at the database's clock: the bot-wide
+    budget (infra/send_budget.py) counts these over the last second. Kept a few seconds."""
+
+    __tablename__ = "message_grants"
+    __table_args__ = (Index("ix_message_grants_granted_at", "granted_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class SendPause(Base):
+    """One row: no worker sends before `until` (Telegram answered one of them with a 429)."""
+
+    __tablename__ = "send_pause"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    until: Mapped[datetime] = mapped_column(UTCDateTime)

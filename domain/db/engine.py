@@ -102,6 +102,18 @@ def _seconds(name: str, value: str) -> float:
     return seconds
 
 
+def engine_beside(
+    engine: AsyncEngine, *, pool_size: int, configured_url: str | None = None
+) -> AsyncEngine:
+    """Another engine on the same database with a pool of its own, for work that must not
+    queue behind the use cases for a connection (cross-process locks, the message budget).
+
+    `configured_url`, the URL as configured, carries what the engine's own URL has lost to
+    connect arguments (sslmode, connect_timeout): pass it whenever it is known."""
+    url = configured_url or engine.url.render_as_string(hide_password=False)
+    return create_engine(url, pool_size=pool_size, max_overflow=0)
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:

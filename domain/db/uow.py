@@ -25,8 +25,10 @@ commit_attempted: ContextVar[bool] = ContextVar("commit_attempted", default=Fals
 class Database:
     """Opens transactions on one engine."""
 
-    def __init__(self, engine: AsyncEngine) -> None:
+    def __init__(self, engine: AsyncEngine, url: str | None = None) -> None:
+        """`url`: the URL as configured, for engines made beside this one (see engine_beside)."""
         self.engine = engine
+        self.url = url
         self.dialect = Dialect.of(engine)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         # SQLite has one writer at a time. Queuing writers here, in FIFO order, replaces SQLite's

@@ -10,6 +10,7 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.ratelimit import CounterFirstRateLimiter, SendPriority
+from infra import BudgetSpent
 
 RATE = 10.0  # messages a second: aiolimiter lets a full second's worth through at once
 
@@ -126,4 +127,63 @@ async def test_a_429_pauses_and_retries_then_gives_up_after_max_retries() -> Non
 
     with pytest.raises(RetryAfter):
         await limiter.process_request(always_flooded, (), {}, "sendMessage", {"chat_id": 1}, None)
+    await limiter.shutdown()
+
+
+class SlowSharedBudget:
+    """Stands in for the workers' budget in the database: a grant takes a moment (a round
+    trip), background messages are refused while `busy`, and pauses are recorded."""
+
+    def __init__(self, *, busy: bool = False, broken: bool = False) -> None:
+        self.busy = busy
+        self.broken = broken
+        self.pauses: list[float] = []
+
+    async def grant(self, *, background: bool) -> None:
+        await asyncio.sleep(0.05)
+        if self.broken:
+            raise ConnectionError("the database is down")
+        if background and self.busy:
+            raise BudgetSpent(0.2)
+
+    async def pause(self, seconds: float) -> None:
+        self.pauses.append(seconds)
+
+
+@pytest.mark.parametrize("busy", [False, True])
+async def test_a_reply_arriving_while_a_notice_asks_the_shared_budget_goes_first(
+    busy: bool,
+) -> None:
+    shared = SlowSharedBudget(busy=busy)
+    limiter = CounterFirstRateLimiter(RATE, shared=shared)
+    recorder = Recorder()
+    notice = asyncio.create_task(recorder.send(limiter, "notice", SendPriority.BACKGROUND))
+    await asyncio.sleep(0.02)  # the dispatcher is asking for the notice's grant now
+    reply = asyncio.create_task(recorder.send(limiter, "reply", SendPriority.COUNTER))
+    await asyncio.wait_for(reply, 2)  # the reply is neither lost nor behind the notice
+    assert recorder.sent == ["reply"]
+    shared.busy = False
+    await asyncio.wait_for(notice, 2)
+    assert recorder.sent == ["reply", "notice"]
+    await limiter.shutdown()
+
+
+async def test_a_429_pauses_the_other_workers_and_a_broken_shared_budget_stops_nothing() -> None:
+    shared = SlowSharedBudget()
+    limiter = CounterFirstRateLimiter(RATE, shared=shared)
+    attempts = 0
+
+    async def flooded_once() -> bool:
+        nonlocal attempts
+        attempts += 1
+        if attempts == 1:
+            raise RetryAfter(1)
+        return True
+
+    assert await limiter.process_request(flooded_once, (), {}, "sendMessage", {"chat_id": 1}, None)
+    assert shared.pauses == [pytest.approx(1.1)]
+    shared.broken = True
+    recorder = Recorder()
+    await asyncio.wait_for(recorder.send(limiter, "reply", SendPriority.COUNTER), 2)
+    assert recorder.sent == ["reply"]
     await limiter.shutdown()

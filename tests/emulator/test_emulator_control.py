@@ -75,9 +75,11 @@ async def test_client_faults(remote: tuple[BotApiEmulator, EmulatorClient, Bot])
         await bot.send_message(alice.id, "hello")
     await client.set_delay("getMe", 0.2)
     await client.clear_faults()
-    await client.set_rate_limits(per_chat=1)
+    await client.set_rate_limits(per_chat=1, bot_wide=30)
     await bot.send_message(alice.id, "one")
     assert tg.faults.rate_limiter.per_chat == 1
+    assert tg.faults.send_window.limit == 30
+    assert (await client.stats())["most_messages_in_one_second"] == 1
 
     await client.redeliver(update_id)
     (again,) = await bot.get_updates(offset=update_id + 1, timeout=dt.timedelta(seconds=1))

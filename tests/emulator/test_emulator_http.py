@@ -134,3 +134,42 @@ async def test_concurrent_sends_get_increasing_message_ids(
     )
     ids = sorted(r.json()["result"]["message_id"] for r in responses)
     assert ids == list(range(ids[0], ids[0] + 20))
+
+
+async def test_bot_wide_limit_counts_a_sliding_second_across_chats(
+    tg: BotApiEmulator, http: httpx.AsyncClient
+) -> None:
+    tg.set_rate_limits(bot_wide=30)
+    chats = [tg.user(2000 + i, f"User {i}", started=True).id for i in range(46)]
+
+    async def send(chat_id: int) -> httpx.Response:
+        return await http.post("sendMessage", json={"chat_id": chat_id, "text": "hi"})
+
+    first = await asyncio.gather(*(send(chat) for chat in chats[:15]))
+    await asyncio.sleep(0.6)
+    second = await asyncio.gather(*(send(chat) for chat in chats[15:30]))
+    refused = await send(chats[30])
+    assert [r.status_code for r in first + second] == [200] * 30
+    assert refused.status_code == 429
+    assert refused.json()["parameters"] == {"retry_after": 1}
+    # Past the first fifteen's second, fifteen more fit, but the second fifteen still count:
+    # fixed one-second slots would have let all sixteen through.
+    await asyncio.sleep(0.5)
+    third = await asyncio.gather(*(send(chat) for chat in chats[30:45]))
+    over = await send(chats[45])
+    assert [r.status_code for r in third] == [200] * 15
+    assert over.status_code == 429
+    stats = tg.stats()
+    assert (stats["most_messages_in_one_second"], stats["bot_wide_refusals"]) == (30, 2)
+    assert stats["answers_429"] == 2
+
+
+async def test_the_send_window_records_the_peak_without_a_limit(
+    tg: BotApiEmulator, http: httpx.AsyncClient, alice: EmulatedUser
+) -> None:
+    for _ in range(40):
+        assert (await http.post("sendMessage", json={"chat_id": alice.id, "text": "x"})).is_success
+    await http.post("getMe")  # not a message: not counted
+    assert tg.stats()["most_messages_in_one_second"] == tg.stats()["messages_sent"] == 40
+    tg.reset_timings()
+    assert tg.stats()["most_messages_in_one_second"] == 0

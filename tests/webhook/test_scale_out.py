@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import asyncio
-import os
-import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
-import httpx
 import pytest
 from sqlalchemy import func, select
 
@@ -25,35 +22,10 @@ from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.servers import free_port
 from tests.webhook.test_webhook import SECRET
+from tests.webhook.workers import start_worker, stop_workers, worker_env
 
-ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-scaleout"
 CASHIERS, CUSTOMERS, STAMPS_EACH = 4, 6, 5
-
-
-async def _start_worker(env: dict[str, str], port: int, log: Path) -> asyncio.subprocess.Process:
-    with log.open("wb") as output:  # a file, not a pipe: a full pipe would stall the worker
-        process = await asyncio.create_subprocess_exec(
-            sys.executable,
-            "-m",
-            "bot",
-            "webhook",
-            cwd=str(ROOT),
-            env={**env, "PORT": str(port)},
-            stdout=output,
-            stderr=output,
-        )
-    async with httpx.AsyncClient() as client:
-        for _ in range(300):
-            try:
-                if (await client.get(f"http://127.0.0.1:{port}/healthz")).status_code == 200:
-                    return process
-            except httpx.TransportError:
-                pass
-            if process.returncode is not None:
-                raise AssertionError(log.read_text())  # noqa: ASYNC240 - the test is failing anyway
-            await asyncio.sleep(0.05)
-    raise AssertionError("a webhook worker did not start")
 
 
 async def test_two_workers_share_the_load_and_the_ledger(
@@ -66,20 +38,10 @@ async def test_two_workers_share_the_load_and_the_ledger(
     workers: list[asyncio.subprocess.Process] = []
     async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
         ports = [free_port(), free_port()]
-        env = {
-            "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
-            "PYTHONPATH": str(ROOT),
-            "TELEGRAM_BOT_TOKEN": TOKEN,
-            "DATABASE_URL": url,
-            "TELEGRAM_API_BASE_URL": tg.base_url,
-            "WEBHOOK_URL": f"http://127.0.0.1:{ports[0]}/telegram",
-            "WEBHOOK_SECRET": SECRET,
-            "JOB_INTERVAL_SCALE": "0.01",
-            "LOG_LEVEL": "WARNING",
-        }
+        env = worker_env(TOKEN, url, tg.base_url, ports[0]) | {"JOB_INTERVAL_SCALE": "0.01"}
         try:
             for number, port in enumerate(ports):
-                workers.append(await _start_worker(env, port, tmp_path / f"worker-{number}.log"))
+                workers.append(await start_worker(env, port, tmp_path / f"worker-{number}.log"))
             tg.add_webhook_target(f"http://127.0.0.1:{ports[1]}/telegram", SECRET)
 
             owner = tg.user(700, "Owner", language_code="en")
@@ -136,8 +98,5 @@ async def test_two_workers_share_the_load_and_the_ledger(
             shares = tg.webhook.accepted_by
             assert len(shares) == 2 and min(shares.values()) >= expected // 4, shares
         finally:
-            for process in workers:
-                if process.returncode is None:
-                    process.terminate()
-                    await process.wait()
+            await stop_workers(workers)
             await engine.dispose()
