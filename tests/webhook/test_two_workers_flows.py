@@ -37,8 +37,9 @@ from tests.e2e.helpers import card_number_in, link_in, say
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.servers import free_port
-from tests.webhook.test_scale_out import ROOT, _start_worker
 from tests.webhook.test_webhook import SECRET
+from tests.webhook.workers import ROOT
+from tests.webhook.workers import start_worker as _start_worker
 
 pytestmark = pytest.mark.postgres
 
