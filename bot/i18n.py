@@ -29,6 +29,9 @@ LANGUAGE_NAMES = {"en": "English", "fr": "FranÃ§ais", "de": "Deutsch", "lb": "LÃ
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
 DOMAIN = "messages"
 CURRENCY = "EUR"
+# The businesses are in Luxembourg: English dates are written day first with a 24-hour clock
+# (en_GB), not the US way Babel's plain "en" uses. Numbers and money read the same in both.
+FORMAT_LOCALES = {"en": "en_GB"}
 
 
 def normalise_language(code: str | None) -> str | None:
@@ -76,7 +79,7 @@ class Translator:
 
     def __init__(self, language: str) -> None:
         self.language = language
-        self.locale = Locale.parse(language)
+        self.locale = Locale.parse(FORMAT_LOCALES.get(language, language))  # formatting only
         self._catalog = _translations(language)
 
     def gettext(self, message: str, **values: object) -> str:

@@ -414,6 +414,7 @@ class Summary:
     owner_user_id: int
     timezone: str
     language: str
+    program_type: ProgramType  # the summary shows only what the program collects
     first_day: date
     last_day: date
     stores: tuple[StoreActivity, ...]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.texts import esc
+from bot.texts import esc, labelled
 from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
 
 PROGRESS_FULL, PROGRESS_EMPTY = "●", "○"
@@ -157,7 +157,7 @@ def cards_overview(t: Translator, cards: Sequence[CardView]) -> str:
             if card.program_type.has_stamps
             else t.ngettext("{n} point", "{n} points", card.points_balance)
         )
-        lines.append(f"• <b>{esc(card.merchant_name)}</b>: {progress}")
+        lines.append("• " + labelled(t, f"<b>{esc(card.merchant_name)}</b>", progress))
     lines.append(t.gettext("Send /card to see a card with its QR code."))
     return "\n".join(lines)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.texts import esc
+from bot.texts import esc, labelled
 from domain.model import Invite, StaffListing, StoreView
 from domain.program import SETTING_KEYS, ProgramSettings, setting_value
 
@@ -92,7 +92,7 @@ def _value(t: Translator, value: object) -> str:
 def program_text(t: Translator, settings: ProgramSettings) -> str:
     lines = [t.gettext("<b>Your program</b>")]
     for key in SETTING_KEYS:
-        lines.append(f"<code>{key}</code>: {_value(t, setting_value(settings, key))}")
+        lines.append(labelled(t, f"<code>{key}</code>", _value(t, setting_value(settings, key))))
     lines.append(
         t.gettext("Change a setting with /program set <code>key</code> <code>value</code>.")
     )

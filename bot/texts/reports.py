@@ -7,8 +7,8 @@ from datetime import datetime
 from babel.dates import format_date
 
 from bot.i18n import Translator
-from bot.texts import esc
-from domain.model import Activity, CardView, ProgramType, Summary
+from bot.texts import esc, labelled
+from domain.model import Activity, CardView, LedgerKind, ProgramType, Summary
 
 
 def _period(t: Translator, summary: Summary) -> str:
@@ -26,36 +26,66 @@ def _compared(t: Translator, now: int, before: int) -> str:
     return t.gettext("({arrow} from {before})", arrow=arrow, before=t.number(before))
 
 
-def _total_lines(t: Translator, total: Activity, compared: Activity) -> list[str]:
-    rows = [
-        (t.gettext("New cards"), total.new_cards, compared.new_cards),
-        (t.gettext("Stamps given"), total.stamps_given, compared.stamps_given),
-        (t.gettext("Rewards redeemed"), total.rewards_redeemed, compared.rewards_redeemed),
-        (t.gettext("Points earned"), total.points_earned, compared.points_earned),
-        (t.gettext("Points redeemed"), total.points_redeemed, compared.points_redeemed),
-        (t.gettext("Points taken back"), total.points_voided, compared.points_voided),
-        (t.gettext("Points expired"), total.points_expired, compared.points_expired),
-        (t.gettext("Customers served"), total.customers_served, compared.customers_served),
-    ]
+Figure = tuple[str, int, int]  # label, this period, the period compared with
+
+
+def _key_figures(
+    t: Translator, program: ProgramType, total: Activity, before: Activity
+) -> list[Figure]:
+    """The three figures an owner reads first: who came, what they collected, what they got."""
+    served = (t.gettext("Customers served"), total.customers_served, before.customers_served)
+    if program.has_stamps:
+        return [
+            served,
+            (t.gettext("Stamps given"), total.stamps_given, before.stamps_given),
+            (t.gettext("Rewards redeemed"), total.rewards_redeemed, before.rewards_redeemed),
+        ]
     return [
-        f"• {label}: <b>{t.number(now)}</b> {_compared(t, now, before)}"
-        for label, now, before in rows
+        served,
+        (t.gettext("Points earned"), total.points_earned, before.points_earned),
+        (t.gettext("Points redeemed"), total.points_redeemed, before.points_redeemed),
     ]
 
 
-def _store_line(t: Translator, name: str, activity: Activity) -> str:
-    parts = [
-        t.ngettext("{n} stamp", "{n} stamps", activity.stamps_given),
-        t.ngettext("{n} reward", "{n} rewards", activity.rewards_redeemed),
-        t.ngettext("{n} point earned", "{n} points earned", activity.points_earned),
-        t.ngettext("{n} customer", "{n} customers", activity.customers_served),
-        t.ngettext("{n} new card", "{n} new cards", activity.new_cards),
-    ]
-    return f"<b>{esc(name)}</b>: " + ", ".join(parts)
+def _other_figures(
+    t: Translator, program: ProgramType, total: Activity, before: Activity
+) -> list[Figure]:
+    """The rest, without what the program does not collect; rare ones only when they happened."""
+    rows = [(t.gettext("New cards"), total.new_cards, before.new_cards)]
+    if program is ProgramType.HYBRID:
+        rows += [
+            (t.gettext("Points earned"), total.points_earned, before.points_earned),
+            (t.gettext("Points redeemed"), total.points_redeemed, before.points_redeemed),
+        ]
+    if program.has_points:
+        rare = [
+            (t.gettext("Points taken back"), total.points_voided, before.points_voided),
+            (t.gettext("Points expired"), total.points_expired, before.points_expired),
+        ]
+        rows += [row for row in rare if row[1] or row[2]]
+    return rows
+
+
+def _figure_line(t: Translator, figure: Figure) -> str:
+    label, now, before = figure
+    return "• " + labelled(t, label, f"<b>{t.number(now)}</b> {_compared(t, now, before)}")
+
+
+def _store_line(t: Translator, program: ProgramType, name: str, activity: Activity) -> str:
+    parts = [t.ngettext("{n} customer", "{n} customers", activity.customers_served)]
+    if program.has_stamps:
+        parts += [
+            t.ngettext("{n} stamp", "{n} stamps", activity.stamps_given),
+            t.ngettext("{n} reward", "{n} rewards", activity.rewards_redeemed),
+        ]
+    if program.has_points:
+        parts.append(t.ngettext("{n} point earned", "{n} points earned", activity.points_earned))
+    parts.append(t.ngettext("{n} new card", "{n} new cards", activity.new_cards))
+    return labelled(t, f"<b>{esc(name)}</b>", ", ".join(parts))
 
 
 def summary_text(t: Translator, summary: Summary) -> str:
-    """The daily summary (and /summary): totals with the comparison, then each store."""
+    """The daily summary (and /summary): the key figures, the others, then each store."""
     single_day = summary.first_day == summary.last_day
     lines = [
         t.gettext(
@@ -66,8 +96,11 @@ def summary_text(t: Translator, summary: Summary) -> str:
         t.gettext("Compared with the same weekday last week.")
         if single_day
         else t.gettext("Compared with the period before."),
-        *_total_lines(t, summary.total, summary.compared_total),
     ]
+    program, total, before = summary.program_type, summary.total, summary.compared_total
+    lines += [_figure_line(t, row) for row in _key_figures(t, program, total, before)]
+    lines.append("")
+    lines += [_figure_line(t, row) for row in _other_figures(t, program, total, before)]
     if summary.top_staff_operations:
         # Nested translation calls confuse the extractor: the name is translated first.
         name = esc(summary.top_staff_name or t.gettext("(no name)"))
@@ -81,7 +114,9 @@ def summary_text(t: Translator, summary: Summary) -> str:
         )
     if len(summary.stores) > 1:
         lines.append("")
-        lines += [_store_line(t, store.store_name, store.activity) for store in summary.stores]
+        lines += [
+            _store_line(t, program, store.store_name, store.activity) for store in summary.stores
+        ]
     return "\n".join(lines)
 
 
@@ -120,6 +155,24 @@ def export_headers(t: Translator) -> list[str]:
         t.gettext("Staff"),
         t.gettext("Reason"),
     ]
+
+
+def ledger_kind_label(t: Translator, kind: LedgerKind) -> str:
+    """An operation as the export's Operation column names it, from the business's side (the
+    amounts are in their own columns, unlike the customer's /history)."""
+    labels = {
+        LedgerKind.STAMP: lambda: t.gettext("Stamps given"),
+        LedgerKind.REDEEM_STAMPS: lambda: t.gettext("Reward redeemed"),
+        LedgerKind.EARN_POINTS: lambda: t.gettext("Points earned"),
+        LedgerKind.REDEEM_POINTS: lambda: t.gettext("Points redeemed"),
+        LedgerKind.VOID_POINTS: lambda: t.gettext("Points taken back"),
+        LedgerKind.EXPIRE_POINTS: lambda: t.gettext("Points expired"),
+        LedgerKind.UNDO: lambda: t.gettext("Correction by staff"),
+        LedgerKind.NOT_ME: lambda: t.gettext("Reversed at the customer's request"),
+        LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to the customer's other card"),
+        LedgerKind.MERGE_IN: lambda: t.gettext("Moved from the customer's other card"),
+    }
+    return labels[kind]()
 
 
 def poster_call_to_action(t: Translator, program_type: ProgramType) -> str:

@@ -193,7 +193,7 @@ def reversal() -> Reversal:
     return Reversal(reversed_kind=LedgerKind.STAMP, operation=operation(LedgerKind.UNDO, stamps=-1))
 
 
-def summary(*, single_day: bool) -> Summary:
+def summary(*, single_day: bool, program_type: ProgramType = ProgramType.HYBRID) -> Summary:
     from datetime import date
 
     busy = Activity(
@@ -214,6 +214,7 @@ def summary(*, single_day: bool) -> Summary:
         owner_user_id=8,
         timezone="Europe/Luxembourg",
         language="fr",
+        program_type=program_type,
         first_day=first,
         last_day=date(2026, 1, 13),
         stores=(StoreActivity("Gare <1>", busy), StoreActivity("Kirchberg & Co", quiet)),

@@ -76,3 +76,25 @@ def test_template_is_up_to_date_with_the_code(tmp_path: Path) -> None:
         for extracted in extract_from_dir(str(root / "bot"), method_map=[("**.py", "python")])
     }
     assert in_code - _template_ids() == set()
+
+
+# A colon that introduces text or a placeholder ("Clients servis : 3"), not one inside a URL
+# ("https://") or a time ("21:00").
+_FRENCH_COLON = re.compile(r":(?!//)(?=\s*[{\w<«\"'])")
+_SPACES_BEFORE_COLON = (" ", "\u00a0", "\u202f")
+
+
+def test_french_puts_a_space_before_every_colon() -> None:
+    problems = []
+    for message in _catalog("fr"):
+        if not message.id:
+            continue
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        for text in strings:
+            for colon in _FRENCH_COLON.finditer(text):
+                before = text[colon.start() - 1] if colon.start() else ""
+                if before.isdigit() and text[colon.end() : colon.end() + 1].isdigit():
+                    continue  # a time of day
+                if before not in _SPACES_BEFORE_COLON:
+                    problems.append(text)
+    assert problems == []

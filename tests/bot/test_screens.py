@@ -100,6 +100,12 @@ SCREENS: dict[str, Screen] = {
     "merge question": lambda t: owner.merge_question(t, 3),
     "summary, one day": lambda t: reports.summary_text(t, samples.summary(single_day=True)),
     "summary, a week": lambda t: reports.summary_text(t, samples.summary(single_day=False)),
+    "summary, stamps": lambda t: reports.summary_text(
+        t, samples.summary(single_day=True, program_type=ProgramType.STAMPS)
+    ),
+    "summary, points": lambda t: reports.summary_text(
+        t, samples.summary(single_day=False, program_type=ProgramType.POINTS)
+    ),
     "export caption": lambda t: reports.export_caption(t, 30, 120),
     "export headers": lambda t: ";".join(reports.export_headers(t)),
     "poster words": lambda t: (

@@ -644,7 +644,10 @@ async def test_user_given_names_on_every_screen(
     export = await ok(owner, "/export")
     csv_bytes = export.first.document_bytes
     assert csv_bytes is not None
-    rows = list(csv.reader(io.StringIO(csv_bytes.decode("utf-8-sig"), newline="")))
+    text = csv_bytes.decode("utf-8-sig")
+    # The separator follows the owner's language; the header's translated names hold neither.
+    dialect = csv.Sniffer().sniff(text.splitlines()[0], delimiters=",;")
+    rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=dialect.delimiter))
     assert len(rows) >= 4  # the header, a stamp, points and a void (and the not-me reversal)
     for cells in rows[1:]:
         for cell in (cells[1], cells[9], cells[10]):  # store, staff and reason: user-given

@@ -1,0 +1,164 @@
+"""What the owner reads, in every language: the summary shows what the program collects with
+the key figures first, the export opens as columns in the owner's spreadsheet, and dates are
+written the European way."""
+
+from __future__ import annotations
+
+import csv
+import io
+from datetime import UTC, datetime
+from decimal import Decimal
+
+import pytest
+
+from bot.exports import csv_delimiter, ledger_csv
+from bot.i18n import LANGUAGES, translator
+from bot.texts import reports
+from domain.model import ExportRow, LedgerKind, ProgramType
+from tests.bot import samples
+
+DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
+
+
+def _figure_lines(language: str, program_type: ProgramType) -> list[str]:
+    text = reports.summary_text(
+        translator(language), samples.summary(single_day=True, program_type=program_type)
+    )
+    return [line for line in text.splitlines() if line.startswith("• ")]
+
+
+def _label(language: str, line: str) -> str:
+    """The label of a "• label: value" line, whatever space the language puts before ':'."""
+    return line[2:].split(":", 1)[0].rstrip(" \u00a0\u202f")
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_stamp_cafes_summary_has_no_points_line_and_opens_with_its_key_figures(
+    language: str,
+) -> None:
+    t = translator(language)
+    labels = [_label(language, line) for line in _figure_lines(language, ProgramType.STAMPS)]
+    assert labels[:3] == [
+        t.gettext("Customers served"),
+        t.gettext("Stamps given"),
+        t.gettext("Rewards redeemed"),
+    ]
+    points = {
+        t.gettext("Points earned"),
+        t.gettext("Points redeemed"),
+        t.gettext("Points taken back"),
+        t.gettext("Points expired"),
+    }
+    assert not points & set(labels)
+    text = reports.summary_text(
+        t, samples.summary(single_day=True, program_type=ProgramType.STAMPS)
+    )
+    assert t.ngettext("{n} point earned", "{n} points earned", 120) not in text  # per store
+    assert t.gettext("New cards") in labels
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_points_cafes_summary_has_no_stamps_line_and_opens_with_its_key_figures(
+    language: str,
+) -> None:
+    t = translator(language)
+    text = reports.summary_text(
+        t, samples.summary(single_day=True, program_type=ProgramType.POINTS)
+    )
+    labels = [_label(language, line) for line in _figure_lines(language, ProgramType.POINTS)]
+    assert labels[:3] == [
+        t.gettext("Customers served"),
+        t.gettext("Points earned"),
+        t.gettext("Points redeemed"),
+    ]
+    assert t.gettext("Stamps given") not in labels and t.gettext("Rewards redeemed") not in labels
+    stamp_word = t.ngettext("{n} stamp", "{n} stamps", 42)
+    assert stamp_word not in text  # nor in the per-store lines
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_summary_starts_with_the_key_figures_right_under_its_title(language: str) -> None:
+    t = translator(language)
+    lines = reports.summary_text(t, samples.summary(single_day=True)).splitlines()
+    assert lines[1] == t.gettext("Compared with the same weekday last week.")
+    assert [_label(language, line) for line in lines[2:5]] == [
+        t.gettext("Customers served"),
+        t.gettext("Stamps given"),
+        t.gettext("Rewards redeemed"),
+    ]
+
+
+def test_every_french_summary_line_has_a_non_breaking_space_before_its_colon() -> None:
+    text = reports.summary_text(translator("fr"), samples.summary(single_day=False))
+    colons = [line for line in text.splitlines() if ":" in line]
+    assert len(colons) >= 8
+    for line in colons:
+        assert line[line.index(":") - 1] in ("\u00a0", "\u202f"), line
+
+
+ROWS = [
+    ExportRow(
+        created_at=datetime(2026, 4, 12, 6, 52, tzinfo=UTC),
+        store_name="=HYPERLINK(1)",
+        card_number="123456789012",
+        kind=LedgerKind.REDEEM_STAMPS,
+        stamps_delta=-10,
+        points_delta=0,
+        stamp_balance_after=0,
+        points_balance_after=0,
+        amount=None,
+        staff_name='Zoé; "the boss"',
+        reason=None,
+    ),
+    ExportRow(
+        created_at=datetime(2026, 4, 12, 7, 0, tzinfo=UTC),
+        store_name="Gare, Luxembourg",
+        card_number="123456789012",
+        kind=LedgerKind.EARN_POINTS,
+        stamps_delta=0,
+        points_delta=12,
+        stamp_balance_after=0,
+        points_balance_after=12,
+        amount=Decimal("1234.50"),
+        staff_name=None,
+        reason="-5 for a typo",
+    ),
+]
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_ledger_csv_opens_as_columns_in_the_owners_spreadsheet(language: str) -> None:
+    t = translator(language)
+    data = ledger_csv(t, "Europe/Luxembourg", ROWS)
+    assert data.startswith(b"\xef\xbb\xbf")  # the BOM: accents read right in spreadsheets
+    assert csv_delimiter(t) == DELIMITERS[language]
+    text = data.decode("utf-8-sig")
+    header, redeem, earn = list(
+        csv.reader(io.StringIO(text, newline=""), delimiter=DELIMITERS[language])
+    )
+    assert header == reports.export_headers(t)
+    assert redeem[0] == "2026-04-12 08:52:00"  # Luxembourg summer time
+    assert redeem[3] == t.gettext("Reward redeemed") and earn[3] == t.gettext("Points earned")
+    assert "redeem_stamps" not in text and "earn_points" not in text
+    assert redeem[1] == "'=HYPERLINK(1)" and earn[10] == "'-5 for a typo"  # no formulas
+    assert redeem[9] == 'Zoé; "the boss"' and earn[1] == "Gare, Luxembourg"
+    assert earn[8] == ("1234.50" if language == "en" else "1234,50")
+    assert (redeem[4], earn[5]) == ("-10", "12")
+
+
+@pytest.mark.parametrize("kind", list(LedgerKind))
+@pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
+def test_every_operation_has_a_translated_name_in_the_export(
+    language: str, kind: LedgerKind
+) -> None:
+    name = reports.ledger_kind_label(translator(language), kind)
+    assert name != reports.ledger_kind_label(translator("en"), kind)
+    assert name != kind.value
+
+
+def test_english_dates_are_written_day_first_with_a_24_hour_clock() -> None:
+    t = translator("en")
+    moment = datetime(2026, 4, 12, 18, 52, tzinfo=UTC)
+    assert t.date_time(moment, "Europe/Luxembourg") == "12/04/2026, 20:52"
+    assert t.date_only(moment, "Europe/Luxembourg") == "12 Apr 2026"
+    assert t.language == "en" and t.gettext("Stamps given") == "Stamps given"
