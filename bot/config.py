@@ -37,9 +37,9 @@ class Settings:
     job_interval_scale: float = 1.0  # < 1 runs scheduled checks more often (tests, demos)
     # Telegram's limit for a bot; 0 sends without limit (a local Bot API server, benchmarks).
     messages_per_second: float = 30.0
-    # How long a worker holds an effect it is delivering before another may take it over
-    # (a worker that died holds its effects this long); outlasts the limiter's slack.
-    outbox_lease_seconds: float = 180.0
+    # How long a claim on an effect holds unless renewed: a worker that died holds the effects
+    # it was delivering this long (its live dispatcher renews them while they wait).
+    outbox_lease_seconds: float = 30.0
 
     @property
     def api_file_url(self) -> str:
@@ -122,7 +122,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     messages_per_second = _number(
         env, "TELEGRAM_MESSAGES_PER_SECOND", 30, 0, 1000, "0 (no limit) to 1000"
     )
-    outbox_lease = _number(env, "OUTBOX_LEASE_SECONDS", 180, 1, 3600, "1 to 3600 seconds")
+    outbox_lease = _number(env, "OUTBOX_LEASE_SECONDS", 30, 1, 3600, "1 to 3600 seconds")
     return Settings(
         token=token,
         outbox_lease_seconds=outbox_lease,

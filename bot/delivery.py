@@ -47,10 +47,13 @@ class Dispatcher:
         self._wake = asyncio.Event()
         self._stopping = asyncio.Event()
         self._task: asyncio.Task[None] | None = None
+        self._renewer: asyncio.Task[None] | None = None
+        self._holding: set[int] = set()  # claimed rows whose delivery is under way
 
     def start(self) -> None:
         self._stopping.clear()
         self._task = asyncio.create_task(self._run())
+        self._renewer = asyncio.create_task(self._renew_forever())
 
     def wake(self) -> None:
         """Something was recorded: look now rather than at the next poll."""
@@ -63,6 +66,24 @@ class Dispatcher:
         if self._task is not None:
             await self._task
             self._task = None
+        if self._renewer is not None:
+            self._renewer.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await self._renewer
+            self._renewer = None
+
+    async def _renew_forever(self) -> None:
+        """Renew the claims in hand a few times per lease: a message waiting for the budget
+        stays ours, while a worker that dies lets go of its messages within one lease."""
+        data = self._application.bot_data
+        assert data.infra is not None
+        outbox = data.infra.outbox
+        while True:
+            await asyncio.sleep(outbox.lease.total_seconds() / 3)
+            try:
+                await outbox.renew(sorted(self._holding))
+            except Exception:
+                log.exception("could not renew the claims of effects being delivered")
 
     async def deliver_due(self) -> int:
         """Deliver one batch of due effects; how many were claimed."""
@@ -88,6 +109,7 @@ class Dispatcher:
         data = self._application.bot_data
         assert data.infra is not None and data.service is not None
         outbox = data.infra.outbox
+        self._holding.add(item.id)
         try:
             await self._send(item.effect)
         except Forbidden:
@@ -106,6 +128,8 @@ class Dispatcher:
                 log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
         else:
             await outbox.done(item.id)
+        finally:
+            self._holding.discard(item.id)
 
     async def _send(self, effect: object) -> None:
         if isinstance(effect, NotifyCustomer):

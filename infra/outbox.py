@@ -24,10 +24,10 @@ from domain.db.uow import Database
 from domain.effects import EFFECT_TYPES, Effect, RefreshWallet, RemindExpiry, SendSummary
 from infra.tables import OutboxMessage
 
-# Longer than a background message may wait for the budget behind counter replies (the rate
-# limiter's slack, a minute) plus its sending: a lease that ran out while its worker still
-# holds the message would let another worker send it too. OUTBOX_LEASE_SECONDS changes it.
-LEASE = timedelta(minutes=3)
+# How long a claim holds without renewal. The dispatcher renews the claims it still holds (a
+# message may wait a minute for the budget behind counter replies), so this only decides how
+# soon the messages of a worker that died are taken over. OUTBOX_LEASE_SECONDS changes it.
+LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
 
@@ -140,6 +140,21 @@ class Outbox:
             )
             found = sorted(rows.all(), key=lambda row: row[0])
         return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
+
+    @property
+    def lease(self) -> timedelta:
+        return self._lease
+
+    async def renew(self, item_ids: Sequence[int]) -> None:
+        """Keep holding these claims for another lease: their delivery is still under way."""
+        if not item_ids:
+            return
+        async with self._db.write() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id.in_(list(item_ids)), OutboxMessage.done_at.is_(None))
+                .values(claimed_until=self._clock.now() + self._lease)
+            )
 
     async def release_claims(self) -> int:
         """Free every claim: for a process that is the only one (SQLite) and just started, so

@@ -147,3 +147,16 @@ async def test_a_dispute_alerts_the_owner_once_and_a_summary_is_queued_once(
     assert kinds[AlertOwner.kind] == 1 and kinds[SendSummary.kind] == 1
     alert = await service.customers.dispute_of(op.entry_id)
     assert alert.reversal is not None and alert.owner_user_id == shop.owner.user_id
+
+
+async def test_a_renewed_claim_outlasts_its_first_lease_and_lapses_when_no_longer_renewed(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    await _stamped(service)
+    held = await infra.outbox.claim()
+    clock.advance(LEASE - timedelta(seconds=1))
+    await infra.outbox.renew([item.id for item in held])  # still waiting for the budget
+    clock.advance(timedelta(seconds=2))  # past the first lease
+    assert await infra.outbox.claim() == []
+    clock.advance(LEASE)  # the worker died: nobody renews
+    assert sorted(i.id for i in await infra.outbox.claim()) == sorted(i.id for i in held)
