@@ -414,6 +414,7 @@ class Summary:
     owner_user_id: int
     timezone: str
     language: str
+    program_type: ProgramType  # what the merchant's customers collect, for charts and texts
     first_day: date
     last_day: date
     stores: tuple[StoreActivity, ...]

@@ -27,6 +27,7 @@ from domain.model import (
     DayActivity,
     ExportRow,
     LedgerKind,
+    ProgramType,
     StoreActivity,
     Summary,
 )
@@ -120,6 +121,7 @@ class ReportService(ServiceBase):
             owner_user_id=merchant.owner_user_id,
             timezone=program.timezone,
             language=program.language,
+            program_type=ProgramType(program.type),
             first_day=first_day,
             last_day=last_day,
             stores=tuple(StoreActivity(s.name, per_store.get(s.id, Activity())) for s in stores),

@@ -214,6 +214,7 @@ def summary(*, single_day: bool) -> Summary:
         owner_user_id=8,
         timezone="Europe/Luxembourg",
         language="fr",
+        program_type=ProgramType.HYBRID,
         first_day=first,
         last_day=date(2026, 1, 13),
         stores=(StoreActivity("Gare <1>", busy), StoreActivity("Kirchberg & Co", quiet)),
