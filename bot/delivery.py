@@ -25,7 +25,7 @@ from bot.features.card import NOT_ME
 from bot.i18n import Translator, choose_language, translator
 from bot.ratelimit import SendPriority
 from bot.texts import counter as counter_texts
-from bot.texts.reports import expiry_reminder, summary_text
+from bot.texts.reports import chart_caption, expiry_reminder, summary_text
 from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, RemindExpiry, SendSummary
 from domain.model import Recipient
 from infra import OutboxItem
@@ -217,9 +217,10 @@ class Dispatcher:
 
             first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
             series = await service.reports.daily_series(merchant_id, first, day)
-            chart = activity_chart(t, summary.merchant_name, series)
+            chart = activity_chart(t, summary.merchant_name, summary.program_type, series)
             await self._application.bot.send_photo(
                 summary.owner_user_id,
                 InputFile(chart, filename="activity.png"),
+                caption=chart_caption(t, first, day),
                 rate_limit_args=SendPriority.BACKGROUND,
             )

@@ -1,14 +1,138 @@
-"""Images: the card's QR code (segno, PNG in memory)."""
+"""Images: the card (café name, progress, number and its QR code) and the fonts images share.
+
+Drawn with Pillow and the DejaVu fonts that ship with matplotlib, so ë, é, ü and € show
+correctly without any system font.
+"""
 
 from __future__ import annotations
 
+import importlib.util
 import io
+import math
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
 
 import segno
+from PIL import Image, ImageDraw, ImageFont
+
+INK, PAPER, ACCENT, MUTED = (34, 34, 34), (255, 255, 255), (192, 129, 58), (150, 150, 150)
+CARD_WIDTH, CARD_MARGIN = 840, 60
+QR_MODULE_MIN = 10  # pixels per module: the bare QR code's size before the card was drawn
+DOTS_PER_ROW, DOT, DOT_GAP = 10, 52, 18
 
 
-def qr_png(content: str, *, scale: int = 10) -> bytes:
-    """A PNG QR code with a quiet zone, large enough to scan from a phone screen."""
+@cache
+def _font_path(name: str) -> str:
+    # Found without importing matplotlib: that import takes a second, and a card is drawn
+    # for every /card and every join.
+    spec = importlib.util.find_spec("matplotlib")
+    assert spec is not None and spec.submodule_search_locations is not None
+    package = Path(spec.submodule_search_locations[0])
+    return str(package / "mpl-data" / "fonts" / "ttf" / name)
+
+
+@cache
+def font(size: int, *, bold: bool = False, mono: bool = False) -> ImageFont.FreeTypeFont:
+    family = "DejaVuSansMono" if mono else "DejaVuSans"
+    return ImageFont.truetype(_font_path(f"{family}-Bold.ttf" if bold else f"{family}.ttf"), size)
+
+
+@dataclass(frozen=True)
+class CardFace:
+    """What the card image shows, already translated: a pure value the drawing follows."""
+
+    merchant_name: str
+    stamps: tuple[int, int] | None  # (collected, target) for programmes with stamps
+    stamps_text: str | None  # "7/10"
+    points_text: str | None  # "120 points", for programmes with points
+    number_label: str
+    number: str  # as printed: 1234-5678-9012
+
+
+def _wrapped(text: str, typeface: ImageFont.FreeTypeFont, width: int, most: int) -> list[str]:
+    lines: list[str] = []
+    # Plain spaces only: a no-break space (French "visite !") keeps its words together.
+    for word in text.split(" "):
+        if lines and typeface.getlength(f"{lines[-1]} {word}") <= width:
+            lines[-1] = f"{lines[-1]} {word}"
+        else:
+            lines.append(word)
+    return lines[:most] or [""]
+
+
+def _qr_image(link: str) -> Image.Image:
+    qr = segno.make(link, error="m", micro=False)
+    modules = qr.symbol_size(scale=1, border=4)[0]
+    # As large as the card allows, never smaller than the bare code the card replaced.
+    scale = max(QR_MODULE_MIN, (CARD_WIDTH - 2 * CARD_MARGIN) // modules)
     buffer = io.BytesIO()
-    segno.make(content, error="m", micro=False).save(buffer, kind="png", scale=scale, border=4)
-    return buffer.getvalue()
+    qr.save(buffer, kind="png", scale=scale, border=4)
+    return Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
+
+
+def _dot_rows(target: int) -> int:
+    return math.ceil(target / DOTS_PER_ROW)
+
+
+def card_png(face: CardFace, link: str) -> bytes:
+    """The card as a PNG: name on a coloured band, progress, the QR code, the card number."""
+    title_font, body_font = font(54, bold=True), font(40)
+    number_font = font(48, bold=True, mono=True)
+    title = _wrapped(face.merchant_name, title_font, CARD_WIDTH - 2 * CARD_MARGIN, 2)
+    code = _qr_image(link)
+    band = 50 + 70 * len(title)
+    dots = (_dot_rows(face.stamps[1]) * (DOT + DOT_GAP) + 60) if face.stamps else 0
+    points = 70 if face.points_text else 0
+    height = band + 40 + dots + points + code.height + 150
+    image = Image.new("RGB", (max(CARD_WIDTH, code.width), height), PAPER)
+    width = image.width
+    draw = ImageDraw.Draw(image)
+    draw.rectangle((0, 0, width, band), fill=ACCENT)
+    for index, line in enumerate(title):
+        _centred(draw, 30 + 70 * index, line, title_font, PAPER)
+    y = band + 40
+    if face.stamps is not None and face.stamps_text is not None:
+        y = _draw_dots(draw, width, y, *face.stamps)
+        _centred(draw, y, face.stamps_text, body_font, INK)
+        y += 60
+    if face.points_text is not None:
+        _centred(draw, y, face.points_text, body_font, INK)
+        y += 70
+    image.paste(code, ((width - code.width) // 2, y))
+    y += code.height
+    _centred(draw, y, face.number_label, font(28), MUTED)
+    _centred(draw, y + 40, face.number, number_font, INK)
+    out = io.BytesIO()
+    # A few colours are all the card has: a palette image is a third the size and encodes in
+    # a fraction of the time of a full-colour one (it is drawn for every /card and join).
+    image.quantize(colors=32, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
+    return out.getvalue()
+
+
+def _centred(
+    draw: ImageDraw.ImageDraw,
+    y: int,
+    text: str,
+    typeface: ImageFont.FreeTypeFont,
+    fill: tuple[int, int, int],
+) -> None:
+    width = draw.im.size[0]
+    draw.text(((width - draw.textlength(text, font=typeface)) // 2, y), text, fill, typeface)
+
+
+def _draw_dots(draw: ImageDraw.ImageDraw, width: int, y: int, collected: int, target: int) -> int:
+    """One dot per stamp of the target, filled for those collected; ten to a row."""
+    for row in range(_dot_rows(target)):
+        in_row = min(DOTS_PER_ROW, target - row * DOTS_PER_ROW)
+        left = (width - in_row * DOT - (in_row - 1) * DOT_GAP) // 2
+        for column in range(in_row):
+            index = row * DOTS_PER_ROW + column
+            box = (left, y, left + DOT, y + DOT)
+            if index < collected:
+                draw.ellipse(box, fill=ACCENT)
+            else:
+                draw.ellipse(box, outline=ACCENT, width=5)
+            left += DOT + DOT_GAP
+        y += DOT + DOT_GAP
+    return y

@@ -414,7 +414,7 @@ class Summary:
     owner_user_id: int
     timezone: str
     language: str
-    program_type: ProgramType  # the summary shows only what the program collects
+    program_type: ProgramType  # what the programme collects: the summary and its chart show it
     first_day: date
     last_day: date
     stores: tuple[StoreActivity, ...]

@@ -17,7 +17,7 @@ from bot import keyboards, wallet
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
-from bot.images import qr_png
+from bot.images import card_png
 from bot.texts import cards as card_texts
 from domain.model import CardView, Identity, UserProfile, normalise_card_number
 from infra import Step
@@ -214,8 +214,9 @@ CARD_LINK_PREFIX = "card_"
 
 
 async def send_card(update: Update, context: BotContext, card: CardView, viewer: Viewer) -> None:
-    """The card as a QR code image with its details as the caption. The details (the card
-    number above all) also reach the customer when the photo cannot be sent."""
+    """The card as an image (name, progress, QR code, number) with its details as the caption.
+    The details (the card number above all) also reach the customer when the photo cannot be
+    sent."""
     chat = update.effective_chat
     assert chat is not None
     link = context.link(f"{CARD_LINK_PREFIX}{card.qr_token}")
@@ -224,7 +225,7 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
     markup = keyboards.wallet_keyboard(viewer.t, None if passes is None else passes.google_save_url)
     try:
         await chat.send_photo(
-            InputFile(qr_png(link), filename="card.png"),
+            InputFile(card_png(card_texts.card_face(viewer.t, card), link), filename="card.png"),
             caption=text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,

@@ -23,10 +23,13 @@ async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
     if series:
         from bot.charts import activity_chart
 
-        chart = activity_chart(viewer.t, report.merchant_name, series)
+        chart = activity_chart(viewer.t, report.merchant_name, report.program_type, series)
         chat = update.effective_chat
         assert chat is not None
-        await chat.send_photo(InputFile(chart, filename="activity.png"))
+        await chat.send_photo(
+            InputFile(chart, filename="activity.png"),
+            caption=report_texts.chart_caption(viewer.t, series[0].day, series[-1].day),
+        )
 
 
 async def export(update: Update, context: BotContext, viewer: Viewer) -> None:

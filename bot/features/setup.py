@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from telegram import InputFile, Update
 
 from bot import keyboards
@@ -16,12 +18,14 @@ from bot.features.common import (
     edit_or_reply,
     reply,
 )
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, Translator, translator
+from bot.poster import PosterWords
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts.commands import usage
 from domain import errors
+from domain.program import ProgramSettings
 
 SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
 ANSWER_SWITCH = ButtonAction("su", (int, Token))  # step, "y" or "n"
@@ -108,24 +112,51 @@ async def stores(update: Update, context: BotContext, viewer: Viewer) -> None:
     )
 
 
+POSTER_LANGUAGES_MAX = 2  # one language, or a bilingual poster
+
+
+def split_poster_args(args: Sequence[str]) -> tuple[str, list[str]]:
+    """`/poster [store] [language…]`: the trailing language codes, and the store before them."""
+    words = list(args)
+    languages: list[str] = []
+    while words and words[-1].lower() in LANGUAGES:
+        code = words.pop().lower()
+        if code not in languages:
+            languages.insert(0, code)
+    return " ".join(words), languages
+
+
+def poster_words(t: Translator, settings: ProgramSettings, code: str, bot: str) -> PosterWords:
+    return PosterWords(
+        call_to_action=report_texts.poster_call_to_action(t, settings.type),
+        offers=tuple(report_texts.poster_offers(t, settings)),
+        instructions=report_texts.poster_instructions(t),
+        code_hint=report_texts.poster_code_hint(t, code, bot),
+    )
+
+
 async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/poster [store]: a printable PNG with the store's join QR code."""
-    reference = " ".join(context.args or [])
+    """/poster [store] [language…]: a printable PNG with the offer, the store's join QR code
+    and its code, in one language or two (the merchant's language unless told)."""
+    reference, languages = split_poster_args(context.args or [])
+    if len(languages) > POSTER_LANGUAGES_MAX:
+        await reply(update, usage(viewer.t, "poster"))
+        return
     if reference:
         store = await context.service.merchants.find_store(viewer.user_id, reference)
     else:
         store = (await context.service.merchants.stores(viewer.user_id))[0]
     settings = await context.service.merchants.program(viewer.user_id)
-    words = translator(settings.language)  # the poster speaks to the merchant's customers
-    from bot.poster import join_poster
+    # The poster speaks to the merchant's customers: their language unless the owner chose.
+    bot = context.bot.username
+    words = [
+        poster_words(translator(language), settings, store.code, bot)
+        for language in languages or [settings.language]
+    ]
+    from bot.poster import join_poster, poster_layout
 
-    image = join_poster(
-        business_name=store.merchant_name,
-        store_name=store.name,
-        link=_join_link(context, store.code),
-        call_to_action=report_texts.poster_call_to_action(words, settings.type),
-        instructions=report_texts.poster_instructions(words),
-    )
+    layout = poster_layout(store.merchant_name, store.name, store.code, words)
+    image = join_poster(layout, _join_link(context, store.code))
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(

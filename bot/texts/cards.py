@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
+from bot.images import CardFace
 from bot.texts import esc, labelled
 from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
 
@@ -59,6 +60,21 @@ def card_text(t: Translator, card: CardView) -> str:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
     return "\n".join(lines)
+
+
+def card_face(t: Translator, card: CardView) -> CardFace:
+    """What the card image shows: the café, the progress the programme counts, the number."""
+    stamps = (card.stamp_count, card.stamps_target) if card.program_type.has_stamps else None
+    return CardFace(
+        merchant_name=card.merchant_name,
+        stamps=stamps,
+        stamps_text=f"{card.stamp_count}/{card.stamps_target}" if stamps else None,
+        points_text=t.ngettext("{n} point", "{n} points", card.points_balance)
+        if card.program_type.has_points
+        else None,
+        number_label=t.gettext("Card number"),
+        number=card.display_number,
+    )
 
 
 def joined_text(t: Translator, enrolment: Enrolment) -> str:

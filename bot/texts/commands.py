@@ -68,7 +68,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "staff": t.gettext("/staff — your staff; /revoke <code>number</code> removes one"),
         "summary": t.gettext("/summary [today|yesterday|week|month] — your activity"),
         "export": t.gettext("/export [days] — the ledger as a CSV file"),
-        "poster": t.gettext("/poster [store] — a printable poster with the join QR code"),
+        "poster": t.gettext(
+            "/poster [store] [language…] — a printable poster with the join QR code, in one or two languages"
+        ),
     }.get(name)
 
 
@@ -94,6 +96,9 @@ def usage(t: Translator, name: str) -> str:
         "setup": t.gettext("Usage: /setup <code>business name</code>, e.g. /setup Café Lux"),
         "addstore": t.gettext("Usage: /addstore <code>store name</code>"),
         "revoke": t.gettext("Usage: /revoke <code>number</code> — the number from /staff"),
+        "poster": t.gettext(
+            "Usage: /poster [store] [language…] with one or two of en, fr, de, lb, e.g. /poster Gare fr de"
+        ),
         "program": t.gettext(
             "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"
         ),

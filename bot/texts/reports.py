@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from babel.dates import format_date
 
 from bot.i18n import Translator
 from bot.texts import esc, labelled
 from domain.model import Activity, CardView, LedgerKind, ProgramType, Summary
+from domain.program import ProgramSettings
 
 
 def _period(t: Translator, summary: Summary) -> str:
@@ -132,6 +133,19 @@ def chart_labels(t: Translator) -> tuple[str, str, str]:
     )
 
 
+def chart_day_axis(t: Translator) -> str:
+    return t.gettext("Day")
+
+
+def chart_caption(t: Translator, first_day: date, last_day: date) -> str:
+    """The chart's period, first and last day, as the viewer writes dates."""
+    return t.gettext(
+        "Activity from {first} to {last}",
+        first=format_date(first_day, "medium", locale=t.locale),
+        last=format_date(last_day, "medium", locale=t.locale),
+    )
+
+
 def export_caption(t: Translator, days: int, rows: int) -> str:
     return t.ngettext(
         "The ledger of the last {days} days: {n} entry.",
@@ -183,6 +197,34 @@ def poster_call_to_action(t: Translator, program_type: ProgramType) -> str:
 
 def poster_instructions(t: Translator) -> str:
     return t.gettext("Scan with your phone camera to get your loyalty card in Telegram.")
+
+
+def poster_offers(t: Translator, settings: ProgramSettings) -> list[str]:
+    """What a customer collects for what: one line per kind of reward the programme has."""
+    offers = []
+    if settings.type.has_stamps:
+        offers.append(
+            t.ngettext(
+                "{n} stamp = {reward}",
+                "{n} stamps = {reward}",
+                settings.stamps_target,
+                reward=settings.reward,
+            )
+        )
+    if settings.type.has_points:
+        offers.append(
+            t.ngettext(
+                "{n} point = {reward}",
+                "{n} points = {reward}",
+                settings.points_reward,
+                reward=settings.points_reward_text,
+            )
+        )
+    return offers
+
+
+def poster_code_hint(t: Translator, code: str, bot_username: str) -> str:
+    return t.gettext("or send /join {code} to @{bot}", code=code, bot=bot_username)
 
 
 def poster_caption(t: Translator, store_name: str) -> str:

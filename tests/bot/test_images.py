@@ -1,58 +1,195 @@
-"""Images render in every language: the card QR, the join poster and the activity chart."""
+"""Images render in every language and say what they should: the card, the join poster and the
+activity chart. What an image says is checked on the pure value it is drawn from (no OCR); its
+QR code is decoded from the pixels. Each test leaves its image under tmp_path to look at."""
 
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+import segno
 import zxingcpp
 from PIL import Image
 
-from bot.charts import activity_chart
+from bot.charts import Measure, activity_chart, charted_measures
+from bot.features.setup import poster_words, split_poster_args
 from bot.i18n import LANGUAGES, translator
-from bot.images import qr_png
-from bot.poster import A4_PIXELS, join_poster
-from bot.texts.reports import poster_call_to_action, poster_instructions
+from bot.images import QR_MODULE_MIN, card_png
+from bot.poster import A4_PIXELS, BAND, join_poster, poster_layout
+from bot.texts.cards import card_face
+from bot.texts.reports import poster_call_to_action
 from domain.model import Activity, DayActivity, ProgramType
+from domain.program import ProgramSettings
+from tests.bot import samples
 
-LINK = "https://t.me/loyalty_test_bot?start=join_abcd2345"
+LINK = "https://t.me/loyalty_test_bot?start=join_ABCD2345"
+CARD_LINK = "https://t.me/loyalty_test_bot?start=card_" + "x" * 32
+LONG_NAME = "Boulangerie Ëmmer Frësch & Söhne — Place Guillaume II"
 
 
-def _decoded(png: bytes) -> list[str]:
-    return [result.text for result in zxingcpp.read_barcodes(Image.open(io.BytesIO(png)))]
+def _decoded(png: bytes) -> list[zxingcpp.Result]:
+    return list(zxingcpp.read_barcodes(Image.open(io.BytesIO(png))))
 
 
-def test_card_qr_code_encodes_the_link() -> None:
-    assert _decoded(qr_png("https://t.me/b?start=card_" + "x" * 32)) == [
-        "https://t.me/b?start=card_" + "x" * 32
-    ]
+def _kept(tmp_path: Path, name: str, png: bytes) -> bytes:
+    (tmp_path / name).write_bytes(png)
+    return png
+
+
+# --- the card -------------------------------------------------------------------------------
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-@pytest.mark.parametrize("program_type", [ProgramType.STAMPS, ProgramType.POINTS])
-def test_poster_is_a4_with_a_readable_join_code(language: str, program_type: ProgramType) -> None:
-    t = translator(language)
-    png = join_poster(
-        business_name="Boulangerie Ëmmer Frësch & Söhne — Place Guillaume II",
-        store_name="Gare",
-        link=LINK,
-        call_to_action=poster_call_to_action(t, program_type),
-        instructions=poster_instructions(t),
+@pytest.mark.parametrize("program_type", list(ProgramType))
+def test_card_image_qr_decodes_to_the_card_link_at_full_size(
+    tmp_path: Path, language: str, program_type: ProgramType
+) -> None:
+    face = card_face(translator(language), samples.card(program_type))
+    png = _kept(tmp_path, "card.png", card_png(face, CARD_LINK))
+    [result] = _decoded(png)
+    assert result.text == CARD_LINK
+    # No smaller than the bare QR code the card used to be: ten pixels per module.
+    modules = segno.make(CARD_LINK, error="m", micro=False).symbol_size(scale=1, border=0)[0]
+    side = result.position.top_right.x - result.position.top_left.x
+    assert side >= modules * QR_MODULE_MIN - QR_MODULE_MIN
+
+
+def test_card_face_shows_the_name_the_progress_the_programme_counts_and_the_number() -> None:
+    t = translator("en")
+    stamps = card_face(t, samples.card(ProgramType.STAMPS, stamps=7))
+    points = card_face(t, samples.card(ProgramType.POINTS, points=120))
+    hybrid = card_face(t, samples.card(ProgramType.HYBRID, stamps=7, points=120))
+    assert (stamps.merchant_name, stamps.number) == (samples.NASTY, "1234-5678-9012")
+    assert (stamps.stamps, stamps.stamps_text, stamps.points_text) == ((7, 10), "7/10", None)
+    assert (points.stamps, points.points_text) == (None, "120 points")
+    assert (hybrid.stamps, hybrid.points_text) == ((7, 10), "120 points")
+    assert (
+        translator("fr").gettext("Card number")
+        == card_face(translator("fr"), samples.card()).number_label
     )
-    image = Image.open(io.BytesIO(png))
-    assert image.size == A4_PIXELS
-    assert _decoded(png) == [LINK]
+
+
+def test_a_fifty_stamp_card_still_scans(tmp_path: Path) -> None:
+    card = replace(samples.card(ProgramType.STAMPS), stamps_target=50, stamp_count=33)
+    png = _kept(tmp_path, "card-50.png", card_png(card_face(translator("lb"), card), CARD_LINK))
+    assert [r.text for r in _decoded(png)] == [CARD_LINK]
+
+
+# --- the poster -----------------------------------------------------------------------------
+
+
+def _settings(program_type: ProgramType) -> ProgramSettings:
+    return ProgramSettings(type=program_type, stamps_target=10, points_reward=100)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_activity_chart_renders(language: str) -> None:
+@pytest.mark.parametrize("program_type", list(ProgramType))
+def test_poster_is_a4_with_a_readable_join_code(
+    tmp_path: Path, language: str, program_type: ProgramType
+) -> None:
+    words = [poster_words(translator(language), _settings(program_type), "ABCD2345", "b")]
+    layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
+    png = _kept(tmp_path, "poster.png", join_poster(layout, LINK))
+    assert Image.open(io.BytesIO(png)).size == A4_PIXELS
+    assert [r.text for r in _decoded(png)] == [LINK]
+
+
+@pytest.mark.parametrize(
+    ("program_type", "offers"),
+    [
+        (ProgramType.STAMPS, ["10 stamps = Free coffee"]),
+        (ProgramType.POINTS, ["100 points = 5 € voucher"]),
+        (ProgramType.HYBRID, ["10 stamps = Free coffee", "100 points = 5 € voucher"]),
+    ],
+)
+def test_poster_prints_the_offer_and_the_store_code(
+    program_type: ProgramType, offers: list[str]
+) -> None:
+    words = [poster_words(translator("en"), _settings(program_type), "ABCD2345", "loyalty_bot")]
+    texts = poster_layout("Café Lux", "Gare", "ABCD2345", words).texts
+    assert [text for text in texts if " = " in text] == offers
+    assert "ABCD2345" in texts  # on a line of its own, large
+    assert "or send /join ABCD2345 to @loyalty_bot" in texts
+    assert poster_call_to_action(translator("en"), program_type) in " ".join(texts)  # wrapped
+
+
+def test_a_bilingual_poster_says_each_line_in_both_languages(tmp_path: Path) -> None:
+    settings = _settings(ProgramType.HYBRID)
+    fr, de = translator("fr"), translator("de")
+    words = [poster_words(t, settings, "ABCD2345", "loyalty_bot") for t in (fr, de)]
+    layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
+    printed = " ".join(layout.texts)  # long sentences are wrapped over several lines
+    for line in (
+        poster_call_to_action(fr, settings.type),
+        poster_call_to_action(de, settings.type),
+        "10 tampons = Free coffee",
+        "10 Stempel = Free coffee",
+        "100 points = 5 € voucher",
+        "100 Punkte = 5 € voucher",
+        "ou envoyez /join ABCD2345 à @loyalty_bot",
+        "oder senden Sie /join ABCD2345 an @loyalty_bot",
+    ):
+        assert line in printed, line
+    png = _kept(tmp_path, "poster-fr-de.png", join_poster(layout, LINK))
+    assert [r.text for r in _decoded(png)] == [LINK]
+
+
+@pytest.mark.parametrize("languages", [["en"], ["fr", "de"], ["lb", "fr"]])
+def test_poster_fills_the_page_without_overlapping_the_code(languages: list[str]) -> None:
+    settings = _settings(ProgramType.HYBRID)
+    words = [poster_words(translator(lang), settings, "ABCD2345", "b") for lang in languages]
+    layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
+    qr_bottom = layout.qr_top + layout.qr_side
+    assert layout.qr_side >= 420  # scannable from a metre away
+    tops = [line.top for line in layout.lines]
+    assert tops == sorted(tops)
+    assert all(
+        line.top + line.size <= layout.qr_top or line.top >= qr_bottom for line in layout.lines
+    )
+    last = layout.lines[-1]
+    assert A4_PIXELS[1] * 3 // 4 < last.top and last.top + last.size < A4_PIXELS[1] - BAND
+
+
+@pytest.mark.parametrize(
+    ("args", "expected"),
+    [
+        ([], ("", [])),
+        (["Gare"], ("Gare", [])),
+        (["fr", "de"], ("", ["fr", "de"])),
+        (["Gare", "FR", "de"], ("Gare", ["fr", "de"])),
+        (["Gare", "de", "Lyon"], ("Gare de Lyon", [])),
+        (["Gare", "de", "de"], ("Gare", ["de"])),
+        (["en", "fr", "de"], ("", ["en", "fr", "de"])),
+    ],
+)
+def test_poster_arguments_are_a_store_then_languages(
+    args: list[str], expected: tuple[str, list[str]]
+) -> None:
+    assert split_poster_args(args) == expected
+
+
+# --- the activity chart ---------------------------------------------------------------------
+
+
+def test_the_chart_draws_what_the_programme_collects() -> None:
+    assert charted_measures(ProgramType.STAMPS) == (Measure.STAMPS,)
+    assert charted_measures(ProgramType.POINTS) == (Measure.POINTS,)
+    assert charted_measures(ProgramType.HYBRID) == (Measure.STAMPS, Measure.POINTS)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("program_type", list(ProgramType))
+def test_activity_chart_renders(tmp_path: Path, language: str, program_type: ProgramType) -> None:
     series = [
         DayActivity(
-            date(2026, 1, 1) + timedelta(days=i), Activity(stamps_given=i, points_earned=2 * i)
+            date(2026, 1, 1) + timedelta(days=i),
+            Activity(stamps_given=i, points_earned=20 * i, customers_served=i // 2),
         )
         for i in range(30)
     ]
-    png = activity_chart(translator(language), "Café <Lux>", series)
-    width, height = Image.open(io.BytesIO(png)).size
+    png = activity_chart(translator(language), "Café <Lux> $5 $", program_type, series)
+    width, height = Image.open(io.BytesIO(_kept(tmp_path, "chart.png", png))).size
     assert width >= 1000 and height >= 500

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from decimal import Decimal
 
 import pytest
@@ -112,6 +113,11 @@ SCREENS: dict[str, Screen] = {
         reports.poster_call_to_action(t, ProgramType.STAMPS) + reports.poster_instructions(t)
     ),
     "poster caption": lambda t: reports.poster_caption(t, "Gare"),
+    "poster offers": lambda t: " ".join(
+        reports.poster_offers(t, ProgramSettings(type=ProgramType.HYBRID))
+    ),
+    "poster code hint": lambda t: reports.poster_code_hint(t, "ABCD2345", "loyalty_bot"),
+    "chart caption": lambda t: reports.chart_caption(t, date(2026, 1, 7), date(2026, 1, 13)),
     "summary usage": reports.usage_summary,
     "export usage": reports.usage_export,
     "expiry reminder": lambda t: reports.expiry_reminder(t, samples.card(), samples.WHEN),
@@ -134,6 +140,7 @@ for command in (
     "addstore",
     "revoke",
     "program",
+    "poster",
 ):
     SCREENS[f"usage {command}"] = lambda t, c=command: commands.usage(t, c)
 
