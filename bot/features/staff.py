@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import logging
+
 from telegram import Update
+from telegram.constants import ParseMode
+from telegram.error import Forbidden, TelegramError
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
@@ -16,11 +20,15 @@ from bot.features.common import (
     edit_or_reply,
     reply,
 )
+from bot.i18n import choose_language, translator
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts.commands import usage
 from domain import errors
+from domain.model import Membership
 from domain.program import DEFAULT_TIMEZONE
+
+log = logging.getLogger(__name__)
 
 SWITCH_FOR_INVITE = "invite_switch"  # step: leave one's staff seat for another business
 ANSWER_SWITCH = ButtonAction("sw", (int, Token))  # step, "y" or "n"
@@ -82,8 +90,31 @@ async def accept_invite(
             ),
         )
         return
+    # The owner first: once the cashier reads their welcome, the owner has been told.
+    await _tell_owner(context, viewer, membership)
     await reply(update, general.staff_welcome(viewer.t, membership))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
+
+
+async def _tell_owner(context: BotContext, viewer: Viewer, membership: Membership) -> None:
+    """The owner hears who joined, in their language. The cashier is staff already: an owner
+    who blocked the bot (or Telegram failing) must not turn that into an error."""
+    owner = await context.service.staff.identity(membership.owner_user_id)
+    t = translator(
+        choose_language(
+            owner.language,
+            owner.telegram_language,
+            membership.merchant_language,
+            context.settings.default_language,
+        )
+    )
+    text = owner_texts.invite_accepted(t, viewer.first_name, membership)
+    try:
+        await context.bot.send_message(owner.user_id, text, parse_mode=ParseMode.HTML)
+    except Forbidden:
+        await context.service.staff.mark_unreachable(owner.user_id)
+    except TelegramError as failure:
+        log.warning("could not tell the owner about a new cashier: %s", failure)
 
 
 async def _invite_link(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:

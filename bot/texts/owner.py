@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc
-from domain.model import Invite, StaffListing, StoreView
+from domain.model import Invite, Membership, StaffListing, StoreView
 from domain.program import SETTING_KEYS, ProgramSettings, setting_value
 
 
@@ -49,6 +49,20 @@ def invite_created(t: Translator, invite: Invite, link: str, timezone: str) -> s
         where=where,
         until=t.date_time(invite.expires_at, timezone),
         link=link,
+    )
+
+
+def invite_accepted(t: Translator, name: str | None, membership: Membership) -> str:
+    """Told to the owner when a cashier used their invite."""
+    where = (
+        t.gettext("all stores")
+        if membership.store_name is None
+        else t.gettext("store {store}", store=esc(membership.store_name))
+    )
+    return t.gettext(
+        "{name} accepted your invite: now staff at {where}.",
+        name=esc(name or t.gettext("(no name)")),
+        where=where,
     )
 
 

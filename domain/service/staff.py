@@ -132,6 +132,7 @@ class StaffService(ServiceBase):
                 store_name=None if store is None else store.name,
                 timezone=program.timezone,
                 merchant_language=program.language,
+                owner_user_id=merchant.owner_user_id,
             )
 
     async def list_staff(self, owner_id: int) -> list[StaffListing]:
@@ -167,6 +168,7 @@ def _membership_of(
         store_name=None if store is None else store.name,
         timezone=program.timezone,
         merchant_language=program.language,
+        owner_user_id=merchant.owner_user_id,
     )
 
 

@@ -32,6 +32,8 @@ async def test_an_owner_sets_up_invites_configures_and_reads_summaries(bot: Runn
     cashier = tg.user(51, "Paul", language_code="en")
     await cashier.open_link(link_in(await say(owner, "/invite Gare"), "staff_"))
     assert "Gare" in (await cashier.next_message()).content
+    told = await owner.next_message()  # the owner hears of it, in their language
+    assert told.content == "Paul accepted your invite: now staff at store Gare."
     assert "Paul" in (await say(owner, "/staff")).content
     changed = await say(owner, "/program set stamps_target 4")
     assert changed.content == "Saved: stamps_target = 4"
@@ -112,6 +114,7 @@ async def test_staff_cannot_use_owner_commands(bot: Running) -> None:
     cashier = bot.tg.user(71, "Cashier", language_code="en")
     await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
     await cashier.next_message()
+    await owner.next_message()  # "Cashier accepted your invite"
     not_owner = EN.gettext(
         "Only a business owner can do that. "
         "To start your own program, send /setup followed by your business name."
@@ -129,3 +132,31 @@ async def test_staff_cannot_use_owner_commands(bot: Running) -> None:
     ):
         assert (await say(cashier, command)).content == not_owner, command
     assert "cooldown: 15" in (await say(owner, "/program")).content
+
+
+async def test_the_owner_hears_when_a_cashier_accepts_even_if_they_cannot_be_reached(
+    bot: Running,
+) -> None:
+    de = translator("de")
+    owner = bot.tg.user(80, "Inhaberin", language_code="de")
+    await say(owner, "/setup Bäckerei")
+    await say(owner, "/addstore Gare")
+    cashier = bot.tg.user(81, "Lena", language_code="fr")
+    await cashier.open_link(link_in(await say(owner, "/invite Gare"), "staff_"))
+    await cashier.next_message()
+    told = await owner.next_message()
+    assert told.content == de.gettext(
+        "{name} accepted your invite: now staff at {where}.",
+        name="Lena",
+        where=de.gettext("store {store}", store="Gare"),
+    )
+
+    # An owner who blocked the bot: the cashier still becomes staff and is welcomed.
+    link = link_in(await say(owner, "/invite"), "staff_")
+    bot.tg.block(owner)
+    second = bot.tg.user(82, "Tom", language_code="en")
+    await second.open_link(link)
+    welcome = await second.next_message()
+    assert "Bäckerei" in welcome.content
+    membership = await bot.service.staff.membership(82)
+    assert membership is not None and membership.store_name is None

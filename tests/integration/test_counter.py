@@ -267,12 +267,17 @@ async def test_not_me_reverses_an_earning_and_only_reports_a_redemption(
     )
     stamp = await service.counter.stamp(cashier.user_id, card.number, 3)
     redemption = await service.counter.redeem_stamps(cashier.user_id, card.number)
+    question = await service.customers.dispute_question(customer.user_id, redemption.entry_id)
+    assert question.reversal is None and question.card.stamp_count == 1  # asking changes nothing
     report = await service.customers.dispute(customer.user_id, redemption.entry_id)
     assert report.reversal is None and report.owner_user_id == shop.owner.user_id
+    assert (report.staff_user_id, report.staff_name) == (cashier.user_id, cashier.first_name)
     assert report.card.stamp_count == 1
     stranger = new_profile()
     with pytest.raises(errors.EntryNotFound):
         await service.customers.dispute(stranger.user_id, stamp.entry_id)
+    with pytest.raises(errors.EntryNotFound):
+        await service.customers.dispute_question(stranger.user_id, stamp.entry_id)
     with pytest.raises(errors.CannotReverse):  # 3 stamps given, 2 already spent
         await service.customers.dispute(customer.user_id, stamp.entry_id)
     small = await service.counter.stamp(cashier.user_id, card.number, 1)
