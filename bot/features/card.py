@@ -143,7 +143,7 @@ async def _answer_not_me(
         await edit_or_reply(update, general.button_expired(viewer.t))
         return
     if answer != "y":
-        await edit_or_reply(update, counter_texts.dispute_cancelled(viewer.t))
+        await edit_or_reply(update, general.change_declined(viewer.t))
         return
     dispute = await context.service.customers.dispute(viewer.user_id, step.subject_id)
     await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))

@@ -201,10 +201,6 @@ def dispute_question(t: Translator, dispute: Dispute) -> str:
     )
 
 
-def dispute_cancelled(t: Translator) -> str:
-    return t.gettext("All right — nothing was changed.")
-
-
 def owner_alert(t: Translator, dispute: Dispute) -> str:
     when = t.date_time(dispute.entry_created_at, dispute.card.timezone)
     where = {"number": dispute.card.display_number, "store": esc(dispute.store_name), "when": when}

@@ -88,6 +88,11 @@ def staff_list(t: Translator, staff: Sequence[StaffListing], timezone: str) -> s
     return "\n".join(lines)
 
 
+def revoke_question(t: Translator, member: StaffListing) -> str:
+    name = esc(member.display_name or t.gettext("(no name)"))
+    return t.gettext("Remove {name} from your staff?", name=name)
+
+
 def revoked(t: Translator, member: StaffListing) -> str:
     name = esc(member.display_name or t.gettext("(no name)"))
     return t.gettext("{name} is no longer staff.", name=name)

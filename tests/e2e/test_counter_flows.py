@@ -81,7 +81,7 @@ async def test_not_me_answered_no_changes_nothing(bot: Running) -> None:
     await say(cashier, f"/stamp {number}")
     kept = await customer.next_message()
     _, answer = await _say_not_me(customer, kept, "No")
-    assert answer.content == FR.gettext("All right — nothing was changed.")
+    assert answer.content == FR.gettext("Cancelled — nothing was changed.")
     assert answer.buttons == []
     assert (await bot.service.customers.cards(42))[0].stamp_count == 1
 
