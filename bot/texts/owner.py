@@ -132,6 +132,21 @@ def merge_question(t: Translator, customers: int) -> str:
     )
 
 
+def hidden_balances_question(t: Translator, cards: int, hidden: str) -> str:
+    """Before a type that stops showing what cards hold: nothing is lost, say so."""
+    if hidden == "stamps":
+        return t.ngettext(
+            "{n} card holds stamps. The new type does not use stamps: they stay on the card, hidden, and come back if you switch the type back. Change the type?",
+            "{n} cards hold stamps. The new type does not use stamps: they stay on the cards, hidden, and come back if you switch the type back. Change the type?",
+            cards,
+        )
+    return t.ngettext(
+        "{n} card holds points. The new type does not use points: they stay on the card, hidden, and come back if you switch the type back. Change the type?",
+        "{n} cards hold points. The new type does not use points: they stay on the cards, hidden, and come back if you switch the type back. Change the type?",
+        cards,
+    )
+
+
 def default_reward(t: Translator) -> str:
     """A new programme's stamp reward, in the owner's language."""
     return t.gettext("Free coffee")

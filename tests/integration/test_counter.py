@@ -9,7 +9,7 @@ import pytest
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.model import LedgerKind
+from domain.model import LedgerKind, ProgramType
 from domain.service import LoyaltyService
 from tests.support.scenario import new_profile, open_shop
 
@@ -322,3 +322,27 @@ async def test_guessing_card_numbers_is_stopped_after_twenty_misses(
     assert (await service.counter.stamp(colleague.user_id, card.number)).card.stamp_count == 1
     clock.advance(timedelta(minutes=7))
     assert (await service.counter.lookup(cashier.user_id, card.number)).card_id == card.card_id
+
+
+async def test_a_type_that_hides_balances_is_refused_until_confirmed_and_hides_nothing_for_good(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0")
+    owner = shop.owner.user_id
+    await service.merchants.change_program(owner, "type", "hybrid")  # hybrid hides nothing
+    await service.counter.stamp(cashier.user_id, card.number, 3)
+    await service.counter.earn_points(cashier.user_id, card.number, Decimal("5"))
+    with pytest.raises(errors.TypeChangeHidesBalances) as asked:
+        await service.merchants.change_program(owner, "type", "points")
+    assert (asked.value.cards, asked.value.hidden) == (1, "stamps")
+    with pytest.raises(errors.TypeChangeHidesBalances) as asked:
+        await service.merchants.change_program(owner, "type", "stamps")
+    assert asked.value.hidden == "points"
+    assert (await service.merchants.program(owner)).type is ProgramType.HYBRID  # unchanged
+
+    await service.merchants.change_program(owner, "type", "points", confirm_hidden_balances=True)
+    with pytest.raises(errors.TypeChangeHidesBalances):  # points → stamps hides the points
+        await service.merchants.change_program(owner, "type", "stamps")
+    await service.merchants.change_program(owner, "type", "hybrid")
+    back = (await service.customers.cards(customer.user_id))[0]
+    assert (back.stamp_count, back.points_balance) == (3, 5)  # kept all along
