@@ -84,6 +84,7 @@ async def open_shop(bot: Running, *, cashiers: int = 1, customers: int = 1) -> S
         cashier = tg.user(310 + index, f"Cashier{index}", language_code="en")
         await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
         await cashier.next_message()
+        await owner.next_message()  # told that the cashier accepted the invite
         staff.append(cashier)
     people, cards = [], []
     for index in range(customers):
