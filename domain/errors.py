@@ -227,6 +227,15 @@ class MergeConfirmationRequired(DomainError):
     cards: int
 
 
+@dataclass(eq=False)
+class TypeChangeHidesBalances(DomainError):
+    """The new programme type does not show what some cards hold (stamps or points): the
+    balances are kept and come back with a type that shows them; the owner must confirm."""
+
+    cards: int
+    hidden: str  # "stamps" or "points"
+
+
 # --- staff -----------------------------------------------------------------------------------
 
 

@@ -278,6 +278,7 @@ class Dispute:
     card: CardView
     store_name: str
     staff_user_id: int | None
+    staff_name: str | None  # the cashier's first name; None when unknown or erased
     entry_created_at: datetime
 
 
@@ -334,6 +335,7 @@ class Membership:
     store_name: str | None
     timezone: str
     merchant_language: str
+    owner_user_id: int  # who to tell about the membership (a new cashier, say)
 
 
 @dataclass(frozen=True)

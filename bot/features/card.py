@@ -1,13 +1,15 @@
-"""The customer's card: /card, /history, /stores, /newqr, and "Not me" on a notice."""
+"""The customer's card: /card, /history, /stores, /newqr, and "Not me" on a notice (after
+confirmation)."""
 
 from __future__ import annotations
 
 from telegram import Update
 
 from bot import keyboards
-from bot.callbacks import ButtonAction
+from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
+    CONFIRMATION_TTL,
     Audience,
     Command,
     Feature,
@@ -18,6 +20,7 @@ from bot.features.common import (
 )
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
+from bot.texts import general
 from domain import errors
 from domain.model import CardView
 
@@ -25,6 +28,9 @@ OLDER_HISTORY = ButtonAction("h", (int, int))  # card id, the oldest entry id sh
 HISTORY_OF = ButtonAction("hc", (int,))  # card id
 NEW_QR_OF = ButtonAction("nq", (int,))  # card id
 NOT_ME = ButtonAction("nm", (int,))  # ledger entry id
+ANSWER_NOT_ME = ButtonAction("nma", (int, Token))  # not-me step, "y" or "n"
+
+NOT_ME_STEP = "not_me"  # step: confirm a "not me" (subject: the ledger entry)
 
 
 async def _the_card(
@@ -104,9 +110,42 @@ async def _renew_qr(update: Update, context: BotContext, viewer: Viewer, card_id
 
 
 async def _not_me(update: Update, context: BotContext, viewer: Viewer, entry_id: int) -> None:
-    """ "Not me" under a notice: an earning is reversed, a redemption alerts the owner (the
-    alert goes through the outbox, recorded with the dispute)."""
-    dispute = await context.service.customers.dispute(viewer.user_id, entry_id)
+    """ "Not me" under a notice: ask first, since an earning is reversed at once (a stray tap
+    would take away a real stamp) and the owner is alerted."""
+    question = await context.service.customers.dispute_question(viewer.user_id, entry_id)
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        NOT_ME_STEP,
+        subject_id=entry_id,
+        ttl=CONFIRMATION_TTL,  # not superseding: each notice's question stands on its own
+    )
+    await reply(
+        update,
+        counter_texts.dispute_question(viewer.t, question),
+        keyboards.yes_no_keyboard(
+            viewer.t, ANSWER_NOT_ME.data(step.id, "y"), ANSWER_NOT_ME.data(step.id, "n")
+        ),
+    )
+
+
+async def _answer_not_me(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    """Yes: the earning is reversed or the redemption reported (the owner's alert goes through
+    the outbox, recorded with the dispute); No: nothing happens."""
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if (
+        step is None
+        or step.kind != NOT_ME_STEP
+        or step.subject_id is None
+        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    dispute = await context.service.customers.dispute(viewer.user_id, step.subject_id)
     await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))
 
 
@@ -123,5 +162,6 @@ FEATURE = Feature(
         (HISTORY_OF, _history_of),
         (NEW_QR_OF, _renew_qr),
         (NOT_ME, _not_me),
+        (ANSWER_NOT_ME, _answer_not_me),
     ),
 )

@@ -1,7 +1,9 @@
-"""The programme's settings: /program and /program set <key> <value>, with the confirmation
-that merging duplicate cards needs."""
+"""The programme's settings: /program and /program set <key> <value>, with the confirmations
+that merging duplicate cards and a type that hides balances need."""
 
 from __future__ import annotations
+
+import json
 
 from telegram import Update
 
@@ -24,6 +26,8 @@ from domain import errors
 
 MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
 ANSWER_MERGE = ButtonAction("mg", (int, Token))  # step, "y" or "n"
+HIDE_BALANCES = "hide_balances"  # step: a type that hides balances (payload: [key, value])
+ANSWER_HIDE = ButtonAction("hb", (int, Token))  # step, "y" or "n"
 
 
 async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -40,12 +44,39 @@ async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def _change_setting(
-    update: Update, context: BotContext, viewer: Viewer, key: str, value: str, *, confirm: bool
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    key: str,
+    value: str,
+    *,
+    confirm: bool,
+    confirm_hidden: bool = False,
 ) -> None:
     try:
         change = await context.service.merchants.change_program(
-            viewer.user_id, key, value, confirm_merge=confirm
+            viewer.user_id,
+            key,
+            value,
+            confirm_merge=confirm,
+            confirm_hidden_balances=confirm_hidden,
         )
+    except errors.TypeChangeHidesBalances as asked:
+        step = await context.infra.steps.open(
+            viewer.chat_id,
+            HIDE_BALANCES,
+            payload=json.dumps([key, value])[:256],
+            ttl=CONFIRMATION_TTL,
+            supersedes=(HIDE_BALANCES,),
+        )
+        await reply(
+            update,
+            owner_texts.hidden_balances_question(viewer.t, asked.cards, asked.hidden),
+            keyboards.yes_no_keyboard(
+                viewer.t, ANSWER_HIDE.data(step.id, "y"), ANSWER_HIDE.data(step.id, "n")
+            ),
+        )
+        return
     except errors.MergeConfirmationRequired as asked:
         step = await context.infra.steps.open(
             viewer.chat_id, MERGE, ttl=CONFIRMATION_TTL, supersedes=(MERGE,)
@@ -77,8 +108,27 @@ async def _answer_merge(
     await _change_setting(update, context, viewer, "cross_location", "on", confirm=True)
 
 
+async def _answer_hide(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if (
+        step is None
+        or step.kind != HIDE_BALANCES
+        or step.payload is None
+        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    key, value = json.loads(step.payload)
+    await _change_setting(update, context, viewer, key, value, confirm=False, confirm_hidden=True)
+
+
 FEATURE = Feature(
     name="program",
     commands=(Command("program", Audience.OWNER, program),),
-    buttons=((ANSWER_MERGE, _answer_merge),),
+    buttons=((ANSWER_MERGE, _answer_merge), (ANSWER_HIDE, _answer_hide)),
 )

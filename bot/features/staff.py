@@ -1,6 +1,9 @@
-"""Staff and invites: /invite, /staff, /revoke, and the staff_ link of an invite."""
+"""Staff and invites: /invite, /staff, /revoke (after confirmation), and the staff_ link of an
+invite."""
 
 from __future__ import annotations
+
+import logging
 
 from telegram import Update
 
@@ -22,8 +25,12 @@ from bot.texts.commands import usage
 from domain import errors
 from domain.program import DEFAULT_TIMEZONE
 
+log = logging.getLogger(__name__)
+
 SWITCH_FOR_INVITE = "invite_switch"  # step: leave one's staff seat for another business
 ANSWER_SWITCH = ButtonAction("sw", (int, Token))  # step, "y" or "n"
+REVOKE = "revoke"  # step: remove a staff member (payload: "<number>:<membership id>")
+ANSWER_REVOKE = ButtonAction("rv", (int, Token))  # step, "y" or "n"
 
 
 def _timezone(viewer: Viewer) -> str:
@@ -48,14 +55,49 @@ async def staff(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/revoke <number from /staff>: takes effect at once."""
+    """/revoke <number from /staff>: asks "Remove <name>?"; Yes takes effect at once."""
     args = context.args or []
     if len(args) != 1 or not args[0].isascii() or not args[0].isdigit() or len(args[0]) > 6:
         await reply(update, usage(viewer.t, "revoke"))
         return
-    member = await context.service.staff.revoke(viewer.user_id, int(args[0]))
+    member = await context.service.staff.staff_member(viewer.user_id, int(args[0]))
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        REVOKE,
+        payload=f"{member.number}:{member.membership_id}",
+        ttl=CONFIRMATION_TTL,
+        supersedes=(REVOKE,),
+    )
+    await reply(
+        update,
+        owner_texts.revoke_question(viewer.t, member),
+        keyboards.yes_no_keyboard(
+            viewer.t, ANSWER_REVOKE.data(step.id, "y"), ANSWER_REVOKE.data(step.id, "n")
+        ),
+    )
+
+
+async def _answer_revoke(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if (
+        step is None
+        or step.kind != REVOKE
+        or step.payload is None
+        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    if answer != "y":
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
+    number, _, membership_id = step.payload.partition(":")
+    member = await context.service.staff.revoke(
+        viewer.user_id, int(number), membership_id=int(membership_id)
+    )
     await context.menus.refresh(member.user_id, member.user_id, viewer.t)
-    await reply(update, owner_texts.revoked(viewer.t, member))
+    await edit_or_reply(update, owner_texts.revoked(viewer.t, member))
 
 
 async def accept_invite(
@@ -82,6 +124,7 @@ async def accept_invite(
             ),
         )
         return
+    # The owner first: once the cashier reads their welcome, the owner has been told.
     await reply(update, general.staff_welcome(viewer.t, membership))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
 
@@ -113,6 +156,6 @@ FEATURE = Feature(
         Command("staff", Audience.OWNER, staff),
         Command("revoke", Audience.OWNER, revoke),
     ),
-    buttons=((ANSWER_SWITCH, _answer_switch),),
+    buttons=((ANSWER_SWITCH, _answer_switch), (ANSWER_REVOKE, _answer_revoke)),
     deep_links={"staff_": _invite_link},
 )

@@ -188,20 +188,47 @@ def dispute_done(t: Translator, dispute: Dispute) -> str:
     )
 
 
+def dispute_question(t: Translator, dispute: Dispute) -> str:
+    """Asked under a "not me" tap, before anything is reversed or reported."""
+    if dispute.disputed_kind.is_earning:
+        return t.gettext(
+            "Was this not you? If you confirm, we reverse it and tell {merchant}.",
+            merchant=esc(dispute.card.merchant_name),
+        )
+    return t.gettext(
+        "Was this not you? If you confirm, we tell {merchant} so they can check.",
+        merchant=esc(dispute.card.merchant_name),
+    )
+
+
 def owner_alert(t: Translator, dispute: Dispute) -> str:
     when = t.date_time(dispute.entry_created_at, dispute.card.timezone)
+    where = {"number": dispute.card.display_number, "store": esc(dispute.store_name), "when": when}
+    if dispute.staff_name is None:  # recorded by no one known (an erased cashier, say)
+        return _owner_alert_unnamed(t, dispute, where)
+    cashier = esc(dispute.staff_name)
+    if dispute.reversal is not None:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}; it was reversed.",
+            cashier=cashier,
+            **where,
+        )
+    return t.gettext(
+        "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}), recorded by {cashier}. Please check with your staff.",
+        cashier=cashier,
+        **where,
+    )
+
+
+def _owner_alert_unnamed(t: Translator, dispute: Dispute, where: dict[str, str]) -> str:
     if dispute.reversal is not None:
         return t.gettext(
             "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}); it was reversed.",
-            number=dispute.card.display_number,
-            store=esc(dispute.store_name),
-            when=when,
+            **where,
         )
     return t.gettext(
         "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). Please check with your staff.",
-        number=dispute.card.display_number,
-        store=esc(dispute.store_name),
-        when=when,
+        **where,
     )
 
 

@@ -74,6 +74,11 @@ def staff_list(t: Translator, staff: Sequence[StaffListing], timezone: str) -> s
     return "\n".join(lines)
 
 
+def revoke_question(t: Translator, member: StaffListing) -> str:
+    name = esc(member.display_name or t.gettext("(no name)"))
+    return t.gettext("Remove {name} from your staff?", name=name)
+
+
 def revoked(t: Translator, member: StaffListing) -> str:
     name = esc(member.display_name or t.gettext("(no name)"))
     return t.gettext("{name} is no longer staff.", name=name)
@@ -110,6 +115,21 @@ def merge_question(t: Translator, customers: int) -> str:
         "{n} customer has several cards (one per store). Turning cross-location on merges each customer's cards into their oldest card; nothing is lost. Continue?",
         "{n} customers have several cards (one per store). Turning cross-location on merges each customer's cards into their oldest card; nothing is lost. Continue?",
         customers,
+    )
+
+
+def hidden_balances_question(t: Translator, cards: int, hidden: str) -> str:
+    """Before a type that stops showing what cards hold: nothing is lost, say so."""
+    if hidden == "stamps":
+        return t.ngettext(
+            "{n} card holds stamps. The new type does not use stamps: they stay on the card, hidden, and come back if you switch the type back. Change the type?",
+            "{n} cards hold stamps. The new type does not use stamps: they stay on the cards, hidden, and come back if you switch the type back. Change the type?",
+            cards,
+        )
+    return t.ngettext(
+        "{n} card holds points. The new type does not use points: they stay on the card, hidden, and come back if you switch the type back. Change the type?",
+        "{n} cards hold points. The new type does not use points: they stay on the cards, hidden, and come back if you switch the type back. Change the type?",
+        cards,
     )
 
 

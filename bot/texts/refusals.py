@@ -147,6 +147,11 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "{n} customers have several cards; turning cross-location on merges them.",
         e.customers,
     ),
+    errors.TypeChangeHidesBalances: lambda t, e: t.ngettext(
+        "{n} card holds a balance that this type would hide.",
+        "{n} cards hold a balance that this type would hide.",
+        e.cards,
+    ),
     errors.MembershipSwitchRequired: lambda t, e: t.gettext(
         "You are staff at {merchant}. Accepting this invite ends that.",
         merchant=esc(e.current_merchant_name),

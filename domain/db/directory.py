@@ -177,6 +177,14 @@ class DirectoryRepository:
 
     # --- cross-location merges --------------------------------------------------------------
 
+    async def count_cards_holding(self, merchant_id: int, *, stamps: bool) -> int:
+        """Active cards of the merchant with stamps (or, with stamps=False, points) on them."""
+        balance = Card.stamp_count if stamps else Card.points_balance
+        query = select(func.count()).where(
+            Card.merchant_id == merchant_id, Card.active, balance > 0
+        )
+        return int((await self.session.execute(query)).scalar_one())
+
     async def customers_with_duplicate_cards(self, merchant_id: int) -> list[tuple[int, int]]:
         """(customer id, number of active cards) for customers holding more than one card."""
         query = (

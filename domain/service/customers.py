@@ -190,18 +190,21 @@ class CustomerService(ServiceBase):
             user = await directory.ensure_user(profile.user_id, self._clock.now())
             user.language = language
 
+    async def dispute_question(self, customer_id: int, entry_id: int) -> Dispute:
+        """What a "not me" on the entry would be about, before the customer confirms it;
+        refused as `dispute` would refuse someone else's entry."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            entry, _ = await _disputable(ledger, customer_id, entry_id, lock=False)
+            return await _dispute_view(ledger, directory, entry)
+
     async def dispute(self, customer_id: int, entry_id: int) -> Dispute:
         """ "Not me": reverse an earning on the customer's card; a redemption alerts the owner."""
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            entry = await ledger.entry(entry_id)
-            card = None if entry is None else await ledger.card_by_id(entry.card_id, lock=True)
-            if entry is None or card is None or card.customer_id != customer_id:
-                raise errors.EntryNotFound()
+            entry, card = await _disputable(ledger, customer_id, entry_id, lock=True)
             kind = LedgerKind(entry.kind)
-            if not (kind.is_earning or kind.is_redemption):
-                raise errors.EntryNotFound()
             effects: list[Effect] = []
             if kind.is_earning:
                 row = await reverse_entry(
@@ -310,6 +313,20 @@ def _user_json(user: User) -> dict[str, Any]:
     }
 
 
+async def _disputable(
+    ledger: LedgerRepository, customer_id: int, entry_id: int, *, lock: bool
+) -> tuple[LedgerEntry, Card]:
+    """The customer's earning or redemption and its card, or EntryNotFound."""
+    entry = await ledger.entry(entry_id)
+    card = None if entry is None else await ledger.card_by_id(entry.card_id, lock=lock)
+    if entry is None or card is None or card.customer_id != customer_id:
+        raise errors.EntryNotFound()
+    kind = LedgerKind(entry.kind)
+    if not (kind.is_earning or kind.is_redemption):
+        raise errors.EntryNotFound()
+    return entry, card
+
+
 async def _dispute_view(
     ledger: LedgerRepository, directory: DirectoryRepository, entry: LedgerEntry
 ) -> Dispute:
@@ -317,6 +334,7 @@ async def _dispute_view(
     assert card is not None  # a ledger row always has its card
     reversal = await ledger.reversal_of(entry.id)
     merchant = await directory.merchant(card.merchant_id)
+    staff = None if entry.staff_user_id is None else await directory.user(entry.staff_user_id)
     return Dispute(
         disputed_kind=LedgerKind(entry.kind),
         reversal=(
@@ -326,6 +344,7 @@ async def _dispute_view(
         card=await card_view(directory, card),
         store_name=(await directory.store(entry.store_id)).name,
         staff_user_id=entry.staff_user_id,
+        staff_name=None if staff is None else staff.first_name,
         entry_created_at=entry.created_at,
     )
 

@@ -10,7 +10,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
 from domain.effects import RefreshWallet
-from domain.model import LedgerKind, StaffRole, StoreView, UserProfile, clean_name
+from domain.model import LedgerKind, ProgramType, StaffRole, StoreView, UserProfile, clean_name
 from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
 from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
 from domain.service.customers import upsert_user
@@ -113,9 +113,16 @@ class MerchantService(ServiceBase):
             return settings_of(await directory.program(merchant.id))
 
     async def change_program(
-        self, owner_id: int, key: str, value: str, *, confirm_merge: bool = False
+        self,
+        owner_id: int,
+        key: str,
+        value: str,
+        *,
+        confirm_merge: bool = False,
+        confirm_hidden_balances: bool = False,
     ) -> ProgramChange:
-        """Change one setting; turning cross-location on merges duplicate cards once confirmed."""
+        """Change one setting; turning cross-location on merges duplicate cards, and a type
+        that hides the balances cards hold needs confirming too."""
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
@@ -123,6 +130,8 @@ class MerchantService(ServiceBase):
             program = await directory.program(merchant.id, lock=True)
             before = settings_of(program)
             after = apply_setting(before, key, value)
+            if not confirm_hidden_balances:
+                await _refuse_hiding_balances(directory, merchant.id, before.type, after.type)
             merged_into: list[int] = []
             if after.cross_location and not before.cross_location:
                 duplicates = await directory.customers_with_duplicate_cards(merchant.id)
@@ -140,6 +149,21 @@ class MerchantService(ServiceBase):
                 [RefreshWallet(card_id=card_id, cause=merge_cause) for card_id in merged_into],
             )
             return ProgramChange(after, tuple(merged_into))
+
+
+async def _refuse_hiding_balances(
+    directory: DirectoryRepository, merchant_id: int, before: ProgramType, after: ProgramType
+) -> None:
+    """TypeChangeHidesBalances when `after` stops showing what some cards hold. Nothing is
+    taken off the cards: switching back shows the balances again."""
+    for hidden, shown_before, shown_after in (
+        ("stamps", before.has_stamps, after.has_stamps),
+        ("points", before.has_points, after.has_points),
+    ):
+        if shown_before and not shown_after:
+            cards = await directory.count_cards_holding(merchant_id, stamps=hidden == "stamps")
+            if cards:
+                raise errors.TypeChangeHidesBalances(cards=cards, hidden=hidden)
 
 
 async def find_own_store(

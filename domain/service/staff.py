@@ -132,6 +132,7 @@ class StaffService(ServiceBase):
                 store_name=None if store is None else store.name,
                 timezone=program.timezone,
                 merchant_language=program.language,
+                owner_user_id=merchant.owner_user_id,
             )
 
     async def list_staff(self, owner_id: int) -> list[StaffListing]:
@@ -141,16 +142,28 @@ class StaffService(ServiceBase):
             merchant = await require_owner(directory, owner_id)
             return await _listing(directory, merchant.id)
 
-    async def revoke(self, owner_id: int, number: int) -> StaffListing:
-        """End a staff membership at once; their next staff command is refused."""
+    async def staff_member(self, owner_id: int, number: int) -> StaffListing:
+        """The staff member at `number` of /staff (whom a /revoke would remove)."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            return _numbered(await _listing(directory, merchant.id), number)
+
+    async def revoke(
+        self, owner_id: int, number: int, *, membership_id: int | None = None
+    ) -> StaffListing:
+        """End a staff membership at once; their next staff command is refused.
+
+        With `membership_id` (the one the owner was asked about), a number that has come to
+        mean someone else since (another revocation renumbered the list) is refused.
+        """
         now = self._clock.now()
         async with self._db.write() as session:
             directory = self._directory(session)
             merchant = await require_owner(directory, owner_id)
-            listing = await _listing(directory, merchant.id)
-            if not 1 <= number <= len(listing):
+            chosen = _numbered(await _listing(directory, merchant.id), number)
+            if membership_id is not None and chosen.membership_id != membership_id:
                 raise errors.StaffMemberNotFound(number=number)
-            chosen = listing[number - 1]
             await directory.end_membership(chosen.membership_id, now)
             return chosen
 
@@ -167,7 +180,14 @@ def _membership_of(
         store_name=None if store is None else store.name,
         timezone=program.timezone,
         merchant_language=program.language,
+        owner_user_id=merchant.owner_user_id,
     )
+
+
+def _numbered(listing: list[StaffListing], number: int) -> StaffListing:
+    if not 1 <= number <= len(listing):
+        raise errors.StaffMemberNotFound(number=number)
+    return listing[number - 1]
 
 
 async def _listing(directory: DirectoryRepository, merchant_id: int) -> list[StaffListing]:

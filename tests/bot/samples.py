@@ -141,6 +141,7 @@ def membership(
         store_name=store_name,
         timezone="Europe/Luxembourg",
         merchant_language="fr",
+        owner_user_id=8,
     )
 
 
@@ -160,6 +161,7 @@ def dispute(reversed_: bool) -> Dispute:
         card=card(),
         store_name="Gare <1>",
         staff_user_id=7,
+        staff_name="Sam <i>",
         entry_created_at=WHEN,
     )
 

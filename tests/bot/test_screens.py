@@ -232,6 +232,7 @@ REFUSALS = [
     errors.InvalidSettingValue("reward", "x" * 200, max_length=100),
     errors.InvalidSettingValue("summary", "25:00", example="21:00"),
     errors.MergeConfirmationRequired(2, 4),
+    errors.TypeChangeHidesBalances(12, "points"),
     errors.MembershipSwitchRequired("<M>"),
     errors.OwnerCannotBecomeStaff(),
     errors.InviteNotFound(),

@@ -26,15 +26,28 @@ async def _shop(bot: Running, *settings: str):
     return owner, cashier, customer, card
 
 
+async def _say_not_me(customer, notice, answer: str):
+    """Tap "Not me" under a notice, then answer the question it asks; the edited question."""
+    await customer.press(notice, FR.pgettext("button", "Not me"))
+    question = await customer.next_message()
+    assert question.button_texts == [[FR.pgettext("button", "Yes"), FR.pgettext("button", "No")]]
+    await customer.press(question, FR.pgettext("button", answer))
+    return question, await customer.next_edit()
+
+
 async def test_not_me_reverses_a_stamp_and_reports_a_redemption_to_the_owner(bot: Running) -> None:
     owner, cashier, customer, card = await _shop(
         bot, "cooldown 0", "stamps_target 2", "daily_limit 0"
     )
     number = card_number_in(card)
+    store = (await bot.service.customers.cards(42))[0].store_name
     await say(cashier, f"/stamp {number}")
     notice = await customer.next_message()
-    await customer.press(notice, FR.pgettext("button", "Not me"))
-    thanks = await customer.next_edit()
+    question, thanks = await _say_not_me(customer, notice, "Yes")
+    assert question.content == FR.gettext(
+        "Was this not you? If you confirm, we reverse it and tell {merchant}.", merchant="Café"
+    )
+    assert thanks.message_id == question.message_id
     assert thanks.content.startswith(
         FR.gettext(
             "Thanks for telling us. We reversed it — your card now: {balance}", balance=""
@@ -42,6 +55,7 @@ async def test_not_me_reverses_a_stamp_and_reports_a_redemption_to_the_owner(bot
     )
     alert = await owner.next_message()
     assert alert.content.startswith("⚠️") and number in alert.content
+    assert "recorded by Cashier" in alert.content and store in alert.content
     assert (await bot.service.customers.cards(42))[0].stamp_count == 0
 
     await say(cashier, f"/stamp {number} 2")
@@ -49,11 +63,33 @@ async def test_not_me_reverses_a_stamp_and_reports_a_redemption_to_the_owner(bot
     question = await say(cashier, f"/redeem {number}")
     await cashier.press(question, DE.pgettext("button", "Confirm"))
     redeemed = await customer.next_message()
-    await customer.press(redeemed, FR.pgettext("button", "Not me"))
+    await _say_not_me(customer, redeemed, "Yes")
     owner_alert = await owner.next_message()
-    assert "redemption" in owner_alert.content
+    assert "redemption" in owner_alert.content and "recorded by Cashier" in owner_alert.content
+    assert store in owner_alert.content
     card_now = (await bot.service.customers.cards(42))[0]
     assert (card_now.stamp_count, card_now.rewards_redeemed) == (0, 1)  # no automatic reversal
+
+
+async def test_not_me_answered_no_changes_nothing(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(bot, "cooldown 0", "daily_limit 0")
+    number = card_number_in(card)
+    await say(cashier, f"/stamp {number}")
+    kept = await customer.next_message()
+    _, answer = await _say_not_me(customer, kept, "No")
+    assert answer.content == FR.gettext("Cancelled — nothing was changed.")
+    assert answer.buttons == []
+    assert (await bot.service.customers.cards(42))[0].stamp_count == 1
+
+    # The owner hears of the next "not me" only: alerts reach them in order, so one that the
+    # "No" had caused would come first.
+    await say(cashier, f"/stamp {number}")
+    disputed = await customer.next_message()
+    await _say_not_me(customer, disputed, "Yes")
+    alert = await owner.next_message()
+    assert "it was reversed" in alert.content
+    assert [m.message_id for m in owner.messages if m.content.startswith("⚠️")] == [alert.message_id]
+    assert (await bot.service.customers.cards(42))[0].stamp_count == 1
 
 
 async def test_a_customer_who_blocked_the_bot_never_fails_the_cashier(bot: Running) -> None:

@@ -129,3 +129,25 @@ async def test_staff_cannot_use_owner_commands(bot: Running) -> None:
     ):
         assert (await say(cashier, command)).content == not_owner, command
     assert "cooldown: 15" in (await say(owner, "/program")).content
+
+
+async def test_revoke_asks_who_is_removed_and_only_yes_removes_them(bot: Running) -> None:
+    owner = bot.tg.user(90, "Owner", language_code="en")
+    await say(owner, "/setup Café")
+    cashier = bot.tg.user(91, "Paul", language_code="en")
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+
+    question = await say(owner, "/revoke 1")
+    assert question.content == "Remove Paul from your staff?"
+    assert question.button_texts == [["Yes", "No"]]
+    await owner.press(question, "No")
+    assert (await owner.next_edit()).content == "Cancelled — nothing was changed."
+    assert await bot.service.staff.membership(91) is not None
+
+    question = await say(owner, "/revoke 1")
+    await owner.press(question, "Yes")
+    done = await owner.next_edit()
+    assert done.message_id == question.message_id and done.content == "Paul is no longer staff."
+    assert await bot.service.staff.membership(91) is None
+    assert done.buttons == []

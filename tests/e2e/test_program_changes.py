@@ -86,3 +86,35 @@ async def test_customers_are_reminded_before_their_points_expire(bot: Running) -
 
     await eventually(expired)
     assert [m for m in customer.messages if m.content.startswith("⏳")] == [reminder]
+
+
+async def test_a_type_that_would_hide_stamps_asks_first_and_keeps_them(bot: Running) -> None:
+    en = translator("en")
+    owner = bot.tg.user(95, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Shop"), "join_")
+    await say(owner, "/program set cooldown 0")
+    cashier = bot.tg.user(96, "Cashier", language_code="en")
+    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
+    await cashier.next_message()
+    customer = bot.tg.user(97, "Kunde", language_code="de")
+    await customer.open_link(join)
+    await customer.next_message()
+    number = card_number_in(await customer.next_message())
+    await say(cashier, f"/stamp {number} 3")
+
+    question = await say(owner, "/program set type points")
+    assert question.content == (
+        "1 card holds stamps. The new type does not use stamps: they stay on the card, hidden, "
+        "and come back if you switch the type back. Change the type?"
+    )
+    assert question.button_texts == [["Yes", "No"]]
+    await owner.press(question, en.pgettext("button", "No"))
+    assert (await owner.next_edit()).content == en.gettext("Cancelled — nothing was changed.")
+    assert "type: stamps" in (await say(owner, "/program")).content
+
+    question = await say(owner, "/program set type points")
+    await owner.press(question, en.pgettext("button", "Yes"))
+    assert (await owner.next_message()).content == "Saved: type = points"
+    assert (await bot.service.customers.cards(97))[0].stamp_count == 3  # hidden, not taken
+    assert (await say(owner, "/program set type stamps")).content == "Saved: type = stamps"
+    assert "3/10" in (await say(customer, "/card")).content

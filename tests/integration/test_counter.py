@@ -9,7 +9,7 @@ import pytest
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.model import LedgerKind
+from domain.model import LedgerKind, ProgramType
 from domain.service import LoyaltyService
 from tests.support.scenario import new_profile, open_shop
 
@@ -267,12 +267,17 @@ async def test_not_me_reverses_an_earning_and_only_reports_a_redemption(
     )
     stamp = await service.counter.stamp(cashier.user_id, card.number, 3)
     redemption = await service.counter.redeem_stamps(cashier.user_id, card.number)
+    question = await service.customers.dispute_question(customer.user_id, redemption.entry_id)
+    assert question.reversal is None and question.card.stamp_count == 1  # asking changes nothing
     report = await service.customers.dispute(customer.user_id, redemption.entry_id)
     assert report.reversal is None and report.owner_user_id == shop.owner.user_id
+    assert (report.staff_user_id, report.staff_name) == (cashier.user_id, cashier.first_name)
     assert report.card.stamp_count == 1
     stranger = new_profile()
     with pytest.raises(errors.EntryNotFound):
         await service.customers.dispute(stranger.user_id, stamp.entry_id)
+    with pytest.raises(errors.EntryNotFound):
+        await service.customers.dispute_question(stranger.user_id, stamp.entry_id)
     with pytest.raises(errors.CannotReverse):  # 3 stamps given, 2 already spent
         await service.customers.dispute(customer.user_id, stamp.entry_id)
     small = await service.counter.stamp(cashier.user_id, card.number, 1)
@@ -317,3 +322,27 @@ async def test_guessing_card_numbers_is_stopped_after_twenty_misses(
     assert (await service.counter.stamp(colleague.user_id, card.number)).card.stamp_count == 1
     clock.advance(timedelta(minutes=7))
     assert (await service.counter.lookup(cashier.user_id, card.number)).card_id == card.card_id
+
+
+async def test_a_type_that_hides_balances_is_refused_until_confirmed_and_hides_nothing_for_good(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0")
+    owner = shop.owner.user_id
+    await service.merchants.change_program(owner, "type", "hybrid")  # hybrid hides nothing
+    await service.counter.stamp(cashier.user_id, card.number, 3)
+    await service.counter.earn_points(cashier.user_id, card.number, Decimal("5"))
+    with pytest.raises(errors.TypeChangeHidesBalances) as asked:
+        await service.merchants.change_program(owner, "type", "points")
+    assert (asked.value.cards, asked.value.hidden) == (1, "stamps")
+    with pytest.raises(errors.TypeChangeHidesBalances) as asked:
+        await service.merchants.change_program(owner, "type", "stamps")
+    assert asked.value.hidden == "points"
+    assert (await service.merchants.program(owner)).type is ProgramType.HYBRID  # unchanged
+
+    await service.merchants.change_program(owner, "type", "points", confirm_hidden_balances=True)
+    with pytest.raises(errors.TypeChangeHidesBalances):  # points → stamps hides the points
+        await service.merchants.change_program(owner, "type", "stamps")
+    await service.merchants.change_program(owner, "type", "hybrid")
+    back = (await service.customers.cards(customer.user_id))[0]
+    assert (back.stamp_count, back.points_balance) == (3, 5)  # kept all along

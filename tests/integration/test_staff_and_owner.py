@@ -141,6 +141,20 @@ async def test_staff_list_and_revoke(service: LoyaltyService) -> None:
     ]
     with pytest.raises(errors.StaffMemberNotFound):
         await service.staff.revoke(shop.owner.user_id, 3)
+    with pytest.raises(errors.StaffMemberNotFound):
+        await service.staff.staff_member(shop.owner.user_id, 3)
+    asked_about_ben = await service.staff.staff_member(shop.owner.user_id, 2)
+    assert asked_about_ben.user_id == ben.user_id  # asking removes no one
     await service.staff.revoke(shop.owner.user_id, 1)
     assert await service.staff.membership(anna.user_id) is None
     assert [s.user_id for s in await service.staff.list_staff(shop.owner.user_id)] == [ben.user_id]
+    # Ben is number 1 now: a confirmation given for "number 2" (Ben) must not remove someone
+    # else, and one for number 1 with Ben's membership does remove Ben.
+    carol = await shop.hire("Carol")
+    with pytest.raises(errors.StaffMemberNotFound):
+        await service.staff.revoke(
+            shop.owner.user_id, 2, membership_id=asked_about_ben.membership_id
+        )
+    assert await service.staff.membership(carol.user_id) is not None
+    await service.staff.revoke(shop.owner.user_id, 1, membership_id=asked_about_ben.membership_id)
+    assert await service.staff.membership(ben.user_id) is None

@@ -340,7 +340,11 @@ async def test_the_matrix_through_telegram(secure_bot: SecureBot, engine_name: s
     number = next(
         line.split(".")[0] for line in removed.first.content.splitlines() if f"{REVOKED}" in line
     )
-    assert_handled_well(await bot.send(users[OWNER], f"/revoke {number}"), bot)
+    question = await bot.send(users[OWNER], f"/revoke {number}")  # "Remove User …?" Yes/No
+    assert_handled_well(question, bot)
+    assert question.first.content == f"Remove Staff {REVOKED} from your staff?"
+    assert_handled_well(await bot.press(users[OWNER], question.first, "Yes"), bot)
+    assert await service.staff.membership(REVOKED) is None
     cells = 0
 
     async def check(user_id: int, action: str, expected: str, what: str) -> None:

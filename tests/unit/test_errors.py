@@ -52,6 +52,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
         "example": None,
     },
     errors.MergeConfirmationRequired: {"customers": 3, "cards": 7},
+    errors.TypeChangeHidesBalances: {"cards": 12, "hidden": "stamps"},
     errors.MembershipSwitchRequired: {"current_merchant_name": "Bäckerei Schmit"},
     errors.OwnerCannotBecomeStaff: {},
     errors.InviteNotFound: {},
