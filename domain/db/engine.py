@@ -121,8 +121,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # writers both read and then fail to upgrade their locks ("database is locked").
         dbapi_connection.isolation_level = None
         cursor = dbapi_connection.cursor()
-        cursor.execute("PRAGMA journal_mode=WAL")
+        # The busy timeout first: switching a fresh file to WAL takes a lock, and another
+        # connection doing the same at that moment would otherwise fail at once ("locked").
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA journal_mode=WAL")
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a committed (and so possibly confirmed) operation survives even a power cut.
         cursor.execute("PRAGMA synchronous=FULL")

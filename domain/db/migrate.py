@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import weakref
 import zlib
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
@@ -38,9 +40,29 @@ async def upgrade_to_head(engine: AsyncEngine) -> None:
     def run(connection: Connection) -> None:
         command.upgrade(alembic_config(connection), "head")
 
-    async with engine.connect() as connection, _one_migrator_at_a_time(connection):
+    async with (
+        _in_process_turn(engine),
+        engine.connect() as connection,
+        _one_migrator_at_a_time(connection),
+    ):
         await connection.run_sync(run)
         await connection.commit()
+
+
+# Upgrades in one process take turns before they reach the database: Alembic's `context` and
+# `op` are process-wide, and on SQLite two engines of one process would race for the file's
+# lock while one of them changes its journal mode. Per event loop (asyncio locks are).
+_turns: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Lock] = (
+    weakref.WeakKeyDictionary()
+)
+
+
+@asynccontextmanager
+async def _in_process_turn(engine: AsyncEngine) -> AsyncIterator[None]:
+    loop = asyncio.get_running_loop()
+    turn = _turns.setdefault(loop, asyncio.Lock())
+    async with turn:
+        yield
 
 
 @asynccontextmanager
