@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import translator
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, eventually, link_in, qr_content, say
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -136,6 +136,11 @@ async def test_history_pages_with_the_older_button(bot: Running) -> None:
     number = card_number_in(card)
     for _ in range(12):
         await say(cashier, f"/stamp {number}")
+
+    async def notices_out() -> bool:  # they come from the outbox, after the replies
+        return await bot.infra.outbox.undelivered() == 0
+
+    await eventually(notices_out, wait=15)
     await bot.tg.wait_idle()
     customer.skip_unread()
     first = await say(customer, "/history")
