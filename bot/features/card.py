@@ -17,10 +17,10 @@ from bot.features.common import (
     edit_or_reply,
     reply,
     send_card,
+    yes_answered,
 )
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
-from bot.texts import general
 from domain import errors
 from domain.model import CardView
 
@@ -133,17 +133,8 @@ async def _answer_not_me(
 ) -> None:
     """Yes: the earning is reversed or the redemption reported (the owner's alert goes through
     the outbox, recorded with the dispute); No: nothing happens."""
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if (
-        step is None
-        or step.kind != NOT_ME_STEP
-        or step.subject_id is None
-        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    step = await yes_answered(update, context, viewer, step_id, answer, NOT_ME_STEP)
+    if step is None or step.subject_id is None:
         return
     dispute = await context.service.customers.dispute(viewer.user_id, step.subject_id)
     await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))

@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
 from bot.texts import cards as card_texts
+from bot.texts import general
 from domain.model import CardView, Identity, UserProfile, normalise_card_number
 from infra import Step
 
@@ -176,6 +177,34 @@ async def prompt(
     )
     if message is not None:
         await context.infra.steps.add_prompt(step.id, message.message_id)
+
+
+async def yes_answered(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    step_id: int,
+    answer: str,
+    kind: str,
+    *,
+    declined: str | None = None,
+) -> Step | None:
+    """The step a Yes tap answers, closed by this tap; None when there is nothing to do: the
+    step is gone, of another kind or chat, already answered or expired ("This button has
+    expired."), or the answer was No (`declined`, else "Cancelled — nothing was changed.")."""
+    steps = context.infra.steps
+    step = await steps.get(viewer.chat_id, step_id)
+    if (
+        step is None
+        or step.kind != kind
+        or not await steps.close(step.id, "done" if answer == "y" else "cancelled")
+    ):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return None
+    if answer != "y":
+        await edit_or_reply(update, declined or general.change_declined(viewer.t))
+        return None
+    return step
 
 
 # --- arguments ----------------------------------------------------------------------------------

@@ -17,6 +17,7 @@ from bot.features.common import (
     Viewer,
     edit_or_reply,
     reply,
+    yes_answered,
 )
 from bot.texts import general
 
@@ -57,17 +58,9 @@ async def forget(update: Update, context: BotContext, viewer: Viewer) -> None:
 async def _answer_forget(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if (
-        step is None
-        or step.kind != FORGET
-        or step.subject_id != viewer.user_id
-        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.forget_cancelled(viewer.t))
+    declined = general.forget_cancelled(viewer.t)
+    step = await yes_answered(update, context, viewer, step_id, answer, FORGET, declined=declined)
+    if step is None or step.subject_id != viewer.user_id:  # a private chat is its user's
         return
     erased = await context.service.customers.erase(viewer.user_id)
     await edit_or_reply(update, general.forget_done(viewer.t, erased))

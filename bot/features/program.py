@@ -16,10 +16,9 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    edit_or_reply,
     reply,
+    yes_answered,
 )
-from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts.commands import usage
 from domain import errors
@@ -95,15 +94,7 @@ async def _change_setting(
 async def _answer_merge(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    closed = step is not None and step.kind == MERGE
-    if not closed or not await context.infra.steps.close(
-        step_id, "done" if answer == "y" else "cancelled"
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    if await yes_answered(update, context, viewer, step_id, answer, MERGE) is None:
         return
     await _change_setting(update, context, viewer, "cross_location", "on", confirm=True)
 
@@ -111,17 +102,8 @@ async def _answer_merge(
 async def _answer_hide(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if (
-        step is None
-        or step.kind != HIDE_BALANCES
-        or step.payload is None
-        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    step = await yes_answered(update, context, viewer, step_id, answer, HIDE_BALANCES)
+    if step is None or step.payload is None:
         return
     key, value = json.loads(step.payload)
     await _change_setting(update, context, viewer, key, value, confirm=False, confirm_hidden=True)

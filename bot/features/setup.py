@@ -15,8 +15,8 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    edit_or_reply,
     reply,
+    yes_answered,
 )
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.poster import PosterWords
@@ -80,15 +80,8 @@ async def _create_business(
 async def _answer_switch(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is None or step.kind != SWITCH_FOR_SETUP or step.payload is None:
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    step = await yes_answered(update, context, viewer, step_id, answer, SWITCH_FOR_SETUP)
+    if step is None or step.payload is None:
         return
     await _create_business(update, context, viewer, step.payload, switch=True)
 

@@ -18,6 +18,7 @@ from bot.features.common import (
     Viewer,
     edit_or_reply,
     reply,
+    yes_answered,
 )
 from bot.texts import general
 from bot.texts import owner as owner_texts
@@ -80,17 +81,8 @@ async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
 async def _answer_revoke(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if (
-        step is None
-        or step.kind != REVOKE
-        or step.payload is None
-        or not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled")
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    step = await yes_answered(update, context, viewer, step_id, answer, REVOKE)
+    if step is None or step.payload is None:
         return
     number, _, membership_id = step.payload.partition(":")
     member = await context.service.staff.revoke(
@@ -124,7 +116,6 @@ async def accept_invite(
             ),
         )
         return
-    # The owner first: once the cashier reads their welcome, the owner has been told.
     await reply(update, general.staff_welcome(viewer.t, membership))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
 
@@ -136,15 +127,8 @@ async def _invite_link(update: Update, context: BotContext, viewer: Viewer, toke
 async def _answer_switch(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is None or step.kind != SWITCH_FOR_INVITE or step.payload is None:
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if not await context.infra.steps.close(step.id, "done" if answer == "y" else "cancelled"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    if answer != "y":
-        await edit_or_reply(update, general.change_declined(viewer.t))
+    step = await yes_answered(update, context, viewer, step_id, answer, SWITCH_FOR_INVITE)
+    if step is None or step.payload is None:
         return
     await accept_invite(update, context, viewer, step.payload, switch=True)
 
