@@ -1,8 +1,10 @@
 """`python -m bot playground`: try the whole bot in a terminal, with no token and no network.
 
 The real application runs against the in-process Bot API emulator on a local SQLite file. You
-type as one of three people (customer, staff, owner); replies are printed with their buttons
-numbered, links numbered so another person can open them, and images saved to files.
+type as the owner, a cashier or a customer, and as many more cashiers and customers as you like
+(`:as customer2`), each with their own chat; replies are printed as they come, with their
+buttons numbered (each person can press the buttons last shown to them), links numbered so
+another person can open them, and images and files saved under names saying what they are.
 """
 
 from __future__ import annotations
@@ -132,7 +134,7 @@ class Playground:
                 me = self.people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
                 while True:
-                    line = await _read(f"[{me.key}] > ")
+                    line = await self._read(tg, f"[{me.key}] > ")
                     if line is None or line.strip() in (":quit", ":q", ":exit"):
                         break
                     before = self._events()
@@ -140,6 +142,18 @@ class Playground:
                     if sent:
                         await _settle(tg, self._events, before)
                     self._show(tg)
+
+    async def _read(self, tg: BotApiEmulator, prompt: str) -> str | None:
+        """The next line typed (None at the end of input); what the bot sends meanwhile (a
+        chart that took a moment, a reminder, the daily summary) is shown as it comes."""
+        print(prompt, end="", flush=True)
+        typing = asyncio.get_running_loop().run_in_executor(None, _input_line)
+        while not (await asyncio.wait({typing}, timeout=0.25))[0]:
+            if any(len(p.user.all_events) > p.shown for p in self.people.values()):
+                print()
+                self._show(tg)
+                print(prompt, end="", flush=True)
+        return typing.result()
 
     def _events(self) -> int:
         return sum(len(p.user.all_events) for p in self.people.values())
@@ -359,9 +373,9 @@ def _decode_qr(png: bytes) -> str | None:
     return str(results[0].text) if results else None
 
 
-async def _read(prompt: str) -> str | None:
+def _input_line() -> str | None:
     try:
-        return await asyncio.get_running_loop().run_in_executor(None, input, prompt)
+        return input()
     except EOFError:
         return None
 
