@@ -27,7 +27,7 @@ from bot.config import Settings
 from bot.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from emulator.models import SentMessage
+from emulator.models import ChatEvent, SentMessage
 from emulator.user import EmulatedUser
 
 TOKEN = "100000:PLAYGROUND-not-a-real-token"
@@ -149,7 +149,8 @@ class Playground:
         print(prompt, end="", flush=True)
         typing = asyncio.get_running_loop().run_in_executor(None, _input_line)
         while not (await asyncio.wait({typing}, timeout=0.25))[0]:
-            if any(len(p.user.all_events) > p.shown for p in self.people.values()):
+            unseen = (e for p in self.people.values() for e in p.user.all_events[p.shown :])
+            if any(_printable(event) for event in unseen):
                 print()
                 self._show(tg)
                 print(prompt, end="", flush=True)
@@ -251,18 +252,16 @@ class Playground:
             kept: Buttons = dict(person.buttons)
             printed: Buttons = {}
             for event in events:
-                if event.kind in ("message", "edit") and event.message is not None:
+                if not _printable(event):
+                    continue
+                if event.message is not None:
                     message = event.message
                     for table in (kept, printed):  # a newer version replaces its buttons
                         _forget(table, message.message_id)
                     printed |= self._print_message(
                         tg, person, message, counter, edited=event.kind == "edit"
                     )
-                elif (
-                    event.kind == "callback_answer"
-                    and event.answer is not None
-                    and event.answer.text
-                ):
+                elif event.answer is not None:
                     print(f"  ({person.user.first_name} sees a notice: {event.answer.text})")
             person.buttons = printed or kept
 
@@ -307,6 +306,13 @@ class Playground:
         if link not in self.links:
             self.links.append(link)
         return self.links.index(link) + 1
+
+
+def _printable(event: ChatEvent) -> bool:
+    """A message, an edit, or a callback answer with a notice to read."""
+    if event.kind in ("message", "edit"):
+        return event.message is not None
+    return event.kind == "callback_answer" and event.answer is not None and bool(event.answer.text)
 
 
 def _file_number(path: Path) -> int:
