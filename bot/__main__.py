@@ -5,7 +5,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bot.config import ConfigError, load_settings
+from bot.config import ConfigError, MissingToken, load_settings
 
 USAGE = (
     "usage: python -m bot [run | webhook | migrate | backup FILE | playground | wallet ...]\n"
@@ -16,6 +16,28 @@ USAGE = (
     "  playground  try the bot in this terminal, no token needed\n"
     "  wallet apple CARD FILE  write a card's Apple Wallet pass to FILE"
 )
+PLAYGROUND_OFFER = "No TELEGRAM_BOT_TOKEN set. Start the local playground now? [Y/n] "
+
+
+def offers_playground(
+    command: str, problem: ConfigError, *, stdin_tty: bool, stdout_tty: bool
+) -> bool:
+    """Whether to offer the playground: a person at a terminal ran the bot with no token at all.
+    Services, scripts and pipes keep the one line saying how to get a token."""
+    return command == "run" and isinstance(problem, MissingToken) and stdin_tty and stdout_tty
+
+
+def accepts(answer: str | None) -> bool:
+    """A [Y/n] answer: Enter or yes starts; no, anything else or end of input does not."""
+    return answer is not None and answer.strip().lower() in ("", "y", "yes")
+
+
+def _ask(question: str) -> str | None:
+    try:
+        return input(question)
+    except (EOFError, KeyboardInterrupt):
+        print()
+        return None
 
 
 def main(argv: list[str]) -> int:
@@ -39,6 +61,13 @@ def main(argv: list[str]) -> int:
     try:
         settings = load_settings()
     except ConfigError as problem:
+        at_terminal = offers_playground(
+            command, problem, stdin_tty=sys.stdin.isatty(), stdout_tty=sys.stdout.isatty()
+        )
+        if at_terminal and accepts(_ask(PLAYGROUND_OFFER)):
+            from bot.playground import run_playground
+
+            return run_playground([])
         print(problem, file=sys.stderr)
         return 2
     from bot import runner  # heavy imports only once the settings are valid

@@ -23,6 +23,10 @@ class ConfigError(Exception):
     """A setting is missing or malformed; the message names it."""
 
 
+class MissingToken(ConfigError):
+    """No TELEGRAM_BOT_TOKEN at all (the message says how to get one or try the playground)."""
+
+
 @dataclass(frozen=True)
 class Settings:
     token: str
@@ -64,7 +68,7 @@ def _number(
 
 def _token(value: str | None) -> str:
     if not value:
-        raise ConfigError(NO_TOKEN_HELP)
+        raise MissingToken(NO_TOKEN_HELP)
     bot_id, sep, secret = value.partition(":")
     if not sep or not bot_id.isdigit() or len(secret) < 8:
         raise ConfigError(

@@ -1,49 +1,109 @@
 """`python -m bot playground`: try the whole bot in a terminal, with no token and no network.
 
 The real application runs against the in-process Bot API emulator on a local SQLite file. You
-type as one of three people (customer, staff, owner); replies are printed with their buttons
-numbered, links numbered so another person can open them, and images saved to files.
+type as the owner, a cashier or a customer, and as many more cashiers and customers as you like
+(`:as customer2`), each with their own chat; replies are printed as they come, with their
+buttons numbered (each person can press the buttons last shown to them), links numbered so
+another person can open them, and images and files saved under names saying what they are.
 """
 
 from __future__ import annotations
 
 import asyncio
+import itertools
 import logging
 import os
 import re
+import sqlite3
 import sys
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
+from pathlib import Path, PurePath
 
 from bot.application import build_application
 from bot.config import Settings
 from bot.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from emulator.models import SentMessage
+from emulator.models import ChatEvent, SentMessage
 from emulator.user import EmulatedUser
 
 TOKEN = "100000:PLAYGROUND-not-a-real-token"
 USERNAME = "loyalty_playground_bot"
 LINK = re.compile(r"https://t\.me/\w+\?start=[A-Za-z0-9_-]+")
 DURATION = re.compile(r"\+?(\d+)([mhd])")
+PERSON = re.compile(r"(customer|staff|owner)([1-9]\d{0,2})?")
+FIRST_NAMES = {"customer": "Clara", "staff": "Sam", "owner": "Olivia"}
+ID_OFFSETS = {"customer": 1, "staff": 2, "owner": 3}  # customer N is user N*1000 + 1, ...
+
+# What a file the bot sends is, from the name the bot uploads it under ("card.png",
+# "activity.png", "poster-<code>.png", "ledger-30-days.csv" ...): Telegram shows that name
+# with a document; for a photo the emulator keeps it. First match of the name's start wins.
+FILE_KINDS = (
+    ("loyalty-card", "wallet-pass"),
+    ("card", "card"),
+    ("activity", "chart"),
+    ("chart", "chart"),
+    ("poster", "poster"),
+    ("ledger", "export"),
+    ("my-loyalty-data", "data"),
+)
 
 INTRO = """\
 loyalty-bot playground — you are {who}. Type messages as in Telegram, e.g. /setup Café Demo
   :as customer | :as staff | :as owner    switch person (each has their own chat)
-  :press N                                 press button [N] of the last message
+  :as customer2 | :as staff2 | ...         one more customer or cashier (added on first use)
+  :who  (or :as alone)                     the people so far
+  :press N                                 press button [N] of the last messages shown to you
   :open N                                  open link <N> (join, invite or card link)
   :wait 20m | :wait 3h | :wait 1d          move the bot's clock forward
   :help                                    this text      :quit   leave
-Data is kept in {database}; images are saved under {files}/."""
+Data is kept in {database}; images and files are saved under {files}/, named by what they are
+(003-customer-card.png, 004-owner-poster.png, 005-owner-chart.png, 006-owner-export.csv)."""
+
+
+Buttons = dict[int, tuple[SentMessage, str]]  # by the number printed: the message, its data
 
 
 @dataclass
 class Person:
-    role: str
+    key: str  # how :as names them: "customer", "customer2", "staff3", "owner"
     user: EmulatedUser
     shown: int = 0  # how many of the chat's events were printed
+    # The buttons of the last messages shown to this person, by the number printed beside them.
+    buttons: Buttons = field(default_factory=dict)
+
+    @property
+    def role(self) -> str:
+        return self.key.rstrip("0123456789")
+
+    @property
+    def label(self) -> str:
+        return f"{self.user.first_name} ({self.key})"
+
+
+def person_key(word: str) -> str | None:
+    """The :as name as the playground knows it ("Customer1" is "customer"), or None."""
+    match = PERSON.fullmatch(word.strip().lower())
+    if match is None:
+        return None
+    role, number = match.group(1), match.group(2)
+    return role if number in (None, "1") else f"{role}{number}"
+
+
+def file_kind(name: str | None, *, photo: bool) -> tuple[str, str]:
+    """What a file is (card, poster, chart, export ...) and the extension to save it with."""
+    path = PurePath(name or "")
+    stem = path.stem.lower()
+    kind = next((kind for start, kind in FILE_KINDS if stem.startswith(start)), None)
+    if kind is None:  # a file this table does not know yet: its own name says enough
+        kind = re.sub(r"[^a-z0-9]+", "-", stem).strip("-") or ("image" if photo else "file")
+    suffix = path.suffix.lower()
+    if not re.fullmatch(r"\.[a-z0-9]{1,8}", suffix):
+        suffix = ".png" if photo else ".bin"
+    return kind, suffix
 
 
 @dataclass
@@ -52,7 +112,7 @@ class Playground:
     files: Path
     clock: ManualClock = field(default_factory=lambda: ManualClock(datetime.now(UTC)))
     links: list[str] = field(default_factory=list)
-    buttons: list[tuple[Person, SentMessage, str]] = field(default_factory=list)
+    people: dict[str, Person] = field(default_factory=dict)
     saved: int = 0
 
     @property
@@ -61,36 +121,71 @@ class Playground:
 
     async def run(self) -> None:
         self.files.mkdir(exist_ok=True)
-        async with BotApiEmulator(token=TOKEN, bot_username=USERNAME) as tg:
-            people = {
-                "customer": Person("customer", tg.user(1001, "Clara", language_code="en")),
-                "staff": Person("staff", tg.user(1002, "Sam", language_code="en")),
-                "owner": Person("owner", tg.user(1003, "Olivia", language_code="en")),
-            }
+        self.saved = max((_file_number(path) for path in self.files.iterdir()), default=0)
+        # A fresh emulator counts updates from 1, but the bot remembers which update ids it
+        # handled in an earlier session on the same file and would ignore them as repeats.
+        first = _last_update_id(self.database_file) + 1
+        async with BotApiEmulator(token=TOKEN, bot_username=USERNAME, first_update_id=first) as tg:
+            for key in ("customer", "staff", "owner"):
+                self._person(tg, key)
             settings = Settings(token=TOKEN, database_url=self.database, api_base_url=tg.base_url)
             application = build_application(settings, clock=self.clock, job_interval_scale=1 / 60)
             async with running(application):
-                me = people["owner"]
+                me = self.people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
                 while True:
-                    line = await _read(f"[{me.role}] > ")
+                    line = await self._read(tg, f"[{me.key}] > ")
                     if line is None or line.strip() in (":quit", ":q", ":exit"):
                         break
-                    before = sum(len(p.user.all_events) for p in people.values())
-                    me, sent = await self._act(people, me, line.strip())
+                    before = self._events()
+                    me, sent = await self._act(tg, me, line.strip())
                     if sent:
-                        await _settle(tg, people, before)
-                    self._show(people)
+                        await _settle(tg, self._events, before)
+                    self._show(tg)
 
-    async def _act(self, people: dict[str, Person], me: Person, line: str) -> tuple[Person, bool]:
+    async def _read(self, tg: BotApiEmulator, prompt: str) -> str | None:
+        """The next line typed (None at the end of input); what the bot sends meanwhile (a
+        chart that took a moment, a reminder, the daily summary) is shown as it comes."""
+        print(prompt, end="", flush=True)
+        typing = asyncio.get_running_loop().run_in_executor(None, _input_line)
+        while not (await asyncio.wait({typing}, timeout=0.25))[0]:
+            unseen = (e for p in self.people.values() for e in p.user.all_events[p.shown :])
+            if any(_printable(event) for event in unseen):
+                print()
+                self._show(tg)
+                print(prompt, end="", flush=True)
+        return typing.result()
+
+    def _events(self) -> int:
+        return sum(len(p.user.all_events) for p in self.people.values())
+
+    def _person(self, tg: BotApiEmulator, key: str) -> Person:
+        """The person :as names, with their own emulated user and chat from first use on."""
+        if key not in self.people:
+            role = key.rstrip("0123456789")
+            number = int(key[len(role) :] or 1)
+            name = FIRST_NAMES[role] if number == 1 else f"{role.capitalize()} {number}"
+            user = tg.user(number * 1000 + ID_OFFSETS[role], name, language_code="en")
+            self.people[key] = Person(key, user)
+        return self.people[key]
+
+    async def _act(self, tg: BotApiEmulator, me: Person, line: str) -> tuple[Person, bool]:
         """Carry out one line; also says whether something went to the bot."""
+        if line in (":as", ":who"):
+            self._who(me)
+            return me, False
         if line.startswith(":as "):
-            role = line[4:].strip().lower()
-            if role not in people:
-                print("Choose :as customer, :as staff or :as owner.")
+            key = person_key(line[4:])
+            if key is None:
+                print("Choose :as customer, :as staff or :as owner (or customer2, staff3 ...).")
                 return me, False
-            print(f"You are now the {role} ({people[role].user.first_name}).")
-            return people[role], False
+            new = key not in self.people
+            person = self._person(tg, key)
+            print(
+                f"You are now {person.label}"
+                + (", new here with a chat of their own." if new else ".")
+            )
+            return person, False
         if line.startswith((":press ", ":p ")):
             return me, await self._press(me, line.split(maxsplit=1)[1])
         if line.startswith(":open "):
@@ -103,13 +198,20 @@ class Playground:
         if line.startswith(":wait "):
             self._wait(line[6:].strip())
         elif line == ":help":
-            print(INTRO.format(who=f"the {me.role}", database=self.database_file, files=self.files))
+            print(INTRO.format(who=me.label, database=self.database_file, files=self.files))
         elif line.startswith(":"):
             print("Unknown command; :help lists them.")
         elif line:
             await me.user.send(line)
             return me, True
         return me, False
+
+    def _who(self, me: Person) -> None:
+        print("People so far (:as NAME switches; :as customer2, :as staff2 ... adds one):")
+        for person in self.people.values():
+            pressable = f", buttons {_numbers(person.buttons)}" if person.buttons else ""
+            you = "   ← you" if person is me else ""
+            print(f"  {person.key:<12} {person.user.first_name}{pressable}{you}")
 
     def _wait(self, duration: str) -> None:
         match = DURATION.fullmatch(duration)
@@ -122,59 +224,83 @@ class Playground:
 
     async def _press(self, me: Person, which: str) -> bool:
         number = which.strip("[] ")
-        if not number.isdigit() or not 1 <= int(number) <= len(self.buttons):
-            print("No such button.")
+        button = me.buttons.get(int(number)) if number.isdigit() else None
+        if button is None:
+            others = _holding(self.people.values(), number)
+            if others:
+                where = " and ".join(f"{p.user.first_name}'s chat (:as {p.key})" for p in others)
+                print(f"No button [{number}] in your chat; there is one in {where}.")
+            elif me.buttons:
+                print(f"No such button: yours are {_numbers(me.buttons)}.")
+            else:
+                print("No such button: no message shown to you has buttons.")
             return False
-        owner, message, data = self.buttons[int(number) - 1]
-        if owner is not me:
-            print(
-                f"That button is in {owner.user.first_name}'s chat: switch with :as {owner.role}."
-            )
+        message, data = button
+        try:
+            await me.user.press(message.message_id, callback_data=data)
+        except LookupError:  # the message was deleted or edited since
+            del me.buttons[int(number)]
+            print("That button is not there any more.")
             return False
-        await me.user.press(message.message_id, callback_data=data)
         return True
 
-    def _show(self, people: dict[str, Person]) -> None:
-        self.buttons = []
-        for person in people.values():
+    def _show(self, tg: BotApiEmulator) -> None:
+        counter = itertools.count(1)  # numbers run across the people, afresh for each batch
+        for person in self.people.values():
             events = person.user.all_events[person.shown :]
             person.shown += len(events)
+            kept: Buttons = dict(person.buttons)
+            printed: Buttons = {}
             for event in events:
-                if event.kind in ("message", "edit") and event.message is not None:
-                    self._print_message(person, event.message, edited=event.kind == "edit")
-                elif (
-                    event.kind == "callback_answer"
-                    and event.answer is not None
-                    and event.answer.text
-                ):
+                if not _printable(event):
+                    continue
+                if event.message is not None:
+                    message = event.message
+                    for table in (kept, printed):  # a newer version replaces its buttons
+                        _forget(table, message.message_id)
+                    printed |= self._print_message(
+                        tg, person, message, counter, edited=event.kind == "edit"
+                    )
+                elif event.answer is not None:
                     print(f"  ({person.user.first_name} sees a notice: {event.answer.text})")
+            person.buttons = printed or kept
 
-    def _print_message(self, person: Person, message: SentMessage, *, edited: bool) -> None:
-        head = f"── to {person.user.first_name} ({person.role})" + (" [edited]" if edited else "")
+    def _print_message(
+        self,
+        tg: BotApiEmulator,
+        person: Person,
+        message: SentMessage,
+        counter: Iterator[int],
+        *,
+        edited: bool,
+    ) -> Buttons:
+        """Print a message; returns its buttons by the numbers printed beside them."""
+        head = f"── to {person.label}" + (" [edited]" if edited else "")
         print(head)
         for line in message.content.splitlines():
             print(f"  {line}")
         for link in LINK.findall(message.content):
             print(f"  🔗 <{self._number_link(link)}> {link}")
-        files = [(message.photo_bytes, "card.png"), (message.document_bytes, message.document_name)]
-        for data, name in files:
-            if not data:
-                continue
+        for data, name, photo in _files(tg, message):
             self.saved += 1
-            path = self.files / f"{self.saved:03d}-{Path(name or 'file').name}"
+            kind, suffix = file_kind(name, photo=photo)
+            path = self.files / f"{self.saved:03d}-{person.key}-{kind}{suffix}"
             path.write_bytes(data)
-            print(f"  🖼  saved to {path}")
-            scanned = _decode_qr(data) if path.suffix == ".png" else None
+            print(f"  {'🖼 ' if suffix == '.png' else '📄'} {kind} saved to {path}")
+            scanned = _decode_qr(data) if suffix == ".png" else None
             if scanned:  # what a phone camera would read from the picture
                 print(f"  🔗 <{self._number_link(scanned)}> the QR code: {scanned}")
-        row_texts = []
+        buttons: Buttons = {}
+        labels = []
         for row in message.buttons:
             for button in row:
                 if button.callback_data:
-                    self.buttons.append((person, message, button.callback_data))
-                    row_texts.append(f"[{len(self.buttons)}] {button.text}")
-        if row_texts:
-            print("  " + "   ".join(row_texts))
+                    number = next(counter)
+                    buttons[number] = (message, button.callback_data)
+                    labels.append(f"[{number}] {button.text}")
+        if labels:
+            print("  " + "   ".join(labels))
+        return buttons
 
     def _number_link(self, link: str) -> int:
         if link not in self.links:
@@ -182,10 +308,59 @@ class Playground:
         return self.links.index(link) + 1
 
 
-async def _settle(tg: BotApiEmulator, people: dict[str, Person], before: int) -> None:
+def _printable(event: ChatEvent) -> bool:
+    """A message, an edit, or a callback answer with a notice to read."""
+    if event.kind in ("message", "edit"):
+        return event.message is not None
+    return event.kind == "callback_answer" and event.answer is not None and bool(event.answer.text)
+
+
+def _file_number(path: Path) -> int:
+    """The number a saved file's name starts with (0 for other files)."""
+    head = path.name.split("-", 1)[0]
+    return int(head) if head.isdigit() else 0
+
+
+def _last_update_id(database_file: str) -> int:
+    """The newest update id the bot stored in this database (0 for a new one)."""
+    if not Path(database_file).is_file():
+        return 0
+    try:
+        with closing(sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)) as db:
+            row = db.execute("SELECT max(update_id) FROM inbound_updates").fetchone()
+    except sqlite3.Error:  # not a database of this bot (yet): nothing to skip
+        return 0
+    return int(row[0] or 0)
+
+
+def _holding(people: Iterable[Person], number: str) -> list[Person]:
+    return [p for p in people if number.isdigit() and int(number) in p.buttons]
+
+
+def _forget(buttons: Buttons, message_id: int) -> None:
+    for number in [n for n, (message, _) in buttons.items() if message.message_id == message_id]:
+        del buttons[number]
+
+
+def _numbers(buttons: Buttons) -> str:
+    return " ".join(f"[{n}]" for n in buttons)
+
+
+def _files(tg: BotApiEmulator, message: SentMessage) -> list[tuple[bytes, str | None, bool]]:
+    """The message's photo and document: bytes, the name the bot gave them, whether a photo."""
+    files: list[tuple[bytes, str | None, bool]] = []
+    photo = message.raw.get("photo")
+    if message.photo_bytes and photo:
+        files.append((message.photo_bytes, tg.file_name(photo[-1]["file_id"]), True))
+    if message.document_bytes:
+        files.append((message.document_bytes, message.document_name, False))
+    return files
+
+
+async def _settle(tg: BotApiEmulator, events: Callable[[], int], before: int) -> None:
     """Wait for the bot's first answer to what was just sent, then for it to go quiet."""
     for _ in range(200):  # the first answer may take a moment (a QR code, a chart)
-        if sum(len(p.user.all_events) for p in people.values()) > before:
+        if events() > before:
             break
         await asyncio.sleep(0.05)
     await tg.wait_idle(timeout=15, quiet=0.4)
@@ -204,9 +379,9 @@ def _decode_qr(png: bytes) -> str | None:
     return str(results[0].text) if results else None
 
 
-async def _read(prompt: str) -> str | None:
+def _input_line() -> str | None:
     try:
-        return await asyncio.get_running_loop().run_in_executor(None, input, prompt)
+        return input()
     except EOFError:
         return None
 

@@ -199,6 +199,11 @@ class BotApiEmulator:
         """The bytes of a file the bot uploaded."""
         return self.state.files[file_id].data
 
+    def file_name(self, file_id: str) -> str | None:
+        """The name the bot uploaded a file under (Telegram shows it for documents only)."""
+        stored = self.state.files.get(file_id)
+        return stored.file_name if stored else None
+
     @property
     def calls(self) -> list[ApiCall]:
         """Every Bot API request served, in order (method, status, times, error)."""
