@@ -106,8 +106,9 @@ def program_menu_keyboard(buttons: list[tuple[str, str]]) -> InlineKeyboardMarku
 def program_choices_keyboard(
     t: Translator, choices: list[tuple[str, str]], other: str, back: str
 ) -> InlineKeyboardMarkup:
-    """A setting's common values (short ones three to a row), then "Other value…" and Back."""
-    per_row = 3 if all(len(text) <= 12 for text, _ in choices) else 1
+    """A setting's common values (short ones several to a row), then "Other value…" and Back."""
+    longest = max((len(text) for text, _ in choices), default=0)
+    per_row = 3 if longest <= 8 else 2 if longest <= 16 else 1
     rows = [
         [InlineKeyboardButton(text, callback_data=data) for text, data in choices[i : i + per_row]]
         for i in range(0, len(choices), per_row)

@@ -70,7 +70,7 @@ _ZONE_ALIASES = {
 
 def fold(text: str) -> str:
     """Lower case, accents dropped, spaces squeezed: how typed words are compared."""
-    decomposed = unicodedata.normalize("NFKD", text.strip().casefold())
+    decomposed = unicodedata.normalize("NFD", text.strip().casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.split())
 

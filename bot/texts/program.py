@@ -49,7 +49,7 @@ def _per_day(t: Translator, value: object) -> str:
     count = int(str(value))
     if count == 0:
         return t.gettext("no limit")
-    return t.ngettext("{n} stamp a day", "{n} stamps a day", count)
+    return t.number(count)
 
 
 def _stamps(t: Translator, value: object) -> str:
