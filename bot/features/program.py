@@ -135,6 +135,10 @@ async def _open_setting(
         return
     t = viewer.t
     choices = list(program_texts.view_of(key).choices)
+    if not choices:  # nothing to pick from (a reward's name): ask for the value at once
+        await _show_menu(update, context, viewer, settings, edit=True)
+        await _ask_value(update, context, viewer, key, settings)
+        return
     step = await context.infra.steps.open(
         viewer.chat_id,
         MENU,
@@ -182,7 +186,13 @@ async def _other_value(update: Update, context: BotContext, viewer: Viewer, step
     await _show_menu(update, context, viewer, settings, edit=True)
     if opened is None:
         return
-    key = opened[0]
+    await _ask_value(update, context, viewer, opened[0], settings)
+
+
+async def _ask_value(
+    update: Update, context: BotContext, viewer: Viewer, key: str, settings: ProgramSettings
+) -> None:
+    """A prompt whose reply sets `key`; it replaces any older value prompt."""
     asked = await context.infra.steps.open(
         viewer.chat_id, VALUE, payload=key, ttl=PROMPT_TTL, supersedes=(VALUE,)
     )

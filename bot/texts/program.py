@@ -196,10 +196,9 @@ def menu_out_of_date(t: Translator) -> str:
 
 
 def setting_screen(t: Translator, key: str, settings: ProgramSettings) -> str:
+    """Above a setting's common values (a setting without any asks for a value at once)."""
     now = esc(labelled(t, f"{label(t, key)}", value_text(t, key, settings)))
-    if view_of(key).choices:
-        return t.gettext("<b>{setting}</b>\nChoose a new value:", setting=now)
-    return t.gettext("<b>{setting}</b>\nPress “Other value…” to type a new one.", setting=now)
+    return t.gettext("<b>{setting}</b>\nChoose a new value:", setting=now)
 
 
 def ask_value(t: Translator, key: str, settings: ProgramSettings) -> str:
