@@ -94,3 +94,25 @@ def wallet_keyboard(t: Translator, google_save_url: str | None) -> InlineKeyboar
 def apple_wallet_label(t: Translator) -> str:
     """The caption of the .pkpass document: tapping it adds the card to Apple Wallet."""
     return t.pgettext("button", "Add to Apple Wallet")
+
+
+def program_menu_keyboard(buttons: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """The /program menu: one setting ("Time between stamps: 30 min") per row."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(text, callback_data=data)] for text, data in buttons]
+    )
+
+
+def program_choices_keyboard(
+    t: Translator, choices: list[tuple[str, str]], other: str, back: str
+) -> InlineKeyboardMarkup:
+    """A setting's common values (short ones several to a row), then "Other value…" and Back."""
+    longest = max((len(text) for text, _ in choices), default=0)
+    per_row = 3 if longest <= 8 else 2 if longest <= 16 else 1
+    rows = [
+        [InlineKeyboardButton(text, callback_data=data) for text, data in choices[i : i + per_row]]
+        for i in range(0, len(choices), per_row)
+    ]
+    rows.append([InlineKeyboardButton(t.pgettext("button", "Other value…"), callback_data=other)])
+    rows.append([InlineKeyboardButton(t.pgettext("button", "« Back"), callback_data=back)])
+    return InlineKeyboardMarkup(rows)

@@ -435,6 +435,8 @@ async def unanswerable_amount(
     text = (message.text or "") if message is not None else ""
     if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
         return False
+    if answered is not None and answered.kind != AMOUNT:
+        return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
     now = context.service.clock.now()
     asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))

@@ -1,5 +1,11 @@
-"""The programme's settings: /program and /program set <key> <value>, with the confirmations
-that merging duplicate cards and a type that hides balances need."""
+"""The programme's settings: the /program menu (a button per setting, a choice of common values,
+"Other value…" typed in reply to a prompt), /program set <key> <value>, and the confirmations
+that merging duplicate cards and a type that hides balances need, whichever way they came.
+
+Each screen of the menu is a step: a tap closes the step of the screen it was on (a double tap
+acts once) and the next screen opens a new one, so any worker, after any restart, knows what a
+tap means. A tap on an older screen changes nothing and shows the menu as it is now.
+"""
 
 from __future__ import annotations
 
@@ -12,34 +18,229 @@ from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
     CONFIRMATION_TTL,
+    PROMPT_TTL,
     Audience,
     Command,
     Feature,
     Viewer,
+    edit_or_reply,
+    prompt,
     reply,
     yes_answered,
 )
+from bot.texts import general
 from bot.texts import owner as owner_texts
+from bot.texts import program as program_texts
 from bot.texts.commands import usage
+from bot.texts.refusals import refusal_text
 from domain import errors
+from domain.program import SETTING_KEYS, ProgramSettings
+from infra import Step
 
+# Step kinds. MENU is the screen on show (payload: the setting and the values it offers, when
+# a setting is open); VALUE is a typed value asked for one setting (payload: its key).
+MENU, VALUE = "program_menu", "program_value"
 MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
+HIDE_BALANCES = "hide_balances"  # step: a type that hides balances (payload: [key, value, from])
+FROM_MENU = "menu"  # a confirmation asked for a change made in the menu: show the menu after
+
+OPEN_SETTING = ButtonAction("ps", (int, Token))  # menu step, setting key
+CHOOSE = ButtonAction("pv", (int, int))  # setting step, index of the value it offers
+OTHER_VALUE = ButtonAction("po", (int,))  # setting step
+BACK = ButtonAction("pb", (int,))  # setting step
 ANSWER_MERGE = ButtonAction("mg", (int, Token))  # step, "y" or "n"
-HIDE_BALANCES = "hide_balances"  # step: a type that hides balances (payload: [key, value])
 ANSWER_HIDE = ButtonAction("hb", (int, Token))  # step, "y" or "n"
 
 
 async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/program, or /program set <key> <value>."""
+    """/program (the menu), or /program set <key> <value>."""
     args = context.args or []
     if not args:
         settings = await context.service.merchants.program(viewer.user_id)
-        await reply(update, owner_texts.program_text(viewer.t, settings))
+        await _show_menu(update, context, viewer, settings)
         return
     if args[0].lower() != "set" or len(args) < 3:
         await reply(update, usage(viewer.t, "program"))
         return
-    await _change_setting(update, context, viewer, args[1], " ".join(args[2:]), confirm=False)
+    await _change_setting(update, context, viewer, args[1], " ".join(args[2:]), origin=None)
+
+
+# --- the menu's screens ---------------------------------------------------------------------
+
+
+async def _show_menu(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    settings: ProgramSettings,
+    note: str | None = None,
+    *,
+    edit: bool = False,
+) -> None:
+    """The menu: a button per setting with its value; it replaces any older menu screen."""
+    step = await context.infra.steps.open(
+        viewer.chat_id, MENU, ttl=CONFIRMATION_TTL, supersedes=(MENU,)
+    )
+    t = viewer.t
+    markup = keyboards.program_menu_keyboard(
+        [
+            (program_texts.menu_button(t, key, settings), OPEN_SETTING.data(step.id, key))
+            for key in SETTING_KEYS
+        ]
+    )
+    text = program_texts.menu_text(t, note)
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def _tapped(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int
+) -> tuple[Step, ProgramSettings] | None:
+    """The menu screen a tap came from, closed by this tap, and the settings now. None when
+    the tap is not to be acted on: a second tap of the same button (nothing to do) or a tap
+    on an older screen (the menu is shown again as it is now)."""
+    settings = await context.service.merchants.program(viewer.user_id)  # owners only
+    steps = context.infra.steps
+    step = await steps.get(viewer.chat_id, step_id)
+    if step is not None and step.kind == MENU and await steps.close(step.id):
+        return step, settings
+    again = None if step is None else await steps.get(viewer.chat_id, step.id)
+    if again is not None and again.kind == MENU and again.closed_as == "done":
+        return None  # the first tap already answered, on this same message
+    await _show_menu(
+        update, context, viewer, settings, program_texts.menu_out_of_date(viewer.t), edit=True
+    )
+    return None
+
+
+def _open_setting_of(step: Step) -> tuple[str, list[str]] | None:
+    if step.payload is None:
+        return None
+    key, choices = json.loads(step.payload)
+    return (key, choices) if key in SETTING_KEYS else None
+
+
+async def _open_setting(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, key: str
+) -> None:
+    """A setting pressed in the menu: its common values, "Other value…" and Back."""
+    tapped = await _tapped(update, context, viewer, step_id)
+    if tapped is None:
+        return
+    _, settings = tapped
+    if key not in SETTING_KEYS:
+        await _show_menu(update, context, viewer, settings, edit=True)
+        return
+    t = viewer.t
+    choices = list(program_texts.view_of(key).choices)
+    if not choices:  # nothing to pick from (a reward's name): ask for the value at once
+        await _show_menu(update, context, viewer, settings, edit=True)
+        await _ask_value(update, context, viewer, key, settings)
+        return
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        MENU,
+        payload=json.dumps([key, choices]),
+        ttl=CONFIRMATION_TTL,
+        supersedes=(MENU,),
+    )
+    current = program_texts.value_text(t, key, settings)
+    buttons = []
+    for index, choice in enumerate(choices):
+        text = program_texts.choice_text(t, key, settings, choice)
+        buttons.append(("✓ " + text if text == current else text, CHOOSE.data(step.id, index)))
+    await edit_or_reply(
+        update,
+        program_texts.setting_screen(t, key, settings),
+        keyboards.program_choices_keyboard(
+            t, buttons, OTHER_VALUE.data(step.id), BACK.data(step.id)
+        ),
+    )
+
+
+async def _choose(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, index: int
+) -> None:
+    """One of the offered values: change the setting (asking first where needed)."""
+    tapped = await _tapped(update, context, viewer, step_id)
+    if tapped is None:
+        return
+    step, settings = tapped
+    opened = _open_setting_of(step)
+    if opened is None or index >= len(opened[1]):
+        await _show_menu(update, context, viewer, settings, edit=True)
+        return
+    key, choices = opened
+    await _change_setting(update, context, viewer, key, choices[index], origin=FROM_MENU)
+
+
+async def _other_value(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    """ "Other value…": the menu again, and a prompt whose reply sets this setting."""
+    tapped = await _tapped(update, context, viewer, step_id)
+    if tapped is None:
+        return
+    step, settings = tapped
+    opened = _open_setting_of(step)
+    await _show_menu(update, context, viewer, settings, edit=True)
+    if opened is None:
+        return
+    await _ask_value(update, context, viewer, opened[0], settings)
+
+
+async def _ask_value(
+    update: Update, context: BotContext, viewer: Viewer, key: str, settings: ProgramSettings
+) -> None:
+    """A prompt whose reply sets `key`; it replaces any older value prompt."""
+    asked = await context.infra.steps.open(
+        viewer.chat_id, VALUE, payload=key, ttl=PROMPT_TTL, supersedes=(VALUE,)
+    )
+    await prompt(
+        update,
+        context,
+        asked,
+        program_texts.ask_value(viewer.t, key, settings),
+        program_texts.value_placeholder(viewer.t, key),
+    )
+
+
+async def _back(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    tapped = await _tapped(update, context, viewer, step_id)
+    if tapped is not None:
+        await _show_menu(update, context, viewer, tapped[1], edit=True)
+
+
+async def value_answered(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+    """The value typed for one setting. A value that does not fit says why and asks again
+    (the prompt stays open)."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and step.payload is not None
+    key = step.payload
+    try:
+        await _change_setting(update, context, viewer, key, message.text, origin=FROM_MENU)
+    except errors.InvalidSettingValue as wrong:
+        again = program_texts.value_again(viewer.t, refusal_text(viewer.t, wrong), key)
+        await prompt(update, context, step, again, program_texts.value_placeholder(viewer.t, key))
+        return
+    except errors.DomainError:
+        await context.infra.steps.close(step.id, "cancelled")
+        raise
+    await context.infra.steps.close(step.id)
+
+
+async def unanswerable_value(
+    update: Update, context: BotContext, viewer: Viewer, answered: Step | None
+) -> bool:
+    """A reply to a value prompt that was replaced, answered or has expired: nothing changes."""
+    if answered is None or answered.kind != VALUE or answered.payload is None:
+        return False
+    state = answered.state(context.service.clock.now())
+    await reply(update, program_texts.value_not_applied(viewer.t, state, answered.payload))
+    return True
+
+
+# --- changing a setting -----------------------------------------------------------------------
 
 
 async def _change_setting(
@@ -49,9 +250,13 @@ async def _change_setting(
     key: str,
     value: str,
     *,
-    confirm: bool,
+    origin: str | None,
+    confirm: bool = False,
     confirm_hidden: bool = False,
 ) -> None:
+    """Change one setting, or ask first; `origin` FROM_MENU shows the menu after the change,
+    else the one-line confirmation of /program set."""
+    edit = origin == FROM_MENU and update.callback_query is not None
     try:
         change = await context.service.merchants.change_program(
             viewer.user_id,
@@ -64,53 +269,115 @@ async def _change_setting(
         step = await context.infra.steps.open(
             viewer.chat_id,
             HIDE_BALANCES,
-            payload=json.dumps([key, value])[:256],
+            payload=json.dumps([key, value, origin])[:256],
             ttl=CONFIRMATION_TTL,
             supersedes=(HIDE_BALANCES,),
         )
-        await reply(
+        await _ask(
             update,
             owner_texts.hidden_balances_question(viewer.t, asked.cards, asked.hidden),
             keyboards.yes_no_keyboard(
                 viewer.t, ANSWER_HIDE.data(step.id, "y"), ANSWER_HIDE.data(step.id, "n")
             ),
+            edit=edit,
         )
         return
     except errors.MergeConfirmationRequired as asked:
         step = await context.infra.steps.open(
-            viewer.chat_id, MERGE, ttl=CONFIRMATION_TTL, supersedes=(MERGE,)
+            viewer.chat_id, MERGE, payload=origin, ttl=CONFIRMATION_TTL, supersedes=(MERGE,)
         )
-        await reply(
+        await _ask(
             update,
             owner_texts.merge_question(viewer.t, asked.customers),
             keyboards.yes_no_keyboard(
                 viewer.t, ANSWER_MERGE.data(step.id, "y"), ANSWER_MERGE.data(step.id, "n")
             ),
+            edit=edit,
         )
         return
-    await reply(update, owner_texts.program_changed(viewer.t, key.lower(), change.settings))
+    if origin == FROM_MENU:
+        note = program_texts.saved(viewer.t, key.lower(), change.settings)
+        await _show_menu(update, context, viewer, change.settings, note, edit=edit)
+    else:
+        await reply(update, owner_texts.program_changed(viewer.t, key.lower(), change.settings))
+
+
+async def _ask(
+    update: Update, text: str, markup: keyboards.InlineKeyboardMarkup, *, edit: bool
+) -> None:
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def _confirmed(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    step_id: int,
+    answer: str,
+    kind: str,
+    origin_of: int,
+) -> Step | None:
+    """The confirmation step a Yes tap answers; for a change made in the menu, No shows the
+    menu again. `origin_of`: where in the payload's JSON list the origin is (-1: the payload)."""
+    steps = context.infra.steps
+    peek = await steps.get(viewer.chat_id, step_id)
+    origin = None
+    if peek is not None and peek.kind == kind and peek.payload:
+        origin = peek.payload if origin_of < 0 else _list_item(peek.payload, origin_of)
+    if origin != FROM_MENU or answer == "y":
+        return await yes_answered(update, context, viewer, step_id, answer, kind)
+    assert peek is not None
+    if not await steps.close(peek.id, "cancelled"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return None
+    settings = await context.service.merchants.program(viewer.user_id)
+    await _show_menu(
+        update, context, viewer, settings, general.change_declined(viewer.t), edit=True
+    )
+    return None
+
+
+def _list_item(payload: str, index: int) -> str | None:
+    items = json.loads(payload)
+    return items[index] if isinstance(items, list) and len(items) > index else None
 
 
 async def _answer_merge(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    if await yes_answered(update, context, viewer, step_id, answer, MERGE) is None:
+    step = await _confirmed(update, context, viewer, step_id, answer, MERGE, -1)
+    if step is None:
         return
-    await _change_setting(update, context, viewer, "cross_location", "on", confirm=True)
+    await _change_setting(
+        update, context, viewer, "cross_location", "on", origin=step.payload, confirm=True
+    )
 
 
 async def _answer_hide(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await yes_answered(update, context, viewer, step_id, answer, HIDE_BALANCES)
+    step = await _confirmed(update, context, viewer, step_id, answer, HIDE_BALANCES, 2)
     if step is None or step.payload is None:
         return
-    key, value = json.loads(step.payload)
-    await _change_setting(update, context, viewer, key, value, confirm=False, confirm_hidden=True)
+    key, value, *rest = json.loads(step.payload)
+    origin = rest[0] if rest else None
+    await _change_setting(update, context, viewer, key, value, origin=origin, confirm_hidden=True)
 
 
 FEATURE = Feature(
     name="program",
     commands=(Command("program", Audience.OWNER, program),),
-    buttons=((ANSWER_MERGE, _answer_merge), (ANSWER_HIDE, _answer_hide)),
+    buttons=(
+        (OPEN_SETTING, _open_setting),
+        (CHOOSE, _choose),
+        (OTHER_VALUE, _other_value),
+        (BACK, _back),
+        (ANSWER_MERGE, _answer_merge),
+        (ANSWER_HIDE, _answer_hide),
+    ),
+    text_steps={VALUE: value_answered},
+    text_fallbacks=(unanswerable_value,),
 )

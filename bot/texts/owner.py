@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.texts import esc, labelled
+from bot.texts import esc
 from domain.model import Invite, StaffListing, StoreView
-from domain.program import SETTING_KEYS, ProgramSettings, setting_value
+from domain.program import ProgramSettings, setting_value
 
 
 def setup_done(t: Translator, store: StoreView, join_link: str) -> str:
@@ -92,16 +92,6 @@ def _value(t: Translator, value: object) -> str:
     if hasattr(value, "strftime"):
         return value.strftime("%H:%M")  # type: ignore[no-any-return]
     return esc(value)
-
-
-def program_text(t: Translator, settings: ProgramSettings) -> str:
-    lines = [t.gettext("<b>Your program</b>")]
-    for key in SETTING_KEYS:
-        lines.append(labelled(t, f"<code>{key}</code>", _value(t, setting_value(settings, key))))
-    lines.append(
-        t.gettext("Change a setting with /program set <code>key</code> <code>value</code>.")
-    )
-    return "\n".join(lines)
 
 
 def program_changed(t: Translator, key: str, settings: ProgramSettings) -> str:

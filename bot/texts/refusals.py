@@ -7,6 +7,7 @@ from typing import Any
 
 from bot.i18n import Translator
 from bot.texts import esc
+from bot.texts import program as program_texts
 from domain import errors
 
 _Render = Callable[[Translator, Any], str]
@@ -14,7 +15,9 @@ _Render = Callable[[Translator, Any], str]
 
 def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
     head = t.gettext(
-        "“{value}” is not a valid value for {key}.", value=esc(e.value[:50]), key=e.key
+        "“{value}” is not a valid value for {key}.",
+        value=esc(e.value[:50]),
+        key=esc(program_texts.label(t, e.key)),
     )
     if e.choices:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))

@@ -10,17 +10,25 @@ import pytest
 
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.routing import help_for as help_screen
-from bot.texts import cards, commands, counter, general, owner, reports
+from bot.texts import cards, commands, counter, esc, general, owner, reports
+from bot.texts import program as program_texts
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
 from domain.model import ProgramType
-from domain.program import ProgramSettings
+from domain.program import SETTING_KEYS, ProgramSettings
 from emulator.entities import parse_html
 from tests.bot import samples
 
 MESSAGE_LIMIT, CAPTION_LIMIT = 4096, 1024
 
 Screen = Callable[[Translator], str]
+
+
+def program_screen(t: Translator, settings: ProgramSettings) -> str:
+    """The /program menu: its text and its buttons' labels, one per line."""
+    buttons = [esc(program_texts.menu_button(t, key, settings)) for key in SETTING_KEYS]
+    return "\n".join([program_texts.menu_text(t), *buttons])
+
 
 SCREENS: dict[str, Screen] = {
     "welcome": lambda t: general.welcome(t, samples.NASTY),
@@ -96,7 +104,15 @@ SCREENS: dict[str, Screen] = {
     "staff list": lambda t: owner.staff_list(t, samples.staff_listing(), "Europe/Luxembourg"),
     "no staff": lambda t: owner.staff_list(t, [], "Europe/Luxembourg"),
     "revoked": lambda t: owner.revoked(t, samples.staff_listing()[0]),
-    "program": lambda t: owner.program_text(t, ProgramSettings()),
+    "program": lambda t: program_screen(t, ProgramSettings()),
+    "program setting": lambda t: program_texts.setting_screen(t, "cooldown", ProgramSettings()),
+    "program ask value": lambda t: program_texts.ask_value(t, "summary", ProgramSettings()),
+    "program value again": lambda t: program_texts.value_again(t, "?", "timezone"),
+    "program value superseded": lambda t: program_texts.value_not_applied(
+        t, "superseded", "reward"
+    ),
+    "program value done": lambda t: program_texts.value_not_applied(t, "done", "reward"),
+    "program value expired": lambda t: program_texts.value_not_applied(t, "expired", "reward"),
     "program changed": lambda t: owner.program_changed(t, "cross_location", ProgramSettings()),
     "merge question": lambda t: owner.merge_question(t, 3),
     "summary, one day": lambda t: reports.summary_text(t, samples.summary(single_day=True)),

@@ -110,7 +110,7 @@ async def test_a_type_that_would_hide_stamps_asks_first_and_keeps_them(bot: Runn
     assert question.button_texts == [["Yes", "No"]]
     await owner.press(question, en.pgettext("button", "No"))
     assert (await owner.next_edit()).content == en.gettext("Cancelled — nothing was changed.")
-    assert "type: stamps" in (await say(owner, "/program")).content
+    assert ["Card type: Stamps"] in (await say(owner, "/program")).button_texts
 
     question = await say(owner, "/program set type points")
     await owner.press(question, en.pgettext("button", "Yes"))
