@@ -37,6 +37,7 @@ class ProgramSettings:
     timezone: str = DEFAULT_TIMEZONE
     summary_time: time | None = time(21, 0)
     language: str = "en"
+    staff_corrections: bool = False  # staff may correct stamps too, not only the owner
 
 
 def _int_in(key: str, low: int, high: int) -> Callable[[str], int]:
@@ -108,8 +109,11 @@ def _summary_time(raw: str) -> time | None:
     return time(int(match.group(1)), int(match.group(2)))
 
 
-def _on_off(raw: str) -> bool:
-    return _choice("cross_location", ("on", "off"))(raw) == "on"
+def _on_off(key: str) -> Callable[[str], bool]:
+    def parse(raw: str) -> bool:
+        return _choice(key, ("on", "off"))(raw) == "on"
+
+    return parse
 
 
 # key → (ProgramSettings field, parser). The order is the order /program shows them in.
@@ -123,10 +127,11 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "points_reward": ("points_reward", _int_in("points_reward", 1, 1_000_000)),
     "points_reward_text": ("points_reward_text", _text("points_reward_text")),
     "expiry_days": ("expiry_days", _int_in("expiry_days", 0, 3650)),
-    "cross_location": ("cross_location", _on_off),
+    "cross_location": ("cross_location", _on_off("cross_location")),
     "timezone": ("timezone", _timezone),
     "summary": ("summary_time", _summary_time),
     "language": ("language", _choice("language", LANGUAGES)),
+    "staff_corrections": ("staff_corrections", _on_off("staff_corrections")),
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)
