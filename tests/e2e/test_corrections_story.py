@@ -16,11 +16,12 @@ from datetime import timedelta
 import pytest
 
 from bot.i18n import LANGUAGES, translator
+from bot.texts.commands import help_line
 from bot.texts.commands import usage as usage_of
 from bot.texts.refusals import refusal_text
 from domain import errors
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 REASONS = {"en": "wrong card", "fr": "mauvaise carte", "de": "falsche Karte", "lb": "falsch Kaart"}
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
@@ -213,3 +214,23 @@ async def test_the_owner_hears_which_store_a_new_cashier_joined(
     await tg.wait_idle()
     assert owner.last_message is not None
     assert "Marc" not in owner.last_message.content
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+async def test_owners_find_correct_in_help_and_their_menu_and_cashiers_do_not(
+    bot: Running, language: str
+) -> None:
+    t, tg = translator(language), bot.tg
+    owner = tg.user(320, "Owner", language_code=language)
+    await say(owner, "/setup Café Aide")
+    cashier = tg.user(321, "Paul", language_code=language)
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
+    line = plain(help_line(t, "correct") or "")
+    assert line.startswith("/correct")
+    assert line in (await say(owner, "/help")).content
+    assert "/correct" not in (await say(cashier, "/help")).content
+    await tg.wait_idle()
+    menu = dict(tg.commands(scope={"type": "chat", "chat_id": owner.id}))
+    assert menu["correct"] == t.gettext("Correct a card's stamps: /correct card -n reason")
+    staff_menu = dict(tg.commands(scope={"type": "chat", "chat_id": cashier.id}))
+    assert "correct" not in staff_menu and "stamp" in staff_menu
