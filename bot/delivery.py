@@ -25,8 +25,17 @@ from bot.features.card import NOT_ME
 from bot.i18n import Translator, choose_language, translator
 from bot.ratelimit import SendPriority
 from bot.texts import counter as counter_texts
+from bot.texts import owner as owner_texts
 from bot.texts.reports import chart_caption, expiry_reminder, summary_text
-from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, RemindExpiry, SendSummary
+from domain import errors
+from domain.effects import (
+    AlertOwner,
+    NotifyCustomer,
+    RefreshWallet,
+    RemindExpiry,
+    SendSummary,
+    StaffJoinedNotice,
+)
 from domain.model import Recipient
 from infra import OutboxItem
 
@@ -136,6 +145,8 @@ class Dispatcher:
             await self._notify_customer(effect)
         elif isinstance(effect, AlertOwner):
             await self._alert_owner(effect)
+        elif isinstance(effect, StaffJoinedNotice):
+            await self._staff_joined(effect)
         elif isinstance(effect, RefreshWallet):
             service = self._application.bot_data.service
             assert service is not None
@@ -193,6 +204,20 @@ class Dispatcher:
             dispute.card.merchant_language,
         )
         await self._message(dispute.owner_user_id, counter_texts.owner_alert(t, dispute))
+
+    async def _staff_joined(self, effect: StaffJoinedNotice) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        try:
+            joined = await service.staff.staff_joined(effect.membership_id)
+        except errors.StaffMemberNotFound:
+            raise Undeliverable(f"membership {effect.membership_id} is gone") from None
+        owner = await service.staff.identity(joined.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            joined.merchant_language,
+        )
+        await self._message(joined.owner_user_id, owner_texts.staff_joined(t, joined))
 
     async def _remind_expiry(self, effect: RemindExpiry) -> None:
         service = self._application.bot_data.service

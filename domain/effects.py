@@ -51,6 +51,23 @@ class AlertOwner:
 
 
 @dataclass(frozen=True)
+class StaffJoinedNotice:
+    """A cashier accepted an invite: the owner hears who joined, and where."""
+
+    kind: ClassVar[str] = "joined"
+    membership_id: int
+    owner_user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"joined:{self.membership_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
+@dataclass(frozen=True)
 class RefreshWallet:
     """The card changed: its wallet passes must follow."""
 
@@ -103,9 +120,19 @@ class RemindExpiry:
         return self.customer_id
 
 
-Effect = NotifyCustomer | AlertOwner | RefreshWallet | SendSummary | RemindExpiry
+Effect = (
+    NotifyCustomer | AlertOwner | StaffJoinedNotice | RefreshWallet | SendSummary | RemindExpiry
+)
 EFFECT_TYPES: dict[str, type[Effect]] = {
-    cls.kind: cls for cls in (NotifyCustomer, AlertOwner, RefreshWallet, SendSummary, RemindExpiry)
+    cls.kind: cls
+    for cls in (
+        NotifyCustomer,
+        AlertOwner,
+        StaffJoinedNotice,
+        RefreshWallet,
+        SendSummary,
+        RemindExpiry,
+    )
 }
 
 

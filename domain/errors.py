@@ -160,6 +160,7 @@ class UndoWindowExpired(DomainError):
 
     window_minutes: int
     done_at: datetime
+    stamps: bool = False  # the operation changed stamps (a correction can still fix it)
 
 
 class CannotReverse(DomainError):
@@ -168,6 +169,35 @@ class CannotReverse(DomainError):
 
 class AlreadyReversed(DomainError):
     """The entry has been reversed before."""
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+class CorrectionNotAllowed(DomainError):
+    """Staff may correct stamps only when the owner allows it (staff_corrections on)."""
+
+
+@dataclass(eq=False)
+class InvalidCorrection(DomainError):
+    """A correction of 0 stamps, or of more than the maximum at a time."""
+
+    maximum: int
+
+
+@dataclass(eq=False)
+class InvalidCorrectionReason(DomainError):
+    """A correction needs a reason, of at most `max_length` characters."""
+
+    max_length: int
+
+
+@dataclass(eq=False)
+class CorrectionExceedsBalance(DomainError):
+    """A correction cannot take more stamps than the card has."""
+
+    stamp_count: int
+    requested: int
 
 
 # --- merchants, stores, program --------------------------------------------------------------

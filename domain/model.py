@@ -26,6 +26,10 @@ LOOKUP_FAILURE_LIMIT = 20  # unknown cards per staff member per window
 INVITE_VALIDITY = timedelta(hours=72)
 EXPIRY_REMINDER_LEAD = timedelta(days=7)
 NAME_MAX_LENGTH = 64
+# A correction of a card's stamps (a mistake found after the undo window): at most this many
+# stamps at a time, with a reason of at most this many characters.
+CORRECTION_MAX_STAMPS = 50
+CORRECTION_REASON_MAX_LENGTH = 100
 SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
 
 
@@ -54,6 +58,7 @@ class LedgerKind(StrEnum):
     NOT_ME = "not_me"  # the customer disowned an earning
     MERGE_OUT = "merge_out"  # balance moved away when duplicate cards were merged
     MERGE_IN = "merge_in"  # balance received from a merged duplicate
+    CORRECT_STAMPS = "correct_stamps"  # the owner (or allowed staff) corrected the stamps
 
     @property
     def is_earning(self) -> bool:
@@ -115,6 +120,29 @@ def local_day_start(now: datetime, timezone: str) -> datetime:
     zone = ZoneInfo(timezone)
     local_date = now.astimezone(zone).date()
     return datetime.combine(local_date, time(0), tzinfo=zone).astimezone(UTC)
+
+
+# --- corrections ------------------------------------------------------------------------------
+
+
+def check_correction(stamps_delta: int) -> None:
+    """A correction takes off (negative) or adds back (positive) 1 to 50 stamps."""
+    if stamps_delta == 0 or abs(stamps_delta) > CORRECTION_MAX_STAMPS:
+        raise errors.InvalidCorrection(maximum=CORRECTION_MAX_STAMPS)
+
+
+def clean_reason(raw: str | None) -> str:
+    """A correction's reason: required, trimmed, single-spaced, printable, ≤ 100 characters."""
+    reason = " ".join((raw or "").split())
+    if not reason or len(reason) > CORRECTION_REASON_MAX_LENGTH or not reason.isprintable():
+        raise errors.InvalidCorrectionReason(max_length=CORRECTION_REASON_MAX_LENGTH)
+    return reason
+
+
+def check_correction_balance(stamps_delta: int, stamp_count: int) -> None:
+    """A correction cannot take more stamps than the card has."""
+    if stamp_count + stamps_delta < 0:
+        raise errors.CorrectionExceedsBalance(stamp_count=stamp_count, requested=-stamps_delta)
 
 
 # --- points -----------------------------------------------------------------------------------
@@ -182,6 +210,15 @@ def looks_like_card_number(text: str) -> bool:
 
 
 @dataclass(frozen=True)
+class Correction:
+    """A correction of a card's stamps, as staff see it on the card."""
+
+    stamps_delta: int
+    reason: str | None  # None once the holder's data was erased
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class CardView:
     """Everything a screen needs to show one card; a snapshot, detached from the database."""
 
@@ -212,6 +249,7 @@ class CardView:
     active: bool
     created_at: datetime
     last_activity_at: datetime | None
+    last_correction: Correction | None = None  # filled in for staff's look-ups only
 
     @property
     def display_number(self) -> str:
@@ -258,6 +296,7 @@ class Operation:
     customer: Recipient
     created_at: datetime
     replayed: bool = False  # True when the idempotency key had been used: nothing changed now
+    reason: str | None = None  # a correction's or a void's reason
 
 
 @dataclass(frozen=True)
@@ -336,6 +375,12 @@ class Membership:
     timezone: str
     merchant_language: str
     owner_user_id: int  # who to tell about the membership (a new cashier, say)
+    staff_corrections: bool = False  # the owner lets staff correct stamps (/correct)
+
+    @property
+    def may_correct(self) -> bool:
+        """May this person correct a card's stamps: the owner, or staff if the owner allows."""
+        return self.role is StaffRole.OWNER or self.staff_corrections
 
 
 @dataclass(frozen=True)
@@ -344,6 +389,17 @@ class Invite:
     merchant_name: str
     store_name: str | None
     expires_at: datetime
+
+
+@dataclass(frozen=True)
+class StaffJoined:
+    """A cashier accepted an invite: what their owner is told."""
+
+    owner_user_id: int
+    staff_name: str | None  # their first name; None when unknown or erased
+    merchant_name: str
+    store_name: str | None  # None: every store
+    merchant_language: str
 
 
 @dataclass(frozen=True)
@@ -399,6 +455,8 @@ class Activity:
     points_voided: int = 0
     points_expired: int = 0
     customers_served: int = 0
+    corrections: int = 0  # corrections of stamps
+    stamps_corrected: int = 0  # their stamps in all (negative: taken off)
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ class ProgramSettings:
     timezone: str = DEFAULT_TIMEZONE
     summary_time: time | None = time(21, 0)
     language: str = "en"
+    staff_corrections: bool = False  # staff may correct stamps too, not only the owner
 
 
 def _int_in(
@@ -166,6 +167,7 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "timezone": ("timezone", _timezone),
     "summary": ("summary_time", _summary_time),
     "language": ("language", _choice("language", LANGUAGES, _LANGUAGE_WORDS)),
+    "staff_corrections": ("staff_corrections", _switch("staff_corrections")),
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)

@@ -30,6 +30,7 @@ from bot.features.common import (
     step_key,
     update_key,
 )
+from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import general
 from bot.texts.commands import usage
@@ -254,7 +255,11 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
     reason = " ".join(rest[1:])[:REASON_IN_STEP] or None
     counter = context.service.counter
     card = await counter.lookup(viewer.user_id, reference)
-    if card.program_type.has_points and 0 < card.points_balance <= count:
+    if not card.program_type.has_points:
+        # Stamps are not taken back with /void: say how they are corrected, and by whom.
+        await reply(update, correction_texts.void_on_stamps(viewer.t, _may_correct(viewer)))
+        return
+    if 0 < card.points_balance <= count:
         # Taking everything back is rare: a typo (99999 for 99) must not empty a card silently.
         payload = json.dumps({"number": card.number, "points": count, "reason": reason})
         question = counter_texts.void_all_question(viewer.t, card.points_balance, card.number)
@@ -277,8 +282,21 @@ async def lookup(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 async def undo(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/undo: reverse your own last operation within 10 minutes."""
-    reversal = await context.service.counter.undo(viewer.user_id)
+    try:
+        reversal = await context.service.counter.undo(viewer.user_id)
+    except errors.UndoWindowExpired as late:
+        if not late.stamps:
+            raise
+        # Stamps can still be put right, by a correction with a reason.
+        problem = refusal_text(viewer.t, late)
+        await reply(update, correction_texts.undo_too_late(viewer.t, problem, _may_correct(viewer)))
+        return
     await reply(update, counter_texts.undo_done(viewer.t, reversal))
+
+
+def _may_correct(viewer: Viewer) -> bool:
+    membership = viewer.identity.membership
+    return membership is not None and membership.may_correct
 
 
 async def show_card(update: Update, context: BotContext, viewer: Viewer, reference: str) -> None:

@@ -20,6 +20,13 @@ def stamp_progress(card: CardView) -> str:
     return f"{card.stamp_count}/{card.stamps_target} {dots}"
 
 
+def stamp_change(t: Translator, stamps_delta: int) -> str:
+    """A correction's change: "2 stamps taken off" or "2 stamps added back"."""
+    if stamps_delta < 0:
+        return t.ngettext("{n} stamp taken off", "{n} stamps taken off", -stamps_delta)
+    return t.ngettext("{n} stamp added back", "{n} stamps added back", stamps_delta)
+
+
 def card_text(t: Translator, card: CardView) -> str:
     """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters)."""
     lines = [
@@ -129,8 +136,14 @@ def _entry_label(t: Translator, line: LedgerLine) -> str:
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at your request"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to your other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from your other card"),
+        LedgerKind.CORRECT_STAMPS: lambda: t.gettext(
+            "Correction: {change}", change=stamp_change(t, line.stamps_delta)
+        ),
     }
-    return labels[line.kind]()
+    label = labels[line.kind]()
+    if line.kind is LedgerKind.CORRECT_STAMPS and line.reason:
+        label += f" ({esc(line.reason)})"
+    return label
 
 
 def history_text(t: Translator, card: CardView, page: HistoryPage, *, first_page: bool) -> str:

@@ -29,6 +29,7 @@ def menu_description(t: Translator, name: str) -> str:
         "lookup": t.gettext("See a card: /lookup card"),
         "undo": t.gettext("Undo your last operation"),
         "program": t.gettext("See and change your program"),
+        "correct": t.gettext("Correct a card's stamps: /correct card -n reason"),
         "owner:stores": t.gettext("Your stores and their join links"),
         "addstore": t.gettext("Add a store"),
         "invite": t.gettext("Invite a cashier"),
@@ -62,6 +63,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "lookup": t.gettext("/lookup <code>card</code> — see a card"),
         "undo": t.gettext("/undo — undo your last operation (within 10 minutes)"),
         "program": t.gettext("/program — see and change your program"),
+        "correct": t.gettext(
+            "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than 10 minutes"
+        ),
         "addstore": t.gettext("/addstore <code>name</code> — add a store"),
         "owner:stores": t.gettext("/stores — your stores with their join links"),
         "invite": t.gettext("/invite [store] — an invite link for a cashier"),
@@ -93,6 +97,9 @@ def usage(t: Translator, name: str) -> str:
             "Usage: /void <code>card number</code> <code>points</code> [reason], e.g. /void 1234-5678-9012 20 return"
         ),
         "lookup": t.gettext("Usage: /lookup <code>card number</code>"),
+        "correct": t.gettext(
+            "Usage: /correct <code>card number</code> <code>-n</code> or <code>+n</code> <code>reason</code>, e.g. /correct 1234-5678-9012 -2 wrong card — -2 takes 2 stamps off, +2 adds 2 back; the reason is required (at most 100 characters)."
+        ),
         "setup": t.gettext("Usage: /setup <code>business name</code>, e.g. /setup Café Lux"),
         "addstore": t.gettext("Usage: /addstore <code>store name</code>"),
         "revoke": t.gettext("Usage: /revoke <code>number</code> — the number from /staff"),

@@ -7,6 +7,7 @@ from decimal import Decimal
 from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts.cards import stamp_progress
+from bot.texts.corrections import correction_notice, last_correction
 from domain.model import (
     CardView,
     Dispute,
@@ -38,6 +39,8 @@ def staff_card_text(t: Translator, card: CardView) -> str:
         _balance(t, card),
         *rewards_ready(t, card),
     ]
+    if card.last_correction is not None and card.program_type.has_stamps:
+        lines.append(last_correction(t, card.last_correction, card.timezone))
     return "\n".join(lines)
 
 
@@ -134,6 +137,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             balance=t.number(card.points_balance),
         )
+    if op.kind is LedgerKind.CORRECT_STAMPS:
+        return correction_notice(t, op)
     if op.kind is LedgerKind.VOID_POINTS:
         return t.ngettext(
             "{n} point was taken back at {store} (a return) — balance: {balance}",

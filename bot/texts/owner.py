@@ -6,7 +6,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc
-from domain.model import Invite, StaffListing, StoreView
+from domain.model import Invite, StaffJoined, StaffListing, StoreView
 from domain.program import ProgramSettings, setting_value
 
 
@@ -72,6 +72,22 @@ def staff_list(t: Translator, staff: Sequence[StaffListing], timezone: str) -> s
         )
     lines.append(t.gettext("Remove someone with /revoke followed by their number."))
     return "\n".join(lines)
+
+
+def staff_joined(t: Translator, joined: StaffJoined) -> str:
+    """The owner's notice that a cashier accepted an invite."""
+    name = esc(joined.staff_name or t.gettext("(no name)"))
+    if joined.store_name is None:
+        return t.gettext(
+            "👋 {name} joined your staff at all stores of {merchant}. See your staff with /staff.",
+            name=name,
+            merchant=esc(joined.merchant_name),
+        )
+    return t.gettext(
+        "👋 {name} joined your staff at {store}. See your staff with /staff.",
+        name=name,
+        store=esc(joined.store_name),
+    )
 
 
 def revoke_question(t: Translator, member: StaffListing) -> str:

@@ -128,6 +128,24 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "This cannot be reversed any more: the balance has been used since."
     ),
     errors.AlreadyReversed: lambda t, e: t.gettext("This has already been reversed."),
+    errors.CorrectionNotAllowed: lambda t, e: t.gettext(
+        "Only the owner can correct stamps. The owner can allow staff with /program set staff_corrections on."
+    ),
+    errors.InvalidCorrection: lambda t, e: t.ngettext(
+        "A correction changes from 1 to {n} stamp at a time: -2 takes 2 off, +2 adds 2 back.",
+        "A correction changes from 1 to {n} stamps at a time: -2 takes 2 off, +2 adds 2 back.",
+        e.maximum,
+    ),
+    errors.InvalidCorrectionReason: lambda t, e: t.ngettext(
+        "A correction needs a reason of at most {n} character, e.g. wrong card.",
+        "A correction needs a reason of at most {n} characters, e.g. wrong card.",
+        e.max_length,
+    ),
+    errors.CorrectionExceedsBalance: lambda t, e: t.ngettext(
+        "This card has only {n} stamp: a correction cannot take off more.",
+        "This card has only {n} stamps: a correction cannot take off more.",
+        e.stamp_count,
+    ),
     errors.InvalidName: lambda t, e: t.ngettext(
         "Please give a name of 1 to {n} character.",
         "Please give a name of 1 to {n} characters.",

@@ -85,6 +85,17 @@ def _store_line(t: Translator, program: ProgramType, name: str, activity: Activi
     return labelled(t, f"<b>{esc(name)}</b>", ", ".join(parts))
 
 
+def _corrections_line(t: Translator, total: Activity) -> str:
+    """How many corrections of stamps, and what they changed in all (−2 stamps, +1 stamp)."""
+    signed = "+" if total.stamps_corrected > 0 else "−" if total.stamps_corrected < 0 else ""
+    stamps = t.ngettext(
+        "{signed}{n} stamp", "{signed}{n} stamps", abs(total.stamps_corrected), signed=signed
+    )
+    return "• " + labelled(
+        t, t.gettext("Corrections"), f"<b>{t.number(total.corrections)}</b> ({stamps})"
+    )
+
+
 def summary_text(t: Translator, summary: Summary) -> str:
     """The daily summary (and /summary): the key figures, the others, then each store."""
     single_day = summary.first_day == summary.last_day
@@ -102,6 +113,8 @@ def summary_text(t: Translator, summary: Summary) -> str:
     lines += [_figure_line(t, row) for row in _key_figures(t, program, total, before)]
     lines.append("")
     lines += [_figure_line(t, row) for row in _other_figures(t, program, total, before)]
+    if program.has_stamps and total.corrections:  # only when there were any
+        lines.append(_corrections_line(t, total))
     if summary.top_staff_operations:
         # Nested translation calls confuse the extractor: the name is translated first.
         name = esc(summary.top_staff_name or t.gettext("(no name)"))
@@ -185,6 +198,7 @@ def ledger_kind_label(t: Translator, kind: LedgerKind) -> str:
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at the customer's request"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to the customer's other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from the customer's other card"),
+        LedgerKind.CORRECT_STAMPS: lambda: t.gettext("Stamps corrected"),
     }
     return labels[kind]()
 

@@ -140,6 +140,10 @@ class DirectoryRepository:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def membership(self, membership_id: int) -> StaffMembership | None:
+        """A membership by its id, active or ended."""
+        return await self.session.get(StaffMembership, membership_id)
+
     async def active_memberships_of_merchant(self, merchant_id: int) -> list[StaffMembership]:
         query = (
             select(StaffMembership)

@@ -295,6 +295,19 @@ class LedgerRepository:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def last_correction(self, card_id: int) -> LedgerEntry | None:
+        """The card's latest correction of stamps, if any (on the (card_id, id) index)."""
+        query = (
+            select(LedgerEntry)
+            .where(
+                LedgerEntry.card_id == card_id,
+                LedgerEntry.kind == LedgerKind.CORRECT_STAMPS.value,
+            )
+            .order_by(LedgerEntry.id.desc())
+            .limit(1)
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def last_entry_by_staff(self, staff_user_id: int) -> LedgerEntry | None:
         query = (
             select(LedgerEntry)

@@ -16,6 +16,7 @@ from sqlalchemy import (
     MetaData,
     String,
     UniqueConstraint,
+    false,
     text,
     true,
 )
@@ -86,6 +87,8 @@ class Program(Base):
     timezone: Mapped[str] = mapped_column(String(64))
     summary_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", None = off
     language: Mapped[str] = mapped_column(String(2))
+    # Staff may correct stamps (/correct) too, not only the owner.
+    staff_corrections: Mapped[bool] = mapped_column(Boolean, server_default=false())
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

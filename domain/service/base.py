@@ -208,6 +208,7 @@ async def operation_result(
         customer=recipient(await directory.user(card.customer_id), card.customer_id),
         created_at=entry.created_at,
         replayed=replayed,
+        reason=entry.reason,
     )
 
 
@@ -272,6 +273,7 @@ def settings_of(program: Program) -> ProgramSettings:
         timezone=program.timezone,
         summary_time=summary,
         language=program.language,
+        staff_corrections=program.staff_corrections,
     )
 
 
@@ -291,4 +293,5 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
         None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
     )
     program.language = settings.language
+    program.staff_corrections = settings.staff_corrections
     program.updated_at = now

@@ -1,29 +1,34 @@
-"""Use cases at the counter: staff stamp, credit, redeem, void, look up and undo."""
+"""Use cases at the counter: staff stamp, credit, redeem, void, look up, undo and correct."""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
 from domain import errors
 from domain.db.ledger import LedgerRepository
-from domain.db.tables import Card, Program
+from domain.db.tables import Card, Program, StaffMembership
 from domain.effects import Effect, NotifyCustomer, RefreshWallet
 from domain.model import (
     UNDO_WINDOW,
     UNDOABLE_KINDS,
     CardView,
+    Correction,
     LedgerKind,
     Operation,
     ProgramType,
     Reversal,
+    StaffRole,
     check_amount,
+    check_correction,
+    check_correction_balance,
     check_points,
     check_stamp_allowed,
     check_stamp_count,
+    clean_reason,
     local_day_start,
     points_for_amount,
 )
@@ -53,6 +58,13 @@ class _Change:
 
 _T = TypeVar("_T")
 _Decide = Callable[[Card, Program, LedgerRepository, datetime], Awaitable[_Change]]
+_Permit = Callable[[StaffMembership, Program], None]
+
+
+def _may_correct(seat: StaffMembership, program: Program) -> None:
+    """The owner corrects stamps; staff only when the owner allows it."""
+    if seat.role != StaffRole.OWNER.value and not program.staff_corrections:
+        raise errors.CorrectionNotAllowed()
 
 
 class CounterService(ServiceBase):
@@ -69,7 +81,18 @@ class CounterService(ServiceBase):
             card, program = await resolve_card(
                 ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
             )
-            return await card_view(directory, card, program)
+            view = await card_view(directory, card, program)
+            correction = await ledger.last_correction(card.id)
+            if correction is None:
+                return view
+            return replace(
+                view,
+                last_correction=Correction(
+                    stamps_delta=correction.stamps_delta,
+                    reason=correction.reason,
+                    created_at=correction.created_at,
+                ),
+            )
 
     async def redeemable(
         self, actor_id: int, card_reference: str, points: int | None = None
@@ -248,6 +271,65 @@ class CounterService(ServiceBase):
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
 
+    async def correction_preview(
+        self, actor_id: int, card_reference: str, stamps_delta: int, reason: str
+    ) -> CardView:
+        """The card a correction would change, checked before asking for confirmation: the
+        actor may correct, the reason and the count are valid, the card has the stamps."""
+        check_correction(stamps_delta)
+        clean_reason(reason)
+        return await self._counting_failures(
+            actor_id, self._correction_preview(actor_id, card_reference, stamps_delta)
+        )
+
+    async def _correction_preview(
+        self, actor_id: int, card_reference: str, stamps_delta: int
+    ) -> CardView:
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            seat = await require_staff(directory, actor_id)
+            card, program = await resolve_card(
+                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
+            )
+            _may_correct(seat, program)
+            if card.customer_id == actor_id:
+                raise errors.OwnCard()
+            if not ProgramType(program.type).has_stamps:
+                raise errors.StampsNotInProgram()
+            check_correction_balance(stamps_delta, card.stamp_count)
+            return await card_view(directory, card, program)
+
+    async def correct_stamps(
+        self,
+        actor_id: int,
+        card_reference: str,
+        stamps_delta: int,
+        reason: str,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Operation:
+        """Take stamps off a card (negative) or add them back (positive) with a reason: a
+        compensating entry for a mistake found after the undo window.
+
+        The owner may always; staff only with staff_corrections on. A correction cannot take
+        more stamps than the card has. It moves the balance only: the lifetime counters keep
+        what happened at the counter, and the cooldown and the daily limit do not apply.
+        """
+        check_correction(stamps_delta)
+        cleaned = clean_reason(reason)
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            if not ProgramType(program.type).has_stamps:
+                raise errors.StampsNotInProgram()
+            check_correction_balance(stamps_delta, card.stamp_count)
+            return _Change(LedgerKind.CORRECT_STAMPS, stamps_delta=stamps_delta, reason=cleaned)
+
+        return await self._operate(
+            actor_id, card_reference, idempotency_key, decide, permit=_may_correct
+        )
+
     async def operation_of(self, entry_id: int) -> Operation:
         """A ledger entry as its notice shows it (for the outbox's dispatcher)."""
         async with self._db.read() as session:
@@ -273,7 +355,9 @@ class CounterService(ServiceBase):
                 raise errors.NothingToUndo()
             if now - entry.created_at > UNDO_WINDOW:
                 raise errors.UndoWindowExpired(
-                    window_minutes=int(UNDO_WINDOW.total_seconds() // 60), done_at=entry.created_at
+                    window_minutes=int(UNDO_WINDOW.total_seconds() // 60),
+                    done_at=entry.created_at,
+                    stamps=entry.stamps_delta != 0,
                 )
             reversal = await reverse_entry(
                 ledger, entry, kind=LedgerKind.UNDO, staff_user_id=actor_id, now=now
@@ -295,14 +379,26 @@ class CounterService(ServiceBase):
             raise
 
     async def _operate(
-        self, actor_id: int, card_reference: str, idempotency_key: str | None, decide: _Decide
+        self,
+        actor_id: int,
+        card_reference: str,
+        idempotency_key: str | None,
+        decide: _Decide,
+        *,
+        permit: _Permit | None = None,
     ) -> Operation:
         return await self._counting_failures(
-            actor_id, self._operate_once(actor_id, card_reference, idempotency_key, decide)
+            actor_id,
+            self._operate_once(actor_id, card_reference, idempotency_key, decide, permit),
         )
 
     async def _operate_once(
-        self, actor_id: int, card_reference: str, idempotency_key: str | None, decide: _Decide
+        self,
+        actor_id: int,
+        card_reference: str,
+        idempotency_key: str | None,
+        decide: _Decide,
+        permit: _Permit | None,
     ) -> Operation:
         now = self._clock.now()
         async with self._db.write() as session:
@@ -319,6 +415,8 @@ class CounterService(ServiceBase):
                     return await operation_result(
                         ledger, directory, prior, replayed=True, card=card, program=program
                     )
+            if permit is not None:
+                permit(seat, program)
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             change = await decide(card, program, ledger, now)
@@ -351,6 +449,10 @@ def _after_change(entry_id: int, card: Card) -> list[Effect]:
 
 def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainError:
     """The refusal for a change that the conditional UPDATE found would go negative."""
+    if change.kind is LedgerKind.CORRECT_STAMPS:
+        return errors.CorrectionExceedsBalance(
+            stamp_count=card.stamp_count, requested=-change.stamps_delta
+        )
     if change.stamps_delta < 0:
         return errors.NotEnoughStamps(
             stamp_count=card.stamp_count, stamps_target=program.stamps_target

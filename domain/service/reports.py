@@ -61,6 +61,12 @@ def _fold(
         return replace(activity, points_voided=activity.points_voided - points)
     if effective is LedgerKind.EXPIRE_POINTS:
         return replace(activity, points_expired=activity.points_expired - points)
+    if effective is LedgerKind.CORRECT_STAMPS:  # told apart from what the counter gave
+        return replace(
+            activity,
+            corrections=activity.corrections + count,
+            stamps_corrected=activity.stamps_corrected + stamps,
+        )
     return activity  # merges move balances between cards of one customer: no activity
 
 

@@ -8,11 +8,13 @@ from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
 from domain.db.tables import Merchant, Program, StaffInvite, StaffMembership, Store
+from domain.effects import StaffJoinedNotice
 from domain.model import (
     INVITE_VALIDITY,
     Identity,
     Invite,
     Membership,
+    StaffJoined,
     StaffListing,
     StaffRole,
     UserProfile,
@@ -109,20 +111,24 @@ class StaffService(ServiceBase):
                 await directory.end_membership(current.id, now)
             if not await directory.use_invite(invite.id, profile.user_id, now):
                 raise errors.InviteUsed()
-            directory.add(
-                StaffMembership(
-                    user_id=profile.user_id,
-                    merchant_id=invite.merchant_id,
-                    store_id=invite.store_id,
-                    role=StaffRole.STAFF.value,
-                    active=True,
-                    created_at=now,
-                )
+            seat = StaffMembership(
+                user_id=profile.user_id,
+                merchant_id=invite.merchant_id,
+                store_id=invite.store_id,
+                role=StaffRole.STAFF.value,
+                active=True,
+                created_at=now,
             )
+            directory.add(seat)
             await directory.flush()
             merchant = await directory.merchant(invite.merchant_id)
             program = await directory.program(invite.merchant_id)
             store = None if invite.store_id is None else await directory.store(invite.store_id)
+            # The owner hears who joined, once the membership is committed.
+            await self._effects.record(
+                session,
+                [StaffJoinedNotice(membership_id=seat.id, owner_user_id=merchant.owner_user_id)],
+            )
             return Membership(
                 user_id=profile.user_id,
                 merchant_id=merchant.id,
@@ -133,6 +139,27 @@ class StaffService(ServiceBase):
                 timezone=program.timezone,
                 merchant_language=program.language,
                 owner_user_id=merchant.owner_user_id,
+                staff_corrections=program.staff_corrections,
+            )
+
+    async def staff_joined(self, membership_id: int) -> StaffJoined:
+        """Who joined through an invite, for the owner's notice (for the outbox's dispatcher)."""
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            seat = await directory.membership(membership_id)
+            if seat is None:
+                raise errors.StaffMemberNotFound(number=membership_id)
+            merchant = await directory.merchant(seat.merchant_id)
+            program = await directory.program(seat.merchant_id)
+            store = None if seat.store_id is None else await directory.store(seat.store_id)
+            user = await directory.user(seat.user_id)
+            erased = user is None or user.erased_at is not None
+            return StaffJoined(
+                owner_user_id=merchant.owner_user_id,
+                staff_name=None if erased or user is None else user.first_name,
+                merchant_name=merchant.name,
+                store_name=None if store is None else store.name,
+                merchant_language=program.language,
             )
 
     async def list_staff(self, owner_id: int) -> list[StaffListing]:
@@ -181,6 +208,7 @@ def _membership_of(
         timezone=program.timezone,
         merchant_language=program.language,
         owner_user_id=merchant.owner_user_id,
+        staff_corrections=program.staff_corrections,
     )
 
 

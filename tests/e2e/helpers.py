@@ -49,3 +49,19 @@ async def eventually(check: Callable[[], Awaitable[bool]], wait: float = 5.0) ->
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("the condition did not hold in time")
         await asyncio.sleep(0.05)
+
+
+async def join_staff(
+    owner: EmulatedUser,
+    cashier: EmulatedUser,
+    invite_link: str,
+    wait: float = 10.0,
+) -> SentMessage:
+    """The cashier opens the owner's invite link; returns the cashier's welcome once the
+    owner's notice that they joined has arrived too, so that the owner's next `say` reads the
+    reply to what the owner says, not that notice."""
+    await cashier.open_link(invite_link)
+    welcome = await cashier.next_message(timeout=wait)
+    notice = await owner.next_message(timeout=wait)
+    assert cashier.first_name in notice.content, notice.content
+    return welcome

@@ -8,7 +8,7 @@ from bot.i18n import translator
 from domain.model import format_card_number
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
 
 EN = translator("en")
 ADD_POINTS = EN.pgettext("button", "Add points")
@@ -22,8 +22,7 @@ async def _points_shop(bot: Running) -> tuple[EmulatedUser, list[tuple[EmulatedU
     for setting in ("type points", "points_per_euro 1", "cooldown 0"):
         await say(owner, f"/program set {setting}")
     cashier = tg.user(51, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customers = []
     for user_id, name in ((52, "Clara"), (53, "Dan")):
         customer = tg.user(user_id, name, language_code="en")
@@ -120,8 +119,7 @@ async def test_an_edited_stamp_command_does_not_stamp_again(bot: Running) -> Non
     join = link_in(await say(owner, "/setup Café Stamps"), "join_")
     await say(owner, "/program set cooldown 0")
     cashier = tg.user(61, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(62, "Eve", language_code="en")
     await customer.open_link(join)
     await customer.next_message()
@@ -144,8 +142,7 @@ async def test_the_confirmation_of_a_redemption_works_once(bot: Running) -> None
     for setting in ("cooldown 0", "stamps_target 1"):
         await say(owner, f"/program set {setting}")
     cashier = tg.user(71, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(72, "Fay", language_code="en")
     await customer.open_link(join)
     await customer.next_message()

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from bot.i18n import translator
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, qr_content, say
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -17,8 +17,7 @@ async def _shop(bot: Running, *settings: str):
     for setting in settings:
         await say(owner, f"/program set {setting}")
     cashier = tg.user(41, "Cashier", language_code="de")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(42, "Customer", language_code="fr")
     await customer.open_link(join)
     await customer.next_message()

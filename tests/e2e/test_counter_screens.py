@@ -14,7 +14,7 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, qr_content, say
 
 
 async def _shop(bot: Running, language: str, *settings: str) -> tuple[EmulatedUser, str, str]:
@@ -24,8 +24,7 @@ async def _shop(bot: Running, language: str, *settings: str) -> tuple[EmulatedUs
     for setting in settings:
         await say(owner, f"/program set {setting}")
     cashier = tg.user(101, "Cashier", language_code=language)
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(102, "Ines", language_code=language)
     await customer.open_link(join)
     await customer.next_message()

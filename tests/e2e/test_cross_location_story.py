@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.i18n import translator
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 EN = translator("en")
 
@@ -17,8 +17,7 @@ async def _merchant_with_two_stores(bot: Running, cross_location: str):
     await say(owner, f"/program set cross_location {cross_location}")
     await say(owner, "/program set cooldown 0")
     gare_cashier = tg.user(11, "Gare cashier", language_code="en")
-    await gare_cashier.open_link(link_in(await say(owner, "/invite Gare"), "staff_"))
-    await gare_cashier.next_message()
+    await join_staff(owner, gare_cashier, link_in(await say(owner, "/invite Gare"), "staff_"))
     return owner, first, second, gare_cashier
 
 

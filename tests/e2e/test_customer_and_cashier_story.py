@@ -6,7 +6,7 @@ import asyncio
 
 from bot.i18n import translator
 from tests.e2e.conftest import BOT_USERNAME, Running
-from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
 
 LB, EN = translator("lb"), translator("en")
 
@@ -22,8 +22,7 @@ async def test_a_luxembourgish_customer_collects_stamps_and_gets_a_reward(bot: R
     join_link = link_in(setup, "join_")
     invite = await say(owner, "/invite")
     staff_link = link_in(invite, "staff_")
-    await cashier.open_link(staff_link)
-    welcome = await cashier.next_message()
+    welcome = await join_staff(owner, cashier, staff_link)
     assert "Café <Lux>" in welcome.content
     for change in ("/program set cooldown 0", "/program set stamps_target 3"):
         await say(owner, change)

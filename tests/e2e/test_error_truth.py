@@ -11,7 +11,7 @@ from bot.i18n import translator
 from bot.texts import general
 from domain.service import counter as counter_service
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 EN = translator("en")
 
@@ -22,8 +22,7 @@ async def _shop(bot: Running) -> tuple[object, object, str]:
     join = link_in(await say(owner, "/setup Café Truth"), "join_")
     await say(owner, "/program set cooldown 0")
     cashier = tg.user(81, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(82, "Gil", language_code="en")
     await customer.open_link(join)
     await customer.next_message()

@@ -12,7 +12,7 @@ import pytest
 from bot.i18n import LANGUAGES, translator
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
 
@@ -25,8 +25,7 @@ async def _stamp_cafe_with_a_reward(bot: Running, language: str) -> EmulatedUser
     for setting in ("cooldown 0", "stamps_target 2"):
         await say(owner, f"/program set {setting}")
     cashier = tg.user(201, "=Paul", language_code=language)
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(202, "Ines", language_code=language)
     await customer.open_link(join)
     await customer.next_message()

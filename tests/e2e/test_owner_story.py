@@ -14,7 +14,7 @@ from bot.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import Running, new_application
-from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
 
 EN = translator("en")
 SUMMARY_HEAD = "📊 "
@@ -30,8 +30,8 @@ async def test_an_owner_sets_up_invites_configures_and_reads_summaries(bot: Runn
     assert first_join in stores.content and second_join in stores.content
 
     cashier = tg.user(51, "Paul", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite Gare"), "staff_"))
-    assert "Gare" in (await cashier.next_message()).content
+    welcome = await join_staff(owner, cashier, link_in(await say(owner, "/invite Gare"), "staff_"))
+    assert "Gare" in welcome.content
     assert "Paul" in (await say(owner, "/staff")).content
     changed = await say(owner, "/program set stamps_target 4")
     assert changed.content == "Saved: stamps_target = 4"
@@ -110,8 +110,7 @@ async def test_staff_cannot_use_owner_commands(bot: Running) -> None:
     owner = bot.tg.user(70, "Owner", language_code="en")
     await say(owner, "/setup Café")
     cashier = bot.tg.user(71, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     not_owner = EN.gettext(
         "Only a business owner can do that. "
         "To start your own program, send /setup followed by your business name."
@@ -136,8 +135,7 @@ async def test_revoke_asks_who_is_removed_and_only_yes_removes_them(bot: Running
     owner = bot.tg.user(90, "Owner", language_code="en")
     await say(owner, "/setup Café")
     cashier = bot.tg.user(91, "Paul", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
 
     question = await say(owner, "/revoke 1")
     assert question.content == "Remove Paul from your staff?"

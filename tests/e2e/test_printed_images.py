@@ -15,7 +15,7 @@ from bot.i18n import translator
 from bot.texts.commands import usage
 from bot.texts.reports import chart_caption
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
 
 
 def _decoded(png: bytes | None) -> list[str]:
@@ -46,8 +46,7 @@ async def test_the_card_image_scans_to_the_card_link_and_the_chart_names_its_per
     owner = bot.tg.user(310, "Jos", language_code="de")
     join = link_in(await say(owner, "/setup Bäckerei"), "join_")
     cashier = bot.tg.user(311, "Kim", language_code="de")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = bot.tg.user(312, "Lea", language_code="lb")
     await customer.open_link(join)
     await customer.next_message()

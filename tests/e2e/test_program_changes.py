@@ -8,7 +8,7 @@ from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
 from tests.conftest import T0
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -54,8 +54,7 @@ async def test_customers_are_reminded_before_their_points_expire(bot: Running) -
     for setting in ("type points", "expiry_days 30"):
         await say(owner, f"/program set {setting}")
     cashier = bot.tg.user(91, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = bot.tg.user(92, "Kunde", language_code="de")
     await customer.open_link(join)
     await customer.next_message()
@@ -94,8 +93,7 @@ async def test_a_type_that_would_hide_stamps_asks_first_and_keeps_them(bot: Runn
     join = link_in(await say(owner, "/setup Shop"), "join_")
     await say(owner, "/program set cooldown 0")
     cashier = bot.tg.user(96, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = bot.tg.user(97, "Kunde", language_code="de")
     await customer.open_link(join)
     await customer.next_message()

@@ -19,19 +19,26 @@ from infra.tables import OutboxMessage
 from tests.support.scenario import new_profile, open_shop
 
 
-async def _stamped(service: LoyaltyService) -> tuple[int, str, int]:
+async def _stamped(service: LoyaltyService, infra: Infrastructure) -> tuple[int, str, int]:
     shop = await open_shop(service, cooldown="0", daily_limit="0")
     cashier = await shop.hire("Cashier")
+    await _deliver_all(infra)  # the owner's notice that the cashier joined
     customer = new_profile("Clara")
     card = (await service.customers.enrol(customer, shop.first_store.code)).card
     op = await service.counter.stamp(cashier.user_id, card.number, idempotency_key="k1")
     return cashier.user_id, card.number, op.entry_id
 
 
+async def _deliver_all(infra: Infrastructure) -> None:
+    while items := await infra.outbox.claim(100):
+        for item in items:
+            await infra.outbox.done(item.id)
+
+
 async def test_an_operation_records_its_notice_and_wallet_refresh_with_its_ledger_row(
     service: LoyaltyService, infra: Infrastructure
 ) -> None:
-    cashier, number, entry_id = await _stamped(service)
+    cashier, number, entry_id = await _stamped(service, infra)
     items = await infra.outbox.claim()
     effects = {type(item.effect): item.effect for item in items}
     notice = effects[NotifyCustomer]
@@ -46,7 +53,7 @@ async def test_an_operation_records_its_notice_and_wallet_refresh_with_its_ledge
 async def test_a_refused_operation_records_no_effect(
     service: LoyaltyService, infra: Infrastructure
 ) -> None:
-    cashier, number, _ = await _stamped(service)
+    cashier, number, _ = await _stamped(service, infra)
     before = await infra.outbox.undelivered()
     with pytest.raises(errors.NotEnoughStamps):
         await service.counter.redeem_stamps(cashier, number)
@@ -54,9 +61,9 @@ async def test_a_refused_operation_records_no_effect(
 
 
 async def test_the_notice_shows_the_balance_right_after_its_entry(
-    service: LoyaltyService,
+    service: LoyaltyService, infra: Infrastructure
 ) -> None:
-    cashier, number, entry_id = await _stamped(service)
+    cashier, number, entry_id = await _stamped(service, infra)
     await service.counter.undo(cashier)  # before the notice went out
     op = await service.counter.operation_of(entry_id)
     assert op.card.stamp_count == 1  # what the stamp did, not the card after the undo
@@ -65,7 +72,7 @@ async def test_the_notice_shows_the_balance_right_after_its_entry(
 async def test_a_claimed_row_is_held_for_the_lease_then_claimed_again(
     service: LoyaltyService, infra: Infrastructure, clock: ManualClock
 ) -> None:
-    await _stamped(service)
+    await _stamped(service, infra)
     first = await infra.outbox.claim()
     assert first and await infra.outbox.claim() == []  # held: a second dispatcher gets nothing
     clock.advance(LEASE + timedelta(seconds=1))  # the first dispatcher died
@@ -77,7 +84,7 @@ async def test_a_claimed_row_is_held_for_the_lease_then_claimed_again(
 async def test_done_rows_are_never_delivered_again_and_failures_back_off(
     service: LoyaltyService, infra: Infrastructure, clock: ManualClock
 ) -> None:
-    await _stamped(service)
+    await _stamped(service, infra)
     notice, wallet = sorted(await infra.outbox.claim(), key=lambda i: i.effect.kind != "notice")
     await infra.outbox.done(notice.id)
     assert await infra.outbox.retry_later(wallet)
@@ -98,7 +105,7 @@ async def test_done_rows_are_never_delivered_again_and_failures_back_off(
 async def test_a_recipients_messages_go_out_in_the_order_they_were_recorded(
     service: LoyaltyService, infra: Infrastructure
 ) -> None:
-    cashier, number, stamp_entry = await _stamped(service)
+    cashier, number, stamp_entry = await _stamped(service, infra)
     undo = await service.counter.undo(cashier)
     notices = [i for i in await infra.outbox.claim() if isinstance(i.effect, NotifyCustomer)]
     assert [i.effect.entry_id for i in notices] == [stamp_entry]  # the undo's waits
@@ -152,7 +159,7 @@ async def test_a_dispute_alerts_the_owner_once_and_a_summary_is_queued_once(
 async def test_a_renewed_claim_outlasts_its_first_lease_and_lapses_when_no_longer_renewed(
     service: LoyaltyService, infra: Infrastructure, clock: ManualClock
 ) -> None:
-    await _stamped(service)
+    await _stamped(service, infra)
     held = await infra.outbox.claim()
     clock.advance(LEASE - timedelta(seconds=1))
     await infra.outbox.renew([item.id for item in held])  # still waiting for the budget

@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from domain.db.engine import create_engine
 from domain.db.tables import LedgerEntry
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-shutdown"
@@ -53,8 +53,7 @@ async def test_sigterm_finishes_in_flight_work_and_loses_nothing(
             for setting in ("cooldown 0", "daily_limit 0", "stamps_target 50"):
                 await say(owner, f"/program set {setting}")
             cashier = tg.user(801, "Cashier", language_code="en")
-            await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-            await cashier.next_message()
+            await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
             customer = tg.user(802, "Customer", language_code="en")
             await customer.open_link(join)
             await customer.next_message()

@@ -15,7 +15,7 @@ from domain.db.tables import LedgerEntry
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 STAMPS_TARGET = 50
 SHOP_SETTINGS = ("cooldown 0", "daily_limit 0", f"stamps_target {STAMPS_TARGET}", "type hybrid")
@@ -82,8 +82,7 @@ async def open_shop(bot: Running, *, cashiers: int = 1, customers: int = 1) -> S
     staff = []
     for index in range(cashiers):
         cashier = tg.user(310 + index, f"Cashier{index}", language_code="en")
-        await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-        await cashier.next_message()
+        await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
         staff.append(cashier)
     people, cards = [], []
     for index in range(customers):

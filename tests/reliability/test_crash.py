@@ -36,7 +36,7 @@ from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
 from infra.tables import InboundUpdate, OutboxMessage
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.reliability.helpers import api_calls, count_handouts, messages_since, until
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
@@ -213,8 +213,7 @@ async def set_up_shop(
     cashiers = []
     for index, cashier_id in enumerate(cashier_ids):
         cashier = tg.user(cashier_id, f"Cashier{index}", language_code="en")
-        await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-        await cashier.next_message(timeout=10)
+        await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"), wait=10)
         cashiers.append(cashier)
     cards = []
     for index, customer_id in enumerate(customer_ids):

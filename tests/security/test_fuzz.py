@@ -442,6 +442,7 @@ OWNER_COMMANDS = [
     "summary",
     "export",
     "poster",
+    "correct",
 ]
 SETTING_KEY = st.one_of(
     st.sampled_from(SETTING_KEYS), st.sampled_from(SETTING_KEYS).map(str.upper), TOKEN
@@ -501,7 +502,9 @@ def _button(message: SentMessage, prefix: str | tuple[str, ...]) -> str | None:
 @settings(FUZZ, max_examples=180)
 @given(
     role=st.sampled_from(["cashier", "owner"]),
-    operation=st.sampled_from(["stamp", "points", "redeem", "void", "lookup", "typed amount"]),
+    operation=st.sampled_from(
+        ["stamp", "points", "redeem", "void", "lookup", "typed amount", "correct"]
+    ),
     form=st.sampled_from(sorted(CARD_FORMS)),
     value=VALUE,
     reason=st.one_of(st.just(""), ARGS),
@@ -526,10 +529,10 @@ async def test_any_values_on_a_real_card(
         exchanges.append(await bot.press(user, scanned.first, callback_data=data))
         exchanges.append(await bot.send(user, telegram_cut(value)))
     else:
-        tail = f"{value} {reason}" if operation == "void" else value
+        tail = f"{value} {reason}" if operation in ("void", "correct") else value
         exchanges.append(await bot.send(user, command_text(operation, f"{reference} {tail}")))
-        confirm = _button(exchanges[-1].first, ("rs:", "rp:"))
-        if operation == "redeem" and confirm is not None:
+        confirm = _button(exchanges[-1].first, ("rs:", "rp:", "kc:"))
+        if operation in ("redeem", "correct") and confirm is not None:
             exchanges.append(await bot.press(user, exchanges[-1].first, callback_data=confirm))
     world.examples += 1
     for exchange in exchanges:

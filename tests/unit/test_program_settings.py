@@ -30,6 +30,7 @@ FIELD = {
     "timezone": "timezone",
     "summary": "summary_time",
     "language": "language",
+    "staff_corrections": "staff_corrections",
 }
 
 INT_RANGES = {
@@ -43,6 +44,7 @@ CHOICES = {
     "type": ("stamps", "points", "hybrid"),
     "cross_location": ("on", "off"),
     "language": ("en", "fr", "de", "lb"),
+    "staff_corrections": ("on", "off"),
 }
 TEXT_KEYS = ("reward", "points_reward_text")
 EXAMPLES = {"timezone": "Europe/Luxembourg", "summary": "21:00"}
@@ -130,6 +132,7 @@ def test_defaults_match_the_product_contract() -> None:
     assert DEFAULTS.cross_location is True
     assert DEFAULTS.timezone == "Europe/Luxembourg"
     assert DEFAULTS.summary_time == time(21, 0)
+    assert DEFAULTS.staff_corrections is False
 
 
 @pytest.mark.parametrize("key", SETTING_KEYS)
@@ -187,6 +190,8 @@ VALID = [
     ("cross_location", "off", False),
     ("cross_location", "ON", True),
     ("cross_location", "Off", False),
+    ("staff_corrections", "on", True),
+    ("staff_corrections", "OFF", False),
     ("timezone", "Europe/Luxembourg", "Europe/Luxembourg"),
     ("timezone", "UTC", "UTC"),
     ("timezone", "America/New_York", "America/New_York"),
@@ -309,6 +314,7 @@ def test_points_per_euro_bounds() -> None:
         ("language", "klingon"),
         ("cross_location", "true"),
         ("cross_location", "of"),
+        ("staff_corrections", "yes"),
         ("language", "es"),
         ("language", "fr-FR"),
         ("language", "lu"),

@@ -23,7 +23,7 @@ from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import TOKEN, new_application
-from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
 from tests.support.servers import free_port, serving
 from tests.wallet.conftest import (
@@ -89,8 +89,7 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             join = link_in(await say(owner, "/setup Café"), "join_")
             await say(owner, "/program set cooldown 0")
             cashier = tg.user(41, "Cashier", language_code="en")
-            await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-            await cashier.next_message()
+            await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
             customer = tg.user(42, "Marie", language_code="en")
             await customer.open_link(join)
             await customer.next_message()

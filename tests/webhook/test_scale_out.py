@@ -17,7 +17,7 @@ from domain.db.tables import LedgerEntry, SummaryDelivery
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.servers import free_port
@@ -51,8 +51,7 @@ async def test_two_workers_share_the_load_and_the_ledger(
             cashiers = []
             for i in range(CASHIERS):
                 cashier = tg.user(710 + i, f"Cashier {i}", language_code="en")
-                await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-                await cashier.next_message()
+                await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
                 cashiers.append(cashier)
             numbers = []
             for i in range(CUSTOMERS):

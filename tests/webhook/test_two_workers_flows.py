@@ -33,7 +33,7 @@ from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from infra.tables import OutboxMessage
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.servers import free_port
@@ -176,8 +176,7 @@ async def test_prompts_answered_on_the_other_worker_credit_their_own_card(
             saved = await say(owner, f"/program set {setting}")
             assert saved.content.startswith("Saved"), saved.content
         cashier = tg.user(801, "Cashier", language_code="en")
-        await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-        await cashier.next_message()
+        await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
         customers: list[EmulatedUser] = []
         numbers: list[str] = []
         for i in range(CUSTOMERS):
@@ -313,8 +312,9 @@ async def test_confirmations_tapped_on_the_other_worker_take_effect(
         sam = tg.user(901, "Sam", language_code="en")  # staff at Alpha, then runs Beta
         cleo = tg.user(902, "Cleo", language_code="en")  # staff at Alpha, then moves to Beta
         for person in (sam, cleo):
-            await person.open_link(link_in(await say(alpha_owner, "/invite"), "staff_"))
-            welcome = await person.next_message()
+            welcome = await join_staff(
+                alpha_owner, person, link_in(await say(alpha_owner, "/invite"), "staff_")
+            )
             assert welcome.content.startswith("You are now staff at Alpha"), welcome.content
 
         # 1. /setup by a user who is staff elsewhere: "leave it?" - Yes, on the other worker.
@@ -412,8 +412,7 @@ async def test_stamp_and_undo_sent_back_to_back_keep_their_order_across_workers(
         join = link_in(await say(owner, "/setup Stamp Café"), "join_")
         await say(owner, "/program set cooldown 0")
         cashier = tg.user(951, "Cashier", language_code="en")
-        await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-        await cashier.next_message()
+        await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
         customer = tg.user(952, "Customer", language_code="en")
         await customer.open_link(join)
         await customer.next_message()

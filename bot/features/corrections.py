@@ -1,0 +1,117 @@
+"""Corrections of a card's stamps: /correct <card> <-n|+n> <reason>, for a mistake found after
+the undo window (stamps on the wrong card, a reward given twice). The owner may always, staff
+when the owner allows it (/program set staff_corrections on). Nothing changes before a
+confirming tap; the customer is told, with the reason, through the outbox."""
+
+from __future__ import annotations
+
+import json
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction
+from bot.context import BotContext
+from bot.features.common import (
+    PROMPT_TTL,
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+    split_card_reference,
+    step_key,
+)
+from bot.texts import corrections as texts
+from bot.texts import general
+from bot.texts.commands import usage
+from domain import errors
+from domain.model import clean_reason
+
+CORRECTION = "correction"  # step: a correction waiting for its confirming tap
+CONFIRM_CORRECTION = ButtonAction("kc", (int,))  # correction step
+CANCEL_CORRECTION = ButtonAction("kx", (int,))  # correction step
+
+_MINUS = ("-", "\u2212", "\u2013")  # hyphen, minus sign, en dash (phones replace "-")
+
+
+def signed_stamps(text: str) -> int | None:
+    """`-2` → -2, `+2` → 2; None without a sign (the direction must be said) or digits."""
+    sign = -1 if text[:1] in _MINUS else 1 if text[:1] == "+" else 0
+    digits = text[1:]
+    if not sign or not (digits.isascii() and digits.isdigit() and len(digits) <= 7):
+        return None
+    return sign * int(digits)
+
+
+async def correct(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/correct <card> <-n|+n> <reason>: asks for confirmation with a button."""
+    reference, rest = split_card_reference(context.args or [])
+    delta = signed_stamps(rest[0]) if rest else None
+    reason = " ".join(rest[1:])
+    if reference is None or delta is None or not reason.strip():
+        await reply(update, usage(viewer.t, "correct"))
+        return
+    counter = context.service.counter
+    card = await counter.correction_preview(viewer.user_id, reference, delta, reason)
+    cleaned = clean_reason(reason)
+    payload = json.dumps(
+        {"number": card.number, "delta": delta, "reason": cleaned}, ensure_ascii=False
+    )
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        CORRECTION,
+        subject_id=card.card_id,
+        payload=payload,
+        ttl=PROMPT_TTL,
+        supersedes=(CORRECTION,),
+    )
+    await reply(
+        update,
+        texts.correction_question(viewer.t, card, delta, cleaned),
+        keyboards.confirm_cancel_keyboard(
+            viewer.t, CONFIRM_CORRECTION.data(step.id), CANCEL_CORRECTION.data(step.id)
+        ),
+    )
+
+
+async def _confirm(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    steps = context.infra.steps
+    step = await steps.get(viewer.chat_id, step_id)
+    now = context.service.clock.now()
+    # A second tap (or the same tap delivered again) replays the step's key: one correction.
+    if step is None or step.kind != CORRECTION or step.state(now) not in ("open", "done"):
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    assert step.payload is not None
+    change = json.loads(step.payload)
+    try:
+        op = await context.service.counter.correct_stamps(
+            viewer.user_id,
+            change["number"],
+            int(change["delta"]),
+            change["reason"],
+            idempotency_key=step_key(step),
+        )
+    except errors.DomainError:
+        await steps.close(step.id, "cancelled")  # refused (revoked, balance spent): ask anew
+        raise
+    await steps.close(step.id)
+    await edit_or_reply(update, texts.correction_done(viewer.t, op))
+
+
+async def _cancel(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
+    step = await context.infra.steps.get(viewer.chat_id, step_id)
+    if step is not None and step.kind == CORRECTION:
+        await context.infra.steps.close(step.id, "cancelled")
+    await edit_or_reply(update, texts.correction_declined(viewer.t))
+
+
+FEATURE = Feature(
+    name="corrections",
+    # For owners in menus and /help; staff the owner allows may use it too (the use case
+    # decides), and the refusals of /void and a late /undo tell them so.
+    commands=(Command("correct", Audience.OWNER, correct),),
+    buttons=((CONFIRM_CORRECTION, _confirm), (CANCEL_CORRECTION, _cancel)),
+)
