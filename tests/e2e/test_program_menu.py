@@ -19,7 +19,7 @@ from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running, new_application
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 EN = translator("en")
 OTHER = EN.pgettext("button", "Other value…")
@@ -279,8 +279,7 @@ async def test_the_menu_speaks_the_owners_language(bot: Running, language: str) 
 async def test_staff_cannot_change_settings(bot: Running) -> None:
     owner = await _owner(bot, 320)
     cashier = bot.tg.user(321, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     assert (await say(cashier, "/program")).content == NOT_OWNER
     menu = await say(owner, "/program")
     await owner.press(menu, "Time between stamps: 15 min")
@@ -302,8 +301,7 @@ async def test_a_type_that_hides_stamps_asks_first_from_the_menu(bot: Running) -
     owner = bot.tg.user(330, "Owner", language_code="en")
     join = link_in(await say(owner, "/setup Shop"), "join_")
     cashier = bot.tg.user(331, "Cashier", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = bot.tg.user(332, "Kunde", language_code="de")
     await customer.open_link(join)
     await customer.next_message()

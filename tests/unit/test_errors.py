@@ -35,7 +35,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidPoints: {"minimum": 1, "maximum": 1_000_000},
     errors.NotEnoughPoints: {"points_balance": 40, "points_needed": 100},
     errors.NothingToUndo: {},
-    errors.UndoWindowExpired: {"window_minutes": 10, "done_at": WHEN},
+    errors.UndoWindowExpired: {"window_minutes": 10, "done_at": WHEN, "stamps": True},
     errors.CannotReverse: {},
     errors.AlreadyReversed: {},
     errors.InvalidName: {"max_length": 64},
@@ -60,6 +60,10 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InviteExpired: {},
     errors.StaffMemberNotFound: {"number": 4},
     errors.CannotRevokeOwner: {},
+    errors.CorrectionNotAllowed: {},
+    errors.InvalidCorrection: {"maximum": 50},
+    errors.InvalidCorrectionReason: {"max_length": 100},
+    errors.CorrectionExceedsBalance: {"stamp_count": 2, "requested": 3},
 }
 
 

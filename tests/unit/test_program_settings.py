@@ -314,7 +314,7 @@ def test_points_per_euro_bounds() -> None:
         ("language", "klingon"),
         ("cross_location", "true"),
         ("cross_location", "of"),
-        ("staff_corrections", "yes"),
+        ("staff_corrections", "maybe"),
         ("language", "es"),
         ("language", "fr-FR"),
         ("language", "lu"),
