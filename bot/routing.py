@@ -19,7 +19,18 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import ButtonRouter
 from bot.context import BotContext
 from bot.failures import on_error
-from bot.features import card, counter, enrolment, language, privacy, program, reports, setup, staff
+from bot.features import (
+    card,
+    counter,
+    enrolment,
+    language,
+    privacy,
+    program,
+    reports,
+    rewards,
+    setup,
+    staff,
+)
 from bot.features.common import Audience, Command, Feature, Handler, Viewer, reply, viewer_for
 from bot.i18n import Translator
 from bot.menus import MenuEntry, Menus
@@ -58,6 +69,7 @@ FEATURES: tuple[Feature, ...] = (
     counter.FEATURE,
     setup.FEATURE,
     program.FEATURE,
+    rewards.FEATURE,
     staff.FEATURE,
     reports.FEATURE,
 )

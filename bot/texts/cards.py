@@ -7,7 +7,15 @@ from collections.abc import Sequence
 from bot.i18n import Translator
 from bot.images import CardFace
 from bot.texts import esc, labelled
-from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
+from domain.model import (
+    CardView,
+    Enrolment,
+    HistoryPage,
+    LedgerKind,
+    LedgerLine,
+    RewardUnit,
+    StoreView,
+)
 
 PROGRESS_FULL, PROGRESS_EMPTY = "●", "○"
 
@@ -28,38 +36,43 @@ def card_text(t: Translator, card: CardView) -> str:
     ]
     if card.program_type.has_stamps:
         lines.append(t.gettext("Stamps: {progress}", progress=stamp_progress(card)))
-        if card.stamp_reward_ready:
-            lines.append(t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward)))
-        else:
-            lines.append(
-                t.ngettext(
-                    "{n} more stamp until: {reward}",
-                    "{n} more stamps until: {reward}",
-                    card.stamps_to_reward,
-                    reward=esc(card.reward),
-                )
-            )
     if card.program_type.has_points:
         lines.append(t.gettext("Points: {points}", points=t.number(card.points_balance)))
-        if card.points_reward_ready:
-            lines.append(
-                t.gettext("🎁 You can redeem: {reward}!", reward=esc(card.points_reward_text))
-            )
-        else:
-            lines.append(
-                t.ngettext(
-                    "{n} more point until: {reward}",
-                    "{n} more points until: {reward}",
-                    card.points_to_reward,
-                    reward=esc(card.points_reward_text),
-                )
-            )
+    lines.extend(reward_lines(t, card))
     if card.cross_location:
         lines.append(t.gettext("Works at all our locations."))
     else:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
     return "\n".join(lines)
+
+
+def reward_lines(t: Translator, card: CardView) -> list[str]:
+    """Each reward of the ladder: ready ✅, or how many stamps or points are still missing."""
+    lines = []
+    for reward in card.rewards:
+        missing = card.to_go(reward)
+        if missing == 0:
+            lines.append(t.gettext("✅ {reward} — ready", reward=esc(reward.name)))
+        elif reward.unit is RewardUnit.STAMPS:
+            lines.append(
+                t.ngettext(
+                    "⏳ {reward} — {n} stamp to go",
+                    "⏳ {reward} — {n} stamps to go",
+                    missing,
+                    reward=esc(reward.name),
+                )
+            )
+        else:
+            lines.append(
+                t.ngettext(
+                    "⏳ {reward} — {n} point to go",
+                    "⏳ {reward} — {n} points to go",
+                    missing,
+                    reward=esc(reward.name),
+                )
+            )
+    return lines
 
 
 def card_face(t: Translator, card: CardView) -> CardFace:
@@ -129,8 +142,14 @@ def _entry_label(t: Translator, line: LedgerLine) -> str:
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at your request"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to your other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from your other card"),
+        LedgerKind.REDEEM_REWARD: lambda: t.gettext(
+            "Reward redeemed: {reward}", reward=esc(line.reward_name or "?")
+        ),
     }
-    return labels[line.kind]()
+    label = labels[line.kind]()
+    if line.kind in (LedgerKind.UNDO, LedgerKind.NOT_ME) and line.reward_name is not None:
+        label += f" ({esc(line.reward_name)})"
+    return label
 
 
 def history_text(t: Translator, card: CardView, page: HistoryPage, *, first_page: bool) -> str:

@@ -156,9 +156,12 @@ async def test_redeem_needs_the_target_and_carries_the_rest_over(
     await service.counter.stamp(cashier.user_id, card.number, 1)  # exactly the target
     op = await service.counter.redeem_stamps(cashier.user_id, card.number)
     assert (op.card.stamp_count, op.card.rewards_redeemed, op.stamps_delta) == (0, 1, -5)
+    # With a second, dearer reward the card collects past the first one's cost and keeps
+    # the rest after redeeming it.
+    await service.rewards.add(shop.owner.user_id, 8, "Cake")
     await service.counter.stamp(cashier.user_id, card.number, 7)
     op = await service.counter.redeem_stamps(cashier.user_id, card.number)
-    assert (op.card.stamp_count, op.card.rewards_redeemed) == (2, 2)
+    assert (op.card.stamp_count, op.card.rewards_redeemed, op.stamps_delta) == (2, 2, -5)
 
 
 async def test_points_are_earned_rounded_down_from_decimal_amounts(service: LoyaltyService) -> None:
