@@ -115,20 +115,20 @@ def ladder_keyboard(
 ) -> InlineKeyboardMarkup:
     """Rename / Cost / Remove per reward (by its number), then Add per unit with room left."""
     rows = []
+    rename_label = t.pgettext("button", "Rename")
+    cost_label = t.pgettext("button", "Cost")
+    remove_label = t.pgettext("button", "Remove")
     for number, reward in enumerate(ladder.rewards, 1):
         rows.append(
             [
                 InlineKeyboardButton(
-                    f"{t.pgettext('button', 'Rename')} {number}",
-                    callback_data=rename[reward.reward_id],
+                    f"{rename_label} {number}", callback_data=rename[reward.reward_id]
                 ),
                 InlineKeyboardButton(
-                    f"{t.pgettext('button', 'Cost')} {number}",
-                    callback_data=cost[reward.reward_id],
+                    f"{cost_label} {number}", callback_data=cost[reward.reward_id]
                 ),
                 InlineKeyboardButton(
-                    f"{t.pgettext('button', 'Remove')} {number}",
-                    callback_data=remove[reward.reward_id],
+                    f"{remove_label} {number}", callback_data=remove[reward.reward_id]
                 ),
             ]
         )

@@ -13,6 +13,7 @@ from domain.model import (
     HistoryPage,
     LedgerKind,
     LedgerLine,
+    Reward,
     RewardUnit,
     StoreView,
 )
@@ -38,13 +39,44 @@ def card_text(t: Translator, card: CardView) -> str:
         lines.append(t.gettext("Stamps: {progress}", progress=stamp_progress(card)))
     if card.program_type.has_points:
         lines.append(t.gettext("Points: {points}", points=t.number(card.points_balance)))
+    rewards_at = len(lines)
     lines.extend(reward_lines(t, card))
     if card.cross_location:
         lines.append(t.gettext("Works at all our locations."))
     else:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
+    text = "\n".join(lines)
+    if len(text) <= CAPTION_LIMIT:
+        return text
+    # A long ladder with long names: what is ready in one line, then the next reward of each.
+    shown = len(reward_lines(t, card))
+    lines[rewards_at : rewards_at + shown] = compact_reward_lines(t, card)
     return "\n".join(lines)
+
+
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
+SHORT_NAME = 24
+
+
+def _short(name: str) -> str:
+    return esc(name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1] + "…")
+
+
+def compact_reward_lines(t: Translator, card: CardView) -> list[str]:
+    """The ladder in a few lines: the rewards ready now, then the next one of each unit."""
+    lines = []
+    ready = [r for r in card.rewards if card.to_go(r) == 0]
+    if ready:
+        lines.append(
+            t.gettext("✅ Ready: {rewards}", rewards=", ".join(_short(r.name) for r in ready))
+        )
+    for unit in (RewardUnit.STAMPS, RewardUnit.POINTS):
+        upcoming = [r for r in card.rewards if r.unit is unit and card.to_go(r) > 0]
+        if upcoming:
+            nxt = upcoming[0]
+            lines.append(_to_go_line(t, nxt, card.to_go(nxt), _short(nxt.name)))
+    return lines
 
 
 def reward_lines(t: Translator, card: CardView) -> list[str]:
@@ -54,25 +86,19 @@ def reward_lines(t: Translator, card: CardView) -> list[str]:
         missing = card.to_go(reward)
         if missing == 0:
             lines.append(t.gettext("✅ {reward} — ready", reward=esc(reward.name)))
-        elif reward.unit is RewardUnit.STAMPS:
-            lines.append(
-                t.ngettext(
-                    "⏳ {reward} — {n} stamp to go",
-                    "⏳ {reward} — {n} stamps to go",
-                    missing,
-                    reward=esc(reward.name),
-                )
-            )
         else:
-            lines.append(
-                t.ngettext(
-                    "⏳ {reward} — {n} point to go",
-                    "⏳ {reward} — {n} points to go",
-                    missing,
-                    reward=esc(reward.name),
-                )
-            )
+            lines.append(_to_go_line(t, reward, missing, esc(reward.name)))
     return lines
+
+
+def _to_go_line(t: Translator, reward: Reward, missing: int, name: str) -> str:
+    if reward.unit is RewardUnit.STAMPS:
+        return t.ngettext(
+            "⏳ {reward} — {n} stamp to go", "⏳ {reward} — {n} stamps to go", missing, reward=name
+        )
+    return t.ngettext(
+        "⏳ {reward} — {n} point to go", "⏳ {reward} — {n} points to go", missing, reward=name
+    )
 
 
 def card_face(t: Translator, card: CardView) -> CardFace:

@@ -59,6 +59,14 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InviteUsed: {},
     errors.InviteExpired: {},
     errors.StaffMemberNotFound: {"number": 4},
+    errors.RewardReadyRedeemFirst: {"stamp_count": 10, "top_cost": 10},
+    errors.InvalidRewardCost: {"unit": "stamps", "minimum": 1, "maximum": 50},
+    errors.InvalidRewardName: {"max_length": 100},
+    errors.LadderFull: {"unit": "points", "maximum": 10},
+    errors.DuplicateRewardCost: {"unit": "stamps", "cost": 5, "name": "Cake"},
+    errors.LastRewardKept: {"unit": "stamps"},
+    errors.RewardNotFound: {"number": 3},
+    errors.FirstRewardMustStayFirst: {"key": "stamps_target", "next_cost": 12},
     errors.CannotRevokeOwner: {},
 }
 
