@@ -14,6 +14,7 @@ from domain.model import Reward as RewardValue
 from domain.model import RewardUnit
 
 _UNIT_ORDER = {RewardUnit.STAMPS.value: 0, RewardUnit.POINTS.value: 1}
+_CACHE = "reward_rungs"
 
 
 def reward_value(row: Reward) -> RewardValue:
@@ -25,10 +26,22 @@ class RewardRepository:
         self.session = session
 
     async def rungs(self, merchant_id: int) -> list[Reward]:
-        """The programme's current rewards: stamps first, then points, each by cost."""
-        query = select(Reward).where(Reward.merchant_id == merchant_id, Reward.removed_at.is_(None))
-        rows = list((await self.session.execute(query)).scalars())
-        return sorted(rows, key=lambda r: (_UNIT_ORDER[r.unit], r.cost, r.id))
+        """The programme's current rewards: stamps first, then points, each by cost.
+
+        Read once per transaction (an operation needs them for its rule and for the card it
+        returns); the writes below read them afresh.
+        """
+        cache: dict[int, list[Reward]] = self.session.info.setdefault(_CACHE, {})
+        if merchant_id not in cache:
+            query = select(Reward).where(
+                Reward.merchant_id == merchant_id, Reward.removed_at.is_(None)
+            )
+            rows = list((await self.session.execute(query)).scalars())
+            cache[merchant_id] = sorted(rows, key=lambda r: (_UNIT_ORDER[r.unit], r.cost, r.id))
+        return list(cache[merchant_id])
+
+    def _forget(self) -> None:
+        self.session.info.pop(_CACHE, None)
 
     async def get(self, reward_id: int) -> Reward | None:
         """A reward by its id, removed or not (history names what was redeemed)."""
@@ -47,20 +60,17 @@ class RewardRepository:
         row = Reward(merchant_id=merchant_id, unit=unit.value, cost=cost, name=name, created_at=now)
         self.session.add(row)
         await self.session.flush()
+        self._forget()
         return row
 
     async def settle(self, program: Program) -> None:
         """After a change to the ladder: the programme row's copy of each unit's cheapest rung
         (what /program shows as stamps_target/reward and points_reward/points_reward_text)."""
         await self.session.flush()
-        for row in await self.rungs(program.merchant_id):
-            if row.unit == RewardUnit.STAMPS.value:
-                if (program.stamps_target, program.reward) != (row.cost, row.name):
-                    program.stamps_target, program.reward = row.cost, row.name
-                break
-        for row in await self.rungs(program.merchant_id):
-            if row.unit == RewardUnit.POINTS.value:
-                if (program.points_reward, program.points_reward_text) != (row.cost, row.name):
-                    program.points_reward, program.points_reward_text = row.cost, row.name
-                break
+        self._forget()  # a cost changed or a rung was removed: read the order afresh
+        rungs = await self.rungs(program.merchant_id)
+        stamps = next(r for r in rungs if r.unit == RewardUnit.STAMPS.value)
+        points = next(r for r in rungs if r.unit == RewardUnit.POINTS.value)
+        program.stamps_target, program.reward = stamps.cost, stamps.name
+        program.points_reward, program.points_reward_text = points.cost, points.name
         await self.session.flush()

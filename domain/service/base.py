@@ -215,8 +215,8 @@ async def operation_result(
         if entry.store_id == card.store_id
         else (await directory.store(entry.store_id)).name
     )
-    reward = None
-    if entry.reward_id is not None:
+    reward = next((r for r in view.ladder if r.reward_id == entry.reward_id), None)
+    if entry.reward_id is not None and reward is None:  # removed from the ladder since
         row = await RewardRepository(directory.session).get(entry.reward_id)
         reward = None if row is None else reward_value(row)
     return Operation(
