@@ -101,6 +101,11 @@ def program_text(t: Translator, settings: ProgramSettings) -> str:
     lines.append(
         t.gettext("Change a setting with /program set <code>key</code> <code>value</code>.")
     )
+    lines.append(
+        t.gettext(
+            "stamps_target and reward (points_reward and points_reward_text) are your first reward; /rewards adds more, up to 10."
+        )
+    )
     return "\n".join(lines)
 
 

@@ -24,7 +24,9 @@ async def _gather_outcomes(calls):
 async def test_fifty_concurrent_stamps_without_cooldown_give_exactly_fifty(
     service: LoyaltyService,
 ) -> None:
-    staff, customer, card = await _card_with_cashiers(service, 5, cooldown="0", daily_limit="0")
+    staff, customer, card = await _card_with_cashiers(
+        service, 5, cooldown="0", daily_limit="0", stamps_target="50"
+    )
     outcomes = await _gather_outcomes(
         service.counter.stamp(staff[i % 5].user_id, card.number) for i in range(50)
     )

@@ -177,6 +177,9 @@ OWNER_ACTIONS: dict[str, Action] = {
     "summary today": lambda s, a, shop, key: s.reports.summary_for_owner(a, "today"),
     "summary month": lambda s, a, shop, key: s.reports.summary_for_owner(a, "month"),
     "export": lambda s, a, shop, key: s.reports.export_ledger(a, 30),
+    "rewards": lambda s, a, shop, key: s.rewards.ladder(a),
+    "rewards add": lambda s, a, shop, key: s.rewards.add(a, 7, "Cake"),
+    "rewards remove": lambda s, a, shop, key: s.rewards.reward_at(a, 1),
 }
 OWN_CARD_ACTIONS = [name for name in STAFF_ACTIONS if name not in ("lookup", "undo")]
 EXPECTED_ERROR = {
@@ -264,6 +267,9 @@ TELEGRAM_OWNER_ACTIONS = [
     "/export 7",
     "/poster",
     "/poster Gare",
+    "/rewards",
+    "/rewards add 7 Cake",
+    "/rewards remove 1",
 ]
 BUTTON_DATA = {
     "tap +1 stamp": "st:{digits}:forged01",
