@@ -36,7 +36,7 @@ def ledger_csv(t: Translator, timezone: str, rows: Sequence[ExportRow]) -> bytes
                 row.created_at.astimezone(zone).strftime("%Y-%m-%d %H:%M:%S"),
                 _cell(row.store_name),
                 format_card_number(row.card_number),
-                ledger_kind_label(t, row.kind),
+                _cell(ledger_kind_label(t, row.kind, row.reward_name)),
                 row.stamps_delta,
                 row.points_delta,
                 row.stamp_balance_after,

@@ -8,7 +8,8 @@ from collections.abc import Callable
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
-from domain.model import CardView
+from domain.model import LADDER_MAX_RUNGS, CardView, ProgramType, RewardUnit
+from domain.service import Ladder
 
 __all__ = ["InlineKeyboardMarkup"]
 
@@ -36,6 +37,13 @@ def scan_keyboard(
 def redeem_keyboard(t: Translator, redeem: str) -> InlineKeyboardMarkup:
     """Under a confirmation that made a reward ready: hand it over now."""
     return _one_row(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
+
+
+def choice_keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
+    """One button per row: (label, callback data) — the rewards a cashier may hand over."""
+    return InlineKeyboardMarkup(
+        [[InlineKeyboardButton(label[:64], callback_data=data)] for label, data in choices]
+    )
 
 
 def confirm_cancel_keyboard(t: Translator, confirm: str, cancel: str) -> InlineKeyboardMarkup:
@@ -115,4 +123,46 @@ def program_choices_keyboard(
     ]
     rows.append([InlineKeyboardButton(t.pgettext("button", "Other value…"), callback_data=other)])
     rows.append([InlineKeyboardButton(t.pgettext("button", "« Back"), callback_data=back)])
+    return InlineKeyboardMarkup(rows)
+
+
+def ladder_keyboard(
+    t: Translator,
+    ladder: Ladder,
+    *,
+    add: dict[RewardUnit, str],
+    rename: dict[int, str],
+    cost: dict[int, str],
+    remove: dict[int, str],
+) -> InlineKeyboardMarkup:
+    """Rename / Cost / Remove per reward (by its number), then Add per unit with room left."""
+    rows = []
+    rename_label = t.pgettext("button", "Rename")
+    cost_label = t.pgettext("button", "Cost")
+    remove_label = t.pgettext("button", "Remove")
+    for number, reward in enumerate(ladder.rewards, 1):
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    f"{rename_label} {number}", callback_data=rename[reward.reward_id]
+                ),
+                InlineKeyboardButton(
+                    f"{cost_label} {number}", callback_data=cost[reward.reward_id]
+                ),
+                InlineKeyboardButton(
+                    f"{remove_label} {number}", callback_data=remove[reward.reward_id]
+                ),
+            ]
+        )
+    hybrid = ladder.program_type is ProgramType.HYBRID
+    for unit, data in add.items():
+        if sum(1 for r in ladder.rewards if r.unit is unit) >= LADDER_MAX_RUNGS:
+            continue
+        if not hybrid:
+            label = t.pgettext("button", "Add a reward")
+        elif unit is RewardUnit.STAMPS:
+            label = t.pgettext("button", "Add a stamp reward")
+        else:
+            label = t.pgettext("button", "Add a points reward")
+        rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)

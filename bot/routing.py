@@ -28,6 +28,7 @@ from bot.features import (
     privacy,
     program,
     reports,
+    rewards,
     setup,
     staff,
 )
@@ -70,6 +71,7 @@ FEATURES: tuple[Feature, ...] = (
     corrections.FEATURE,
     setup.FEATURE,
     program.FEATURE,
+    rewards.FEATURE,
     staff.FEATURE,
     reports.FEATURE,
 )

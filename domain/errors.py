@@ -116,6 +116,73 @@ class NotEnoughStamps(DomainError):
 
 
 @dataclass(eq=False)
+class RewardReadyRedeemFirst(DomainError):
+    """The card holds the top reward's stamps: it takes no more until it is redeemed."""
+
+    stamp_count: int
+    top_cost: int
+
+
+# --- the reward ladder -----------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class InvalidRewardCost(DomainError):
+    """A reward's cost outside its unit's range (stamps 1–50, points 1–1,000,000)."""
+
+    unit: str
+    minimum: int
+    maximum: int
+
+
+@dataclass(eq=False)
+class InvalidRewardName(DomainError):
+    """A reward's name that is empty, too long or not printable."""
+
+    max_length: int
+
+
+@dataclass(eq=False)
+class LadderFull(DomainError):
+    """The programme already has the most rewards of this unit."""
+
+    unit: str
+    maximum: int
+
+
+@dataclass(eq=False)
+class DuplicateRewardCost(DomainError):
+    """Another reward of this unit already costs this much."""
+
+    unit: str
+    cost: int
+    name: str
+
+
+@dataclass(eq=False)
+class LastRewardKept(DomainError):
+    """The only reward of a unit cannot be removed: a programme always has one."""
+
+    unit: str
+
+
+@dataclass(eq=False)
+class RewardNotFound(DomainError):
+    """No reward at this position in /rewards (or no longer: removed, or of another unit)."""
+
+    number: int | None = None
+
+
+@dataclass(eq=False)
+class FirstRewardMustStayFirst(DomainError):
+    """/program set changed the cheapest reward's cost past the next reward's: the ladder's
+    order is changed in /rewards."""
+
+    key: str
+    next_cost: int
+
+
+@dataclass(eq=False)
 class InvalidAmount(DomainError):
     """A purchase amount outside the allowed range or with more than two decimals."""
 

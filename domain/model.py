@@ -31,6 +31,8 @@ NAME_MAX_LENGTH = 64
 CORRECTION_MAX_STAMPS = 50
 CORRECTION_REASON_MAX_LENGTH = 100
 SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
+LADDER_MAX_RUNGS = 10  # rewards per unit (stamps, points) of one programme
+REWARD_NAME_MAX_LENGTH = 100
 
 
 class ProgramType(StrEnum):
@@ -59,6 +61,9 @@ class LedgerKind(StrEnum):
     MERGE_OUT = "merge_out"  # balance moved away when duplicate cards were merged
     MERGE_IN = "merge_in"  # balance received from a merged duplicate
     CORRECT_STAMPS = "correct_stamps"  # the owner (or allowed staff) corrected the stamps
+    # A rung of the reward ladder, named by the row's reward_id. REDEEM_STAMPS and
+    # REDEEM_POINTS without an amount are the rows of the single reward before the ladder.
+    REDEEM_REWARD = "redeem_reward"
 
     @property
     def is_earning(self) -> bool:
@@ -66,7 +71,11 @@ class LedgerKind(StrEnum):
 
     @property
     def is_redemption(self) -> bool:
-        return self in (LedgerKind.REDEEM_STAMPS, LedgerKind.REDEEM_POINTS)
+        return self in (
+            LedgerKind.REDEEM_STAMPS,
+            LedgerKind.REDEEM_POINTS,
+            LedgerKind.REDEEM_REWARD,
+        )
 
 
 # Operations a staff member may undo: the ones they performed at the counter.
@@ -76,12 +85,66 @@ UNDOABLE_KINDS = (
     LedgerKind.EARN_POINTS,
     LedgerKind.REDEEM_POINTS,
     LedgerKind.VOID_POINTS,
+    LedgerKind.REDEEM_REWARD,
 )
 
 
 class StaffRole(StrEnum):
     OWNER = "owner"
     STAFF = "staff"
+
+
+class RewardUnit(StrEnum):
+    """What a reward costs: stamps or points."""
+
+    STAMPS = "stamps"
+    POINTS = "points"
+
+    @property
+    def cost_range(self) -> tuple[int, int]:
+        return (1, 50) if self is RewardUnit.STAMPS else POINTS_RANGE
+
+
+@dataclass(frozen=True)
+class Reward:
+    """One rung of a programme's reward ladder."""
+
+    reward_id: int
+    unit: RewardUnit
+    cost: int
+    name: str
+
+
+def units_of(program_type: ProgramType) -> tuple[RewardUnit, ...]:
+    """The ladders a programme of this type shows: stamps, points, or both."""
+    units = []
+    if program_type.has_stamps:
+        units.append(RewardUnit.STAMPS)
+    if program_type.has_points:
+        units.append(RewardUnit.POINTS)
+    return tuple(units)
+
+
+def check_reward_cost(unit: RewardUnit, cost: int) -> None:
+    low, high = unit.cost_range
+    if not low <= cost <= high:
+        raise errors.InvalidRewardCost(unit=unit.value, minimum=low, maximum=high)
+
+
+def clean_reward_name(raw: str) -> str:
+    """A reward's name: trimmed, single-spaced, 1 to 100 printable characters."""
+    name = " ".join(raw.split())
+    if not name or len(name) > REWARD_NAME_MAX_LENGTH or not name.isprintable():
+        raise errors.InvalidRewardName(max_length=REWARD_NAME_MAX_LENGTH)
+    return name
+
+
+def stamps_that_fit(n: int, stamp_count: int, top_cost: int) -> int:
+    """How many of n stamps a card takes: stamps collect up to the top rung's cost, then the
+    card must be redeemed first."""
+    if stamp_count >= top_cost:
+        raise errors.RewardReadyRedeemFirst(stamp_count=stamp_count, top_cost=top_cost)
+    return min(n, top_cost - stamp_count)
 
 
 # --- stamping ---------------------------------------------------------------------------------
@@ -250,26 +313,71 @@ class CardView:
     created_at: datetime
     last_activity_at: datetime | None
     last_correction: Correction | None = None  # filled in for staff's look-ups only
+    # The ladder, each unit's rungs by cost. Empty in snapshots made without one: then the single
+    # rewards above are the ladder. `stamps_target` is the top stamp rung's cost (what the
+    # card holds at most), `reward`, `points_reward` and `points_reward_text` the first rungs.
+    ladder: tuple[Reward, ...] = ()
 
     @property
     def display_number(self) -> str:
         return format_card_number(self.number)
 
     @property
+    def stamp_rewards(self) -> tuple[Reward, ...]:
+        rungs = tuple(r for r in self.ladder if r.unit is RewardUnit.STAMPS)
+        return rungs or (Reward(0, RewardUnit.STAMPS, self.stamps_target, self.reward),)
+
+    @property
+    def points_rewards(self) -> tuple[Reward, ...]:
+        rungs = tuple(r for r in self.ladder if r.unit is RewardUnit.POINTS)
+        return rungs or (Reward(0, RewardUnit.POINTS, self.points_reward, self.points_reward_text),)
+
+    @property
+    def rewards(self) -> tuple[Reward, ...]:
+        """The rungs this programme shows: stamps first, then points, each by cost."""
+        return (self.stamp_rewards if self.program_type.has_stamps else ()) + (
+            self.points_rewards if self.program_type.has_points else ()
+        )
+
+    def balance_for(self, unit: RewardUnit) -> int:
+        return self.stamp_count if unit is RewardUnit.STAMPS else self.points_balance
+
+    def to_go(self, reward: Reward) -> int:
+        """Stamps or points still missing for this reward; 0 when it is ready."""
+        return max(0, reward.cost - self.balance_for(reward.unit))
+
+    @property
+    def affordable(self) -> tuple[Reward, ...]:
+        """The rewards the card can be redeemed for now."""
+        return tuple(r for r in self.rewards if self.to_go(r) == 0)
+
+    @property
     def stamps_to_reward(self) -> int:
-        return max(0, self.stamps_target - self.stamp_count)
+        """Stamps to the next reward not yet reached (0 when the top one is ready)."""
+        missing = [self.to_go(r) for r in self.stamp_rewards if self.to_go(r) > 0]
+        return min(missing, default=0)
 
     @property
     def points_to_reward(self) -> int:
-        return max(0, self.points_reward - self.points_balance)
+        missing = [self.to_go(r) for r in self.points_rewards if self.to_go(r) > 0]
+        return min(missing, default=0)
 
     @property
     def stamp_reward_ready(self) -> bool:
-        return self.program_type.has_stamps and self.stamp_count >= self.stamps_target
+        return self.program_type.has_stamps and self.stamp_count >= self.stamp_rewards[0].cost
 
     @property
     def points_reward_ready(self) -> bool:
-        return self.program_type.has_points and self.points_balance >= self.points_reward
+        return self.program_type.has_points and self.points_balance >= self.points_rewards[0].cost
+
+
+@dataclass(frozen=True)
+class Redeemable:
+    """What a redemption on this card may give now: the affordable rewards (empty when an
+    explicit number of points was asked for)."""
+
+    card: CardView
+    rewards: tuple[Reward, ...]
 
 
 @dataclass(frozen=True)
@@ -297,6 +405,7 @@ class Operation:
     created_at: datetime
     replayed: bool = False  # True when the idempotency key had been used: nothing changed now
     reason: str | None = None  # a correction's or a void's reason
+    reward: Reward | None = None  # the ladder's rung a redemption was for
 
 
 @dataclass(frozen=True)
@@ -335,6 +444,7 @@ class LedgerLine:
     reason: str | None
     store_name: str
     created_at: datetime
+    reward_name: str | None = None  # the rung a redemption (or its reversal) was for
 
 
 @dataclass(frozen=True)
@@ -483,6 +593,7 @@ class Summary:
     compared_first_day: date
     top_staff_name: str | None
     top_staff_operations: int
+    rewards: tuple[tuple[str, int], ...] = ()  # the ladder's rewards redeemed, by name
 
 
 @dataclass(frozen=True)
@@ -506,3 +617,4 @@ class ExportRow:
     amount: Decimal | None
     staff_name: str | None
     reason: str | None
+    reward_name: str | None = None

@@ -39,8 +39,8 @@ from domain import errors
 from domain.model import (
     AMOUNT_RANGE,
     CardView,
-    LedgerKind,
     Operation,
+    RewardUnit,
     check_amount,
     is_large_purchase,
     normalise_card_number,
@@ -56,6 +56,7 @@ REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 2
 
 STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce
 ASK_REDEEM = ButtonAction("rq", (Token,))  # card number
+PICK_REWARD = ButtonAction("rw", (Token, int))  # card number, reward
 CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
 CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
 ADD_POINTS = ButtonAction("ap", (Token,))  # card number
@@ -111,9 +112,7 @@ async def confirmed(
 
 
 def _reward_ready(card: CardView) -> bool:
-    return (card.program_type.has_stamps and card.stamp_reward_ready) or (
-        card.program_type.has_points and card.points_reward_ready
-    )
+    return bool(card.affordable)
 
 
 def _card_keyboard(viewer: Viewer, card: CardView) -> keyboards.InlineKeyboardMarkup:
@@ -321,33 +320,74 @@ async def scanned_card(update: Update, context: BotContext, viewer: Viewer, toke
 
 
 async def ask_redeem(
-    update: Update, context: BotContext, viewer: Viewer, reference: str, points: int | None
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    reference: str,
+    points: int | None,
+    reward_id: int | None = None,
 ) -> None:
-    card, kind = await context.service.counter.redeemable(viewer.user_id, reference, points)
-    if kind is LedgerKind.REDEEM_POINTS and points is None:
-        points = card.points_reward
+    """Offer every reward the card can afford as a button; one reward (picked, or the only
+    one) or an explicit number of points is asked about once, bound to this card."""
+    redeemable = await context.service.counter.redeemable(viewer.user_id, reference, points)
+    card = redeemable.card
     await open_card(context, viewer, card)
+    reward = None
+    if points is None:
+        if reward_id is None and len(redeemable.rewards) > 1:
+            choices = [
+                (
+                    counter_texts.reward_button(viewer.t, r),
+                    PICK_REWARD.data(card.number, r.reward_id),
+                )
+                for r in redeemable.rewards
+            ]
+            await reply(
+                update,
+                counter_texts.reward_choice(viewer.t, card),
+                keyboards.choice_keyboard(choices),
+            )
+            return
+        wanted = redeemable.rewards[0].reward_id if reward_id is None else reward_id
+        reward = next((r for r in redeemable.rewards if r.reward_id == wanted), None)
+        if reward is None:  # removed since, or no longer affordable
+            raise _not_affordable(card, wanted)
     step = await context.infra.steps.open(
         viewer.chat_id,
         REDEEM,
         subject_id=card.card_id,
-        payload=f"{card.number}:{'' if points is None else points}",
+        payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
         ttl=PROMPT_TTL,
         supersedes=(REDEEM,),
     )
     await reply(
         update,
-        counter_texts.redeem_question(viewer.t, card, points),
+        counter_texts.redeem_question(viewer.t, card, points, reward),
         keyboards.confirm_cancel_keyboard(
             viewer.t, CONFIRM_REDEEM.data(step.id), CANCEL_REDEEM.data(step.id)
         ),
     )
 
 
+def _not_affordable(card: CardView, reward_id: int) -> errors.DomainError:
+    reward = next((r for r in card.rewards if r.reward_id == reward_id), None)
+    if reward is None:
+        return errors.RewardNotFound()
+    if reward.unit is RewardUnit.STAMPS:
+        return errors.NotEnoughStamps(stamp_count=card.stamp_count, stamps_target=reward.cost)
+    return errors.NotEnoughPoints(points_balance=card.points_balance, points_needed=reward.cost)
+
+
 async def _ask_redeem_button(
     update: Update, context: BotContext, viewer: Viewer, number: str
 ) -> None:
     await ask_redeem(update, context, viewer, number, None)
+
+
+async def _pick_reward(
+    update: Update, context: BotContext, viewer: Viewer, number: str, reward_id: int
+) -> None:
+    await ask_redeem(update, context, viewer, number, None, reward_id)
 
 
 async def _confirm_redeem(
@@ -360,14 +400,14 @@ async def _confirm_redeem(
         await edit_or_reply(update, general.button_expired(viewer.t))
         return
     assert step.payload is not None
-    number, _, points = step.payload.partition(":")
-    counter = context.service.counter
-    if points:
-        op = await counter.redeem_points(
-            viewer.user_id, number, int(points), idempotency_key=step_key(step)
-        )
-    else:
-        op = await counter.redeem_stamps(viewer.user_id, number, idempotency_key=step_key(step))
+    number, _, what = step.payload.partition(":")
+    counter, key = context.service.counter, step_key(step)
+    if what.startswith("r"):
+        op = await counter.redeem_reward(viewer.user_id, number, int(what[1:]), idempotency_key=key)
+    elif what:
+        op = await counter.redeem_points(viewer.user_id, number, int(what), idempotency_key=key)
+    else:  # asked before the ladder: the first stamp reward
+        op = await counter.redeem_stamps(viewer.user_id, number, idempotency_key=key)
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
@@ -499,6 +539,7 @@ FEATURE = Feature(
     buttons=(
         (STAMP, _stamp_button),
         (ASK_REDEEM, _ask_redeem_button),
+        (PICK_REWARD, _pick_reward),
         (CONFIRM_REDEEM, _confirm_redeem),
         (CANCEL_REDEEM, _cancel_redeem),
         (ADD_POINTS, _add_points_button),

@@ -7,7 +7,16 @@ from collections.abc import Sequence
 from bot.i18n import Translator
 from bot.images import CardFace
 from bot.texts import esc, labelled
-from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
+from domain.model import (
+    CardView,
+    Enrolment,
+    HistoryPage,
+    LedgerKind,
+    LedgerLine,
+    Reward,
+    RewardUnit,
+    StoreView,
+)
 
 PROGRESS_FULL, PROGRESS_EMPTY = "●", "○"
 
@@ -35,38 +44,68 @@ def card_text(t: Translator, card: CardView) -> str:
     ]
     if card.program_type.has_stamps:
         lines.append(t.gettext("Stamps: {progress}", progress=stamp_progress(card)))
-        if card.stamp_reward_ready:
-            lines.append(t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward)))
-        else:
-            lines.append(
-                t.ngettext(
-                    "{n} more stamp until: {reward}",
-                    "{n} more stamps until: {reward}",
-                    card.stamps_to_reward,
-                    reward=esc(card.reward),
-                )
-            )
     if card.program_type.has_points:
         lines.append(t.gettext("Points: {points}", points=t.number(card.points_balance)))
-        if card.points_reward_ready:
-            lines.append(
-                t.gettext("🎁 You can redeem: {reward}!", reward=esc(card.points_reward_text))
-            )
-        else:
-            lines.append(
-                t.ngettext(
-                    "{n} more point until: {reward}",
-                    "{n} more points until: {reward}",
-                    card.points_to_reward,
-                    reward=esc(card.points_reward_text),
-                )
-            )
+    rewards_at = len(lines)
+    lines.extend(reward_lines(t, card))
     if card.cross_location:
         lines.append(t.gettext("Works at all our locations."))
     else:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
+    text = "\n".join(lines)
+    if len(text) <= CAPTION_LIMIT:
+        return text
+    # A long ladder with long names: what is ready in one line, then the next reward of each.
+    shown = len(reward_lines(t, card))
+    lines[rewards_at : rewards_at + shown] = compact_reward_lines(t, card)
     return "\n".join(lines)
+
+
+CAPTION_LIMIT = 1024  # Telegram's limit for a photo's caption
+SHORT_NAME = 24
+
+
+def _short(name: str) -> str:
+    return esc(name if len(name) <= SHORT_NAME else name[: SHORT_NAME - 1] + "…")
+
+
+def compact_reward_lines(t: Translator, card: CardView) -> list[str]:
+    """The ladder in a few lines: the rewards ready now, then the next one of each unit."""
+    lines = []
+    ready = [r for r in card.rewards if card.to_go(r) == 0]
+    if ready:
+        lines.append(
+            t.gettext("✅ Ready: {rewards}", rewards=", ".join(_short(r.name) for r in ready))
+        )
+    for unit in (RewardUnit.STAMPS, RewardUnit.POINTS):
+        upcoming = [r for r in card.rewards if r.unit is unit and card.to_go(r) > 0]
+        if upcoming:
+            nxt = upcoming[0]
+            lines.append(_to_go_line(t, nxt, card.to_go(nxt), _short(nxt.name)))
+    return lines
+
+
+def reward_lines(t: Translator, card: CardView) -> list[str]:
+    """Each reward of the ladder: ready ✅, or how many stamps or points are still missing."""
+    lines = []
+    for reward in card.rewards:
+        missing = card.to_go(reward)
+        if missing == 0:
+            lines.append(t.gettext("✅ {reward} — ready", reward=esc(reward.name)))
+        else:
+            lines.append(_to_go_line(t, reward, missing, esc(reward.name)))
+    return lines
+
+
+def _to_go_line(t: Translator, reward: Reward, missing: int, name: str) -> str:
+    if reward.unit is RewardUnit.STAMPS:
+        return t.ngettext(
+            "⏳ {reward} — {n} stamp to go", "⏳ {reward} — {n} stamps to go", missing, reward=name
+        )
+    return t.ngettext(
+        "⏳ {reward} — {n} point to go", "⏳ {reward} — {n} points to go", missing, reward=name
+    )
 
 
 def card_face(t: Translator, card: CardView) -> CardFace:
@@ -139,10 +178,15 @@ def _entry_label(t: Translator, line: LedgerLine) -> str:
         LedgerKind.CORRECT_STAMPS: lambda: t.gettext(
             "Correction: {change}", change=stamp_change(t, line.stamps_delta)
         ),
+        LedgerKind.REDEEM_REWARD: lambda: t.gettext(
+            "Reward redeemed: {reward}", reward=esc(line.reward_name or "?")
+        ),
     }
     label = labels[line.kind]()
     if line.kind is LedgerKind.CORRECT_STAMPS and line.reason:
         label += f" ({esc(line.reason)})"
+    if line.kind in (LedgerKind.UNDO, LedgerKind.NOT_ME) and line.reward_name is not None:
+        label += f" ({esc(line.reward_name)})"
     return label
 
 

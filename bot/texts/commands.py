@@ -30,6 +30,7 @@ def menu_description(t: Translator, name: str) -> str:
         "undo": t.gettext("Undo your last operation"),
         "program": t.gettext("See and change your program"),
         "correct": t.gettext("Correct a card's stamps: /correct card -n reason"),
+        "rewards": t.gettext("Your rewards: add, rename, remove"),
         "owner:stores": t.gettext("Your stores and their join links"),
         "addstore": t.gettext("Add a store"),
         "invite": t.gettext("Invite a cashier"),
@@ -65,6 +66,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "program": t.gettext("/program — see and change your program"),
         "correct": t.gettext(
             "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than 10 minutes"
+        ),
+        "rewards": t.gettext(
+            "/rewards — your rewards (up to 10); /rewards add <code>cost</code> <code>name</code>, /rewards remove <code>number</code>"
         ),
         "addstore": t.gettext("/addstore <code>name</code> — add a store"),
         "owner:stores": t.gettext("/stores — your stores with their join links"),
@@ -105,6 +109,9 @@ def usage(t: Translator, name: str) -> str:
         "revoke": t.gettext("Usage: /revoke <code>number</code> — the number from /staff"),
         "poster": t.gettext(
             "Usage: /poster [store] [language…] with one or two of en, fr, de, lb, e.g. /poster Gare fr de"
+        ),
+        "rewards": t.gettext(
+            "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>"
         ),
         "program": t.gettext(
             "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"

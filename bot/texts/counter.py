@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from bot.i18n import Translator
 from bot.texts import esc
-from bot.texts.cards import stamp_progress
+from bot.texts.cards import reward_lines, stamp_progress
 from bot.texts.corrections import correction_notice, last_correction
 from domain.model import (
     CardView,
@@ -14,6 +14,8 @@ from domain.model import (
     LedgerKind,
     Operation,
     Reversal,
+    Reward,
+    RewardUnit,
     format_card_number,
 )
 
@@ -37,7 +39,7 @@ def staff_card_text(t: Translator, card: CardView) -> str:
         ),
         where_it_works(t, card),
         _balance(t, card),
-        *rewards_ready(t, card),
+        *reward_lines(t, card),
     ]
     if card.last_correction is not None and card.program_type.has_stamps:
         lines.append(last_correction(t, card.last_correction, card.timezone))
@@ -53,13 +55,16 @@ def where_it_works(t: Translator, card: CardView) -> str:
 def rewards_ready(t: Translator, card: CardView) -> list[str]:
     """What the cashier can hand over now (shown with a Redeem button)."""
     lines = []
-    if card.program_type.has_stamps and card.stamp_reward_ready:
-        lines.append(t.gettext("🎁 Reward ready: {reward}", reward=esc(card.reward)))
-    if card.program_type.has_points and card.points_reward_ready:
-        lines.append(
-            t.gettext("🎁 Points reward ready: {reward}", reward=esc(card.points_reward_text))
-        )
+    for reward in card.affordable:
+        if reward.unit is RewardUnit.STAMPS:
+            lines.append(t.gettext("🎁 Reward ready: {reward}", reward=esc(reward.name)))
+        else:
+            lines.append(t.gettext("🎁 Points reward ready: {reward}", reward=esc(reward.name)))
     return lines
+
+
+def _reward_name(op: Operation) -> str:
+    return esc(op.reward.name if op.reward is not None else op.card.reward)
 
 
 def operation_done(t: Translator, op: Operation) -> str:
@@ -71,6 +76,8 @@ def operation_done(t: Translator, op: Operation) -> str:
         head = t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", op.stamps_delta)
     elif op.kind is LedgerKind.REDEEM_STAMPS:
         head = t.gettext("✅ Reward redeemed: {reward}.", reward=esc(card.reward))
+    elif op.kind is LedgerKind.REDEEM_REWARD:
+        head = t.gettext("✅ Reward redeemed: {reward}.", reward=_reward_name(op))
     elif op.kind is LedgerKind.EARN_POINTS:
         assert op.amount is not None
         head = t.ngettext(
@@ -111,9 +118,27 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
-        if card.stamp_reward_ready:
-            text += "\n" + t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward))
+        before = card.stamp_count - op.stamps_delta
+        for reward in card.stamp_rewards:  # the rewards this stamp made ready
+            if before < reward.cost <= card.stamp_count:
+                text += "\n" + t.gettext(
+                    "🎁 Your reward is ready: {reward}!", reward=esc(reward.name)
+                )
         return text
+    if op.kind is LedgerKind.REDEEM_REWARD and op.stamps_delta:
+        return t.gettext(
+            "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
+            reward=_reward_name(op),
+            store=where,
+            progress=f"{card.stamp_count}/{card.stamps_target}",
+        )
+    if op.kind is LedgerKind.REDEEM_REWARD:
+        return t.gettext(
+            "You redeemed {reward} at {store}. Enjoy! Points now: {balance}",
+            reward=_reward_name(op),
+            store=where,
+            balance=t.number(card.points_balance),
+        )
     if op.kind is LedgerKind.REDEEM_STAMPS:
         return t.gettext(
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
@@ -154,7 +179,25 @@ def customer_notice(t: Translator, op: Operation) -> str:
     )
 
 
-def redeem_question(t: Translator, card: CardView, points: int | None) -> str:
+def redeem_question(
+    t: Translator, card: CardView, points: int | None, reward: Reward | None = None
+) -> str:
+    if reward is not None and reward.unit is RewardUnit.STAMPS:
+        return t.gettext(
+            "Redeem {reward} on card {number} ({progress})?",
+            reward=esc(reward.name),
+            number=card.display_number,
+            progress=f"{card.stamp_count}/{card.stamps_target}",
+        )
+    if reward is not None:
+        return t.ngettext(
+            "Redeem {reward} for {n} point on card {number} (balance {balance})?",
+            "Redeem {reward} for {n} points on card {number} (balance {balance})?",
+            reward.cost,
+            reward=esc(reward.name),
+            number=card.display_number,
+            balance=t.number(card.points_balance),
+        )
     if points is None:
         return t.gettext(
             "Redeem {reward} on card {number} ({progress})?",
@@ -168,6 +211,25 @@ def redeem_question(t: Translator, card: CardView, points: int | None) -> str:
         points,
         number=card.display_number,
         balance=t.number(card.points_balance),
+    )
+
+
+def reward_choice(t: Translator, card: CardView) -> str:
+    """Several rewards are affordable: the cashier picks the one the customer wants."""
+    return t.gettext(
+        "Which reward for card {number} ({balance})?",
+        number=card.display_number,
+        balance=_balance(t, card),
+    )
+
+
+def reward_button(t: Translator, reward: Reward) -> str:
+    if reward.unit is RewardUnit.STAMPS:
+        return t.ngettext(
+            "{reward} ({n} stamp)", "{reward} ({n} stamps)", reward.cost, reward=reward.name
+        )
+    return t.ngettext(
+        "{reward} ({n} point)", "{reward} ({n} points)", reward.cost, reward=reward.name
     )
 
 

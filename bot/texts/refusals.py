@@ -38,6 +38,60 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
     return f"{head}\n{rule}"
 
 
+def _cost_refusal(t: Translator, e: errors.InvalidRewardCost) -> str:
+    if e.unit == "stamps":
+        return t.gettext(
+            "A reward costs from {minimum} to {maximum} stamps.",
+            minimum=t.number(e.minimum),
+            maximum=t.number(e.maximum),
+        )
+    return t.gettext(
+        "A reward costs from {minimum} to {maximum} points.",
+        minimum=t.number(e.minimum),
+        maximum=t.number(e.maximum),
+    )
+
+
+def _duplicate_cost(t: Translator, e: errors.DuplicateRewardCost) -> str:
+    if e.unit == "stamps":
+        return t.ngettext(
+            "{reward} already costs {n} stamp: give this reward another cost.",
+            "{reward} already costs {n} stamps: give this reward another cost.",
+            e.cost,
+            reward=esc(e.name),
+        )
+    return t.ngettext(
+        "{reward} already costs {n} point: give this reward another cost.",
+        "{reward} already costs {n} points: give this reward another cost.",
+        e.cost,
+        reward=esc(e.name),
+    )
+
+
+def _ladder_full(t: Translator, e: errors.LadderFull) -> str:
+    if e.unit == "stamps":
+        return t.ngettext(
+            "The programme already has {n} stamp reward, the most it can have. Remove one first.",
+            "The programme already has {n} stamp rewards, the most it can have. Remove one first.",
+            e.maximum,
+        )
+    return t.ngettext(
+        "The programme already has {n} points reward, the most it can have. Remove one first.",
+        "The programme already has {n} points rewards, the most it can have. Remove one first.",
+        e.maximum,
+    )
+
+
+def _last_reward(t: Translator, e: errors.LastRewardKept) -> str:
+    if e.unit == "stamps":
+        return t.gettext(
+            "This is the only stamp reward: a programme keeps at least one. Rename it or change its cost instead."
+        )
+    return t.gettext(
+        "This is the only points reward: a programme keeps at least one. Rename it or change its cost instead."
+    )
+
+
 _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.NotStaff: lambda t, e: t.gettext(
         "Only staff can do that. If you work at a store, ask the owner for an invite link."
@@ -193,6 +247,34 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "There is no staff member number {number}. Send /staff to see the list.", number=e.number
     ),
     errors.CannotRevokeOwner: lambda t, e: t.gettext("The owner cannot be revoked."),
+    errors.RewardReadyRedeemFirst: lambda t, e: t.ngettext(
+        "Reward ready — redeem first: the card holds {have}/{n} stamp, the most it can collect.",
+        "Reward ready — redeem first: the card holds {have}/{n} stamps, the most it can collect.",
+        e.top_cost,
+        have=e.stamp_count,
+    ),
+    errors.InvalidRewardCost: _cost_refusal,
+    errors.InvalidRewardName: lambda t, e: t.ngettext(
+        "Please give the reward a name of 1 to {n} character.",
+        "Please give the reward a name of 1 to {n} characters.",
+        e.max_length,
+    ),
+    errors.LadderFull: _ladder_full,
+    errors.DuplicateRewardCost: _duplicate_cost,
+    errors.LastRewardKept: _last_reward,
+    errors.RewardNotFound: lambda t, e: (
+        t.gettext(
+            "There is no reward number {number}. Send /rewards to see the list.",
+            number=e.number,
+        )
+        if e.number is not None
+        else t.gettext("This reward is no longer offered.")
+    ),
+    errors.FirstRewardMustStayFirst: lambda t, e: t.gettext(
+        "{key} is the cost of the first reward and must stay below the next one ({next}). Change the other rewards with /rewards.",
+        key=e.key,
+        next=t.number(e.next_cost),
+    ),
 }
 
 

@@ -111,6 +111,9 @@ def summary_text(t: Translator, summary: Summary) -> str:
     ]
     program, total, before = summary.program_type, summary.total, summary.compared_total
     lines += [_figure_line(t, row) for row in _key_figures(t, program, total, before)]
+    if summary.rewards:
+        redeemed = ", ".join(f"{esc(name)} ×{t.number(n)}" for name, n in summary.rewards)
+        lines.append(t.gettext("🎁 Rewards: {rewards}", rewards=redeemed))
     lines.append("")
     lines += [_figure_line(t, row) for row in _other_figures(t, program, total, before)]
     if program.has_stamps and total.corrections:  # only when there were any
@@ -184,9 +187,11 @@ def export_headers(t: Translator) -> list[str]:
     ]
 
 
-def ledger_kind_label(t: Translator, kind: LedgerKind) -> str:
+def ledger_kind_label(t: Translator, kind: LedgerKind, reward_name: str | None = None) -> str:
     """An operation as the export's Operation column names it, from the business's side (the
     amounts are in their own columns, unlike the customer's /history)."""
+    if kind is LedgerKind.REDEEM_REWARD:
+        return t.gettext("Reward redeemed: {reward}", reward=reward_name or "?")
     labels = {
         LedgerKind.STAMP: lambda: t.gettext("Stamps given"),
         LedgerKind.REDEEM_STAMPS: lambda: t.gettext("Reward redeemed"),
@@ -200,7 +205,8 @@ def ledger_kind_label(t: Translator, kind: LedgerKind) -> str:
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from the customer's other card"),
         LedgerKind.CORRECT_STAMPS: lambda: t.gettext("Stamps corrected"),
     }
-    return labels[kind]()
+    label = labels[kind]()
+    return f"{label} ({reward_name})" if reward_name else label
 
 
 def poster_call_to_action(t: Translator, program_type: ProgramType) -> str:

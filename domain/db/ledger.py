@@ -24,6 +24,7 @@ _COUNTERS: dict[LedgerKind, tuple[str, ...]] = {
     LedgerKind.REDEEM_POINTS: ("points_redeemed",),
     LedgerKind.VOID_POINTS: ("points_voided",),
     LedgerKind.EXPIRE_POINTS: ("points_expired",),
+    LedgerKind.REDEEM_REWARD: ("rewards_redeemed", "points_redeemed"),
 }
 
 
@@ -178,6 +179,7 @@ class LedgerRepository:
         reason: str | None = None,
         idempotency_key: str | None = None,
         reverses_entry_id: int | None = None,
+        reward_id: int | None = None,
     ) -> LedgerEntry:
         entry = LedgerEntry(
             card_id=card.id,
@@ -193,6 +195,7 @@ class LedgerRepository:
             reason=reason,
             idempotency_key=idempotency_key,
             reverses_entry_id=reverses_entry_id,
+            reward_id=reward_id,
             created_at=created_at,
         )
         self.session.add(entry)
@@ -215,6 +218,7 @@ class LedgerRepository:
         reason: str | None = None,
         idempotency_key: str | None = None,
         reverses_entry_id: int | None = None,
+        reward_id: int | None = None,
     ) -> LedgerEntry | None:
         """Change the card's balances and append the ledger row that records it, together.
 
@@ -247,6 +251,7 @@ class LedgerRepository:
             reason=reason,
             idempotency_key=idempotency_key,
             reverses_entry_id=reverses_entry_id,
+            reward_id=reward_id,
         )
 
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:

@@ -92,6 +92,38 @@ class Program(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class Reward(Base):
+    """One rung of a programme's reward ladder: what `cost` stamps or points buy.
+
+    Removed rungs stay (removed_at set), so history and exports still name what was redeemed.
+    The programme row keeps a copy of each unit's cheapest rung (stamps_target/reward,
+    points_reward/points_reward_text), written only by the ladder's repository.
+    """
+
+    __tablename__ = "rewards"
+    __table_args__ = (
+        CheckConstraint("unit IN ('stamps', 'points')", name="unit_known"),
+        CheckConstraint("cost >= 1", name="cost_positive"),
+        Index(
+            "uq_rewards_one_active_cost",
+            "merchant_id",
+            "unit",
+            "cost",
+            unique=True,
+            sqlite_where=text("removed_at IS NULL"),
+            postgresql_where=text("removed_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), index=True)
+    unit: Mapped[str] = mapped_column(String(8))
+    cost: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Store(Base):
     __tablename__ = "stores"
     __table_args__ = (UniqueConstraint("merchant_id", "name", name="uq_stores_merchant_name"),)
@@ -217,6 +249,8 @@ class LedgerEntry(Base):
     amount: Mapped[Decimal | None] = mapped_column(ScaledDecimal(2))  # purchase, in currency
     reason: Mapped[str | None] = mapped_column(String(200))
     idempotency_key: Mapped[str | None] = mapped_column(String(64), unique=True)
+    # The ladder's reward a `redeem_reward` row (and its reversal) is about.
+    reward_id: Mapped[int | None] = mapped_column(ForeignKey("rewards.id"))
     # A compensating row (undo, not me) points at the row it reverses; unique, so at most once.
     reverses_entry_id: Mapped[int | None] = mapped_column(
         ForeignKey("ledger_entries.id"), unique=True
@@ -286,6 +320,7 @@ __all__ = [
     "LookupFailure",
     "Merchant",
     "Program",
+    "Reward",
     "StaffInvite",
     "StaffMembership",
     "Store",

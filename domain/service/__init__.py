@@ -10,6 +10,7 @@ from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
 from domain.service.reports import ReportService
+from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
 from domain.service.wallet import (
     BadRegistration,
@@ -43,12 +44,15 @@ class LoyaltyService:
         self.staff = StaffService(database, self.clock, log)
         self.maintenance = MaintenanceService(database, self.clock, log)
         self.reports = ReportService(database, self.clock, log)
+        self.rewards = RewardService(database, self.clock, log)
         self.wallet = WalletService(database, self.clock, log)
 
 
 __all__ = [
     "BadRegistration",
     "BadUpdateTag",
+    "Ladder",
+    "LadderChange",
     "LoyaltyService",
     "PassChange",
     "PassNotAuthorised",

@@ -13,6 +13,7 @@ from domain.clock import Clock
 from domain.codes import looks_like_qr_token
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository, counter_deltas
+from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
 from domain.db.uow import Database
 from domain.effects import EffectLog
@@ -24,6 +25,8 @@ from domain.model import (
     Operation,
     ProgramType,
     Recipient,
+    Reward,
+    RewardUnit,
     StoreView,
     normalise_card_number,
 )
@@ -113,10 +116,23 @@ async def card_view(
 ) -> CardView:
     merchant, store = await directory.merchant_and_store(card.merchant_id, card.store_id)
     program = program or await directory.program(card.merchant_id)
-    return make_card_view(card, program, merchant, store)
+    return make_card_view(card, program, merchant, store, await ladder_of(directory, program))
 
 
-def make_card_view(card: Card, program: Program, merchant: Merchant, store: Store) -> CardView:
+async def ladder_of(directory: DirectoryRepository, program: Program) -> tuple[Reward, ...]:
+    """The programme's rewards, both units, each by cost."""
+    rows = await RewardRepository(directory.session).rungs(program.merchant_id)
+    return tuple(reward_value(row) for row in rows)
+
+
+def make_card_view(
+    card: Card,
+    program: Program,
+    merchant: Merchant,
+    store: Store,
+    ladder: tuple[Reward, ...] = (),
+) -> CardView:
+    stamp_costs = [r.cost for r in ladder if r.unit is RewardUnit.STAMPS]
     return CardView(
         card_id=card.id,
         number=card.number,
@@ -128,7 +144,8 @@ def make_card_view(card: Card, program: Program, merchant: Merchant, store: Stor
         store_name=store.name,
         program_type=ProgramType(program.type),
         stamp_count=card.stamp_count,
-        stamps_target=program.stamps_target,
+        # What a card holds at most: the top stamp reward's cost.
+        stamps_target=max(stamp_costs, default=program.stamps_target),
         reward=program.reward,
         points_balance=card.points_balance,
         points_reward=program.points_reward,
@@ -145,6 +162,7 @@ def make_card_view(card: Card, program: Program, merchant: Merchant, store: Stor
         active=card.active,
         created_at=card.created_at,
         last_activity_at=card.last_activity_at,
+        ladder=ladder,
     )
 
 
@@ -197,6 +215,10 @@ async def operation_result(
         if entry.store_id == card.store_id
         else (await directory.store(entry.store_id)).name
     )
+    reward = next((r for r in view.ladder if r.reward_id == entry.reward_id), None)
+    if entry.reward_id is not None and reward is None:  # removed from the ladder since
+        row = await RewardRepository(directory.session).get(entry.reward_id)
+        reward = None if row is None else reward_value(row)
     return Operation(
         entry_id=entry.id,
         kind=LedgerKind(entry.kind),
@@ -209,6 +231,7 @@ async def operation_result(
         created_at=entry.created_at,
         replayed=replayed,
         reason=entry.reason,
+        reward=reward,
     )
 
 
@@ -241,6 +264,7 @@ async def reverse_entry(
         counters=counters,
         amount=entry.amount,
         reverses_entry_id=entry.id,
+        reward_id=entry.reward_id,
     )
     if reversal is None:
         raise errors.CannotReverse()

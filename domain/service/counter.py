@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from domain import errors
 from domain.db.ledger import LedgerRepository
+from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, Program, StaffMembership
 from domain.effects import Effect, NotifyCustomer, RefreshWallet
 from domain.model import (
@@ -20,7 +21,10 @@ from domain.model import (
     LedgerKind,
     Operation,
     ProgramType,
+    Redeemable,
     Reversal,
+    Reward,
+    RewardUnit,
     StaffRole,
     check_amount,
     check_correction,
@@ -31,6 +35,7 @@ from domain.model import (
     clean_reason,
     local_day_start,
     points_for_amount,
+    stamps_that_fit,
 )
 from domain.service.base import (
     ServiceBase,
@@ -54,6 +59,7 @@ class _Change:
     amount: Decimal | None = None
     reason: str | None = None
     timestamps: dict[str, datetime | None] = field(default_factory=dict)
+    reward_id: int | None = None
 
 
 _T = TypeVar("_T")
@@ -96,12 +102,9 @@ class CounterService(ServiceBase):
 
     async def redeemable(
         self, actor_id: int, card_reference: str, points: int | None = None
-    ) -> tuple[CardView, LedgerKind]:
-        """Which reward a redemption would give now, checked before asking for confirmation.
-
-        Without `points`: the stamp reward of a stamp program, the points reward of a points
-        program, and in a hybrid program the stamp reward if it is ready, else the points one.
-        """
+    ) -> Redeemable:
+        """What a redemption can give now, checked before asking for confirmation: every
+        affordable reward of the ladder, or an explicit number of points."""
         if points is not None:
             check_points(points)
         return await self._counting_failures(
@@ -110,7 +113,7 @@ class CounterService(ServiceBase):
 
     async def _redeemable(
         self, actor_id: int, card_reference: str, points: int | None
-    ) -> tuple[CardView, LedgerKind]:
+    ) -> Redeemable:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             seat = await require_staff(directory, actor_id)
@@ -120,17 +123,17 @@ class CounterService(ServiceBase):
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             view = await card_view(directory, card, program)
-            kind = _reward_kind(view, points)
-            if kind is LedgerKind.REDEEM_STAMPS and not view.stamp_reward_ready:
-                raise errors.NotEnoughStamps(
-                    stamp_count=view.stamp_count, stamps_target=view.stamps_target
-                )
-            needed = view.points_reward if points is None else points
-            if kind is LedgerKind.REDEEM_POINTS and view.points_balance < needed:
-                raise errors.NotEnoughPoints(
-                    points_balance=view.points_balance, points_needed=needed
-                )
-            return view, kind
+            if points is not None:
+                if not view.program_type.has_points:
+                    raise errors.PointsNotInProgram()
+                if view.points_balance < points:
+                    raise errors.NotEnoughPoints(
+                        points_balance=view.points_balance, points_needed=points
+                    )
+                return Redeemable(view, ())
+            if not view.affordable:
+                raise _nothing_affordable(view)
+            return Redeemable(view, view.affordable)
 
     async def stamp(
         self, actor_id: int, card_reference: str, n: int = 1, *, idempotency_key: str | None = None
@@ -143,13 +146,15 @@ class CounterService(ServiceBase):
         ) -> _Change:
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
+            top = max(r.cost for r in await _rungs(ledger, program, RewardUnit.STAMPS))
+            given = stamps_that_fit(n, card.stamp_count, top)
             today = (
                 await ledger.stamps_since(card.id, local_day_start(now, program.timezone))
                 if program.daily_limit > 0  # 0: no daily limit, nothing to count
                 else 0
             )
             check_stamp_allowed(
-                n=n,
+                n=given,
                 last_stamp_at=card.last_stamp_at,
                 cooldown_minutes=program.cooldown_minutes,
                 daily_limit=program.daily_limit,
@@ -158,31 +163,43 @@ class CounterService(ServiceBase):
             )
             return _Change(
                 LedgerKind.STAMP,
-                stamps_delta=n,
+                stamps_delta=given,
                 timestamps={"last_stamp_at": now, "last_activity_at": now},
             )
+
+        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+
+    async def redeem_reward(
+        self,
+        actor_id: int,
+        card_reference: str,
+        reward_id: int,
+        *,
+        idempotency_key: str | None = None,
+    ) -> Operation:
+        """Exchange stamps or points for one reward of the ladder: its cost is subtracted, the
+        rest stays on the card. One ledger row, naming the reward."""
+
+        async def decide(
+            card: Card, program: Program, ledger: LedgerRepository, now: datetime
+        ) -> _Change:
+            row = await RewardRepository(ledger.session).get(reward_id)
+            if row is None or row.merchant_id != card.merchant_id or row.removed_at is not None:
+                raise errors.RewardNotFound()
+            return _reward_change(card, program, reward_value(row), now)
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
 
     async def redeem_stamps(
         self, actor_id: int, card_reference: str, *, idempotency_key: str | None = None
     ) -> Operation:
-        """Exchange a full card for the reward: the target is subtracted, the rest carries over."""
+        """Redeem the first (cheapest) stamp reward of the ladder."""
 
         async def decide(
             card: Card, program: Program, ledger: LedgerRepository, now: datetime
         ) -> _Change:
-            if not ProgramType(program.type).has_stamps:
-                raise errors.StampsNotInProgram()
-            if card.stamp_count < program.stamps_target:
-                raise errors.NotEnoughStamps(
-                    stamp_count=card.stamp_count, stamps_target=program.stamps_target
-                )
-            return _Change(
-                LedgerKind.REDEEM_STAMPS,
-                stamps_delta=-program.stamps_target,
-                timestamps={"last_redemption_at": now, "last_activity_at": now},
-            )
+            first = (await _rungs(ledger, program, RewardUnit.STAMPS))[0]
+            return _reward_change(card, program, first, now)
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
 
@@ -224,7 +241,8 @@ class CounterService(ServiceBase):
         *,
         idempotency_key: str | None = None,
     ) -> Operation:
-        """Spend the program's reward price, or an explicit number of points, from the balance."""
+        """Spend an explicit number of points from the balance; without one, redeem the first
+        (cheapest) points reward of the ladder."""
         if points is not None:
             check_points(points)
 
@@ -233,7 +251,10 @@ class CounterService(ServiceBase):
         ) -> _Change:
             if not ProgramType(program.type).has_points:
                 raise errors.PointsNotInProgram()
-            needed = program.points_reward if points is None else points
+            if points is None:
+                first = (await _rungs(ledger, program, RewardUnit.POINTS))[0]
+                return _reward_change(card, program, first, now)
+            needed = points
             if card.points_balance < needed:
                 raise errors.NotEnoughPoints(
                     points_balance=card.points_balance, points_needed=needed
@@ -432,6 +453,7 @@ class CounterService(ServiceBase):
                 amount=change.amount,
                 reason=change.reason,
                 idempotency_key=idempotency_key,
+                reward_id=change.reward_id,
             )
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
@@ -455,24 +477,54 @@ def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainEr
         )
     if change.stamps_delta < 0:
         return errors.NotEnoughStamps(
-            stamp_count=card.stamp_count, stamps_target=program.stamps_target
+            stamp_count=card.stamp_count, stamps_target=-change.stamps_delta
         )
     return errors.NotEnoughPoints(
         points_balance=card.points_balance, points_needed=-change.points_delta
     )
 
 
-def _reward_kind(card: CardView, points: int | None) -> LedgerKind:
-    if points is not None:
-        if not card.program_type.has_points:
+async def _rungs(ledger: LedgerRepository, program: Program, unit: RewardUnit) -> list[Reward]:
+    """The programme's rewards of one unit, by cost (a programme always has one of each)."""
+    rows = await RewardRepository(ledger.session).rungs(program.merchant_id)
+    return [reward_value(r) for r in rows if r.unit == unit.value]
+
+
+def _reward_change(card: Card, program: Program, reward: Reward, now: datetime) -> _Change:
+    """Redeeming `reward`: refused when the programme does not collect its unit or the card
+    cannot afford it (checked under the card's lock)."""
+    program_type = ProgramType(program.type)
+    if reward.unit is RewardUnit.STAMPS:
+        if not program_type.has_stamps:
+            raise errors.StampsNotInProgram()
+        if card.stamp_count < reward.cost:
+            raise errors.NotEnoughStamps(stamp_count=card.stamp_count, stamps_target=reward.cost)
+        stamps, points = -reward.cost, 0
+    else:
+        if not program_type.has_points:
             raise errors.PointsNotInProgram()
-        return LedgerKind.REDEEM_POINTS
-    if card.program_type is ProgramType.STAMPS:
-        return LedgerKind.REDEEM_STAMPS
-    if card.program_type is ProgramType.POINTS:
-        return LedgerKind.REDEEM_POINTS
-    return (
-        LedgerKind.REDEEM_STAMPS
-        if card.stamp_reward_ready or not card.points_reward_ready
-        else LedgerKind.REDEEM_POINTS
+        if card.points_balance < reward.cost:
+            raise errors.NotEnoughPoints(
+                points_balance=card.points_balance, points_needed=reward.cost
+            )
+        stamps, points = 0, -reward.cost
+    return _Change(
+        LedgerKind.REDEEM_REWARD,
+        stamps_delta=stamps,
+        points_delta=points,
+        timestamps={"last_redemption_at": now, "last_activity_at": now},
+        reward_id=reward.reward_id,
+    )
+
+
+def _nothing_affordable(card: CardView) -> errors.DomainError:
+    """The refusal when no reward is ready: the stamps one first, as the card shows it."""
+    if card.program_type.has_stamps and (
+        not card.program_type.has_points or card.stamps_to_reward <= card.points_to_reward
+    ):
+        return errors.NotEnoughStamps(
+            stamp_count=card.stamp_count, stamps_target=card.stamp_rewards[0].cost
+        )
+    return errors.NotEnoughPoints(
+        points_balance=card.points_balance, points_needed=card.points_rewards[0].cost
     )

@@ -9,6 +9,7 @@ from domain import errors
 from domain.codes import looks_like_store_code, new_card_number, new_qr_token
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
+from domain.db.rewards import RewardRepository
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
 from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
@@ -26,6 +27,7 @@ from domain.program import LANGUAGES
 from domain.service.base import (
     ServiceBase,
     card_view,
+    ladder_of,
     make_card_view,
     operation_result,
     reverse_entry,
@@ -79,7 +81,9 @@ class CustomerService(ServiceBase):
                 else [home]
             )
             return Enrolment(
-                card=make_card_view(card, program, merchant, home),
+                card=make_card_view(
+                    card, program, merchant, home, await ladder_of(directory, program)
+                ),
                 created=created,
                 joined_store=store_view(store, merchant),
                 stores=tuple(store_view(s, merchant) for s in stores),
@@ -137,6 +141,7 @@ class CustomerService(ServiceBase):
             rows = await ledger.page(card_id, before_id=before_id, limit=HISTORY_PAGE_SIZE + 1)
             shown = rows[:HISTORY_PAGE_SIZE]
             stores = await directory.stores_by_id({row.store_id for row in shown})
+            names = await RewardRepository(session).names(row.reward_id for row in shown)
             lines = tuple(
                 LedgerLine(
                     entry_id=row.id,
@@ -149,6 +154,7 @@ class CustomerService(ServiceBase):
                     reason=row.reason,
                     store_name=stores[row.store_id].name,
                     created_at=row.created_at,
+                    reward_name=None if row.reward_id is None else names.get(row.reward_id),
                 )
                 for row in shown
             )

@@ -8,12 +8,30 @@ from domain import errors
 from domain.codes import new_store_code
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
+from domain.db.rewards import RewardRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
 from domain.effects import RefreshWallet
-from domain.model import LedgerKind, ProgramType, StaffRole, StoreView, UserProfile, clean_name
+from domain.model import (
+    LedgerKind,
+    ProgramType,
+    RewardUnit,
+    StaffRole,
+    StoreView,
+    UserProfile,
+    clean_name,
+)
 from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
 from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
 from domain.service.customers import upsert_user
+from domain.service.rewards import edit_rung, first_rung
+
+# The settings that are the first reward of a unit's ladder: key → (unit, what changes).
+_FIRST_RUNG_KEYS = {
+    "stamps_target": (RewardUnit.STAMPS, "cost"),
+    "reward": (RewardUnit.STAMPS, "name"),
+    "points_reward": (RewardUnit.POINTS, "cost"),
+    "points_reward_text": (RewardUnit.POINTS, "name"),
+}
 
 # Lifetime counters that follow the balance into the surviving card of a merge.
 _MERGED_COUNTERS = (
@@ -65,6 +83,18 @@ class MerchantService(ServiceBase):
             program = Program(merchant_id=merchant.id)
             store_settings(program, defaults, now)
             directory.add(program)
+            await directory.flush()
+            rewards = RewardRepository(session)
+            await rewards.add(
+                merchant.id, RewardUnit.STAMPS, defaults.stamps_target, defaults.reward, now
+            )
+            await rewards.add(
+                merchant.id,
+                RewardUnit.POINTS,
+                defaults.points_reward,
+                defaults.points_reward_text,
+                now,
+            )
             store = await _new_store(directory, merchant, name, now)
             directory.add(
                 StaffMembership(
@@ -141,6 +171,8 @@ class MerchantService(ServiceBase):
                     )
                 for customer_id, _ in duplicates:
                     merged_into.append(await _merge_cards(ledger, merchant.id, customer_id, now))
+            if key.strip().lower() in _FIRST_RUNG_KEYS:
+                await _change_first_rung(RewardRepository(session), program, key, after)
             store_settings(program, after, now)
             await session.flush()
             merge_cause = f"merge-{int(now.timestamp())}"
@@ -149,6 +181,25 @@ class MerchantService(ServiceBase):
                 [RefreshWallet(card_id=card_id, cause=merge_cause) for card_id in merged_into],
             )
             return ProgramChange(after, tuple(merged_into))
+
+
+async def _change_first_rung(
+    rewards: RewardRepository, program: Program, key: str, after: ProgramSettings
+) -> None:
+    """`/program set stamps_target|reward|points_reward|points_reward_text` edit the first
+    (cheapest) reward of that unit; its cost must stay below the next reward's."""
+    key = key.strip().lower()
+    unit, part = _FIRST_RUNG_KEYS[key]
+    first = await first_rung(rewards, program.merchant_id, unit)
+    if part == "name":
+        name = after.reward if unit is RewardUnit.STAMPS else after.points_reward_text
+        await edit_rung(rewards, program, first, name=name)
+        return
+    cost = after.stamps_target if unit is RewardUnit.STAMPS else after.points_reward
+    above = [r.cost for r in await rewards.rungs(program.merchant_id) if r.unit == unit.value][1:]
+    if above and cost >= above[0]:
+        raise errors.FirstRewardMustStayFirst(key=key, next_cost=above[0])
+    await edit_rung(rewards, program, first, cost=cost)
 
 
 async def _refuse_hiding_balances(

@@ -18,7 +18,16 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain import errors
-from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, SummaryDelivery, User
+from domain.db.tables import (
+    Card,
+    LedgerEntry,
+    Merchant,
+    Program,
+    Reward,
+    Store,
+    SummaryDelivery,
+    User,
+)
 from domain.effects import SendSummary
 from domain.model import (
     SUMMARY_PERIODS,
@@ -40,6 +49,7 @@ _SERVED_KINDS = [
     LedgerKind.EARN_POINTS.value,
     LedgerKind.REDEEM_STAMPS.value,
     LedgerKind.REDEEM_POINTS.value,
+    LedgerKind.REDEEM_REWARD.value,
 ]
 
 
@@ -57,6 +67,12 @@ def _fold(
         return replace(activity, points_earned=activity.points_earned + points)
     if effective is LedgerKind.REDEEM_POINTS:
         return replace(activity, points_redeemed=activity.points_redeemed - points)
+    if effective is LedgerKind.REDEEM_REWARD:  # a rung of the ladder, in stamps or points
+        return replace(
+            activity,
+            rewards_redeemed=activity.rewards_redeemed + sign * count,
+            points_redeemed=activity.points_redeemed - points,
+        )
     if effective is LedgerKind.VOID_POINTS:
         return replace(activity, points_voided=activity.points_voided - points)
     if effective is LedgerKind.EXPIRE_POINTS:
@@ -121,6 +137,7 @@ class ReportService(ServiceBase):
             c_start, c_end = _bounds(compared_first, compared_last, program.timezone)
             compared = await _activity_total(session, merchant_id, c_start, c_end)
             top_name, top_count = await _top_staff(session, merchant_id, start, end)
+            rewards = await _rewards_redeemed(session, merchant_id, start, end)
         return Summary(
             merchant_id=merchant.id,
             merchant_name=merchant.name,
@@ -136,6 +153,7 @@ class ReportService(ServiceBase):
             compared_first_day=compared_first,
             top_staff_name=top_name,
             top_staff_operations=top_count,
+            rewards=rewards,
         )
 
     async def daily_series(
@@ -245,10 +263,11 @@ class ReportService(ServiceBase):
                 )
             ).scalar_one()
             query = (
-                select(LedgerEntry, Card.number, Store.name, User.first_name)
+                select(LedgerEntry, Card.number, Store.name, User.first_name, Reward.name)
                 .join(Card, Card.id == LedgerEntry.card_id)
                 .join(Store, Store.id == LedgerEntry.store_id)
                 .outerjoin(User, User.id == LedgerEntry.staff_user_id)
+                .outerjoin(Reward, Reward.id == LedgerEntry.reward_id)
                 .where(LedgerEntry.merchant_id == merchant.id, LedgerEntry.created_at >= since)
                 .order_by(LedgerEntry.created_at, LedgerEntry.id)
             )
@@ -265,8 +284,11 @@ class ReportService(ServiceBase):
                     amount=entry.amount,
                     staff_name=staff_name,
                     reason=entry.reason,
+                    reward_name=reward_name,
                 )
-                for entry, number, store_name, staff_name in await session.execute(query)
+                for entry, number, store_name, staff_name, reward_name in await session.execute(
+                    query
+                )
             ]
         return timezone, rows
 
@@ -380,6 +402,24 @@ async def _activity_total(
         )
     ).scalar_one()
     return replace(activity, customers_served=int(customers), new_cards=int(new_cards))
+
+
+async def _rewards_redeemed(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime
+) -> tuple[tuple[str, int], ...]:
+    """How often each reward of the ladder was redeemed, reversals netted out; most first."""
+    rows = await session.execute(
+        select(Reward.id, Reward.name, LedgerEntry.kind, func.count())
+        .join(Reward, Reward.id == LedgerEntry.reward_id)
+        .where(*_in_range(merchant_id, start, end), LedgerEntry.reward_id.is_not(None))
+        .group_by(Reward.id, Reward.name, LedgerEntry.kind)
+    )
+    counts: Counter[tuple[int, str]] = Counter()
+    for reward_id, name, kind, count in rows:
+        sign = 1 if kind == LedgerKind.REDEEM_REWARD.value else -1
+        counts[(int(reward_id), name)] += sign * int(count)
+    ranked = sorted(counts.items(), key=lambda item: (-item[1], item[0][0]))
+    return tuple((name, n) for (_, name), n in ranked if n > 0)
 
 
 async def _top_staff(

@@ -256,6 +256,19 @@ REFUSALS = [
     errors.InviteExpired(),
     errors.StaffMemberNotFound(4),
     errors.CannotRevokeOwner(),
+    errors.RewardReadyRedeemFirst(10, 10),
+    errors.InvalidRewardCost("stamps", 1, 50),
+    errors.InvalidRewardCost("points", 1, 1_000_000),
+    errors.InvalidRewardName(100),
+    errors.LadderFull("stamps", 10),
+    errors.LadderFull("points", 10),
+    errors.DuplicateRewardCost("stamps", 5, "<Cake>"),
+    errors.DuplicateRewardCost("points", 500, "<Cake>"),
+    errors.LastRewardKept("stamps"),
+    errors.LastRewardKept("points"),
+    errors.RewardNotFound(3),
+    errors.RewardNotFound(),
+    errors.FirstRewardMustStayFirst("stamps_target", 12),
 ]
 
 

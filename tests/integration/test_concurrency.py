@@ -24,7 +24,9 @@ async def _gather_outcomes(calls):
 async def test_fifty_concurrent_stamps_without_cooldown_give_exactly_fifty(
     service: LoyaltyService,
 ) -> None:
-    staff, customer, card = await _card_with_cashiers(service, 5, cooldown="0", daily_limit="0")
+    staff, customer, card = await _card_with_cashiers(
+        service, 5, cooldown="0", daily_limit="0", stamps_target="50"
+    )
     outcomes = await _gather_outcomes(
         service.counter.stamp(staff[i % 5].user_id, card.number) for i in range(50)
     )
@@ -52,9 +54,12 @@ async def test_fifty_concurrent_stamps_with_a_cooldown_give_exactly_one(
 async def test_thirty_concurrent_redemptions_with_enough_for_three_give_three(
     service: LoyaltyService,
 ) -> None:
-    staff, customer, card = await _card_with_cashiers(
-        service, 3, cooldown="0", daily_limit="0", stamps_target="10"
-    )
+    shop = await open_shop(service, cooldown="0", daily_limit="0", stamps_target="10")
+    # Stamps collect up to the dearest reward: one at 40 lets the card hold 35.
+    await service.rewards.add(shop.owner.user_id, 40, "Dinner for two")
+    staff = [await shop.hire(f"Cashier {i}") for i in range(3)]
+    customer = new_profile("Customer")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
     await service.counter.stamp(staff[0].user_id, card.number, 10)
     await service.counter.stamp(staff[0].user_id, card.number, 10)
     await service.counter.stamp(staff[0].user_id, card.number, 10)

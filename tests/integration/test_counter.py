@@ -9,7 +9,7 @@ import pytest
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.model import LedgerKind, ProgramType
+from domain.model import LedgerKind, ProgramType, RewardUnit
 from domain.service import LoyaltyService
 from tests.support.scenario import new_profile, open_shop
 
@@ -156,9 +156,12 @@ async def test_redeem_needs_the_target_and_carries_the_rest_over(
     await service.counter.stamp(cashier.user_id, card.number, 1)  # exactly the target
     op = await service.counter.redeem_stamps(cashier.user_id, card.number)
     assert (op.card.stamp_count, op.card.rewards_redeemed, op.stamps_delta) == (0, 1, -5)
+    # With a second, dearer reward the card collects past the first one's cost and keeps
+    # the rest after redeeming it.
+    await service.rewards.add(shop.owner.user_id, 8, "Cake")
     await service.counter.stamp(cashier.user_id, card.number, 7)
     op = await service.counter.redeem_stamps(cashier.user_id, card.number)
-    assert (op.card.stamp_count, op.card.rewards_redeemed) == (2, 2)
+    assert (op.card.stamp_count, op.card.rewards_redeemed, op.stamps_delta) == (2, 2, -5)
 
 
 async def test_points_are_earned_rounded_down_from_decimal_amounts(service: LoyaltyService) -> None:
@@ -265,6 +268,7 @@ async def test_not_me_reverses_an_earning_and_only_reports_a_redemption(
     shop, cashier, customer, card = await _shop_and_card(
         service, cooldown="0", daily_limit="0", stamps_target="2"
     )
+    await service.rewards.add(shop.owner.user_id, 5, "Cake")  # the card may hold up to 5
     stamp = await service.counter.stamp(cashier.user_id, card.number, 3)
     redemption = await service.counter.redeem_stamps(cashier.user_id, card.number)
     question = await service.customers.dispute_question(customer.user_id, redemption.entry_id)
@@ -294,6 +298,7 @@ async def test_invariant_holds_after_every_kind_of_operation(
     shop, cashier, customer, card = await _shop_and_card(
         service, type="hybrid", cooldown="0", daily_limit="0", stamps_target="3", expiry_days="30"
     )
+    await service.rewards.add(shop.owner.user_id, 6, "Cake", RewardUnit.STAMPS)
     await service.counter.stamp(cashier.user_id, card.number, 4)
     await service.counter.redeem_stamps(cashier.user_id, card.number)
     await service.counter.earn_points(cashier.user_id, card.number, Decimal("99.99"))

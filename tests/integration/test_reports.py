@@ -9,7 +9,7 @@ import pytest
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.model import LedgerKind
+from domain.model import LedgerKind, RewardUnit
 from domain.service import LoyaltyService
 from tests.support.scenario import new_profile, open_shop
 
@@ -21,6 +21,8 @@ async def test_summary_counts_per_store_nets_reversals_and_compares_with_last_we
     shop = await open_shop(
         service, "Café", type="hybrid", cooldown="0", daily_limit="0", stamps_target="2"
     )
+    # A dearer reward lets Alice's card collect past the first one's 2 stamps.
+    await service.rewards.add(shop.owner.user_id, 10, "Cake", RewardUnit.STAMPS)
     gare = await shop.add_store("Gare")
     anna = await shop.hire("Anna", shop.first_store)
     ben = await shop.hire("Ben", gare)
@@ -51,6 +53,7 @@ async def test_summary_counts_per_store_nets_reversals_and_compares_with_last_we
     assert summary.compared_first_day == date(2026, 1, 6)
     assert (summary.compared_total.stamps_given, summary.compared_total.new_cards) == (1, 1)
     assert (summary.top_staff_name, summary.top_staff_operations) == ("Ben", 4)
+    assert summary.rewards == (("Free coffee", 1),)
 
 
 async def test_owner_periods_and_series(service: LoyaltyService, clock: ManualClock) -> None:

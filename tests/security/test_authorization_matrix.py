@@ -22,7 +22,7 @@ from bot.texts import counter as counter_texts
 from bot.texts import general
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import UserProfile
+from domain.model import RewardUnit, UserProfile
 from domain.service import LoyaltyService
 from emulator.models import SentMessage
 from tests.security.conftest import (
@@ -94,6 +94,8 @@ async def build_shop(bots_service: LoyaltyService) -> Shop:
     for key, value in [("type", "hybrid"), ("cooldown", "0"), ("daily_limit", "0")]:
         await merchants.change_program(OWNER, key, value)
     await merchants.change_program(OWNER, "stamps_target", "2")
+    # Room above the first reward: a card holding it still takes a stamp.
+    await service.rewards.add(OWNER, 10, "Cake", RewardUnit.STAMPS)
     await merchants.add_store(OWNER, "Gare")
     for user_id, store in [(CASHIER, None), (GARE_CASHIER, "Gare"), (REVOKED, None)]:
         invite = await staff.create_invite(OWNER, store)
@@ -177,6 +179,9 @@ OWNER_ACTIONS: dict[str, Action] = {
     "summary today": lambda s, a, shop, key: s.reports.summary_for_owner(a, "today"),
     "summary month": lambda s, a, shop, key: s.reports.summary_for_owner(a, "month"),
     "export": lambda s, a, shop, key: s.reports.export_ledger(a, 30),
+    "rewards": lambda s, a, shop, key: s.rewards.ladder(a),
+    "rewards add": lambda s, a, shop, key: s.rewards.add(a, 7, "Cake"),
+    "rewards remove": lambda s, a, shop, key: s.rewards.reward_at(a, 1),
 }
 OWN_CARD_ACTIONS = [name for name in STAFF_ACTIONS if name not in ("lookup", "undo")]
 EXPECTED_ERROR = {
@@ -264,6 +269,9 @@ TELEGRAM_OWNER_ACTIONS = [
     "/export 7",
     "/poster",
     "/poster Gare",
+    "/rewards",
+    "/rewards add 7 Cake",
+    "/rewards remove 1",
 ]
 BUTTON_DATA = {
     "tap +1 stamp": "st:{digits}:forged01",
@@ -325,7 +333,9 @@ async def test_the_matrix_through_telegram(secure_bot: SecureBot, engine_name: s
     revoked = users[REVOKED]
     assert_handled_well(await bot.send(revoked, f"/stamp {shop.number}"), bot)
     scanned = (await bot.send(revoked, f"/lookup {shop.number}")).first
-    stamps_question = (await bot.send(revoked, f"/redeem {shop.number}")).first
+    # Two rewards are affordable (the coffee's stamps, the voucher's points): pick the coffee.
+    choice = (await bot.send(revoked, f"/redeem {shop.number}")).first
+    stamps_question = (await bot.press(revoked, choice, "Free coffee (2 stamps)")).first
     points_question = (await bot.send(revoked, f"/redeem {shop.number} 100")).first
     fmt["stamps_step"] = _data(stamps_question, "rc:").split(":")[1]
     fmt["points_step"] = _data(points_question, "rc:").split(":")[1]

@@ -266,7 +266,7 @@ def test_program_type_values_are_the_setting_values() -> None:
 
 
 EARNING = {LedgerKind.STAMP, LedgerKind.EARN_POINTS}
-REDEMPTION = {LedgerKind.REDEEM_STAMPS, LedgerKind.REDEEM_POINTS}
+REDEMPTION = {LedgerKind.REDEEM_STAMPS, LedgerKind.REDEEM_POINTS, LedgerKind.REDEEM_REWARD}
 
 
 @pytest.mark.parametrize("kind", list(LedgerKind))
@@ -289,4 +289,5 @@ def test_ledger_kinds_are_the_known_ones() -> None:
         "merge_out",
         "merge_in",
         "correct_stamps",
+        "redeem_reward",
     }

@@ -1,0 +1,134 @@
+"""The owner's reward ladder: /rewards, its buttons, prompts and confirmations."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain.model import Reward, RewardUnit, units_of
+from domain.service import Ladder
+
+
+def cost_text(t: Translator, unit: RewardUnit, cost: int) -> str:
+    if unit is RewardUnit.STAMPS:
+        return t.ngettext("{n} stamp", "{n} stamps", cost)
+    return t.ngettext("{n} point", "{n} points", cost)
+
+
+def ladder_text(t: Translator, ladder: Ladder) -> str:
+    """The rewards, numbered as /rewards remove expects, grouped by unit in a hybrid
+    programme."""
+    lines = [t.gettext("<b>Your rewards</b>")]
+    units = units_of(ladder.program_type)
+    for unit in units:
+        if len(units) > 1:
+            lines.append(
+                t.gettext("Stamp rewards:")
+                if unit is RewardUnit.STAMPS
+                else t.gettext("Points rewards:")
+            )
+        for number, reward in enumerate(ladder.rewards, 1):
+            if reward.unit is unit:
+                lines.append(
+                    t.gettext(
+                        "{number}. {reward} — {cost}",
+                        number=number,
+                        reward=esc(reward.name),
+                        cost=cost_text(t, reward.unit, reward.cost),
+                    )
+                )
+    lines.append(
+        t.gettext(
+            "Use the buttons to add, rename, change the cost of or remove a reward, or send /rewards add <code>cost</code> <code>name</code> and /rewards remove <code>number</code>."
+        )
+    )
+    return "\n".join(lines)
+
+
+def ask_new_reward(t: Translator, unit: RewardUnit) -> str:
+    if unit is RewardUnit.STAMPS:
+        return t.gettext(
+            "Send the new reward's cost in stamps and its name, for example: 15 Free cake"
+        )
+    return t.gettext(
+        "Send the new reward's cost in points and its name, for example: 500 10 € voucher"
+    )
+
+
+def new_reward_placeholder(t: Translator) -> str:
+    return t.gettext("cost and name")
+
+
+def ask_name(t: Translator, reward: Reward) -> str:
+    return t.gettext("Send the new name for {reward}.", reward=esc(reward.name))
+
+
+def name_placeholder(t: Translator) -> str:
+    return t.gettext("new name")
+
+
+def ask_cost(t: Translator, reward: Reward) -> str:
+    if reward.unit is RewardUnit.STAMPS:
+        return t.ngettext(
+            "Send the new cost of {reward} in stamps (now {n} stamp).",
+            "Send the new cost of {reward} in stamps (now {n} stamps).",
+            reward.cost,
+            reward=esc(reward.name),
+        )
+    return t.ngettext(
+        "Send the new cost of {reward} in points (now {n} point).",
+        "Send the new cost of {reward} in points (now {n} points).",
+        reward.cost,
+        reward=esc(reward.name),
+    )
+
+
+def cost_placeholder(t: Translator) -> str:
+    return t.gettext("new cost")
+
+
+def unreadable_new_reward(t: Translator) -> str:
+    return t.gettext("Please send the cost first, then the name, for example: 15 Free cake")
+
+
+def unreadable_cost(t: Translator) -> str:
+    return t.gettext("Please send the cost as a whole number, for example: 12")
+
+
+def try_again(t: Translator, problem: str) -> str:
+    """A wrong answer to a prompt: what is wrong; the question stays open."""
+    return problem + "\n" + t.gettext("Send it again, or /rewards to start over.")
+
+
+def remove_question(t: Translator, reward: Reward) -> str:
+    return t.gettext(
+        "Remove the reward {reward} ({cost})? The balances on customers' cards do not change.",
+        reward=esc(reward.name),
+        cost=cost_text(t, reward.unit, reward.cost),
+    )
+
+
+def added(t: Translator, reward: Reward) -> str:
+    return t.gettext(
+        "✅ Reward added: {reward} — {cost}.",
+        reward=esc(reward.name),
+        cost=cost_text(t, reward.unit, reward.cost),
+    )
+
+
+def renamed(t: Translator, reward: Reward) -> str:
+    return t.gettext("✅ Reward renamed: {reward}.", reward=esc(reward.name))
+
+
+def cost_changed(t: Translator, reward: Reward) -> str:
+    return t.gettext(
+        "✅ {reward} now costs {cost}.",
+        reward=esc(reward.name),
+        cost=cost_text(t, reward.unit, reward.cost),
+    )
+
+
+def removed(t: Translator, reward: Reward) -> str:
+    return t.gettext(
+        "✅ Reward removed: {reward}. Balances on the cards are unchanged.",
+        reward=esc(reward.name),
+    )
