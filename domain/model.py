@@ -5,6 +5,7 @@ Every rule that depends on time takes `now`; nothing here touches the database o
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -27,6 +28,7 @@ INVITE_VALIDITY = timedelta(hours=72)
 EXPIRY_REMINDER_LEAD = timedelta(days=7)
 NAME_MAX_LENGTH = 64
 SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
+BIRTHDAY_NOTICE_PERIOD = timedelta(days=30)  # a date set or changed pays from 30 days later
 
 
 class ProgramType(StrEnum):
@@ -54,15 +56,24 @@ class LedgerKind(StrEnum):
     NOT_ME = "not_me"  # the customer disowned an earning
     MERGE_OUT = "merge_out"  # balance moved away when duplicate cards were merged
     MERGE_IN = "merge_in"  # balance received from a merged duplicate
+    WELCOME = "welcome"  # bonus at the customer's first staff-confirmed operation
+    BIRTHDAY = "birthday"  # bonus on the customer's birthday, once a year
+    REFERRAL = "referral"  # bonus to both sides when a referred customer first comes
 
     @property
     def is_earning(self) -> bool:
         return self in (LedgerKind.STAMP, LedgerKind.EARN_POINTS)
 
     @property
+    def is_bonus(self) -> bool:
+        return self in BONUS_KINDS
+
+    @property
     def is_redemption(self) -> bool:
         return self in (LedgerKind.REDEEM_STAMPS, LedgerKind.REDEEM_POINTS)
 
+
+BONUS_KINDS = frozenset({LedgerKind.WELCOME, LedgerKind.BIRTHDAY, LedgerKind.REFERRAL})
 
 # Operations a staff member may undo: the ones they performed at the counter.
 UNDOABLE_KINDS = (
@@ -115,6 +126,50 @@ def local_day_start(now: datetime, timezone: str) -> datetime:
     zone = ZoneInfo(timezone)
     local_date = now.astimezone(zone).date()
     return datetime.combine(local_date, time(0), tzinfo=zone).astimezone(UTC)
+
+
+def happy_hour_extra(entered: int, multiplier: int) -> int:
+    """What a happy hour adds to `entered` stamps or points: entered × (multiplier − 1)."""
+    return entered * (multiplier - 1)
+
+
+# --- birthdays --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A day and month (no year: nobody is asked their age)."""
+
+    day: int
+    month: int
+
+    def celebrated_in(self, year: int) -> date:
+        """29 February is celebrated on 28 February in other years."""
+        if (self.month, self.day) == (2, 29) and not calendar.isleap(year):
+            return date(year, 2, 28)
+        return date(year, self.month, self.day)
+
+
+def check_birthday(day: int, month: int) -> Birthday:
+    """A real day of a month; 29 February is one (every fourth year has it)."""
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        raise errors.InvalidBirthday()
+    return Birthday(day=day, month=month)
+
+
+def birthday_bonus_due(
+    birthday: Birthday, set_at: datetime, now: datetime, timezone: str
+) -> int | None:
+    """The year whose birthday bonus is due now (merchant-local day), else None. A date set
+    or changed less than 30 days before the day pays nothing that year: changing the date
+    to today would otherwise be a bonus on demand."""
+    zone = ZoneInfo(timezone)
+    today = now.astimezone(zone).date()
+    if birthday.celebrated_in(today.year) != today:
+        return None
+    if today - set_at.astimezone(zone).date() < BIRTHDAY_NOTICE_PERIOD:
+        return None
+    return today.year
 
 
 # --- points -----------------------------------------------------------------------------------
@@ -212,6 +267,13 @@ class CardView:
     active: bool
     created_at: datetime
     last_activity_at: datetime | None
+    referral_code: str | None = None  # the holder's invitation code (ref_ link)
+    referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
+
+    @property
+    def bonus_in_points(self) -> bool:
+        """Bonuses are paid in the programme's unit; a hybrid programme pays points."""
+        return self.program_type.has_points
 
     @property
     def display_number(self) -> str:
@@ -258,6 +320,26 @@ class Operation:
     customer: Recipient
     created_at: datetime
     replayed: bool = False  # True when the idempotency key had been used: nothing changed now
+    happy_hour_extra: int = 0  # of the deltas, what a happy hour added to what was entered
+    bonuses: tuple[BonusPaid, ...] = ()  # paid on this card together with this operation
+    referral_side: str | None = None  # a referral bonus: "referrer" or "referred"
+
+    @property
+    def happy_hour_multiplier(self) -> int:
+        """The multiplier of the happy hour the operation fell in (1: none)."""
+        delta = abs(self.stamps_delta or self.points_delta)
+        entered = delta - abs(self.happy_hour_extra)
+        return delta // entered if self.happy_hour_extra and entered > 0 else 1
+
+
+@dataclass(frozen=True)
+class BonusPaid:
+    """A bonus credited to a card (welcome, referral) together with an operation."""
+
+    kind: LedgerKind
+    entry_id: int
+    stamps: int
+    points: int
 
 
 @dataclass(frozen=True)
@@ -321,6 +403,7 @@ class Enrolment:
     created: bool
     joined_store: StoreView
     stores: tuple[StoreView, ...]  # every store where the card can be used
+    referred: bool = False  # joined through a friend's ref_ link, recorded as their referral
 
 
 @dataclass(frozen=True)

@@ -27,7 +27,7 @@ from domain.model import (
     StoreView,
     normalise_card_number,
 )
-from domain.program import ProgramSettings
+from domain.program import ProgramSettings, parse_happy_hours
 
 
 class ServiceBase:
@@ -145,6 +145,8 @@ def make_card_view(card: Card, program: Program, merchant: Merchant, store: Stor
         active=card.active,
         created_at=card.created_at,
         last_activity_at=card.last_activity_at,
+        referral_code=card.referral_code,
+        referral_bonus=program.referral_bonus,
     )
 
 
@@ -208,6 +210,7 @@ async def operation_result(
         customer=recipient(await directory.user(card.customer_id), card.customer_id),
         created_at=entry.created_at,
         replayed=replayed,
+        happy_hour_extra=entry.happy_hour_extra,
     )
 
 
@@ -240,6 +243,7 @@ async def reverse_entry(
         counters=counters,
         amount=entry.amount,
         reverses_entry_id=entry.id,
+        happy_hour_extra=-entry.happy_hour_extra,
     )
     if reversal is None:
         raise errors.CannotReverse()
@@ -272,6 +276,11 @@ def settings_of(program: Program) -> ProgramSettings:
         timezone=program.timezone,
         summary_time=summary,
         language=program.language,
+        welcome_bonus=program.welcome_bonus,
+        birthday_bonus=program.birthday_bonus,
+        referral_bonus=program.referral_bonus,
+        referral_cap=program.referral_cap,
+        happy_hour=None if program.happy_hour is None else parse_happy_hours(program.happy_hour),
     )
 
 
@@ -291,4 +300,9 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
         None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
     )
     program.language = settings.language
+    program.welcome_bonus = settings.welcome_bonus
+    program.birthday_bonus = settings.birthday_bonus
+    program.referral_bonus = settings.referral_bonus
+    program.referral_cap = settings.referral_cap
+    program.happy_hour = None if settings.happy_hour is None else str(settings.happy_hour)
     program.updated_at = now
