@@ -19,7 +19,19 @@ from telegram.ext import Application, CallbackQueryHandler, CommandHandler, Mess
 from bot.callbacks import ButtonRouter
 from bot.context import BotContext
 from bot.failures import on_error
-from bot.features import card, counter, enrolment, language, privacy, program, reports, setup, staff
+from bot.features import (
+    birthday,
+    card,
+    counter,
+    enrolment,
+    language,
+    privacy,
+    program,
+    referrals,
+    reports,
+    setup,
+    staff,
+)
 from bot.features.common import Audience, Command, Feature, Handler, Viewer, reply, viewer_for
 from bot.i18n import Translator
 from bot.menus import MenuEntry, Menus
@@ -53,6 +65,8 @@ def help_for(t: Translator, identity: Identity) -> str:
 FEATURES: tuple[Feature, ...] = (
     card.FEATURE,
     enrolment.FEATURE,
+    referrals.FEATURE,
+    birthday.FEATURE,
     language.FEATURE,
     privacy.FEATURE,
     counter.FEATURE,

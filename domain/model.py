@@ -29,6 +29,7 @@ EXPIRY_REMINDER_LEAD = timedelta(days=7)
 NAME_MAX_LENGTH = 64
 SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
 BIRTHDAY_NOTICE_PERIOD = timedelta(days=30)  # a date set or changed pays from 30 days later
+BIRTHDAY_MESSAGE_FROM = time(9, 0)  # merchant-local: nobody is woken at midnight by a bonus
 
 
 class ProgramType(StrEnum):
@@ -160,12 +161,13 @@ def check_birthday(day: int, month: int) -> Birthday:
 def birthday_bonus_due(
     birthday: Birthday, set_at: datetime, now: datetime, timezone: str
 ) -> int | None:
-    """The year whose birthday bonus is due now (merchant-local day), else None. A date set
-    or changed less than 30 days before the day pays nothing that year: changing the date
-    to today would otherwise be a bonus on demand."""
+    """The year whose birthday bonus is due now (the merchant-local day, from 09:00), else
+    None. A date set or changed less than 30 days before the day pays nothing that year:
+    changing the date to today would otherwise be a bonus on demand."""
     zone = ZoneInfo(timezone)
-    today = now.astimezone(zone).date()
-    if birthday.celebrated_in(today.year) != today:
+    local = now.astimezone(zone)
+    today = local.date()
+    if local.time() < BIRTHDAY_MESSAGE_FROM or birthday.celebrated_in(today.year) != today:
         return None
     if today - set_at.astimezone(zone).date() < BIRTHDAY_NOTICE_PERIOD:
         return None

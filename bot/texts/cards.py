@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.i18n import Translator
 from bot.images import CardFace
 from bot.texts import esc, labelled
+from bot.texts.bonuses import bonus_label, invite_line
 from domain.model import CardView, Enrolment, HistoryPage, LedgerKind, LedgerLine, StoreView
 
 PROGRESS_FULL, PROGRESS_EMPTY = "●", "○"
@@ -20,8 +21,9 @@ def stamp_progress(card: CardView) -> str:
     return f"{card.stamp_count}/{card.stamps_target} {dots}"
 
 
-def card_text(t: Translator, card: CardView) -> str:
-    """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters)."""
+def card_text(t: Translator, card: CardView, invite_link: str | None = None) -> str:
+    """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters),
+    with the holder's invitation link when given."""
     lines = [
         f"<b>{esc(card.merchant_name)}</b>",
         t.gettext("Card number: <code>{number}</code>", number=card.display_number),
@@ -59,6 +61,8 @@ def card_text(t: Translator, card: CardView) -> str:
     else:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
+    if invite_link is not None:
+        lines.append(invite_line(t, invite_link))
     return "\n".join(lines)
 
 
@@ -129,6 +133,9 @@ def _entry_label(t: Translator, line: LedgerLine) -> str:
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at your request"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to your other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from your other card"),
+        LedgerKind.WELCOME: lambda: bonus_label(t, line.kind),
+        LedgerKind.BIRTHDAY: lambda: bonus_label(t, line.kind),
+        LedgerKind.REFERRAL: lambda: bonus_label(t, line.kind),
     }
     return labels[line.kind]()
 

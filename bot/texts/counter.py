@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from bot.i18n import Translator
 from bot.texts import esc
+from bot.texts.bonuses import bonus_notice, bonuses_for_cashier, happy_hour_line
 from bot.texts.cards import stamp_progress
 from domain.model import (
     CardView,
@@ -85,8 +86,13 @@ def operation_done(t: Translator, op: Operation) -> str:
     balance = t.gettext(
         "Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
     )
+    extras = []
+    if not op.replayed and op.happy_hour_multiplier > 1:
+        extras.append(happy_hour_line(t, op.happy_hour_multiplier))
+    if not op.replayed:
+        extras += bonuses_for_cashier(t, op.bonuses)
     ready = [] if op.replayed or op.kind.is_redemption else rewards_ready(t, card)
-    return "\n".join([head, balance, *ready])
+    return "\n".join([head, *extras, balance, *ready])
 
 
 def undo_done(t: Translator, reversal: Reversal) -> str:
@@ -100,6 +106,11 @@ def customer_notice(t: Translator, op: Operation) -> str:
     """The chat message a customer gets after a change to their card, in their language."""
     card = op.card
     where = esc(op.store_name)
+    if op.kind.is_bonus:
+        return bonus_notice(t, op)
+    happy = (
+        "\n" + happy_hour_line(t, op.happy_hour_multiplier) if op.happy_hour_multiplier > 1 else ""
+    )
     if op.kind is LedgerKind.STAMP:
         text = t.ngettext(
             "You got a stamp at {store} — {progress}",
@@ -108,6 +119,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
+        text += happy
         if card.stamp_reward_ready:
             text += "\n" + t.gettext("🎁 Your reward is ready: {reward}!", reward=esc(card.reward))
         return text
@@ -119,12 +131,15 @@ def customer_notice(t: Translator, op: Operation) -> str:
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
     if op.kind is LedgerKind.EARN_POINTS:
-        return t.ngettext(
-            "You earned {n} point at {store} — balance: {balance}",
-            "You earned {n} points at {store} — balance: {balance}",
-            op.points_delta,
-            store=where,
-            balance=t.number(card.points_balance),
+        return (
+            t.ngettext(
+                "You earned {n} point at {store} — balance: {balance}",
+                "You earned {n} points at {store} — balance: {balance}",
+                op.points_delta,
+                store=where,
+                balance=t.number(card.points_balance),
+            )
+            + happy
         )
     if op.kind is LedgerKind.REDEEM_POINTS:
         return t.ngettext(

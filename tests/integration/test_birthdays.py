@@ -57,7 +57,9 @@ async def test_paid_once_on_the_day_across_two_runs_and_a_restart(
     customer, card_id = await _customer_with_birthday(service, clock, _at(2026, 3, 1), 24, 6)
     clock.set(_at(2026, 6, 23, 23, 59))
     assert await service.bonuses.pay_birthday_bonuses() == []  # the day before
-    clock.set(_at(2026, 6, 24, 0, 5))
+    clock.set(_at(2026, 6, 24, 8, 59))
+    assert await service.bonuses.pay_birthday_bonuses() == []  # nobody is woken at night
+    clock.set(_at(2026, 6, 24, 9, 5))
     first = await service.bonuses.pay_birthday_bonuses()
     assert len(first) == 1
     clock.set(_at(2026, 6, 24, 18, 0))
@@ -84,8 +86,8 @@ async def test_the_day_is_the_merchants_local_day(
     _, card_id = await _customer_with_birthday(
         service, clock, _at(2026, 1, 1), 10, 7, timezone="Pacific/Auckland"
     )
-    # 9 July, 13:00 UTC is already 10 July, 01:00 in Auckland.
-    clock.set(datetime(2026, 7, 9, 13, 0, tzinfo=UTC))
+    # 9 July, 21:00 UTC is already 10 July, 09:00 in Auckland.
+    clock.set(datetime(2026, 7, 9, 21, 0, tzinfo=UTC))
     assert len(await service.bonuses.pay_birthday_bonuses()) == 1
     clock.set(datetime(2026, 7, 10, 11, 0, tzinfo=UTC))  # 10 July, 23:00 in Auckland
     assert await service.bonuses.pay_birthday_bonuses() == []
@@ -95,15 +97,27 @@ async def test_the_day_is_the_merchants_local_day(
 @pytest.mark.parametrize(
     ("day", "month", "moments"),
     [
-        # 29 March 2026: clocks go forward at 02:00 (a 23-hour day).
-        (29, 3, [_at(2026, 3, 29, 0, 30), _at(2026, 3, 29, 1, 59), _at(2026, 3, 29, 3, 0)]),
-        # 25 October 2026: clocks go back at 03:00, 02:30 happens twice (a 25-hour day).
+        # 29 March 2026: clocks go forward at 02:00, so 09:00 is 07:00 UTC (08:00 the day before).
+        (
+            29,
+            3,
+            [
+                datetime(2026, 3, 28, 22, 30, tzinfo=UTC),  # 28 March, 23:30 local
+                datetime(2026, 3, 29, 6, 59, tzinfo=UTC),  # 08:59 summer time
+                datetime(2026, 3, 29, 7, 0, tzinfo=UTC),  # 09:00 summer time: paid
+                datetime(2026, 3, 29, 8, 0, tzinfo=UTC),
+                datetime(2026, 3, 29, 21, 59, tzinfo=UTC),  # 23:59 local
+            ],
+        ),
+        # 25 October 2026: clocks go back at 03:00, so 09:00 is 08:00 UTC (07:00 the day before).
         (
             25,
             10,
             [
                 datetime(2026, 10, 25, 0, 30, tzinfo=UTC),  # 02:30 summer time
                 datetime(2026, 10, 25, 1, 30, tzinfo=UTC),  # 02:30 winter time
+                datetime(2026, 10, 25, 7, 30, tzinfo=UTC),  # 08:30 winter time: not yet
+                datetime(2026, 10, 25, 8, 0, tzinfo=UTC),  # 09:00 winter time: paid
                 datetime(2026, 10, 25, 22, 59, tzinfo=UTC),  # 23:59 local
             ],
         ),
@@ -113,13 +127,14 @@ async def test_once_across_a_dst_change(
     service: LoyaltyService, clock: ManualClock, day: int, month: int, moments: list[datetime]
 ) -> None:
     _, card_id = await _customer_with_birthday(service, clock, _at(2026, 1, 2), day, month)
-    paid = []
+    paid_at = []
     for moment in moments:
         clock.set(moment)
-        paid += await service.bonuses.pay_birthday_bonuses()
-    clock.set(datetime(2026, month, day, 23, 30, tzinfo=UTC))  # the next local day
-    paid += await service.bonuses.pay_birthday_bonuses()
-    assert len(paid) == 1
+        if await service.bonuses.pay_birthday_bonuses():
+            paid_at.append(moment)
+    clock.set(datetime(2026, month, day + 1, 10, 0, tzinfo=UTC))  # the next local day
+    assert await service.bonuses.pay_birthday_bonuses() == []
+    assert paid_at == [moments[-3] if month == 3 else moments[-2]]
     assert len(await _birthday_rows(service, card_id)) == 1
 
 
