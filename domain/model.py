@@ -484,6 +484,12 @@ class Activity:
     points_voided: int = 0
     points_expired: int = 0
     customers_served: int = 0
+    welcome_bonuses: int = 0  # bonuses paid, by kind (how many)
+    birthday_bonuses: int = 0
+    referral_bonuses: int = 0
+    happy_hour_stamps: int = 0  # what happy hours added to earnings, net of reversals
+    happy_hour_points: int = 0
+    referrals_converted: int = 0  # referred customers who came for the first time
 
 
 @dataclass(frozen=True)
@@ -533,3 +539,4 @@ class ExportRow:
     amount: Decimal | None
     staff_name: str | None
     reason: str | None
+    happy_hour_extra: int = 0

@@ -140,10 +140,14 @@ class BonusRepository:
             return None
         return "referrer" if row[0] == entry_id else "referred"
 
-    async def converted_between(self, merchant_id: int, start: datetime, end: datetime) -> int:
-        query = select(func.count()).where(
-            Referral.merchant_id == merchant_id,
-            Referral.converted_at >= start,
-            Referral.converted_at < end,
-        )
-        return int((await self.session.execute(query)).scalar_one())
+
+async def referrals_converted(
+    session: AsyncSession, merchant_id: int, start: datetime, end: datetime
+) -> int:
+    """Referred customers of the merchant whose first visit fell in [start, end)."""
+    query = select(func.count()).where(
+        Referral.merchant_id == merchant_id,
+        Referral.converted_at >= start,
+        Referral.converted_at < end,
+    )
+    return int((await session.execute(query)).scalar_one())

@@ -324,3 +324,29 @@ async def test_bonus_settings_follow_the_programmes_unit(service: LoyaltyService
     assert str(settings.happy_hour) == "sat,sun 10:00-12:00 x3; mon-fri 14:00-16:00 x2"
     await shop.configure(happy_hour="off")
     assert (await service.merchants.program(shop.owner.user_id)).happy_hour is None
+
+
+async def test_the_summary_and_the_export_count_bonuses_referrals_and_happy_hour_extras(
+    service: LoyaltyService, clock: ManualClock
+) -> None:
+    clock.set(_local(15, 0))  # inside the happy hour
+    shop, cashier, referrer, referrer_card = await _referral_shop(
+        service, welcome_bonus="1", happy_hour="tue 14:00-16:00 x2"
+    )
+    assert referrer_card.referral_code is not None
+    friend = (
+        await service.bonuses.join_by_referral(new_profile(), referrer_card.referral_code)
+    ).card
+    await service.counter.stamp(cashier.user_id, friend.number)  # 2 stamps, welcome, referral ×2
+    await service.counter.stamp(cashier.user_id, referrer_card.number)  # 2 stamps, welcome
+    day = clock.now().astimezone(LUX).date()
+    summary = await service.reports.summary(referrer_card.merchant_id, day, day)
+    total = summary.total
+    assert (total.welcome_bonuses, total.referral_bonuses, total.birthday_bonuses) == (2, 2, 0)
+    assert (total.referrals_converted, total.happy_hour_stamps, total.stamps_given) == (1, 2, 4)
+    assert total.customers_served == 2
+    _, rows = await service.reports.export_ledger(shop.owner.user_id, 1)
+    assert sorted(row.kind.value for row in rows) == sorted(
+        ["stamp", "welcome", "referral", "referral", "stamp", "welcome"]
+    )
+    assert sorted(row.happy_hour_extra for row in rows) == [0, 0, 0, 0, 1, 1]
