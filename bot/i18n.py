@@ -184,8 +184,8 @@ def _month_of(word: str, locale: Locale) -> int | None:
 
 
 _NUMERIC_DAY_MONTH = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\.?")
-_DAY_THEN_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th)?\.?\s*([^\W\d_][^\W\d_.]*)\.?")
-_NAME_THEN_DAY = re.compile(r"([^\W\d_][^\W\d_.]*)\.?\s+(\d{1,2})(?:st|nd|rd|th)?")
+_DAY_THEN_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*([^\W\d_][^\W\d_.]*)\.?")
+_NAME_THEN_DAY = re.compile(r"([^\W\d_][^\W\d_.]*)\.?\s+(\d{1,2})(?:st|nd|rd|th|er)?")
 
 
 @cache
