@@ -299,8 +299,15 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
     if entry is None:
         raise errors.UnknownSetting(key=key, allowed_keys=SETTING_KEYS)
     field, parse = entry
-    changed = replace(settings, **{field: parse(raw_value.strip())})
-    _check_bonuses(changed, key.strip().lower(), raw_value.strip())
+    canonical = key.strip().lower()
+    try:
+        value = parse(raw_value.strip())
+    except errors.InvalidSettingValue as refusal:
+        if canonical in BONUS_KEYS:  # the range of this programme's unit, not the widest one
+            raise replace(refusal, maximum=bonus_maximum(settings.type)) from None
+        raise
+    changed = replace(settings, **{field: value})
+    _check_bonuses(changed, canonical, raw_value.strip())
     return changed
 
 

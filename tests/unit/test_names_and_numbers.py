@@ -288,4 +288,7 @@ def test_ledger_kinds_are_the_known_ones() -> None:
         "not_me",
         "merge_out",
         "merge_in",
+        "welcome",
+        "birthday",
+        "referral",
     }
