@@ -40,6 +40,8 @@ class User(Base):
     """A Telegram user the bot has met: customer, staff or owner (roles live elsewhere)."""
 
     __tablename__ = "users"
+    # Today's birthdays are found from here: the daily cost follows them, not all the cards.
+    __table_args__ = (Index("ix_users_birthday", "birth_month", "birth_day"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     first_name: Mapped[str | None] = mapped_column(String(255))

@@ -298,7 +298,8 @@ class BonusService(ServiceBase):
                     User.birth_month,
                     User.birthday_set_at,
                 )
-                .join(User, User.id == Card.customer_id)
+                .select_from(User)  # from today's birthdays (ix_users_birthday) to their cards
+                .join(Card, Card.customer_id == User.id)
                 .where(
                     Card.merchant_id == merchant_id,
                     Card.active,

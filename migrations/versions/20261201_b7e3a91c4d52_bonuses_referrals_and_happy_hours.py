@@ -92,6 +92,7 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('birth_day', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('birth_month', sa.Integer(), nullable=True))
         batch_op.add_column(sa.Column('birthday_set_at', domain.db.types.UTCDateTime(), nullable=True))
+        batch_op.create_index('ix_users_birthday', ['birth_month', 'birth_day'], unique=False)
 
     _backfill_cards()
 
@@ -114,6 +115,7 @@ def _backfill_cards() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table('users', schema=None) as batch_op:
+        batch_op.drop_index('ix_users_birthday')
         batch_op.drop_column('birthday_set_at')
         batch_op.drop_column('birth_month')
         batch_op.drop_column('birth_day')
