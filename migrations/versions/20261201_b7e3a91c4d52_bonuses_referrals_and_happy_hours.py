@@ -114,32 +114,27 @@ def _backfill_cards() -> None:
 
 
 def downgrade() -> None:
-    with op.batch_alter_table('users', schema=None) as batch_op:
-        batch_op.drop_index('ix_users_birthday')
-        batch_op.drop_column('birthday_set_at')
-        batch_op.drop_column('birth_month')
-        batch_op.drop_column('birth_day')
-
-    with op.batch_alter_table('programs', schema=None) as batch_op:
-        for name in ('welcome_bonus_range', 'birthday_bonus_range', 'referral_bonus_range', 'referral_cap_range'):
-            batch_op.drop_constraint(op.f(f'ck_programs_{name}'), type_='check')
-        batch_op.drop_column('happy_hour')
-        batch_op.drop_column('referral_cap')
-        batch_op.drop_column('referral_bonus')
-        batch_op.drop_column('birthday_bonus')
-        batch_op.drop_column('welcome_bonus')
-
-    with op.batch_alter_table('ledger_entries', schema=None) as batch_op:
-        batch_op.drop_column('happy_hour_extra')
-
-    with op.batch_alter_table('cards', schema=None) as batch_op:
-        batch_op.drop_index('uq_cards_referral_code')
-        batch_op.drop_column('first_visit_at')
-        batch_op.drop_column('referral_code')
-
+    # Plain ALTER TABLE … DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of users,
+    # cards or ledger_entries would drop a table other rows refer to. The new tables go first.
     with op.batch_alter_table('referrals', schema=None) as batch_op:
         batch_op.drop_index('ix_referrals_referrer_converted')
         batch_op.drop_index('ix_referrals_merchant_converted')
-
     op.drop_table('referrals')
     op.drop_table('bonus_awards')
+
+    op.drop_index('ix_users_birthday', table_name='users')
+    for column in ('birthday_set_at', 'birth_month', 'birth_day'):
+        op.drop_column('users', column)
+
+    # Nothing refers to programs: its check constraints go with a batch copy.
+    with op.batch_alter_table('programs', schema=None) as batch_op:
+        for name in ('welcome_bonus_range', 'birthday_bonus_range', 'referral_bonus_range', 'referral_cap_range'):
+            batch_op.drop_constraint(op.f(f'ck_programs_{name}'), type_='check')
+        for column in ('happy_hour', 'referral_cap', 'referral_bonus', 'birthday_bonus', 'welcome_bonus'):
+            batch_op.drop_column(column)
+
+    op.drop_column('ledger_entries', 'happy_hour_extra')
+
+    op.drop_index('uq_cards_referral_code', table_name='cards')
+    op.drop_column('cards', 'first_visit_at')
+    op.drop_column('cards', 'referral_code')
