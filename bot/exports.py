@@ -44,6 +44,7 @@ def ledger_csv(t: Translator, timezone: str, rows: Sequence[ExportRow]) -> bytes
                 "" if row.amount is None else _amount(t, row.amount),
                 _cell(row.staff_name or ""),
                 _cell(row.reason or ""),
+                row.happy_hour_extra or "",
             ]
         )
     return buffer.getvalue().encode("utf-8-sig")

@@ -7,7 +7,8 @@ for counts and `t.pgettext` for short button labels. Only bot/texts* and the key
 from __future__ import annotations
 
 import re
-from datetime import datetime
+import unicodedata
+from datetime import date, datetime
 from decimal import Decimal, InvalidOperation
 from functools import cache
 from io import BytesIO
@@ -15,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime
+from babel.dates import format_date, format_datetime, format_skeleton
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
@@ -124,6 +125,67 @@ class Translator:
         except (NumberFormatError, InvalidOperation):
             return None
         return value if value == value.quantize(Decimal("0.01")) else None
+
+    def parse_day_month(self, text: str) -> tuple[int, int] | None:
+        """A day and month as people write them: "24.12", "24/12", "24 Dec", "24 déc.",
+        "24. Dezember", "December 24th"; (day, month), not yet checked as a real date."""
+        cleaned = " ".join(text.split())
+        numeric = _NUMERIC_DAY_MONTH.fullmatch(cleaned)
+        if numeric:
+            return int(numeric.group(1)), int(numeric.group(2))
+        for pattern, day_group, name_group in ((_DAY_THEN_NAME, 1, 2), (_NAME_THEN_DAY, 2, 1)):
+            named = pattern.fullmatch(cleaned)
+            if named:
+                month = _month_of(named.group(name_group), self.locale)
+                return None if month is None else (int(named.group(day_group)), month)
+        return None
+
+    def day_month(self, day: int, month: int) -> str:
+        """ "24 December", "24 décembre", "24. Dezember" (a leap year, for 29 February)."""
+        return format_skeleton("MMMMd", date(2000, month, day), locale=self.locale)
+
+    def day_month_example(self) -> str:
+        """How to type a birthday here, for prompts and refusals: "24/12, 24 Dec"."""
+        example = date(2000, 12, 24)
+        numeric = format_skeleton("dM", example, locale=self.locale).rstrip(".")
+        return f"{numeric}, {format_skeleton('MMMd', example, locale=self.locale)}"
+
+
+def _plain(word: str) -> str:
+    """Lower case, without accents or dots: "Déc." → "dec", "Mäerz" → "maerz"."""
+    decomposed = unicodedata.normalize("NFKD", word.lower().replace(".", ""))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
+@cache
+def _month_names(locale: Locale) -> dict[str, set[int]]:
+    """Every way the locale (and English) writes each month, plain, wide names first."""
+    names: dict[str, set[int]] = {}
+    for source in (locale, Locale.parse("en_GB")):
+        for context in ("format", "stand-alone"):
+            for width in ("wide", "abbreviated"):
+                for month, name in source.months[context][width].items():
+                    names.setdefault(_plain(name), set()).add(int(month))
+    return names
+
+
+def _month_of(word: str, locale: Locale) -> int | None:
+    """A month name, abbreviation or unambiguous beginning of one (three letters or more)."""
+    typed = _plain(word)
+    names = _month_names(locale)
+    if typed in names and len(names[typed]) == 1:
+        return next(iter(names[typed]))
+    if len(typed) < 3:
+        return None
+    matches = {
+        month for name, months in names.items() if name.startswith(typed) for month in months
+    }
+    return matches.pop() if len(matches) == 1 else None
+
+
+_NUMERIC_DAY_MONTH = re.compile(r"(\d{1,2})\s*[./-]\s*(\d{1,2})\.?")
+_DAY_THEN_NAME = re.compile(r"(\d{1,2})(?:st|nd|rd|th|er)?\.?\s*([^\W\d_][^\W\d_.]*)\.?")
+_NAME_THEN_DAY = re.compile(r"([^\W\d_][^\W\d_.]*)\.?\s+(\d{1,2})(?:st|nd|rd|th|er)?")
 
 
 @cache

@@ -46,3 +46,16 @@ async def expire_points_and_remind(context: BotContext) -> None:
         await context.infra.outbox.prune()
         await context.infra.steps.prune()
         await maintenance.forget_old_lookup_failures()
+
+
+async def pay_birthday_bonuses(context: BotContext) -> None:
+    """Pay today's birthday bonuses; each is claimed once per customer, merchant and year, so
+    running often (and after a restart) pays nothing twice."""
+    async with context.infra.locks.leader("birthday-bonuses") as leader:
+        if not leader:
+            return
+        paid = await context.service.bonuses.pay_birthday_bonuses()
+        if paid:
+            log.info("paid %d birthday bonuses", len(paid))
+            if context.bot_data.dispatcher is not None:
+                context.bot_data.dispatcher.wake()

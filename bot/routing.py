@@ -20,6 +20,7 @@ from bot.callbacks import ButtonRouter
 from bot.context import BotContext
 from bot.failures import on_error
 from bot.features import (
+    birthday,
     card,
     corrections,
     counter,
@@ -27,6 +28,7 @@ from bot.features import (
     language,
     privacy,
     program,
+    referrals,
     reports,
     rewards,
     setup,
@@ -65,6 +67,8 @@ def help_for(t: Translator, identity: Identity) -> str:
 FEATURES: tuple[Feature, ...] = (
     card.FEATURE,
     enrolment.FEATURE,
+    referrals.FEATURE,
+    birthday.FEATURE,
     language.FEATURE,
     privacy.FEATURE,
     counter.FEATURE,

@@ -41,3 +41,15 @@ def looks_like_store_code(text: str) -> bool:
 
 def looks_like_qr_token(text: str) -> bool:
     return QR_TOKEN_PATTERN.fullmatch(text) is not None
+
+
+REFERRAL_CODE_PATTERN = re.compile(r"[A-Za-z0-9_-]{8,16}")
+
+
+def new_referral_code() -> str:
+    """12 URL-safe characters (72 bits): `ref_<code>` is short enough to share by hand."""
+    return secrets.token_urlsafe(9)
+
+
+def looks_like_referral_code(text: str) -> bool:
+    return REFERRAL_CODE_PATTERN.fullmatch(text) is not None

@@ -267,6 +267,17 @@ class CorrectionExceedsBalance(DomainError):
     requested: int
 
 
+# --- birthdays and referrals ----------------------------------------------------------------
+
+
+class InvalidBirthday(DomainError):
+    """Not a day and month (31 April, 12/13, or text that reads as no date)."""
+
+
+class ReferralNotFound(DomainError):
+    """No card has that invitation code."""
+
+
 # --- merchants, stores, program --------------------------------------------------------------
 
 
@@ -314,6 +325,16 @@ class InvalidSettingValue(DomainError):
     maximum: Decimal | int | None = None
     max_length: int | None = None
     example: str | None = None
+
+
+@dataclass(eq=False)
+class BonusTooLargeForType(DomainError):
+    """A programme type whose unit makes a bonus too large (500 points would be 500 stamps):
+    the owner lowers the bonus first."""
+
+    key: str
+    value: int
+    maximum: int
 
 
 @dataclass(eq=False)

@@ -5,6 +5,7 @@ Every rule that depends on time takes `now`; nothing here touches the database o
 
 from __future__ import annotations
 
+import calendar
 import math
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -33,6 +34,8 @@ CORRECTION_REASON_MAX_LENGTH = 100
 SUMMARY_PERIODS = ("today", "yesterday", "week", "month")
 LADDER_MAX_RUNGS = 10  # rewards per unit (stamps, points) of one programme
 REWARD_NAME_MAX_LENGTH = 100
+BIRTHDAY_NOTICE_PERIOD = timedelta(days=30)  # a date set or changed pays from 30 days later
+BIRTHDAY_MESSAGE_FROM = time(9, 0)  # merchant-local: nobody is woken at midnight by a bonus
 
 
 class ProgramType(StrEnum):
@@ -64,10 +67,17 @@ class LedgerKind(StrEnum):
     # A rung of the reward ladder, named by the row's reward_id. REDEEM_STAMPS and
     # REDEEM_POINTS without an amount are the rows of the single reward before the ladder.
     REDEEM_REWARD = "redeem_reward"
+    WELCOME = "welcome"  # bonus at the customer's first staff-confirmed operation
+    BIRTHDAY = "birthday"  # bonus on the customer's birthday, once a year
+    REFERRAL = "referral"  # bonus to both sides when a referred customer first comes
 
     @property
     def is_earning(self) -> bool:
         return self in (LedgerKind.STAMP, LedgerKind.EARN_POINTS)
+
+    @property
+    def is_bonus(self) -> bool:
+        return self in BONUS_KINDS
 
     @property
     def is_redemption(self) -> bool:
@@ -77,6 +87,8 @@ class LedgerKind(StrEnum):
             LedgerKind.REDEEM_REWARD,
         )
 
+
+BONUS_KINDS = frozenset({LedgerKind.WELCOME, LedgerKind.BIRTHDAY, LedgerKind.REFERRAL})
 
 # Operations a staff member may undo: the ones they performed at the counter.
 UNDOABLE_KINDS = (
@@ -208,6 +220,51 @@ def check_correction_balance(stamps_delta: int, stamp_count: int) -> None:
         raise errors.CorrectionExceedsBalance(stamp_count=stamp_count, requested=-stamps_delta)
 
 
+def happy_hour_extra(entered: int, multiplier: int) -> int:
+    """What a happy hour adds to `entered` stamps or points: entered × (multiplier − 1)."""
+    return entered * (multiplier - 1)
+
+
+# --- birthdays --------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Birthday:
+    """A day and month (no year: nobody is asked their age)."""
+
+    day: int
+    month: int
+
+    def celebrated_in(self, year: int) -> date:
+        """29 February is celebrated on 28 February in other years."""
+        if (self.month, self.day) == (2, 29) and not calendar.isleap(year):
+            return date(year, 2, 28)
+        return date(year, self.month, self.day)
+
+
+def check_birthday(day: int, month: int) -> Birthday:
+    """A real day of a month; 29 February is one (every fourth year has it)."""
+    if not 1 <= month <= 12 or not 1 <= day <= calendar.monthrange(2024, month)[1]:
+        raise errors.InvalidBirthday()
+    return Birthday(day=day, month=month)
+
+
+def birthday_bonus_due(
+    birthday: Birthday, set_at: datetime, now: datetime, timezone: str
+) -> int | None:
+    """The year whose birthday bonus is due now (the merchant-local day, from 09:00), else
+    None. A date set or changed less than 30 days before the day pays nothing that year:
+    changing the date to today would otherwise be a bonus on demand."""
+    zone = ZoneInfo(timezone)
+    local = now.astimezone(zone)
+    today = local.date()
+    if local.time() < BIRTHDAY_MESSAGE_FROM or birthday.celebrated_in(today.year) != today:
+        return None
+    if today - set_at.astimezone(zone).date() < BIRTHDAY_NOTICE_PERIOD:
+        return None
+    return today.year
+
+
 # --- points -----------------------------------------------------------------------------------
 
 
@@ -317,6 +374,13 @@ class CardView:
     # rewards above are the ladder. `stamps_target` is the top stamp rung's cost (what the
     # card holds at most), `reward`, `points_reward` and `points_reward_text` the first rungs.
     ladder: tuple[Reward, ...] = ()
+    referral_code: str | None = None  # the holder's invitation code (ref_ link)
+    referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
+
+    @property
+    def bonus_in_points(self) -> bool:
+        """Bonuses are paid in the programme's unit; a hybrid programme pays points."""
+        return self.program_type.has_points
 
     @property
     def display_number(self) -> str:
@@ -406,6 +470,26 @@ class Operation:
     replayed: bool = False  # True when the idempotency key had been used: nothing changed now
     reason: str | None = None  # a correction's or a void's reason
     reward: Reward | None = None  # the ladder's rung a redemption was for
+    happy_hour_extra: int = 0  # of the deltas, what a happy hour added to what was entered
+    bonuses: tuple[BonusPaid, ...] = ()  # paid on this card together with this operation
+    referral_side: str | None = None  # a referral bonus: "referrer" or "referred"
+
+    @property
+    def happy_hour_multiplier(self) -> int:
+        """The multiplier of the happy hour the operation fell in (1: none)."""
+        delta = abs(self.stamps_delta or self.points_delta)
+        entered = delta - abs(self.happy_hour_extra)
+        return delta // entered if self.happy_hour_extra and entered > 0 else 1
+
+
+@dataclass(frozen=True)
+class BonusPaid:
+    """A bonus credited to a card (welcome, referral) together with an operation."""
+
+    kind: LedgerKind
+    entry_id: int
+    stamps: int
+    points: int
 
 
 @dataclass(frozen=True)
@@ -470,6 +554,7 @@ class Enrolment:
     created: bool
     joined_store: StoreView
     stores: tuple[StoreView, ...]  # every store where the card can be used
+    referred: bool = False  # joined through a friend's ref_ link, recorded as their referral
 
 
 @dataclass(frozen=True)
@@ -567,6 +652,12 @@ class Activity:
     customers_served: int = 0
     corrections: int = 0  # corrections of stamps
     stamps_corrected: int = 0  # their stamps in all (negative: taken off)
+    welcome_bonuses: int = 0  # bonuses paid, by kind (how many)
+    birthday_bonuses: int = 0
+    referral_bonuses: int = 0
+    happy_hour_stamps: int = 0  # what happy hours added to earnings, net of reversals
+    happy_hour_points: int = 0
+    referrals_converted: int = 0  # referred customers who came for the first time
 
 
 @dataclass(frozen=True)
@@ -618,3 +709,4 @@ class ExportRow:
     staff_name: str | None
     reason: str | None
     reward_name: str | None = None
+    happy_hour_extra: int = 0

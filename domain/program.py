@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import time
+from datetime import datetime, time
 from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
@@ -38,6 +39,160 @@ class ProgramSettings:
     summary_time: time | None = time(21, 0)
     language: str = "en"
     staff_corrections: bool = False  # staff may correct stamps too, not only the owner
+    welcome_bonus: int = 0
+    birthday_bonus: int = 0
+    referral_bonus: int = 0
+    referral_cap: int = 10
+    happy_hour: HappyHours | None = None
+
+    @property
+    def bonus_in_points(self) -> bool:
+        """Bonuses are in the programme's unit; a hybrid programme pays them in points."""
+        return self.type.has_points
+
+
+# --- bonuses and happy hours --------------------------------------------------------------------
+
+BONUS_KEYS = ("welcome_bonus", "birthday_bonus", "referral_bonus")
+BONUS_MAX_STAMPS = 10
+BONUS_MAX_POINTS = 10_000
+HAPPY_HOUR_EXAMPLE = "mon-fri 14:00-16:00 x2"
+HAPPY_HOUR_MAX_WINDOWS = 7
+DAY_NAMES = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+_MULTIPLIERS = (2, 5)
+
+
+@dataclass(frozen=True)
+class HappyHourWindow:
+    """Days of the week (0 = Monday), a local start and end (minutes after midnight; an end at
+    or before the start runs past midnight into the next day) and a multiplier."""
+
+    days: frozenset[int]
+    start: int
+    end: int
+    multiplier: int
+
+    def covers(self, weekday: int, minute: int) -> bool:
+        """Start included, end excluded: 14:00-16:00 covers 14:00 to 15:59."""
+        if self.start < self.end:
+            return weekday in self.days and self.start <= minute < self.end
+        # Past midnight: the late part belongs to the day the window started on.
+        return (weekday in self.days and minute >= self.start) or (
+            (weekday - 1) % 7 in self.days and minute < self.end
+        )
+
+    def __str__(self) -> str:
+        return f"{_days_text(self.days)} {_hhmm(self.start)}-{_hhmm(self.end)} x{self.multiplier}"
+
+
+@dataclass(frozen=True)
+class HappyHours:
+    windows: tuple[HappyHourWindow, ...]
+
+    def multiplier_at(self, now: datetime, timezone: str) -> int:
+        """The multiplier in force at `now`, merchant-local (the highest of overlapping
+        windows); 1 outside every window."""
+        local = now.astimezone(ZoneInfo(timezone))
+        minute = local.hour * 60 + local.minute
+        found = [w.multiplier for w in self.windows if w.covers(local.weekday(), minute)]
+        return max(found, default=1)
+
+    def __str__(self) -> str:
+        return "; ".join(str(window) for window in self.windows)
+
+
+def _hhmm(minutes: int) -> str:
+    return f"{minutes // 60:02d}:{minutes % 60:02d}"
+
+
+def _days_text(days: frozenset[int]) -> str:
+    """Runs of three days or more as ranges: {0..4} → mon-fri, {5, 6} → sat,sun."""
+    if len(days) == 7:
+        return "mon-sun"
+    ordered = sorted(days)
+    runs: list[list[int]] = []
+    for day in ordered:
+        if runs and runs[-1][-1] == day - 1:
+            runs[-1].append(day)
+        else:
+            runs.append([day])
+    parts = []
+    for run in runs:
+        if len(run) >= 3:
+            parts.append(f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}")
+        else:
+            parts.extend(DAY_NAMES[day] for day in run)
+    return ",".join(parts)
+
+
+def _parse_days(text: str) -> frozenset[int] | None:
+    days: set[int] = set()
+    for part in text.split(","):
+        first, dash, last = part.partition("-")
+        if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
+            return None
+        start = DAY_NAMES.index(first)
+        end = DAY_NAMES.index(last) if dash else start
+        span = (end - start) % 7  # fri-mon wraps over the weekend
+        days.update((start + step) % 7 for step in range(span + 1))
+    return frozenset(days)
+
+
+_WINDOW = re.compile(
+    r"(?P<days>[a-z,\-]+)\s+(?P<sh>[01]?\d|2[0-3])[:h.](?P<sm>[0-5]\d)\s*[-–]\s*"
+    r"(?P<eh>[01]?\d|2[0-4])[:h.](?P<em>[0-5]\d)\s+[x×*](?P<mult>\d)",
+    re.ASCII,
+)
+
+
+def parse_happy_hours(raw: str) -> HappyHours | None:
+    """`mon-fri 14:00-16:00 x2; sat,sun 10:00-12:00 x3`, or `off` (None)."""
+    text = " ".join(raw.lower().split())
+    if text in ("off", "0", "none"):
+        return None
+    refusal = errors.InvalidSettingValue(key="happy_hour", value=raw, example=HAPPY_HOUR_EXAMPLE)
+    parts = [part.strip() for part in text.split(";") if part.strip()]
+    if not parts or len(parts) > HAPPY_HOUR_MAX_WINDOWS:
+        raise refusal
+    windows = []
+    for part in parts:
+        match = _WINDOW.fullmatch(part.replace(", ", ","))
+        if match is None:
+            raise refusal
+        days = _parse_days(match["days"])
+        start = int(match["sh"]) * 60 + int(match["sm"])
+        end = int(match["eh"]) * 60 + int(match["em"])
+        multiplier = int(match["mult"])
+        low, high = _MULTIPLIERS
+        if days is None or end > 24 * 60 or start == end or not low <= multiplier <= high:
+            raise refusal
+        windows.append(HappyHourWindow(days, start, end % (24 * 60) or 24 * 60, multiplier))
+    return HappyHours(tuple(windows))
+
+
+@functools.lru_cache(maxsize=256)
+def happy_hours_of(stored: str) -> HappyHours:
+    """A programme's stored happy hours (validated when they were set), parsed once."""
+    parsed = parse_happy_hours(stored)
+    assert parsed is not None
+    return parsed
+
+
+def bonus_maximum(program_type: ProgramType) -> int:
+    """Bonuses are 0-10 stamps, or 0-10,000 points where the programme collects points."""
+    return BONUS_MAX_POINTS if program_type.has_points else BONUS_MAX_STAMPS
+
+
+def _check_bonuses(settings: ProgramSettings, key: str, raw: str) -> None:
+    """A bonus fits the programme's unit; a type change may not leave one too large."""
+    maximum = bonus_maximum(settings.type)
+    for bonus_key in BONUS_KEYS:
+        value = getattr(settings, bonus_key)
+        if value <= maximum:
+            continue
+        if bonus_key == key:
+            raise errors.InvalidSettingValue(key=key, value=raw, minimum=0, maximum=maximum)
+        raise errors.BonusTooLargeForType(key=bonus_key, value=value, maximum=maximum)
 
 
 def _int_in(
@@ -168,6 +323,12 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "summary": ("summary_time", _summary_time),
     "language": ("language", _choice("language", LANGUAGES, _LANGUAGE_WORDS)),
     "staff_corrections": ("staff_corrections", _switch("staff_corrections")),
+    # Bonuses are checked against the programme's unit once the type is known (_check_bonuses).
+    "welcome_bonus": ("welcome_bonus", _int_in("welcome_bonus", 0, BONUS_MAX_POINTS)),
+    "birthday_bonus": ("birthday_bonus", _int_in("birthday_bonus", 0, BONUS_MAX_POINTS)),
+    "referral_bonus": ("referral_bonus", _int_in("referral_bonus", 0, BONUS_MAX_POINTS)),
+    "referral_cap": ("referral_cap", _int_in("referral_cap", 0, 100)),
+    "happy_hour": ("happy_hour", parse_happy_hours),
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)
@@ -179,7 +340,16 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
     if entry is None:
         raise errors.UnknownSetting(key=key, allowed_keys=SETTING_KEYS)
     field, parse = entry
-    return replace(settings, **{field: parse(raw_value.strip())})
+    canonical = key.strip().lower()
+    try:
+        value = parse(raw_value.strip())
+    except errors.InvalidSettingValue as refusal:
+        if canonical in BONUS_KEYS:  # the range of this programme's unit, not the widest one
+            raise replace(refusal, maximum=bonus_maximum(settings.type)) from None
+        raise
+    changed = replace(settings, **{field: value})
+    _check_bonuses(changed, canonical, raw_value.strip())
+    return changed
 
 
 def setting_value(settings: ProgramSettings, key: str) -> object:

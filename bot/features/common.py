@@ -20,7 +20,8 @@ from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
 from bot.texts import cards as card_texts
 from bot.texts import general
-from domain.model import CardView, Identity, UserProfile, normalise_card_number
+from bot.texts.bonuses import referred_join
+from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
 from infra import Step
 
 log = logging.getLogger(__name__)
@@ -237,9 +238,35 @@ def step_key(step: Step) -> str:
     return f"s{step.id}"
 
 
+# --- joining ---------------------------------------------------------------------------------
+
+
+async def show_enrolment(
+    update: Update, context: BotContext, viewer: Viewer, enrolment: Enrolment
+) -> None:
+    """The reply to joining (a store's link, /join or a friend's link): welcome, then the card."""
+    # A newcomer with no language of their own is greeted in the merchant's language.
+    t = viewer.t
+    if viewer.identity.language is None and viewer.telegram_language is None:
+        t = translator(enrolment.card.merchant_language)
+    text = card_texts.joined_text(t, enrolment)
+    if enrolment.referred:
+        text += "\n" + referred_join(t)
+    await reply(update, text)
+    await send_card(update, context, enrolment.card, viewer)
+
+
 # --- showing a card to its holder ------------------------------------------------------------
 
 CARD_LINK_PREFIX = "card_"
+REFERRAL_LINK_PREFIX = "ref_"
+
+
+def invite_link(context: BotContext, card: CardView) -> str | None:
+    """The card holder's link for inviting friends to the card's merchant."""
+    if card.referral_code is None:
+        return None
+    return context.link(f"{REFERRAL_LINK_PREFIX}{card.referral_code}")
 
 
 async def send_card(update: Update, context: BotContext, card: CardView, viewer: Viewer) -> None:
@@ -250,7 +277,7 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
     assert chat is not None
     link = context.link(f"{CARD_LINK_PREFIX}{card.qr_token}")
     passes = await wallet.offer(context.service, card, link)  # None: no wallet configured
-    text = card_texts.card_text(viewer.t, card)
+    text = card_texts.card_text(viewer.t, card, invite_link(context, card))
     markup = keyboards.wallet_keyboard(viewer.t, None if passes is None else passes.google_save_url)
     try:
         await chat.send_photo(

@@ -6,8 +6,7 @@ from __future__ import annotations
 from telegram import Update
 
 from bot.context import BotContext
-from bot.features.common import Audience, Command, Feature, Viewer, reply, send_card
-from bot.i18n import translator
+from bot.features.common import Audience, Command, Feature, Viewer, reply, show_enrolment
 from bot.texts import cards as card_texts
 from bot.texts import general
 from bot.texts.commands import usage
@@ -32,12 +31,7 @@ async def join(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 async def join_store(update: Update, context: BotContext, viewer: Viewer, code: str) -> None:
     enrolment = await context.service.customers.enrol(viewer.profile, code)
-    # A newcomer with no language of their own is greeted in the merchant's language.
-    t = viewer.t
-    if viewer.identity.language is None and viewer.telegram_language is None:
-        t = translator(enrolment.card.merchant_language)
-    await reply(update, card_texts.joined_text(t, enrolment))
-    await send_card(update, context, enrolment.card, viewer)
+    await show_enrolment(update, context, viewer, enrolment)
 
 
 FEATURE = Feature(

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from bot.i18n import Translator
 from bot.images import CardFace
 from bot.texts import esc, labelled
+from bot.texts.bonuses import bonus_label, invite_line
 from domain.model import (
     CardView,
     Enrolment,
@@ -36,8 +37,9 @@ def stamp_change(t: Translator, stamps_delta: int) -> str:
     return t.ngettext("{n} stamp added back", "{n} stamps added back", stamps_delta)
 
 
-def card_text(t: Translator, card: CardView) -> str:
-    """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters)."""
+def card_text(t: Translator, card: CardView, invite_link: str | None = None) -> str:
+    """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters),
+    with the holder's invitation link when given."""
     lines = [
         f"<b>{esc(card.merchant_name)}</b>",
         t.gettext("Card number: <code>{number}</code>", number=card.display_number),
@@ -53,6 +55,8 @@ def card_text(t: Translator, card: CardView) -> str:
     else:
         lines.append(t.gettext("Works at {store}.", store=esc(card.store_name)))
     lines.append(t.gettext("Show this QR code at the counter."))
+    if invite_link is not None:
+        lines.append(invite_line(t, invite_link))
     text = "\n".join(lines)
     if len(text) <= CAPTION_LIMIT:
         return text
@@ -181,6 +185,9 @@ def _entry_label(t: Translator, line: LedgerLine) -> str:
         LedgerKind.REDEEM_REWARD: lambda: t.gettext(
             "Reward redeemed: {reward}", reward=esc(line.reward_name or "?")
         ),
+        LedgerKind.WELCOME: lambda: bonus_label(t, line.kind),
+        LedgerKind.BIRTHDAY: lambda: bonus_label(t, line.kind),
+        LedgerKind.REFERRAL: lambda: bonus_label(t, line.kind),
     }
     label = labels[line.kind]()
     if line.kind is LedgerKind.CORRECT_STAMPS and line.reason:

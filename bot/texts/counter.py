@@ -6,6 +6,7 @@ from decimal import Decimal
 
 from bot.i18n import Translator
 from bot.texts import esc
+from bot.texts.bonuses import bonus_notice, bonuses_for_cashier, happy_hour_line
 from bot.texts.cards import reward_lines, stamp_progress
 from bot.texts.corrections import correction_notice, last_correction
 from domain.model import (
@@ -95,8 +96,13 @@ def operation_done(t: Translator, op: Operation) -> str:
     balance = t.gettext(
         "Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
     )
+    extras = []
+    if not op.replayed and op.happy_hour_multiplier > 1:
+        extras.append(happy_hour_line(t, op.happy_hour_multiplier))
+    if not op.replayed:
+        extras += bonuses_for_cashier(t, op.bonuses)
     ready = [] if op.replayed or op.kind.is_redemption else rewards_ready(t, card)
-    return "\n".join([head, balance, *ready])
+    return "\n".join([head, *extras, balance, *ready])
 
 
 def undo_done(t: Translator, reversal: Reversal) -> str:
@@ -110,6 +116,11 @@ def customer_notice(t: Translator, op: Operation) -> str:
     """The chat message a customer gets after a change to their card, in their language."""
     card = op.card
     where = esc(op.store_name)
+    if op.kind.is_bonus:
+        return bonus_notice(t, op)
+    happy = (
+        "\n" + happy_hour_line(t, op.happy_hour_multiplier) if op.happy_hour_multiplier > 1 else ""
+    )
     if op.kind is LedgerKind.STAMP:
         text = t.ngettext(
             "You got a stamp at {store} — {progress}",
@@ -118,6 +129,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
+        text += happy
         before = card.stamp_count - op.stamps_delta
         for reward in card.stamp_rewards:  # the rewards this stamp made ready
             if before < reward.cost <= card.stamp_count:
@@ -147,12 +159,15 @@ def customer_notice(t: Translator, op: Operation) -> str:
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
     if op.kind is LedgerKind.EARN_POINTS:
-        return t.ngettext(
-            "You earned {n} point at {store} — balance: {balance}",
-            "You earned {n} points at {store} — balance: {balance}",
-            op.points_delta,
-            store=where,
-            balance=t.number(card.points_balance),
+        return (
+            t.ngettext(
+                "You earned {n} point at {store} — balance: {balance}",
+                "You earned {n} points at {store} — balance: {balance}",
+                op.points_delta,
+                store=where,
+                balance=t.number(card.points_balance),
+            )
+            + happy
         )
     if op.kind is LedgerKind.REDEEM_POINTS:
         return t.ngettext(

@@ -217,6 +217,19 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         keys=", ".join(e.allowed_keys),
     ),
     errors.InvalidSettingValue: _setting_refusal,
+    errors.BonusTooLargeForType: lambda t, e: t.gettext(
+        "{key} is {value}, more than this type allows (0 to {maximum}): lower it first with /program set {key} and a smaller value.",
+        key=e.key,
+        value=t.number(e.value),
+        maximum=t.number(e.maximum),
+    ),
+    errors.InvalidBirthday: lambda t, e: t.gettext(
+        "That is not a date I can read. Send the day and the month, for example {example}.",
+        example=t.day_month_example(),
+    ),
+    errors.ReferralNotFound: lambda t, e: t.gettext(
+        "This invitation link is not valid. Ask your friend to send it again, or scan the QR code at the store."
+    ),
     errors.MergeConfirmationRequired: lambda t, e: t.ngettext(
         "{n} customer has several cards; turning cross-location on merges them.",
         "{n} customers have several cards; turning cross-location on merges them.",

@@ -8,6 +8,7 @@ from babel.dates import format_date
 
 from bot.i18n import Translator
 from bot.texts import esc, labelled
+from bot.texts.bonuses import bonus_label
 from domain.model import Activity, CardView, LedgerKind, ProgramType, Summary
 from domain.program import ProgramSettings
 
@@ -64,6 +65,15 @@ def _other_figures(
             (t.gettext("Points expired"), total.points_expired, before.points_expired),
         ]
         rows += [row for row in rare if row[1] or row[2]]
+    growth = [
+        (t.gettext("Welcome bonuses paid"), total.welcome_bonuses, before.welcome_bonuses),
+        (t.gettext("Birthday bonuses paid"), total.birthday_bonuses, before.birthday_bonuses),
+        (t.gettext("Referral bonuses paid"), total.referral_bonuses, before.referral_bonuses),
+        (t.gettext("Referrals converted"), total.referrals_converted, before.referrals_converted),
+        (t.gettext("Happy-hour extra stamps"), total.happy_hour_stamps, before.happy_hour_stamps),
+        (t.gettext("Happy-hour extra points"), total.happy_hour_points, before.happy_hour_points),
+    ]
+    rows += [row for row in growth if row[1] or row[2]]  # only what the programme uses
     return rows
 
 
@@ -184,6 +194,7 @@ def export_headers(t: Translator) -> list[str]:
         t.gettext("Amount (EUR)"),
         t.gettext("Staff"),
         t.gettext("Reason"),
+        t.gettext("Happy-hour extra"),
     ]
 
 
@@ -204,6 +215,9 @@ def ledger_kind_label(t: Translator, kind: LedgerKind, reward_name: str | None =
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to the customer's other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from the customer's other card"),
         LedgerKind.CORRECT_STAMPS: lambda: t.gettext("Stamps corrected"),
+        LedgerKind.WELCOME: lambda: bonus_label(t, kind),
+        LedgerKind.BIRTHDAY: lambda: bonus_label(t, kind),
+        LedgerKind.REFERRAL: lambda: bonus_label(t, kind),
     }
     label = labels[kind]()
     return f"{label} ({reward_name})" if reward_name else label

@@ -25,6 +25,10 @@ _COUNTERS: dict[LedgerKind, tuple[str, ...]] = {
     LedgerKind.VOID_POINTS: ("points_voided",),
     LedgerKind.EXPIRE_POINTS: ("points_expired",),
     LedgerKind.REDEEM_REWARD: ("rewards_redeemed", "points_redeemed"),
+    # Bonuses are collected like stamps and points earned (the card's lifetime figures).
+    LedgerKind.WELCOME: ("lifetime_stamps", "points_earned"),
+    LedgerKind.BIRTHDAY: ("lifetime_stamps", "points_earned"),
+    LedgerKind.REFERRAL: ("lifetime_stamps", "points_earned"),
 }
 
 
@@ -114,6 +118,10 @@ class LedgerRepository:
         query = select(exists().where(Card.number == number))
         return bool((await self.session.execute(query)).scalar())
 
+    async def referral_code_taken(self, code: str) -> bool:
+        query = select(exists().where(Card.referral_code == code))
+        return bool((await self.session.execute(query)).scalar())
+
     async def apply(
         self,
         card_id: int,
@@ -180,6 +188,7 @@ class LedgerRepository:
         idempotency_key: str | None = None,
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
+        happy_hour_extra: int = 0,
     ) -> LedgerEntry:
         entry = LedgerEntry(
             card_id=card.id,
@@ -197,6 +206,7 @@ class LedgerRepository:
             reverses_entry_id=reverses_entry_id,
             reward_id=reward_id,
             created_at=created_at,
+            happy_hour_extra=happy_hour_extra,
         )
         self.session.add(entry)
         await self.session.flush()
@@ -219,6 +229,7 @@ class LedgerRepository:
         idempotency_key: str | None = None,
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
+        happy_hour_extra: int = 0,
     ) -> LedgerEntry | None:
         """Change the card's balances and append the ledger row that records it, together.
 
@@ -252,6 +263,7 @@ class LedgerRepository:
             idempotency_key=idempotency_key,
             reverses_entry_id=reverses_entry_id,
             reward_id=reward_id,
+            happy_hour_extra=happy_hour_extra,
         )
 
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
@@ -284,8 +296,10 @@ class LedgerRepository:
         return bool((await self.session.execute(query)).scalar())
 
     async def stamps_since(self, card_id: int, since: datetime) -> int:
-        """Stamps given to the card since `since`, not counting reversed ones."""
-        query = select(func.coalesce(func.sum(LedgerEntry.stamps_delta), 0)).where(
+        """Stamps given to the card since `since`, not counting reversed ones, nor what happy
+        hours added (the daily limit is about what cashiers entered)."""
+        given = LedgerEntry.stamps_delta - LedgerEntry.happy_hour_extra
+        query = select(func.coalesce(func.sum(given), 0)).where(
             _standing_stamps(card_id), LedgerEntry.created_at >= since
         )
         return int((await self.session.execute(query)).scalar_one())

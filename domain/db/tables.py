@@ -41,6 +41,8 @@ class User(Base):
     """A Telegram user the bot has met: customer, staff or owner (roles live elsewhere)."""
 
     __tablename__ = "users"
+    # Today's birthdays are found from here: the daily cost follows them, not all the cards.
+    __table_args__ = (Index("ix_users_birthday", "birth_month", "birth_day"),)
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     first_name: Mapped[str | None] = mapped_column(String(255))
@@ -50,6 +52,10 @@ class User(Base):
     reachable: Mapped[bool] = mapped_column(Boolean, server_default=true())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The customer's birthday (day and month, no year), for every merchant's birthday bonus.
+    birth_day: Mapped[int | None] = mapped_column(Integer)
+    birth_month: Mapped[int | None] = mapped_column(Integer)
+    birthday_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class Merchant(Base):
@@ -71,6 +77,10 @@ class Program(Base):
         CheckConstraint("daily_limit BETWEEN 0 AND 100", name="daily_limit_range"),
         CheckConstraint("points_reward >= 1", name="points_reward_positive"),
         CheckConstraint("expiry_days BETWEEN 0 AND 3650", name="expiry_days_range"),
+        CheckConstraint("welcome_bonus BETWEEN 0 AND 10000", name="welcome_bonus_range"),
+        CheckConstraint("birthday_bonus BETWEEN 0 AND 10000", name="birthday_bonus_range"),
+        CheckConstraint("referral_bonus BETWEEN 0 AND 10000", name="referral_bonus_range"),
+        CheckConstraint("referral_cap BETWEEN 0 AND 100", name="referral_cap_range"),
     )
 
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
@@ -89,6 +99,11 @@ class Program(Base):
     language: Mapped[str] = mapped_column(String(2))
     # Staff may correct stamps (/correct) too, not only the owner.
     staff_corrections: Mapped[bool] = mapped_column(Boolean, server_default=false())
+    welcome_bonus: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    birthday_bonus: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    referral_bonus: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    referral_cap: Mapped[int] = mapped_column(Integer, server_default=text("10"))
+    happy_hour: Mapped[str | None] = mapped_column(String(200))  # None = off
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
@@ -198,6 +213,7 @@ class Card(Base):
         Index("ix_cards_merchant_customer", "merchant_id", "customer_id"),
         Index("ix_cards_merchant_activity", "merchant_id", "last_activity_at"),
         Index("ix_cards_merchant_created", "merchant_id", "created_at"),
+        Index("uq_cards_referral_code", "referral_code", unique=True),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
@@ -222,6 +238,10 @@ class Card(Base):
     active: Mapped[bool] = mapped_column(Boolean, server_default=true())
     merged_into_card_id: Mapped[int | None] = mapped_column(ForeignKey("cards.id"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The holder's invitation code, for their ref_ link (random, stable).
+    referral_code: Mapped[str | None] = mapped_column(String(16))
+    # The first staff-confirmed earning: welcome and referral bonuses are paid with it.
+    first_visit_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
 class LedgerEntry(Base):
@@ -256,6 +276,53 @@ class LedgerEntry(Base):
         ForeignKey("ledger_entries.id"), unique=True
     )
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Of the deltas of an earning, what a happy hour added (negated on its reversal).
+    happy_hour_extra: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+
+
+class BonusAward(Base):
+    """A bonus paid: its unique key makes each one once per customer, merchant and occasion
+    ("welcome", "birthday:2026", "referral:7:referrer"), under re-delivery and concurrency."""
+
+    __tablename__ = "bonus_awards"
+    __table_args__ = (
+        UniqueConstraint(
+            "merchant_id", "customer_id", "occasion", name="uq_bonus_awards_customer_occasion"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    occasion: Mapped[str] = mapped_column(String(40))
+    card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Referral(Base):
+    """A customer who joined through another's ref_ link; converted at their first visit."""
+
+    __tablename__ = "referrals"
+    __table_args__ = (
+        UniqueConstraint(
+            "merchant_id", "referred_customer_id", name="uq_referrals_merchant_referred"
+        ),
+        Index(
+            "ix_referrals_referrer_converted", "merchant_id", "referrer_customer_id", "converted_at"
+        ),
+        Index("ix_referrals_merchant_converted", "merchant_id", "converted_at"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    referrer_customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    referrer_card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    referred_customer_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    referred_card_id: Mapped[int] = mapped_column(ForeignKey("cards.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    converted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    referrer_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
+    referred_entry_id: Mapped[int | None] = mapped_column(ForeignKey("ledger_entries.id"))
 
 
 class SummaryDelivery(Base):
@@ -315,11 +382,13 @@ class WalletRegistration(Base):
 
 __all__ = [
     "Base",
+    "BonusAward",
     "Card",
     "LedgerEntry",
     "LookupFailure",
     "Merchant",
     "Program",
+    "Referral",
     "Reward",
     "StaffInvite",
     "StaffMembership",

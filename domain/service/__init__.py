@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
+from domain.service.bonuses import BirthdayView, BonusService
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
@@ -46,11 +47,13 @@ class LoyaltyService:
         self.reports = ReportService(database, self.clock, log)
         self.rewards = RewardService(database, self.clock, log)
         self.wallet = WalletService(database, self.clock, log)
+        self.bonuses = BonusService(database, self.clock, log)
 
 
 __all__ = [
     "BadRegistration",
     "BadUpdateTag",
+    "BirthdayView",
     "Ladder",
     "LadderChange",
     "LoyaltyService",

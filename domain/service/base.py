@@ -30,7 +30,7 @@ from domain.model import (
     StoreView,
     normalise_card_number,
 )
-from domain.program import ProgramSettings
+from domain.program import ProgramSettings, parse_happy_hours
 
 
 class ServiceBase:
@@ -163,6 +163,8 @@ def make_card_view(
         created_at=card.created_at,
         last_activity_at=card.last_activity_at,
         ladder=ladder,
+        referral_code=card.referral_code,
+        referral_bonus=program.referral_bonus,
     )
 
 
@@ -232,6 +234,7 @@ async def operation_result(
         replayed=replayed,
         reason=entry.reason,
         reward=reward,
+        happy_hour_extra=entry.happy_hour_extra,
     )
 
 
@@ -265,6 +268,7 @@ async def reverse_entry(
         amount=entry.amount,
         reverses_entry_id=entry.id,
         reward_id=entry.reward_id,
+        happy_hour_extra=-entry.happy_hour_extra,
     )
     if reversal is None:
         raise errors.CannotReverse()
@@ -298,6 +302,11 @@ def settings_of(program: Program) -> ProgramSettings:
         summary_time=summary,
         language=program.language,
         staff_corrections=program.staff_corrections,
+        welcome_bonus=program.welcome_bonus,
+        birthday_bonus=program.birthday_bonus,
+        referral_bonus=program.referral_bonus,
+        referral_cap=program.referral_cap,
+        happy_hour=None if program.happy_hour is None else parse_happy_hours(program.happy_hour),
     )
 
 
@@ -318,4 +327,9 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
     )
     program.language = settings.language
     program.staff_corrections = settings.staff_corrections
+    program.welcome_bonus = settings.welcome_bonus
+    program.birthday_bonus = settings.birthday_bonus
+    program.referral_bonus = settings.referral_bonus
+    program.referral_cap = settings.referral_cap
+    program.happy_hour = None if settings.happy_hour is None else str(settings.happy_hour)
     program.updated_at = now

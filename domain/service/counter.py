@@ -9,6 +9,7 @@ from decimal import Decimal
 from typing import TypeVar
 
 from domain import errors
+from domain.db.bonuses import BonusRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, Program, StaffMembership
@@ -33,10 +34,12 @@ from domain.model import (
     check_stamp_allowed,
     check_stamp_count,
     clean_reason,
+    happy_hour_extra,
     local_day_start,
     points_for_amount,
     stamps_that_fit,
 )
+from domain.program import happy_hours_of
 from domain.service.base import (
     ServiceBase,
     card_view,
@@ -45,6 +48,7 @@ from domain.service.base import (
     resolve_card,
     reverse_entry,
 )
+from domain.service.bonuses import FirstVisit, pay_first_visit
 
 REASON_MAX_LENGTH = 200
 
@@ -60,6 +64,7 @@ class _Change:
     reason: str | None = None
     timestamps: dict[str, datetime | None] = field(default_factory=dict)
     reward_id: int | None = None
+    happy_hour_extra: int = 0  # of the deltas, what a happy hour added
 
 
 _T = TypeVar("_T")
@@ -153,6 +158,9 @@ class CounterService(ServiceBase):
                 if program.daily_limit > 0  # 0: no daily limit, nothing to count
                 else 0
             )
+            # The daily limit counts what cashiers entered, not what happy hours added: it
+            # guards against stamping too often, while the multiplier is the merchant's gift
+            # (a happy-hour visit would otherwise use up two of the day's stamps).
             check_stamp_allowed(
                 n=given,
                 last_stamp_at=card.last_stamp_at,
@@ -161,10 +169,17 @@ class CounterService(ServiceBase):
                 stamps_today=today,
                 now=now,
             )
+            # A happy hour multiplies what the card takes, and the extra still stops at the top
+            # reward's cost (the card holds no more than that).
+            extra = min(
+                happy_hour_extra(given, _multiplier(program, now)),
+                top - card.stamp_count - given,
+            )
             return _Change(
                 LedgerKind.STAMP,
-                stamps_delta=given,
+                stamps_delta=given + extra,
                 timestamps={"last_stamp_at": now, "last_activity_at": now},
+                happy_hour_extra=extra,
             )
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
@@ -224,11 +239,13 @@ class CounterService(ServiceBase):
                 raise errors.NoPointsForAmount(
                     amount=amount, points_per_euro=program.points_per_euro
                 )
+            extra = happy_hour_extra(points, _multiplier(program, now))
             return _Change(
                 LedgerKind.EARN_POINTS,
-                points_delta=points,
+                points_delta=points + extra,
                 amount=amount,
                 timestamps={"last_points_at": now, "last_activity_at": now},
+                happy_hour_extra=extra,
             )
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
@@ -358,7 +375,11 @@ class CounterService(ServiceBase):
             entry = await ledger.entry(entry_id)
             if entry is None:
                 raise errors.EntryNotFound()
-            return await operation_result(ledger, directory, entry)
+            op = await operation_result(ledger, directory, entry)
+            if op.kind is LedgerKind.REFERRAL:
+                side = await BonusRepository(session, self._dialect).referral_side(entry.id)
+                op = replace(op, referral_side=side)
+            return op
 
     async def undo(self, actor_id: int) -> Reversal:
         """Reverse the staff member's own last operation, within the undo window."""
@@ -441,10 +462,11 @@ class CounterService(ServiceBase):
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
             change = await decide(card, program, ledger, now)
+            store_id = seat.store_id if seat.store_id is not None else card.store_id
             entry = await ledger.post(
                 card,
                 kind=change.kind,
-                store_id=seat.store_id if seat.store_id is not None else card.store_id,
+                store_id=store_id,
                 staff_user_id=actor_id,
                 created_at=now,
                 stamps_delta=change.stamps_delta,
@@ -454,11 +476,37 @@ class CounterService(ServiceBase):
                 reason=change.reason,
                 idempotency_key=idempotency_key,
                 reward_id=change.reward_id,
+                happy_hour_extra=change.happy_hour_extra,
             )
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
-            await self._effects.record(session, _after_change(entry.id, card))
-            return await operation_result(ledger, directory, entry, card=card, program=program)
+            effects = _after_change(entry.id, card)
+            visit = FirstVisit()
+            if change.kind.is_earning and card.first_visit_at is None:
+                visit = await pay_first_visit(
+                    ledger,
+                    BonusRepository(session, self._dialect),
+                    card,
+                    program,
+                    store_id=store_id,
+                    now=now,
+                )
+            await self._effects.record(session, [*effects, *visit.effects])
+            op = await operation_result(ledger, directory, entry, card=card, program=program)
+            if not visit.bonuses:
+                return op
+            # The cashier sees the card as it stands with the bonuses paid.
+            after = replace(
+                op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
+            )
+            return replace(op, card=after, bonuses=visit.bonuses)
+
+
+def _multiplier(program: Program, now: datetime) -> int:
+    """The happy-hour multiplier in force at `now` in the merchant's timezone (1: none)."""
+    if program.happy_hour is None:
+        return 1
+    return happy_hours_of(program.happy_hour).multiplier_at(now, program.timezone)
 
 
 def _after_change(entry_id: int, card: Card) -> list[Effect]:

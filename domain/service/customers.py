@@ -6,7 +6,12 @@ from datetime import datetime
 from typing import Any
 
 from domain import errors
-from domain.codes import looks_like_store_code, new_card_number, new_qr_token
+from domain.codes import (
+    looks_like_store_code,
+    new_card_number,
+    new_qr_token,
+    new_referral_code,
+)
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository
@@ -50,6 +55,65 @@ async def upsert_user(directory: DirectoryRepository, profile: UserProfile, now:
     return user
 
 
+async def enrol_at(
+    ledger: LedgerRepository,
+    directory: DirectoryRepository,
+    profile: UserProfile,
+    store: Store,
+    now: datetime,
+) -> Enrolment:
+    """Join `store`'s programme (cross-location rules); an existing card is returned."""
+    await upsert_user(directory, profile, now)  # also serialises this user's enrolments
+    program = await directory.program(store.merchant_id)
+    merchant = await directory.merchant(store.merchant_id)
+    existing = await ledger.active_cards_of_customer(profile.user_id, merchant.id)
+    if not program.cross_location:
+        existing = [card for card in existing if card.store_id == store.id]
+    created = not existing
+    card = existing[0] if existing else await _new_card(ledger, profile.user_id, store, now)
+    home = store if card.store_id == store.id else await directory.store(card.store_id)
+    stores = await directory.stores_of_merchant(merchant.id) if program.cross_location else [home]
+    return Enrolment(
+        card=make_card_view(card, program, merchant, home, await ladder_of(directory, program)),
+        created=created,
+        joined_store=store_view(store, merchant),
+        stores=tuple(store_view(s, merchant) for s in stores),
+    )
+
+
+async def _new_card(
+    ledger: LedgerRepository, customer_id: int, store: Store, now: datetime
+) -> Card:
+    number = new_card_number()
+    while await ledger.number_taken(number):  # 10^12 numbers: a retry is rare, not impossible
+        number = new_card_number()
+    referral_code = new_referral_code()
+    while await ledger.referral_code_taken(referral_code):
+        referral_code = new_referral_code()
+    card = Card(
+        number=number,
+        qr_token=new_qr_token(),
+        customer_id=customer_id,
+        merchant_id=store.merchant_id,
+        store_id=store.id,
+        stamp_count=0,
+        lifetime_stamps=0,
+        rewards_redeemed=0,
+        points_balance=0,
+        points_earned=0,
+        points_redeemed=0,
+        points_voided=0,
+        points_expired=0,
+        active=True,
+        created_at=now,
+        last_activity_at=now,
+        referral_code=referral_code,
+    )
+    ledger.session.add(card)
+    await ledger.session.flush()
+    return card
+
+
 class CustomerService(ServiceBase):
     """What a customer does with their own cards."""
 
@@ -62,60 +126,7 @@ class CustomerService(ServiceBase):
             store = await directory.store_by_code(code) if looks_like_store_code(code) else None
             if store is None:
                 raise errors.StoreNotFound(reference=store_code)
-            await upsert_user(directory, profile, now)  # also serialises this user's enrolments
-            program = await directory.program(store.merchant_id)
-            merchant = await directory.merchant(store.merchant_id)
-            existing = await ledger.active_cards_of_customer(profile.user_id, merchant.id)
-            if not program.cross_location:
-                existing = [card for card in existing if card.store_id == store.id]
-            created = not existing
-            card = (
-                existing[0]
-                if existing
-                else await self._new_card(ledger, profile.user_id, store, now)
-            )
-            home = store if card.store_id == store.id else await directory.store(card.store_id)
-            stores = (
-                await directory.stores_of_merchant(merchant.id)
-                if program.cross_location
-                else [home]
-            )
-            return Enrolment(
-                card=make_card_view(
-                    card, program, merchant, home, await ladder_of(directory, program)
-                ),
-                created=created,
-                joined_store=store_view(store, merchant),
-                stores=tuple(store_view(s, merchant) for s in stores),
-            )
-
-    async def _new_card(
-        self, ledger: LedgerRepository, customer_id: int, store: Store, now: datetime
-    ) -> Card:
-        number = new_card_number()
-        while await ledger.number_taken(number):  # 10^12 numbers: a retry is rare, not impossible
-            number = new_card_number()
-        card = Card(
-            number=number,
-            qr_token=new_qr_token(),
-            customer_id=customer_id,
-            merchant_id=store.merchant_id,
-            store_id=store.id,
-            stamp_count=0,
-            lifetime_stamps=0,
-            rewards_redeemed=0,
-            points_balance=0,
-            points_earned=0,
-            points_redeemed=0,
-            points_voided=0,
-            points_expired=0,
-            active=True,
-            created_at=now,
-            last_activity_at=now,
-        )
-        ledger.session.add(card)
-        await ledger.session.flush()
-        return card
+            return await enrol_at(ledger, directory, profile, store, now)
 
     async def cards(self, customer_id: int) -> list[CardView]:
         """The customer's active cards, oldest first."""
@@ -295,6 +306,9 @@ class CustomerService(ServiceBase):
                 user.username = None
                 user.telegram_language = None
                 user.language = None
+                user.birth_day = None
+                user.birth_month = None
+                user.birthday_set_at = None
                 user.erased_at = now
             await session.flush()
             return len(cards)
@@ -315,6 +329,13 @@ def _user_json(user: User) -> dict[str, Any]:
         "username": user.username,
         "telegram_language": user.telegram_language,
         "language": user.language,
+        "birthday": None
+        if user.birth_day is None or user.birth_month is None
+        else {
+            "day": user.birth_day,
+            "month": user.birth_month,
+            "set_at": None if user.birthday_set_at is None else user.birthday_set_at.isoformat(),
+        },
         "created_at": user.created_at.isoformat(),
     }
 
@@ -369,5 +390,6 @@ async def _card_json(directory: DirectoryRepository, card: Card) -> dict[str, An
         "points_balance": view.points_balance,
         "points_earned": view.points_earned,
         "points_redeemed": view.points_redeemed,
+        "referral_code": view.referral_code,
         "created_at": view.created_at.isoformat(),
     }

@@ -18,6 +18,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain import errors
+from domain.db.bonuses import referrals_converted
 from domain.db.tables import (
     Card,
     LedgerEntry,
@@ -53,18 +54,43 @@ _SERVED_KINDS = [
 ]
 
 
+_BONUS_COUNTS = {
+    LedgerKind.WELCOME: "welcome_bonuses",
+    LedgerKind.BIRTHDAY: "birthday_bonuses",
+    LedgerKind.REFERRAL: "referral_bonuses",
+}
+
+
 def _fold(
-    activity: Activity, kind: str, reversed_kind: str | None, count: int, stamps: int, points: int
+    activity: Activity,
+    kind: str,
+    reversed_kind: str | None,
+    count: int,
+    stamps: int,
+    points: int,
+    extra: int = 0,
 ) -> Activity:
-    """Add one aggregated group of ledger rows; reversals count against what they reversed."""
+    """Add one aggregated group of ledger rows; reversals count against what they reversed.
+    `extra`: what happy hours added to the group's stamps or points."""
     effective = LedgerKind(reversed_kind or kind)
     sign = -1 if reversed_kind else 1
+    if effective in _BONUS_COUNTS:
+        name = _BONUS_COUNTS[effective]
+        return replace(activity, **{name: getattr(activity, name) + sign * count})
     if effective is LedgerKind.STAMP:
-        return replace(activity, stamps_given=activity.stamps_given + stamps)
+        return replace(
+            activity,
+            stamps_given=activity.stamps_given + stamps,
+            happy_hour_stamps=activity.happy_hour_stamps + extra,
+        )
     if effective is LedgerKind.REDEEM_STAMPS:
         return replace(activity, rewards_redeemed=activity.rewards_redeemed + sign * count)
     if effective is LedgerKind.EARN_POINTS:
-        return replace(activity, points_earned=activity.points_earned + points)
+        return replace(
+            activity,
+            points_earned=activity.points_earned + points,
+            happy_hour_points=activity.happy_hour_points + extra,
+        )
     if effective is LedgerKind.REDEEM_POINTS:
         return replace(activity, points_redeemed=activity.points_redeemed - points)
     if effective is LedgerKind.REDEEM_REWARD:  # a rung of the ladder, in stamps or points
@@ -285,6 +311,7 @@ class ReportService(ServiceBase):
                     staff_name=staff_name,
                     reason=entry.reason,
                     reward_name=reward_name,
+                    happy_hour_extra=entry.happy_hour_extra,
                 )
                 for entry, number, store_name, staff_name, reward_name in await session.execute(
                     query
@@ -318,7 +345,7 @@ def _in_range(
 
 async def _grouped(
     session: AsyncSession, merchant_id: int, start: datetime, end: datetime, *, by_store: bool
-) -> list[tuple[int | None, str, str | None, int, int, int]]:
+) -> list[tuple[int | None, str, str | None, int, int, int, int]]:
     original = aliased(LedgerEntry)
     store_column = LedgerEntry.store_id if by_store else None
     columns = [
@@ -327,6 +354,7 @@ async def _grouped(
         func.count(),
         func.coalesce(func.sum(LedgerEntry.stamps_delta), 0),
         func.coalesce(func.sum(LedgerEntry.points_delta), 0),
+        func.coalesce(func.sum(LedgerEntry.happy_hour_extra), 0),
     ]
     query = (
         select(*([store_column] if store_column is not None else []), *columns)
@@ -342,7 +370,15 @@ async def _grouped(
         if not by_store:
             values = (None, *values)
         result.append(
-            (values[0], values[1], values[2], int(values[3]), int(values[4]), int(values[5]))
+            (
+                values[0],
+                values[1],
+                values[2],
+                int(values[3]),
+                int(values[4]),
+                int(values[5]),
+                int(values[6]),
+            )
         )
     return result
 
@@ -351,12 +387,12 @@ async def _activity_by_store(
     session: AsyncSession, merchant_id: int, start: datetime, end: datetime
 ) -> dict[int, Activity]:
     activities: dict[int, Activity] = {}
-    for store_id, kind, reversed_kind, count, stamps, points in await _grouped(
+    for store_id, kind, reversed_kind, count, stamps, points, extra in await _grouped(
         session, merchant_id, start, end, by_store=True
     ):
         assert store_id is not None
         activities[store_id] = _fold(
-            activities.get(store_id, Activity()), kind, reversed_kind, count, stamps, points
+            activities.get(store_id, Activity()), kind, reversed_kind, count, stamps, points, extra
         )
     served = await session.execute(
         select(LedgerEntry.store_id, func.count(distinct(Card.customer_id)))
@@ -382,10 +418,10 @@ async def _activity_total(
     session: AsyncSession, merchant_id: int, start: datetime, end: datetime
 ) -> Activity:
     activity = Activity()
-    for _, kind, reversed_kind, count, stamps, points in await _grouped(
+    for _, kind, reversed_kind, count, stamps, points, extra in await _grouped(
         session, merchant_id, start, end, by_store=False
     ):
-        activity = _fold(activity, kind, reversed_kind, count, stamps, points)
+        activity = _fold(activity, kind, reversed_kind, count, stamps, points, extra)
     customers = (
         await session.execute(
             select(func.count(distinct(Card.customer_id)))
@@ -401,7 +437,13 @@ async def _activity_total(
             .where(Card.merchant_id == merchant_id, Card.created_at >= start, Card.created_at < end)
         )
     ).scalar_one()
-    return replace(activity, customers_served=int(customers), new_cards=int(new_cards))
+    converted = await referrals_converted(session, merchant_id, start, end)
+    return replace(
+        activity,
+        customers_served=int(customers),
+        new_cards=int(new_cards),
+        referrals_converted=converted,
+    )
 
 
 async def _rewards_redeemed(

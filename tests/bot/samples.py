@@ -4,9 +4,11 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 from decimal import Decimal
+from typing import Any
 
 from domain.model import (
     Activity,
+    BonusPaid,
     CardView,
     Dispute,
     Enrolment,
@@ -62,6 +64,8 @@ def card(
         active=True,
         created_at=WHEN,
         last_activity_at=WHEN,
+        referral_code="abcdefghijkl",
+        referral_bonus=50,
     )
 
 
@@ -70,7 +74,11 @@ def store(name: str = "Gare <1>") -> StoreView:
 
 
 def operation(
-    kind: LedgerKind, stamps: int = 0, points: int = 0, amount: str | None = None
+    kind: LedgerKind,
+    stamps: int = 0,
+    points: int = 0,
+    amount: str | None = None,
+    **more: Any,
 ) -> Operation:
     return Operation(
         entry_id=9,
@@ -82,6 +90,7 @@ def operation(
         store_name="Gare <1>",
         customer=Recipient(user_id=5, language="fr", telegram_language="fr", reachable=True),
         created_at=WHEN,
+        **more,
     )
 
 
@@ -93,6 +102,20 @@ OPERATIONS = [
     operation(LedgerKind.REDEEM_POINTS, points=-100),
     operation(LedgerKind.VOID_POINTS, points=-1),
     operation(LedgerKind.UNDO, stamps=-1),
+    operation(LedgerKind.STAMP, stamps=2, happy_hour_extra=1),
+    operation(LedgerKind.EARN_POINTS, points=36, amount="12.50", happy_hour_extra=18),
+    operation(
+        LedgerKind.STAMP,
+        stamps=1,
+        bonuses=(
+            BonusPaid(LedgerKind.WELCOME, 10, stamps=2, points=0),
+            BonusPaid(LedgerKind.REFERRAL, 11, stamps=0, points=50),
+        ),
+    ),
+    operation(LedgerKind.WELCOME, points=50),
+    operation(LedgerKind.BIRTHDAY, stamps=2),
+    operation(LedgerKind.REFERRAL, points=50, referral_side="referrer"),
+    operation(LedgerKind.REFERRAL, stamps=1, referral_side="referred"),
 ]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 from datetime import date
 from decimal import Decimal
 
@@ -10,7 +11,7 @@ import pytest
 
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.routing import help_for as help_screen
-from bot.texts import cards, commands, counter, esc, general, owner, reports
+from bot.texts import bonuses, cards, commands, counter, esc, general, owner, reports
 from bot.texts import program as program_texts
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
@@ -142,6 +143,23 @@ for number, enrolment in enumerate(samples.enrolments()):
     SCREENS[f"joined {number}"] = lambda t, e=enrolment: cards.joined_text(t, e)
 for identity in samples.identities():
     SCREENS[f"help {identity.user_id}"] = lambda t, i=identity: help_screen(t, i)
+SCREENS |= {
+    "invite friend": lambda t: bonuses.invite_text(
+        t, samples.card(), "https://t.me/x?start=ref_abc"
+    ),
+    "invite friend, no bonus": lambda t: bonuses.invite_text(
+        t, replace(samples.card(), referral_bonus=0), "https://t.me/x?start=ref_abc"
+    ),
+    "invite friend, stamps": lambda t: bonuses.invite_text(
+        t, replace(samples.card(ProgramType.STAMPS), referral_bonus=2), "https://t.me/x?start=ref_a"
+    ),
+    "referred join": bonuses.referred_join,
+    "birthday prompt": lambda t: bonuses.birthday_prompt(t, None),
+    "birthday prompt, set": lambda t: bonuses.birthday_prompt(t, t.day_month(29, 2)),
+    "birthday saved": lambda t: bonuses.birthday_saved(t, t.day_month(24, 12), True),
+    "birthday unchanged": lambda t: bonuses.birthday_saved(t, t.day_month(24, 12), False),
+    "birthday again": lambda t: bonuses.birthday_again(t, "?"),
+}
 for op in samples.OPERATIONS:
     SCREENS[f"done {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.operation_done(t, o)
     SCREENS[f"notice {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.customer_notice(t, o)
@@ -163,6 +181,9 @@ for command in (
 CAPTIONS: dict[str, Screen] = {
     f"card {kind}": lambda t, k=kind: cards.card_text(t, samples.card(k)) for kind in ProgramType
 }
+CAPTIONS["card with invitation"] = lambda t: cards.card_text(
+    t, samples.card(), "https://t.me/loyalty_test_bot?start=ref_abcdefghijkl"
+)
 CAPTIONS["card ready"] = lambda t: cards.card_text(t, samples.card(stamps=10, points=100))
 
 

@@ -64,6 +64,7 @@ async def test_the_export_has_translated_columns_and_the_owners_separator(
             "Amount (EUR)",
             "Staff",
             "Reason",
+            "Happy-hour extra",
         )
     ]
     assert [entry[3] for entry in entries] == [

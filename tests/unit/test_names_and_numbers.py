@@ -290,4 +290,7 @@ def test_ledger_kinds_are_the_known_ones() -> None:
         "merge_in",
         "correct_stamps",
         "redeem_reward",
+        "welcome",
+        "birthday",
+        "referral",
     }

@@ -31,6 +31,11 @@ FIELD = {
     "summary": "summary_time",
     "language": "language",
     "staff_corrections": "staff_corrections",
+    "welcome_bonus": "welcome_bonus",
+    "birthday_bonus": "birthday_bonus",
+    "referral_bonus": "referral_bonus",
+    "referral_cap": "referral_cap",
+    "happy_hour": "happy_hour",
 }
 
 INT_RANGES = {
@@ -39,6 +44,11 @@ INT_RANGES = {
     "daily_limit": (0, 100),
     "points_reward": (1, 1_000_000),
     "expiry_days": (0, 3650),
+    # Bonuses in a stamp programme (the default); a points programme allows 0 to 10,000.
+    "welcome_bonus": (0, 10),
+    "birthday_bonus": (0, 10),
+    "referral_bonus": (0, 10),
+    "referral_cap": (0, 100),
 }
 CHOICES = {
     "type": ("stamps", "points", "hybrid"),
@@ -47,7 +57,11 @@ CHOICES = {
     "staff_corrections": ("on", "off"),
 }
 TEXT_KEYS = ("reward", "points_reward_text")
-EXAMPLES = {"timezone": "Europe/Luxembourg", "summary": "21:00"}
+EXAMPLES = {
+    "timezone": "Europe/Luxembourg",
+    "summary": "21:00",
+    "happy_hour": "mon-fri 14:00-16:00 x2",
+}
 
 GARBAGE = [
     "",
