@@ -70,12 +70,12 @@ async def test_the_export_has_translated_columns_and_the_owners_separator(
     assert [entry[3] for entry in entries] == [
         t.gettext("Stamps given"),
         t.gettext("Stamps given"),
-        t.gettext("Reward redeemed"),
+        t.gettext("Reward redeemed: {reward}", reward=t.gettext("Free coffee")),  # names it
     ]
     assert all(len(entry) == len(header) for entry in entries)
     assert {entry[9] for entry in entries} == {"'=Paul"}  # not run as a formula
     assert [entry[6] for entry in entries] == ["1", "2", "0"]
-    assert "redeem_stamps" not in text
+    assert "redeem_stamps" not in text and "redeem_reward" not in text
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
