@@ -67,6 +67,12 @@ def _days(t: Translator, value: object) -> str:
     return t.ngettext("{n} day", "{n} days", days)
 
 
+def _bonus(t: Translator, value: object) -> str:
+    """A bonus in the programme's unit (stamps or points): the number, or off."""
+    amount = int(str(value))
+    return t.gettext("off") if amount == 0 else t.number(amount)
+
+
 def _type(t: Translator, value: object) -> str:
     names = {
         ProgramType.STAMPS: t.gettext("Stamps"),
@@ -149,6 +155,30 @@ SETTINGS: dict[str, SettingView] = {
         example=lambda t: t.gettext("21:00, 9pm or off"),
     ),
     "language": SettingView(lambda t: t.gettext("Language"), _language, ("en", "fr", "de", "lb")),
+    "staff_corrections": SettingView(
+        lambda t: t.gettext("Staff may correct stamps"), choices=("on", "off")
+    ),
+    "welcome_bonus": SettingView(
+        lambda t: t.gettext("Welcome bonus"), _bonus, ("0", "1", "2", "5"), _COUNT_OR_OFF
+    ),
+    "birthday_bonus": SettingView(
+        lambda t: t.gettext("Birthday bonus"), _bonus, ("0", "1", "2", "5"), _COUNT_OR_OFF
+    ),
+    "referral_bonus": SettingView(
+        lambda t: t.gettext("Bonus for inviting a friend"),
+        _bonus,
+        ("0", "1", "2", "5"),
+        _COUNT_OR_OFF,
+    ),
+    "referral_cap": SettingView(
+        lambda t: t.gettext("Friend bonuses per customer per month"),
+        choices=("3", "5", "10", "20"),
+    ),
+    "happy_hour": SettingView(
+        lambda t: t.gettext("Happy hours"),
+        choices=("mon-fri 14:00-16:00 x2", "off"),
+        example=lambda t: t.gettext("mon-fri 14:00-16:00 x2, or off"),
+    ),
 }
 
 
