@@ -34,9 +34,9 @@ def test_every_label_is_translated(language: str) -> None:
 
 
 def test_a_setting_without_an_entry_shows_its_key_and_raw_value() -> None:
-    view = program_texts.view_of("welcome_bonus")
+    view = program_texts.view_of("a_new_setting")
     t = translator("fr")
-    assert view.label(t) == "welcome_bonus"
+    assert view.label(t) == "a_new_setting"
     assert view.choices == ()
     assert view.shown(t, 25) == "25"
     assert view.shown(t, None) == t.gettext("off")

@@ -8,7 +8,7 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 
 async def _shop(bot: Running, *settings: str) -> tuple[EmulatedUser, str]:
@@ -18,8 +18,7 @@ async def _shop(bot: Running, *settings: str) -> tuple[EmulatedUser, str]:
     for setting in settings:
         await say(owner, f"/program set {setting}")
     cashier = bot.tg.user(201, "Cashier")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     return cashier, join
 
 

@@ -13,7 +13,7 @@ from domain import errors
 from domain.db.tables import LedgerEntry
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 
 
 async def _shop_with_customer(bot: Running, language: str) -> tuple[EmulatedUser, EmulatedUser]:
@@ -25,8 +25,7 @@ async def _shop_with_customer(bot: Running, language: str) -> tuple[EmulatedUser
     for setting in ("cooldown 0", "daily_limit 0", "stamps_target 5"):
         await say(owner, f"/program set {setting}")
     cashier = tg.user(201, "Cashier", language_code=language)
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     customer = tg.user(202, "Ines", language_code=language)
     await customer.open_link(join)
     await customer.next_message()
