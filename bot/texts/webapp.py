@@ -45,7 +45,6 @@ def labels(t: Translator) -> dict[str, str]:
         "revoke": t.pgettext("webapp", "Revoke"),
         "export": t.pgettext("webapp", "Export 30 days (CSV)"),
         "failed": t.gettext("Sorry, that did not work. Please try again."),
-        "delete": t.pgettext("webapp", "Delete"),
     }
 
 
@@ -59,10 +58,6 @@ def stamps_label(t: Translator, n: int) -> str:
 
 def outside_telegram(t: Translator) -> str:
     return t.gettext("Open this page from the bot in Telegram.")
-
-
-def saved(t: Translator) -> str:
-    return t.gettext("Saved.")
 
 
 def open_card_button(t: Translator) -> str:
