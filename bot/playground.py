@@ -15,11 +15,14 @@ import sys
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 from bot.application import build_application
 from bot.config import Settings
+from bot.context import LoyaltyApplication
 from bot.runner import running
 from domain.clock import ManualClock
+from domain.model import UserProfile
 from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
@@ -69,9 +72,10 @@ class Playground:
             }
             settings = Settings(token=TOKEN, database_url=self.database, api_base_url=tg.base_url)
             application = build_application(settings, clock=self.clock, job_interval_scale=1 / 60)
-            async with running(application):
+            async with running(application), _mini_app(application, people) as web:
                 me = people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
+                print(f"The Mini App: {web}?as=owner (or ?as=staff, ?as=customer; &theme=dark)")
                 while True:
                     line = await _read(f"[{me.role}] > ")
                     if line is None or line.strip() in (":quit", ":q", ":exit"):
@@ -180,6 +184,17 @@ class Playground:
         if link not in self.links:
             self.links.append(link)
         return self.links.index(link) + 1
+
+
+def _mini_app(application: LoyaltyApplication, people: dict[str, Person]) -> Any:
+    """The Mini App on localhost, signed in as whoever ?as= names (webapp/playground.py)."""
+    from webapp.playground import serve_playground
+
+    profiles = {
+        role: UserProfile(p.user.id, p.user.first_name, None, p.user.record.language_code)
+        for role, p in people.items()
+    }
+    return serve_playground(application, TOKEN, profiles)
 
 
 async def _settle(tg: BotApiEmulator, people: dict[str, Person], before: int) -> None:

@@ -20,12 +20,11 @@ from webapp.server import MiniApp, WebAppConfig
 __all__ = ["MiniApp", "WebAppConfig", "mount_for", "standalone_app"]
 
 
-def config_of(settings: Settings, simulator: str | None = None) -> WebAppConfig:
+def config_of(settings: Settings) -> WebAppConfig:
     return WebAppConfig(
         token=settings.token,
         max_age=timedelta(seconds=settings.web_app_max_age),
         default_language=settings.default_language,
-        simulator=simulator,
     )
 
 

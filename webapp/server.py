@@ -68,7 +68,8 @@ class WebAppConfig:
     token: str
     max_age: timedelta = DEFAULT_MAX_AGE
     default_language: str = "en"
-    simulator: str | None = None  # the playground's stand-in for Telegram.WebApp (a script)
+    # The playground's stand-in for Telegram.WebApp: the scripts to put in the page's head.
+    simulator: Callable[[Request], Awaitable[str]] | None = None
 
 
 @dataclass(frozen=True)
@@ -168,8 +169,9 @@ class MiniApp:
 
     # --- plumbing ----------------------------------------------------------------------------
 
-    async def shell(self, _: Request) -> Response:
-        page = self._env.get_template("shell.html").render(simulator=self._config.simulator)
+    async def shell(self, request: Request) -> Response:
+        simulator = await self._config.simulator(request) if self._config.simulator else None
+        page = self._env.get_template("shell.html").render(simulator=Markup(simulator or ""))
         return HTMLResponse(page, headers=_NO_STORE)
 
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
