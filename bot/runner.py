@@ -103,6 +103,10 @@ async def web_app_server(
     )
     server = uvicorn.Server(config)
     task = asyncio.create_task(server.serve())
+    while not server.started:  # serving before the bot says it is up
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
     try:
         yield
     finally:

@@ -86,12 +86,51 @@ async def test_the_emulator_refuses_a_mini_app_that_is_not_https(tg: BotApiEmula
 
     user = tg.user(400, "Ann")
     await user.send("/start")  # a chat the bot may write to
-    async with Bot(TOKEN, base_url=tg.base_url) as bot:
+    async with Bot(TOKEN, base_url=tg.base_url) as sender:
         with pytest.raises(BadRequest, match=r"(?i)https links"):
-            await bot.set_chat_menu_button(400, MenuButtonWebApp("App", WebAppInfo("http://x.lu")))
+            await sender.set_chat_menu_button(
+                400, MenuButtonWebApp("App", WebAppInfo("http://x.lu"))
+            )
         markup = InlineKeyboardMarkup(
             [[InlineKeyboardButton("Open", web_app=WebAppInfo("http://x.lu/app"))]]
         )
         with pytest.raises(BadRequest, match=r"(?i)https links"):
-            await bot.send_message(400, "hi", reply_markup=markup)
+            await sender.send_message(400, "hi", reply_markup=markup)
     assert [e for e in user.all_events if e.kind == "message"] == []
+
+
+async def test_polling_mode_serves_the_mini_app_only_with_web_app_url(bot: Running) -> None:
+    import httpx
+
+    from bot.runner import web_app_server
+    from tests.support.servers import free_port
+
+    port = free_port()
+    settings = Settings(token=TOKEN, port=port, web_app_url=WEB_APP_URL)
+    async with (
+        web_app_server(bot.application, settings, host="127.0.0.1"),
+        httpx.AsyncClient() as http,
+    ):
+        page = await http.get(f"http://127.0.0.1:{port}/app/")
+        assert page.status_code == 200 and "/app/static/app.js" in page.text
+        assert "set-cookie" not in page.headers
+        script = await http.get(f"http://127.0.0.1:{port}/app/static/app.js")
+        assert script.status_code == 200 and "showScanQrPopup" in script.text
+    async with web_app_server(bot.application, Settings(token=TOKEN, port=port)):
+        with pytest.raises(httpx.ConnectError):
+            async with httpx.AsyncClient() as http:
+                await http.get(f"http://127.0.0.1:{port}/app/")
+
+
+def test_the_webhook_app_mounts_the_mini_app_only_with_web_app_url() -> None:
+    from bot.webhook import create_app
+
+    base = {
+        "token": TOKEN,
+        "webhook_url": "https://bot.example.com/telegram",
+        "webhook_secret": "s3cret",
+    }
+    with_app = create_app(Settings(**base, web_app_url=WEB_APP_URL), register_webhook=False)
+    without = create_app(Settings(**base), register_webhook=False)
+    assert "/app" in [getattr(route, "path", "") for route in with_app.routes]
+    assert "/app" not in [getattr(route, "path", "") for route in without.routes]
