@@ -9,6 +9,7 @@ catalogues; card references travel only in POST bodies, and there are no cookies
 
 from __future__ import annotations
 
+import base64
 import json
 import logging
 import re
@@ -379,8 +380,15 @@ class MiniApp:
 
     async def summary(self, person: Person, body: Body) -> Response:
         period = _str(body, "period", 16)
-        summary, _series = await self._service.reports.summary_for_owner(person.user_id, period)
-        return _json({"ok": True, "html": _tg(report_texts.summary_text(person.t, summary))})
+        summary, series = await self._service.reports.summary_for_owner(person.user_id, period)
+        html = _tg(report_texts.summary_text(person.t, summary))
+        chart = None
+        if series:  # week and month come with the chat's chart, as an image in the answer
+            from bot.charts import activity_chart
+
+            png = activity_chart(person.t, summary.merchant_name, summary.program_type, series)
+            chart = "data:image/png;base64," + base64.b64encode(png).decode()
+        return _json({"ok": True, "html": html, "chart": chart})
 
     async def program(self, person: Person, body: Body) -> Response:
         key, value = _str(body, "key", 32), _str(body, "value", 200)

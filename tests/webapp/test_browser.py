@@ -115,7 +115,7 @@ async def _open(
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.errors = errors
     await page.goto(f"{client.base_url}/app/")
-    await page.wait_for_selector(".tabs")
+    await page.wait_for_selector(".pane", state="attached")
     return page
 
 
@@ -251,6 +251,9 @@ async def test_the_whole_story(
     )
     shown = " ".join((await page.inner_text(".summary")).split())
     assert shown == _plain(report_texts.summary_text(t, summary))
+    await page.click("[data-period=week]")
+    await page.wait_for_selector(".chart:not([hidden])")
+    assert await page.evaluate("document.querySelector('.chart').naturalWidth") > 300
     await page.fill("#setting-stamps_target", "8")
     await page.click("[data-key=stamps_target] button")
     saved = await _status(page)

@@ -177,7 +177,7 @@
       }
       answer(data);
       if (data.ok && data.html) showPanel(data.html);
-      if (data.ok && scanned) setTimeout(scan, 1500); // the next customer
+      if (data.ok && scanned) setTimeout(scan, 900); // the next customer, once the answer is seen
     }, function () { button.disabled = false; });
   }
 
@@ -220,7 +220,12 @@
       if (amount) operate(button, "points", { reference: current, amount: amount });
     } else if (d.period) {
       button.parentElement.querySelectorAll("button").forEach(function (b) { b.classList.toggle("chosen", b === button); });
-      api("summary", { period: d.period }).then(function (data) { app.querySelector(".summary").innerHTML = data.html || ""; });
+      api("summary", { period: d.period }).then(function (data) {
+        app.querySelector(".summary").innerHTML = data.html || "";
+        var chart = app.querySelector(".chart");
+        chart.hidden = !data.chart;
+        if (data.chart) chart.src = data.chart;
+      });
     } else if (d.poster) {
       api("poster", { store: d.poster }, "blob").then(function (result) {
         if (!result.ok) return answer(result);
