@@ -172,7 +172,15 @@ class MiniApp:
 
     async def shell(self, request: Request) -> Response:
         simulator = await self._config.simulator(request) if self._config.simulator else None
-        page = self._env.get_template("shell.html").render(simulator=Markup(simulator or ""))
+        # Before initData is read the page knows only the browser's language: enough to say,
+        # in it, that the page works inside Telegram.
+        spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+        language = choose_language(None, spoken, None, self._config.default_language)
+        page = self._env.get_template("shell.html").render(
+            simulator=Markup(simulator or ""),
+            language=language,
+            outside=texts.outside_telegram(translator(language)),
+        )
         return HTMLResponse(page, headers=_NO_STORE)
 
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:

@@ -340,3 +340,17 @@ async def test_a_refusal_is_shown_in_the_cashiers_language(
     assert refused == _plain(refusal_text(translator("de"), errors.CardNotFound()))
     assert await page.locator("#panel [data-number]").count() == 0
     await page.context.close()
+
+
+async def test_outside_telegram_the_page_says_so_in_the_browsers_language(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """No initData (a browser, not Telegram): nothing is shown but where to open it."""
+    context = await browser.new_context(
+        viewport={"width": WIDTH, "height": 640}, locale="fr-FR", extra_http_headers={}
+    )
+    page = await context.new_page()
+    await page.goto(f"{miniapp.base_url}/app/")
+    await page.wait_for_selector("#app .hint")
+    assert await page.inner_text("#app .hint") == webapp_texts.outside_telegram(translator("fr"))
+    await context.close()

@@ -80,7 +80,10 @@
       var first = tabs.indexOf(wanted) >= 0 ? wanted : tabs.indexOf("counter") >= 0 ? "counter" : "cards";
       show(first);
     }).catch(function () {
-      app.innerHTML = '<p class="hint">Open this page from the bot in Telegram.</p>';
+      var hint = document.createElement("p");
+      hint.className = "hint";
+      hint.textContent = app.dataset.outside;
+      app.replaceChildren(hint);
     });
   }
 
