@@ -129,7 +129,7 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     outbox_lease = _number(env, "OUTBOX_LEASE_SECONDS", 30, 1, 3600, "1 to 3600 seconds")
     web_app_url = env.get("WEB_APP_URL") or None
     if web_app_url is not None:
-        _url("WEB_APP_URL", web_app_url, ("https", "http"))
+        _url("WEB_APP_URL", web_app_url, ("https",))  # Telegram opens Mini Apps over HTTPS only
     web_app_max_age = _number(env, "WEB_APP_MAX_AGE", 86400, 60, 2_592_000, "60 to 2592000 seconds")
     return Settings(
         token=token,
