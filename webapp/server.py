@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
+from html import unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,14 @@ from bot.texts import reports as report_texts
 from bot.texts import webapp as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import AMOUNT_RANGE, CardView, Identity, UserProfile, is_large_purchase
+from domain.model import (
+    AMOUNT_RANGE,
+    CardView,
+    Identity,
+    UserProfile,
+    check_amount,
+    is_large_purchase,
+)
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
@@ -352,10 +360,8 @@ class MiniApp:
             raise errors.InvalidAmount(minimum=low, maximum=high)
         reference, key = _reference(body), _key(person, body)
         if is_large_purchase(amount) and body.get("confirmed") is not True:
-            card = await self._service.counter.lookup(person.user_id, reference)
-            from domain.model import check_amount
-
             check_amount(amount)  # out of range is refused at once, not asked about
+            card = await self._service.counter.lookup(person.user_id, reference)
             question = counter_texts.large_purchase_question(person.t, amount, card.number)
             return _json({"ok": False, "confirm": _plain(question)})
         op = await self._service.counter.earn_points(
@@ -513,8 +519,6 @@ def _key(person: Person, body: Body) -> str:
 
 def _plain(text: str) -> str:
     """Telegram HTML → plain text, for Telegram's native confirmation popups."""
-    from html import unescape
-
     return unescape(re.sub(r"<[^>]+>", "", text))
 
 

@@ -166,6 +166,11 @@ async def _scan(page: Any, link: str) -> None:
     await page.wait_for_selector("#panel [data-number]:not([data-old])")
 
 
+async def _dismiss_scanner(page: Any) -> None:
+    await page.wait_for_selector("#sim-scanner")
+    await page.evaluate("window.__sim.close()")
+
+
 async def _card(client: MiniAppClient, world: World) -> CardView:
     return await client.running.service.customers.card(world.customer.user_id, world.card.card_id)
 
@@ -294,13 +299,14 @@ async def test_each_page_in_each_language(
     await _fits(page, theme)
     await _shot(page, f"{name}-counter")
     assert t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", 1) in done
-    await page.evaluate("window.__sim.close()")
+    await _dismiss_scanner(page)  # it reopened for the next customer: the cashier closes it
     await page.click("[data-op=undo]")
     undone = await _status(page)
     assert undone.startswith(
         _plain(t.gettext("↩️ Undone. Card {number}: {balance}", number="", balance="")).split()[0]
     )
     assert (await _card(miniapp, world)).stamp_count == 0
+    await _dismiss_scanner(page)
     await page.click("[data-op=stamp][data-n='1']")
     await _status(page)
     await page.context.close()
