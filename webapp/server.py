@@ -10,14 +10,12 @@ catalogues; card references travel only in POST bodies, and there are no cookies
 from __future__ import annotations
 
 import base64
-import json
 import logging
 import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from decimal import Decimal
-from html import unescape
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -52,15 +50,27 @@ from domain.model import (
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.requests import (
+    NO_STORE,
+    BadRequest,
+    Body,
+    card_reference,
+    int_field,
+    json_answer,
+    plain_text,
+    read_body,
+    scanned_reference,
+    setting_text,
+    text_field,
+    tg_html,
+)
 from webapp.rewards import POINTS, STAMPS, affordable_rewards, rewards_of
 
 log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/app"
-MAX_BODY = 16 * 1024
 KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
-CARD_LINK = re.compile(r"start=card_([A-Za-z0-9_-]{1,64})")
 # Refusals that say "not yours": the matrix tests expect 403 for them, other refusals 409.
 FORBIDDEN = (
     errors.NotStaff,
@@ -103,17 +113,7 @@ class Person:
         )
 
 
-class BadRequest(Exception):
-    """The body is not what the endpoint reads."""
-
-
-Body = dict[str, Any]
 Handler = Callable[[Person, Body], Awaitable[Response]]
-
-
-def _tg(text: str) -> Markup:
-    """Telegram HTML (b, i, code, escaped user text, newlines) as a page fragment."""
-    return Markup(text.replace("\n", "<br>"))  # the renderers escape user text
 
 
 def _environment() -> Environment:
@@ -123,14 +123,8 @@ def _environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters["tg"] = _tg
+    env.filters["tg"] = tg_html
     return env
-
-
-def scanned_reference(text: str) -> str:
-    """What the scanner read (a card's t.me link or a typed number) → the card reference."""
-    found = CARD_LINK.search(text)
-    return found.group(1) if found else text.strip()[:64]
 
 
 class MiniApp:
@@ -189,7 +183,7 @@ class MiniApp:
             language=language,
             outside=texts.outside_telegram(translator(language)),
         )
-        return HTMLResponse(page, headers=_NO_STORE)
+        return HTMLResponse(page, headers=NO_STORE)
 
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -205,19 +199,21 @@ class MiniApp:
                 )
             except InitDataRefused as refused:
                 log.info("refused a Mini App request: %s", refused)
-                return JSONResponse({"ok": False}, status_code=401, headers=_NO_STORE)
+                return JSONResponse({"ok": False}, status_code=401, headers=NO_STORE)
             try:
-                body = await _body(request)
+                body = await read_body(request)
             except BadRequest:
-                return JSONResponse({"ok": False}, status_code=400, headers=_NO_STORE)
+                return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
             person = await self._person(user)
             try:
                 return await handler(person, body)
             except BadRequest:
-                return _json({"ok": False, "message": texts.labels(person.t)["failed"]}, 400)
+                return json_answer({"ok": False, "message": texts.labels(person.t)["failed"]}, 400)
             except errors.DomainError as refusal:
                 status = 403 if isinstance(refusal, FORBIDDEN) else 409
-                return _json({"ok": False, "message": _tg(refusal_text(person.t, refusal))}, status)
+                return json_answer(
+                    {"ok": False, "message": tg_html(refusal_text(person.t, refusal))}, status
+                )
 
         return endpoint
 
@@ -248,7 +244,7 @@ class MiniApp:
         if person.identity.is_owner:
             tabs.append("business")
         html = self._render("home.html", person, tabs=tabs)
-        return _json(
+        return json_answer(
             {
                 "ok": True,
                 "html": html,
@@ -270,17 +266,17 @@ class MiniApp:
             cards=shown,
             languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         )
-        return _json({"ok": True, "html": html})
+        return json_answer({"ok": True, "html": html})
 
     async def qr(self, person: Person, body: Body) -> Response:
-        card = await self._service.customers.card(person.user_id, _int(body, "card"))
+        card = await self._service.customers.card(person.user_id, int_field(body, "card"))
         qr = segno.make(self._link(f"card_{card.qr_token}"), error="m")
         out = BytesIO()
         qr.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True)
-        return Response(out.getvalue(), media_type="image/svg+xml", headers=_NO_STORE)
+        return Response(out.getvalue(), media_type="image/svg+xml", headers=NO_STORE)
 
     async def history(self, person: Person, body: Body) -> Response:
-        card_id = _int(body, "card")
+        card_id = int_field(body, "card")
         before = body.get("before")
         if before is not None and not isinstance(before, int):
             raise BadRequest
@@ -288,25 +284,27 @@ class MiniApp:
         page = await self._service.customers.history(person.user_id, card_id, before_id=before)
         lines = [card_texts.history_row(person.t, card, line) for line in page.lines]
         html = self._render("history.html", person, lines=lines, first=before is None)
-        return _json({"ok": True, "html": html, "next": page.older_cursor})
+        return json_answer({"ok": True, "html": html, "next": page.older_cursor})
 
     async def card_stores(self, person: Person, body: Body) -> Response:
-        card_id = _int(body, "card")
+        card_id = int_field(body, "card")
         card = await self._service.customers.card(person.user_id, card_id)
         stores = await self._service.customers.stores_of_card(person.user_id, card_id)
-        return _json({"ok": True, "html": _tg(card_texts.stores_text(person.t, card, stores))})
+        return json_answer(
+            {"ok": True, "html": tg_html(card_texts.stores_text(person.t, card, stores))}
+        )
 
     async def language(self, person: Person, body: Body) -> Response:
-        code = _str(body, "language", 8)
+        code = text_field(body, "language", 8)
         await self._service.customers.set_language(person.profile, code)
-        return _json({"ok": True})
+        return json_answer({"ok": True})
 
     # --- the counter -------------------------------------------------------------------------
 
     async def lookup(self, person: Person, body: Body) -> Response:
-        reference = scanned_reference(_str(body, "reference", 512))
+        reference = scanned_reference(text_field(body, "reference", 512))
         card = await self._service.counter.lookup(person.user_id, reference)
-        return _json({"ok": True, "html": self._panel(person, card)})
+        return json_answer({"ok": True, "html": self._panel(person, card)})
 
     def _panel(self, person: Person, card: CardView) -> str:
         t = person.t
@@ -332,17 +330,23 @@ class MiniApp:
         )
 
     async def _done(self, person: Person, message: str, card: CardView) -> Response:
-        return _json({"ok": True, "message": _tg(message), "html": self._panel(person, card)})
+        return json_answer(
+            {"ok": True, "message": tg_html(message), "html": self._panel(person, card)}
+        )
 
     async def stamp(self, person: Person, body: Body) -> Response:
-        n = _int(body, "n")
+        n = int_field(body, "n")
         op = await self._service.counter.stamp(
-            person.user_id, _reference(body), n, idempotency_key=_key(person, body)
+            person.user_id, card_reference(body), n, idempotency_key=_key(person, body)
         )
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
     async def redeem(self, person: Person, body: Body) -> Response:
-        reward, reference, key = _str(body, "reward", 16), _reference(body), _key(person, body)
+        reward, reference, key = (
+            text_field(body, "reward", 16),
+            card_reference(body),
+            _key(person, body),
+        )
         counter = self._service.counter
         if reward == STAMPS:
             op = await counter.redeem_stamps(person.user_id, reference, idempotency_key=key)
@@ -354,16 +358,16 @@ class MiniApp:
 
     async def points(self, person: Person, body: Body) -> Response:
         """Points for a purchase typed on the keypad in the cashier's locale ("12,50")."""
-        amount = person.t.parse_amount(_str(body, "amount", 32))
+        amount = person.t.parse_amount(text_field(body, "amount", 32))
         if amount is None:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
-        reference, key = _reference(body), _key(person, body)
+        reference, key = card_reference(body), _key(person, body)
         if is_large_purchase(amount) and body.get("confirmed") is not True:
             check_amount(amount)  # out of range is refused at once, not asked about
             card = await self._service.counter.lookup(person.user_id, reference)
             question = counter_texts.large_purchase_question(person.t, amount, card.number)
-            return _json({"ok": False, "confirm": _plain(question)})
+            return json_answer({"ok": False, "confirm": plain_text(question)})
         op = await self._service.counter.earn_points(
             person.user_id, reference, Decimal(amount), idempotency_key=key
         )
@@ -386,26 +390,26 @@ class MiniApp:
             "business.html",
             person,
             summary=report_texts.summary_text(person.t, summary),
-            settings=[(key, _setting_text(setting_value(settings, key))) for key in SETTING_KEYS],
+            settings=[(key, setting_text(setting_value(settings, key))) for key in SETTING_KEYS],
             stores=stores,
             staff=[(member, owner_texts.revoke_question(person.t, member)) for member in staff],
         )
-        return _json({"ok": True, "html": html})
+        return json_answer({"ok": True, "html": html})
 
     async def summary(self, person: Person, body: Body) -> Response:
-        period = _str(body, "period", 16)
+        period = text_field(body, "period", 16)
         summary, series = await self._service.reports.summary_for_owner(person.user_id, period)
-        html = _tg(report_texts.summary_text(person.t, summary))
+        html = tg_html(report_texts.summary_text(person.t, summary))
         chart = None
         if series:  # week and month come with the chat's chart, as an image in the answer
             from bot.charts import activity_chart
 
             png = activity_chart(person.t, summary.merchant_name, summary.program_type, series)
             chart = "data:image/png;base64," + base64.b64encode(png).decode()
-        return _json({"ok": True, "html": html, "chart": chart})
+        return json_answer({"ok": True, "html": html, "chart": chart})
 
     async def program(self, person: Person, body: Body) -> Response:
-        key, value = _str(body, "key", 32), _str(body, "value", 200)
+        key, value = text_field(body, "key", 32), text_field(body, "value", 200)
         try:
             change = await self._service.merchants.change_program(
                 person.user_id,
@@ -416,25 +420,31 @@ class MiniApp:
             )
         except errors.MergeConfirmationRequired as asked:
             question = owner_texts.merge_question(person.t, asked.customers)
-            return _json({"ok": False, "confirm": _plain(question), "flag": "confirm_merge"})
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_merge"}
+            )
         except errors.TypeChangeHidesBalances as asked:
             question = owner_texts.hidden_balances_question(person.t, asked.cards, asked.hidden)
-            return _json({"ok": False, "confirm": _plain(question), "flag": "confirm_hidden"})
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_hidden"}
+            )
         message = owner_texts.program_changed(person.t, key.lower(), change.settings)
-        shown = _setting_text(setting_value(change.settings, key.lower()))
-        return _json({"ok": True, "message": _tg(message), "value": shown})
+        shown = setting_text(setting_value(change.settings, key.lower()))
+        return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
     async def poster(self, person: Person, body: Body) -> Response:
         from bot.features.setup import poster_words
         from bot.poster import join_poster, poster_layout
 
-        store = await self._service.merchants.find_store(person.user_id, _str(body, "store", 64))
+        store = await self._service.merchants.find_store(
+            person.user_id, text_field(body, "store", 64)
+        )
         settings = await self._service.merchants.program(person.user_id)
         bot = self._application.bot.username
         words = [poster_words(translator(settings.language), settings, store.code, bot)]
         layout = poster_layout(store.merchant_name, store.name, store.code, words)
         image = join_poster(layout, self._link(f"join_{store.code}"))
-        return Response(image, media_type="image/png", headers=_NO_STORE)
+        return Response(image, media_type="image/png", headers=NO_STORE)
 
     async def invite(self, person: Person, body: Body) -> Response:
         store = body.get("store")
@@ -445,13 +455,13 @@ class MiniApp:
         timezone = membership.timezone if membership else "UTC"
         link = self._link(f"staff_{created.token}")
         message = owner_texts.invite_created(person.t, created, link, timezone)
-        return _json({"ok": True, "message": _tg(message), "link": link})
+        return json_answer({"ok": True, "message": tg_html(message), "link": link})
 
     async def revoke(self, person: Person, body: Body) -> Response:
         member = await self._service.staff.revoke(
-            person.user_id, _int(body, "number"), membership_id=_int(body, "membership")
+            person.user_id, int_field(body, "number"), membership_id=int_field(body, "membership")
         )
-        return _json({"ok": True, "message": _tg(owner_texts.revoked(person.t, member))})
+        return json_answer({"ok": True, "message": tg_html(owner_texts.revoked(person.t, member))})
 
     async def export(self, person: Person, body: Body) -> Response:
         days = body.get("days", 30)
@@ -462,71 +472,16 @@ class MiniApp:
             ledger_csv(person.t, timezone, rows),
             media_type="text/csv; charset=utf-8",
             headers={
-                **_NO_STORE,
+                **NO_STORE,
                 "Content-Disposition": f'attachment; filename="ledger-{days}-days.csv"',
             },
         )
 
 
-_NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
-
-
-def _json(payload: dict[str, Any], status: int = 200) -> JSONResponse:
-    return JSONResponse(payload, status_code=status, headers=_NO_STORE)
-
-
-async def _body(request: Request) -> Body:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadRequest
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as malformed:
-        raise BadRequest from malformed
-    if not isinstance(body, dict):
-        raise BadRequest
-    return body
-
-
-def _str(body: Body, name: str, max_length: int) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value or len(value) > max_length:
-        raise BadRequest
-    return value
-
-
-def _int(body: Body, name: str) -> int:
-    value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**53:
-        raise BadRequest
-    return value
-
-
-def _reference(body: Body) -> str:
-    return scanned_reference(_str(body, "reference", 512))
-
-
 def _key(person: Person, body: Body) -> str:
     """The operation's idempotency key: one per button press, made by the page; the user id in
     it keeps one person's keys from ever meeting another's."""
-    key = _str(body, "key", 40)
+    key = text_field(body, "key", 40)
     if not KEY.fullmatch(key):
         raise BadRequest
     return f"m{person.user_id}.{key}"
-
-
-def _plain(text: str) -> str:
-    """Telegram HTML → plain text, for Telegram's native confirmation popups."""
-    return unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def _setting_text(value: object) -> str:
-    if value is None:
-        return "off"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%H:%M"))
-    return str(value)
