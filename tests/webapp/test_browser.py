@@ -272,6 +272,10 @@ async def test_the_whole_story(
     assert (
         await miniapp.running.service.merchants.program(world.shop.owner.user_id)
     ).stamps_target == 8
+    await page.click("[data-action=invite]")
+    await page.wait_for_selector(".invite a")
+    assert "?start=staff_" in await page.inner_text(".invite a")
+    await _status(page)
     await _fits(page, theme)
     await _shot(page, f"{name}-4-owner")
     await page.context.close()

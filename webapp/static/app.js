@@ -245,7 +245,11 @@
     } else if (d.action === "invite") {
       api("invite", {}).then(function (data) {
         answer(data);
-        if (data.ok) button.nextElementSibling.innerHTML = '<p><a></a></p>', button.nextElementSibling.querySelector("a").textContent = data.link;
+        if (!data.ok) return;
+        var link = document.createElement("a");
+        link.href = data.link;
+        link.textContent = data.link;
+        button.nextElementSibling.replaceChildren(link);
       });
     } else if (d.action === "export") {
       api("export", { days: 30 }, "blob").then(function (result) {
