@@ -65,7 +65,9 @@ def build_application(
         data.dispatcher = Dispatcher(application)
         if database.dialect.single_process:
             await data.infra.outbox.release_claims()  # held by this bot before a crash
-        await MENUS.register_defaults_or_retry(application, MENU_RETRY_SECONDS * job_interval_scale)
+        await MENUS.register_defaults_or_retry(
+            application, MENU_RETRY_SECONDS * job_interval_scale, settings.web_app_url
+        )
         data.dispatcher.start()
         log.info("bot @%s started", application.bot.username)
 

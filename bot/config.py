@@ -44,6 +44,10 @@ class Settings:
     # How long a claim on an effect holds unless renewed: a worker that died holds the effects
     # it was delivering this long (its live dispatcher renews them while they wait).
     outbox_lease_seconds: float = 30.0
+    # The Mini App's public address (https://…/app); None: no Mini App buttons, and in polling
+    # mode no web server. initData older than web_app_max_age seconds is refused.
+    web_app_url: str | None = None
+    web_app_max_age: float = 86400.0
 
     @property
     def api_file_url(self) -> str:
@@ -127,6 +131,10 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         env, "TELEGRAM_MESSAGES_PER_SECOND", 30, 0, 1000, "0 (no limit) to 1000"
     )
     outbox_lease = _number(env, "OUTBOX_LEASE_SECONDS", 30, 1, 3600, "1 to 3600 seconds")
+    web_app_url = env.get("WEB_APP_URL") or None
+    if web_app_url is not None:
+        _url("WEB_APP_URL", web_app_url, ("https",))  # Telegram opens Mini Apps over HTTPS only
+    web_app_max_age = _number(env, "WEB_APP_MAX_AGE", 86400, 60, 2_592_000, "60 to 2592000 seconds")
     return Settings(
         token=token,
         outbox_lease_seconds=outbox_lease,
@@ -140,4 +148,6 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         webhook_url=webhook_url,
         webhook_secret=webhook_secret,
         port=int(port_text),
+        web_app_url=web_app_url,
+        web_app_max_age=web_app_max_age,
     )

@@ -48,7 +48,8 @@ class ChatMenus:
         menus = self._context.bot_data.menus
         assert menus is not None
         identity = await self._context.service.staff.identity(user_id)
-        await menus.refresh(self._context.bot, chat_id, identity, t)
+        web_app_url = self._context.settings.web_app_url
+        await menus.refresh(self._context.bot, chat_id, identity, t, web_app_url)
 
 
 class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any, Any], BotData]):

@@ -5,9 +5,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
+from bot.texts.webapp import open_card_button, open_scanner_button
 from domain.model import LADDER_MAX_RUNGS, CardView, ProgramType, RewardUnit
 from domain.service import Ladder
 
@@ -19,9 +20,16 @@ def _one_row(*buttons: InlineKeyboardButton) -> InlineKeyboardMarkup:
 
 
 def scan_keyboard(
-    t: Translator, card: CardView, *, stamp: str, redeem: str | None, add_points: str
+    t: Translator,
+    card: CardView,
+    *,
+    stamp: str,
+    redeem: str | None,
+    add_points: str,
+    scanner: str | None = None,
 ) -> InlineKeyboardMarkup:
-    """What staff get with a card: +1 stamp / Redeem (when a reward is ready) / Add points."""
+    """What staff get with a card: +1 stamp / Redeem (when a reward is ready) / Add points,
+    and with a Mini App, "Open scanner" (its counter) below them."""
     row = []
     if card.program_type.has_stamps:
         row.append(InlineKeyboardButton(t.pgettext("button", "+1 stamp"), callback_data=stamp))
@@ -31,7 +39,10 @@ def scan_keyboard(
         row.append(
             InlineKeyboardButton(t.pgettext("button", "Add points"), callback_data=add_points)
         )
-    return InlineKeyboardMarkup([row])
+    if scanner is None:
+        return InlineKeyboardMarkup([row])
+    opener = InlineKeyboardButton(open_scanner_button(t), web_app=WebAppInfo(scanner))
+    return InlineKeyboardMarkup([row, [opener]])
 
 
 def redeem_keyboard(t: Translator, redeem: str) -> InlineKeyboardMarkup:
@@ -91,12 +102,18 @@ def yes_no_keyboard(t: Translator, yes: str, no: str) -> InlineKeyboardMarkup:
     )
 
 
-def wallet_keyboard(t: Translator, google_save_url: str | None) -> InlineKeyboardMarkup | None:
-    """Under a card: "Save to Google Wallet", when Google Wallet is configured."""
-    if google_save_url is None:
-        return None
-    label = t.pgettext("button", "Save to Google Wallet")
-    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=google_save_url)]])
+def wallet_keyboard(
+    t: Translator, google_save_url: str | None, web_app: str | None = None
+) -> InlineKeyboardMarkup | None:
+    """Under a card: "Open card" in the Mini App when there is one, and "Save to Google
+    Wallet" when Google Wallet is configured."""
+    rows = []
+    if web_app is not None:
+        rows.append([InlineKeyboardButton(open_card_button(t), web_app=WebAppInfo(web_app))])
+    if google_save_url is not None:
+        label = t.pgettext("button", "Save to Google Wallet")
+        rows.append([InlineKeyboardButton(label, url=google_save_url)])
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def apple_wallet_label(t: Translator) -> str:

@@ -8,12 +8,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from telegram import Bot, BotCommand, BotCommandScopeAllPrivateChats, BotCommandScopeChat
+from telegram import (
+    Bot,
+    BotCommand,
+    BotCommandScopeAllPrivateChats,
+    BotCommandScopeChat,
+    MenuButtonWebApp,
+    WebAppInfo,
+)
 from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.texts.commands import menu_description
+from bot.texts.webapp import menu_button
 from domain.model import Identity
 
 log = logging.getLogger(__name__)
@@ -26,6 +34,15 @@ class MenuEntry:
     name: str
     audience: int
     text_key: str  # which description of bot/texts/commands it shows
+
+
+# The Mini App's first tab for each audience (its menu button opens it there).
+WEB_APP_TABS = {CUSTOMER: "cards", STAFF: "counter", OWNER: "business"}
+
+
+def web_app_link(web_app_url: str, tab: str) -> str:
+    """The Mini App's address opened at `tab` (a query: Telegram uses the fragment itself)."""
+    return f"{web_app_url.rstrip('/')}/?tab={tab}"
 
 
 class Menus:
@@ -44,8 +61,12 @@ class Menus:
                     chosen.append(entry)
         return [BotCommand(e.name, menu_description(t, e.text_key)) for e in chosen]
 
-    async def register_defaults(self, bot: Bot) -> None:
-        """The customers' menu in every language, for all private chats."""
+    async def register_defaults(self, bot: Bot, web_app_url: str | None = None) -> None:
+        """The customers' menu in every language, for all private chats (and, with a Mini App,
+        the menu button that opens it)."""
+        if web_app_url is not None:
+            button = _web_app_button(web_app_url, translator("en"), CUSTOMER)
+            await bot.set_chat_menu_button(menu_button=button)
         scope = BotCommandScopeAllPrivateChats()
         await bot.set_my_commands(self.commands(translator("en"), CUSTOMER), scope=scope)
         for language in LANGUAGES:
@@ -54,33 +75,45 @@ class Menus:
             )
 
     async def register_defaults_or_retry(
-        self, application: Application[Any, Any, Any, Any, Any, Any], retry_seconds: float
+        self,
+        application: Application[Any, Any, Any, Any, Any, Any],
+        retry_seconds: float,
+        web_app_url: str | None = None,
     ) -> None:
         """Set the default menus now or, if Telegram fails, every `retry_seconds` until it works.
 
         Menus are a convenience: a failing setMyCommands (5xx, timeout, flood control beyond the
         retries) must not keep the bot from starting and answering.
         """
-        if await self._defaults_set(application.bot):
+        if await self._defaults_set(application.bot, web_app_url):
             return
         jobs = application.job_queue
         assert jobs is not None  # the job-queue extra is a dependency
-        jobs.run_repeating(self._retry_defaults, interval=retry_seconds, first=retry_seconds)
+        jobs.run_repeating(
+            self._retry_defaults, interval=retry_seconds, first=retry_seconds, data=web_app_url
+        )
 
     async def _retry_defaults(self, context: CallbackContext[Any, Any, Any, Any]) -> None:
-        if await self._defaults_set(context.bot):
+        if await self._defaults_set(context.bot, context.job.data if context.job else None):
             assert context.job is not None
             context.job.schedule_removal()
 
-    async def _defaults_set(self, bot: Bot) -> bool:
+    async def _defaults_set(self, bot: Bot, web_app_url: Any) -> bool:
         try:
-            await self.register_defaults(bot)
+            await self.register_defaults(bot, web_app_url)
         except TelegramError as failure:
             log.warning("could not set the command menus (%s); will retry", failure)
             return False
         return True
 
-    async def refresh(self, bot: Bot, chat_id: int, identity: Identity, t: Translator) -> None:
+    async def refresh(
+        self,
+        bot: Bot,
+        chat_id: int,
+        identity: Identity,
+        t: Translator,
+        web_app_url: str | None = None,
+    ) -> None:
         """A staff member's or owner's own menu in their language; customers use the default."""
         scope = BotCommandScopeChat(chat_id)
         audience = OWNER if identity.is_owner else STAFF if identity.is_staff else CUSTOMER
@@ -89,5 +122,13 @@ class Menus:
                 await bot.set_my_commands(self.commands(t, audience), scope=scope)
             else:
                 await bot.delete_my_commands(scope=scope)
+            if web_app_url is not None:  # the Mini App, opened at this person's first tab
+                button = _web_app_button(web_app_url, t, audience)
+                await bot.set_chat_menu_button(chat_id, button)
         except TelegramError as failure:  # a menu is a convenience: never fail the operation
             log.warning("could not update the command menu of a chat: %s", failure)
+
+
+def _web_app_button(web_app_url: str, t: Translator, audience: int) -> MenuButtonWebApp:
+    link = web_app_link(web_app_url, WEB_APP_TABS[audience])
+    return MenuButtonWebApp(menu_button(t), WebAppInfo(link))

@@ -16,16 +16,19 @@ import os
 import re
 import sqlite3
 import sys
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import closing
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
+from typing import Any
 
 from bot.application import build_application
 from bot.config import Settings
+from bot.context import LoyaltyApplication
 from bot.runner import running
 from domain.clock import ManualClock
+from domain.model import UserProfile
 from emulator.driver import BotApiEmulator
 from emulator.models import ChatEvent, SentMessage
 from emulator.user import EmulatedUser
@@ -130,9 +133,10 @@ class Playground:
                 self._person(tg, key)
             settings = Settings(token=TOKEN, database_url=self.database, api_base_url=tg.base_url)
             application = build_application(settings, clock=self.clock, job_interval_scale=1 / 60)
-            async with running(application):
+            async with running(application), _mini_app(application, self.people) as web:
                 me = self.people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
+                print(f"The Mini App: {web}?as=owner (or ?as=staff, ?as=customer; &theme=dark)")
                 while True:
                     line = await self._read(tg, f"[{me.key}] > ")
                     if line is None or line.strip() in (":quit", ":q", ":exit"):
@@ -355,6 +359,31 @@ def _files(tg: BotApiEmulator, message: SentMessage) -> list[tuple[bytes, str | 
     if message.document_bytes:
         files.append((message.document_bytes, message.document_name, False))
     return files
+
+
+class _Profiles(Mapping[str, UserProfile]):
+    """The people played so far, as the Mini App signs them in (a live view: a person added
+    with :as customer2 can open it too)."""
+
+    def __init__(self, people: dict[str, Person]) -> None:
+        self.people = people
+
+    def __getitem__(self, key: str) -> UserProfile:
+        user = self.people[key].user
+        return UserProfile(user.id, user.first_name, None, user.record.language_code)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.people)
+
+    def __len__(self) -> int:
+        return len(self.people)
+
+
+def _mini_app(application: LoyaltyApplication, people: dict[str, Person]) -> Any:
+    """The Mini App on localhost, signed in as whoever ?as= names (webapp/playground.py)."""
+    from webapp.playground import serve_playground
+
+    return serve_playground(application, TOKEN, _Profiles(people))
 
 
 async def _settle(tg: BotApiEmulator, events: Callable[[], int], before: int) -> None:

@@ -72,7 +72,7 @@ def run_polling(settings: Settings) -> int:
             loop.add_signal_handler(signal_number, stop.set)
         application = build_application(settings, job_interval_scale=settings.job_interval_scale)
         try:
-            async with running(application) as poller:
+            async with running(application) as poller, web_app_server(application, settings):
                 await _first_of(stop.wait(), poller.wait())
         except InvalidToken:
             log.critical("Telegram refused the bot token (TELEGRAM_BOT_TOKEN); stopping")
@@ -80,6 +80,38 @@ def run_polling(settings: Settings) -> int:
         return 0 if stop.is_set() else EXIT_TOKEN_REFUSED
 
     return asyncio.run(main())
+
+
+@asynccontextmanager
+async def web_app_server(
+    application: LoyaltyApplication, settings: Settings, *, host: str = "0.0.0.0"
+) -> AsyncIterator[None]:
+    """In polling mode, the Mini App's web server on PORT, only when WEB_APP_URL is set."""
+    if settings.web_app_url is None:
+        yield
+        return
+    import uvicorn
+
+    from webapp import config_of, standalone_app
+
+    config = uvicorn.Config(
+        standalone_app(application, config_of(settings)),
+        host=host,
+        port=settings.port,
+        log_level="warning",
+        lifespan="off",
+    )
+    server = uvicorn.Server(config)
+    task = asyncio.create_task(server.serve())
+    while not server.started:  # serving before the bot says it is up
+        if task.done():
+            task.result()
+        await asyncio.sleep(0.02)
+    try:
+        yield
+    finally:
+        server.should_exit = True
+        await task
 
 
 async def _first_of(*waits: Coroutine[Any, Any, object]) -> None:

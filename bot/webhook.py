@@ -88,6 +88,11 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         Route(WEBHOOK_PATH, receive, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
+    if settings.web_app_url is not None:  # the Mini App, under /app
+        from webapp import config_of
+        from webapp import mount_for as mount_web_app
+
+        routes.append(mount_web_app(application, config_of(settings)))
     if apple_config() is not None:  # Apple Wallet's PassKit web service, only when configured
         from bot.wallet.apple_web import mount_for
 

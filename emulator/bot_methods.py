@@ -176,6 +176,11 @@ class BotMethods:
             "default",
         }:
             raise bad_request("can't parse menu button JSON object")
+        if button["type"] == "web_app":
+            text = button.get("text")
+            if not isinstance(text, str) or not 1 <= len(text.strip()) <= 64:
+                raise bad_request("BUTTON_TEXT_INVALID")
+            limits.web_app_url(button.get("web_app"), "menu button Web App URL")
         if chat_id is not None and chat_id not in self.state.users:
             raise bad_request("chat not found")
         self.state.menu_buttons[chat_id] = button

@@ -153,6 +153,8 @@ def inline_button(button: Any) -> None:
         size = len(data.encode()) if isinstance(data, str) else 0
         if not 1 <= size <= MAX_CALLBACK_DATA_BYTES:
             raise bad_request("BUTTON_DATA_INVALID")
+    if "web_app" in actions:
+        web_app_url(button["web_app"], "inline keyboard button Web App URL")
     if "url" in actions and not (isinstance(button["url"], str) and _URL.match(button["url"])):
         raise bad_request(
             f"inline keyboard button URL '{button['url']}' is invalid: Wrong HTTP URL"
@@ -284,3 +286,13 @@ def _webp_size(data: bytes) -> tuple[int, int] | None:
         bits = int.from_bytes(data[21:25], "little")
         return (bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1
     return None
+
+
+def web_app_url(web_app: Any, what: str) -> str:
+    """The ``url`` of a WebAppInfo; Telegram opens Mini Apps over HTTPS only."""
+    url = web_app.get("url") if isinstance(web_app, dict) else None
+    if not isinstance(url, str) or not _URL.match(url):
+        raise bad_request(f"{what} is invalid: Wrong HTTP URL")
+    if not url.lower().startswith("https://"):
+        raise bad_request(f"{what} '{url}' is invalid: Only HTTPS links are allowed")
+    return url

@@ -21,6 +21,7 @@ class Button(NamedTuple):
     text: str
     callback_data: str | None = None
     url: str | None = None
+    web_app: str | None = None  # the Mini App's address of a web_app button
 
 
 def _b64(data: bytes | None) -> str | None:
@@ -94,7 +95,16 @@ class SentMessage:
         """The inline keyboard as rows of :class:`Button` (empty without one)."""
         rows = (self.reply_markup or {}).get("inline_keyboard") or []
         return [
-            [Button(b["text"], b.get("callback_data"), b.get("url")) for b in row] for row in rows
+            [
+                Button(
+                    b["text"],
+                    b.get("callback_data"),
+                    b.get("url"),
+                    (b.get("web_app") or {}).get("url"),
+                )
+                for b in row
+            ]
+            for row in rows
         ]
 
     @property

@@ -18,6 +18,7 @@ from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
+from bot.menus import web_app_link
 from bot.texts import cards as card_texts
 from bot.texts import general
 from bot.texts.bonuses import referred_join
@@ -228,6 +229,12 @@ def small_int(text: str) -> int | None:
     return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else None
 
 
+def web_app_page(context: BotContext, tab: str) -> str | None:
+    """The Mini App's address at `tab`, or None when WEB_APP_URL is not set."""
+    url = context.settings.web_app_url
+    return None if url is None else web_app_link(url, tab)
+
+
 def update_key(update: Update) -> str:
     """Idempotency key of an operation triggered by a message: the update itself."""
     return f"u{update.update_id}"
@@ -278,7 +285,11 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
     link = context.link(f"{CARD_LINK_PREFIX}{card.qr_token}")
     passes = await wallet.offer(context.service, card, link)  # None: no wallet configured
     text = card_texts.card_text(viewer.t, card, invite_link(context, card))
-    markup = keyboards.wallet_keyboard(viewer.t, None if passes is None else passes.google_save_url)
+    markup = keyboards.wallet_keyboard(
+        viewer.t,
+        None if passes is None else passes.google_save_url,
+        web_app_page(context, "cards"),
+    )
     try:
         await chat.send_photo(
             InputFile(card_png(card_texts.card_face(viewer.t, card), link), filename="card.png"),

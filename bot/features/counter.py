@@ -29,6 +29,7 @@ from bot.features.common import (
     split_card_reference,
     step_key,
     update_key,
+    web_app_page,
 )
 from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
@@ -115,13 +116,16 @@ def _reward_ready(card: CardView) -> bool:
     return bool(card.affordable)
 
 
-def _card_keyboard(viewer: Viewer, card: CardView) -> keyboards.InlineKeyboardMarkup:
+def _card_keyboard(
+    viewer: Viewer, card: CardView, scanner: str | None = None
+) -> keyboards.InlineKeyboardMarkup:
     return keyboards.scan_keyboard(
         viewer.t,
         card,
         stamp=STAMP.data(card.number, nonce()),
         redeem=ASK_REDEEM.data(card.number) if _reward_ready(card) else None,
         add_points=ADD_POINTS.data(card.number),
+        scanner=scanner,
     )
 
 
@@ -302,7 +306,8 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
     """A card typed, looked up or scanned: it becomes the open card, with its buttons."""
     card = await context.service.counter.lookup(viewer.user_id, reference)
     await open_card(context, viewer, card)
-    await reply(update, counter_texts.staff_card_text(viewer.t, card), _card_keyboard(viewer, card))
+    markup = _card_keyboard(viewer, card, web_app_page(context, "counter"))
+    await reply(update, counter_texts.staff_card_text(viewer.t, card), markup)
 
 
 async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:

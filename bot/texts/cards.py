@@ -161,7 +161,7 @@ def stores_text(t: Translator, card: CardView, stores: Sequence[StoreView]) -> s
     return f"{head}\n{names}"
 
 
-def _entry_label(t: Translator, line: LedgerLine) -> str:
+def entry_label(t: Translator, line: LedgerLine) -> str:
     labels = {
         LedgerKind.STAMP: lambda: t.ngettext("+{n} stamp", "+{n} stamps", line.stamps_delta),
         LedgerKind.REDEEM_STAMPS: lambda: t.gettext("Reward redeemed"),
@@ -209,19 +209,24 @@ def history_text(t: Translator, card: CardView, page: HistoryPage, *, first_page
             "Older activity on your card at {merchant}:", merchant=esc(card.merchant_name)
         )
     )
-    rows = []
-    for line in page.lines:
-        balance = (
-            f"{line.stamp_balance_after}/{card.stamps_target}"
-            if card.program_type.has_stamps and line.stamps_delta
-            else t.ngettext("{n} point", "{n} points", line.points_balance_after)
-        )
-        amount = f" · {t.money(line.amount)}" if line.amount is not None else ""
-        rows.append(
-            f"{t.date_time(line.created_at, card.timezone)} · {esc(line.store_name)}\n"
-            f"    {_entry_label(t, line)}{amount} → {balance}"
-        )
+    rows = [
+        f"{when}\n    {what}" for when, what in (history_row(t, card, line) for line in page.lines)
+    ]
     return head + "\n" + "\n".join(rows)
+
+
+def history_row(t: Translator, card: CardView, line: LedgerLine) -> tuple[str, str]:
+    """One history line: when and where, then what happened and the balance after it."""
+    balance = (
+        f"{line.stamp_balance_after}/{card.stamps_target}"
+        if card.program_type.has_stamps and line.stamps_delta
+        else t.ngettext("{n} point", "{n} points", line.points_balance_after)
+    )
+    amount = f" · {t.money(line.amount)}" if line.amount is not None else ""
+    return (
+        f"{t.date_time(line.created_at, card.timezone)} · {esc(line.store_name)}",
+        f"{entry_label(t, line)}{amount} → {balance}",
+    )
 
 
 def cards_overview(t: Translator, cards: Sequence[CardView]) -> str:

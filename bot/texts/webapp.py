@@ -1,0 +1,73 @@
+"""The Mini App's words: labels of its tabs, buttons and headings, and its own messages.
+
+Everything else the Mini App shows (a card, an operation done, a refusal, a summary) comes from
+the same renderers as the chat, so both say the same thing in the same words.
+"""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+
+
+def labels(t: Translator) -> dict[str, str]:
+    """The short labels the pages and their script use, by name."""
+    return {
+        "tab_cards": t.pgettext("webapp", "My cards"),
+        "tab_counter": t.pgettext("webapp", "Counter"),
+        "tab_business": t.pgettext("webapp", "Business"),
+        "scan": t.pgettext("webapp", "Scan a card"),
+        "scan_hint": t.gettext("Point the camera at the customer's QR code."),
+        "card_number": t.pgettext("webapp", "Card number"),
+        "open": t.pgettext("webapp", "Open"),
+        "stamp_one": t.pgettext("webapp", "+1 stamp"),
+        "redeem": t.pgettext("webapp", "Redeem"),
+        "add_points": t.pgettext("webapp", "Add points"),
+        "amount": t.pgettext("webapp", "Purchase amount (€)"),
+        "credit": t.pgettext("webapp", "Credit points"),
+        "undo": t.pgettext("webapp", "Undo last"),
+        "history": t.pgettext("webapp", "History"),
+        "where": t.pgettext("webapp", "Where it works"),
+        "language": t.pgettext("webapp", "Language"),
+        "no_history": t.gettext("Nothing on this card yet."),
+        "no_cards": t.gettext(
+            "You have no card yet. Scan the QR code at a participating store to join."
+        ),
+        "today": t.pgettext("webapp", "Today"),
+        "week": t.pgettext("webapp", "7 days"),
+        "month": t.pgettext("webapp", "30 days"),
+        "settings": t.pgettext("webapp", "Programme settings"),
+        "save": t.pgettext("webapp", "Save"),
+        "stores": t.pgettext("webapp", "Stores"),
+        "poster": t.pgettext("webapp", "Poster"),
+        "staff": t.pgettext("webapp", "Staff"),
+        "no_staff": t.gettext("No staff yet: invite your first cashier."),
+        "invite": t.pgettext("webapp", "Invite a cashier"),
+        "revoke": t.pgettext("webapp", "Revoke"),
+        "export": t.pgettext("webapp", "Export 30 days (CSV)"),
+        "failed": t.gettext("Sorry, that did not work. Please try again."),
+    }
+
+
+def redeem_label(t: Translator, reward: str) -> str:
+    return t.gettext("Redeem: {reward}", reward=reward)
+
+
+def stamps_label(t: Translator, n: int) -> str:
+    return t.ngettext("+{n} stamp", "+{n} stamps", n)
+
+
+def outside_telegram(t: Translator) -> str:
+    return t.gettext("Open this page from the bot in Telegram.")
+
+
+def open_card_button(t: Translator) -> str:
+    return t.pgettext("button", "Open card")
+
+
+def open_scanner_button(t: Translator) -> str:
+    return t.pgettext("button", "Open scanner")
+
+
+def menu_button(t: Translator) -> str:
+    """The chat's menu button that opens the Mini App (a few characters: it is small)."""
+    return t.pgettext("button", "App")

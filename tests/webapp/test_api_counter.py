@@ -1,0 +1,124 @@
+"""The counter and the card through the Mini App's API: one effect per button press, the
+chat's confirmations and refusals, and the history's keyset pages."""
+
+from __future__ import annotations
+
+import asyncio
+import uuid
+from dataclasses import replace
+from datetime import timedelta
+
+from bot.i18n import translator
+from bot.texts.refusals import refusal_text
+from domain import errors
+from domain.model import AMOUNT_RANGE, CardView, UserProfile
+from tests.support.scenario import Shop, new_profile, open_shop
+from tests.webapp.conftest import MiniAppClient
+
+
+async def _shop(
+    client: MiniAppClient, language: str = "fr"
+) -> tuple[Shop, UserProfile, UserProfile, CardView]:
+    service = client.running.service
+    shop = await open_shop(
+        service, "Café Lux", type="hybrid", stamps_target="2", cooldown="0", daily_limit="0"
+    )
+    cashier = await shop.hire("Cara")
+    cashier = replace(cashier, telegram_language=language)  # what its initData says
+    customer = new_profile("Clara", language)
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    return shop, cashier, customer, card
+
+
+async def test_a_double_submit_is_one_operation(miniapp: MiniAppClient) -> None:
+    _, cashier, customer, card = await _shop(miniapp)
+    service = miniapp.running.service
+    for name, body in [
+        ("stamp", {"reference": card.number, "n": 2}),
+        ("redeem", {"reference": card.number, "reward": "stamps"}),
+        ("points", {"reference": card.number, "amount": "12,50"}),
+    ]:
+        body["key"] = uuid.uuid4().hex
+        answers = await asyncio.gather(*(miniapp.call(name, cashier, body) for _ in range(3)))
+        assert [a.status_code for a in answers] == [200, 200, 200], name
+    now = await service.customers.card(customer.user_id, card.card_id)
+    assert (now.stamp_count, now.rewards_redeemed, now.points_balance) == (0, 1, 12)
+    page = await service.customers.history(customer.user_id, card.card_id)
+    assert len(page.lines) == 3
+
+
+async def test_keys_of_two_cashiers_never_meet(miniapp: MiniAppClient) -> None:
+    shop, cashier, customer, card = await _shop(miniapp)
+    other = await shop.hire("Otto")
+    key = uuid.uuid4().hex
+    for person in (cashier, other):
+        answer = await miniapp.call("stamp", person, {"reference": card.number, "n": 1, "key": key})
+        assert answer.status_code == 200
+    now = await miniapp.running.service.customers.card(customer.user_id, card.card_id)
+    assert now.stamp_count == 2
+
+
+async def test_a_large_purchase_asks_first_and_bad_input_changes_nothing(
+    miniapp: MiniAppClient,
+) -> None:
+    _, cashier, customer, card = await _shop(miniapp)
+    t = translator("fr")
+    key = uuid.uuid4().hex
+    body = {"reference": card.number, "amount": "250,00", "key": key}
+    asked = await miniapp.call("points", cashier, body)
+    assert asked.status_code == 200 and asked.json()["ok"] is False
+    assert asked.json()["confirm"]
+    service = miniapp.running.service
+    assert (await service.customers.card(customer.user_id, card.card_id)).points_balance == 0
+    done = await miniapp.call("points", cashier, {**body, "confirmed": True})
+    assert done.json()["ok"] is True
+    assert (await service.customers.card(customer.user_id, card.card_id)).points_balance == 250
+
+    low, high = AMOUNT_RANGE
+    wrong = await miniapp.call(
+        "points", cashier, {"reference": card.number, "amount": "12,5,0", "key": uuid.uuid4().hex}
+    )
+    assert wrong.status_code == 409
+    expected = refusal_text(t, errors.InvalidAmount(minimum=low, maximum=high))
+    assert wrong.json()["message"] == expected.replace("\n", "<br>")
+    for body in [
+        {"reference": card.number, "n": 1, "key": "short"},
+        {"reference": card.number, "n": 1, "key": "a/b" * 5},
+        {"reference": card.number, "n": "1", "key": uuid.uuid4().hex},
+        {"reference": card.number, "n": 1},
+    ]:
+        assert (await miniapp.call("stamp", cashier, body)).status_code == 400
+    bad_json = await miniapp.http.post(
+        f"{miniapp.base_url}/app/api/stamp",
+        content=b"[1, 2",
+        headers={"Authorization": f"tma {miniapp.init_data(cashier)}"},
+    )
+    assert bad_json.status_code == 400
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 0
+
+
+async def test_undo_reverses_the_cashiers_last_operation_once(miniapp: MiniAppClient) -> None:
+    _, cashier, customer, card = await _shop(miniapp)
+    key = uuid.uuid4().hex
+    await miniapp.call("stamp", cashier, {"reference": card.number, "n": 1, "key": key})
+    first, second = await asyncio.gather(
+        miniapp.call("undo", cashier), miniapp.call("undo", cashier)
+    )
+    assert sorted([first.status_code, second.status_code]) == [200, 409]
+    now = await miniapp.running.service.customers.card(customer.user_id, card.card_id)
+    assert now.stamp_count == 0
+
+
+async def test_history_comes_in_keyset_pages(miniapp: MiniAppClient) -> None:
+    _, cashier, customer, card = await _shop(miniapp)
+    for _ in range(13):
+        miniapp.running.clock.advance(timedelta(minutes=1))
+        await miniapp.running.service.counter.stamp(
+            cashier.user_id, card.number, 1, idempotency_key=uuid.uuid4().hex
+        )
+    first = (await miniapp.call("history", customer, {"card": card.card_id})).json()
+    assert first["html"].count('class="line"') == 10 and first["next"]
+    rest = (
+        await miniapp.call("history", customer, {"card": card.card_id, "before": first["next"]})
+    ).json()
+    assert rest["html"].count('class="line"') == 3 and rest["next"] is None

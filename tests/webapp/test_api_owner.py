@@ -1,0 +1,94 @@
+"""The owner's tab through the API: the figures, the settings with the chat's validation and
+questions, posters, staff invite and revoke, the export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import uuid
+
+from PIL import Image
+
+from bot.i18n import translator
+from bot.texts import owner as owner_texts
+from bot.texts.refusals import refusal_text
+from domain import errors
+from tests.support.scenario import new_profile, open_shop
+from tests.webapp.conftest import MiniAppClient
+
+
+async def test_the_owners_tab(miniapp: MiniAppClient) -> None:
+    service = miniapp.running.service
+    shop = await open_shop(service, "Café Lux", cooldown="0")
+    owner = shop.owner
+    cashier = await shop.hire("Cara")
+    customer = new_profile("Clara")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    await service.counter.stamp(cashier.user_id, card.number, 2, idempotency_key="seed")
+    t = translator("en")
+
+    tab = (await miniapp.call("business", owner)).json()
+    assert "Café Lux" in tab["html"] and 'data-key="stamps_target"' in tab["html"]
+    for period in ("today", "week", "month"):
+        answer = (await miniapp.call("summary", owner, {"period": period})).json()
+        assert answer["ok"] is True and answer["html"]
+        assert (answer["chart"] is None) == (period == "today")  # week and month: a chart
+        if answer["chart"]:
+            assert answer["chart"].startswith("data:image/png;base64,")
+    assert (await miniapp.call("summary", owner, {"period": "decade"})).status_code == 409
+
+    wrong = await miniapp.call("program", owner, {"key": "stamps_target", "value": "0"})
+    assert wrong.status_code == 409
+    expected = refusal_text(
+        t, errors.InvalidSettingValue(key="stamps_target", value="0", minimum=1, maximum=50)
+    )
+    assert wrong.json()["message"] == expected.replace("\n", "<br>")
+    # A type that hides the stamps some cards hold asks first, as /program set does.
+    asked = (await miniapp.call("program", owner, {"key": "type", "value": "points"})).json()
+    assert asked["ok"] is False and asked["flag"] == "confirm_hidden" and asked["confirm"]
+    assert (await service.merchants.program(owner.user_id)).type == "stamps"
+    done = await miniapp.call(
+        "program", owner, {"key": "type", "value": "points", "confirm_hidden": True}
+    )
+    settings = await service.merchants.program(owner.user_id)
+    assert settings.type == "points"
+    assert done.json()["message"] == owner_texts.program_changed(t, "type", settings)
+
+    poster = await miniapp.call("poster", owner, {"store": shop.first_store.code})
+    assert poster.headers["content-type"] == "image/png"
+    assert Image.open(io.BytesIO(poster.content)).width > 500
+
+    invite = (await miniapp.call("invite", owner)).json()
+    assert "?start=staff_" in invite["link"]
+    newcomer = new_profile("Nina")
+    token = invite["link"].split("start=staff_", 1)[1]
+    await service.staff.accept_invite(newcomer, token)
+    staff = await service.staff.list_staff(owner.user_id)
+    assert [m.user_id for m in staff] == [cashier.user_id, newcomer.user_id]
+    # A number that has come to mean someone else is refused; the right one revokes.
+    stale = await miniapp.call("revoke", owner, {"number": 1, "membership": staff[1].membership_id})
+    assert stale.status_code == 409
+    gone = await miniapp.call("revoke", owner, {"number": 2, "membership": staff[1].membership_id})
+    assert gone.status_code == 200
+    assert [m.user_id for m in await service.staff.list_staff(owner.user_id)] == [cashier.user_id]
+    refused = await miniapp.call(
+        "stamp", newcomer, {"reference": card.number, "n": 1, "key": uuid.uuid4().hex}
+    )
+    assert refused.status_code == 403
+
+    export = await miniapp.call("export", owner, {"days": 30})
+    assert export.headers["content-type"].startswith("text/csv")
+    rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=","))
+    assert len(rows) >= 2  # the header and the seeded stamp
+
+
+async def test_a_customer_chooses_the_language(miniapp: MiniAppClient) -> None:
+    service = miniapp.running.service
+    shop = await open_shop(service, "Café Lux")
+    customer = new_profile("Clara", "en")
+    await service.customers.enrol(customer, shop.first_store.code)
+    assert (await miniapp.call("language", customer, {"language": "xx"})).status_code == 409
+    assert (await miniapp.call("language", customer, {"language": "de"})).status_code == 200
+    home = (await miniapp.call("home", customer)).json()
+    assert home["language"] == "de" and home["decimal"] == ","
+    assert (await service.staff.identity(customer.user_id)).language == "de"

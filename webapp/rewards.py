@@ -1,0 +1,45 @@
+"""The rewards a card offers (its reward ladder) and which of them it can pay for now."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.model import CardView, RewardUnit
+from domain.model import Reward as Rung
+
+STAMPS, POINTS = "stamps", "points"
+
+
+@dataclass(frozen=True)
+class Reward:
+    ref: str  # what the Redeem button sends back: the ladder's reward id
+    label: str
+    cost: int
+    affordable: bool
+    rung: Rung
+    percent: int  # of the way to it, for the progress bar
+
+
+def _ref(rung: Rung) -> str:
+    # A snapshot made without the ladder names the programme's single reward by its unit.
+    if rung.reward_id:
+        return str(rung.reward_id)
+    return STAMPS if rung.unit is RewardUnit.STAMPS else POINTS
+
+
+def rewards_of(card: CardView) -> list[Reward]:
+    return [
+        Reward(
+            _ref(rung),
+            rung.name,
+            rung.cost,
+            card.to_go(rung) == 0,
+            rung,
+            min(100, 100 * card.balance_for(rung.unit) // max(rung.cost, 1)),
+        )
+        for rung in card.rewards
+    ]
+
+
+def affordable_rewards(card: CardView) -> list[Reward]:
+    return [reward for reward in rewards_of(card) if reward.affordable]

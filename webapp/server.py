@@ -1,0 +1,489 @@
+"""The Mini App's HTTP side: one page shell under /app and a small API under /app/api.
+
+The shell carries no user data: its script reads `Telegram.WebApp.initData` and sends it with
+every API call (`Authorization: tma <initData>`). The server checks it (webapp/initdata.py),
+takes the user id from it and nothing else, and calls the same use cases as the chat, which
+refuse what the chat refuses. Answers are HTML fragments rendered here with the bot's
+catalogues; card references travel only in POST bodies, and there are no cookies.
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from datetime import timedelta
+from decimal import Decimal
+from io import BytesIO
+from pathlib import Path
+from typing import Any
+
+import segno
+from babel.numbers import get_decimal_symbol
+from jinja2 import Environment, FileSystemLoader, select_autoescape
+from markupsafe import Markup
+from starlette.requests import Request
+from starlette.responses import HTMLResponse, JSONResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
+from starlette.staticfiles import StaticFiles
+
+from bot.context import LoyaltyApplication
+from bot.exports import ledger_csv
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
+from bot.texts import cards as card_texts
+from bot.texts import counter as counter_texts
+from bot.texts import owner as owner_texts
+from bot.texts import reports as report_texts
+from bot.texts import webapp as texts
+from bot.texts.refusals import refusal_text
+from domain import errors
+from domain.model import (
+    AMOUNT_RANGE,
+    CardView,
+    Identity,
+    UserProfile,
+    check_amount,
+    is_large_purchase,
+)
+from domain.program import SETTING_KEYS, setting_value
+from domain.service import LoyaltyService
+from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.requests import (
+    NO_STORE,
+    BadRequest,
+    Body,
+    card_reference,
+    int_field,
+    json_answer,
+    plain_text,
+    read_body,
+    scanned_reference,
+    setting_text,
+    text_field,
+    tg_html,
+)
+from webapp.rewards import POINTS, STAMPS, affordable_rewards, rewards_of
+
+log = logging.getLogger(__name__)
+
+HERE = Path(__file__).resolve().parent
+PREFIX = "/app"
+KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
+# Refusals that say "not yours": the matrix tests expect 403 for them, other refusals 409.
+FORBIDDEN = (
+    errors.NotStaff,
+    errors.NotOwner,
+    errors.NoCard,
+    errors.CardNotFound,
+    errors.CardOfOtherStore,
+)
+STAMP_CHOICES = (1, 2, 3, 5)
+
+
+@dataclass(frozen=True)
+class WebAppConfig:
+    token: str
+    max_age: timedelta = DEFAULT_MAX_AGE
+    default_language: str = "en"
+    # The playground's stand-in for Telegram.WebApp: the scripts to put in the page's head.
+    simulator: Callable[[Request], Awaitable[str]] | None = None
+
+
+@dataclass(frozen=True)
+class Person:
+    """Who sent a request, as the initData and the database say."""
+
+    user: WebAppUser
+    identity: Identity
+    t: Translator
+
+    @property
+    def user_id(self) -> int:
+        return self.user.user_id
+
+    @property
+    def profile(self) -> UserProfile:
+        return UserProfile(
+            user_id=self.user.user_id,
+            first_name=self.user.first_name,
+            username=self.user.username,
+            telegram_language=self.user.language_code,
+        )
+
+
+Handler = Callable[[Person, Body], Awaitable[Response]]
+
+
+def _environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(HERE / "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters["tg"] = tg_html
+    return env
+
+
+class MiniApp:
+    def __init__(self, application: LoyaltyApplication, config: WebAppConfig) -> None:
+        self._application = application
+        self._config = config
+        self._env = _environment()
+
+    @property
+    def _service(self) -> LoyaltyService:
+        service = self._application.bot_data.service
+        assert service is not None  # made in post_init, before the server starts
+        return service
+
+    def mount(self) -> Mount:
+        api: dict[str, Handler] = {
+            "home": self.home,
+            "cards": self.cards,
+            "qr": self.qr,
+            "history": self.history,
+            "stores": self.card_stores,
+            "language": self.language,
+            "lookup": self.lookup,
+            "stamp": self.stamp,
+            "redeem": self.redeem,
+            "points": self.points,
+            "undo": self.undo,
+            "business": self.business,
+            "summary": self.summary,
+            "program": self.program,
+            "poster": self.poster,
+            "invite": self.invite,
+            "revoke": self.revoke,
+            "export": self.export,
+        }
+        routes: list[BaseRoute] = [
+            Route("/", self.shell, methods=["GET"]),
+            Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
+        ]
+        routes += [
+            Route(f"/api/{name}", self._endpoint(handler), methods=["POST"])
+            for name, handler in api.items()
+        ]
+        return Mount(PREFIX, routes=routes)
+
+    # --- plumbing ----------------------------------------------------------------------------
+
+    async def shell(self, request: Request) -> Response:
+        simulator = await self._config.simulator(request) if self._config.simulator else None
+        # Before initData is read the page knows only the browser's language: enough to say,
+        # in it, that the page works inside Telegram.
+        spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+        language = choose_language(None, spoken, None, self._config.default_language)
+        page = self._env.get_template("shell.html").render(
+            simulator=Markup(simulator or ""),
+            language=language,
+            outside=texts.outside_telegram(translator(language)),
+        )
+        return HTMLResponse(page, headers=NO_STORE)
+
+    def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+        async def endpoint(request: Request) -> Response:
+            scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
+            try:
+                if scheme.lower() != "tma":
+                    raise InitDataRefused("no initData")
+                user = verify(
+                    init_data.strip(),
+                    self._config.token,
+                    now=self._service.clock.now(),
+                    max_age=self._config.max_age,
+                )
+            except InitDataRefused as refused:
+                log.info("refused a Mini App request: %s", refused)
+                return JSONResponse({"ok": False}, status_code=401, headers=NO_STORE)
+            try:
+                body = await read_body(request)
+            except BadRequest:
+                return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
+            person = await self._person(user)
+            try:
+                return await handler(person, body)
+            except BadRequest:
+                return json_answer({"ok": False, "message": texts.labels(person.t)["failed"]}, 400)
+            except errors.DomainError as refusal:
+                status = 403 if isinstance(refusal, FORBIDDEN) else 409
+                return json_answer(
+                    {"ok": False, "message": tg_html(refusal_text(person.t, refusal))}, status
+                )
+
+        return endpoint
+
+    async def _person(self, user: WebAppUser) -> Person:
+        identity = await self._service.staff.identity(user.user_id)
+        membership = identity.membership
+        language = choose_language(
+            identity.language,
+            user.language_code,
+            membership.merchant_language if membership else None,
+            self._config.default_language,
+        )
+        return Person(user=user, identity=identity, t=translator(language))
+
+    def _render(self, name: str, person: Person, **values: Any) -> str:
+        template = self._env.get_template(name)
+        return template.render(L=texts.labels(person.t), t=person.t, **values)
+
+    def _link(self, payload: str) -> str:
+        return f"https://t.me/{self._application.bot.username}?start={payload}"
+
+    # --- the shell's first call --------------------------------------------------------------
+
+    async def home(self, person: Person, _: Body) -> Response:
+        tabs = ["cards"]
+        if person.identity.is_staff:
+            tabs.append("counter")
+        if person.identity.is_owner:
+            tabs.append("business")
+        html = self._render("home.html", person, tabs=tabs)
+        return json_answer(
+            {
+                "ok": True,
+                "html": html,
+                "tabs": tabs,
+                "language": person.t.language,
+                "decimal": get_decimal_symbol(person.t.locale),
+                "labels": texts.labels(person.t),
+            }
+        )
+
+    # --- the customer ------------------------------------------------------------------------
+
+    async def cards(self, person: Person, _: Body) -> Response:
+        cards = await self._service.customers.cards(person.user_id)
+        shown = [(card, card_texts.card_text(person.t, card), rewards_of(card)) for card in cards]
+        html = self._render(
+            "cards.html",
+            person,
+            cards=shown,
+            languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
+        )
+        return json_answer({"ok": True, "html": html})
+
+    async def qr(self, person: Person, body: Body) -> Response:
+        card = await self._service.customers.card(person.user_id, int_field(body, "card"))
+        qr = segno.make(self._link(f"card_{card.qr_token}"), error="m")
+        out = BytesIO()
+        qr.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True)
+        return Response(out.getvalue(), media_type="image/svg+xml", headers=NO_STORE)
+
+    async def history(self, person: Person, body: Body) -> Response:
+        card_id = int_field(body, "card")
+        before = body.get("before")
+        if before is not None and not isinstance(before, int):
+            raise BadRequest
+        card = await self._service.customers.card(person.user_id, card_id)
+        page = await self._service.customers.history(person.user_id, card_id, before_id=before)
+        lines = [card_texts.history_row(person.t, card, line) for line in page.lines]
+        html = self._render("history.html", person, lines=lines, first=before is None)
+        return json_answer({"ok": True, "html": html, "next": page.older_cursor})
+
+    async def card_stores(self, person: Person, body: Body) -> Response:
+        card_id = int_field(body, "card")
+        card = await self._service.customers.card(person.user_id, card_id)
+        stores = await self._service.customers.stores_of_card(person.user_id, card_id)
+        return json_answer(
+            {"ok": True, "html": tg_html(card_texts.stores_text(person.t, card, stores))}
+        )
+
+    async def language(self, person: Person, body: Body) -> Response:
+        code = text_field(body, "language", 8)
+        await self._service.customers.set_language(person.profile, code)
+        return json_answer({"ok": True})
+
+    # --- the counter -------------------------------------------------------------------------
+
+    async def lookup(self, person: Person, body: Body) -> Response:
+        reference = scanned_reference(text_field(body, "reference", 512))
+        card = await self._service.counter.lookup(person.user_id, reference)
+        return json_answer({"ok": True, "html": self._panel(person, card)})
+
+    def _panel(self, person: Person, card: CardView) -> str:
+        t = person.t
+        rewards = [
+            (
+                reward,
+                texts.redeem_label(t, reward.label),
+                counter_texts.redeem_question(t, card, None, reward.rung),
+            )
+            for reward in affordable_rewards(card)
+        ]
+        stamps = [(n, texts.stamps_label(t, n)) for n in STAMP_CHOICES[1:]]
+        return self._render(
+            "panel.html",
+            person,
+            card=card,
+            text=counter_texts.staff_card_text(t, card),
+            rewards=rewards,
+            stamps=stamps,
+            decimal=get_decimal_symbol(t.locale),
+        )
+
+    async def _done(self, person: Person, message: str, card: CardView) -> Response:
+        return json_answer(
+            {"ok": True, "message": tg_html(message), "html": self._panel(person, card)}
+        )
+
+    async def stamp(self, person: Person, body: Body) -> Response:
+        n = int_field(body, "n")
+        op = await self._service.counter.stamp(
+            person.user_id, card_reference(body), n, idempotency_key=_key(person, body)
+        )
+        return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
+
+    async def redeem(self, person: Person, body: Body) -> Response:
+        reward, reference, key = (
+            text_field(body, "reward", 16),
+            card_reference(body),
+            _key(person, body),
+        )
+        counter = self._service.counter
+        if reward.isdigit():
+            op = await counter.redeem_reward(
+                person.user_id, reference, int(reward), idempotency_key=key
+            )
+        elif reward == STAMPS:
+            op = await counter.redeem_stamps(person.user_id, reference, idempotency_key=key)
+        elif reward == POINTS:
+            op = await counter.redeem_points(person.user_id, reference, idempotency_key=key)
+        else:
+            raise BadRequest
+        return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
+
+    async def points(self, person: Person, body: Body) -> Response:
+        """Points for a purchase typed on the keypad in the cashier's locale ("12,50")."""
+        amount = person.t.parse_amount(text_field(body, "amount", 32))
+        if amount is None:
+            low, high = AMOUNT_RANGE
+            raise errors.InvalidAmount(minimum=low, maximum=high)
+        reference, key = card_reference(body), _key(person, body)
+        if is_large_purchase(amount) and body.get("confirmed") is not True:
+            check_amount(amount)  # out of range is refused at once, not asked about
+            card = await self._service.counter.lookup(person.user_id, reference)
+            question = counter_texts.large_purchase_question(person.t, amount, card.number)
+            return json_answer({"ok": False, "confirm": plain_text(question)})
+        op = await self._service.counter.earn_points(
+            person.user_id, reference, Decimal(amount), idempotency_key=key
+        )
+        return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
+
+    async def undo(self, person: Person, _: Body) -> Response:
+        reversal = await self._service.counter.undo(person.user_id)
+        card = reversal.operation.card
+        return await self._done(person, counter_texts.undo_done(person.t, reversal), card)
+
+    # --- the owner ---------------------------------------------------------------------------
+
+    async def business(self, person: Person, _: Body) -> Response:
+        owner = person.user_id
+        summary, _series = await self._service.reports.summary_for_owner(owner, "today")
+        settings = await self._service.merchants.program(owner)
+        stores = await self._service.merchants.stores(owner)
+        staff = await self._service.staff.list_staff(owner)
+        html = self._render(
+            "business.html",
+            person,
+            summary=report_texts.summary_text(person.t, summary),
+            settings=[(key, setting_text(setting_value(settings, key))) for key in SETTING_KEYS],
+            stores=stores,
+            staff=[(member, owner_texts.revoke_question(person.t, member)) for member in staff],
+        )
+        return json_answer({"ok": True, "html": html})
+
+    async def summary(self, person: Person, body: Body) -> Response:
+        period = text_field(body, "period", 16)
+        summary, series = await self._service.reports.summary_for_owner(person.user_id, period)
+        html = tg_html(report_texts.summary_text(person.t, summary))
+        chart = None
+        if series:  # week and month come with the chat's chart, as an image in the answer
+            from bot.charts import activity_chart
+
+            png = activity_chart(person.t, summary.merchant_name, summary.program_type, series)
+            chart = "data:image/png;base64," + base64.b64encode(png).decode()
+        return json_answer({"ok": True, "html": html, "chart": chart})
+
+    async def program(self, person: Person, body: Body) -> Response:
+        key, value = text_field(body, "key", 32), text_field(body, "value", 200)
+        try:
+            change = await self._service.merchants.change_program(
+                person.user_id,
+                key,
+                value,
+                confirm_merge=body.get("confirm_merge") is True,
+                confirm_hidden_balances=body.get("confirm_hidden") is True,
+            )
+        except errors.MergeConfirmationRequired as asked:
+            question = owner_texts.merge_question(person.t, asked.customers)
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_merge"}
+            )
+        except errors.TypeChangeHidesBalances as asked:
+            question = owner_texts.hidden_balances_question(person.t, asked.cards, asked.hidden)
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_hidden"}
+            )
+        message = owner_texts.program_changed(person.t, key.lower(), change.settings)
+        shown = setting_text(setting_value(change.settings, key.lower()))
+        return json_answer({"ok": True, "message": tg_html(message), "value": shown})
+
+    async def poster(self, person: Person, body: Body) -> Response:
+        from bot.features.setup import poster_words
+        from bot.poster import join_poster, poster_layout
+
+        store = await self._service.merchants.find_store(
+            person.user_id, text_field(body, "store", 64)
+        )
+        settings = await self._service.merchants.program(person.user_id)
+        bot = self._application.bot.username
+        words = [poster_words(translator(settings.language), settings, store.code, bot)]
+        layout = poster_layout(store.merchant_name, store.name, store.code, words)
+        image = join_poster(layout, self._link(f"join_{store.code}"))
+        return Response(image, media_type="image/png", headers=NO_STORE)
+
+    async def invite(self, person: Person, body: Body) -> Response:
+        store = body.get("store")
+        if store is not None and not (isinstance(store, str) and len(store) <= 64):
+            raise BadRequest
+        created = await self._service.staff.create_invite(person.user_id, store or None)
+        membership = person.identity.membership
+        timezone = membership.timezone if membership else "UTC"
+        link = self._link(f"staff_{created.token}")
+        message = owner_texts.invite_created(person.t, created, link, timezone)
+        return json_answer({"ok": True, "message": tg_html(message), "link": link})
+
+    async def revoke(self, person: Person, body: Body) -> Response:
+        member = await self._service.staff.revoke(
+            person.user_id, int_field(body, "number"), membership_id=int_field(body, "membership")
+        )
+        return json_answer({"ok": True, "message": tg_html(owner_texts.revoked(person.t, member))})
+
+    async def export(self, person: Person, body: Body) -> Response:
+        days = body.get("days", 30)
+        if not isinstance(days, int) or isinstance(days, bool):
+            raise BadRequest
+        timezone, rows = await self._service.reports.export_ledger(person.user_id, days)
+        return Response(
+            ledger_csv(person.t, timezone, rows),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                **NO_STORE,
+                "Content-Disposition": f'attachment; filename="ledger-{days}-days.csv"',
+            },
+        )
+
+
+def _key(person: Person, body: Body) -> str:
+    """The operation's idempotency key: one per button press, made by the page; the user id in
+    it keeps one person's keys from ever meeting another's."""
+    key = text_field(body, "key", 40)
+    if not KEY.fullmatch(key):
+        raise BadRequest
+    return f"m{person.user_id}.{key}"

@@ -1,0 +1,297 @@
+// The Mini App's page script: no framework, no build step. Every call carries Telegram's
+// initData; the server renders the HTML and says what was done or refused.
+(function () {
+  "use strict";
+  var tg = window.Telegram && window.Telegram.WebApp;
+  var app = document.getElementById("app");
+  var statusBox = document.getElementById("status");
+  var labels = {};
+  var current = null; // the counter's open card: its number, sent in POST bodies only
+  var scanned = false; // the open card came from the scanner: reopen it after an operation
+  var statusTimer = null;
+
+  function applyTheme() {
+    var params = (tg && tg.themeParams) || {};
+    var style = document.documentElement.style;
+    Object.keys(params).forEach(function (name) {
+      style.setProperty("--tg-theme-" + name.replace(/_/g, "-"), params[name]);
+    });
+    document.documentElement.dataset.scheme = (tg && tg.colorScheme) || "light";
+  }
+
+  function newKey() {
+    if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+    var bytes = new Uint8Array(16);
+    crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
+  }
+
+  function api(name, body, as) {
+    return fetch("/app/api/" + name, {
+      method: "POST",
+      headers: { "Authorization": "tma " + (tg ? tg.initData : ""), "Content-Type": "application/json" },
+      body: JSON.stringify(body || {}),
+      cache: "no-store",
+      credentials: "omit",
+    }).then(function (response) {
+      if (as === "blob" && response.ok) return response.blob().then(function (blob) { return { ok: true, blob: blob }; });
+      return response.json().catch(function () { return {}; }).then(function (data) {
+        data.status = response.status;
+        if (response.status === 401) throw new Error("unauthorised");
+        return data;
+      });
+    });
+  }
+
+  function say(message, refused) {
+    statusBox.innerHTML = message;
+    statusBox.className = refused ? "refused" : "done";
+    statusBox.hidden = false;
+    if (tg && tg.HapticFeedback) tg.HapticFeedback.notificationOccurred(refused ? "error" : "success");
+    clearTimeout(statusTimer);
+    statusTimer = setTimeout(function () { statusBox.hidden = true; }, 6000);
+  }
+
+  function answer(data) {
+    if (data.message) say(data.message, !data.ok);
+    else if (!data.ok) say(labels.failed || "…", true);
+    return data;
+  }
+
+  function confirm(question, then) {
+    if (tg && tg.showConfirm) tg.showConfirm(question, function (yes) { if (yes) then(); });
+    else if (window.confirm(question)) then();
+  }
+
+  // --- start ------------------------------------------------------------------------------
+  function start() {
+    applyTheme();
+    if (tg) {
+      tg.ready();
+      if (tg.expand) tg.expand();
+      if (tg.onEvent) tg.onEvent("themeChanged", applyTheme);
+    }
+    api("home").then(function (data) {
+      labels = data.labels || {};
+      document.documentElement.lang = data.language || "en";
+      app.innerHTML = data.html;
+      var wanted = new URLSearchParams(location.search).get("tab");
+      var tabs = data.tabs || ["cards"];
+      var first = tabs.indexOf(wanted) >= 0 ? wanted : tabs.indexOf("counter") >= 0 ? "counter" : "cards";
+      show(first);
+    }).catch(function () {
+      var hint = document.createElement("p");
+      hint.className = "hint";
+      hint.textContent = app.dataset.outside;
+      app.replaceChildren(hint);
+    });
+  }
+
+  function show(tab) {
+    app.querySelectorAll(".tab").forEach(function (button) {
+      button.setAttribute("aria-selected", String(button.dataset.tab === tab));
+    });
+    app.querySelectorAll(".pane").forEach(function (pane) { pane.hidden = pane.id !== "tab-" + tab; });
+    var pane = document.getElementById("tab-" + tab);
+    if (tab === "cards") loadCards(pane);
+    if (tab === "business") api("business").then(function (data) { if (data.ok) pane.innerHTML = data.html; else answer(data); });
+  }
+
+  // --- customer ---------------------------------------------------------------------------
+  function loadCards(pane) {
+    api("cards").then(function (data) {
+      pane.innerHTML = data.html || "";
+      pane.querySelectorAll("[data-qr]").forEach(function (box) {
+        api("qr", { card: Number(box.dataset.qr) }, "blob").then(function (result) {
+          if (!result.ok) return;
+          var img = document.createElement("img");
+          img.alt = "QR";
+          img.src = URL.createObjectURL(result.blob);
+          box.appendChild(img);
+        });
+      });
+    });
+  }
+
+  function loadHistory(list, card, before) {
+    list.dataset.loading = "1";
+    api("history", { card: card, before: before }).then(function (data) {
+      var old = list.querySelector(".sentinel");
+      if (old) old.remove();
+      list.insertAdjacentHTML("beforeend", data.html || "");
+      list.dataset.loading = "";
+      if (data.next) {
+        var sentinel = document.createElement("li");
+        sentinel.className = "sentinel";
+        list.appendChild(sentinel);
+        var seen = new IntersectionObserver(function (entries) {
+          if (entries.some(function (e) { return e.isIntersecting; }) && !list.dataset.loading) {
+            seen.disconnect();
+            loadHistory(list, card, data.next);
+          }
+        });
+        seen.observe(sentinel);
+      }
+    });
+  }
+
+  // --- counter ----------------------------------------------------------------------------
+  function scan() {
+    if (!tg || !tg.showScanQrPopup) return;
+    tg.showScanQrPopup({ text: labels.scan_hint }, function (text) {
+      if (tg.closeScanQrPopup) tg.closeScanQrPopup();
+      openCard(text, true);
+      return true;
+    });
+  }
+
+  function openCard(reference, fromScanner) {
+    api("lookup", { reference: reference }).then(function (data) {
+      var panel = document.getElementById("panel");
+      if (!data.ok) {
+        current = null;
+        panel.innerHTML = "";
+        answer(data);
+        return;
+      }
+      scanned = fromScanner;
+      showPanel(data.html);
+    });
+  }
+
+  function showPanel(html) {
+    var panel = document.getElementById("panel");
+    panel.innerHTML = html;
+    var card = panel.querySelector("[data-number]");
+    current = card ? card.dataset.number : null;
+  }
+
+  function operate(button, name, body) {
+    body.key = body.key || newKey(); // one key per press: a double submit is one operation
+    button.disabled = true;
+    return api(name, body).then(function (data) {
+      button.disabled = false;
+      if (data.confirm) {
+        confirm(data.confirm, function () {
+          body.confirmed = true;
+          operate(button, name, body);
+        });
+        return;
+      }
+      answer(data);
+      if (data.ok && data.html) showPanel(data.html);
+      if (data.ok && scanned) setTimeout(scan, 900); // the next customer, once the answer is seen
+    }, function () { button.disabled = false; });
+  }
+
+  function keypad(button) {
+    var pad = button.closest(".keypad");
+    var out = pad.querySelector(".amount");
+    var key = button.dataset.key;
+    var text = out.textContent;
+    var sep = out.dataset.decimal;
+    if (key === "⌫") text = text.slice(0, -1);
+    else if (key === sep) { if (text.indexOf(sep) < 0) text = (text || "0") + sep; }
+    else if (text.indexOf(sep) < 0 || text.length - text.indexOf(sep) <= 2) {
+      if (text.replace(sep, "").length < 7) text = text === "0" ? key : text + key;
+    }
+    out.textContent = text;
+  }
+
+  // --- clicks and forms -------------------------------------------------------------------
+  app.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || button.disabled) return;
+    var d = button.dataset;
+    if (d.tab) show(d.tab);
+    else if (d.key) keypad(button);
+    else if (d.action === "scan") scan();
+    else if (d.action === "history") {
+      var list = button.closest(".card").querySelector(".history");
+      list.hidden = !list.hidden;
+      if (!list.hidden && !list.children.length) loadHistory(list, Number(d.card), null);
+    } else if (d.action === "stores") {
+      var box = button.closest(".card").querySelector(".stores");
+      api("stores", { card: Number(d.card) }).then(function (data) { box.innerHTML = data.html || ""; box.hidden = false; });
+    } else if (d.op === "undo") operate(button, "undo", {});
+    else if (d.op && !current) return;
+    else if (d.op === "stamp") operate(button, "stamp", { reference: current, n: Number(d.n) });
+    else if (d.op === "redeem") confirm(d.question, function () { operate(button, "redeem", { reference: current, reward: d.reward }); });
+    else if (d.op === "keypad") { var pad = button.nextElementSibling; pad.hidden = !pad.hidden; }
+    else if (d.op === "points") {
+      var amount = button.closest(".keypad").querySelector(".amount").textContent;
+      if (amount) operate(button, "points", { reference: current, amount: amount });
+    } else if (d.period) {
+      button.parentElement.querySelectorAll("button").forEach(function (b) { b.classList.toggle("chosen", b === button); });
+      api("summary", { period: d.period }).then(function (data) {
+        app.querySelector(".summary").innerHTML = data.html || "";
+        var chart = app.querySelector(".chart");
+        chart.hidden = !data.chart;
+        if (data.chart) chart.src = data.chart;
+      });
+    } else if (d.poster) {
+      api("poster", { store: d.poster }, "blob").then(function (result) {
+        if (!result.ok) return answer(result);
+        button.nextElementSibling.innerHTML = '<img alt="">';
+        button.nextElementSibling.firstChild.src = URL.createObjectURL(result.blob);
+      });
+    } else if (d.revoke) {
+      confirm(d.question, function () {
+        api("revoke", { number: Number(d.revoke), membership: Number(d.membership) }).then(function (data) {
+          answer(data);
+          if (data.ok) show("business");
+        });
+      });
+    } else if (d.action === "invite") {
+      api("invite", {}).then(function (data) {
+        answer(data);
+        if (!data.ok) return;
+        var link = document.createElement("a");
+        link.href = data.link;
+        link.textContent = data.link;
+        button.nextElementSibling.replaceChildren(link);
+      });
+    } else if (d.action === "export") {
+      api("export", { days: 30 }, "blob").then(function (result) {
+        if (!result.ok) return answer(result);
+        var link = document.createElement("a");
+        link.href = URL.createObjectURL(result.blob);
+        link.download = "ledger-30-days.csv";
+        document.body.appendChild(link);
+        link.click();
+        link.remove();
+      });
+    }
+  });
+
+  app.addEventListener("change", function (event) {
+    var select = event.target;
+    if (select.dataset && select.dataset.action === "language") {
+      api("language", { language: select.value }).then(function () { start(); });
+    }
+  });
+
+  app.addEventListener("submit", function (event) {
+    event.preventDefault();
+    var form = event.target;
+    var input = form.querySelector("input");
+    if (form.dataset.form === "lookup" && input.value.trim()) openCard(input.value.trim(), false);
+    if (form.dataset.form === "program") saveSetting(form, input, {});
+  });
+
+  function saveSetting(form, input, flags) {
+    var body = Object.assign({ key: form.dataset.key, value: input.value.trim() }, flags);
+    api("program", body).then(function (data) {
+      if (data.confirm) {
+        var more = {};
+        more[data.flag] = true;
+        confirm(data.confirm, function () { saveSetting(form, input, Object.assign({}, flags, more)); });
+        return;
+      }
+      answer(data);
+      if (data.ok) input.value = data.value;
+    });
+  }
+
+  start();
+})();
