@@ -17,17 +17,40 @@ from datetime import date, timedelta
 
 from telegram import InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot import keyboards, wallet
 from bot.context import LoyaltyApplication
 from bot.features.card import NOT_ME
+from bot.features.offers import CONSENT, consent_keyboard, stop_keyboard, unsubscribe_keyboard
 from bot.i18n import Translator, choose_language, translator
 from bot.ratelimit import SendPriority
 from bot.texts import counter as counter_texts
+from bot.texts import offers as offer_texts
 from bot.texts.reports import chart_caption, expiry_reminder, summary_text
-from domain.effects import AlertOwner, NotifyCustomer, RefreshWallet, RemindExpiry, SendSummary
+from domain.effects import (
+    AlertOwner,
+    AskForOffers,
+    BringBack,
+    ListOfferRecipients,
+    NotifyCustomer,
+    RefreshWallet,
+    RemindExpiry,
+    ReportOffer,
+    SendOffer,
+    SendSummary,
+)
 from domain.model import Recipient
+from domain.offers import OfferOutcome
+from domain.service.consent import WINBACK
+from domain.service.offers import OfferCopy
 from infra import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -35,10 +58,16 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5  # rows of other workers, retries and expired leases are found this often
 BATCH = 20
 WEEKLY_CHART_DAYS = 14
+# How long the consent question's buttons work; /offers on|off works at any time.
+CONSENT_QUESTION_TTL = timedelta(days=7)
 
 
 class Undeliverable(Exception):
     """The effect can never be delivered (its recipient erased their data, say)."""
+
+
+class NoLongerWanted(Exception):
+    """The recipient turned these messages off after the effect was queued."""
 
 
 class Dispatcher:
@@ -110,8 +139,16 @@ class Dispatcher:
         assert data.infra is not None and data.service is not None
         outbox = data.infra.outbox
         self._holding.add(item.id)
+        if isinstance(item.effect, SendOffer):
+            try:
+                await self._deliver_offer(item, item.effect)
+            finally:
+                self._holding.discard(item.id)
+            return
         try:
             await self._send(item.effect)
+        except NoLongerWanted:
+            await outbox.done(item.id, "skipped")
         except Forbidden:
             if item.effect.recipient_id is not None:
                 await data.service.staff.mark_unreachable(item.effect.recipient_id)
@@ -144,6 +181,14 @@ class Dispatcher:
             await self._send_summary(effect.merchant_id, effect.day)
         elif isinstance(effect, RemindExpiry):
             await self._remind_expiry(effect)
+        elif isinstance(effect, AskForOffers):
+            await self._ask_for_offers(effect)
+        elif isinstance(effect, BringBack):
+            await self._bring_back(effect)
+        elif isinstance(effect, ListOfferRecipients):
+            await self._list_offer_recipients(effect)
+        elif isinstance(effect, ReportOffer):
+            await self._report_offer(effect)
         else:
             raise Undeliverable(f"unknown effect {effect!r}")
 
@@ -224,3 +269,105 @@ class Dispatcher:
                 caption=chart_caption(t, first, day),
                 rate_limit_args=SendPriority.BACKGROUND,
             )
+
+    # --- offers and the messages that bring customers back ----------------------------------
+
+    async def _ask_for_offers(self, effect: AskForOffers) -> None:
+        data = self._application.bot_data
+        assert data.service is not None and data.infra is not None
+        question = await data.service.consent.consent_question_of(
+            effect.merchant_id, effect.customer_id
+        )
+        t = self._language_of(question.customer, question.merchant_language)
+        # A step per question: the answer applies to this merchant, on whichever worker.
+        step = await data.infra.steps.open(
+            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
+        )
+        text = offer_texts.consent_question(t, question.merchant_name)
+        await self._message(effect.customer_id, text, consent_keyboard(t, step.id))
+
+    async def _bring_back(self, effect: BringBack) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        message = await service.consent.bring_back_message_of(effect.card_id, effect.reason)
+        if not message.wanted:
+            raise NoLongerWanted()
+        t = self._language_of(message.customer, message.card.merchant_language)
+        if effect.reason == WINBACK:
+            text = offer_texts.winback_text(t, message.card)
+        else:
+            text = offer_texts.almost_there_text(t, message.card)
+        markup = stop_keyboard(t, message.card.merchant_id)
+        await self._message(message.customer.user_id, text, markup)
+
+    async def _list_offer_recipients(self, effect: ListOfferRecipients) -> None:
+        """In batches, each its own transaction; a worker that dies resumes from the last."""
+        service = self._application.bot_data.service
+        assert service is not None
+        while not await service.offers.list_recipients(effect.offer_id):
+            self._wake.set()  # the listed copies may start while the next batch is listed
+        self._wake.set()
+
+    async def _deliver_offer(self, item: OutboxItem, effect: SendOffer) -> None:
+        """One copy, at most once: marked as tried before it leaves, its outcome after."""
+        data = self._application.bot_data
+        assert data.infra is not None and data.service is not None
+        outbox, offers = data.infra.outbox, data.service.offers
+        copy = await offers.copy_of(effect.offer_id, effect.customer_id)
+        if not copy.wanted:
+            await offers.end_copy(effect.offer_id, effect.customer_id, OfferOutcome.SKIPPED)
+            await outbox.done(item.id, "skipped")
+            return
+        if not await offers.begin_copy(effect.offer_id, effect.customer_id):
+            await outbox.done(item.id, "unsure")  # tried before a crash: never twice
+            return
+        outcome = OfferOutcome.DELIVERED
+        try:
+            await self._send_offer(copy)
+        except Forbidden:
+            await data.service.staff.mark_unreachable(effect.customer_id)
+            outcome = OfferOutcome.BLOCKED
+        except BadRequest as refused:
+            log.warning("an offer cannot be delivered: %s", refused)
+            outcome = OfferOutcome.FAILED
+        except TimedOut:
+            outcome = OfferOutcome.UNSURE  # it may have arrived: not tried again
+        except (NetworkError, RetryAfter):
+            # Refused before it was sent (no connection, a 5xx, a flood wait past the retries).
+            await offers.retry_copy(effect.offer_id, effect.customer_id)
+            if await outbox.retry_later(item):
+                return
+            await offers.end_copy(effect.offer_id, effect.customer_id, OfferOutcome.FAILED)
+            return  # the outbox gave it up
+        except Exception:
+            log.exception("sending an offer failed; it is not tried again")
+            outcome = OfferOutcome.UNSURE
+        await offers.end_copy(effect.offer_id, effect.customer_id, outcome)
+        await outbox.done(item.id, outcome.value)
+
+    async def _send_offer(self, copy: OfferCopy) -> None:
+        t = self._language_of(copy.customer, None)
+        body = offer_texts.offer_message(copy.merchant_name, copy.text)
+        markup = unsubscribe_keyboard(t, copy.merchant_id)
+        if copy.photo_file_id:
+            await self._application.bot.send_photo(
+                copy.customer.user_id,
+                copy.photo_file_id,
+                caption=body,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=SendPriority.BACKGROUND,
+            )
+        else:
+            await self._message(copy.customer.user_id, body, markup)
+
+    async def _report_offer(self, effect: ReportOffer) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        figures = await service.offers.figures(effect.offer_id)
+        owner = await service.staff.identity(effect.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            figures.merchant_language,
+        )
+        await self._message(effect.owner_user_id, offer_texts.report_text(t, figures))

@@ -37,6 +37,8 @@ class ProgramSettings:
     timezone: str = DEFAULT_TIMEZONE
     summary_time: time | None = time(21, 0)
     language: str = "en"
+    winback_days: int = 30  # 0: no "we miss you" message
+    offers_per_day: int = 1  # 0: no offers
 
 
 def _int_in(key: str, low: int, high: int) -> Callable[[str], int]:
@@ -127,6 +129,8 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "timezone": ("timezone", _timezone),
     "summary": ("summary_time", _summary_time),
     "language": ("language", _choice("language", LANGUAGES)),
+    "winback_days": ("winback_days", _int_in("winback_days", 0, 365)),
+    "offers_per_day": ("offers_per_day", _int_in("offers_per_day", 0, 3)),
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)

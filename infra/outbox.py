@@ -15,13 +15,20 @@ from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, case, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.clock import Clock
 from domain.db.uow import Database
-from domain.effects import EFFECT_TYPES, Effect, RefreshWallet, RemindExpiry, SendSummary
+from domain.effects import (
+    EFFECT_TYPES,
+    Effect,
+    RefreshWallet,
+    RemindExpiry,
+    SendOffer,
+    SendSummary,
+)
 from infra.tables import OutboxMessage
 
 # How long a claim holds without renewal. The dispatcher renews the claims it still holds (a
@@ -30,6 +37,7 @@ from infra.tables import OutboxMessage
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
+OFFER_COPY = SendOffer.kind
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,9 @@ class Outbox:
                     )
                 ),
             )
-            .order_by(OutboxMessage.id)
+            # Offers' copies last: a customer's notice or a reminder does not queue behind
+            # two thousand of them.
+            .order_by(case((OutboxMessage.kind == OFFER_COPY, 1), else_=0), OutboxMessage.id)
             .limit(limit)
         )
         if self._db.dialect.locks_rows:

@@ -5,10 +5,12 @@ from __future__ import annotations
 from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
+from domain.service.consent import ConsentService
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
+from domain.service.offers import OfferService
 from domain.service.reports import ReportService
 from domain.service.staff import StaffService
 from domain.service.wallet import (
@@ -44,6 +46,8 @@ class LoyaltyService:
         self.maintenance = MaintenanceService(database, self.clock, log)
         self.reports = ReportService(database, self.clock, log)
         self.wallet = WalletService(database, self.clock, log)
+        self.consent = ConsentService(database, self.clock, log)
+        self.offers = OfferService(database, self.clock, log)
 
 
 __all__ = [

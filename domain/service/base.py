@@ -272,6 +272,8 @@ def settings_of(program: Program) -> ProgramSettings:
         timezone=program.timezone,
         summary_time=summary,
         language=program.language,
+        winback_days=program.winback_days,
+        offers_per_day=program.offers_per_day,
     )
 
 
@@ -291,4 +293,6 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
         None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
     )
     program.language = settings.language
+    program.winback_days = settings.winback_days
+    program.offers_per_day = settings.offers_per_day
     program.updated_at = now

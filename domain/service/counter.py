@@ -35,8 +35,18 @@ from domain.service.base import (
     resolve_card,
     reverse_entry,
 )
+from domain.service.consent import ask_after_first_visit
 
 REASON_MAX_LENGTH = 200
+# Operations that mean the customer was served (a return's void does not count as a visit).
+_VISITS = frozenset(
+    {
+        LedgerKind.STAMP,
+        LedgerKind.EARN_POINTS,
+        LedgerKind.REDEEM_STAMPS,
+        LedgerKind.REDEEM_POINTS,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -337,7 +347,12 @@ class CounterService(ServiceBase):
             )
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
-            await self._effects.record(session, _after_change(entry.id, card))
+            effects = _after_change(entry.id, card)
+            if change.kind in _VISITS:  # the customer was at the counter: ask about offers once
+                effects += await ask_after_first_visit(
+                    session, self._dialect, card.merchant_id, card.customer_id, now
+                )
+            await self._effects.record(session, effects)
             return await operation_result(ledger, directory, entry, card=card, program=program)
 
 
