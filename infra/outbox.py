@@ -152,6 +152,10 @@ class Outbox:
         return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
 
     @property
+    def database(self) -> Database:
+        return self._db
+
+    @property
     def lease(self) -> timedelta:
         return self._lease
 

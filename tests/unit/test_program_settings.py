@@ -30,6 +30,8 @@ FIELD = {
     "timezone": "timezone",
     "summary": "summary_time",
     "language": "language",
+    "winback_days": "winback_days",
+    "offers_per_day": "offers_per_day",
 }
 
 INT_RANGES = {
@@ -38,6 +40,8 @@ INT_RANGES = {
     "daily_limit": (0, 100),
     "points_reward": (1, 1_000_000),
     "expiry_days": (0, 3650),
+    "winback_days": (0, 365),
+    "offers_per_day": (0, 3),
 }
 CHOICES = {
     "type": ("stamps", "points", "hybrid"),
@@ -130,6 +134,8 @@ def test_defaults_match_the_product_contract() -> None:
     assert DEFAULTS.cross_location is True
     assert DEFAULTS.timezone == "Europe/Luxembourg"
     assert DEFAULTS.summary_time == time(21, 0)
+    assert DEFAULTS.winback_days == 30
+    assert DEFAULTS.offers_per_day == 1
 
 
 @pytest.mark.parametrize("key", SETTING_KEYS)
