@@ -425,6 +425,8 @@ class Summary:
     compared_first_day: date
     top_staff_name: str | None
     top_staff_operations: int
+    offers_sent: int = 0  # offers sent in the period
+    offers_delivered: int = 0  # copies of offers Telegram accepted in the period
 
 
 @dataclass(frozen=True)

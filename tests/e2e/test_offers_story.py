@@ -127,5 +127,8 @@ async def test_an_offer_reaches_each_opted_in_customer_once_and_the_owner_gets_a
     listing = await say(owner, "/offers")
     assert "Unsubscribed since: 1" in listing.content and "Delivered: 2" in listing.content
 
+    summary = await say(owner, "/summary today")
+    assert "Offers sent: 1 · delivered: 2" in summary.content
+
     refusal = await say(owner, "/offer")
     assert refusal.content.startswith("You have already sent today's offer")
