@@ -49,8 +49,7 @@ from domain.effects import (
 )
 from domain.model import Recipient
 from domain.offers import OfferOutcome
-from domain.service.consent import WINBACK
-from domain.service.offers import OfferCopy
+from domain.service import WINBACK, OfferCopy
 from infra import OutboxItem
 
 log = logging.getLogger(__name__)

@@ -35,7 +35,7 @@ from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.offers import AudienceKind
-from domain.service.offers import OfferDraft, OfferPreview
+from domain.service import OfferDraft, OfferPreview
 from infra import Step
 
 log = logging.getLogger(__name__)

@@ -9,8 +9,7 @@ from bot.i18n import Translator
 from bot.texts import esc, labelled
 from domain.model import CardView
 from domain.offers import OFFER_TEXT_MAX_LENGTH, AudienceKind
-from domain.service.consent import MerchantChoice
-from domain.service.offers import OfferFigures, OfferPreview
+from domain.service import MerchantChoice, OfferFigures, OfferPreview
 
 TELEGRAM_CAPTION_LIMIT = 1024
 

@@ -5,12 +5,26 @@ from __future__ import annotations
 from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
-from domain.service.consent import ConsentService
+from domain.service.consent import (
+    ALMOST,
+    WINBACK,
+    BringBackMessage,
+    ConsentQuestion,
+    ConsentService,
+    MerchantChoice,
+)
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
-from domain.service.offers import OfferService
+from domain.service.offers import (
+    OfferCopy,
+    OfferDraft,
+    OfferFigures,
+    OfferPreview,
+    OfferService,
+    StoreChoice,
+)
 from domain.service.reports import ReportService
 from domain.service.staff import StaffService
 from domain.service.wallet import (
@@ -51,11 +65,21 @@ class LoyaltyService:
 
 
 __all__ = [
+    "ALMOST",
+    "WINBACK",
     "BadRegistration",
     "BadUpdateTag",
+    "BringBackMessage",
+    "ConsentQuestion",
     "LoyaltyService",
+    "MerchantChoice",
+    "OfferCopy",
+    "OfferDraft",
+    "OfferFigures",
+    "OfferPreview",
     "PassChange",
     "PassNotAuthorised",
+    "StoreChoice",
     "TooManyDevices",
     "UpdatedPasses",
     "WalletCard",
