@@ -59,6 +59,9 @@ BATCH = 20
 WEEKLY_CHART_DAYS = 14
 # How long the consent question's buttons work; /offers on|off works at any time.
 CONSENT_QUESTION_TTL = timedelta(days=7)
+# Offers' copies go out evenly at this share of the message budget: the rest stays free for the
+# counter's replies and notices, and a broadcast never bursts past Telegram's limit.
+OFFER_SHARE = 0.7
 
 
 class Undeliverable(Exception):
@@ -77,6 +80,7 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._holding: set[int] = set()  # claimed rows whose delivery is under way
+        self._next_offer_at = 0.0  # the loop time the next offer's copy may leave
 
     def start(self) -> None:
         self._stopping.clear()
@@ -119,7 +123,11 @@ class Dispatcher:
         assert data.infra is not None
         items = await data.infra.outbox.claim(BATCH)
         if items:
-            await asyncio.gather(*(self._deliver(item) for item in items))
+            copies = [item for item in items if isinstance(item.effect, SendOffer)]
+            others = [item for item in items if not isinstance(item.effect, SendOffer)]
+            await asyncio.gather(
+                *(self._deliver(item) for item in others), self._deliver_offers(copies)
+            )
         return len(items)
 
     async def _run(self) -> None:
@@ -138,12 +146,6 @@ class Dispatcher:
         assert data.infra is not None and data.service is not None
         outbox = data.infra.outbox
         self._holding.add(item.id)
-        if isinstance(item.effect, SendOffer):
-            try:
-                await self._deliver_offer(item, item.effect)
-            finally:
-                self._holding.discard(item.id)
-            return
         try:
             await self._send(item.effect)
         except NoLongerWanted:
@@ -307,42 +309,92 @@ class Dispatcher:
             self._wake.set()  # the listed copies may start while the next batch is listed
         self._wake.set()
 
-    async def _deliver_offer(self, item: OutboxItem, effect: SendOffer) -> None:
-        """One copy, at most once: marked as tried before it leaves, its outcome after."""
+    async def _deliver_offers(self, items: list[OutboxItem]) -> None:
+        """A batch of offers' copies, each at most once: marked as tried together before they
+        leave, their outcomes recorded together once Telegram answered every one."""
+        if not items:
+            return
         data = self._application.bot_data
         assert data.infra is not None and data.service is not None
         outbox, offers = data.infra.outbox, data.service.offers
-        copy = await offers.copy_of(effect.offer_id, effect.customer_id)
-        if not copy.wanted:
-            await offers.end_copy(effect.offer_id, effect.customer_id, OfferOutcome.SKIPPED)
-            await outbox.done(item.id, "skipped")
-            return
-        if not await offers.begin_copy(effect.offer_id, effect.customer_id):
-            await outbox.done(item.id, "unsure")  # tried before a crash: never twice
-            return
-        outcome = OfferOutcome.DELIVERED
+        pairs: dict[int, tuple[int, int]] = {}
+        for item in items:
+            assert isinstance(item.effect, SendOffer)
+            pairs[item.id] = (item.effect.offer_id, item.effect.customer_id)
+        self._holding.update(pairs)
+        try:
+            copies = await offers.copies_of(list(pairs.values()))
+            outcomes: dict[tuple[int, int], OfferOutcome] = {}
+            marks: dict[int, str] = {}
+            wanted = []
+            for item in items:
+                pair = pairs[item.id]
+                copy = copies.get(pair)
+                if copy is None or not copy.wanted:  # unsubscribed since it was listed
+                    outcomes[pair] = OfferOutcome.SKIPPED
+                    marks[item.id] = OfferOutcome.SKIPPED.value
+                else:
+                    wanted.append(item)
+            started = await offers.begin_copies([pairs[item.id] for item in wanted])
+            sending = []
+            for item in wanted:
+                if pairs[item.id] in started:
+                    sending.append(item)
+                else:  # tried by a worker that died with it: never sent twice
+                    outcomes[pairs[item.id]] = OfferOutcome.UNSURE
+                    marks[item.id] = OfferOutcome.UNSURE.value
+            answers = await asyncio.gather(
+                *(self._send_copy(copies[pairs[item.id]]) for item in sending)
+            )
+            again = []
+            for item, answer in zip(sending, answers, strict=True):
+                if answer is None:
+                    again.append(item)
+                else:
+                    outcomes[pairs[item.id]] = answer
+                    marks[item.id] = answer.value
+            await offers.end_copies(outcomes)
+            await outbox.done_many(marks)
+            for item in again:
+                await offers.retry_copy(*pairs[item.id])
+                if not await outbox.retry_later(item):
+                    await offers.end_copy(*pairs[item.id], OfferOutcome.FAILED)
+        finally:
+            self._holding.difference_update(pairs)
+
+    async def _send_copy(self, copy: OfferCopy) -> OfferOutcome | None:
+        """Send one copy in its turn; its outcome, or None if it surely did not leave (to be
+        tried again)."""
+        await self._offer_turn()
         try:
             await self._send_offer(copy)
         except Forbidden:
-            await data.service.staff.mark_unreachable(effect.customer_id)
-            outcome = OfferOutcome.BLOCKED
+            service = self._application.bot_data.service
+            assert service is not None
+            await service.staff.mark_unreachable(copy.customer.user_id)
+            return OfferOutcome.BLOCKED
         except BadRequest as refused:
             log.warning("an offer cannot be delivered: %s", refused)
-            outcome = OfferOutcome.FAILED
+            return OfferOutcome.FAILED
         except TimedOut:
-            outcome = OfferOutcome.UNSURE  # it may have arrived: not tried again
+            return OfferOutcome.UNSURE  # it may have arrived: not tried again
         except (NetworkError, RetryAfter):
-            # Refused before it was sent (no connection, a 5xx, a flood wait past the retries).
-            await offers.retry_copy(effect.offer_id, effect.customer_id)
-            if await outbox.retry_later(item):
-                return
-            await offers.end_copy(effect.offer_id, effect.customer_id, OfferOutcome.FAILED)
-            return  # the outbox gave it up
+            return None  # refused before it was sent (no connection, a 5xx, a flood wait)
         except Exception:
             log.exception("sending an offer failed; it is not tried again")
-            outcome = OfferOutcome.UNSURE
-        await offers.end_copy(effect.offer_id, effect.customer_id, outcome)
-        await outbox.done(item.id, outcome.value)
+            return OfferOutcome.UNSURE
+        return OfferOutcome.DELIVERED
+
+    async def _offer_turn(self) -> None:
+        """Wait for this copy's slot: copies leave one at a time, evenly spaced."""
+        settings = self._application.bot_data.settings
+        rate = OFFER_SHARE * (settings.messages_per_second if settings is not None else 0.0)
+        if rate <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        slot = max(loop.time(), self._next_offer_at)
+        self._next_offer_at = slot + 1.0 / rate
+        await asyncio.sleep(slot - loop.time())
 
     async def _send_offer(self, copy: OfferCopy) -> None:
         t = self._language_of(copy.customer, None)

@@ -10,7 +10,7 @@ the lease runs out. A recipient's messages go out in the order they were recorde
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -189,6 +189,20 @@ class Outbox:
                 .where(OutboxMessage.id == item_id)
                 .values(done_at=self._clock.now(), outcome=outcome, claimed_until=None)
             )
+
+    async def done_many(self, outcomes: Mapping[int, str]) -> None:
+        """Several rows done in one transaction, each with its outcome."""
+        if not outcomes:
+            return
+        now = self._clock.now()
+        async with self._db.write() as session:
+            for outcome in set(outcomes.values()):
+                ids = [item_id for item_id, value in outcomes.items() if value == outcome]
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(done_at=now, outcome=outcome, claimed_until=None)
+                )
 
     async def retry_later(self, item: OutboxItem) -> bool:
         """A failed try: back off, or give up after MAX_ATTEMPTS. True if it will be retried."""

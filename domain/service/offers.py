@@ -9,6 +9,7 @@ before the message leaves, so a send cut short by a crash is counted as unsure, 
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -285,62 +286,107 @@ class OfferService(ServiceBase):
                 return True
             return False
 
-    async def copy_of(self, offer_id: int, customer_id: int) -> OfferCopy:
+    async def copies_of(
+        self, copies: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], OfferCopy]:
+        """(offer, customer) pairs as they are sent, read together."""
+        found: dict[tuple[int, int], OfferCopy] = {}
         async with self._db.read() as session:
-            offer = await session.get(Offer, offer_id)
-            if offer is None:
-                raise errors.OfferNotFound()
             directory = self._directory(session)
-            merchant = await directory.merchant(offer.merchant_id)
-            consent = await session.get(OfferConsent, (offer.merchant_id, customer_id))
-            return OfferCopy(
-                offer_id=offer.id,
-                merchant_id=merchant.id,
-                merchant_name=merchant.name,
-                text=offer.text,
-                photo_file_id=offer.photo_file_id,
-                customer=recipient(await directory.user(customer_id), customer_id),
-                wanted=consent is not None and consent.offers,
-            )
+            for offer_id, customer_ids in _by_offer(copies).items():
+                offer = await session.get(Offer, offer_id)
+                if offer is None:
+                    continue
+                merchant = await directory.merchant(offer.merchant_id)
+                users = await directory.users(customer_ids)
+                opted_in = set(
+                    (
+                        await session.execute(
+                            select(OfferConsent.customer_id).where(
+                                OfferConsent.merchant_id == offer.merchant_id,
+                                OfferConsent.customer_id.in_(customer_ids),
+                                OfferConsent.offers.is_(True),
+                            )
+                        )
+                    ).scalars()
+                )
+                for customer_id in customer_ids:
+                    found[(offer_id, customer_id)] = OfferCopy(
+                        offer_id=offer.id,
+                        merchant_id=merchant.id,
+                        merchant_name=merchant.name,
+                        text=offer.text,
+                        photo_file_id=offer.photo_file_id,
+                        customer=recipient(users.get(customer_id), customer_id),
+                        wanted=customer_id in opted_in,
+                    )
+        return found
 
-    async def begin_copy(self, offer_id: int, customer_id: int) -> bool:
-        """Mark the copy as being sent; False if it was already tried (then it is finished
-        here as unsure or left as it was): the message is never sent twice."""
+    async def begin_copies(self, copies: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Mark these copies as being sent, in one transaction; the ones returned may go. A copy
+        tried before (by a worker that died with it) is not returned: never sent twice."""
+        now = self._clock.now()
+        started: set[tuple[int, int]] = set()
+        async with self._db.write() as session:
+            for offer_id, customer_ids in _by_offer(copies).items():
+                rows = await session.execute(
+                    update(OfferRecipient)
+                    .where(
+                        OfferRecipient.offer_id == offer_id,
+                        OfferRecipient.customer_id.in_(customer_ids),
+                        OfferRecipient.attempted_at.is_(None),
+                        OfferRecipient.finished_at.is_(None),
+                    )
+                    .values(attempted_at=now)
+                    .returning(OfferRecipient.customer_id)
+                    .execution_options(synchronize_session=False)
+                )
+                started |= {(offer_id, int(c)) for c in rows.scalars()}
+        return started
+
+    async def end_copies(self, outcomes: Mapping[tuple[int, int], OfferOutcome]) -> None:
+        """The copies' outcomes, in one transaction (an outcome already recorded stays); the
+        owner's report is queued with the offer's last one."""
         now = self._clock.now()
         async with self._db.write() as session:
-            result = await session.execute(
-                update(OfferRecipient)
-                .where(
-                    OfferRecipient.offer_id == offer_id,
-                    OfferRecipient.customer_id == customer_id,
-                    OfferRecipient.attempted_at.is_(None),
-                    OfferRecipient.finished_at.is_(None),
-                )
-                .values(attempted_at=now)
-            )
-            if result.rowcount:  # type: ignore[attr-defined]
-                return True
+            for offer_id in sorted({offer_id for offer_id, _ in outcomes}):
+                # The offer's row lock: of two last copies finishing at once, one sees the other.
+                offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
+                if offer is None:
+                    continue
+                for outcome in set(outcomes.values()):
+                    customer_ids = [
+                        c for (o, c), v in outcomes.items() if o == offer_id and v is outcome
+                    ]
+                    if not customer_ids:
+                        continue
+                    await session.execute(
+                        update(OfferRecipient)
+                        .where(
+                            OfferRecipient.offer_id == offer_id,
+                            OfferRecipient.customer_id.in_(customer_ids),
+                            OfferRecipient.finished_at.is_(None),
+                        )
+                        .values(finished_at=now, outcome=outcome.value)
+                        .execution_options(synchronize_session=False)
+                    )
+                await self._finish_if_done(session, offer)
+
+    async def copy_of(self, offer_id: int, customer_id: int) -> OfferCopy:
+        found = await self.copies_of([(offer_id, customer_id)])
+        if (offer_id, customer_id) not in found:
+            raise errors.OfferNotFound()
+        return found[(offer_id, customer_id)]
+
+    async def begin_copy(self, offer_id: int, customer_id: int) -> bool:
+        """One copy's begin_copies; a copy tried before is finished here as unsure."""
+        if (offer_id, customer_id) in await self.begin_copies([(offer_id, customer_id)]):
+            return True
         await self.end_copy(offer_id, customer_id, OfferOutcome.UNSURE)
         return False
 
     async def end_copy(self, offer_id: int, customer_id: int, outcome: OfferOutcome) -> None:
-        """The copy's outcome (an outcome already recorded stays); the owner's report is queued
-        with the last one."""
-        async with self._db.write() as session:
-            # The offer's row lock: of two last copies finishing at once, one sees the other's.
-            offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
-            if offer is None:
-                return
-            await session.execute(
-                update(OfferRecipient)
-                .where(
-                    OfferRecipient.offer_id == offer_id,
-                    OfferRecipient.customer_id == customer_id,
-                    OfferRecipient.finished_at.is_(None),
-                )
-                .values(finished_at=self._clock.now(), outcome=outcome.value)
-            )
-            await self._finish_if_done(session, offer)
+        await self.end_copies({(offer_id, customer_id): outcome})
 
     async def retry_copy(self, offer_id: int, customer_id: int) -> None:
         """The send surely did not reach Telegram (a refusal before it): it may be tried again."""
@@ -422,6 +468,13 @@ class OfferService(ServiceBase):
     ) -> int:
         query = _audience(program, audience, arg, now).subquery()
         return int((await session.execute(select(func.count()).select_from(query))).scalar_one())
+
+
+def _by_offer(copies: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = {}
+    for offer_id, customer_id in copies:
+        grouped.setdefault(offer_id, []).append(customer_id)
+    return grouped
 
 
 def _local_day(now: datetime, timezone: str) -> date:
