@@ -4,6 +4,9 @@ offer sent to the customers who said yes, once each, with a report to the owner.
 from __future__ import annotations
 
 import asyncio
+import io
+
+from PIL import Image
 
 from bot.i18n import translator
 from emulator.user import EmulatedUser
@@ -132,3 +135,37 @@ async def test_an_offer_reaches_each_opted_in_customer_once_and_the_owner_gets_a
 
     refusal = await say(owner, "/offer")
     assert refusal.content.startswith("You have already sent today's offer")
+
+
+async def test_an_offer_with_a_photo_goes_out_with_its_caption(bot: Running) -> None:
+    owner, cashier, join = await _shop(bot)
+    customer, number = await _customer(bot, 740, join)
+    question = await _first_visit(cashier, customer, number)
+    await customer.press(question, "Yes")
+    await customer.next_edit()
+    image = io.BytesIO()
+    Image.new("RGB", (64, 48), "orange").save(image, format="PNG")
+
+    prompt = await say(owner, "/offer")
+    await owner.send_photo(image.getvalue(), "Free cake today!", reply_to=prompt)
+    audience = await owner.next_message()
+    await owner.press(audience, "Near a reward")  # one stamp of ten: not near
+    await owner.next_edit()
+    preview = await owner.next_message()
+    assert preview.photo_bytes is not None and preview.content == "Café Lux\nFree cake today!"
+    ask = await owner.next_message()
+    assert "It goes to 0 customers (customers near a reward)" in ask.content
+    await owner.press(ask, "Cancel")
+    assert (await owner.next_edit()).content == "The offer was not sent."
+
+    # Cancelled drafts do not count: the day's offer is still there, to everyone this time.
+    prompt = await say(owner, "/offer")
+    await owner.send_photo(image.getvalue(), "Free cake today!", reply_to=prompt)
+    await owner.press(await owner.next_message(), "All who opted in")
+    await owner.next_edit()
+    await owner.next_message()
+    await owner.press(await owner.next_message(), "Send")
+    await owner.next_edit()
+    assert "Delivered: 1" in (await owner.next_message(timeout=15)).content
+    copy = next(m for m in customer.messages if m.content == "Café Lux\nFree cake today!")
+    assert copy.photo_bytes is not None and copy.button_texts == [["Unsubscribe"]]
