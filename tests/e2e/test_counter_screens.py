@@ -54,6 +54,7 @@ async def test_a_stamp_that_completes_the_card_shows_the_reward_and_a_redeem_but
     await cashier.press(done, t.pgettext("button", "Redeem"))
     question = await cashier.next_message()
     await cashier.press(question, t.pgettext("button", "Confirm"))
+    await cashier.next_edit()
     await bot.tg.wait_idle()
     card = (await bot.service.customers.cards(102))[0]
     assert (card.stamp_count, card.rewards_redeemed) == (0, 1)
