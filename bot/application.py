@@ -11,7 +11,12 @@ from bot import i18n, wallet
 from bot.config import Settings
 from bot.context import BotContext, BotData, LoyaltyApplication
 from bot.delivery import Dispatcher
-from bot.jobs import expire_points_and_remind, pay_birthday_bonuses, send_due_summaries
+from bot.jobs import (
+    expire_points_and_remind,
+    pay_birthday_bonuses,
+    send_bring_back_messages,
+    send_due_summaries,
+)
 from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
 from bot.routing import MENUS, register_handlers
 from bot.updates import PerChatOrderedProcessor
@@ -29,6 +34,7 @@ SUMMARY_CHECK_SECONDS = 60.0
 CONCURRENT_UPDATES = 32
 EXPIRY_CHECK_SECONDS = 3600.0
 BIRTHDAY_CHECK_SECONDS = 600.0
+BRING_BACK_CHECK_SECONDS = 3600.0
 MENU_RETRY_SECONDS = 300.0  # while Telegram fails setMyCommands at start-up
 
 
@@ -117,6 +123,11 @@ def build_application(
     jobs.run_repeating(
         pay_birthday_bonuses,
         interval=BIRTHDAY_CHECK_SECONDS * job_interval_scale,
+        first=7 * job_interval_scale,
+    )
+    jobs.run_repeating(
+        send_bring_back_messages,
+        interval=BRING_BACK_CHECK_SECONDS * job_interval_scale,
         first=7 * job_interval_scale,
     )
     return application

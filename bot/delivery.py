@@ -17,26 +17,42 @@ from datetime import date, timedelta
 
 from telegram import InputFile
 from telegram.constants import ParseMode
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import (
+    BadRequest,
+    Forbidden,
+    NetworkError,
+    RetryAfter,
+    TelegramError,
+    TimedOut,
+)
 
 from bot import keyboards, wallet
 from bot.context import LoyaltyApplication
 from bot.features.card import NOT_ME
+from bot.features.offers import CONSENT, consent_keyboard, stop_keyboard, unsubscribe_keyboard
 from bot.i18n import Translator, choose_language, translator
 from bot.ratelimit import SendPriority
 from bot.texts import counter as counter_texts
+from bot.texts import offers as offer_texts
 from bot.texts import owner as owner_texts
 from bot.texts.reports import chart_caption, expiry_reminder, summary_text
 from domain import errors
 from domain.effects import (
     AlertOwner,
+    AskForOffers,
+    BringBack,
+    ListOfferRecipients,
     NotifyCustomer,
     RefreshWallet,
     RemindExpiry,
+    ReportOffer,
+    SendOffer,
     SendSummary,
     StaffJoinedNotice,
 )
 from domain.model import Recipient
+from domain.offers import OfferOutcome
+from domain.service import WINBACK, OfferCopy
 from infra import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -44,10 +60,19 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5  # rows of other workers, retries and expired leases are found this often
 BATCH = 20
 WEEKLY_CHART_DAYS = 14
+# How long the consent question's buttons work; /offers on|off works at any time.
+CONSENT_QUESTION_TTL = timedelta(days=7)
+# Offers' copies go out evenly at this share of the message budget: the rest stays free for the
+# counter's replies and notices, and a broadcast never bursts past Telegram's limit.
+OFFER_SHARE = 0.7
 
 
 class Undeliverable(Exception):
     """The effect can never be delivered (its recipient erased their data, say)."""
+
+
+class NoLongerWanted(Exception):
+    """The recipient turned these messages off after the effect was queued."""
 
 
 class Dispatcher:
@@ -58,6 +83,7 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._holding: set[int] = set()  # claimed rows whose delivery is under way
+        self._next_offer_at = 0.0  # the loop time the next offer's copy may leave
 
     def start(self) -> None:
         self._stopping.clear()
@@ -100,7 +126,11 @@ class Dispatcher:
         assert data.infra is not None
         items = await data.infra.outbox.claim(BATCH)
         if items:
-            await asyncio.gather(*(self._deliver(item) for item in items))
+            copies = [item for item in items if isinstance(item.effect, SendOffer)]
+            others = [item for item in items if not isinstance(item.effect, SendOffer)]
+            await asyncio.gather(
+                *(self._deliver(item) for item in others), self._deliver_offers(copies)
+            )
         return len(items)
 
     async def _run(self) -> None:
@@ -121,6 +151,8 @@ class Dispatcher:
         self._holding.add(item.id)
         try:
             await self._send(item.effect)
+        except NoLongerWanted:
+            await outbox.done(item.id, "skipped")
         except Forbidden:
             if item.effect.recipient_id is not None:
                 await data.service.staff.mark_unreachable(item.effect.recipient_id)
@@ -155,6 +187,14 @@ class Dispatcher:
             await self._send_summary(effect.merchant_id, effect.day)
         elif isinstance(effect, RemindExpiry):
             await self._remind_expiry(effect)
+        elif isinstance(effect, AskForOffers):
+            await self._ask_for_offers(effect)
+        elif isinstance(effect, BringBack):
+            await self._bring_back(effect)
+        elif isinstance(effect, ListOfferRecipients):
+            await self._list_offer_recipients(effect)
+        elif isinstance(effect, ReportOffer):
+            await self._report_offer(effect)
         else:
             raise Undeliverable(f"unknown effect {effect!r}")
 
@@ -249,3 +289,155 @@ class Dispatcher:
                 caption=chart_caption(t, first, day),
                 rate_limit_args=SendPriority.BACKGROUND,
             )
+
+    # --- offers and the messages that bring customers back ----------------------------------
+
+    async def _ask_for_offers(self, effect: AskForOffers) -> None:
+        data = self._application.bot_data
+        assert data.service is not None and data.infra is not None
+        question = await data.service.consent.consent_question_of(
+            effect.merchant_id, effect.customer_id
+        )
+        t = self._language_of(question.customer, question.merchant_language)
+        # A step per question: the answer applies to this merchant, on whichever worker.
+        step = await data.infra.steps.open(
+            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
+        )
+        text = offer_texts.consent_question(t, question.merchant_name)
+        await self._message(effect.customer_id, text, consent_keyboard(t, step.id))
+
+    async def _bring_back(self, effect: BringBack) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        message = await service.consent.bring_back_message_of(effect.card_id, effect.reason)
+        if not message.wanted:
+            raise NoLongerWanted()
+        t = self._language_of(message.customer, message.card.merchant_language)
+        if effect.reason == WINBACK:
+            text = offer_texts.winback_text(t, message.card)
+        else:
+            text = offer_texts.almost_there_text(t, message.card)
+        markup = stop_keyboard(t, message.card.merchant_id)
+        await self._message(message.customer.user_id, text, markup)
+
+    async def _list_offer_recipients(self, effect: ListOfferRecipients) -> None:
+        """In batches, each its own transaction; a worker that dies resumes from the last."""
+        service = self._application.bot_data.service
+        assert service is not None
+        while not await service.offers.list_recipients(effect.offer_id):
+            self._wake.set()  # the listed copies may start while the next batch is listed
+        self._wake.set()
+
+    async def _deliver_offers(self, items: list[OutboxItem]) -> None:
+        """A batch of offers' copies, each at most once: marked as tried together before they
+        leave, their outcomes recorded together once Telegram answered every one."""
+        if not items:
+            return
+        data = self._application.bot_data
+        assert data.infra is not None and data.service is not None
+        outbox, offers = data.infra.outbox, data.service.offers
+        pairs: dict[int, tuple[int, int]] = {}
+        for item in items:
+            assert isinstance(item.effect, SendOffer)
+            pairs[item.id] = (item.effect.offer_id, item.effect.customer_id)
+        self._holding.update(pairs)
+        try:
+            copies = await offers.copies_of(list(pairs.values()))
+            outcomes: dict[tuple[int, int], OfferOutcome] = {}
+            marks: dict[int, str] = {}
+            wanted = []
+            for item in items:
+                pair = pairs[item.id]
+                copy = copies.get(pair)
+                if copy is None or not copy.wanted:  # unsubscribed since it was listed
+                    outcomes[pair] = OfferOutcome.SKIPPED
+                    marks[item.id] = OfferOutcome.SKIPPED.value
+                else:
+                    wanted.append(item)
+            started = await offers.begin_copies([pairs[item.id] for item in wanted])
+            sending = []
+            for item in wanted:
+                if pairs[item.id] in started:
+                    sending.append(item)
+                else:  # tried by a worker that died with it: never sent twice
+                    outcomes[pairs[item.id]] = OfferOutcome.UNSURE
+                    marks[item.id] = OfferOutcome.UNSURE.value
+            answers = await asyncio.gather(
+                *(self._send_copy(copies[pairs[item.id]]) for item in sending)
+            )
+            again = []
+            for item, answer in zip(sending, answers, strict=True):
+                if answer is None:
+                    again.append(item)
+                else:
+                    outcomes[pairs[item.id]] = answer
+                    marks[item.id] = answer.value
+            await offers.end_copies(outcomes)
+            await outbox.done_many(marks)
+            for item in again:
+                await offers.retry_copy(*pairs[item.id])
+                if not await outbox.retry_later(item):
+                    await offers.end_copy(*pairs[item.id], OfferOutcome.FAILED)
+        finally:
+            self._holding.difference_update(pairs)
+
+    async def _send_copy(self, copy: OfferCopy) -> OfferOutcome | None:
+        """Send one copy in its turn; its outcome, or None if it surely did not leave (to be
+        tried again)."""
+        await self._offer_turn()
+        try:
+            await self._send_offer(copy)
+        except Forbidden:
+            service = self._application.bot_data.service
+            assert service is not None
+            await service.staff.mark_unreachable(copy.customer.user_id)
+            return OfferOutcome.BLOCKED
+        except BadRequest as refused:
+            log.warning("an offer cannot be delivered: %s", refused)
+            return OfferOutcome.FAILED
+        except TimedOut:
+            return OfferOutcome.UNSURE  # it may have arrived: not tried again
+        except (NetworkError, RetryAfter):
+            return None  # refused before it was sent (no connection, a 5xx, a flood wait)
+        except Exception:
+            log.exception("sending an offer failed; it is not tried again")
+            return OfferOutcome.UNSURE
+        return OfferOutcome.DELIVERED
+
+    async def _offer_turn(self) -> None:
+        """Wait for this copy's slot: copies leave one at a time, evenly spaced."""
+        settings = self._application.bot_data.settings
+        rate = OFFER_SHARE * (settings.messages_per_second if settings is not None else 0.0)
+        if rate <= 0:
+            return
+        loop = asyncio.get_running_loop()
+        slot = max(loop.time(), self._next_offer_at)
+        self._next_offer_at = slot + 1.0 / rate
+        await asyncio.sleep(slot - loop.time())
+
+    async def _send_offer(self, copy: OfferCopy) -> None:
+        t = self._language_of(copy.customer, None)
+        body = offer_texts.offer_message(copy.merchant_name, copy.text)
+        markup = unsubscribe_keyboard(t, copy.merchant_id)
+        if copy.photo_file_id:
+            await self._application.bot.send_photo(
+                copy.customer.user_id,
+                copy.photo_file_id,
+                caption=body,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=SendPriority.BACKGROUND,
+            )
+        else:
+            await self._message(copy.customer.user_id, body, markup)
+
+    async def _report_offer(self, effect: ReportOffer) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        figures = await service.offers.figures(effect.offer_id)
+        owner = await service.staff.identity(effect.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            figures.merchant_language,
+        )
+        await self._message(effect.owner_user_id, offer_texts.report_text(t, figures))

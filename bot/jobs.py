@@ -1,5 +1,5 @@
 """Scheduled work: daily summaries at each merchant's local time, points expiry and reminders,
-and the clean-up of old bookkeeping.
+the messages that bring customers back, and the clean-up of old bookkeeping.
 
 The summary job runs every minute and asks the domain which summaries are due, so local times,
 DST changes and summaries missed while the bot was down all follow from one rule. Summaries and
@@ -57,5 +57,15 @@ async def pay_birthday_bonuses(context: BotContext) -> None:
         paid = await context.service.bonuses.pay_birthday_bonuses()
         if paid:
             log.info("paid %d birthday bonuses", len(paid))
+
+
+async def send_bring_back_messages(context: BotContext) -> None:
+    """Queue the win-back and "almost there" messages that are due (each once per lapse)."""
+    async with context.infra.locks.leader("bring-back") as leader:
+        if not leader:
+            return
+        queued = await context.service.consent.queue_bring_back_messages()
+        if queued:
+            log.info("queued %d messages that bring customers back", queued)
             if context.bot_data.dispatcher is not None:
                 context.bot_data.dispatcher.wake()

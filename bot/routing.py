@@ -26,6 +26,7 @@ from bot.features import (
     counter,
     enrolment,
     language,
+    offers,
     privacy,
     program,
     referrals,
@@ -78,6 +79,7 @@ FEATURES: tuple[Feature, ...] = (
     rewards.FEATURE,
     staff.FEATURE,
     reports.FEATURE,
+    offers.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (
     *(command for feature in FEATURES for command in feature.commands),
@@ -87,6 +89,7 @@ MENUS = Menus([MenuEntry(c.name, int(c.audience), c.key) for c in COMMANDS if c.
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}
 TEXT_STEPS = {kind: h for feature in FEATURES for kind, h in feature.text_steps.items()}
+MEDIA_STEPS = {kind: h for feature in FEATURES for kind, h in feature.media_steps.items()}
 TEXT_FALLBACKS = tuple(f for feature in FEATURES for f in feature.text_fallbacks)
 
 
@@ -175,6 +178,24 @@ async def on_text(update: Update, context: BotContext, viewer: Viewer) -> None:
     await reply(update, general.not_understood(viewer.t))
 
 
+async def on_photo(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """A photo: the answer to a step that takes one (an offer), else a friendly hint."""
+    message = update.effective_message
+    assert message is not None
+    steps, now = context.infra.steps, context.service.clock.now()
+    answered = None
+    if message.reply_to_message is not None:
+        answered = await steps.answered_by_reply(
+            viewer.chat_id, message.reply_to_message.message_id
+        )
+    if answered is None or answered.kind not in MEDIA_STEPS:
+        answered = await steps.latest_open(viewer.chat_id, MEDIA_STEPS.keys())
+    if answered is not None and answered.is_open(now):
+        await MEDIA_STEPS[answered.kind](update, context, viewer, answered)
+        return
+    await reply(update, general.not_understood(viewer.t))
+
+
 async def on_unknown_command(update: Update, context: BotContext, viewer: Viewer) -> None:
     """A command we do not have: suggest the nearest one this person may use (/stmap)."""
     message = update.effective_message
@@ -208,6 +229,7 @@ def register_handlers(application: Application[Any, Any, Any, Any, Any, Any]) ->
         MessageHandler(new_messages & filters.COMMAND, handles(on_unknown_command))
     )
     application.add_handler(MessageHandler(new_messages & filters.TEXT, handles(on_text)))
+    application.add_handler(MessageHandler(new_messages & filters.PHOTO, handles(on_photo)))
     application.add_handler(
         MessageHandler(private & filters.UpdateType.EDITED_MESSAGE, handles(on_edited))
     )

@@ -120,8 +120,106 @@ class RemindExpiry:
         return self.customer_id
 
 
+@dataclass(frozen=True)
+class AskForOffers:
+    """After a customer's first visit at a merchant: ask once whether they want its offers."""
+
+    kind: ClassVar[str] = "ask_offers"
+    merchant_id: int
+    customer_id: int
+
+    @property
+    def key(self) -> str:
+        return f"ask_offers:{self.merchant_id}:{self.customer_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.customer_id
+
+
+@dataclass(frozen=True)
+class BringBack:
+    """A message that brings a customer back: `reason` is "winback" (not seen for the
+    programme's winback_days) or "almost" (one stamp or a few points from a reward). `lapse` is
+    the card's last activity (a timestamp): one message of each reason per lapse."""
+
+    kind: ClassVar[str] = "bring_back"
+    card_id: int
+    customer_id: int
+    reason: str
+    lapse: int
+
+    @property
+    def key(self) -> str:
+        return f"bring_back:{self.reason}:{self.card_id}:{self.lapse}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.customer_id
+
+
+@dataclass(frozen=True)
+class ListOfferRecipients:
+    """An offer was sent: list its audience in batches, each recipient becoming a SendOffer."""
+
+    kind: ClassVar[str] = "offer_list"
+    offer_id: int
+
+    @property
+    def key(self) -> str:
+        return f"offer_list:{self.offer_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return None
+
+
+@dataclass(frozen=True)
+class SendOffer:
+    """One customer's copy of an offer."""
+
+    kind: ClassVar[str] = "offer"
+    offer_id: int
+    customer_id: int
+
+    @property
+    def key(self) -> str:
+        return f"offer:{self.offer_id}:{self.customer_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.customer_id
+
+
+@dataclass(frozen=True)
+class ReportOffer:
+    """Every copy of an offer was tried: the owner gets the figures."""
+
+    kind: ClassVar[str] = "offer_report"
+    offer_id: int
+    owner_user_id: int
+
+    @property
+    def key(self) -> str:
+        return f"offer_report:{self.offer_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
 Effect = (
-    NotifyCustomer | AlertOwner | StaffJoinedNotice | RefreshWallet | SendSummary | RemindExpiry
+    NotifyCustomer
+    | AlertOwner
+    | StaffJoinedNotice
+    | RefreshWallet
+    | SendSummary
+    | RemindExpiry
+    | AskForOffers
+    | BringBack
+    | ListOfferRecipients
+    | SendOffer
+    | ReportOffer
 )
 EFFECT_TYPES: dict[str, type[Effect]] = {
     cls.kind: cls
@@ -132,6 +230,11 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         RefreshWallet,
         SendSummary,
         RemindExpiry,
+        AskForOffers,
+        BringBack,
+        ListOfferRecipients,
+        SendOffer,
+        ReportOffer,
     )
 }
 

@@ -389,3 +389,36 @@ class StaffMemberNotFound(DomainError):
 
 class CannotRevokeOwner(DomainError):
     """The owner's own membership cannot be revoked."""
+
+
+# --- offers -----------------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class OfferLimitReached(DomainError):
+    """The merchant already sent its `offers_per_day` offers today (0: offers are off)."""
+
+    limit: int
+
+
+@dataclass(eq=False)
+class InvalidOfferText(DomainError):
+    """An offer needs a text of 1 to `max_length` printable characters."""
+
+    max_length: int
+
+
+class OfferNotFound(DomainError):
+    """The draft is gone, already sent, or not this owner's."""
+
+
+@dataclass(eq=False)
+class InvalidAudienceDays(DomainError):
+    """Lapsed customers are those not seen for `minimum` to `maximum` days."""
+
+    minimum: int
+    maximum: int
+
+
+class NoMerchantOfCustomer(DomainError):
+    """The customer has no card of any merchant whose offers they could choose."""

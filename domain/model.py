@@ -685,6 +685,8 @@ class Summary:
     top_staff_name: str | None
     top_staff_operations: int
     rewards: tuple[tuple[str, int], ...] = ()  # the ladder's rewards redeemed, by name
+    offers_sent: int = 0  # offers sent in the period
+    offers_delivered: int = 0  # copies of offers Telegram accepted in the period
 
 
 @dataclass(frozen=True)

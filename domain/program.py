@@ -50,6 +50,9 @@ class ProgramSettings:
         """Bonuses are in the programme's unit; a hybrid programme pays them in points."""
         return self.type.has_points
 
+    winback_days: int = 30  # 0: no "we miss you" message
+    offers_per_day: int = 1  # 0: no offers
+
 
 # --- bonuses and happy hours --------------------------------------------------------------------
 
@@ -324,11 +327,25 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "language": ("language", _choice("language", LANGUAGES, _LANGUAGE_WORDS)),
     "staff_corrections": ("staff_corrections", _switch("staff_corrections")),
     # Bonuses are checked against the programme's unit once the type is known (_check_bonuses).
-    "welcome_bonus": ("welcome_bonus", _int_in("welcome_bonus", 0, BONUS_MAX_POINTS)),
-    "birthday_bonus": ("birthday_bonus", _int_in("birthday_bonus", 0, BONUS_MAX_POINTS)),
-    "referral_bonus": ("referral_bonus", _int_in("referral_bonus", 0, BONUS_MAX_POINTS)),
+    "welcome_bonus": (
+        "welcome_bonus",
+        _int_in("welcome_bonus", 0, BONUS_MAX_POINTS, setting_input.read_count),
+    ),
+    "birthday_bonus": (
+        "birthday_bonus",
+        _int_in("birthday_bonus", 0, BONUS_MAX_POINTS, setting_input.read_count),
+    ),
+    "referral_bonus": (
+        "referral_bonus",
+        _int_in("referral_bonus", 0, BONUS_MAX_POINTS, setting_input.read_count),
+    ),
     "referral_cap": ("referral_cap", _int_in("referral_cap", 0, 100)),
     "happy_hour": ("happy_hour", parse_happy_hours),
+    "winback_days": ("winback_days", _int_in("winback_days", 0, 365, setting_input.read_days)),
+    "offers_per_day": (
+        "offers_per_day",
+        _int_in("offers_per_day", 0, 3, setting_input.read_count),
+    ),
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)

@@ -22,6 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from emulator.errors import bad_request, forbidden
+from emulator.limits import photo_dimensions
 from emulator.models import (
     CallbackAnswer,
     ChatEvent,
@@ -287,6 +288,39 @@ class EmulatorState:
         user.started = True
         message = self.new_message(user.id, user.to_api(), user.chat())
         _set_text(message, text)
+        if reply_to is not None:
+            replied = self.message(user.id, reply_to)
+            if replied is None:
+                raise LookupError(f"message {reply_to} is not in the chat")
+            message["reply_to_message"] = {
+                k: v for k, v in replied.items() if k != "reply_to_message"
+            }
+        return self.enqueue("message", dict(message), user.id)
+
+    def user_photo(
+        self,
+        user: UserRecord,
+        data: bytes,
+        caption: str | None = None,
+        *,
+        reply_to: int | None = None,
+    ) -> PendingUpdate:
+        """The user sends a photo (with a caption), as a reply to ``reply_to`` if given."""
+        user.started = True
+        stored = self.store_file(data, "photos", "photo.jpg", "image/jpeg")
+        width, height = photo_dimensions(data)
+        message = self.new_message(user.id, user.to_api(), user.chat())
+        message["photo"] = [
+            {
+                "file_id": stored.file_id,
+                "file_unique_id": stored.file_unique_id,
+                "width": width,
+                "height": height,
+                "file_size": len(data),
+            }
+        ]
+        if caption:
+            message["caption"] = caption
         if reply_to is not None:
             replied = self.message(user.id, reply_to)
             if replied is None:

@@ -53,6 +53,13 @@ class EmulatedUser:
         message_id = message if isinstance(message, int) else message.message_id
         return self._state.user_message(self.record, text, reply_to=message_id).update_id
 
+    async def send_photo(
+        self, data: bytes, caption: str | None = None, *, reply_to: SentMessage | int | None = None
+    ) -> int:
+        """Send a photo (image bytes) with a caption, optionally as a reply; the update_id."""
+        message_id = reply_to.message_id if isinstance(reply_to, SentMessage) else reply_to
+        return self._state.user_photo(self.record, data, caption, reply_to=message_id).update_id
+
     async def edit(self, update_id: int, text: str) -> int:
         """Edit the message this user sent in update ``update_id``; the edit's update_id."""
         sent = self._state.history[update_id].payload["message"]

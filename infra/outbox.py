@@ -10,18 +10,25 @@ the lease runs out. A recipient's messages go out in the order they were recorde
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import and_, case, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.clock import Clock
 from domain.db.uow import Database
-from domain.effects import EFFECT_TYPES, Effect, RefreshWallet, RemindExpiry, SendSummary
+from domain.effects import (
+    EFFECT_TYPES,
+    Effect,
+    RefreshWallet,
+    RemindExpiry,
+    SendOffer,
+    SendSummary,
+)
 from infra.tables import OutboxMessage
 
 # How long a claim holds without renewal. The dispatcher renews the claims it still holds (a
@@ -30,6 +37,7 @@ from infra.tables import OutboxMessage
 LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
+OFFER_COPY = SendOffer.kind
 
 
 @dataclass(frozen=True)
@@ -120,7 +128,9 @@ class Outbox:
                     )
                 ),
             )
-            .order_by(OutboxMessage.id)
+            # Offers' copies last: a customer's notice or a reminder does not queue behind
+            # two thousand of them.
+            .order_by(case((OutboxMessage.kind == OFFER_COPY, 1), else_=0), OutboxMessage.id)
             .limit(limit)
         )
         if self._db.dialect.locks_rows:
@@ -140,6 +150,10 @@ class Outbox:
             )
             found = sorted(rows.all(), key=lambda row: row[0])
         return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
+
+    @property
+    def database(self) -> Database:
+        return self._db
 
     @property
     def lease(self) -> timedelta:
@@ -175,6 +189,20 @@ class Outbox:
                 .where(OutboxMessage.id == item_id)
                 .values(done_at=self._clock.now(), outcome=outcome, claimed_until=None)
             )
+
+    async def done_many(self, outcomes: Mapping[int, str]) -> None:
+        """Several rows done in one transaction, each with its outcome."""
+        if not outcomes:
+            return
+        now = self._clock.now()
+        async with self._db.write() as session:
+            for outcome in set(outcomes.values()):
+                ids = [item_id for item_id, value in outcomes.items() if value == outcome]
+                await session.execute(
+                    update(OutboxMessage)
+                    .where(OutboxMessage.id.in_(ids))
+                    .values(done_at=now, outcome=outcome, claimed_until=None)
+                )
 
     async def retry_later(self, item: OutboxItem) -> bool:
         """A failed try: back off, or give up after MAX_ATTEMPTS. True if it will be retried."""

@@ -125,6 +125,8 @@ class Feature:
     )
     # Steps answered by typed text, by step kind.
     text_steps: dict[str, StepHandler] = field(default_factory=dict)
+    # Steps answered by a photo (its caption is the text), by step kind.
+    media_steps: dict[str, StepHandler] = field(default_factory=dict)
     # Text that answers no open step: each may claim it (returns True) or leave it.
     text_fallbacks: tuple[TextFallback, ...] = ()
 

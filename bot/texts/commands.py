@@ -23,6 +23,7 @@ def menu_description(t: Translator, name: str) -> str:
         "language": t.gettext("Choose your language"),
         "mydata": t.gettext("Everything we store about you"),
         "forget": t.gettext("Erase your personal data"),
+        "offers": t.gettext("Offers and messages from your shops"),
         "help": t.gettext("What I can do"),
         "stamp": t.gettext("Give stamps: /stamp card [n]"),
         "redeem": t.gettext("Redeem a reward: /redeem card"),
@@ -41,6 +42,8 @@ def menu_description(t: Translator, name: str) -> str:
         "summary": t.gettext("Your activity summary"),
         "export": t.gettext("The ledger as a spreadsheet (CSV)"),
         "poster": t.gettext("A printable poster with your join QR code"),
+        "offer": t.gettext("Send an offer to your customers"),
+        "owner:offers": t.gettext("Your recent offers and their figures"),
     }[name]
 
 
@@ -57,6 +60,7 @@ def help_line(t: Translator, name: str) -> str | None:
         "language": t.gettext("/language — choose your language"),
         "mydata": t.gettext("/mydata — everything we store about you"),
         "forget": t.gettext("/forget — erase your personal data"),
+        "offers": t.gettext("/offers [on|off] — offers and messages from your shops"),
         "stamp": t.gettext("/stamp <code>card</code> [n] — give stamps"),
         "redeem": t.gettext("/redeem <code>card</code> [points] — redeem a reward"),
         "points": t.gettext(
@@ -83,6 +87,8 @@ def help_line(t: Translator, name: str) -> str | None:
         "poster": t.gettext(
             "/poster [store] [language…] — a printable poster with the join QR code, in one or two languages"
         ),
+        "offer": t.gettext("/offer — send an offer to the customers who want them"),
+        "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
     }.get(name)
 
 
@@ -117,6 +123,7 @@ def usage(t: Translator, name: str) -> str:
         "rewards": t.gettext(
             "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>"
         ),
+        "offers": t.gettext("Usage: /offers on or /offers off"),
         "program": t.gettext(
             "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"
         ),

@@ -67,6 +67,16 @@ def _days(t: Translator, value: object) -> str:
     return t.ngettext("{n} day", "{n} days", days)
 
 
+def _days_or_off(t: Translator, value: object) -> str:
+    days = int(str(value))
+    return t.gettext("off") if days == 0 else t.ngettext("{n} day", "{n} days", days)
+
+
+def _per_day_or_off(t: Translator, value: object) -> str:
+    count = int(str(value))
+    return t.gettext("off") if count == 0 else t.number(count)
+
+
 def _bonus(t: Translator, value: object) -> str:
     """A bonus in the programme's unit (stamps or points): the number, or off."""
     amount = int(str(value))
@@ -178,6 +188,15 @@ SETTINGS: dict[str, SettingView] = {
         lambda t: t.gettext("Happy hours"),
         choices=("mon-fri 14:00-16:00 x2", "off"),
         example=lambda t: t.gettext("mon-fri 14:00-16:00 x2, or off"),
+    ),
+    "winback_days": SettingView(
+        lambda t: t.gettext("“We miss you” message after"),
+        _days_or_off,
+        ("0", "14", "30", "60", "90"),
+        lambda t: t.gettext("30, 60 or off"),
+    ),
+    "offers_per_day": SettingView(
+        lambda t: t.gettext("Offers per day"), _per_day_or_off, ("0", "1", "2", "3")
     ),
 }
 

@@ -288,6 +288,29 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         key=e.key,
         next=t.number(e.next_cost),
     ),
+    errors.OfferLimitReached: lambda t, e: (
+        t.ngettext(
+            "You have already sent today's offer: at most {n} offer per day. Try again tomorrow.",
+            "You have already sent today's offers: at most {n} offers per day. Try again tomorrow.",
+            e.limit,
+        )
+        if e.limit
+        else t.gettext("Offers are turned off. Turn them on with /program set offers_per_day 1.")
+    ),
+    errors.InvalidOfferText: lambda t, e: t.ngettext(
+        "An offer is a text of 1 to {n} character. Please send it again.",
+        "An offer is a text of 1 to {n} characters. Please send it again.",
+        e.max_length,
+    ),
+    errors.OfferNotFound: lambda t, e: t.gettext(
+        "This offer is no longer waiting to be sent. Start a new one with /offer."
+    ),
+    errors.InvalidAudienceDays: lambda t, e: t.gettext(
+        "Please choose from {minimum} to {maximum} days.", minimum=e.minimum, maximum=e.maximum
+    ),
+    errors.NoMerchantOfCustomer: lambda t, e: t.gettext(
+        "You have no card yet, so no shop sends you offers. Scan a store's QR code to join."
+    ),
 }
 
 

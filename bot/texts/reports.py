@@ -139,6 +139,12 @@ def summary_text(t: Translator, summary: Summary) -> str:
                 name=name,
             )
         )
+    if summary.offers_sent or summary.offers_delivered:
+        lines.append(
+            labelled(t, t.gettext("Offers sent"), t.number(summary.offers_sent))
+            + " · "
+            + labelled(t, t.gettext("delivered"), t.number(summary.offers_delivered))
+        )
     if len(summary.stores) > 1:
         lines.append("")
         lines += [

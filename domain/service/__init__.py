@@ -6,10 +6,26 @@ from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
 from domain.service.bonuses import BirthdayView, BonusService
+from domain.service.consent import (
+    ALMOST,
+    WINBACK,
+    BringBackMessage,
+    ConsentQuestion,
+    ConsentService,
+    MerchantChoice,
+)
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
+from domain.service.offers import (
+    OfferCopy,
+    OfferDraft,
+    OfferFigures,
+    OfferPreview,
+    OfferService,
+    StoreChoice,
+)
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
@@ -48,17 +64,29 @@ class LoyaltyService:
         self.rewards = RewardService(database, self.clock, log)
         self.wallet = WalletService(database, self.clock, log)
         self.bonuses = BonusService(database, self.clock, log)
+        self.consent = ConsentService(database, self.clock, log)
+        self.offers = OfferService(database, self.clock, log)
 
 
 __all__ = [
+    "ALMOST",
+    "WINBACK",
     "BadRegistration",
     "BadUpdateTag",
     "BirthdayView",
+    "BringBackMessage",
+    "ConsentQuestion",
     "Ladder",
     "LadderChange",
     "LoyaltyService",
+    "MerchantChoice",
+    "OfferCopy",
+    "OfferDraft",
+    "OfferFigures",
+    "OfferPreview",
     "PassChange",
     "PassNotAuthorised",
+    "StoreChoice",
     "TooManyDevices",
     "UpdatedPasses",
     "WalletCard",

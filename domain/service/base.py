@@ -307,6 +307,8 @@ def settings_of(program: Program) -> ProgramSettings:
         referral_bonus=program.referral_bonus,
         referral_cap=program.referral_cap,
         happy_hour=None if program.happy_hour is None else parse_happy_hours(program.happy_hour),
+        winback_days=program.winback_days,
+        offers_per_day=program.offers_per_day,
     )
 
 
@@ -332,4 +334,6 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
     program.referral_bonus = settings.referral_bonus
     program.referral_cap = settings.referral_cap
     program.happy_hour = None if settings.happy_hour is None else str(settings.happy_hour)
+    program.winback_days = settings.winback_days
+    program.offers_per_day = settings.offers_per_day
     program.updated_at = now

@@ -49,8 +49,19 @@ from domain.service.base import (
     reverse_entry,
 )
 from domain.service.bonuses import FirstVisit, pay_first_visit
+from domain.service.consent import ask_after_first_visit
 
 REASON_MAX_LENGTH = 200
+# Operations that mean the customer was served (a return's void does not count as a visit).
+_VISITS = frozenset(
+    {
+        LedgerKind.STAMP,
+        LedgerKind.EARN_POINTS,
+        LedgerKind.REDEEM_STAMPS,
+        LedgerKind.REDEEM_POINTS,
+        LedgerKind.REDEEM_REWARD,
+    }
+)
 
 
 @dataclass(frozen=True)
@@ -491,7 +502,12 @@ class CounterService(ServiceBase):
                     store_id=store_id,
                     now=now,
                 )
-            await self._effects.record(session, [*effects, *visit.effects])
+            asked = []  # the customer was at the counter: ask about offers once, after the notices
+            if change.kind in _VISITS:
+                asked = await ask_after_first_visit(
+                    session, self._dialect, card.merchant_id, card.customer_id, now
+                )
+            await self._effects.record(session, [*effects, *visit.effects, *asked])
             op = await operation_result(ledger, directory, entry, card=card, program=program)
             if not visit.bonuses:
                 return op

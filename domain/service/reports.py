@@ -23,6 +23,8 @@ from domain.db.tables import (
     Card,
     LedgerEntry,
     Merchant,
+    Offer,
+    OfferRecipient,
     Program,
     Reward,
     Store,
@@ -164,6 +166,9 @@ class ReportService(ServiceBase):
             compared = await _activity_total(session, merchant_id, c_start, c_end)
             top_name, top_count = await _top_staff(session, merchant_id, start, end)
             rewards = await _rewards_redeemed(session, merchant_id, start, end)
+            offers_sent, offers_delivered = await _offers(
+                session, merchant_id, first_day, last_day, start, end
+            )
         return Summary(
             merchant_id=merchant.id,
             merchant_name=merchant.name,
@@ -180,6 +185,8 @@ class ReportService(ServiceBase):
             top_staff_name=top_name,
             top_staff_operations=top_count,
             rewards=rewards,
+            offers_sent=offers_sent,
+            offers_delivered=offers_delivered,
         )
 
     async def daily_series(
@@ -487,3 +494,34 @@ async def _top_staff(
         await session.execute(select(User.first_name).where(User.id == staff_id))
     ).scalar_one_or_none()
     return name, count
+
+
+async def _offers(
+    session: AsyncSession,
+    merchant_id: int,
+    first_day: date,
+    last_day: date,
+    start: datetime,
+    end: datetime,
+) -> tuple[int, int]:
+    """Offers sent on these local days, and copies of offers delivered between the bounds."""
+    sent = await session.execute(
+        select(func.count()).where(
+            Offer.merchant_id == merchant_id,
+            Offer.sent_at.is_not(None),
+            Offer.local_day >= first_day,
+            Offer.local_day <= last_day,
+        )
+    )
+    delivered = await session.execute(
+        select(func.count())
+        .select_from(OfferRecipient)
+        .join(Offer, Offer.id == OfferRecipient.offer_id)
+        .where(
+            Offer.merchant_id == merchant_id,
+            OfferRecipient.outcome == "delivered",
+            OfferRecipient.finished_at >= start,
+            OfferRecipient.finished_at < end,
+        )
+    )
+    return int(sent.scalar_one()), int(delivered.scalar_one())

@@ -65,3 +65,12 @@ async def join_staff(
     notice = await owner.next_message(timeout=wait)
     assert cashier.first_name in notice.content, notice.content
     return welcome
+
+
+async def offers_question(user: EmulatedUser, wait: float = 5.0) -> SentMessage:
+    """The question after a customer's first visit at a shop, right after its notice: do they
+    want the shop's offers (PRODUCT.md §8)? Left unanswered, it changes nothing."""
+    question = await user.next_message(timeout=wait)
+    codes = [(b.callback_data or "").split(":")[0] for row in question.buttons for b in row]
+    assert codes == ["oq", "oq"], question.content
+    return question

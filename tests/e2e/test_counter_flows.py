@@ -5,7 +5,15 @@ from __future__ import annotations
 
 from bot.i18n import translator
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, qr_content, say
+from tests.e2e.helpers import (
+    card_number_in,
+    eventually,
+    join_staff,
+    link_in,
+    offers_question,
+    qr_content,
+    say,
+)
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -42,6 +50,7 @@ async def test_not_me_reverses_a_stamp_and_reports_a_redemption_to_the_owner(bot
     store = (await bot.service.customers.cards(42))[0].store_name
     await say(cashier, f"/stamp {number}")
     notice = await customer.next_message()
+    await offers_question(customer)
     question, thanks = await _say_not_me(customer, notice, "Yes")
     assert question.content == FR.gettext(
         "Was this not you? If you confirm, we reverse it and tell {merchant}.", merchant="Café"
@@ -75,6 +84,7 @@ async def test_not_me_answered_no_changes_nothing(bot: Running) -> None:
     number = card_number_in(card)
     await say(cashier, f"/stamp {number}")
     kept = await customer.next_message()
+    await offers_question(customer)
     _, answer = await _say_not_me(customer, kept, "No")
     assert answer.content == FR.gettext("Cancelled — nothing was changed.")
     assert answer.buttons == []

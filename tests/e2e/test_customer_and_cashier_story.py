@@ -6,7 +6,7 @@ import asyncio
 
 from bot.i18n import translator
 from tests.e2e.conftest import BOT_USERNAME, Running
-from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, qr_content, say
 
 LB, EN = translator("lb"), translator("en")
 
@@ -48,6 +48,8 @@ async def test_a_luxembourgish_customer_collects_stamps_and_gets_a_reward(bot: R
     assert "1/3" in notice.content and "Café <Lux>" in notice.content
     assert notice.button_texts == [[LB.pgettext("button", "Not me")]]
     assert LB.pgettext("button", "Not me") != EN.pgettext("button", "Not me")
+    # After the first visit, once: does the customer want the shop's offers (in Luxembourgish)?
+    assert (await offers_question(customer)).content.startswith("Offere vu(n) Café")
 
     # Then by scanning the QR code: the card with its buttons, and +1 stamp.
     await cashier.open_link(card_link)

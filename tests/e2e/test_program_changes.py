@@ -8,7 +8,7 @@ from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
 from tests.conftest import T0
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
+from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, offers_question, say
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -61,6 +61,7 @@ async def test_customers_are_reminded_before_their_points_expire(bot: Running) -
     number = card_number_in(await customer.next_message())
     await say(cashier, f"/points {number} 42")
     await customer.next_message()
+    await offers_question(customer)
 
     jobs = bot.application.job_queue
     assert jobs is not None

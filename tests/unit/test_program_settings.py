@@ -36,6 +36,8 @@ FIELD = {
     "referral_bonus": "referral_bonus",
     "referral_cap": "referral_cap",
     "happy_hour": "happy_hour",
+    "winback_days": "winback_days",
+    "offers_per_day": "offers_per_day",
 }
 
 INT_RANGES = {
@@ -49,6 +51,8 @@ INT_RANGES = {
     "birthday_bonus": (0, 10),
     "referral_bonus": (0, 10),
     "referral_cap": (0, 100),
+    "winback_days": (0, 365),
+    "offers_per_day": (0, 3),
 }
 CHOICES = {
     "type": ("stamps", "points", "hybrid"),
@@ -147,6 +151,8 @@ def test_defaults_match_the_product_contract() -> None:
     assert DEFAULTS.timezone == "Europe/Luxembourg"
     assert DEFAULTS.summary_time == time(21, 0)
     assert DEFAULTS.staff_corrections is False
+    assert DEFAULTS.winback_days == 30
+    assert DEFAULTS.offers_per_day == 1
 
 
 @pytest.mark.parametrize("key", SETTING_KEYS)

@@ -1,0 +1,508 @@
+"""Offers (broadcasts): an owner's draft, its audience, sending it, and the figures.
+
+Sending writes nothing per recipient in the owner's transaction: it queues one effect that the
+dispatcher carries out in batches (each batch lists some recipients, each becoming an outbox
+row of its own), so 2,000 customers never make one giant transaction. A recipient is listed
+once (the primary key of offer_recipients, the outbox's key) and tried once: the try is marked
+before the message leaves, so a send cut short by a crash is counted as unsure, never repeated.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Select, and_, func, select, update
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import errors
+from domain.db.tables import Card, Merchant, Offer, OfferConsent, OfferRecipient, Program, Store
+from domain.effects import ListOfferRecipients, ReportOffer, SendOffer
+from domain.model import Recipient
+from domain.offers import (
+    RECENT_OFFERS,
+    AudienceKind,
+    OfferOutcome,
+    check_lapsed_days,
+    clean_offer_text,
+)
+from domain.service.base import ServiceBase, recipient, require_owner
+from domain.service.consent import near_reward_condition
+
+LIST_BATCH = 500
+
+
+@dataclass(frozen=True)
+class StoreChoice:
+    store_id: int
+    name: str
+
+
+@dataclass(frozen=True)
+class OfferDraft:
+    offer_id: int
+    merchant_name: str
+    text: str
+    photo_file_id: str | None
+    stores: tuple[StoreChoice, ...]
+
+
+@dataclass(frozen=True)
+class OfferPreview:
+    draft: OfferDraft
+    audience: AudienceKind
+    audience_arg: int | None
+    store_name: str | None  # for a store's audience
+    audience_size: int
+
+
+@dataclass(frozen=True)
+class OfferFigures:
+    offer_id: int
+    owner_user_id: int
+    merchant_name: str
+    merchant_language: str
+    timezone: str
+    text: str
+    audience: AudienceKind
+    audience_arg: int | None
+    store_name: str | None
+    sent_at: datetime
+    listed: int  # recipients listed so far (the audience, once every one is listed)
+    delivered: int
+    blocked: int
+    not_delivered: int  # refused, unsure after a crash, or unsubscribed before their turn
+    unsubscribed: int  # recipients who turned offers off since it was sent
+    finished: bool
+
+
+@dataclass(frozen=True)
+class OfferCopy:
+    """One customer's copy, as it is sent."""
+
+    offer_id: int
+    merchant_id: int
+    merchant_name: str
+    text: str
+    photo_file_id: str | None
+    customer: Recipient
+    wanted: bool  # still opted in
+
+
+class OfferService(ServiceBase):
+    """The owner's offers and their delivery, one recipient at a time."""
+
+    # --- the owner's flow ---------------------------------------------------------------------
+
+    async def check_allowance(self, owner_id: int) -> None:
+        """Refuse before the owner writes anything if today's offers are used up."""
+        async with self._db.read() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            program = await self._directory(session).program(merchant.id)
+            await self._check_today(session, program)
+
+    async def draft(self, owner_id: int, text: str, photo_file_id: str | None = None) -> OfferDraft:
+        """A new draft with its text (and photo); nothing is sent yet."""
+        cleaned = clean_offer_text(text)
+        async with self._db.write() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            offer = Offer(
+                merchant_id=merchant.id,
+                text=cleaned,
+                photo_file_id=photo_file_id,
+                created_at=self._clock.now(),
+            )
+            session.add(offer)
+            await session.flush()
+            return await self._draft_view(session, merchant, offer)
+
+    async def draft_of(self, owner_id: int, offer_id: int) -> OfferDraft:
+        async with self._db.read() as session:
+            merchant, offer = await self._own_draft(session, owner_id, offer_id)
+            return await self._draft_view(session, merchant, offer)
+
+    async def choose_audience(
+        self, owner_id: int, offer_id: int, audience: AudienceKind, arg: int | None = None
+    ) -> OfferPreview:
+        """Who the draft goes to, and how many they are now."""
+        async with self._db.write() as session:
+            merchant, offer = await self._own_draft(session, owner_id, offer_id, lock=True)
+            store_name = None
+            if audience is AudienceKind.STORE:
+                store = await session.get(Store, arg or 0)
+                if store is None or store.merchant_id != merchant.id:
+                    raise errors.StoreNotFound(reference=str(arg))
+                store_name = store.name
+            elif audience is AudienceKind.LAPSED:
+                check_lapsed_days(arg or 0)
+            else:
+                arg = None
+            offer.audience, offer.audience_arg = audience.value, arg
+            program = await self._directory(session).program(merchant.id)
+            size = await self._count(session, program, audience, arg, self._clock.now())
+            return OfferPreview(
+                await self._draft_view(session, merchant, offer), audience, arg, store_name, size
+            )
+
+    async def send(self, owner_id: int, offer_id: int) -> OfferPreview:
+        """Send the draft to its audience: within today's allowance, in the background."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            directory = self._directory(session)
+            merchant = await require_owner(directory, owner_id)
+            # The programme's row lock makes two Send taps at once count against one allowance.
+            program = await directory.program(merchant.id, lock=True)
+            merchant, offer = await self._own_draft(session, owner_id, offer_id, lock=True)
+            if offer.audience is None:
+                raise errors.OfferNotFound()
+            await self._check_today(session, program)
+            offer.sent_at = now
+            offer.local_day = _local_day(now, program.timezone)
+            audience = AudienceKind(offer.audience)
+            size = await self._count(session, program, audience, offer.audience_arg, now)
+            await self._effects.record(session, [ListOfferRecipients(offer_id=offer.id)])
+            store_name = None
+            if audience is AudienceKind.STORE and offer.audience_arg is not None:
+                store_name = (await directory.store(offer.audience_arg)).name
+            return OfferPreview(
+                await self._draft_view(session, merchant, offer),
+                audience,
+                offer.audience_arg,
+                store_name,
+                size,
+            )
+
+    async def recent(self, owner_id: int) -> list[OfferFigures]:
+        """The merchant's latest offers, newest first, with their figures."""
+        async with self._db.read() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            rows = await session.execute(
+                select(Offer.id)
+                .where(Offer.merchant_id == merchant.id, Offer.sent_at.is_not(None))
+                .order_by(Offer.id.desc())
+                .limit(RECENT_OFFERS)
+            )
+            ids = list(rows.scalars())
+        return [await self.figures(offer_id) for offer_id in ids]
+
+    async def figures(self, offer_id: int) -> OfferFigures:
+        """Audience, delivered, blocked and unsubscribed since, as they stand now."""
+        async with self._db.read() as session:
+            offer = await session.get(Offer, offer_id)
+            if offer is None or offer.sent_at is None:
+                raise errors.OfferNotFound()
+            directory = self._directory(session)
+            merchant = await directory.merchant(offer.merchant_id)
+            program = await directory.program(offer.merchant_id)
+            counts = {
+                str(outcome): int(n)
+                for outcome, n in await session.execute(
+                    select(OfferRecipient.outcome, func.count())
+                    .where(OfferRecipient.offer_id == offer_id)
+                    .group_by(OfferRecipient.outcome)
+                )
+            }
+            unsubscribed = (
+                await session.execute(
+                    select(func.count())
+                    .select_from(OfferRecipient)
+                    .join(
+                        OfferConsent,
+                        and_(
+                            OfferConsent.merchant_id == offer.merchant_id,
+                            OfferConsent.customer_id == OfferRecipient.customer_id,
+                        ),
+                    )
+                    .where(
+                        OfferRecipient.offer_id == offer_id,
+                        OfferConsent.offers.is_(False),
+                        OfferConsent.offers_off_at >= offer.sent_at,
+                    )
+                )
+            ).scalar_one()
+            store_name = None
+            if offer.audience == AudienceKind.STORE and offer.audience_arg is not None:
+                store_name = (await directory.store(offer.audience_arg)).name
+            delivered = counts.get(OfferOutcome.DELIVERED, 0)
+            blocked = counts.get(OfferOutcome.BLOCKED, 0)
+            listed = sum(counts.values())
+            pending = counts.get("None", 0)
+            return OfferFigures(
+                offer_id=offer.id,
+                owner_user_id=merchant.owner_user_id,
+                merchant_name=merchant.name,
+                merchant_language=program.language,
+                timezone=program.timezone,
+                text=offer.text,
+                audience=AudienceKind(offer.audience or AudienceKind.ALL),
+                audience_arg=offer.audience_arg,
+                store_name=store_name,
+                sent_at=offer.sent_at,
+                listed=listed,
+                delivered=delivered,
+                blocked=blocked,
+                not_delivered=listed - pending - delivered - blocked,
+                unsubscribed=int(unsubscribed),
+                finished=offer.finished_at is not None,
+            )
+
+    # --- delivery (for the outbox's dispatcher) -----------------------------------------------
+
+    async def list_recipients(self, offer_id: int, batch: int = LIST_BATCH) -> bool:
+        """List the next batch of the offer's audience, one transaction; True once all are."""
+        async with self._db.write() as session:
+            offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
+            if offer is None or offer.sent_at is None or offer.expanded_at is not None:
+                return True
+            program = await self._directory(session).program(offer.merchant_id)
+            audience = _audience(
+                program, AudienceKind(offer.audience or "all"), offer.audience_arg, offer.sent_at
+            ).subquery()
+            after = offer.expanded_until if offer.expanded_until is not None else -1
+            ids = list(
+                (
+                    await session.execute(
+                        select(audience.c.customer_id)
+                        .where(audience.c.customer_id > after)
+                        .order_by(audience.c.customer_id)
+                        .limit(batch)
+                    )
+                ).scalars()
+            )
+            if ids:
+                await session.execute(
+                    self._dialect.insert(OfferRecipient)
+                    .values([{"offer_id": offer.id, "customer_id": c} for c in ids])
+                    .on_conflict_do_nothing(index_elements=["offer_id", "customer_id"])
+                )
+                copies = [SendOffer(offer_id=offer.id, customer_id=c) for c in ids]
+                await self._effects.record(session, copies)
+                offer.expanded_until = ids[-1]
+            if len(ids) < batch:
+                offer.expanded_at = self._clock.now()
+                await self._finish_if_done(session, offer)
+                return True
+            return False
+
+    async def copies_of(
+        self, copies: Sequence[tuple[int, int]]
+    ) -> dict[tuple[int, int], OfferCopy]:
+        """(offer, customer) pairs as they are sent, read together."""
+        found: dict[tuple[int, int], OfferCopy] = {}
+        async with self._db.read() as session:
+            directory = self._directory(session)
+            for offer_id, customer_ids in _by_offer(copies).items():
+                offer = await session.get(Offer, offer_id)
+                if offer is None:
+                    continue
+                merchant = await directory.merchant(offer.merchant_id)
+                users = await directory.users(customer_ids)
+                opted_in = set(
+                    (
+                        await session.execute(
+                            select(OfferConsent.customer_id).where(
+                                OfferConsent.merchant_id == offer.merchant_id,
+                                OfferConsent.customer_id.in_(customer_ids),
+                                OfferConsent.offers.is_(True),
+                            )
+                        )
+                    ).scalars()
+                )
+                for customer_id in customer_ids:
+                    found[(offer_id, customer_id)] = OfferCopy(
+                        offer_id=offer.id,
+                        merchant_id=merchant.id,
+                        merchant_name=merchant.name,
+                        text=offer.text,
+                        photo_file_id=offer.photo_file_id,
+                        customer=recipient(users.get(customer_id), customer_id),
+                        wanted=customer_id in opted_in,
+                    )
+        return found
+
+    async def begin_copies(self, copies: Sequence[tuple[int, int]]) -> set[tuple[int, int]]:
+        """Mark these copies as being sent, in one transaction; the ones returned may go. A copy
+        tried before (by a worker that died with it) is not returned: never sent twice."""
+        now = self._clock.now()
+        started: set[tuple[int, int]] = set()
+        async with self._db.write() as session:
+            for offer_id, customer_ids in _by_offer(copies).items():
+                rows = await session.execute(
+                    update(OfferRecipient)
+                    .where(
+                        OfferRecipient.offer_id == offer_id,
+                        OfferRecipient.customer_id.in_(customer_ids),
+                        OfferRecipient.attempted_at.is_(None),
+                        OfferRecipient.finished_at.is_(None),
+                    )
+                    .values(attempted_at=now)
+                    .returning(OfferRecipient.customer_id)
+                    .execution_options(synchronize_session=False)
+                )
+                started |= {(offer_id, int(c)) for c in rows.scalars()}
+        return started
+
+    async def end_copies(self, outcomes: Mapping[tuple[int, int], OfferOutcome]) -> None:
+        """The copies' outcomes, in one transaction (an outcome already recorded stays); the
+        owner's report is queued with the offer's last one."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            for offer_id in sorted({offer_id for offer_id, _ in outcomes}):
+                # The offer's row lock: of two last copies finishing at once, one sees the other.
+                offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
+                if offer is None:
+                    continue
+                for outcome in set(outcomes.values()):
+                    customer_ids = [
+                        c for (o, c), v in outcomes.items() if o == offer_id and v is outcome
+                    ]
+                    if not customer_ids:
+                        continue
+                    await session.execute(
+                        update(OfferRecipient)
+                        .where(
+                            OfferRecipient.offer_id == offer_id,
+                            OfferRecipient.customer_id.in_(customer_ids),
+                            OfferRecipient.finished_at.is_(None),
+                        )
+                        .values(finished_at=now, outcome=outcome.value)
+                        .execution_options(synchronize_session=False)
+                    )
+                await self._finish_if_done(session, offer)
+
+    async def copy_of(self, offer_id: int, customer_id: int) -> OfferCopy:
+        found = await self.copies_of([(offer_id, customer_id)])
+        if (offer_id, customer_id) not in found:
+            raise errors.OfferNotFound()
+        return found[(offer_id, customer_id)]
+
+    async def begin_copy(self, offer_id: int, customer_id: int) -> bool:
+        """One copy's begin_copies; a copy tried before is finished here as unsure."""
+        if (offer_id, customer_id) in await self.begin_copies([(offer_id, customer_id)]):
+            return True
+        await self.end_copy(offer_id, customer_id, OfferOutcome.UNSURE)
+        return False
+
+    async def end_copy(self, offer_id: int, customer_id: int, outcome: OfferOutcome) -> None:
+        await self.end_copies({(offer_id, customer_id): outcome})
+
+    async def retry_copy(self, offer_id: int, customer_id: int) -> None:
+        """The send surely did not reach Telegram (a refusal before it): it may be tried again."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(OfferRecipient)
+                .where(
+                    OfferRecipient.offer_id == offer_id,
+                    OfferRecipient.customer_id == customer_id,
+                    OfferRecipient.finished_at.is_(None),
+                )
+                .values(attempted_at=None)
+            )
+
+    # --- helpers ------------------------------------------------------------------------------
+
+    async def _finish_if_done(self, session: AsyncSession, offer: Offer) -> None:
+        if offer.expanded_at is None or offer.finished_at is not None:
+            return
+        pending = (
+            await session.execute(
+                select(OfferRecipient.customer_id)
+                .where(OfferRecipient.offer_id == offer.id, OfferRecipient.finished_at.is_(None))
+                .limit(1)
+            )
+        ).first()
+        if pending is not None:
+            return
+        offer.finished_at = self._clock.now()
+        merchant = await self._directory(session).merchant(offer.merchant_id)
+        await self._effects.record(
+            session, [ReportOffer(offer_id=offer.id, owner_user_id=merchant.owner_user_id)]
+        )
+
+    async def _check_today(self, session: AsyncSession, program: Program) -> None:
+        today = _local_day(self._clock.now(), program.timezone)
+        sent = (
+            await session.execute(
+                select(func.count()).where(
+                    Offer.merchant_id == program.merchant_id,
+                    Offer.local_day == today,
+                    Offer.sent_at.is_not(None),
+                )
+            )
+        ).scalar_one()
+        if sent >= program.offers_per_day:
+            raise errors.OfferLimitReached(limit=program.offers_per_day)
+
+    async def _own_draft(
+        self, session: AsyncSession, owner_id: int, offer_id: int, *, lock: bool = False
+    ) -> tuple[Merchant, Offer]:
+        merchant = await require_owner(self._directory(session), owner_id)
+        offer = await session.get(
+            Offer, offer_id, with_for_update=lock and self._dialect.locks_rows
+        )
+        if offer is None or offer.merchant_id != merchant.id or offer.sent_at is not None:
+            raise errors.OfferNotFound()
+        return merchant, offer
+
+    async def _draft_view(
+        self, session: AsyncSession, merchant: Merchant, offer: Offer
+    ) -> OfferDraft:
+        stores = await self._directory(session).stores_of_merchant(merchant.id)
+        return OfferDraft(
+            offer_id=offer.id,
+            merchant_name=merchant.name,
+            text=offer.text,
+            photo_file_id=offer.photo_file_id,
+            stores=tuple(StoreChoice(s.id, s.name) for s in stores),
+        )
+
+    async def _count(
+        self,
+        session: AsyncSession,
+        program: Program,
+        audience: AudienceKind,
+        arg: int | None,
+        now: datetime,
+    ) -> int:
+        query = _audience(program, audience, arg, now).subquery()
+        return int((await session.execute(select(func.count()).select_from(query))).scalar_one())
+
+
+def _by_offer(copies: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
+    grouped: dict[int, list[int]] = {}
+    for offer_id, customer_id in copies:
+        grouped.setdefault(offer_id, []).append(customer_id)
+    return grouped
+
+
+def _local_day(now: datetime, timezone: str) -> date:
+    return now.astimezone(ZoneInfo(timezone)).date()
+
+
+def _audience(
+    program: Program, audience: AudienceKind, arg: int | None, now: datetime
+) -> Select[int]:
+    """The customers (ids, each once) an offer of this audience goes to: they opted in and
+    hold an active card of the merchant that fits."""
+    query = (
+        select(Card.customer_id)
+        .join(
+            OfferConsent,
+            and_(
+                OfferConsent.merchant_id == Card.merchant_id,
+                OfferConsent.customer_id == Card.customer_id,
+            ),
+        )
+        .where(Card.merchant_id == program.merchant_id, Card.active, OfferConsent.offers.is_(True))
+    )
+    if audience is AudienceKind.STORE:
+        query = query.where(Card.store_id == arg)
+    elif audience is AudienceKind.NEAR:
+        query = query.where(near_reward_condition(program))
+    elif audience is AudienceKind.LAPSED:
+        cutoff = now - timedelta(days=arg or 0)
+        seen = func.max(func.coalesce(Card.last_activity_at, Card.created_at))
+        return query.group_by(Card.customer_id).having(seen <= cutoff)
+    return query.distinct()
