@@ -8,7 +8,7 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, say
 
 
 async def _shop(bot: Running, *settings: str) -> tuple[EmulatedUser, str]:
@@ -59,6 +59,7 @@ async def test_a_referred_friends_first_stamp_pays_both_and_tells_both(bot: Runn
         amount="2 stamps",
         now="3/10",
     )
+    await offers_question(ben)  # asked once, after the first visit's notices
     told = await ana.next_message(timeout=10)
     assert told.content == t.gettext(
         "🤝 A friend you invited came to {merchant} for the first time: +{amount} for you — now {now}",  # noqa: E501

@@ -21,7 +21,7 @@ from bot.texts.commands import usage as usage_of
 from bot.texts.refusals import refusal_text
 from domain import errors
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, say
 
 REASONS = {"en": "wrong card", "fr": "mauvaise carte", "de": "falsche Karte", "lb": "falsch Kaart"}
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
@@ -62,6 +62,7 @@ async def test_the_owner_corrects_a_stamp_mistake_after_the_undo_window(
     number = card_number_in(await customer.next_message())
     await say(cashier, f"/stamp {number} 5")
     await customer.next_message()  # the stamp's notice
+    await offers_question(customer)  # asked once, after the first visit; left unanswered
 
     # Half an hour later the mistake is found: too late for /undo, and /void is for points.
     bot.clock.advance(timedelta(minutes=30))

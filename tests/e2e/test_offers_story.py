@@ -11,7 +11,7 @@ from PIL import Image
 from bot.i18n import translator
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import Running
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
 EN = translator("en")
 QUESTION = "Get offers from Café Lux?"
@@ -23,8 +23,7 @@ async def _shop(bot: Running) -> tuple[EmulatedUser, EmulatedUser, str]:
     join = link_in(await say(owner, "/setup Café Lux"), "join_")
     assert (await say(owner, "/program set cooldown 0")).content.startswith("Saved")
     cashier = tg.user(701, "Paul", language_code="en")
-    await cashier.open_link(link_in(await say(owner, "/invite"), "staff_"))
-    await cashier.next_message()
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
     return owner, cashier, join
 
 
