@@ -7,16 +7,18 @@ until they stop them ("Stop these messages", or /offers off, which stops everyth
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, or_, select
+from sqlalchemy import and_, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain import errors
 from domain.db.dialect import Dialect
-from domain.db.tables import Card, Merchant, OfferConsent, Program
+from domain.db.rewards import RewardRepository
+from domain.db.tables import Card, Merchant, OfferConsent, Program, Reward
 from domain.effects import AskForOffers, BringBack, Effect
 from domain.model import CardView, ProgramType, Recipient
 from domain.offers import ALMOST_THERE_IDLE, near_points_floor
@@ -74,20 +76,26 @@ async def ask_after_first_visit(
     return [AskForOffers(merchant_id=merchant_id, customer_id=customer_id)]
 
 
-def near_reward_condition(program: Program) -> ColumnElement[bool]:
-    """SQL for "one stamp, or a tenth of the points, from the reward" on this programme."""
+def near_reward_condition(program: Program, rungs: Sequence[Reward]) -> ColumnElement[bool]:
+    """SQL for "one stamp, or a tenth of the points, from a reward" on this programme: any
+    rung of its ladder counts, so a card between two rewards is near the next one."""
     kind = ProgramType(program.type)
     conditions: list[ColumnElement[bool]] = []
-    if kind.has_stamps:
-        conditions.append(Card.stamp_count == program.stamps_target - 1)
-    if kind.has_points:
-        conditions.append(
-            and_(
-                Card.points_balance >= near_points_floor(program.points_reward),
-                Card.points_balance < program.points_reward,
+    for rung in rungs:
+        if rung.unit == "stamps" and kind.has_stamps:
+            conditions.append(Card.stamp_count == rung.cost - 1)
+        elif rung.unit == "points" and kind.has_points:
+            conditions.append(
+                and_(
+                    Card.points_balance >= near_points_floor(rung.cost),
+                    Card.points_balance < rung.cost,
+                )
             )
-        )
-    return or_(*conditions)
+    return or_(false(), *conditions)
+
+
+async def ladder_rows(session: AsyncSession, merchant_id: int) -> list[Reward]:
+    return await RewardRepository(session).rungs(merchant_id)
 
 
 def _nudges_wanted() -> ColumnElement[bool]:
@@ -225,7 +233,9 @@ class ConsentService(ServiceBase):
                 rows = await session.execute(
                     select(Card.id).where(
                         *self._lapsed(program.merchant_id, cutoff, Card.almost_sent_at),
-                        near_reward_condition(program),
+                        near_reward_condition(
+                            program, await ladder_rows(session, program.merchant_id)
+                        ),
                     )
                 )
                 candidates += [(ALMOST, card_id) for card_id in rows.scalars()]

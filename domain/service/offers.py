@@ -18,7 +18,16 @@ from sqlalchemy import Select, and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
-from domain.db.tables import Card, Merchant, Offer, OfferConsent, OfferRecipient, Program, Store
+from domain.db.tables import (
+    Card,
+    Merchant,
+    Offer,
+    OfferConsent,
+    OfferRecipient,
+    Program,
+    Reward,
+    Store,
+)
 from domain.effects import ListOfferRecipients, ReportOffer, SendOffer
 from domain.model import Recipient
 from domain.offers import (
@@ -29,7 +38,7 @@ from domain.offers import (
     clean_offer_text,
 )
 from domain.service.base import ServiceBase, recipient, require_owner
-from domain.service.consent import near_reward_condition
+from domain.service.consent import ladder_rows, near_reward_condition
 
 LIST_BATCH = 500
 
@@ -258,7 +267,11 @@ class OfferService(ServiceBase):
                 return True
             program = await self._directory(session).program(offer.merchant_id)
             audience = _audience(
-                program, AudienceKind(offer.audience or "all"), offer.audience_arg, offer.sent_at
+                program,
+                AudienceKind(offer.audience or "all"),
+                offer.audience_arg,
+                offer.sent_at,
+                await ladder_rows(session, program.merchant_id),
             ).subquery()
             after = offer.expanded_until if offer.expanded_until is not None else -1
             ids = list(
@@ -466,7 +479,8 @@ class OfferService(ServiceBase):
         arg: int | None,
         now: datetime,
     ) -> int:
-        query = _audience(program, audience, arg, now).subquery()
+        rungs = await ladder_rows(session, program.merchant_id)
+        query = _audience(program, audience, arg, now, rungs).subquery()
         return int((await session.execute(select(func.count()).select_from(query))).scalar_one())
 
 
@@ -482,7 +496,11 @@ def _local_day(now: datetime, timezone: str) -> date:
 
 
 def _audience(
-    program: Program, audience: AudienceKind, arg: int | None, now: datetime
+    program: Program,
+    audience: AudienceKind,
+    arg: int | None,
+    now: datetime,
+    rungs: Sequence[Reward] = (),
 ) -> Select[int]:
     """The customers (ids, each once) an offer of this audience goes to: they opted in and
     hold an active card of the merchant that fits."""
@@ -500,7 +518,7 @@ def _audience(
     if audience is AudienceKind.STORE:
         query = query.where(Card.store_id == arg)
     elif audience is AudienceKind.NEAR:
-        query = query.where(near_reward_condition(program))
+        query = query.where(near_reward_condition(program, rungs))
     elif audience is AudienceKind.LAPSED:
         cutoff = now - timedelta(days=arg or 0)
         seen = func.max(func.coalesce(Card.last_activity_at, Card.created_at))

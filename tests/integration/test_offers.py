@@ -309,3 +309,24 @@ async def test_an_empty_audience_reports_at_once_and_drafts_stay_the_owners(
         await service.offers.choose_audience(rival.owner.user_id, draft.offer_id, AudienceKind.ALL)
     with pytest.raises(errors.NotOwner):
         await service.offers.draft(new_profile("Nobody").user_id, "Hi")
+
+
+async def test_near_a_reward_means_near_any_reward_of_the_ladder(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    shop, cashier = await _shop(service, stamps_target="5")
+    await service.rewards.add(shop.owner.user_id, 10, "Free cake")
+    near_first = await _opted_in(shop, cashier, stamps=4)  # one from the 5-stamp coffee
+    near_second = await _opted_in(shop, cashier, stamps=9)  # past the coffee, one from the cake
+    between = await _opted_in(shop, cashier, stamps=7)  # three from the cake: not near
+    draft = await service.offers.draft(shop.owner.user_id, "Hello")
+    preview = await service.offers.choose_audience(
+        shop.owner.user_id, draft.offer_id, AudienceKind.NEAR
+    )
+    assert preview.audience_size == 2
+
+    clock.advance(timedelta(days=7, minutes=1))
+    assert await service.consent.queue_bring_back_messages() == 2
+    almost = [r for r in await _effects(infra, BringBack.kind) if '"almost"' in r.payload]
+    assert {r.recipient_id for r in almost} == {near_first.user_id, near_second.user_id}
+    assert between.user_id not in {r.recipient_id for r in almost}
