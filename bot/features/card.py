@@ -9,7 +9,6 @@ from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
-    CONFIRMATION_TTL,
     Audience,
     Command,
     Feature,
@@ -18,6 +17,7 @@ from bot.features.common import (
     reply,
     send_card,
     yes_answered,
+    yes_no_step,
 )
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -113,19 +113,11 @@ async def _not_me(update: Update, context: BotContext, viewer: Viewer, entry_id:
     """ "Not me" under a notice: ask first, since an earning is reversed at once (a stray tap
     would take away a real stamp) and the owner is alerted."""
     question = await context.service.customers.dispute_question(viewer.user_id, entry_id)
-    step = await context.infra.steps.open(
-        viewer.chat_id,
-        NOT_ME_STEP,
-        subject_id=entry_id,
-        ttl=CONFIRMATION_TTL,  # not superseding: each notice's question stands on its own
+    # Not superseding: each notice's question stands on its own.
+    buttons = await yes_no_step(
+        context, viewer, NOT_ME_STEP, ANSWER_NOT_ME, subject_id=entry_id, supersede=False
     )
-    await reply(
-        update,
-        counter_texts.dispute_question(viewer.t, question),
-        keyboards.yes_no_keyboard(
-            viewer.t, ANSWER_NOT_ME.data(step.id, "y"), ANSWER_NOT_ME.data(step.id, "n")
-        ),
-    )
+    await reply(update, counter_texts.dispute_question(viewer.t, question), buttons)
 
 
 async def _answer_not_me(

@@ -308,3 +308,47 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
         await chat.send_document(
             wallet.pkpass_file(passes.apple_pass), caption=keyboards.apple_wallet_label(viewer.t)
         )
+
+
+async def yes_no_step(
+    context: BotContext,
+    viewer: Viewer,
+    kind: str,
+    answer: ButtonAction,
+    *,
+    subject_id: int | None = None,
+    payload: str | None = None,
+    ttl: timedelta = CONFIRMATION_TTL,
+    supersede: bool = True,
+) -> InlineKeyboardMarkup:
+    """Open a step that asks `kind` and return the Yes/No buttons that answer it (`answer`
+    carries the step and "y" or "n"; `yes_answered` reads the tap). A newer question of the
+    same kind replaces an older one unless `supersede` is off."""
+    step = await context.infra.steps.open(
+        viewer.chat_id,
+        kind,
+        subject_id=subject_id,
+        payload=payload,
+        ttl=ttl,
+        supersedes=(kind,) if supersede else (),
+    )
+    return keyboards.yes_no_keyboard(viewer.t, answer.data(step.id, "y"), answer.data(step.id, "n"))
+
+
+async def confirm_step(
+    context: BotContext,
+    viewer: Viewer,
+    kind: str,
+    confirm: ButtonAction,
+    cancel: ButtonAction,
+    *,
+    subject_id: int | None = None,
+    payload: str | None = None,
+    ttl: timedelta = PROMPT_TTL,
+) -> InlineKeyboardMarkup:
+    """Open a counter step that asks `kind` (a newer one replaces it) and return its Confirm and
+    Cancel buttons, each carrying the step."""
+    step = await context.infra.steps.open(
+        viewer.chat_id, kind, subject_id=subject_id, payload=payload, ttl=ttl, supersedes=(kind,)
+    )
+    return keyboards.confirm_cancel_keyboard(viewer.t, confirm.data(step.id), cancel.data(step.id))

@@ -9,15 +9,14 @@ import json
 
 from telegram import Update
 
-from bot import keyboards
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.features.common import (
-    PROMPT_TTL,
     Audience,
     Command,
     Feature,
     Viewer,
+    confirm_step,
     edit_or_reply,
     reply,
     split_card_reference,
@@ -59,21 +58,16 @@ async def correct(update: Update, context: BotContext, viewer: Viewer) -> None:
     payload = json.dumps(
         {"number": card.number, "delta": delta, "reason": cleaned}, ensure_ascii=False
     )
-    step = await context.infra.steps.open(
-        viewer.chat_id,
+    buttons = await confirm_step(
+        context,
+        viewer,
         CORRECTION,
+        CONFIRM_CORRECTION,
+        CANCEL_CORRECTION,
         subject_id=card.card_id,
         payload=payload,
-        ttl=PROMPT_TTL,
-        supersedes=(CORRECTION,),
     )
-    await reply(
-        update,
-        texts.correction_question(viewer.t, card, delta, cleaned),
-        keyboards.confirm_cancel_keyboard(
-            viewer.t, CONFIRM_CORRECTION.data(step.id), CANCEL_CORRECTION.data(step.id)
-        ),
-    )
+    await reply(update, texts.correction_question(viewer.t, card, delta, cleaned), buttons)
 
 
 async def _confirm(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:

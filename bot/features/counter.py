@@ -22,6 +22,7 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
+    confirm_step,
     edit_or_reply,
     prompt,
     reply,
@@ -192,21 +193,16 @@ async def _ask_big_change(
     question: str,
 ) -> None:
     await open_card(context, viewer, card)
-    step = await context.infra.steps.open(
-        viewer.chat_id,
+    buttons = await confirm_step(
+        context,
+        viewer,
         BIG_CHANGE,
+        CONFIRM_CHANGE,
+        CANCEL_CHANGE,
         subject_id=card.card_id,
         payload=payload,
-        ttl=PROMPT_TTL,
-        supersedes=(BIG_CHANGE,),
     )
-    await reply(
-        update,
-        question,
-        keyboards.confirm_cancel_keyboard(
-            viewer.t, CONFIRM_CHANGE.data(step.id), CANCEL_CHANGE.data(step.id)
-        ),
-    )
+    await reply(update, question, buttons)
 
 
 async def _confirm_change(
@@ -357,21 +353,16 @@ async def ask_redeem(
         reward = next((r for r in redeemable.rewards if r.reward_id == wanted), None)
         if reward is None:  # removed since, or no longer affordable
             raise _not_affordable(card, wanted)
-    step = await context.infra.steps.open(
-        viewer.chat_id,
+    buttons = await confirm_step(
+        context,
+        viewer,
         REDEEM,
+        CONFIRM_REDEEM,
+        CANCEL_REDEEM,
         subject_id=card.card_id,
         payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
-        ttl=PROMPT_TTL,
-        supersedes=(REDEEM,),
     )
-    await reply(
-        update,
-        counter_texts.redeem_question(viewer.t, card, points, reward),
-        keyboards.confirm_cancel_keyboard(
-            viewer.t, CONFIRM_REDEEM.data(step.id), CANCEL_REDEEM.data(step.id)
-        ),
-    )
+    await reply(update, counter_texts.redeem_question(viewer.t, card, points, reward), buttons)
 
 
 def _not_affordable(card: CardView, reward_id: int) -> errors.DomainError:

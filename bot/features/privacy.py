@@ -6,11 +6,9 @@ import json
 
 from telegram import InputFile, Update
 
-from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
-    CONFIRMATION_TTL,
     Audience,
     Command,
     Feature,
@@ -18,6 +16,7 @@ from bot.features.common import (
     edit_or_reply,
     reply,
     yes_answered,
+    yes_no_step,
 )
 from bot.texts import general
 
@@ -39,20 +38,8 @@ async def mydata(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 async def forget(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/forget: erase personal data after confirmation."""
-    step = await context.infra.steps.open(
-        viewer.chat_id,
-        FORGET,
-        subject_id=viewer.user_id,
-        ttl=CONFIRMATION_TTL,
-        supersedes=(FORGET,),
-    )
-    await reply(
-        update,
-        general.forget_question(viewer.t),
-        keyboards.yes_no_keyboard(
-            viewer.t, ANSWER_FORGET.data(step.id, "y"), ANSWER_FORGET.data(step.id, "n")
-        ),
-    )
+    buttons = await yes_no_step(context, viewer, FORGET, ANSWER_FORGET, subject_id=viewer.user_id)
+    await reply(update, general.forget_question(viewer.t), buttons)
 
 
 async def _answer_forget(

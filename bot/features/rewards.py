@@ -15,7 +15,6 @@ from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
-    CONFIRMATION_TTL,
     PROMPT_TTL,
     Audience,
     Command,
@@ -26,6 +25,7 @@ from bot.features.common import (
     reply,
     small_int,
     yes_answered,
+    yes_no_step,
 )
 from bot.texts import rewards as texts
 from bot.texts.commands import usage
@@ -183,20 +183,8 @@ async def _remove_button(
 
 async def _ask_remove(update: Update, context: BotContext, viewer: Viewer, reward_id: int) -> None:
     reward = await context.service.rewards.reward(viewer.user_id, reward_id)
-    step = await context.infra.steps.open(
-        viewer.chat_id,
-        REMOVE_REWARD,
-        subject_id=reward_id,
-        ttl=CONFIRMATION_TTL,
-        supersedes=(REMOVE_REWARD,),
-    )
-    await reply(
-        update,
-        texts.remove_question(viewer.t, reward),
-        keyboards.yes_no_keyboard(
-            viewer.t, ANSWER_REMOVE.data(step.id, "y"), ANSWER_REMOVE.data(step.id, "n")
-        ),
-    )
+    buttons = await yes_no_step(context, viewer, REMOVE_REWARD, ANSWER_REMOVE, subject_id=reward_id)
+    await reply(update, texts.remove_question(viewer.t, reward), buttons)
 
 
 async def _answer_remove(

@@ -6,17 +6,16 @@ from collections.abc import Sequence
 
 from telegram import InputFile, Update
 
-from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
-    CONFIRMATION_TTL,
     Audience,
     Command,
     Feature,
     Viewer,
     reply,
     yes_answered,
+    yes_no_step,
 )
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.poster import PosterWords
@@ -58,19 +57,11 @@ async def _create_business(
             switch_membership=switch,
         )
     except errors.MembershipSwitchRequired as asked:
-        step = await context.infra.steps.open(
-            viewer.chat_id,
-            SWITCH_FOR_SETUP,
-            payload=name[:256],
-            ttl=CONFIRMATION_TTL,
-            supersedes=(SWITCH_FOR_SETUP,),
+        buttons = await yes_no_step(
+            context, viewer, SWITCH_FOR_SETUP, ANSWER_SWITCH, payload=name[:256]
         )
         await reply(
-            update,
-            general.setup_switch_question(t, asked.current_merchant_name, name),
-            keyboards.yes_no_keyboard(
-                t, ANSWER_SWITCH.data(step.id, "y"), ANSWER_SWITCH.data(step.id, "n")
-            ),
+            update, general.setup_switch_question(t, asked.current_merchant_name, name), buttons
         )
         return
     await reply(update, owner_texts.setup_done(t, store, _join_link(context, store.code)))

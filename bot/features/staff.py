@@ -7,11 +7,9 @@ import logging
 
 from telegram import Update
 
-from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
-    CONFIRMATION_TTL,
     Audience,
     Command,
     Feature,
@@ -19,6 +17,7 @@ from bot.features.common import (
     edit_or_reply,
     reply,
     yes_answered,
+    yes_no_step,
 )
 from bot.texts import general
 from bot.texts import owner as owner_texts
@@ -62,20 +61,10 @@ async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, usage(viewer.t, "revoke"))
         return
     member = await context.service.staff.staff_member(viewer.user_id, int(args[0]))
-    step = await context.infra.steps.open(
-        viewer.chat_id,
-        REVOKE,
-        payload=f"{member.number}:{member.membership_id}",
-        ttl=CONFIRMATION_TTL,
-        supersedes=(REVOKE,),
+    buttons = await yes_no_step(
+        context, viewer, REVOKE, ANSWER_REVOKE, payload=f"{member.number}:{member.membership_id}"
     )
-    await reply(
-        update,
-        owner_texts.revoke_question(viewer.t, member),
-        keyboards.yes_no_keyboard(
-            viewer.t, ANSWER_REVOKE.data(step.id, "y"), ANSWER_REVOKE.data(step.id, "n")
-        ),
-    )
+    await reply(update, owner_texts.revoke_question(viewer.t, member), buttons)
 
 
 async def _answer_revoke(
@@ -101,20 +90,10 @@ async def accept_invite(
             viewer.profile, token, switch_membership=switch
         )
     except errors.MembershipSwitchRequired as asked:
-        step = await context.infra.steps.open(
-            viewer.chat_id,
-            SWITCH_FOR_INVITE,
-            payload=token[:256],
-            ttl=CONFIRMATION_TTL,
-            supersedes=(SWITCH_FOR_INVITE,),
+        buttons = await yes_no_step(
+            context, viewer, SWITCH_FOR_INVITE, ANSWER_SWITCH, payload=token[:256]
         )
-        await reply(
-            update,
-            general.switch_question(viewer.t, asked.current_merchant_name),
-            keyboards.yes_no_keyboard(
-                viewer.t, ANSWER_SWITCH.data(step.id, "y"), ANSWER_SWITCH.data(step.id, "n")
-            ),
-        )
+        await reply(update, general.switch_question(viewer.t, asked.current_merchant_name), buttons)
         return
     await reply(update, general.staff_welcome(viewer.t, membership))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
