@@ -110,7 +110,8 @@ async def test_undo_reverses_the_cashiers_last_operation_once(miniapp: MiniAppCl
 
 
 async def test_history_comes_in_keyset_pages(miniapp: MiniAppClient) -> None:
-    _, cashier, customer, card = await _shop(miniapp)
+    shop, cashier, customer, card = await _shop(miniapp)
+    await shop.configure(stamps_target="20")  # room for 13 stamps below the only reward
     for _ in range(13):
         miniapp.running.clock.advance(timedelta(minutes=1))
         await miniapp.running.service.counter.stamp(

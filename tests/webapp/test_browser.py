@@ -205,7 +205,7 @@ async def test_the_whole_story(
     await _status(page)
     await _scan(page, world.link)
     assert (await _card(miniapp, world)).stamp_count == 3
-    redeem = page.locator("[data-op=redeem][data-reward=stamps]")
+    redeem = page.locator("[data-op=redeem]").filter(has_text="Free coffee")
     await redeem.click()
     done = await _status(page)
     assert _plain(t.gettext("✅ Reward redeemed: {reward}.", reward="Free coffee")) in done
