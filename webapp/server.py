@@ -50,6 +50,7 @@ from domain.model import (
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
     NO_STORE,
     BadRequest,
@@ -139,6 +140,8 @@ class MiniApp:
         assert service is not None  # made in post_init, before the server starts
         return service
 
+    service = _service  # for the screens in their own modules (webapp/owner_extras.py)
+
     def mount(self) -> Mount:
         api: dict[str, Handler] = {
             "home": self.home,
@@ -159,6 +162,7 @@ class MiniApp:
             "invite": self.invite,
             "revoke": self.revoke,
             "export": self.export,
+            **OwnerExtras(self).endpoints(),
         }
         routes: list[BaseRoute] = [
             Route("/", self.shell, methods=["GET"]),
@@ -231,6 +235,8 @@ class MiniApp:
     def _render(self, name: str, person: Person, **values: Any) -> str:
         template = self._env.get_template(name)
         return template.render(L=texts.labels(person.t), t=person.t, **values)
+
+    render = _render
 
     def _link(self, payload: str) -> str:
         return f"https://t.me/{self._application.bot.username}?start={payload}"

@@ -45,7 +45,23 @@ def labels(t: Translator) -> dict[str, str]:
         "revoke": t.pgettext("webapp", "Revoke"),
         "export": t.pgettext("webapp", "Export 30 days (CSV)"),
         "failed": t.gettext("Sorry, that did not work. Please try again."),
+        "rewards": t.pgettext("webapp", "Rewards"),
+        "reward_name": t.pgettext("webapp", "Name"),
+        "reward_cost": t.pgettext("webapp", "Cost"),
+        "unit_stamps": t.pgettext("webapp", "stamps"),
+        "unit_points": t.pgettext("webapp", "points"),
+        "add": t.pgettext("webapp", "Add"),
+        "remove": t.pgettext("webapp", "Remove"),
+        "offers": t.pgettext("webapp", "Offers"),
+        "days": t.pgettext("webapp", "Days without a visit"),
+        "preview": t.pgettext("webapp", "Preview"),
+        "send": t.pgettext("webapp", "Send"),
     }
+
+
+def lapsed_label(t: Translator) -> str:
+    """The offers audience of customers not seen for a number of days the owner types."""
+    return t.pgettext("webapp", "Not seen for a while")
 
 
 def redeem_label(t: Translator, reward: str) -> str:

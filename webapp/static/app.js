@@ -94,7 +94,19 @@
     app.querySelectorAll(".pane").forEach(function (pane) { pane.hidden = pane.id !== "tab-" + tab; });
     var pane = document.getElementById("tab-" + tab);
     if (tab === "cards") loadCards(pane);
-    if (tab === "business") api("business").then(function (data) { if (data.ok) pane.innerHTML = data.html; else answer(data); });
+    if (tab === "business") api("business").then(function (data) {
+      if (!data.ok) return answer(data);
+      pane.innerHTML = data.html;
+      fill("rewards", "rewards-box");
+      fill("offers", "offers-box");
+    });
+  }
+
+  function fill(name, id) {
+    api(name).then(function (data) {
+      var box = document.getElementById(id);
+      if (data.ok && box) box.innerHTML = data.html; else answer(data);
+    });
   }
 
   // --- customer ---------------------------------------------------------------------------
@@ -251,6 +263,18 @@
         link.textContent = data.link;
         button.nextElementSibling.replaceChildren(link);
       });
+    } else if (d.removeReward) {
+      confirm(d.question, function () { ladder("reward_remove", { reward: Number(d.removeReward) }); });
+    } else if (d.action === "offer-send") {
+      var form = button.closest("form");
+      confirm(form.dataset.question, function () {
+        button.disabled = true;
+        api("offer_send", { offer: Number(form.dataset.offer) }).then(function (data) {
+          answer(data);
+          button.disabled = false;
+          if (data.ok) fill("offers", "offers-box");
+        });
+      });
     } else if (d.action === "export") {
       api("export", { days: 30 }, "blob").then(function (result) {
         if (!result.ok) return answer(result);
@@ -266,6 +290,12 @@
 
   app.addEventListener("change", function (event) {
     var select = event.target;
+    if (select.name === "audience") {
+      var offer = select.closest("form");
+      offer.querySelector(".audience-store").hidden = select.value !== "store";
+      offer.querySelector(".audience-lapsed").hidden = select.value !== "lapsed";
+      stale(offer);
+    }
     if (select.dataset && select.dataset.action === "language") {
       api("language", { language: select.value }).then(function () { start(); });
     }
@@ -277,7 +307,63 @@
     var input = form.querySelector("input");
     if (form.dataset.form === "lookup" && input.value.trim()) openCard(input.value.trim(), false);
     if (form.dataset.form === "program") saveSetting(form, input, {});
+    if (form.dataset.form === "reward") saveReward(form);
+    if (form.dataset.form === "reward_add") {
+      var body = { cost: form.elements.cost.value.trim(), name: form.elements.name.value };
+      if (form.elements.unit) body.unit = form.elements.unit.value;
+      ladder("reward_add", body);
+    }
+    if (form.dataset.form === "offer") previewOffer(form);
   });
+
+  app.addEventListener("input", function (event) {
+    var offer = event.target.closest("[data-form=offer]");
+    if (!offer) return;
+    offer.querySelector(".count").textContent = offer.elements.text.value.length;
+    stale(offer);
+  });
+
+  // --- the owner's rewards and offers -----------------------------------------------------
+  function ladder(name, body) {
+    return api(name, body).then(function (data) {
+      answer(data);
+      if (data.ok) document.getElementById("rewards-box").innerHTML = data.html;
+      return data;
+    });
+  }
+
+  function saveReward(form) {
+    var id = Number(form.dataset.reward);
+    var name = form.elements.name.value.trim();
+    var cost = form.elements.cost.value.trim();
+    var renamed = name !== form.dataset.name;
+    var repriced = cost !== form.dataset.cost;
+    var first = renamed ? ladder("reward_rename", { reward: id, name: name }) : Promise.resolve({ ok: true });
+    first.then(function (data) {
+      if (data.ok && repriced) ladder("reward_cost", { reward: id, cost: cost });
+    });
+  }
+
+  function stale(offer) { // a changed text or audience needs a new preview before Send
+    offer.querySelector(".offer-preview").hidden = true;
+    offer.querySelector("[data-action=offer-send]").hidden = true;
+  }
+
+  function previewOffer(form) {
+    var audience = form.querySelector("input[name=audience]:checked").value;
+    var body = { text: form.elements.text.value, audience: audience };
+    if (audience === "store") body.arg = Number(form.elements.store.value);
+    if (audience === "lapsed") body.arg = form.elements.days.value.trim();
+    api("offer_preview", body).then(function (data) {
+      if (!data.ok) return answer(data);
+      form.dataset.offer = data.offer;
+      form.dataset.question = data.confirm;
+      var preview = form.querySelector(".offer-preview");
+      preview.innerHTML = data.html;
+      preview.hidden = false;
+      form.querySelector("[data-action=offer-send]").hidden = false;
+    });
+  }
 
   function saveSetting(form, input, flags) {
     var body = Object.assign({ key: form.dataset.key, value: input.value.trim() }, flags);
