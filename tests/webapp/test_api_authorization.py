@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 
 from domain.model import UserProfile
+from domain.offers import AudienceKind
 from tests.support.scenario import Shop, new_profile, open_shop
 from tests.webapp.conftest import MiniAppClient
 
@@ -29,8 +30,14 @@ async def _world(client: MiniAppClient) -> dict[str, Any]:
     customer = new_profile("Clara")
     card = (await service.customers.enrol(customer, shop.first_store.code)).card
     await service.counter.stamp(cashier.user_id, card.number, 3, idempotency_key="seed")
+    await service.consent.set_offers(customer.user_id, None, True)
+    owner = shop.owner.user_id
+    draft = await service.offers.draft(owner, "Two for one")
+    await service.offers.choose_audience(owner, draft.offer_id, AudienceKind.ALL)
     return {
         "shop": shop,
+        "reward": (await service.rewards.ladder(owner)).rewards[0].reward_id,
+        "offer": draft.offer_id,
         "card": card,
         "cashier": cashier,
         "customer": customer,
@@ -56,6 +63,8 @@ async def _snapshot(client: MiniAppClient, world: dict[str, Any]) -> tuple[objec
         await service.merchants.program(owner),
         [(m.user_id, m.membership_id) for m in await service.staff.list_staff(owner)],
         len(await service.merchants.stores(owner)),
+        await service.rewards.ladder(owner),
+        await service.offers.recent(owner),
     )
 
 
@@ -83,6 +92,14 @@ def _owner_calls(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("invite", {}),
         ("revoke", {"number": 1, "membership": 1}),
         ("export", {"days": 30}),
+        ("rewards", {}),
+        ("reward_add", {"cost": "7", "name": "Free cake"}),
+        ("reward_rename", {"reward": world["reward"], "name": "Free tea"}),
+        ("reward_cost", {"reward": world["reward"], "cost": "4"}),
+        ("reward_remove", {"reward": world["reward"]}),
+        ("offers", {}),
+        ("offer_preview", {"text": "Hello", "audience": "all"}),
+        ("offer_send", {"offer": world["offer"]}),
     ]
 
 
@@ -123,6 +140,16 @@ async def test_nobody_but_the_bots_roles_gets_through(miniapp: MiniAppClient, ac
     if actor == "customer":
         for name, body in _card_calls(world):
             assert (await miniapp.call(name, person, body)).status_code == 200
+
+
+async def test_a_cashier_gets_nothing_of_the_owners_tab(miniapp: MiniAppClient) -> None:
+    world = await _world(miniapp)
+    before = await _snapshot(miniapp, world)
+    for name, body in _owner_calls(world):
+        response = await miniapp.call(name, world["cashier"], body)
+        assert response.status_code == 403, (name, response.status_code)
+        assert response.json()["message"], name
+    assert await _snapshot(miniapp, world) == before
 
 
 async def test_without_valid_init_data_nothing_is_answered(miniapp: MiniAppClient) -> None:
