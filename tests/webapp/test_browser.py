@@ -25,6 +25,7 @@ import pytest
 from bot.i18n import translator
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
+from bot.texts import rewards as reward_texts
 from bot.texts import webapp as webapp_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -364,3 +365,71 @@ async def test_outside_telegram_the_page_says_so_in_the_browsers_language(
     await page.wait_for_selector("#app .hint")
     assert await page.inner_text("#app .hint") == webapp_texts.outside_telegram(translator("fr"))
     await context.close()
+
+
+async def test_the_owner_adds_a_reward_and_sends_an_offer(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """In German, light theme, 360 px: a new reward on the ladder, then an offer sent to the
+    customers who opted in, each step asked first with Telegram's confirmation."""
+    language, theme = "de", "light"
+    world = await _world(miniapp, language)
+    service = miniapp.running.service
+    owner = world.shop.owner.user_id
+    t = translator(language)
+    await service.consent.set_offers(world.customer.user_id, None, True)
+    other = new_profile("Carl", language)
+    await service.customers.enrol(other, world.shop.first_store.code)  # not opted in
+
+    page = await _open(browser, miniapp, world.shop.owner, theme, world)
+    await page.click("[data-tab=business]")
+    await page.wait_for_selector("[data-form=reward_add]")
+    await page.fill("[data-form=reward_add] input[name=cost]", "5")
+    await page.fill("[data-form=reward_add] input[name=name]", "Gratis Kuchen")
+    await page.select_option("[data-form=reward_add] select[name=unit]", "stamps")
+    await page.click("[data-form=reward_add] button[type=submit]")
+    done = await _status(page)
+    ladder = await service.rewards.ladder(owner)
+    cake = next(r for r in ladder.rewards if r.name == "Gratis Kuchen")
+    assert (cake.cost, cake.unit.value) == (5, "stamps")
+    assert done == _plain(reward_texts.added(t, cake))
+    await page.wait_for_selector(f"[data-reward='{cake.reward_id}']")
+    # A cost already on the ladder is refused in German, and the ladder stays as it is.
+    await page.fill("[data-form=reward_add] input[name=cost]", "5")
+    await page.fill("[data-form=reward_add] input[name=name]", "Tee")
+    await page.click("[data-form=reward_add] button[type=submit]")
+    refused = await _status(page)
+    expected = errors.DuplicateRewardCost(unit="stamps", cost=5, name="Gratis Kuchen")
+    assert refused == _plain(refusal_text(t, expected))
+    assert len((await service.rewards.ladder(owner)).rewards) == len(ladder.rewards)
+    await _fits(page, theme)
+    await _shot(page, "owner-de-light-1-rewards")
+
+    assert not await page.is_visible("[data-action=offer-send]")  # only after a preview
+    await page.fill("[data-form=offer] textarea", "Heute zwei Kaffee zum Preis von einem!")
+    await page.click("[data-form=offer] button[type=submit]")
+    await page.wait_for_selector(".offer-preview:not([hidden])")
+    assert "Heute zwei Kaffee" in await page.inner_text(".offer-preview")
+    await page.click("[data-action=offer-send]")
+    sent = await _status(page)
+    assert sent == t.ngettext(
+        "Sending to {n} customer. You will get a report when it is done.",
+        "Sending to {n} customers. You will get a report when it is done.",
+        1,
+    )
+    confirms = await page.evaluate("window.__sim.confirms")
+    assert len(confirms) == 1 and t.gettext("everyone who opted in") in confirms[0]
+    recent = await service.offers.recent(owner)
+    assert [figures.text for figures in recent] == ["Heute zwei Kaffee zum Preis von einem!"]
+    await page.wait_for_selector(".recent-offers")
+    await _fits(page, theme)
+    await _shot(page, "owner-de-light-2-offer")
+
+    # Removing the new reward asks first, in German.
+    await page.click(f"[data-remove-reward='{cake.reward_id}']")
+    assert _plain(reward_texts.removed(t, cake)) == await _status(page)
+    confirms = await page.evaluate("window.__sim.confirms")
+    assert confirms[1] == _plain(reward_texts.remove_question(t, cake))
+    left = (await service.rewards.ladder(owner)).rewards
+    assert cake.reward_id not in [r.reward_id for r in left]
+    await page.context.close()
