@@ -20,7 +20,7 @@ from sqlalchemy import event
 from benchmarks.load import EventPump, Operation, answer, closed_loop, pumping
 from benchmarks.procs import BOT_USERNAME, TOKEN, bot_env, child_pid, peak_rss_mib, spawn
 from benchmarks.rush import REDEEM_AT, first_answer
-from benchmarks.seed import RushCard, RushFixture
+from benchmarks.seed import TOP_STAMPS, RushCard, RushFixture
 from benchmarks.stats import latency_ms, median_of_runs
 from domain.db.engine import create_engine
 from domain.db.uow import Database
@@ -104,7 +104,7 @@ async def statements_per_call(
     def commit(*_: Any) -> None:
         statements.append("COMMIT")
 
-    card = max(cards, key=lambda c: c.stamps)
+    card = min(cards, key=lambda c: c.stamps)  # ten more stamps must still fit on it
     calls = {
         "identity": lambda: service.staff.identity(staff_id),
         "stamp": lambda: service.counter.stamp(staff_id, card.number, 1, idempotency_key=_key()),
@@ -162,7 +162,8 @@ async def _domain_run(
                 await counter.redeem_stamps(staff_id, card.number, idempotency_key=key)
                 card.stamps -= REDEEM_AT
             elif r < 0.6:
-                card, kind = rng.choice(cards), "stamp"
+                card = rng.choice([c for c in cards if c.stamps < TOP_STAMPS] or cards)
+                kind = "stamp"
                 await counter.stamp(staff_id, card.number, 1, idempotency_key=key)
                 card.stamps += 1
             else:

@@ -14,10 +14,11 @@ from benchmarks.dataset import (
     write_final_balances,
 )
 from domain.db.uow import Database
-from domain.model import LedgerKind, UserProfile
+from domain.model import LedgerKind, RewardUnit, UserProfile
 from domain.service import LoyaltyService
 
 # Counter staff stamp as fast as the load generator asks: no cooldown and no daily limit.
+TOP_STAMPS = 50  # the benchmark programmes' dearest reward (what a card holds at most)
 BENCH_PROGRAM = {"type": "hybrid", "cooldown": "0", "daily_limit": "0", "summary": "off"}
 
 
@@ -48,6 +49,9 @@ async def open_shops(
             )
         for key, value in BENCH_PROGRAM.items():
             await service.merchants.change_program(owner.user_id, key, value)
+        # A second, dearer reward: cards collect stamps up to the top reward, and the
+        # benchmarks' cards keep stamping past the first one (10) between redemptions.
+        await service.rewards.add(owner.user_id, TOP_STAMPS, "Free lunch", RewardUnit.STAMPS)
         for _ in range(staff_per_shop):
             invite = await service.staff.create_invite(owner.user_id)
             await service.staff.accept_invite(

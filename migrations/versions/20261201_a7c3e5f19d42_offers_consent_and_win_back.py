@@ -87,9 +87,10 @@ def downgrade() -> None:
         batch_op.drop_index('ix_offers_merchant_day')
     op.drop_table('offers')
     op.drop_table('offer_consents')
-    with op.batch_alter_table('cards', schema=None) as batch_op:
-        batch_op.drop_column('almost_sent_at')
-        batch_op.drop_column('winback_sent_at')
+    # Plain DROP COLUMN (SQLite 3.35+ and PostgreSQL): a batch copy of cards would drop a
+    # table that ledger rows and other tables refer to.
+    op.drop_column('cards', 'almost_sent_at')
+    op.drop_column('cards', 'winback_sent_at')
     with op.batch_alter_table('programs', schema=None) as batch_op:
         batch_op.drop_constraint('offers_per_day_range', type_='check')
         batch_op.drop_constraint('winback_days_range', type_='check')

@@ -25,6 +25,7 @@ from decimal import ROUND_FLOOR, Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from sqlalchemy import func, select
 
 from bot.i18n import translator
@@ -221,10 +222,13 @@ async def set_up_shop(
         await customer.open_link(join)
         await customer.next_message(timeout=10)
         cards.append(card_number_in(await customer.next_message(timeout=10)))
+        # Offers declined up front: the consent question after a first visit is not counted.
+        await say(customer, "/offers off", wait=10)
     assert len(set(cards)) == len(customer_ids)
     return cashiers, cards
 
 
+@pytest.mark.slow  # 40-50 s per engine; the shorter kill -9 stories below stay in the default run
 async def test_kill_9_under_load_loses_nothing_and_doubles_nothing(
     database_url: str, tmp_path: Path
 ) -> None:

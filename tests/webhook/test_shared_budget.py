@@ -10,6 +10,8 @@ from collections import Counter
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+
 from domain.clock import SystemClock
 from domain.db.uow import Database
 from domain.effects import RemindExpiry
@@ -38,11 +40,14 @@ async def _enrol_all(service: LoyaltyService, store_code: str, count: int) -> li
         async with gate:
             profile = new_profile(f"Customer {n}")
             enrolment = await service.customers.enrol(profile, store_code)
+            # Offers declined up front: the budget's figures count notices and reminders only.
+            await service.consent.set_offers(profile.user_id, None, False)
             return profile.user_id, enrolment.card.card_id
 
     return await asyncio.gather(*(one(n) for n in range(count)))
 
 
+@pytest.mark.slow  # a 10-second rush and its drain, about 90 s in all
 async def test_two_workers_share_one_message_budget_during_a_rush(
     postgres_server: PostgresServer, tmp_path: Path
 ) -> None:
