@@ -116,7 +116,9 @@ async def test_two_workers_share_one_message_budget_during_a_rush(
             shares = tg.webhook.accepted_by
             assert len(shares) == 2 and min(shares.values()) >= sum(commands.values()) // 4
             # Every reminder and every notice delivered once.
-            assert await infra.outbox.outcomes() == {"sent": REMINDERS + sum(stamps.values())}
+            # Reminders, the stamps' notices and the owner's notice of each cashier who joined.
+            sent = REMINDERS + sum(stamps.values()) + CASHIERS
+            assert await infra.outbox.outcomes() == {"sent": sent}
             assert all(len(customers[user_id].messages) == 1 for user_id, _ in reminded)
             for (user_id, _), number in zip(stamped, numbers, strict=True):
                 assert len(customers[user_id].messages) == stamps[number]
