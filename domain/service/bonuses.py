@@ -131,22 +131,12 @@ async def pay_first_visit(
         return FirstVisit()
     paid: list[BonusPaid] = []
     effects: list[Effect] = []
-    if program.welcome_bonus > 0 and await bonuses.claim(
-        merchant_id=card.merchant_id,
-        customer_id=card.customer_id,
-        occasion=WELCOME,
-        card_id=card.id,
-        now=now,
-    ):
-        entry = await credit_bonus(
-            ledger,
-            card,
-            program,
-            LedgerKind.WELCOME,
-            program.welcome_bonus,
-            store_id=store_id,
-            now=now,
+    entry = None
+    if program.welcome_bonus > 0:
+        entry = await _claim_and_credit(
+            ledger, bonuses, card, program, LedgerKind.WELCOME, WELCOME, store_id=store_id, now=now
         )
+    if entry is not None:
         paid.append(_paid(entry))
         effects += _told(entry, card)
     referral = await bonuses.referral_of(card.merchant_id, card.customer_id)
@@ -155,23 +145,10 @@ async def pay_first_visit(
     if program.referral_bonus <= 0:
         return FirstVisit(tuple(paid), tuple(effects))
     occasion = _referral_occasion(referral.id)
-    referred_entry = None
-    if await bonuses.claim(
-        merchant_id=card.merchant_id,
-        customer_id=card.customer_id,
-        occasion=occasion,
-        card_id=card.id,
-        now=now,
-    ):
-        referred_entry = await credit_bonus(
-            ledger,
-            card,
-            program,
-            LedgerKind.REFERRAL,
-            program.referral_bonus,
-            store_id=store_id,
-            now=now,
-        )
+    referred_entry = await _claim_and_credit(
+        ledger, bonuses, card, program, LedgerKind.REFERRAL, occasion, store_id=store_id, now=now
+    )
+    if referred_entry is not None:
         paid.append(_paid(referred_entry))
         effects += _told(referred_entry, card)
     referrer_entry = await _pay_referrer(
@@ -208,24 +185,43 @@ async def _pay_referrer(
     earned = await bonuses.referrer_bonuses_between(card.merchant_id, card.customer_id, start, end)
     if earned >= program.referral_cap:
         return None
-    if not await bonuses.claim(
+    entry = await _claim_and_credit(
+        ledger,
+        bonuses,
+        card,
+        program,
+        LedgerKind.REFERRAL,
+        occasion,
+        store_id=card.store_id,
+        now=now,
+    )
+    return None if entry is None else (entry, card)
+
+
+async def _claim_and_credit(
+    ledger: LedgerRepository,
+    bonuses: BonusRepository,
+    card: Card,
+    program: Program,
+    kind: LedgerKind,
+    occasion: str,
+    *,
+    store_id: int,
+    now: datetime,
+) -> LedgerEntry | None:
+    """The bonus of `kind` for this customer and occasion, credited to `card` if the claim is
+    new (its unique key pays it once under re-delivery and concurrency); None if claimed."""
+    claimed = await bonuses.claim(
         merchant_id=card.merchant_id,
         customer_id=card.customer_id,
         occasion=occasion,
         card_id=card.id,
         now=now,
-    ):
-        return None
-    entry = await credit_bonus(
-        ledger,
-        card,
-        program,
-        LedgerKind.REFERRAL,
-        program.referral_bonus,
-        store_id=card.store_id,
-        now=now,
     )
-    return entry, card
+    if not claimed:
+        return None
+    amount = program.welcome_bonus if kind is LedgerKind.WELCOME else program.referral_bonus
+    return await credit_bonus(ledger, card, program, kind, amount, store_id=store_id, now=now)
 
 
 class BonusService(ServiceBase):
