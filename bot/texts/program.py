@@ -72,15 +72,10 @@ def _days_or_off(t: Translator, value: object) -> str:
     return t.gettext("off") if days == 0 else t.ngettext("{n} day", "{n} days", days)
 
 
-def _per_day_or_off(t: Translator, value: object) -> str:
-    count = int(str(value))
-    return t.gettext("off") if count == 0 else t.number(count)
-
-
-def _bonus(t: Translator, value: object) -> str:
-    """A bonus in the programme's unit (stamps or points): the number, or off."""
-    amount = int(str(value))
-    return t.gettext("off") if amount == 0 else t.number(amount)
+def _number_or_off(t: Translator, value: object) -> str:
+    """A count where 0 turns the setting off (a bonus in the programme's unit, offers a day)."""
+    number = int(str(value))
+    return t.gettext("off") if number == 0 else t.number(number)
 
 
 def _type(t: Translator, value: object) -> str:
@@ -169,14 +164,14 @@ SETTINGS: dict[str, SettingView] = {
         lambda t: t.gettext("Staff may correct stamps"), choices=("on", "off")
     ),
     "welcome_bonus": SettingView(
-        lambda t: t.gettext("Welcome bonus"), _bonus, ("0", "1", "2", "5"), _COUNT_OR_OFF
+        lambda t: t.gettext("Welcome bonus"), _number_or_off, ("0", "1", "2", "5"), _COUNT_OR_OFF
     ),
     "birthday_bonus": SettingView(
-        lambda t: t.gettext("Birthday bonus"), _bonus, ("0", "1", "2", "5"), _COUNT_OR_OFF
+        lambda t: t.gettext("Birthday bonus"), _number_or_off, ("0", "1", "2", "5"), _COUNT_OR_OFF
     ),
     "referral_bonus": SettingView(
         lambda t: t.gettext("Bonus for inviting a friend"),
-        _bonus,
+        _number_or_off,
         ("0", "1", "2", "5"),
         _COUNT_OR_OFF,
     ),
@@ -196,7 +191,7 @@ SETTINGS: dict[str, SettingView] = {
         lambda t: t.gettext("30, 60 or off"),
     ),
     "offers_per_day": SettingView(
-        lambda t: t.gettext("Offers per day"), _per_day_or_off, ("0", "1", "2", "3")
+        lambda t: t.gettext("Offers per day"), _number_or_off, ("0", "1", "2", "3")
     ),
 }
 
