@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import sys
 
-from bot.__main__ import main
+from app.cli import main
 
 if __name__ == "__main__":
     os.environ["TELEGRAM_MESSAGES_PER_SECOND"] = "0"

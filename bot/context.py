@@ -34,7 +34,7 @@ class BotData:
 
 
 # The application as the rest of the bot sees it (defined here, beside its BotData, so that
-# modules below the composition root need not import bot.application).
+# modules below the composition root need not import app.application).
 LoyaltyApplication = Application[Any, "BotContext", Any, Any, BotData, Any]
 
 

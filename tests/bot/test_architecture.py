@@ -50,7 +50,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
     assert used - allowed - plumbing == set()
     # The database plumbing is wired only in the composition root and the runner.
     for path in BOT.rglob("*.py"):
-        if path.name not in ("application.py", "runner.py"):
+        if path.parts[-2:] != ("bot", "__main__.py"):
             assert not {n for n in _imports(path) if n.startswith("domain.db")}, path
 
 
@@ -80,3 +80,16 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not (domain / "service" / "inbox.py").exists()
     used = {n for path in domain.rglob("*.py") for n in _imports(path)}
     assert not {n for n in used if n.split(".")[0] == "infra"}
+
+
+def test_bot_stands_below_the_composition_root_and_beside_the_mini_app() -> None:
+    """app/ wires bot/ and webapp/; bot/ imports neither (its __main__ only hands over to
+    app.cli, so that `python -m bot` keeps working)."""
+    upward = {
+        str(path.relative_to(BOT)): sorted(
+            n for n in _imports(path) if n.split(".")[0] in ("app", "webapp")
+        )
+        for path in BOT.rglob("*.py")
+        if path.name != "__main__.py"
+    }
+    assert {k: v for k, v in upward.items() if v} == {}

@@ -7,10 +7,10 @@ from dataclasses import dataclass
 
 import pytest
 
-from bot.application import build_application
+from app.application import build_application
+from app.runner import running
 from bot.config import Settings
 from bot.context import LoyaltyApplication
-from bot.runner import running
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator

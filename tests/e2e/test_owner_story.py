@@ -9,8 +9,8 @@ from datetime import UTC, datetime, timedelta
 
 from PIL import Image
 
+from app.runner import running
 from bot.i18n import translator
-from bot.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import Running, new_application

@@ -9,8 +9,8 @@ from datetime import time, timedelta
 
 import pytest
 
+from app.runner import running
 from bot.i18n import LANGUAGES, translator
-from bot.runner import running
 from bot.texts import program as program_texts
 from domain.clock import ManualClock
 from domain.model import ProgramType

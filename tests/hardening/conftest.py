@@ -8,9 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
+from app.runner import running
+from app.webhook import create_app
 from bot.config import Settings
-from bot.runner import running
-from bot.webhook import create_app
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import BOT_USERNAME, TOKEN, Running, new_application

@@ -7,8 +7,8 @@ from collections.abc import Callable
 
 import pytest
 
+from app.runner import running
 from bot.i18n import LANGUAGES
-from bot.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import new_application

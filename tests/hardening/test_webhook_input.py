@@ -12,7 +12,7 @@ import logging
 import httpx
 import pytest
 
-from bot.webhook import SECRET_HEADER
+from app.webhook import SECRET_HEADER
 from tests.hardening.conftest import SECRET, Deployed
 
 PRIVATE = "Private words of a customer"
@@ -64,7 +64,7 @@ async def test_an_unreadable_body_gets_400_and_one_log_line(
         health = (await client.get(f"{deployed.url}/healthz")).json()
     assert response.status_code == 400
     problems = [r for r in caplog.records if r.levelno >= logging.WARNING]
-    assert [(r.name, r.exc_info) for r in problems] == [("bot.webhook", None)], caplog.text
+    assert [(r.name, r.exc_info) for r in problems] == [("app.webhook", None)], caplog.text
     assert PRIVATE not in caplog.text and "Ann" not in caplog.text
     assert health["poison_updates"] == 1
     assert deployed.tg.events(42) == []

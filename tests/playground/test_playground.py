@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pexpect
 
-from bot.__main__ import PLAYGROUND_OFFER, accepts, offers_playground
+from app.cli import PLAYGROUND_OFFER, accepts, offers_playground
+from app.playground import file_kind, person_key
 from bot.config import NO_TOKEN_HELP, ConfigError, MissingToken
-from bot.playground import file_kind, person_key
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

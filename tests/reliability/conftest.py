@@ -6,7 +6,7 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.runner import running
+from app.runner import running
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from tests.e2e.conftest import BOT_USERNAME, TOKEN, Running, new_application

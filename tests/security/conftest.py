@@ -14,8 +14,8 @@ from sqlalchemy import func, select
 from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
+from app.runner import running
 from bot.i18n import translator
-from bot.runner import running
 from bot.texts import general
 from domain.clock import ManualClock
 from domain.db.tables import (

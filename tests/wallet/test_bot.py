@@ -12,13 +12,13 @@ from pathlib import Path
 import httpx
 import pytest
 
+from app.runner import running
+from app.webhook import create_app
 from bot import wallet
 from bot.config import Settings
 from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
-from bot.runner import running
 from bot.wallet.config import APPLE_VARIABLES, GOOGLE_VARIABLES
-from bot.webhook import create_app
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator

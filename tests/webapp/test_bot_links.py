@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot.application import build_application
+from app.application import build_application
+from app.runner import running
 from bot.config import Settings
 from bot.i18n import translator
-from bot.runner import running
 from bot.texts import webapp as webapp_texts
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
@@ -102,7 +102,7 @@ async def test_the_emulator_refuses_a_mini_app_that_is_not_https(tg: BotApiEmula
 async def test_polling_mode_serves_the_mini_app_only_with_web_app_url(bot: Running) -> None:
     import httpx
 
-    from bot.runner import web_app_server
+    from app.runner import web_app_server
     from tests.support.servers import free_port
 
     port = free_port()
@@ -123,7 +123,7 @@ async def test_polling_mode_serves_the_mini_app_only_with_web_app_url(bot: Runni
 
 
 def test_the_webhook_app_mounts_the_mini_app_only_with_web_app_url() -> None:
-    from bot.webhook import create_app
+    from app.webhook import create_app
 
     base = {
         "token": TOKEN,

@@ -8,8 +8,8 @@ from collections.abc import AsyncIterator
 import httpx
 import pytest
 
+from app.webhook import SECRET_HEADER, create_app
 from bot.config import Settings
-from bot.webhook import SECRET_HEADER, create_app
 from emulator.driver import BotApiEmulator
 from tests.e2e.helpers import link_in, say
 from tests.support.servers import free_port, serving

@@ -18,7 +18,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
 
-from bot.application import build_application
+from app.application import build_application
 from bot.config import ConfigError, Settings, load_settings
 from bot.context import LoyaltyApplication
 from bot.incoming import UnreadableUpdate, parse_body, read_update
@@ -125,7 +125,7 @@ def serve(settings: Settings, *, workers: int) -> int:
     import uvicorn
 
     uvicorn.run(
-        "bot.webhook:app_from_environment",
+        "app.webhook:app_from_environment",
         factory=True,
         host="0.0.0.0",
         port=settings.port,

@@ -11,7 +11,7 @@ from typing import Any
 
 from telegram.error import InvalidToken
 
-from bot.application import build_application
+from app.application import build_application
 from bot.config import Settings
 from bot.context import LoyaltyApplication
 from bot.logs import configure_logging

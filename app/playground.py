@@ -23,10 +23,10 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
-from bot.application import build_application
+from app.application import build_application
+from app.runner import running
 from bot.config import Settings
 from bot.context import LoyaltyApplication
-from bot.runner import running
 from domain.clock import ManualClock
 from domain.model import UserProfile
 from emulator.driver import BotApiEmulator
