@@ -6,11 +6,14 @@ import logging
 from datetime import timedelta
 
 from telegram.ext import ApplicationBuilder, ContextTypes
+from telegram.request import HTTPXRequest
 
+from app.hosting import BotHost
 from bot import i18n, wallet
 from bot.config import Settings
 from bot.context import BotContext, BotData, LoyaltyApplication
 from bot.delivery import Dispatcher
+from bot.features.mybot import own_bot_changes, register_managed_bots
 from bot.jobs import (
     expire_points_and_remind,
     pay_birthday_bonuses,
@@ -19,6 +22,7 @@ from bot.jobs import (
 )
 from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
 from bot.routing import MENUS, register_handlers
+from bot.serving import PLATFORM, ServingBot
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
 from domain.db.engine import create_engine
@@ -26,6 +30,7 @@ from domain.db.migrate import upgrade_to_head
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from infra import Infrastructure
+from infra.bots import TokenCipher
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +69,10 @@ def build_application(
             chat_locks=CONCURRENT_UPDATES,
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
             messages_per_second=settings.messages_per_second,
+            token_cipher=TokenCipher(settings.bot_token_key),
         )
-        limiter.share(data.infra.send_budget)  # None on SQLite: one process, its own budget
+        budget = data.infra.send_budget  # None on SQLite: one process, its own budget
+        limiter.share(None if budget is None else budget.of_bot(PLATFORM))
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
         data.dispatcher = Dispatcher(application)
@@ -74,13 +81,21 @@ def build_application(
         await MENUS.register_defaults_or_retry(
             application, MENU_RETRY_SECONDS * job_interval_scale, settings.web_app_url
         )
+        host = BotHost(application, settings, data.infra)
+        host.after_change = own_bot_changes(application)
+        data.bots = host
         data.dispatcher.start()
-        log.info("bot @%s started", application.bot.username)
+        await host.start()  # every café's own bot, served from now on
+        log.info(
+            "bot @%s started, serving %d café bots", application.bot.username, len(host.serving)
+        )
 
     async def post_stop(application: LoyaltyApplication) -> None:
         # The batch of effects being delivered is finished, so nothing sent stays unmarked.
         if application.bot_data.dispatcher is not None:
             await application.bot_data.dispatcher.stop()
+        if isinstance(application.bot_data.bots, BotHost):
+            await application.bot_data.bots.stop()
 
     async def post_shutdown(application: LoyaltyApplication) -> None:
         data = application.bot_data
@@ -93,13 +108,20 @@ def build_application(
     limiter = CounterFirstRateLimiter(
         settings.messages_per_second, background_slack=BACKGROUND_SLACK_SECONDS, max_retries=3
     )
+    platform = ServingBot(
+        settings.token,
+        key=PLATFORM,
+        merchant_id=None,
+        base_url=settings.api_base_url,
+        base_file_url=settings.api_file_url,
+        request=HTTPXRequest(connection_pool_size=256),
+        get_updates_request=HTTPXRequest(connection_pool_size=1, read_timeout=20.0),
+        rate_limiter=limiter,
+    )
     application: LoyaltyApplication = (
         ApplicationBuilder()
-        .token(settings.token)
-        .base_url(settings.api_base_url)
-        .base_file_url(settings.api_file_url)
+        .bot(platform)
         .context_types(ContextTypes(context=BotContext, bot_data=BotData))
-        .rate_limiter(limiter)
         .post_init(post_init)
         .post_stop(post_stop)
         .post_shutdown(post_shutdown)
@@ -109,6 +131,7 @@ def build_application(
     )
     processor.bind(application)
     register_handlers(application)
+    register_managed_bots(application)
     jobs = application.job_queue
     assert jobs is not None  # the job-queue extra is a dependency
     # Both jobs run right after start-up too, which is how missed summaries go out.

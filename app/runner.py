@@ -12,9 +12,11 @@ from typing import Any
 from telegram.error import InvalidToken
 
 from app.application import build_application
+from app.hosting import BotHost
 from bot.config import Settings
 from bot.context import LoyaltyApplication
 from bot.logs import configure_logging
+from bot.serving import ServingBot
 from bot.updates import DurablePoller
 from domain.db.backup import BackupRefused, backup_sqlite
 from domain.db.engine import create_engine
@@ -41,9 +43,12 @@ async def running(application: LoyaltyApplication) -> AsyncIterator[DurablePolle
     poller = DurablePoller(application)
     await application.start()
     await poller.start()
+    cafe_pollers = CafePollers(application)
+    await cafe_pollers.start()
     try:
         yield poller
     finally:
+        await cafe_pollers.stop()
         await poller.stop()
         await application.stop()
         if application.post_stop is not None:
@@ -51,6 +56,46 @@ async def running(application: LoyaltyApplication) -> AsyncIterator[DurablePolle
         await application.shutdown()
         if application.post_shutdown is not None:
             await application.post_shutdown(application)
+
+
+class CafePollers:
+    """One long poll per café bot this worker serves, started and stopped with the host."""
+
+    def __init__(self, application: LoyaltyApplication) -> None:
+        self._application = application
+        self._pollers: dict[int, DurablePoller] = {}
+        self._pausing: set[asyncio.Task[None]] = set()
+
+    async def start(self) -> None:
+        host = self._application.bot_data.bots
+        assert isinstance(host, BotHost)
+        host.listen(serving=self._serve, leaving=self._leave)
+        for bot in host.serving:
+            await self._serve(bot)
+
+    async def stop(self) -> None:
+        for key in list(self._pollers):
+            await self._pollers.pop(key).stop()
+
+    async def _serve(self, bot: ServingBot) -> None:
+        if bot.key in self._pollers:
+            return
+        poller = DurablePoller(self._application, bot, on_refused=lambda: self._pause(bot))
+        self._pollers[bot.key] = poller
+        await poller.start()
+
+    def _pause(self, bot: ServingBot) -> None:
+        # Called from the poller's own task, which the pause stops: hand it to another task.
+        host = self._application.bot_data.bots
+        assert isinstance(host, BotHost)
+        task = asyncio.create_task(host.paused(bot))
+        self._pausing.add(task)
+        task.add_done_callback(self._pausing.discard)
+
+    async def _leave(self, bot: ServingBot) -> None:
+        poller = self._pollers.pop(bot.key, None)
+        if poller is not None:
+            await poller.stop()
 
 
 def _configure_logging(settings: Settings) -> None:

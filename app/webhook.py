@@ -3,10 +3,18 @@
 Telegram gets its 200 only after the update is stored in the inbox and handled, so a crash
 before that means Telegram re-delivers it (to any worker); a re-delivered handled update is
 recognised and skipped.
+
+Every bot has its own route and secret: the platform bot `/telegram` (WEBHOOK_URL, with
+WEBHOOK_SECRET), each café's bot `/telegram/<its id>` with a secret derived from WEBHOOK_SECRET
+and its id (so nothing more is stored, and one bot's secret opens no other route). A café bot
+is registered with Telegram by the first worker that serves it with a URL Telegram was not
+given yet; an update for a bot a worker does not serve yet makes it look in the database.
 """
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import hmac
 import logging
 from collections.abc import AsyncIterator
@@ -17,18 +25,32 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import BaseRoute, Route
 from telegram import Update
+from telegram.error import InvalidToken, TelegramError
 
 from app.application import build_application
+from app.hosting import BotHost
 from bot.config import ConfigError, Settings, load_settings
 from bot.context import LoyaltyApplication
 from bot.incoming import UnreadableUpdate, parse_body, read_update
 from bot.logs import configure_logging
+from bot.serving import ServingBot
 from bot.wallet.config import apple_config
+from infra.bots import BotState
 
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 WEBHOOK_PATH = "/telegram"
+
+
+def bot_secret(master: str, bot_id: int) -> str:
+    """A café bot's webhook secret: HMAC of its id under WEBHOOK_SECRET (64 hex characters,
+    within Telegram's 1–256 of A-Za-z0-9_-)."""
+    return hmac.new(master.encode(), f"bot:{bot_id}".encode(), hashlib.sha256).hexdigest()
+
+
+def bot_webhook_url(webhook_url: str, bot_id: int) -> str:
+    return f"{webhook_url.rstrip('/')}/{bot_id}"
 
 
 def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlette:
@@ -37,6 +59,44 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         raise ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are both needed in webhook mode")
     application = build_application(settings, job_interval_scale=settings.job_interval_scale)
     secret = settings.webhook_secret.encode()
+    master_secret = settings.webhook_secret
+    webhook_url = settings.webhook_url
+
+    async def register(bot: ServingBot) -> None:
+        """Give Telegram this café bot's route, unless it has it already."""
+        registry = application.bot_data.infra.bots if application.bot_data.infra else None
+        record = None if registry is None else await registry.get(bot.key)
+        url = bot_webhook_url(webhook_url, bot.key)
+        if registry is None or record is None or record.webhook_url == url or not register_webhook:
+            return
+        try:
+            await bot.set_webhook(
+                url=url,
+                secret_token=bot_secret(master_secret, bot.key),
+                allowed_updates=Update.ALL_TYPES,
+            )
+        except InvalidToken:
+            await host().paused(bot)
+            return
+        except TelegramError as failure:
+            log.warning("could not register the webhook of café bot %s: %s", bot.key, failure)
+            return
+        await registry.mark_webhook(bot.key, url)
+
+    async def unregister(bot: ServingBot) -> None:
+        """A café returned to the platform bot: Telegram stops posting its bot's updates."""
+        record = host().record_of(bot.merchant_id or 0)
+        if record is None or record.state is not BotState.OFF or not register_webhook:
+            return
+        with contextlib.suppress(TelegramError):
+            await bot.delete_webhook()
+        assert application.bot_data.infra is not None
+        await application.bot_data.infra.bots.mark_webhook(bot.key, None)
+
+    def host() -> BotHost:
+        bots = application.bot_data.bots
+        assert isinstance(bots, BotHost)
+        return bots
 
     @asynccontextmanager
     async def lifespan(_: Starlette) -> AsyncIterator[None]:
@@ -50,6 +110,9 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
                 secret_token=settings.webhook_secret,
                 allowed_updates=Update.ALL_TYPES,
             )
+        host().listen(serving=register, leaving=unregister)
+        for bot in host().serving:
+            await register(bot)
         try:
             yield
         finally:
@@ -64,14 +127,30 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, secret):  # constant time: no guessing by timing
             return Response(status_code=403)
+        platform = application.bot
+        assert isinstance(platform, ServingBot)
+        return await _receive_for(platform, request)
+
+    async def receive_for_bot(request: Request) -> Response:
+        bot_id = request.path_params["bot_id"]
+        given = request.headers.get(SECRET_HEADER, "").encode()
+        expected = bot_secret(master_secret, bot_id).encode()
+        if not hmac.compare_digest(given, expected):
+            return Response(status_code=403)
+        bot = host().served(bot_id) or await host().refresh(bot_id)
+        if bot is None:  # not a café bot we serve (switched off, or never ours)
+            return Response(status_code=404)
+        return await _receive_for(bot, request)
+
+    async def _receive_for(bot: ServingBot, request: Request) -> Response:
         body = await request.body()
         try:
-            update = read_update(parse_body(body), application.bot)
+            update = read_update(parse_body(body), bot)
         except UnreadableUpdate as problem:
             log.warning("refused a webhook update: %s", problem)
             application.bot_data.poison_updates += 1
             return Response(status_code=400)
-        await handle(application, update, body.decode())
+        await handle(application, update, body.decode(), bot)
         return Response(status_code=200)
 
     async def healthz(_: Request) -> Response:
@@ -86,6 +165,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
 
     routes: list[BaseRoute] = [
         Route(WEBHOOK_PATH, receive, methods=["POST"]),
+        Route(WEBHOOK_PATH + "/{bot_id:int}", receive_for_bot, methods=["POST"]),
         Route("/healthz", healthz, methods=["GET"]),
     ]
     if settings.web_app_url is not None:  # the Mini App, under /app
@@ -100,7 +180,9 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
     return Starlette(routes=routes, lifespan=lifespan)
 
 
-async def handle(application: LoyaltyApplication, update: Update, payload: str) -> None:
+async def handle(
+    application: LoyaltyApplication, update: Update, payload: str, bot: ServingBot
+) -> None:
     """Store, then handle through the per-chat ordered processor, then record it as handled.
 
     Its effects (a customer's notice) are in the outbox by then, so Telegram need not wait for
@@ -108,10 +190,10 @@ async def handle(application: LoyaltyApplication, update: Update, payload: str) 
     """
     infra = application.bot_data.infra
     assert infra is not None
-    if not await infra.inbox.receive([(update.update_id, payload)]):
+    if not await infra.inbox.receive(bot.key, [(update.update_id, payload)]):
         return  # handled before: Telegram is re-delivering
     await application.update_processor.process_update(update, application.process_update(update))
-    await infra.inbox.mark_processed([update.update_id])
+    await infra.inbox.mark_processed([(bot.key, update.update_id)])
 
 
 def app_from_environment() -> Starlette:

@@ -48,6 +48,9 @@ class Settings:
     # mode no web server. initData older than web_app_max_age seconds is refused.
     web_app_url: str | None = None
     web_app_max_age: float = 86400.0
+    # Fernet keys (comma-separated; the first encrypts) for café bots' tokens at rest; None:
+    # the platform cannot take on café bots (/mybot says so).
+    bot_token_key: str | None = None
 
     @property
     def api_file_url(self) -> str:
@@ -86,6 +89,19 @@ def _url(name: str, value: str, schemes: tuple[str, ...]) -> str:
     if parsed.scheme not in schemes or not parsed.netloc:
         raise ConfigError(f"{name} is malformed: expected a {'/'.join(schemes)} URL, got {value!r}")
     return value
+
+
+def _fernet_keys(value: str) -> None:
+    from cryptography.fernet import Fernet
+
+    for key in value.split(","):
+        try:
+            Fernet(key.strip().encode())
+        except ValueError:
+            raise ConfigError(
+                "BOT_TOKEN_KEY is malformed: expected Fernet keys (32 url-safe base64 bytes), "
+                "comma-separated; make one with: python -m bot newkey"
+            ) from None
 
 
 def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
@@ -135,8 +151,12 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     if web_app_url is not None:
         _url("WEB_APP_URL", web_app_url, ("https",))  # Telegram opens Mini Apps over HTTPS only
     web_app_max_age = _number(env, "WEB_APP_MAX_AGE", 86400, 60, 2_592_000, "60 to 2592000 seconds")
+    bot_token_key = env.get("BOT_TOKEN_KEY") or None
+    if bot_token_key is not None:
+        _fernet_keys(bot_token_key)
     return Settings(
         token=token,
+        bot_token_key=bot_token_key,
         outbox_lease_seconds=outbox_lease,
         messages_per_second=messages_per_second,
         job_interval_scale=job_interval_scale,

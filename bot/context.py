@@ -5,11 +5,14 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
 
 from bot.config import Settings
 from bot.i18n import Translator
+from bot.links import LinkKind, deep_link
 from bot.ratelimit import SendPriority
+from bot.serving import Bots, ServingBot
 from domain.clock import Clock
 from domain.service import LoyaltyService
 from infra import Infrastructure
@@ -29,6 +32,7 @@ class BotData:
         self.clock: Clock | None = None
         self.menus: Menus | None = None
         self.dispatcher: Dispatcher | None = None
+        self.bots: Bots | None = None  # every bot this worker serves (app/hosting.py)
         # Updates refused or set aside because they could not be read (reported by /healthz).
         self.poison_updates = 0
 
@@ -62,6 +66,37 @@ class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any,
         user_id: int | None = None,
     ) -> None:
         super().__init__(application=application, chat_id=chat_id, user_id=user_id)
+        self._serving: ServingBot | None = None
+
+    @classmethod
+    def from_update(
+        cls, update: object, application: Application[Any, Any, Any, Any, Any, Any]
+    ) -> BotContext:
+        """The context answers through the bot the update came through (a café's own bot or
+        the platform bot), whose bot object the update carries."""
+        context = super().from_update(update, application)
+        if isinstance(update, Update):
+            try:
+                carried = update.get_bot()
+            except RuntimeError:  # an update made without a bot (tests): the platform's
+                carried = None
+            if isinstance(carried, ServingBot):
+                context._serving = carried
+        return context
+
+    @property
+    def bot(self) -> ServingBot:
+        if self._serving is not None:
+            return self._serving
+        bot = self.application.bot
+        assert isinstance(bot, ServingBot)  # app/application.py builds it so
+        return bot
+
+    @property
+    def bots(self) -> Bots:
+        bots = self.bot_data.bots
+        assert bots is not None  # set in post_init, before any update
+        return bots
 
     @property
     def service(self) -> LoyaltyService:
@@ -86,6 +121,6 @@ class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any,
     def menus(self) -> ChatMenus:
         return ChatMenus(self)
 
-    def link(self, payload: str) -> str:
-        """A deep link that opens this bot with /start <payload>."""
-        return f"https://t.me/{self.bot.username}?start={payload}"
+    def link(self, kind: LinkKind, value: str, merchant_id: int | None) -> str:
+        """A deep link of this café: through its own bot when it has one, else the platform's."""
+        return deep_link(self.bots.username_for(merchant_id), kind, value)

@@ -13,13 +13,16 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import date, timedelta
+from typing import Any
 
 from telegram import InputFile
 from telegram.constants import ParseMode
 from telegram.error import (
     BadRequest,
     Forbidden,
+    InvalidToken,
     NetworkError,
     RetryAfter,
     TelegramError,
@@ -29,10 +32,15 @@ from telegram.error import (
 from bot import keyboards, wallet
 from bot.context import LoyaltyApplication
 from bot.features.card import NOT_ME
+from bot.features.mybot import cafe_link
 from bot.features.offers import CONSENT, consent_keyboard, stop_keyboard, unsubscribe_keyboard
+from bot.features.setup import poster_png
 from bot.i18n import Translator, choose_language, translator
+from bot.links import LinkKind, deep_link
 from bot.ratelimit import SendPriority
+from bot.serving import BotPaused, ServingBot
 from bot.texts import counter as counter_texts
+from bot.texts import mybot as mybot_texts
 from bot.texts import offers as offer_texts
 from bot.texts import owner as owner_texts
 from bot.texts.reports import chart_caption, expiry_reminder, summary_text
@@ -42,7 +50,9 @@ from domain.effects import (
     AskForOffers,
     BringBack,
     ListOfferRecipients,
+    MeetOwnBot,
     NotifyCustomer,
+    OwnBotNews,
     RefreshWallet,
     RemindExpiry,
     ReportOffer,
@@ -54,6 +64,7 @@ from domain.model import Recipient
 from domain.offers import OfferOutcome
 from domain.service import WINBACK, OfferCopy
 from infra import OutboxItem
+from infra.bots import current_bot
 
 log = logging.getLogger(__name__)
 
@@ -73,6 +84,13 @@ class Undeliverable(Exception):
 
 class NoLongerWanted(Exception):
     """The recipient turned these messages off after the effect was queued."""
+
+
+class ThroughPlatformNext(Exception):
+    """The person blocked the café's bot: the next try goes through the platform bot."""
+
+
+PAUSED_RETRY_SECONDS = 60.0  # a message for a paused café bot looks again this often
 
 
 class Dispatcher:
@@ -153,6 +171,10 @@ class Dispatcher:
             await self._send(item.effect)
         except NoLongerWanted:
             await outbox.done(item.id, "skipped")
+        except BotPaused:
+            await outbox.postpone(item, PAUSED_RETRY_SECONDS)  # waits for the new token
+        except ThroughPlatformNext:
+            await outbox.postpone(item, 0)
         except Forbidden:
             if item.effect.recipient_id is not None:
                 await data.service.staff.mark_unreachable(item.effect.recipient_id)
@@ -182,7 +204,7 @@ class Dispatcher:
         elif isinstance(effect, RefreshWallet):
             service = self._application.bot_data.service
             assert service is not None
-            await wallet.card_changed(service, effect.card_id, self._application.bot.username)
+            await wallet.card_changed(service, effect.card_id, self._bots.username_for)
         elif isinstance(effect, SendSummary):
             await self._send_summary(effect.merchant_id, effect.day)
         elif isinstance(effect, RemindExpiry):
@@ -195,6 +217,10 @@ class Dispatcher:
             await self._list_offer_recipients(effect)
         elif isinstance(effect, ReportOffer):
             await self._report_offer(effect)
+        elif isinstance(effect, MeetOwnBot):
+            await self._meet_own_bot(effect)
+        elif isinstance(effect, OwnBotNews):
+            await self._own_bot_news(effect)
         else:
             raise Undeliverable(f"unknown effect {effect!r}")
 
@@ -212,15 +238,64 @@ class Dispatcher:
             )
         )
 
-    async def _message(
-        self, user_id: int, text: str, markup: keyboards.InlineKeyboardMarkup | None = None
+    @property
+    def _bots(self) -> Any:
+        bots = self._application.bot_data.bots
+        assert bots is not None
+        return bots
+
+    async def _sender(self, merchant_id: int | None, user_id: int) -> ServingBot:
+        """The café's own bot once the person started it, else the platform bot."""
+        sender: ServingBot = await self._bots.sender_for(merchant_id, user_id)
+        return sender
+
+    async def _through(
+        self,
+        sender: ServingBot,
+        user_id: int,
+        send: Callable[[ServingBot], Awaitable[object]],
     ) -> None:
-        await self._application.bot.send_message(
+        """Send through `sender`; what a café bot's refusal means is decided here: blocked →
+        the platform bot next time; token refused → the bot is paused and the message waits."""
+        through = current_bot.set(sender.key)
+        try:
+            await send(sender)
+        except Forbidden:
+            if sender.is_platform:
+                raise
+            infra = self._application.bot_data.infra
+            assert infra is not None
+            await infra.bots.forget_started(sender.key, user_id)
+            raise ThroughPlatformNext() from None
+        except InvalidToken:
+            if sender.is_platform:
+                raise
+            await self._bots.paused(sender)
+            raise BotPaused(sender.username) from None
+        finally:
+            current_bot.reset(through)
+
+    async def _message(
+        self,
+        merchant_id: int | None,
+        user_id: int,
+        text: str,
+        markup: keyboards.InlineKeyboardMarkup | None = None,
+        *,
+        sender: ServingBot | None = None,
+    ) -> None:
+        """A background message to a person about a café, through the bot that speaks for it."""
+        chosen = sender or await self._sender(merchant_id, user_id)
+        await self._through(
+            chosen,
             user_id,
-            text,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            rate_limit_args=SendPriority.BACKGROUND,  # the counter's replies go first
+            lambda bot: bot.send_message(
+                user_id,
+                text,
+                parse_mode=ParseMode.HTML,
+                reply_markup=markup,
+                rate_limit_args=SendPriority.BACKGROUND,  # the counter's replies go first
+            ),
         )
 
     async def _notify_customer(self, effect: NotifyCustomer) -> None:
@@ -232,7 +307,9 @@ class Dispatcher:
         t = self._language_of(op.customer, op.card.merchant_language)
         disputable = op.kind.is_earning or op.kind.is_redemption
         markup = keyboards.not_me_keyboard(t, NOT_ME.data(op.entry_id)) if disputable else None
-        await self._message(op.customer.user_id, counter_texts.customer_notice(t, op), markup)
+        await self._message(
+            op.card.merchant_id, op.customer.user_id, counter_texts.customer_notice(t, op), markup
+        )
 
     async def _alert_owner(self, effect: AlertOwner) -> None:
         service = self._application.bot_data.service
@@ -243,7 +320,9 @@ class Dispatcher:
             Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
             dispute.card.merchant_language,
         )
-        await self._message(dispute.owner_user_id, counter_texts.owner_alert(t, dispute))
+        await self._message(
+            dispute.card.merchant_id, dispute.owner_user_id, counter_texts.owner_alert(t, dispute)
+        )
 
     async def _staff_joined(self, effect: StaffJoinedNotice) -> None:
         service = self._application.bot_data.service
@@ -257,7 +336,8 @@ class Dispatcher:
             Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
             joined.merchant_language,
         )
-        await self._message(joined.owner_user_id, owner_texts.staff_joined(t, joined))
+        # The owner's own news: through the platform bot, where they run the café.
+        await self._message(None, joined.owner_user_id, owner_texts.staff_joined(t, joined))
 
     async def _remind_expiry(self, effect: RemindExpiry) -> None:
         service = self._application.bot_data.service
@@ -265,7 +345,7 @@ class Dispatcher:
         reminder = await service.maintenance.expiry_reminder_of(effect.card_id, effect.expires_at)
         t = self._language_of(reminder.customer, reminder.card.merchant_language)
         text = expiry_reminder(t, reminder.card, reminder.expires_at)
-        await self._message(reminder.customer.user_id, text)
+        await self._message(reminder.card.merchant_id, reminder.customer.user_id, text)
 
     async def _send_summary(self, merchant_id: int, day: date) -> None:
         service = self._application.bot_data.service
@@ -276,18 +356,25 @@ class Dispatcher:
             Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
             summary.language,
         )
-        await self._message(summary.owner_user_id, summary_text(t, summary))
+        sender = await self._sender(merchant_id, summary.owner_user_id)
+        await self._message(
+            merchant_id, summary.owner_user_id, summary_text(t, summary), sender=sender
+        )
         if day.weekday() == 0:  # Mondays: the chart of the last two weeks
             from bot.charts import activity_chart
 
             first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
             series = await service.reports.daily_series(merchant_id, first, day)
             chart = activity_chart(t, summary.merchant_name, summary.program_type, series)
-            await self._application.bot.send_photo(
+            await self._through(
+                sender,
                 summary.owner_user_id,
-                InputFile(chart, filename="activity.png"),
-                caption=chart_caption(t, first, day),
-                rate_limit_args=SendPriority.BACKGROUND,
+                lambda bot: bot.send_photo(
+                    summary.owner_user_id,
+                    InputFile(chart, filename="activity.png"),
+                    caption=chart_caption(t, first, day),
+                    rate_limit_args=SendPriority.BACKGROUND,
+                ),
             )
 
     # --- offers and the messages that bring customers back ----------------------------------
@@ -299,12 +386,22 @@ class Dispatcher:
             effect.merchant_id, effect.customer_id
         )
         t = self._language_of(question.customer, question.merchant_language)
-        # A step per question: the answer applies to this merchant, on whichever worker.
-        step = await data.infra.steps.open(
-            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
-        )
+        sender = await self._sender(effect.merchant_id, effect.customer_id)
+        # A step per question, in the chat with the bot that asks it: the answer applies to
+        # this merchant, on whichever worker.
+        through = current_bot.set(sender.key)
+        try:
+            step = await data.infra.steps.open(
+                effect.customer_id,
+                CONSENT,
+                subject_id=effect.merchant_id,
+                ttl=CONSENT_QUESTION_TTL,
+            )
+        finally:
+            current_bot.reset(through)
         text = offer_texts.consent_question(t, question.merchant_name)
-        await self._message(effect.customer_id, text, consent_keyboard(t, step.id))
+        markup = consent_keyboard(t, step.id)
+        await self._message(effect.merchant_id, effect.customer_id, text, markup, sender=sender)
 
     async def _bring_back(self, effect: BringBack) -> None:
         service = self._application.bot_data.service
@@ -318,7 +415,7 @@ class Dispatcher:
         else:
             text = offer_texts.almost_there_text(t, message.card)
         markup = stop_keyboard(t, message.card.merchant_id)
-        await self._message(message.customer.user_id, text, markup)
+        await self._message(message.card.merchant_id, message.customer.user_id, text, markup)
 
     async def _list_offer_recipients(self, effect: ListOfferRecipients) -> None:
         """In batches, each its own transaction; a worker that dies resumes from the last."""
@@ -387,6 +484,8 @@ class Dispatcher:
         await self._offer_turn()
         try:
             await self._send_offer(copy)
+        except (BotPaused, ThroughPlatformNext):
+            return None  # not sent: tried again later
         except Forbidden:
             service = self._application.bot_data.service
             assert service is not None
@@ -419,17 +518,23 @@ class Dispatcher:
         t = self._language_of(copy.customer, None)
         body = offer_texts.offer_message(copy.merchant_name, copy.text)
         markup = unsubscribe_keyboard(t, copy.merchant_id)
+        user_id = copy.customer.user_id
         if copy.photo_file_id:
-            await self._application.bot.send_photo(
-                copy.customer.user_id,
-                copy.photo_file_id,
-                caption=body,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                rate_limit_args=SendPriority.BACKGROUND,
+            photo = copy.photo_file_id
+            await self._through(
+                await self._sender(copy.merchant_id, user_id),
+                user_id,
+                lambda bot: bot.send_photo(
+                    user_id,
+                    photo,
+                    caption=body,
+                    parse_mode=ParseMode.HTML,
+                    reply_markup=markup,
+                    rate_limit_args=SendPriority.BACKGROUND,
+                ),
             )
         else:
-            await self._message(copy.customer.user_id, body, markup)
+            await self._message(copy.merchant_id, user_id, body, markup)
 
     async def _report_offer(self, effect: ReportOffer) -> None:
         service = self._application.bot_data.service
@@ -440,4 +545,55 @@ class Dispatcher:
             Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
             figures.merchant_language,
         )
-        await self._message(effect.owner_user_id, offer_texts.report_text(t, figures))
+        await self._message(None, effect.owner_user_id, offer_texts.report_text(t, figures))
+
+    # --- the café's own bot ---------------------------------------------------------------
+
+    async def _meet_own_bot(self, effect: MeetOwnBot) -> None:
+        """Through the platform bot, which the person knows: the café's bot, one tap away."""
+        service = self._application.bot_data.service
+        assert service is not None
+        record = self._bots.record_of(effect.merchant_id)
+        if record is None or record.id != effect.bot_id or record.state.value == "off":
+            raise NoLongerWanted()  # the café went back to the platform bot meanwhile
+        greeting = await service.own_bot.greeting(effect.merchant_id, effect.user_id)
+        t = self._language_of(greeting.person, greeting.merchant_language)
+        text = mybot_texts.meet(t, greeting.merchant_name, record.username, staff=greeting.is_staff)
+        link = cafe_link(record.username, None if greeting.is_staff else greeting.qr_token)
+        markup = keyboards.link_keyboard(mybot_texts.open_button(t, record.username), link)
+        await self._message(None, effect.user_id, text, markup, sender=self._bots.platform)
+
+    async def _own_bot_news(self, effect: OwnBotNews) -> None:
+        """The owner hears, through the platform bot, what became of the café's bot."""
+        data = self._application.bot_data
+        assert data.service is not None
+        owner = await data.service.own_bot.owner_of(effect.merchant_id)
+        t = self._language_of(owner.owner, owner.merchant_language)
+        record = self._bots.record_of(effect.merchant_id)
+        username = record.username if record is not None else str(effect.bot_id)
+        platform = self._bots.platform
+        if effect.state == "paused":
+            await self._message(
+                None, owner.owner.user_id, mybot_texts.paused(t, username), sender=platform
+            )
+            return
+        if effect.state == "active":
+            await self._message(
+                None, owner.owner.user_id, mybot_texts.serving_again(t, username), sender=platform
+            )
+            return
+        stores = await data.service.merchants.stores(owner.owner.user_id)
+        settings = await data.service.merchants.program(owner.owner.user_id)
+        join = deep_link(username, LinkKind.JOIN, stores[0].code)
+        text = mybot_texts.ready(t, username, owner.merchant_name, join)
+        await self._message(None, owner.owner.user_id, text, sender=platform)
+        image = poster_png(stores[0], settings, username, [settings.language])
+        await self._through(
+            platform,
+            owner.owner.user_id,
+            lambda bot: bot.send_document(
+                owner.owner.user_id,
+                InputFile(image, filename=f"poster-{stores[0].code}.png"),
+                rate_limit_args=SendPriority.BACKGROUND,
+            ),
+        )

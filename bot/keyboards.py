@@ -183,3 +183,8 @@ def ladder_keyboard(
             label = t.pgettext("button", "Add a points reward")
         rows.append([InlineKeyboardButton(label, callback_data=data)])
     return InlineKeyboardMarkup(rows)
+
+
+def link_keyboard(label: str, url: str) -> InlineKeyboardMarkup:
+    """One button that opens a link (another bot's chat, say)."""
+    return InlineKeyboardMarkup([[InlineKeyboardButton(label, url=url)]])

@@ -20,6 +20,7 @@ from telegram.error import TelegramError
 from telegram.ext import Application, CallbackContext
 
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.serving import ServingBot
 from bot.texts.commands import menu_description
 from bot.texts.webapp import menu_button
 from domain.model import Identity
@@ -34,6 +35,7 @@ class MenuEntry:
     name: str
     audience: int
     text_key: str  # which description of bot/texts/commands it shows
+    platform_only: bool = False  # not in a café's own bot's menus
 
 
 # The Mini App's first tab for each audience (its menu button opens it there).
@@ -49,29 +51,36 @@ class Menus:
     def __init__(self, entries: Sequence[MenuEntry]) -> None:
         self._entries = tuple(entries)
 
-    def commands(self, t: Translator, audience: int) -> list[BotCommand]:
-        """Staff commands first (what a cashier needs most), then the owner's, then the rest."""
+    def commands(self, t: Translator, audience: int, *, cafe: bool = False) -> list[BotCommand]:
+        """Staff commands first (what a cashier needs most), then the owner's, then the rest;
+        a café's own bot leaves out what only the platform bot does."""
         order = [STAFF, OWNER, CUSTOMER]
         chosen: list[MenuEntry] = []
         for level in order:
             if level > audience:
                 continue
             for entry in self._entries:
+                if cafe and entry.platform_only:
+                    continue
                 if entry.audience == level and entry.name not in {c.name for c in chosen}:
                     chosen.append(entry)
         return [BotCommand(e.name, menu_description(t, e.text_key)) for e in chosen]
 
-    async def register_defaults(self, bot: Bot, web_app_url: str | None = None) -> None:
+    async def register_defaults(
+        self, bot: Bot, web_app_url: str | None = None, *, cafe: bool = False
+    ) -> None:
         """The customers' menu in every language, for all private chats (and, with a Mini App,
         the menu button that opens it)."""
         if web_app_url is not None:
             button = _web_app_button(web_app_url, translator("en"), CUSTOMER)
             await bot.set_chat_menu_button(menu_button=button)
         scope = BotCommandScopeAllPrivateChats()
-        await bot.set_my_commands(self.commands(translator("en"), CUSTOMER), scope=scope)
+        await bot.set_my_commands(self.commands(translator("en"), CUSTOMER, cafe=cafe), scope=scope)
         for language in LANGUAGES:
             await bot.set_my_commands(
-                self.commands(translator(language), CUSTOMER), scope=scope, language_code=language
+                self.commands(translator(language), CUSTOMER, cafe=cafe),
+                scope=scope,
+                language_code=language,
             )
 
     async def register_defaults_or_retry(
@@ -117,9 +126,10 @@ class Menus:
         """A staff member's or owner's own menu in their language; customers use the default."""
         scope = BotCommandScopeChat(chat_id)
         audience = OWNER if identity.is_owner else STAFF if identity.is_staff else CUSTOMER
+        cafe = isinstance(bot, ServingBot) and not bot.is_platform
         try:
             if audience > CUSTOMER:
-                await bot.set_my_commands(self.commands(t, audience), scope=scope)
+                await bot.set_my_commands(self.commands(t, audience, cafe=cafe), scope=scope)
             else:
                 await bot.delete_my_commands(scope=scope)
             if web_app_url is not None:  # the Mini App, opened at this person's first tab

@@ -26,6 +26,7 @@ from bot.features import (
     counter,
     enrolment,
     language,
+    mybot,
     offers,
     privacy,
     program,
@@ -39,6 +40,7 @@ from bot.features.common import Audience, Command, Feature, Handler, Viewer, rep
 from bot.i18n import Translator
 from bot.menus import MenuEntry, Menus
 from bot.texts import general
+from bot.texts import mybot as mybot_texts
 from bot.texts.commands import edited_command, help_text
 from bot.texts.refusals import refusal_text
 from domain.errors import DomainError
@@ -80,12 +82,15 @@ FEATURES: tuple[Feature, ...] = (
     staff.FEATURE,
     reports.FEATURE,
     offers.FEATURE,
+    mybot.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (
     *(command for feature in FEATURES for command in feature.commands),
     Command("help", Audience.CUSTOMER, help_command),
 )
-MENUS = Menus([MenuEntry(c.name, int(c.audience), c.key) for c in COMMANDS if c.in_menu])
+MENUS = Menus(
+    [MenuEntry(c.name, int(c.audience), c.key, c.platform_only) for c in COMMANDS if c.in_menu]
+)
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}
 TEXT_STEPS = {kind: h for feature in FEATURES for kind, h in feature.text_steps.items()}
@@ -122,6 +127,9 @@ def _command_route(name: str) -> Handler:
     async def route(update: Update, context: BotContext, viewer: Viewer) -> None:
         audience = Audience.of(viewer.identity)
         fitting = [c for c in rows if c.audience <= audience] or rows[:1]
+        if fitting[-1].platform_only and not context.bot.is_platform:
+            await reply(update, mybot_texts.only_here(viewer.t))
+            return
         await fitting[-1].handler(update, context, viewer)
 
     return route

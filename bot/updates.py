@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import json
 import logging
-from collections.abc import Awaitable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,7 +24,10 @@ from telegram.ext import BaseUpdateProcessor
 from bot.context import LoyaltyApplication
 from bot.incoming import UnreadableUpdate, id_for_log, read_update, update_id_of
 from bot.ratelimit import retry_after_seconds
+from bot.serving import PLATFORM, ServingBot
 from domain.service import commit_attempted
+from domain.serving import serving_merchant
+from infra.bots import current_bot
 
 log = logging.getLogger(__name__)
 
@@ -33,9 +36,22 @@ MARK_INTERVAL_SECONDS = 0.2
 READ_TIMEOUT_SLACK_SECONDS = 5.0
 
 
-def _chat_key(update: object) -> int | None:
+def serving_bot(update: object) -> ServingBot | None:
+    """The bot an update came through (None for updates made without one, in tests)."""
+    if not isinstance(update, Update):
+        return None
+    try:
+        bot = update.get_bot()
+    except RuntimeError:
+        return None
+    return bot if isinstance(bot, ServingBot) else None
+
+
+def _chat_key(update: object) -> tuple[int, int] | None:
+    """(bot, chat): a person's chat with a café's bot is not their chat with the platform bot."""
     if isinstance(update, Update) and update.effective_chat is not None:
-        return update.effective_chat.id
+        bot = serving_bot(update)
+        return (PLATFORM if bot is None else bot.key, update.effective_chat.id)
     return None
 
 
@@ -58,8 +74,8 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
 
     def __init__(self, max_concurrent_updates: int) -> None:
         super().__init__(max_concurrent_updates)
-        self._chats: dict[int, _ChatTurn] = {}
-        self._handled: list[int] = []
+        self._chats: dict[tuple[int, int], _ChatTurn] = {}
+        self._handled: list[tuple[int, int]] = []  # (bot, update id)
         self._application: LoyaltyApplication | None = None
         self._flusher: asyncio.Task[None] | None = None
         self._stopping = asyncio.Event()
@@ -82,17 +98,35 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
 
     async def do_process_update(self, update: object, coroutine: Awaitable[Any]) -> None:
         fresh = commit_attempted.set(False)  # what the error handler may tell this update
+        bot = serving_bot(update)
+        key = PLATFORM if bot is None else bot.key
+        # The bot it came through, and the café that bot serves (None: the platform's, all).
+        through = current_bot.set(key)
+        serving = serving_merchant.set(None if bot is None else bot.merchant_id)
         try:
+            await self._note_started(bot, update)
             await self._in_turn(_chat_key(update), coroutine)
         finally:
+            serving_merchant.reset(serving)
+            current_bot.reset(through)
             commit_attempted.reset(fresh)
         if isinstance(update, Update):
-            self._handled.append(update.update_id)
+            self._handled.append((key, update.update_id))
         dispatcher = None if self._application is None else self._application.bot_data.dispatcher
         if dispatcher is not None:
             dispatcher.wake()  # its effects (a customer's notice) are in the outbox now
 
-    async def _in_turn(self, key: int | None, coroutine: Awaitable[Any]) -> None:
+    async def _note_started(self, bot: ServingBot | None, update: object) -> None:
+        """Someone wrote to a café's bot: from now on it may write to them too."""
+        if bot is None or bot.is_platform or not isinstance(update, Update):
+            return
+        user, chat = update.effective_user, update.effective_chat
+        infra = None if self._application is None else self._application.bot_data.infra
+        if infra is None or user is None or chat is None or chat.type != "private":
+            return
+        await infra.bots.record_started(bot.key, user.id)
+
+    async def _in_turn(self, key: tuple[int, int] | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
             await coroutine
             return
@@ -106,11 +140,12 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             if turn.users == 0:
                 del self._chats[key]  # idle chats take no memory
 
-    def _across_workers(self, chat_id: int) -> contextlib.AbstractAsyncContextManager[None]:
+    def _across_workers(self, key: tuple[int, int]) -> contextlib.AbstractAsyncContextManager[None]:
         infra = None if self._application is None else self._application.bot_data.infra
         if infra is None:
             return contextlib.nullcontext()
-        return infra.locks.chat(chat_id)
+        bot_id, chat_id = key
+        return infra.locks.chat(chat_id, bot_id)
 
     async def flush(self) -> None:
         """Record handled updates; a crash before this only means a harmless re-delivery."""
@@ -137,10 +172,25 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
 
 
 class DurablePoller:
-    """Long polling that confirms updates to Telegram only once they are in the inbox table."""
+    """Long polling of one bot that confirms updates to Telegram only once they are in the
+    inbox table. Each hosted bot has its own poller; their updates meet in the application's
+    queue, each carrying the bot it came through."""
 
-    def __init__(self, application: LoyaltyApplication, *, timeout: int = 10) -> None:
+    def __init__(
+        self,
+        application: LoyaltyApplication,
+        bot: ServingBot | None = None,
+        *,
+        timeout: int = 10,
+        on_refused: Callable[[], object] | None = None,
+    ) -> None:
+        """`on_refused` is called when Telegram refuses the bot's token (a café bot is then
+        paused); without it the poller stops and `wait` returns (the platform bot: exit)."""
         self._application = application
+        self._on_refused = on_refused
+        served = bot if bot is not None else application.bot
+        assert isinstance(served, ServingBot)
+        self.bot: ServingBot = served
         self._timeout = timeout
         self._task: asyncio.Task[None] | None = None
         self._queued: set[int] = set()
@@ -164,8 +214,8 @@ class DurablePoller:
         """Updates stored but not handled before the last stop (a crash): handle them first."""
         infra = self._application.bot_data.infra
         assert infra is not None
-        for update_id, payload in await infra.inbox.pending():
-            update = Update.de_json(json.loads(payload), self._application.bot)
+        for update_id, payload in await infra.inbox.pending(self.bot.key):
+            update = Update.de_json(json.loads(payload), self.bot)
             self._queued.add(update_id)
             await self._application.update_queue.put(update)
         if self._queued:
@@ -186,7 +236,11 @@ class DurablePoller:
                     self._queued = {i for i in self._queued if i >= offset}
                 failures = 0
             except InvalidToken:
-                log.critical("Telegram refused the bot token; polling stops")
+                if self._on_refused is not None:
+                    log.warning("Telegram refused the token of café bot %s", self.bot.key)
+                    self._on_refused()
+                else:
+                    log.critical("Telegram refused the bot token; polling stops")
                 return
             except RetryAfter as wait:
                 await asyncio.sleep(retry_after_seconds(wait))
@@ -206,7 +260,7 @@ class DurablePoller:
     async def _fetch(self, offset: int | None) -> list[object]:
         """getUpdates as raw JSON. bot.get_updates parses the whole batch at once, so a single
         update the library cannot read would fail every batch, for every chat, for ever."""
-        batch = await self._application.bot._post(
+        batch = await self.bot._post(
             "getUpdates",
             {"offset": offset, "timeout": self._timeout, "allowed_updates": Update.ALL_TYPES},
             read_timeout=self._timeout + READ_TIMEOUT_SLACK_SECONDS,
@@ -222,7 +276,7 @@ class DurablePoller:
             with contextlib.suppress(UnreadableUpdate):
                 last_id = max(update_id_of(data), last_id or 0)
             try:
-                updates.append(read_update(data, self._application.bot))
+                updates.append(read_update(data, self.bot))
             except UnreadableUpdate as problem:
                 self._application.bot_data.poison_updates += 1
                 log.error("set aside update %s: %s", id_for_log(data), problem)
@@ -231,7 +285,9 @@ class DurablePoller:
     async def _store_and_queue(self, updates: list[Update]) -> None:
         infra = self._application.bot_data.infra
         assert infra is not None
-        needed = set(await infra.inbox.receive((u.update_id, u.to_json()) for u in updates))
+        needed = set(
+            await infra.inbox.receive(self.bot.key, ((u.update_id, u.to_json()) for u in updates))
+        )
         for update in updates:
             if update.update_id in needed and update.update_id not in self._queued:
                 self._queued.add(update.update_id)

@@ -208,6 +208,46 @@ class ReportOffer:
         return self.owner_user_id
 
 
+@dataclass(frozen=True)
+class MeetOwnBot:
+    """The café now has its own bot: tell one of its customers or cashiers, once, through the
+    platform bot they know, with a button that opens the café's bot."""
+
+    kind: ClassVar[str] = "meetbot"
+    merchant_id: int
+    user_id: int
+    bot_id: int
+
+    @property
+    def key(self) -> str:
+        return f"meetbot:{self.bot_id}:{self.user_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.user_id
+
+
+@dataclass(frozen=True)
+class OwnBotNews:
+    """Tell the owner what became of the café's bot: `state` "active" (ready, or serving again
+    with a new token) or "paused" (Telegram refused its token). Once per bot version."""
+
+    kind: ClassVar[str] = "botnews"
+    merchant_id: int
+    owner_user_id: int
+    bot_id: int
+    version: int
+    state: str
+
+    @property
+    def key(self) -> str:
+        return f"botnews:{self.bot_id}:{self.version}:{self.state}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
 Effect = (
     NotifyCustomer
     | AlertOwner
@@ -220,7 +260,11 @@ Effect = (
     | ListOfferRecipients
     | SendOffer
     | ReportOffer
+    | MeetOwnBot
+    | OwnBotNews
 )
+
+
 EFFECT_TYPES: dict[str, type[Effect]] = {
     cls.kind: cls
     for cls in (
@@ -235,6 +279,8 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         ListOfferRecipients,
         SendOffer,
         ReportOffer,
+        MeetOwnBot,
+        OwnBotNews,
     )
 }
 

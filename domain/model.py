@@ -581,6 +581,7 @@ class Membership:
 @dataclass(frozen=True)
 class Invite:
     token: str  # shown once; only its hash is stored
+    merchant_id: int
     merchant_name: str
     store_name: str | None
     expires_at: datetime

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 from domain.clock import Clock
 from domain.db.uow import Database
+from infra.bots import BotRegistry, TokenCipher
 from infra.inbox import Inbox
 from infra.locks import Locks
 from infra.outbox import LEASE, Outbox, OutboxItem
@@ -35,11 +36,13 @@ class Infrastructure:
         chat_locks: int = 32,
         outbox_lease: timedelta = LEASE,
         messages_per_second: float = 0.0,
+        token_cipher: TokenCipher | None = None,
     ) -> None:
         self.inbox = Inbox(database, clock)
         self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled, lease=outbox_lease)
         self.steps = PendingSteps(database, clock)
         self.locks = Locks(database, chat_locks=chat_locks)
+        self.bots = BotRegistry(database, clock, token_cipher or TokenCipher(None))
         shared = messages_per_second > 0 and not database.dialect.single_process
         self.send_budget = SharedSendBudget(database, messages_per_second) if shared else None
 

@@ -33,8 +33,8 @@ class Inbox:
         self._db = database
         self._clock = clock
 
-    async def receive(self, updates: Iterable[tuple[int, str]]) -> list[int]:
-        """Store a batch of (update_id, JSON payload) in one transaction.
+    async def receive(self, bot_id: int, updates: Iterable[tuple[int, str]]) -> list[int]:
+        """Store a batch of one bot's (update_id, JSON payload) in one transaction.
 
         Returns the ids that still need handling: new ones, and known ones not yet processed.
         """
@@ -47,14 +47,22 @@ class Inbox:
                 self._db.dialect.insert(InboundUpdate)
                 .values(
                     [
-                        {"update_id": update_id, "payload": payload, "received_at": now}
+                        {
+                            "bot_id": bot_id,
+                            "update_id": update_id,
+                            "payload": payload,
+                            "received_at": now,
+                        }
                         for update_id, payload in batch
                     ]
                 )
-                .on_conflict_do_nothing(index_elements=[InboundUpdate.update_id])
+                .on_conflict_do_nothing(
+                    index_elements=[InboundUpdate.bot_id, InboundUpdate.update_id]
+                )
             )
             done = await session.execute(
                 select(InboundUpdate.update_id).where(
+                    InboundUpdate.bot_id == bot_id,
                     InboundUpdate.update_id.in_([update_id for update_id, _ in batch]),
                     InboundUpdate.processed_at.is_not(None),
                 )
@@ -62,34 +70,45 @@ class Inbox:
             processed = set(done.scalars())
         return [update_id for update_id, _ in batch if update_id not in processed]
 
-    async def pending(self) -> list[tuple[int, str]]:
-        """Stored updates not yet handled (after a crash), oldest first."""
+    async def pending(self, bot_id: int) -> list[tuple[int, str]]:
+        """A bot's stored updates not yet handled (after a crash), oldest first."""
         async with self._db.read() as session:
             rows = await session.execute(
                 select(InboundUpdate.update_id, InboundUpdate.payload)
-                .where(InboundUpdate.processed_at.is_(None))
+                .where(InboundUpdate.processed_at.is_(None), InboundUpdate.bot_id == bot_id)
                 .order_by(InboundUpdate.update_id)
             )
             return [(row[0], row[1]) for row in rows]
 
-    async def is_processed(self, update_id: int) -> bool:
+    async def is_processed(self, bot_id: int, update_id: int) -> bool:
         async with self._db.read() as session:
             processed_at = await session.execute(
-                select(InboundUpdate.processed_at).where(InboundUpdate.update_id == update_id)
+                select(InboundUpdate.processed_at).where(
+                    InboundUpdate.bot_id == bot_id, InboundUpdate.update_id == update_id
+                )
             )
             return processed_at.scalar_one_or_none() is not None
 
-    async def mark_processed(self, update_ids: Iterable[int]) -> None:
-        ids = list(update_ids)
-        if not ids:
+    async def mark_processed(self, handled: Iterable[tuple[int, int]]) -> None:
+        """Mark (bot_id, update_id) pairs handled, in one transaction."""
+        by_bot: dict[int, list[int]] = {}
+        for bot_id, update_id in handled:
+            by_bot.setdefault(bot_id, []).append(update_id)
+        if not by_bot:
             return
+        now = self._clock.now()
         async with self._db.write() as session:
-            await session.execute(
-                update(InboundUpdate)
-                .where(InboundUpdate.update_id.in_(ids), InboundUpdate.processed_at.is_(None))
-                # The id is all a re-delivery check needs; the payload holds names and tokens.
-                .values(processed_at=self._clock.now(), payload="")
-            )
+            for bot_id, ids in by_bot.items():
+                await session.execute(
+                    update(InboundUpdate)
+                    .where(
+                        InboundUpdate.bot_id == bot_id,
+                        InboundUpdate.update_id.in_(ids),
+                        InboundUpdate.processed_at.is_(None),
+                    )
+                    # The id is all a re-delivery check needs; the payload holds names and tokens.
+                    .values(processed_at=now, payload="")
+                )
 
     async def prune(
         self,

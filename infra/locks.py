@@ -54,8 +54,8 @@ class Locks:
                 await connection.commit()
 
     @asynccontextmanager
-    async def chat(self, chat_id: int) -> AsyncIterator[None]:
-        """Hold the chat's lock across processes for the duration of the block."""
+    async def chat(self, chat_id: int, bot_id: int = 0) -> AsyncIterator[None]:
+        """Hold the chat's lock (a chat with one bot) across processes for the block."""
         if self._db.dialect.single_process:
             yield
             return
@@ -64,7 +64,7 @@ class Locks:
             # process dies, so a crashed worker never leaves a chat locked.
             await connection.execute(
                 text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": f"chat:{chat_id}"},
+                {"key": f"chat:{bot_id}:{chat_id}"},
             )
             try:
                 yield

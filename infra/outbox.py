@@ -217,6 +217,20 @@ class Outbox:
             )
         return True
 
+    async def postpone(self, item: OutboxItem, seconds: float) -> None:
+        """Not tried, only put off (its bot is paused): the try it was claimed for is given
+        back, so a message waiting for a new token is never given up."""
+        async with self._db.write() as session:
+            await session.execute(
+                update(OutboxMessage)
+                .where(OutboxMessage.id == item.id)
+                .values(
+                    available_at=self._clock.now() + timedelta(seconds=seconds),
+                    claimed_until=None,
+                    attempts=OutboxMessage.attempts - 1,
+                )
+            )
+
     async def undelivered(self) -> int:
         """Rows not yet done (for health checks, tests and benchmarks)."""
         async with self._db.read() as session:

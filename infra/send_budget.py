@@ -36,8 +36,7 @@ WINDOW = timedelta(seconds=1.05)  # a second, plus the spread of the messages' w
 RESERVED_FOR_REPLIES = 0.2  # the share of the window background messages leave free
 KEEP_GRANTS = timedelta(seconds=10)
 PRUNE_EVERY = 64  # grants; pruning in one grant out of so many keeps the table tiny
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended('send_budget', 0))")
-_PAUSE_ROW = 1
+_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
 
 
 class BudgetSpent(Exception):
@@ -49,7 +48,11 @@ class BudgetSpent(Exception):
 
 
 class SharedSendBudget:
-    """At most `messages_per_second` − 1 grants in any window, across all workers."""
+    """At most `messages_per_second` − 1 grants in any window per bot, across all workers.
+
+    Telegram counts each bot's messages apart: every bot (0, the platform bot, or a café bot's
+    id) has its own window and its own pause; one pool of connections serves them all.
+    """
 
     def __init__(self, database: Database, messages_per_second: float) -> None:
         if database.dialect.single_process:
@@ -59,18 +62,21 @@ class SharedSendBudget:
         self.background_cap = max(1, self.cap - math.ceil(self.cap * RESERVED_FOR_REPLIES))
         self._engine: AsyncEngine | None = None
 
-    async def grant(self, *, background: bool) -> None:
+    def of_bot(self, bot_id: int) -> BotBudget:
+        return BotBudget(self, bot_id)
+
+    async def grant(self, *, background: bool, bot_id: int = 0) -> None:
         """One message may be sent now, or BudgetSpent says when to ask again."""
         limit = self.background_cap if background else self.cap
         async with self._pool().begin() as connection:
-            await connection.execute(_LOCK)
-            now, paused_until = await self._now_and_pause(connection)
+            await connection.execute(_LOCK, {"key": f"send_budget:{bot_id}"})
+            now, paused_until = await self._now_and_pause(connection, bot_id)
             if paused_until is not None and paused_until > now:
                 raise BudgetSpent((paused_until - now).total_seconds())
             recent = (
                 await connection.execute(
                     select(MessageGrant.granted_at)
-                    .where(MessageGrant.granted_at > now - WINDOW)
+                    .where(MessageGrant.bot_id == bot_id, MessageGrant.granted_at > now - WINDOW)
                     .order_by(MessageGrant.granted_at)
                 )
             ).scalars()
@@ -81,28 +87,32 @@ class SharedSendBudget:
                 raise BudgetSpent(max(0.001, (leaving + WINDOW - now).total_seconds()))
             grant_id = (
                 await connection.execute(
-                    insert(MessageGrant).values(granted_at=now).returning(MessageGrant.id)
+                    insert(MessageGrant)
+                    .values(bot_id=bot_id, granted_at=now)
+                    .returning(MessageGrant.id)
                 )
             ).scalar_one()
             if grant_id % PRUNE_EVERY == 0:
                 await connection.execute(
                     delete(MessageGrant).where(MessageGrant.granted_at < now - KEEP_GRANTS)
-                )
+                )  # every bot's old grants: one prune serves them all
 
-    async def pause(self, seconds: float) -> None:
-        """No worker gets a grant for `seconds` from now (a pause already longer stays)."""
+    async def pause(self, seconds: float, bot_id: int = 0) -> None:
+        """No worker gets a grant of this bot for `seconds` from now (a longer pause stays)."""
         until = func.clock_timestamp() + timedelta(seconds=seconds)
-        statement = pg_insert(SendPause).values(id=_PAUSE_ROW, until=until)
+        statement = pg_insert(SendPause).values(id=bot_id, until=until)
         statement = statement.on_conflict_do_update(
             index_elements=[SendPause.id],
             set_={"until": func.greatest(SendPause.until, statement.excluded.until)},
         )
         async with self._pool().begin() as connection:
             await connection.execute(statement)
-        log.info("every worker pauses its messages for %.1f s", seconds)
+        log.info("every worker pauses the messages of bot %s for %.1f s", bot_id or "0", seconds)
 
-    async def _now_and_pause(self, connection: AsyncConnection) -> tuple[datetime, datetime | None]:
-        pause = select(SendPause.until).where(SendPause.id == _PAUSE_ROW).scalar_subquery()
+    async def _now_and_pause(
+        self, connection: AsyncConnection, bot_id: int
+    ) -> tuple[datetime, datetime | None]:
+        pause = select(SendPause.until).where(SendPause.id == bot_id).scalar_subquery()
         row = (
             await connection.execute(select(func.clock_timestamp(type_=UTCDateTime()), pause))
         ).one()
@@ -119,3 +129,17 @@ class SharedSendBudget:
         if self._engine is not None:
             await self._engine.dispose()
             self._engine = None
+
+
+class BotBudget:
+    """One bot's share of the shared budget, as its rate limiter sees it."""
+
+    def __init__(self, budget: SharedSendBudget, bot_id: int) -> None:
+        self._budget = budget
+        self.bot_id = bot_id
+
+    async def grant(self, *, background: bool) -> None:
+        await self._budget.grant(background=background, bot_id=self.bot_id)
+
+    async def pause(self, seconds: float) -> None:
+        await self._budget.pause(seconds, bot_id=self.bot_id)

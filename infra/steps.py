@@ -4,6 +4,9 @@ A step is opened when the bot asks something (an amount for a card, a yes/no con
 bound to its chat, to what it is about and to the prompt messages that asked; it is closed
 when answered ("done"), when something newer takes its place ("superseded") or when it
 expires. Closed steps stay for a day, so a late answer can be told what became of its question.
+
+A chat is a chat with one bot: steps are kept per bot (`infra.bots.current_bot`), so a question
+asked by a café's bot is answered in that bot only.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from sqlalchemy import delete, select, update
 
 from domain.clock import Clock
 from domain.db.uow import Database
+from infra.bots import current_bot
 from infra.tables import PendingStep
 
 KEEP_CLOSED = timedelta(days=1)
@@ -77,6 +81,7 @@ class PendingSteps:
             if supersedes:
                 await session.execute(self._closing(chat_id, supersedes, "superseded", now))
             row = PendingStep(
+                bot_id=current_bot.get(),
                 chat_id=chat_id,
                 kind=kind,
                 subject_id=subject_id,
@@ -100,7 +105,9 @@ class PendingSteps:
         """The step, in whatever state, if it belongs to this chat."""
         async with self._db.read() as session:
             row = await session.get(PendingStep, step_id)
-            return None if row is None or row.chat_id != chat_id else _step(row)
+            if row is None or row.chat_id != chat_id or row.bot_id != current_bot.get():
+                return None
+            return _step(row)
 
     async def answered_by_reply(self, chat_id: int, message_id: int) -> Step | None:
         """The step whose prompt the person replied to, in whatever state it is now."""
@@ -155,7 +162,7 @@ class PendingSteps:
         async with self._db.read() as session:
             rows = await session.execute(
                 select(PendingStep)
-                .where(PendingStep.chat_id == chat_id)
+                .where(PendingStep.bot_id == current_bot.get(), PendingStep.chat_id == chat_id)
                 .order_by(PendingStep.id.desc())
                 .limit(RECENT_STEPS)
             )
@@ -166,6 +173,7 @@ class PendingSteps:
         return (
             update(PendingStep)
             .where(
+                PendingStep.bot_id == current_bot.get(),
                 PendingStep.chat_id == chat_id,
                 PendingStep.kind.in_(list(kinds)),
                 PendingStep.closed_at.is_(None),

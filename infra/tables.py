@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Index, Integer, String, Text, text
+from sqlalchemy import BigInteger, ForeignKey, Index, Integer, String, Text, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from domain.db.tables import Base
@@ -19,8 +19,12 @@ class InboundUpdate(Base):
     """
 
     __tablename__ = "inbound_updates"
-    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "update_id"),)
+    __table_args__ = (Index("ix_inbound_updates_pending", "processed_at", "bot_id", "update_id"),)
 
+    # Update ids are counted per bot: (bot, update id) names an update (0 is the platform bot).
+    bot_id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, autoincrement=False, server_default=text("0")
+    )
     update_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     payload: Mapped[str] = mapped_column(Text)
     received_at: Mapped[datetime] = mapped_column(UTCDateTime)
@@ -74,9 +78,11 @@ class PendingStep(Base):
     """
 
     __tablename__ = "pending_steps"
-    __table_args__ = (Index("ix_pending_steps_chat", "chat_id", "id"),)
+    __table_args__ = (Index("ix_pending_steps_chat", "bot_id", "chat_id", "id"),)
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # A person's chat with each bot is its own chat (its own message ids and prompts).
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
     chat_id: Mapped[int] = mapped_column(BigInteger)
     kind: Mapped[str] = mapped_column(String(16))
     subject_id: Mapped[int | None] = mapped_column(BigInteger)
@@ -93,16 +99,54 @@ class MessageGrant(Base):
     budget (infra/send_budget.py) counts these over the last second. Kept a few seconds."""
 
     __tablename__ = "message_grants"
-    __table_args__ = (Index("ix_message_grants_granted_at", "granted_at"),)
+    __table_args__ = (Index("ix_message_grants_bot", "bot_id", "granted_at"),)
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    bot_id: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))  # each bot's budget
     granted_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class SendPause(Base):
-    """One row: no worker sends before `until` (Telegram answered one of them with a 429)."""
+    """One row per bot: no worker sends through it before `until` (Telegram answered one of them
+    with a 429; other bots go on). `id` is the bot's key (0 for the platform bot)."""
 
     __tablename__ = "send_pause"
 
-    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     until: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class HostedBot(Base):
+    """A café's own bot, created through the platform bot (Telegram's managed bots) and served
+    by every worker. The platform bot itself comes from TELEGRAM_BOT_TOKEN and has no row.
+
+    `token` is encrypted at rest (infra/bots.py, BOT_TOKEN_KEY). `version` grows with every
+    change, so a worker that sees a newer version than the one it serves reloads that bot.
+    """
+
+    __tablename__ = "hosted_bots"
+
+    id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), unique=True)
+    username: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str] = mapped_column(String(64))
+    token: Mapped[str] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(12))  # active | paused | off
+    version: Mapped[int] = mapped_column(Integer, server_default=text("1"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # The webhook URL Telegram was last given for this bot (None: not registered, or polling).
+    webhook_url: Mapped[str | None] = mapped_column(String(400))
+    # When its commands, names and descriptions were last set (None: still to do).
+    profile_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
+class BotUser(Base):
+    """A person who has started a café's bot: from then on that bot may write to them (Telegram
+    refuses a bot's first message to someone who never started it)."""
+
+    __tablename__ = "bot_users"
+
+    bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime)

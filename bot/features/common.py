@@ -18,6 +18,7 @@ from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
+from bot.links import LinkKind
 from bot.menus import web_app_link
 from bot.texts import cards as card_texts
 from bot.texts import general
@@ -107,6 +108,8 @@ class Command:
     handler: Handler
     in_menu: bool = True
     text_key: str | None = None  # its words in bot/texts/commands, when not under its name
+    # Only the platform bot does it (setting up a café, creating its bot), not a café's bot.
+    platform_only: bool = False
 
     @property
     def key(self) -> str:
@@ -120,8 +123,8 @@ class Feature:
     name: str
     commands: tuple[Command, ...] = ()
     buttons: tuple[tuple[ButtonAction, ButtonHandler], ...] = ()
-    deep_links: dict[str, Callable[[Update, BotContext, Viewer, str], Awaitable[None]]] = field(
-        default_factory=dict
+    deep_links: dict[LinkKind, Callable[[Update, BotContext, Viewer, str], Awaitable[None]]] = (
+        field(default_factory=dict)
     )
     # Steps answered by typed text, by step kind.
     text_steps: dict[str, StepHandler] = field(default_factory=dict)
@@ -267,15 +270,12 @@ async def show_enrolment(
 
 # --- showing a card to its holder ------------------------------------------------------------
 
-CARD_LINK_PREFIX = "card_"
-REFERRAL_LINK_PREFIX = "ref_"
-
 
 def invite_link(context: BotContext, card: CardView) -> str | None:
     """The card holder's link for inviting friends to the card's merchant."""
     if card.referral_code is None:
         return None
-    return context.link(f"{REFERRAL_LINK_PREFIX}{card.referral_code}")
+    return context.link(LinkKind.REFERRAL, card.referral_code, card.merchant_id)
 
 
 async def send_card(update: Update, context: BotContext, card: CardView, viewer: Viewer) -> None:
@@ -284,7 +284,7 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
     sent."""
     chat = update.effective_chat
     assert chat is not None
-    link = context.link(f"{CARD_LINK_PREFIX}{card.qr_token}")
+    link = context.link(LinkKind.CARD, card.qr_token, card.merchant_id)
     passes = await wallet.offer(context.service, card, link)  # None: no wallet configured
     text = card_texts.card_text(viewer.t, card, invite_link(context, card))
     markup = keyboards.wallet_keyboard(

@@ -26,12 +26,14 @@ from bot.features.common import (
     edit_or_reply,
     prompt,
     reply,
+    send_card,
     small_int,
     split_card_reference,
     step_key,
     update_key,
     web_app_page,
 )
+from bot.links import LinkKind
 from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import general
@@ -307,9 +309,15 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
 
 
 async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:
-    """A card link opened from the phone camera: staff get the card, anyone else nothing."""
+    """A card link opened from the phone camera: staff get the card, its holder their card,
+    anyone else nothing."""
     if not viewer.identity.is_staff:
-        await reply(update, counter_texts.scan_for_strangers(viewer.t))
+        try:
+            card = await context.service.customers.own_card_by_qr(viewer.user_id, token)
+        except errors.NoCard:
+            await reply(update, counter_texts.scan_for_strangers(viewer.t))
+            return
+        await send_card(update, context, card, viewer)
         return
     try:
         await show_card(update, context, viewer, token)
@@ -542,7 +550,7 @@ FEATURE = Feature(
         (CONFIRM_CHANGE, _confirm_change),
         (CANCEL_CHANGE, _cancel_change),
     ),
-    deep_links={"card_": scanned_card},
+    deep_links={LinkKind.CARD: scanned_card},
     text_steps={AMOUNT: amount_answered},
     text_fallbacks=(typed_card_number, unanswerable_amount),
 )

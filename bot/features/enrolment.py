@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.features.common import Audience, Command, Feature, Viewer, reply, show_enrolment
+from bot.links import LinkKind
 from bot.texts import cards as card_texts
 from bot.texts import general
 from bot.texts.commands import usage
@@ -37,5 +38,5 @@ async def join_store(update: Update, context: BotContext, viewer: Viewer, code: 
 FEATURE = Feature(
     name="enrolment",
     commands=(Command("join", Audience.CUSTOMER, join, in_menu=False),),
-    deep_links={"join_": join_store},
+    deep_links={LinkKind.JOIN: join_store},
 )

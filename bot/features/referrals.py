@@ -7,7 +7,6 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.features.common import (
-    REFERRAL_LINK_PREFIX,
     Audience,
     Command,
     Feature,
@@ -16,6 +15,7 @@ from bot.features.common import (
     reply,
     show_enrolment,
 )
+from bot.links import LinkKind
 from bot.texts import bonuses as bonus_texts
 from domain import errors
 
@@ -40,5 +40,5 @@ async def join_by_referral(update: Update, context: BotContext, viewer: Viewer, 
 FEATURE = Feature(
     name="referrals",
     commands=(Command("invitefriend", Audience.CUSTOMER, invitefriend),),
-    deep_links={REFERRAL_LINK_PREFIX: join_by_referral},
+    deep_links={LinkKind.REFERRAL: join_by_referral},
 )

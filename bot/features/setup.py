@@ -18,20 +18,22 @@ from bot.features.common import (
     yes_no_step,
 )
 from bot.i18n import LANGUAGES, Translator, translator
+from bot.links import LinkKind, deep_link
 from bot.poster import PosterWords
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts.commands import usage
 from domain import errors
+from domain.model import StoreView
 from domain.program import ProgramSettings
 
 SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
 ANSWER_SWITCH = ButtonAction("su", (int, Token))  # step, "y" or "n"
 
 
-def _join_link(context: BotContext, code: str) -> str:
-    return context.link(f"join_{code}")
+def _join_link(context: BotContext, store: StoreView) -> str:
+    return context.link(LinkKind.JOIN, store.code, store.merchant_id)
 
 
 async def setup(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -64,7 +66,7 @@ async def _create_business(
             update, general.setup_switch_question(t, asked.current_merchant_name, name), buttons
         )
         return
-    await reply(update, owner_texts.setup_done(t, store, _join_link(context, store.code)))
+    await reply(update, owner_texts.setup_done(t, store, _join_link(context, store)))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, t)
 
 
@@ -84,7 +86,7 @@ async def addstore(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, usage(viewer.t, "addstore"))
         return
     store = await context.service.merchants.add_store(viewer.user_id, name)
-    await reply(update, owner_texts.store_added(viewer.t, store, _join_link(context, store.code)))
+    await reply(update, owner_texts.store_added(viewer.t, store, _join_link(context, store)))
 
 
 async def stores(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -92,7 +94,7 @@ async def stores(update: Update, context: BotContext, viewer: Viewer) -> None:
     found = await context.service.merchants.stores(viewer.user_id)
     await reply(
         update,
-        owner_texts.stores_list(viewer.t, [(s, _join_link(context, s.code)) for s in found]),
+        owner_texts.stores_list(viewer.t, [(s, _join_link(context, s)) for s in found]),
     )
 
 
@@ -119,6 +121,20 @@ def poster_words(t: Translator, settings: ProgramSettings, code: str, bot: str) 
     )
 
 
+def poster_png(
+    store: StoreView, settings: ProgramSettings, bot_username: str, languages: list[str]
+) -> bytes:
+    """A store's join poster, its QR code opening the bot that speaks for the café."""
+    from bot.poster import join_poster, poster_layout
+
+    words = [
+        poster_words(translator(language), settings, store.code, bot_username)
+        for language in languages
+    ]
+    layout = poster_layout(store.merchant_name, store.name, store.code, words)
+    return join_poster(layout, deep_link(bot_username, LinkKind.JOIN, store.code))
+
+
 async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/poster [store] [language…]: a printable PNG with the offer, the store's join QR code
     and its code, in one language or two (the merchant's language unless told)."""
@@ -132,15 +148,8 @@ async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
         store = (await context.service.merchants.stores(viewer.user_id))[0]
     settings = await context.service.merchants.program(viewer.user_id)
     # The poster speaks to the merchant's customers: their language unless the owner chose.
-    bot = context.bot.username
-    words = [
-        poster_words(translator(language), settings, store.code, bot)
-        for language in languages or [settings.language]
-    ]
-    from bot.poster import join_poster, poster_layout
-
-    layout = poster_layout(store.merchant_name, store.name, store.code, words)
-    image = join_poster(layout, _join_link(context, store.code))
+    bot = context.bots.username_for(store.merchant_id)
+    image = poster_png(store, settings, bot, languages or [settings.language])
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(
@@ -153,7 +162,7 @@ async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
 FEATURE = Feature(
     name="setup",
     commands=(
-        Command("setup", Audience.CUSTOMER, setup, in_menu=False),
+        Command("setup", Audience.CUSTOMER, setup, in_menu=False, platform_only=True),
         Command("stores", Audience.OWNER, stores, text_key="owner:stores"),
         Command("addstore", Audience.OWNER, addstore),
         Command("poster", Audience.OWNER, poster),

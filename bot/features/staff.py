@@ -19,6 +19,7 @@ from bot.features.common import (
     yes_answered,
     yes_no_step,
 )
+from bot.links import LinkKind
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts.commands import usage
@@ -44,7 +45,7 @@ async def invite(update: Update, context: BotContext, viewer: Viewer) -> None:
     if reference is not None and reference.lower() == "all":
         reference = None
     created = await context.service.staff.create_invite(viewer.user_id, reference)
-    link = context.link(f"staff_{created.token}")
+    link = context.link(LinkKind.STAFF, created.token, created.merchant_id)
     await reply(update, owner_texts.invite_created(viewer.t, created, link, _timezone(viewer)))
 
 
@@ -120,5 +121,5 @@ FEATURE = Feature(
         Command("revoke", Audience.OWNER, revoke),
     ),
     buttons=((ANSWER_SWITCH, _answer_switch), (ANSWER_REVOKE, _answer_revoke)),
-    deep_links={"staff_": _invite_link},
+    deep_links={LinkKind.STAFF: _invite_link},
 )

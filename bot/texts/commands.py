@@ -44,6 +44,7 @@ def menu_description(t: Translator, name: str) -> str:
         "poster": t.gettext("A printable poster with your join QR code"),
         "offer": t.gettext("Send an offer to your customers"),
         "owner:offers": t.gettext("Your recent offers and their figures"),
+        "mybot": t.gettext("Your café's own bot"),
     }[name]
 
 
@@ -89,6 +90,9 @@ def help_line(t: Translator, name: str) -> str | None:
         ),
         "offer": t.gettext("/offer — send an offer to the customers who want them"),
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
+        "mybot": t.gettext(
+            "/mybot — your café's own bot: create it, new token, off or on again"
+        ),
     }.get(name)
 
 

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from typing import TYPE_CHECKING
 
 from telegram import InputFile
 
+from bot.links import LinkKind, deep_link
 from bot.wallet.config import (
     AppleWalletConfig,
     GoogleWalletConfig,
@@ -36,7 +38,7 @@ PKPASS_MIME_TYPE = "application/vnd.apple.pkpass"
 
 def scan_link(bot_username: str, qr_token: str) -> str:
     """What the pass's QR code carries: the link staff scan with the phone camera."""
-    return f"https://t.me/{bot_username}?start=card_{qr_token}"
+    return deep_link(bot_username, LinkKind.CARD, qr_token)
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class WalletNotifier:
         self.apple, self.push = apple, push
         self.google, self.google_client = google, google_client
 
-    async def card_changed(self, card_id: int, bot_username: str) -> None:
+    async def card_changed(self, card_id: int, username_for: Callable[[int], str]) -> None:
+        """`username_for(merchant_id)`: the bot that speaks for the card's café."""
         apple = self.apple
         change = await self.service.wallet.mark_changed(
             card_id,
@@ -107,7 +110,8 @@ class WalletNotifier:
         if self.google is not None and self.google_client is not None:
             from bot.wallet.google import loyalty_object
 
-            link = scan_link(bot_username, change.wallet_card.card.qr_token)
+            card = change.wallet_card.card
+            link = scan_link(username_for(card.merchant_id), card.qr_token)
             await self.google_client.update_object(
                 loyalty_object(self.google, change.wallet_card, link)
             )
@@ -131,7 +135,9 @@ def enabled() -> bool:
     return apple_config() is not None or google_config() is not None
 
 
-async def card_changed(service: LoyaltyService, card_id: int, bot_username: str) -> None:
+async def card_changed(
+    service: LoyaltyService, card_id: int, username_for: Callable[[int], str]
+) -> None:
     """Tell the wallets about a balance change; a no-op unless one is configured. Never raises:
     the balance change has happened whatever the wallets say."""
     try:
@@ -145,6 +151,6 @@ async def card_changed(service: LoyaltyService, card_id: int, bot_username: str)
             google=google,
             google_client=None if google is None else _google_client(google),
         )
-        await notifier.card_changed(card_id, bot_username)
+        await notifier.card_changed(card_id, username_for)
     except Exception:
         log.exception("could not update the wallet passes of card %s", card_id)

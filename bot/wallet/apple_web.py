@@ -102,7 +102,7 @@ def _path_refusal(request: Request, pass_type_id: str) -> Response | None:
 def web_service_routes(
     service: Callable[[], LoyaltyService],
     builder: ApplePassBuilder,
-    bot_username: Callable[[], str],
+    bot_username: Callable[[int], str],
 ) -> list[Route]:
     """The /v1/... routes, to mount under the path of the passes' webServiceURL."""
     config = builder.config
@@ -190,7 +190,7 @@ def web_service_routes(
                     return Response(status_code=304, headers={"Last-Modified": last_modified})
             except (TypeError, ValueError):
                 pass  # an unreadable date: send the pass
-        link = scan_link(bot_username(), wallet_card.card.qr_token)
+        link = scan_link(bot_username(wallet_card.card.merchant_id), wallet_card.card.qr_token)
         return Response(
             builder.build(wallet_card, link),
             media_type=MIME_TYPE,
@@ -230,8 +230,10 @@ def mount_for(application: LoyaltyApplication) -> Mount:
             raise RuntimeError("the service is created in post_init")
         return current
 
-    def bot_username() -> str:
-        return str(application.bot.username)
+    def bot_username(merchant_id: int) -> str:
+        """The bot that speaks for the pass's café (its own bot, else the platform bot)."""
+        bots = application.bot_data.bots
+        return str(application.bot.username) if bots is None else bots.username_for(merchant_id)
 
     routes = web_service_routes(service, ApplePassBuilder(config), bot_username)
     return Mount(config.mount_path, routes=routes)

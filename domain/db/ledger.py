@@ -109,6 +109,11 @@ class LedgerRepository:
         query = query.order_by(Card.created_at, Card.id)
         return list((await self.session.execute(query)).scalars())
 
+    async def holders_of_active_cards(self, merchant_id: int) -> set[int]:
+        """Every customer with an active card at this merchant."""
+        query = select(Card.customer_id).where(Card.merchant_id == merchant_id, Card.active)
+        return set((await self.session.execute(query.distinct())).scalars())
+
     async def all_cards_of_customer(self, customer_id: int) -> list[Card]:
         """Active or not (deactivated by a merge, say): what erasing the customer covers."""
         query = select(Card).where(Card.customer_id == customer_id).order_by(Card.id)

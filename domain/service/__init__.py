@@ -26,6 +26,7 @@ from domain.service.offers import (
     OfferService,
     StoreChoice,
 )
+from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotService
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
@@ -66,6 +67,7 @@ class LoyaltyService:
         self.bonuses = BonusService(database, self.clock, log)
         self.consent = ConsentService(database, self.clock, log)
         self.offers = OfferService(database, self.clock, log)
+        self.own_bot = OwnBotService(database, self.clock, log)
 
 
 __all__ = [
@@ -84,6 +86,8 @@ __all__ = [
     "OfferDraft",
     "OfferFigures",
     "OfferPreview",
+    "OwnBotGreeting",
+    "OwnBotOwner",
     "PassChange",
     "PassNotAuthorised",
     "StoreChoice",

@@ -31,6 +31,7 @@ from domain.model import (
     normalise_card_number,
 )
 from domain.program import ProgramSettings, parse_happy_hours
+from domain.serving import serves
 
 
 class ServiceBase:
@@ -58,15 +59,16 @@ class ServiceBase:
 
 
 async def require_staff(directory: DirectoryRepository, user_id: int) -> StaffMembership:
+    """The user's seat; in a café's own bot only a seat at that café counts."""
     membership = await directory.active_membership(user_id)
-    if membership is None:
+    if membership is None or not serves(membership.merchant_id):
         raise errors.NotStaff()
     return membership
 
 
 async def require_owner(directory: DirectoryRepository, user_id: int) -> Merchant:
     merchant = await directory.merchant_of_owner(user_id)
-    if merchant is None:
+    if merchant is None or not serves(merchant.id):
         raise errors.NotOwner()
     return merchant
 

@@ -39,6 +39,7 @@ from domain.service.base import (
     store_view,
 )
 from domain.service.wallet import forget_devices_of_passes, registrations_of_passes
+from domain.serving import serves
 
 HISTORY_PAGE_SIZE = 10
 
@@ -135,7 +136,18 @@ class CustomerService(ServiceBase):
             return [
                 await card_view(directory, card)
                 for card in await ledger.active_cards_of_customer(customer_id)
+                if serves(card.merchant_id)  # a café's own bot shows that café's cards only
             ]
+
+    async def own_card_by_qr(self, customer_id: int, qr_token: str) -> CardView:
+        """The holder's own card, from its QR link (opened in the café's bot, say); anyone
+        else's card is NoCard: a QR code tells nothing about a card but to staff."""
+        async with self._db.read() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            card = await ledger.card_by_qr_token(qr_token)
+            if card is None:
+                raise errors.NoCard()
+            return await card_view(directory, await self._own_card(ledger, customer_id, card.id))
 
     async def card(self, customer_id: int, card_id: int) -> CardView:
         async with self._db.read() as session:
@@ -318,6 +330,8 @@ class CustomerService(ServiceBase):
     ) -> Card:
         card = await ledger.card_by_id(card_id, lock=lock)
         if card is None or card.customer_id != customer_id or not card.active:
+            raise errors.NoCard()
+        if not serves(card.merchant_id):
             raise errors.NoCard()
         return card
 

@@ -22,6 +22,7 @@ from domain.model import (
 from domain.service.base import ServiceBase, require_owner
 from domain.service.customers import upsert_user
 from domain.service.merchants import find_own_store
+from domain.serving import serves
 
 
 class StaffService(ServiceBase):
@@ -40,7 +41,7 @@ class StaffService(ServiceBase):
     async def _identity_in(self, session: AsyncSession, user_id: int) -> Identity:
         user, seat, merchant, program, store = await self._directory(session).user_and_seat(user_id)
         membership = None
-        if seat is not None:
+        if seat is not None and serves(seat.merchant_id):  # in a café's bot, that café's seat only
             assert merchant is not None and program is not None  # foreign keys
             membership = _membership_of(seat, merchant, program, store)
         return Identity(
@@ -81,6 +82,7 @@ class StaffService(ServiceBase):
             await directory.flush()
             return Invite(
                 token=token,
+                merchant_id=merchant.id,
                 merchant_name=merchant.name,
                 store_name=None if store is None else store.name,
                 expires_at=now + INVITE_VALIDITY,

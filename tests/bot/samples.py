@@ -204,7 +204,9 @@ def enrolments() -> list[Enrolment]:
 
 
 def invite() -> Invite:
-    return Invite(token="t" * 32, merchant_name=NASTY, store_name=None, expires_at=WHEN)
+    return Invite(
+        token="t" * 32, merchant_id=1, merchant_name=NASTY, store_name=None, expires_at=WHEN
+    )
 
 
 def staff_listing() -> list[StaffListing]:

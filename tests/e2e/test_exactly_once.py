@@ -22,7 +22,7 @@ async def test_a_redelivered_stamp_update_is_handled_once(bot: Running) -> None:
     await owner.next_message()
 
     async def handled() -> bool:
-        return await bot.infra.inbox.is_processed(stamp_update)
+        return await bot.infra.inbox.is_processed(0, stamp_update)
 
     await eventually(handled)
     replies_before = len(owner.messages)

@@ -36,7 +36,7 @@ async def settle(bot: Running, timeout: float = 20.0) -> None:  # noqa: ASYNC109
     deadline = time.monotonic() + timeout
     while True:
         await bot.tg.wait_idle(timeout=timeout, quiet=0.3)
-        if not await bot.infra.inbox.pending():
+        if not await bot.infra.inbox.pending(0):
             break
         assert time.monotonic() < deadline, "the bot did not handle every update in time"
         await asyncio.sleep(0.05)

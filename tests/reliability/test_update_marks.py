@@ -43,7 +43,7 @@ async def _handled() -> None:
 async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
     infra: Infrastructure,
 ) -> None:
-    await infra.inbox.receive([(1, "{}"), (2, "{}")])
+    await infra.inbox.receive(0, [(1, "{}"), (2, "{}")])
     mark_started = asyncio.Event()
     really_mark = infra.inbox.mark_processed
 
@@ -65,9 +65,9 @@ async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
     await processor.do_process_update(_message_update(2, 11), _handled())
     await processor.shutdown()
 
-    assert await infra.inbox.is_processed(1)
-    assert await infra.inbox.is_processed(2)
-    assert await infra.inbox.pending() == []
+    assert await infra.inbox.is_processed(0, 1)
+    assert await infra.inbox.is_processed(0, 2)
+    assert await infra.inbox.pending(0) == []
 
 
 async def test_two_workers_handle_one_chat_one_update_at_a_time(

@@ -1,0 +1,264 @@
+"""Every café its own bot: /mybot in the platform bot creates it through Telegram's managed
+bots (Bot API 9.6), and the platform serves it from then on.
+
+The owner taps a "Create <café>'s bot" button (a managed-bot request) or opens the equivalent
+t.me/newbot link; Telegram tells the platform bot (a `managed_bot` update), which fetches the
+token, stores it encrypted and serves the bot on every worker (app/hosting.py). When a worker
+first serves it, one of them sets its name, descriptions, commands and menu button, queues a
+message to each of the café's customers and cashiers (once each) and tells the owner it is
+ready. /mybot newtoken replaces a leaked token, /mybot off returns the café to the platform
+bot, /mybot on serves its bot again.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Callable
+from functools import partial
+from typing import Any
+
+from telegram import (
+    KeyboardButton,
+    KeyboardButtonRequestManagedBot,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+    Update,
+)
+from telegram.constants import ParseMode
+from telegram.error import TelegramError
+from telegram.ext import Application, ManagedBotUpdatedHandler, MessageHandler, filters
+
+from bot.context import BotContext, LoyaltyApplication
+from bot.features.common import Audience, Command, Feature, Viewer, reply
+from bot.i18n import LANGUAGES, translator
+from bot.links import LinkKind, deep_link, new_bot_link
+from bot.serving import ServingBot
+from bot.texts import mybot as texts
+from domain import errors
+from infra.bots import BotState, HostedBotRecord
+
+log = logging.getLogger(__name__)
+
+REQUEST_ID = 1  # the managed-bot request of /mybot's button (one per message)
+
+
+def suggested_username(business_name: str) -> str:
+    """A Telegram username for the café's bot: ASCII letters, digits and _, 5–32 characters,
+    ending in "bot" ("Café Lux" → "cafe_lux_bot")."""
+    ascii_name = unicodedata.normalize("NFKD", business_name).encode("ascii", "ignore").decode()
+    words = re.findall(r"[A-Za-z0-9]+", ascii_name.lower())
+    stem = "_".join(words)[:24].strip("_") or "cafe"
+    if stem[0].isdigit():
+        stem = f"cafe_{stem}"[:24]
+    return f"{stem}_bot" if len(stem) >= 2 else f"{stem}_loyalty_bot"
+
+
+def _owned_merchant(viewer: Viewer) -> tuple[int, str]:
+    membership = viewer.identity.membership
+    if not viewer.identity.is_owner or membership is None:
+        raise errors.NotOwner()
+    return membership.merchant_id, membership.merchant_name
+
+
+async def mybot(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/mybot [newtoken | off | on]: the café's own bot."""
+    merchant_id, merchant_name = _owned_merchant(viewer)
+    action = (context.args or [""])[0].lower()
+    registry = context.infra.bots
+    record = await registry.of_merchant(merchant_id)
+    if not registry.cipher.ready:
+        await reply(update, texts.key_missing(viewer.t))
+        return
+    if record is None:
+        if action == "":
+            await _offer_creation(update, context, viewer, merchant_name)
+        else:
+            await reply(update, texts.no_bot_yet(viewer.t))
+        return
+    if action == "newtoken":
+        token = await context.bot.replace_managed_bot_token(record.id)
+        await registry.set_token(record.id, token)
+        await context.bots.refresh(record.id)
+        await reply(update, texts.new_token_done(viewer.t, record.username))
+    elif action == "off":
+        await registry.set_state(record.id, BotState.OFF)
+        await context.bots.refresh(record.id)
+        await reply(update, texts.turned_off(viewer.t, record.username))
+    elif action == "on" and record.state is BotState.OFF:
+        await registry.set_state(record.id, BotState.ACTIVE)
+        await context.bots.refresh(record.id)
+        await reply(update, texts.turned_on(viewer.t, record.username))
+    else:
+        record = await registry.get(record.id) or record
+        join = await _join_link(context, viewer.user_id, merchant_id)
+        await reply(update, texts.status(viewer.t, record.username, record.state.value, join))
+
+
+async def _offer_creation(
+    update: Update, context: BotContext, viewer: Viewer, merchant_name: str
+) -> None:
+    username = suggested_username(merchant_name)
+    request = KeyboardButtonRequestManagedBot(
+        REQUEST_ID, suggested_name=merchant_name[:64], suggested_username=username
+    )
+    button = KeyboardButton(
+        texts.create_button(viewer.t, merchant_name), request_managed_bot=request
+    )
+    link = new_bot_link(context.bot.username, username, merchant_name)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_message(
+        texts.explain(viewer.t, merchant_name, link),
+        parse_mode=ParseMode.HTML,
+        reply_markup=ReplyKeyboardMarkup([[button]], resize_keyboard=True, one_time_keyboard=True),
+    )
+
+
+async def _join_link(context: BotContext, owner_id: int, merchant_id: int) -> str:
+    stores = await context.service.merchants.stores(owner_id)
+    return context.link(LinkKind.JOIN, stores[0].code, merchant_id)
+
+
+# --- Telegram reports the new bot --------------------------------------------------------------
+
+
+async def on_managed_bot(update: Update, context: BotContext) -> None:
+    """A bot was created for us to manage (or its token changed): serve it for the owner's
+    café, on every worker."""
+    managed = update.managed_bot
+    if managed is None or not context.bot.is_platform:
+        return
+    owner, created = managed.user, managed.bot
+    identity = await context.service.staff.identity(owner.id)
+    membership = identity.membership
+    if not identity.is_owner or membership is None:
+        log.info("a managed bot was created by someone who owns no café; not served")
+        return
+    registry = context.infra.bots
+    known = await registry.get(created.id)
+    if known is not None and known.merchant_id != membership.merchant_id:
+        log.warning("managed bot %s belongs to another café; not taken over", created.id)
+        return
+    t = translator(identity.language or membership.merchant_language)
+    if not registry.cipher.ready:
+        await context.bot.send_message(owner.id, texts.key_missing(t))
+        return
+    try:
+        token = await context.bot.get_managed_bot_token(created.id)
+    except TelegramError as failure:
+        log.warning("could not fetch the token of managed bot %s: %s", created.id, failure)
+        await context.bot.send_message(owner.id, texts.not_ready(t))
+        return
+    if known is None or known.state is BotState.OFF:
+        await registry.adopt(
+            membership.merchant_id,
+            created.id,
+            created.username or suggested_username(membership.merchant_name),
+            created.first_name,
+            token,
+        )
+    elif known.token != token:
+        await registry.set_token(created.id, token)  # changed by Telegram or by the owner
+    await context.bots.refresh(created.id)
+
+
+async def on_bot_created_message(update: Update, context: BotContext) -> None:
+    """The service message in the owner's chat: say it is being set up, drop the button."""
+    message = update.effective_message
+    if message is None or message.managed_bot_created is None:
+        return
+    identity = await context.service.staff.identity(message.chat_id)
+    membership = identity.membership
+    t = translator(
+        identity.language or (membership.merchant_language if membership else None) or "en"
+    )
+    username = message.managed_bot_created.bot.username or ""
+    await message.reply_text(texts.setting_up(t, username), reply_markup=ReplyKeyboardRemove())
+
+
+def register_managed_bots(application: Application[Any, Any, Any, Any, Any, Any]) -> None:
+    application.add_handler(ManagedBotUpdatedHandler(on_managed_bot))
+    application.add_handler(
+        MessageHandler(filters.StatusUpdate.MANAGED_BOT_CREATED, on_bot_created_message)
+    )
+
+
+# --- when a worker sees a café bot change --------------------------------------------------------
+
+
+def own_bot_changes(application: LoyaltyApplication) -> Any:
+    """What follows a change of a café's bot, whichever worker sees it first: its profile and
+    the announcements once, and the owner's news (ready, paused, serving again) once."""
+
+    async def changed(previous: HostedBotRecord | None, record: HostedBotRecord) -> None:
+        data = application.bot_data
+        assert data.infra is not None and data.service is not None and data.bots is not None
+        was_paused = previous is not None and previous.state is BotState.PAUSED
+        if record.state is BotState.PAUSED and not was_paused:
+            await data.service.own_bot.tell_owner(
+                record.merchant_id, record.id, record.version, "paused"
+            )
+            return
+        if record.state is not BotState.ACTIVE:
+            return
+        served = data.bots.own_bot_of(record.merchant_id)
+        if served is None:
+            return
+        if not record.profile_set:
+            async with data.infra.locks.leader(f"bot-profile:{record.id}") as leading:
+                fresh = await data.infra.bots.get(record.id) if leading else None
+                if fresh is not None and not fresh.profile_set:
+                    await _set_up(application, served, record)
+                    await data.service.own_bot.announce(record.merchant_id, record.id)
+                    await data.infra.bots.mark_profile_set(record.id)
+                    await data.service.own_bot.tell_owner(
+                        record.merchant_id, record.id, record.version, "ready"
+                    )
+            return
+        if was_paused:
+            await data.service.own_bot.tell_owner(
+                record.merchant_id, record.id, record.version, "active"
+            )
+
+    return changed
+
+
+async def _set_up(
+    application: LoyaltyApplication, bot: ServingBot, record: HostedBotRecord
+) -> None:
+    """Name, descriptions in the four languages, commands and menu button of the café's bot.
+    Each is a convenience: a failure is logged, never stops the bot from being served."""
+    data = application.bot_data
+    assert data.menus is not None and data.settings is not None
+    owner = await data.service.own_bot.owner_of(record.merchant_id) if data.service else None
+    name = owner.merchant_name if owner is not None else record.name
+    calls: list[Callable[[], Awaitable[bool]]] = [lambda: bot.set_my_name(name[:64])]
+    for language in (None, *LANGUAGES):
+        t = translator(language or "en")
+        description, short = texts.description(t, name), texts.short_description(t, name)
+        calls.append(partial(bot.set_my_description, description, language_code=language))
+        calls.append(partial(bot.set_my_short_description, short, language_code=language))
+    for call in calls:
+        try:
+            await call()
+        except TelegramError as failure:
+            log.warning("could not set the profile of café bot %s: %s", record.id, failure)
+    try:
+        await data.menus.register_defaults(bot, data.settings.web_app_url, cafe=True)
+    except TelegramError as failure:
+        log.warning("could not set the menus of café bot %s: %s", record.id, failure)
+
+
+def cafe_link(username: str, qr_token: str | None) -> str:
+    """Opens the café's bot on the person's card (or just the bot, for a cashier)."""
+    if qr_token is None:
+        return f"https://t.me/{username}"
+    return deep_link(username, LinkKind.CARD, qr_token)
+
+
+FEATURE = Feature(
+    name="mybot",
+    commands=(Command("mybot", Audience.OWNER, mybot, platform_only=True),),
+)

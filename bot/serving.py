@@ -1,0 +1,110 @@
+"""The bots the platform serves, as the Telegram layer sees them.
+
+`ServingBot` is an ExtBot that knows whom it serves: the platform bot (key 0, every café) or
+one café's own bot (key = its Telegram id, `merchant_id` set). An update carries the bot it
+came through (`Update.get_bot()`), so replies, links and the café's scope follow from it.
+
+`Bots` is what handlers, the dispatcher and the Mini App ask of the set of hosted bots; the
+composition root (app/hosting.py) keeps that set in step with the database on every worker.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Protocol
+
+from telegram import User
+from telegram.ext import BaseRateLimiter, ExtBot
+from telegram.request import BaseRequest
+
+from bot.ratelimit import SendPriority
+
+PLATFORM = 0
+
+
+class ServingBot(ExtBot[SendPriority]):
+    """A bot of the platform; `merchant_id` is None for the platform bot."""
+
+    __slots__ = ("_known_identity", "key", "merchant_id")
+
+    def __init__(
+        self,
+        token: str,
+        *,
+        key: int,
+        merchant_id: int | None,
+        base_url: str,
+        base_file_url: str,
+        request: BaseRequest | None = None,
+        get_updates_request: BaseRequest | None = None,
+        rate_limiter: BaseRateLimiter[SendPriority] | None = None,
+        identity: User | None = None,
+    ) -> None:
+        super().__init__(
+            token,
+            base_url=base_url,
+            base_file_url=base_file_url,
+            request=request,
+            get_updates_request=get_updates_request,
+            rate_limiter=rate_limiter,
+        )
+        with self._unfrozen():
+            self.key = key
+            self.merchant_id = merchant_id
+            self._known_identity = identity
+
+    @property
+    def is_platform(self) -> bool:
+        return self.merchant_id is None
+
+    async def initialize(self) -> None:
+        """Without a getMe when the bot's identity is known (a café bot from the registry):
+        a worker that starts with a thousand café bots must not ask Telegram a thousand times."""
+        if self._known_identity is None:
+            await super().initialize()
+            return
+        if self.rate_limiter:
+            await self.rate_limiter.initialize()
+        if not self._requests_initialized:
+            await asyncio.gather(self._request[0].initialize(), self._request[1].initialize())
+            self._requests_initialized = True
+        self._bot_user = self._known_identity
+        self._bot_initialized = True
+
+
+def serving_bot_of(bot: object) -> ServingBot | None:
+    return bot if isinstance(bot, ServingBot) else None
+
+
+class BotPaused(Exception):
+    """The café's bot may not send now (Telegram refused its token); try again later."""
+
+
+class Bots(Protocol):
+    """The hosted bots of this worker, kept in step with the database."""
+
+    @property
+    def platform(self) -> ServingBot: ...
+
+    def username_for(self, merchant_id: int | None) -> str:
+        """The username of the bot that speaks for this café: its own bot while that is
+        active, else the platform bot."""
+        ...
+
+    def own_bot_of(self, merchant_id: int) -> ServingBot | None:
+        """The café's own bot, when it is served now."""
+        ...
+
+    async def sender_for(self, merchant_id: int | None, user_id: int) -> ServingBot:
+        """The bot that writes to this person about this café: its own bot once they have
+        started it, else the platform bot. Raises BotPaused while the café's bot waits for a
+        new token and the person only knows it."""
+        ...
+
+    async def refresh(self, bot_id: int) -> ServingBot | None:
+        """Serve what the database says of this bot now (this worker just changed it)."""
+        ...
+
+    async def paused(self, bot: ServingBot) -> None:
+        """Telegram refused this bot's token."""
+        ...
