@@ -58,6 +58,13 @@ class StoreNotFound(DomainError):
     reference: str
 
 
+@dataclass(eq=False)
+class OtherCafe(DomainError):
+    """A café's own bot was asked to act for another café (its store code, its invite)."""
+
+    merchant_name: str
+
+
 class NoCard(DomainError):
     """The customer has no card yet."""
 

@@ -18,10 +18,11 @@ from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
-from bot.links import LinkKind
+from bot.links import LinkKind, bot_link, deep_link
 from bot.menus import web_app_link
 from bot.texts import cards as card_texts
 from bot.texts import general
+from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
 from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
 from infra import Step
@@ -266,6 +267,31 @@ async def show_enrolment(
         text += "\n" + referred_join(t)
     await reply(update, text)
     await send_card(update, context, enrolment.card, viewer)
+    await point_to_own_bot(update, context, viewer, enrolment.card.merchant_id, enrolment.card)
+
+
+async def point_to_own_bot(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    merchant_id: int,
+    card: CardView | None = None,
+) -> None:
+    """A link of the platform bot printed before the café got its own bot still works (it
+    did what it asked); then it points on, with a button that opens the café's bot."""
+    if not context.bot.is_platform:
+        return
+    own = context.bots.own_bot_of(merchant_id)
+    if own is None:
+        return
+    link = (
+        deep_link(own.username, LinkKind.CARD, card.qr_token)
+        if card is not None
+        else bot_link(own.username)
+    )
+    name = card.merchant_name if card is not None else own.first_name
+    markup = keyboards.link_keyboard(mybot_texts.open_button(viewer.t, own.username), link)
+    await reply(update, mybot_texts.elsewhere(viewer.t, name, own.username), markup)
 
 
 # --- showing a card to its holder ------------------------------------------------------------

@@ -15,6 +15,7 @@ from bot.features.common import (
     Feature,
     Viewer,
     edit_or_reply,
+    point_to_own_bot,
     reply,
     yes_answered,
     yes_no_step,
@@ -98,6 +99,7 @@ async def accept_invite(
         return
     await reply(update, general.staff_welcome(viewer.t, membership))
     await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
+    await point_to_own_bot(update, context, viewer, membership.merchant_id)
 
 
 async def _invite_link(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:

@@ -90,9 +90,7 @@ def help_line(t: Translator, name: str) -> str | None:
         ),
         "offer": t.gettext("/offer — send an offer to the customers who want them"),
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
-        "mybot": t.gettext(
-            "/mybot — your café's own bot: create it, new token, off or on again"
-        ),
+        "mybot": t.gettext("/mybot — your café's own bot: create it, new token, off or on again"),
     }.get(name)
 
 

@@ -113,6 +113,10 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "No store found for “{reference}”. Check the code or scan the store's QR code again.",
         reference=esc(e.reference[:40]),
     ),
+    errors.OtherCafe: lambda t, e: t.gettext(
+        "This bot is another café's. {merchant} is served by its own bot or the platform bot: open its link or QR code again there.",
+        merchant=esc(e.merchant_name),
+    ),
     errors.NoCard: lambda t, e: t.gettext(
         "You have no card here. Scan the QR code at a participating store to join."
     ),

@@ -64,9 +64,11 @@ async def enrol_at(
     now: datetime,
 ) -> Enrolment:
     """Join `store`'s programme (cross-location rules); an existing card is returned."""
+    merchant = await directory.merchant(store.merchant_id)
+    if not serves(merchant.id):
+        raise errors.OtherCafe(merchant.name)
     await upsert_user(directory, profile, now)  # also serialises this user's enrolments
     program = await directory.program(store.merchant_id)
-    merchant = await directory.merchant(store.merchant_id)
     existing = await ledger.active_cards_of_customer(profile.user_id, merchant.id)
     if not program.cross_location:
         existing = [card for card in existing if card.store_id == store.id]

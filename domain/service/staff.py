@@ -98,6 +98,9 @@ class StaffService(ServiceBase):
             invite = await directory.invite_by_hash(hash_token(token), lock=True)
             if invite is None:
                 raise errors.InviteNotFound()
+            if not serves(invite.merchant_id):
+                other = await directory.merchant(invite.merchant_id)
+                raise errors.OtherCafe(other.name)
             if invite.used_at is not None:
                 raise errors.InviteUsed()
             if now >= invite.expires_at:

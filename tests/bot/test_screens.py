@@ -241,6 +241,7 @@ REFUSALS = [
     errors.CardInactive(),
     errors.CardNotFound(),
     errors.StoreNotFound("<x>"),
+    errors.OtherCafe("<Café & Co>"),
     errors.NoCard(),
     errors.EntryNotFound(),
     errors.TooManyFailedLookups(5),

@@ -80,6 +80,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidCorrection: {"maximum": 50},
     errors.InvalidCorrectionReason: {"max_length": 100},
     errors.CorrectionExceedsBalance: {"stamp_count": 2, "requested": 3},
+    errors.OtherCafe: {"merchant_name": "Café Lux"},
 }
 
 
