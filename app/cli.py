@@ -1,4 +1,5 @@
-"""`python -m bot [run | webhook | migrate | backup FILE | playground | wallet ...]`."""
+"""`python -m bot [run | webhook | migrate | backup FILE | playground | wallet ... | newkey |
+rekey]`."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ USAGE = (
     "  migrate     bring the database schema up to date\n"
     "  backup FILE copy the SQLite database to FILE while the bot runs\n"
     "  playground  try the bot in this terminal, no token needed\n"
-    "  wallet apple CARD FILE  write a card's Apple Wallet pass to FILE"
+    "  wallet apple CARD FILE  write a card's Apple Wallet pass to FILE\n"
+    "  newkey      print a new key for BOT_TOKEN_KEY (café bots' tokens at rest)\n"
+    "  rekey       re-encrypt every café bot's token under the first key of BOT_TOKEN_KEY"
 )
 PLAYGROUND_OFFER = "No TELEGRAM_BOT_TOKEN set. Start the local playground now? [Y/n] "
 
@@ -53,9 +56,14 @@ def main(argv: list[str]) -> int:
         from bot.wallet.command import run_wallet_command
 
         return run_wallet_command(arguments)
-    if command not in ("run", "webhook", "migrate", "backup") or (command == "backup") != bool(
-        arguments
-    ):
+    if command == "newkey":
+        from infra.bots import TokenCipher
+
+        print(TokenCipher.new_key())
+        return 0
+    if command not in ("run", "webhook", "migrate", "backup", "rekey") or (
+        command == "backup"
+    ) != bool(arguments):
         print(USAGE, file=sys.stderr)
         return 2
     try:
@@ -88,6 +96,8 @@ def main(argv: list[str]) -> int:
         return 2
     if command == "migrate":
         return runner.migrate(settings)
+    if command == "rekey":
+        return runner.rekey(settings)
     if command == "webhook":
         from app.webhook import serve
 

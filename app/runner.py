@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import signal
+import sys
 from collections.abc import AsyncIterator, Coroutine
 from contextlib import asynccontextmanager
 from typing import Any
@@ -205,4 +206,33 @@ def backup(settings: Settings, destination: str) -> int:
         print(refusal)
         return 2
     print(f"backed up {copied} to {destination}")
+    return 0
+
+
+def rekey(settings: Settings) -> int:
+    """Every café bot's token under the first key of BOT_TOKEN_KEY (the others may then go)."""
+    _configure_logging(settings)
+    if not settings.bot_token_key:
+        print("BOT_TOKEN_KEY is not set: there is nothing to re-encrypt with", file=sys.stderr)
+        return 2
+
+    async def reencrypt() -> int:
+        from domain.clock import SystemClock
+        from domain.db.uow import Database
+        from infra.bots import BotRegistry, TokenCipher
+
+        engine = create_engine(settings.database_url)
+        try:
+            await upgrade_to_head(engine)
+            registry = BotRegistry(
+                Database(engine, settings.database_url),
+                SystemClock(),
+                TokenCipher(settings.bot_token_key),
+            )
+            return await registry.reencrypt_all()
+        finally:
+            await engine.dispose()
+
+    count = asyncio.run(reencrypt())
+    print(f"re-encrypted {count} café bot token(s) under the first key")
     return 0
