@@ -42,9 +42,11 @@ class MenuEntry:
 WEB_APP_TABS = {CUSTOMER: "cards", STAFF: "counter", OWNER: "business"}
 
 
-def web_app_link(web_app_url: str, tab: str) -> str:
-    """The Mini App's address opened at `tab` (a query: Telegram uses the fragment itself)."""
-    return f"{web_app_url.rstrip('/')}/?tab={tab}"
+def web_app_link(web_app_url: str, tab: str, bot_key: int = 0) -> str:
+    """The Mini App's address opened at `tab` (a query: Telegram uses the fragment itself).
+    Opened from a café's bot it names that bot, whose token its initData is checked with."""
+    link = f"{web_app_url.rstrip('/')}/?tab={tab}"
+    return f"{link}&bot={bot_key}" if bot_key else link
 
 
 class Menus:
@@ -72,7 +74,7 @@ class Menus:
         """The customers' menu in every language, for all private chats (and, with a Mini App,
         the menu button that opens it)."""
         if web_app_url is not None:
-            button = _web_app_button(web_app_url, translator("en"), CUSTOMER)
+            button = _web_app_button(web_app_url, translator("en"), CUSTOMER, _key(bot))
             await bot.set_chat_menu_button(menu_button=button)
         scope = BotCommandScopeAllPrivateChats()
         await bot.set_my_commands(self.commands(translator("en"), CUSTOMER, cafe=cafe), scope=scope)
@@ -133,12 +135,18 @@ class Menus:
             else:
                 await bot.delete_my_commands(scope=scope)
             if web_app_url is not None:  # the Mini App, opened at this person's first tab
-                button = _web_app_button(web_app_url, t, audience)
+                button = _web_app_button(web_app_url, t, audience, _key(bot))
                 await bot.set_chat_menu_button(chat_id, button)
         except TelegramError as failure:  # a menu is a convenience: never fail the operation
             log.warning("could not update the command menu of a chat: %s", failure)
 
 
-def _web_app_button(web_app_url: str, t: Translator, audience: int) -> MenuButtonWebApp:
-    link = web_app_link(web_app_url, WEB_APP_TABS[audience])
+def _key(bot: Bot) -> int:
+    return bot.key if isinstance(bot, ServingBot) else 0
+
+
+def _web_app_button(
+    web_app_url: str, t: Translator, audience: int, bot_key: int = 0
+) -> MenuButtonWebApp:
+    link = web_app_link(web_app_url, WEB_APP_TABS[audience], bot_key)
     return MenuButtonWebApp(menu_button(t), WebAppInfo(link))

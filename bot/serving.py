@@ -91,6 +91,10 @@ class Bots(Protocol):
         active, else the platform bot."""
         ...
 
+    def served(self, bot_id: int) -> ServingBot | None:
+        """A café's bot this worker serves now, by its Telegram id."""
+        ...
+
     def own_bot_of(self, merchant_id: int) -> ServingBot | None:
         """The café's own bot, when it is served now."""
         ...

@@ -14,6 +14,7 @@ import uvicorn
 from starlette.requests import Request
 
 from bot.context import LoyaltyApplication
+from bot.links import LinkKind, deep_link
 from domain.model import UserProfile
 from webapp import WebAppConfig, standalone_app
 from webapp.initdata import signed_for
@@ -39,7 +40,11 @@ async def serve_playground(
         cards = []
         for someone in people.values():
             for card in await service.customers.cards(someone.user_id):
-                link = f"https://t.me/{application.bot.username}?start=card_{card.qr_token}"
+                bots = application.bot_data.bots
+                username = application.bot.username
+                if bots is not None:
+                    username = bots.username_for(card.merchant_id)
+                link = deep_link(username, LinkKind.CARD, card.qr_token)
                 label = f"{someone.first_name} · {card.merchant_name} · {card.display_number}"
                 cards.append({"label": label, "link": link})
         config = {

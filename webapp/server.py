@@ -32,6 +32,7 @@ from starlette.staticfiles import StaticFiles
 from bot.context import LoyaltyApplication
 from bot.exports import ledger_csv
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
+from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
 from bot.texts import owner as owner_texts
@@ -49,6 +50,7 @@ from domain.model import (
 )
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
+from domain.serving import serving_merchant
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
@@ -189,15 +191,30 @@ class MiniApp:
         )
         return HTMLResponse(page, headers=NO_STORE)
 
+    async def _opening_bot(self, request: Request) -> tuple[str, int | None]:
+        """The token initData must be signed with, and the café served: the café bot the page
+        names (X-Loyalty-Bot), else the platform bot's (every café)."""
+        named = request.headers.get("X-Loyalty-Bot", "")
+        if not named:
+            return self._config.token, None
+        bots = self._application.bot_data.bots
+        if not named.isdigit() or len(named) > 20 or bots is None:
+            raise InitDataRefused("no such bot")
+        bot = bots.served(int(named)) or await bots.refresh(int(named))
+        if bot is None or bot.merchant_id is None:
+            raise InitDataRefused("a bot this platform does not serve")
+        return bot.token, bot.merchant_id
+
     def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
             try:
                 if scheme.lower() != "tma":
                     raise InitDataRefused("no initData")
+                token, merchant_id = await self._opening_bot(request)
                 user = verify(
                     init_data.strip(),
-                    self._config.token,
+                    token,
                     now=self._service.clock.now(),
                     max_age=self._config.max_age,
                 )
@@ -208,8 +225,10 @@ class MiniApp:
                 body = await read_body(request)
             except BadRequest:
                 return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
-            person = await self._person(user)
+            # Opened from a café's bot, the page serves that café only (domain/serving.py).
+            serving = serving_merchant.set(merchant_id)
             try:
+                person = await self._person(user)
                 return await handler(person, body)
             except BadRequest:
                 return json_answer({"ok": False, "message": texts.labels(person.t)["failed"]}, 400)
@@ -218,6 +237,8 @@ class MiniApp:
                 return json_answer(
                     {"ok": False, "message": tg_html(refusal_text(person.t, refusal))}, status
                 )
+            finally:
+                serving_merchant.reset(serving)
 
         return endpoint
 
@@ -238,8 +259,13 @@ class MiniApp:
 
     render = _render
 
-    def _link(self, payload: str) -> str:
-        return f"https://t.me/{self._application.bot.username}?start={payload}"
+    def _link(self, kind: LinkKind, value: str, merchant_id: int) -> str:
+        """A link of the café, through the bot that speaks for it."""
+        bots = self._application.bot_data.bots
+        username = (
+            self._application.bot.username if bots is None else bots.username_for(merchant_id)
+        )
+        return deep_link(username, kind, value)
 
     # --- the shell's first call --------------------------------------------------------------
 
@@ -276,7 +302,7 @@ class MiniApp:
 
     async def qr(self, person: Person, body: Body) -> Response:
         card = await self._service.customers.card(person.user_id, int_field(body, "card"))
-        qr = segno.make(self._link(f"card_{card.qr_token}"), error="m")
+        qr = segno.make(self._link(LinkKind.CARD, card.qr_token, card.merchant_id), error="m")
         out = BytesIO()
         qr.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True)
         return Response(out.getvalue(), media_type="image/svg+xml", headers=NO_STORE)
@@ -441,17 +467,17 @@ class MiniApp:
         return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
     async def poster(self, person: Person, body: Body) -> Response:
-        from bot.features.setup import poster_words
-        from bot.poster import join_poster, poster_layout
+        from bot.features.setup import poster_png
 
         store = await self._service.merchants.find_store(
             person.user_id, text_field(body, "store", 64)
         )
         settings = await self._service.merchants.program(person.user_id)
+        bots = self._application.bot_data.bots
         bot = self._application.bot.username
-        words = [poster_words(translator(settings.language), settings, store.code, bot)]
-        layout = poster_layout(store.merchant_name, store.name, store.code, words)
-        image = join_poster(layout, self._link(f"join_{store.code}"))
+        if bots is not None:
+            bot = bots.username_for(store.merchant_id)
+        image = poster_png(store, settings, bot, [settings.language])
         return Response(image, media_type="image/png", headers=NO_STORE)
 
     async def invite(self, person: Person, body: Body) -> Response:
@@ -461,7 +487,7 @@ class MiniApp:
         created = await self._service.staff.create_invite(person.user_id, store or None)
         membership = person.identity.membership
         timezone = membership.timezone if membership else "UTC"
-        link = self._link(f"staff_{created.token}")
+        link = self._link(LinkKind.STAFF, created.token, created.merchant_id)
         message = owner_texts.invite_created(person.t, created, link, timezone)
         return json_answer({"ok": True, "message": tg_html(message), "link": link})
 

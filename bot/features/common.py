@@ -238,7 +238,7 @@ def small_int(text: str) -> int | None:
 def web_app_page(context: BotContext, tab: str) -> str | None:
     """The Mini App's address at `tab`, or None when WEB_APP_URL is not set."""
     url = context.settings.web_app_url
-    return None if url is None else web_app_link(url, tab)
+    return None if url is None else web_app_link(url, tab, context.bot.key)
 
 
 def update_key(update: Update) -> str:

@@ -26,10 +26,15 @@
     return Array.prototype.map.call(bytes, function (b) { return ("0" + b.toString(16)).slice(-2); }).join("");
   }
 
+  // Opened from a café's own bot, the page names that bot: its initData is signed with its token.
+  var servingBot = new URLSearchParams(location.search).get("bot");
+
   function api(name, body, as) {
+    var headers = { "Authorization": "tma " + (tg ? tg.initData : ""), "Content-Type": "application/json" };
+    if (servingBot && /^[0-9]{1,20}$/.test(servingBot)) headers["X-Loyalty-Bot"] = servingBot;
     return fetch("/app/api/" + name, {
       method: "POST",
-      headers: { "Authorization": "tma " + (tg ? tg.initData : ""), "Content-Type": "application/json" },
+      headers: headers,
       body: JSON.stringify(body || {}),
       cache: "no-store",
       credentials: "omit",
