@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Awaitable, Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from emulator import limits
 from emulator.errors import (
@@ -24,33 +24,66 @@ from emulator.models import JsonDict
 from emulator.params import Params
 from emulator.state import DEFAULT_UPDATE_KINDS, EmulatorState
 
+if TYPE_CHECKING:
+    from emulator.bots import BotHub, EmulatedBot
+
 Handler = Callable[[Params], Awaitable[Any]]
+_BOT_TEXTS = {"name": "name", "description": "description", "shortdescription": "short_description"}
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
 class BotMethods:
     """Dispatch by method name, plus the methods that do not touch messages."""
 
-    def __init__(self, state: EmulatorState) -> None:
+    _names: dict[str, str] | None = None  # lowercase method -> attribute, per class
+
+    def __init__(
+        self, state: EmulatorState, hub: BotHub | None = None, bot: EmulatedBot | None = None
+    ) -> None:
         self.state = state
+        self.hub = hub  # the other bots, for the managed-bot methods
+        self.bot = bot
         self.closing = False  # set on shutdown so that long polls return at once
+        self._handlers: dict[str, Handler] = {}
+
+    @classmethod
+    def _method_names(cls) -> dict[str, str]:
         # Telegram method names are case-insensitive: "_api_get_me" serves "getMe", "getme" ...
-        self._handlers: dict[str, Handler] = {
-            name.removeprefix("_api_").replace("_", ""): getattr(self, name)
-            for name in dir(self)
-            if name.startswith("_api_")
-        }
-        for field in ("name", "description", "short_description"):
-            self._handlers[f"setmy{field.replace('_', '')}"] = self._bot_text_setter(field)
-            self._handlers[f"getmy{field.replace('_', '')}"] = self._bot_text_getter(field)
+        if cls.__dict__.get("_names") is None:
+            cls._names = {
+                name.removeprefix("_api_").replace("_", ""): name
+                for name in dir(cls)
+                if name.startswith("_api_")
+            }
+        assert cls._names is not None
+        return cls._names
+
+    def _handler(self, method: str) -> Handler | None:
+        name = method.lower()
+        handler = self._handlers.get(name)
+        if handler is None:
+            attribute = self._method_names().get(name)
+            if attribute is not None:
+                handler = getattr(self, attribute)
+            elif name.startswith(("setmy", "getmy")) and name[5:] in _BOT_TEXTS:
+                field = _BOT_TEXTS[name[5:]]
+                setter = name.startswith("set")
+                handler = self._bot_text_setter(field) if setter else self._bot_text_getter(field)
+            else:
+                return None
+            self._handlers[name] = handler
+        return handler
 
     def knows(self, method: str) -> bool:
         """Whether ``method`` is implemented (unknown ones get Telegram's 404)."""
-        return method.lower() in self._handlers
+        return self._handler(method) is not None
 
     async def call(self, method: str, params: Params) -> Any:
         """Run ``method``; raises ApiError as Telegram would refuse it."""
-        return await self._handlers[method.lower()](params)
+        handler = self._handler(method)
+        if handler is None:
+            raise ApiError(404, "Not Found")
+        return await handler(params)
 
     # -- bot and updates -------------------------------------------------------------------
 
@@ -104,14 +137,14 @@ class BotMethods:
         webhook = self.state.webhook
         webhook.url, webhook.secret_token, webhook.max_connections = url, secret, max_connections
         self._drop_pending(p)
-        self.state.updates_changed.notify()  # ends long polls, starts webhook delivery
+        self.state.webhook_changed()  # ends long polls, starts webhook delivery
         return True
 
     async def _api_delete_webhook(self, p: Params) -> bool:
         self.state.webhook.url = ""
         self.state.webhook.secret_token = None
         self._drop_pending(p)
-        self.state.updates_changed.notify()
+        self.state.webhook_changed()
         return True
 
     def _drop_pending(self, p: Params) -> None:
@@ -189,6 +222,26 @@ class BotMethods:
     async def _api_get_chat_menu_button(self, p: Params) -> JsonDict:
         buttons = self.state.menu_buttons
         return buttons.get(p.get_int("chat_id")) or buttons.get(None) or {"type": "commands"}
+
+    # -- managed bots (Bot API 9.6) --------------------------------------------------------
+
+    def _managed(self, p: Params) -> EmulatedBot:
+        """The bot ``user_id`` if this bot manages it; Telegram's 400 otherwise."""
+        user_id = p.get_int("user_id")
+        if user_id is None:
+            raise bad_request("user_id is empty")
+        managed = self.hub.bot_by_id(user_id) if self.hub is not None else None
+        if managed is None or managed.manager is None or managed.manager is not self.bot:
+            raise bad_request("bot not found")
+        return managed
+
+    async def _api_get_managed_bot_token(self, p: Params) -> str | None:
+        return self._managed(p).token
+
+    async def _api_replace_managed_bot_token(self, p: Params) -> str:
+        managed = self._managed(p)
+        assert self.hub is not None
+        return self.hub.replace_token(managed)
 
     async def _api_close(self, p: Params) -> bool:
         return True

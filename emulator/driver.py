@@ -9,6 +9,18 @@ Example::
         await alice.send("/start")
         reply = await alice.next_message()
 
+Several bots: the bot given to the constructor is the *platform* bot (:attr:`platform`);
+:meth:`BotApiEmulator.create_bot` hosts more (each with its own token, chats, update ids,
+webhook and limits), and users create *managed* bots with a keyboard button or a
+``https://t.me/newbot/...`` link::
+
+    shop = tg.create_bot(username="shop_bot", managed_by=tg.platform)
+    await alice.at(shop, started=True).send("hello")   # alice's chat with @shop_bot
+    created = await alice.create_managed_bot(message, "Create my bot", username="my_bot")
+
+Every method of :class:`BotApiEmulator` without a ``bot`` in its name acts on the platform bot,
+as when the emulator hosted one bot; :class:`emulator.bots.EmulatedBot` has the same per bot.
+
 Re-delivery works as on Telegram: in polling mode an update stays pending, and is returned
 by every getUpdates, until the bot confirms it with a higher ``offset``; in webhook mode an
 update is POSTed again until the bot answers 2xx. :meth:`BotApiEmulator.redeliver` goes
@@ -17,17 +29,14 @@ further and hands an already confirmed update to the bot once more (a lost confi
 
 from __future__ import annotations
 
-import asyncio
-import statistics
-import time
 from collections.abc import Callable
 from types import TracebackType
 from typing import Any, Self
 
 from aiohttp import web
 
-from emulator.faults import Faults, RateLimiter, SendWindow
-from emulator.limits import command_scope, scope_key
+from emulator.bots import BotHub, EmulatedBot
+from emulator.faults import Faults
 from emulator.models import ChatEvent, JsonDict, SentMessage, UpdateTiming
 from emulator.server import ApiCall, EmulatorServer
 from emulator.state import EmulatorState, UserRecord
@@ -36,13 +45,14 @@ from emulator.webhook import WebhookDispatcher
 
 
 class BotApiEmulator:
-    """A local Telegram Bot API server for one bot, with a driver for tests.
+    """A local Telegram Bot API server for a platform bot and any number of other bots.
 
-    ``rate_limit_per_chat`` / ``rate_limit_overall`` (messages per second) switch on
-    Telegram-like flood control, ``bot_wide_limit`` Telegram's limit for the whole bot (more
-    than that many messages within any one second get 429); ``callback_ttl`` is how long a
-    callback query may wait for its answer; ``webhook_retry_delay`` is the pause before
-    re-posting a failed update.
+    ``token``, ``bot_username`` and ``bot_name`` are the platform bot's. ``rate_limit_per_chat``
+    / ``rate_limit_overall`` (messages per second) switch on Telegram-like flood control,
+    ``bot_wide_limit`` Telegram's limit for the whole bot (more than that many messages within
+    any one second get 429), for the platform bot (others: :meth:`EmulatedBot.set_rate_limits`);
+    ``callback_ttl`` is how long a callback query may wait for its answer;
+    ``webhook_retry_delay`` is the pause before re-posting a failed update.
     """
 
     def __init__(
@@ -61,27 +71,43 @@ class BotApiEmulator:
         first_update_id: int = 1,
         control_api: bool = False,
     ) -> None:
-        bot_id, _, secret = token.partition(":")
-        if not bot_id.isdigit() or not secret:
-            raise ValueError("a bot token looks like '123456:ABC-secret'")
-        self.token = token
-        self.bot_username = bot_username
-        bot = UserRecord(int(bot_id), bot_name, username=bot_username, is_bot=True)
-        self.state = EmulatorState(bot, first_update_id=first_update_id, callback_ttl=callback_ttl)
-        self.faults = Faults()
+        self.hub = BotHub(callback_ttl=callback_ttl, webhook_retry_delay=webhook_retry_delay)
+        self.platform = self.hub.add_bot(
+            username=bot_username, name=bot_name, token=token, first_update_id=first_update_id
+        )
         self.set_rate_limits(
             per_chat=rate_limit_per_chat, overall=rate_limit_overall, bot_wide=bot_wide_limit
         )
-        self.webhook = WebhookDispatcher(self.state, retry_delay=webhook_retry_delay)
         routes: Callable[[web.Application], None] | None = None
         if control_api:
             from emulator.control import control_routes  # only the standalone server needs it
 
             routes = control_routes(self)
         self.server = EmulatorServer(
-            self.state, self.faults, self.webhook, token, host=host, port=port, extra_routes=routes
+            self.hub, self.platform, host=host, port=port, extra_routes=routes
         )
-        self._users: dict[int, EmulatedUser] = {}
+
+    # The platform bot's parts, as when the emulator hosted one bot.
+    @property
+    def token(self) -> str:
+        """The platform bot's token."""
+        return self.platform.token
+
+    @property
+    def bot_username(self) -> str:
+        return self.platform.username
+
+    @property
+    def state(self) -> EmulatorState:
+        return self.platform.state
+
+    @property
+    def faults(self) -> Faults:
+        return self.platform.faults
+
+    @property
+    def webhook(self) -> WebhookDispatcher:
+        return self.platform.webhook
 
     # -- lifecycle -------------------------------------------------------------------------
 
@@ -116,13 +142,46 @@ class BotApiEmulator:
 
     @property
     def base_url(self) -> str:
-        """For ``ApplicationBuilder().base_url(...)`` / ``Bot(base_url=...)``."""
+        """For ``ApplicationBuilder().base_url(...)`` / ``Bot(base_url=...)`` (every bot)."""
         return f"{self.url}/bot"
 
     @property
     def base_file_url(self) -> str:
         """For ``ApplicationBuilder().base_file_url(...)``."""
         return f"{self.url}/file/bot"
+
+    # -- bots ------------------------------------------------------------------------------
+
+    def create_bot(
+        self,
+        *,
+        username: str,
+        name: str | None = None,
+        token: str | None = None,
+        managed_by: EmulatedBot | None = None,
+    ) -> EmulatedBot:
+        """Host another bot (a fresh id and a ``<id>:<secret>`` token unless ``token`` is
+        given); ``managed_by``: the bot that manages it (getManagedBotToken ...). Cheap: an
+        idle bot runs no task. ValueError if the username or id is taken."""
+        return self.hub.add_bot(username=username, name=name, token=token, managed_by=managed_by)
+
+    def bot(self, username_or_id: str | int) -> EmulatedBot:
+        """A hosted bot by username (``@`` optional) or id; LookupError if there is none."""
+        return self.hub.find(username_or_id)
+
+    @property
+    def bots(self) -> list[EmulatedBot]:
+        """Every hosted bot, the platform bot first."""
+        return list(self.hub)
+
+    def replace_token(self, bot: EmulatedBot) -> str:
+        """The bot's owner changes its token outside the platform: the old token gets 401,
+        the manager (if any) gets a ``managed_bot`` update; returns the new token."""
+        return self.hub.replace_token(bot)
+
+    def revoke_token(self, bot: EmulatedBot) -> None:
+        """Revoke the bot's token (401) without a new one until replaceManagedBotToken."""
+        self.hub.revoke_token(bot)
 
     # -- users -----------------------------------------------------------------------------
 
@@ -141,20 +200,13 @@ class BotApiEmulator:
         The bot may only write to users who wrote to it first (else 403), as on Telegram;
         ``started=True`` pretends they already did, without an update.
         """
-        record = UserRecord(user_id, first_name, last_name, username, language_code)
-        self.state.add_user(record)
-        record.started = record.started or started
-        user = self._users.get(user_id)
-        if user is None:
-            user = self._users[user_id] = EmulatedUser(self, record)
-        user.record = record
-        return user
+        self.hub.set_profile(UserRecord(user_id, first_name, last_name, username, language_code))
+        return self.platform.user(user_id, started=started)
 
     def get_user(self, user_id: int) -> EmulatedUser:
         """A user created earlier with :meth:`user`; LookupError if there is none."""
-        if user_id not in self._users:
-            raise LookupError(f"no user {user_id}; create it with user(id, first_name)")
-        return self._users[user_id]
+        self.hub.profile(user_id)
+        return self.platform.user(user_id)
 
     def block(self, user: EmulatedUser | int, *, notify: bool = True) -> None:
         """The user blocks the bot: sends to them get 403 (and the bot gets my_chat_member)."""
@@ -175,21 +227,17 @@ class BotApiEmulator:
 
     def events(self, chat_id: int | None = None) -> list[ChatEvent]:
         """Every event, or those of one chat, in order."""
-        if chat_id is None:
-            return list(self.state.events)
-        return list(self.state.events_by_chat.get(chat_id, []))
+        return self.platform.events(chat_id)
 
     def commands(
         self, scope: dict[str, Any] | str = "default", language_code: str = ""
     ) -> list[tuple[str, str]]:
         """(command, description) pairs setMyCommands registered for exactly this scope."""
-        normalised = command_scope({"type": scope} if isinstance(scope, str) else scope)
-        registered = self.state.commands.get((scope_key(normalised), language_code), [])
-        return [(c["command"], c["description"]) for c in registered]
+        return self.platform.commands(scope, language_code)
 
     def menu_button(self, chat_id: int | None = None) -> JsonDict | None:
         """What setChatMenuButton set for a chat (or the default, for ``None``)."""
-        return self.state.menu_buttons.get(chat_id)
+        return self.platform.menu_button(chat_id)
 
     def asks_for_reply(self, message: SentMessage) -> bool:
         """Whether the bot sent ``message`` with a ForceReply (the app opens a reply to it)."""
@@ -206,8 +254,9 @@ class BotApiEmulator:
 
     @property
     def calls(self) -> list[ApiCall]:
-        """Every Bot API request served, in order (method, status, times, error)."""
-        return self.server.calls
+        """Every Bot API request made with the platform bot's token (method, status, times,
+        error), in order."""
+        return self.platform.calls
 
     @property
     def pending_updates(self) -> int:
@@ -218,16 +267,9 @@ class BotApiEmulator:
         """Wait until every update is confirmed and the bot made no call for ``quiet`` s.
 
         Polling bots confirm an update when they fetch the next batch, before handling it;
-        ``quiet`` covers the handling.
+        ``quiet`` covers the handling. The platform bot only: see EmulatedBot.wait_idle.
         """
-        deadline = time.monotonic() + timeout
-        while not self.state.is_idle(quiet):
-            if time.monotonic() > deadline:
-                raise TimeoutError(
-                    f"not idle after {timeout}s: {self.pending_updates} pending updates, "
-                    f"{self.state.requests_in_flight} requests in flight"
-                )
-            await asyncio.sleep(0.01)
+        await self.platform.wait_idle(timeout, quiet)
 
     # -- faults ----------------------------------------------------------------------------
 
@@ -272,8 +314,7 @@ class BotApiEmulator:
     ) -> None:
         """Flood control in messages per second (``None`` turns a limit off); ``bot_wide``:
         at most that many messages within any one second. The send counters start again."""
-        self.faults.rate_limiter = RateLimiter(per_chat, overall, burst)
-        self.faults.send_window = SendWindow(bot_wide)
+        self.platform.set_rate_limits(per_chat, overall, burst, bot_wide)
 
     def clear_faults(self) -> None:
         """Remove injected failures, drops and delays."""
@@ -283,13 +324,11 @@ class BotApiEmulator:
 
     def add_webhook_target(self, url: str, secret_token: str | None = None) -> None:
         """Also deliver updates to ``url`` (round-robin with the others), for scale-out tests."""
-        self.state.webhook.extra_targets.append((url, secret_token))
-        self.state.updates_changed.notify()
+        self.platform.add_webhook_target(url, secret_token)
 
     def remove_webhook_targets(self) -> None:
         """Forget the targets added with :meth:`add_webhook_target`."""
-        self.state.webhook.extra_targets.clear()
-        self.state.updates_changed.notify()
+        self.platform.remove_webhook_targets()
 
     def inject_raw_update(self, kind: str, body: Any) -> int:
         """Deliver ``{"update_id": …, kind: body}`` with ``body`` exactly as given, even one no
@@ -311,47 +350,20 @@ class BotApiEmulator:
 
     def timings(self) -> list[UpdateTiming]:
         """Per update: when it became available, was confirmed, and first answered."""
-        return list(self.state.timings.values())
+        return self.platform.timings()
 
     def latencies(self) -> list[float]:
         """Seconds from each answered update to the bot's first reply in that chat."""
-        return [t.latency for t in self.state.timings.values() if t.latency is not None]
+        return self.platform.latencies()
 
     def reset_timings(self) -> None:
         """Forget timings and call records (e.g. after a benchmark's warm-up)."""
-        self.state.timings.clear()
-        self.server.calls.clear()
-        self.faults.send_window.reset_counts()
+        self.platform.reset_timings()
 
     def stats(self) -> JsonDict:
-        """Counters and latency percentiles (seconds) for benchmarks."""
-        latencies = sorted(self.latencies())
-        summary: JsonDict = {"count": len(latencies)}
-        if latencies:
-            cuts = (
-                statistics.quantiles(latencies, n=100, method="inclusive")
-                if len(latencies) > 1
-                else latencies * 99
-            )
-            summary |= {
-                "mean": statistics.fmean(latencies),
-                "p50": cuts[49],
-                "p95": cuts[94],
-                "p99": cuts[98],
-                "max": latencies[-1],
-            }
-        return {
-            "updates": len(self.state.timings),
-            "pending": self.pending_updates,
-            "events": len(self.state.events),
-            "api_calls": len(self.server.calls),
-            "api_errors": sum(1 for call in self.server.calls if call.status >= 400),
-            "answers_429": sum(1 for call in self.server.calls if call.status == 429),
-            "messages_sent": self.faults.send_window.accepted,
-            "most_messages_in_one_second": self.faults.send_window.most_in_one_second,
-            "bot_wide_refusals": self.faults.send_window.refused,
-            "latency": summary,
-        }
+        """Counters and latency percentiles (seconds) of the platform bot, for benchmarks
+        (see :meth:`EmulatedBot.stats`)."""
+        return self.platform.stats()
 
 
 def _id(user: EmulatedUser | int) -> int:

@@ -23,6 +23,8 @@ MAX_CALLBACK_ANSWER_LENGTH = 200
 MAX_PHOTO_BYTES = 10 * 1024 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 MAX_COMMANDS = 100
+MAX_BOT_NAME = 64
+_BOT_USERNAME = re.compile(r"^[A-Za-z0-9_]{5,32}$")
 
 _BUTTON_ACTIONS = (
     "url",
@@ -118,9 +120,36 @@ def reply_markup(markup: Any) -> dict[str, Any] | None:
                 label = button.get("text") if isinstance(button, dict) else button
                 if not isinstance(label, str) or not label:
                     raise bad_request("keyboard button text must be non-empty")
+                if isinstance(button, dict) and "request_managed_bot" in button:
+                    request_managed_bot(button["request_managed_bot"])
     elif not ({"remove_keyboard", "force_reply"} & markup.keys()):
         raise bad_request("can't parse reply keyboard markup JSON object")
     return markup
+
+
+def request_managed_bot(request: Any) -> None:
+    """A KeyboardButtonRequestManagedBot: a signed 32-bit request_id, an optional name and an
+    optional username of 5–32 characters a-z, 0-9 and _ ending in "bot"."""
+    if not isinstance(request, dict):
+        raise bad_request(
+            'can\'t parse keyboard button: field "request_managed_bot" must be an Object'
+        )
+    request_id = request.get("request_id")
+    if isinstance(request_id, bool) or not isinstance(request_id, int):
+        raise bad_request('can\'t parse keyboard button: field "request_id" must be a Number')
+    if not -(2**31) <= request_id < 2**31:
+        raise bad_request("REQUEST_ID_INVALID")
+    name = request.get("suggested_name")
+    if name is not None and (not isinstance(name, str) or not 1 <= len(name) <= MAX_BOT_NAME):
+        raise bad_request("BOT_NAME_INVALID")
+    username = request.get("suggested_username")
+    if username is not None and not (isinstance(username, str) and valid_bot_username(username)):
+        raise bad_request("BOT_USERNAME_INVALID")
+
+
+def valid_bot_username(username: str) -> bool:
+    """5–32 characters a-z, A-Z, 0-9 and _, ending in "bot" (any case), as Telegram wants."""
+    return bool(_BOT_USERNAME.match(username)) and username.lower().endswith("bot")
 
 
 def _inline_keyboard(rows: Any) -> None:

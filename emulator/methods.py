@@ -54,6 +54,8 @@ class BotApiMethods(BotMethods):
             message["reply_markup"] = markup
         if markup is not None and markup.get("force_reply"):
             self.state.force_replies.add((user.id, message["message_id"]))
+        if markup is not None and "keyboard" in markup:
+            self.state.reply_keyboards[(user.id, message["message_id"])] = markup
         return message
 
     def _finish_send(self, message: JsonDict) -> JsonDict:

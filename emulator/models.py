@@ -24,6 +24,13 @@ class Button(NamedTuple):
     web_app: str | None = None  # the Mini App's address of a web_app button
 
 
+class ReplyButton(NamedTuple):
+    """One reply keyboard button: its label and its ``request_managed_bot`` request, if any."""
+
+    text: str
+    request_managed_bot: JsonDict | None = None
+
+
 def _b64(data: bytes | None) -> str | None:
     return None if data is None else base64.b64encode(data).decode()
 
@@ -41,10 +48,19 @@ class SentMessage:
     raw: JsonDict = field(repr=False)
     photo_bytes: bytes | None = field(default=None, repr=False)
     document_bytes: bytes | None = field(default=None, repr=False)
+    # The ReplyKeyboardMarkup sent with the message (Telegram does not echo it in the Message).
+    keyboard_markup: JsonDict | None = field(default=None, repr=False)
 
     @classmethod
-    def from_api(cls, raw: JsonDict, file_bytes: Callable[[str], bytes | None]) -> SentMessage:
-        """Build from a Bot API Message dict; ``file_bytes`` resolves a file_id to its bytes."""
+    def from_api(
+        cls,
+        raw: JsonDict,
+        file_bytes: Callable[[str], bytes | None],
+        *,
+        keyboard: JsonDict | None = None,
+    ) -> SentMessage:
+        """Build from a Bot API Message dict; ``file_bytes`` resolves a file_id to its bytes;
+        ``keyboard`` is the reply keyboard the bot sent with it."""
         photo = raw.get("photo")
         document = raw.get("document")
         return cls(
@@ -53,6 +69,7 @@ class SentMessage:
             raw=raw,
             photo_bytes=file_bytes(photo[-1]["file_id"]) if photo else None,
             document_bytes=file_bytes(document["file_id"]) if document else None,
+            keyboard_markup=keyboard,
         )
 
     @property
@@ -108,6 +125,20 @@ class SentMessage:
         ]
 
     @property
+    def keyboard(self) -> list[list[ReplyButton]]:
+        """The reply keyboard sent with the message, as rows of :class:`ReplyButton`."""
+        rows = (self.keyboard_markup or {}).get("keyboard") or []
+        return [
+            [
+                ReplyButton(b, None)
+                if isinstance(b, str)
+                else ReplyButton(b["text"], b.get("request_managed_bot"))
+                for b in row
+            ]
+            for row in rows
+        ]
+
+    @property
     def button_texts(self) -> list[list[str]]:
         """Only the labels of :attr:`buttons`, handy for assertions."""
         return [[button.text for button in row] for row in self.buttons]
@@ -123,6 +154,7 @@ class SentMessage:
             "raw": self.raw,
             "photo_bytes": _b64(self.photo_bytes) if include_files else None,
             "document_bytes": _b64(self.document_bytes) if include_files else None,
+            "keyboard": self.keyboard_markup,
         }
 
     @classmethod
@@ -135,6 +167,7 @@ class SentMessage:
             raw=raw,
             photo_bytes=_unb64(data.get("photo_bytes")),
             document_bytes=_unb64(data.get("document_bytes")),
+            keyboard_markup=data.get("keyboard"),
         )
 
 

@@ -1,6 +1,7 @@
 """The HTTP face of the emulator: Bot API routes, file downloads, fault injection.
 
-Requests follow python-telegram-bot's URL scheme, ``{base_url}{token}/{method}`` with
+Several bots are served at once, told apart by the token in the URL. Requests follow
+python-telegram-bot's URL scheme, ``{base_url}{token}/{method}`` with
 ``base_url = "http://127.0.0.1:PORT/bot"``, and file downloads ``/file/bot<token>/<path>``.
 Every answer is Telegram-shaped JSON with the matching HTTP status.
 """
@@ -13,16 +14,20 @@ import logging
 import socket
 import time
 from collections.abc import Callable
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from aiohttp import web
 
 from emulator.errors import ApiError
-from emulator.faults import Faults
-from emulator.methods import SENDING_METHODS, BotApiMethods
+from emulator.methods import SENDING_METHODS
 from emulator.params import Params, read_params
-from emulator.state import EmulatorState
-from emulator.webhook import WebhookDispatcher
+
+if TYPE_CHECKING:
+    from emulator.bots import BotHub, EmulatedBot
+    from emulator.faults import Faults
+    from emulator.methods import BotApiMethods
+    from emulator.state import EmulatorState
+    from emulator.webhook import WebhookDispatcher
 
 _UNAUTHORIZED = ApiError(401, "Unauthorized")
 _NOT_FOUND = ApiError(404, "Not Found")
@@ -42,29 +47,53 @@ class ApiCall(NamedTuple):
 
 
 class EmulatorServer:
-    """An aiohttp server on 127.0.0.1 that serves one bot token."""
+    """An aiohttp server on 127.0.0.1 that serves every bot of a :class:`BotHub` by token.
+
+    A call with a token no hosted bot has (or a replaced one) gets 401 Unauthorized. Each
+    call is recorded in the calls of the bot whose token it used (unknown tokens: the
+    platform bot's).
+    """
 
     def __init__(
         self,
-        state: EmulatorState,
-        faults: Faults,
-        webhook: WebhookDispatcher,
-        token: str,
+        hub: BotHub,
+        platform: EmulatedBot,
         *,
         host: str = "127.0.0.1",
         port: int = 0,
         extra_routes: Callable[[web.Application], None] | None = None,
     ) -> None:
-        self.state = state
-        self.methods = BotApiMethods(state)
-        self.faults = faults
-        self.webhook = webhook
-        self.token = token
+        self.hub = hub
+        self.platform = platform
         self.host = host
         self.port = port
-        self.calls: list[ApiCall] = []
         self._extra_routes = extra_routes
         self._runner: web.AppRunner | None = None
+
+    # The platform bot's parts, as when the server served one bot.
+    @property
+    def state(self) -> EmulatorState:
+        return self.platform.state
+
+    @property
+    def methods(self) -> BotApiMethods:
+        return self.platform.methods
+
+    @property
+    def faults(self) -> Faults:
+        return self.platform.faults
+
+    @property
+    def webhook(self) -> WebhookDispatcher:
+        return self.platform.webhook
+
+    @property
+    def token(self) -> str:
+        return self.platform.token
+
+    @property
+    def calls(self) -> list[ApiCall]:
+        return self.platform.calls
 
     @property
     def url(self) -> str:
@@ -91,58 +120,67 @@ class EmulatorServer:
         )
         await self._runner.setup()
         await web.SockSite(self._runner, sock).start()
-        await self.webhook.start()
+        await self.hub.start()
 
     async def stop(self) -> None:
         """End long polls, stop webhook delivery and close the server."""
-        self.methods.closing = True
-        self.state.updates_changed.notify()
-        await self.webhook.stop()
+        await self.hub.stop()
         if self._runner is not None:
             await self._runner.cleanup()
             self._runner = None
 
     async def _api(self, request: web.Request) -> web.StreamResponse:
         method = request.match_info["method"]
+        token = request.match_info["token"]
         started = time.monotonic()
+        bot = self.hub.by_token(token)
+        if bot is None:
+            owner = self.hub.retired(token) or self.platform
+            request[_API_ERROR] = _UNAUTHORIZED.description
+            owner.calls.append(
+                ApiCall(method, 401, started, time.monotonic(), _UNAUTHORIZED.description)
+            )
+            return web.json_response(_UNAUTHORIZED.to_json(), status=401)
+        state = bot.state
         # Long polls are always in flight; only other calls mean "the bot is busy".
         busy = method.lower() != "getupdates"
         if busy:
-            self.state.requests_in_flight += 1
+            state.requests_in_flight += 1
         status = 200
         try:
-            response = await self._serve(request, method)
+            response = await self._serve(bot, request, method)
             status = response.status
             return response
         finally:
             if busy:
-                self.state.requests_in_flight -= 1
-                self.state.last_request_at = time.monotonic()
+                state.requests_in_flight -= 1
+                state.last_request_at = time.monotonic()
             error = request.get(_API_ERROR)
-            self.calls.append(ApiCall(method, status, started, time.monotonic(), error))
+            bot.calls.append(ApiCall(method, status, started, time.monotonic(), error))
 
-    async def _serve(self, request: web.Request, method: str) -> web.StreamResponse:
+    async def _serve(
+        self, bot: EmulatedBot, request: web.Request, method: str
+    ) -> web.StreamResponse:
         name = method.lower()
+        faults = bot.faults
         try:
-            if request.match_info["token"] != self.token:
-                raise _UNAUTHORIZED
-            if not self.methods.knows(method):
+            if not bot.methods.knows(method):
                 raise _NOT_FOUND
             params = await read_params(request)
             chat_id = _chat_of(params)
-            delay = self.faults.delay_for(name)
+            delay = faults.delay_for(name)
             if delay:
                 await asyncio.sleep(delay)
-            if self.faults.take_drop(name, chat_id, after_processing=False):
+            if faults.take_drop(name, chat_id, after_processing=False):
                 return _drop(request)
-            injected = self.faults.take_failure(name, chat_id)
+            injected = faults.take_failure(name, chat_id)
             if injected is not None:
                 raise injected
             if name in SENDING_METHODS:
-                self.faults.rate_limiter.check(chat_id)
-                self.faults.send_window.admit()
-            result = await self.methods.call(method, params)
-            if self.faults.take_drop(name, chat_id, after_processing=True):
+                faults.rate_limiter.check(chat_id)
+                faults.send_window.admit()
+            result = await bot.methods.call(method, params)
+            if faults.take_drop(name, chat_id, after_processing=True):
                 return _drop(request)
             return web.json_response({"ok": True, "result": result})
         except ApiError as error:
@@ -156,9 +194,10 @@ class EmulatorServer:
             return web.json_response(failure.to_json(), status=500)
 
     async def _file(self, request: web.Request) -> web.StreamResponse:
-        if request.match_info["token"] != self.token:
+        bot = self.hub.by_token(request.match_info["token"])
+        if bot is None:
             return web.json_response(_UNAUTHORIZED.to_json(), status=401)
-        stored = self.state.file_by_path(request.match_info["path"])
+        stored = bot.state.file_by_path(request.match_info["path"])
         if stored is None:
             return web.json_response(_NOT_FOUND.to_json(), status=404)
         content_type = stored.mime_type or "application/octet-stream"

@@ -35,6 +35,7 @@ from emulator.models import (
 # Update kinds getUpdates returns when allowed_updates was never given (Telegram's default).
 DEFAULT_UPDATE_KINDS = frozenset(
     {"message", "edited_message", "callback_query", "my_chat_member", "inline_query"}
+    | {"managed_bot"}
 )
 _COMMAND = re.compile(r"^/[A-Za-z0-9_]{1,32}(@[A-Za-z0-9_]+)?")
 # Events that count as the bot answering an update, for latency figures.
@@ -172,6 +173,8 @@ class EmulatorState:
         self.messages: dict[tuple[int, int], JsonDict] = {}
         # Messages sent with a ForceReply (Telegram does not echo it in the Message).
         self.force_replies: set[tuple[int, int]] = set()
+        # Reply keyboards sent with a message (not echoed either), for SentMessage.keyboard.
+        self.reply_keyboards: dict[tuple[int, int], JsonDict] = {}
         self.files: dict[str, StoredFile] = {}
         self.pending: dict[int, PendingUpdate] = {}  # by update_id, in arrival order
         self.history: dict[int, PendingUpdate] = {}
@@ -190,6 +193,9 @@ class EmulatorState:
         self.requests_in_flight = 0
         self.last_request_at = 0.0
         self.on_enqueue: Callable[[PendingUpdate], None] | None = None  # webhook delivery hook
+        self.on_webhook_change: Callable[[], None] | None = None  # starts webhook delivery
+        # Whether a user id exists at all (users are shared by the bots of one emulator).
+        self.knows_user: Callable[[int], bool] = lambda user_id: False
         self._update_ids = itertools.count(first_update_id)
         self._message_ids: dict[int, itertools.count[int]] = {}
         self._event_seq = itertools.count(1)
@@ -209,6 +215,9 @@ class EmulatorState:
         """The user behind a chat the bot writes to, refusing as Telegram would."""
         user = self.users.get(chat_id) if isinstance(chat_id, int) else None
         if user is None:
+            if isinstance(chat_id, int) and self.knows_user(chat_id):
+                # A user of another hosted bot who never wrote to this one.
+                raise forbidden("bot can't initiate conversation with a user")
             raise bad_request("chat not found")
         if user.blocked:
             raise forbidden("bot was blocked by the user")
@@ -230,6 +239,18 @@ class EmulatorState:
 
     def message(self, chat_id: int, message_id: int) -> JsonDict | None:
         return self.messages.get((chat_id, message_id))
+
+    def snapshot(self, message: JsonDict) -> SentMessage:
+        """A :class:`SentMessage` of ``message`` as it is now, with its reply keyboard."""
+        key = (message["chat"]["id"], message["message_id"])
+        keyboard = self.reply_keyboards.get(key)
+        return SentMessage.from_api(dict(message), self.file_bytes, keyboard=keyboard)
+
+    def webhook_changed(self) -> None:
+        """setWebhook/deleteWebhook or a test's extra target: (re)start or stop delivery."""
+        if self.on_webhook_change is not None:
+            self.on_webhook_change()
+        self.updates_changed.notify()
 
     # -- files -----------------------------------------------------------------------------
 
@@ -373,6 +394,17 @@ class EmulatorState:
         }
         return self.enqueue("my_chat_member", body, user.id)
 
+    def managed_bot_created(self, user: UserRecord, bot: JsonDict) -> PendingUpdate:
+        """The service message in ``user``'s chat telling the manager a bot was created."""
+        user.started = True
+        message = self.new_message(user.id, user.to_api(), user.chat())
+        message["managed_bot_created"] = {"bot": bot}
+        return self.enqueue("message", dict(message), user.id)
+
+    def managed_bot_updated(self, user: JsonDict, bot: JsonDict) -> PendingUpdate:
+        """A ``managed_bot`` update: a bot managed by this one was created or got a new token."""
+        return self.enqueue("managed_bot", {"user": user, "bot": bot}, user["id"])
+
     def confirm(self, update: PendingUpdate) -> None:
         """The bot acknowledged ``update``: forget it."""
         if self.pending.get(update.update_id) is update:
@@ -435,7 +467,7 @@ class EmulatorState:
         waiting = self._unanswered.get(chat_id)
         if kind in _REPLY_KINDS and waiting and (waiting[0].delivered or waiting[0].confirmed):
             update_id = waiting.popleft().update_id
-        snapshot = SentMessage.from_api(dict(message), self.file_bytes) if message else None
+        snapshot = self.snapshot(message) if message else None
         event = ChatEvent(
             seq=next(self._event_seq),
             kind=kind,

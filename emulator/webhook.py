@@ -38,22 +38,40 @@ class WebhookDispatcher:
         self._slot_freed = Signal()
         self._retry_now = Signal()
         self._session: aiohttp.ClientSession | None = None
+        self._own_session: aiohttp.ClientSession | None = None
         self._watcher: asyncio.Task[None] | None = None
 
-    async def start(self) -> None:
-        self._session = aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=self.timeout))
+    def attach(self, session: aiohttp.ClientSession) -> None:
+        """Deliver with ``session`` (shared by all bots) from now on. No task runs until the
+        bot has a webhook target: an idle bot costs nothing."""
+        self._session = session
         self.state.on_enqueue = self._on_enqueue
-        self._watcher = asyncio.create_task(self._watch())
+        self.state.on_webhook_change = self._webhook_changed
+        self._webhook_changed()
+
+    async def start(self) -> None:
+        """Deliver with a session of this dispatcher's own (closed by :meth:`stop`)."""
+        timeout = aiohttp.ClientTimeout(total=self.timeout)
+        self._own_session = aiohttp.ClientSession(timeout=timeout)
+        self.attach(self._own_session)
+
+    def _webhook_changed(self) -> None:
+        if self._watcher is None and self._session is not None and self.state.webhook.targets:
+            self._watcher = asyncio.create_task(self._watch())
 
     async def stop(self) -> None:
         self.state.on_enqueue = None
+        self.state.on_webhook_change = None
         tasks = [*self._workers.values(), *([self._watcher] if self._watcher else [])]
         for task in tasks:
             task.cancel()
         await asyncio.gather(*tasks, return_exceptions=True)
         self._workers.clear()
-        if self._session is not None:
-            await self._session.close()
+        self._watcher = None
+        self._session = None
+        if self._own_session is not None:
+            await self._own_session.close()
+            self._own_session = None
 
     def retry_now(self) -> None:
         """Skip the back-off of failed deliveries and retry them at once."""

@@ -1,0 +1,450 @@
+"""The bots one emulator hosts: the platform bot, bots created by tests, managed bots.
+
+Every bot has its own world (:class:`emulator.state.EmulatorState`: chats, message ids,
+update ids, pending updates, webhook), its own flood control and fault injection, and its own
+record of the Bot API calls made with its token. Users are shared: one id and one profile,
+but a separate private chat (and ``started``/``blocked`` flags) with each bot.
+
+An idle bot costs a few small objects: no task, no connection. Its webhook delivery starts
+when it gets a webhook, and all bots' deliveries share one HTTP client session.
+
+Managed bots (Bot API 9.6): a user creates a bot that another bot (its *manager*) manages,
+by a ``request_managed_bot`` keyboard button or a ``https://t.me/newbot/<manager>/<name>``
+link. The manager then gets a ``message`` update with ``managed_bot_created`` and a
+``managed_bot`` update, reads the new bot's token with getManagedBotToken and may replace it
+with replaceManagedBotToken (the old token then gets 401 on every call).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import secrets
+import statistics
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from typing import TYPE_CHECKING, Any
+
+import aiohttp
+
+from emulator import limits
+from emulator.faults import Faults, RateLimiter, SendWindow
+from emulator.limits import command_scope, scope_key
+from emulator.methods import BotApiMethods
+from emulator.models import ChatEvent, JsonDict, UpdateTiming
+from emulator.state import EmulatorState, UserRecord
+from emulator.webhook import WebhookDispatcher
+
+if TYPE_CHECKING:
+    from emulator.server import ApiCall
+    from emulator.user import EmulatedUser
+
+_FIRST_GENERATED_ID = 7_000_000_001
+
+
+def new_token(bot_id: int) -> str:
+    """A token shaped like Telegram's: ``<bot id>:<35 characters>``."""
+    return f"{bot_id}:{secrets.token_urlsafe(26)[:35]}"
+
+
+class EmulatedBot:
+    """One hosted bot: its identity, token, world, limits and what was done with its token.
+
+    Test code gets these from :meth:`emulator.driver.BotApiEmulator.create_bot`,
+    :attr:`~emulator.driver.BotApiEmulator.platform` or
+    :meth:`~emulator.driver.BotApiEmulator.bot`.
+    """
+
+    def __init__(
+        self,
+        hub: BotHub,
+        record: UserRecord,
+        token: str,
+        *,
+        manager: EmulatedBot | None = None,
+        owner_id: int | None = None,
+        first_update_id: int = 1,
+        callback_ttl: float = 15.0,
+        webhook_retry_delay: float = 0.1,
+    ) -> None:
+        self.hub = hub
+        self.state = EmulatorState(
+            record, first_update_id=first_update_id, callback_ttl=callback_ttl
+        )
+        self.state.knows_user = hub.knows_user
+        self.faults = Faults()
+        self.methods = BotApiMethods(self.state, hub, self)
+        self.webhook = WebhookDispatcher(self.state, retry_delay=webhook_retry_delay)
+        self.calls: list[ApiCall] = []
+        self.manager = manager
+        self.owner_id = owner_id  # the user who created a managed bot
+        self._token: str | None = token
+        self._users: dict[int, EmulatedUser] = {}
+
+    def __repr__(self) -> str:
+        return f"EmulatedBot({self.id}, @{self.username})"
+
+    # -- identity --------------------------------------------------------------------------
+
+    @property
+    def id(self) -> int:
+        return self.state.bot.id
+
+    @property
+    def token(self) -> str:
+        """The current token ('' after :meth:`BotHub.revoke_token`, until a new one)."""
+        return self._token or ""
+
+    @property
+    def username(self) -> str:
+        return self.state.bot.username or ""
+
+    @property
+    def name(self) -> str:
+        """The name the bot was created with (setMyName texts are in :attr:`texts`)."""
+        return self.state.bot.first_name
+
+    @property
+    def user_json(self) -> JsonDict:
+        """The bot as a Bot API User object."""
+        return self.state.bot.to_api()
+
+    @property
+    def texts(self) -> dict[tuple[str, str], str]:
+        """(kind, language) -> text set by setMyName/setMyDescription/setMyShortDescription;
+        kind is name, description or short_description; language '' is the default."""
+        return dict(self.state.bot_texts)
+
+    # -- users -----------------------------------------------------------------------------
+
+    def user(self, user_id: int, *, started: bool = False) -> EmulatedUser:
+        """The (already created) user ``user_id`` in their private chat with this bot."""
+        from emulator.user import EmulatedUser  # user.py imports this module
+
+        user = self._users.get(user_id)
+        if user is None:
+            profile = self.hub.profile(user_id)
+            record = self.state.add_user(replace(profile, started=False, blocked=False))
+            user = self._users[user_id] = EmulatedUser(self, record)
+            self.hub.bound(user_id, self)
+        if started:
+            user.record.started = True
+        return user
+
+    def _update_profile(self, profile: UserRecord) -> None:
+        user = self._users[profile.id]
+        user.record = self.state.add_user(replace(profile))
+
+    # -- what the bot did ------------------------------------------------------------------
+
+    def events(self, chat_id: int | None = None) -> list[ChatEvent]:
+        """Every event of this bot, or those of one chat, in order."""
+        if chat_id is None:
+            return list(self.state.events)
+        return list(self.state.events_by_chat.get(chat_id, []))
+
+    def commands(
+        self, scope: dict[str, Any] | str | None = None, language_code: str = ""
+    ) -> list[tuple[str, str]]:
+        """(command, description) pairs setMyCommands registered for exactly this scope."""
+        scope = scope or "default"
+        normalised = command_scope({"type": scope} if isinstance(scope, str) else scope)
+        registered = self.state.commands.get((scope_key(normalised), language_code), [])
+        return [(c["command"], c["description"]) for c in registered]
+
+    def menu_button(self, chat_id: int | None = None) -> JsonDict | None:
+        """What setChatMenuButton set for a chat (or the default, for ``None``)."""
+        return self.state.menu_buttons.get(chat_id)
+
+    @property
+    def pending_updates(self) -> int:
+        """Updates the bot has not confirmed yet."""
+        return len(self.state.pending)
+
+    def webhook_info(self) -> JsonDict:
+        """The webhook as getWebhookInfo reports it (url, pending count, last error ...)."""
+        webhook = self.state.webhook
+        info: JsonDict = {
+            "url": webhook.url,
+            "secret_token": webhook.secret_token,
+            "pending_update_count": self.pending_updates,
+            "max_connections": webhook.max_connections,
+            "extra_targets": list(webhook.extra_targets),
+            "deliveries": self.webhook.deliveries,
+        }
+        if webhook.last_error_date is not None:
+            info["last_error_date"] = webhook.last_error_date
+            info["last_error_message"] = webhook.last_error_message
+        return info
+
+    async def wait_idle(self, timeout: float = 10.0, quiet: float = 0.1) -> None:  # noqa: ASYNC109
+        """Wait until every update is confirmed and the bot made no call for ``quiet`` s."""
+        deadline = time.monotonic() + timeout
+        while not self.state.is_idle(quiet):
+            if time.monotonic() > deadline:
+                raise TimeoutError(
+                    f"@{self.username} not idle after {timeout}s: {self.pending_updates} pending "
+                    f"updates, {self.state.requests_in_flight} requests in flight"
+                )
+            await asyncio.sleep(0.01)
+
+    # -- limits and webhooks ---------------------------------------------------------------
+
+    def set_rate_limits(
+        self,
+        per_chat: float | None = None,
+        overall: float | None = None,
+        burst: int | None = None,
+        bot_wide: int | None = None,
+    ) -> None:
+        """This bot's flood control in messages per second (``None``: off); ``bot_wide``: at
+        most that many messages within any one second. The send counters start again."""
+        self.faults.rate_limiter = RateLimiter(per_chat, overall, burst)
+        self.faults.send_window = SendWindow(bot_wide)
+
+    def add_webhook_target(self, url: str, secret_token: str | None = None) -> None:
+        """Also deliver this bot's updates to ``url`` (round-robin with the others)."""
+        self.state.webhook.extra_targets.append((url, secret_token))
+        self.state.webhook_changed()
+
+    def remove_webhook_targets(self) -> None:
+        """Forget the targets added with :meth:`add_webhook_target`."""
+        self.state.webhook.extra_targets.clear()
+        self.state.webhook_changed()
+
+    # -- timing ----------------------------------------------------------------------------
+
+    def timings(self) -> list[UpdateTiming]:
+        """Per update: when it became available, was confirmed, and first answered."""
+        return list(self.state.timings.values())
+
+    def latencies(self) -> list[float]:
+        """Seconds from each answered update to the bot's first reply in that chat."""
+        return [t.latency for t in self.state.timings.values() if t.latency is not None]
+
+    def reset_timings(self) -> None:
+        """Forget timings and call records (e.g. after a benchmark's warm-up)."""
+        self.state.timings.clear()
+        self.calls.clear()
+        self.faults.send_window.reset_counts()
+
+    def stats(self) -> JsonDict:
+        """Counters and latency percentiles (seconds) for benchmarks.
+
+        ``max_messages_in_one_second`` (also as ``most_messages_in_one_second``) is the peak
+        over a sliding second; ``too_many_requests`` (also ``answers_429``) counts 429 answers.
+        """
+        latencies = sorted(self.latencies())
+        summary: JsonDict = {"count": len(latencies)}
+        if latencies:
+            cuts = (
+                statistics.quantiles(latencies, n=100, method="inclusive")
+                if len(latencies) > 1
+                else latencies * 99
+            )
+            summary |= {
+                "mean": statistics.fmean(latencies),
+                "p50": cuts[49],
+                "p95": cuts[94],
+                "p99": cuts[98],
+                "max": latencies[-1],
+            }
+        answers_429 = sum(1 for call in self.calls if call.status == 429)
+        window = self.faults.send_window
+        return {
+            "bot_id": self.id,
+            "username": self.username,
+            "updates": len(self.state.timings),
+            "pending": self.pending_updates,
+            "events": len(self.state.events),
+            "api_calls": len(self.calls),
+            "api_errors": sum(1 for call in self.calls if call.status >= 400),
+            "answers_429": answers_429,
+            "too_many_requests": answers_429,
+            "messages_sent": window.accepted,
+            "most_messages_in_one_second": window.most_in_one_second,
+            "max_messages_in_one_second": window.most_in_one_second,
+            "bot_wide_refusals": window.refused,
+            "latency": summary,
+        }
+
+
+class BotHub:
+    """Every hosted bot by token, id and username, and the users' shared profiles."""
+
+    def __init__(self, *, callback_ttl: float = 15.0, webhook_retry_delay: float = 0.1) -> None:
+        self.callback_ttl = callback_ttl
+        self.webhook_retry_delay = webhook_retry_delay
+        self._by_token: dict[str, EmulatedBot] = {}
+        self._retired: dict[str, EmulatedBot] = {}  # replaced tokens, answered 401
+        self._by_id: dict[int, EmulatedBot] = {}
+        self._by_username: dict[str, EmulatedBot] = {}
+        self._profiles: dict[int, UserRecord] = {}
+        self._bound: dict[int, list[EmulatedBot]] = {}  # user id -> bots with a chat with them
+        self._ids = itertools.count(_FIRST_GENERATED_ID)
+        self._session: aiohttp.ClientSession | None = None
+
+    # -- bots ------------------------------------------------------------------------------
+
+    def add_bot(
+        self,
+        *,
+        username: str,
+        name: str | None = None,
+        token: str | None = None,
+        managed_by: EmulatedBot | None = None,
+        owner_id: int | None = None,
+        first_update_id: int = 1,
+    ) -> EmulatedBot:
+        """Host a new bot; a fresh id and token unless ``token`` (``<id>:<secret>``) is given."""
+        if not username:
+            raise ValueError("a bot needs a username")
+        if username.lower() in self._by_username:
+            raise ValueError(f"the username @{username} is already taken")
+        if token is None:
+            bot_id = next(self._ids)
+            while bot_id in self._by_id:
+                bot_id = next(self._ids)
+            token = new_token(bot_id)
+        else:
+            digits, _, secret = token.partition(":")
+            if not digits.isdigit() or not secret:
+                raise ValueError("a bot token looks like '123456:ABC-secret'")
+            bot_id = int(digits)
+        if bot_id in self._by_id or token in self._by_token:
+            raise ValueError(f"a bot with id {bot_id} is already hosted")
+        record = UserRecord(bot_id, name or username, username=username, is_bot=True)
+        bot = EmulatedBot(
+            self,
+            record,
+            token,
+            manager=managed_by,
+            owner_id=owner_id,
+            first_update_id=first_update_id,
+            callback_ttl=self.callback_ttl,
+            webhook_retry_delay=self.webhook_retry_delay,
+        )
+        self._by_token[token] = bot
+        self._by_id[bot_id] = bot
+        self._by_username[username.lower()] = bot
+        if self._session is not None:
+            bot.webhook.attach(self._session)
+        return bot
+
+    def __iter__(self) -> Iterator[EmulatedBot]:
+        return iter(self._by_id.values())
+
+    def __len__(self) -> int:
+        return len(self._by_id)
+
+    def by_token(self, token: str) -> EmulatedBot | None:
+        """The bot this token currently belongs to (None: 401)."""
+        return self._by_token.get(token)
+
+    def retired(self, token: str) -> EmulatedBot | None:
+        """The bot a replaced or revoked token belonged to."""
+        return self._retired.get(token)
+
+    def bot_by_id(self, bot_id: int) -> EmulatedBot | None:
+        return self._by_id.get(bot_id)
+
+    def bot_by_username(self, username: str) -> EmulatedBot | None:
+        return self._by_username.get(username.lstrip("@").lower())
+
+    def find(self, key: str | int) -> EmulatedBot:
+        """A hosted bot by username (with or without @) or id; LookupError if none."""
+        found = None
+        if isinstance(key, int) or (isinstance(key, str) and key.isdigit()):
+            found = self._by_id.get(int(key))
+        if found is None and isinstance(key, str):
+            found = self.bot_by_username(key)
+        if found is None:
+            raise LookupError(f"no hosted bot {key!r}")
+        return found
+
+    # -- tokens ----------------------------------------------------------------------------
+
+    def replace_token(self, bot: EmulatedBot) -> str:
+        """Give ``bot`` a new token: the old one gets 401 from now on; a manager hears of it
+        with a ``managed_bot`` update."""
+        self._retire(bot)
+        bot._token = new_token(bot.id)
+        self._by_token[bot._token] = bot
+        self._notify_manager(bot)
+        return bot._token
+
+    def revoke_token(self, bot: EmulatedBot) -> None:
+        """Revoke ``bot``'s token without a new one (until :meth:`replace_token`)."""
+        self._retire(bot)
+        bot._token = None
+        self._notify_manager(bot)
+
+    def _retire(self, bot: EmulatedBot) -> None:
+        if bot._token is not None:
+            self._by_token.pop(bot._token, None)
+            self._retired[bot._token] = bot
+
+    def _notify_manager(self, bot: EmulatedBot) -> None:
+        if bot.manager is None:
+            return
+        owner = self._profiles.get(bot.owner_id) if bot.owner_id is not None else None
+        user = owner.to_api() if owner is not None else bot.manager.user_json
+        bot.manager.state.managed_bot_updated(user, bot.user_json)
+
+    # -- managed bots ----------------------------------------------------------------------
+
+    def create_managed_bot(
+        self, user: EmulatedUser, manager: EmulatedBot, username: str, name: str | None
+    ) -> tuple[EmulatedBot, int]:
+        """``user`` creates a bot managed by ``manager``; the manager gets the service message
+        (managed_bot_created) in the user's chat and a ``managed_bot`` update. Returns the
+        bot and the update_id of the ``managed_bot`` update."""
+        if not limits.valid_bot_username(username):
+            raise ValueError(f"@{username} is not a bot username (5-32 of a-zA-Z0-9_, ends in bot)")
+        bot = self.add_bot(username=username, name=name, managed_by=manager, owner_id=user.id)
+        in_manager = manager.user(user.id)
+        manager.state.managed_bot_created(in_manager.record, bot.user_json)
+        update = manager.state.managed_bot_updated(in_manager.record.to_api(), bot.user_json)
+        return bot, update.update_id
+
+    # -- users -----------------------------------------------------------------------------
+
+    def set_profile(self, profile: UserRecord) -> None:
+        """Create or update a user's profile, in every bot's chat with them."""
+        self._profiles[profile.id] = replace(profile, started=False, blocked=False)
+        for bot in self._bound.get(profile.id, ()):
+            bot._update_profile(profile)
+
+    def profile(self, user_id: int) -> UserRecord:
+        profile = self._profiles.get(user_id)
+        if profile is None:
+            raise LookupError(f"no user {user_id}; create it with tg.user(id, first_name)")
+        return profile
+
+    def knows_user(self, user_id: int) -> bool:
+        return user_id in self._profiles
+
+    def bound(self, user_id: int, bot: EmulatedBot) -> None:
+        self._bound.setdefault(user_id, []).append(bot)
+
+    # -- lifecycle -------------------------------------------------------------------------
+
+    async def start(self) -> None:
+        """Open the shared webhook session; bots with a webhook start delivering."""
+        # limit=0: each bot's own max_connections is the only cap, as with one bot.
+        connector = aiohttp.TCPConnector(limit=0)
+        self._session = aiohttp.ClientSession(
+            connector=connector, timeout=aiohttp.ClientTimeout(total=10.0)
+        )
+        for bot in self:
+            bot.webhook.attach(self._session)
+
+    async def stop(self) -> None:
+        for bot in self:
+            bot.methods.closing = True
+            bot.state.updates_changed.notify()
+        await asyncio.gather(*(bot.webhook.stop() for bot in self))
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
