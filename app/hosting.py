@@ -180,7 +180,7 @@ class BotHost:
             return
         self._records[bot_id] = record
         self._by_merchant[record.merchant_id] = bot_id
-        wanted = record.state is BotState.ACTIVE and record.token is not None
+        wanted = record.state is BotState.ACTIVE and bool(record.token)
         current = self._serving.get(bot_id)
         if current is not None and (not wanted or current.token != record.token):
             await self._leave(bot_id)

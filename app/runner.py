@@ -66,6 +66,7 @@ class CafePollers:
         self._application = application
         self._pollers: dict[int, DurablePoller] = {}
         self._pausing: set[asyncio.Task[None]] = set()
+        self._started = False
 
     async def start(self) -> None:
         host = self._application.bot_data.bots
@@ -73,6 +74,7 @@ class CafePollers:
         host.listen(serving=self._serve, leaving=self._leave)
         for bot in host.serving:
             await self._serve(bot)
+        self._started = True
 
     async def stop(self) -> None:
         for key in list(self._pollers):
@@ -81,7 +83,12 @@ class CafePollers:
     async def _serve(self, bot: ServingBot) -> None:
         if bot.key in self._pollers:
             return
-        poller = DurablePoller(self._application, bot, on_refused=lambda: self._pause(bot))
+        poller = DurablePoller(
+            self._application,
+            bot,
+            on_refused=lambda: self._pause(bot),
+            requeue=not self._started,  # see DurablePoller: only at the process's start
+        )
         self._pollers[bot.key] = poller
         await poller.start()
 

@@ -172,7 +172,7 @@ class Dispatcher:
         except NoLongerWanted:
             await outbox.done(item.id, "skipped")
         except BotPaused:
-            await outbox.postpone(item, PAUSED_RETRY_SECONDS)  # waits for the new token
+            await outbox.postpone(item, self._paused_retry)  # waits for the bot's new token
         except ThroughPlatformNext:
             await outbox.postpone(item, 0)
         except Forbidden:
@@ -237,6 +237,11 @@ class Dispatcher:
                 settings.default_language,
             )
         )
+
+    @property
+    def _paused_retry(self) -> float:
+        settings = self._application.bot_data.settings
+        return PAUSED_RETRY_SECONDS * (settings.job_interval_scale if settings else 1.0)
 
     @property
     def _bots(self) -> Any:

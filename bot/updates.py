@@ -183,11 +183,15 @@ class DurablePoller:
         *,
         timeout: int = 10,
         on_refused: Callable[[], object] | None = None,
+        requeue: bool = True,
     ) -> None:
         """`on_refused` is called when Telegram refuses the bot's token (a café bot is then
         paused); without it the poller stops and `wait` returns (the platform bot: exit)."""
         self._application = application
         self._on_refused = on_refused
+        # Only a process that just started takes back stored, unhandled updates: a bot served
+        # again later in the same process (a new token) has its earlier updates in flight here.
+        self._requeue = requeue
         served = bot if bot is not None else application.bot
         assert isinstance(served, ServingBot)
         self.bot: ServingBot = served
@@ -196,7 +200,8 @@ class DurablePoller:
         self._queued: set[int] = set()
 
     async def start(self) -> None:
-        await self._requeue_pending()
+        if self._requeue:
+            await self._requeue_pending()
         self._task = asyncio.create_task(self._poll_forever())
 
     async def stop(self) -> None:

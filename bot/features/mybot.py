@@ -147,9 +147,12 @@ async def on_managed_bot(update: Update, context: BotContext) -> None:
         return
     try:
         token = await context.bot.get_managed_bot_token(created.id)
+        if not token:
+            raise TelegramError("no token given")
     except TelegramError as failure:
         log.warning("could not fetch the token of managed bot %s: %s", created.id, failure)
-        await context.bot.send_message(owner.id, texts.not_ready(t))
+        if known is None:  # a known bot's token revoked: its next 401 pauses it
+            await context.bot.send_message(owner.id, texts.not_ready(t))
         return
     if known is None or known.state is BotState.OFF:
         await registry.adopt(

@@ -15,9 +15,12 @@ from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra import Infrastructure
+from infra.bots import TokenCipher
 
 TOKEN = "123456:TEST-TOKEN-abcdefgh"
 BOT_USERNAME = "loyalty_test_bot"
+# Café bots' tokens are stored encrypted under this key (BOT_TOKEN_KEY); one per test run.
+BOT_TOKEN_KEY = TokenCipher.new_key()
 
 
 @dataclass
@@ -52,7 +55,13 @@ JOB_INTERVAL_SCALE = 0.01
 def new_application(
     tg: BotApiEmulator, database_url: str, clock: ManualClock
 ) -> LoyaltyApplication:
-    settings = Settings(token=TOKEN, database_url=database_url, api_base_url=tg.base_url)
+    settings = Settings(
+        token=TOKEN,
+        database_url=database_url,
+        api_base_url=tg.base_url,
+        bot_token_key=BOT_TOKEN_KEY,
+        job_interval_scale=JOB_INTERVAL_SCALE,
+    )
     return build_application(settings, clock=clock, job_interval_scale=JOB_INTERVAL_SCALE)
 
 
