@@ -12,7 +12,7 @@ stats, limits ...; without it, on the platform bot. A bot is answered as
 =======  ==============================  ==================================================
 POST     /_emulator/bots                 {username, name?, token?, managed_by?} -> bot
 POST     /_emulator/bots/batch           {count, prefix?, managed_by?} -> {bots: [...]};
-                                         usernames <prefix><n>_bot
+                                         usernames <prefix><n>_bot, the next free n
 GET      /_emulator/bots                 -> {bots: [...]}, the platform bot first
 POST     /_emulator/replace_token        {bot} -> {token}
 POST     /_emulator/users                {user_id, first_name, last_name?, username?,
@@ -178,12 +178,7 @@ class _ControlApi:
         if not 0 <= count <= 100_000:
             raise ValueError("count must be between 0 and 100000")
         prefix = str(body.get("prefix") or "bench")
-        manager = self._manager(body)
-        start = len(self.tg.bots)
-        bots = [
-            self.tg.create_bot(username=f"{prefix}{start + n}_bot", managed_by=manager)
-            for n in range(count)
-        ]
+        bots = self.tg.create_bots(count, prefix=prefix, managed_by=self._manager(body))
         return {"bots": [bot_json(bot) for bot in bots]}
 
     async def list_bots(self, request: web.Request) -> Any:

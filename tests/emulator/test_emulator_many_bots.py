@@ -18,7 +18,14 @@ from telegram import (
     KeyboardButtonRequestManagedBot,
     ReplyKeyboardMarkup,
 )
-from telegram.error import BadRequest, Conflict, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from emulator import BotApiEmulator, EmulatedBot, EmulatedUser
 from emulator.client import EmulatorClient
@@ -368,13 +375,17 @@ def test_a_thousand_idle_bots_are_cheap() -> None:
     tg = BotApiEmulator()
     tracemalloc.start()
     started = time.perf_counter()
-    bots = [tg.create_bot(username=f"bench_{n}_bot") for n in range(1000)]
+    bots = tg.create_bots(990, prefix="bench")
+    bots += [tg.create_bot(username=f"single_{n}_bot") for n in range(10)]
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len({b.token for b in bots}) == 1000
     assert elapsed < 1.0, elapsed
     assert peak < 30 * 1024 * 1024, peak
+    assert bots[0].username == "bench1_bot"  # the platform bot is number 0
+    assert tg.create_bots(1, prefix="single_")[0].username == "single_1001_bot"
+    assert all(bot.webhook._watcher is None for bot in bots)  # no task per bot
 
 
 class _Hook:
@@ -526,3 +537,27 @@ async def test_control_api_hosts_and_drives_many_bots() -> None:
         async with Bot(new_token, base_url=client.base_url) as renewed:
             assert (await renewed.get_me()).username == "shop_bot"
         assert [b.token for b in await client.bots() if b.id == shop.id] == [new_token]
+
+
+async def test_blocks_and_faults_are_per_bot(
+    tg: BotApiEmulator, bot: Bot, shop_bot: Bot, shop: EmulatedBot
+) -> None:
+    alice = tg.user(1001, "Alice", started=True)
+    alice.at(shop, started=True)
+    shop.block(alice)  # she blocks the shop's bot only
+    with pytest.raises(Forbidden, match="blocked"):
+        await shop_bot.send_message(alice.id, "hi")
+    await bot.send_message(alice.id, "the platform may still write")
+    (blocked,) = await shop_bot.get_updates()
+    assert blocked.my_chat_member is not None
+    assert blocked.my_chat_member.new_chat_member.status == "kicked"
+    assert await bot.get_updates() == ()
+    shop.unblock(alice, notify=False)
+
+    shop.fail_next("sendMessage", 500)
+    await bot.send_message(alice.id, "unaffected")
+    with pytest.raises(NetworkError):
+        await shop_bot.send_message(alice.id, "fails once")
+    await shop_bot.send_message(alice.id, "works again")
+    assert [m.text for m in alice.at(shop).messages] == ["works again"]
+    assert [c.status for c in shop.calls if c.method == "sendMessage"] == [403, 500, 200]
