@@ -212,7 +212,9 @@ class BotApiEmulator:
         """The user with this id (created, or updated with the given profile).
 
         The bot may only write to users who wrote to it first (else 403), as on Telegram;
-        ``started=True`` pretends they already did, without an update.
+        ``started=True`` pretends they already did, without an update. The profile is shared
+        by every hosted bot; the returned user is in their chat with the platform bot (and
+        ``started`` is about that bot only): ``user.at(other_bot)`` for another chat.
         """
         self.hub.set_profile(UserRecord(user_id, first_name, last_name, username, language_code))
         return self.platform.user(user_id, started=started)
