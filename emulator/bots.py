@@ -32,7 +32,7 @@ from emulator import limits
 from emulator.faults import Faults, RateLimiter, SendWindow
 from emulator.limits import command_scope, scope_key
 from emulator.methods import BotApiMethods
-from emulator.models import ChatEvent, JsonDict, UpdateTiming
+from emulator.models import ChatEvent, JsonDict, SentMessage, UpdateTiming
 from emulator.state import EmulatorState, UserRecord
 from emulator.webhook import WebhookDispatcher
 
@@ -189,6 +189,88 @@ class EmulatedBot:
                 )
             await asyncio.sleep(0.01)
 
+    # -- faults and users' actions -------------------------------------------------------
+
+    def block(self, user: EmulatedUser | int, *, notify: bool = True) -> None:
+        """The user blocks the bot: sends to them get 403 (and the bot gets my_chat_member)."""
+        self._set_blocked(user, True, notify)
+
+    def unblock(self, user: EmulatedUser | int, *, notify: bool = True) -> None:
+        """The user unblocks the bot."""
+        self._set_blocked(user, False, notify)
+
+    def _set_blocked(self, user: EmulatedUser | int, blocked: bool, notify: bool) -> None:
+        record = self.user(_id(user)).record
+        if notify:
+            self.state.user_blocks(record, blocked)
+        else:
+            record.blocked = blocked
+
+    def asks_for_reply(self, message: SentMessage) -> bool:
+        """Whether the bot sent ``message`` with a ForceReply (the app opens a reply to it)."""
+        return (message.chat_id, message.message_id) in self.state.force_replies
+
+    def file(self, file_id: str) -> bytes:
+        """The bytes of a file the bot uploaded."""
+        return self.state.files[file_id].data
+
+    def file_name(self, file_id: str) -> str | None:
+        """The name the bot uploaded a file under (Telegram shows it for documents only)."""
+        stored = self.state.files.get(file_id)
+        return stored.file_name if stored else None
+
+    def fail_next(
+        self,
+        method: str,
+        status: int = 400,
+        *,
+        description: str | None = None,
+        retry_after: int | None = None,
+        times: int = 1,
+        chat_id: EmulatedUser | int | None = None,
+    ) -> None:
+        """Make the next ``times`` calls of ``method`` fail with ``status`` (429 gets
+        ``retry_after``, default 1); only calls to ``chat_id`` when given. ``"*"``: any method.
+        """
+        chat = None if chat_id is None else _id(chat_id)
+        self.faults.fail_next(
+            method,
+            status,
+            description=description,
+            retry_after=retry_after,
+            times=times,
+            chat_id=chat,
+        )
+
+    def set_delay(self, method: str, seconds: float) -> None:
+        """Answer every call of ``method`` ``seconds`` late; 0 removes the delay."""
+        self.faults.set_delay(method, seconds)
+
+    def drop_connections(self, method: str, n: int = 1, *, after_processing: bool = False) -> None:
+        """Close the next ``n`` connections of ``method`` without responding; with
+        ``after_processing`` the call takes effect first and only the response is lost."""
+        self.faults.drop_connections(method, n, after_processing=after_processing)
+
+    def clear_faults(self) -> None:
+        """Remove injected failures, drops and delays."""
+        self.faults.clear()
+
+    def inject_raw_update(self, kind: str, body: Any) -> int:
+        """Deliver ``{"update_id": …, kind: body}`` with ``body`` exactly as given, even one no
+        real update looks like (a bot library cannot read it); returns its update_id."""
+        return self.state.enqueue(kind, body, chat_id=None).update_id
+
+    def redeliver(self, update_id: int) -> None:
+        """Hand update ``update_id`` to the bot once more, even if it was confirmed."""
+        self.state.redeliver(update_id)
+
+    def redeliver_unconfirmed(self) -> int:
+        """Unconfirmed updates are re-delivered anyway (getUpdates returns them until
+        confirmed; webhooks retry them); this only skips the webhook retry back-off.
+        Returns how many updates are unconfirmed."""
+        self.webhook.retry_now()
+        return self.pending_updates
+
     # -- limits and webhooks ---------------------------------------------------------------
 
     def set_rate_limits(
@@ -268,6 +350,10 @@ class EmulatedBot:
             "bot_wide_refusals": window.refused,
             "latency": summary,
         }
+
+
+def _id(user: EmulatedUser | int) -> int:
+    return user if isinstance(user, int) else user.id
 
 
 class BotHub:

@@ -45,17 +45,23 @@ _ANSWERABLE = {"message", "callback_query"}
 
 
 class Signal:
-    """Wakes every waiter when something changed (cheaper than a Condition per chat)."""
+    """Wakes every waiter when something changed (cheaper than a Condition per chat).
+
+    The event is made on the first wait: an idle bot's signals cost nothing.
+    """
 
     def __init__(self) -> None:
-        self._event = asyncio.Event()
+        self._event: asyncio.Event | None = None
 
     def notify(self) -> None:
-        self._event.set()
-        self._event = asyncio.Event()
+        if self._event is not None:
+            self._event.set()
+            self._event = None
 
     async def wait(self, seconds: float) -> None:
         """Wait for the next :meth:`notify`, at most ``seconds``."""
+        if self._event is None:
+            self._event = asyncio.Event()
         event = self._event
         # asyncio.timeout, not wait_for: on 3.11 wait_for can swallow a cancellation.
         with contextlib.suppress(TimeoutError):

@@ -93,7 +93,7 @@ class EmulatedUser:
         parsed = urlparse(link)
         path = parsed.path.strip("/")
         if parsed.netloc == "t.me" and path.lower().startswith("newbot/"):
-            return self._create_via_link(link)[1]
+            return self.open_newbot_link(link)[1]
         bot = self._bot.hub.bot_by_username(path) if parsed.netloc == "t.me" and path else None
         if bot is None:
             raise ValueError(f"{link!r} is not a t.me link to a bot the emulator hosts")
@@ -107,9 +107,11 @@ class EmulatedUser:
         create the bot as suggested: it is managed by @<manager>, which gets the service
         message (``managed_bot_created``) in its chat with this user and a ``managed_bot``
         update. ValueError for another link, an unknown manager or a taken username."""
-        return self._create_via_link(link)[0]
+        return self.open_newbot_link(link)[0]
 
-    def _create_via_link(self, link: str) -> tuple[EmulatedBot, int]:
+    def open_newbot_link(self, link: str) -> tuple[EmulatedBot, int]:
+        """:meth:`create_managed_bot_via_link`, also returning the update_id of the manager's
+        ``managed_bot`` update."""
         parsed = urlparse(link)
         parts = parsed.path.strip("/").split("/")
         if parsed.netloc != "t.me" or len(parts) != 3 or parts[0].lower() != "newbot":

@@ -3,20 +3,32 @@ and managed bots (Bot API 9.6) created by a keyboard button or a t.me/newbot lin
 
 from __future__ import annotations
 
+import asyncio
+import socket
 import time
 import tracemalloc
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
+from aiohttp import web
 from telegram import (
     Bot,
     KeyboardButton,
     KeyboardButtonRequestManagedBot,
     ReplyKeyboardMarkup,
 )
-from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter
+from telegram.error import (
+    BadRequest,
+    Conflict,
+    Forbidden,
+    InvalidToken,
+    NetworkError,
+    RetryAfter,
+)
 
 from emulator import BotApiEmulator, EmulatedBot, EmulatedUser
+from emulator.client import EmulatorClient
 
 TOKEN = "123456:TEST-TOKEN"  # the conftest emulator's platform bot
 
@@ -363,10 +375,189 @@ def test_a_thousand_idle_bots_are_cheap() -> None:
     tg = BotApiEmulator()
     tracemalloc.start()
     started = time.perf_counter()
-    bots = [tg.create_bot(username=f"bench_{n}_bot") for n in range(1000)]
+    bots = tg.create_bots(990, prefix="bench")
+    bots += [tg.create_bot(username=f"single_{n}_bot") for n in range(10)]
     elapsed = time.perf_counter() - started
     _, peak = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     assert len({b.token for b in bots}) == 1000
     assert elapsed < 1.0, elapsed
     assert peak < 30 * 1024 * 1024, peak
+    assert bots[0].username == "bench1_bot"  # the platform bot is number 0
+    assert tg.create_bots(1, prefix="single_")[0].username == "single_1001_bot"
+    assert all(bot.webhook._watcher is None for bot in bots)  # no task per bot
+
+
+class _Hook:
+    """A webhook endpoint that records (update, secret header) pairs."""
+
+    def __init__(self) -> None:
+        self.received: list[tuple[dict[str, Any], str | None]] = []
+        self.url = ""
+        self._arrived = asyncio.Event()
+        self._runner: web.AppRunner | None = None
+
+    async def handle(self, request: web.Request) -> web.Response:
+        secret = request.headers.get("X-Telegram-Bot-Api-Secret-Token")
+        self.received.append((await request.json(), secret))
+        self._arrived.set()
+        return web.Response()
+
+    async def __aenter__(self) -> _Hook:
+        app = web.Application()
+        app.router.add_post("/hook", self.handle)
+        self._runner = web.AppRunner(app, access_log=None)
+        await self._runner.setup()
+        sock = socket.socket()
+        sock.bind(("127.0.0.1", 0))
+        await web.SockSite(self._runner, sock).start()
+        self.url = f"http://127.0.0.1:{sock.getsockname()[1]}/hook"
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        assert self._runner is not None
+        await self._runner.cleanup()
+
+    async def wait(self, count: int) -> None:
+        async with asyncio.timeout(5):
+            while len(self.received) < count:
+                self._arrived.clear()
+                await self._arrived.wait()
+
+
+async def test_each_bot_has_its_own_webhook(
+    tg: BotApiEmulator, bot: Bot, shop_bot: Bot, shop: EmulatedBot
+) -> None:
+    alice = tg.user(1001, "Alice")
+    async with _Hook() as platform_hook, _Hook() as shop_hook:
+        await bot.set_webhook(platform_hook.url, secret_token="platform-secret")
+        await shop_bot.set_webhook(shop_hook.url, secret_token="shop-secret")
+        assert (await shop_bot.get_webhook_info()).url == shop_hook.url
+        assert shop.webhook_info()["url"] == shop_hook.url
+        await alice.send("to the platform")
+        await alice.at(shop).send("to the shop")
+        await alice.at(shop).send("again")
+        await platform_hook.wait(1)
+        await shop_hook.wait(2)
+        await shop.wait_idle()
+        assert [(u["message"]["text"], s) for u, s in platform_hook.received] == [
+            ("to the platform", "platform-secret")
+        ]
+        assert [(u["update_id"], u["message"]["text"], s) for u, s in shop_hook.received] == [
+            (1, "to the shop", "shop-secret"),
+            (2, "again", "shop-secret"),
+        ]
+        assert shop.pending_updates == 0
+        idle = tg.create_bot(username="idle_bot")
+        assert idle.webhook._watcher is None  # no task for a bot without a webhook
+
+        await shop_bot.delete_webhook()
+        await alice.at(shop).send("polling again")
+        (update,) = await shop_bot.get_updates()
+        assert update.message is not None
+        assert update.message.text == "polling again"
+        with pytest.raises(Conflict):
+            await bot.get_updates()  # the platform bot still has its webhook
+        shop.add_webhook_target(shop_hook.url, "extra")
+        await alice.at(shop).send("to the extra target")
+        await shop_hook.wait(3)
+        assert shop_hook.received[-1][1] == "extra"
+
+
+async def test_control_api_hosts_and_drives_many_bots() -> None:
+    async with (
+        BotApiEmulator("42:CONTROL", "control_bot", control_api=True) as tg,
+        EmulatorClient(tg.url) as client,
+    ):
+        shop = await client.create_bot(username="shop_bot", name="Shop", managed_by="control_bot")
+        assert (shop.username, shop.name, shop.manager_id) == ("shop_bot", "Shop", 42)
+        assert tg.bot("shop_bot").token == shop.token
+        bench = await client.create_bots(3, prefix="load")
+        assert [b.username for b in bench] == ["load2_bot", "load3_bot", "load4_bot"]
+        listed = await client.bots()
+        assert [b.username for b in listed] == [
+            "control_bot",
+            "shop_bot",
+            *(b.username for b in bench),
+        ]
+        with pytest.raises(RuntimeError, match="taken"):
+            await client.create_bot(username="shop_bot")
+
+        alice = await client.user(1001, "Alice")
+        at_shop = alice.at(shop)
+        async with Bot(shop.token, base_url=client.base_url) as shop_bot:
+            assert await at_shop.send("/start") == 1
+            assert await at_shop.open_link("https://t.me/shop_bot?start=x") == 2
+            link_update = await alice.open_link("https://t.me/load2_bot?start=y")
+            assert link_update == 1 and tg.bot("load2_bot").pending_updates == 1
+            updates = await shop_bot.get_updates()
+            assert [u.message.text for u in updates if u.message] == ["/start", "/start x"]
+            request = KeyboardButtonRequestManagedBot(request_id=1, suggested_username="a_cafe_bot")
+            keyboard = ReplyKeyboardMarkup(
+                [[KeyboardButton("New bot", request_managed_bot=request)]]
+            )
+            sent = await shop_bot.send_message(alice.id, "Create one", reply_markup=keyboard)
+            message = await at_shop.next_message()
+            assert message.keyboard[0][0].request_managed_bot == {
+                "request_id": 1,
+                "suggested_username": "a_cafe_bot",
+            }
+            created = await at_shop.create_managed_bot(sent.message_id, "New bot", name="Cafe")
+            assert (created.username, created.name, created.manager_id) == (
+                "a_cafe_bot",
+                "Cafe",
+                shop.id,
+            )
+            assert created.owner_id == alice.id
+            linked = await alice.create_managed_bot_via_link(
+                "https://t.me/newbot/shop_bot/b_cafe_bot"
+            )
+            assert linked.manager_id == shop.id
+            new_updates = await shop_bot.get_updates(offset=updates[-1].update_id + 1)
+            assert sum(1 for u in new_updates if u.managed_bot) == 2
+            assert sum(1 for u in new_updates if u.message and u.message.managed_bot_created) == 2
+            await at_shop.reply(sent.message_id, "a reply")
+            (reply,) = await shop_bot.get_updates(offset=new_updates[-1].update_id + 1)
+            assert reply.message is not None and reply.message.reply_to_message is not None
+
+            await client.set_rate_limits(bot_wide=1, bot=shop)
+            await shop_bot.send_message(alice.id, "one")
+            with pytest.raises(RetryAfter):
+                await shop_bot.send_message(alice.id, "two")
+            stats = await client.stats(bot="shop_bot")
+            assert stats["too_many_requests"] == 1
+            assert stats["max_messages_in_one_second"] == 1
+            assert stats["messages_sent"] == 1  # counted since the limits were set
+            assert (await client.stats())["too_many_requests"] == 0
+            assert len(await at_shop.messages()) == 2
+
+            new_token = await client.replace_token(shop)
+            with pytest.raises(InvalidToken):
+                await shop_bot.get_me()
+        async with Bot(new_token, base_url=client.base_url) as renewed:
+            assert (await renewed.get_me()).username == "shop_bot"
+        assert [b.token for b in await client.bots() if b.id == shop.id] == [new_token]
+
+
+async def test_blocks_and_faults_are_per_bot(
+    tg: BotApiEmulator, bot: Bot, shop_bot: Bot, shop: EmulatedBot
+) -> None:
+    alice = tg.user(1001, "Alice", started=True)
+    alice.at(shop, started=True)
+    shop.block(alice)  # she blocks the shop's bot only
+    with pytest.raises(Forbidden, match="blocked"):
+        await shop_bot.send_message(alice.id, "hi")
+    await bot.send_message(alice.id, "the platform may still write")
+    (blocked,) = await shop_bot.get_updates()
+    assert blocked.my_chat_member is not None
+    assert blocked.my_chat_member.new_chat_member.status == "kicked"
+    assert await bot.get_updates() == ()
+    shop.unblock(alice, notify=False)
+
+    shop.fail_next("sendMessage", 500)
+    await bot.send_message(alice.id, "unaffected")
+    with pytest.raises(NetworkError):
+        await shop_bot.send_message(alice.id, "fails once")
+    await shop_bot.send_message(alice.id, "works again")
+    assert [m.text for m in alice.at(shop).messages] == ["works again"]
+    assert [c.status for c in shop.calls if c.method == "sendMessage"] == [403, 500, 200]
