@@ -231,6 +231,24 @@ class Outbox:
                 )
             )
 
+    async def resume_postponed(self) -> int:
+        """Messages put off for a paused bot are due now (it has a new token). They are the
+        rows with no try counted that wait for a later time: new rows are due when recorded,
+        and a failed try counts."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            result = await session.execute(
+                update(OutboxMessage)
+                .where(
+                    OutboxMessage.done_at.is_(None),
+                    OutboxMessage.attempts == 0,
+                    OutboxMessage.available_at > now,
+                    OutboxMessage.claimed_until.is_(None),
+                )
+                .values(available_at=now)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def undelivered(self) -> int:
         """Rows not yet done (for health checks, tests and benchmarks)."""
         async with self._db.read() as session:

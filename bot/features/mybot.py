@@ -221,6 +221,9 @@ def own_bot_changes(application: LoyaltyApplication) -> Any:
                     )
             return
         if was_paused:
+            await data.infra.outbox.resume_postponed()  # what waited for it goes out now
+            if data.dispatcher is not None:
+                data.dispatcher.wake()
             await data.service.own_bot.tell_owner(
                 record.merchant_id, record.id, record.version, "active"
             )
