@@ -59,6 +59,7 @@ class BotHost:
         self._on_leaving: list[Listener] = []
         self._sync_task: asyncio.Task[None] | None = None
         self._sync_lock = asyncio.Lock()
+        self._pausing: set[asyncio.Task[None]] = set()
         # What follows a change, on whichever worker sees it (bot/features/mybot.py).
         self.after_change: (
             Callable[[HostedBotRecord | None, HostedBotRecord], Awaitable[None]] | None
@@ -117,6 +118,24 @@ class BotHost:
         await self.refresh(bot.key)
         if changed:
             log.warning("Telegram refused the token of café bot %s: paused", bot.key)
+
+    async def _token_refused(self, bot: ServingBot) -> bool:
+        """Telegram refused a café bot's token: if the database has a newer one (another
+        worker rotated it a moment ago), serve with it now and say so; else pause the bot."""
+        record = await self._infra.bots.get(bot.key)
+        if (
+            record is not None
+            and record.state is BotState.ACTIVE
+            and record.token
+            and record.token != bot.token
+        ):
+            bot.retoken(record.token)
+            return True
+        # Not awaited here: pausing stops this bot's limiter, which this request is inside.
+        task = asyncio.create_task(self.paused(bot))
+        self._pausing.add(task)
+        task.add_done_callback(self._pausing.discard)
+        return False
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -182,10 +201,13 @@ class BotHost:
         self._by_merchant[record.merchant_id] = bot_id
         wanted = record.state is BotState.ACTIVE and bool(record.token)
         current = self._serving.get(bot_id)
-        if current is not None and (not wanted or current.token != record.token):
+        if current is not None and not wanted:
             await self._leave(bot_id)
-            current = None
-        if wanted and current is None:
+        elif current is not None and record.token and current.token != record.token:
+            current.retoken(record.token)  # in place: what is under way goes on with it
+            for listener in self._on_serving:  # a new token needs its webhook again
+                await listener(current)
+        elif wanted and current is None:
             await self._serve(record)
         if self.after_change is not None and previous != record:
             try:
@@ -213,6 +235,7 @@ class BotHost:
             rate_limiter=limiter,
             identity=User(record.id, record.name, is_bot=True, username=record.username),
         )
+        bot.when_refused(self._token_refused)
         await bot.initialize()
         self._serving[record.id] = bot
         for listener in self._on_serving:

@@ -11,9 +11,11 @@ composition root (app/hosting.py) keeps that set in step with the database on ev
 from __future__ import annotations
 
 import asyncio
-from typing import Protocol
+from collections.abc import Awaitable, Callable
+from typing import Any, Protocol
 
 from telegram import User
+from telegram.error import InvalidToken
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest
 
@@ -25,7 +27,7 @@ PLATFORM = 0
 class ServingBot(ExtBot[SendPriority]):
     """A bot of the platform; `merchant_id` is None for the platform bot."""
 
-    __slots__ = ("_known_identity", "key", "merchant_id")
+    __slots__ = ("_known_identity", "key", "merchant_id", "on_refused")
 
     def __init__(
         self,
@@ -52,6 +54,31 @@ class ServingBot(ExtBot[SendPriority]):
             self.key = key
             self.merchant_id = merchant_id
             self._known_identity = identity
+            # Asked when Telegram refuses the token (401): True if a newer token was found (the
+            # request is then sent again with it), False if the bot is to be paused.
+            self.on_refused: Callable[[ServingBot], Awaitable[bool]] | None = None
+
+    def when_refused(self, callback: Callable[[ServingBot], Awaitable[bool]]) -> None:
+        with self._unfrozen():
+            self.on_refused = callback
+
+    def retoken(self, token: str) -> None:
+        """Serve with a new token from now on, in place: updates being handled, the long poll
+        and replies under way all use it for their next request."""
+        old = self.token
+        with self._unfrozen():
+            self._token = token
+            self._base_url = self._base_url.removesuffix(old) + token
+            self._base_file_url = self._base_file_url.removesuffix(old) + token
+
+    async def _do_post(self, *args: Any, **kwargs: Any) -> Any:
+        try:
+            return await super()._do_post(*args, **kwargs)
+        except InvalidToken:
+            # Another worker may have stored a new token a moment ago: look, then try again.
+            if self.on_refused is None or not await self.on_refused(self):
+                raise
+            return await super()._do_post(*args, **kwargs)
 
     @property
     def is_platform(self) -> bool:

@@ -32,6 +32,7 @@ from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
+from infra.bots import TokenCipher
 from infra.tables import OutboxMessage
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
@@ -49,6 +50,7 @@ ADD_POINTS = EN.pgettext("button", "Add points")
 YES = EN.pgettext("button", "Yes")
 EXPIRED = EN.gettext("This button has expired.")
 
+BOT_TOKEN_KEY = TokenCipher.new_key()
 ROUNDS = 10
 CUSTOMERS = 3
 
@@ -65,6 +67,7 @@ def _worker_env(url: str, tg: BotApiEmulator, first_port: int) -> dict[str, str]
         "WEBHOOK_SECRET": SECRET,
         "JOB_INTERVAL_SCALE": "0.01",
         "LOG_LEVEL": "WARNING",
+        "BOT_TOKEN_KEY": BOT_TOKEN_KEY,  # café bots' tokens at rest
     }
 
 
