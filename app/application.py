@@ -75,7 +75,8 @@ def build_application(
         limiter.share(None if budget is None else budget.of_bot(PLATFORM))
         data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
         data.menus = MENUS
-        data.dispatcher = Dispatcher(application)
+        dispatcher = Dispatcher(application)
+        data.dispatcher = dispatcher
         if database.dialect.single_process:
             await data.infra.outbox.release_claims()  # held by this bot before a crash
         await MENUS.register_defaults_or_retry(
@@ -84,7 +85,7 @@ def build_application(
         host = BotHost(application, settings, data.infra)
         host.after_change = own_bot_changes(application)
         data.bots = host
-        data.dispatcher.start()
+        dispatcher.start()
         await host.start()  # every café's own bot, served from now on
         log.info(
             "bot @%s started, serving %d café bots", application.bot.username, len(host.serving)

@@ -1,4 +1,5 @@
-"""The Telegram layer: handlers, texts, keyboards and the application that wires them."""
+"""The Telegram layer: features (handlers), texts, keyboards, the outbox's dispatcher and the
+bots the platform serves. The composition root that wires them is app/."""
 
 import os
 

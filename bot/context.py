@@ -3,7 +3,7 @@ properties. Nothing about a conversation is kept here: pending steps live in the
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Update
 from telegram.ext import Application, CallbackContext, ExtBot
@@ -18,8 +18,16 @@ from domain.service import LoyaltyService
 from infra import Infrastructure
 
 if TYPE_CHECKING:
-    from bot.delivery import Dispatcher
     from bot.menus import Menus
+
+
+class EffectDelivery(Protocol):
+    """The outbox's dispatcher as the rest of the bot knows it (bot/delivery.py; made by the
+    composition root): told when effects were recorded, stopped at shutdown."""
+
+    def wake(self) -> None: ...
+
+    async def stop(self) -> None: ...
 
 
 class BotData:
@@ -31,7 +39,7 @@ class BotData:
         self.settings: Settings | None = None
         self.clock: Clock | None = None
         self.menus: Menus | None = None
-        self.dispatcher: Dispatcher | None = None
+        self.dispatcher: EffectDelivery | None = None
         self.bots: Bots | None = None  # every bot this worker serves (app/hosting.py)
         # Updates refused or set aside because they could not be read (reported by /healthz).
         self.poison_updates = 0

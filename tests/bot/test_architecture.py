@@ -94,3 +94,14 @@ def test_bot_stands_below_the_composition_root_and_beside_the_mini_app() -> None
         if path.name != "__main__.py"
     }
     assert {k: v for k, v in upward.items() if v} == {}
+
+
+def test_no_feature_reaches_another_through_the_dispatcher() -> None:
+    """The dispatcher renders what features own; a feature importing it would close a circle
+    (feature → delivery → other features), and the context knows it only by a protocol."""
+    importers = sorted(
+        str(path.relative_to(BOT))
+        for path in [*FEATURES.glob("*.py"), BOT / "context.py", BOT / "features" / "common.py"]
+        if "bot.delivery" in _imports(path)
+    )
+    assert importers == []
