@@ -5,6 +5,10 @@ type as the owner, a cashier or a customer, and as many more cashiers and custom
 (`:as customer2`), each with their own chat; replies are printed as they come, with their
 buttons numbered (each person can press the buttons last shown to them), links numbered so
 another person can open them, and images and files saved under names saying what they are.
+
+The owner can give the café its own bot (/mybot, then press the button): the emulator creates
+it, the platform serves it, and `:bot @name` switches every person to their chat with it
+(`:bot` alone back to the platform bot). Messages of every bot are shown as they come.
 """
 
 from __future__ import annotations
@@ -29,13 +33,19 @@ from bot.config import Settings
 from bot.context import LoyaltyApplication
 from domain.clock import ManualClock
 from domain.model import UserProfile
+from emulator.bots import EmulatedBot
 from emulator.driver import BotApiEmulator
 from emulator.models import ChatEvent, SentMessage
 from emulator.user import EmulatedUser
+from infra.bots import TokenCipher
 
 TOKEN = "100000:PLAYGROUND-not-a-real-token"
+# Café bots' tokens are stored encrypted; the playground's tokens are the emulator's, not
+# Telegram's, so a fixed key (not a secret) lets the next session read them back.
+PLAYGROUND_TOKEN_KEY = "cGxheWdyb3VuZC1rZXktbm90LWEtc2VjcmV0LTMyYiE="
 USERNAME = "loyalty_playground_bot"
 LINK = re.compile(r"https://t\.me/\w+\?start=[A-Za-z0-9_-]+")
+NEW_BOT_LINK = re.compile(r"https://t\.me/newbot/\w+/\w+(?:\?name=[^\s<),]+)?")
 DURATION = re.compile(r"\+?(\d+)([mhd])")
 PERSON = re.compile(r"(customer|staff|owner)([1-9]\d{0,2})?")
 FIRST_NAMES = {"customer": "Clara", "staff": "Sam", "owner": "Olivia"}
@@ -62,19 +72,22 @@ loyalty-bot playground — you are {who}. Type messages as in Telegram, e.g. /se
   :press N                                 press button [N] of the last messages shown to you
   :open N                                  open link <N> (join, invite or card link)
   :wait 20m | :wait 3h | :wait 1d          move the bot's clock forward
+  :bot @name | :bot                        talk to a café's own bot (after /mybot) | the platform's
   :help                                    this text      :quit   leave
 Data is kept in {database}; images and files are saved under {files}/, named by what they are
 (003-customer-card.png, 004-owner-poster.png, 005-owner-chart.png, 006-owner-export.csv)."""
 
 
-Buttons = dict[int, tuple[SentMessage, str]]  # by the number printed: the message, its data
+# By the number printed: the chat (the person with one bot), the message, its callback data, or
+# None for a reply-keyboard button (pressing it sends its text, or creates a café's bot).
+Buttons = dict[int, tuple[EmulatedUser, SentMessage, str | None, str]]
 
 
 @dataclass
 class Person:
     key: str  # how :as names them: "customer", "customer2", "staff3", "owner"
-    user: EmulatedUser
-    shown: int = 0  # how many of the chat's events were printed
+    user: EmulatedUser  # with the platform bot; `.at(bot)` is their chat with another bot
+    shown: dict[int, int] = field(default_factory=dict)  # per bot: events printed so far
     # The buttons of the last messages shown to this person, by the number printed beside them.
     buttons: Buttons = field(default_factory=dict)
 
@@ -117,6 +130,8 @@ class Playground:
     links: list[str] = field(default_factory=list)
     people: dict[str, Person] = field(default_factory=dict)
     saved: int = 0
+    talking_to: EmulatedBot | None = None  # None: the platform bot
+    bots: list[EmulatedBot] = field(default_factory=list)  # every bot of the emulator
 
     @property
     def database_file(self) -> str:
@@ -129,16 +144,24 @@ class Playground:
         # handled in an earlier session on the same file and would ignore them as repeats.
         first = _last_update_id(self.database_file) + 1
         async with BotApiEmulator(token=TOKEN, bot_username=USERNAME, first_update_id=first) as tg:
+            _cafe_bots_again(tg, self.database_file)
             for key in ("customer", "staff", "owner"):
                 self._person(tg, key)
-            settings = Settings(token=TOKEN, database_url=self.database, api_base_url=tg.base_url)
+            settings = Settings(
+                token=TOKEN,
+                database_url=self.database,
+                api_base_url=tg.base_url,
+                bot_token_key=PLAYGROUND_TOKEN_KEY,
+                job_interval_scale=1 / 60,
+            )
             application = build_application(settings, clock=self.clock, job_interval_scale=1 / 60)
             async with running(application), _mini_app(application, self.people) as web:
                 me = self.people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
                 print(f"The Mini App: {web}?as=owner (or ?as=staff, ?as=customer; &theme=dark)")
                 while True:
-                    line = await self._read(tg, f"[{me.key}] > ")
+                    where = f"@{self.talking_to.username}" if self.talking_to else ""
+                    line = await self._read(tg, f"[{me.key}{' ' + where if where else ''}] > ")
                     if line is None or line.strip() in (":quit", ":q", ":exit"):
                         break
                     before = self._events()
@@ -153,15 +176,32 @@ class Playground:
         print(prompt, end="", flush=True)
         typing = asyncio.get_running_loop().run_in_executor(None, _input_line)
         while not (await asyncio.wait({typing}, timeout=0.25))[0]:
-            unseen = (e for p in self.people.values() for e in p.user.all_events[p.shown :])
-            if any(_printable(event) for event in unseen):
+            if any(_printable(event) for _, _, event in self._unseen(tg)):
                 print()
                 self._show(tg)
                 print(prompt, end="", flush=True)
         return typing.result()
 
     def _events(self) -> int:
-        return sum(len(p.user.all_events) for p in self.people.values())
+        return sum(
+            len(p.user.at(b).all_events) for p in self.people.values() for b in self._tg_bots
+        )
+
+    _tg_bots: list[EmulatedBot] = field(default_factory=list)
+
+    def _chats(self, tg: BotApiEmulator, person: Person) -> list[tuple[EmulatedBot, EmulatedUser]]:
+        self._tg_bots = tg.bots
+        return [(bot, person.user.at(bot)) for bot in tg.bots]
+
+    def _unseen(self, tg: BotApiEmulator) -> Iterator[tuple[Person, EmulatedBot, ChatEvent]]:
+        for person in self.people.values():
+            for bot, chat in self._chats(tg, person):
+                for event in chat.all_events[person.shown.get(bot.id, 0) :]:
+                    yield person, bot, event
+
+    def _chat(self, me: Person) -> EmulatedUser:
+        """The person's chat with the bot being talked to."""
+        return me.user if self.talking_to is None else me.user.at(self.talking_to)
 
     def _person(self, tg: BotApiEmulator, key: str) -> Person:
         """The person :as names, with their own emulated user and chat from first use on."""
@@ -199,6 +239,9 @@ class Playground:
                 return me, False
             await me.user.open_link(self.links[int(number) - 1])
             return me, True
+        if line == ":bot" or line.startswith(":bot "):
+            self._switch_bot(tg, line[4:].strip().lstrip("@"))
+            return me, False
         if line.startswith(":wait "):
             self._wait(line[6:].strip())
         elif line == ":help":
@@ -206,9 +249,23 @@ class Playground:
         elif line.startswith(":"):
             print("Unknown command; :help lists them.")
         elif line:
-            await me.user.send(line)
+            await self._chat(me).send(line)
             return me, True
         return me, False
+
+    def _switch_bot(self, tg: BotApiEmulator, name: str) -> None:
+        if not name or name == USERNAME:
+            self.talking_to = None
+            print(f"Everyone now talks to the platform bot @{USERNAME}.")
+            return
+        try:
+            self.talking_to = tg.bot(name)
+        except (KeyError, LookupError, ValueError):
+            cafes = [f"@{b.username}" for b in tg.bots if b.username != USERNAME]
+            known = ", ".join(cafes) if cafes else "none yet: the owner sends /mybot"
+            print(f"No bot @{name}. Café bots: {known}.")
+            return
+        print(f"Everyone now talks to @{self.talking_to.username} (:bot alone goes back).")
 
     def _who(self, me: Person) -> None:
         print("People so far (:as NAME switches; :as customer2, :as staff2 ... adds one):")
@@ -239,9 +296,14 @@ class Playground:
             else:
                 print("No such button: no message shown to you has buttons.")
             return False
-        message, data = button
+        chat, message, data, label = button
         try:
-            await me.user.press(message.message_id, callback_data=data)
+            if data is None:  # a reply-keyboard button: its text, or a new café bot
+                created = await chat.press_keyboard(message, label)
+                if not isinstance(created, int):
+                    print(f"Telegram created @{created.username}; the platform sets it up.")
+            else:
+                await chat.press(message.message_id, callback_data=data)
         except LookupError:  # the message was deleted or edited since
             del me.buttons[int(number)]
             print("That button is not there any more.")
@@ -251,41 +313,45 @@ class Playground:
     def _show(self, tg: BotApiEmulator) -> None:
         counter = itertools.count(1)  # numbers run across the people, afresh for each batch
         for person in self.people.values():
-            events = person.user.all_events[person.shown :]
-            person.shown += len(events)
             kept: Buttons = dict(person.buttons)
             printed: Buttons = {}
-            for event in events:
-                if not _printable(event):
-                    continue
-                if event.message is not None:
-                    message = event.message
-                    for table in (kept, printed):  # a newer version replaces its buttons
-                        _forget(table, message.message_id)
-                    printed |= self._print_message(
-                        tg, person, message, counter, edited=event.kind == "edit"
-                    )
-                elif event.answer is not None:
-                    print(f"  ({person.user.first_name} sees a notice: {event.answer.text})")
+            for bot, chat in self._chats(tg, person):
+                events = chat.all_events[person.shown.get(bot.id, 0) :]
+                person.shown[bot.id] = person.shown.get(bot.id, 0) + len(events)
+                for event in events:
+                    if not _printable(event):
+                        continue
+                    if event.message is not None:
+                        message = event.message
+                        for table in (kept, printed):  # a newer version replaces its buttons
+                            _forget(table, chat, message.message_id)
+                        printed |= self._print_message(
+                            tg, person, bot, chat, message, counter, edited=event.kind == "edit"
+                        )
+                    elif event.answer is not None:
+                        print(f"  ({person.user.first_name} sees a notice: {event.answer.text})")
             person.buttons = printed or kept
 
     def _print_message(
         self,
         tg: BotApiEmulator,
         person: Person,
+        bot: EmulatedBot,
+        chat: EmulatedUser,
         message: SentMessage,
         counter: Iterator[int],
         *,
         edited: bool,
     ) -> Buttons:
         """Print a message; returns its buttons by the numbers printed beside them."""
-        head = f"── to {person.label}" + (" [edited]" if edited else "")
+        by = "" if bot.username == USERNAME else f" from @{bot.username}"
+        head = f"── to {person.label}{by}" + (" [edited]" if edited else "")
         print(head)
         for line in message.content.splitlines():
             print(f"  {line}")
-        for link in LINK.findall(message.content):
+        for link in LINK.findall(message.content) + NEW_BOT_LINK.findall(message.content):
             print(f"  🔗 <{self._number_link(link)}> {link}")
-        for data, name, photo in _files(tg, message):
+        for data, name, photo in _files(bot, message):
             self.saved += 1
             kind, suffix = file_kind(name, photo=photo)
             path = self.files / f"{self.saved:03d}-{person.key}-{kind}{suffix}"
@@ -300,8 +366,15 @@ class Playground:
             for button in row:
                 if button.callback_data:
                     number = next(counter)
-                    buttons[number] = (message, button.callback_data)
+                    buttons[number] = (chat, message, button.callback_data, button.text)
                     labels.append(f"[{number}] {button.text}")
+                elif button.url:  # a link button (open a café's bot): a numbered link
+                    labels.append(f"<{self._number_link(button.url)}> {button.text}")
+        for reply_row in message.keyboard:
+            for key in reply_row:
+                number = next(counter)
+                buttons[number] = (chat, message, None, key.text)
+                labels.append(f"[{number}] {key.text}")
         if labels:
             print("  " + "   ".join(labels))
         return buttons
@@ -331,18 +404,44 @@ def _last_update_id(database_file: str) -> int:
         return 0
     try:
         with closing(sqlite3.connect(f"file:{database_file}?mode=ro", uri=True)) as db:
-            row = db.execute("SELECT max(update_id) FROM inbound_updates").fetchone()
+            row = db.execute(
+                "SELECT max(update_id) FROM inbound_updates WHERE bot_id = 0"
+            ).fetchone()
     except sqlite3.Error:  # not a database of this bot (yet): nothing to skip
         return 0
     return int(row[0] or 0)
+
+
+def _cafe_bots_again(tg: BotApiEmulator, database_file: str) -> None:
+    """A new emulator knows no café bot: host again those of this database, with their tokens.
+    Their update ids start again at 1, so the updates they handled before are forgotten."""
+    if not Path(database_file).is_file():
+        return
+    cipher = TokenCipher(PLAYGROUND_TOKEN_KEY)
+    try:
+        with closing(sqlite3.connect(database_file)) as db:
+            rows = db.execute("SELECT username, name, token FROM hosted_bots").fetchall()
+            db.execute("DELETE FROM inbound_updates WHERE bot_id <> 0")
+            db.commit()
+    except sqlite3.Error:  # a database from before café bots: nothing to host
+        return
+    for username, name, stored in rows:
+        tg.create_bot(
+            username=username, name=name, token=cipher.decrypt(stored), managed_by=tg.platform
+        )
 
 
 def _holding(people: Iterable[Person], number: str) -> list[Person]:
     return [p for p in people if number.isdigit() and int(number) in p.buttons]
 
 
-def _forget(buttons: Buttons, message_id: int) -> None:
-    for number in [n for n, (message, _) in buttons.items() if message.message_id == message_id]:
+def _forget(buttons: Buttons, chat: EmulatedUser, message_id: int) -> None:
+    stale = [
+        n
+        for n, (where, message, _, _) in buttons.items()
+        if message.message_id == message_id and where.bot is chat.bot
+    ]
+    for number in stale:
         del buttons[number]
 
 
@@ -350,12 +449,12 @@ def _numbers(buttons: Buttons) -> str:
     return " ".join(f"[{n}]" for n in buttons)
 
 
-def _files(tg: BotApiEmulator, message: SentMessage) -> list[tuple[bytes, str | None, bool]]:
+def _files(bot: EmulatedBot, message: SentMessage) -> list[tuple[bytes, str | None, bool]]:
     """The message's photo and document: bytes, the name the bot gave them, whether a photo."""
     files: list[tuple[bytes, str | None, bool]] = []
     photo = message.raw.get("photo")
     if message.photo_bytes and photo:
-        files.append((message.photo_bytes, tg.file_name(photo[-1]["file_id"]), True))
+        files.append((message.photo_bytes, bot.file_name(photo[-1]["file_id"]), True))
     if message.document_bytes:
         files.append((message.document_bytes, message.document_name, False))
     return files

@@ -285,3 +285,51 @@ def test_without_a_token_and_no_terminal_the_one_line_stays(tmp_path: Path) -> N
     assert finished.stderr == NO_TOKEN_HELP + "\n"
     assert finished.stdout == ""
     assert not (tmp_path / "playground.db").exists()
+
+
+def test_the_owner_gives_the_cafe_its_own_bot_and_everyone_talks_to_it(tmp_path: Path) -> None:
+    database = tmp_path / "playground.db"
+    with _terminal(tmp_path, "playground", str(database)) as child:
+        child.expect_exact("[owner] > ")
+        child.sendline("/setup Café Demo")
+        child.expect(r"<(\d+)> https://t\.me/\w+\?start=join_")
+        join = child.match.group(1)
+        child.expect_exact("[owner] > ")
+        child.sendline(":as customer")
+        child.expect_exact("[customer] > ")
+        child.sendline(f":open {join}")
+        child.expect_exact("[customer] > ")
+        child.sendline(":as owner")
+        child.expect_exact("[owner] > ")
+        child.sendline("/mybot")
+        child.expect(r"\[(\d+)\] Create Café Demo's bot")
+        create = child.match.group(1)
+        child.expect_exact("[owner] > ")
+        child.sendline(f":press {create}")
+        child.expect_exact("Telegram created @cafe_demo_bot")
+        child.expect_exact("Café Demo now has its own bot: @cafe_demo_bot")  # the customer, once
+        child.expect_exact("@cafe_demo_bot is ready")
+        child.expect_exact("[owner] > ")
+        child.sendline(":bot @cafe_demo_bot")
+        child.expect_exact("Everyone now talks to @cafe_demo_bot")
+        child.expect_exact("[owner @cafe_demo_bot] > ")
+        child.sendline(":as customer")
+        child.expect_exact("[customer @cafe_demo_bot] > ")
+        child.sendline("/card")
+        child.expect(r"── to Clara \(customer\) from @cafe_demo_bot")
+        child.expect(r"saved to (\S+card\.png)")
+        child.expect_exact("[customer @cafe_demo_bot] > ")
+        child.sendline(":quit")
+        child.expect_exact("Bye!")
+    # The next session hosts the café's bot again, with its token from the database.
+    with _terminal(tmp_path, "playground", str(database)) as child:
+        child.expect_exact("[owner] > ")
+        child.sendline(":bot @cafe_demo_bot")
+        child.expect_exact("Everyone now talks to @cafe_demo_bot")
+        child.sendline("/mybot")  # managed in the platform bot only
+        child.expect_exact("── to Olivia (owner) from @cafe_demo_bot")
+        child.expect_exact("create and manage your café's bot in the platform bot")
+        child.sendline(":bot")
+        child.expect_exact("Everyone now talks to the platform bot")
+        child.sendline("/mybot")
+        child.expect_exact("@cafe_demo_bot serves your café")
