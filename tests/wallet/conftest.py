@@ -189,7 +189,9 @@ async def web(
     service: LoyaltyService, apple: AppleWalletConfig
 ) -> AsyncIterator[httpx.AsyncClient]:
     """An HTTP client of the PassKit web service, served by uvicorn on 127.0.0.1."""
-    routes = web_service_routes(lambda: service, ApplePassBuilder(apple), lambda: BOT_USERNAME)
+    routes = web_service_routes(
+        lambda: service, ApplePassBuilder(apple), lambda _merchant_id: BOT_USERNAME
+    )
     app = Starlette(routes=[Mount(apple.mount_path, routes=routes)])
     async with serving(app) as url, httpx.AsyncClient(base_url=f"{url}/passkit") as client:
         yield client
