@@ -26,6 +26,7 @@ from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
 from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
 from infra import Step
+from infra.bots import PLATFORM, current_bot
 
 log = logging.getLogger(__name__)
 
@@ -242,8 +243,11 @@ def web_app_page(context: BotContext, tab: str) -> str | None:
 
 
 def update_key(update: Update) -> str:
-    """Idempotency key of an operation triggered by a message: the update itself."""
-    return f"u{update.update_id}"
+    """Idempotency key of an operation triggered by a message: the update itself. Every bot
+    numbers its updates on its own, so a café bot's key names the bot too (or its update 17
+    would be taken for the platform bot's update 17, and the stamp never made)."""
+    bot = current_bot.get()
+    return f"u{update.update_id}" if bot == PLATFORM else f"u{bot}:{update.update_id}"
 
 
 def step_key(step: Step) -> str:
