@@ -26,7 +26,6 @@ from bot.features.common import (
     edit_or_reply,
     prompt,
     reply,
-    send_card,
     small_int,
     split_card_reference,
     step_key,
@@ -309,15 +308,9 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
 
 
 async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:
-    """A card link opened from the phone camera: staff get the card, its holder their card,
-    anyone else nothing."""
+    """A card link opened from the phone camera: staff get the card, anyone else nothing."""
     if not viewer.identity.is_staff:
-        try:
-            card = await context.service.customers.own_card_by_qr(viewer.user_id, token)
-        except errors.NoCard:
-            await reply(update, counter_texts.scan_for_strangers(viewer.t))
-            return
-        await send_card(update, context, card, viewer)
+        await reply(update, counter_texts.scan_for_strangers(viewer.t))
         return
     try:
         await show_card(update, context, viewer, token)

@@ -33,7 +33,7 @@ from telegram.ext import Application, ManagedBotUpdatedHandler, MessageHandler, 
 from bot.context import BotContext, LoyaltyApplication
 from bot.features.common import Audience, Command, Feature, Viewer, reply
 from bot.i18n import LANGUAGES, translator
-from bot.links import LinkKind, deep_link, new_bot_link
+from bot.links import LinkKind, bot_link, new_bot_link
 from bot.serving import ServingBot
 from bot.texts import mybot as texts
 from domain import errors
@@ -258,10 +258,9 @@ async def _set_up(
 
 
 def cafe_link(username: str, qr_token: str | None) -> str:
-    """Opens the café's bot on the person's card (or just the bot, for a cashier)."""
-    if qr_token is None:
-        return f"https://t.me/{username}"
-    return deep_link(username, LinkKind.CARD, qr_token)
+    """Opens the café's bot, whose /start shows the person's card there (a card_ link opened
+    by anyone but staff tells nothing, the holder included: PRODUCT.md §3)."""
+    return bot_link(username)
 
 
 FEATURE = Feature(

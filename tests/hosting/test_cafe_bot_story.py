@@ -86,7 +86,9 @@ async def test_a_cafe_moves_to_its_own_bot_losing_nothing(bot: Running) -> None:
     # Anna opens it: the same card, in the café's bot.
     anna_there = anna.at(cafe)
     await anna.open_link(told[anna.id].buttons[0][0].url or "")
-    card_there = await anna_there.next_message()
+    overview = await anna_there.next_message()
+    assert "Café Lux" in overview.content
+    card_there = await say(anna_there, "/card")
     assert card_number_in(card_there) == anna_card
 
     # The cashier works in the café's bot; Anna's notice comes from it, Ben's (who never
