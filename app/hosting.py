@@ -78,6 +78,10 @@ class BotHost:
     def serving(self) -> list[ServingBot]:
         return list(self._serving.values())
 
+    def record(self, bot_id: int) -> HostedBotRecord | None:
+        """The row this worker last read for a café bot."""
+        return self._records.get(bot_id)
+
     def record_of(self, merchant_id: int) -> HostedBotRecord | None:
         bot_id = self._by_merchant.get(merchant_id)
         return None if bot_id is None else self._records.get(bot_id)
@@ -180,8 +184,9 @@ class BotHost:
             gone = [bot_id for bot_id in self._records if bot_id not in versions]
             for bot_id in gone:
                 await self._apply(bot_id, None)
+            records = await self._infra.bots.many(changed)  # one read, not one per bot
             for bot_id in changed:
-                await self._apply(bot_id, await self._infra.bots.get(bot_id))
+                await self._apply(bot_id, records.get(bot_id))
 
     async def refresh(self, bot_id: int) -> ServingBot | None:
         """Look at one bot now (an update arrived for a bot this worker does not serve yet,

@@ -13,11 +13,12 @@ given yet; an update for a bot a worker does not serve yet makes it look in the 
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import hmac
 import logging
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -53,6 +54,24 @@ def bot_webhook_url(webhook_url: str, bot_id: int) -> str:
     return f"{webhook_url.rstrip('/')}/{bot_id}"
 
 
+REGISTER_AT_ONCE = 16  # setWebhook calls in flight at start-up (each bot has its own budget)
+
+
+async def register_all(
+    bots: list[ServingBot], register: Callable[[ServingBot], Awaitable[None]]
+) -> None:
+    """Give Telegram the routes of the bots that need one, several at a time: a worker that
+    starts with a thousand cafés' bots does not wait for a thousand round trips in a row
+    (most are skipped anyway: the route is stored once registered)."""
+    gate = asyncio.Semaphore(REGISTER_AT_ONCE)
+
+    async def one(bot: ServingBot) -> None:
+        async with gate:
+            await register(bot)
+
+    await asyncio.gather(*(one(bot) for bot in bots))
+
+
 def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlette:
     """The ASGI app: POST /telegram for updates, GET /healthz for the database."""
     if settings.webhook_url is None or settings.webhook_secret is None:
@@ -65,7 +84,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
     async def register(bot: ServingBot) -> None:
         """Give Telegram this café bot's route, unless it has it already."""
         registry = application.bot_data.infra.bots if application.bot_data.infra else None
-        record = None if registry is None else await registry.get(bot.key)
+        record = host().record(bot.key)  # read by the host a moment ago
         url = bot_webhook_url(webhook_url, bot.key)
         if registry is None or record is None or record.webhook_url == url or not register_webhook:
             return
@@ -111,8 +130,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
                 allowed_updates=Update.ALL_TYPES,
             )
         host().listen(serving=register, leaving=unregister)
-        for bot in host().serving:
-            await register(bot)
+        await register_all(host().serving, register)
         try:
             yield
         finally:

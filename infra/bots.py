@@ -123,6 +123,18 @@ class BotRegistry:
             rows = await session.execute(select(HostedBot).order_by(HostedBot.id))
             return [self._record(row) for row in rows.scalars()]
 
+    async def many(self, bot_ids: Iterable[int]) -> dict[int, HostedBotRecord]:
+        """Several bots in one query (a worker starting with a thousand cafés' bots)."""
+        wanted = list(bot_ids)
+        found: dict[int, HostedBotRecord] = {}
+        async with self._db.read() as session:
+            for start in range(0, len(wanted), 500):  # a bounded IN list on every engine
+                rows = await session.execute(
+                    select(HostedBot).where(HostedBot.id.in_(wanted[start : start + 500]))
+                )
+                found.update((row.id, self._record(row)) for row in rows.scalars())
+        return found
+
     async def get(self, bot_id: int) -> HostedBotRecord | None:
         async with self._db.read() as session:
             row = await session.get(HostedBot, bot_id)
