@@ -3,22 +3,26 @@
 from __future__ import annotations
 
 import io
+import math
 import warnings
 from collections.abc import Sequence
+from datetime import date
 from enum import StrEnum
 from typing import TYPE_CHECKING
 
-from babel.dates import format_date
+from babel.dates import format_skeleton
 
 from bot.i18n import Translator
-from bot.texts.reports import chart_day_axis, chart_labels, chart_title
+from bot.texts.reports import chart_labels, chart_title
 from domain.model import Activity, DayActivity, ProgramType
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+    from matplotlib.figure import Figure
 
-BAR_COLOURS = {"stamps": "#c0813a", "points": "#3b8a3e"}
+ACCENT = "#c0813a"  # the cards' colour (bot/images.py), until a café chooses its own
 CUSTOMERS_COLOUR = "#2f5d8a"
+WEEK_LABELS = 8  # day labels that fit side by side, level, on a phone's width
 
 
 class Measure(StrEnum):
@@ -41,51 +45,76 @@ def _value(activity: Activity, measure: Measure) -> int:
     return activity.stamps_given if measure is Measure.STAMPS else activity.points_earned
 
 
-def activity_chart(
-    t: Translator, merchant_name: str, program_type: ProgramType, series: Sequence[DayActivity]
-) -> bytes:
-    """Bars per day of what the programme collects (a panel each for a hybrid programme), with
-    the customers served as a line on the first panel's right-hand axis."""
+def day_labels(t: Translator, days: Sequence[date]) -> list[str]:
+    """Day labels that stay level and apart on a phone, written as the viewer writes dates: a
+    week names its days ("Mo., 30."), a longer period writes every few days ("30. Nov.") and
+    leaves the others blank."""
+    if len(days) <= WEEK_LABELS:
+        return [format_skeleton("Ed", day, locale=t.locale) for day in days]
+    step = math.ceil(len(days) / WEEK_LABELS)
+    last = len(days) - 1
+    return [
+        format_skeleton("dMMM", day, locale=t.locale) if (last - index) % step == 0 else ""
+        for index, day in enumerate(days)
+    ]
+
+
+def activity_figure(
+    t: Translator,
+    merchant_name: str,
+    program_type: ProgramType,
+    series: Sequence[DayActivity],
+    colour: str = ACCENT,
+) -> Figure:
+    """Small multiples, one quantity per panel: what the programme collects (a panel each for a
+    hybrid programme), then the customers served. Two quantities on twin axes drew 2 customers
+    as tall as 8 stamps; here each bar is read against its own scale."""
     import matplotlib
 
     matplotlib.use("Agg")  # no display: render to memory
     from matplotlib.figure import Figure
     from matplotlib.ticker import MaxNLocator
 
-    days = [format_date(point.day, "d MMM", locale=t.locale) for point in series]
     stamp_label, points_label, customers_label = chart_labels(t)
     labels = {Measure.STAMPS: stamp_label, Measure.POINTS: points_label}
-    measures = charted_measures(program_type)
-
-    figure = Figure(figsize=(10, 4 + 2 * len(measures)), dpi=120)
-    panels: list[Axes] = list(figure.subplots(len(measures), 1, sharex=True, squeeze=False)[:, 0])
-    for axes, measure in zip(panels, measures, strict=True):
-        values = [_value(point.activity, measure) for point in series]
-        axes.bar(days, values, color=BAR_COLOURS[measure], label=labels[measure])
-        axes.set_ylabel(labels[measure])
-        axes.grid(axis="y", alpha=0.3)
-        axes.yaxis.set_major_locator(MaxNLocator(integer=True))  # no half stamps
-    top = panels[0]
-    customers = top.twinx()
-    customers.plot(
-        days,
-        [point.activity.customers_served for point in series],
-        color=CUSTOMERS_COLOUR,
-        marker="o",
-        label=customers_label,
+    panels_drawn: list[tuple[str, list[int], str]] = [
+        (labels[measure], [_value(point.activity, measure) for point in series], colour)
+        for measure in charted_measures(program_type)
+    ]
+    panels_drawn.append(
+        (customers_label, [point.activity.customers_served for point in series], CUSTOMERS_COLOUR)
     )
-    customers.set_ylabel(customers_label)
-    customers.set_ylim(bottom=0)
-    customers.yaxis.set_major_locator(MaxNLocator(integer=True))
-    bars, bar_labels = top.get_legend_handles_labels()
-    line, line_labels = customers.get_legend_handles_labels()
-    top.legend(bars + line, bar_labels + line_labels, loc="upper left")
+    figure = Figure(figsize=(8, 1.2 + 2.2 * len(panels_drawn)), dpi=120)
+    panels: list[Axes] = list(
+        figure.subplots(len(panels_drawn), 1, sharex=True, squeeze=False)[:, 0]
+    )
+    positions = list(range(len(series)))
+    for axes, (label, values, bar_colour) in zip(panels, panels_drawn, strict=True):
+        axes.bar(positions, values, color=bar_colour, width=0.7)
+        axes.set_title(label, loc="left", fontsize=11)
+        axes.grid(axis="y", alpha=0.3)
+        axes.set_ylim(bottom=0, top=max(1, *values) * 1.1)
+        axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))  # no half stamps
+        axes.spines[["top", "right"]].set_visible(False)
+        axes.tick_params(axis="x", length=0)  # the days are the bars; marks between add noise
     # Matplotlib reads "$…$" as math: a business called "$5 Deals $" must print as typed.
     shown_name = merchant_name.replace("$", r"\$")
-    top.set_title(f"{shown_name} — {chart_title(t, len(series))}")
+    figure.suptitle(f"{shown_name} — {chart_title(t, len(series))}", fontsize=13)
     bottom = panels[-1]
-    bottom.set_xlabel(chart_day_axis(t))
-    bottom.tick_params(axis="x", labelrotation=60, labelsize=8)
+    bottom.set_xticks(positions, day_labels(t, [point.day for point in series]), fontsize=10)
+    bottom.set_xlim(-0.6, len(series) - 0.4)
+    return figure
+
+
+def activity_chart(
+    t: Translator,
+    merchant_name: str,
+    program_type: ProgramType,
+    series: Sequence[DayActivity],
+    colour: str = ACCENT,
+) -> bytes:
+    """The activity chart as a PNG."""
+    figure = activity_figure(t, merchant_name, program_type, series, colour)
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         # Emoji and scripts the bundled font lacks are drawn as boxes; that is no error.

@@ -165,10 +165,6 @@ def chart_labels(t: Translator) -> tuple[str, str, str]:
     )
 
 
-def chart_day_axis(t: Translator) -> str:
-    return t.gettext("Day")
-
-
 def chart_caption(t: Translator, first_day: date, last_day: date) -> str:
     """The chart's period, first and last day, as the viewer writes dates."""
     return t.gettext(

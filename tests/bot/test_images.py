@@ -5,6 +5,7 @@ QR code is decoded from the pixels. Each test leaves its image under tmp_path to
 from __future__ import annotations
 
 import io
+import itertools
 from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,9 +13,10 @@ from pathlib import Path
 import pytest
 import segno
 import zxingcpp
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
-from bot.charts import Measure, activity_chart, charted_measures
+from bot.charts import Measure, activity_chart, activity_figure, charted_measures, day_labels
 from bot.features.setup import poster_words, split_poster_args
 from bot.i18n import LANGUAGES, translator
 from bot.images import QR_MODULE_MIN, card_png
@@ -192,4 +194,49 @@ def test_activity_chart_renders(tmp_path: Path, language: str, program_type: Pro
     ]
     png = activity_chart(translator(language), "Café <Lux> $5 $", program_type, series)
     width, height = Image.open(io.BytesIO(_kept(tmp_path, "chart.png", png))).size
-    assert width >= 1000 and height >= 500
+    assert 900 <= width <= 1000 and height >= 500
+
+
+def _month(days: int = 30) -> list[DayActivity]:
+    return [
+        DayActivity(
+            date(2026, 3, 1) + timedelta(days=i),
+            Activity(stamps_given=4 * i, points_earned=20 * i, customers_served=i % 3),
+        )
+        for i in range(days)
+    ]
+
+
+@pytest.mark.parametrize("program_type", list(ProgramType))
+def test_each_panel_of_the_chart_reads_one_quantity(program_type: ProgramType) -> None:
+    figure = activity_figure(translator("en"), "Café", program_type, _month())
+    panels = figure.axes
+    # No twin axes: one panel per quantity, stacked, each with its own scale.
+    assert len(panels) == len(charted_measures(program_type)) + 1
+    assert len({tuple(axes.get_position().bounds) for axes in panels}) == len(panels)
+    titles = [axes.get_title(loc="left") for axes in panels]
+    assert titles[-1] == "Customers served" and len(set(titles)) == len(titles)
+    for axes in panels:
+        assert len(axes.containers) == 1 and not axes.lines
+    customers = panels[-1]
+    assert customers.get_ylim()[1] < 5  # 2 customers are not drawn on the stamps' scale
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+@pytest.mark.parametrize("days", [7, 30])
+def test_day_labels_stay_level_and_apart(language: str, days: int) -> None:
+    figure = activity_figure(translator(language), "Café", ProgramType.HYBRID, _month(days))
+    figure.tight_layout()
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    labels = [label for label in figure.axes[-1].get_xticklabels() if label.get_text()]
+    assert labels and all(label.get_rotation() == 0 for label in labels)
+    boxes = sorted((label.get_window_extent(renderer) for label in labels), key=lambda box: box.x0)
+    assert all(left.x1 < right.x0 for left, right in itertools.pairwise(boxes))
+    assert figure.get_size_inches()[0] * figure.dpi <= 1000  # drawn for a phone's width
+
+
+def test_a_week_names_its_days_and_a_month_writes_every_few() -> None:
+    week = day_labels(translator("fr"), [date(2026, 11, 30) + timedelta(days=i) for i in range(7)])
+    assert week[0] == "lun. 30" and all(week)
+    month = day_labels(translator("de"), [date(2026, 11, 5) + timedelta(days=i) for i in range(30)])
+    assert month[-1] == "4. Dez." and 4 <= sum(1 for label in month if label) <= 8
