@@ -17,6 +17,7 @@ import segno
 from PIL import Image, ImageDraw, ImageFont
 
 INK, PAPER, ACCENT, MUTED = (34, 34, 34), (255, 255, 255), (192, 129, 58), (150, 150, 150)
+READY, READY_BACK = (33, 110, 57), (222, 242, 227)  # a reward that can be taken now
 CARD_WIDTH, CARD_MARGIN = 840, 60
 QR_MODULE_MIN = 10  # pixels per module: the bare QR code's size before the card was drawn
 DOTS_PER_ROW, DOT, DOT_GAP = 10, 52, 18
@@ -33,9 +34,33 @@ def _font_path(name: str) -> str:
 
 
 @cache
+def _covered(bold: bool) -> frozenset[int]:
+    from fontTools.ttLib import TTFont  # matplotlib's own dependency; only a test asks
+
+    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
+    with TTFont(_font_path(name), lazy=True) as typeface:
+        return frozenset(typeface.getBestCmap())
+
+
+def missing_glyphs(text: str, *, bold: bool = False) -> set[str]:
+    """The characters of `text` the card's font would draw as a box (spaces aside)."""
+    return {char for char in text if not char.isspace() and ord(char) not in _covered(bold)}
+
+
+@cache
 def font(size: int, *, bold: bool = False, mono: bool = False) -> ImageFont.FreeTypeFont:
     family = "DejaVuSansMono" if mono else "DejaVuSans"
     return ImageFont.truetype(_font_path(f"{family}-Bold.ttf" if bold else f"{family}.ttf"), size)
+
+
+@dataclass(frozen=True)
+class Rung:
+    """A reward of the stamp ladder as the card draws it: a marked dot at its cost and a line
+    with its name under the dots."""
+
+    cost: int
+    label: str  # "8 · Free coffee", or "✓ Free coffee" when ready (translated)
+    ready: bool
 
 
 @dataclass(frozen=True)
@@ -45,6 +70,7 @@ class CardFace:
     merchant_name: str
     stamps: tuple[int, int] | None  # (collected, target) for programmes with stamps
     stamps_text: str | None  # "7/10"
+    rungs: tuple[Rung, ...]  # the stamp rewards, cheapest first (the last one's cost is the target)
     points_text: str | None  # "120 points", for programmes with points
     number_label: str
     number: str  # as printed: 1234-5678-9012
@@ -83,8 +109,9 @@ def card_png(face: CardFace, link: str) -> bytes:
     code = _qr_image(link)
     band = 50 + 70 * len(title)
     dots = (_dot_rows(face.stamps[1]) * (DOT + DOT_GAP) + 60) if face.stamps else 0
+    rung_lines = RUNG_LINE * len(face.rungs) if face.stamps else 0
     points = 70 if face.points_text else 0
-    height = band + 40 + dots + points + code.height + 150
+    height = band + 40 + dots + rung_lines + points + code.height + 150
     image = Image.new("RGB", (max(CARD_WIDTH, code.width), height), PAPER)
     width = image.width
     draw = ImageDraw.Draw(image)
@@ -93,9 +120,10 @@ def card_png(face: CardFace, link: str) -> bytes:
         _centred(draw, 30 + 70 * index, line, title_font, PAPER)
     y = band + 40
     if face.stamps is not None and face.stamps_text is not None:
-        y = _draw_dots(draw, width, y, *face.stamps)
+        y = _draw_dots(draw, width, y, *face.stamps, {rung.cost for rung in face.rungs})
         _centred(draw, y, face.stamps_text, body_font, INK)
         y += 60
+        y = _draw_rungs(draw, width, y, face.rungs)
     if face.points_text is not None:
         _centred(draw, y, face.points_text, body_font, INK)
         y += 70
@@ -121,8 +149,12 @@ def _centred(
     draw.text(((width - draw.textlength(text, font=typeface)) // 2, y), text, fill, typeface)
 
 
-def _draw_dots(draw: ImageDraw.ImageDraw, width: int, y: int, collected: int, target: int) -> int:
-    """One dot per stamp of the target, filled for those collected; ten to a row."""
+def _draw_dots(
+    draw: ImageDraw.ImageDraw, width: int, y: int, collected: int, target: int, marked: set[int]
+) -> int:
+    """One dot per stamp of the target, filled for those collected, ten to a row; the dot at
+    each reward's cost carries that cost, so "8" on the dots matches "8 · Free coffee" below."""
+    number_font = font(22, bold=True)
     for row in range(_dot_rows(target)):
         in_row = min(DOTS_PER_ROW, target - row * DOTS_PER_ROW)
         left = (width - in_row * DOT - (in_row - 1) * DOT_GAP) // 2
@@ -133,6 +165,41 @@ def _draw_dots(draw: ImageDraw.ImageDraw, width: int, y: int, collected: int, ta
                 draw.ellipse(box, fill=ACCENT)
             else:
                 draw.ellipse(box, outline=ACCENT, width=5)
+            if index + 1 in marked:
+                draw.ellipse((box[0] - 6, box[1] - 6, box[2] + 6, box[3] + 6), outline=INK, width=3)
+                draw.text(
+                    (left + DOT / 2, y + DOT / 2),
+                    str(index + 1),
+                    PAPER if index < collected else ACCENT,
+                    number_font,
+                    anchor="mm",
+                )
             left += DOT + DOT_GAP
         y += DOT + DOT_GAP
     return y
+
+
+RUNG_LINE = 52
+
+
+def _draw_rungs(draw: ImageDraw.ImageDraw, width: int, y: int, rungs: tuple[Rung, ...]) -> int:
+    """A line per stamp reward under the dots; a ready one on a green band."""
+    typeface, bold = font(32), font(32, bold=True)
+    for rung in rungs:
+        text = _fitted(rung.label, bold if rung.ready else typeface, width - 2 * CARD_MARGIN)
+        if rung.ready:
+            draw.rounded_rectangle(
+                (CARD_MARGIN, y - 6, width - CARD_MARGIN, y + RUNG_LINE - 10), 12, fill=READY_BACK
+            )
+        _centred(draw, y, text, bold if rung.ready else typeface, READY if rung.ready else INK)
+        y += RUNG_LINE
+    return y
+
+
+def _fitted(text: str, typeface: ImageFont.FreeTypeFont, width: int) -> str:
+    """The text, cut with "…" where it would leave the card."""
+    if typeface.getlength(text) <= width:
+        return text
+    while text and typeface.getlength(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
-from bot.images import CardFace
+from bot.images import CardFace, Rung
 from bot.texts import esc, labelled
 from bot.texts.bonuses import bonus_label, invite_line
 from domain.model import (
@@ -115,10 +115,21 @@ def _to_go_line(t: Translator, reward: Reward, missing: int, name: str) -> str:
 def card_face(t: Translator, card: CardView) -> CardFace:
     """What the card image shows: the café, the progress the programme counts, the number."""
     stamps = (card.stamp_count, card.stamps_target) if card.program_type.has_stamps else None
+    rungs = tuple(
+        Rung(
+            cost=reward.cost,
+            label=t.gettext("✓ {reward} — ready", reward=reward.name)
+            if card.to_go(reward) == 0
+            else f"{reward.cost} · {reward.name}",
+            ready=card.to_go(reward) == 0,
+        )
+        for reward in (card.stamp_rewards if stamps else ())
+    )
     return CardFace(
         merchant_name=card.merchant_name,
         stamps=stamps,
         stamps_text=f"{card.stamp_count}/{card.stamps_target}" if stamps else None,
+        rungs=rungs,
         points_text=t.ngettext("{n} point", "{n} points", card.points_balance)
         if card.program_type.has_points
         else None,

@@ -19,11 +19,11 @@ from PIL import Image
 from bot.charts import Measure, activity_chart, activity_figure, charted_measures, day_labels
 from bot.features.setup import poster_words, split_poster_args
 from bot.i18n import LANGUAGES, translator
-from bot.images import QR_MODULE_MIN, card_png
+from bot.images import QR_MODULE_MIN, card_png, missing_glyphs
 from bot.poster import A4_PIXELS, BAND, join_poster, poster_layout
-from bot.texts.cards import card_face
+from bot.texts.cards import card_face, card_text
 from bot.texts.reports import poster_call_to_action
-from domain.model import Activity, DayActivity, ProgramType
+from domain.model import Activity, CardView, DayActivity, ProgramType, Reward, RewardUnit
 from domain.program import ProgramSettings
 from tests.bot import samples
 
@@ -78,6 +78,40 @@ def test_a_fifty_stamp_card_still_scans(tmp_path: Path) -> None:
     card = replace(samples.card(ProgramType.STAMPS), stamps_target=50, stamp_count=33)
     png = _kept(tmp_path, "card-50.png", card_png(card_face(translator("lb"), card), CARD_LINK))
     assert [r.text for r in _decoded(png)] == [CARD_LINK]
+
+
+def _two_rewards(stamps: int) -> CardView:
+    ladder = (
+        Reward(1, RewardUnit.STAMPS, 8, "Free coffee"),
+        Reward(2, RewardUnit.STAMPS, 12, "Gâteau du jour"),
+    )
+    return replace(
+        samples.card(ProgramType.STAMPS), stamps_target=12, stamp_count=stamps, ladder=ladder
+    )
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_the_card_marks_each_reward_of_the_ladder_and_the_ready_one(
+    tmp_path: Path, language: str
+) -> None:
+    t = translator(language)
+    card = _two_rewards(9)
+    face = card_face(t, card)
+    assert [(rung.cost, rung.ready) for rung in face.rungs] == [(8, True), (12, False)]
+    assert "Free coffee" in face.rungs[0].label and face.rungs[1].label == "12 · Gâteau du jour"
+    for text in [face.merchant_name, *(rung.label for rung in face.rungs)]:
+        assert not missing_glyphs(text, bold=True) and not missing_glyphs(text)
+    png = _kept(tmp_path, f"card-ladder-{language}.png", card_png(face, CARD_LINK))
+    assert [r.text for r in _decoded(png)] == [CARD_LINK]
+    # Every rung's name is also in the words sent with the picture.
+    caption = card_text(t, card)
+    assert "Free coffee" in caption and "Gâteau du jour" in caption
+
+
+def test_a_card_before_its_first_reward_marks_none_ready() -> None:
+    face = card_face(translator("en"), _two_rewards(3))
+    assert [rung.ready for rung in face.rungs] == [False, False]
+    assert [rung.label for rung in face.rungs] == ["8 · Free coffee", "12 · Gâteau du jour"]
 
 
 # --- the poster -----------------------------------------------------------------------------
