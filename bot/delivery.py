@@ -34,7 +34,7 @@ from bot.context import LoyaltyApplication
 from bot.features.card import NOT_ME
 from bot.features.mybot import cafe_link
 from bot.features.offers import CONSENT, consent_keyboard, stop_keyboard, unsubscribe_keyboard
-from bot.features.setup import poster_png
+from bot.features.setup import poster_bytes
 from bot.i18n import Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
 from bot.ratelimit import SendPriority
@@ -589,10 +589,11 @@ class Dispatcher:
             return
         stores = await data.service.merchants.stores(owner.owner.user_id)
         settings = await data.service.merchants.program(owner.owner.user_id)
+        ladder = await data.service.rewards.ladder(owner.owner.user_id)
         join = deep_link(username, LinkKind.JOIN, stores[0].code)
         text = mybot_texts.ready(t, username, owner.merchant_name, join)
         await self._message(None, owner.owner.user_id, text, sender=platform)
-        image = poster_png(stores[0], settings, username, [settings.language])
+        image = poster_bytes(stores[0], settings, ladder.rewards, username, [settings.language])
         await self._through(
             platform,
             owner.owner.user_id,

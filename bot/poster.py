@@ -1,13 +1,17 @@
-"""The printable join poster: business name, the offer, the store's join QR code and its code.
+"""The printable join poster: the café's name, the call to action, the store's join QR code as
+large as the page allows, every reward of the ladder, the welcome bonus, and the store code in
+small print for those who type.
 
-Drawn with Pillow at A4 proportions (150 dpi), with the fonts of bot.images. `poster_layout`
-decides every line and its place without drawing, so what the poster says can be checked
-without reading pixels.
+`poster_layout` decides every line and its place without drawing, so what the poster says can be
+checked without reading pixels; `join_poster` draws it as a PNG (Pillow, 150 dpi, the fonts of
+bot.images) for a screen, `join_poster_pdf` as an A4 PDF with the same layout for the printer
+(matplotlib's PDF backend: text as text, the QR code's modules sharp at any size).
 """
 
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -19,7 +23,9 @@ from bot.images import font
 A4_PIXELS = (1240, 1754)
 INK, PAPER, ACCENT, MUTED = (34, 34, 34), (255, 255, 255), (192, 129, 58), (110, 110, 110)
 MARGIN, BAND = 90, 40
-QR_LARGEST, QR_SMALLEST = 760, 420
+QR_LARGEST = 840
+QR_SMALLEST = A4_PIXELS[0] // 2  # half the page's width, also on a bilingual poster
+DPI = 150
 SECOND_LANGUAGE_SCALE = 0.8  # the second language of a bilingual poster reads as the echo
 
 
@@ -28,9 +34,10 @@ class PosterWords:
     """The poster's sentences in one language."""
 
     call_to_action: str
-    offers: tuple[str, ...]
+    offers: tuple[str, ...]  # one line per reward of the ladder, cheapest first
+    welcome: str | None  # the welcome bonus, when the café gives one
     instructions: str
-    code_hint: str
+    code_hint: str  # "or send /join CODE to @bot": the code in small print
 
 
 @dataclass(frozen=True)
@@ -99,15 +106,18 @@ def _blocks(
 
     above = [_block([business_name], px(84), INK, bold=True)]
     if store_name != business_name:
-        above.append(_block([store_name], px(48), INK))
-    above.append(_block([w.call_to_action for w in words], px(54), ACCENT, bold=True))
+        above.append(_block([store_name], px(44), MUTED))
+    above.append(_block([w.call_to_action for w in words], px(56), ACCENT, bold=True))
+    below = [_block([w.instructions for w in words], px(36), INK)]
+    rewards: Block = []
     for index in range(len(words[0].offers)):
-        above.append(_block([w.offers[index] for w in words], px(62), INK, bold=True))
-    below = [
-        _block([w.instructions for w in words], px(38), INK),
-        [Line(code, px(120), True, ACCENT)],
-        _block([w.code_hint for w in words], px(40), INK),
-    ]
+        rewards += _block([w.offers[index] for w in words], px(50), INK, bold=True)
+    if rewards:
+        below.append(rewards)  # the ladder reads as one list
+    welcome = [w.welcome for w in words if w.welcome]
+    if welcome:
+        below.append(_block(welcome, px(42), ACCENT, bold=True))
+    below.append(_block([w.code_hint for w in words], px(28), MUTED))
     return above, below
 
 
@@ -128,7 +138,7 @@ def poster_layout(
         text_height = _height(above) + _height(below)
         gaps = len(above) + len(below)  # one gap after each block above, one before each below
         qr_side = min(QR_LARGEST, usable - text_height - gaps * 24)
-        if qr_side >= QR_SMALLEST or scale < 0.5:
+        if qr_side >= QR_SMALLEST or scale < 0.4:
             break
         scale *= 0.9
     qr_side = max(qr_side, QR_SMALLEST)
@@ -158,6 +168,61 @@ def _qr_image(link: str, side: int) -> Image.Image:
     qr.save(buffer, kind="png", scale=20, border=2)
     code = Image.open(io.BytesIO(buffer.getvalue())).convert("RGB")
     return code.resize((side, side), Image.Resampling.NEAREST)
+
+
+def join_poster_pdf(layout: Layout, link: str) -> bytes:
+    """The same poster as an A4 PDF: every line at the place the layout gives, as text."""
+    import matplotlib
+
+    matplotlib.use("Agg")  # no display
+    from matplotlib.figure import Figure
+
+    width, height = A4_PIXELS
+    figure = Figure(figsize=(width / DPI, height / DPI), dpi=DPI)
+
+    def rgb(colour: tuple[int, int, int]) -> tuple[float, ...]:
+        return tuple(part / 255 for part in colour)
+
+    for top, bottom in ((0, BAND), (height - BAND, height)):
+        figure.patches.append(
+            matplotlib.patches.Rectangle(
+                (0, 1 - bottom / height),
+                1,
+                (bottom - top) / height,
+                transform=figure.transFigure,
+                color=rgb(ACCENT),
+            )
+        )
+    for line in layout.lines:
+        figure.text(
+            0.5,
+            1 - line.top / height,
+            line.text.replace("$", r"\$"),  # "$…$" would be read as mathematics
+            fontsize=line.size * 72 / DPI,
+            fontweight="bold" if line.bold else "normal",
+            color=rgb(line.colour),
+            ha="center",
+            va="top",
+            family="DejaVu Sans",
+        )
+    qr = segno.make(link, error="m")
+    modules = [[0 if dark else 1 for dark in row] for row in qr.matrix_iter(scale=1, border=2)]
+    side = layout.qr_side / width
+    axes = figure.add_axes(
+        (
+            0.5 - side / 2,
+            1 - (layout.qr_top + layout.qr_side) / height,
+            side,
+            layout.qr_side / height,
+        )
+    )
+    axes.imshow(modules, cmap="gray", interpolation="none", vmin=0, vmax=1)
+    axes.set_axis_off()
+    out = io.BytesIO()
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.savefig(out, format="pdf", metadata={"Creator": None, "Producer": None})
+    return out.getvalue()
 
 
 def join_poster(layout: Layout, link: str) -> bytes:

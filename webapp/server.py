@@ -467,7 +467,7 @@ class MiniApp:
         return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
     async def poster(self, person: Person, body: Body) -> Response:
-        from bot.features.setup import poster_png
+        from bot.features.setup import poster_bytes
 
         store = await self._service.merchants.find_store(
             person.user_id, text_field(body, "store", 64)
@@ -477,7 +477,8 @@ class MiniApp:
         bot = self._application.bot.username
         if bots is not None:
             bot = bots.username_for(store.merchant_id)
-        image = poster_png(store, settings, bot, [settings.language])
+        ladder = await self._service.rewards.ladder(person.user_id)
+        image = poster_bytes(store, settings, ladder.rewards, bot, [settings.language])
         return Response(image, media_type="image/png", headers=NO_STORE)
 
     async def invite(self, person: Person, body: Body) -> Response:

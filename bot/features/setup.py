@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from enum import StrEnum
 
 from telegram import InputFile, Update
 
@@ -25,7 +26,7 @@ from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts.commands import usage
 from domain import errors
-from domain.model import StoreView
+from domain.model import Reward, StoreView
 from domain.program import ProgramSettings
 
 SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
@@ -112,33 +113,58 @@ def split_poster_args(args: Sequence[str]) -> tuple[str, list[str]]:
     return " ".join(words), languages
 
 
-def poster_words(t: Translator, settings: ProgramSettings, code: str, bot: str) -> PosterWords:
+class PosterFormat(StrEnum):
+    PNG = "png"  # for a screen at the counter (the default)
+    PDF = "pdf"  # for the printer: text as text, the code sharp at any size
+
+
+def split_poster_format(args: Sequence[str]) -> tuple[list[str], PosterFormat]:
+    """`/poster … pdf`: the format named last, if any, and the words before it."""
+    words = list(args)
+    if words and words[-1].lower() in set(PosterFormat):
+        return words[:-1], PosterFormat(words[-1].lower())
+    return words, PosterFormat.PNG
+
+
+def poster_words(
+    t: Translator, settings: ProgramSettings, rewards: Sequence[Reward], code: str, bot: str
+) -> PosterWords:
     return PosterWords(
         call_to_action=report_texts.poster_call_to_action(t, settings.type),
-        offers=tuple(report_texts.poster_offers(t, settings)),
+        offers=tuple(report_texts.poster_offers(t, rewards)),
+        welcome=report_texts.poster_welcome(t, settings),
         instructions=report_texts.poster_instructions(t),
         code_hint=report_texts.poster_code_hint(t, code, bot),
     )
 
 
-def poster_png(
-    store: StoreView, settings: ProgramSettings, bot_username: str, languages: list[str]
+def poster_bytes(
+    store: StoreView,
+    settings: ProgramSettings,
+    rewards: Sequence[Reward],
+    bot_username: str,
+    languages: list[str],
+    kind: PosterFormat = PosterFormat.PNG,
 ) -> bytes:
     """A store's join poster, its QR code opening the bot that speaks for the café."""
-    from bot.poster import join_poster, poster_layout
+    from bot.poster import join_poster, join_poster_pdf, poster_layout
 
     words = [
-        poster_words(translator(language), settings, store.code, bot_username)
+        poster_words(translator(language), settings, rewards, store.code, bot_username)
         for language in languages
     ]
     layout = poster_layout(store.merchant_name, store.name, store.code, words)
-    return join_poster(layout, deep_link(bot_username, LinkKind.JOIN, store.code))
+    link = deep_link(bot_username, LinkKind.JOIN, store.code)
+    draw = join_poster_pdf if kind is PosterFormat.PDF else join_poster
+    return draw(layout, link)
 
 
 async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/poster [store] [language…]: a printable PNG with the offer, the store's join QR code
-    and its code, in one language or two (the merchant's language unless told)."""
-    reference, languages = split_poster_args(context.args or [])
+    """/poster [store] [language…] [pdf]: a printable PNG (or an A4 PDF) with the store's join
+    QR code, the rewards and the store code, in one language or two (the merchant's unless
+    told)."""
+    words, kind = split_poster_format(context.args or [])
+    reference, languages = split_poster_args(words)
     if len(languages) > POSTER_LANGUAGES_MAX:
         await reply(update, usage(viewer.t, "poster"))
         return
@@ -147,13 +173,16 @@ async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
     else:
         store = (await context.service.merchants.stores(viewer.user_id))[0]
     settings = await context.service.merchants.program(viewer.user_id)
+    ladder = await context.service.rewards.ladder(viewer.user_id)
     # The poster speaks to the merchant's customers: their language unless the owner chose.
     bot = context.bots.username_for(store.merchant_id)
-    image = poster_png(store, settings, bot, languages or [settings.language])
+    poster = poster_bytes(
+        store, settings, ladder.rewards, bot, languages or [settings.language], kind
+    )
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(
-        InputFile(image, filename=f"poster-{store.code}.png"),
+        InputFile(poster, filename=f"poster-{store.code}.{kind.value}"),
         caption=report_texts.poster_caption(viewer.t, store.name),
         parse_mode="HTML",
     )

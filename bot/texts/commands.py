@@ -86,7 +86,7 @@ def help_line(t: Translator, name: str) -> str | None:
         "summary": t.gettext("/summary [today|yesterday|week|month] — your activity"),
         "export": t.gettext("/export [days] — the ledger as a CSV file"),
         "poster": t.gettext(
-            "/poster [store] [language…] — a printable poster with the join QR code, in one or two languages"
+            "/poster [store] [language…] [pdf] — a printable poster with the join QR code, in one or two languages"
         ),
         "offer": t.gettext("/offer — send an offer to the customers who want them"),
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
@@ -120,7 +120,7 @@ def usage(t: Translator, name: str) -> str:
         "addstore": t.gettext("Usage: /addstore <code>store name</code>"),
         "revoke": t.gettext("Usage: /revoke <code>number</code> — the number from /staff"),
         "poster": t.gettext(
-            "Usage: /poster [store] [language…] with one or two of en, fr, de, lb, e.g. /poster Gare fr de"
+            "Usage: /poster [store] [language…] [pdf] with one or two of en, fr, de, lb, e.g. /poster Gare fr de pdf"
         ),
         "rewards": t.gettext(
             "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date, datetime
 
 from babel.dates import format_date
@@ -9,7 +10,15 @@ from babel.dates import format_date
 from bot.i18n import Translator
 from bot.texts import esc, labelled
 from bot.texts.bonuses import bonus_label
-from domain.model import Activity, CardView, LedgerKind, ProgramType, Summary
+from domain.model import (
+    Activity,
+    CardView,
+    LedgerKind,
+    ProgramType,
+    Reward,
+    RewardUnit,
+    Summary,
+)
 from domain.program import ProgramSettings
 
 
@@ -235,28 +244,38 @@ def poster_instructions(t: Translator) -> str:
     return t.gettext("Scan with your phone camera to get your loyalty card in Telegram.")
 
 
-def poster_offers(t: Translator, settings: ProgramSettings) -> list[str]:
-    """What a customer collects for what: one line per kind of reward the programme has."""
+def poster_offers(t: Translator, rewards: Sequence[Reward]) -> list[str]:
+    """What a customer collects for what: one line per reward of the ladder, cheapest first."""
     offers = []
-    if settings.type.has_stamps:
-        offers.append(
-            t.ngettext(
-                "{n} stamp = {reward}",
-                "{n} stamps = {reward}",
-                settings.stamps_target,
-                reward=settings.reward,
+    for reward in rewards:
+        if reward.unit is RewardUnit.STAMPS:
+            line = t.ngettext(
+                "{n} stamp = {reward}", "{n} stamps = {reward}", reward.cost, reward=reward.name
             )
-        )
-    if settings.type.has_points:
-        offers.append(
-            t.ngettext(
-                "{n} point = {reward}",
-                "{n} points = {reward}",
-                settings.points_reward,
-                reward=settings.points_reward_text,
+        else:
+            line = t.ngettext(
+                "{n} point = {reward}", "{n} points = {reward}", reward.cost, reward=reward.name
             )
-        )
+        offers.append(line)
     return offers
+
+
+def poster_welcome(t: Translator, settings: ProgramSettings) -> str | None:
+    """The welcome bonus, in the unit bonuses are paid in, when the café gives one."""
+    amount = settings.welcome_bonus
+    if amount <= 0:
+        return None
+    if settings.bonus_in_points:
+        return t.ngettext(
+            "Welcome gift: {n} point on your first visit",
+            "Welcome gift: {n} points on your first visit",
+            amount,
+        )
+    return t.ngettext(
+        "Welcome gift: {n} stamp on your first visit",
+        "Welcome gift: {n} stamps on your first visit",
+        amount,
+    )
 
 
 def poster_code_hint(t: Translator, code: str, bot_username: str) -> str:

@@ -10,6 +10,7 @@ from dataclasses import replace
 from datetime import date, timedelta
 from pathlib import Path
 
+import pypdfium2 as pdfium
 import pytest
 import segno
 import zxingcpp
@@ -20,7 +21,7 @@ from bot.charts import Measure, activity_chart, activity_figure, charted_measure
 from bot.features.setup import poster_words, split_poster_args
 from bot.i18n import LANGUAGES, translator
 from bot.images import QR_MODULE_MIN, card_png, missing_glyphs
-from bot.poster import A4_PIXELS, BAND, join_poster, poster_layout
+from bot.poster import A4_PIXELS, BAND, PosterWords, join_poster, join_poster_pdf, poster_layout
 from bot.texts.cards import card_face, card_text
 from bot.texts.reports import poster_call_to_action
 from domain.model import Activity, CardView, DayActivity, ProgramType, Reward, RewardUnit
@@ -117,8 +118,34 @@ def test_a_card_before_its_first_reward_marks_none_ready() -> None:
 # --- the poster -----------------------------------------------------------------------------
 
 
-def _settings(program_type: ProgramType) -> ProgramSettings:
-    return ProgramSettings(type=program_type, stamps_target=10, points_reward=100)
+def _settings(program_type: ProgramType, welcome: int = 0) -> ProgramSettings:
+    return ProgramSettings(
+        type=program_type, stamps_target=10, points_reward=100, welcome_bonus=welcome
+    )
+
+
+COFFEE = Reward(1, RewardUnit.STAMPS, 10, "Free coffee")
+VOUCHER = Reward(2, RewardUnit.POINTS, 100, "5 € voucher")
+LADDER = (
+    Reward(3, RewardUnit.STAMPS, 5, "Croissant"),
+    COFFEE,
+    Reward(4, RewardUnit.STAMPS, 15, "Gâteau du jour"),
+)
+
+
+def _rewards(program_type: ProgramType) -> tuple[Reward, ...]:
+    return ((COFFEE,) if program_type.has_stamps else ()) + (
+        (VOUCHER,) if program_type.has_points else ()
+    )
+
+
+def _words(
+    language: str, program_type: ProgramType, rewards: tuple[Reward, ...] | None = None, **kw: int
+) -> PosterWords:
+    rewards = _rewards(program_type) if rewards is None else rewards
+    return poster_words(
+        translator(language), _settings(program_type, **kw), rewards, "ABCD2345", "loyalty_bot"
+    )
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
@@ -126,8 +153,7 @@ def _settings(program_type: ProgramType) -> ProgramSettings:
 def test_poster_is_a4_with_a_readable_join_code(
     tmp_path: Path, language: str, program_type: ProgramType
 ) -> None:
-    words = [poster_words(translator(language), _settings(program_type), "ABCD2345", "b")]
-    layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
+    layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", [_words(language, program_type)])
     png = _kept(tmp_path, "poster.png", join_poster(layout, LINK))
     assert Image.open(io.BytesIO(png)).size == A4_PIXELS
     assert [r.text for r in _decoded(png)] == [LINK]
@@ -141,26 +167,41 @@ def test_poster_is_a4_with_a_readable_join_code(
         (ProgramType.HYBRID, ["10 stamps = Free coffee", "100 points = 5 € voucher"]),
     ],
 )
-def test_poster_prints_the_offer_and_the_store_code(
+def test_poster_prints_the_offer_and_the_store_code_in_small(
     program_type: ProgramType, offers: list[str]
 ) -> None:
-    words = [poster_words(translator("en"), _settings(program_type), "ABCD2345", "loyalty_bot")]
-    texts = poster_layout("Café Lux", "Gare", "ABCD2345", words).texts
+    layout = poster_layout("Café Lux", "Gare", "ABCD2345", [_words("en", program_type)])
+    texts = layout.texts
     assert [text for text in texts if " = " in text] == offers
-    assert "ABCD2345" in texts  # on a line of its own, large
-    assert "or send /join ABCD2345 to @loyalty_bot" in texts
+    hint = next(line for line in layout.lines if "ABCD2345" in line.text)
+    assert hint.text == "or send /join ABCD2345 to @loyalty_bot"
+    # The code is for those who type: the smallest print, not the second-biggest element.
+    assert hint.size == min(line.size for line in layout.lines)
     assert poster_call_to_action(translator("en"), program_type) in " ".join(texts)  # wrapped
 
 
+def test_the_poster_lists_every_reward_of_the_ladder_and_the_welcome_bonus() -> None:
+    words = _words("en", ProgramType.STAMPS, LADDER, welcome=2)
+    texts = poster_layout("Café Lux", "Café Lux", "ABCD2345", [words]).texts
+    assert [text for text in texts if " = " in text] == [
+        "5 stamps = Croissant",
+        "10 stamps = Free coffee",
+        "15 stamps = Gâteau du jour",
+    ]
+    assert "Welcome gift: 2 stamps on your first visit" in texts
+    hybrid = _words("fr", ProgramType.HYBRID, welcome=50)
+    assert hybrid.welcome == "Cadeau de bienvenue : 50 points à votre première visite"
+    assert _words("en", ProgramType.STAMPS).welcome is None
+
+
 def test_a_bilingual_poster_says_each_line_in_both_languages(tmp_path: Path) -> None:
-    settings = _settings(ProgramType.HYBRID)
     fr, de = translator("fr"), translator("de")
-    words = [poster_words(t, settings, "ABCD2345", "loyalty_bot") for t in (fr, de)]
+    words = [_words(language, ProgramType.HYBRID) for language in ("fr", "de")]
     layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
     printed = " ".join(layout.texts)  # long sentences are wrapped over several lines
     for line in (
-        poster_call_to_action(fr, settings.type),
-        poster_call_to_action(de, settings.type),
+        poster_call_to_action(fr, ProgramType.HYBRID),
+        poster_call_to_action(de, ProgramType.HYBRID),
         "10 tampons = Free coffee",
         "10 Stempel = Free coffee",
         "100 points = 5 € voucher",
@@ -169,17 +210,20 @@ def test_a_bilingual_poster_says_each_line_in_both_languages(tmp_path: Path) -> 
         "oder senden Sie /join ABCD2345 an @loyalty_bot",
     ):
         assert line in printed, line
+    assert layout.qr_side >= A4_PIXELS[0] // 2  # the code stays half the page wide
     png = _kept(tmp_path, "poster-fr-de.png", join_poster(layout, LINK))
     assert [r.text for r in _decoded(png)] == [LINK]
 
 
 @pytest.mark.parametrize("languages", [["en"], ["fr", "de"], ["lb", "fr"]])
-def test_poster_fills_the_page_without_overlapping_the_code(languages: list[str]) -> None:
-    settings = _settings(ProgramType.HYBRID)
-    words = [poster_words(translator(lang), settings, "ABCD2345", "b") for lang in languages]
+@pytest.mark.parametrize("rewards", [None, LADDER])
+def test_poster_fills_the_page_without_overlapping_the_code(
+    languages: list[str], rewards: tuple[Reward, ...] | None
+) -> None:
+    words = [_words(lang, ProgramType.HYBRID, rewards, welcome=5) for lang in languages]
     layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
     qr_bottom = layout.qr_top + layout.qr_side
-    assert layout.qr_side >= 420  # scannable from a metre away
+    assert layout.qr_side >= A4_PIXELS[0] // 2  # scannable from across the counter
     tops = [line.top for line in layout.lines]
     assert tops == sorted(tops)
     assert all(
@@ -187,6 +231,27 @@ def test_poster_fills_the_page_without_overlapping_the_code(languages: list[str]
     )
     last = layout.lines[-1]
     assert A4_PIXELS[1] * 3 // 4 < last.top and last.top + last.size < A4_PIXELS[1] - BAND
+    for line in layout.lines:
+        assert not missing_glyphs(line.text, bold=line.bold), line.text
+
+
+@pytest.mark.parametrize("languages", [["en"], ["fr", "de"]])
+def test_the_pdf_poster_is_a4_with_its_words_as_text_and_a_code_that_scans(
+    tmp_path: Path, languages: list[str]
+) -> None:
+    words = [_words(lang, ProgramType.STAMPS, LADDER, welcome=2) for lang in languages]
+    layout = poster_layout("Café $5 Lux", "Gare", "ABCD2345", words)
+    pdf = join_poster_pdf(layout, LINK)
+    (tmp_path / f"poster-{'-'.join(languages)}.pdf").write_bytes(pdf)
+    document = pdfium.PdfDocument(pdf)
+    [page] = list(document)
+    width_mm, height_mm = (side * 25.4 / 72 for side in page.get_size())
+    assert round(width_mm) == 210 and round(height_mm) == 297
+    text = " ".join(page.get_textpage().get_text_range().split())
+    for line in ("Café $5 Lux", "10 stamps" if languages == ["en"] else "10 tampons", "ABCD2345"):
+        assert line in text, line
+    printed = page.render(scale=150 / 72).to_pil()  # as a printer at 150 dpi would
+    assert [r.text for r in zxingcpp.read_barcodes(printed)] == [LINK]
 
 
 @pytest.mark.parametrize(

@@ -8,6 +8,7 @@ from datetime import timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
+import pypdfium2 as pdfium
 import zxingcpp
 from PIL import Image
 
@@ -36,6 +37,13 @@ async def test_a_bilingual_poster_carries_the_store_join_link(bot: Running, tmp_
     assert _decoded(poster.document_bytes) == [join]
 
     assert _decoded((await say(owner, "/poster Gare lb")).document_bytes) == [gare]
+    # For the printer: an A4 PDF of the same poster, its code read off the printed page.
+    printable = await say(owner, "/poster Gare fr de pdf")
+    assert printable.document_name == f"poster-{gare.rsplit('join_', 1)[1]}.pdf"
+    [page] = list(pdfium.PdfDocument(printable.document_bytes or b""))
+    assert [round(side * 25.4 / 72) for side in page.get_size()] == [210, 297]
+    printed = page.render(scale=150 / 72).to_pil()
+    assert [r.text for r in zxingcpp.read_barcodes(printed)] == [gare]
     too_many = await say(owner, "/poster Gare en fr de")
     assert too_many.content == usage(translator("fr"), "poster")
 
