@@ -15,7 +15,7 @@ from bot.texts import bonuses, cards, commands, counter, esc, general, owner, re
 from bot.texts import program as program_texts
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
-from domain.model import ProgramType
+from domain.model import ProgramType, Reward, RewardUnit
 from domain.program import SETTING_KEYS, ProgramSettings
 from emulator.entities import parse_html
 from tests.bot import samples
@@ -131,7 +131,17 @@ SCREENS: dict[str, Screen] = {
     ),
     "poster caption": lambda t: reports.poster_caption(t, "Gare"),
     "poster offers": lambda t: " ".join(
-        reports.poster_offers(t, ProgramSettings(type=ProgramType.HYBRID))
+        reports.poster_offers(
+            t,
+            [
+                Reward(1, RewardUnit.STAMPS, 10, "Free coffee"),
+                Reward(2, RewardUnit.POINTS, 100, "5 € voucher"),
+            ],
+        )
+    ),
+    "poster welcome": lambda t: " ".join(
+        reports.poster_welcome(t, ProgramSettings(type=kind, welcome_bonus=2)) or ""
+        for kind in ProgramType
     ),
     "poster code hint": lambda t: reports.poster_code_hint(t, "ABCD2345", "loyalty_bot"),
     "chart caption": lambda t: reports.chart_caption(t, date(2026, 1, 7), date(2026, 1, 13)),
