@@ -37,6 +37,7 @@ from bot.features.offers import CONSENT, consent_keyboard, stop_keyboard, unsubs
 from bot.features.setup import poster_bytes
 from bot.i18n import Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
+from bot.look import look_of
 from bot.ratelimit import SendPriority
 from bot.serving import BotPaused, ServingBot
 from bot.texts import counter as counter_texts
@@ -370,7 +371,10 @@ class Dispatcher:
 
             first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
             series = await service.reports.daily_series(merchant_id, first, day)
-            chart = activity_chart(t, summary.merchant_name, summary.program_type, series)
+            brand = await service.brand.of_merchant(merchant_id)
+            chart = activity_chart(
+                t, summary.merchant_name, summary.program_type, series, brand.fill
+            )
             await self._through(
                 sender,
                 summary.owner_user_id,
@@ -593,7 +597,10 @@ class Dispatcher:
         join = deep_link(username, LinkKind.JOIN, stores[0].code)
         text = mybot_texts.ready(t, username, owner.merchant_name, join)
         await self._message(None, owner.owner.user_id, text, sender=platform)
-        image = poster_bytes(stores[0], settings, ladder.rewards, username, [settings.language])
+        look = await look_of(data.service.brand, owner.merchant_id)
+        image = poster_bytes(
+            stores[0], settings, ladder.rewards, username, [settings.language], look=look
+        )
         await self._through(
             platform,
             owner.owner.user_id,

@@ -16,7 +16,10 @@ from pathlib import Path
 import segno
 from PIL import Image, ImageDraw, ImageFont
 
-INK, PAPER, ACCENT, MUTED = (34, 34, 34), (255, 255, 255), (192, 129, 58), (150, 150, 150)
+from bot.look import DEFAULT_LOOK, Look, draw_symbol, paste_logo
+from domain.brand import ICONS
+
+INK, PAPER, MUTED = (34, 34, 34), (255, 255, 255), (150, 150, 150)
 READY, READY_BACK = (33, 110, 57), (222, 242, 227)  # a reward that can be taken now
 CARD_WIDTH, CARD_MARGIN = 840, 60
 QR_MODULE_MIN = 10  # pixels per module: the bare QR code's size before the card was drawn
@@ -101,13 +104,18 @@ def _dot_rows(target: int) -> int:
     return math.ceil(target / DOTS_PER_ROW)
 
 
-def card_png(face: CardFace, link: str) -> bytes:
-    """The card as a PNG: name on a coloured band, progress, the QR code, the card number."""
+LOGO_IN_BAND = 120  # the logo's height on the card's band
+
+
+def card_png(face: CardFace, link: str, look: Look = DEFAULT_LOOK) -> bytes:
+    """The card as a PNG: the café's logo and name on a band of its colour, progress with its
+    stamp symbol, the QR code, the card number."""
     title_font, body_font = font(54, bold=True), font(40)
     number_font = font(48, bold=True, mono=True)
     title = _wrapped(face.merchant_name, title_font, CARD_WIDTH - 2 * CARD_MARGIN, 2)
     code = _qr_image(link)
-    band = 50 + 70 * len(title)
+    logo_height = LOGO_IN_BAND + 20 if look.logo is not None else 0
+    band = 50 + logo_height + 70 * len(title)
     dots = (_dot_rows(face.stamps[1]) * (DOT + DOT_GAP) + 60) if face.stamps else 0
     rung_lines = RUNG_LINE * len(face.rungs) if face.stamps else 0
     points = 70 if face.points_text else 0
@@ -115,12 +123,15 @@ def card_png(face: CardFace, link: str) -> bytes:
     image = Image.new("RGB", (max(CARD_WIDTH, code.width), height), PAPER)
     width = image.width
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, width, band), fill=ACCENT)
+    draw.rectangle((0, 0, width, band), fill=look.fill)
+    if look.logo is not None:
+        paste_logo(image, look.logo, (0, 30, width, 30 + LOGO_IN_BAND))
     for index, line in enumerate(title):
-        _centred(draw, 30 + 70 * index, line, title_font, PAPER)
+        _centred(draw, 30 + logo_height + 70 * index, line, title_font, look.on_fill)
     y = band + 40
     if face.stamps is not None and face.stamps_text is not None:
-        y = _draw_dots(draw, width, y, *face.stamps, {rung.cost for rung in face.rungs})
+        marked = {rung.cost for rung in face.rungs}
+        y = _draw_dots(draw, width, y, *face.stamps, marked, look)
         _centred(draw, y, face.stamps_text, body_font, INK)
         y += 60
         y = _draw_rungs(draw, width, y, face.rungs)
@@ -150,30 +161,41 @@ def _centred(
 
 
 def _draw_dots(
-    draw: ImageDraw.ImageDraw, width: int, y: int, collected: int, target: int, marked: set[int]
+    draw: ImageDraw.ImageDraw,
+    width: int,
+    y: int,
+    collected: int,
+    target: int,
+    marked: set[int],
+    look: Look,
 ) -> int:
-    """One dot per stamp of the target, filled for those collected, ten to a row; the dot at
-    each reward's cost carries that cost, so "8" on the dots matches "8 · Free coffee" below."""
+    """One stamp symbol per stamp of the target, filled for those collected, ten to a row; the
+    one at each reward's cost is ringed and carries that cost, so "8" on the stamps matches
+    "8 · Free coffee" below."""
     number_font = font(22, bold=True)
+    glyph_font = font(44) if not missing_glyphs(look.symbol) else None
+    plain_dots = look.symbol == "dot" or (look.symbol not in ICONS and glyph_font is None)
     for row in range(_dot_rows(target)):
         in_row = min(DOTS_PER_ROW, target - row * DOTS_PER_ROW)
         left = (width - in_row * DOT - (in_row - 1) * DOT_GAP) // 2
         for column in range(in_row):
             index = row * DOTS_PER_ROW + column
             box = (left, y, left + DOT, y + DOT)
-            if index < collected:
-                draw.ellipse(box, fill=ACCENT)
-            else:
-                draw.ellipse(box, outline=ACCENT, width=5)
+            filled = index < collected
+            # A stamp to come is outlined in the brand's readable shade: a pale brand colour
+            # (yellow) would vanish on white.
+            colour = look.fill if filled else look.text
+            draw_symbol(draw, box, look.symbol, colour, filled=filled, glyph_font=glyph_font)
             if index + 1 in marked:
                 draw.ellipse((box[0] - 6, box[1] - 6, box[2] + 6, box[3] + 6), outline=INK, width=3)
-                draw.text(
-                    (left + DOT / 2, y + DOT / 2),
-                    str(index + 1),
-                    PAPER if index < collected else ACCENT,
-                    number_font,
-                    anchor="mm",
-                )
+                if plain_dots:  # a number fits in a dot, not over a drawn cup or star
+                    draw.text(
+                        (left + DOT / 2, y + DOT / 2),
+                        str(index + 1),
+                        look.on_fill if index < collected else look.text,
+                        number_font,
+                        anchor="mm",
+                    )
             left += DOT + DOT_GAP
         y += DOT + DOT_GAP
     return y

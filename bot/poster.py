@@ -19,6 +19,7 @@ import segno
 from PIL import Image, ImageDraw
 
 from bot.images import font
+from bot.look import DEFAULT_LOOK, Look, paste_logo
 
 A4_PIXELS = (1240, 1754)
 INK, PAPER, ACCENT, MUTED = (34, 34, 34), (255, 255, 255), (192, 129, 58), (110, 110, 110)
@@ -26,6 +27,7 @@ MARGIN, BAND = 90, 40
 QR_LARGEST = 840
 QR_SMALLEST = A4_PIXELS[0] // 2  # half the page's width, also on a bilingual poster
 DPI = 150
+LOGO_HEIGHT = 200
 SECOND_LANGUAGE_SCALE = 0.8  # the second language of a bilingual poster reads as the echo
 
 
@@ -56,6 +58,7 @@ class Layout:
     lines: tuple[Line, ...]
     qr_top: int
     qr_side: int
+    logo_top: int | None = None  # where the café's logo goes (LOGO_HEIGHT high), if it has one
 
     @property
     def texts(self) -> list[str]:
@@ -126,12 +129,18 @@ def _height(blocks: Sequence[Block]) -> int:
 
 
 def poster_layout(
-    business_name: str, store_name: str, code: str, words: Sequence[PosterWords]
+    business_name: str,
+    store_name: str,
+    code: str,
+    words: Sequence[PosterWords],
+    *,
+    logo: bool = False,
 ) -> Layout:
     """Every line of the poster with its position, and the QR code's square: the text is
     shrunk until the code fits at a scannable size, and the spare height is shared out evenly
     between the blocks so the page is filled from top to bottom."""
-    usable = A4_PIXELS[1] - 2 * (BAND + MARGIN // 2)
+    logo_space = LOGO_HEIGHT + 24 if logo else 0
+    usable = A4_PIXELS[1] - 2 * (BAND + MARGIN // 2) - logo_space
     scale = 1.0
     while True:
         above, below = _blocks(business_name, store_name, code, words, scale)
@@ -145,6 +154,8 @@ def poster_layout(
     spare = max(0, usable - text_height - qr_side)
     gap = spare // (gaps + 1)
     y = BAND + MARGIN // 2 + gap // 2
+    logo_top = y if logo else None
+    y += logo_space
     placed: list[Line] = []
     for block in above:
         y = _place(block, y, placed) + gap
@@ -152,7 +163,7 @@ def poster_layout(
     y += qr_side + gap
     for block in below:
         y = _place(block, y, placed) + gap
-    return Layout(tuple(placed), qr_top, qr_side)
+    return Layout(tuple(placed), qr_top, qr_side, logo_top)
 
 
 def _place(block: Block, y: int, placed: list[Line]) -> int:
@@ -170,7 +181,7 @@ def _qr_image(link: str, side: int) -> Image.Image:
     return code.resize((side, side), Image.Resampling.NEAREST)
 
 
-def join_poster_pdf(layout: Layout, link: str) -> bytes:
+def join_poster_pdf(layout: Layout, link: str, look: Look = DEFAULT_LOOK) -> bytes:
     """The same poster as an A4 PDF: every line at the place the layout gives, as text."""
     import matplotlib
 
@@ -190,7 +201,7 @@ def join_poster_pdf(layout: Layout, link: str) -> bytes:
                 1,
                 (bottom - top) / height,
                 transform=figure.transFigure,
-                color=rgb(ACCENT),
+                color=rgb(look.fill),
             )
         )
     for line in layout.lines:
@@ -200,11 +211,24 @@ def join_poster_pdf(layout: Layout, link: str) -> bytes:
             line.text.replace("$", r"\$"),  # "$…$" would be read as mathematics
             fontsize=line.size * 72 / DPI,
             fontweight="bold" if line.bold else "normal",
-            color=rgb(line.colour),
+            color=rgb(_colour(line, look)),
             ha="center",
             va="top",
             family="DejaVu Sans",
         )
+    if layout.logo_top is not None and look.logo is not None:
+        logo = look.logo.copy()
+        logo.thumbnail((A4_PIXELS[0] - 2 * MARGIN, LOGO_HEIGHT))
+        logo_axes = figure.add_axes(
+            (
+                0.5 - logo.width / width / 2,
+                1 - (layout.logo_top + (LOGO_HEIGHT + logo.height) / 2) / height,
+                logo.width / width,
+                logo.height / height,
+            )
+        )
+        logo_axes.imshow(logo, interpolation="antialiased")
+        logo_axes.set_axis_off()
     qr = segno.make(link, error="m")
     modules = [[0 if dark else 1 for dark in row] for row in qr.matrix_iter(scale=1, border=2)]
     side = layout.qr_side / width
@@ -225,16 +249,25 @@ def join_poster_pdf(layout: Layout, link: str) -> bytes:
     return out.getvalue()
 
 
-def join_poster(layout: Layout, link: str) -> bytes:
+def _colour(line: Line, look: Look) -> tuple[int, int, int]:
+    """The layout's accent lines take the café's colour, in the shade that reads on paper."""
+    return look.text if line.colour == ACCENT else line.colour
+
+
+def join_poster(layout: Layout, link: str, look: Look = DEFAULT_LOOK) -> bytes:
     """The PNG poster drawn from its layout; the QR code encodes the store's join link."""
     image = Image.new("RGB", A4_PIXELS, PAPER)
     draw = ImageDraw.Draw(image)
-    draw.rectangle((0, 0, A4_PIXELS[0], BAND), fill=ACCENT)
-    draw.rectangle((0, A4_PIXELS[1] - BAND, A4_PIXELS[0], A4_PIXELS[1]), fill=ACCENT)
+    draw.rectangle((0, 0, A4_PIXELS[0], BAND), fill=look.fill)
+    draw.rectangle((0, A4_PIXELS[1] - BAND, A4_PIXELS[0], A4_PIXELS[1]), fill=look.fill)
+    if layout.logo_top is not None and look.logo is not None:
+        box = (MARGIN, layout.logo_top, A4_PIXELS[0] - MARGIN, layout.logo_top + LOGO_HEIGHT)
+        paste_logo(image, look.logo, box)
     for line in layout.lines:
         typeface = font(line.size, bold=line.bold)
         width = draw.textlength(line.text, font=typeface)
-        draw.text(((A4_PIXELS[0] - width) // 2, line.top), line.text, line.colour, typeface)
+        colour = _colour(line, look)
+        draw.text(((A4_PIXELS[0] - width) // 2, line.top), line.text, colour, typeface)
     left = (A4_PIXELS[0] - layout.qr_side) // 2
     image.paste(_qr_image(link, layout.qr_side), (left, layout.qr_top))
     out = io.BytesIO()

@@ -21,6 +21,7 @@ from bot.context import BotContext
 from bot.failures import on_error
 from bot.features import (
     birthday,
+    brand,
     card,
     corrections,
     counter,
@@ -83,6 +84,7 @@ FEATURES: tuple[Feature, ...] = (
     reports.FEATURE,
     offers.FEATURE,
     mybot.FEATURE,
+    brand.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (
     *(command for feature in FEATURES for command in feature.commands),

@@ -429,3 +429,27 @@ class InvalidAudienceDays(DomainError):
 
 class NoMerchantOfCustomer(DomainError):
     """The customer has no card of any merchant whose offers they could choose."""
+
+
+# --- the café's look -------------------------------------------------------------------------
+
+
+@dataclass(eq=False)
+class BadBrandColour(DomainError):
+    """Neither a swatch's name nor a #RRGGBB colour."""
+
+    given: str
+
+
+@dataclass(eq=False)
+class BadBrandSymbol(DomainError):
+    """Neither a drawn icon's name nor one emoji."""
+
+    given: str
+
+
+@dataclass(eq=False)
+class BadLogo(DomainError):
+    """The logo is not a picture we can read, or is larger than `max_megabytes`."""
+
+    max_megabytes: int

@@ -438,7 +438,10 @@ class MiniApp:
         if series:  # week and month come with the chat's chart, as an image in the answer
             from bot.charts import activity_chart
 
-            png = activity_chart(person.t, summary.merchant_name, summary.program_type, series)
+            brand = await self._service.brand.of_merchant(summary.merchant_id)
+            png = activity_chart(
+                person.t, summary.merchant_name, summary.program_type, series, brand.fill
+            )
             chart = "data:image/png;base64," + base64.b64encode(png).decode()
         return json_answer({"ok": True, "html": html, "chart": chart})
 
@@ -468,6 +471,7 @@ class MiniApp:
 
     async def poster(self, person: Person, body: Body) -> Response:
         from bot.features.setup import poster_bytes
+        from bot.look import look_of
 
         store = await self._service.merchants.find_store(
             person.user_id, text_field(body, "store", 64)
@@ -478,7 +482,8 @@ class MiniApp:
         if bots is not None:
             bot = bots.username_for(store.merchant_id)
         ladder = await self._service.rewards.ladder(person.user_id)
-        image = poster_bytes(store, settings, ladder.rewards, bot, [settings.language])
+        look = await look_of(self._service.brand, store.merchant_id)
+        image = poster_bytes(store, settings, ladder.rewards, bot, [settings.language], look=look)
         return Response(image, media_type="image/png", headers=NO_STORE)
 
     async def invite(self, person: Person, body: Body) -> Response:

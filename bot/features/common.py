@@ -19,6 +19,7 @@ from bot.context import BotContext
 from bot.i18n import Translator, choose_language, translator
 from bot.images import card_png
 from bot.links import LinkKind, bot_link, deep_link
+from bot.look import look_of
 from bot.menus import web_app_link
 from bot.texts import cards as card_texts
 from bot.texts import general
@@ -322,9 +323,11 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
         None if passes is None else passes.google_save_url,
         web_app_page(context, "cards"),
     )
+    look = await look_of(context.service.brand, card.merchant_id)
     try:
+        face = card_texts.card_face(viewer.t, card)
         await chat.send_photo(
-            InputFile(card_png(card_texts.card_face(viewer.t, card), link), filename="card.png"),
+            InputFile(card_png(face, link, look), filename="card.png"),
             caption=text,
             parse_mode=ParseMode.HTML,
             reply_markup=markup,

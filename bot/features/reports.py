@@ -23,7 +23,10 @@ async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
     if series:
         from bot.charts import activity_chart
 
-        chart = activity_chart(viewer.t, report.merchant_name, report.program_type, series)
+        brand = await context.service.brand.of_merchant(report.merchant_id)
+        chart = activity_chart(
+            viewer.t, report.merchant_name, report.program_type, series, brand.fill
+        )
         chat = update.effective_chat
         assert chat is not None
         await chat.send_photo(

@@ -20,6 +20,7 @@ from bot.features.common import (
 )
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.links import LinkKind, deep_link
+from bot.look import DEFAULT_LOOK, Look, look_of
 from bot.poster import PosterWords
 from bot.texts import general
 from bot.texts import owner as owner_texts
@@ -145,6 +146,7 @@ def poster_bytes(
     bot_username: str,
     languages: list[str],
     kind: PosterFormat = PosterFormat.PNG,
+    look: Look = DEFAULT_LOOK,
 ) -> bytes:
     """A store's join poster, its QR code opening the bot that speaks for the café."""
     from bot.poster import join_poster, join_poster_pdf, poster_layout
@@ -153,10 +155,12 @@ def poster_bytes(
         poster_words(translator(language), settings, rewards, store.code, bot_username)
         for language in languages
     ]
-    layout = poster_layout(store.merchant_name, store.name, store.code, words)
+    layout = poster_layout(
+        store.merchant_name, store.name, store.code, words, logo=look.logo is not None
+    )
     link = deep_link(bot_username, LinkKind.JOIN, store.code)
     draw = join_poster_pdf if kind is PosterFormat.PDF else join_poster
-    return draw(layout, link)
+    return draw(layout, link, look)
 
 
 async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -176,8 +180,9 @@ async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:
     ladder = await context.service.rewards.ladder(viewer.user_id)
     # The poster speaks to the merchant's customers: their language unless the owner chose.
     bot = context.bots.username_for(store.merchant_id)
+    look = await look_of(context.service.brand, store.merchant_id)
     poster = poster_bytes(
-        store, settings, ladder.rewards, bot, languages or [settings.language], kind
+        store, settings, ladder.rewards, bot, languages or [settings.language], kind, look
     )
     chat = update.effective_chat
     assert chat is not None

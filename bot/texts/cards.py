@@ -116,14 +116,7 @@ def card_face(t: Translator, card: CardView) -> CardFace:
     """What the card image shows: the café, the progress the programme counts, the number."""
     stamps = (card.stamp_count, card.stamps_target) if card.program_type.has_stamps else None
     rungs = tuple(
-        Rung(
-            cost=reward.cost,
-            label=t.gettext("✓ {reward} — ready", reward=reward.name)
-            if card.to_go(reward) == 0
-            else f"{reward.cost} · {reward.name}",
-            ready=card.to_go(reward) == 0,
-        )
-        for reward in (card.stamp_rewards if stamps else ())
+        _rung(t, reward, card.to_go(reward)) for reward in (card.stamp_rewards if stamps else ())
     )
     return CardFace(
         merchant_name=card.merchant_name,
@@ -135,6 +128,34 @@ def card_face(t: Translator, card: CardView) -> CardFace:
         else None,
         number_label=t.gettext("Card number"),
         number=card.display_number,
+    )
+
+
+def _rung(t: Translator, reward: Reward, missing: int) -> Rung:
+    if missing == 0:
+        return Rung(reward.cost, t.gettext("✓ {reward} — ready", reward=reward.name), True)
+    return Rung(reward.cost, f"{reward.cost} · {reward.name}", False)
+
+
+def preview_face(t: Translator, merchant_name: str, rewards: Sequence[Reward]) -> CardFace:
+    """A sample card of the café for its owner's eyes (/brand): the first reward just reached,
+    so the preview shows filled and empty stamps and a ready reward."""
+    stamp_rewards = [reward for reward in rewards if reward.unit is RewardUnit.STAMPS]
+    points = [reward for reward in rewards if reward.unit is RewardUnit.POINTS]
+    stamps = None
+    if stamp_rewards:
+        collected = stamp_rewards[0].cost
+        stamps = (collected, stamp_rewards[-1].cost)
+    return CardFace(
+        merchant_name=merchant_name,
+        stamps=stamps,
+        stamps_text=f"{stamps[0]}/{stamps[1]}" if stamps else None,
+        rungs=tuple(_rung(t, r, max(0, r.cost - stamps[0])) for r in stamp_rewards)
+        if stamps
+        else (),
+        points_text=t.ngettext("{n} point", "{n} points", points[0].cost) if points else None,
+        number_label=t.gettext("Card number"),
+        number="0000-0000-0000",
     )
 
 

@@ -45,6 +45,7 @@ def menu_description(t: Translator, name: str) -> str:
         "offer": t.gettext("Send an offer to your customers"),
         "owner:offers": t.gettext("Your recent offers and their figures"),
         "mybot": t.gettext("Your café's own bot"),
+        "brand": t.gettext("Your café's colour, stamp symbol and logo"),
     }[name]
 
 
@@ -91,6 +92,7 @@ def help_line(t: Translator, name: str) -> str | None:
         "offer": t.gettext("/offer — send an offer to the customers who want them"),
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
         "mybot": t.gettext("/mybot — your café's own bot: create it, new token, off or on again"),
+        "brand": t.gettext("/brand — your café's look: colour, stamp symbol and logo"),
     }.get(name)
 
 

@@ -315,6 +315,20 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.NoMerchantOfCustomer: lambda t, e: t.gettext(
         "You have no card yet, so no shop sends you offers. Scan a store's QR code to join."
     ),
+    errors.BadBrandColour: lambda t, e: t.gettext(
+        "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
+        given=esc(e.given),
+    ),
+    errors.BadBrandSymbol: lambda t, e: t.gettext(
+        "“{given}” cannot be a stamp symbol: choose cup, star, heart, leaf or dot, or send one "
+        "emoji.",
+        given=esc(e.given),
+    ),
+    errors.BadLogo: lambda t, e: t.gettext(
+        "I could not read this picture as a logo. Please send a PNG or JPEG photo under "
+        "{megabytes} MB.",
+        megabytes=e.max_megabytes,
+    ),
 }
 
 

@@ -13,6 +13,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     UniqueConstraint,
@@ -65,6 +66,20 @@ class Merchant(Base):
     name: Mapped[str] = mapped_column(String(64))
     owner_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), unique=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class Brand(Base):
+    """The café's look (domain/brand.py): a row only once the owner chose something. The logo
+    is stored once, already resized to what images and pages use, never decoded per request."""
+
+    __tablename__ = "brands"
+
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
+    colour: Mapped[str | None] = mapped_column(String(7))
+    symbol: Mapped[str | None] = mapped_column(String(32))
+    logo_png: Mapped[bytes | None] = mapped_column(LargeBinary)
+    logo_version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
 class Program(Base):

@@ -6,6 +6,7 @@ from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
 from domain.service.bonuses import BirthdayView, BonusService
+from domain.service.brand import BrandPart, BrandService
 from domain.service.consent import (
     ALMOST,
     WINBACK,
@@ -68,6 +69,7 @@ class LoyaltyService:
         self.consent = ConsentService(database, self.clock, log)
         self.offers = OfferService(database, self.clock, log)
         self.own_bot = OwnBotService(database, self.clock, log)
+        self.brand = BrandService(database, self.clock, log)
 
 
 __all__ = [
@@ -76,6 +78,7 @@ __all__ = [
     "BadRegistration",
     "BadUpdateTag",
     "BirthdayView",
+    "BrandPart",
     "BringBackMessage",
     "ConsentQuestion",
     "Ladder",

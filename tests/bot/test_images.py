@@ -21,9 +21,12 @@ from bot.charts import Measure, activity_chart, activity_figure, charted_measure
 from bot.features.setup import poster_words, split_poster_args
 from bot.i18n import LANGUAGES, translator
 from bot.images import QR_MODULE_MIN, card_png, missing_glyphs
+from bot.look import LOGO_SIDE, Look, prepare_logo
 from bot.poster import A4_PIXELS, BAND, PosterWords, join_poster, join_poster_pdf, poster_layout
 from bot.texts.cards import card_face, card_text
 from bot.texts.reports import poster_call_to_action
+from domain import errors
+from domain.brand import ICONS, Brand, contrast
 from domain.model import Activity, CardView, DayActivity, ProgramType, Reward, RewardUnit
 from domain.program import ProgramSettings
 from tests.bot import samples
@@ -339,3 +342,89 @@ def test_a_week_names_its_days_and_a_month_writes_every_few() -> None:
     assert week[0] == "lun. 30" and all(week)
     month = day_labels(translator("de"), [date(2026, 11, 5) + timedelta(days=i) for i in range(30)])
     assert month[-1] == "4. Dez." and 4 <= sum(1 for label in month if label) <= 8
+
+
+# --- the café's look --------------------------------------------------------------------------
+
+
+def _logo_png(colour: tuple[int, int, int, int] = (230, 20, 20, 255), size: int = 900) -> bytes:
+    picture = Image.new("RGBA", (size, size // 2), (0, 0, 0, 0))
+    picture.paste(colour, (size // 4, 0, size * 3 // 4, size // 2))
+    out = io.BytesIO()
+    picture.save(out, format="PNG")
+    return out.getvalue()
+
+
+def _look(colour: str, symbol: str = "dot", logo: bytes | None = None) -> Look:
+    decoded = None if logo is None else Image.open(io.BytesIO(prepare_logo(logo)))
+    return Look.of(Brand(colour=colour, symbol=symbol, logo_version=1 if logo else 0), decoded)
+
+
+def _hex(colour: tuple[int, int, int]) -> str:
+    return "#" + "".join(f"{part:02x}" for part in colour)
+
+
+def _near(seen: object, wanted: tuple[int, int, int]) -> bool:
+    """The same colour, give or take what the card's 32-colour palette rounds away."""
+    assert isinstance(seen, tuple)
+    return all(abs(a - b) <= 3 for a, b in zip(seen, wanted, strict=True))
+
+
+def _colours(png: bytes) -> set[tuple[int, int, int]]:
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    return {colour for _, colour in picture.getcolors(maxcolors=1 << 16) or []}
+
+
+@pytest.mark.parametrize("symbol", [*ICONS, "☕", "🥐"])
+def test_the_card_wears_the_cafes_colour_symbol_and_logo(tmp_path: Path, symbol: str) -> None:
+    look = _look("#1f5fa8", symbol, _logo_png())
+    face = card_face(translator("de"), _two_rewards(9))
+    png = _kept(
+        tmp_path,
+        f"card-brand-{ICONS.index(symbol) if symbol in ICONS else 'emoji'}.png",
+        card_png(face, CARD_LINK, look),
+    )
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert _near(picture.getpixel((5, 5)), (0x1F, 0x5F, 0xA8))  # the band
+    # The logo sits on the band, above the name: its red is drawn there.
+    band = picture.crop((0, 0, picture.width, 200))
+    assert any(r > 200 and g < 60 and b < 60 for r, g, b in band.get_flattened_data())
+    assert [r.text for r in _decoded(png)] == [CARD_LINK]
+
+
+def test_a_pale_brand_keeps_the_cards_words_readable() -> None:
+    look = _look("#ffe14d", "star")
+    assert contrast(_hex(look.on_fill), "#ffe14d") >= 4.5
+    assert contrast(_hex(look.text), "#ffffff") >= 4.5
+    png = card_png(card_face(translator("en"), _two_rewards(3)), CARD_LINK, look)
+    # The name is written on the band in the readable colour (as the palette keeps it).
+    assert any(_near(colour, look.on_fill) for colour in _colours(png))
+
+
+def test_the_poster_wears_the_cafes_colour_and_logo(tmp_path: Path) -> None:
+    look = _look("#2e7d32", logo=_logo_png((20, 20, 230, 255)))
+    words = [_words("fr", ProgramType.STAMPS, LADDER, welcome=2)]
+    layout = poster_layout("Café Lux", "Gare", "ABCD2345", words, logo=True)
+    assert layout.logo_top is not None and layout.qr_side >= A4_PIXELS[0] // 2
+    png = _kept(tmp_path, "poster-brand.png", join_poster(layout, LINK, look))
+    picture = Image.open(io.BytesIO(png)).convert("RGB")
+    assert picture.getpixel((5, 5)) == (0x2E, 0x7D, 0x32)
+    head = picture.crop((0, layout.logo_top, picture.width, layout.logo_top + 200))
+    assert any(b > 200 and r < 60 for r, _, b in head.get_flattened_data())  # the logo
+    assert [r.text for r in _decoded(png)] == [LINK]
+    pdf = join_poster_pdf(layout, LINK, look)
+    [page] = list(pdfium.PdfDocument(pdf))
+    printed = page.render(scale=150 / 72).to_pil().convert("RGB")
+    assert printed.getpixel((5, 5)) == (0x2E, 0x7D, 0x32)
+    assert [r.text for r in zxingcpp.read_barcodes(printed)] == [LINK]
+
+
+def test_a_logo_is_fitted_once_and_anything_else_refused() -> None:
+    stored = Image.open(io.BytesIO(prepare_logo(_logo_png(size=2000))))
+    assert stored.format == "PNG" and max(stored.size) == LOGO_SIDE and stored.mode == "RGBA"
+    assert stored.getpixel((0, 0))[3] == 0  # transparency kept
+    huge = io.BytesIO()
+    Image.new("1", (20_000, 20_000)).save(huge, format="PNG")  # a few KB, 400 megapixels
+    for data in (b"", b"not a picture", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, huge.getvalue()):
+        with pytest.raises(errors.BadLogo):
+            prepare_logo(data)

@@ -1,0 +1,99 @@
+"""What the owner reads about the café's look (/brand)."""
+
+from __future__ import annotations
+
+from bot.i18n import Translator
+from bot.texts import esc
+from domain.brand import SWATCHES, Brand
+
+SWATCH_MARKS = {
+    "coffee": "🟤",
+    "red": "🔴",
+    "orange": "🟠",
+    "yellow": "🟡",
+    "green": "🟢",
+    "blue": "🔵",
+    "purple": "🟣",
+    "black": "⚫",
+}
+ICON_MARKS = {"dot": "●", "cup": "☕", "star": "★", "heart": "♥", "leaf": "🍃"}
+
+
+def swatch_name(t: Translator, swatch: str) -> str:
+    return {
+        "coffee": t.gettext("Coffee"),
+        "red": t.gettext("Red"),
+        "orange": t.gettext("Orange"),
+        "yellow": t.gettext("Yellow"),
+        "green": t.gettext("Green"),
+        "blue": t.gettext("Blue"),
+        "purple": t.gettext("Purple"),
+        "black": t.gettext("Black"),
+    }[swatch]
+
+
+def swatch_button(t: Translator, swatch: str) -> str:
+    return f"{SWATCH_MARKS[swatch]} {swatch_name(t, swatch)}"
+
+
+def colour_text(t: Translator, brand: Brand) -> str:
+    if brand.colour is None:
+        return t.gettext("the default")
+    for swatch, colour in SWATCHES.items():
+        if colour == brand.colour:
+            return f"{swatch_name(t, swatch)} ({colour})"
+    return brand.colour
+
+
+def symbol_text(t: Translator, brand: Brand) -> str:
+    if brand.symbol is None:
+        return t.gettext("the default")
+    return ICON_MARKS.get(brand.symbol, brand.symbol)
+
+
+def status(t: Translator, merchant: str, brand: Brand) -> str:
+    logo = t.gettext("yes") if brand.logo_version else t.gettext("none")
+    return "\n".join(
+        (
+            t.gettext("🎨 The look of {merchant}", merchant=esc(merchant)),
+            t.gettext("Colour: {colour}", colour=esc(colour_text(t, brand))),
+            t.gettext("Stamp symbol: {symbol}", symbol=esc(symbol_text(t, brand))),
+            t.gettext("Logo: {logo}", logo=logo),
+            "",
+            t.gettext(
+                "It goes on your customers’ cards, your posters, the Mini App and the activity charts. Tap a colour or a symbol below, or type /brand #1f5fa8, /brand star or /brand ☕. To add your logo, tap “Logo” and send it as a photo."
+            ),
+        )
+    )
+
+
+def logo_button(t: Translator) -> str:
+    return t.gettext("🖼 Logo")
+
+
+def remove_logo_button(t: Translator) -> str:
+    return t.gettext("🗑 Remove logo")
+
+
+def reset_button(t: Translator) -> str:
+    return t.gettext("↺ Default look")
+
+
+def logo_prompt(t: Translator) -> str:
+    return t.gettext(
+        "Send your logo as a photo (a square picture on a plain background looks best). It is resized to fit cards and posters."
+    )
+
+
+def logo_placeholder(t: Translator) -> str:
+    return t.gettext("Your logo, as a photo")
+
+
+def usage(t: Translator) -> str:
+    return t.gettext(
+        "Usage: /brand, then tap a colour or a symbol; or /brand <code>#RRGGBB</code>, /brand <code>cup</code> (or star, heart, leaf, dot), /brand <code>an emoji</code>, /brand reset."
+    )
+
+
+def changed(t: Translator) -> str:
+    return t.gettext("Saved. Here is how a card looks now:")

@@ -1,0 +1,116 @@
+"""The owner's brand use cases: choose a colour, a stamp symbol, a logo; take any of them back.
+
+Reads are one primary-key lookup (a card image or a page asks for the café's look); the logo's
+bytes are read only by what draws it, by version, so a picture is fetched once per change.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from domain import brand as rules
+from domain import errors
+from domain.brand import Brand
+from domain.db.tables import Brand as BrandRow
+from domain.service.base import ServiceBase, require_owner
+
+LOGO_MAX_BYTES = 512 * 1024  # the stored, already resized logo: a few dozen KB in practice
+
+
+class BrandPart(enum.StrEnum):
+    COLOUR = "colour"
+    SYMBOL = "symbol"
+    LOGO = "logo"
+    ALL = "all"
+
+
+def _brand(row: BrandRow | None) -> Brand:
+    if row is None:
+        return Brand()
+    return Brand(colour=row.colour, symbol=row.symbol, logo_version=row.logo_version)
+
+
+class BrandService(ServiceBase):
+    async def of_merchant(self, merchant_id: int) -> Brand:
+        async with self._db.read() as session:
+            return _brand(await session.get(BrandRow, merchant_id))
+
+    async def logo(self, merchant_id: int) -> tuple[int, bytes] | None:
+        """The stored logo and its version, or None."""
+        async with self._db.read() as session:
+            row = await session.get(BrandRow, merchant_id)
+            if row is None or row.logo_png is None:
+                return None
+            return row.logo_version, row.logo_png
+
+    async def mine(self, owner_id: int) -> Brand:
+        async with self._db.read() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            return _brand(await session.get(BrandRow, merchant.id))
+
+    async def set_colour(self, owner_id: int, text: str) -> Brand:
+        colour = rules.read_colour(text)
+        return await self._change(owner_id, colour=colour)
+
+    async def set_symbol(self, owner_id: int, text: str) -> Brand:
+        symbol = rules.read_symbol(text)
+        return await self._change(owner_id, symbol=symbol)
+
+    async def set_logo(self, owner_id: int, png: bytes) -> Brand:
+        """`png`: the logo as the Telegram layer prepared it (decoded, resized, re-encoded)."""
+        if not png or len(png) > LOGO_MAX_BYTES:
+            raise errors.BadLogo(max_megabytes=LOGO_MAX_BYTES // (1024 * 1024) or 1)
+        return await self._change(owner_id, logo=png)
+
+    async def clear(self, owner_id: int, part: BrandPart) -> Brand:
+        async with self._db.write() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            row = await session.get(BrandRow, merchant.id, with_for_update=self._dialect.locks_rows)
+            if row is None:
+                return Brand()
+            if part in (BrandPart.COLOUR, BrandPart.ALL):
+                row.colour = None
+            if part in (BrandPart.SYMBOL, BrandPart.ALL):
+                row.symbol = None
+            if part in (BrandPart.LOGO, BrandPart.ALL) and row.logo_png is not None:
+                row.logo_png = None
+                row.logo_version = 0
+            row.updated_at = self._clock.now()
+            return _brand(row)
+
+    async def _change(
+        self,
+        owner_id: int,
+        *,
+        colour: str | None = None,
+        symbol: str | None = None,
+        logo: bytes | None = None,
+    ) -> Brand:
+        async with self._db.write() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            row = await self._row(session, merchant.id)
+            if colour is not None:
+                row.colour = colour
+            if symbol is not None:
+                row.symbol = symbol
+            if logo is not None:
+                row.logo_png = logo
+                row.logo_version = (row.logo_version or 0) + 1
+            row.updated_at = self._clock.now()
+            return _brand(row)
+
+    async def _row(self, session: AsyncSession, merchant_id: int) -> BrandRow:
+        """The café's row, made if missing: INSERT … ON CONFLICT DO NOTHING, so two taps at
+        once both find it (the second waits for the first), then locked for the change."""
+        await session.execute(
+            self._dialect.insert(BrandRow)
+            .values(merchant_id=merchant_id, logo_version=0, updated_at=self._clock.now())
+            .on_conflict_do_nothing(index_elements=[BrandRow.merchant_id])
+        )
+        row = await session.get(
+            BrandRow, merchant_id, with_for_update=self._dialect.locks_rows, populate_existing=True
+        )
+        assert row is not None
+        return row
