@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from babel.dates import format_skeleton
 
+from bot.fonts import matplotlib_families, printable
 from bot.i18n import Translator
 from bot.texts.reports import chart_labels, chart_title
 from domain.model import Activity, DayActivity, ProgramType
@@ -97,9 +98,14 @@ def activity_figure(
         axes.yaxis.set_major_locator(MaxNLocator(integer=True, nbins=4))  # no half stamps
         axes.spines[["top", "right"]].set_visible(False)
         axes.tick_params(axis="x", length=0)  # the days are the bars; marks between add noise
-    # Matplotlib reads "$…$" as math: a business called "$5 Deals $" must print as typed.
-    shown_name = merchant_name.replace("$", r"\$")
-    figure.suptitle(f"{shown_name} — {chart_title(t, len(series))}", fontsize=13)
+    # Matplotlib reads "$…$" as math: a business called "$5 Deals $" must print as typed; an
+    # emoji of its name comes from the emoji font, and one no font has is left out.
+    shown_name = printable(merchant_name).replace("$", r"\$")
+    figure.suptitle(
+        f"{shown_name} — {chart_title(t, len(series))}",
+        fontsize=13,
+        family=list(matplotlib_families()),
+    )
     bottom = panels[-1]
     bottom.set_xticks(positions, day_labels(t, [point.day for point in series]), fontsize=10)
     bottom.set_xlim(-0.6, len(series) - 0.4)

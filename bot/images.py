@@ -1,21 +1,19 @@
-"""Images: the card (café name, progress, number and its QR code) and the fonts images share.
+"""Images: the card (café name, progress, number and its QR code).
 
-Drawn with Pillow and the DejaVu fonts that ship with matplotlib, so ë, é, ü and € show
-correctly without any system font.
+Drawn with Pillow in the fonts of bot/fonts.py, so ë, é, ü, € and the emoji of a café's name
+show without a missing-glyph box.
 """
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import math
 from dataclasses import dataclass
-from functools import cache
-from pathlib import Path
 
 import segno
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw
 
+from bot.fonts import draw_centred, font, symbol_font, text_width
 from bot.look import DEFAULT_LOOK, Look, draw_symbol, paste_logo
 from domain.brand import ICONS
 
@@ -24,36 +22,6 @@ READY, READY_BACK = (33, 110, 57), (222, 242, 227)  # a reward that can be taken
 CARD_WIDTH, CARD_MARGIN = 840, 60
 QR_MODULE_MIN = 10  # pixels per module: the bare QR code's size before the card was drawn
 DOTS_PER_ROW, DOT, DOT_GAP = 10, 52, 18
-
-
-@cache
-def _font_path(name: str) -> str:
-    # Found without importing matplotlib: that import takes a second, and a card is drawn
-    # for every /card and every join.
-    spec = importlib.util.find_spec("matplotlib")
-    assert spec is not None and spec.submodule_search_locations is not None
-    package = Path(spec.submodule_search_locations[0])
-    return str(package / "mpl-data" / "fonts" / "ttf" / name)
-
-
-@cache
-def _covered(bold: bool) -> frozenset[int]:
-    from fontTools.ttLib import TTFont  # matplotlib's own dependency; only a test asks
-
-    name = "DejaVuSans-Bold.ttf" if bold else "DejaVuSans.ttf"
-    with TTFont(_font_path(name), lazy=True) as typeface:
-        return frozenset(typeface.getBestCmap())
-
-
-def missing_glyphs(text: str, *, bold: bool = False) -> set[str]:
-    """The characters of `text` the card's font would draw as a box (spaces aside)."""
-    return {char for char in text if not char.isspace() and ord(char) not in _covered(bold)}
-
-
-@cache
-def font(size: int, *, bold: bool = False, mono: bool = False) -> ImageFont.FreeTypeFont:
-    family = "DejaVuSansMono" if mono else "DejaVuSans"
-    return ImageFont.truetype(_font_path(f"{family}-Bold.ttf" if bold else f"{family}.ttf"), size)
 
 
 @dataclass(frozen=True)
@@ -79,11 +47,11 @@ class CardFace:
     number: str  # as printed: 1234-5678-9012
 
 
-def _wrapped(text: str, typeface: ImageFont.FreeTypeFont, width: int, most: int) -> list[str]:
+def _wrapped(text: str, size: int, bold: bool, width: int, most: int) -> list[str]:
     lines: list[str] = []
     # Plain spaces only: a no-break space (French "visite !") keeps its words together.
     for word in text.split(" "):
-        if lines and typeface.getlength(f"{lines[-1]} {word}") <= width:
+        if lines and text_width(f"{lines[-1]} {word}", size, bold=bold) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -110,9 +78,8 @@ LOGO_IN_BAND = 120  # the logo's height on the card's band
 def card_png(face: CardFace, link: str, look: Look = DEFAULT_LOOK) -> bytes:
     """The card as a PNG: the café's logo and name on a band of its colour, progress with its
     stamp symbol, the QR code, the card number."""
-    title_font, body_font = font(54, bold=True), font(40)
     number_font = font(48, bold=True, mono=True)
-    title = _wrapped(face.merchant_name, title_font, CARD_WIDTH - 2 * CARD_MARGIN, 2)
+    title = _wrapped(face.merchant_name, 54, True, CARD_WIDTH - 2 * CARD_MARGIN, 2)
     code = _qr_image(link)
     logo_height = LOGO_IN_BAND + 20 if look.logo is not None else 0
     band = 50 + logo_height + 70 * len(title)
@@ -127,37 +94,27 @@ def card_png(face: CardFace, link: str, look: Look = DEFAULT_LOOK) -> bytes:
     if look.logo is not None:
         paste_logo(image, look.logo, (0, 30, width, 30 + LOGO_IN_BAND))
     for index, line in enumerate(title):
-        _centred(draw, 30 + logo_height + 70 * index, line, title_font, look.on_fill)
+        draw_centred(draw, 30 + logo_height + 70 * index, line, 54, look.on_fill, bold=True)
     y = band + 40
     if face.stamps is not None and face.stamps_text is not None:
         marked = {rung.cost for rung in face.rungs}
         y = _draw_dots(draw, width, y, *face.stamps, marked, look)
-        _centred(draw, y, face.stamps_text, body_font, INK)
+        draw_centred(draw, y, face.stamps_text, 40, INK)
         y += 60
         y = _draw_rungs(draw, width, y, face.rungs)
     if face.points_text is not None:
-        _centred(draw, y, face.points_text, body_font, INK)
+        draw_centred(draw, y, face.points_text, 40, INK)
         y += 70
     image.paste(code, ((width - code.width) // 2, y))
     y += code.height
-    _centred(draw, y, face.number_label, font(28), MUTED)
-    _centred(draw, y + 40, face.number, number_font, INK)
+    draw_centred(draw, y, face.number_label, 28, MUTED)
+    width_of_number = draw.textlength(face.number, font=number_font)
+    draw.text(((width - width_of_number) // 2, y + 40), face.number, INK, number_font)
     out = io.BytesIO()
     # A few colours are all the card has: a palette image is a third the size and encodes in
     # a fraction of the time of a full-colour one (it is drawn for every /card and join).
     image.quantize(colors=32, method=Image.Quantize.FASTOCTREE).save(out, format="PNG")
     return out.getvalue()
-
-
-def _centred(
-    draw: ImageDraw.ImageDraw,
-    y: int,
-    text: str,
-    typeface: ImageFont.FreeTypeFont,
-    fill: tuple[int, int, int],
-) -> None:
-    width = draw.im.size[0]
-    draw.text(((width - draw.textlength(text, font=typeface)) // 2, y), text, fill, typeface)
 
 
 def _draw_dots(
@@ -173,7 +130,7 @@ def _draw_dots(
     one at each reward's cost is ringed and carries that cost, so "8" on the stamps matches
     "8 · Free coffee" below."""
     number_font = font(22, bold=True)
-    glyph_font = font(44) if not missing_glyphs(look.symbol) else None
+    glyph_font = symbol_font(look.symbol, 44)
     plain_dots = look.symbol == "dot" or (look.symbol not in ICONS and glyph_font is None)
     for row in range(_dot_rows(target)):
         in_row = min(DOTS_PER_ROW, target - row * DOTS_PER_ROW)
@@ -206,22 +163,21 @@ RUNG_LINE = 52
 
 def _draw_rungs(draw: ImageDraw.ImageDraw, width: int, y: int, rungs: tuple[Rung, ...]) -> int:
     """A line per stamp reward under the dots; a ready one on a green band."""
-    typeface, bold = font(32), font(32, bold=True)
     for rung in rungs:
-        text = _fitted(rung.label, bold if rung.ready else typeface, width - 2 * CARD_MARGIN)
+        text = _fitted(rung.label, 32, rung.ready, width - 2 * CARD_MARGIN)
         if rung.ready:
             draw.rounded_rectangle(
                 (CARD_MARGIN, y - 6, width - CARD_MARGIN, y + RUNG_LINE - 10), 12, fill=READY_BACK
             )
-        _centred(draw, y, text, bold if rung.ready else typeface, READY if rung.ready else INK)
+        draw_centred(draw, y, text, 32, READY if rung.ready else INK, bold=rung.ready)
         y += RUNG_LINE
     return y
 
 
-def _fitted(text: str, typeface: ImageFont.FreeTypeFont, width: int) -> str:
+def _fitted(text: str, size: int, bold: bool, width: int) -> str:
     """The text, cut with "…" where it would leave the card."""
-    if typeface.getlength(text) <= width:
+    if text_width(text, size, bold=bold) <= width:
         return text
-    while text and typeface.getlength(text + "…") > width:
+    while text and text_width(text + "…", size, bold=bold) > width:
         text = text[:-1]
     return text.rstrip() + "…"

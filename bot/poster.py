@@ -18,7 +18,7 @@ from dataclasses import dataclass
 import segno
 from PIL import Image, ImageDraw
 
-from bot.images import font
+from bot.fonts import draw_centred, matplotlib_families, printable, text_width
 from bot.look import DEFAULT_LOOK, Look, paste_logo
 
 A4_PIXELS = (1240, 1754)
@@ -71,11 +71,11 @@ def _line_height(size: int) -> int:
 
 def _wrap(text: str, size: int, bold: bool, *, max_lines: int = 3) -> list[str]:
     """Words wrapped to the printable width, measured with the font that draws them."""
-    typeface, width = font(size, bold=bold), A4_PIXELS[0] - 2 * MARGIN
+    width = A4_PIXELS[0] - 2 * MARGIN
     lines: list[str] = []
     # Plain spaces only: a no-break space (French "visite !") keeps its words together.
     for word in text.split(" "):
-        if lines and typeface.getlength(f"{lines[-1]} {word}") <= width:
+        if lines and text_width(f"{lines[-1]} {word}", size, bold=bold) <= width:
             lines[-1] = f"{lines[-1]} {word}"
         else:
             lines.append(word)
@@ -204,17 +204,20 @@ def join_poster_pdf(layout: Layout, link: str, look: Look = DEFAULT_LOOK) -> byt
                 color=rgb(look.fill),
             )
         )
+    # Emoji of a café's name come from the emoji font where DejaVu has none (as on the PNG).
+    families = list(matplotlib_families())
     for line in layout.lines:
         figure.text(
             0.5,
             1 - line.top / height,
-            line.text.replace("$", r"\$"),  # "$…$" would be read as mathematics
+            # "$…$" would be read as mathematics; characters no font has are left out.
+            printable(line.text, bold=line.bold).replace("$", r"\$"),
             fontsize=line.size * 72 / DPI,
             fontweight="bold" if line.bold else "normal",
             color=rgb(_colour(line, look)),
             ha="center",
             va="top",
-            family="DejaVu Sans",
+            family=families,
         )
     if layout.logo_top is not None and look.logo is not None:
         logo = look.logo.copy()
@@ -264,10 +267,7 @@ def join_poster(layout: Layout, link: str, look: Look = DEFAULT_LOOK) -> bytes:
         box = (MARGIN, layout.logo_top, A4_PIXELS[0] - MARGIN, layout.logo_top + LOGO_HEIGHT)
         paste_logo(image, look.logo, box)
     for line in layout.lines:
-        typeface = font(line.size, bold=line.bold)
-        width = draw.textlength(line.text, font=typeface)
-        colour = _colour(line, look)
-        draw.text(((A4_PIXELS[0] - width) // 2, line.top), line.text, colour, typeface)
+        draw_centred(draw, line.top, line.text, line.size, _colour(line, look), bold=line.bold)
     left = (A4_PIXELS[0] - layout.qr_side) // 2
     image.paste(_qr_image(link, layout.qr_side), (left, layout.qr_top))
     out = io.BytesIO()

@@ -19,8 +19,9 @@ from PIL import Image
 
 from bot.charts import Measure, activity_chart, activity_figure, charted_measures, day_labels
 from bot.features.setup import poster_words, split_poster_args
+from bot.fonts import emoji_font_path, missing_glyphs, runs, undrawable
 from bot.i18n import LANGUAGES, translator
-from bot.images import QR_MODULE_MIN, card_png, missing_glyphs
+from bot.images import QR_MODULE_MIN, card_png
 from bot.look import LOGO_SIDE, Look, prepare_logo
 from bot.poster import A4_PIXELS, BAND, PosterWords, join_poster, join_poster_pdf, poster_layout
 from bot.texts.cards import card_face, card_text
@@ -428,3 +429,37 @@ def test_a_logo_is_fitted_once_and_anything_else_refused() -> None:
     for data in (b"", b"not a picture", b"\x89PNG\r\n\x1a\n" + b"\0" * 50, huge.getvalue()):
         with pytest.raises(errors.BadLogo):
             prepare_logo(data)
+
+
+EMOJI_NAME = "🥐 Bäckerei Lëtzebuerg ☕ — Größe, Çà ’ € ❤️"
+
+
+@pytest.mark.parametrize("bold", [False, True])
+def test_no_character_of_a_name_is_drawn_as_a_box(bold: bool) -> None:
+    from fontTools.ttLib import TTFont
+
+    pieces = runs(EMOJI_NAME, 40, bold=bold)
+    for piece, typeface in pieces:
+        with TTFont(typeface.path, lazy=True) as font_file:
+            covered = font_file.getBestCmap()
+        assert all(ord(char) in covered or char.isspace() for char in piece), piece
+    drawn = "".join(piece for piece, _ in pieces)
+    if emoji_font_path() is not None:  # CI installs one (fonts-symbola)
+        assert undrawable(EMOJI_NAME, bold=bold) == set()
+        assert "🥐" in drawn and "☕" in drawn
+    else:
+        assert "🥐" not in drawn and "Bäckerei Lëtzebuerg ☕" in drawn
+
+
+def test_a_name_with_emoji_draws_on_the_card_the_poster_and_the_chart(tmp_path: Path) -> None:
+    card = replace(_two_rewards(9), merchant_name=EMOJI_NAME)
+    png = _kept(tmp_path, "card-emoji.png", card_png(card_face(translator("lb"), card), CARD_LINK))
+    assert [r.text for r in _decoded(png)] == [CARD_LINK]
+    layout = poster_layout(EMOJI_NAME, "Gare", "ABCD2345", [_words("de", ProgramType.STAMPS)])
+    _kept(tmp_path, "poster-emoji.png", join_poster(layout, LINK))
+    document = pdfium.PdfDocument(join_poster_pdf(layout, LINK))
+    text = document[0].get_textpage().get_text_range()
+    document.close()
+    assert "Bäckerei" in text and "Lëtzebuerg" in text
+    chart = activity_chart(translator("fr"), EMOJI_NAME, ProgramType.STAMPS, _month(7))
+    _kept(tmp_path, "chart-emoji.png", chart)
