@@ -15,6 +15,7 @@ from babel.dates import format_skeleton
 from bot.fonts import matplotlib_families, printable
 from bot.i18n import Translator
 from bot.texts.reports import chart_labels, chart_title
+from domain.insights import Cohort
 from domain.model import Activity, DayActivity, ProgramType
 
 if TYPE_CHECKING:
@@ -124,6 +125,55 @@ def activity_chart(
     buffer = io.BytesIO()
     with warnings.catch_warnings():
         # Emoji and scripts the bundled font lacks are drawn as boxes; that is no error.
+        warnings.filterwarnings("ignore", message="Glyph .* missing from font")
+        figure.tight_layout()
+        figure.savefig(buffer, format="png")
+    return buffer.getvalue()
+
+
+def cohort_chart(
+    t: Translator, merchant_name: str, cohorts: Sequence[Cohort], colour: str = ACCENT
+) -> bytes:
+    """Return by first month: per month of first visits, the share who came again in each of
+    the three months after, as bars side by side (a month not begun yet has no bar)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.colors import to_rgb
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import PercentFormatter
+
+    from bot.texts.insights import cohort_labels, cohort_month, cohort_title
+
+    figure = Figure(figsize=(8, 4.6), dpi=120)
+    axes = figure.subplots()
+    base = to_rgb(colour)
+    width = 0.26
+    for index, label in enumerate(cohort_labels(t)):
+        # The brand colour, lighter for each month further away.
+        shade = tuple(part + (1 - part) * 0.3 * index for part in base)
+        xs, heights = [], []
+        for position, cohort in enumerate(cohorts):
+            value = cohort.came_back[index]
+            if value is not None:
+                xs.append(position + (index - 1) * width)
+                heights.append(value)
+        axes.bar(xs, heights, width=width, color=shade, label=label)
+    axes.set_xticks(
+        range(len(cohorts)), [cohort_month(t, c.month, c.size) for c in cohorts], fontsize=9
+    )
+    axes.set_ylim(0, 1)
+    axes.yaxis.set_major_formatter(PercentFormatter(1.0, decimals=0))
+    axes.grid(axis="y", alpha=0.3)
+    axes.spines[["top", "right"]].set_visible(False)
+    axes.tick_params(axis="x", length=0)
+    axes.legend(loc="upper right", fontsize=9, frameon=False)
+    shown_name = printable(merchant_name).replace("$", r"\$")
+    figure.suptitle(
+        f"{shown_name} — {cohort_title(t)}", fontsize=12, family=list(matplotlib_families())
+    )
+    buffer = io.BytesIO()
+    with warnings.catch_warnings():
         warnings.filterwarnings("ignore", message="Glyph .* missing from font")
         figure.tight_layout()
         figure.savefig(buffer, format="png")

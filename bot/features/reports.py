@@ -1,4 +1,4 @@
-"""What the owner reads: /summary [period] and /export [days]."""
+"""What the owner reads: /summary [period], /insights and /export [days]."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ from telegram import InputFile, Update
 from bot.context import BotContext
 from bot.exports import ledger_csv
 from bot.features.common import Audience, Command, Feature, Viewer, reply
+from bot.texts import insights as insight_texts
 from bot.texts import reports as report_texts
 from domain.model import SUMMARY_PERIODS
 
@@ -53,10 +54,31 @@ async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
     )
 
 
+async def insights(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/insights: whether customers come back — the key figures, then the cohorts' picture."""
+    found = await context.service.insights.for_owner(viewer.user_id)
+    await reply(update, insight_texts.insights_text(viewer.t, found))
+    if not any(cohort.size for cohort in found.cohorts):
+        return  # nobody's first visit in six months: an empty picture says nothing
+    from bot.charts import cohort_chart
+
+    membership = viewer.identity.membership
+    assert membership is not None
+    brand = await context.service.brand.of_merchant(membership.merchant_id)
+    chart = cohort_chart(viewer.t, found.merchant_name, found.cohorts, brand.fill)
+    chat = update.effective_chat
+    assert chat is not None
+    await chat.send_photo(
+        InputFile(chart, filename="insights.png"),
+        caption=insight_texts.insights_caption(viewer.t),
+    )
+
+
 FEATURE = Feature(
     name="reports",
     commands=(
         Command("summary", Audience.OWNER, summary),
+        Command("insights", Audience.OWNER, insights),
         Command("export", Audience.OWNER, export),
     ),
 )

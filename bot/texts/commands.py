@@ -46,6 +46,7 @@ def menu_description(t: Translator, name: str) -> str:
         "owner:offers": t.gettext("Your recent offers and their figures"),
         "mybot": t.gettext("Your café's own bot"),
         "brand": t.gettext("Your café's colour, stamp symbol and logo"),
+        "insights": t.gettext("Do your customers come back?"),
     }[name]
 
 
@@ -93,6 +94,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
         "mybot": t.gettext("/mybot — your café's own bot: create it, new token, off or on again"),
         "brand": t.gettext("/brand — your café's look: colour, stamp symbol and logo"),
+        "insights": t.gettext(
+            "/insights — do customers come back: active members, repeat rate, months after a first visit"
+        ),
     }.get(name)
 
 

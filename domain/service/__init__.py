@@ -17,6 +17,7 @@ from domain.service.consent import (
 )
 from domain.service.counter import CounterService
 from domain.service.customers import CustomerService
+from domain.service.insights import InsightsService
 from domain.service.maintenance import MaintenanceService
 from domain.service.merchants import MerchantService
 from domain.service.offers import (
@@ -70,6 +71,7 @@ class LoyaltyService:
         self.offers = OfferService(database, self.clock, log)
         self.own_bot = OwnBotService(database, self.clock, log)
         self.brand = BrandService(database, self.clock, log)
+        self.insights = InsightsService(database, self.clock, log)
 
 
 __all__ = [

@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
+from domain.insights import Cohort, Insights, StaffActivity, VisitFigures
 from domain.model import (
     Activity,
     BonusPaid,
@@ -250,4 +251,37 @@ def summary(*, single_day: bool, program_type: ProgramType = ProgramType.HYBRID)
         compared_first_day=date(2026, 1, 6),
         top_staff_name="Ann <x>",
         top_staff_operations=17,
+    )
+
+
+def insights(*, empty: bool = False) -> Insights:
+    """The figures of a café with two stores and two cashiers (or of one with no visit yet)."""
+    figures = VisitFigures(
+        active_30=0 if empty else 42,
+        active_90=0 if empty else 120,
+        repeat_rate=None if empty else 0.35,
+        days_between_visits=None if empty else 6.5,
+        visits_30=0 if empty else 210,
+    )
+    return Insights(
+        merchant_name=NASTY,
+        today=date(2026, 6, 30),
+        total=figures,
+        per_store=() if empty else (("Gare <1>", figures), ("Kirchberg", figures)),
+        cohorts=tuple(
+            Cohort(date(2026, month, 1), 0 if empty else 10, (0.5, 0.25, None))
+            for month in range(1, 7)
+        ),
+        visits_to_first_reward=None if empty else 9,
+        rewards_redeemed=0 if empty else 12,
+        rewards_became_ready=0 if empty else 15,
+        rewards_outstanding=0 if empty else 3,
+        lapsed=0 if empty else 17,
+        winback_days=30,
+        winback_followed=0 if empty else 4,
+        winback_sent=0 if empty else 10,
+        referrals_converted=0 if empty else 2,
+        offer_followed=0 if empty else 5,
+        offer_sent=0 if empty else 40,
+        staff=() if empty else (StaffActivity(7, "Kim <b>", 30, 20), StaffActivity(8, "Lou", 1, 1)),
     )

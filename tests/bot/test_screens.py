@@ -12,9 +12,12 @@ import pytest
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.routing import help_for as help_screen
 from bot.texts import bonuses, cards, commands, counter, esc, general, owner, reports
+from bot.texts import brand as brand_texts
+from bot.texts import insights as insight_texts
 from bot.texts import program as program_texts
 from bot.texts.refusals import covered_refusals, refusal_text
 from domain import errors
+from domain.brand import Brand
 from domain.model import ProgramType, Reward, RewardUnit
 from domain.program import SETTING_KEYS, ProgramSettings
 from emulator.entities import parse_html
@@ -169,6 +172,11 @@ SCREENS |= {
     "birthday saved": lambda t: bonuses.birthday_saved(t, t.day_month(24, 12), True),
     "birthday unchanged": lambda t: bonuses.birthday_saved(t, t.day_month(24, 12), False),
     "birthday again": lambda t: bonuses.birthday_again(t, "?"),
+    "insights": lambda t: insight_texts.insights_text(t, samples.insights()),
+    "insights, empty": lambda t: insight_texts.insights_text(t, samples.insights(empty=True)),
+    "brand": lambda t: brand_texts.status(t, samples.NASTY, Brand(colour="#1f5fa8", symbol="☕")),
+    "brand, default": lambda t: brand_texts.status(t, samples.NASTY, Brand()),
+    "brand usage": brand_texts.usage,
 }
 for op in samples.OPERATIONS:
     SCREENS[f"done {op.kind} {op.stamps_delta}"] = lambda t, o=op: counter.operation_done(t, o)
