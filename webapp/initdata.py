@@ -90,7 +90,8 @@ def verify(
     if not given:
         raise InitDataRefused("no hash")
     expected = hmac.new(_secret(token), _check_string(fields), hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(expected, given.lower()):
+    # As bytes: compare_digest refuses a str with non-ASCII characters (a forged hash "é").
+    if not hmac.compare_digest(expected.encode(), given.lower().encode()):
         raise InitDataRefused("bad signature")
     auth_text = fields.get("auth_date", "")
     if not auth_text.isdigit():
