@@ -35,7 +35,7 @@ def create_engine(
         )
     if parsed.get_backend_name() == "sqlite":
         if parsed.database in (None, "", ":memory:"):
-            raise ValueError(
+            raise DatabaseUrlError(
                 "use a SQLite file: an in-memory database is not shared between connections"
             )
         engine = create_async_engine(

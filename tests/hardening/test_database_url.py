@@ -71,6 +71,12 @@ async def test_a_postgres_url_without_a_host_is_named(url: str) -> None:
     await _assert_stops_with(url, "no host given")
 
 
+@pytest.mark.parametrize("url", ["sqlite+aiosqlite://", "sqlite+aiosqlite:///:memory:"])
+@pytest.mark.parametrize("command", ["migrate", "run"])
+async def test_an_in_memory_sqlite_database_is_named(url: str, command: str) -> None:
+    await _assert_stops_with(url, "use a SQLite file", command)
+
+
 async def test_a_missing_sqlite_directory_is_named(tmp_path: Path) -> None:
     missing = tmp_path / "not-there"
     await _assert_stops_with(
