@@ -90,8 +90,18 @@ def read_switch(text: str) -> bool | None:
     return None
 
 
+def whole_number(text: str, max_digits: int = 9) -> int | None:
+    """The one reader of a typed whole number, in the chat and the Mini App alike: ASCII digits
+    only (Python's int() would also take "٣" or "³", which no other screen accepts), at most
+    `max_digits` of them, surrounding spaces allowed."""
+    digits = text.strip()
+    if digits.isascii() and digits.isdigit() and len(digits) <= max_digits:
+        return int(digits)
+    return None
+
+
 def _number(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 9 else None
+    return whole_number(text)
 
 
 def read_minutes(text: str) -> int | None:

@@ -17,6 +17,7 @@ from bot.texts import webapp as texts
 from domain.model import RewardUnit, units_of
 from domain.offers import OFFER_TEXT_MAX_LENGTH, AudienceKind
 from domain.service import LadderChange
+from domain.setting_input import whole_number
 from webapp.requests import BadRequest, Body, int_field, json_answer, plain_text, tg_html
 
 if TYPE_CHECKING:
@@ -139,8 +140,7 @@ class OwnerExtras:
         if audience is AudienceKind.STORE:
             arg = int_field(body, "arg")
         elif audience is AudienceKind.LAPSED:  # as typed; 0 is refused as the chat refuses it
-            days = str(body.get("arg", "")).strip()
-            arg = int(days) if days.isdigit() and len(days) <= COST_DIGITS else 0
+            arg = whole_number(str(body.get("arg", "")), COST_DIGITS) or 0
         offers = self._app.service.offers
         await offers.check_allowance(person.user_id)
         draft = await offers.draft(person.user_id, text)
@@ -171,7 +171,8 @@ def _cost(person: Person, body: Body) -> int | Response:
     """The cost as typed: a whole number, or the chat's reply to one that is not."""
     raw = body.get("cost")
     text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
-    if not text.isdigit() or len(text) > COST_DIGITS:
+    cost = whole_number(text, COST_DIGITS)
+    if cost is None:
         message = reward_texts.unreadable_cost(person.t)
         return json_answer({"ok": False, "message": tg_html(message)}, 409)
-    return int(text)
+    return cost

@@ -26,6 +26,7 @@ from bot.texts import general
 from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
 from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
+from domain.setting_input import whole_number
 from infra import Step
 from infra.bots import PLATFORM, current_bot
 
@@ -234,7 +235,7 @@ def split_card_reference(tokens: list[str]) -> tuple[str | None, list[str]]:
 
 
 def small_int(text: str) -> int | None:
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 7 else None
+    return whole_number(text, max_digits=7)
 
 
 def web_app_page(context: BotContext, tab: str) -> str | None:

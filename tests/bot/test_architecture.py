@@ -41,6 +41,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.serving",  # which café the bot an update came through serves
         "domain.brand",  # the café's look and the rules that keep it readable, values too
         "domain.insights",  # the owner's insights: their definitions and values
+        "domain.setting_input",  # how a typed value is read: one reader for every screen
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
     plumbing = {

@@ -157,3 +157,23 @@ def test_folding_drops_accents_and_case_but_keeps_other_digits_apart() -> None:
     assert setting_input.fold("DÉSACTIVÉ") == "desactive"
     assert setting_input.fold("１２") != "12"  # fullwidth digits are not read as digits
     assert setting_input.read_minutes("²") is None
+
+
+@pytest.mark.parametrize(
+    ("typed", "number"),
+    [
+        ("5", 5),
+        (" 12 ", 12),
+        ("٣", None),
+        ("³", None),
+        ("1٣", None),
+        ("", None),
+        ("-1", None),
+        ("1" * 10, None),
+        ("+3", None),
+    ],
+)
+def test_one_reader_of_whole_numbers_takes_ascii_digits_only(
+    typed: str, number: int | None
+) -> None:
+    assert setting_input.whole_number(typed) == number
