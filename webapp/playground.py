@@ -60,8 +60,9 @@ async def serve_playground(
             "cards": cards,
         }
         data = json.dumps(config).replace("</", "<\\/")
+        # A data block, not a script: the page runs scripts of this app's files only.
         return (
-            f"<script>window.__SIM__ = {data};</script>\n"
+            f'<script type="application/json" id="simulator-config">{data}</script>\n'
             '<script src="/app/static/simulator.js"></script>'
         )
 

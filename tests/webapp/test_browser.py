@@ -114,6 +114,13 @@ async def _open(
     page = await context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # Whatever the page's Content-Security-Policy refuses is an error of the page too.
+    page.on(
+        "console",
+        lambda message: (
+            errors.append(message.text) if "Content Security Policy" in message.text else None
+        ),
+    )
     page.errors = errors
     await page.goto(f"{client.base_url}/app/")
     await page.wait_for_selector(".pane", state="attached")
@@ -361,8 +368,13 @@ async def test_outside_telegram_the_page_says_so_in_the_browsers_language(
         viewport={"width": WIDTH, "height": 640}, locale="fr-FR", extra_http_headers={}
     )
     page = await context.new_page()
-    await page.goto(f"{miniapp.base_url}/app/")
+    refused: list[str] = []
+    page.on("console", lambda m: refused.append(m.text) if "Content Security" in m.text else None)
+    response = await page.goto(f"{miniapp.base_url}/app/")
+    policy = (await response.all_headers())["content-security-policy"]
+    assert "script-src 'self';" in policy and "unsafe-eval" not in policy
     await page.wait_for_selector("#app .hint")
+    assert refused == []  # Telegram's vendored script loaded under the policy
     assert await page.inner_text("#app .hint") == webapp_texts.outside_telegram(translator("fr"))
     await context.close()
 

@@ -1,10 +1,12 @@
 // A stand-in for Telegram's `window.Telegram.WebApp`, for the playground and the browser tests.
-// Configure it first: window.__SIM__ = {initData, theme: "light" | "dark", cards: [{label, link}]}.
+// Configure it first: window.__SIM__ = {initData, theme: "light" | "dark", cards: [{label, link}]},
+// or the same JSON in a <script type="application/json" id="simulator-config"> data block.
 // Its scanner shows the cards it knows as buttons (and a text field); `__sim.deliver(text)`
 // answers an open scanner as Telegram would.
 (function () {
   "use strict";
-  var config = window.__SIM__ || {};
+  var block = document.getElementById("simulator-config");
+  var config = window.__SIM__ || (block ? JSON.parse(block.textContent) : {});
   var THEMES = {
     light: {
       bg_color: "#ffffff", text_color: "#000000", hint_color: "#707579", link_color: "#3390ec",
