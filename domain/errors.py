@@ -40,6 +40,11 @@ class CardOfOtherStore(DomainError):
     store_name: str
 
 
+class KeyUsedForAnotherCard(DomainError):
+    """An idempotency key already answered an operation on another card: the request is not a
+    repeat of that one, and is not carried out either (the caller reused a key)."""
+
+
 class CardInactive(DomainError):
     """The card was deactivated (its holder erased their data, or it was merged)."""
 

@@ -315,6 +315,9 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.NoMerchantOfCustomer: lambda t, e: t.gettext(
         "You have no card yet, so no shop sends you offers. Scan a store's QR code to join."
     ),
+    errors.KeyUsedForAnotherCard: lambda t, e: t.gettext(
+        "This request was already used for another card, so nothing was changed. Please try again."
+    ),
     errors.BadBrandColour: lambda t, e: t.gettext(
         "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
         given=esc(e.given),

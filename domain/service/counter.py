@@ -464,6 +464,8 @@ class CounterService(ServiceBase):
             # then finds the first one's row.
             if idempotency_key is not None:
                 prior = await ledger.entry_by_key(idempotency_key)
+                if prior is not None and prior.card_id != card.id:
+                    raise errors.KeyUsedForAnotherCard()
                 if prior is not None:
                     return await operation_result(
                         ledger, directory, prior, replayed=True, card=card, program=program

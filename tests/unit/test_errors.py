@@ -78,6 +78,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidAudienceDays: {"minimum": 1, "maximum": 365},
     errors.NoMerchantOfCustomer: {},
     errors.BadBrandColour: {"given": "#12"},
+    errors.KeyUsedForAnotherCard: {},
     errors.BadBrandSymbol: {"given": "abc"},
     errors.BadLogo: {"max_megabytes": 10},
     errors.InvalidCorrection: {"maximum": 50},

@@ -58,6 +58,27 @@ async def test_keys_of_two_cashiers_never_meet(miniapp: MiniAppClient) -> None:
     assert now.stamp_count == 2
 
 
+async def test_a_key_reused_on_another_card_is_refused_and_stamps_nothing(
+    miniapp: MiniAppClient,
+) -> None:
+    shop, cashier, customer, card = await _shop(miniapp)
+    service = miniapp.running.service
+    other = new_profile("Otto")
+    second = (await service.customers.enrol(other, shop.first_store.code)).card
+    key = uuid.uuid4().hex
+    first = await miniapp.call("stamp", cashier, {"reference": card.number, "n": 1, "key": key})
+    assert first.status_code == 200
+    reused = await miniapp.call("stamp", cashier, {"reference": second.number, "n": 1, "key": key})
+    assert reused.status_code == 409
+    expected = refusal_text(translator("fr"), errors.KeyUsedForAnotherCard())
+    assert reused.json()["message"] == expected
+    assert (await service.customers.card(other.user_id, second.card_id)).stamp_count == 0
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 1
+    again = await miniapp.call("stamp", cashier, {"reference": card.number, "n": 1, "key": key})
+    assert again.status_code == 200  # the same request again is still a repeat, answered once
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 1
+
+
 async def test_a_large_purchase_asks_first_and_bad_input_changes_nothing(
     miniapp: MiniAppClient,
 ) -> None:
