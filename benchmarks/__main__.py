@@ -115,7 +115,9 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
     parts = set(args.only.split(","))
     if args.quick:
         args.quiet_wait = 0.0
-    engines = ["sqlite"] if args.quick else args.engines.split(",")
+    # --quick measures on SQLite, and starts PostgreSQL only for the part that needs it (two
+    # workers share one database), so the smoke run goes through every part of the full run.
+    engines = ["sqlite", "postgres"] if args.quick else args.engines.split(",")
     config = (
         QUICK
         if args.quick
@@ -140,14 +142,15 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
     databases = Databases(workdir, postgres)
     try:
         if parts & {"rush", "ceilings"}:
-            await _rush_and_ceilings(args, config, engines, databases, results, parts)
+            measured = ["sqlite"] if args.quick else engines
+            await _rush_and_ceilings(args, config, measured, databases, results, parts)
         if "two_workers" in parts and "postgres" in engines:
             await _quiet(args, results, "two-workers")
             _progress("rush on two webhook workers (postgres) ...")
             url = await databases.new("postgres", "two-workers")
             results["two_workers"] = await run_two_workers(url, config, databases.workdir)
         if "growth" in parts:
-            await _growth(args, engines, databases, results)
+            await _growth(args, ["sqlite"] if args.quick else engines, databases, results)
         if "startup" in parts:
             await _quiet(args, results, "startup")
             _progress("startup ...")

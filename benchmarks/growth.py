@@ -32,6 +32,7 @@ from benchmarks.stats import median, percentile, ratio
 from domain.db.engine import create_engine
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
+from domain.model import RewardUnit
 from domain.service import LoyaltyService
 from tests.support.databases import migrated_database
 
@@ -118,8 +119,11 @@ async def build(url: str, rows: int, seed: int = 3, shops: int = SHOPS) -> dict[
             .scalars()
             .all()
         )
+    ladder = await LoyaltyService(database).rewards.ladder(probe.owner_id)
+    top = max(r.cost for r in ladder.rewards if r.unit is RewardUnit.STAMPS)
     await database.dispose()
     return {
+        "stamp_top": top,
         "probe": probe,
         "cards": cards,
         "deep_before_id": probe_ids[20],
@@ -154,11 +158,26 @@ async def _timed(call: Callable[[], Awaitable[Any]], samples: int) -> list[float
     return times
 
 
+def _stamp_turns(cards: list[CardState], top: int, budget: int) -> list[CardState]:
+    """`budget` stamps spread over the cards, none taken to its top reward (a card there must
+    be redeemed first: that refusal is not what is measured)."""
+    room = {card.id: max(0, top - 1 - card.stamp_count) for card in cards}
+    turns: list[CardState] = []
+    while len(turns) < budget:
+        takers = [card for card in cards if room[card.id] > 0]
+        if not takers:
+            raise ValueError(f"{len(cards)} cards cannot take {budget} stamps below {top}")
+        for card in takers[: budget - len(turns)]:
+            room[card.id] -= 1
+            turns.append(card)
+    return turns
+
+
 def _calls(service: LoyaltyService, built: dict[str, Any], budget: int) -> dict[str, Any]:
     probe: Shop = built["probe"]
     card: CardState = built["cards"][0]
     today: date = built["today"]
-    stamp_cards = iter([c for c in built["cards"][1:] for _ in range(budget)])
+    stamp_cards = iter(_stamp_turns(built["cards"][1:], built["stamp_top"], budget))
     return {
         "history_first": lambda: service.customers.history(card.customer_id, card.id),
         "history_deep": lambda: service.customers.history(

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -81,6 +82,39 @@ def test_growth_figures(run: tuple[dict[str, Any], str]) -> None:
         for name in GROWTH:
             assert positive(figures[f"{name}_ms"]) and positive(figures[f"{name}_ratio"])
     assert sizes["0"]["stamp_ratio"] == 1.0
+
+
+def test_two_workers_figures(run: tuple[dict[str, Any], str]) -> None:
+    two = run[0].get("two_workers")
+    if two is None:
+        assert not os.environ.get("CI"), "CI has PostgreSQL: the two-worker part must run"
+        pytest.skip("PostgreSQL is not installed here")
+    assert positive(two["closed"]["updates_per_s"]) and positive(two["messages_per_s"])
+    assert 0 < two["most_messages_in_one_second"] <= 30 and two["answers_429"] == 0
+    assert two["notices"]["outstanding"] == 0
+
+
+def test_every_part_of_the_full_run_ran(run: tuple[dict[str, Any], str]) -> None:
+    from benchmarks.__main__ import PARTS
+
+    ran = set(run[0]) & set(PARTS)
+    expected = set(PARTS) - ({"two_workers"} if "two_workers" not in run[0] else set())
+    assert ran == expected
+
+
+def test_growth_stamps_never_take_a_card_to_its_top_reward() -> None:
+    """The full run's budget (30 samples, 5 rounds) on cards at every balance: the full run
+    once stamped one card 165 times and stopped at its top reward."""
+    from datetime import UTC, datetime
+
+    from benchmarks.dataset import CardState
+    from benchmarks.growth import _stamp_turns
+
+    cards = [CardState(i, i, 1, 1, datetime.now(UTC), stamp_count=i % 12) for i in range(1, 200)]
+    turns = _stamp_turns(cards, 10, 5 * (30 + 3))
+    assert len(turns) == 165
+    taken = {card.id: sum(1 for t in turns if t.id == card.id) for card in cards}
+    assert all(card.stamp_count + taken[card.id] < 10 for card in cards if taken[card.id])
 
 
 def test_startup_and_report(run: tuple[dict[str, Any], str]) -> None:
