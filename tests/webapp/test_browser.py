@@ -211,8 +211,12 @@ async def test_the_whole_story(
     assert await page.evaluate("window.__sim.scans") == 2
     await page.click("[data-op=stamp][data-n='2']")
     await _status(page)
-    await _scan(page, world.link)
     assert (await _card(miniapp, world)).stamp_count == 3
+    # The reward is ready: the scanner stays closed over it, Redeem comes first on the panel.
+    await page.wait_for_timeout(1500)
+    assert await page.evaluate("window.__sim.scans") == 2
+    first = await page.evaluate("document.querySelector('#panel button').dataset.op")
+    assert first == "redeem"
     redeem = page.locator("[data-op=redeem]").filter(has_text="Free coffee")
     await redeem.click()
     done = await _status(page)

@@ -197,7 +197,10 @@
       }
       answer(data);
       if (data.ok && data.html) showPanel(data.html);
-      if (data.ok && scanned) setTimeout(scan, 900); // the next customer, once the answer is seen
+      // The next customer, once the answer is seen; unless a reward became ready: then the
+      // panel offers it first (one tap), and the scanner opens after that.
+      var ready = document.querySelector("#panel [data-op=redeem]");
+      if (data.ok && scanned && !ready) setTimeout(scan, 900);
     }, function () { button.disabled = false; });
   }
 
