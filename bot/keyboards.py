@@ -3,7 +3,7 @@ carries is made by the feature that owns the button (bot/callbacks.ButtonAction)
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, WebAppInfo
 
@@ -23,26 +23,36 @@ def scan_keyboard(
     t: Translator,
     card: CardView,
     *,
-    stamp: str,
+    stamps: Sequence[tuple[int, str]],
     redeem: str | None,
     add_points: str,
     scanner: str | None = None,
-) -> InlineKeyboardMarkup:
-    """What staff get with a card: +1 stamp / Redeem (when a reward is ready) / Add points,
-    and with a Mini App, "Open scanner" (its counter) below them."""
+) -> InlineKeyboardMarkup | None:
+    """What staff get with a card: +1 stamp, +2, +3 (when the card can take a stamp now),
+    Redeem (when a reward is ready) and Add points, and with a Mini App, "Open scanner" (its
+    counter) below them."""
+    rows = []
+    if card.program_type.has_stamps and stamps:
+        rows.append(
+            [
+                InlineKeyboardButton(
+                    t.pgettext("button", "+1 stamp") if n == 1 else f"+{n}", callback_data=data
+                )
+                for n, data in stamps
+            ]
+        )
     row = []
-    if card.program_type.has_stamps:
-        row.append(InlineKeyboardButton(t.pgettext("button", "+1 stamp"), callback_data=stamp))
     if redeem is not None:
         row.append(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
     if card.program_type.has_points:
         row.append(
             InlineKeyboardButton(t.pgettext("button", "Add points"), callback_data=add_points)
         )
-    if scanner is None:
-        return InlineKeyboardMarkup([row])
-    opener = InlineKeyboardButton(open_scanner_button(t), web_app=WebAppInfo(scanner))
-    return InlineKeyboardMarkup([row, [opener]])
+    if row:
+        rows.append(row)
+    if scanner is not None:
+        rows.append([InlineKeyboardButton(open_scanner_button(t), web_app=WebAppInfo(scanner))])
+    return InlineKeyboardMarkup(rows) if rows else None  # Telegram refuses an empty keyboard
 
 
 def redeem_keyboard(t: Translator, redeem: str) -> InlineKeyboardMarkup:

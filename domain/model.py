@@ -376,6 +376,15 @@ class CardView:
     ladder: tuple[Reward, ...] = ()
     referral_code: str | None = None  # the holder's invitation code (ref_ link)
     referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
+    cooldown_minutes: int = 0  # the programme's time between two stamps of a card
+    last_stamp_at: datetime | None = None
+
+    def can_stamp_at(self, now: datetime) -> bool:
+        """Whether the cooldown lets this card be stamped at `now` (the rule stays the use
+        case's; this only decides which buttons are worth showing)."""
+        if self.cooldown_minutes <= 0 or self.last_stamp_at is None:
+            return True
+        return now >= self.last_stamp_at + timedelta(minutes=self.cooldown_minutes)
 
     @property
     def bonus_in_points(self) -> bool:

@@ -9,6 +9,8 @@ of the previous card, so a typed amount can never land on the previous customer'
 from __future__ import annotations
 
 import json
+import re
+from datetime import datetime
 from decimal import Decimal
 
 from telegram import Update
@@ -57,7 +59,9 @@ COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE)
 
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
-STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce
+STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce: +1
+STAMP_MORE = ButtonAction("sm", (Token, int, Token))  # card number, +n, one-time nonce
+MORE_STAMPS = (2, 3)  # beside +1: two or three coffees in one tap
 ASK_REDEEM = ButtonAction("rq", (Token,))  # card number
 PICK_REWARD = ButtonAction("rw", (Token, int))  # card number, reward
 CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
@@ -103,7 +107,8 @@ async def confirmed(
     await open_card(context, viewer, op.card, shown=edit)
     text = counter_texts.operation_done(viewer.t, op)
     if edit:
-        markup = None if op.replayed else _card_keyboard(viewer, op.card)
+        now = context.service.clock.now()
+        markup = None if op.replayed else _card_keyboard(viewer, op.card, now)
         await edit_or_reply(update, text, markup)
     elif _reward_ready(op.card) and not op.replayed and not op.kind.is_redemption:
         # The card just reached a reward: the cashier sees it and can hand it over now.
@@ -119,12 +124,18 @@ def _reward_ready(card: CardView) -> bool:
 
 
 def _card_keyboard(
-    viewer: Viewer, card: CardView, scanner: str | None = None
-) -> keyboards.InlineKeyboardMarkup:
+    viewer: Viewer, card: CardView, now: datetime, scanner: str | None = None
+) -> keyboards.InlineKeyboardMarkup | None:
+    """The card's buttons for what can be done now: no "+1 stamp" that the cooldown would
+    refuse (right after a stamp, say), Redeem once a reward is ready."""
+    stamps: list[tuple[int, str]] = []
+    if card.can_stamp_at(now):
+        stamps = [(1, STAMP.data(card.number, nonce()))]
+        stamps += [(n, STAMP_MORE.data(card.number, n, nonce())) for n in MORE_STAMPS]
     return keyboards.scan_keyboard(
         viewer.t,
         card,
-        stamp=STAMP.data(card.number, nonce()),
+        stamps=stamps,
         redeem=ASK_REDEEM.data(card.number) if _reward_ready(card) else None,
         add_points=ADD_POINTS.data(card.number),
         scanner=scanner,
@@ -303,7 +314,8 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
     """A card typed, looked up or scanned: it becomes the open card, with its buttons."""
     card = await context.service.counter.lookup(viewer.user_id, reference)
     await open_card(context, viewer, card)
-    markup = _card_keyboard(viewer, card, web_app_page(context, "counter"))
+    now = context.service.clock.now()
+    markup = _card_keyboard(viewer, card, now, web_app_page(context, "counter"))
     await reply(update, counter_texts.staff_card_text(viewer.t, card), markup)
 
 
@@ -427,6 +439,17 @@ async def _stamp_button(
     await confirmed(update, context, viewer, op, edit=True)
 
 
+async def _stamp_more_button(
+    update: Update, context: BotContext, viewer: Viewer, number: str, count: int, once: str
+) -> None:
+    if count not in MORE_STAMPS:
+        return  # not a button we make
+    op = await context.service.counter.stamp(
+        viewer.user_id, number, count, idempotency_key=f"b{once}"
+    )
+    await confirmed(update, context, viewer, op, edit=True)
+
+
 async def _add_points_button(
     update: Update, context: BotContext, viewer: Viewer, number: str
 ) -> None:
@@ -505,6 +528,29 @@ async def unanswerable_amount(
     return True
 
 
+_MORE = re.compile(r"\+\s?(\d{1,2})")
+
+
+async def typed_stamps(
+    update: Update, context: BotContext, viewer: Viewer, answered: Step | None
+) -> bool:
+    """Staff type "+2" with a card open: that many stamps on it, as the buttons would."""
+    message = update.effective_message
+    typed = _MORE.fullmatch(((message.text or "") if message is not None else "").strip())
+    if typed is None or not viewer.identity.is_staff:
+        return False
+    now = context.service.clock.now()
+    card = await context.infra.steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+    if card is None or not card.is_open(now) or card.payload is None:
+        await reply(update, counter_texts.no_open_card(viewer.t))
+        return True
+    op = await context.service.counter.stamp(
+        viewer.user_id, card.payload, int(typed.group(1)), idempotency_key=update_key(update)
+    )
+    await confirmed(update, context, viewer, op)
+    return True
+
+
 async def typed_card_number(
     update: Update, context: BotContext, viewer: Viewer, answered: Step | None
 ) -> bool:
@@ -535,6 +581,7 @@ FEATURE = Feature(
     ),
     buttons=(
         (STAMP, _stamp_button),
+        (STAMP_MORE, _stamp_more_button),
         (ASK_REDEEM, _ask_redeem_button),
         (PICK_REWARD, _pick_reward),
         (CONFIRM_REDEEM, _confirm_redeem),
@@ -545,5 +592,5 @@ FEATURE = Feature(
     ),
     deep_links={LinkKind.CARD: scanned_card},
     text_steps={AMOUNT: amount_answered},
-    text_fallbacks=(typed_card_number, unanswerable_amount),
+    text_fallbacks=(typed_stamps, typed_card_number, unanswerable_amount),
 )

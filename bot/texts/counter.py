@@ -390,3 +390,7 @@ def void_all_question(t: Translator, balance: int, number: str) -> str:
         balance,
         number=format_card_number(number),
     )
+
+
+def no_open_card(t: Translator) -> str:
+    return t.gettext("Which card? Scan it or type its number first, then +2 adds two stamps to it.")

@@ -167,6 +167,8 @@ def make_card_view(
         ladder=ladder,
         referral_code=card.referral_code,
         referral_bonus=program.referral_bonus,
+        cooldown_minutes=program.cooldown_minutes,
+        last_stamp_at=card.last_stamp_at,
     )
 
 

@@ -1,0 +1,53 @@
+"""Under a card the cashier gets what can be done now: +1 stamp, +2, +3 when the card can take a
+stamp; right after a stamp the cooldown's buttons are gone rather than refused when pressed;
+"+2" typed with a card open stamps it twice (issue: the "+1 stamp" trap)."""
+
+from __future__ import annotations
+
+from bot.i18n import translator
+from bot.texts.counter import no_open_card
+from tests.e2e.conftest import Running
+from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+
+FR = translator("fr")
+
+
+async def _counter(bot: Running, cooldown: str):  # type: ignore[no-untyped-def]
+    owner = bot.tg.user(740, "Marie", language_code="fr")
+    cashier = bot.tg.user(741, "Paul", language_code="fr")
+    customer = bot.tg.user(742, "Jang", language_code="fr")
+    join = link_in(await say(owner, "/setup Café Lux"), "join_")
+    await say(owner, f"/program set cooldown {cooldown}")
+    await join_staff(owner, cashier, link_in(await say(owner, "/invite"), "staff_"))
+    await customer.open_link(join)
+    card = await customer.wait_for(
+        lambda e: e.message is not None and e.message.photo_bytes is not None
+    )
+    assert card.message is not None
+    return cashier, card.message
+
+
+async def test_two_coffees_are_one_tap_and_the_cooldown_hides_the_next_stamp(bot: Running) -> None:
+    cashier, card = await _counter(bot, "15")
+    await cashier.open_link(qr_content(card))
+    scanned = await cashier.next_message()
+    assert scanned.button_texts[0] == [FR.pgettext("button", "+1 stamp"), "+2", "+3"]
+    await cashier.press(scanned, "+2")
+    edited = await cashier.next_edit()
+    assert "2/10" in edited.content
+    # Within the cooldown no stamp button is offered (it could only be refused).
+    assert not any("+" in text for row in edited.button_texts for text in row)
+    now = (await bot.service.customers.cards(742))[0]
+    assert now.stamp_count == 2
+
+
+async def test_plus_n_typed_with_a_card_open_stamps_it(bot: Running) -> None:
+    cashier, card = await _counter(bot, "0")
+    assert (await say(cashier, "+2")).content == no_open_card(FR)  # which card?
+    number = card_number_in(card)
+    shown = await say(cashier, number)  # typing the number opens the card
+    assert shown.button_texts[0][0] == FR.pgettext("button", "+1 stamp")
+    done = await say(cashier, "+3")
+    assert "3/10" in done.content
+    assert "4/10" in (await say(cashier, "+ 1")).content
+    assert (await bot.service.customers.cards(742))[0].stamp_count == 4
