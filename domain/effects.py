@@ -127,10 +127,14 @@ class AskForOffers:
     kind: ClassVar[str] = "ask_offers"
     merchant_id: int
     customer_id: int
+    # The card of the visit: someone who erased their data and came back (with a new card) is
+    # asked again, under a key of its own (0 in effects recorded before it was kept).
+    card_id: int = 0
 
     @property
     def key(self) -> str:
-        return f"ask_offers:{self.merchant_id}:{self.customer_id}"
+        base = f"ask_offers:{self.merchant_id}:{self.customer_id}"
+        return f"{base}:{self.card_id}" if self.card_id else base
 
     @property
     def recipient_id(self) -> int | None:

@@ -270,6 +270,12 @@ class BotRegistry:
             )
             return set(rows.scalars())
 
+    async def forget_person(self, user_id: int) -> None:
+        """/forget: which cafés' bots the person started is no longer kept."""
+        self._started = {pair for pair in self._started if pair[1] != user_id}
+        async with self._db.write() as session:
+            await session.execute(delete(BotUser).where(BotUser.user_id == user_id))
+
     async def forget_started(self, bot_id: int, user_id: int) -> None:
         """The person blocked the café's bot: its messages go through the platform bot again."""
         self._started.discard((bot_id, user_id))

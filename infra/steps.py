@@ -150,6 +150,15 @@ class PendingSteps:
         async with self._db.write() as session:
             await session.execute(self._closing(chat_id, kinds, "superseded", self._clock.now()))
 
+    async def forget_chat(self, chat_id: int) -> int:
+        """Every step of a person's chats with every bot (/forget): a consent question or a
+        prompt left open must not outlive what it was about."""
+        async with self._db.write() as session:
+            result = await session.execute(
+                delete(PendingStep).where(PendingStep.chat_id == chat_id)
+            )
+            return int(result.rowcount)  # type: ignore[attr-defined]
+
     async def prune(self) -> int:
         cutoff = self._clock.now() - KEEP_CLOSED
         async with self._db.write() as session:

@@ -50,6 +50,8 @@ async def _answer_forget(
     if step is None or step.subject_id != viewer.user_id:  # a private chat is its user's
         return
     erased = await context.service.customers.erase(viewer.user_id)
+    await context.infra.steps.forget_chat(viewer.chat_id)
+    await context.infra.bots.forget_person(viewer.user_id)
     await edit_or_reply(update, general.forget_done(viewer.t, erased))
 
 

@@ -55,7 +55,12 @@ class BringBackMessage:
 
 
 async def ask_after_first_visit(
-    session: AsyncSession, dialect: Dialect, merchant_id: int, customer_id: int, now: datetime
+    session: AsyncSession,
+    dialect: Dialect,
+    merchant_id: int,
+    customer_id: int,
+    now: datetime,
+    card_id: int = 0,
 ) -> list[Effect]:
     """In the operation's transaction: the consent question, the first time only (the row
     written here is the marker)."""
@@ -73,7 +78,7 @@ async def ask_after_first_visit(
     )
     if not inserted.rowcount:  # type: ignore[attr-defined]
         return []
-    return [AskForOffers(merchant_id=merchant_id, customer_id=customer_id)]
+    return [AskForOffers(merchant_id=merchant_id, customer_id=customer_id, card_id=card_id)]
 
 
 def near_reward_condition(program: Program, rungs: Sequence[Reward]) -> ColumnElement[bool]:

@@ -507,7 +507,7 @@ class CounterService(ServiceBase):
             asked = []  # the customer was at the counter: ask about offers once, after the notices
             if change.kind in _VISITS:
                 asked = await ask_after_first_visit(
-                    session, self._dialect, card.merchant_id, card.customer_id, now
+                    session, self._dialect, card.merchant_id, card.customer_id, now, card.id
                 )
             await self._effects.record(session, [*effects, *visit.effects, *asked])
             op = await operation_result(ledger, directory, entry, card=card, program=program)

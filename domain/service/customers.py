@@ -5,6 +5,9 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
+from sqlalchemy import delete, or_
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain import errors
 from domain.codes import (
     looks_like_store_code,
@@ -15,7 +18,17 @@ from domain.codes import (
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository
-from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
+from domain.db.tables import (
+    Card,
+    LedgerEntry,
+    Merchant,
+    OfferConsent,
+    OfferRecipient,
+    Program,
+    Referral,
+    Store,
+    User,
+)
 from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
     CardView,
@@ -302,6 +315,8 @@ class CustomerService(ServiceBase):
     async def erase(self, user_id: int) -> int:
         """Forget the user's personal data and deactivate their cards; the ledger stays, without
         its free-text reasons, and the devices holding the cards' wallet passes are forgotten.
+        Their answers about offers go too (joining again asks again), as do the offers listed
+        for them and who invited whom (docs/operating.md lists every table).
 
         Returns the number of cards deactivated.
         """
@@ -315,6 +330,7 @@ class CustomerService(ServiceBase):
             every_card = await ledger.all_cards_of_customer(user_id)
             await ledger.blank_reasons([card.id for card in every_card])
             await forget_devices_of_passes(session, [card.number for card in every_card])
+            await forget_offers_and_referrals(session, user_id)
             if user is not None:
                 user.first_name = None
                 user.username = None
@@ -336,6 +352,17 @@ class CustomerService(ServiceBase):
         if not serves(card.merchant_id):
             raise errors.NoCard()
         return card
+
+
+async def forget_offers_and_referrals(session: AsyncSession, user_id: int) -> None:
+    """Nothing left links the erased person to a café's offers or to another customer."""
+    await session.execute(delete(OfferConsent).where(OfferConsent.customer_id == user_id))
+    await session.execute(delete(OfferRecipient).where(OfferRecipient.customer_id == user_id))
+    await session.execute(
+        delete(Referral).where(
+            or_(Referral.referrer_customer_id == user_id, Referral.referred_customer_id == user_id)
+        )
+    )
 
 
 def _user_json(user: User) -> dict[str, Any]:
