@@ -45,7 +45,7 @@ from bot.texts import mybot as mybot_texts
 from bot.texts.commands import edited_command, help_text
 from bot.texts.refusals import refusal_text
 from domain.errors import DomainError
-from domain.model import Identity
+from domain.model import Identity, ProgramType
 
 
 async def help_command(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -56,8 +56,16 @@ async def help_command(update: Update, context: BotContext, viewer: Viewer) -> N
 def help_for(t: Translator, identity: Identity) -> str:
     """The help text of the command table for a person with this identity."""
     audience = Audience.of(identity)
+    # Staff see the commands of what their café's cards collect: no /points in a stamp café.
+    kind = identity.membership.program_type if identity.membership else ProgramType.HYBRID
     sections = {
-        level: [c.key for c in COMMANDS if c.audience is level and c.name != "help"]
+        level: [
+            c.key
+            for c in COMMANDS
+            if c.audience is level
+            and c.name != "help"
+            and (level is Audience.CUSTOMER or c.fits(kind))
+        ]
         for level in Audience
     }
     return help_text(

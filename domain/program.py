@@ -349,6 +349,18 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)
+# Settings that mean something only where the cards collect that unit.
+STAMP_KEYS = frozenset({"stamps_target", "reward", "staff_corrections"})
+POINT_KEYS = frozenset({"points_per_euro", "points_reward", "points_reward_text", "expiry_days"})
+
+
+def keys_for(program_type: ProgramType) -> tuple[str, ...]:
+    """The settings a programme of this type shows (the others keep their values for a change
+    of type, and /program set still takes them)."""
+    hidden = (set() if program_type.has_stamps else STAMP_KEYS) | (
+        set() if program_type.has_points else POINT_KEYS
+    )
+    return tuple(key for key in SETTING_KEYS if key not in hidden)
 
 
 def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> ProgramSettings:

@@ -25,7 +25,16 @@ from bot.texts import cards as card_texts
 from bot.texts import general
 from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
-from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
+from domain.model import (
+    CardView,
+    Enrolment,
+    Identity,
+    ProgramType,
+    RewardUnit,
+    UserProfile,
+    normalise_card_number,
+    units_of,
+)
 from domain.setting_input import whole_number
 from infra import Step
 from infra.bots import PLATFORM, current_bot
@@ -114,6 +123,11 @@ class Command:
     text_key: str | None = None  # its words in bot/texts/commands, when not under its name
     # Only the platform bot does it (setting up a café, creating its bot), not a café's bot.
     platform_only: bool = False
+    # What a café's cards must collect for the command to mean anything there (/points: points).
+    collects: RewardUnit | None = None
+
+    def fits(self, program_type: ProgramType) -> bool:
+        return self.collects is None or self.collects in units_of(program_type)
 
     @property
     def key(self) -> str:

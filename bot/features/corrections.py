@@ -26,7 +26,7 @@ from bot.texts import corrections as texts
 from bot.texts import general
 from bot.texts.commands import usage
 from domain import errors
-from domain.model import clean_reason
+from domain.model import RewardUnit, clean_reason
 
 CORRECTION = "correction"  # step: a correction waiting for its confirming tap
 CONFIRM_CORRECTION = ButtonAction("kc", (int,))  # correction step
@@ -106,6 +106,6 @@ FEATURE = Feature(
     name="corrections",
     # For owners in menus and /help; staff the owner allows may use it too (the use case
     # decides), and the refusals of /void and a late /undo tell them so.
-    commands=(Command("correct", Audience.OWNER, correct),),
+    commands=(Command("correct", Audience.OWNER, correct, collects=RewardUnit.STAMPS),),
     buttons=((CONFIRM_CORRECTION, _confirm), (CANCEL_CORRECTION, _cancel)),
 )

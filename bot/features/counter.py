@@ -513,6 +513,9 @@ async def unanswerable_amount(
     text = (message.text or "") if message is not None else ""
     if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
         return False
+    membership = viewer.identity.membership
+    if membership is not None and not membership.program_type.has_points:
+        return False  # a café without points has no "Add points" to point at
     if answered is not None and answered.kind != AMOUNT:
         return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
@@ -572,10 +575,10 @@ async def typed_card_number(
 FEATURE = Feature(
     name="counter",
     commands=(
-        Command("stamp", Audience.STAFF, stamp),
+        Command("stamp", Audience.STAFF, stamp, collects=RewardUnit.STAMPS),
         Command("redeem", Audience.STAFF, redeem),
-        Command("points", Audience.STAFF, points),
-        Command("void", Audience.STAFF, void),
+        Command("points", Audience.STAFF, points, collects=RewardUnit.POINTS),
+        Command("void", Audience.STAFF, void, collects=RewardUnit.POINTS),
         Command("lookup", Audience.STAFF, lookup),
         Command("undo", Audience.STAFF, undo),
     ),

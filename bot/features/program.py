@@ -34,7 +34,7 @@ from bot.texts import program as program_texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.program import SETTING_KEYS, ProgramSettings
+from domain.program import SETTING_KEYS, ProgramSettings, keys_for
 from infra import Step
 
 # Step kinds. MENU is the screen on show (payload: the setting and the values it offers, when
@@ -85,7 +85,7 @@ async def _show_menu(
     markup = keyboards.program_menu_keyboard(
         [
             (program_texts.menu_button(t, key, settings), OPEN_SETTING.data(step.id, key))
-            for key in SETTING_KEYS
+            for key in keys_for(settings.type)
         ]
     )
     text = program_texts.menu_text(t, note)
