@@ -40,6 +40,7 @@ from bot.links import LinkKind, deep_link
 from bot.look import look_of
 from bot.ratelimit import SendPriority
 from bot.serving import BotPaused, ServingBot
+from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import mybot as mybot_texts
 from bot.texts import offers as offer_texts
@@ -59,6 +60,7 @@ from domain.effects import (
     ReportOffer,
     SendOffer,
     SendSummary,
+    StaffCorrected,
     StaffJoinedNotice,
 )
 from domain.model import Recipient
@@ -200,6 +202,8 @@ class Dispatcher:
             await self._notify_customer(effect)
         elif isinstance(effect, AlertOwner):
             await self._alert_owner(effect)
+        elif isinstance(effect, StaffCorrected):
+            await self._staff_corrected(effect)
         elif isinstance(effect, StaffJoinedNotice):
             await self._staff_joined(effect)
         elif isinstance(effect, RefreshWallet):
@@ -329,6 +333,18 @@ class Dispatcher:
         await self._message(
             dispute.card.merchant_id, dispute.owner_user_id, counter_texts.owner_alert(t, dispute)
         )
+
+    async def _staff_corrected(self, effect: StaffCorrected) -> None:
+        service = self._application.bot_data.service
+        assert service is not None
+        op = await service.counter.operation_of(effect.entry_id)
+        owner = await service.staff.identity(effect.owner_user_id)
+        t = self._language_of(
+            Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
+            op.card.merchant_language,
+        )
+        text = correction_texts.staff_correction_alert(t, op, effect.staff_name)
+        await self._message(op.card.merchant_id, effect.owner_user_id, text)
 
     async def _staff_joined(self, effect: StaffJoinedNotice) -> None:
         service = self._application.bot_data.service

@@ -252,9 +252,28 @@ class OwnBotNews:
         return self.owner_user_id
 
 
+@dataclass(frozen=True)
+class StaffCorrected:
+    """A cashier (not the owner) corrected a card's stamps: the owner hears of it."""
+
+    kind: ClassVar[str] = "staff_corrected"
+    entry_id: int
+    owner_user_id: int
+    staff_name: str
+
+    @property
+    def key(self) -> str:
+        return f"staff_corrected:{self.entry_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
 Effect = (
     NotifyCustomer
     | AlertOwner
+    | StaffCorrected
     | StaffJoinedNotice
     | RefreshWallet
     | SendSummary
@@ -273,6 +292,7 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
     cls.kind: cls
     for cls in (
         NotifyCustomer,
+        StaffCorrected,
         AlertOwner,
         StaffJoinedNotice,
         RefreshWallet,

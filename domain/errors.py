@@ -279,6 +279,21 @@ class CorrectionExceedsBalance(DomainError):
     requested: int
 
 
+@dataclass(eq=False)
+class CorrectionAboveTopReward(DomainError):
+    """Stamps added back by a correction never take a card past its top reward's cost."""
+
+    top: int
+    stamp_count: int
+
+
+@dataclass(eq=False)
+class CorrectionNotJustified(DomainError):
+    """Staff add back at most what corrections and undone stamps took off this card."""
+
+    most: int
+
+
 # --- birthdays and referrals ----------------------------------------------------------------
 
 

@@ -101,3 +101,23 @@ def _pointer(t: Translator, may_correct: bool) -> str:
             number=format_card_number("123456789012"),
         )
     return t.gettext("The owner can correct the stamps of a card with /correct.")
+
+
+def staff_correction_alert(t: Translator, op: Operation, staff_name: str) -> str:
+    """The owner hears of a cashier's correction: who, which card, how many, why."""
+    lines = [
+        t.gettext(
+            "✏️ {cashier} corrected card {number}: {change}.",
+            cashier=esc(staff_name),
+            number=op.card.display_number,
+            change=stamp_change(t, op.stamps_delta),
+        )
+    ]
+    if op.reason:
+        lines.append(t.gettext("Reason: {reason}", reason=esc(op.reason)))
+    lines.append(
+        t.gettext(
+            "Stamps now: {progress}", progress=f"{op.card.stamp_count}/{op.card.stamps_target}"
+        )
+    )
+    return "\n".join(lines)

@@ -204,6 +204,16 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "This card has only {n} stamps: a correction cannot take off more.",
         e.stamp_count,
     ),
+    errors.CorrectionAboveTopReward: lambda t, e: t.gettext(
+        "A correction cannot take this card past its top reward ({top} stamps); it has {count}.",
+        top=e.top,
+        count=e.stamp_count,
+    ),
+    errors.CorrectionNotJustified: lambda t, e: t.ngettext(
+        "Staff may add back only stamps that corrections or undos took off this card: {n} at most here. The owner can add more.",
+        "Staff may add back only stamps that corrections or undos took off this card: {n} at most here. The owner can add more.",
+        e.most,
+    ),
     errors.InvalidName: lambda t, e: t.ngettext(
         "Please give a name of 1 to {n} character.",
         "Please give a name of 1 to {n} characters.",

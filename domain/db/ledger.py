@@ -319,6 +319,17 @@ class LedgerRepository:
         )
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def stamps_taken_back(self, card_id: int) -> int:
+        """Stamps this card lost through corrections, undos and "not me", less those already
+        added back by corrections: what a cashier may add back (never below 0)."""
+        kinds = [LedgerKind.CORRECT_STAMPS.value, LedgerKind.UNDO.value, LedgerKind.NOT_ME.value]
+        total = await self.session.scalar(
+            select(func.coalesce(func.sum(LedgerEntry.stamps_delta), 0)).where(
+                LedgerEntry.card_id == card_id, LedgerEntry.kind.in_(kinds)
+            )
+        )
+        return max(0, -int(total or 0))
+
     async def last_correction(self, card_id: int) -> LedgerEntry | None:
         """The card's latest correction of stamps, if any (on the (card_id, id) index)."""
         query = (

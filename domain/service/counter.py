@@ -13,7 +13,7 @@ from domain.db.bonuses import BonusRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, Program, StaffMembership
-from domain.effects import Effect, NotifyCustomer, RefreshWallet
+from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import (
     UNDO_WINDOW,
     UNDOABLE_KINDS,
@@ -76,11 +76,29 @@ class _Change:
     timestamps: dict[str, datetime | None] = field(default_factory=dict)
     reward_id: int | None = None
     happy_hour_extra: int = 0  # of the deltas, what a happy hour added
+    # A cashier's correction: the owner is told who made it (owner's id, cashier's name).
+    tell_owner: tuple[int, str] | None = None
 
 
 _T = TypeVar("_T")
 _Decide = Callable[[Card, Program, LedgerRepository, datetime], Awaitable[_Change]]
 _Permit = Callable[[StaffMembership, Program], None]
+
+
+async def _check_added_back(
+    ledger: LedgerRepository, card: Card, program: Program, seat: StaffMembership, delta: int
+) -> None:
+    """Stamps added back by a correction are bounded: never past the top reward; a cashier
+    adds back only what corrections and undos took off this card (the owner decides beyond)."""
+    if delta <= 0:
+        return
+    if seat.role != StaffRole.OWNER.value:
+        most = await ledger.stamps_taken_back(card.id)
+        if delta > most:
+            raise errors.CorrectionNotJustified(most=most)
+    top = max(r.cost for r in await _rungs(ledger, program, RewardUnit.STAMPS))
+    if card.stamp_count + delta > top:
+        raise errors.CorrectionAboveTopReward(top=top, stamp_count=card.stamp_count)
 
 
 def _may_correct(seat: StaffMembership, program: Program) -> None:
@@ -346,6 +364,7 @@ class CounterService(ServiceBase):
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
             check_correction_balance(stamps_delta, card.stamp_count)
+            await _check_added_back(ledger, card, program, seat, stamps_delta)
             return await card_view(directory, card, program)
 
     async def correct_stamps(
@@ -366,6 +385,11 @@ class CounterService(ServiceBase):
         """
         check_correction(stamps_delta)
         cleaned = clean_reason(reason)
+        seats: list[StaffMembership] = []
+
+        def permit(seat: StaffMembership, program: Program) -> None:
+            _may_correct(seat, program)
+            seats.append(seat)
 
         async def decide(
             card: Card, program: Program, ledger: LedgerRepository, now: datetime
@@ -373,11 +397,22 @@ class CounterService(ServiceBase):
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
             check_correction_balance(stamps_delta, card.stamp_count)
-            return _Change(LedgerKind.CORRECT_STAMPS, stamps_delta=stamps_delta, reason=cleaned)
+            by_owner = seats[-1].role == StaffRole.OWNER.value
+            await _check_added_back(ledger, card, program, seats[-1], stamps_delta)
+            tell = None
+            if not by_owner:
+                merchant = await self._directory(ledger.session).merchant(card.merchant_id)
+                staff = await self._directory(ledger.session).user(seats[-1].user_id)
+                name = (staff.first_name if staff is not None else None) or str(seats[-1].user_id)
+                tell = (merchant.owner_user_id, name)
+            return _Change(
+                LedgerKind.CORRECT_STAMPS,
+                stamps_delta=stamps_delta,
+                reason=cleaned,
+                tell_owner=tell,
+            )
 
-        return await self._operate(
-            actor_id, card_reference, idempotency_key, decide, permit=_may_correct
-        )
+        return await self._operate(actor_id, card_reference, idempotency_key, decide, permit=permit)
 
     async def operation_of(self, entry_id: int) -> Operation:
         """A ledger entry as its notice shows it (for the outbox's dispatcher)."""
@@ -494,6 +529,9 @@ class CounterService(ServiceBase):
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
             effects = _after_change(entry.id, card)
+            if change.tell_owner is not None:
+                owner_id, staff_name = change.tell_owner
+                effects.append(StaffCorrected(entry.id, owner_id, staff_name))
             visit = FirstVisit()
             if change.kind.is_earning and card.first_visit_at is None:
                 visit = await pay_first_visit(

@@ -8,13 +8,15 @@ import asyncio
 from datetime import timedelta
 
 import pytest
+from sqlalchemy import select
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.effects import NotifyCustomer, RefreshWallet, StaffJoinedNotice
+from domain.effects import NotifyCustomer, RefreshWallet, StaffCorrected, StaffJoinedNotice
 from domain.model import LedgerKind
 from domain.service import LoyaltyService
 from infra import Infrastructure
+from infra.tables import OutboxMessage
 from tests.support.scenario import Shop, new_profile, open_shop
 
 
@@ -241,3 +243,35 @@ async def test_accepting_an_invite_tells_the_owner_who_joined_and_where(
     with pytest.raises(errors.InviteUsed):
         await service.staff.accept_invite(new_profile("Dan"), invite.token)
     assert len(await _all_effects(infra)) == 1
+
+
+async def test_stamps_added_back_are_bounded_and_a_cashiers_correction_is_told(
+    service: LoyaltyService, infra: Infrastructure
+) -> None:
+    """/correct +n once minted stamps: two +50 took a card from 0 to 100."""
+    shop, cashier, customer, card = await _stamped(service, 2, staff_corrections="on")
+    with pytest.raises(errors.CorrectionNotJustified) as refused:
+        await service.counter.correct_stamps(cashier.user_id, card.number, 50, "mint")
+    assert refused.value.most == 0
+    await service.counter.correct_stamps(cashier.user_id, card.number, -2, "wrong card")
+    await service.counter.correct_stamps(cashier.user_id, card.number, 2, "it was this card")
+    with pytest.raises(errors.CorrectionNotJustified):
+        await service.counter.correct_stamps(cashier.user_id, card.number, 1, "one more")
+    assert await _stamps(service, customer.user_id, card.card_id) == 2
+    # The owner decides beyond that, up to the top reward (8), never past it.
+    with pytest.raises(errors.CorrectionAboveTopReward) as above:
+        await service.counter.correct_stamps(shop.owner.user_id, card.number, 7, "gift")
+    assert (above.value.top, above.value.stamp_count) == (8, 2)
+    await service.counter.correct_stamps(shop.owner.user_id, card.number, 6, "gift")
+    assert await _stamps(service, customer.user_id, card.card_id) == 8
+    async with infra.outbox.database.read() as session:
+        told = (
+            (
+                await session.execute(
+                    select(OutboxMessage).where(OutboxMessage.kind == StaffCorrected.kind)
+                )
+            )
+            .scalars()
+            .all()
+        )
+    assert len(told) == 2  # the cashier's two corrections; the owner's own are not told

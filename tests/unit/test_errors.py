@@ -79,6 +79,8 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.NoMerchantOfCustomer: {},
     errors.BadBrandColour: {"given": "#12"},
     errors.KeyUsedForAnotherCard: {},
+    errors.CorrectionAboveTopReward: {"top": 10, "stamp_count": 8},
+    errors.CorrectionNotJustified: {"most": 2},
     errors.BadBrandSymbol: {"given": "abc"},
     errors.BadLogo: {"max_megabytes": 10},
     errors.InvalidCorrection: {"maximum": 50},
