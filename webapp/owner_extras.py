@@ -18,10 +18,11 @@ from domain.model import RewardUnit, units_of
 from domain.offers import OFFER_TEXT_MAX_LENGTH, AudienceKind
 from domain.service import LadderChange
 from domain.setting_input import whole_number
-from webapp.requests import BadRequest, Body, int_field, json_answer, plain_text, tg_html
+from webapp import bodies
+from webapp.requests import BadRequest, json_answer, plain_text, tg_html
 
 if TYPE_CHECKING:
-    from webapp.server import Handler, MiniApp, Person
+    from webapp.server import Endpoint, MiniApp, Person
 
 COST_DIGITS = 7
 
@@ -32,16 +33,16 @@ class OwnerExtras:
     def __init__(self, app: MiniApp) -> None:
         self._app = app
 
-    def endpoints(self) -> dict[str, Handler]:
+    def endpoints(self) -> dict[str, Endpoint]:
         return {
-            "rewards": self.rewards,
-            "reward_add": self.reward_add,
-            "reward_rename": self.reward_rename,
-            "reward_cost": self.reward_cost,
-            "reward_remove": self.reward_remove,
-            "offers": self.offers,
-            "offer_preview": self.offer_preview,
-            "offer_send": self.offer_send,
+            "rewards": (self.rewards, bodies.Empty),
+            "reward_add": (self.reward_add, bodies.RewardAddBody),
+            "reward_rename": (self.reward_rename, bodies.RewardRenameBody),
+            "reward_cost": (self.reward_cost, bodies.RewardCostBody),
+            "reward_remove": (self.reward_remove, bodies.RewardBody),
+            "offers": (self.offers, bodies.Empty),
+            "offer_preview": (self.offer_preview, bodies.OfferPreviewBody),
+            "offer_send": (self.offer_send, bodies.OfferSendBody),
         }
 
     # --- the reward ladder --------------------------------------------------------------------
@@ -68,43 +69,37 @@ class OwnerExtras:
         html = await self._ladder_html(person)
         return json_answer({"ok": True, "message": tg_html(message), "html": html})
 
-    async def rewards(self, person: Person, _: Body) -> Response:
+    async def rewards(self, person: Person, _: bodies.Empty) -> Response:
         return json_answer({"ok": True, "html": await self._ladder_html(person)})
 
-    async def reward_add(self, person: Person, body: Body) -> Response:
-        cost = _cost(person, body)
+    async def reward_add(self, person: Person, body: bodies.RewardAddBody) -> Response:
+        cost = _cost(person, body.cost)
         if isinstance(cost, Response):
             return cost
-        unit = body.get("unit")
-        if unit is not None and unit not in {u.value for u in RewardUnit}:
-            raise BadRequest
+        unit = RewardUnit(body.unit) if body.unit else None
         change: LadderChange = await self._app.service.rewards.add(
-            person.user_id, cost, _name(body), RewardUnit(unit) if unit else None
+            person.user_id, cost, body.name, unit
         )
         return await self._changed(person, reward_texts.added(person.t, change.reward))
 
-    async def reward_rename(self, person: Person, body: Body) -> Response:
-        change = await self._app.service.rewards.rename(
-            person.user_id, int_field(body, "reward"), _name(body)
-        )
+    async def reward_rename(self, person: Person, body: bodies.RewardRenameBody) -> Response:
+        change = await self._app.service.rewards.rename(person.user_id, body.reward, body.name)
         return await self._changed(person, reward_texts.renamed(person.t, change.reward))
 
-    async def reward_cost(self, person: Person, body: Body) -> Response:
-        cost = _cost(person, body)
+    async def reward_cost(self, person: Person, body: bodies.RewardCostBody) -> Response:
+        cost = _cost(person, body.cost)
         if isinstance(cost, Response):
             return cost
-        change = await self._app.service.rewards.change_cost(
-            person.user_id, int_field(body, "reward"), cost
-        )
+        change = await self._app.service.rewards.change_cost(person.user_id, body.reward, cost)
         return await self._changed(person, reward_texts.cost_changed(person.t, change.reward))
 
-    async def reward_remove(self, person: Person, body: Body) -> Response:
-        change = await self._app.service.rewards.remove(person.user_id, int_field(body, "reward"))
+    async def reward_remove(self, person: Person, body: bodies.RewardBody) -> Response:
+        change = await self._app.service.rewards.remove(person.user_id, body.reward)
         return await self._changed(person, reward_texts.removed(person.t, change.reward))
 
     # --- offers -------------------------------------------------------------------------------
 
-    async def offers(self, person: Person, _: Body) -> Response:
+    async def offers(self, person: Person, _: bodies.Empty) -> Response:
         t = person.t
         service = self._app.service
         stores = await service.merchants.stores(person.user_id)
@@ -127,20 +122,17 @@ class OwnerExtras:
         )
         return json_answer({"ok": True, "html": html})
 
-    async def offer_preview(self, person: Person, body: Body) -> Response:
+    async def offer_preview(self, person: Person, body: bodies.OfferPreviewBody) -> Response:
         """A draft with its audience: the message as customers see it, and how many they are."""
-        text = body.get("text")
-        if not isinstance(text, str) or len(text) > 4 * OFFER_TEXT_MAX_LENGTH:
-            raise BadRequest
-        try:
-            audience = AudienceKind(str(body.get("audience")))
-        except ValueError as unknown:
-            raise BadRequest from unknown
+        text = body.text
+        audience = AudienceKind(body.audience)
         arg = None
         if audience is AudienceKind.STORE:
-            arg = int_field(body, "arg")
+            if not isinstance(body.arg, int) or body.arg <= 0:
+                raise BadRequest
+            arg = body.arg
         elif audience is AudienceKind.LAPSED:  # as typed; 0 is refused as the chat refuses it
-            arg = whole_number(str(body.get("arg", "")), COST_DIGITS) or 0
+            arg = whole_number(str(body.arg or ""), COST_DIGITS) or 0
         offers = self._app.service.offers
         await offers.check_allowance(person.user_id)
         draft = await offers.draft(person.user_id, text)
@@ -155,23 +147,14 @@ class OwnerExtras:
             }
         )
 
-    async def offer_send(self, person: Person, body: Body) -> Response:
-        preview = await self._app.service.offers.send(person.user_id, int_field(body, "offer"))
+    async def offer_send(self, person: Person, body: bodies.OfferSendBody) -> Response:
+        preview = await self._app.service.offers.send(person.user_id, body.offer)
         return json_answer({"ok": True, "message": tg_html(offer_texts.sending(person.t, preview))})
 
 
-def _name(body: Body) -> str:
-    name = body.get("name")
-    if not isinstance(name, str) or len(name) > 400:
-        raise BadRequest
-    return name  # the use case trims it and refuses an empty or too long one
-
-
-def _cost(person: Person, body: Body) -> int | Response:
+def _cost(person: Person, typed: str | int) -> int | Response:
     """The cost as typed: a whole number, or the chat's reply to one that is not."""
-    raw = body.get("cost")
-    text = str(raw).strip() if isinstance(raw, (str, int)) and not isinstance(raw, bool) else ""
-    cost = whole_number(text, COST_DIGITS)
+    cost = whole_number(str(typed), COST_DIGITS)
     if cost is None:
         message = reward_texts.unreadable_cost(person.t)
         return json_answer({"ok": False, "message": tg_html(message)}, 409)

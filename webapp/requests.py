@@ -2,19 +2,15 @@
 
 from __future__ import annotations
 
-import json
 import re
 from html import unescape
 from typing import Any
 
 from markupsafe import Markup
-from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 MAX_BODY = 16 * 1024
 CARD_LINK = re.compile(r"start=card_([A-Za-z0-9_-]{1,64})")
-
-Body = dict[str, Any]
 
 
 class BadRequest(Exception):
@@ -37,39 +33,6 @@ NO_STORE = {"Cache-Control": "no-store", "X-Content-Type-Options": "nosniff"}
 
 def json_answer(payload: dict[str, Any], status: int = 200) -> JSONResponse:
     return JSONResponse(payload, status_code=status, headers=NO_STORE)
-
-
-async def read_body(request: Request) -> Body:
-    raw = await request.body()
-    if len(raw) > MAX_BODY:
-        raise BadRequest
-    if not raw:
-        return {}
-    try:
-        body = json.loads(raw)
-    except ValueError as malformed:
-        raise BadRequest from malformed
-    if not isinstance(body, dict):
-        raise BadRequest
-    return body
-
-
-def text_field(body: Body, name: str, max_length: int) -> str:
-    value = body.get(name)
-    if not isinstance(value, str) or not value or len(value) > max_length:
-        raise BadRequest
-    return value
-
-
-def int_field(body: Body, name: str) -> int:
-    value = body.get(name)
-    if not isinstance(value, int) or isinstance(value, bool) or not 0 < value < 2**53:
-        raise BadRequest
-    return value
-
-
-def card_reference(body: Body) -> str:
-    return scanned_reference(text_field(body, "reference", 512))
 
 
 def plain_text(text: str) -> str:

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import base64
 import logging
-import re
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -24,6 +23,7 @@ import segno
 from babel.numbers import get_decimal_symbol
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 from markupsafe import Markup
+from pydantic import ValidationError
 from starlette.requests import Request
 from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import BaseRoute, Mount, Route
@@ -51,20 +51,17 @@ from domain.model import (
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
 from domain.serving import serving_merchant
+from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
+    MAX_BODY,
     NO_STORE,
     BadRequest,
-    Body,
-    card_reference,
-    int_field,
     json_answer,
     plain_text,
-    read_body,
     scanned_reference,
     setting_text,
-    text_field,
     tg_html,
 )
 from webapp.rewards import POINTS, STAMPS, affordable_rewards, rewards_of
@@ -73,7 +70,6 @@ log = logging.getLogger(__name__)
 
 HERE = Path(__file__).resolve().parent
 PREFIX = "/app"
-KEY = re.compile(r"[A-Za-z0-9_-]{8,40}")
 # Refusals that say "not yours": the matrix tests expect 403 for them, other refusals 409.
 FORBIDDEN = (
     errors.NotStaff,
@@ -116,7 +112,8 @@ class Person:
         )
 
 
-Handler = Callable[[Person, Body], Awaitable[Response]]
+Handler = Callable[[Person, Any], Awaitable[Response]]  # its body: a model of webapp/bodies.py
+Endpoint = tuple[Handler, type[bodies.Body]]
 
 # The page runs this app's own scripts only (Telegram's is vendored under static/): an injected
 # <script> or an onclick= in a café's name would not run even if escaping ever failed. Styles
@@ -161,25 +158,26 @@ class MiniApp:
     service = _service  # for the screens in their own modules (webapp/owner_extras.py)
 
     def mount(self) -> Mount:
-        api: dict[str, Handler] = {
-            "home": self.home,
-            "cards": self.cards,
-            "qr": self.qr,
-            "history": self.history,
-            "stores": self.card_stores,
-            "language": self.language,
-            "lookup": self.lookup,
-            "stamp": self.stamp,
-            "redeem": self.redeem,
-            "points": self.points,
-            "undo": self.undo,
-            "business": self.business,
-            "summary": self.summary,
-            "program": self.program,
-            "poster": self.poster,
-            "invite": self.invite,
-            "revoke": self.revoke,
-            "export": self.export,
+        # Each call: its handler and the model its body must fit (webapp/bodies.py).
+        api: dict[str, Endpoint] = {
+            "home": (self.home, bodies.Empty),
+            "cards": (self.cards, bodies.Empty),
+            "qr": (self.qr, bodies.CardBody),
+            "history": (self.history, bodies.HistoryBody),
+            "stores": (self.card_stores, bodies.CardBody),
+            "language": (self.language, bodies.LanguageBody),
+            "lookup": (self.lookup, bodies.LookupBody),
+            "stamp": (self.stamp, bodies.StampBody),
+            "redeem": (self.redeem, bodies.RedeemBody),
+            "points": (self.points, bodies.PointsBody),
+            "undo": (self.undo, bodies.UndoBody),
+            "business": (self.business, bodies.Empty),
+            "summary": (self.summary, bodies.SummaryBody),
+            "program": (self.program, bodies.ProgramBody),
+            "poster": (self.poster, bodies.PosterBody),
+            "invite": (self.invite, bodies.InviteBody),
+            "revoke": (self.revoke, bodies.RevokeBody),
+            "export": (self.export, bodies.ExportBody),
             **OwnerExtras(self).endpoints(),
         }
         routes: list[BaseRoute] = [
@@ -187,8 +185,8 @@ class MiniApp:
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ]
         routes += [
-            Route(f"/api/{name}", self._endpoint(handler), methods=["POST"])
-            for name, handler in api.items()
+            Route(f"/api/{name}", self._endpoint(handler, model), methods=["POST"])
+            for name, (handler, model) in api.items()
         ]
         return Mount(PREFIX, routes=routes)
 
@@ -221,7 +219,9 @@ class MiniApp:
             raise InitDataRefused("a bot this platform does not serve")
         return bot.token, bot.merchant_id
 
-    def _endpoint(self, handler: Handler) -> Callable[[Request], Awaitable[Response]]:
+    def _endpoint(
+        self, handler: Handler, model: type[bodies.Body]
+    ) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
             scheme, _, init_data = request.headers.get("Authorization", "").partition(" ")
             try:
@@ -237,9 +237,12 @@ class MiniApp:
             except InitDataRefused as refused:
                 log.info("refused a Mini App request: %s", refused)
                 return JSONResponse({"ok": False}, status_code=401, headers=NO_STORE)
+            raw = await request.body()
             try:
-                body = await read_body(request)
-            except BadRequest:
+                if len(raw) > MAX_BODY:
+                    raise BadRequest
+                body = model.model_validate_json(raw or b"{}")
+            except (BadRequest, ValidationError):
                 return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
             # Opened from a café's bot, the page serves that café only (domain/serving.py).
             serving = serving_merchant.set(merchant_id)
@@ -285,7 +288,7 @@ class MiniApp:
 
     # --- the shell's first call --------------------------------------------------------------
 
-    async def home(self, person: Person, _: Body) -> Response:
+    async def home(self, person: Person, _: bodies.Empty) -> Response:
         tabs = ["cards"]
         if person.identity.is_staff:
             tabs.append("counter")
@@ -305,7 +308,7 @@ class MiniApp:
 
     # --- the customer ------------------------------------------------------------------------
 
-    async def cards(self, person: Person, _: Body) -> Response:
+    async def cards(self, person: Person, _: bodies.Empty) -> Response:
         cards = await self._service.customers.cards(person.user_id)
         shown = [(card, card_texts.card_text(person.t, card), rewards_of(card)) for card in cards]
         html = self._render(
@@ -316,41 +319,38 @@ class MiniApp:
         )
         return json_answer({"ok": True, "html": html})
 
-    async def qr(self, person: Person, body: Body) -> Response:
-        card = await self._service.customers.card(person.user_id, int_field(body, "card"))
+    async def qr(self, person: Person, body: bodies.CardBody) -> Response:
+        card = await self._service.customers.card(person.user_id, body.card)
         qr = segno.make(self._link(LinkKind.CARD, card.qr_token, card.merchant_id), error="m")
         out = BytesIO()
         qr.save(out, kind="svg", scale=8, border=2, xmldecl=False, svgns=True)
         return Response(out.getvalue(), media_type="image/svg+xml", headers=NO_STORE)
 
-    async def history(self, person: Person, body: Body) -> Response:
-        card_id = int_field(body, "card")
-        before = body.get("before")
-        if before is not None and not isinstance(before, int):
-            raise BadRequest
+    async def history(self, person: Person, body: bodies.HistoryBody) -> Response:
+        card_id, before = body.card, body.before
         card = await self._service.customers.card(person.user_id, card_id)
         page = await self._service.customers.history(person.user_id, card_id, before_id=before)
         lines = [card_texts.history_row(person.t, card, line) for line in page.lines]
         html = self._render("history.html", person, lines=lines, first=before is None)
         return json_answer({"ok": True, "html": html, "next": page.older_cursor})
 
-    async def card_stores(self, person: Person, body: Body) -> Response:
-        card_id = int_field(body, "card")
+    async def card_stores(self, person: Person, body: bodies.CardBody) -> Response:
+        card_id = body.card
         card = await self._service.customers.card(person.user_id, card_id)
         stores = await self._service.customers.stores_of_card(person.user_id, card_id)
         return json_answer(
             {"ok": True, "html": tg_html(card_texts.stores_text(person.t, card, stores))}
         )
 
-    async def language(self, person: Person, body: Body) -> Response:
-        code = text_field(body, "language", 8)
+    async def language(self, person: Person, body: bodies.LanguageBody) -> Response:
+        code = body.language
         await self._service.customers.set_language(person.profile, code)
         return json_answer({"ok": True})
 
     # --- the counter -------------------------------------------------------------------------
 
-    async def lookup(self, person: Person, body: Body) -> Response:
-        reference = scanned_reference(text_field(body, "reference", 512))
+    async def lookup(self, person: Person, body: bodies.LookupBody) -> Response:
+        reference = scanned_reference(body.reference)
         card = await self._service.counter.lookup(person.user_id, reference)
         return json_answer({"ok": True, "html": self._panel(person, card)})
 
@@ -380,17 +380,19 @@ class MiniApp:
             {"ok": True, "message": tg_html(message), "html": self._panel(person, card)}
         )
 
-    async def stamp(self, person: Person, body: Body) -> Response:
-        n = int_field(body, "n")
+    async def stamp(self, person: Person, body: bodies.StampBody) -> Response:
         op = await self._service.counter.stamp(
-            person.user_id, card_reference(body), n, idempotency_key=_key(person, body)
+            person.user_id,
+            scanned_reference(body.reference),
+            body.n,
+            idempotency_key=_key(person, body),
         )
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
-    async def redeem(self, person: Person, body: Body) -> Response:
+    async def redeem(self, person: Person, body: bodies.RedeemBody) -> Response:
         reward, reference, key = (
-            text_field(body, "reward", 16),
-            card_reference(body),
+            body.reward,
+            scanned_reference(body.reference),
             _key(person, body),
         )
         counter = self._service.counter
@@ -406,14 +408,14 @@ class MiniApp:
             raise BadRequest
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
-    async def points(self, person: Person, body: Body) -> Response:
+    async def points(self, person: Person, body: bodies.PointsBody) -> Response:
         """Points for a purchase typed on the keypad in the cashier's locale ("12,50")."""
-        amount = person.t.parse_amount(text_field(body, "amount", 32))
+        amount = person.t.parse_amount(body.amount)
         if amount is None:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
-        reference, key = card_reference(body), _key(person, body)
-        if is_large_purchase(amount) and body.get("confirmed") is not True:
+        reference, key = scanned_reference(body.reference), _key(person, body)
+        if is_large_purchase(amount) and not body.confirmed:
             check_amount(amount)  # out of range is refused at once, not asked about
             card = await self._service.counter.lookup(person.user_id, reference)
             question = counter_texts.large_purchase_question(person.t, amount, card.number)
@@ -423,14 +425,14 @@ class MiniApp:
         )
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
-    async def undo(self, person: Person, _: Body) -> Response:
+    async def undo(self, person: Person, _: bodies.UndoBody) -> Response:
         reversal = await self._service.counter.undo(person.user_id)
         card = reversal.operation.card
         return await self._done(person, counter_texts.undo_done(person.t, reversal), card)
 
     # --- the owner ---------------------------------------------------------------------------
 
-    async def business(self, person: Person, _: Body) -> Response:
+    async def business(self, person: Person, _: bodies.Empty) -> Response:
         owner = person.user_id
         summary, _series = await self._service.reports.summary_for_owner(owner, "today")
         settings = await self._service.merchants.program(owner)
@@ -446,8 +448,8 @@ class MiniApp:
         )
         return json_answer({"ok": True, "html": html})
 
-    async def summary(self, person: Person, body: Body) -> Response:
-        period = text_field(body, "period", 16)
+    async def summary(self, person: Person, body: bodies.SummaryBody) -> Response:
+        period = body.period
         summary, series = await self._service.reports.summary_for_owner(person.user_id, period)
         html = tg_html(report_texts.summary_text(person.t, summary))
         chart = None
@@ -461,15 +463,15 @@ class MiniApp:
             chart = "data:image/png;base64," + base64.b64encode(png).decode()
         return json_answer({"ok": True, "html": html, "chart": chart})
 
-    async def program(self, person: Person, body: Body) -> Response:
-        key, value = text_field(body, "key", 32), text_field(body, "value", 200)
+    async def program(self, person: Person, body: bodies.ProgramBody) -> Response:
+        key, value = body.key, body.value
         try:
             change = await self._service.merchants.change_program(
                 person.user_id,
                 key,
                 value,
-                confirm_merge=body.get("confirm_merge") is True,
-                confirm_hidden_balances=body.get("confirm_hidden") is True,
+                confirm_merge=body.confirm_merge,
+                confirm_hidden_balances=body.confirm_hidden,
             )
         except errors.MergeConfirmationRequired as asked:
             question = owner_texts.merge_question(person.t, asked.customers)
@@ -485,13 +487,11 @@ class MiniApp:
         shown = setting_text(setting_value(change.settings, key.lower()))
         return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
-    async def poster(self, person: Person, body: Body) -> Response:
+    async def poster(self, person: Person, body: bodies.PosterBody) -> Response:
         from bot.features.setup import poster_bytes
         from bot.look import look_of
 
-        store = await self._service.merchants.find_store(
-            person.user_id, text_field(body, "store", 64)
-        )
+        store = await self._service.merchants.find_store(person.user_id, body.store)
         settings = await self._service.merchants.program(person.user_id)
         bots = self._application.bot_data.bots
         bot = self._application.bot.username
@@ -502,10 +502,8 @@ class MiniApp:
         image = poster_bytes(store, settings, ladder.rewards, bot, [settings.language], look=look)
         return Response(image, media_type="image/png", headers=NO_STORE)
 
-    async def invite(self, person: Person, body: Body) -> Response:
-        store = body.get("store")
-        if store is not None and not (isinstance(store, str) and len(store) <= 64):
-            raise BadRequest
+    async def invite(self, person: Person, body: bodies.InviteBody) -> Response:
+        store = body.store
         created = await self._service.staff.create_invite(person.user_id, store or None)
         membership = person.identity.membership
         timezone = membership.timezone if membership else "UTC"
@@ -513,16 +511,14 @@ class MiniApp:
         message = owner_texts.invite_created(person.t, created, link, timezone)
         return json_answer({"ok": True, "message": tg_html(message), "link": link})
 
-    async def revoke(self, person: Person, body: Body) -> Response:
+    async def revoke(self, person: Person, body: bodies.RevokeBody) -> Response:
         member = await self._service.staff.revoke(
-            person.user_id, int_field(body, "number"), membership_id=int_field(body, "membership")
+            person.user_id, body.number, membership_id=body.membership
         )
         return json_answer({"ok": True, "message": tg_html(owner_texts.revoked(person.t, member))})
 
-    async def export(self, person: Person, body: Body) -> Response:
-        days = body.get("days", 30)
-        if not isinstance(days, int) or isinstance(days, bool):
-            raise BadRequest
+    async def export(self, person: Person, body: bodies.ExportBody) -> Response:
+        days = body.days
         timezone, rows = await self._service.reports.export_ledger(person.user_id, days)
         return Response(
             ledger_csv(person.t, timezone, rows),
@@ -534,10 +530,7 @@ class MiniApp:
         )
 
 
-def _key(person: Person, body: Body) -> str:
+def _key(person: Person, body: bodies.KeyedBody) -> str:
     """The operation's idempotency key: one per button press, made by the page; the user id in
     it keeps one person's keys from ever meeting another's."""
-    key = text_field(body, "key", 40)
-    if not KEY.fullmatch(key):
-        raise BadRequest
-    return f"m{person.user_id}.{key}"
+    return f"m{person.user_id}.{body.key}"

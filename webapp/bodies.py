@@ -1,0 +1,131 @@
+"""What each Mini App call may carry, as typed models (pydantic): a body that does not fit is
+refused with 400 before any handler runs, whatever it holds (deep nesting, huge integers, NaN,
+wrong types), and nothing is changed. The models are strict: a number where text is expected
+(or "true" where true is) is not coerced. Fields a call does not read are ignored, so the page
+may send its idempotency key with every press.
+
+One module for every body, so that a coming API for tills can share the field types.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+
+MAX_ID = 2**53  # what JavaScript's numbers hold exactly
+
+Id = Annotated[int, Field(gt=0, lt=MAX_ID)]
+Reference = Annotated[str, StringConstraints(min_length=1, max_length=512)]
+Key = Annotated[str, StringConstraints(pattern=r"^[A-Za-z0-9_-]{8,40}$")]
+Name = Annotated[str, StringConstraints(max_length=400)]  # the use case trims and checks it
+TypedNumber = (
+    Annotated[str, StringConstraints(max_length=32)] | Annotated[int, Field(ge=0, lt=MAX_ID)]
+)
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+
+
+class Empty(Body):
+    pass
+
+
+class CardBody(Body):
+    card: Id
+
+
+class HistoryBody(Body):
+    card: Id
+    before: Id | None = None
+
+
+class LanguageBody(Body):
+    language: Annotated[str, StringConstraints(min_length=1, max_length=8)]
+
+
+class LookupBody(Body):
+    reference: Reference
+
+
+class KeyedBody(Body):
+    """A press at the counter: the card and the press's own idempotency key."""
+
+    reference: Reference
+    key: Key
+
+
+class StampBody(KeyedBody):
+    n: Annotated[int, Field(gt=0, le=100)]
+
+
+class RedeemBody(KeyedBody):
+    reward: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+
+
+class PointsBody(KeyedBody):
+    amount: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    confirmed: bool = False
+
+
+class UndoBody(Body):
+    pass
+
+
+class SummaryBody(Body):
+    period: Annotated[str, StringConstraints(min_length=1, max_length=16)]
+
+
+class ProgramBody(Body):
+    key: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+    value: Annotated[str, StringConstraints(min_length=1, max_length=200)]
+    confirm_merge: bool = False
+    confirm_hidden: bool = False
+
+
+class PosterBody(Body):
+    store: Annotated[str, StringConstraints(min_length=1, max_length=64)]
+
+
+class InviteBody(Body):
+    store: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+
+
+class RevokeBody(Body):
+    number: Id
+    membership: Id
+
+
+class ExportBody(Body):
+    days: Annotated[int, Field(ge=-(10**6), le=10**6)] = 30  # the use case says which days
+
+
+class RewardAddBody(Body):
+    cost: TypedNumber  # as typed: the handler answers "not a number" in the owner's words
+    name: Name
+    unit: Literal["stamps", "points"] | None = None
+
+
+class RewardRenameBody(Body):
+    reward: Id
+    name: Name
+
+
+class RewardCostBody(Body):
+    reward: Id
+    cost: TypedNumber
+
+
+class RewardBody(Body):
+    reward: Id
+
+
+class OfferPreviewBody(Body):
+    text: Annotated[str, StringConstraints(max_length=4000)]
+    audience: Literal["all", "store", "lapsed", "near"]
+    arg: TypedNumber | None = None
+
+
+class OfferSendBody(Body):
+    offer: Id
