@@ -9,9 +9,8 @@ waits for the cashier's reply and the customer's notice. Measured over the N sta
 - this process's CPU per stamp (`time.process_time`): the bot plus this script's own HTTP
   client, which is measured alone first (the same N `/send` + waits against an echo-free chat)
   and given separately;
-- with `--profile`, a second loop under cProfile (process CPU clock): the inclusive time of
-  each layer's entry point (`ENTRY_POINTS`), per stamp. cProfile's overhead inflates every
-  figure; compare them with each other, within one run.
+- where CPU goes by package: run the rush with `python -m benchmarks --profile` (py-spy); a
+  profiler inside this process cannot tell a coroutine's own time from its waits.
 
 `--engines sqlite,postgres`, `--stamps 200`, `--show-sql` (the statements of one stamp).
 """
@@ -20,8 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import cProfile
-import pstats
 import random
 import sys
 import tempfile
@@ -145,34 +142,6 @@ class StatementLog:
                 event.remove(Engine, name, hook)
 
 
-# (file suffix, function): entry points whose inclusive time cProfile reports. A coroutine's
-# time is counted only while it runs (each resumption is a call), not while it waits.
-ENTRY_POINTS = (
-    ("bot/updates.py", "do_process_update", "whole update: processor, handler, reply"),
-    ("bot/features/common.py", "viewer_for", "  viewer (identity read, language)"),
-    ("domain/service/counter.py", "stamp", "  use case: CounterService.stamp"),
-    ("bot/features/counter.py", "confirmed", "  reply: open card step + text + send"),
-    ("infra/steps.py", "latest_open", "    steps: latest_open"),
-    ("bot/delivery.py", "deliver_due", "outbox dispatcher: claim, render, send, mark"),
-    ("domain/service/counter.py", "operation_of", "  notice: read the entry's operation"),
-    ("infra/outbox.py", "claim", "  outbox: claim"),
-    ("bot/ratelimit.py", "process_request", "rate limiter incl. the HTTP call it wraps"),
-    ("telegram/request/_httpxrequest.py", "do_request", "  HTTP request (httpx)"),
-    ("bot/updates.py", "_store_and_queue", "inbox: store a batch"),
-    ("infra/inbox.py", "mark_processed", "inbox: mark handled"),
-)
-
-
-def inclusive_ms(profile: cProfile.Profile, stamps: int) -> dict[str, float]:
-    stats = pstats.Stats(profile).stats  # type: ignore[attr-defined]
-    found: dict[str, float] = {}
-    for (path, _line, function), (_cc, _nc, _tt, cumulative, _callers) in stats.items():
-        for suffix, name, label in ENTRY_POINTS:
-            if function == name and path.endswith(suffix):
-                found[label] = found.get(label, 0.0) + cumulative
-    return {label: round(1000 * found.get(label, 0.0) / stamps, 2) for _, _, label in ENTRY_POINTS}
-
-
 async def _fixture(url: str) -> tuple[int, list[tuple[str, int]]]:
     database: Database = await migrated_database(url)
     try:
@@ -193,9 +162,7 @@ async def _url(engine: str, workdir: Path) -> str:
     return await new_postgres_database(server)
 
 
-async def measure(
-    engine: str, stamps: int, show_sql: bool, profile: bool, workdir: Path
-) -> dict[str, Any]:
+async def measure(engine: str, stamps: int, show_sql: bool, workdir: Path) -> dict[str, Any]:
     url = await _url(engine, workdir)
     staff_id, cards = await _fixture(url)
     async with spawn_emulator(token=TOKEN, bot_username=BOT_USERNAME) as client:
@@ -230,12 +197,6 @@ async def measure(
                 cpu = time.process_time() - began_cpu
                 wall = time.perf_counter() - began
                 counted = dict(log.by_layer)
-                if profile:  # a second loop, under cProfile (its overhead ~doubles the time)
-                    profiler = cProfile.Profile(time.process_time)
-                    profiler.enable()
-                    for i in range(stamps):
-                        await _stamp(staff, customers, cards[i % len(cards)])
-                    profiler.disable()
         return {
             "engine": engine,
             "stamps": stamps,
@@ -247,9 +208,6 @@ async def measure(
             "cpu_ms_per_stamp_driver_alone": round(1000 * driver_cpu / stamps, 2),
             "cpu_ms_per_stamp_bot": round(1000 * (cpu - driver_cpu) / stamps, 2),
             "wall_ms_per_stamp": round(1000 * wall / stamps, 2),
-            "cprofile_cpu_ms_per_stamp_inclusive": inclusive_ms(profiler, stamps)
-            if profile
-            else {},
             "one_stamp_sql": texts if show_sql else [],
         }
 
@@ -283,11 +241,10 @@ async def main(argv: list[str]) -> None:
     p.add_argument("--engines", default="sqlite")
     p.add_argument("--stamps", type=int, default=200)
     p.add_argument("--show-sql", action="store_true")
-    p.add_argument("--profile", action="store_true", help="a second loop under cProfile")
     args = p.parse_args(argv)
     for engine in args.engines.split(","):
         with tempfile.TemporaryDirectory() as workdir:
-            result = await measure(engine, args.stamps, args.show_sql, args.profile, Path(workdir))
+            result = await measure(engine, args.stamps, args.show_sql, Path(workdir))
         print(f"\n== {engine}: {args.stamps} stamps, one at a time")
         for key, value in result.items():
             if key == "one_stamp_sql":
