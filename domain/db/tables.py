@@ -124,6 +124,9 @@ class Program(Base):
     winback_days: Mapped[int] = mapped_column(Integer, server_default=text("30"))
     offers_per_day: Mapped[int] = mapped_column(Integer, server_default=text("1"))
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    # Raised by the database on every change of this row or of the merchant's rewards
+    # (triggers): what the programme caches of every worker compare with (domain/db/programmes).
+    version: Mapped[int] = mapped_column(Integer, server_default=text("0"))
 
 
 class Reward(Base):

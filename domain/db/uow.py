@@ -15,6 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db.dialect import Dialect
 from domain.db.engine import WRITE_OPTION
+from domain.db.programmes import ProgrammeCache
 
 # True once a write transaction of the current task has reached COMMIT. A failure after that
 # cannot prove that nothing changed: a COMMIT that raises (a full disk, a lost connection) may
@@ -31,6 +32,7 @@ class Database:
         self.url = url
         self.dialect = Dialect.of(engine)
         self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
+        self.programmes = ProgrammeCache()  # checked against the database on every use
         # SQLite has one writer at a time. Queuing writers here, in FIFO order, replaces SQLite's
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
         # unfair. Other processes on the same file still meet the busy timeout.

@@ -10,8 +10,8 @@ from typing import TypeVar
 
 from domain import errors
 from domain.db.bonuses import BonusRepository
+from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
-from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, Program, StaffMembership
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import (
@@ -42,14 +42,18 @@ from domain.model import (
 from domain.program import happy_hours_of
 from domain.service.base import (
     ServiceBase,
-    card_view,
     operation_result,
     require_staff,
-    resolve_card,
     reverse_entry,
 )
 from domain.service.bonuses import FirstVisit, pay_first_visit
 from domain.service.consent import ask_after_first_visit
+from domain.service.counter_card import (
+    CardAtCounter,
+    card_at_counter,
+    operation_at_counter,
+    prior_entry,
+)
 
 REASON_MAX_LENGTH = 200
 # Operations that mean the customer was served (a return's void does not count as a visit).
@@ -81,22 +85,21 @@ class _Change:
 
 
 _T = TypeVar("_T")
-_Decide = Callable[[Card, Program, LedgerRepository, datetime], Awaitable[_Change]]
+_Decide = Callable[[CardAtCounter, LedgerRepository, datetime], Awaitable[_Change]]
 _Permit = Callable[[StaffMembership, Program], None]
 
 
-async def _check_added_back(
-    ledger: LedgerRepository, card: Card, program: Program, seat: StaffMembership, delta: int
-) -> None:
+async def _check_added_back(ledger: LedgerRepository, found: CardAtCounter, delta: int) -> None:
     """Stamps added back by a correction are bounded: never past the top reward; a cashier
     adds back only what corrections and undos took off this card (the owner decides beyond)."""
     if delta <= 0:
         return
-    if seat.role != StaffRole.OWNER.value:
+    card = found.card
+    if found.seat.role != StaffRole.OWNER.value:
         most = await ledger.stamps_taken_back(card.id)
         if delta > most:
             raise errors.CorrectionNotJustified(most=most)
-    top = max(r.cost for r in await _rungs(ledger, program, RewardUnit.STAMPS))
+    top = max(r.cost for r in _rungs(found, RewardUnit.STAMPS))
     if card.stamp_count + delta > top:
         raise errors.CorrectionAboveTopReward(top=top, stamp_count=card.stamp_count)
 
@@ -117,12 +120,9 @@ class CounterService(ServiceBase):
     async def _lookup(self, actor_id: int, card_reference: str) -> CardView:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(
-                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
-            )
-            view = await card_view(directory, card, program)
-            correction = await ledger.last_correction(card.id)
+            found = await self._card_at_counter(ledger, directory, actor_id, card_reference)
+            view = found.view()
+            correction = await ledger.last_correction(found.card.id)
             if correction is None:
                 return view
             return replace(
@@ -150,13 +150,10 @@ class CounterService(ServiceBase):
     ) -> Redeemable:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(
-                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
-            )
-            if card.customer_id == actor_id:
+            found = await self._card_at_counter(ledger, directory, actor_id, card_reference)
+            if found.card.customer_id == actor_id:
                 raise errors.OwnCard()
-            view = await card_view(directory, card, program)
+            view = found.view()
             if points is not None:
                 if not view.program_type.has_points:
                     raise errors.PointsNotInProgram()
@@ -175,12 +172,11 @@ class CounterService(ServiceBase):
         """Give n stamps, unless the cooldown or the daily limit forbids it."""
         check_stamp_count(n)
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program = found.card, found.program
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
-            top = max(r.cost for r in await _rungs(ledger, program, RewardUnit.STAMPS))
+            top = max(r.cost for r in _rungs(found, RewardUnit.STAMPS))
             given = stamps_that_fit(n, card.stamp_count, top)
             today = (
                 await ledger.stamps_since(card.id, local_day_start(now, program.timezone))
@@ -224,13 +220,13 @@ class CounterService(ServiceBase):
         """Exchange stamps or points for one reward of the ladder: its cost is subtracted, the
         rest stays on the card. One ledger row, naming the reward."""
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
-            row = await RewardRepository(ledger.session).get(reward_id)
-            if row is None or row.merchant_id != card.merchant_id or row.removed_at is not None:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program = found.card, found.program
+            # The ladder holds the merchant's current rewards only: not another's, not removed.
+            reward = next((r for r in found.ladder if r.reward_id == reward_id), None)
+            if reward is None:
                 raise errors.RewardNotFound()
-            return _reward_change(card, program, reward_value(row), now)
+            return _reward_change(card, program, reward, now)
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
 
@@ -239,10 +235,9 @@ class CounterService(ServiceBase):
     ) -> Operation:
         """Redeem the first (cheapest) stamp reward of the ladder."""
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
-            first = (await _rungs(ledger, program, RewardUnit.STAMPS))[0]
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program = found.card, found.program
+            first = (_rungs(found, RewardUnit.STAMPS))[0]
             return _reward_change(card, program, first, now)
 
         return await self._operate(actor_id, card_reference, idempotency_key, decide)
@@ -258,9 +253,8 @@ class CounterService(ServiceBase):
         """Credit points for a purchase of `amount`: amount × rate, rounded down."""
         check_amount(amount)
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            program = found.program
             if not ProgramType(program.type).has_points:
                 raise errors.PointsNotInProgram()
             points = points_for_amount(amount, program.points_per_euro)
@@ -292,13 +286,12 @@ class CounterService(ServiceBase):
         if points is not None:
             check_points(points)
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program = found.card, found.program
             if not ProgramType(program.type).has_points:
                 raise errors.PointsNotInProgram()
             if points is None:
-                first = (await _rungs(ledger, program, RewardUnit.POINTS))[0]
+                first = (_rungs(found, RewardUnit.POINTS))[0]
                 return _reward_change(card, program, first, now)
             needed = points
             if card.points_balance < needed:
@@ -326,9 +319,8 @@ class CounterService(ServiceBase):
         check_points(points)
         cleaned = " ".join((reason or "").split())[:REASON_MAX_LENGTH] or None
 
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program = found.card, found.program
             if not ProgramType(program.type).has_points:
                 raise errors.PointsNotInProgram()
             removed = min(points, card.points_balance)
@@ -354,18 +346,15 @@ class CounterService(ServiceBase):
     ) -> CardView:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(
-                ledger, directory, seat, card_reference, lock=False, now=self._clock.now()
-            )
-            _may_correct(seat, program)
-            if card.customer_id == actor_id:
+            found = await self._card_at_counter(ledger, directory, actor_id, card_reference)
+            _may_correct(found.seat, found.program)
+            if found.card.customer_id == actor_id:
                 raise errors.OwnCard()
-            if not ProgramType(program.type).has_stamps:
+            if not ProgramType(found.program.type).has_stamps:
                 raise errors.StampsNotInProgram()
-            check_correction_balance(stamps_delta, card.stamp_count)
-            await _check_added_back(ledger, card, program, seat, stamps_delta)
-            return await card_view(directory, card, program)
+            check_correction_balance(stamps_delta, found.card.stamp_count)
+            await _check_added_back(ledger, found, stamps_delta)
+            return found.view()
 
     async def correct_stamps(
         self,
@@ -385,26 +374,18 @@ class CounterService(ServiceBase):
         """
         check_correction(stamps_delta)
         cleaned = clean_reason(reason)
-        seats: list[StaffMembership] = []
 
-        def permit(seat: StaffMembership, program: Program) -> None:
-            _may_correct(seat, program)
-            seats.append(seat)
-
-        async def decide(
-            card: Card, program: Program, ledger: LedgerRepository, now: datetime
-        ) -> _Change:
+        async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
+            card, program, seat = found.card, found.program, found.seat
             if not ProgramType(program.type).has_stamps:
                 raise errors.StampsNotInProgram()
             check_correction_balance(stamps_delta, card.stamp_count)
-            by_owner = seats[-1].role == StaffRole.OWNER.value
-            await _check_added_back(ledger, card, program, seats[-1], stamps_delta)
+            await _check_added_back(ledger, found, stamps_delta)
             tell = None
-            if not by_owner:
-                merchant = await self._directory(ledger.session).merchant(card.merchant_id)
-                staff = await self._directory(ledger.session).user(seats[-1].user_id)
-                name = (staff.first_name if staff is not None else None) or str(seats[-1].user_id)
-                tell = (merchant.owner_user_id, name)
+            if seat.role != StaffRole.OWNER.value:  # the owner hears of a cashier's correction
+                staff = await self._directory(ledger.session).user(seat.user_id)
+                name = (staff.first_name if staff is not None else None) or str(seat.user_id)
+                tell = (found.merchant.owner_user_id, name)
             return _Change(
                 LedgerKind.CORRECT_STAMPS,
                 stamps_delta=stamps_delta,
@@ -412,7 +393,9 @@ class CounterService(ServiceBase):
                 tell_owner=tell,
             )
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide, permit=permit)
+        return await self._operate(
+            actor_id, card_reference, idempotency_key, decide, permit=_may_correct
+        )
 
     async def operation_of(self, entry_id: int) -> Operation:
         """A ledger entry as its notice shows it (for the outbox's dispatcher)."""
@@ -491,25 +474,23 @@ class CounterService(ServiceBase):
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            seat = await require_staff(directory, actor_id)
-            card, program = await resolve_card(
-                ledger, directory, seat, card_reference, lock=True, now=now
+            found = await self._card_at_counter(
+                ledger, directory, actor_id, card_reference, lock=True, key=idempotency_key
             )
+            seat, card, program = found.seat, found.card, found.program
             # Checked under the card's lock, so a duplicate delivered concurrently waits and
             # then finds the first one's row.
             if idempotency_key is not None:
-                prior = await ledger.entry_by_key(idempotency_key)
+                prior = await prior_entry(ledger, found, idempotency_key)
                 if prior is not None and prior.card_id != card.id:
                     raise errors.KeyUsedForAnotherCard()
                 if prior is not None:
-                    return await operation_result(
-                        ledger, directory, prior, replayed=True, card=card, program=program
-                    )
+                    return await operation_at_counter(directory, found, prior, replayed=True)
             if permit is not None:
                 permit(seat, program)
             if card.customer_id == actor_id:
                 raise errors.OwnCard()
-            change = await decide(card, program, ledger, now)
+            change = await decide(found, ledger, now)
             store_id = seat.store_id if seat.store_id is not None else card.store_id
             entry = await ledger.post(
                 card,
@@ -543,12 +524,12 @@ class CounterService(ServiceBase):
                     now=now,
                 )
             asked = []  # the customer was at the counter: ask about offers once, after the notices
-            if change.kind in _VISITS:
+            if change.kind in _VISITS and not found.consent_asked:
                 asked = await ask_after_first_visit(
                     session, self._dialect, card.merchant_id, card.customer_id, now, card.id
                 )
             await self._effects.record(session, [*effects, *visit.effects, *asked])
-            op = await operation_result(ledger, directory, entry, card=card, program=program)
+            op = await operation_at_counter(directory, found, entry)
             if not visit.bonuses:
                 return op
             # The cashier sees the card as it stands with the bonuses paid.
@@ -556,6 +537,28 @@ class CounterService(ServiceBase):
                 op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
             )
             return replace(op, card=after, bonuses=visit.bonuses)
+
+    async def _card_at_counter(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        actor_id: int,
+        card_reference: str,
+        *,
+        lock: bool = False,
+        key: str | None = None,
+    ) -> CardAtCounter:
+        return await card_at_counter(
+            ledger,
+            directory,
+            self._db.programmes,
+            self._dialect,
+            actor_id,
+            card_reference,
+            lock=lock,
+            now=self._clock.now(),
+            idempotency_key=key,
+        )
 
 
 def _multiplier(program: Program, now: datetime) -> int:
@@ -588,10 +591,9 @@ def _shortfall(card: Card, program: Program, change: _Change) -> errors.DomainEr
     )
 
 
-async def _rungs(ledger: LedgerRepository, program: Program, unit: RewardUnit) -> list[Reward]:
+def _rungs(found: CardAtCounter, unit: RewardUnit) -> list[Reward]:
     """The programme's rewards of one unit, by cost (a programme always has one of each)."""
-    rows = await RewardRepository(ledger.session).rungs(program.merchant_id)
-    return [reward_value(r) for r in rows if r.unit == unit.value]
+    return [r for r in found.ladder if r.unit is unit]
 
 
 def _reward_change(card: Card, program: Program, reward: Reward, now: datetime) -> _Change:

@@ -1,0 +1,125 @@
+"""What an operation at the counter needs before it decides, read in one statement."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import and_, exists, func, select
+from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
+
+from domain.db.dialect import Dialect
+from domain.db.tables import (
+    Card,
+    LedgerEntry,
+    LookupFailure,
+    Merchant,
+    OfferConsent,
+    Program,
+    StaffMembership,
+    Store,
+    User,
+)
+
+
+@dataclass(frozen=True)
+class AtCounter:
+    """The staff member's seat and the card they named, with what surrounds them."""
+
+    seat: StaffMembership
+    seat_store_name: str | None  # the seat's store (None: a seat at every store)
+    card: Card
+    merchant: Merchant
+    store: Store  # the card's home store
+    customer: User | None
+    programme_version: int
+    failed_lookups: int  # since the window's start
+    prior_entry_id: int | None  # the entry already made with the idempotency key
+    prior_known: bool  # False: the key was not looked up (see at_counter)
+    consent_asked: bool  # the customer was asked about this merchant's offers
+
+
+async def at_counter(
+    session: AsyncSession,
+    dialect: Dialect,
+    *,
+    staff_user_id: int,
+    number: str | None,
+    qr_token: str | None,
+    failures_since: datetime,
+    idempotency_key: str | None,
+    lock: bool,
+) -> AtCounter | None:
+    """The active seat of `staff_user_id` and the active card of that seat's merchant with this
+    number or QR token; None when either is missing (the caller finds out which, slowly).
+
+    With `lock` on PostgreSQL the card's row is locked (FOR UPDATE OF cards). The idempotency
+    key is looked up here only when the read cannot have waited for another writer (SQLite,
+    whose writers hold the write lock before reading); on PostgreSQL it must be looked up after
+    the card's lock is held, by a statement of its own.
+    """
+    seat_store = aliased(Store)
+    failures = (
+        select(func.count())
+        .where(
+            LookupFailure.staff_user_id == staff_user_id,
+            LookupFailure.failed_at >= failures_since,
+        )
+        .scalar_subquery()
+    )
+    asked = exists().where(
+        OfferConsent.merchant_id == Card.merchant_id,
+        OfferConsent.customer_id == Card.customer_id,
+    )
+    columns: list[Any] = [
+        StaffMembership,
+        seat_store.name,
+        Card,
+        Merchant,
+        Store,
+        User,
+        Program.version,
+        failures,
+        asked,
+    ]
+    key_here = idempotency_key is not None and not (lock and dialect.locks_rows)
+    if key_here:
+        columns.append(
+            select(LedgerEntry.id)
+            .where(LedgerEntry.idempotency_key == idempotency_key)
+            .scalar_subquery()
+        )
+    reference = Card.number == number if number is not None else Card.qr_token == qr_token
+    query = (
+        select(*columns)
+        .select_from(StaffMembership)
+        .join(Card, and_(Card.merchant_id == StaffMembership.merchant_id, Card.active, reference))
+        .join(Merchant, Merchant.id == Card.merchant_id)
+        .join(Store, Store.id == Card.store_id)
+        .join(Program, Program.merchant_id == Card.merchant_id)
+        .outerjoin(seat_store, seat_store.id == StaffMembership.store_id)
+        .outerjoin(User, User.id == Card.customer_id)
+        .where(StaffMembership.user_id == staff_user_id, StaffMembership.active)
+        .execution_options(populate_existing=True)
+    )
+    if lock and dialect.locks_rows:
+        query = query.with_for_update(of=Card)
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    seat, seat_store_name, card, merchant, store, customer, version, failed, consent = row[:9]
+    return AtCounter(
+        seat=seat,
+        seat_store_name=seat_store_name,
+        card=card,
+        merchant=merchant,
+        store=store,
+        customer=customer,
+        programme_version=int(version),
+        failed_lookups=int(failed),
+        prior_entry_id=row[9] if key_here else None,
+        prior_known=key_here,
+        consent_asked=bool(consent),
+    )
