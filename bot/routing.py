@@ -37,7 +37,15 @@ from bot.features import (
     setup,
     staff,
 )
-from bot.features.common import Audience, Command, Feature, Handler, Viewer, reply, viewer_for
+from bot.features.common import (
+    Audience,
+    Command,
+    Feature,
+    Handler,
+    Viewer,
+    reply,
+    viewer_for,
+)
 from bot.i18n import Translator
 from bot.menus import MenuEntry, Menus
 from bot.texts import general
@@ -57,7 +65,9 @@ def help_for(t: Translator, identity: Identity) -> str:
     """The help text of the command table for a person with this identity."""
     audience = Audience.of(identity)
     sections = {
-        level: [c.key for c in COMMANDS if c.audience is level and c.name != "help"]
+        level: [
+            c.key for c in COMMANDS if c.audience is level and c.name != "help" and c.fits(identity)
+        ]
         for level in Audience
     }
     return help_text(
@@ -91,7 +101,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", Audience.CUSTOMER, help_command),
 )
 MENUS = Menus(
-    [MenuEntry(c.name, int(c.audience), c.key, c.platform_only) for c in COMMANDS if c.in_menu]
+    [
+        MenuEntry(c.name, int(c.audience), c.key, c.platform_only, c.collects)
+        for c in COMMANDS
+        if c.in_menu
+    ]
 )
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}

@@ -580,6 +580,7 @@ class Membership:
     merchant_language: str
     owner_user_id: int  # who to tell about the membership (a new cashier, say)
     staff_corrections: bool = False  # the owner lets staff correct stamps (/correct)
+    program_type: ProgramType = ProgramType.HYBRID  # what the cards collect (HYBRID: both)
 
     @property
     def may_correct(self) -> bool:

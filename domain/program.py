@@ -350,6 +350,19 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)
 
+# Settings that only mean something when the card collects stamps, or points.
+STAMP_KEYS = ("stamps_target", "reward", "cooldown", "daily_limit", "staff_corrections")
+POINTS_KEYS = ("points_per_euro", "points_reward", "points_reward_text", "expiry_days")
+
+
+def keys_for(program_type: ProgramType) -> tuple[str, ...]:
+    """The settings worth showing for a programme of this type: a stamp card's owner is not
+    shown points settings (they stay settable, for a change of type)."""
+    hidden = (() if program_type.has_stamps else STAMP_KEYS) + (
+        () if program_type.has_points else POINTS_KEYS
+    )
+    return tuple(key for key in SETTING_KEYS if key not in hidden)
+
 
 def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> ProgramSettings:
     """The settings with `key` changed to the parsed `raw_value`; typed errors if either is bad."""

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 from telegram import ForceReply, InlineKeyboardMarkup, InputFile, Message, Update
 from telegram.constants import ParseMode
@@ -25,7 +25,14 @@ from bot.texts import cards as card_texts
 from bot.texts import general
 from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
-from domain.model import CardView, Enrolment, Identity, UserProfile, normalise_card_number
+from domain.model import (
+    CardView,
+    Enrolment,
+    Identity,
+    ProgramType,
+    UserProfile,
+    normalise_card_number,
+)
 from domain.setting_input import whole_number
 from infra import Step
 from infra.bots import PLATFORM, current_bot
@@ -96,6 +103,16 @@ class Audience(IntEnum):
         return Audience.STAFF if identity.is_staff else Audience.CUSTOMER
 
 
+class Collects(StrEnum):
+    """What a command works on, of what a card may collect."""
+
+    STAMPS = "stamps"
+    POINTS = "points"
+
+    def in_program(self, program_type: ProgramType) -> bool:
+        return program_type.has_stamps if self is Collects.STAMPS else program_type.has_points
+
+
 Handler = Callable[[Update, BotContext, Viewer], Awaitable[None]]
 ButtonHandler = Callable[..., Awaitable[None]]  # (update, context, viewer, *typed arguments)
 StepHandler = Callable[[Update, BotContext, Viewer, Step], Awaitable[None]]
@@ -114,10 +131,20 @@ class Command:
     text_key: str | None = None  # its words in bot/texts/commands, when not under its name
     # Only the platform bot does it (setting up a café, creating its bot), not a café's bot.
     platform_only: bool = False
+    # What the programme's cards must collect for it to mean anything (/points: points);
+    # None: any programme. A stamp-only café's /help and menus leave out its points commands
+    # (typed anyway, their use case refuses them in words).
+    collects: Collects | None = None
 
     @property
     def key(self) -> str:
         return self.text_key or self.name
+
+    def fits(self, identity: Identity) -> bool:
+        """Whether the programme of this person's café has what the command works on."""
+        if self.collects is None or identity.membership is None:
+            return True
+        return self.collects.in_program(identity.membership.program_type)
 
 
 @dataclass(frozen=True)

@@ -13,6 +13,7 @@ from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.features.common import (
     Audience,
+    Collects,
     Command,
     Feature,
     Viewer,
@@ -106,6 +107,6 @@ FEATURE = Feature(
     name="corrections",
     # For owners in menus and /help; staff the owner allows may use it too (the use case
     # decides), and the refusals of /void and a late /undo tell them so.
-    commands=(Command("correct", Audience.OWNER, correct),),
+    commands=(Command("correct", Audience.OWNER, correct, collects=Collects.STAMPS),),
     buttons=((CONFIRM_CORRECTION, _confirm), (CANCEL_CORRECTION, _cancel)),
 )

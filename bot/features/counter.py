@@ -21,6 +21,7 @@ from bot.context import BotContext
 from bot.features.common import (
     PROMPT_TTL,
     Audience,
+    Collects,
     Command,
     Feature,
     Viewer,
@@ -517,6 +518,13 @@ async def unanswerable_amount(
         return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
     now = context.service.clock.now()
+    membership = viewer.identity.membership
+    if membership is not None and not membership.program_type.has_points:
+        # A stamp card has no "Add points": say what the card takes instead.
+        current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+        open_number = None if current is None or not current.is_open(now) else current.payload
+        await reply(update, counter_texts.number_at_stamp_counter(viewer.t, open_number))
+        return True
     asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))
     current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
     open_number = None if current is None else current.payload
@@ -572,10 +580,10 @@ async def typed_card_number(
 FEATURE = Feature(
     name="counter",
     commands=(
-        Command("stamp", Audience.STAFF, stamp),
+        Command("stamp", Audience.STAFF, stamp, collects=Collects.STAMPS),
         Command("redeem", Audience.STAFF, redeem),
-        Command("points", Audience.STAFF, points),
-        Command("void", Audience.STAFF, void),
+        Command("points", Audience.STAFF, points, collects=Collects.POINTS),
+        Command("void", Audience.STAFF, void, collects=Collects.POINTS),
         Command("lookup", Audience.STAFF, lookup),
         Command("undo", Audience.STAFF, undo),
     ),

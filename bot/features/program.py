@@ -34,7 +34,7 @@ from bot.texts import program as program_texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.program import SETTING_KEYS, ProgramSettings
+from domain.program import SETTING_KEYS, ProgramSettings, keys_for
 from infra import Step
 
 # Step kinds. MENU is the screen on show (payload: the setting and the values it offers, when
@@ -85,7 +85,7 @@ async def _show_menu(
     markup = keyboards.program_menu_keyboard(
         [
             (program_texts.menu_button(t, key, settings), OPEN_SETTING.data(step.id, key))
-            for key in SETTING_KEYS
+            for key in keys_for(settings.type)  # a stamp card's owner sees no points settings
         ]
     )
     text = program_texts.menu_text(t, note)
@@ -295,6 +295,8 @@ async def _change_setting(
             edit=edit,
         )
         return
+    if key.strip().lower() == "type":  # the owner's menu: only the commands of the new type
+        await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
     if origin == FROM_MENU:
         note = program_texts.saved(viewer.t, key.lower(), change.settings)
         await _show_menu(update, context, viewer, change.settings, note, edit=edit)

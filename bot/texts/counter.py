@@ -375,6 +375,21 @@ def amount_not_applied(
     return f"{head}\n{hint}"
 
 
+def number_at_stamp_counter(t: Translator, open_card: str | None) -> str:
+    """A bare number typed at a café whose cards collect stamps only: nothing was done."""
+    head = t.gettext("Nothing done: your cards collect stamps, not points.")
+    if open_card is not None:
+        hint = t.gettext(
+            "To stamp card {number}, press “+1 stamp”, “+2” or “+3” under it, or type +2.",
+            number=format_card_number(open_card),
+        )
+    else:
+        hint = t.gettext(
+            "Open the card first (scan it or type its whole number), then press “+1 stamp” or type +2."
+        )
+    return f"{head}\n{hint}"
+
+
 def large_purchase_question(t: Translator, amount: Decimal, number: str) -> str:
     return t.gettext(
         "{amount} is a large purchase. Add points for {amount} to card {number}?",

@@ -14,6 +14,7 @@ from domain.model import (
     Identity,
     Invite,
     Membership,
+    ProgramType,
     StaffJoined,
     StaffListing,
     StaffRole,
@@ -145,6 +146,7 @@ class StaffService(ServiceBase):
                 merchant_language=program.language,
                 owner_user_id=merchant.owner_user_id,
                 staff_corrections=program.staff_corrections,
+                program_type=ProgramType(program.type),
             )
 
     async def staff_joined(self, membership_id: int) -> StaffJoined:
@@ -214,6 +216,7 @@ def _membership_of(
         merchant_language=program.language,
         owner_user_id=merchant.owner_user_id,
         staff_corrections=program.staff_corrections,
+        program_type=ProgramType(program.type),
     )
 
 

@@ -5,15 +5,15 @@ stamp; right after a stamp the cooldown's buttons are gone rather than refused w
 from __future__ import annotations
 
 from bot.i18n import translator
-from bot.texts.counter import no_open_card
+from bot.texts.counter import no_open_card, number_at_stamp_counter
 from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
 
 FR = translator("fr")
 
 
-async def _counter(bot: Running, cooldown: str):  # type: ignore[no-untyped-def]
-    owner = bot.tg.user(740, "Marie", language_code="fr")
+async def _counter(bot: Running, cooldown: str, owner_id: int = 740):  # type: ignore[no-untyped-def]
+    owner = bot.tg.user(owner_id, "Marie", language_code="fr")
     cashier = bot.tg.user(741, "Paul", language_code="fr")
     customer = bot.tg.user(742, "Jang", language_code="fr")
     join = link_in(await say(owner, "/setup Café Lux"), "join_")
@@ -51,3 +51,33 @@ async def test_plus_n_typed_with_a_card_open_stamps_it(bot: Running) -> None:
     assert "3/10" in done.content
     assert "4/10" in (await say(cashier, "+ 1")).content
     assert (await bot.service.customers.cards(742))[0].stamp_count == 4
+
+
+async def test_a_stamp_cafe_is_shown_and_takes_stamps_only(bot: Running) -> None:
+    cashier, card = await _counter(bot, "0")
+    owner = bot.tg.user(740, "Marie", language_code="fr")
+    # The cashier's /help and the owner's /program: nothing about points.
+    staff_help = (await say(cashier, "/help")).content
+    assert "/stamp" in staff_help and "/redeem" in staff_help
+    assert "/points" not in staff_help and "/void" not in staff_help
+    menu_of = {"type": "chat", "chat_id": 741}
+    staff_menu = [name for name, _ in bot.tg.commands(menu_of)]
+    assert "stamp" in staff_menu and "points" not in staff_menu and "void" not in staff_menu
+    menu = await say(owner, "/program")
+    settings = [text for row in menu.button_texts for text in row]
+    assert any(FR.gettext("Card type") in text for text in settings)
+    assert not any("points" in text.lower() for text in settings), settings
+    # A points command is refused in words, with nothing done.
+    number = card_number_in(card)
+    refused = await say(cashier, f"/points {number} 12")
+    assert refused.content == FR.gettext("This program collects stamps, not points.")
+    # A bare number typed at the counter points to the stamp buttons, not to "Add points".
+    await say(cashier, number)
+    answer = (await say(cashier, "9400")).content
+    assert answer == number_at_stamp_counter(FR, number.replace("-", "")), answer
+    assert FR.pgettext("button", "Add points") not in answer
+    assert (await bot.service.customers.cards(742))[0].stamp_count == 0
+    # Switched to points, the same cashier's /help lists /points again.
+    await say(owner, "/program set type hybrid")
+    assert "/points" in (await say(cashier, "/help")).content
+    assert "points" in [name for name, _ in bot.tg.commands({"type": "chat", "chat_id": 740})]
