@@ -522,6 +522,16 @@ class Dispute:
     staff_name: str | None  # the cashier's first name; None when unknown or erased
     entry_created_at: datetime
 
+    @property
+    def reversed_by_customer(self) -> bool:
+        """This "not me" took the earning back."""
+        return self.reversal is not None and self.reversal.kind is LedgerKind.NOT_ME
+
+    @property
+    def undone_before(self) -> bool:
+        """Staff had already undone the operation before the "not me": nothing changed."""
+        return self.reversal is not None and self.reversal.kind is not LedgerKind.NOT_ME
+
 
 @dataclass(frozen=True)
 class LedgerLine:

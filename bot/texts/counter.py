@@ -259,7 +259,13 @@ def ask_amount(t: Translator, card: CardView) -> str:
 
 
 def dispute_done(t: Translator, dispute: Dispute) -> str:
-    if dispute.reversal is not None:
+    if dispute.undone_before:
+        return t.gettext(
+            "Thanks for telling us. {merchant} had already undone it, so your card did not change: {balance}. We have told them.",
+            merchant=esc(dispute.card.merchant_name),
+            balance=_balance(t, dispute.card),
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "Thanks for telling us. We reversed it — your card now: {balance}",
             balance=_balance(t, dispute.card),
@@ -272,6 +278,11 @@ def dispute_done(t: Translator, dispute: Dispute) -> str:
 
 def dispute_question(t: Translator, dispute: Dispute) -> str:
     """Asked under a "not me" tap, before anything is reversed or reported."""
+    if dispute.undone_before:
+        return t.gettext(
+            "{merchant} has already undone this: your card is as it was before. Was it not you all the same? If you confirm, we tell {merchant} so they can check.",
+            merchant=esc(dispute.card.merchant_name),
+        )
     if dispute.disputed_kind.is_earning:
         return t.gettext(
             "Was this not you? If you confirm, we reverse it and tell {merchant}.",
@@ -289,7 +300,20 @@ def owner_alert(t: Translator, dispute: Dispute) -> str:
     if dispute.staff_name is None:  # recorded by no one known (an erased cashier, say)
         return _owner_alert_unnamed(t, dispute, where)
     cashier = esc(dispute.staff_name)
-    if dispute.reversal is not None:
+    earning = dispute.disputed_kind.is_earning
+    if dispute.undone_before and earning:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
+            cashier=cashier,
+            **where,
+        )
+    if dispute.undone_before:
+        return t.gettext(
+            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
+            cashier=cashier,
+            **where,
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}; it was reversed.",
             cashier=cashier,
@@ -303,7 +327,17 @@ def owner_alert(t: Translator, dispute: Dispute) -> str:
 
 
 def _owner_alert_unnamed(t: Translator, dispute: Dispute, where: dict[str, str]) -> str:
-    if dispute.reversal is not None:
+    if dispute.undone_before and dispute.disputed_kind.is_earning:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
+            **where,
+        )
+    if dispute.undone_before:
+        return t.gettext(
+            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
+            **where,
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}); it was reversed.",
             **where,
