@@ -121,6 +121,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
     happy = (
         "\n" + happy_hour_line(t, op.happy_hour_multiplier) if op.happy_hour_multiplier > 1 else ""
     )
+    # A first visit's bonuses come in the same message, the card shown as it is after them.
+    bonuses = "".join("\n" + line for line in bonuses_for_cashier(t, op.bonuses))
     if op.kind is LedgerKind.STAMP:
         text = t.ngettext(
             "You got a stamp at {store} — {progress}",
@@ -129,8 +131,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
-        text += happy
-        before = card.stamp_count - op.stamps_delta
+        text += happy + bonuses
+        before = card.stamp_count - op.stamps_delta - sum(b.stamps for b in op.bonuses)
         for reward in card.stamp_rewards:  # the rewards this stamp made ready
             if before < reward.cost <= card.stamp_count:
                 text += "\n" + t.gettext(
@@ -168,6 +170,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
                 balance=t.number(card.points_balance),
             )
             + happy
+            + bonuses
         )
     if op.kind is LedgerKind.REDEEM_POINTS:
         return t.ngettext(
