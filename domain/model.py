@@ -379,12 +379,18 @@ class CardView:
     cooldown_minutes: int = 0  # the programme's time between two stamps of a card
     last_stamp_at: datetime | None = None
 
+    @property
+    def stamp_ready_at(self) -> datetime | None:
+        """When the cooldown lets this card take its next stamp (None: no cooldown running)."""
+        if self.cooldown_minutes <= 0 or self.last_stamp_at is None:
+            return None
+        return self.last_stamp_at + timedelta(minutes=self.cooldown_minutes)
+
     def can_stamp_at(self, now: datetime) -> bool:
         """Whether the cooldown lets this card be stamped at `now` (the rule stays the use
         case's; this only decides which buttons are worth showing)."""
-        if self.cooldown_minutes <= 0 or self.last_stamp_at is None:
-            return True
-        return now >= self.last_stamp_at + timedelta(minutes=self.cooldown_minutes)
+        ready_at = self.stamp_ready_at
+        return ready_at is None or now >= ready_at
 
     @property
     def bonus_in_points(self) -> bool:

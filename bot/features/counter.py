@@ -110,6 +110,8 @@ async def confirmed(
     if edit:
         now = context.service.clock.now()
         markup = None if op.replayed else _card_keyboard(viewer, op.card, now)
+        # What the card takes now: its buttons, and when no stamp button, until when.
+        text = "\n".join([text, *counter_texts.next_stamp(viewer.t, op.card, now)])
         await edit_or_reply(update, text, markup)
     elif _reward_ready(op.card) and not op.replayed and not op.kind.is_redemption:
         # The card just reached a reward: the cashier sees it and can hand it over now.
@@ -317,7 +319,11 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
     await open_card(context, viewer, card)
     now = context.service.clock.now()
     markup = _card_keyboard(viewer, card, now, web_app_page(context, "counter"))
-    await reply(update, counter_texts.staff_card_text(viewer.t, card), markup)
+    lines = [
+        counter_texts.staff_card_text(viewer.t, card),
+        *counter_texts.next_stamp(viewer.t, card, now),
+    ]
+    await reply(update, "\n".join(lines), markup)
 
 
 async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from bot.i18n import Translator
@@ -45,6 +46,14 @@ def staff_card_text(t: Translator, card: CardView) -> str:
     if card.last_correction is not None and card.program_type.has_stamps:
         lines.append(last_correction(t, card.last_correction, card.timezone))
     return "\n".join(lines)
+
+
+def next_stamp(t: Translator, card: CardView, now: datetime) -> list[str]:
+    """Why a card shows no stamp buttons: the cooldown, and when it ends."""
+    ready_at = card.stamp_ready_at
+    if not card.program_type.has_stamps or ready_at is None or card.can_stamp_at(now):
+        return []
+    return [t.gettext("⏳ Next stamp from {time}.", time=t.time_only(ready_at, card.timezone))]
 
 
 def where_it_works(t: Translator, card: CardView) -> str:

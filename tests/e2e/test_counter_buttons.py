@@ -4,6 +4,8 @@ stamp; right after a stamp the cooldown's buttons are gone rather than refused w
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.i18n import translator
 from bot.texts.counter import no_open_card, number_at_stamp_counter
 from tests.e2e.conftest import Running
@@ -35,10 +37,20 @@ async def test_two_coffees_are_one_tap_and_the_cooldown_hides_the_next_stamp(bot
     await cashier.press(scanned, "+2")
     edited = await cashier.next_edit()
     assert "2/10" in edited.content
-    # Within the cooldown no stamp button is offered (it could only be refused).
+    # Within the cooldown no stamp button is offered (it could only be refused); the message
+    # says until when.
     assert not any("+" in text for row in edited.button_texts for text in row)
     now = (await bot.service.customers.cards(742))[0]
     assert now.stamp_count == 2
+    ready_at = bot.clock.now() + timedelta(minutes=15)
+    until = FR.gettext("⏳ Next stamp from {time}.", time=FR.time_only(ready_at, now.timezone))
+    assert edited.content.endswith(until)
+    assert until in (await say(cashier, card_number_in(card))).content  # opened again
+    # Once the cooldown is over, the card offers its stamps again.
+    bot.clock.advance(timedelta(minutes=15))
+    again = await say(cashier, card_number_in(card))
+    assert again.button_texts[0] == [FR.pgettext("button", "+1 stamp"), "+2", "+3"]
+    assert FR.gettext("⏳ Next stamp from {time}.", time="")[:8] not in again.content
 
 
 async def test_plus_n_typed_with_a_card_open_stamps_it(bot: Running) -> None:
