@@ -313,7 +313,7 @@ class Dispatcher:
         assert service is not None
         # Sent even to someone marked unreachable: they may have unblocked the bot since, and
         # a refusal costs one call (it is recorded again and the row is done).
-        op = await service.counter.operation_of(effect.entry_id)
+        op = await service.counter.operation_of(effect.entry_id, effect.bonus_entries)
         t = self._language_of(op.customer, op.card.merchant_language)
         disputable = op.kind.is_earning or op.kind.is_redemption
         markup = keyboards.not_me_keyboard(t, NOT_ME.data(op.entry_id)) if disputable else None

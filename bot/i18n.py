@@ -16,7 +16,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from babel import Locale
-from babel.dates import format_date, format_datetime, format_skeleton
+from babel.dates import format_date, format_datetime, format_skeleton, format_time
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
@@ -109,6 +109,10 @@ class Translator:
     def date_time(self, value: datetime, timezone: str) -> str:
         """A moment, shown in the merchant's timezone."""
         return format_datetime(value, "short", tzinfo=_zone(timezone), locale=self.locale)
+
+    def time_only(self, value: datetime, timezone: str) -> str:
+        """A time of day, shown in the merchant's timezone."""
+        return format_time(value, "short", tzinfo=_zone(timezone), locale=self.locale)
 
     def date_only(self, value: datetime, timezone: str) -> str:
         return format_date(value.astimezone(_zone(timezone)).date(), "medium", locale=self.locale)

@@ -23,7 +23,7 @@ from bot.i18n import LANGUAGES, Translator, translator
 from bot.serving import ServingBot
 from bot.texts.commands import menu_description
 from bot.texts.webapp import menu_button
-from domain.model import Identity
+from domain.model import Identity, ProgramType, RewardUnit, units_of
 
 log = logging.getLogger(__name__)
 
@@ -36,6 +36,14 @@ class MenuEntry:
     audience: int
     text_key: str  # which description of bot/texts/commands it shows
     platform_only: bool = False  # not in a café's own bot's menus
+    collects: RewardUnit | None = None  # shown only where the cards collect it
+
+    def fits(self, program_type: ProgramType | None) -> bool:
+        return (
+            self.collects is None
+            or program_type is None
+            or (self.collects in units_of(program_type))
+        )
 
 
 # The Mini App's first tab for each audience (its menu button opens it there).
@@ -53,16 +61,24 @@ class Menus:
     def __init__(self, entries: Sequence[MenuEntry]) -> None:
         self._entries = tuple(entries)
 
-    def commands(self, t: Translator, audience: int, *, cafe: bool = False) -> list[BotCommand]:
+    def commands(
+        self,
+        t: Translator,
+        audience: int,
+        *,
+        cafe: bool = False,
+        program_type: ProgramType | None = None,
+    ) -> list[BotCommand]:
         """Staff commands first (what a cashier needs most), then the owner's, then the rest;
-        a café's own bot leaves out what only the platform bot does."""
+        a café's own bot leaves out what only the platform bot does, and a stamp-only café's
+        menu what works on points (and the other way round)."""
         order = [STAFF, OWNER, CUSTOMER]
         chosen: list[MenuEntry] = []
         for level in order:
             if level > audience:
                 continue
             for entry in self._entries:
-                if cafe and entry.platform_only:
+                if (cafe and entry.platform_only) or not entry.fits(program_type):
                     continue
                 if entry.audience == level and entry.name not in {c.name for c in chosen}:
                     chosen.append(entry)
@@ -131,7 +147,11 @@ class Menus:
         cafe = isinstance(bot, ServingBot) and not bot.is_platform
         try:
             if audience > CUSTOMER:
-                await bot.set_my_commands(self.commands(t, audience, cafe=cafe), scope=scope)
+                program_type = (
+                    identity.membership.program_type if identity.membership is not None else None
+                )
+                commands = self.commands(t, audience, cafe=cafe, program_type=program_type)
+                await bot.set_my_commands(commands, scope=scope)
             else:
                 await bot.delete_my_commands(scope=scope)
             if web_app_url is not None:  # the Mini App, opened at this person's first tab

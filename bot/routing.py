@@ -37,7 +37,15 @@ from bot.features import (
     setup,
     staff,
 )
-from bot.features.common import Audience, Command, Feature, Handler, Viewer, reply, viewer_for
+from bot.features.common import (
+    Audience,
+    Command,
+    Feature,
+    Handler,
+    Viewer,
+    reply,
+    viewer_for,
+)
 from bot.i18n import Translator
 from bot.menus import MenuEntry, Menus
 from bot.texts import general
@@ -99,7 +107,11 @@ COMMANDS: tuple[Command, ...] = (
     Command("help", Audience.CUSTOMER, help_command),
 )
 MENUS = Menus(
-    [MenuEntry(c.name, int(c.audience), c.key, c.platform_only) for c in COMMANDS if c.in_menu]
+    [
+        MenuEntry(c.name, int(c.audience), c.key, c.platform_only, c.collects)
+        for c in COMMANDS
+        if c.in_menu
+    ]
 )
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}

@@ -23,6 +23,9 @@ class NotifyCustomer:
     kind: ClassVar[str] = "notice"
     entry_id: int
     customer_id: int
+    # Bonuses the same operation paid on the same card (a first visit's welcome and referral
+    # bonuses): told in this one notice, with the card as it stands after them.
+    bonus_entries: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:

@@ -379,12 +379,18 @@ class CardView:
     cooldown_minutes: int = 0  # the programme's time between two stamps of a card
     last_stamp_at: datetime | None = None
 
+    @property
+    def stamp_ready_at(self) -> datetime | None:
+        """When the cooldown lets this card take its next stamp (None: no cooldown running)."""
+        if self.cooldown_minutes <= 0 or self.last_stamp_at is None:
+            return None
+        return self.last_stamp_at + timedelta(minutes=self.cooldown_minutes)
+
     def can_stamp_at(self, now: datetime) -> bool:
         """Whether the cooldown lets this card be stamped at `now` (the rule stays the use
         case's; this only decides which buttons are worth showing)."""
-        if self.cooldown_minutes <= 0 or self.last_stamp_at is None:
-            return True
-        return now >= self.last_stamp_at + timedelta(minutes=self.cooldown_minutes)
+        ready_at = self.stamp_ready_at
+        return ready_at is None or now >= ready_at
 
     @property
     def bonus_in_points(self) -> bool:
@@ -521,6 +527,16 @@ class Dispute:
     staff_user_id: int | None
     staff_name: str | None  # the cashier's first name; None when unknown or erased
     entry_created_at: datetime
+
+    @property
+    def reversed_by_customer(self) -> bool:
+        """This "not me" took the earning back."""
+        return self.reversal is not None and self.reversal.kind is LedgerKind.NOT_ME
+
+    @property
+    def undone_before(self) -> bool:
+        """Staff had already undone the operation before the "not me": nothing changed."""
+        return self.reversal is not None and self.reversal.kind is not LedgerKind.NOT_ME
 
 
 @dataclass(frozen=True)

@@ -52,7 +52,10 @@ def _payload(effect: Effect) -> str:
 
 
 def _effect(kind: str, payload: str) -> Effect:
-    fields: dict[str, Any] = json.loads(payload)
+    fields: dict[str, Any] = {
+        name: tuple(value) if isinstance(value, list) else value  # JSON has no tuples
+        for name, value in json.loads(payload).items()
+    }
     cls = EFFECT_TYPES[kind]
     if cls is SendSummary:
         fields["day"] = date.fromisoformat(fields["day"])

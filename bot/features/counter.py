@@ -109,6 +109,8 @@ async def confirmed(
     if edit:
         now = context.service.clock.now()
         markup = None if op.replayed else _card_keyboard(viewer, op.card, now)
+        # What the card takes now: its buttons, and when no stamp button, until when.
+        text = "\n".join([text, *counter_texts.next_stamp(viewer.t, op.card, now)])
         await edit_or_reply(update, text, markup)
     elif _reward_ready(op.card) and not op.replayed and not op.kind.is_redemption:
         # The card just reached a reward: the cashier sees it and can hand it over now.
@@ -316,7 +318,11 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
     await open_card(context, viewer, card)
     now = context.service.clock.now()
     markup = _card_keyboard(viewer, card, now, web_app_page(context, "counter"))
-    await reply(update, counter_texts.staff_card_text(viewer.t, card), markup)
+    lines = [
+        counter_texts.staff_card_text(viewer.t, card),
+        *counter_texts.next_stamp(viewer.t, card, now),
+    ]
+    await reply(update, "\n".join(lines), markup)
 
 
 async def scanned_card(update: Update, context: BotContext, viewer: Viewer, token: str) -> None:
@@ -513,13 +519,17 @@ async def unanswerable_amount(
     text = (message.text or "") if message is not None else ""
     if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
         return False
-    membership = viewer.identity.membership
-    if membership is not None and not membership.program_type.has_points:
-        return False  # a café without points has no "Add points" to point at
     if answered is not None and answered.kind != AMOUNT:
         return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
     now = context.service.clock.now()
+    membership = viewer.identity.membership
+    if membership is not None and not membership.program_type.has_points:
+        # A stamp card has no "Add points": say what the card takes instead.
+        current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
+        open_number = None if current is None or not current.is_open(now) else current.payload
+        await reply(update, counter_texts.number_at_stamp_counter(viewer.t, open_number))
+        return True
     asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))
     current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
     open_number = None if current is None else current.payload

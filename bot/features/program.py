@@ -295,6 +295,8 @@ async def _change_setting(
             edit=edit,
         )
         return
+    if key.strip().lower() == "type":  # the owner's menu: only the commands of the new type
+        await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
     if origin == FROM_MENU:
         note = program_texts.saved(viewer.t, key.lower(), change.settings)
         await _show_menu(update, context, viewer, change.settings, note, edit=edit)

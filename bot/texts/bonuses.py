@@ -34,7 +34,7 @@ def bonus_label(t: Translator, kind: LedgerKind) -> str:
 
 
 def bonuses_for_cashier(t: Translator, bonuses: tuple[BonusPaid, ...]) -> list[str]:
-    """Under the confirmation of a first visit: what the programme added."""
+    """Under a first visit's confirmation and in its notice: what the programme added."""
     return [
         t.gettext(
             "🎁 {bonus}: +{amount}",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from decimal import Decimal
 
 from bot.i18n import Translator
@@ -45,6 +46,14 @@ def staff_card_text(t: Translator, card: CardView) -> str:
     if card.last_correction is not None and card.program_type.has_stamps:
         lines.append(last_correction(t, card.last_correction, card.timezone))
     return "\n".join(lines)
+
+
+def next_stamp(t: Translator, card: CardView, now: datetime) -> list[str]:
+    """Why a card shows no stamp buttons: the cooldown, and when it ends."""
+    ready_at = card.stamp_ready_at
+    if not card.program_type.has_stamps or ready_at is None or card.can_stamp_at(now):
+        return []
+    return [t.gettext("⏳ Next stamp from {time}.", time=t.time_only(ready_at, card.timezone))]
 
 
 def where_it_works(t: Translator, card: CardView) -> str:
@@ -121,6 +130,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
     happy = (
         "\n" + happy_hour_line(t, op.happy_hour_multiplier) if op.happy_hour_multiplier > 1 else ""
     )
+    # A first visit's bonuses come in the same message, the card shown as it is after them.
+    bonuses = "".join("\n" + line for line in bonuses_for_cashier(t, op.bonuses))
     if op.kind is LedgerKind.STAMP:
         text = t.ngettext(
             "You got a stamp at {store} — {progress}",
@@ -129,8 +140,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
-        text += happy
-        before = card.stamp_count - op.stamps_delta
+        text += happy + bonuses
+        before = card.stamp_count - op.stamps_delta - sum(b.stamps for b in op.bonuses)
         for reward in card.stamp_rewards:  # the rewards this stamp made ready
             if before < reward.cost <= card.stamp_count:
                 text += "\n" + t.gettext(
@@ -168,6 +179,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
                 balance=t.number(card.points_balance),
             )
             + happy
+            + bonuses
         )
     if op.kind is LedgerKind.REDEEM_POINTS:
         return t.ngettext(
@@ -259,7 +271,13 @@ def ask_amount(t: Translator, card: CardView) -> str:
 
 
 def dispute_done(t: Translator, dispute: Dispute) -> str:
-    if dispute.reversal is not None:
+    if dispute.undone_before:
+        return t.gettext(
+            "Thanks for telling us. {merchant} had already undone it, so your card did not change: {balance}. We have told them.",
+            merchant=esc(dispute.card.merchant_name),
+            balance=_balance(t, dispute.card),
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "Thanks for telling us. We reversed it — your card now: {balance}",
             balance=_balance(t, dispute.card),
@@ -272,6 +290,11 @@ def dispute_done(t: Translator, dispute: Dispute) -> str:
 
 def dispute_question(t: Translator, dispute: Dispute) -> str:
     """Asked under a "not me" tap, before anything is reversed or reported."""
+    if dispute.undone_before:
+        return t.gettext(
+            "{merchant} has already undone this: your card is as it was before. Was it not you all the same? If you confirm, we tell {merchant} so they can check.",
+            merchant=esc(dispute.card.merchant_name),
+        )
     if dispute.disputed_kind.is_earning:
         return t.gettext(
             "Was this not you? If you confirm, we reverse it and tell {merchant}.",
@@ -289,7 +312,20 @@ def owner_alert(t: Translator, dispute: Dispute) -> str:
     if dispute.staff_name is None:  # recorded by no one known (an erased cashier, say)
         return _owner_alert_unnamed(t, dispute, where)
     cashier = esc(dispute.staff_name)
-    if dispute.reversal is not None:
+    earning = dispute.disputed_kind.is_earning
+    if dispute.undone_before and earning:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
+            cashier=cashier,
+            **where,
+        )
+    if dispute.undone_before:
+        return t.gettext(
+            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
+            cashier=cashier,
+            **where,
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}; it was reversed.",
             cashier=cashier,
@@ -303,7 +339,17 @@ def owner_alert(t: Translator, dispute: Dispute) -> str:
 
 
 def _owner_alert_unnamed(t: Translator, dispute: Dispute, where: dict[str, str]) -> str:
-    if dispute.reversal is not None:
+    if dispute.undone_before and dispute.disputed_kind.is_earning:
+        return t.gettext(
+            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
+            **where,
+        )
+    if dispute.undone_before:
+        return t.gettext(
+            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
+            **where,
+        )
+    if dispute.reversed_by_customer:
         return t.gettext(
             "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}); it was reversed.",
             **where,
@@ -371,6 +417,21 @@ def amount_not_applied(
     else:
         hint = t.gettext(
             "Open the card first (scan it or type its number), then press “Add points”."
+        )
+    return f"{head}\n{hint}"
+
+
+def number_at_stamp_counter(t: Translator, open_card: str | None) -> str:
+    """A bare number typed at a café whose cards collect stamps only: nothing was done."""
+    head = t.gettext("Nothing done: your cards collect stamps, not points.")
+    if open_card is not None:
+        hint = t.gettext(
+            "To stamp card {number}, press “+1 stamp”, “+2” or “+3” under it, or type +2.",
+            number=format_card_number(open_card),
+        )
+    else:
+        hint = t.gettext(
+            "Open the card first (scan it or type its whole number), then press “+1 stamp” or type +2."
         )
     return f"{head}\n{hint}"
 

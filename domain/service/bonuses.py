@@ -52,8 +52,9 @@ class BirthdayView:
 
 @dataclass(frozen=True)
 class FirstVisit:
-    """What a first staff-confirmed visit paid: on the visitor's card, and the effects to
-    record (notices and wallet refreshes, the referrer's included)."""
+    """What a first staff-confirmed visit paid: on the visitor's card (told in the notice of
+    the operation that paid them, one message), and the effects to record for other cards
+    (the referrer's notice and wallet)."""
 
     bonuses: tuple[BonusPaid, ...] = ()
     effects: tuple[Effect, ...] = ()
@@ -91,7 +92,8 @@ def _told(entry: LedgerEntry, card: Card) -> list[Effect]:
     ]
 
 
-def _paid(entry: LedgerEntry) -> BonusPaid:
+def paid_bonus(entry: LedgerEntry) -> BonusPaid:
+    """A bonus entry as the cashier and the customer read it."""
     return BonusPaid(
         kind=LedgerKind(entry.kind),
         entry_id=entry.id,
@@ -137,8 +139,7 @@ async def pay_first_visit(
             ledger, bonuses, card, program, LedgerKind.WELCOME, WELCOME, store_id=store_id, now=now
         )
     if entry is not None:
-        paid.append(_paid(entry))
-        effects += _told(entry, card)
+        paid.append(paid_bonus(entry))
     referral = await bonuses.referral_of(card.merchant_id, card.customer_id)
     if referral is None or not await bonuses.convert(referral.id, now):
         return FirstVisit(tuple(paid), tuple(effects))
@@ -149,8 +150,7 @@ async def pay_first_visit(
         ledger, bonuses, card, program, LedgerKind.REFERRAL, occasion, store_id=store_id, now=now
     )
     if referred_entry is not None:
-        paid.append(_paid(referred_entry))
-        effects += _told(referred_entry, card)
+        paid.append(paid_bonus(referred_entry))
     referrer_entry = await _pay_referrer(
         ledger, bonuses, referral.referrer_card_id, program, occasion, now
     )
@@ -388,4 +388,11 @@ def _birthday_view(user: User | None) -> BirthdayView:
     )
 
 
-__all__ = ["BirthdayView", "BonusService", "FirstVisit", "credit_bonus", "pay_first_visit"]
+__all__ = [
+    "BirthdayView",
+    "BonusService",
+    "FirstVisit",
+    "credit_bonus",
+    "paid_bonus",
+    "pay_first_visit",
+]

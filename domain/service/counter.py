@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from decimal import Decimal
@@ -46,7 +46,7 @@ from domain.service.base import (
     require_staff,
     reverse_entry,
 )
-from domain.service.bonuses import FirstVisit, pay_first_visit
+from domain.service.bonuses import FirstVisit, paid_bonus, pay_first_visit
 from domain.service.consent import ask_after_first_visit
 from domain.service.counter_card import (
     CardAtCounter,
@@ -397,14 +397,25 @@ class CounterService(ServiceBase):
             actor_id, card_reference, idempotency_key, decide, permit=_may_correct
         )
 
-    async def operation_of(self, entry_id: int) -> Operation:
-        """A ledger entry as its notice shows it (for the outbox's dispatcher)."""
+    async def operation_of(self, entry_id: int, bonus_entries: Sequence[int] = ()) -> Operation:
+        """A ledger entry as its notice shows it (for the outbox's dispatcher), with the
+        bonuses the same operation paid on the card and the card as it stood after them."""
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             entry = await ledger.entry(entry_id)
             if entry is None:
                 raise errors.EntryNotFound()
             op = await operation_result(ledger, directory, entry)
+            paid = [e for e in [await ledger.entry(i) for i in bonus_entries] if e is not None]
+            if paid:
+                last = paid[-1]
+                after = replace(
+                    op.card,
+                    stamp_count=last.stamp_balance_after,
+                    points_balance=last.points_balance_after,
+                )
+                bonuses = tuple(paid_bonus(e) for e in paid)
+                op = replace(op, card=after, bonuses=bonuses)
             if op.kind is LedgerKind.REFERRAL:
                 side = await BonusRepository(session, self._dialect).referral_side(entry.id)
                 op = replace(op, referral_side=side)
@@ -509,10 +520,6 @@ class CounterService(ServiceBase):
             )
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
-            effects = _after_change(entry.id, card)
-            if change.tell_owner is not None:
-                owner_id, staff_name = change.tell_owner
-                effects.append(StaffCorrected(entry.id, owner_id, staff_name))
             visit = FirstVisit()
             if change.kind.is_earning and card.first_visit_at is None:
                 visit = await pay_first_visit(
@@ -528,6 +535,11 @@ class CounterService(ServiceBase):
                 asked = await ask_after_first_visit(
                     session, self._dialect, card.merchant_id, card.customer_id, now, card.id
                 )
+            # One notice for the visit: the bonuses it paid on this card are told with it.
+            effects = _after_change(entry.id, card, tuple(b.entry_id for b in visit.bonuses))
+            if change.tell_owner is not None:
+                owner_id, staff_name = change.tell_owner
+                effects.append(StaffCorrected(entry.id, owner_id, staff_name))
             await self._effects.record(session, [*effects, *visit.effects, *asked])
             op = await operation_at_counter(directory, found, entry)
             if not visit.bonuses:
@@ -568,10 +580,12 @@ def _multiplier(program: Program, now: datetime) -> int:
     return happy_hours_of(program.happy_hour).multiplier_at(now, program.timezone)
 
 
-def _after_change(entry_id: int, card: Card) -> list[Effect]:
+def _after_change(entry_id: int, card: Card, bonus_entries: tuple[int, ...] = ()) -> list[Effect]:
     """A balance change is told to the card's holder and shown on its wallet passes."""
     return [
-        NotifyCustomer(entry_id=entry_id, customer_id=card.customer_id),
+        NotifyCustomer(
+            entry_id=entry_id, customer_id=card.customer_id, bonus_entries=bonus_entries
+        ),
         RefreshWallet(card_id=card.id, cause=str(entry_id)),
     ]
 

@@ -243,14 +243,18 @@ class CustomerService(ServiceBase):
             return await _dispute_view(ledger, directory, entry)
 
     async def dispute(self, customer_id: int, entry_id: int) -> Dispute:
-        """ "Not me": reverse an earning on the customer's card; a redemption alerts the owner."""
+        """ "Not me": reverse an earning on the customer's card; a redemption alerts the owner.
+        An operation staff had already undone changes nothing; the owner still hears of it."""
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             entry, card = await _disputable(ledger, customer_id, entry_id, lock=True)
             kind = LedgerKind(entry.kind)
             effects: list[Effect] = []
-            if kind.is_earning:
+            reversed_before = await ledger.reversal_of(entry.id)
+            if reversed_before is not None and reversed_before.kind == LedgerKind.NOT_ME.value:
+                raise errors.AlreadyReversed()  # a second "not me" on the same notice
+            if kind.is_earning and reversed_before is None:
                 row = await reverse_entry(
                     ledger, entry, kind=LedgerKind.NOT_ME, staff_user_id=None, now=now
                 )

@@ -32,7 +32,7 @@ async def _joined(user: EmulatedUser, link: str) -> tuple[str, str]:
 
 async def test_a_referred_friends_first_stamp_pays_both_and_tells_both(bot: Running) -> None:
     t = translator("en")
-    cashier, join = await _shop(bot, "referral_bonus 2", "cooldown 0")
+    cashier, join = await _shop(bot, "referral_bonus 2", "welcome_bonus 1", "cooldown 0")
     ana = bot.tg.user(202, "Ana")
     await _joined(ana, join)
     invitation = await say(ana, "/invitefriend")
@@ -46,20 +46,23 @@ async def test_a_referred_friends_first_stamp_pays_both_and_tells_both(bot: Runn
     assert t.gettext("You came through a friend's invitation: thank you, and welcome!") in welcome
 
     done = await say(cashier, f"/stamp {number}")
-    assert t.gettext("🎁 {bonus}: +{amount}", bonus="Referral bonus", amount="2 stamps") in (
-        done.content
+    welcome_line = t.gettext("🎁 {bonus}: +{amount}", bonus="Welcome bonus", amount="1 stamp")
+    referral_line = t.gettext("🎁 {bonus}: +{amount}", bonus="Referral bonus", amount="2 stamps")
+    assert welcome_line in done.content and referral_line in done.content
+    assert "4/10" in done.content
+    # One visit, one message: the stamp and both bonuses, the card as it is after them (no
+    # "1/10" followed by "now 4/10"); the offers question may follow on its own.
+    visit_notice = await ben.next_message(timeout=10)
+    stamped = t.ngettext(
+        "You got a stamp at {store} — {progress}",
+        "You got {n} stamps at {store} — {progress}",
+        1,
+        store="Café Bonus",
+        progress="4/10",
     )
-    assert "3/10" in done.content
-    stamp_notice = await ben.next_message(timeout=10)
-    assert "1/10" in stamp_notice.content
-    bonus_notice = await ben.next_message(timeout=10)
-    assert bonus_notice.content == t.gettext(
-        "🤝 Thanks for coming to {merchant} through a friend's invitation: +{amount} — now {now}",
-        merchant="Café Bonus",
-        amount="2 stamps",
-        now="3/10",
-    )
-    await offers_question(ben)  # asked once, after the first visit's notices
+    assert visit_notice.content == f"{stamped}\n{welcome_line}\n{referral_line}"
+    assert [b.text for row in visit_notice.buttons for b in row] == ["Not me"]
+    await offers_question(ben)  # asked once, after the first visit's notice
     told = await ana.next_message(timeout=10)
     assert told.content == t.gettext(
         "🤝 A friend you invited came to {merchant} for the first time: +{amount} for you — now {now}",  # noqa: E501
@@ -69,7 +72,7 @@ async def test_a_referred_friends_first_stamp_pays_both_and_tells_both(bot: Runn
     )
     # A second stamp pays nothing more, and Ben opening the link again changes nothing.
     await say(cashier, f"/stamp {number}")
-    assert "4/10" in (await ben.next_message(timeout=10)).content
+    assert "5/10" in (await ben.next_message(timeout=10)).content
     await ben.open_link(ref)
     assert (await ben.next_message()).content == t.gettext(
         "You already have a card at {merchant}. Here it is.", merchant="Café Bonus"
@@ -79,7 +82,7 @@ async def test_a_referred_friends_first_stamp_pays_both_and_tells_both(bot: Runn
         c.customer_id: c
         for c in [*await bot.service.customers.cards(202), *await bot.service.customers.cards(203)]
     }
-    assert (cards[202].stamp_count, cards[203].stamp_count) == (2, 4)
+    assert (cards[202].stamp_count, cards[203].stamp_count) == (2, 5)
 
 
 async def test_a_happy_hour_stamp_shows_times_two_to_cashier_and_customer(bot: Running) -> None:

@@ -175,3 +175,50 @@ async def test_language_choice_changes_replies_and_staff_menus(bot: Running) -> 
     assert {"stamp", "program", "invite"} <= set(owner_menu)
     german_default = bot.tg.commands(scope={"type": "all_private_chats"}, language_code="de")
     assert german_default[0][1] == DE.gettext("Your card and its QR code")
+
+
+async def test_not_me_after_the_cashier_undid_it_says_nothing_changed(bot: Running) -> None:
+    owner, cashier, customer, card = await _shop(
+        bot, "cooldown 0", "stamps_target 2", "daily_limit 0"
+    )
+    number = card_number_in(card)
+    await say(cashier, f"/stamp {number}")
+    stamped = await customer.next_message()
+    await offers_question(customer)
+    await say(cashier, "/undo")  # the cashier saw the mistake first
+    await customer.next_message()  # the undo's notice
+    question, thanks = await _say_not_me(customer, stamped, "Yes")
+    undone = FR.gettext(
+        "{merchant} has already undone this: your card is as it was before. Was it not you all "
+        "the same? If you confirm, we tell {merchant} so they can check.",
+        merchant="Café",
+    )
+    assert question.content == undone
+    said = FR.gettext(
+        "Thanks for telling us. {merchant} had already undone it, so your card did not change: "
+        "{balance}. We have told them.",
+        merchant="Café",
+        balance="",
+    )
+    assert thanks.content.startswith(said.split(":")[0])
+    alert = await owner.next_message()
+    assert "to an earning" in alert.content and "nothing changed" in alert.content
+    assert "reversed" not in alert.content
+    assert (await bot.service.customers.cards(42))[0].stamp_count == 0  # not taken twice
+
+    # A redemption undone at the counter: the owner hears it was a redemption, and undone.
+    await say(cashier, f"/stamp {number} 2")
+    await customer.next_message()
+    asked = await say(cashier, f"/redeem {number}")
+    await cashier.press(asked, DE.pgettext("button", "Confirm"))
+    redeemed = await customer.next_message()
+    await say(cashier, "/undo")
+    await customer.next_message()
+    question, thanks = await _say_not_me(customer, redeemed, "Yes")
+    assert question.content == undone
+    assert thanks.content.startswith(said.split(":")[0])
+    alert = await owner.next_message()
+    assert "to a redemption" in alert.content and "nothing changed" in alert.content
+    assert "earning" not in alert.content and "reversed" not in alert.content
+    card_now = (await bot.service.customers.cards(42))[0]
+    assert (card_now.stamp_count, card_now.rewards_redeemed) == (2, 0)

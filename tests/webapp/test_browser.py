@@ -217,14 +217,7 @@ async def test_the_whole_story(
     assert await page.evaluate("window.__sim.scans") == 2
     first = await page.evaluate("document.querySelector('#panel button').dataset.op")
     assert first == "redeem"
-    redeem = page.locator("[data-op=redeem]").filter(has_text="Free coffee")
-    await redeem.click()
-    done = await _status(page)
-    assert _plain(t.gettext("✅ Reward redeemed: {reward}.", reward="Free coffee")) in done
-    card = await _card(miniapp, world)
-    assert (card.stamp_count, card.rewards_redeemed) == (0, 1)
-    assert await page.evaluate("window.__sim.confirms.length") == 1  # asked before redeeming
-    await _scan(page, world.link)
+    # Points for today's purchase first: the coffee was ready before, so the scanner reopens.
     await page.click("[data-op=keypad]")
     for key in ["1", "2", ",", "5", "0"]:
         await page.click(f".keypad [data-key='{key}']")
@@ -239,6 +232,18 @@ async def test_the_whole_story(
         "✅ {n} point added for {amount}.", "✅ {n} points added for {amount}.", 12, amount=amount
     )
     assert _plain(head) in done
+    await _scan(page, world.link)
+    assert await page.evaluate("window.__sim.scans") == 3
+    # The redeem: one tap (and its confirmation), then the scanner for the next customer.
+    redeem = page.locator("[data-op=redeem]").filter(has_text="Free coffee")
+    await redeem.click()
+    done = await _status(page)
+    assert _plain(t.gettext("✅ Reward redeemed: {reward}.", reward="Free coffee")) in done
+    card = await _card(miniapp, world)
+    assert (card.stamp_count, card.rewards_redeemed) == (0, 1)
+    assert await page.evaluate("window.__sim.confirms.length") == 1  # asked before redeeming
+    await _scan(page, world.link)
+    assert await page.evaluate("window.__sim.scans") == 4
     await _fits(page, theme)
     await page.context.close()
 
@@ -251,8 +256,8 @@ async def test_the_whole_story(
     await page.click("[data-action=history]")
     await page.wait_for_selector(".history .line")
     lines = await page.locator(".history .line .what").all_inner_texts()
-    assert len(lines) == 4  # +1, +2, the reward, the points
-    assert lines[0].startswith(t.ngettext("+{n} point", "+{n} points", 12))
+    assert len(lines) == 4  # +1, +2, the points, the reward
+    assert lines[1].startswith(t.ngettext("+{n} point", "+{n} points", 12))
     width = await page.evaluate("document.querySelector('.qr img').getBoundingClientRect().width")
     assert width >= 280  # large enough to scan from the screen
     await _fits(page, theme)

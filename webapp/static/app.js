@@ -183,9 +183,15 @@
     current = card ? card.dataset.number : null;
   }
 
+  function readyRewards() {
+    return Array.prototype.map.call(
+      document.querySelectorAll("#panel [data-op=redeem]"), function (b) { return b.dataset.reward; });
+  }
+
   function operate(button, name, body) {
     body.key = body.key || newKey(); // one key per press: a double submit is one operation
     button.disabled = true;
+    var readyBefore = readyRewards();
     return api(name, body).then(function (data) {
       button.disabled = false;
       if (data.confirm) {
@@ -197,10 +203,11 @@
       }
       answer(data);
       if (data.ok && data.html) showPanel(data.html);
-      // The next customer, once the answer is seen; unless a reward became ready: then the
-      // panel offers it first (one tap), and the scanner opens after that.
-      var ready = document.querySelector("#panel [data-op=redeem]");
-      if (data.ok && scanned && !ready) setTimeout(scan, 900);
+      // The next customer, once the answer is seen; unless this operation made a reward ready:
+      // then the panel offers it first (one tap), and the scanner opens after that. A reward
+      // that was ready before (the customer keeps saving) does not hold the scanner back.
+      var became = readyRewards().some(function (r) { return readyBefore.indexOf(r) < 0; });
+      if (data.ok && scanned && !became) setTimeout(scan, 900);
     }, function () { button.disabled = false; });
   }
 
