@@ -358,6 +358,15 @@ class MergeConfirmationRequired(DomainError):
 
 
 @dataclass(eq=False)
+class HappyHourPastMidnight(DomainError):
+    """A happy-hour window ends at or before its start, so it runs into the next day
+    (`tue 11:00-09:00 x3` is 22 hours): often a typo; the owner must confirm."""
+
+    window: str  # the first such window, as `/program set` shows it
+    minutes: int  # how long it lasts
+
+
+@dataclass(eq=False)
 class TypeChangeHidesBalances(DomainError):
     """The new programme type does not show what some cards hold (stamps or points): the
     balances are kept and come back with a type that shows them; the owner must confirm."""

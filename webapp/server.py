@@ -33,6 +33,7 @@ from bot.context import LoyaltyApplication
 from bot.exports import ledger_csv
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
+from bot.texts import bonuses as bonus_texts
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
 from bot.texts import owner as owner_texts
@@ -470,11 +471,17 @@ class MiniApp:
                 value,
                 confirm_merge=body.get("confirm_merge") is True,
                 confirm_hidden_balances=body.get("confirm_hidden") is True,
+                confirm_past_midnight=body.get("confirm_past_midnight") is True,
             )
         except errors.MergeConfirmationRequired as asked:
             question = owner_texts.merge_question(person.t, asked.customers)
             return json_answer(
                 {"ok": False, "confirm": plain_text(question), "flag": "confirm_merge"}
+            )
+        except errors.HappyHourPastMidnight as asked:
+            question = bonus_texts.past_midnight_question(person.t, asked.window, asked.minutes)
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_past_midnight"}
             )
         except errors.TypeChangeHidesBalances as asked:
             question = owner_texts.hidden_balances_question(person.t, asked.cards, asked.hidden)

@@ -6,8 +6,9 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc
+from bot.texts.bonuses import happy_hours_text
 from domain.model import Invite, StaffJoined, StaffListing, StoreView
-from domain.program import ProgramSettings, setting_value
+from domain.program import HappyHours, ProgramSettings, setting_value
 
 
 def setup_done(t: Translator, store: StoreView, join_link: str) -> str:
@@ -101,6 +102,8 @@ def revoked(t: Translator, member: StaffListing) -> str:
 
 
 def _value(t: Translator, value: object) -> str:
+    if isinstance(value, HappyHours):
+        return esc(happy_hours_text(t, value))
     if value is None:
         return t.gettext("off")
     if isinstance(value, bool):

@@ -14,8 +14,9 @@ from decimal import Decimal
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.texts import esc, labelled
+from bot.texts.bonuses import day_names, happy_hours_text
 from domain.model import ProgramType
-from domain.program import ProgramSettings, apply_setting, setting_value
+from domain.program import HappyHours, ProgramSettings, apply_setting, setting_value
 
 BUTTON_TEXT_MAX = 48
 
@@ -85,6 +86,19 @@ def _type(t: Translator, value: object) -> str:
         ProgramType.HYBRID: t.gettext("Stamps and points"),
     }
     return names.get(ProgramType(str(value)), str(value))
+
+
+def _happy_hours(t: Translator, value: object) -> str:
+    return happy_hours_text(t, value if isinstance(value, HappyHours) else None)
+
+
+def _happy_hour_example(t: Translator) -> str:
+    mon, _, _, _, fri, sat, _ = day_names(t)
+    return t.gettext(
+        "{weekdays} 14:00-16:00 x2; {saturday} 10:00-12:00 x3, or off",
+        weekdays=f"{mon}-{fri}",
+        saturday=sat,
+    )
 
 
 def _language(t: Translator, value: object) -> str:
@@ -181,8 +195,9 @@ SETTINGS: dict[str, SettingView] = {
     ),
     "happy_hour": SettingView(
         lambda t: t.gettext("Happy hours"),
-        choices=("mon-fri 14:00-16:00 x2", "off"),
-        example=lambda t: t.gettext("mon-fri 14:00-16:00 x2, or off"),
+        _happy_hours,
+        ("mon-fri 14:00-16:00 x2", "off"),
+        _happy_hour_example,
     ),
     "winback_days": SettingView(
         lambda t: t.gettext("“We miss you” message after"),

@@ -8,6 +8,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts import program as program_texts
+from bot.texts.bonuses import happy_hour_format, past_midnight_question
 from domain import errors
 
 _Render = Callable[[Translator, Any], str]
@@ -19,7 +20,9 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
         value=esc(e.value[:50]),
         key=esc(program_texts.label(t, e.key)),
     )
-    if e.choices:
+    if e.key == "happy_hour":
+        rule = happy_hour_format(t)
+    elif e.choices:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
     elif e.minimum is not None and e.maximum is not None:
         rule = t.gettext(
@@ -239,6 +242,7 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "{n} customers have several cards; turning cross-location on merges them.",
         e.customers,
     ),
+    errors.HappyHourPastMidnight: lambda t, e: past_midnight_question(t, e.window, e.minutes),
     errors.TypeChangeHidesBalances: lambda t, e: t.ngettext(
         "{n} card holds a balance that this type would hide.",
         "{n} cards hold a balance that this type would hide.",

@@ -55,6 +55,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidBirthday: {},
     errors.ReferralNotFound: {},
     errors.MergeConfirmationRequired: {"customers": 3, "cards": 7},
+    errors.HappyHourPastMidnight: {"window": "tue 11:00-09:00 x3", "minutes": 1320},
     errors.TypeChangeHidesBalances: {"cards": 12, "hidden": "stamps"},
     errors.MembershipSwitchRequired: {"current_merchant_name": "Bäckerei Schmit"},
     errors.OwnerCannotBecomeStaff: {},
