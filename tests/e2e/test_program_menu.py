@@ -193,7 +193,7 @@ async def test_a_wrong_value_is_refused_and_the_prompt_stays(bot: Running) -> No
     await owner.reply(question, "25h")
     refused = await owner.next_message()
     assert refused.content == (
-        "«\u00a025h\u00a0» n'est pas une valeur valide pour Résumé quotidien.\n"
+        "«\u00a025h\u00a0» n’est pas une valeur valide pour Résumé quotidien.\n"
         "Par exemple\u00a0: 21:00\n"
         "Envoyez à nouveau la valeur pour «\u00a0Résumé quotidien\u00a0»."
     )
