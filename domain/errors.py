@@ -320,6 +320,7 @@ class UnknownSetting(DomainError):
 
     key: str
     allowed_keys: tuple[str, ...]
+    near: str | None = None  # the key it was probably meant to be (`cooldwn` → `cooldown`)
 
 
 @dataclass(eq=False)

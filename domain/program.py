@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -406,7 +407,10 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
     """The settings with `key` changed to the parsed `raw_value`; typed errors if either is bad."""
     entry = _SETTINGS.get(key.strip().lower())
     if entry is None:
-        raise errors.UnknownSetting(key=key, allowed_keys=SETTING_KEYS)
+        near = difflib.get_close_matches(key.strip().lower(), SETTING_KEYS, n=1, cutoff=0.6)
+        raise errors.UnknownSetting(
+            key=key, allowed_keys=SETTING_KEYS, near=near[0] if near else None
+        )
     field, parse = entry
     canonical = key.strip().lower()
     try:

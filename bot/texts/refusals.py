@@ -218,10 +218,18 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.DuplicateStoreName: lambda t, e: t.gettext(
         "You already have a store called {store}.", store=esc(e.store_name)
     ),
-    errors.UnknownSetting: lambda t, e: t.gettext(
-        "There is no setting “{key}”. Settings: {keys}.",
-        key=esc(e.key[:40]),
-        keys=", ".join(e.allowed_keys),
+    errors.UnknownSetting: lambda t, e: (
+        t.gettext(
+            "There is no setting “{key}”. Did you mean “{near}”? /program lists them all.",
+            key=esc(e.key[:40]),
+            near=e.near,
+        )
+        if e.near
+        else t.gettext(
+            "There is no setting “{key}”. Settings: {keys}.",
+            key=esc(e.key[:40]),
+            keys=", ".join(e.allowed_keys),
+        )
     ),
     errors.InvalidSettingValue: _setting_refusal,
     errors.BonusTooLargeForType: lambda t, e: t.gettext(

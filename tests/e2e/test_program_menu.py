@@ -72,7 +72,7 @@ async def test_owner_picks_a_common_value_and_sees_the_menu_updated(bot: Running
         "Points per euro: 1",
         "Points expire after: 365 days",
         "One card for all stores: on",
-        "Language: English",
+        "Customers’ and posters’ language: English",
     ):
         assert expected in buttons, (expected, buttons)
     assert len(buttons) == len(SETTING_KEYS)
@@ -100,7 +100,7 @@ async def test_owner_picks_a_common_value_and_sees_the_menu_updated(bot: Running
     assert "Daily summary: off" in _buttons(updated)
     assert (await _settings(bot, owner)).summary_time is None
 
-    await owner.press(updated, "Language: English")
+    await owner.press(updated, "Customers’ and posters’ language: English")
     languages = await owner.next_edit()
     assert languages.button_texts[0] == ["✓ English", "Français"]
     await owner.press(languages, BACK)
