@@ -41,7 +41,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidName: {"max_length": 64},
     errors.AlreadyOwner: {"merchant_name": "Café Zoé"},
     errors.DuplicateStoreName: {"store_name": "Gare"},
-    errors.UnknownSetting: {"key": "colour", "allowed_keys": ("type", "reward")},
+    errors.UnknownSetting: {"key": "rewrd", "allowed_keys": ("type", "reward"), "near": "reward"},
     errors.InvalidSettingValue: {
         "key": "cooldown",
         "value": "9999",
