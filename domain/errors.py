@@ -57,6 +57,13 @@ class CardNotFound(DomainError):
 
 
 @dataclass(eq=False)
+class CardNumberWrongLength(CardNotFound):
+    """What was typed is a number, but not of a card's 12 digits (a digit left out or doubled)."""
+
+    digits: int
+
+
+@dataclass(eq=False)
 class StoreNotFound(DomainError):
     """No store has that code (or name, for owners)."""
 

@@ -378,6 +378,7 @@ class CardView:
     referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
     cooldown_minutes: int = 0  # the programme's time between two stamps of a card
     last_stamp_at: datetime | None = None
+    customer_first_name: str | None = None  # for the cashier to greet them; None once erased
 
     def can_stamp_at(self, now: datetime) -> bool:
         """Whether the cooldown lets this card be stamped at `now` (the rule stays the use

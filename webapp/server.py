@@ -287,7 +287,10 @@ class MiniApp:
     # --- the shell's first call --------------------------------------------------------------
 
     async def home(self, person: Person, _: Body) -> Response:
-        tabs = ["cards"]
+        tabs = []
+        # Staff see "My cards" only when they hold a card themselves: at the counter it is noise.
+        if not person.identity.is_staff or await self._service.customers.cards(person.user_id):
+            tabs.append("cards")
         if person.identity.is_staff:
             tabs.append("counter")
         if person.identity.is_owner:
@@ -371,6 +374,7 @@ class MiniApp:
             person,
             card=card,
             text=counter_texts.staff_card_text(t, card),
+            greeting=texts.greeting(t, card.customer_first_name),
             rewards=rewards,
             stamps=stamps,
             decimal=get_decimal_symbol(t.locale),

@@ -109,6 +109,11 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "This card belongs to {store}: it can only be used there.", store=esc(e.store_name)
     ),
     errors.CardInactive: lambda t, e: t.gettext("This card is no longer active."),
+    errors.CardNumberWrongLength: lambda t, e: t.ngettext(
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        e.digits,
+    ),
     errors.CardNotFound: lambda t, e: t.gettext(
         "No card found. Check the card number (12 digits, e.g. 1234-5678-9012) or scan the QR code again."
     ),

@@ -20,6 +20,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.CardOfOtherStore: {"store_name": "Café Zoé Gare"},
     errors.CardInactive: {},
     errors.CardNotFound: {},
+    errors.CardNumberWrongLength: {"digits": 11},
     errors.StoreNotFound: {"reference": "k7m2p9qx"},
     errors.NoCard: {},
     errors.EntryNotFound: {},
