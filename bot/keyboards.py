@@ -60,6 +60,16 @@ def redeem_keyboard(t: Translator, redeem: str) -> InlineKeyboardMarkup:
     return _one_row(InlineKeyboardButton(t.pgettext("button", "Redeem"), callback_data=redeem))
 
 
+def start_keyboard(t: Translator, join: str, setup: str | None) -> InlineKeyboardMarkup:
+    """The first /start: join a café · set up my café (on the platform's bot only)."""
+    buttons = [InlineKeyboardButton(t.pgettext("button", "Join a café"), callback_data=join)]
+    if setup is not None:
+        buttons.append(
+            InlineKeyboardButton(t.pgettext("button", "Set up my café"), callback_data=setup)
+        )
+    return InlineKeyboardMarkup([buttons])
+
+
 def choice_keyboard(choices: list[tuple[str, str]]) -> InlineKeyboardMarkup:
     """One button per row: (label, callback data) — the rewards a cashier may hand over."""
     return InlineKeyboardMarkup(

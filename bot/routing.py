@@ -29,6 +29,7 @@ from bot.features import (
     language,
     mybot,
     offers,
+    onboarding,
     privacy,
     program,
     referrals,
@@ -54,6 +55,7 @@ from bot.texts.commands import edited_command, help_text
 from bot.texts.refusals import refusal_text
 from domain.errors import DomainError
 from domain.model import Identity, ProgramType
+from infra import Step
 
 
 async def help_command(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -84,6 +86,18 @@ def help_for(t: Translator, identity: Identity) -> str:
     )
 
 
+async def argument_answered(
+    update: Update, context: BotContext, viewer: Viewer, step: Step
+) -> None:
+    """The argument a command asked for: the command runs as if it had been typed with it."""
+    message = update.effective_message
+    assert message is not None and message.text is not None and step.payload is not None
+    if not await context.infra.steps.close(step.id):
+        return  # another worker took this answer
+    context.args = message.text.split()
+    await _command_route(step.payload)(update, context, viewer)
+
+
 FEATURES: tuple[Feature, ...] = (
     card.FEATURE,
     enrolment.FEATURE,
@@ -101,6 +115,7 @@ FEATURES: tuple[Feature, ...] = (
     offers.FEATURE,
     mybot.FEATURE,
     brand.FEATURE,
+    onboarding.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (
     *(command for feature in FEATURES for command in feature.commands),
@@ -116,6 +131,7 @@ MENUS = Menus(
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}
 TEXT_STEPS = {kind: h for feature in FEATURES for kind, h in feature.text_steps.items()}
+TEXT_STEPS[onboarding.ARGUMENT] = argument_answered
 MEDIA_STEPS = {kind: h for feature in FEATURES for kind, h in feature.media_steps.items()}
 TEXT_FALLBACKS = tuple(f for feature in FEATURES for f in feature.text_fallbacks)
 
@@ -148,9 +164,13 @@ def _command_route(name: str) -> Handler:
 
     async def route(update: Update, context: BotContext, viewer: Viewer) -> None:
         audience = Audience.of(viewer.identity)
-        fitting = [c for c in rows if c.audience <= audience] or rows[:1]
+        mine = [c for c in rows if c.audience <= audience]
+        fitting = mine or rows[:1]
         if fitting[-1].platform_only and not context.bot.is_platform:
             await reply(update, mybot_texts.only_here(viewer.t))
+            return
+        if not context.args and name in onboarding.ASKS_FOR_ARGUMENT and fitting[-1] in mine:
+            await onboarding.ask_argument(update, context, viewer, name)
             return
         await fitting[-1].handler(update, context, viewer)
 
@@ -164,7 +184,7 @@ async def start(update: Update, context: BotContext, viewer: Viewer) -> None:
         if payload.startswith(prefix):
             await opened(update, context, viewer, payload.removeprefix(prefix))
             return
-    await enrolment.welcome(update, context, viewer)
+    await onboarding.welcome(update, context, viewer)
 
 
 async def on_button(update: Update, context: BotContext, viewer: Viewer) -> None:

@@ -57,6 +57,13 @@ class CardNotFound(DomainError):
 
 
 @dataclass(eq=False)
+class CardNumberWrongLength(CardNotFound):
+    """What was typed is a number, but not of a card's 12 digits (a digit left out or doubled)."""
+
+    digits: int
+
+
+@dataclass(eq=False)
 class StoreNotFound(DomainError):
     """No store has that code (or name, for owners)."""
 
@@ -335,6 +342,7 @@ class UnknownSetting(DomainError):
 
     key: str
     allowed_keys: tuple[str, ...]
+    near: str | None = None  # the key it was probably meant to be (`cooldwn` → `cooldown`)
 
 
 @dataclass(eq=False)
@@ -370,6 +378,15 @@ class MergeConfirmationRequired(DomainError):
 
     customers: int
     cards: int
+
+
+@dataclass(eq=False)
+class HappyHourPastMidnight(DomainError):
+    """A happy-hour window ends at or before its start, so it runs into the next day
+    (`tue 11:00-09:00 x3` is 22 hours): often a typo; the owner must confirm."""
+
+    window: str  # the first such window, as `/program set` shows it
+    minutes: int  # how long it lasts
 
 
 @dataclass(eq=False)

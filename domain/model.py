@@ -378,6 +378,7 @@ class CardView:
     referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
     cooldown_minutes: int = 0  # the programme's time between two stamps of a card
     last_stamp_at: datetime | None = None
+    customer_first_name: str | None = None  # for the cashier to greet them; None once erased
 
     @property
     def stamp_ready_at(self) -> datetime | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -75,6 +76,15 @@ class HappyHourWindow:
     end: int
     multiplier: int
 
+    @property
+    def past_midnight(self) -> bool:
+        """The window ends the next day (`tue 22:00-02:00`); an end of 24:00 is the same day."""
+        return self.end <= self.start
+
+    @property
+    def minutes(self) -> int:
+        return (self.end - self.start) % (24 * 60) or 24 * 60
+
     def covers(self, weekday: int, minute: int) -> bool:
         """Start included, end excluded: 14:00-16:00 covers 14:00 to 15:59."""
         if self.start < self.end:
@@ -84,8 +94,13 @@ class HappyHourWindow:
             (weekday - 1) % 7 in self.days and minute < self.end
         )
 
+    def text(self, day_names: tuple[str, ...] = DAY_NAMES) -> str:
+        """`mon-fri 14:00-16:00 x2`, with the days in `day_names` (Monday first)."""
+        days = days_text(self.days, day_names)
+        return f"{days} {_hhmm(self.start)}-{_hhmm(self.end)} x{self.multiplier}"
+
     def __str__(self) -> str:
-        return f"{_days_text(self.days)} {_hhmm(self.start)}-{_hhmm(self.end)} x{self.multiplier}"
+        return self.text()
 
 
 @dataclass(frozen=True)
@@ -100,18 +115,25 @@ class HappyHours:
         found = [w.multiplier for w in self.windows if w.covers(local.weekday(), minute)]
         return max(found, default=1)
 
+    @property
+    def past_midnight(self) -> tuple[HappyHourWindow, ...]:
+        return tuple(window for window in self.windows if window.past_midnight)
+
+    def text(self, day_names: tuple[str, ...] = DAY_NAMES) -> str:
+        return "; ".join(window.text(day_names) for window in self.windows)
+
     def __str__(self) -> str:
-        return "; ".join(str(window) for window in self.windows)
+        return self.text()
 
 
 def _hhmm(minutes: int) -> str:
     return f"{minutes // 60:02d}:{minutes % 60:02d}"
 
 
-def _days_text(days: frozenset[int]) -> str:
+def days_text(days: frozenset[int], names: tuple[str, ...] = DAY_NAMES) -> str:
     """Runs of three days or more as ranges: {0..4} → mon-fri, {5, 6} → sat,sun."""
     if len(days) == 7:
-        return "mon-sun"
+        return f"{names[0]}-{names[6]}"
     ordered = sorted(days)
     runs: list[list[int]] = []
     for day in ordered:
@@ -122,52 +144,82 @@ def _days_text(days: frozenset[int]) -> str:
     parts = []
     for run in runs:
         if len(run) >= 3:
-            parts.append(f"{DAY_NAMES[run[0]]}-{DAY_NAMES[run[-1]]}")
+            parts.append(f"{names[run[0]]}-{names[run[-1]]}")
         else:
-            parts.extend(DAY_NAMES[day] for day in run)
+            parts.extend(names[day] for day in run)
     return ",".join(parts)
 
 
-def _parse_days(text: str) -> frozenset[int] | None:
+def _parse_days(text: str | None) -> frozenset[int] | None:
+    """`mon-fri`, `sat, sun`, `Lu-Ve`, `Mo,Fr`: days in any of the four languages; none
+    written means every day."""
+    if text is None:
+        return frozenset(range(7))
     days: set[int] = set()
     for part in text.split(","):
-        first, dash, last = part.partition("-")
-        if first not in DAY_NAMES or (dash and last not in DAY_NAMES):
+        first, dash, last = re.sub(r"\s", "", part).replace("–", "-").partition("-")
+        start = setting_input.read_weekday(first)
+        end = setting_input.read_weekday(last) if dash else start
+        if start is None or end is None:
             return None
-        start = DAY_NAMES.index(first)
-        end = DAY_NAMES.index(last) if dash else start
         span = (end - start) % 7  # fri-mon wraps over the weekend
         days.update((start + step) % 7 for step in range(span + 1))
     return frozenset(days)
 
 
+_DAY = r"[^\W\d_]+\.?"
+# One window: [days] start-end [xN]; hours alone ("15-17", "15h-17h") are whole hours, no days
+# means every day and no multiplier means x2. Windows are separated by ";" or ",".
 _WINDOW = re.compile(
-    r"(?P<days>[a-z,\-]+)\s+(?P<sh>[01]?\d|2[0-3])[:h.](?P<sm>[0-5]\d)\s*[-–]\s*"
-    r"(?P<eh>[01]?\d|2[0-4])[:h.](?P<em>[0-5]\d)\s+[x×*](?P<mult>\d)",
-    re.ASCII,
+    rf"(?:(?P<days>{_DAY}(?:\s*[,\-–]\s*{_DAY})*)\s+)?"
+    r"(?P<sh>[0-9]{1,2})(?:[:h.](?P<sm>[0-9]{2})|h)?\s*[-–]\s*"
+    r"(?P<eh>[0-9]{1,2})(?:[:h.](?P<em>[0-9]{2})|h)?"
+    r"(?:\s*[x×*]\s*(?P<mult>[0-9]{1,2}))?"
 )
+_SEPARATOR = re.compile(r"\s*[;,]\s*")
+
+
+def _windows(text: str) -> list[re.Match[str]] | None:
+    found, position = [], 0
+    while True:
+        match = _WINDOW.match(text, position)
+        if match is None:
+            return None
+        found.append(match)
+        if match.end() == len(text):
+            return found
+        separator = _SEPARATOR.match(text, match.end())
+        if separator is None or separator.end() == len(text):
+            return None if separator is None else found
+        position = separator.end()
 
 
 def parse_happy_hours(raw: str) -> HappyHours | None:
-    """`mon-fri 14:00-16:00 x2; sat,sun 10:00-12:00 x3`, or `off` (None)."""
+    """`mon-fri 14:00-16:00 x2; sat,sun 10:00-12:00 x3` (or `,` between windows, days in
+    any of the four languages, `15-17` for whole hours), or `off` (None)."""
     text = " ".join(raw.lower().split())
-    if text in ("off", "0", "none"):
+    if setting_input.is_off(text):
         return None
     refusal = errors.InvalidSettingValue(key="happy_hour", value=raw, example=HAPPY_HOUR_EXAMPLE)
-    parts = [part.strip() for part in text.split(";") if part.strip()]
-    if not parts or len(parts) > HAPPY_HOUR_MAX_WINDOWS:
+    matches = _windows(text)
+    if not matches or len(matches) > HAPPY_HOUR_MAX_WINDOWS:
         raise refusal
     windows = []
-    for part in parts:
-        match = _WINDOW.fullmatch(part.replace(", ", ","))
-        if match is None:
-            raise refusal
+    low, high = _MULTIPLIERS
+    for match in matches:
         days = _parse_days(match["days"])
-        start = int(match["sh"]) * 60 + int(match["sm"])
-        end = int(match["eh"]) * 60 + int(match["em"])
-        multiplier = int(match["mult"])
-        low, high = _MULTIPLIERS
-        if days is None or end > 24 * 60 or start == end or not low <= multiplier <= high:
+        hours, minutes = (int(match["sh"]), int(match["eh"])), (match["sm"], match["em"])
+        start = hours[0] * 60 + int(minutes[0] or 0)
+        end = hours[1] * 60 + int(minutes[1] or 0)
+        multiplier = int(match["mult"] or low)
+        if (
+            days is None
+            or hours[0] > 23
+            or end > 24 * 60
+            or any(int(m or 0) > 59 for m in minutes)
+            or start == end
+            or not low <= multiplier <= high
+        ):
             raise refusal
         windows.append(HappyHourWindow(days, start, end % (24 * 60) or 24 * 60, multiplier))
     return HappyHours(tuple(windows))
@@ -367,7 +419,10 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
     """The settings with `key` changed to the parsed `raw_value`; typed errors if either is bad."""
     entry = _SETTINGS.get(key.strip().lower())
     if entry is None:
-        raise errors.UnknownSetting(key=key, allowed_keys=SETTING_KEYS)
+        near = difflib.get_close_matches(key.strip().lower(), SETTING_KEYS, n=1, cutoff=0.6)
+        raise errors.UnknownSetting(
+            key=key, allowed_keys=SETTING_KEYS, near=near[0] if near else None
+        )
     field, parse = entry
     canonical = key.strip().lower()
     try:

@@ -207,3 +207,38 @@ def read_timezone(text: str) -> str | None:
     if key in _ZONE_ALIASES:
         return _ZONE_ALIASES[key]
     return _zones_by_name().get(key) or _zones_by_name().get(key.replace(" ", "_"))
+
+
+# Days of the week (0 = Monday) as owners type them: short and full names in the four languages.
+_WEEKDAYS = (
+    ("mon", "monday", "lun", "lundi", "mo", "montag", "mé", "méindeg"),
+    ("tue", "tuesday", "mar", "mardi", "di", "dienstag", "dë", "dënschdeg"),
+    ("wed", "wednesday", "mer", "mercredi", "mi", "mittwoch", "më", "mëttwoch"),
+    ("thu", "thursday", "jeu", "jeudi", "do", "donnerstag", "donneschdeg"),
+    ("fri", "friday", "ven", "vendredi", "fr", "freitag", "freideg"),
+    ("sat", "saturday", "sam", "samedi", "sa", "samstag", "samschdeg"),
+    ("sun", "sunday", "dim", "dimanche", "so", "sonntag", "sonndeg"),
+)
+
+
+@cache
+def _weekday_words() -> dict[str, int]:
+    words: dict[str, int] = {}
+    folded: dict[str, set[int]] = {}
+    for day, names in enumerate(_WEEKDAYS):
+        for name in names:
+            words[name] = day
+            folded.setdefault(fold(name), set()).add(day)
+    # Without its accents a word may name two days (lb "mé" Monday, "më" Wednesday): not taken.
+    for name, days in folded.items():
+        if len(days) == 1:
+            words.setdefault(name, days.pop())
+    return words
+
+
+def read_weekday(text: str) -> int | None:
+    """ "mon", "Lundi", "Mo", "Dë", "samschdeg" → 0…6 (Monday first); a trailing dot is fine."""
+    word = unicodedata.normalize("NFC", text.strip().casefold()).rstrip(".")
+    words = _weekday_words()
+    found = words.get(word)
+    return found if found is not None else words.get(fold(word))

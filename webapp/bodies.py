@@ -82,6 +82,7 @@ class ProgramBody(Body):
     value: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     confirm_merge: bool = False
     confirm_hidden: bool = False
+    confirm_past_midnight: bool = False  # a happy-hour window that crosses midnight
 
 
 class PosterBody(Body):

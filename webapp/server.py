@@ -33,6 +33,7 @@ from bot.context import LoyaltyApplication
 from bot.exports import ledger_csv
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
+from bot.texts import bonuses as bonus_texts
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
 from bot.texts import owner as owner_texts
@@ -289,7 +290,10 @@ class MiniApp:
     # --- the shell's first call --------------------------------------------------------------
 
     async def home(self, person: Person, _: bodies.Empty) -> Response:
-        tabs = ["cards"]
+        tabs = []
+        # Staff see "My cards" only when they hold a card themselves: at the counter it is noise.
+        if not person.identity.is_staff or await self._service.customers.cards(person.user_id):
+            tabs.append("cards")
         if person.identity.is_staff:
             tabs.append("counter")
         if person.identity.is_owner:
@@ -370,6 +374,7 @@ class MiniApp:
             person,
             card=card,
             text=counter_texts.staff_card_text(t, card),
+            greeting=texts.greeting(t, card.customer_first_name),
             rewards=rewards,
             stamps=stamps,
             decimal=get_decimal_symbol(t.locale),
@@ -472,11 +477,17 @@ class MiniApp:
                 value,
                 confirm_merge=body.confirm_merge,
                 confirm_hidden_balances=body.confirm_hidden,
+                confirm_past_midnight=body.confirm_past_midnight,
             )
         except errors.MergeConfirmationRequired as asked:
             question = owner_texts.merge_question(person.t, asked.customers)
             return json_answer(
                 {"ok": False, "confirm": plain_text(question), "flag": "confirm_merge"}
+            )
+        except errors.HappyHourPastMidnight as asked:
+            question = bonus_texts.past_midnight_question(person.t, asked.window, asked.minutes)
+            return json_answer(
+                {"ok": False, "confirm": plain_text(question), "flag": "confirm_past_midnight"}
             )
         except errors.TypeChangeHidesBalances as asked:
             question = owner_texts.hidden_balances_question(person.t, asked.cards, asked.hidden)

@@ -1,5 +1,4 @@
-"""Joining a store's programme: /join and the join_ link of the poster's QR code; /start's
-greeting when there is nothing to open."""
+"""Joining a store's programme: /join and the join_ link of the poster's QR code."""
 
 from __future__ import annotations
 
@@ -8,18 +7,7 @@ from telegram import Update
 from bot.context import BotContext
 from bot.features.common import Audience, Command, Feature, Viewer, reply, show_enrolment
 from bot.links import LinkKind
-from bot.texts import cards as card_texts
-from bot.texts import general
 from bot.texts.commands import usage
-
-
-async def welcome(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/start without a link: a greeting, or the person's cards."""
-    cards = await context.service.customers.cards(viewer.user_id)
-    if cards:
-        await reply(update, card_texts.cards_overview(viewer.t, cards))
-    else:
-        await reply(update, general.welcome(viewer.t, viewer.first_name))
 
 
 async def join(update: Update, context: BotContext, viewer: Viewer) -> None:

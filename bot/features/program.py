@@ -28,6 +28,7 @@ from bot.features.common import (
     reply,
     yes_answered,
 )
+from bot.texts import bonuses as bonus_texts
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
@@ -42,6 +43,7 @@ from infra import Step
 MENU, VALUE = "program_menu", "program_value"
 MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
 HIDE_BALANCES = "hide_balances"  # step: a type that hides balances (payload: [key, value, from])
+PAST_MIDNIGHT = "past_midnight"  # step: happy hours ending the next day (payload: [value, from])
 FROM_MENU = "menu"  # a confirmation asked for a change made in the menu: show the menu after
 
 OPEN_SETTING = ButtonAction("ps", (int, Token))  # menu step, setting key
@@ -50,6 +52,7 @@ OTHER_VALUE = ButtonAction("po", (int,))  # setting step
 BACK = ButtonAction("pb", (int,))  # setting step
 ANSWER_MERGE = ButtonAction("mg", (int, Token))  # step, "y" or "n"
 ANSWER_HIDE = ButtonAction("hb", (int, Token))  # step, "y" or "n"
+ANSWER_PAST_MIDNIGHT = ButtonAction("hm", (int, Token))  # step, "y" or "n"
 
 
 async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -253,6 +256,7 @@ async def _change_setting(
     origin: str | None,
     confirm: bool = False,
     confirm_hidden: bool = False,
+    confirm_past_midnight: bool = False,
 ) -> None:
     """Change one setting, or ask first; `origin` FROM_MENU shows the menu after the change,
     else the one-line confirmation of /program set."""
@@ -264,7 +268,27 @@ async def _change_setting(
             value,
             confirm_merge=confirm,
             confirm_hidden_balances=confirm_hidden,
+            confirm_past_midnight=confirm_past_midnight,
         )
+    except errors.HappyHourPastMidnight as asked:
+        step = await context.infra.steps.open(
+            viewer.chat_id,
+            PAST_MIDNIGHT,
+            payload=json.dumps([value, origin])[:256],
+            ttl=CONFIRMATION_TTL,
+            supersedes=(PAST_MIDNIGHT,),
+        )
+        await _ask(
+            update,
+            bonus_texts.past_midnight_question(viewer.t, asked.window, asked.minutes),
+            keyboards.yes_no_keyboard(
+                viewer.t,
+                ANSWER_PAST_MIDNIGHT.data(step.id, "y"),
+                ANSWER_PAST_MIDNIGHT.data(step.id, "n"),
+            ),
+            edit=edit,
+        )
+        return
     except errors.TypeChangeHidesBalances as asked:
         step = await context.infra.steps.open(
             viewer.chat_id,
@@ -369,6 +393,18 @@ async def _answer_hide(
     await _change_setting(update, context, viewer, key, value, origin=origin, confirm_hidden=True)
 
 
+async def _answer_past_midnight(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    step = await _confirmed(update, context, viewer, step_id, answer, PAST_MIDNIGHT, 1)
+    if step is None or step.payload is None:
+        return
+    value, origin = json.loads(step.payload)
+    await _change_setting(
+        update, context, viewer, "happy_hour", value, origin=origin, confirm_past_midnight=True
+    )
+
+
 FEATURE = Feature(
     name="program",
     commands=(Command("program", Audience.OWNER, program),),
@@ -379,6 +415,7 @@ FEATURE = Feature(
         (BACK, _back),
         (ANSWER_MERGE, _answer_merge),
         (ANSWER_HIDE, _answer_hide),
+        (ANSWER_PAST_MIDNIGHT, _answer_past_midnight),
     ),
     text_steps={VALUE: value_answered},
     text_fallbacks=(unanswerable_value,),

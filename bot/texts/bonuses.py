@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.i18n import Translator
 from bot.texts import esc
 from domain.model import BonusPaid, CardView, LedgerKind, Operation
+from domain.program import HAPPY_HOUR_EXAMPLE, HappyHours, HappyHourWindow, parse_happy_hours
 
 
 def _amount(t: Translator, stamps: int, points: int) -> str:
@@ -22,6 +23,53 @@ def _now(t: Translator, card: CardView) -> str:
 
 def happy_hour_line(t: Translator, multiplier: int) -> str:
     return t.gettext("🎉 Happy hour ×{multiplier}", multiplier=multiplier)
+
+
+def day_names(t: Translator) -> tuple[str, ...]:
+    """Short names of the days, Monday first, as happy hours show them (and accept them)."""
+    return (
+        t.pgettext("weekday", "mon"),
+        t.pgettext("weekday", "tue"),
+        t.pgettext("weekday", "wed"),
+        t.pgettext("weekday", "thu"),
+        t.pgettext("weekday", "fri"),
+        t.pgettext("weekday", "sat"),
+        t.pgettext("weekday", "sun"),
+    )
+
+
+def happy_hours_text(t: Translator, hours: HappyHours | None) -> str:
+    """`lun-ven 14:00-16:00 x2; sam 10:00-12:00 x3`: the days in the reader's language."""
+    return t.gettext("off") if hours is None else hours.text(day_names(t))
+
+
+def happy_hour_format(t: Translator) -> str:
+    """How happy hours are written, with the separators between windows."""
+    example = happy_hours_text(t, parse_happy_hours(HAPPY_HOUR_EXAMPLE + "; sat 10:00-12:00 x3"))
+    return t.gettext(
+        "Write the days, the hours and the multiplier (x2 to x5), for example {example}. Separate several windows with “;” or “,”; “off” turns happy hours off.",
+        example=esc(example),
+    )
+
+
+def past_midnight_question(t: Translator, window: str, minutes: int) -> str:
+    """Before a happy hour that ends the next day (often a typo for the other way round)."""
+    hours = parse_happy_hours(window)
+    shown = happy_hours_text(t, hours)
+    late = hours.windows[0] if hours is not None else None
+    swapped = ""
+    if late is not None:
+        swapped = happy_hours_text(
+            t, HappyHours((HappyHourWindow(late.days, late.end, late.start, late.multiplier),))
+        )
+    return t.gettext(
+        "⚠️ “{window}” runs past midnight: it ends the next day, {duration} later. Did you mean “{swapped}”? Keep the window past midnight?",
+        window=esc(shown),
+        duration=t.ngettext("{n} hour", "{n} hours", minutes // 60)
+        if minutes % 60 == 0
+        else t.gettext("{hours} h {minutes}", hours=minutes // 60, minutes=f"{minutes % 60:02d}"),
+        swapped=esc(swapped),
+    )
 
 
 def bonus_label(t: Translator, kind: LedgerKind) -> str:

@@ -138,6 +138,45 @@ def usage(t: Translator, name: str) -> str:
     }[name]
 
 
+def argument_question(t: Translator, name: str) -> str:
+    """What a command sent without its argument asks for (answered in reply)."""
+    return {
+        "setup": t.gettext(
+            "What is your café or shop called? Send its name and I will set up its loyalty card."
+        ),
+        "addstore": t.gettext("What is the new store called? Send its name."),
+        "join": t.gettext(
+            "Send the store code: it is on the poster at the counter (or scan the poster's QR code)."
+        ),
+        "revoke": t.gettext("Who should leave your staff? Send their number from /staff."),
+        "correct": t.gettext(
+            "Send the card number, <code>-n</code> or <code>+n</code> and the reason, e.g. 1234-5678-9012 -2 wrong card."
+        ),
+        "stamp": t.gettext(
+            "Which card? Send its number, and how many stamps if more than one, e.g. 1234-5678-9012 2."
+        ),
+        "redeem": t.gettext("Which card? Send its number, e.g. 1234-5678-9012."),
+        "points": t.gettext(
+            "Send the card number and the amount of the purchase, e.g. 1234-5678-9012 12,50."
+        ),
+        "void": t.gettext(
+            "Send the card number and the points to take back, e.g. 1234-5678-9012 20 return."
+        ),
+        "lookup": t.gettext("Which card? Send its number, e.g. 1234-5678-9012."),
+    }[name]
+
+
+def argument_placeholder(t: Translator, name: str) -> str:
+    """The hint in the reply field under that question."""
+    if name in ("setup", "addstore"):
+        return t.gettext("Name")
+    if name == "join":
+        return t.gettext("Store code")
+    if name == "revoke":
+        return t.gettext("Number")
+    return t.gettext("Card number")
+
+
 def help_text(
     t: Translator,
     customer: Sequence[str],
@@ -145,14 +184,19 @@ def help_text(
     owner: Sequence[str] = (),
 ) -> str:
     """/help: a section per role the person has, each listing its commands' help lines."""
-    lines = [t.gettext("<b>Your card</b>"), *_lines(t, customer)]
+    lines = []
+    if not staff and not owner:  # a would-be owner reads this first
+        lines += [
+            t.gettext("<b>Run a café or shop?</b>"),
+            t.gettext("/setup — set up your own loyalty card in a minute"),
+            "",
+        ]
+    lines += [t.gettext("<b>Your card</b>"), *_lines(t, customer)]
     if staff:
         lines += ["", t.gettext("<b>At the counter</b>"), *_lines(t, staff)]
         lines.append(t.gettext("Or scan the customer's QR code with your phone's camera."))
     if owner:
         lines += ["", t.gettext("<b>Your business</b>"), *_lines(t, owner)]
-    if not staff and not owner:
-        lines += ["", t.gettext("Own a shop? Send /setup followed by your business name.")]
     return "\n".join(lines)
 
 

@@ -15,6 +15,20 @@ def welcome(t: Translator, first_name: str | None) -> str:
     ).replace("  ", " ")
 
 
+def first_welcome(t: Translator, first_name: str | None, *, may_set_up: bool) -> str:
+    """The first /start with no card: both ways in, each with its button."""
+    name = esc(first_name) if first_name else ""
+    text = t.gettext(
+        "Hello {name}! I keep loyalty cards for cafés and shops.\n☕ A customer? Scan the QR code at the counter, or tap “Join a café” and send the store code.",
+        name=name,
+    ).replace("  ", " ")
+    if may_set_up:
+        text += "\n" + t.gettext(
+            "🏪 Running a café? Tap “Set up my café”: one question, and your loyalty card is ready."
+        )
+    return text
+
+
 def choose_language(t: Translator) -> str:
     return t.gettext("Choose your language:")
 

@@ -6,8 +6,10 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc
+from bot.texts.bonuses import happy_hours_text
+from bot.texts.program import value_text
 from domain.model import Invite, StaffJoined, StaffListing, StoreView
-from domain.program import ProgramSettings, setting_value
+from domain.program import BONUS_KEYS, HappyHours, ProgramSettings, setting_value
 
 
 def setup_done(t: Translator, store: StoreView, join_link: str) -> str:
@@ -101,6 +103,8 @@ def revoked(t: Translator, member: StaffListing) -> str:
 
 
 def _value(t: Translator, value: object) -> str:
+    if isinstance(value, HappyHours):
+        return esc(happy_hours_text(t, value))
     if value is None:
         return t.gettext("off")
     if isinstance(value, bool):
@@ -111,9 +115,10 @@ def _value(t: Translator, value: object) -> str:
 
 
 def program_changed(t: Translator, key: str, settings: ProgramSettings) -> str:
-    return t.gettext(
-        "Saved: {key} = {value}", key=key, value=_value(t, setting_value(settings, key))
-    )
+    value = _value(t, setting_value(settings, key))
+    if key in BONUS_KEYS:  # "1 stamp", "50 points": in the programme's unit
+        value = esc(value_text(t, key, settings))
+    return t.gettext("Saved: {key} = {value}", key=key, value=value)
 
 
 def merge_question(t: Translator, customers: int) -> str:

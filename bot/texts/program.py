@@ -14,8 +14,15 @@ from decimal import Decimal
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.texts import esc, labelled
+from bot.texts.bonuses import day_names, happy_hours_text
 from domain.model import ProgramType
-from domain.program import ProgramSettings, apply_setting, setting_value
+from domain.program import (
+    BONUS_KEYS,
+    HappyHours,
+    ProgramSettings,
+    apply_setting,
+    setting_value,
+)
 
 BUTTON_TEXT_MAX = 48
 
@@ -85,6 +92,19 @@ def _type(t: Translator, value: object) -> str:
         ProgramType.HYBRID: t.gettext("Stamps and points"),
     }
     return names.get(ProgramType(str(value)), str(value))
+
+
+def _happy_hours(t: Translator, value: object) -> str:
+    return happy_hours_text(t, value if isinstance(value, HappyHours) else None)
+
+
+def _happy_hour_example(t: Translator) -> str:
+    mon, _, _, _, fri, sat, _ = day_names(t)
+    return t.gettext(
+        "{weekdays} 14:00-16:00 x2; {saturday} 10:00-12:00 x3, or off",
+        weekdays=f"{mon}-{fri}",
+        saturday=sat,
+    )
 
 
 def _language(t: Translator, value: object) -> str:
@@ -159,7 +179,11 @@ SETTINGS: dict[str, SettingView] = {
         choices=("18:00", "20:00", "21:00", "off"),
         example=lambda t: t.gettext("21:00, 9pm or off"),
     ),
-    "language": SettingView(lambda t: t.gettext("Language"), _language, ("en", "fr", "de", "lb")),
+    "language": SettingView(
+        lambda t: t.gettext("Customers’ and posters’ language"),
+        _language,
+        ("en", "fr", "de", "lb"),
+    ),
     "staff_corrections": SettingView(
         lambda t: t.gettext("Staff may correct stamps"), choices=("on", "off")
     ),
@@ -181,8 +205,9 @@ SETTINGS: dict[str, SettingView] = {
     ),
     "happy_hour": SettingView(
         lambda t: t.gettext("Happy hours"),
-        choices=("mon-fri 14:00-16:00 x2", "off"),
-        example=lambda t: t.gettext("mon-fri 14:00-16:00 x2, or off"),
+        _happy_hours,
+        ("mon-fri 14:00-16:00 x2", "off"),
+        _happy_hour_example,
     ),
     "winback_days": SettingView(
         lambda t: t.gettext("“We miss you” message after"),
@@ -207,12 +232,18 @@ def label(t: Translator, key: str) -> str:
 
 def value_text(t: Translator, key: str, settings: ProgramSettings) -> str:
     """The current value of a setting, as plain text with its unit."""
-    return view_of(key).shown(t, setting_value(settings, key))
+    value = setting_value(settings, key)
+    if key in BONUS_KEYS:  # in the programme's unit: stamps, or points where it collects them
+        count = int(str(value))
+        if count == 0:
+            return t.gettext("off")
+        return _points(t, count) if settings.bonus_in_points else _stamps(t, count)
+    return view_of(key).shown(t, value)
 
 
 def choice_text(t: Translator, key: str, settings: ProgramSettings, choice: str) -> str:
     """How a choice reads on its button: the value it sets, in words."""
-    return view_of(key).shown(t, setting_value(apply_setting(settings, key, choice), key))
+    return value_text(t, key, apply_setting(settings, key, choice))
 
 
 def menu_button(t: Translator, key: str, settings: ProgramSettings) -> str:

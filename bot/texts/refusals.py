@@ -8,6 +8,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts import program as program_texts
+from bot.texts.bonuses import happy_hour_format, past_midnight_question
 from domain import errors
 
 _Render = Callable[[Translator, Any], str]
@@ -19,7 +20,9 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
         value=esc(e.value[:50]),
         key=esc(program_texts.label(t, e.key)),
     )
-    if e.choices:
+    if e.key == "happy_hour":
+        rule = happy_hour_format(t)
+    elif e.choices:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
     elif e.minimum is not None and e.maximum is not None:
         rule = t.gettext(
@@ -106,6 +109,11 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "This card belongs to {store}: it can only be used there.", store=esc(e.store_name)
     ),
     errors.CardInactive: lambda t, e: t.gettext("This card is no longer active."),
+    errors.CardNumberWrongLength: lambda t, e: t.ngettext(
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        "A card number has 12 digits; this one has {n}. Check it and send it again.",
+        e.digits,
+    ),
     errors.CardNotFound: lambda t, e: t.gettext(
         "No card found. Check the card number (12 digits, e.g. 1234-5678-9012) or scan the QR code again."
     ),
@@ -225,10 +233,18 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.DuplicateStoreName: lambda t, e: t.gettext(
         "You already have a store called {store}.", store=esc(e.store_name)
     ),
-    errors.UnknownSetting: lambda t, e: t.gettext(
-        "There is no setting “{key}”. Settings: {keys}.",
-        key=esc(e.key[:40]),
-        keys=", ".join(e.allowed_keys),
+    errors.UnknownSetting: lambda t, e: (
+        t.gettext(
+            "There is no setting “{key}”. Did you mean “{near}”? /program lists them all.",
+            key=esc(e.key[:40]),
+            near=e.near,
+        )
+        if e.near
+        else t.gettext(
+            "There is no setting “{key}”. Settings: {keys}.",
+            key=esc(e.key[:40]),
+            keys=", ".join(e.allowed_keys),
+        )
     ),
     errors.InvalidSettingValue: _setting_refusal,
     errors.BonusTooLargeForType: lambda t, e: t.gettext(
@@ -249,6 +265,7 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "{n} customers have several cards; turning cross-location on merges them.",
         e.customers,
     ),
+    errors.HappyHourPastMidnight: lambda t, e: past_midnight_question(t, e.window, e.minutes),
     errors.TypeChangeHidesBalances: lambda t, e: t.ngettext(
         "{n} card holds a balance that this type would hide.",
         "{n} cards hold a balance that this type would hide.",

@@ -64,6 +64,13 @@ def lapsed_label(t: Translator) -> str:
     return t.pgettext("webapp", "Not seen for a while")
 
 
+def greeting(t: Translator, first_name: str | None) -> str | None:
+    """Above a scanned card: the customer's first name, for the cashier to greet them."""
+    if not first_name:
+        return None
+    return t.pgettext("webapp", "👋 Say hello to {name}").format(name=first_name)
+
+
 def redeem_label(t: Translator, reward: str) -> str:
     return t.gettext("Redeem: {reward}", reward=reward)
 

@@ -79,6 +79,19 @@ class DirectoryRepository:
         merchant, store = (await self.session.execute(query)).one()
         return merchant, store
 
+    async def card_context(
+        self, merchant_id: int, store_id: int, customer_id: int
+    ) -> tuple[Merchant, Store, str | None]:
+        """A card's merchant and store and its holder's first name, in one statement."""
+        query = (
+            select(Merchant, Store, User.first_name)
+            .join(Store, Store.merchant_id == Merchant.id)
+            .outerjoin(User, and_(User.id == customer_id, User.erased_at.is_(None)))
+            .where(Merchant.id == merchant_id, Store.id == store_id)
+        )
+        merchant, store, first_name = (await self.session.execute(query)).one()
+        return merchant, store, first_name
+
     async def merchant_of_owner(self, owner_user_id: int) -> Merchant | None:
         query = select(Merchant).where(Merchant.owner_user_id == owner_user_id)
         return (await self.session.execute(query)).scalar_one_or_none()

@@ -100,6 +100,9 @@ async def resolve_card(
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)
     if number is None and token is None:
+        digits = "".join(reference.replace("-", " ").split())
+        if digits.isascii() and digits.isdigit() and 8 <= len(digits) <= 16:
+            raise errors.CardNumberWrongLength(digits=len(digits))
         raise errors.CardNotFound()
     card = await ledger.card_by_reference(
         seat.merchant_id, number=number, qr_token=token, lock=lock
@@ -116,9 +119,12 @@ async def resolve_card(
 async def card_view(
     directory: DirectoryRepository, card: Card, program: Program | None = None
 ) -> CardView:
-    merchant, store = await directory.merchant_and_store(card.merchant_id, card.store_id)
+    merchant, store, first_name = await directory.card_context(
+        card.merchant_id, card.store_id, card.customer_id
+    )
     program = program or await directory.program(card.merchant_id)
-    return make_card_view(card, program, merchant, store, await ladder_of(directory, program))
+    view = make_card_view(card, program, merchant, store, await ladder_of(directory, program))
+    return replace(view, customer_first_name=first_name)
 
 
 async def ladder_of(directory: DirectoryRepository, program: Program) -> tuple[Reward, ...]:

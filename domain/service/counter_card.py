@@ -45,7 +45,11 @@ class CardAtCounter:
     consent_asked: bool | None = None  # None: not known
 
     def view(self) -> CardView:
-        return make_card_view(self.card, self.program, self.merchant, self.store, self.ladder)
+        view = make_card_view(self.card, self.program, self.merchant, self.store, self.ladder)
+        holder = self.customer
+        if holder is None or holder.erased_at is not None:
+            return view
+        return replace(view, customer_first_name=holder.first_name)  # for the cashier's greeting
 
 
 async def card_at_counter(

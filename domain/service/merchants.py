@@ -150,9 +150,10 @@ class MerchantService(ServiceBase):
         *,
         confirm_merge: bool = False,
         confirm_hidden_balances: bool = False,
+        confirm_past_midnight: bool = False,
     ) -> ProgramChange:
         """Change one setting; turning cross-location on merges duplicate cards, and a type
-        that hides the balances cards hold needs confirming too."""
+        that hides the balances cards hold or a happy hour past midnight needs confirming."""
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
@@ -160,6 +161,8 @@ class MerchantService(ServiceBase):
             program = await directory.program(merchant.id, lock=True)
             before = settings_of(program)
             after = apply_setting(before, key, value)
+            if key.strip().lower() == "happy_hour" and not confirm_past_midnight:
+                _refuse_past_midnight(after)
             if not confirm_hidden_balances:
                 await _refuse_hiding_balances(directory, merchant.id, before.type, after.type)
             merged_into: list[int] = []
@@ -181,6 +184,13 @@ class MerchantService(ServiceBase):
                 [RefreshWallet(card_id=card_id, cause=merge_cause) for card_id in merged_into],
             )
             return ProgramChange(after, tuple(merged_into))
+
+
+def _refuse_past_midnight(after: ProgramSettings) -> None:
+    """HappyHourPastMidnight when a window of the new happy hours ends the next day."""
+    late = after.happy_hour.past_midnight if after.happy_hour is not None else ()
+    if late:
+        raise errors.HappyHourPastMidnight(window=str(late[0]), minutes=late[0].minutes)
 
 
 async def _change_first_rung(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from babel.messages.pofile import read_po
 
-from bot.i18n import LANGUAGES, LOCALES_DIR
+from bot.i18n import LANGUAGES, LOCALES_DIR, translator
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TAG = re.compile(r"</?([a-z]+)")
@@ -98,3 +98,64 @@ def test_french_puts_a_space_before_every_colon() -> None:
                 if before not in _SPACES_BEFORE_COLON:
                     problems.append(text)
     assert problems == []
+
+
+def test_french_apostrophes_are_all_the_same_curly_kind() -> None:
+    """French typography: one apostrophe, the curly ’, never the straight ' beside it."""
+    straight = [
+        text
+        for message in _catalog("fr")
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if "'" in text
+    ]
+    assert straight == []
+
+
+def test_french_german_and_luxembourgish_wording_reads_as_proposed() -> None:
+    """Issue 22, item 8: offers are distributed (not "remises", discounts), a thank-you that
+    is not gendered, a café is an "établissement"; German dative plural, a merchant who misses
+    you, stores as "Filialen"; the Luxembourgish n-rule."""
+    fr, de, lb = translator("fr"), translator("de"), translator("lb")
+    assert fr.gettext("delivered") == "distribuées"
+    assert fr.gettext("Not delivered") == "Non distribuées"
+    assert fr.gettext("/offers — your recent offers: delivered, blocked, unsubscribed") == (
+        "/offers — vos dernières offres : distribuées, bloquées, désabonnements"
+    )
+    assert fr.gettext(
+        "🤝 Thanks for coming to {merchant} through a friend's invitation: +{amount} — now {now}"
+    ).startswith("🤝 Merci de votre visite chez {merchant}")
+    assert fr.gettext("Works at all our locations.") == "Valable dans tous nos établissements."
+    assert fr.gettext("Add a store") == "Ajouter un établissement"
+    assert de.gettext(
+        "🎂 Saved: {date}. Birthday bonuses come on the day, from 30 days after setting the date."
+    ).endswith("ab 30 Tagen nach dem Speichern des Datums.")
+    assert de.gettext(
+        "We miss you at {merchant}! Your card is waiting for you. See you soon?"
+    ).startswith("{merchant} vermisst Sie!")
+    assert de.gettext("One card for all stores") == "Eine Karte für alle Filialen"
+    assert (
+        de.gettext("Works at every store of {merchant}.")
+        == "Gilt in allen Filialen von {merchant}."
+    )
+    assert "Message vun" in lb.gettext("Offers and messages from your shops")
+    words = {
+        "fr": ("magasin", "remises", "venu chez"),
+        "de": ("Wir vermissen", "ab 30 Tage "),
+        "lb": ("Messagen vun",),
+    }
+    found = [
+        (language, text)
+        for language, avoided in words.items()
+        for message in _catalog(language)
+        if message.id
+        for text in (message.string if isinstance(message.string, tuple) else (message.string,))
+        if any(word in text for word in avoided)
+    ]
+    assert found == []
+    stores_as_shops = [
+        message.string
+        for message in _catalog("de")
+        if isinstance(message.id, str) and "store" in message.id and "Geschäfte" in message.string
+    ]
+    assert stores_as_shops == []

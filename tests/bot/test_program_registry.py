@@ -51,7 +51,7 @@ def test_a_setting_without_an_entry_shows_its_key_and_raw_value() -> None:
         ("en", "points_per_euro", "Points per euro: 1"),
         ("en", "daily_limit", "Stamps per customer per day: 5"),
         ("en", "expiry_days", "Points expire after: 365 days"),
-        ("en", "language", "Language: English"),
+        ("en", "language", "Customers’ and posters’ language: English"),
         ("fr", "cooldown", "Délai entre deux tampons\u00a0: 15 min"),
         ("de", "summary", "Tägliche Zusammenfassung: 21:00"),
         ("lb", "type", "Kaartentyp: Stempelen"),

@@ -9,6 +9,7 @@ from decimal import Decimal
 
 import pytest
 
+from bot.features.onboarding import ASKS_FOR_ARGUMENT
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.routing import help_for as help_screen
 from bot.texts import bonuses, cards, commands, counter, esc, general, owner, reports
@@ -195,6 +196,9 @@ for command in (
     "poster",
 ):
     SCREENS[f"usage {command}"] = lambda t, c=command: commands.usage(t, c)
+    if command in ASKS_FOR_ARGUMENT:
+        SCREENS[f"asks {command}"] = lambda t, c=command: commands.argument_question(t, c)
+SCREENS["first welcome"] = lambda t: general.first_welcome(t, samples.NASTY, may_set_up=True)
 
 CAPTIONS: dict[str, Screen] = {
     f"card {kind}": lambda t, k=kind: cards.card_text(t, samples.card(k)) for kind in ProgramType

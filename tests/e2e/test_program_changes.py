@@ -44,7 +44,7 @@ async def test_declining_the_merge_changes_nothing_and_says_so(bot: Running) -> 
     question = await say(owner, "/program set cross_location on")
     await owner.press(question, FR.pgettext("button", "No"))
     assert (await owner.next_edit()).content == FR.gettext("Cancelled — nothing was changed.")
-    assert FR.gettext("Cancelled — nothing was changed.") == "Annulé — rien n'a été modifié."
+    assert FR.gettext("Cancelled — nothing was changed.") == "Annulé — rien n’a été modifié."
     assert len(await bot.service.customers.cards(84)) == 2
 
 

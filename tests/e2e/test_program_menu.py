@@ -70,7 +70,7 @@ async def test_owner_picks_a_common_value_and_sees_the_menu_updated(bot: Running
         "Daily summary: 21:00",
         "Timezone: Europe/Luxembourg",
         "One card for all stores: on",
-        "Language: English",
+        "Customers’ and posters’ language: English",
     ):
         assert expected in buttons, (expected, buttons)
     # A stamp café is not shown the points settings (they keep their values for a change of type).
@@ -100,7 +100,7 @@ async def test_owner_picks_a_common_value_and_sees_the_menu_updated(bot: Running
     assert "Daily summary: off" in _buttons(updated)
     assert (await _settings(bot, owner)).summary_time is None
 
-    await owner.press(updated, "Language: English")
+    await owner.press(updated, "Customers’ and posters’ language: English")
     languages = await owner.next_edit()
     assert languages.button_texts[0] == ["✓ English", "Français"]
     await owner.press(languages, BACK)
@@ -193,7 +193,7 @@ async def test_a_wrong_value_is_refused_and_the_prompt_stays(bot: Running) -> No
     await owner.reply(question, "25h")
     refused = await owner.next_message()
     assert refused.content == (
-        "«\u00a025h\u00a0» n'est pas une valeur valide pour Résumé quotidien.\n"
+        "«\u00a025h\u00a0» n’est pas une valeur valide pour Résumé quotidien.\n"
         "Par exemple\u00a0: 21:00\n"
         "Envoyez à nouveau la valeur pour «\u00a0Résumé quotidien\u00a0»."
     )

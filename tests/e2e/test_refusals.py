@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
+from bot.features.onboarding import ASKS_FOR_ARGUMENT
 from bot.i18n import translator
+from bot.texts.commands import argument_question
 from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, link_in, say
 
@@ -84,23 +86,26 @@ async def test_a_customer_opening_a_card_link_learns_nothing(bot: Running) -> No
 @pytest.mark.parametrize(
     "command",
     [
-        "/stamp",
         "/stamp abc",
         "/stamp 1234-5678-9012 many",
-        "/points",
         "/points 1234-5678-9012 lots",
         "/void 1234-5678-9012",
-        "/redeem",
-        "/lookup",
-        "/join",
-        "/setup",
         "/revoke x",
         "/program set",
     ],
 )
 async def test_malformed_commands_get_a_usage_hint(bot: Running, command: str) -> None:
     owner = bot.tg.user(20, "Owner", language_code="en")
-    if command != "/setup":
-        await say(owner, "/setup Café")
+    await say(owner, "/setup Café")
     reply = await say(owner, command)
     assert reply.content.startswith(("Usage:", "No card found")), reply.content
+
+
+async def test_every_command_sent_without_its_argument_asks_for_it(bot: Running) -> None:
+    owner = bot.tg.user(21, "Owner", language_code="en")
+    await say(owner, "/setup Café")
+    for name in sorted(ASKS_FOR_ARGUMENT):
+        question = await say(owner, f"/{name}")
+        assert question.content == argument_question(EN, name).replace("<code>", "").replace(
+            "</code>", ""
+        )

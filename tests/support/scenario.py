@@ -49,7 +49,7 @@ class Shop:
     async def configure(self, **settings: str) -> None:
         for key, value in settings.items():
             await self.service.merchants.change_program(
-                self.owner.user_id, key, value, confirm_merge=True
+                self.owner.user_id, key, value, confirm_merge=True, confirm_past_midnight=True
             )
 
 

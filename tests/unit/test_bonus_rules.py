@@ -29,6 +29,11 @@ def _lux(day: int, hour: int, minute: int) -> datetime:
         ("fri-mon 9:00-10:30 x5", "mon,fri-sun 09:00-10:30 x5"),
         ("mon-sun 00:00-24:00 x2", "mon-sun 00:00-24:00 x2"),
         ("fri 22:00-02:00 x2; tue 8:00-9:00 x4", "fri 22:00-02:00 x2; tue 08:00-09:00 x4"),
+        ("mon-fri 15:00-17:00 x2, sat 9:00-11:00 x2", "mon-fri 15:00-17:00 x2; sat 09:00-11:00 x2"),
+        ("15-17", "mon-sun 15:00-17:00 x2"),
+        ("Lun-Ven 15h-17h30 x3", "mon-fri 15:00-17:30 x3"),
+        ("Mo, Mi 9-10, Sa-So 10-12 x4", "mon,wed 09:00-10:00 x2; sat,sun 10:00-12:00 x4"),
+        ("Dë-Do 8-9", "tue-thu 08:00-09:00 x2"),
     ],
 )
 def test_happy_hours_are_read_and_shown_in_one_form(typed: str, shown: str) -> None:
@@ -42,7 +47,8 @@ def test_happy_hours_are_read_and_shown_in_one_form(typed: str, shown: str) -> N
     [
         "",
         "mon",
-        "mon 14:00-16:00",
+        "mon 14:00",
+        "mon 14:00-16:00 x2 tue 9-10 x2",
         "mon 14:00-16:00 x1",
         "mon 14:00-16:00 x6",
         "mon 14:00-14:00 x2",
@@ -55,6 +61,16 @@ def test_bad_happy_hours_are_refused_with_an_example(typed: str) -> None:
     with pytest.raises(errors.InvalidSettingValue) as refused:
         parse_happy_hours(typed)
     assert refused.value.key == "happy_hour" and refused.value.example
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de", "lb"])
+def test_happy_hours_read_back_as_each_language_shows_them(language: str) -> None:
+    from bot.texts.bonuses import happy_hours_text
+
+    hours = parse_happy_hours("mon,wed 9-10; tue-sun 15-17 x3; fri 22:00-02:00 x2")
+    shown = happy_hours_text(translator(language), hours)
+    assert parse_happy_hours(shown) == hours
+    assert [w.past_midnight for w in hours.windows] == [False, False, True]
 
 
 def test_happy_hour_windows_at_their_edges_and_past_midnight() -> None:

@@ -311,7 +311,7 @@ async def test_each_page_in_each_language(
 
     page = await _open(browser, miniapp, world.cashier, theme, world)
     tabs = await page.locator(".tab").all_inner_texts()
-    assert tabs == [labels["tab_cards"], labels["tab_counter"]]
+    assert tabs == [labels["tab_counter"]]  # a cashier holding no card has no "My cards"
     await _cashier_scans_and_stamps(page, world, language)
     await page.click("[data-op=stamp][data-n='1']")
     done = await _status(page)
@@ -453,4 +453,34 @@ async def test_the_owner_adds_a_reward_and_sends_an_offer(
     assert confirms[1] == _plain(reward_texts.remove_question(t, cake))
     left = (await service.rewards.ladder(owner)).rewards
     assert cake.reward_id not in [r.reward_id for r in left]
+    await page.context.close()
+
+
+async def test_the_cashiers_panel_greets_the_customer_and_explains_a_short_number(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """Dark theme: no "My cards" tab for a cashier without a card, 11 digits typed say how
+    many digits a card number has (as the chat does), a card opened greets its holder by first
+    name, and the toast after a stamp is dark like the theme, not a white box."""
+    world = await _world(miniapp, "en")
+    en = translator("en")
+    page = await _open(browser, miniapp, world.cashier, "dark", world)
+    assert await page.locator(".tab[data-tab=cards]").count() == 0
+    await page.fill("[data-form=lookup] input", world.card.number[:-1])
+    await page.click("[data-form=lookup] button")
+    assert await _status(page) == (
+        "A card number has 12 digits; this one has 11. Check it and send it again."
+    )
+    assert refusal_text(en, errors.CardNumberWrongLength(digits=11)).endswith("send it again.")
+    await page.fill("[data-form=lookup] input", world.card.number)
+    await page.click("[data-form=lookup] button")
+    await page.wait_for_selector("#panel [data-number]")
+    assert await page.inner_text("#panel .greeting") == "👋 Say hello to Clara"
+    await _fits(page, "dark")
+    await page.click("[data-op=stamp][data-n='1']")
+    await page.wait_for_selector("#status:not([hidden])")
+    toast = await page.evaluate(
+        "getComputedStyle(document.getElementById('status')).backgroundColor"
+    )
+    assert toast == "rgb(24, 24, 24)"  # the dark theme's surface
     await page.context.close()

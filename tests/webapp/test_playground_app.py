@@ -40,7 +40,7 @@ def test_the_playground_prints_the_mini_apps_address_and_serves_it(tmp_path: Pat
             timeout=10,
         )
         assert home.status_code == 200
-        assert home.json()["tabs"] == ["cards", "counter", "business"]  # the owner is played
+        assert home.json()["tabs"] == ["counter", "business"]  # the owner, holding no card
         refused = httpx.post(f"{address}api/home", json={}, timeout=10)
         assert refused.status_code == 401
         child.sendline(":quit")
