@@ -156,9 +156,16 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
         if "many_bots" in parts:
             await _quiet(args, results, "many-bots")
             _progress("many bots: idle hosting, rush over café bots (postgres), echo ...")
-            url = await databases.new("postgres", "many-bots") if "postgres" in engines else None
+            postgres_there = "postgres" in engines
+            cafes_url = await databases.new("postgres", "many-bots") if postgres_there else None
+            engine = "postgres" if postgres_there else "sqlite"
+            idle_url = await databases.new(engine, "many-bots-idle")
             sizes = many_bots.QUICK if args.quick else many_bots.ManyBotsConfig()
-            results["many_bots"] = await many_bots.many_bots(url, sizes, databases.workdir)
+            # The smoke run takes the echo bot's figures from its ceilings part, if it ran.
+            echo = results.get("ceilings", {}).get("echo") if args.quick else None
+            results["many_bots"] = await many_bots.many_bots(
+                cafes_url, idle_url, sizes, databases.workdir, echo
+            )
         if "startup" in parts:
             await _quiet(args, results, "startup")
             _progress("startup ...")

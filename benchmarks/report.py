@@ -169,10 +169,22 @@ def _many_bots(many: dict[str, Any]) -> list[str]:
     out: list[str] = []
     if many.get("idle"):
         out += _caption(
-            "Many bots, idle (fresh interpreter, no network; what N café bots add to a worker)"
+            "Many bots, idle: what N café bots add to a worker (built in a fresh interpreter, no "
+            "network), and a `python -m bot webhook` worker started with them in the database "
+            "(until /healthz answers; the first start registers each bot's webhook)"
         )
-        rows = [[r["bots"], r["rss_growth_mib"], r["build_s"]] for r in many["idle"]]
-        out += _table(["hosted idle bots", "RSS growth MiB", "build s"], rows)
+        starts = {r["bots"]: r for r in many.get("worker_start", [])}
+        head = ["hosted idle bots", "RSS growth MiB", "build s"]
+        if starts:
+            head += ["worker first start s", "worker restart s", "idle worker RSS MiB"]
+        rows = []
+        for r in many["idle"]:
+            row = [r["bots"], _f(r["rss_growth_mib"], 2), _f(r["build_s"], 2)]
+            if starts:
+                start = starts.get(r["bots"], {})
+                row += [start.get(k) for k in ("first_start_s", "restart_s", "idle_rss_mib")]
+            rows.append(row)
+        out += _table(head, rows)
     cafes, echo = many.get("rush"), many.get("echo")
     if cafes:
         out += _caption(
@@ -191,19 +203,17 @@ def _many_bots(many: dict[str, Any]) -> list[str]:
         out += _table(head, [row])
     if echo:
         out += _caption("Many bots, CPU per update in the same run (both workers together)")
-        head = ["process", "updates/s", "CPU ms/update", "× echo", "other processes' cores"]
-        rows = [["echo bot", echo["updates_per_s"], echo["cpu_ms_per_update_bot"], 1.0]]
-        rows[0].append(echo["other_processes_cores"])
+        head = ["process", "updates/s", "CPU ms/update", "× echo", "cores used"]
+        head += ["cores used idle", "other processes' cores"]
+        e = echo
+        cores = e["updates_per_s"] * e["cpu_ms_per_update_bot"] / 1000
+        rows = [["echo bot", e["updates_per_s"], e["cpu_ms_per_update_bot"], 1.0, cores, None]]
+        rows[0].append(e["other_processes_cores"])
         if cafes:
-            rows.append(
-                [
-                    "two workers, café bots",
-                    cafes["closed"]["updates_per_s"],
-                    cafes["bot_cpu_ms_per_update"],
-                    many.get("cpu_vs_echo"),
-                    cafes["closed"]["other_processes_cores"],
-                ]
-            )
+            c = cafes["closed"]
+            row = ["two workers, café bots", c["updates_per_s"], cafes["bot_cpu_ms_per_update"]]
+            row += [many.get("cpu_vs_echo"), cafes["workers_cores"], cafes["workers_idle_cores"]]
+            rows.append([*row, c["other_processes_cores"]])
         out += _table(head, rows)
     return out
 
