@@ -3,7 +3,9 @@
 Rush (the real bot in its own process against the emulator in another, over HTTP), the same
 rush on two webhook workers sharing one PostgreSQL and one message budget, ceilings
 (a minimal PTB echo bot; the domain use cases without Telegram), growth (ledgers of 0 to 1M
-rows), start-up. `--quick` is the test suite's smoke run: tiny sizes, SQLite only.
+rows), start-up, many bots (idle café bots' cost; a rush over ten café bots on two workers).
+`--quick` is the test suite's smoke run: tiny sizes, every part (PostgreSQL only where two
+workers share one database).
 """
 
 from __future__ import annotations
@@ -26,7 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import growth
+from benchmarks import growth, many_bots
 from benchmarks.ceilings import domain_ceiling, echo_ceiling
 from benchmarks.engines import Databases, durable_postgres
 from benchmarks.procs import PROJECT_ROOT, machine_busy_seconds, quiet_machine
@@ -36,7 +38,7 @@ from benchmarks.startup import startup
 from benchmarks.two_workers import run_two_workers
 from tests.support.postgres import PostgresUnavailable
 
-PARTS = ("rush", "two_workers", "ceilings", "growth", "startup")
+PARTS = ("rush", "two_workers", "ceilings", "growth", "startup", "many_bots")
 # --quick: tiny sizes, one run each, for the test suite's smoke run.
 QUICK = RushConfig(senders=4, shops=2, staff=4, cards=40, seconds=1.0, warmup_seconds=0.3)
 QUICK = replace(QUICK, repeat=1, paced_rates=(20.0,), paced_seconds=1.0, drain_seconds=20.0)
@@ -151,6 +153,19 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
             results["two_workers"] = await run_two_workers(url, config, databases.workdir)
         if "growth" in parts:
             await _growth(args, ["sqlite"] if args.quick else engines, databases, results)
+        if "many_bots" in parts:
+            await _quiet(args, results, "many-bots")
+            _progress("many bots: idle hosting, rush over café bots (postgres), echo ...")
+            postgres_there = "postgres" in engines
+            cafes_url = await databases.new("postgres", "many-bots") if postgres_there else None
+            engine = "postgres" if postgres_there else "sqlite"
+            idle_url = await databases.new(engine, "many-bots-idle")
+            sizes = many_bots.QUICK if args.quick else many_bots.ManyBotsConfig()
+            # The smoke run takes the echo bot's figures from its ceilings part, if it ran.
+            echo = results.get("ceilings", {}).get("echo") if args.quick else None
+            results["many_bots"] = await many_bots.many_bots(
+                cafes_url, idle_url, sizes, databases.workdir, echo
+            )
         if "startup" in parts:
             await _quiet(args, results, "startup")
             _progress("startup ...")

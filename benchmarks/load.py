@@ -21,17 +21,19 @@ import httpx
 
 from benchmarks.procs import TOKEN, cpu_seconds, machine_busy_seconds
 from benchmarks.stats import latency_ms
-from emulator.client import EmulatorClient
+from emulator.client import BotRef, EmulatorClient
 from emulator.models import ChatEvent
 
 REPLY_TIMEOUT = 120.0
 
 
 class EventPump:
-    """One long poll of the emulator's events; hands each chat's next answer to its waiter."""
+    """One long poll of the emulator's events of one bot (the platform bot by default); hands
+    each chat's next answer to its waiter."""
 
-    def __init__(self, client: EmulatorClient) -> None:
+    def __init__(self, client: EmulatorClient, bot: BotRef = None) -> None:
         self.client = client
+        self.bot = bot
         self._cursor = 0
         self._waiting: dict[int, tuple[str, asyncio.Future[ChatEvent]]] = {}
         self._task: asyncio.Task[None] | None = None
@@ -44,7 +46,7 @@ class EventPump:
         self._no_notice_due.set()
 
     async def start(self) -> None:
-        seen = await self.client.events(wait=0)
+        seen = await self.client.events(wait=0, bot=self.bot)
         self._cursor = seen[-1].seq if seen else 0
         self._task = asyncio.create_task(self._pump())
 
@@ -75,7 +77,9 @@ class EventPump:
 
     async def _pump(self) -> None:
         while True:
-            events = await self.client.events(after=self._cursor, kinds=("message", "edit"), wait=5)
+            events = await self.client.events(
+                after=self._cursor, kinds=("message", "edit"), wait=5, bot=self.bot
+            )
             for event in events:
                 self._cursor = max(self._cursor, event.seq)
                 due = self._notices_due.get(event.chat_id)
@@ -93,8 +97,8 @@ class EventPump:
 
 
 @contextlib.asynccontextmanager
-async def pumping(client: EmulatorClient) -> AsyncIterator[EventPump]:
-    pump = EventPump(client)
+async def pumping(client: EmulatorClient, bot: BotRef = None) -> AsyncIterator[EventPump]:
+    pump = EventPump(client, bot)
     await pump.start()
     try:
         yield pump
@@ -143,10 +147,16 @@ def _cpu(pid: int) -> float:
 
 
 async def closed_loop(
-    client: EmulatorClient, operations: Sequence[Operation], seconds: float, pids: dict[str, int]
+    client: EmulatorClient,
+    operations: Sequence[Operation],
+    seconds: float,
+    pids: dict[str, int],
+    bots: Sequence[BotRef] = (None,),
 ) -> dict[str, Any]:
-    """Each operation runs in its own loop, back to back, for `seconds`; one loop per sender."""
-    await client.reset_timings()
+    """Each operation runs in its own loop, back to back, for `seconds`; one loop per sender.
+    Latencies are those of the updates of `bots` (the platform bot by default)."""
+    for bot in bots:
+        await client.reset_timings(bot)
     round_trips: list[float] = []
     kinds: dict[str, int] = {}
     updates = 0
@@ -163,7 +173,7 @@ async def closed_loop(
 
     with Window(pids) as window:
         await asyncio.gather(*(sender(operation) for operation in operations))
-    latencies = await client.latencies()
+    latencies = [latency for bot in bots for latency in await client.latencies(bot)]
     return {
         "senders": len(operations),
         "seconds": window.elapsed,

@@ -91,6 +91,24 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
             100,
             True,
         )
+    many = results.get("many_bots", {})
+    idle = {row["bots"]: row for row in many.get("idle", [])}
+    if 1000 in idle:
+        add("MiB a worker grows by for 1,000 idle bots", idle[1000]["rss_growth_mib"], 100, True)
+    cafes = many.get("rush")
+    if cafes:
+        add(
+            "updates/s across café bots (two workers)", cafes["closed"]["updates_per_s"], 100, False
+        )
+        add("cashier p95 ms across café bots", cafes["closed"]["p95_ms"], 1000, True)
+        add(
+            "most messages of one bot in one second",
+            cafes["most_messages_in_one_second_per_bot"],
+            30,
+            True,
+        )
+        add("429 answers across café bots", cafes["answers_429"], 0, True)
+        add("bot CPU per update / echo bot's", many.get("cpu_vs_echo", math.nan), 3, True)
     return found
 
 
@@ -147,6 +165,59 @@ def _rows(columns: Any, items: list[tuple[Any, Any]]) -> list[str]:
     return _table([name for name, _ in columns], [[get(*i) for _, get in columns] for i in items])
 
 
+def _many_bots(many: dict[str, Any]) -> list[str]:
+    out: list[str] = []
+    if many.get("idle"):
+        out += _caption(
+            "Many bots, idle: what N café bots add to a worker (built in a fresh interpreter, no "
+            "network), and a `python -m bot webhook` worker started with them in the database "
+            "(until /healthz answers; the first start registers each bot's webhook)"
+        )
+        starts = {r["bots"]: r for r in many.get("worker_start", [])}
+        head = ["hosted idle bots", "RSS growth MiB", "build s"]
+        if starts:
+            head += ["worker first start s", "worker restart s", "idle worker RSS MiB"]
+        rows = []
+        for r in many["idle"]:
+            row = [r["bots"], _f(r["rss_growth_mib"], 2), _f(r["build_s"], 2)]
+            if starts:
+                start = starts.get(r["bots"], {})
+                row += [start.get(k) for k in ("first_start_s", "restart_s", "idle_rss_mib")]
+            rows.append(row)
+        out += _table(head, rows)
+    cafes, echo = many.get("rush"), many.get("echo")
+    if cafes:
+        out += _caption(
+            f"Many bots, rush over {cafes['cafes']} café bots on two webhook workers, one "
+            "PostgreSQL (the emulator refuses more than 30 messages of one bot within any second)"
+        )
+        c, n = cafes["closed"], cafes["notices"]
+        head = ["café bots", "senders", "updates/s, whole platform", "messages/s, all bots"]
+        head += ["cashier p50 ms", "cashier p95 ms", "most of one bot in one second"]
+        head += ["429 answers", "notice p50 ms", "notice p95 ms", "never arrived"]
+        head += ["ledger rows / ops sent"]
+        row = [cafes["cafes"], c["senders"], c["updates_per_s"], cafes["messages_per_s"]]
+        row += [c["p50_ms"], c["p95_ms"], cafes["most_messages_in_one_second_per_bot"]]
+        row += [cafes["answers_429"], n["p50_ms"], n["p95_ms"], n["outstanding"]]
+        row += [f"{cafes['ledger_rows_written']}/{cafes['balance_changes_sent']}"]
+        out += _table(head, [row])
+    if echo:
+        out += _caption("Many bots, CPU per update in the same run (both workers together)")
+        head = ["process", "updates/s", "CPU ms/update", "× echo", "cores used"]
+        head += ["cores used idle", "other processes' cores"]
+        e = echo
+        cores = e["updates_per_s"] * e["cpu_ms_per_update_bot"] / 1000
+        rows = [["echo bot", e["updates_per_s"], e["cpu_ms_per_update_bot"], 1.0, cores, None]]
+        rows[0].append(e["other_processes_cores"])
+        if cafes:
+            c = cafes["closed"]
+            row = ["two workers, café bots", c["updates_per_s"], cafes["bot_cpu_ms_per_update"]]
+            row += [many.get("cpu_vs_echo"), cafes["workers_cores"], cafes["workers_idle_cores"]]
+            rows.append([*row, c["other_processes_cores"]])
+        out += _table(head, rows)
+    return out
+
+
 def render(results: dict[str, Any]) -> str:
     """Markdown tables of every figure in `results`."""
     out: list[str] = []
@@ -190,6 +261,7 @@ def render(results: dict[str, Any]) -> str:
         row += [two["most_messages_in_one_second"], two["answers_429"], c["p50_ms"], c["p95_ms"]]
         row += [n["count"], n["p50_ms"], n["p95_ms"], n["max_ms"], n["outstanding"]]
         out += _table(head, [row])
+    out += _many_bots(results.get("many_bots", {}))
     ceilings = results.get("ceilings", {})
     if ceilings:
         out += _caption("Ceilings (closed loop, same senders)")

@@ -28,7 +28,7 @@ TELEGRAM_LIMIT = 30
 SECRET = "bench-secret"
 
 
-async def _healthy(port: int, within: float = 30.0) -> None:
+async def healthy(port: int, within: float = 30.0) -> None:
     async with httpx.AsyncClient() as client:
         for _ in range(int(within / 0.1)):
             with contextlib.suppress(httpx.TransportError):
@@ -58,7 +58,7 @@ async def run_two_workers(url: str, config: RushConfig, workdir: Path) -> dict[s
                 for n, port in enumerate(ports)
             ]
             for port in ports:
-                await _healthy(port)
+                await healthy(port)
             await client.add_webhook_target(f"http://127.0.0.1:{ports[1]}/telegram", SECRET)
             # CPU figures are the first worker's (uvicorn's parent process for one worker).
             pids = {"bot": workers[0].pid, "emulator": child_pid("-m emulator"), "loadgen": 0}

@@ -94,6 +94,29 @@ def test_two_workers_figures(run: tuple[dict[str, Any], str]) -> None:
     assert two["notices"]["outstanding"] == 0
 
 
+def test_many_bots_figures(run: tuple[dict[str, Any], str]) -> None:
+    many = run[0]["many_bots"]
+    for idle in many["idle"]:
+        assert idle["bots"] > 0 and math.isfinite(idle["rss_growth_mib"])
+        assert positive(idle["build_s"])
+    for start in many["worker_start"]:
+        assert positive(start["first_start_s"]) and positive(start["restart_s"])
+        assert 10 < start["idle_rss_mib"] < 2000
+    assert positive(many["echo"]["cpu_ms_per_update_bot"])
+    cafes = many.get("rush")
+    if cafes is None:
+        assert not os.environ.get("CI"), "CI has PostgreSQL: the café bots' rush must run"
+        pytest.skip("PostgreSQL is not installed here")
+    closed = cafes["closed"]
+    assert positive(closed["updates_per_s"]) and positive(closed["p95_ms"])
+    assert positive(cafes["bot_cpu_ms_per_update"]) and positive(many["cpu_vs_echo"])
+    assert positive(cafes["messages_per_s"]) and cafes["workers_idle_cores"] >= 0
+    # Every café bot kept to its own budget, and every balance change is in the ledger once.
+    assert 0 < cafes["most_messages_in_one_second_per_bot"] <= 30 and cafes["answers_429"] == 0
+    assert cafes["ledger_rows_written"] == cafes["balance_changes_sent"] > 0
+    assert cafes["notices"]["outstanding"] == 0 and cafes["platform_bot_messages"] == 0
+
+
 def test_every_part_of_the_full_run_ran(run: tuple[dict[str, Any], str]) -> None:
     from benchmarks.__main__ import PARTS
 
@@ -123,5 +146,6 @@ def test_startup_and_report(run: tuple[dict[str, Any], str]) -> None:
     assert 0 < startup["restart_s"] < 60 and 0 < startup["first_start_s"] < 60
     assert positive(startup["idle_rss_mib"])
     assert results["targets"] and all(isinstance(t["met"], bool) for t in results["targets"])
-    for heading in ("Rush, closed loop", "Ceilings", "Growth", "Start-up", "Targets"):
+    headings = ("Rush, closed loop", "Ceilings", "Growth", "Start-up", "Many bots", "Targets")
+    for heading in headings:
         assert heading in table
