@@ -55,6 +55,7 @@ from domain.effects import (
     MeetOwnBot,
     NotifyCustomer,
     OwnBotNews,
+    RefreshBrandedPasses,
     RefreshWallet,
     RemindExpiry,
     ReportOffer,
@@ -210,6 +211,10 @@ class Dispatcher:
             service = self._application.bot_data.service
             assert service is not None
             await wallet.card_changed(service, effect.card_id, self._bots.username_for)
+        elif isinstance(effect, RefreshBrandedPasses):
+            service = self._application.bot_data.service
+            assert service is not None
+            await wallet.brand_changed(service, effect.merchant_id)
         elif isinstance(effect, SendSummary):
             await self._send_summary(effect.merchant_id, effect.day)
         elif isinstance(effect, RemindExpiry):

@@ -77,12 +77,16 @@ def prepare_logo(data: bytes) -> bytes:
     return out.getvalue()
 
 
-class BrandSource(Protocol):
+class LogoSource(Protocol):
+    """Where a café's stored logo is read, with its version."""
+
+    async def logo(self, merchant_id: int) -> tuple[int, bytes] | None: ...
+
+
+class BrandSource(LogoSource, Protocol):
     """Where a café's look is read (domain.service.brand.BrandService)."""
 
     async def of_merchant(self, merchant_id: int) -> Brand: ...
-
-    async def logo(self, merchant_id: int) -> tuple[int, bytes] | None: ...
 
 
 _logos: OrderedDict[tuple[int, int], Image.Image] = OrderedDict()
@@ -93,19 +97,28 @@ async def look_of(source: BrandSource, merchant_id: int) -> Look:
     brand = await source.of_merchant(merchant_id)
     if brand.logo_version == 0:
         return Look.of(brand)
-    key = (merchant_id, brand.logo_version)
+    # changed meanwhile (None): the next picture has it
+    return Look.of(brand, await logo_image(source, merchant_id, brand.logo_version))
+
+
+async def logo_image(source: LogoSource, merchant_id: int, version: int) -> Image.Image | None:
+    """The café's logo of this version, decoded at most once per worker (the stored bytes are
+    read only when it is not in the cache); None without a logo or when it changed meanwhile."""
+    if version == 0:
+        return None
+    key = (merchant_id, version)
     logo = _logos.get(key)
     if logo is None:
         stored = await source.logo(merchant_id)
-        if stored is None or stored[0] != brand.logo_version:
-            return Look.of(brand)  # changed meanwhile: the next picture has it
+        if stored is None or stored[0] != version:
+            return None
         with Image.open(io.BytesIO(stored[1])) as picture:
             logo = picture.convert("RGBA")
         _logos[key] = logo
         while len(_logos) > CACHED_LOGOS:
             _logos.popitem(last=False)
     _logos.move_to_end(key)
-    return Look.of(brand, logo)
+    return logo
 
 
 def paste_logo(image: Image.Image, logo: Image.Image, box: tuple[int, int, int, int]) -> None:

@@ -88,6 +88,23 @@ class RefreshWallet:
 
 
 @dataclass(frozen=True)
+class RefreshBrandedPasses:
+    """The café's colour or logo changed: the wallet passes of all its cards must follow."""
+
+    kind: ClassVar[str] = "wallet-brand"
+    merchant_id: int
+    version: str  # the brand's change (its time as a tag): one refresh per change
+
+    @property
+    def key(self) -> str:
+        return f"wallet-brand:{self.merchant_id}:{self.version}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return None
+
+
+@dataclass(frozen=True)
 class SendSummary:
     """A merchant's daily summary for one local day."""
 
@@ -279,6 +296,7 @@ Effect = (
     | StaffCorrected
     | StaffJoinedNotice
     | RefreshWallet
+    | RefreshBrandedPasses
     | SendSummary
     | RemindExpiry
     | AskForOffers
@@ -299,6 +317,7 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         AlertOwner,
         StaffJoinedNotice,
         RefreshWallet,
+        RefreshBrandedPasses,
         SendSummary,
         RemindExpiry,
         AskForOffers,

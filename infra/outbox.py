@@ -24,6 +24,7 @@ from domain.db.uow import Database
 from domain.effects import (
     EFFECT_TYPES,
     Effect,
+    RefreshBrandedPasses,
     RefreshWallet,
     RemindExpiry,
     SendOffer,
@@ -78,7 +79,11 @@ class OutboxLog:
         self._wallet_enabled = wallet_enabled
 
     async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
-        wanted = [e for e in effects if self._wallet_enabled or not isinstance(e, RefreshWallet)]
+        wanted = [
+            e
+            for e in effects
+            if self._wallet_enabled or not isinstance(e, RefreshWallet | RefreshBrandedPasses)
+        ]
         if not wanted:
             return
         now = self._clock.now()

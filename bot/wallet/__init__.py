@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from telegram import InputFile
 
 from bot.links import LinkKind, deep_link
+from bot.look import logo_image
 from bot.wallet.config import (
     AppleWalletConfig,
     GoogleWalletConfig,
@@ -67,7 +68,11 @@ async def offer(service: LoyaltyService, card: CardView, link: str) -> WalletOff
         if apple is None and google is None:
             return None
         wallet_card = await service.wallet.issue(card.card_id, apple.secret if apple else None)
-        apple_pass = None if apple is None else _apple_builder(apple).build(wallet_card, link)
+        apple_pass = None
+        if apple is not None:
+            version = wallet_card.brand.logo_version
+            logo = await logo_image(service.brand, card.merchant_id, version)
+            apple_pass = _apple_builder(apple).build(wallet_card, link, logo)
         google_url = None
         if google is not None:
             from bot.wallet.google import save_url
@@ -116,6 +121,18 @@ class WalletNotifier:
                 loyalty_object(self.google, change.wallet_card, link)
             )
 
+    async def brand_changed(self, merchant_id: int) -> None:
+        """The café's colour or logo changed: every pass of its cards moves to a new update tag
+        and the devices holding one are woken to fetch it again."""
+        apple = self.apple
+        change = await self.service.wallet.mark_merchant_changed(
+            merchant_id, None if apple is None else apple.pass_type_id
+        )
+        if apple is not None and self.push is not None and change.push_tokens:
+            dead = await self.push.push(apple.pass_type_id, change.push_tokens)
+            if dead:
+                await self.service.wallet.forget_push_tokens(apple.pass_type_id, dead)
+
 
 @cache
 def _push_sender(config: AppleWalletConfig) -> PushSender:
@@ -135,22 +152,38 @@ def enabled() -> bool:
     return apple_config() is not None or google_config() is not None
 
 
+def _notifier(service: LoyaltyService) -> WalletNotifier | None:
+    apple, google = apple_config(), google_config()
+    if apple is None and google is None:
+        return None
+    return WalletNotifier(
+        service,
+        apple=apple,
+        push=None if apple is None or apple.web_service_url is None else _push_sender(apple),
+        google=google,
+        google_client=None if google is None else _google_client(google),
+    )
+
+
 async def card_changed(
     service: LoyaltyService, card_id: int, username_for: Callable[[int], str]
 ) -> None:
     """Tell the wallets about a balance change; a no-op unless one is configured. Never raises:
     the balance change has happened whatever the wallets say."""
     try:
-        apple, google = apple_config(), google_config()
-        if apple is None and google is None:
-            return
-        notifier = WalletNotifier(
-            service,
-            apple=apple,
-            push=None if apple is None or apple.web_service_url is None else _push_sender(apple),
-            google=google,
-            google_client=None if google is None else _google_client(google),
-        )
-        await notifier.card_changed(card_id, username_for)
+        notifier = _notifier(service)
+        if notifier is not None:
+            await notifier.card_changed(card_id, username_for)
     except Exception:
         log.exception("could not update the wallet passes of card %s", card_id)
+
+
+async def brand_changed(service: LoyaltyService, merchant_id: int) -> None:
+    """Tell the wallets that a café's look changed; a no-op unless one is configured. Never
+    raises: the brand has changed whatever the wallets say."""
+    try:
+        notifier = _notifier(service)
+        if notifier is not None:
+            await notifier.brand_changed(merchant_id)
+    except Exception:
+        log.exception("could not update the wallet passes of merchant %s", merchant_id)

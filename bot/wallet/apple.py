@@ -10,7 +10,7 @@ import hashlib
 import json
 import zipfile
 from io import BytesIO
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cryptography import x509
 from cryptography.hazmat.primitives import hashes, serialization
@@ -23,6 +23,9 @@ from bot.wallet.config import AppleWalletConfig
 from bot.wallet.labels import pass_labels
 from domain.model import CardView
 from domain.service import WalletCard
+
+if TYPE_CHECKING:
+    from PIL.Image import Image
 
 MIME_TYPE = "application/vnd.apple.pkpass"
 SIGN_OPTIONS = [
@@ -74,7 +77,7 @@ class PassSigner:
 
 def pass_json(config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str) -> dict[str, Any]:
     card = wallet_card.card
-    colour = artwork.merchant_colour(card.merchant_id)
+    background, text, label = artwork.pass_colours(wallet_card.brand)
     content: dict[str, Any] = {
         "formatVersion": 1,
         "passTypeIdentifier": config.pass_type_id,
@@ -83,9 +86,9 @@ def pass_json(config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str
         "organizationName": card.merchant_name,
         "description": "Loyalty card",
         "logoText": card.merchant_name,
-        "backgroundColor": artwork.css(colour),
-        "foregroundColor": "rgb(255, 255, 255)",
-        "labelColor": "rgb(220, 220, 220)",
+        "backgroundColor": artwork.css(background),  # the café's brand colour
+        "foregroundColor": artwork.css(text),  # white or ink, whichever reads on it
+        "labelColor": artwork.css(label),
         "sharingProhibited": True,  # the QR code is the customer's card
         "barcodes": [
             {
@@ -135,20 +138,24 @@ def _store_card(card: CardView) -> dict[str, list[dict[str, Any]]]:
 
 
 def pass_files(
-    config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str
+    config: AppleWalletConfig,
+    wallet_card: WalletCard,
+    scan_link: str,
+    logo: Image | None = None,
 ) -> dict[str, bytes]:
-    """Every file of the pass except the manifest and the signature."""
-    card = wallet_card.card
-    colour = artwork.merchant_colour(card.merchant_id)
-    letter = artwork.initial(card.merchant_name)
+    """Every file of the pass except the manifest and the signature. `logo`: the café's logo
+    (of the version `wallet_card.brand` names), else a letter logo in the brand colour."""
+    card, brand = wallet_card.card, wallet_card.brand
+    fill, ink, _ = artwork.pass_colours(brand)
+    if logo is not None and brand.logo_version:
+        images = artwork.logo_images((card.merchant_id, brand.logo_version, fill), logo, fill)
+    else:
+        images = artwork.letter_images(card.merchant_name, fill, ink)
     files = {
         "pass.json": json.dumps(
             pass_json(config, wallet_card, scan_link), ensure_ascii=False, indent=1
         ).encode(),
-        "icon.png": artwork.icon_png(letter, colour, 29),
-        "icon@2x.png": artwork.icon_png(letter, colour, 58),
-        "logo.png": artwork.logo_png(letter, colour, 50),
-        "logo@2x.png": artwork.logo_png(letter, colour, 100),
+        **images,
     }
     for language in LANGUAGES:
         files[f"{language}.lproj/pass.strings"] = pass_strings(language)
@@ -180,5 +187,5 @@ class ApplePassBuilder:
         self.config = config
         self.signer = signer or PassSigner.from_config(config)
 
-    def build(self, wallet_card: WalletCard, scan_link: str) -> bytes:
-        return package(pass_files(self.config, wallet_card, scan_link), self.signer)
+    def build(self, wallet_card: WalletCard, scan_link: str, logo: Image | None = None) -> bytes:
+        return package(pass_files(self.config, wallet_card, scan_link, logo), self.signer)

@@ -20,6 +20,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Mount, Route
 
+from bot.look import logo_image
 from bot.wallet import paths, scan_link
 from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
 from bot.wallet.config import apple_config
@@ -190,9 +191,11 @@ def web_service_routes(
                     return Response(status_code=304, headers={"Last-Modified": last_modified})
             except (TypeError, ValueError):
                 pass  # an unreadable date: send the pass
-        link = scan_link(bot_username(wallet_card.card.merchant_id), wallet_card.card.qr_token)
+        card = wallet_card.card
+        link = scan_link(bot_username(card.merchant_id), card.qr_token)
+        logo = await logo_image(service().brand, card.merchant_id, wallet_card.brand.logo_version)
         return Response(
-            builder.build(wallet_card, link),
+            builder.build(wallet_card, link, logo),
             media_type=MIME_TYPE,
             headers={"Last-Modified": last_modified},
         )

@@ -39,6 +39,7 @@ def run_wallet_command(arguments: list[str]) -> int:
 
 
 async def _build(settings: Settings, card_number: str) -> bytes:
+    from bot.look import logo_image
     from bot.wallet import scan_link
     from bot.wallet.apple import ApplePassBuilder
     from bot.wallet.config import apple_config
@@ -50,7 +51,9 @@ async def _build(settings: Settings, card_number: str) -> bytes:
     username = os.environ.get("TELEGRAM_BOT_USERNAME") or await _bot_username(settings)
     async with open_wallet(settings.database_url) as wallet:
         wallet_card = await wallet.issue_by_number(card_number, config.secret)
-    return builder.build(wallet_card, scan_link(username, wallet_card.card.qr_token))
+        card = wallet_card.card
+        logo = await logo_image(wallet, card.merchant_id, wallet_card.brand.logo_version)
+    return builder.build(wallet_card, scan_link(username, card.qr_token), logo)
 
 
 async def _bot_username(settings: Settings) -> str:

@@ -11,7 +11,6 @@ from urllib.parse import quote
 
 import jwt
 
-from bot.wallet import artwork
 from bot.wallet.config import GoogleWalletConfig
 from bot.wallet.labels import translations
 from domain.service import WalletCard
@@ -50,7 +49,7 @@ def loyalty_class(config: GoogleWalletConfig, wallet_card: WalletCard) -> dict[s
         "issuerName": card.merchant_name,
         "programName": card.merchant_name,
         "reviewStatus": "UNDER_REVIEW",
-        "hexBackgroundColor": artwork.hex_colour(artwork.merchant_colour(card.merchant_id)),
+        "hexBackgroundColor": wallet_card.brand.fill,
     }
     if config.logo_url is not None:
         content["programLogo"] = {"sourceUri": {"uri": config.logo_url}}

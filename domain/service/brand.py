@@ -1,7 +1,8 @@
 """The owner's brand use cases: choose a colour, a stamp symbol, a logo; take any of them back.
 
 Reads are one primary-key lookup (a card image or a page asks for the café's look); the logo's
-bytes are read only by what draws it, by version, so a picture is fetched once per change.
+bytes are read only by what draws it, by version, so a picture is fetched once per change. A new
+colour or logo also reaches the wallet passes already saved (RefreshBrandedPasses).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from domain import brand as rules
 from domain import errors
 from domain.brand import Brand
 from domain.db.tables import Brand as BrandRow
+from domain.effects import RefreshBrandedPasses
 from domain.service.base import ServiceBase, require_owner
 
 LOGO_MAX_BYTES = 512 * 1024  # the stored, already resized logo: a few dozen KB in practice
@@ -70,14 +72,19 @@ class BrandService(ServiceBase):
             row = await session.get(BrandRow, merchant.id, with_for_update=self._dialect.locks_rows)
             if row is None:
                 return Brand()
+            on_passes = False  # the colour and the logo are on the wallet passes, not the symbol
             if part in (BrandPart.COLOUR, BrandPart.ALL):
+                on_passes = row.colour is not None
                 row.colour = None
             if part in (BrandPart.SYMBOL, BrandPart.ALL):
                 row.symbol = None
             if part in (BrandPart.LOGO, BrandPart.ALL) and row.logo_png is not None:
                 row.logo_png = None
                 row.logo_version = 0
+                on_passes = True
             row.updated_at = self._clock.now()
+            if on_passes:
+                await self._refresh_passes(session, row)
             return _brand(row)
 
     async def _change(
@@ -99,7 +106,16 @@ class BrandService(ServiceBase):
                 row.logo_png = logo
                 row.logo_version = (row.logo_version or 0) + 1
             row.updated_at = self._clock.now()
+            if colour is not None or logo is not None:
+                await self._refresh_passes(session, row)
             return _brand(row)
+
+    async def _refresh_passes(self, session: AsyncSession, row: BrandRow) -> None:
+        # the change's time, colour and logo: two changes within one clock tick stay two
+        when = row.updated_at.strftime("%Y%m%dT%H%M%S%f")
+        version = f"{when}.{row.colour or '-'}.{row.logo_version}"
+        effect = RefreshBrandedPasses(merchant_id=row.merchant_id, version=version)
+        await self._effects.record(session, [effect])
 
     async def _row(self, session: AsyncSession, merchant_id: int) -> BrandRow:
         """The café's row, made if missing: INSERT … ON CONFLICT DO NOTHING, so two taps at

@@ -14,16 +14,18 @@ import hmac
 import re
 from collections.abc import AsyncIterator, Iterable, Sequence
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select
+from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
+from domain.brand import Brand
 from domain.clock import SystemClock
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
+from domain.db.tables import Brand as BrandRow
 from domain.db.tables import Card, WalletPass, WalletRegistration
 from domain.db.uow import Database
 from domain.effects import NoEffects
@@ -72,6 +74,8 @@ class WalletCard:
     authentication_token: str | None  # None when issued without a secret (no web service)
     updated_at: datetime  # UTC
     holder_name: str | None  # the customer's first name, as Telegram gave it
+    # the café's colour and logo version (not the logo's bytes: only what draws reads them)
+    brand: Brand = field(default_factory=Brand)
 
     @property
     def last_modified(self) -> datetime:
@@ -90,6 +94,17 @@ class PassChange:
     """A card whose pass was marked changed, and the push tokens of the devices holding it."""
 
     wallet_card: WalletCard
+    push_tokens: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class BrandedPassesChange:
+    """A café whose passes were all marked changed (its look changed), and the push tokens of
+    the devices holding any of them."""
+
+    merchant_id: int
+    merchant_name: str
+    brand: Brand
     push_tokens: tuple[str, ...]
 
 
@@ -136,6 +151,14 @@ class WalletService(ServiceBase):
             if card is None:
                 raise errors.CardNotFound()
             return await self._wallet_card(session, card, secret)
+
+    async def logo(self, merchant_id: int) -> tuple[int, bytes] | None:
+        """The café's stored logo and its version, or None (for tools that draw a pass)."""
+        async with self._db.read() as session:
+            row = await session.get(BrandRow, merchant_id)
+            if row is None or row.logo_png is None:
+                return None
+            return row.logo_version, row.logo_png
 
     async def latest(self, serial_number: str, token: str, secret: bytes) -> WalletCard:
         """The current pass for a device that proves it holds it."""
@@ -260,6 +283,48 @@ class WalletService(ServiceBase):
             wallet_card = await self._wallet_card(session, card, secret)
             return PassChange(wallet_card=wallet_card, push_tokens=tokens)
 
+    async def mark_merchant_changed(
+        self, merchant_id: int, pass_type: str | None
+    ) -> BrandedPassesChange:
+        """Move the update tag of every pass of the café's cards forward (its look changed):
+        one UPDATE to one new time, past each pass's own tag, so every device holding one
+        fetches it again; returns the push tokens of those devices."""
+        now = self._clock.now()
+        async with self._db.write() as session:
+            merchant = await self._directory(session).merchant(merchant_id)
+            of_cafe = select(Card.id).where(Card.merchant_id == merchant_id)
+            latest = await session.scalar(
+                select(func.max(WalletPass.updated_at)).where(WalletPass.card_id.in_(of_cafe))
+            )
+            if latest is not None:
+                moved = max(now, latest + TAG_STEP)
+                # "below the new time" only: a pass changed meanwhile keeps its later tag
+                await session.execute(
+                    update(WalletPass)
+                    .where(WalletPass.card_id.in_(of_cafe), WalletPass.updated_at < moved)
+                    .values(updated_at=moved)
+                )
+            tokens: tuple[str, ...] = ()
+            if pass_type is not None and latest is not None:
+                query = (
+                    select(WalletRegistration.push_token)
+                    .join(Card, Card.number == WalletRegistration.serial_number)
+                    .where(
+                        Card.merchant_id == merchant_id,
+                        Card.active,
+                        WalletRegistration.pass_type_identifier == pass_type,
+                    )
+                    .order_by(WalletRegistration.id)
+                )
+                tokens = tuple(dict.fromkeys(await session.scalars(query)))
+            row = await session.get(BrandRow, merchant_id)
+            return BrandedPassesChange(
+                merchant_id=merchant_id,
+                merchant_name=merchant.name,
+                brand=_brand(row),
+                push_tokens=tokens,
+            )
+
     async def _ensure_pass_row(self, session: AsyncSession, card: Card) -> WalletPass:
         """The card's pass row, locked; a missing row means "unchanged since the card was made"
         and is inserted as such (racing inserts are both fine)."""
@@ -286,7 +351,15 @@ class WalletService(ServiceBase):
             authentication_token=None if secret is None else pass_token(secret, card.id),
             updated_at=updated_at,
             holder_name=None if holder is None else holder.first_name,
+            brand=_brand(await session.get(BrandRow, card.merchant_id)),
         )
+
+
+def _brand(row: BrandRow | None) -> Brand:
+    """What a pass shows of the café's look (one primary-key read; the logo stays in the row)."""
+    if row is None:
+        return Brand()
+    return Brand(colour=row.colour, symbol=row.symbol, logo_version=row.logo_version)
 
 
 async def registrations_of_passes(
