@@ -20,6 +20,7 @@ from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest
 
 from bot.ratelimit import SendPriority
+from infra.bots import HostedBotRecord
 
 PLATFORM = 0
 
@@ -124,6 +125,10 @@ class Bots(Protocol):
 
     def own_bot_of(self, merchant_id: int) -> ServingBot | None:
         """The café's own bot, when it is served now."""
+        ...
+
+    def record_of(self, merchant_id: int) -> HostedBotRecord | None:
+        """The row this worker last read of the café's own bot, if it has one."""
         ...
 
     async def sender_for(self, merchant_id: int | None, user_id: int) -> ServingBot:

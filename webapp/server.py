@@ -499,8 +499,8 @@ class MiniApp:
         return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
     async def poster(self, person: Person, body: bodies.PosterBody) -> Response:
-        from bot.features.setup import poster_bytes
         from bot.look import look_of
+        from bot.printing import poster_bytes
 
         store = await self._service.merchants.find_store(person.user_id, body.store)
         settings = await self._service.merchants.program(person.user_id)

@@ -8,6 +8,7 @@ from telegram import Update
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
+from bot.courier import Courier
 from bot.features.common import (
     Audience,
     Command,
@@ -21,7 +22,9 @@ from bot.features.common import (
 )
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
+from bot.texts.reports import expiry_reminder
 from domain import errors
+from domain.effects import AlertOwner, NotifyCustomer, RemindExpiry
 from domain.model import CardView
 
 OLDER_HISTORY = ButtonAction("h", (int, int))  # card id, the oldest entry id shown
@@ -148,3 +151,35 @@ FEATURE = Feature(
         (ANSWER_NOT_ME, _answer_not_me),
     ),
 )
+
+
+# --- what the outbox sends about a card ------------------------------------------------------
+
+
+async def tell_customer(courier: Courier, effect: NotifyCustomer) -> None:
+    """The customer's notice of an operation on their card, with "Not me" under it."""
+    # Sent even to someone marked unreachable: they may have unblocked the bot since, and a
+    # refusal costs one call (it is recorded again and the row is done).
+    op = await courier.service.counter.operation_of(effect.entry_id, effect.bonus_entries)
+    t = courier.language_of(op.customer, op.card.merchant_language)
+    disputable = op.kind.is_earning or op.kind.is_redemption
+    markup = keyboards.not_me_keyboard(t, NOT_ME.data(op.entry_id)) if disputable else None
+    text = counter_texts.customer_notice(t, op)
+    await courier.message(op.card.merchant_id, op.customer.user_id, text, markup)
+
+
+async def alert_owner(courier: Courier, effect: AlertOwner) -> None:
+    """The owner hears of a customer's "not me"."""
+    dispute = await courier.service.customers.dispute_of(effect.entry_id)
+    t = await courier.owner_language(dispute.owner_user_id, dispute.card.merchant_language)
+    text = counter_texts.owner_alert(t, dispute)
+    await courier.message(dispute.card.merchant_id, dispute.owner_user_id, text)
+
+
+async def remind_expiry(courier: Courier, effect: RemindExpiry) -> None:
+    reminder = await courier.service.maintenance.expiry_reminder_of(
+        effect.card_id, effect.expires_at
+    )
+    t = courier.language_of(reminder.customer, reminder.card.merchant_language)
+    text = expiry_reminder(t, reminder.card, reminder.expires_at)
+    await courier.message(reminder.card.merchant_id, reminder.customer.user_id, text)

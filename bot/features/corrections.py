@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
+from bot.courier import Courier
 from bot.features.common import (
     Audience,
     Command,
@@ -26,6 +27,7 @@ from bot.texts import corrections as texts
 from bot.texts import general
 from bot.texts.commands import usage
 from domain import errors
+from domain.effects import StaffCorrected
 from domain.model import RewardUnit, clean_reason
 
 CORRECTION = "correction"  # step: a correction waiting for its confirming tap
@@ -109,3 +111,11 @@ FEATURE = Feature(
     commands=(Command("correct", Audience.OWNER, correct, collects=RewardUnit.STAMPS),),
     buttons=((CONFIRM_CORRECTION, _confirm), (CANCEL_CORRECTION, _cancel)),
 )
+
+
+async def tell_owner(courier: Courier, effect: StaffCorrected) -> None:
+    """The owner hears of every correction a cashier made."""
+    op = await courier.service.counter.operation_of(effect.entry_id)
+    t = await courier.owner_language(effect.owner_user_id, op.card.merchant_language)
+    text = texts.staff_correction_alert(t, op, effect.staff_name)
+    await courier.message(op.card.merchant_id, effect.owner_user_id, text)

@@ -20,6 +20,7 @@ from functools import partial
 from typing import Any
 
 from telegram import (
+    InputFile,
     KeyboardButton,
     KeyboardButtonRequestManagedBot,
     ReplyKeyboardMarkup,
@@ -30,13 +31,19 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 from telegram.ext import Application, ManagedBotUpdatedHandler, MessageHandler, filters
 
+from bot import keyboards
 from bot.context import BotContext, LoyaltyApplication
+from bot.courier import Courier, NoLongerWanted
 from bot.features.common import Audience, Command, Feature, Viewer, reply
 from bot.i18n import LANGUAGES, translator
-from bot.links import LinkKind, bot_link, new_bot_link
+from bot.links import LinkKind, bot_link, deep_link, new_bot_link
+from bot.look import look_of
+from bot.printing import poster_bytes
+from bot.ratelimit import SendPriority
 from bot.serving import ServingBot
 from bot.texts import mybot as texts
 from domain import errors
+from domain.effects import MeetOwnBot, OwnBotNews
 from infra.bots import BotState, HostedBotRecord
 
 log = logging.getLogger(__name__)
@@ -267,3 +274,55 @@ FEATURE = Feature(
     name="mybot",
     commands=(Command("mybot", Audience.OWNER, mybot, platform_only=True),),
 )
+
+
+# --- what the outbox sends about the café's own bot -------------------------------------------
+
+
+async def meet_own_bot(courier: Courier, effect: MeetOwnBot) -> None:
+    """Through the platform bot, which the person knows: the café's bot, one tap away."""
+    record = courier.bots.record_of(effect.merchant_id)
+    if record is None or record.id != effect.bot_id or record.state is BotState.OFF:
+        raise NoLongerWanted()  # the café went back to the platform bot meanwhile
+    greeting = await courier.service.own_bot.greeting(effect.merchant_id, effect.user_id)
+    t = courier.language_of(greeting.person, greeting.merchant_language)
+    text = texts.meet(t, greeting.merchant_name, record.username, staff=greeting.is_staff)
+    link = cafe_link(record.username, None if greeting.is_staff else greeting.qr_token)
+    markup = keyboards.link_keyboard(texts.open_button(t, record.username), link)
+    await courier.message(None, effect.user_id, text, markup, sender=courier.bots.platform)
+
+
+async def own_bot_news(courier: Courier, effect: OwnBotNews) -> None:
+    """The owner hears, through the platform bot, what became of the café's bot."""
+    service = courier.service
+    found = await service.own_bot.owner_of(effect.merchant_id)
+    owner_id = found.owner.user_id
+    t = courier.language_of(found.owner, found.merchant_language)
+    record = courier.bots.record_of(effect.merchant_id)
+    username = record.username if record is not None else str(effect.bot_id)
+    platform = courier.bots.platform
+    if effect.state == "paused":
+        await courier.message(None, owner_id, texts.paused(t, username), sender=platform)
+        return
+    if effect.state == "active":
+        await courier.message(None, owner_id, texts.serving_again(t, username), sender=platform)
+        return
+    stores = await service.merchants.stores(owner_id)
+    settings = await service.merchants.program(owner_id)
+    ladder = await service.rewards.ladder(owner_id)
+    join = deep_link(username, LinkKind.JOIN, stores[0].code)
+    text = texts.ready(t, username, found.merchant_name, join)
+    await courier.message(None, owner_id, text, sender=platform)
+    look = await look_of(service.brand, found.merchant_id)
+    image = poster_bytes(
+        stores[0], settings, ladder.rewards, username, [settings.language], look=look
+    )
+    await courier.through(
+        platform,
+        owner_id,
+        lambda bot: bot.send_document(
+            owner_id,
+            InputFile(image, filename=f"poster-{stores[0].code}.png"),
+            rate_limit_args=SendPriority.BACKGROUND,
+        ),
+    )

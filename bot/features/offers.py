@@ -9,6 +9,7 @@ worker receives the next tap, and after a restart.
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
 from telegram.constants import ParseMode
@@ -16,6 +17,7 @@ from telegram.error import TelegramError
 
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
+from bot.courier import Courier, NoLongerWanted
 from bot.features.common import (
     CONFIRMATION_TTL,
     PROMPT_TTL,
@@ -29,14 +31,17 @@ from bot.features.common import (
     yes_answered,
 )
 from bot.i18n import Translator
+from bot.ratelimit import SendPriority
 from bot.texts import general
 from bot.texts import offers as texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
+from domain.effects import AskForOffers, BringBack, ReportOffer
 from domain.offers import AudienceKind
-from domain.service import OfferDraft, OfferPreview
+from domain.service import WINBACK, OfferCopy, OfferDraft, OfferPreview
 from infra import Step
+from infra.bots import current_bot
 
 log = logging.getLogger(__name__)
 
@@ -390,3 +395,75 @@ FEATURE = Feature(
     text_steps={OFFER_TEXT: _offer_written},
     media_steps={OFFER_TEXT: _offer_written},
 )
+
+
+# --- what the outbox sends about offers ------------------------------------------------------
+
+# How long the consent question's buttons work; /offers on|off works at any time.
+CONSENT_QUESTION_TTL = timedelta(days=7)
+
+
+async def ask_for_offers(courier: Courier, effect: AskForOffers) -> None:
+    """ "Get offers from Café X?", once, after the customer's first visit."""
+    question = await courier.service.consent.consent_question_of(
+        effect.merchant_id, effect.customer_id
+    )
+    t = courier.language_of(question.customer, question.merchant_language)
+    sender = await courier.sender(effect.merchant_id, effect.customer_id)
+    # A step per question, in the chat with the bot that asks it: the answer applies to this
+    # merchant, on whichever worker.
+    chat = current_bot.set(sender.key)
+    try:
+        step = await courier.infra.steps.open(
+            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
+        )
+    finally:
+        current_bot.reset(chat)
+    text = texts.consent_question(t, question.merchant_name)
+    markup = consent_keyboard(t, step.id)
+    await courier.message(effect.merchant_id, effect.customer_id, text, markup, sender=sender)
+
+
+async def bring_back(courier: Courier, effect: BringBack) -> None:
+    """Win-back or "almost there", unless the customer turned these messages off since."""
+    message = await courier.service.consent.bring_back_message_of(effect.card_id, effect.reason)
+    if not message.wanted:
+        raise NoLongerWanted()
+    t = courier.language_of(message.customer, message.card.merchant_language)
+    if effect.reason == WINBACK:
+        text = texts.winback_text(t, message.card)
+    else:
+        text = texts.almost_there_text(t, message.card)
+    markup = stop_keyboard(t, message.card.merchant_id)
+    await courier.message(message.card.merchant_id, message.customer.user_id, text, markup)
+
+
+async def send_copy(courier: Courier, copy: OfferCopy) -> None:
+    """One customer's copy of an offer, with its unsubscribe button."""
+    t = courier.language_of(copy.customer, None)
+    body = texts.offer_message(copy.merchant_name, copy.text)
+    markup = unsubscribe_keyboard(t, copy.merchant_id)
+    user_id = copy.customer.user_id
+    photo = copy.photo_file_id
+    if not photo:
+        await courier.message(copy.merchant_id, user_id, body, markup)
+        return
+    await courier.through(
+        await courier.sender(copy.merchant_id, user_id),
+        user_id,
+        lambda bot: bot.send_photo(
+            user_id,
+            photo,
+            caption=body,
+            parse_mode=ParseMode.HTML,
+            reply_markup=markup,
+            rate_limit_args=SendPriority.BACKGROUND,
+        ),
+    )
+
+
+async def report_offer(courier: Courier, effect: ReportOffer) -> None:
+    """The owner's report of an offer sent: audience, delivered, blocked, unsubscribed."""
+    figures = await courier.service.offers.figures(effect.offer_id)
+    t = await courier.owner_language(effect.owner_user_id, figures.merchant_language)
+    await courier.message(None, effect.owner_user_id, texts.report_text(t, figures))

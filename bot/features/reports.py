@@ -2,13 +2,18 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from telegram import InputFile, Update
 
 from bot.context import BotContext
+from bot.courier import Courier
 from bot.exports import ledger_csv
 from bot.features.common import Audience, Command, Feature, Viewer, reply
+from bot.ratelimit import SendPriority
 from bot.texts import insights as insight_texts
 from bot.texts import reports as report_texts
+from domain.effects import SendSummary
 from domain.model import SUMMARY_PERIODS
 
 
@@ -82,3 +87,35 @@ FEATURE = Feature(
         Command("export", Audience.OWNER, export),
     ),
 )
+
+
+WEEKLY_CHART_DAYS = 14  # Monday's summary comes with the chart of the last two weeks
+
+
+async def send_summary(courier: Courier, effect: SendSummary) -> None:
+    """The owner's daily summary, through the bot that speaks for the café."""
+    service, merchant_id, day = courier.service, effect.merchant_id, effect.day
+    summary = await service.reports.summary(merchant_id, day, day)
+    t = await courier.owner_language(summary.owner_user_id, summary.language)
+    owner_id = summary.owner_user_id
+    sender = await courier.sender(merchant_id, owner_id)
+    text = report_texts.summary_text(t, summary)
+    await courier.message(merchant_id, owner_id, text, sender=sender)
+    if day.weekday() != 0:
+        return
+    from bot.charts import activity_chart
+
+    first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
+    series = await service.reports.daily_series(merchant_id, first, day)
+    brand = await service.brand.of_merchant(merchant_id)
+    chart = activity_chart(t, summary.merchant_name, summary.program_type, series, brand.fill)
+    await courier.through(
+        sender,
+        owner_id,
+        lambda bot: bot.send_photo(
+            owner_id,
+            InputFile(chart, filename="activity.png"),
+            caption=report_texts.chart_caption(t, first, day),
+            rate_limit_args=SendPriority.BACKGROUND,
+        ),
+    )

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from enum import StrEnum
 
 from telegram import InputFile, Update
 
@@ -18,17 +17,16 @@ from bot.features.common import (
     yes_answered,
     yes_no_step,
 )
-from bot.i18n import LANGUAGES, Translator, translator
-from bot.links import LinkKind, deep_link
-from bot.look import DEFAULT_LOOK, Look, look_of
-from bot.poster import PosterWords
+from bot.i18n import LANGUAGES
+from bot.links import LinkKind
+from bot.look import look_of
+from bot.printing import PosterFormat, poster_bytes
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts.commands import usage
 from domain import errors
-from domain.model import Reward, StoreView
-from domain.program import ProgramSettings
+from domain.model import StoreView
 
 SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
 ANSWER_SWITCH = ButtonAction("su", (int, Token))  # step, "y" or "n"
@@ -114,53 +112,12 @@ def split_poster_args(args: Sequence[str]) -> tuple[str, list[str]]:
     return " ".join(words), languages
 
 
-class PosterFormat(StrEnum):
-    PNG = "png"  # for a screen at the counter (the default)
-    PDF = "pdf"  # for the printer: text as text, the code sharp at any size
-
-
 def split_poster_format(args: Sequence[str]) -> tuple[list[str], PosterFormat]:
     """`/poster … pdf`: the format named last, if any, and the words before it."""
     words = list(args)
     if words and words[-1].lower() in set(PosterFormat):
         return words[:-1], PosterFormat(words[-1].lower())
     return words, PosterFormat.PNG
-
-
-def poster_words(
-    t: Translator, settings: ProgramSettings, rewards: Sequence[Reward], code: str, bot: str
-) -> PosterWords:
-    return PosterWords(
-        call_to_action=report_texts.poster_call_to_action(t, settings.type),
-        offers=tuple(report_texts.poster_offers(t, rewards)),
-        welcome=report_texts.poster_welcome(t, settings),
-        instructions=report_texts.poster_instructions(t),
-        code_hint=report_texts.poster_code_hint(t, code, bot),
-    )
-
-
-def poster_bytes(
-    store: StoreView,
-    settings: ProgramSettings,
-    rewards: Sequence[Reward],
-    bot_username: str,
-    languages: list[str],
-    kind: PosterFormat = PosterFormat.PNG,
-    look: Look = DEFAULT_LOOK,
-) -> bytes:
-    """A store's join poster, its QR code opening the bot that speaks for the café."""
-    from bot.poster import join_poster, join_poster_pdf, poster_layout
-
-    words = [
-        poster_words(translator(language), settings, rewards, store.code, bot_username)
-        for language in languages
-    ]
-    layout = poster_layout(
-        store.merchant_name, store.name, store.code, words, logo=look.logo is not None
-    )
-    link = deep_link(bot_username, LinkKind.JOIN, store.code)
-    draw = join_poster_pdf if kind is PosterFormat.PDF else join_poster
-    return draw(layout, link, look)
 
 
 async def poster(update: Update, context: BotContext, viewer: Viewer) -> None:

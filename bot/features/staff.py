@@ -9,6 +9,7 @@ from telegram import Update
 
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
+from bot.courier import Courier, Undeliverable
 from bot.features.common import (
     Audience,
     Command,
@@ -25,6 +26,7 @@ from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts.commands import usage
 from domain import errors
+from domain.effects import StaffJoinedNotice
 from domain.program import DEFAULT_TIMEZONE
 
 log = logging.getLogger(__name__)
@@ -125,3 +127,13 @@ FEATURE = Feature(
     buttons=((ANSWER_SWITCH, _answer_switch), (ANSWER_REVOKE, _answer_revoke)),
     deep_links={LinkKind.STAFF: _invite_link},
 )
+
+
+async def tell_owner_staff_joined(courier: Courier, effect: StaffJoinedNotice) -> None:
+    try:
+        joined = await courier.service.staff.staff_joined(effect.membership_id)
+    except errors.StaffMemberNotFound:
+        raise Undeliverable(f"membership {effect.membership_id} is gone") from None
+    t = await courier.owner_language(joined.owner_user_id, joined.merchant_language)
+    # The owner's own news: through the platform bot, where they run the café.
+    await courier.message(None, joined.owner_user_id, owner_texts.staff_joined(t, joined))

@@ -108,3 +108,15 @@ def test_no_feature_reaches_another_through_the_dispatcher() -> None:
         if "bot.delivery" in _imports(path)
     )
     assert importers == []
+
+
+def test_the_dispatcher_leaves_the_words_to_the_features() -> None:
+    """bot/delivery.py claims, leases and retries; the feature that owns an effect's words
+    renders it (through bot/courier.py), and `match` with assert_never makes mypy name any
+    effect type left without a renderer."""
+    used = _imports(BOT / "delivery.py")
+    assert not {n for n in used if n.startswith(("bot.texts", "bot.keyboards", "bot.i18n"))}
+    source = (BOT / "delivery.py").read_text()
+    assert "match effect:" in source and "assert_never(effect)" in source
+    courier = _imports(BOT / "courier.py")
+    assert not {n for n in courier if n.startswith("bot.features")}

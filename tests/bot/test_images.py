@@ -18,12 +18,13 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from PIL import Image
 
 from bot.charts import Measure, activity_chart, activity_figure, charted_measures, day_labels
-from bot.features.setup import poster_words, split_poster_args
+from bot.features.setup import split_poster_args
 from bot.fonts import emoji_font_path, missing_glyphs, runs, undrawable
 from bot.i18n import LANGUAGES, translator
 from bot.images import QR_MODULE_MIN, card_png
 from bot.look import LOGO_SIDE, Look, prepare_logo
 from bot.poster import A4_PIXELS, BAND, PosterWords, join_poster, join_poster_pdf, poster_layout
+from bot.printing import poster_words
 from bot.texts.cards import card_face, card_text
 from bot.texts.reports import poster_call_to_action
 from domain import errors
