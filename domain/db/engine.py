@@ -9,6 +9,8 @@ from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 
+from domain.db.sqlite_driver import one_hop_dbapi
+
 # Execution option that marks a transaction as a writer; see _begin_sqlite_transaction.
 WRITE_OPTION = "loyalty_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -39,7 +41,11 @@ def create_engine(
                 "use a SQLite file: an in-memory database is not shared between connections"
             )
         engine = create_async_engine(
-            parsed, echo=echo, pool_size=pool_size, max_overflow=max_overflow
+            parsed,
+            echo=echo,
+            pool_size=pool_size,
+            max_overflow=max_overflow,
+            module=one_hop_dbapi(),  # one thread hop per statement (domain/db/sqlite_driver.py)
         )
         _configure_sqlite(engine)
         return engine
