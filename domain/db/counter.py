@@ -123,3 +123,38 @@ async def at_counter(
         prior_known=key_here,
         consent_asked=bool(consent),
     )
+
+
+@dataclass(frozen=True)
+class EntryAndCard:
+    """A ledger entry with its card and what a notice of it shows, read together."""
+
+    entry: LedgerEntry
+    card: Card
+    merchant: Merchant
+    store: Store  # the card's home store
+    entry_store_name: str  # where the entry was made
+    customer: User | None
+    programme_version: int
+
+
+async def entry_and_card(session: AsyncSession, entry_id: int) -> EntryAndCard | None:
+    """The entry `entry_id` and its card, merchant, stores, customer and programme version, in
+    one statement (the outbox's notices read this for every operation)."""
+    entry_store = aliased(Store)
+    query = (
+        select(LedgerEntry, Card, Merchant, Store, entry_store.name, User, Program.version)
+        .select_from(LedgerEntry)
+        .join(Card, Card.id == LedgerEntry.card_id)
+        .join(Merchant, Merchant.id == Card.merchant_id)
+        .join(Store, Store.id == Card.store_id)
+        .join(entry_store, entry_store.id == LedgerEntry.store_id)
+        .join(Program, Program.merchant_id == Card.merchant_id)
+        .outerjoin(User, User.id == Card.customer_id)
+        .where(LedgerEntry.id == entry_id)
+    )
+    row = (await session.execute(query)).one_or_none()
+    if row is None:
+        return None
+    entry, card, merchant, store, entry_store_name, customer, version = row
+    return EntryAndCard(entry, card, merchant, store, entry_store_name, customer, int(version))

@@ -10,6 +10,7 @@ from typing import TypeVar
 
 from domain import errors
 from domain.db.bonuses import BonusRepository
+from domain.db.counter import entry_and_card
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, Program, StaffMembership
@@ -42,6 +43,7 @@ from domain.model import (
 from domain.program import happy_hours_of
 from domain.service.base import (
     ServiceBase,
+    make_card_view,
     operation_result,
     require_staff,
     reverse_entry,
@@ -52,6 +54,7 @@ from domain.service.counter_card import (
     CardAtCounter,
     card_at_counter,
     operation_at_counter,
+    operation_from,
     prior_entry,
 )
 
@@ -402,10 +405,19 @@ class CounterService(ServiceBase):
         bonuses the same operation paid on the card and the card as it stood after them."""
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            entry = await ledger.entry(entry_id)
-            if entry is None:
+            found = await entry_and_card(session, entry_id)
+            if found is None:
                 raise errors.EntryNotFound()
-            op = await operation_result(ledger, directory, entry)
+            entry, card = found.entry, found.card
+            programme = await self._db.programmes.get(
+                session, card.merchant_id, found.programme_version
+            )
+            view = make_card_view(
+                card, programme.program, found.merchant, found.store, programme.ladder
+            )
+            op = await operation_from(
+                directory, entry, view, found.customer, programme.ladder, found.entry_store_name
+            )
             paid = [e for e in [await ledger.entry(i) for i in bonus_entries] if e is not None]
             if paid:
                 last = paid[-1]

@@ -158,16 +158,35 @@ async def operation_at_counter(
 ) -> Operation:
     """The Operation for `entry` on the found card, as `operation_result` makes it, from what
     was read already (the card as it stands after the entry)."""
-    card = found.card
-    view = replace(
+    return await operation_from(
+        directory,
+        entry,
         found.view(),
-        stamp_count=entry.stamp_balance_after,
-        points_balance=entry.points_balance_after,
+        found.customer,
+        found.ladder,
+        found.store_names.get(entry.store_id),
+        replayed=replayed,
     )
-    where = found.store_names.get(entry.store_id)
-    if where is None:
-        where = (await directory.store(entry.store_id)).name
-    reward = next((r for r in found.ladder if r.reward_id == entry.reward_id), None)
+
+
+async def operation_from(
+    directory: DirectoryRepository,
+    entry: LedgerEntry,
+    view: CardView,
+    customer: User | None,
+    ladder: tuple[Reward, ...],
+    store_name: str | None,
+    *,
+    replayed: bool = False,
+) -> Operation:
+    """The Operation of `entry` from its card's view (shown with the balances right after the
+    entry, also when the card moved on since) and what else was read; the entry's store and a
+    reward gone from the ladder are read only when not at hand."""
+    after = replace(
+        view, stamp_count=entry.stamp_balance_after, points_balance=entry.points_balance_after
+    )
+    where = store_name if store_name is not None else (await directory.store(entry.store_id)).name
+    reward = next((r for r in ladder if r.reward_id == entry.reward_id), None)
     if entry.reward_id is not None and reward is None:  # removed from the ladder since
         row = await RewardRepository(directory.session).get(entry.reward_id)
         reward = None if row is None else reward_value(row)
@@ -177,9 +196,9 @@ async def operation_at_counter(
         stamps_delta=entry.stamps_delta,
         points_delta=entry.points_delta,
         amount=entry.amount,
-        card=view,
+        card=after,
         store_name=where,
-        customer=recipient(found.customer, card.customer_id),
+        customer=recipient(customer, view.customer_id),
         created_at=entry.created_at,
         replayed=replayed,
         reason=entry.reason,

@@ -71,7 +71,12 @@ async def test_a_luxembourgish_customer_collects_stamps_and_gets_a_reward(bot: R
         cashier.press(question, callback_data=confirm),
         cashier.press(question, callback_data=confirm),
     )
-    await tg.wait_idle()
+    # The customer's notice of the redemption, then quiet: a second one would have come by now
+    # (waiting for the notice first, as "idle" alone can come before a slow worker's answer).
+    await customer.wait_for(
+        lambda e: e.message is not None and "0/3" in e.message.content, timeout=15
+    )
+    await tg.wait_idle(quiet=0.5)
     card_now = (await bot.service.customers.cards(3))[0]
     assert (card_now.stamp_count, card_now.rewards_redeemed) == (0, 1)
     redeemed_notices = [m for m in customer.messages if "0/3" in m.content and not m.photo_bytes]

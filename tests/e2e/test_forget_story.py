@@ -34,12 +34,14 @@ async def test_a_customer_who_forgot_is_asked_about_offers_again(bot: Running) -
     await visit()
     question = await _question(customer)
     await customer.press(question, question.buttons[0][0].text)  # Yes
+    await customer.next_edit(timeout=15)  # the answer is stored
     await bot.tg.wait_idle()
 
     customer.skip_unread()
     ask = await say(customer, "/forget")
     assert ask.content.startswith("Erase your personal data"), ask.content
     await customer.press(ask, ask.buttons[0][0].text)
+    await customer.next_edit(timeout=15)  # "erased": the erasure is committed
     await bot.tg.wait_idle()
     async with bot.service.database.read() as session:
         for table in (OfferConsent, OfferRecipient, Referral):
