@@ -92,6 +92,11 @@ class BrandSource(LogoSource, Protocol):
 _logos: OrderedDict[tuple[int, int], Image.Image] = OrderedDict()
 
 
+def forget_logos() -> None:
+    """Empty the cache (a process that moves to another database, as tests do)."""
+    _logos.clear()
+
+
 async def look_of(source: BrandSource, merchant_id: int) -> Look:
     """The café's look; its logo decoded at most once per version in this worker."""
     brand = await source.of_merchant(merchant_id)

@@ -161,3 +161,18 @@ def readable_against(colour: str, background: str) -> str:
         if contrast(mixed, background) >= READABLE:
             return mixed
     return _hex(*target)
+
+
+def logo_version_shown(stored: int) -> int:
+    """The logo's version as the stored column keeps it: positive while there is a logo; once
+    it is removed, the last version negated, so that a later logo is never given a version
+    (a cache key, a URL) some worker still holds for an older picture. 0: no logo."""
+    return max(stored, 0)
+
+
+def next_logo_version(stored: int | None) -> int:
+    return abs(stored or 0) + 1
+
+
+def removed_logo_version(stored: int | None) -> int:
+    return -abs(stored or 0)

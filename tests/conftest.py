@@ -68,3 +68,16 @@ async def infra(database: Database, clock: ManualClock) -> AsyncIterator[Infrast
 def service(database: Database, clock: ManualClock, infra: Infrastructure) -> LoyaltyService:
     """The use cases, recording their effects in the outbox as the bot's do."""
     return LoyaltyService(database, clock, infra.outbox.log)
+
+
+@pytest.fixture(autouse=True)
+def _pictures_of_one_database() -> Iterator[None]:
+    """A worker serves one database and keeps decoded logos by café and logo version; each test
+    has a database of its own where both start again, so one test's logo must not be found in
+    the cache by the next."""
+    yield
+    from bot.look import forget_logos
+    from bot.wallet.artwork import forget_drawn
+
+    forget_logos()
+    forget_drawn()

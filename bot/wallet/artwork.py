@@ -109,6 +109,11 @@ ICON_SIDE, LOGO_BOX = 29, (160, 50)
 _drawn: OrderedDict[tuple[object, ...], dict[str, bytes]] = OrderedDict()
 
 
+def forget_drawn() -> None:
+    """Empty the cache (a process that moves to another database, as tests do)."""
+    _drawn.clear()
+
+
 def logo_images(key: tuple[object, ...], logo: Image, fill: Colour) -> dict[str, bytes]:
     """The café's own logo as the pass's images: the logo fitted into Apple's logo box (its
     transparency kept, it sits on the brand colour), and the icon the logo on a square of the

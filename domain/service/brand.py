@@ -13,7 +13,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import brand as rules
 from domain import errors
-from domain.brand import Brand
+from domain.brand import Brand, logo_version_shown, next_logo_version, removed_logo_version
 from domain.db.tables import Brand as BrandRow
 from domain.effects import RefreshBrandedPasses
 from domain.service.base import ServiceBase, require_owner
@@ -31,7 +31,9 @@ class BrandPart(enum.StrEnum):
 def _brand(row: BrandRow | None) -> Brand:
     if row is None:
         return Brand()
-    return Brand(colour=row.colour, symbol=row.symbol, logo_version=row.logo_version)
+    return Brand(
+        colour=row.colour, symbol=row.symbol, logo_version=logo_version_shown(row.logo_version)
+    )
 
 
 class BrandService(ServiceBase):
@@ -80,7 +82,7 @@ class BrandService(ServiceBase):
                 row.symbol = None
             if part in (BrandPart.LOGO, BrandPart.ALL) and row.logo_png is not None:
                 row.logo_png = None
-                row.logo_version = 0
+                row.logo_version = removed_logo_version(row.logo_version)
                 on_passes = True
             row.updated_at = self._clock.now()
             if on_passes:
@@ -104,7 +106,7 @@ class BrandService(ServiceBase):
                 row.symbol = symbol
             if logo is not None:
                 row.logo_png = logo
-                row.logo_version = (row.logo_version or 0) + 1
+                row.logo_version = next_logo_version(row.logo_version)
             row.updated_at = self._clock.now()
             if colour is not None or logo is not None:
                 await self._refresh_passes(session, row)

@@ -21,7 +21,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
-from domain.brand import Brand
+from domain.brand import Brand, logo_version_shown
 from domain.clock import SystemClock
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
@@ -359,7 +359,9 @@ def _brand(row: BrandRow | None) -> Brand:
     """What a pass shows of the café's look (one primary-key read; the logo stays in the row)."""
     if row is None:
         return Brand()
-    return Brand(colour=row.colour, symbol=row.symbol, logo_version=row.logo_version)
+    return Brand(
+        colour=row.colour, symbol=row.symbol, logo_version=logo_version_shown(row.logo_version)
+    )
 
 
 async def registrations_of_passes(

@@ -31,7 +31,13 @@ async def test_the_owner_chooses_colour_symbol_and_logo_and_takes_them_back(
 
     await service.brand.clear(owner, BrandPart.LOGO)
     assert await service.brand.logo(merchant) is None
-    assert (await service.brand.of_merchant(merchant)).colour == SWATCHES["blue"]
+    removed = await service.brand.of_merchant(merchant)
+    assert (removed.colour, removed.logo_version) == (SWATCHES["blue"], 0)
+    # A logo after a removed one gets a version never used: a worker's cached picture of
+    # version 2 (the removed logo) is never shown for the new one.
+    third = await service.brand.set_logo(owner, b"\x89PNG third")
+    assert third.logo_version == 3
+    assert await service.brand.logo(merchant) == (3, b"\x89PNG third")
     await service.brand.clear(owner, BrandPart.ALL)
     assert (await service.brand.of_merchant(merchant)).is_default
 
