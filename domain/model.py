@@ -740,3 +740,14 @@ class ExportRow:
     reason: str | None
     reward_name: str | None = None
     happy_hour_extra: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    """A merchant's ledger of a period, oldest first, with what lays it out: the merchant's
+    timezone for its times, and its language for the spreadsheet's separators (an English
+    owner of a French café hands the file to a French accountant)."""
+
+    timezone: str
+    language: str
+    rows: tuple[ExportRow, ...]

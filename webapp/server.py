@@ -530,9 +530,9 @@ class MiniApp:
 
     async def export(self, person: Person, body: bodies.ExportBody) -> Response:
         days = body.days
-        timezone, rows = await self._service.reports.export_ledger(person.user_id, days)
+        ledger = await self._service.reports.export_ledger(person.user_id, days)
         return Response(
-            ledger_csv(person.t, timezone, rows),
+            ledger_csv(person.t, ledger),
             media_type="text/csv; charset=utf-8",
             headers={
                 **NO_STORE,

@@ -5,7 +5,7 @@ from __future__ import annotations
 from telegram import InputFile, Update
 
 from bot.context import BotContext
-from bot.exports import ledger_csv
+from bot.exports import ledger_csv, ledger_xlsx
 from bot.features.common import Audience, Command, Feature, Viewer, reply
 from bot.texts import insights as insight_texts
 from bot.texts import reports as report_texts
@@ -37,7 +37,7 @@ async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/export [days]: the ledger as a CSV file (default 30 days)."""
+    """/export [days]: the ledger as a CSV file and an Excel workbook (default 30 days)."""
     args = context.args or []
     if len(args) > 1 or (
         args and not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 5)
@@ -45,12 +45,16 @@ async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, report_texts.usage_export(viewer.t))
         return
     days = int(args[0]) if args else 30
-    timezone, rows = await context.service.reports.export_ledger(viewer.user_id, days)
+    ledger = await context.service.reports.export_ledger(viewer.user_id, days)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(
-        InputFile(ledger_csv(viewer.t, timezone, rows), filename=f"ledger-{days}-days.csv"),
-        caption=report_texts.export_caption(viewer.t, days, len(rows)),
+        InputFile(ledger_csv(viewer.t, ledger), filename=f"ledger-{days}-days.csv"),
+        caption=report_texts.export_caption(viewer.t, days, len(ledger.rows)),
+    )
+    await chat.send_document(
+        InputFile(ledger_xlsx(viewer.t, ledger), filename=f"ledger-{days}-days.xlsx"),
+        caption=report_texts.export_workbook_caption(viewer.t),
     )
 
 

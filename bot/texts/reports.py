@@ -192,6 +192,15 @@ def export_caption(t: Translator, days: int, rows: int) -> str:
     )
 
 
+def export_workbook_caption(t: Translator) -> str:
+    return t.gettext("The same ledger for Excel: dates and amounts ready to sort and add up.")
+
+
+def export_sheet_title(t: Translator) -> str:
+    """The workbook's sheet name (Excel allows 31 characters)."""
+    return t.gettext("Ledger")[:31]
+
+
 def export_headers(t: Translator) -> list[str]:
     return [
         t.gettext("Date and time"),

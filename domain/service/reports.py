@@ -38,6 +38,7 @@ from domain.model import (
     Activity,
     DayActivity,
     ExportRow,
+    LedgerExport,
     LedgerKind,
     ProgramType,
     StoreActivity,
@@ -281,8 +282,8 @@ class ReportService(ServiceBase):
 
     # --- export -------------------------------------------------------------------------------
 
-    async def export_ledger(self, owner_id: int, days: int) -> tuple[str, list[ExportRow]]:
-        """The merchant timezone and its ledger of the last `days` days, oldest first."""
+    async def export_ledger(self, owner_id: int, days: int) -> LedgerExport:
+        """The merchant's ledger of the last `days` days, oldest first."""
         if not 1 <= days <= EXPORT_MAX_DAYS:
             raise errors.InvalidSettingValue(
                 key="days", value=str(days), minimum=1, maximum=EXPORT_MAX_DAYS
@@ -290,11 +291,13 @@ class ReportService(ServiceBase):
         since = self._clock.now() - timedelta(days=days)
         async with self._db.read() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            timezone = (
+            timezone, language = (
                 await session.execute(
-                    select(Program.timezone).where(Program.merchant_id == merchant.id)
+                    select(Program.timezone, Program.language).where(
+                        Program.merchant_id == merchant.id
+                    )
                 )
-            ).scalar_one()
+            ).one()
             query = (
                 select(LedgerEntry, Card.number, Store.name, User.first_name, Reward.name)
                 .join(Card, Card.id == LedgerEntry.card_id)
@@ -304,7 +307,7 @@ class ReportService(ServiceBase):
                 .where(LedgerEntry.merchant_id == merchant.id, LedgerEntry.created_at >= since)
                 .order_by(LedgerEntry.created_at, LedgerEntry.id)
             )
-            rows = [
+            rows = tuple(
                 ExportRow(
                     created_at=entry.created_at,
                     store_name=store_name,
@@ -323,8 +326,8 @@ class ReportService(ServiceBase):
                 for entry, number, store_name, staff_name, reward_name in await session.execute(
                     query
                 )
-            ]
-        return timezone, rows
+            )
+        return LedgerExport(timezone=timezone, language=language, rows=rows)
 
 
 def _zone(name: str) -> ZoneInfo:

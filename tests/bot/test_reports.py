@@ -10,11 +10,12 @@ from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from openpyxl import load_workbook
 
-from bot.exports import csv_delimiter, ledger_csv
+from bot.exports import csv_delimiter, ledger_csv, ledger_xlsx, spreadsheet_locale
 from bot.i18n import LANGUAGES, translator
 from bot.texts import reports
-from domain.model import ExportRow, LedgerKind, ProgramType
+from domain.model import ExportRow, LedgerExport, LedgerKind, ProgramType
 from tests.bot import samples
 
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
@@ -126,12 +127,16 @@ ROWS = [
 ]
 
 
+def _ledger(language: str) -> LedgerExport:
+    return LedgerExport(timezone="Europe/Luxembourg", language=language, rows=tuple(ROWS))
+
+
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_ledger_csv_opens_as_columns_in_the_owners_spreadsheet(language: str) -> None:
+def test_the_ledger_csv_opens_as_columns_in_the_merchants_spreadsheet(language: str) -> None:
     t = translator(language)
-    data = ledger_csv(t, "Europe/Luxembourg", ROWS)
+    data = ledger_csv(t, _ledger(language))
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: accents read right in spreadsheets
-    assert csv_delimiter(t) == DELIMITERS[language]
+    assert csv_delimiter(spreadsheet_locale(language)) == DELIMITERS[language]
     text = data.decode("utf-8-sig")
     header, redeem, earn = list(
         csv.reader(io.StringIO(text, newline=""), delimiter=DELIMITERS[language])
@@ -144,6 +149,46 @@ def test_the_ledger_csv_opens_as_columns_in_the_owners_spreadsheet(language: str
     assert redeem[9] == 'Zoé; "the boss"' and earn[1] == "Gare, Luxembourg"
     assert earn[8] == ("1234.50" if language == "en" else "1234,50")
     assert (redeem[4], earn[5]) == ("-10", "12")
+
+
+@pytest.mark.parametrize(
+    ("owner", "merchant"), [("en", "fr"), ("en", "lb"), ("fr", "en"), ("de", "en")]
+)
+def test_the_csv_separators_are_the_merchants_and_the_words_the_owners(
+    owner: str, merchant: str
+) -> None:
+    """An English owner of a French café: the accountant's French Excel splits on ";" and
+    reads "1234,50"; the column names are in the owner's language."""
+    t = translator(owner)
+    text = ledger_csv(t, _ledger(merchant)).decode("utf-8-sig")
+    delimiter = DELIMITERS[merchant]
+    header, _redeem, earn = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+    assert header == reports.export_headers(t) and len(header) == 12
+    assert earn[8] == ("1234.50" if merchant == "en" else "1234,50")
+    assert earn[3] == t.gettext("Points earned")
+
+
+@pytest.mark.parametrize("language", ["en", "fr", "de"])
+def test_the_workbook_has_typed_cells_and_translated_headers(language: str) -> None:
+    t = translator(language)
+    workbook = load_workbook(io.BytesIO(ledger_xlsx(t, _ledger("fr"))))
+    sheet = workbook.active
+    assert sheet is not None and sheet.title == t.gettext("Ledger")
+    header, redeem, earn = [list(row) for row in sheet.iter_rows()]
+    assert [cell.value for cell in header] == reports.export_headers(t)
+    if language != "en":
+        assert header[0].value != "Date and time" and header[0].value == t.gettext("Date and time")
+    # Times are dates (the merchant's local time), amounts and counts are numbers.
+    assert redeem[0].is_date and redeem[0].value == datetime(2026, 4, 12, 8, 52)
+    assert earn[8].data_type == "n" and earn[8].value == 1234.5
+    assert earn[8].number_format == "0.00"
+    assert (redeem[4].value, earn[5].value, earn[7].value) == (-10, 12, 12)
+    assert redeem[4].data_type == "n" and redeem[8].value is None
+    # Text stays text: no formula, no quote added to what the owner's staff typed.
+    assert redeem[1].data_type == "s" and redeem[1].value == "=HYPERLINK(1)"
+    assert earn[10].data_type == "s" and earn[10].value == "-5 for a typo"
+    assert redeem[3].value == t.gettext("Reward redeemed")
+    assert redeem[2].data_type == "s" and redeem[2].value == "1234-5678-9012"
 
 
 @pytest.mark.parametrize("kind", list(LedgerKind))

@@ -128,12 +128,13 @@ async def test_export_lists_the_ledger_of_the_period(
     await service.counter.earn_points(
         cashier.user_id, card.number, Decimal("9.99"), idempotency_key="k"
     )
-    timezone, rows = await service.reports.export_ledger(shop.owner.user_id, 30)
-    assert timezone == "Europe/Luxembourg"
-    assert [(r.kind, r.amount, r.staff_name, r.card_number) for r in rows] == [
+    await shop.configure(language="fr")
+    ledger = await service.reports.export_ledger(shop.owner.user_id, 30)
+    assert (ledger.timezone, ledger.language) == ("Europe/Luxembourg", "fr")
+    assert [(r.kind, r.amount, r.staff_name, r.card_number) for r in ledger.rows] == [
         (LedgerKind.EARN_POINTS, Decimal("9.99"), "Cashier", card.number)
     ]
-    _, everything = await service.reports.export_ledger(shop.owner.user_id, 60)
-    assert len(everything) == 2
+    everything = await service.reports.export_ledger(shop.owner.user_id, 60)
+    assert len(everything.rows) == 2
     with pytest.raises(errors.InvalidSettingValue):
         await service.reports.export_ledger(shop.owner.user_id, 0)
