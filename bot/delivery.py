@@ -45,7 +45,7 @@ from bot.texts import counter as counter_texts
 from bot.texts import mybot as mybot_texts
 from bot.texts import offers as offer_texts
 from bot.texts import owner as owner_texts
-from bot.texts.reports import chart_caption, expiry_reminder, summary_text
+from bot.texts.reports import chart_caption, daily_summary_text, expiry_reminder
 from domain import errors
 from domain.effects import (
     AlertOwner,
@@ -64,7 +64,7 @@ from domain.effects import (
     StaffCorrected,
     StaffJoinedNotice,
 )
-from domain.model import Recipient
+from domain.model import Activity, Recipient
 from domain.offers import OfferOutcome
 from domain.service import WINBACK, OfferCopy
 from infra import OutboxItem
@@ -377,7 +377,10 @@ class Dispatcher:
     async def _send_summary(self, merchant_id: int, day: date) -> None:
         service = self._application.bot_data.service
         assert service is not None
-        summary = await service.reports.summary(merchant_id, day, day)
+        daily = await service.summaries.daily_summary(merchant_id, day)
+        if daily.silent:  # a quiet day, and the owner wants no word about it
+            return
+        summary = daily.summary
         owner = await service.staff.identity(summary.owner_user_id)
         t = self._language_of(
             Recipient(owner.user_id, owner.language, owner.telegram_language, reachable=True),
@@ -385,27 +388,29 @@ class Dispatcher:
         )
         sender = await self._sender(merchant_id, summary.owner_user_id)
         await self._message(
-            merchant_id, summary.owner_user_id, summary_text(t, summary), sender=sender
+            merchant_id, summary.owner_user_id, daily_summary_text(t, daily), sender=sender
         )
-        if day.weekday() == 0:  # Mondays: the chart of the last two weeks
-            from bot.charts import activity_chart
+        if daily.week is None:
+            return
+        # Mondays: the chart of the last two weeks, unless it would only draw zeros.
+        first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
+        series = await service.reports.daily_series(merchant_id, first, day)
+        if all(point.activity == Activity() for point in series):
+            return
+        from bot.charts import activity_chart
 
-            first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
-            series = await service.reports.daily_series(merchant_id, first, day)
-            brand = await service.brand.of_merchant(merchant_id)
-            chart = activity_chart(
-                t, summary.merchant_name, summary.program_type, series, brand.fill
-            )
-            await self._through(
-                sender,
+        brand = await service.brand.of_merchant(merchant_id)
+        chart = activity_chart(t, summary.merchant_name, summary.program_type, series, brand.fill)
+        await self._through(
+            sender,
+            summary.owner_user_id,
+            lambda bot: bot.send_photo(
                 summary.owner_user_id,
-                lambda bot: bot.send_photo(
-                    summary.owner_user_id,
-                    InputFile(chart, filename="activity.png"),
-                    caption=chart_caption(t, first, day),
-                    rate_limit_args=SendPriority.BACKGROUND,
-                ),
-            )
+                InputFile(chart, filename="activity.png"),
+                caption=chart_caption(t, first, day),
+                rate_limit_args=SendPriority.BACKGROUND,
+            ),
+        )
 
     # --- offers and the messages that bring customers back ----------------------------------
 

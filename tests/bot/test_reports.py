@@ -6,16 +6,19 @@ from __future__ import annotations
 
 import csv
 import io
+from dataclasses import replace
 from datetime import UTC, datetime
 from decimal import Decimal
 
 import pytest
+from babel.numbers import format_percent
 from openpyxl import load_workbook
 
 from bot.exports import csv_delimiter, ledger_csv, ledger_xlsx, spreadsheet_locale
 from bot.i18n import LANGUAGES, translator
 from bot.texts import reports
-from domain.model import ExportRow, LedgerExport, LedgerKind, ProgramType
+from domain.insights import WeekOnWeek
+from domain.model import Activity, DailySummary, ExportRow, LedgerExport, LedgerKind, ProgramType
 from tests.bot import samples
 
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
@@ -207,3 +210,50 @@ def test_english_dates_are_written_day_first_with_a_24_hour_clock() -> None:
     assert t.date_time(moment, "Europe/Luxembourg") == "12/04/2026, 20:52"
     assert t.date_only(moment, "Europe/Luxembourg") == "12 Apr 2026"
     assert t.language == "en" and t.gettext("Stamps given") == "Stamps given"
+
+
+def _daily(*, quiet: bool, week: WeekOnWeek | None = None) -> DailySummary:
+    summary = samples.summary(single_day=True)
+    if quiet:
+        summary = replace(summary, total=Activity(), top_staff_operations=0)
+    return DailySummary(summary=summary, quiet_day_message=True, week=week)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_a_quiet_day_is_one_short_line_not_a_table_of_zeros(language: str) -> None:
+    t = translator(language)
+    text = reports.daily_summary_text(t, _daily(quiet=True))
+    assert len(text.splitlines()) == 1 and "•" not in text
+    assert "&lt;Café&gt;" in text and "<Café>" not in text  # the name, escaped
+    busy = reports.daily_summary_text(t, _daily(quiet=False))
+    assert busy == reports.summary_text(t, _daily(quiet=False).summary)
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_mondays_summary_adds_active_members_and_repeat_rate_with_their_change(
+    language: str,
+) -> None:
+    t = translator(language)
+    week = WeekOnWeek(active_30=42, active_30_before=38, repeat_rate=0.35, repeat_rate_before=0.4)
+    lines = reports.daily_summary_text(t, _daily(quiet=False, week=week)).splitlines()
+    active, rate = lines[-2], lines[-1]
+    assert lines[-3] == t.gettext("📈 This week, against the week before:")
+    assert t.gettext("Active members (30 days)") in active and "<b>42</b>" in active
+    assert t.gettext("({arrow} from {before})", arrow="↑", before="38") in active
+    assert t.gettext("Repeat rate (90 days)") in rate
+    assert f"<b>{format_percent(0.35, locale=t.locale)}</b>" in rate
+    expected = t.gettext(
+        "({arrow} from {before})", arrow="↓", before=format_percent(0.4, locale=t.locale)
+    )
+    assert rate.endswith(expected)
+    # A quiet Monday: the short line, then the week all the same.
+    quiet = reports.daily_summary_text(t, _daily(quiet=True, week=week)).splitlines()
+    assert len(quiet) == 5 and quiet[2:] == lines[-3:]
+
+
+def test_a_first_week_has_nothing_to_compare_the_repeat_rate_with() -> None:
+    t = translator("en")
+    week = WeekOnWeek(active_30=3, active_30_before=0, repeat_rate=0.5, repeat_rate_before=None)
+    text = reports.daily_summary_text(t, _daily(quiet=False, week=week))
+    assert text.endswith("Repeat rate (90 days): <b>50%</b> (nothing to compare with)")
+    assert "Active members (30 days): <b>3</b> (↑ from 0)" in text
