@@ -26,6 +26,7 @@ from bot.i18n import Translator, translator
 from bot.texts.reports import export_headers, export_sheet_title, ledger_kind_label
 from domain.model import ExportRow, LedgerExport, format_card_number
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 DATE_FORMAT = "yyyy-mm-dd hh:mm:ss"
 AMOUNT_FORMAT = "0.00"
 _TEXT_COLUMNS = (1, 2, 3, 9, 10)  # store, card, operation, staff, reason (0-based)
