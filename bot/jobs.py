@@ -2,7 +2,8 @@
 the messages that bring customers back, and the clean-up of old bookkeeping.
 
 The summary job runs every minute and asks the domain which summaries are due, so local times,
-DST changes and summaries missed while the bot was down all follow from one rule. Summaries and
+DST changes and summaries missed while the bot was down (each day once, up to a week back) all
+follow from one rule. Summaries and
 reminders are queued in the outbox together with their markers; the dispatcher sends them and
 marks them done only once Telegram accepted them.
 """
@@ -17,14 +18,15 @@ log = logging.getLogger(__name__)
 
 
 async def send_due_summaries(context: BotContext) -> None:
-    """Queue every daily summary whose time has come (and yesterday's, if it was missed)."""
+    """Queue every daily summary whose time has come, and those missed while the bot was down
+    (up to a week back), oldest first: the outbox sends an owner's messages in that order."""
     async with context.infra.locks.leader("daily-summaries") as leader:
         if not leader:
             return
-        reports = context.service.reports
+        summaries = context.service.summaries
         queued = 0
-        for merchant_id, day in await reports.due_summaries():
-            queued += await reports.queue_summary(merchant_id, day)
+        for merchant_id, day in await summaries.due_summaries():
+            queued += await summaries.queue_summary(merchant_id, day)
         if queued and context.bot_data.dispatcher is not None:
             context.bot_data.dispatcher.wake()
 

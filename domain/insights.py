@@ -202,6 +202,31 @@ def visit_figures(visits: Sequence[Visit], today: date) -> VisitFigures:
 
 
 @dataclass(frozen=True)
+class WeekOnWeek:
+    """Monday's summary: active members (30 days) and the repeat rate on a day, and on the
+    same day a week before."""
+
+    active_30: int
+    active_30_before: int
+    repeat_rate: float | None
+    repeat_rate_before: float | None
+
+
+def week_on_week(visits: Sequence[Visit], today: date) -> WeekOnWeek:
+    """The figures as they stood at the end of `today` and of the same day a week before
+    (later visits, as when a missed summary is caught up, are left out)."""
+    before = today - timedelta(days=7)
+    up_to_today = [v for v in visits if v.day <= today]
+    up_to_before = [v for v in up_to_today if v.day <= before]
+    return WeekOnWeek(
+        active_30=active_members(up_to_today, today, 30),
+        active_30_before=active_members(up_to_before, before, 30),
+        repeat_rate=repeat_rate(up_to_today, today),
+        repeat_rate_before=repeat_rate(up_to_before, before),
+    )
+
+
+@dataclass(frozen=True)
 class StaffActivity:
     staff_user_id: int
     name: str

@@ -14,6 +14,7 @@ from enum import StrEnum
 from zoneinfo import ZoneInfo
 
 from domain import errors
+from domain.insights import WeekOnWeek
 
 STAMPS_PER_OPERATION = (1, 10)
 AMOUNT_RANGE = (Decimal("0.01"), Decimal("10000"))
@@ -716,6 +717,26 @@ class Summary:
     offers_sent: int = 0  # offers sent in the period
     offers_delivered: int = 0  # copies of offers Telegram accepted in the period
 
+    @property
+    def quiet(self) -> bool:
+        """Nothing happened: no operation, no new card, no offer (a table of zeros)."""
+        return self.total == Activity() and not (self.offers_sent or self.offers_delivered)
+
+
+@dataclass(frozen=True)
+class DailySummary:
+    """The scheduled summary of one local day: the day, what the owner wants said of a day
+    without activity, and on Mondays how the week went."""
+
+    summary: Summary
+    quiet_day_message: bool  # a quiet day: one short line (True) or nothing
+    week: WeekOnWeek | None = None  # Mondays: active members and repeat rate, week on week
+
+    @property
+    def silent(self) -> bool:
+        """Nothing to send: a quiet day the owner wants no word about, and no week to tell."""
+        return self.summary.quiet and not self.quiet_day_message and self.week is None
+
 
 @dataclass(frozen=True)
 class DayActivity:
@@ -740,3 +761,14 @@ class ExportRow:
     reason: str | None
     reward_name: str | None = None
     happy_hour_extra: int = 0
+
+
+@dataclass(frozen=True)
+class LedgerExport:
+    """A merchant's ledger of a period, oldest first, with what lays it out: the merchant's
+    timezone for its times, and its language for the spreadsheet's separators (an English
+    owner of a French café hands the file to a French accountant)."""
+
+    timezone: str
+    language: str
+    rows: tuple[ExportRow, ...]

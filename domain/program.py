@@ -38,6 +38,7 @@ class ProgramSettings:
     cross_location: bool = True
     timezone: str = DEFAULT_TIMEZONE
     summary_time: time | None = time(21, 0)
+    quiet_day_message: bool = True  # a day without activity: one short line, or no summary
     language: str = "en"
     staff_corrections: bool = False  # staff may correct stamps too, not only the owner
     welcome_bonus: int = 0
@@ -349,6 +350,24 @@ def _summary_time(raw: str) -> time | None:
     return value
 
 
+# A quiet day's summary: one short line, or nothing; on/off read the same way.
+QUIET_DAY_CHOICES = ("line", "nothing")
+_QUIET_DAY_WORDS = {
+    "line": True, "short": True, "ligne": True, "zeile": True, "zeil": True,
+    "nothing": False, "none": False, "rien": False, "nichts": False, "naischt": False,
+}  # fmt: skip
+
+
+def _quiet_day(raw: str) -> bool:
+    word = setting_input.fold(raw)
+    value = _QUIET_DAY_WORDS.get(word)
+    if value is None:
+        value = setting_input.read_switch(raw)
+    if value is None:
+        raise errors.InvalidSettingValue(key="quiet_day", value=raw, choices=QUIET_DAY_CHOICES)
+    return value
+
+
 def _switch(key: str) -> Callable[[str], bool]:
     def parse(raw: str) -> bool:
         value = setting_input.read_switch(raw)
@@ -376,6 +395,7 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
     "cross_location": ("cross_location", _switch("cross_location")),
     "timezone": ("timezone", _timezone),
     "summary": ("summary_time", _summary_time),
+    "quiet_day": ("quiet_day_message", _quiet_day),
     "language": ("language", _choice("language", LANGUAGES, _LANGUAGE_WORDS)),
     "staff_corrections": ("staff_corrections", _switch("staff_corrections")),
     # Bonuses are checked against the programme's unit once the type is known (_check_bonuses).

@@ -100,6 +100,7 @@ class RevokeBody(Body):
 
 class ExportBody(Body):
     days: Annotated[int, Field(ge=-(10**6), le=10**6)] = 30  # the use case says which days
+    format: Literal["csv", "xlsx"] = "csv"
 
 
 class RewardAddBody(Body):

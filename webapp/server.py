@@ -30,7 +30,7 @@ from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
-from bot.exports import ledger_csv
+from bot.exports import XLSX, ledger_csv, ledger_xlsx
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
 from bot.texts import bonuses as bonus_texts
@@ -530,13 +530,17 @@ class MiniApp:
 
     async def export(self, person: Person, body: bodies.ExportBody) -> Response:
         days = body.days
-        timezone, rows = await self._service.reports.export_ledger(person.user_id, days)
+        ledger = await self._service.reports.export_ledger(person.user_id, days)
+        if body.format == "xlsx":
+            content, media_type = ledger_xlsx(person.t, ledger), XLSX
+        else:
+            content, media_type = ledger_csv(person.t, ledger), "text/csv; charset=utf-8"
         return Response(
-            ledger_csv(person.t, timezone, rows),
-            media_type="text/csv; charset=utf-8",
+            content,
+            media_type=media_type,
             headers={
                 **NO_STORE,
-                "Content-Disposition": f'attachment; filename="ledger-{days}-days.csv"',
+                "Content-Disposition": (f'attachment; filename="ledger-{days}-days.{body.format}"'),
             },
         )
 

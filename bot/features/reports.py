@@ -8,13 +8,13 @@ from telegram import InputFile, Update
 
 from bot.context import BotContext
 from bot.courier import Courier
-from bot.exports import ledger_csv
+from bot.exports import ledger_csv, ledger_xlsx
 from bot.features.common import Audience, Command, Feature, Viewer, reply
 from bot.ratelimit import SendPriority
 from bot.texts import insights as insight_texts
 from bot.texts import reports as report_texts
 from domain.effects import SendSummary
-from domain.model import SUMMARY_PERIODS
+from domain.model import SUMMARY_PERIODS, Activity
 
 
 async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -42,7 +42,7 @@ async def summary(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/export [days]: the ledger as a CSV file (default 30 days)."""
+    """/export [days]: the ledger as a CSV file and an Excel workbook (default 30 days)."""
     args = context.args or []
     if len(args) > 1 or (
         args and not (args[0].isascii() and args[0].isdigit() and len(args[0]) <= 5)
@@ -50,12 +50,16 @@ async def export(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, report_texts.usage_export(viewer.t))
         return
     days = int(args[0]) if args else 30
-    timezone, rows = await context.service.reports.export_ledger(viewer.user_id, days)
+    ledger = await context.service.reports.export_ledger(viewer.user_id, days)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_document(
-        InputFile(ledger_csv(viewer.t, timezone, rows), filename=f"ledger-{days}-days.csv"),
-        caption=report_texts.export_caption(viewer.t, days, len(rows)),
+        InputFile(ledger_csv(viewer.t, ledger), filename=f"ledger-{days}-days.csv"),
+        caption=report_texts.export_caption(viewer.t, days, len(ledger.rows)),
+    )
+    await chat.send_document(
+        InputFile(ledger_xlsx(viewer.t, ledger), filename=f"ledger-{days}-days.xlsx"),
+        caption=report_texts.export_workbook_caption(viewer.t),
     )
 
 
@@ -93,20 +97,27 @@ WEEKLY_CHART_DAYS = 14  # Monday's summary comes with the chart of the last two 
 
 
 async def send_summary(courier: Courier, effect: SendSummary) -> None:
-    """The owner's daily summary, through the bot that speaks for the café."""
+    """The owner's daily summary, through the bot that speaks for the café: one line on a quiet
+    day (or nothing, as the owner chose); Mondays add the week's figures and the chart of the
+    last two weeks, unless it would only draw zeros."""
     service, merchant_id, day = courier.service, effect.merchant_id, effect.day
-    summary = await service.reports.summary(merchant_id, day, day)
-    t = await courier.owner_language(summary.owner_user_id, summary.language)
+    daily = await service.summaries.daily_summary(merchant_id, day)
+    if daily.silent:  # a quiet day, and the owner wants no word about it
+        return
+    summary = daily.summary
     owner_id = summary.owner_user_id
+    t = await courier.owner_language(owner_id, summary.language)
     sender = await courier.sender(merchant_id, owner_id)
-    text = report_texts.summary_text(t, summary)
+    text = report_texts.daily_summary_text(t, daily)
     await courier.message(merchant_id, owner_id, text, sender=sender)
-    if day.weekday() != 0:
+    if daily.week is None:
+        return
+    first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
+    series = await service.reports.daily_series(merchant_id, first, day)
+    if all(point.activity == Activity() for point in series):
         return
     from bot.charts import activity_chart
 
-    first = day - timedelta(days=WEEKLY_CHART_DAYS - 1)
-    series = await service.reports.daily_series(merchant_id, first, day)
     brand = await service.brand.of_merchant(merchant_id)
     chart = activity_chart(t, summary.merchant_name, summary.program_type, series, brand.fill)
     await courier.through(

@@ -116,7 +116,8 @@ def _value(t: Translator, value: object) -> str:
 
 def program_changed(t: Translator, key: str, settings: ProgramSettings) -> str:
     value = _value(t, setting_value(settings, key))
-    if key in BONUS_KEYS:  # "1 stamp", "50 points": in the programme's unit
+    # "1 stamp", "50 points": in the programme's unit; a quiet day: "one short line", not "on".
+    if key in BONUS_KEYS or key == "quiet_day":
         value = esc(value_text(t, key, settings))
     return t.gettext("Saved: {key} = {value}", key=key, value=value)
 

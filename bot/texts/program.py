@@ -107,6 +107,10 @@ def _happy_hour_example(t: Translator) -> str:
     )
 
 
+def _quiet_day(t: Translator, value: object) -> str:
+    return t.gettext("one short line") if value else t.gettext("no message")
+
+
 def _language(t: Translator, value: object) -> str:
     return LANGUAGE_NAMES.get(str(value), str(value))
 
@@ -178,6 +182,11 @@ SETTINGS: dict[str, SettingView] = {
         lambda t: t.gettext("Daily summary"),
         choices=("18:00", "20:00", "21:00", "off"),
         example=lambda t: t.gettext("21:00, 9pm or off"),
+    ),
+    "quiet_day": SettingView(
+        lambda t: t.gettext("Summary on a quiet day"),
+        _quiet_day,
+        ("line", "nothing"),
     ),
     "language": SettingView(
         lambda t: t.gettext("Customers’ and posters’ language"),

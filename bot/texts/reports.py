@@ -10,9 +10,12 @@ from babel.dates import format_date
 from bot.i18n import Translator
 from bot.texts import esc, labelled
 from bot.texts.bonuses import bonus_label
+from bot.texts.insights import percent
+from domain.insights import WeekOnWeek
 from domain.model import (
     Activity,
     CardView,
+    DailySummary,
     LedgerKind,
     ProgramType,
     Reward,
@@ -162,6 +165,48 @@ def summary_text(t: Translator, summary: Summary) -> str:
     return "\n".join(lines)
 
 
+def daily_summary_text(t: Translator, daily: DailySummary) -> str:
+    """The scheduled summary: the day's table, or one line for a day without activity; on
+    Mondays, then, active members and repeat rate against the week before."""
+    summary = daily.summary
+    if summary.quiet:
+        lines = [
+            t.gettext(
+                "📊 <b>{merchant}</b> — {period}: a quiet day, no activity.",
+                merchant=esc(summary.merchant_name),
+                period=_period(t, summary),
+            )
+        ]
+    else:
+        lines = [summary_text(t, summary)]
+    if daily.week is not None:
+        lines += ["", _week_text(t, daily.week)]
+    return "\n".join(lines)
+
+
+def _week_text(t: Translator, week: WeekOnWeek) -> str:
+    active = _figure_line(
+        t, (t.gettext("Active members (30 days)"), week.active_30, week.active_30_before)
+    )
+    rate = labelled(
+        t,
+        t.gettext("Repeat rate (90 days)"),
+        f"<b>{percent(t, week.repeat_rate)}</b> "
+        + _compared_rate(t, week.repeat_rate, week.repeat_rate_before),
+    )
+    return "\n".join([t.gettext("📈 This week, against the week before:"), active, "• " + rate])
+
+
+def _compared_rate(t: Translator, now: float | None, before: float | None) -> str:
+    """A rate against the week before, as whole percents (the way they are shown)."""
+    if before is None:
+        return t.gettext("(nothing to compare with)")
+    if now is not None and round(now * 100) == round(before * 100):
+        return t.gettext("(same as before)")
+    arrow = "↑" if now is not None and now > before else "↓"
+    return t.gettext("({arrow} from {before})", arrow=arrow, before=percent(t, before))
+
+
 def chart_title(t: Translator, days: int) -> str:
     return t.ngettext("Last {n} day", "Last {n} days", days)
 
@@ -190,6 +235,15 @@ def export_caption(t: Translator, days: int, rows: int) -> str:
         rows,
         days=t.number(days),
     )
+
+
+def export_workbook_caption(t: Translator) -> str:
+    return t.gettext("The same ledger for Excel: dates and amounts ready to sort and add up.")
+
+
+def export_sheet_title(t: Translator) -> str:
+    """The workbook's sheet name (Excel allows 31 characters)."""
+    return t.gettext("Ledger")[:31]
 
 
 def export_headers(t: Translator) -> list[str]:

@@ -44,6 +44,7 @@ def labels(t: Translator) -> dict[str, str]:
         "invite": t.pgettext("webapp", "Invite a cashier"),
         "revoke": t.pgettext("webapp", "Revoke"),
         "export": t.pgettext("webapp", "Export 30 days (CSV)"),
+        "export_xlsx": t.pgettext("webapp", "Export 30 days (Excel)"),
         "failed": t.gettext("Sorry, that did not work. Please try again."),
         "rewards": t.pgettext("webapp", "Rewards"),
         "reward_name": t.pgettext("webapp", "Name"),

@@ -113,6 +113,11 @@ class Program(Base):
     cross_location: Mapped[bool] = mapped_column(Boolean)
     timezone: Mapped[str] = mapped_column(String(64))
     summary_time: Mapped[str | None] = mapped_column(String(5))  # "HH:MM", None = off
+    # A day without activity: one short line (True) or no summary at all.
+    quiet_day_message: Mapped[bool] = mapped_column(Boolean, server_default=true())
+    # When the summary was last switched on (None: on since ever): missed days are caught up
+    # from then, not from a time it was off.
+    summary_on_since: Mapped[datetime | None] = mapped_column(UTCDateTime)
     language: Mapped[str] = mapped_column(String(2))
     # Staff may correct stamps (/correct) too, not only the owner.
     staff_corrections: Mapped[bool] = mapped_column(Boolean, server_default=false())

@@ -32,6 +32,7 @@ from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotService
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
+from domain.service.summaries import SummaryService
 from domain.service.wallet import (
     BadRegistration,
     BadUpdateTag,
@@ -64,6 +65,7 @@ class LoyaltyService:
         self.staff = StaffService(database, self.clock, log)
         self.maintenance = MaintenanceService(database, self.clock, log)
         self.reports = ReportService(database, self.clock, log)
+        self.summaries = SummaryService(database, self.clock, log)
         self.rewards = RewardService(database, self.clock, log)
         self.wallet = WalletService(database, self.clock, log)
         self.bonuses = BonusService(database, self.clock, log)

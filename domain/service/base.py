@@ -310,6 +310,7 @@ def settings_of(program: Program) -> ProgramSettings:
         cross_location=program.cross_location,
         timezone=program.timezone,
         summary_time=summary,
+        quiet_day_message=program.quiet_day_message,
         language=program.language,
         staff_corrections=program.staff_corrections,
         welcome_bonus=program.welcome_bonus,
@@ -334,9 +335,12 @@ def store_settings(program: Program, settings: ProgramSettings, now: datetime) -
     program.expiry_days = settings.expiry_days
     program.cross_location = settings.cross_location
     program.timezone = settings.timezone
+    if settings.summary_time is not None and program.summary_time is None:
+        program.summary_on_since = now  # switched on (or a new programme): catch up from now
     program.summary_time = (
         None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
     )
+    program.quiet_day_message = settings.quiet_day_message
     program.language = settings.language
     program.staff_corrections = settings.staff_corrections
     program.welcome_bonus = settings.welcome_bonus

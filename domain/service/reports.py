@@ -13,7 +13,6 @@ from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, distinct, func, select
-from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -28,16 +27,15 @@ from domain.db.tables import (
     Program,
     Reward,
     Store,
-    SummaryDelivery,
     User,
 )
-from domain.effects import SendSummary
 from domain.model import (
     SUMMARY_PERIODS,
     UNDOABLE_KINDS,
     Activity,
     DayActivity,
     ExportRow,
+    LedgerExport,
     LedgerKind,
     ProgramType,
     StoreActivity,
@@ -115,7 +113,7 @@ def _fold(
 
 
 class ReportService(ServiceBase):
-    """Summaries, series and exports for owners (and the scheduled daily summary)."""
+    """Summaries, series and exports for owners (the scheduled summary: summaries.py)."""
 
     async def summary_for_owner(
         self, owner_id: int, period: str
@@ -159,10 +157,10 @@ class ReportService(ServiceBase):
                     )
                 ).scalars()
             )
-            start, end = _bounds(first_day, last_day, program.timezone)
+            start, end = day_bounds(first_day, last_day, program.timezone)
             per_store = await _activity_by_store(session, merchant_id, start, end)
             total = await _activity_total(session, merchant_id, start, end)
-            c_start, c_end = _bounds(compared_first, compared_last, program.timezone)
+            c_start, c_end = day_bounds(compared_first, compared_last, program.timezone)
             compared = await _activity_total(session, merchant_id, c_start, c_end)
             top_name, top_count = await _top_staff(session, merchant_id, start, end)
             rewards = await _rewards_redeemed(session, merchant_id, start, end)
@@ -202,87 +200,17 @@ class ReportService(ServiceBase):
             series = []
             day = first_day
             while day <= last_day:
-                start, end = _bounds(day, day, timezone)
+                start, end = day_bounds(day, day, timezone)
                 series.append(
                     DayActivity(day, await _activity_total(session, merchant_id, start, end))
                 )
                 day += timedelta(days=1)
             return series
 
-    # --- the scheduled daily summary ------------------------------------------------------
-
-    async def due_summaries(self) -> list[tuple[int, date]]:
-        """(merchant, local day) pairs whose summary time has passed and that were not sent.
-
-        Yesterday is included, so a summary missed while the bot was down goes out on start-up;
-        older ones are stale and skipped.
-        """
-        now = self._clock.now()
-        due: list[tuple[int, date]] = []
-        async with self._db.read() as session:
-            programs = (
-                await session.execute(
-                    select(
-                        Program.merchant_id,
-                        Program.timezone,
-                        Program.summary_time,
-                        Merchant.created_at,
-                    )
-                    .join(Merchant, Merchant.id == Program.merchant_id)
-                    .where(Program.summary_time.is_not(None))
-                )
-            ).all()
-            for merchant_id, timezone, at, created_at in programs:
-                assert at is not None
-                local_now = now.astimezone(_zone(timezone))
-                opened = created_at.astimezone(_zone(timezone)).date()
-                hours, minutes = (int(part) for part in at.split(":"))
-                yesterday = local_now.date() - timedelta(days=1)
-                # No summary of a day before the business joined.
-                for day in (d for d in (yesterday, local_now.date()) if d >= opened):
-                    moment = datetime(
-                        day.year, day.month, day.day, hours, minutes, tzinfo=_zone(timezone)
-                    )
-                    if moment <= local_now:
-                        due.append((merchant_id, day))
-            if not due:
-                return []
-            earliest = min(day for _, day in due)
-            claimed = await session.execute(
-                select(SummaryDelivery.merchant_id, SummaryDelivery.local_day).where(
-                    SummaryDelivery.local_day >= earliest
-                )
-            )
-            sent = {(row[0], row[1]) for row in claimed}
-        return [pair for pair in due if pair not in sent]
-
-    async def queue_summary(self, merchant_id: int, day: date) -> bool:
-        """Queue one day's summary for delivery; False if it was queued already.
-
-        The marker and the outbox row commit together, and the outbox marks the summary done
-        only once Telegram accepted it: a crash in between sends it after the restart.
-        """
-        try:
-            async with self._db.write() as session:
-                session.add(
-                    SummaryDelivery(
-                        merchant_id=merchant_id, local_day=day, claimed_at=self._clock.now()
-                    )
-                )
-                merchant = await self._directory(session).merchant(merchant_id)
-                await session.flush()
-                effect = SendSummary(
-                    merchant_id=merchant_id, day=day, owner_user_id=merchant.owner_user_id
-                )
-                await self._effects.record(session, [effect])
-        except IntegrityError:
-            return False
-        return True
-
     # --- export -------------------------------------------------------------------------------
 
-    async def export_ledger(self, owner_id: int, days: int) -> tuple[str, list[ExportRow]]:
-        """The merchant timezone and its ledger of the last `days` days, oldest first."""
+    async def export_ledger(self, owner_id: int, days: int) -> LedgerExport:
+        """The merchant's ledger of the last `days` days, oldest first."""
         if not 1 <= days <= EXPORT_MAX_DAYS:
             raise errors.InvalidSettingValue(
                 key="days", value=str(days), minimum=1, maximum=EXPORT_MAX_DAYS
@@ -290,11 +218,13 @@ class ReportService(ServiceBase):
         since = self._clock.now() - timedelta(days=days)
         async with self._db.read() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            timezone = (
+            timezone, language = (
                 await session.execute(
-                    select(Program.timezone).where(Program.merchant_id == merchant.id)
+                    select(Program.timezone, Program.language).where(
+                        Program.merchant_id == merchant.id
+                    )
                 )
-            ).scalar_one()
+            ).one()
             query = (
                 select(LedgerEntry, Card.number, Store.name, User.first_name, Reward.name)
                 .join(Card, Card.id == LedgerEntry.card_id)
@@ -304,7 +234,7 @@ class ReportService(ServiceBase):
                 .where(LedgerEntry.merchant_id == merchant.id, LedgerEntry.created_at >= since)
                 .order_by(LedgerEntry.created_at, LedgerEntry.id)
             )
-            rows = [
+            rows = tuple(
                 ExportRow(
                     created_at=entry.created_at,
                     store_name=store_name,
@@ -323,15 +253,15 @@ class ReportService(ServiceBase):
                 for entry, number, store_name, staff_name, reward_name in await session.execute(
                     query
                 )
-            ]
-        return timezone, rows
+            )
+        return LedgerExport(timezone=timezone, language=language, rows=rows)
 
 
 def _zone(name: str) -> ZoneInfo:
     return ZoneInfo(name)
 
 
-def _bounds(first_day: date, last_day: date, timezone: str) -> tuple[datetime, datetime]:
+def day_bounds(first_day: date, last_day: date, timezone: str) -> tuple[datetime, datetime]:
     """UTC instants of the local midnights that open first_day and close last_day."""
     zone = _zone(timezone)
     after = last_day + timedelta(days=1)

@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, date, datetime
 from decimal import Decimal
 from typing import Any
 
-from domain.insights import Cohort, Insights, StaffActivity, VisitFigures
+from domain.insights import Cohort, Insights, StaffActivity, VisitFigures, WeekOnWeek
 from domain.model import (
     Activity,
     BonusPaid,
     CardView,
+    DailySummary,
     Dispute,
     Enrolment,
     HistoryPage,
@@ -252,6 +254,15 @@ def summary(*, single_day: bool, program_type: ProgramType = ProgramType.HYBRID)
         top_staff_name="Ann <x>",
         top_staff_operations=17,
     )
+
+
+def daily_summary(*, quiet: bool, monday: bool) -> DailySummary:
+    """The scheduled summary: the busy day or a day without activity, with Monday's figures."""
+    day = summary(single_day=True)
+    if quiet:
+        day = replace(day, total=Activity(), top_staff_operations=0)
+    week = WeekOnWeek(active_30=42, active_30_before=38, repeat_rate=0.35, repeat_rate_before=0.4)
+    return DailySummary(summary=day, quiet_day_message=True, week=week if monday else None)
 
 
 def insights(*, empty: bool = False) -> Insights:

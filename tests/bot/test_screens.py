@@ -128,7 +128,21 @@ SCREENS: dict[str, Screen] = {
     "summary, points": lambda t: reports.summary_text(
         t, samples.summary(single_day=False, program_type=ProgramType.POINTS)
     ),
+    "summary, a quiet day": lambda t: reports.daily_summary_text(
+        t, samples.daily_summary(quiet=True, monday=False)
+    ),
+    "summary, Monday": lambda t: reports.daily_summary_text(
+        t, samples.daily_summary(quiet=False, monday=True)
+    ),
+    "summary, a quiet Monday": lambda t: reports.daily_summary_text(
+        t, samples.daily_summary(quiet=True, monday=True)
+    ),
+    "program quiet day": lambda t: program_texts.setting_screen(t, "quiet_day", ProgramSettings()),
+    "program quiet day changed": lambda t: owner.program_changed(
+        t, "quiet_day", ProgramSettings(quiet_day_message=False)
+    ),
     "export caption": lambda t: reports.export_caption(t, 30, 120),
+    "export workbook caption": reports.export_workbook_caption,
     "export headers": lambda t: ";".join(reports.export_headers(t)),
     "poster words": lambda t: (
         reports.poster_call_to_action(t, ProgramType.STAMPS) + reports.poster_instructions(t)

@@ -176,6 +176,8 @@ async def test_the_owner_corrects_a_stamp_mistake_after_the_undo_window(
         "Owner",
         reason,
     )
+    workbook = await owner.next_message()  # the same ledger for Excel
+    assert (workbook.document_name or "").endswith(".xlsx")
     summary = await say(owner, "/summary today")
     stamps = t.ngettext("{signed}{n} stamp", "{signed}{n} stamps", 2, signed="−")
     assert t.gettext("{label}: {value}", label=t.gettext("Corrections"), value=f"1 ({stamps})") in (

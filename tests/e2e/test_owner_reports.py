@@ -1,13 +1,15 @@
 """What the owner reads, through the real bot, in every language: /export opens as columns in
-the owner's spreadsheet with translated names, and /summary of a stamp café shows its key
-figures first and no points."""
+the café's spreadsheet with translated names, beside a workbook with typed cells, and /summary
+of a stamp café shows its key figures first and no points."""
 
 from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
+from openpyxl import load_workbook
 
 from bot.i18n import LANGUAGES, translator
 from emulator.user import EmulatedUser
@@ -76,6 +78,33 @@ async def test_the_export_has_translated_columns_and_the_owners_separator(
     assert {entry[9] for entry in entries} == {"'=Paul"}  # not run as a formula
     assert [entry[6] for entry in entries] == ["1", "2", "0"]
     assert "redeem_stamps" not in text and "redeem_reward" not in text
+
+    workbook = await owner.next_message()
+    assert workbook.document_name == "ledger-7-days.xlsx"
+    sheet = load_workbook(io.BytesIO(workbook.document_bytes or b"")).active
+    assert sheet is not None
+    first, *cells = [list(row) for row in sheet.iter_rows()]
+    assert [cell.value for cell in first] == header
+    assert [row[3].value for row in cells] == [entry[3] for entry in entries]
+    assert all(isinstance(row[0].value, datetime) and row[0].is_date for row in cells)
+    assert [row[6].value for row in cells] == [1, 2, 0]  # numbers, not text
+    assert {row[9].value for row in cells} == {"=Paul"} and cells[0][9].data_type == "s"
+
+
+async def test_an_english_owner_of_a_french_cafe_gets_a_csv_for_french_excel(
+    bot: Running,
+) -> None:
+    """The separator follows the café (its accountant's Excel), the words follow the owner."""
+    owner = await _stamp_cafe_with_a_reward(bot, "en")
+    await say(owner, "/program set language fr")
+    export = await say(owner, "/export 7")
+    text = (export.document_bytes or b"").decode("utf-8-sig")
+    header, *entries = list(csv.reader(io.StringIO(text, newline=""), delimiter=";"))
+    assert header[:2] == ["Date and time", "Store"] and len(header) == 12
+    assert len(entries) == 3 and all(len(entry) == 12 for entry in entries)
+    workbook = await owner.next_message()
+    sheet = load_workbook(io.BytesIO(workbook.document_bytes or b"")).active
+    assert sheet is not None and sheet["A1"].value == "Date and time"
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -63,6 +63,8 @@ async def test_an_owner_sets_up_invites_configures_and_reads_summaries(bot: Runn
     assert export.document_name == "ledger-7-days.csv"
     rows = list(csv.reader(io.StringIO((export.document_bytes or b"").decode("utf-8-sig"))))
     assert rows[0][0] == EN.gettext("Date and time") and len(rows) == 1 + 5
+    workbook = await owner.next_message()
+    assert workbook.document_name == "ledger-7-days.xlsx"
 
     poster = await say(owner, "/poster Gare")
     assert qr_content_of_document(poster) == second_join

@@ -346,7 +346,7 @@ async def test_the_summary_and_the_export_count_bonuses_referrals_and_happy_hour
     assert (total.welcome_bonuses, total.referral_bonuses, total.birthday_bonuses) == (2, 2, 0)
     assert (total.referrals_converted, total.happy_hour_stamps, total.stamps_given) == (1, 2, 4)
     assert total.customers_served == 2
-    _, rows = await service.reports.export_ledger(shop.owner.user_id, 1)
+    rows = (await service.reports.export_ledger(shop.owner.user_id, 1)).rows
     assert sorted(row.kind.value for row in rows) == sorted(
         ["stamp", "welcome", "referral", "referral", "stamp", "welcome"]
     )

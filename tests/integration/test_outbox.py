@@ -144,8 +144,8 @@ async def test_a_dispute_alerts_the_owner_once_and_a_summary_is_queued_once(
         await service.customers.dispute(customer.user_id, op.entry_id)
     merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
     day = clock.now().date()
-    assert await service.reports.queue_summary(merchant_id, day)
-    assert not await service.reports.queue_summary(merchant_id, day)
+    assert await service.summaries.queue_summary(merchant_id, day)
+    assert not await service.summaries.queue_summary(merchant_id, day)
     async with service.database.read() as session:
         kinds = dict(
             (

@@ -91,14 +91,14 @@ async def test_summary_is_due_at_local_time_on_both_sides_of_dst(
     merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
     for day in (before - timedelta(days=2), before - timedelta(days=1)):
         for local_day in {day.date() - timedelta(days=1), day.date()}:
-            await service.reports.queue_summary(merchant_id, local_day)
+            await service.summaries.queue_summary(merchant_id, local_day)
     clock.set(before)
-    assert await service.reports.due_summaries() == []
+    assert await service.summaries.due_summaries() == []
     clock.set(at)
-    assert await service.reports.due_summaries() == [(merchant_id, at.date())]
-    assert await service.reports.queue_summary(merchant_id, at.date())
-    assert not await service.reports.queue_summary(merchant_id, at.date())
-    assert await service.reports.due_summaries() == []
+    assert await service.summaries.due_summaries() == [(merchant_id, at.date())]
+    assert await service.summaries.queue_summary(merchant_id, at.date())
+    assert not await service.summaries.queue_summary(merchant_id, at.date())
+    assert await service.summaries.due_summaries() == []
 
 
 async def test_a_missed_summary_of_yesterday_is_due_until_it_is_queued(
@@ -107,14 +107,14 @@ async def test_a_missed_summary_of_yesterday_is_due_until_it_is_queued(
     clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
     shop = await open_shop(service, summary="21:00")
     merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    await service.reports.queue_summary(merchant_id, date(2026, 1, 11))
+    await service.summaries.queue_summary(merchant_id, date(2026, 1, 11))
     clock.set(datetime(2026, 1, 13, 7, 0, tzinfo=UTC))  # the bot was down over the 12th's 21:00
-    assert await service.reports.due_summaries() == [(merchant_id, date(2026, 1, 12))]
+    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 12))]
     await shop.configure(summary="off")
-    assert await service.reports.due_summaries() == []
+    assert await service.summaries.due_summaries() == []
     await shop.configure(summary="21:00")
-    assert await service.reports.queue_summary(merchant_id, date(2026, 1, 12))
-    assert await service.reports.due_summaries() == []
+    assert await service.summaries.queue_summary(merchant_id, date(2026, 1, 12))
+    assert await service.summaries.due_summaries() == []
 
 
 async def test_export_lists_the_ledger_of_the_period(
@@ -128,12 +128,13 @@ async def test_export_lists_the_ledger_of_the_period(
     await service.counter.earn_points(
         cashier.user_id, card.number, Decimal("9.99"), idempotency_key="k"
     )
-    timezone, rows = await service.reports.export_ledger(shop.owner.user_id, 30)
-    assert timezone == "Europe/Luxembourg"
-    assert [(r.kind, r.amount, r.staff_name, r.card_number) for r in rows] == [
+    await shop.configure(language="fr")
+    ledger = await service.reports.export_ledger(shop.owner.user_id, 30)
+    assert (ledger.timezone, ledger.language) == ("Europe/Luxembourg", "fr")
+    assert [(r.kind, r.amount, r.staff_name, r.card_number) for r in ledger.rows] == [
         (LedgerKind.EARN_POINTS, Decimal("9.99"), "Cashier", card.number)
     ]
-    _, everything = await service.reports.export_ledger(shop.owner.user_id, 60)
-    assert len(everything) == 2
+    everything = await service.reports.export_ledger(shop.owner.user_id, 60)
+    assert len(everything.rows) == 2
     with pytest.raises(errors.InvalidSettingValue):
         await service.reports.export_ledger(shop.owner.user_id, 0)

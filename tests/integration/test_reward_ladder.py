@@ -174,7 +174,7 @@ async def test_each_rung_is_redeemed_in_one_row_naming_it(service: LoyaltyServic
     page = await service.customers.history(customer.user_id, card.card_id)
     redemptions = [line for line in page.lines if line.kind is LedgerKind.REDEEM_REWARD]
     assert [line.reward_name for line in redemptions] == ["Cake", "Free coffee"]
-    _, rows = await service.reports.export_ledger(shop.owner.user_id, 30)
+    rows = (await service.reports.export_ledger(shop.owner.user_id, 30)).rows
     assert [row.reward_name for row in rows if row.kind is LedgerKind.REDEEM_REWARD] == [
         "Free coffee",
         "Cake",

@@ -186,6 +186,8 @@ def test_files_are_named_by_what_they_are_and_a_second_session_goes_on(tmp_path:
         child.sendline("/export")
         child.expect(r"export saved to (\S+-owner-export\.csv)")
         assert (tmp_path / child.match.group(1)).read_bytes().startswith(b"\xef\xbb\xbf")
+        child.expect(r"export saved to (\S+-owner-export\.xlsx)")  # the same, for Excel
+        assert (tmp_path / child.match.group(1)).read_bytes().startswith(b"PK")  # a zip
         child.expect_exact("[owner] > ")
         child.sendline(":quit")
         child.expect_exact("Bye!")
@@ -209,7 +211,8 @@ def test_files_are_named_by_what_they_are_and_a_second_session_goes_on(tmp_path:
         "002-owner-poster.png",
         "003-owner-chart.png",
         "004-owner-export.csv",
-        "005-customer-card.png",
+        "005-owner-export.xlsx",
+        "006-customer-card.png",
     ]
 
 

@@ -148,3 +148,25 @@ def test_staff_activity_counts_operations_and_customers_in_the_period() -> None:
     ]
     activity = rules.staff_activity(earnings, {7: "Kim", 8: "Lou"}, since)
     assert [(a.name, a.operations, a.customers) for a in activity] == [("Kim", 3, 2), ("Lou", 1, 1)]
+
+
+def test_mondays_figures_stand_as_at_the_end_of_the_day_and_a_week_before() -> None:
+    monday = date(2026, 1, 12)
+    visits = _visits(
+        (1, date(2026, 1, 2)),
+        (1, date(2026, 1, 5)),  # the Monday before: 1 is a repeat customer by then
+        (2, date(2026, 1, 9)),
+        (3, monday),
+        (3, date(2026, 1, 13)),  # after the day (a summary caught up later): left out
+        (4, date(2025, 12, 10)),  # 33 days before: active a week before, not any more
+    )
+    week = rules.week_on_week(visits, monday)
+    assert (week.active_30, week.active_30_before) == (3, 2)
+    # Of 4, 1, 2 and 3 in the 90 days, only 1 came twice; a week before, 1 of 4 and 1.
+    assert (week.repeat_rate, week.repeat_rate_before) == (1 / 4, 1 / 2)
+
+
+def test_mondays_figures_of_a_cafe_without_visits_compare_with_nothing() -> None:
+    week = rules.week_on_week([], date(2026, 1, 12))
+    assert (week.active_30, week.active_30_before) == (0, 0)
+    assert (week.repeat_rate, week.repeat_rate_before) == (None, None)

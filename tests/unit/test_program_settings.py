@@ -29,6 +29,7 @@ FIELD = {
     "cross_location": "cross_location",
     "timezone": "timezone",
     "summary": "summary_time",
+    "quiet_day": "quiet_day_message",
     "language": "language",
     "staff_corrections": "staff_corrections",
     "welcome_bonus": "welcome_bonus",
@@ -59,6 +60,7 @@ CHOICES = {
     "cross_location": ("on", "off"),
     "language": ("en", "fr", "de", "lb"),
     "staff_corrections": ("on", "off"),
+    "quiet_day": ("line", "nothing"),
 }
 TEXT_KEYS = ("reward", "points_reward_text")
 EXAMPLES = {
@@ -210,6 +212,12 @@ VALID = [
     ("cross_location", "off", False),
     ("cross_location", "ON", True),
     ("cross_location", "Off", False),
+    ("quiet_day", "line", True),
+    ("quiet_day", "nothing", False),
+    ("quiet_day", "Rien", False),
+    ("quiet_day", "Zeile", True),
+    ("quiet_day", "näischt", False),
+    ("quiet_day", "off", False),
     ("staff_corrections", "on", True),
     ("staff_corrections", "OFF", False),
     ("timezone", "Europe/Luxembourg", "Europe/Luxembourg"),

@@ -6,9 +6,12 @@ from __future__ import annotations
 import csv
 import io
 import uuid
+from datetime import datetime
 
+from openpyxl import load_workbook
 from PIL import Image
 
+from bot.exports import XLSX
 from bot.i18n import translator
 from bot.texts import owner as owner_texts
 from bot.texts.refusals import refusal_text
@@ -80,6 +83,15 @@ async def test_the_owners_tab(miniapp: MiniAppClient) -> None:
     assert export.headers["content-type"].startswith("text/csv")
     rows = list(csv.reader(io.StringIO(export.content.decode("utf-8-sig")), delimiter=","))
     assert len(rows) >= 2  # the header and the seeded stamp
+    workbook = await miniapp.call("export", owner, {"days": 30, "format": "xlsx"})
+    assert workbook.headers["content-type"] == XLSX
+    assert 'filename="ledger-30-days.xlsx"' in workbook.headers["content-disposition"]
+    sheet = load_workbook(io.BytesIO(workbook.content)).active
+    assert sheet is not None
+    assert [cell.value for cell in sheet[1]] == rows[0]
+    assert isinstance(sheet["A2"].value, datetime) and sheet["E2"].data_type == "n"
+    odd = await miniapp.call("export", owner, {"days": 30, "format": "pdf"})
+    assert odd.status_code == 400
 
 
 async def test_a_customer_chooses_the_language(miniapp: MiniAppClient) -> None:

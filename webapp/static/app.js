@@ -291,11 +291,12 @@
         });
       });
     } else if (d.action === "export") {
-      api("export", { days: 30 }, "blob").then(function (result) {
+      var format = d.format === "xlsx" ? "xlsx" : "csv";
+      api("export", { days: 30, format: format }, "blob").then(function (result) {
         if (!result.ok) return answer(result);
         var link = document.createElement("a");
         link.href = URL.createObjectURL(result.blob);
-        link.download = "ledger-30-days.csv";
+        link.download = "ledger-30-days." + format;
         document.body.appendChild(link);
         link.click();
         link.remove();
