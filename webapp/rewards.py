@@ -18,6 +18,7 @@ class Reward:
     affordable: bool
     rung: Rung
     percent: int  # of the way to it, for the progress bar
+    have: int  # the stamps or points counted toward it (at most its cost): the "7" of "7/8"
 
 
 def _ref(rung: Rung) -> str:
@@ -28,18 +29,29 @@ def _ref(rung: Rung) -> str:
 
 
 def rewards_of(card: CardView) -> list[Reward]:
-    return [
-        Reward(
-            _ref(rung),
-            rung.name,
-            rung.cost,
-            card.to_go(rung) == 0,
-            rung,
-            min(100, 100 * card.balance_for(rung.unit) // max(rung.cost, 1)),
+    rewards = []
+    for rung in card.rewards:
+        have = min(card.balance_for(rung.unit), rung.cost)
+        rewards.append(
+            Reward(
+                _ref(rung),
+                rung.name,
+                rung.cost,
+                card.to_go(rung) == 0,
+                rung,
+                min(100, 100 * have // max(rung.cost, 1)),
+                have,
+            )
         )
-        for rung in card.rewards
-    ]
+    return rewards
 
 
 def affordable_rewards(card: CardView) -> list[Reward]:
     return [reward for reward in rewards_of(card) if reward.affordable]
+
+
+def ladder(card: CardView) -> list[Reward]:
+    """The rungs as the page draws them: the ready ones on top (what can be handed over now),
+    then the others by unit and cost, as the ladder orders them."""
+    rewards = rewards_of(card)
+    return [r for r in rewards if r.affordable] + [r for r in rewards if not r.affordable]

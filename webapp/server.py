@@ -45,15 +45,17 @@ from domain.model import (
     AMOUNT_RANGE,
     CardView,
     Identity,
+    RewardUnit,
     UserProfile,
     check_amount,
     is_large_purchase,
 )
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
-from domain.serving import serving_merchant
+from domain.serving import serves, serving_merchant
 from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.look import PageLook, brand_variables, style_attribute
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
     MAX_BODY,
@@ -65,7 +67,7 @@ from webapp.requests import (
     setting_text,
     tg_html,
 )
-from webapp.rewards import POINTS, STAMPS, affordable_rewards, rewards_of
+from webapp.rewards import POINTS, STAMPS, Reward, affordable_rewards, ladder
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +185,7 @@ class MiniApp:
         }
         routes: list[BaseRoute] = [
             Route("/", self.shell, methods=["GET"]),
+            Route("/logo/{merchant:int}/{version:int}", self.logo, methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ]
         routes += [
@@ -287,18 +290,39 @@ class MiniApp:
         )
         return deep_link(username, kind, value)
 
+    async def logo(self, request: Request) -> Response:
+        """A café's logo, by version: the header's picture. Logos are public (the poster and
+        the passes print them); a new logo is a new address, so this one never changes."""
+        merchant, version = request.path_params["merchant"], request.path_params["version"]
+        stored = await self._service.brand.logo(merchant)
+        if stored is None or stored[0] != version:
+            return Response(status_code=404, headers=NO_STORE)
+        cache = {"Cache-Control": "public, max-age=31536000, immutable"}
+        return Response(stored[1], media_type="image/png", headers=cache)
+
     # --- the shell's first call --------------------------------------------------------------
 
     async def home(self, person: Person, _: bodies.Empty) -> Response:
         tabs = []
+        membership = person.identity.membership
+        cards = await self._service.customers.cards(person.user_id)
         # Staff see "My cards" only when they hold a card themselves: at the counter it is noise.
-        if not person.identity.is_staff or await self._service.customers.cards(person.user_id):
+        if not person.identity.is_staff or cards:
             tabs.append("cards")
         if person.identity.is_staff:
             tabs.append("counter")
         if person.identity.is_owner:
             tabs.append("business")
-        html = self._render("home.html", person, tabs=tabs)
+        # The page wears the café it speaks for: the staff's own, else the one café of the
+        # customer's cards (a wallet of several cafés keeps Telegram's colours; each card its own).
+        cafes = {(card.merchant_id, card.merchant_name) for card in cards}
+        if membership is not None and serves(membership.merchant_id):
+            cafes = {(membership.merchant_id, membership.merchant_name)}
+        look = None
+        if len(cafes) == 1:
+            merchant_id, name = cafes.pop()
+            look = PageLook(merchant_id, name, await self._service.brand.of_merchant(merchant_id))
+        html = self._render("home.html", person, tabs=tabs, look=look)
         return json_answer(
             {
                 "ok": True,
@@ -307,14 +331,29 @@ class MiniApp:
                 "language": person.t.language,
                 "decimal": get_decimal_symbol(person.t.locale),
                 "labels": texts.labels(person.t),
+                "brand": look.variables if look else {},
             }
         )
 
     # --- the customer ------------------------------------------------------------------------
 
     async def cards(self, person: Person, _: bodies.Empty) -> Response:
+        t = person.t
         cards = await self._service.customers.cards(person.user_id)
-        shown = [(card, card_texts.card_text(person.t, card), rewards_of(card)) for card in cards]
+        looks: dict[int, str] = {}
+        for card in cards:
+            if card.merchant_id not in looks:
+                brand = await self._service.brand.of_merchant(card.merchant_id)
+                looks[card.merchant_id] = style_attribute(brand_variables(brand))
+        shown = [
+            (
+                card,
+                card_texts.card_text(t, card, ladder_drawn=True),
+                self._ladder(t, card),
+                looks[card.merchant_id],
+            )
+            for card in cards
+        ]
         html = self._render(
             "cards.html",
             person,
@@ -358,6 +397,20 @@ class MiniApp:
         card = await self._service.counter.lookup(person.user_id, reference)
         return json_answer({"ok": True, "html": self._panel(person, card)})
 
+    @staticmethod
+    def _ladder(t: Translator, card: CardView) -> list[tuple[Reward, str, str]]:
+        """Each reward's bar with its words: name (and "ready"), and "7/8"."""
+        return [
+            (
+                reward,
+                texts.rung_label(t, reward.label, reward.affordable),
+                texts.rung_count(
+                    t, reward.have, reward.cost, reward.rung.unit is RewardUnit.POINTS
+                ),
+            )
+            for reward in ladder(card)
+        ]
+
     def _panel(self, person: Person, card: CardView) -> str:
         t = person.t
         rewards = [
@@ -373,7 +426,8 @@ class MiniApp:
             "panel.html",
             person,
             card=card,
-            text=counter_texts.staff_card_text(t, card),
+            text=counter_texts.staff_card_text(t, card, ladder_drawn=True),
+            ladder=self._ladder(t, card),
             greeting=texts.greeting(t, card.customer_first_name),
             rewards=rewards,
             stamps=stamps,

@@ -31,8 +31,9 @@ def _balance(t: Translator, card: CardView) -> str:
     return " · ".join(parts)
 
 
-def staff_card_text(t: Translator, card: CardView) -> str:
-    """A card as staff see it after a look-up or a scan."""
+def staff_card_text(t: Translator, card: CardView, *, ladder_drawn: bool = False) -> str:
+    """A card as staff see it after a look-up or a scan; `ladder_drawn`: the page draws each
+    reward's progress under it (the Mini App), so the reward lines are left out."""
     lines = [
         t.gettext(
             "Card <code>{number}</code> at {merchant}",
@@ -41,7 +42,7 @@ def staff_card_text(t: Translator, card: CardView) -> str:
         ),
         where_it_works(t, card),
         _balance(t, card),
-        *reward_lines(t, card),
+        *([] if ladder_drawn else reward_lines(t, card)),
     ]
     if card.last_correction is not None and card.program_type.has_stamps:
         lines.append(last_correction(t, card.last_correction, card.timezone))

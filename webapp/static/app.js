@@ -19,6 +19,17 @@
     document.documentElement.dataset.scheme = (tg && tg.colorScheme) || "light";
   }
 
+  // The café's colours (webapp/look.py), beside Telegram's: app.css picks the light or dark
+  // pair by the scheme. None given: the page keeps Telegram's button colours.
+  var BRAND = ["--brand-light", "--on-brand-light", "--brand-dark", "--on-brand-dark"];
+  function applyBrand(variables) {
+    var style = document.documentElement.style;
+    BRAND.forEach(function (name) {
+      if (variables && /^#[0-9a-f]{6}$/.test(variables[name] || "")) style.setProperty(name, variables[name]);
+      else style.removeProperty(name);
+    });
+  }
+
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var bytes = new Uint8Array(16);
@@ -78,6 +89,7 @@
     }
     api("home").then(function (data) {
       labels = data.labels || {};
+      applyBrand(data.brand);
       document.documentElement.lang = data.language || "en";
       app.innerHTML = data.html;
       var wanted = new URLSearchParams(location.search).get("tab");

@@ -1,0 +1,55 @@
+"""The café's look on the Mini App's pages: its brand as CSS custom properties set beside
+Telegram's theme colours, and the header a page wears.
+
+The rules are the domain's (domain/brand.py): the brand fills the header, the progress bars and
+the main buttons in the light theme; on a dark theme it is lightened until it stands out
+(readable as text on the dark page), and the text on either fill is white or ink, whichever
+reaches 4.5:1. A café without a colour sets nothing: the page keeps Telegram's theme colours.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from domain.brand import Brand, text_on
+
+LOGO_PATH = "/app/logo/{merchant}/{version}"
+
+
+def brand_variables(brand: Brand) -> dict[str, str]:
+    """The custom properties app.css reads (`--brand`, `--on-brand` per theme); empty without
+    a colour of the café's own."""
+    if brand.colour is None:
+        return {}
+    dark = brand.text_on_dark
+    return {
+        "--brand-light": brand.fill,
+        "--on-brand-light": brand.on_fill,
+        "--brand-dark": dark,
+        "--on-brand-dark": text_on(dark),
+    }
+
+
+def style_attribute(variables: dict[str, str]) -> str:
+    """The properties as an element's style attribute (the page's policy allows inline styles;
+    the values are colours the domain wrote, "#rrggbb")."""
+    return "; ".join(f"{name}: {value}" for name, value in variables.items())
+
+
+@dataclass(frozen=True)
+class PageLook:
+    """The café a page speaks for: its name and logo in the header, its colours."""
+
+    merchant_id: int
+    name: str
+    brand: Brand
+
+    @property
+    def variables(self) -> dict[str, str]:
+        return brand_variables(self.brand)
+
+    @property
+    def logo(self) -> str | None:
+        if self.brand.logo_version == 0:
+            return None
+        return LOGO_PATH.format(merchant=self.merchant_id, version=self.brand.logo_version)
