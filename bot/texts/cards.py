@@ -30,6 +30,26 @@ def stamp_progress(card: CardView) -> str:
     return f"{card.stamp_count}/{card.stamps_target} {dots}"
 
 
+NEXT_REWARDS_TOLD = 2  # a notice names the next rewards, not all ten of a long ladder
+
+
+def ladder_progress(t: Translator, card: CardView) -> str:
+    """Stamps toward the next rewards: "7/8 to Free coffee · 7/12 to Cake". A card with one
+    reward, or with every reward reached (told as ready elsewhere), reads "7/8" as before."""
+    ahead = [r for r in card.stamp_rewards if card.to_go(r) > 0][:NEXT_REWARDS_TOLD]
+    if len(card.stamp_rewards) < 2 or not ahead:
+        return f"{card.stamp_count}/{card.stamps_target}"
+    return " · ".join(
+        t.gettext(
+            "{count}/{cost} to {reward}",
+            count=t.number(card.stamp_count),
+            cost=t.number(reward.cost),
+            reward=esc(reward.name),
+        )
+        for reward in ahead
+    )
+
+
 def stamp_change(t: Translator, stamps_delta: int) -> str:
     """A correction's change: "2 stamps taken off" or "2 stamps added back"."""
     if stamps_delta < 0:
