@@ -9,9 +9,13 @@ reaches 4.5:1. A café without a colour sets nothing: the page keeps Telegram's 
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
+from bot.look import BrandSource
 from domain.brand import Brand, text_on
+from domain.model import CardView, Membership
+from domain.serving import serves
 
 LOGO_PATH = "/app/logo/{merchant}/{version}"
 
@@ -53,3 +57,27 @@ class PageLook:
         if self.brand.logo_version == 0:
             return None
         return LOGO_PATH.format(merchant=self.merchant_id, version=self.brand.logo_version)
+
+
+async def page_look(
+    source: BrandSource, membership: Membership | None, cards: Sequence[CardView]
+) -> PageLook | None:
+    """The café a page speaks for: the staff's own, else the one café of the customer's cards;
+    None for a wallet of several cafés (each card then wears its own, see `card_styles`)."""
+    cafes = {(card.merchant_id, card.merchant_name) for card in cards}
+    if membership is not None and serves(membership.merchant_id):
+        cafes = {(membership.merchant_id, membership.merchant_name)}
+    if len(cafes) != 1:
+        return None
+    merchant_id, name = cafes.pop()
+    return PageLook(merchant_id, name, await source.of_merchant(merchant_id))
+
+
+async def card_styles(source: BrandSource, cards: Sequence[CardView]) -> dict[int, str]:
+    """Each card's café's colours as a style attribute, by merchant id ("" without a brand)."""
+    styles: dict[int, str] = {}
+    for card in cards:
+        if card.merchant_id not in styles:
+            brand = await source.of_merchant(card.merchant_id)
+            styles[card.merchant_id] = style_attribute(brand_variables(brand))
+    return styles

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import Translator
+from bot.texts import webapp as texts
 from domain.model import CardView, RewardUnit
 from domain.model import Reward as Rung
 
@@ -55,3 +57,16 @@ def ladder(card: CardView) -> list[Reward]:
     then the others by unit and cost, as the ladder orders them."""
     rewards = rewards_of(card)
     return [r for r in rewards if r.affordable] + [r for r in rewards if not r.affordable]
+
+
+def ladder_rows(t: Translator, card: CardView) -> list[tuple[Reward, str, str]]:
+    """Each reward's bar with its words, as _ladder.html draws them: the name (and "ready"),
+    and the count ("7/8", "40/100 points")."""
+    return [
+        (
+            reward,
+            texts.rung_label(t, reward.label, reward.affordable),
+            texts.rung_count(t, reward.have, reward.cost, reward.rung.unit is RewardUnit.POINTS),
+        )
+        for reward in ladder(card)
+    ]

@@ -45,17 +45,16 @@ from domain.model import (
     AMOUNT_RANGE,
     CardView,
     Identity,
-    RewardUnit,
     UserProfile,
     check_amount,
     is_large_purchase,
 )
 from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService
-from domain.serving import serves, serving_merchant
+from domain.serving import serving_merchant
 from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
-from webapp.look import PageLook, brand_variables, style_attribute
+from webapp.look import card_styles, page_look
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
     MAX_BODY,
@@ -67,7 +66,7 @@ from webapp.requests import (
     setting_text,
     tg_html,
 )
-from webapp.rewards import POINTS, STAMPS, Reward, affordable_rewards, ladder
+from webapp.rewards import POINTS, STAMPS, affordable_rewards, ladder_rows
 
 log = logging.getLogger(__name__)
 
@@ -304,7 +303,6 @@ class MiniApp:
 
     async def home(self, person: Person, _: bodies.Empty) -> Response:
         tabs = []
-        membership = person.identity.membership
         cards = await self._service.customers.cards(person.user_id)
         # Staff see "My cards" only when they hold a card themselves: at the counter it is noise.
         if not person.identity.is_staff or cards:
@@ -313,15 +311,7 @@ class MiniApp:
             tabs.append("counter")
         if person.identity.is_owner:
             tabs.append("business")
-        # The page wears the café it speaks for: the staff's own, else the one café of the
-        # customer's cards (a wallet of several cafés keeps Telegram's colours; each card its own).
-        cafes = {(card.merchant_id, card.merchant_name) for card in cards}
-        if membership is not None and serves(membership.merchant_id):
-            cafes = {(membership.merchant_id, membership.merchant_name)}
-        look = None
-        if len(cafes) == 1:
-            merchant_id, name = cafes.pop()
-            look = PageLook(merchant_id, name, await self._service.brand.of_merchant(merchant_id))
+        look = await page_look(self._service.brand, person.identity.membership, cards)
         html = self._render("home.html", person, tabs=tabs, look=look)
         return json_answer(
             {
@@ -340,16 +330,12 @@ class MiniApp:
     async def cards(self, person: Person, _: bodies.Empty) -> Response:
         t = person.t
         cards = await self._service.customers.cards(person.user_id)
-        looks: dict[int, str] = {}
-        for card in cards:
-            if card.merchant_id not in looks:
-                brand = await self._service.brand.of_merchant(card.merchant_id)
-                looks[card.merchant_id] = style_attribute(brand_variables(brand))
+        looks = await card_styles(self._service.brand, cards)
         shown = [
             (
                 card,
                 card_texts.card_text(t, card, ladder_drawn=True),
-                self._ladder(t, card),
+                ladder_rows(t, card),
                 looks[card.merchant_id],
             )
             for card in cards
@@ -397,20 +383,6 @@ class MiniApp:
         card = await self._service.counter.lookup(person.user_id, reference)
         return json_answer({"ok": True, "html": self._panel(person, card)})
 
-    @staticmethod
-    def _ladder(t: Translator, card: CardView) -> list[tuple[Reward, str, str]]:
-        """Each reward's bar with its words: name (and "ready"), and "7/8"."""
-        return [
-            (
-                reward,
-                texts.rung_label(t, reward.label, reward.affordable),
-                texts.rung_count(
-                    t, reward.have, reward.cost, reward.rung.unit is RewardUnit.POINTS
-                ),
-            )
-            for reward in ladder(card)
-        ]
-
     def _panel(self, person: Person, card: CardView) -> str:
         t = person.t
         rewards = [
@@ -427,7 +399,7 @@ class MiniApp:
             person,
             card=card,
             text=counter_texts.staff_card_text(t, card, ladder_drawn=True),
-            ladder=self._ladder(t, card),
+            ladder=ladder_rows(t, card),
             greeting=texts.greeting(t, card.customer_first_name),
             rewards=rewards,
             stamps=stamps,
