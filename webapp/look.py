@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from bot.look import BrandSource
+from bot.texts.brand import ICON_MARKS
 from domain.brand import Brand, text_on
 from domain.model import CardView, Membership
 from domain.serving import serves
@@ -21,22 +22,26 @@ LOGO_PATH = "/app/logo/{merchant}/{version}"
 
 
 def brand_variables(brand: Brand) -> dict[str, str]:
-    """The custom properties app.css reads (`--brand`, `--on-brand` per theme); empty without
-    a colour of the café's own."""
-    if brand.colour is None:
-        return {}
-    dark = brand.text_on_dark
-    return {
-        "--brand-light": brand.fill,
-        "--on-brand-light": brand.on_fill,
-        "--brand-dark": dark,
-        "--on-brand-dark": text_on(dark),
-    }
+    """The custom properties app.css reads: the colours (`--brand`, `--on-brand` per theme)
+    and the stamp symbol that marks each reward still to come; empty for what the café left
+    to the defaults."""
+    variables: dict[str, str] = {}
+    if brand.colour is not None:
+        dark = brand.text_on_dark
+        variables |= {
+            "--brand-light": brand.fill,
+            "--on-brand-light": brand.on_fill,
+            "--brand-dark": dark,
+            "--on-brand-dark": text_on(dark),
+        }
+    if brand.symbol is not None:  # a drawn icon's character, or the emoji (no quotes in it)
+        variables["--brand-mark"] = f'"{ICON_MARKS.get(brand.symbol, brand.symbol)}"'
+    return variables
 
 
 def style_attribute(variables: dict[str, str]) -> str:
     """The properties as an element's style attribute (the page's policy allows inline styles;
-    the values are colours the domain wrote, "#rrggbb")."""
+    the values are colours the domain wrote, "#rrggbb", and a symbol it checked)."""
     return "; ".join(f"{name}: {value}" for name, value in variables.items())
 
 

@@ -31,9 +31,11 @@ def test_text_on_the_brand_reads_in_both_themes(colour: str) -> None:
     assert style_attribute(variables).count(";") == 3
 
 
-def test_no_colour_sets_nothing() -> None:
+def test_no_colour_keeps_telegrams_and_a_symbol_marks_the_rewards() -> None:
     """Telegram's theme colours stay (a logo or a symbol alone changes no colour)."""
-    assert brand_variables(Brand(symbol="star", logo_version=2)) == {}
+    assert brand_variables(Brand(logo_version=2)) == {}
+    assert brand_variables(Brand(symbol="star")) == {"--brand-mark": '"★"'}
+    assert brand_variables(Brand(symbol="🥐")) == {"--brand-mark": '"🥐"'}
     assert contrast(PAPER, PAPER) == 1  # the helper is the domain's
 
 

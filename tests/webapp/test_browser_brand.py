@@ -118,6 +118,7 @@ async def test_the_mini_app_wears_the_cafes_brand_and_its_ladder(
             logo = io.BytesIO()
             Image.new("RGB", (64, 64), (200, 40, 40)).save(logo, format="PNG")
             await service.brand.set_logo(owner, prepare_logo(logo.getvalue()))
+            await service.brand.set_symbol(owner, "cup")
             brand = await service.brand.set_colour(owner, COLOUR)
         for role, page in pages.items():
             if branded:
@@ -130,6 +131,12 @@ async def test_the_mini_app_wears_the_cafes_brand_and_its_ladder(
                 "(document.querySelector('.brand-head .logo') || {}).naturalWidth || 0"
             )
             assert (shown_logo > 0) is branded
+            if role != "owner":  # rewards still to come: marked with the café's symbol
+                marks = await page.evaluate(
+                    """() => [...document.querySelectorAll('.rung:not(.ready) .mark')]
+                        .map(e => getComputedStyle(e, '::before').content)"""
+                )
+                assert marks == ['"☕"' if branded else '"🎁"'] * 2
             for theme in ("light", "dark"):
                 await _look(page, theme, brand, names if role != "owner" else [])
                 await _shot(page, f"brand-{role}-{theme}-{'brand' if branded else 'plain'}")

@@ -19,13 +19,18 @@
     document.documentElement.dataset.scheme = (tg && tg.colorScheme) || "light";
   }
 
-  // The café's colours (webapp/look.py), beside Telegram's: app.css picks the light or dark
-  // pair by the scheme. None given: the page keeps Telegram's button colours.
-  var BRAND = ["--brand-light", "--on-brand-light", "--brand-dark", "--on-brand-dark"];
+  // The café's colours and symbol (webapp/look.py), beside Telegram's: app.css picks the light
+  // or dark pair by the scheme. None given: the page keeps Telegram's button colours.
+  var BRAND = {
+    "--brand-light": /^#[0-9a-f]{6}$/, "--on-brand-light": /^#[0-9a-f]{6}$/,
+    "--brand-dark": /^#[0-9a-f]{6}$/, "--on-brand-dark": /^#[0-9a-f]{6}$/,
+    "--brand-mark": /^"[^"\\]{1,16}"$/,
+  };
   function applyBrand(variables) {
     var style = document.documentElement.style;
-    BRAND.forEach(function (name) {
-      if (variables && /^#[0-9a-f]{6}$/.test(variables[name] || "")) style.setProperty(name, variables[name]);
+    Object.keys(BRAND).forEach(function (name) {
+      var value = (variables && variables[name]) || "";
+      if (BRAND[name].test(value)) style.setProperty(name, value);
       else style.removeProperty(name);
     });
   }
