@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import Translator
+from bot.texts import webapp as texts
 from domain.model import CardView, RewardUnit
 from domain.model import Reward as Rung
 
@@ -18,6 +20,7 @@ class Reward:
     affordable: bool
     rung: Rung
     percent: int  # of the way to it, for the progress bar
+    have: int  # the stamps or points counted toward it (at most its cost): the "7" of "7/8"
 
 
 def _ref(rung: Rung) -> str:
@@ -28,18 +31,42 @@ def _ref(rung: Rung) -> str:
 
 
 def rewards_of(card: CardView) -> list[Reward]:
-    return [
-        Reward(
-            _ref(rung),
-            rung.name,
-            rung.cost,
-            card.to_go(rung) == 0,
-            rung,
-            min(100, 100 * card.balance_for(rung.unit) // max(rung.cost, 1)),
+    rewards = []
+    for rung in card.rewards:
+        have = min(card.balance_for(rung.unit), rung.cost)
+        rewards.append(
+            Reward(
+                _ref(rung),
+                rung.name,
+                rung.cost,
+                card.to_go(rung) == 0,
+                rung,
+                min(100, 100 * have // max(rung.cost, 1)),
+                have,
+            )
         )
-        for rung in card.rewards
-    ]
+    return rewards
 
 
 def affordable_rewards(card: CardView) -> list[Reward]:
     return [reward for reward in rewards_of(card) if reward.affordable]
+
+
+def ladder(card: CardView) -> list[Reward]:
+    """The rungs as the page draws them: the ready ones on top (what can be handed over now),
+    then the others by unit and cost, as the ladder orders them."""
+    rewards = rewards_of(card)
+    return [r for r in rewards if r.affordable] + [r for r in rewards if not r.affordable]
+
+
+def ladder_rows(t: Translator, card: CardView) -> list[tuple[Reward, str, str]]:
+    """Each reward's bar with its words, as _ladder.html draws them: the name (and "ready"),
+    and the count ("7/8", "40/100 points")."""
+    return [
+        (
+            reward,
+            texts.rung_label(t, reward.label, reward.affordable),
+            texts.rung_count(t, reward.have, reward.cost, reward.rung.unit is RewardUnit.POINTS),
+        )
+        for reward in ladder(card)
+    ]

@@ -54,6 +54,7 @@ from domain.service import LoyaltyService
 from domain.serving import serving_merchant
 from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.look import card_styles, page_look
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
     MAX_BODY,
@@ -65,7 +66,7 @@ from webapp.requests import (
     setting_text,
     tg_html,
 )
-from webapp.rewards import POINTS, STAMPS, affordable_rewards, rewards_of
+from webapp.rewards import POINTS, STAMPS, affordable_rewards, ladder_rows
 
 log = logging.getLogger(__name__)
 
@@ -183,6 +184,7 @@ class MiniApp:
         }
         routes: list[BaseRoute] = [
             Route("/", self.shell, methods=["GET"]),
+            Route("/logo/{merchant:int}/{version:int}", self.logo, methods=["GET"]),
             Mount("/static", app=StaticFiles(directory=HERE / "static"), name="static"),
         ]
         routes += [
@@ -287,18 +289,30 @@ class MiniApp:
         )
         return deep_link(username, kind, value)
 
+    async def logo(self, request: Request) -> Response:
+        """A café's logo, by version: the header's picture. Logos are public (the poster and
+        the passes print them); a new logo is a new address, so this one never changes."""
+        merchant, version = request.path_params["merchant"], request.path_params["version"]
+        stored = await self._service.brand.logo(merchant)
+        if stored is None or stored[0] != version:
+            return Response(status_code=404, headers=NO_STORE)
+        cache = {"Cache-Control": "public, max-age=31536000, immutable"}
+        return Response(stored[1], media_type="image/png", headers=cache)
+
     # --- the shell's first call --------------------------------------------------------------
 
     async def home(self, person: Person, _: bodies.Empty) -> Response:
         tabs = []
+        cards = await self._service.customers.cards(person.user_id)
         # Staff see "My cards" only when they hold a card themselves: at the counter it is noise.
-        if not person.identity.is_staff or await self._service.customers.cards(person.user_id):
+        if not person.identity.is_staff or cards:
             tabs.append("cards")
         if person.identity.is_staff:
             tabs.append("counter")
         if person.identity.is_owner:
             tabs.append("business")
-        html = self._render("home.html", person, tabs=tabs)
+        look = await page_look(self._service.brand, person.identity.membership, cards)
+        html = self._render("home.html", person, tabs=tabs, look=look)
         return json_answer(
             {
                 "ok": True,
@@ -307,14 +321,25 @@ class MiniApp:
                 "language": person.t.language,
                 "decimal": get_decimal_symbol(person.t.locale),
                 "labels": texts.labels(person.t),
+                "brand": look.variables if look else {},
             }
         )
 
     # --- the customer ------------------------------------------------------------------------
 
     async def cards(self, person: Person, _: bodies.Empty) -> Response:
+        t = person.t
         cards = await self._service.customers.cards(person.user_id)
-        shown = [(card, card_texts.card_text(person.t, card), rewards_of(card)) for card in cards]
+        looks = await card_styles(self._service.brand, cards)
+        shown = [
+            (
+                card,
+                card_texts.card_text(t, card, ladder_drawn=True),
+                ladder_rows(t, card),
+                looks[card.merchant_id],
+            )
+            for card in cards
+        ]
         html = self._render(
             "cards.html",
             person,
@@ -373,7 +398,8 @@ class MiniApp:
             "panel.html",
             person,
             card=card,
-            text=counter_texts.staff_card_text(t, card),
+            text=counter_texts.staff_card_text(t, card, ladder_drawn=True),
+            ladder=ladder_rows(t, card),
             greeting=texts.greeting(t, card.customer_first_name),
             rewards=rewards,
             stamps=stamps,

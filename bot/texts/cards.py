@@ -30,6 +30,26 @@ def stamp_progress(card: CardView) -> str:
     return f"{card.stamp_count}/{card.stamps_target} {dots}"
 
 
+NEXT_REWARDS_TOLD = 2  # a notice names the next rewards, not all ten of a long ladder
+
+
+def ladder_progress(t: Translator, card: CardView) -> str:
+    """Stamps toward the next rewards: "7/8 to Free coffee · 7/12 to Cake". A card with one
+    reward, or with every reward reached (told as ready elsewhere), reads "7/8" as before."""
+    ahead = [r for r in card.stamp_rewards if card.to_go(r) > 0][:NEXT_REWARDS_TOLD]
+    if len(card.stamp_rewards) < 2 or not ahead:
+        return f"{card.stamp_count}/{card.stamps_target}"
+    return " · ".join(
+        t.gettext(
+            "{count}/{cost} to {reward}",
+            count=t.number(card.stamp_count),
+            cost=t.number(reward.cost),
+            reward=esc(reward.name),
+        )
+        for reward in ahead
+    )
+
+
 def stamp_change(t: Translator, stamps_delta: int) -> str:
     """A correction's change: "2 stamps taken off" or "2 stamps added back"."""
     if stamps_delta < 0:
@@ -37,19 +57,23 @@ def stamp_change(t: Translator, stamps_delta: int) -> str:
     return t.ngettext("{n} stamp added back", "{n} stamps added back", stamps_delta)
 
 
-def card_text(t: Translator, card: CardView, invite_link: str | None = None) -> str:
+def card_text(
+    t: Translator, card: CardView, invite_link: str | None = None, *, ladder_drawn: bool = False
+) -> str:
     """The card as /card shows it (also the caption of its QR code image; ≤ 1024 characters),
-    with the holder's invitation link when given."""
+    with the holder's invitation link when given. `ladder_drawn`: the page draws each reward's
+    progress beside the text (the Mini App), so the dots and the reward lines are left out."""
     lines = [
         f"<b>{esc(card.merchant_name)}</b>",
         t.gettext("Card number: <code>{number}</code>", number=card.display_number),
     ]
-    if card.program_type.has_stamps:
+    if card.program_type.has_stamps and not ladder_drawn:
         lines.append(t.gettext("Stamps: {progress}", progress=stamp_progress(card)))
     if card.program_type.has_points:
         lines.append(t.gettext("Points: {points}", points=t.number(card.points_balance)))
     rewards_at = len(lines)
-    lines.extend(reward_lines(t, card))
+    if not ladder_drawn:
+        lines.extend(reward_lines(t, card))
     if card.cross_location:
         lines.append(t.gettext("Works at all our locations."))
     else:
@@ -58,7 +82,7 @@ def card_text(t: Translator, card: CardView, invite_link: str | None = None) -> 
     if invite_link is not None:
         lines.append(invite_line(t, invite_link))
     text = "\n".join(lines)
-    if len(text) <= CAPTION_LIMIT:
+    if len(text) <= CAPTION_LIMIT or ladder_drawn:  # a page is no caption
         return text
     # A long ladder with long names: what is ready in one line, then the next reward of each.
     shown = len(reward_lines(t, card))

@@ -8,7 +8,7 @@ from decimal import Decimal
 from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts.bonuses import bonus_notice, bonuses_for_cashier, happy_hour_line
-from bot.texts.cards import reward_lines, stamp_progress
+from bot.texts.cards import ladder_progress, reward_lines, stamp_progress
 from bot.texts.corrections import correction_notice, last_correction
 from domain.model import (
     CardView,
@@ -22,17 +22,22 @@ from domain.model import (
 )
 
 
-def _balance(t: Translator, card: CardView) -> str:
+def _balance(t: Translator, card: CardView, *, dots: bool = False) -> str:
+    """A card's balance in a line; its stamps toward the next rewards of the ladder, or (`dots`,
+    above the list of every reward) as a row of dots."""
     parts = []
     if card.program_type.has_stamps:
-        parts.append(t.gettext("stamps {progress}", progress=stamp_progress(card)))
+        several = len(card.stamp_rewards) > 1
+        progress = ladder_progress(t, card) if several and not dots else stamp_progress(card)
+        parts.append(t.gettext("stamps {progress}", progress=progress))
     if card.program_type.has_points:
         parts.append(t.ngettext("{n} point", "{n} points", card.points_balance))
     return " · ".join(parts)
 
 
-def staff_card_text(t: Translator, card: CardView) -> str:
-    """A card as staff see it after a look-up or a scan."""
+def staff_card_text(t: Translator, card: CardView, *, ladder_drawn: bool = False) -> str:
+    """A card as staff see it after a look-up or a scan; `ladder_drawn`: the page draws each
+    reward's progress under it (the Mini App), so the reward lines are left out."""
     lines = [
         t.gettext(
             "Card <code>{number}</code> at {merchant}",
@@ -40,8 +45,8 @@ def staff_card_text(t: Translator, card: CardView) -> str:
             merchant=esc(card.merchant_name),
         ),
         where_it_works(t, card),
-        _balance(t, card),
-        *reward_lines(t, card),
+        _balance(t, card, dots=True),
+        *([] if ladder_drawn else reward_lines(t, card)),
     ]
     if card.last_correction is not None and card.program_type.has_stamps:
         lines.append(last_correction(t, card.last_correction, card.timezone))
@@ -138,7 +143,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
             "You got {n} stamps at {store} — {progress}",
             op.stamps_delta,
             store=where,
-            progress=f"{card.stamp_count}/{card.stamps_target}",
+            progress=ladder_progress(t, card),
         )
         text += happy + bonuses
         before = card.stamp_count - op.stamps_delta - sum(b.stamps for b in op.bonuses)
@@ -153,7 +158,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
             reward=_reward_name(op),
             store=where,
-            progress=f"{card.stamp_count}/{card.stamps_target}",
+            progress=ladder_progress(t, card),
         )
     if op.kind is LedgerKind.REDEEM_REWARD:
         return t.gettext(
@@ -167,7 +172,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
             reward=esc(card.reward),
             store=where,
-            progress=f"{card.stamp_count}/{card.stamps_target}",
+            progress=ladder_progress(t, card),
         )
     if op.kind is LedgerKind.EARN_POINTS:
         return (

@@ -95,3 +95,16 @@ def open_scanner_button(t: Translator) -> str:
 def menu_button(t: Translator) -> str:
     """The chat's menu button that opens the Mini App (a few characters: it is small)."""
     return t.pgettext("button", "App")
+
+
+def rung_label(t: Translator, reward: str, ready: bool) -> str:
+    """Over a reward's progress bar: its name, and that it is ready (the bar's mark is a tick)."""
+    if ready:
+        return t.gettext("{reward} — ready", reward=reward)
+    return reward
+
+
+def rung_count(t: Translator, have: int, cost: int, points: bool) -> str:
+    """Beside a reward's progress bar: "7/8", or "40/100 points" for a points reward."""
+    count = f"{t.number(have)}/{t.number(cost)}"
+    return f"{count} {t.pgettext('webapp', 'points')}" if points else count

@@ -153,6 +153,27 @@ def test_a_stamp_that_reaches_a_reward_announces_that_one() -> None:
     assert "Cake &amp; cream" in notice and "coffee" not in notice
 
 
+def test_notices_and_the_cashier_speak_of_the_next_rewards_not_the_top_alone() -> None:
+    t = translator("en")
+    four = replace(_op(LedgerKind.STAMP, stamps=1), card=_card(stamps=4))
+    assert counter.customer_notice(t, four).endswith(
+        "— 4/5 to Free &lt;b&gt;coffee&lt;/b&gt; · 4/10 to Cake &amp; cream"
+    )
+    # The coffee reached: the cake is next; every reward reached reads as the top's count.
+    assert counter.customer_notice(t, _op(LedgerKind.STAMP, stamps=1)).endswith(
+        "— 7/10 to Cake &amp; cream"
+    )
+    done = counter.operation_done(t, four)
+    assert "stamps 4/5 to Free &lt;b&gt;coffee&lt;/b&gt; · 4/10 to Cake &amp; cream" in done
+    full = replace(_op(LedgerKind.STAMP, stamps=3), card=_card(stamps=10))
+    assert "— 10/10" in counter.customer_notice(t, full)
+    assert "pour Cake &amp; cream" in counter.customer_notice(translator("fr"), four)
+    # A single reward keeps "7/10"; the chat's card view keeps its dots above every reward.
+    single = replace(four, card=replace(_card(stamps=7), ladder=(VOUCHER,)))
+    assert counter.customer_notice(t, single).endswith("— 7/10")
+    assert "stamps 4/10 ●●●●○○○○○○" in counter.staff_card_text(t, _card(stamps=4))
+
+
 def test_the_longest_ladder_fits_a_caption_by_shortening() -> None:
     text = CAPTIONS["card, longest ladder"](translator("de"))
     assert len(text) <= CAPTION_LIMIT

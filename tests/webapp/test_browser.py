@@ -252,7 +252,7 @@ async def test_the_whole_story(
     await page.wait_for_selector(".card .qr img")
     card_text = " ".join((await page.inner_text(".card .card-text")).split())
     assert _plain(t.gettext("Points: {points}", points=t.number(12))) in card_text
-    assert "0/3" in card_text
+    assert "0/3" in await page.inner_text(".card .ladder")
     await page.click("[data-action=history]")
     await page.wait_for_selector(".history .line")
     lines = await page.locator(".history .line .what").all_inner_texts()
@@ -334,7 +334,7 @@ async def test_each_page_in_each_language(
 
     page = await _open(browser, miniapp, world.customer, theme, world)
     await page.wait_for_selector(".card .card-text")
-    assert "1/3" in await page.inner_text(".card .card-text")
+    assert "1/3" in await page.inner_text(".card .ladder")
     await page.click("[data-action=stores]")
     await page.wait_for_selector(".card .stores:not([hidden])")
     assert world.shop.first_store.name in await page.inner_text(".card .stores")

@@ -19,6 +19,22 @@
     document.documentElement.dataset.scheme = (tg && tg.colorScheme) || "light";
   }
 
+  // The café's colours and symbol (webapp/look.py), beside Telegram's: app.css picks the light
+  // or dark pair by the scheme. None given: the page keeps Telegram's button colours.
+  var BRAND = {
+    "--brand-light": /^#[0-9a-f]{6}$/, "--on-brand-light": /^#[0-9a-f]{6}$/,
+    "--brand-dark": /^#[0-9a-f]{6}$/, "--on-brand-dark": /^#[0-9a-f]{6}$/,
+    "--brand-mark": /^"[^"\\]{1,16}"$/,
+  };
+  function applyBrand(variables) {
+    var style = document.documentElement.style;
+    Object.keys(BRAND).forEach(function (name) {
+      var value = (variables && variables[name]) || "";
+      if (BRAND[name].test(value)) style.setProperty(name, value);
+      else style.removeProperty(name);
+    });
+  }
+
   function newKey() {
     if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
     var bytes = new Uint8Array(16);
@@ -78,6 +94,7 @@
     }
     api("home").then(function (data) {
       labels = data.labels || {};
+      applyBrand(data.brand);
       document.documentElement.lang = data.language || "en";
       app.innerHTML = data.html;
       var wanted = new URLSearchParams(location.search).get("tab");

@@ -2,7 +2,8 @@
 // Configure it first: window.__SIM__ = {initData, theme: "light" | "dark", cards: [{label, link}]},
 // or the same JSON in a <script type="application/json" id="simulator-config"> data block.
 // Its scanner shows the cards it knows as buttons (and a text field); `__sim.deliver(text)`
-// answers an open scanner as Telegram would.
+// answers an open scanner as Telegram would; `__sim.theme("dark")` switches the theme as
+// Telegram does (new themeParams, then the "themeChanged" event).
 (function () {
   "use strict";
   var block = document.getElementById("simulator-config");
@@ -20,7 +21,14 @@
     },
   };
   var scheme = config.theme === "dark" ? "dark" : "light";
+  var handlers = {};
   var sim = {
+    theme: function (name) {
+      var webApp = window.Telegram.WebApp;
+      webApp.colorScheme = name === "dark" ? "dark" : "light";
+      webApp.themeParams = THEMES[webApp.colorScheme];
+      (handlers.themeChanged || []).forEach(function (handler) { handler(); });
+    },
     scans: 0, // how many times the scanner was opened
     scanning: null, // the open scanner's callback
     confirmAnswer: true,
@@ -75,7 +83,7 @@
       themeParams: THEMES[scheme],
       ready: function () {},
       expand: function () {},
-      onEvent: function () {},
+      onEvent: function (name, handler) { (handlers[name] = handlers[name] || []).push(handler); },
       HapticFeedback: { notificationOccurred: function () {}, impactOccurred: function () {} },
       showScanQrPopup: function (params, callback) {
         sim.scans += 1;
