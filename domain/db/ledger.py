@@ -194,6 +194,8 @@ class LedgerRepository:
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
         happy_hour_extra: int = 0,
+        request_hash: str | None = None,
+        receipt: str | None = None,
     ) -> LedgerEntry:
         entry = LedgerEntry(
             card_id=card.id,
@@ -212,6 +214,8 @@ class LedgerRepository:
             reward_id=reward_id,
             created_at=created_at,
             happy_hour_extra=happy_hour_extra,
+            request_hash=request_hash,
+            receipt=receipt,
         )
         self.session.add(entry)
         await self.session.flush()
@@ -235,6 +239,8 @@ class LedgerRepository:
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
         happy_hour_extra: int = 0,
+        request_hash: str | None = None,
+        receipt: str | None = None,
     ) -> LedgerEntry | None:
         """Change the card's balances and append the ledger row that records it, together.
 
@@ -269,6 +275,8 @@ class LedgerRepository:
             reverses_entry_id=reverses_entry_id,
             reward_id=reward_id,
             happy_hour_extra=happy_hour_extra,
+            request_hash=request_hash,
+            receipt=receipt,
         )
 
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
@@ -287,6 +295,12 @@ class LedgerRepository:
     async def entry_by_key(self, idempotency_key: str) -> LedgerEntry | None:
         query = select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def receipt_used(self, merchant_id: int, receipt: str) -> bool:
+        query = select(LedgerEntry.id).where(
+            LedgerEntry.merchant_id == merchant_id, LedgerEntry.receipt == receipt
+        )
+        return (await self.session.execute(query.limit(1))).first() is not None
 
     async def entry(self, entry_id: int) -> LedgerEntry | None:
         return await self.session.get(LedgerEntry, entry_id)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -58,6 +58,26 @@ class ServiceBase:
 # --- roles ------------------------------------------------------------------------------------
 
 
+@dataclass(frozen=True)
+class Seat:
+    """Who acts at the counter: a staff member at their seat, or an API key for its merchant
+    (no person: no user id, the role of staff)."""
+
+    merchant_id: int
+    store_id: int | None  # None: every store of the merchant
+    role: str
+    user_id: int | None = None  # None: an API key
+
+    @classmethod
+    def of(cls, membership: StaffMembership) -> Seat:
+        return cls(
+            merchant_id=membership.merchant_id,
+            store_id=membership.store_id,
+            role=membership.role,
+            user_id=membership.user_id,
+        )
+
+
 async def require_staff(directory: DirectoryRepository, user_id: int) -> StaffMembership:
     """The user's seat; in a café's own bot only a seat at that café counts."""
     membership = await directory.active_membership(user_id)
@@ -88,14 +108,15 @@ async def check_lookup_budget(ledger: LedgerRepository, staff_user_id: int, now:
 async def resolve_card(
     ledger: LedgerRepository,
     directory: DirectoryRepository,
-    seat: StaffMembership,
+    seat: Seat,
     card_reference: str,
     *,
     lock: bool,
     now: datetime,
 ) -> tuple[Card, Program]:
     """The card a staff member means by a typed number or a scanned QR token, within their reach."""
-    await check_lookup_budget(ledger, seat.user_id, now)
+    if seat.user_id is not None:
+        await check_lookup_budget(ledger, seat.user_id, now)
     reference = card_reference.strip()
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)
