@@ -296,6 +296,23 @@ class LedgerRepository:
         query = select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def first_visit_bonuses(self, entry: LedgerEntry) -> list[LedgerEntry]:
+        """The welcome and referral bonuses a card's first visit paid with `entry`: they follow
+        it on the card in the same transaction (under the card's lock, nothing comes between)."""
+        query = (
+            select(LedgerEntry)
+            .where(LedgerEntry.card_id == entry.card_id, LedgerEntry.id > entry.id)
+            .order_by(LedgerEntry.id)
+            .limit(3)
+        )
+        paid = []
+        for row in (await self.session.execute(query)).scalars():
+            first_visit = (LedgerKind.WELCOME.value, LedgerKind.REFERRAL.value)
+            if row.kind not in first_visit or row.created_at != entry.created_at:
+                break
+            paid.append(row)
+        return paid
+
     async def receipt_used(self, merchant_id: int, receipt: str) -> bool:
         query = select(LedgerEntry.id).where(
             LedgerEntry.merchant_id == merchant_id, LedgerEntry.receipt == receipt

@@ -8,12 +8,14 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.db.bonuses import BonusRepository
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
-from domain.db.tables import Card, Program
+from domain.db.tables import Card, LedgerEntry, Program
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import (
     UNDO_WINDOW,
@@ -498,12 +500,22 @@ class CounterService(ServiceBase):
         permit: _Permit | None = None,
         request: ApiRequest | None = None,
     ) -> Operation:
-        return await self._counting_failures(
-            actor,
-            self._operate_once(
-                actor, card_reference, idempotency_key, decide, permit, request or ApiRequest()
-            ),
-        )
+        request = request or ApiRequest()
+        try:
+            return await self._counting_failures(
+                actor,
+                self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
+            )
+        except IntegrityError as clash:
+            # Two operations at once on two cards (two locks) with one receipt or one key: the
+            # unique indexes let the first commit and roll the other back, refused as if they
+            # had come one after the other.
+            text = str(clash.orig)
+            if request.receipt is not None and "receipt" in text:
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
+            if idempotency_key is not None and "idempotency_key" in text:
+                raise errors.KeyUsedForAnotherCard() from None
+            raise
 
     async def _operate_once(
         self,
@@ -530,7 +542,7 @@ class CounterService(ServiceBase):
                 if prior is not None and prior.card_id != card.id:
                     raise errors.KeyUsedForAnotherCard()
                 if prior is not None:
-                    return await operation_at_counter(directory, found, prior, replayed=True)
+                    return await self._replayed(ledger, directory, found, prior)
             if permit is not None:
                 permit(seat, program)
             if seat.user_id is not None and card.customer_id == seat.user_id:
@@ -589,6 +601,28 @@ class CounterService(ServiceBase):
                 op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
             )
             return replace(op, card=after, bonuses=visit.bonuses)
+
+    async def _replayed(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        found: CardAtCounter,
+        prior: LedgerEntry,
+    ) -> Operation:
+        """The operation `prior` as it was answered the first time: with the bonuses the card's
+        first visit paid with it, and the card as it stood after them."""
+        op = await operation_at_counter(directory, found, prior, replayed=True)
+        if found.card.first_visit_at != prior.created_at:
+            return op
+        paid = await ledger.first_visit_bonuses(prior)
+        if not paid:
+            return op
+        after = replace(
+            op.card,
+            stamp_count=paid[-1].stamp_balance_after,
+            points_balance=paid[-1].points_balance_after,
+        )
+        return replace(op, card=after, bonuses=tuple(paid_bonus(e) for e in paid))
 
     async def _card_at_counter(
         self,
