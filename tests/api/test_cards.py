@@ -221,3 +221,51 @@ async def test_a_store_key_reaches_only_its_stores_cards(api: ApiClient) -> None
     assert answer.status_code == 403
     assert answer.json()["error"]["code"] == "card_of_other_store"
     assert gare.name == "Gare"
+
+
+async def test_a_replay_answers_as_the_first_time_with_the_bonuses_it_paid(
+    api: ApiClient,
+) -> None:
+    cafe = await open_cafe(api, type="stamps", cooldown="0", welcome_bonus="2")
+    earn = f"/cards/{cafe.card.number}/earn"
+    first = await api.post(earn, cafe.secret, {"stamps": 1}, idempotency_key="visit-1")
+    assert first.status_code == 200, first.text
+    assert first.json()["operation"]["bonuses"] == [{"kind": "welcome", "stamps": 2, "points": 0}]
+    assert first.json()["card"]["stamps"] == 3
+    again = await api.post(earn, cafe.secret, {"stamps": 1}, idempotency_key="visit-1")
+    assert again.json()["operation"] == first.json()["operation"]
+    assert again.json()["card"] == first.json()["card"]
+    assert again.json()["replayed"] is True
+    assert await _balances(api, cafe) == (3, 0)
+
+
+async def test_one_receipt_or_one_key_on_two_cards_at_once_earns_once(api: ApiClient) -> None:
+    cafe = await open_cafe(api, type="hybrid", cooldown="0", points_per_euro="1")
+    otto = new_profile("Otto")
+    second = (await api.service.customers.enrol(otto, cafe.shop.first_store.code)).card
+    cards = (cafe.card.number, second.number)
+
+    receipts = await asyncio.gather(
+        *(
+            api.post(f"/cards/{n}/earn", cafe.secret, {"amount": "5.00", "receipt": "R-7"})
+            for n in cards
+        )
+    )
+    assert sorted(r.status_code for r in receipts) == [200, 409]
+    refused = next(r for r in receipts if r.status_code == 409)
+    assert refused.json()["error"]["code"] == "receipt_used"
+
+    keyed = await asyncio.gather(
+        *(
+            api.post(f"/cards/{n}/earn", cafe.secret, {"stamps": 1}, idempotency_key="same")
+            for n in cards
+        )
+    )
+    assert sorted(r.status_code for r in keyed) == [200, 409]
+    refused = next(r for r in keyed if r.status_code == 409)
+    assert refused.json()["error"]["code"] == "idempotency_key_reused"
+    assert await api.service.maintenance.invariant_breaches() == []
+    ours = await _balances(api, cafe)
+    theirs = await api.service.customers.card(otto.user_id, second.card_id)
+    assert ours[1] + theirs.points_balance == 5
+    assert ours[0] + theirs.stamp_count == 1
