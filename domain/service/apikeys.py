@@ -48,6 +48,8 @@ class ApiKeyService(ServiceBase):
         """A new key for the owner's merchant (or one of its stores); its secret is in the
         answer and nowhere else."""
         cleaned = check_key_name(name)
+        if not scopes:  # a key that may do nothing is a mistake, not a key
+            raise errors.InvalidApiKeyScopes(allowed=tuple(s.value for s in Scope))
         now = self._clock.now()
         async with self._db.write() as session:
             directory = self._directory(session)

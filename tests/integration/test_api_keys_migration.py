@@ -9,6 +9,7 @@ from alembic.migration import MigrationContext
 from sqlalchemy import func, inspect, select
 from sqlalchemy.engine import Connection
 
+from domain.apikeys import ALL_SCOPES
 from domain.clock import ManualClock
 from domain.db.engine import create_engine
 from domain.db.migrate import alembic_config, upgrade_to_head
@@ -29,7 +30,7 @@ async def test_down_and_up_again_keeps_the_ledger(database_url: str, clock: Manu
         cashier = await shop.hire("Cashier")
         card = (await service.customers.enrol(new_profile("Clara"), shop.first_store.code)).card
         await service.counter.stamp(cashier.user_id, card.number)
-        await service.api_keys.create_key(shop.owner.user_id, "till", frozenset())
+        await service.api_keys.create_key(shop.owner.user_id, "till", ALL_SCOPES)
 
         def down(connection: Connection) -> tuple[set[str], set[str]]:
             command.downgrade(alembic_config(connection), BEFORE_API_KEYS)
