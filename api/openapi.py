@@ -20,7 +20,7 @@ _REASONS = {
     409: "The card's rules refused it, or the Idempotency-Key was used for another request.",
     413: "The body is too large.",
     422: "The body does not fit the request, or its values are out of range.",
-    429: "Too many requests: wait Retry-After seconds.",
+    429: "Too many unknown cards from this key: wait Retry-After seconds.",
 }
 
 

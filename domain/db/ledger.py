@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db.dialect import Dialect
-from domain.db.tables import Card, LedgerEntry, LookupFailure
+from domain.db.tables import ApiKeyLookupFailure, Card, LedgerEntry, LookupFailure
 from domain.model import LedgerKind
 
 # Which lifetime counters each kind of entry moves, besides the two balances.
@@ -290,6 +290,22 @@ class LedgerRepository:
 
     async def add_lookup_failure(self, staff_user_id: int, when: datetime) -> None:
         self.session.add(LookupFailure(staff_user_id=staff_user_id, failed_at=when))
+        await self.session.flush()
+
+    async def recent_key_lookup_failures(self, api_key_id: int, since: datetime) -> list[datetime]:
+        """Times of the API key's failed look-ups since `since`, oldest first."""
+        query = (
+            select(ApiKeyLookupFailure.failed_at)
+            .where(
+                ApiKeyLookupFailure.api_key_id == api_key_id,
+                ApiKeyLookupFailure.failed_at >= since,
+            )
+            .order_by(ApiKeyLookupFailure.failed_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_key_lookup_failure(self, api_key_id: int, when: datetime) -> None:
+        self.session.add(ApiKeyLookupFailure(api_key_id=api_key_id, failed_at=when))
         await self.session.flush()
 
     async def entry_by_key(self, idempotency_key: str) -> LedgerEntry | None:

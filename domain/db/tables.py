@@ -418,6 +418,18 @@ class LookupFailure(Base):
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 
+class ApiKeyLookupFailure(Base):
+    """An API key's look-up of a card reference that matched nothing: the same guard against
+    guessing card numbers as a staff member's (LookupFailure), counted per key."""
+
+    __tablename__ = "api_key_lookup_failures"
+    __table_args__ = (Index("ix_api_key_lookup_failures_key_time", "api_key_id", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class WalletPass(Base):
     """A card's wallet pass: when it last changed (its update tag for Apple Wallet devices)."""
 

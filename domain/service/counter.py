@@ -486,7 +486,9 @@ class CounterService(ServiceBase):
         try:
             return await work
         except errors.CardNotFound:
-            if not isinstance(actor, ApiKeyActor):  # a key's budget is its rate limit
+            if isinstance(actor, ApiKeyActor):
+                await self._record_failed_key_lookup(actor.key_id)
+            else:
                 await self._record_failed_lookup(actor)
             raise
 

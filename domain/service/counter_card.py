@@ -69,7 +69,12 @@ async def card_at_counter(
     (as `require_staff` and `resolve_card` decide, and with their refusals)."""
     reference = card_reference.strip()
     if isinstance(actor, ApiKeyActor):  # a till: its merchant's cards, found step by step
-        seat = Seat(merchant_id=actor.merchant_id, store_id=actor.store_id, role="staff")
+        seat = Seat(
+            merchant_id=actor.merchant_id,
+            store_id=actor.store_id,
+            role="staff",
+            api_key_id=actor.key_id,
+        )
         return await _step_by_step(ledger, directory, programmes, seat, reference, lock, now)
     actor_id = actor
     number = normalise_card_number(reference)

@@ -1,5 +1,5 @@
-"""api keys: keys for tills and tools (hashed secrets, scopes, last use, revocation); a ledger
-row keeps its API request's fingerprint and the till's receipt id
+"""api keys: keys for tills and tools (hashed secrets, scopes, last use, revocation) and their
+failed card look-ups; a ledger row keeps its API request's fingerprint and the till's receipt id
 
 Revision ID: c41d7e2a9b63
 Revises: 9d4c1a7e5b20
@@ -46,6 +46,20 @@ def upgrade() -> None:
         sqlite_where=sa.text('revoked_at IS NULL'),
         postgresql_where=sa.text('revoked_at IS NULL'),
     )
+    op.create_table(
+        'api_key_lookup_failures',
+        sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+        sa.Column('api_key_id', sa.Integer(), nullable=False),
+        sa.Column('failed_at', domain.db.types.UTCDateTime(), nullable=False),
+        sa.ForeignKeyConstraint(['api_key_id'], ['api_keys.id'], name=op.f('fk_api_key_lookup_failures_api_key_id_api_keys')),
+        sa.PrimaryKeyConstraint('id', name=op.f('pk_api_key_lookup_failures')),
+    )
+    op.create_index(
+        'ix_api_key_lookup_failures_key_time',
+        'api_key_lookup_failures',
+        ['api_key_id', 'failed_at'],
+        unique=False,
+    )
     op.add_column('ledger_entries', sa.Column('request_hash', sa.String(length=64), nullable=True))
     op.add_column('ledger_entries', sa.Column('receipt', sa.String(length=64), nullable=True))
     op.create_index(
@@ -63,5 +77,7 @@ def downgrade() -> None:
     with op.batch_alter_table('ledger_entries') as batch:
         batch.drop_column('receipt')
         batch.drop_column('request_hash')
+    op.drop_index('ix_api_key_lookup_failures_key_time', table_name='api_key_lookup_failures')
+    op.drop_table('api_key_lookup_failures')
     op.drop_index('uq_api_keys_merchant_name_in_use', table_name='api_keys')
     op.drop_table('api_keys')

@@ -6,9 +6,11 @@ from __future__ import annotations
 
 import asyncio
 import uuid
+from datetime import timedelta
 from urllib.parse import quote
 
 from domain.apikeys import Scope
+from domain.model import LOOKUP_FAILURE_LIMIT, LOOKUP_FAILURE_WINDOW
 from tests.api.conftest import ApiClient, Cafe, open_cafe
 from tests.e2e.conftest import BOT_USERNAME
 from tests.e2e.helpers import say
@@ -269,3 +271,28 @@ async def test_one_receipt_or_one_key_on_two_cards_at_once_earns_once(api: ApiCl
     theirs = await api.service.customers.card(otto.user_id, second.card_id)
     assert ours[1] + theirs.points_balance == 5
     assert ours[0] + theirs.stamp_count == 1
+
+
+async def test_a_key_guessing_card_numbers_is_stopped_like_a_cashier(api: ApiClient) -> None:
+    cafe = await open_cafe(api, cooldown="0")
+    other_till = await api.service.api_keys.create_key(
+        cafe.shop.owner.user_id, "till-2", frozenset({Scope.READ})
+    )
+    for guess in range(LOOKUP_FAILURE_LIMIT):
+        miss = await api.get(f"/cards/{100000000000 + guess}", cafe.secret)
+        assert miss.status_code == 404
+    stopped = await api.get(f"/cards/{cafe.card.number}", cafe.secret)
+    assert stopped.status_code == 429
+    assert stopped.json()["error"]["code"] == "too_many_failed_lookups"
+    assert (
+        int(stopped.headers["retry-after"]) == stopped.json()["error"]["retry_after_minutes"] * 60
+    )
+    earn = await api.post(f"/cards/{cafe.card.number}/earn", cafe.secret, {"stamps": 1})
+    assert earn.status_code == 429
+    # The key's budget is its own: another key, and the café's cashiers, go on.
+    assert (await api.get(f"/cards/{cafe.card.number}", other_till.secret)).status_code == 200
+    cashier = await cafe.shop.hire("Cara")
+    await api.service.counter.stamp(cashier.user_id, cafe.card.number)
+    api.running.clock.advance(LOOKUP_FAILURE_WINDOW + timedelta(seconds=1))
+    assert await api.service.maintenance.forget_old_lookup_failures() == LOOKUP_FAILURE_LIMIT
+    assert (await api.get(f"/cards/{cafe.card.number}", cafe.secret)).status_code == 200
