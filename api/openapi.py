@@ -105,12 +105,11 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
         }
     operation: dict[str, Any] = {
         "summary": endpoint.summary,
+        "description": f"Needs a key with the `{endpoint.scope.value}` scope.",
         "operationId": endpoint.handler.__name__,
         "parameters": parameters,
         "responses": responses,
     }
-    if endpoint.scope is not None:
-        operation["description"] = f"Needs a key with the `{endpoint.scope.value}` scope."
     if endpoint.body is not None:
         operation["requestBody"] = {
             "required": True,

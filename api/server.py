@@ -54,7 +54,7 @@ class Endpoint:
     method: str
     path: str  # as OpenAPI writes it: /cards/{ref}
     summary: str
-    scope: Scope | None  # None: no key needed
+    scope: Scope  # what the key must be allowed
     answer: type[BaseModel]
     handler: Handler
     body: type[BaseModel] | None = None
@@ -173,8 +173,7 @@ class Api:
 
     async def _call(self, endpoint: Endpoint, request: Request) -> Response:
         key = await self._authenticate(request)
-        assert endpoint.scope is not None
-        key.require(endpoint.scope)
+        key.require(endpoint.scope)  # before reading the body: a read-only key hears 403
         ref = card_reference(str(request.path_params.get("ref", "")))
         body = None
         idempotency = None
