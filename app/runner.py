@@ -139,16 +139,21 @@ def run_polling(settings: Settings) -> int:
 async def web_app_server(
     application: LoyaltyApplication, settings: Settings, *, host: str = "0.0.0.0"
 ) -> AsyncIterator[None]:
-    """In polling mode, the Mini App's web server on PORT, only when WEB_APP_URL is set."""
+    """In polling mode, the Mini App's web server on PORT, only when WEB_APP_URL is set; the
+    API for tills is served beside it, as on the webhook's server."""
     if settings.web_app_url is None:
         yield
         return
     import uvicorn
+    from starlette.applications import Starlette
 
-    from webapp import config_of, standalone_app
+    from api import mount_for as mount_api
+    from webapp import config_of
+    from webapp import mount_for as mount_web_app
 
+    routes = [mount_web_app(application, config_of(settings)), mount_api(application)]
     config = uvicorn.Config(
-        standalone_app(application, config_of(settings)),
+        Starlette(routes=routes),
         host=host,
         port=settings.port,
         log_level="warning",

@@ -28,6 +28,7 @@ from starlette.routing import BaseRoute, Route
 from telegram import Update
 from telegram.error import InvalidToken, TelegramError
 
+from api import mount_for as mount_api
 from app.application import build_application
 from app.hosting import BotHost
 from bot.config import ConfigError, Settings, load_settings
@@ -191,6 +192,7 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         from webapp import mount_for as mount_web_app
 
         routes.append(mount_web_app(application, config_of(settings)))
+    routes.append(mount_api(application))  # the API for tills and tools, under /api/v1
     if apple_config() is not None:  # Apple Wallet's PassKit web service, only when configured
         from bot.wallet.apple_web import mount_for
 

@@ -20,6 +20,7 @@ from bot.callbacks import ButtonRouter
 from bot.context import BotContext
 from bot.failures import on_error
 from bot.features import (
+    apikeys,
     birthday,
     brand,
     card,
@@ -115,6 +116,7 @@ FEATURES: tuple[Feature, ...] = (
     offers.FEATURE,
     mybot.FEATURE,
     brand.FEATURE,
+    apikeys.FEATURE,
     onboarding.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (

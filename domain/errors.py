@@ -45,6 +45,11 @@ class KeyUsedForAnotherCard(DomainError):
     repeat of that one, and is not carried out either (the caller reused a key)."""
 
 
+class KeyUsedForAnotherRequest(DomainError):
+    """An idempotency key already answered a request with other contents (an API caller reused
+    a key for a new request): nothing is done."""
+
+
 class CardInactive(DomainError):
     """The card was deactivated (its holder erased their data, or it was merged)."""
 
@@ -490,3 +495,52 @@ class BadLogo(DomainError):
     """The logo is not a picture we can read, or is larger than `max_megabytes`."""
 
     max_megabytes: int
+
+
+# --- API keys ---------------------------------------------------------------------------------
+
+
+class ApiKeyRefused(DomainError):
+    """No key, an unknown one or a revoked one: the request is not anybody's."""
+
+
+@dataclass(eq=False)
+class ApiKeyScopeMissing(DomainError):
+    """The key was not given the scope the request needs."""
+
+    scope: str
+
+
+@dataclass(eq=False)
+class InvalidApiKeyName(DomainError):
+    """A key's name: 1 to `max_length` letters, digits, '.', '_' or '-' (no spaces)."""
+
+    max_length: int
+
+
+@dataclass(eq=False)
+class InvalidApiKeyScopes(DomainError):
+    """A scope that does not exist."""
+
+    allowed: tuple[str, ...]
+
+
+@dataclass(eq=False)
+class DuplicateApiKeyName(DomainError):
+    """The merchant already has a key of that name (revoke it first)."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class ApiKeyNotFound(DomainError):
+    """No key of the merchant has that name (or it was revoked)."""
+
+    name: str
+
+
+@dataclass(eq=False)
+class ReceiptAlreadyUsed(DomainError):
+    """The till's receipt id has already earned on a card of this merchant."""
+
+    receipt: str

@@ -46,6 +46,7 @@ def menu_description(t: Translator, name: str) -> str:
         "owner:offers": t.gettext("Your recent offers and their figures"),
         "mybot": t.gettext("Your café's own bot"),
         "brand": t.gettext("Your café's colour, stamp symbol and logo"),
+        "apikeys": t.gettext("Keys for your till and tools"),
         "insights": t.gettext("Do your customers come back?"),
     }[name]
 
@@ -94,6 +95,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "owner:offers": t.gettext("/offers — your recent offers: delivered, blocked, unsubscribed"),
         "mybot": t.gettext("/mybot — your café's own bot: create it, new token, off or on again"),
         "brand": t.gettext("/brand — your café's look: colour, stamp symbol and logo"),
+        "apikeys": t.gettext(
+            "/apikeys — keys for your till and tools: new <code>name</code>, revoke <code>name</code>"
+        ),
         "insights": t.gettext(
             "/insights — do customers come back: active members, repeat rate, months after a first visit"
         ),
@@ -132,6 +136,9 @@ def usage(t: Translator, name: str) -> str:
             "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>"
         ),
         "offers": t.gettext("Usage: /offers on or /offers off"),
+        "apikeys": t.gettext(
+            "Usage: /apikeys, /apikeys new <code>name</code> [read,earn,redeem] [store], /apikeys revoke <code>name</code>"
+        ),
         "program": t.gettext(
             "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"
         ),

@@ -345,6 +345,34 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.KeyUsedForAnotherCard: lambda t, e: t.gettext(
         "This request was already used for another card, so nothing was changed. Please try again."
     ),
+    errors.KeyUsedForAnotherRequest: lambda t, e: t.gettext(
+        "This Idempotency-Key was already used for another request, so nothing was changed. Use a new key for a new request."
+    ),
+    errors.ReceiptAlreadyUsed: lambda t, e: t.gettext(
+        "Receipt {receipt} has already earned on a card: a receipt earns once.",
+        receipt=esc(e.receipt),
+    ),
+    errors.ApiKeyRefused: lambda t, e: t.gettext(
+        "This API key is unknown or revoked. Send it as Authorization: Bearer followed by the key."
+    ),
+    errors.ApiKeyScopeMissing: lambda t, e: t.gettext(
+        "This API key may not do that: it needs the {scope} scope.", scope=e.scope
+    ),
+    errors.InvalidApiKeyName: lambda t, e: t.ngettext(
+        "A key's name is 1 to {n} character: letters, digits, dots, dashes or underscores, no spaces.",
+        "A key's name is 1 to {n} characters: letters, digits, dots, dashes or underscores, no spaces.",
+        e.max_length,
+    ),
+    errors.InvalidApiKeyScopes: lambda t, e: t.gettext(
+        "A key's scopes are {allowed}, separated by commas.", allowed=", ".join(e.allowed)
+    ),
+    errors.DuplicateApiKeyName: lambda t, e: t.gettext(
+        "You already have a key named {name}. Choose another name, or revoke that key first.",
+        name=esc(e.name),
+    ),
+    errors.ApiKeyNotFound: lambda t, e: t.gettext(
+        "You have no key named {name}. Send /apikeys to see your keys.", name=esc(e.name)
+    ),
     errors.BadBrandColour: lambda t, e: t.gettext(
         "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
         given=esc(e.given),

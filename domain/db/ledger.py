@@ -12,7 +12,7 @@ from sqlalchemy.orm import aliased
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db.dialect import Dialect
-from domain.db.tables import Card, LedgerEntry, LookupFailure
+from domain.db.tables import ApiKeyLookupFailure, Card, LedgerEntry, LookupFailure
 from domain.model import LedgerKind
 
 # Which lifetime counters each kind of entry moves, besides the two balances.
@@ -194,6 +194,8 @@ class LedgerRepository:
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
         happy_hour_extra: int = 0,
+        request_hash: str | None = None,
+        receipt: str | None = None,
     ) -> LedgerEntry:
         entry = LedgerEntry(
             card_id=card.id,
@@ -212,6 +214,8 @@ class LedgerRepository:
             reward_id=reward_id,
             created_at=created_at,
             happy_hour_extra=happy_hour_extra,
+            request_hash=request_hash,
+            receipt=receipt,
         )
         self.session.add(entry)
         await self.session.flush()
@@ -235,6 +239,8 @@ class LedgerRepository:
         reverses_entry_id: int | None = None,
         reward_id: int | None = None,
         happy_hour_extra: int = 0,
+        request_hash: str | None = None,
+        receipt: str | None = None,
     ) -> LedgerEntry | None:
         """Change the card's balances and append the ledger row that records it, together.
 
@@ -269,6 +275,8 @@ class LedgerRepository:
             reverses_entry_id=reverses_entry_id,
             reward_id=reward_id,
             happy_hour_extra=happy_hour_extra,
+            request_hash=request_hash,
+            receipt=receipt,
         )
 
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
@@ -284,9 +292,48 @@ class LedgerRepository:
         self.session.add(LookupFailure(staff_user_id=staff_user_id, failed_at=when))
         await self.session.flush()
 
+    async def recent_key_lookup_failures(self, api_key_id: int, since: datetime) -> list[datetime]:
+        """Times of the API key's failed look-ups since `since`, oldest first."""
+        query = (
+            select(ApiKeyLookupFailure.failed_at)
+            .where(
+                ApiKeyLookupFailure.api_key_id == api_key_id,
+                ApiKeyLookupFailure.failed_at >= since,
+            )
+            .order_by(ApiKeyLookupFailure.failed_at)
+        )
+        return list((await self.session.execute(query)).scalars())
+
+    async def add_key_lookup_failure(self, api_key_id: int, when: datetime) -> None:
+        self.session.add(ApiKeyLookupFailure(api_key_id=api_key_id, failed_at=when))
+        await self.session.flush()
+
     async def entry_by_key(self, idempotency_key: str) -> LedgerEntry | None:
         query = select(LedgerEntry).where(LedgerEntry.idempotency_key == idempotency_key)
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def first_visit_bonuses(self, entry: LedgerEntry) -> list[LedgerEntry]:
+        """The welcome and referral bonuses a card's first visit paid with `entry`: they follow
+        it on the card in the same transaction (under the card's lock, nothing comes between)."""
+        query = (
+            select(LedgerEntry)
+            .where(LedgerEntry.card_id == entry.card_id, LedgerEntry.id > entry.id)
+            .order_by(LedgerEntry.id)
+            .limit(3)
+        )
+        paid = []
+        for row in (await self.session.execute(query)).scalars():
+            first_visit = (LedgerKind.WELCOME.value, LedgerKind.REFERRAL.value)
+            if row.kind not in first_visit or row.created_at != entry.created_at:
+                break
+            paid.append(row)
+        return paid
+
+    async def receipt_used(self, merchant_id: int, receipt: str) -> bool:
+        query = select(LedgerEntry.id).where(
+            LedgerEntry.merchant_id == merchant_id, LedgerEntry.receipt == receipt
+        )
+        return (await self.session.execute(query.limit(1))).first() is not None
 
     async def entry(self, entry_id: int) -> LedgerEntry | None:
         return await self.session.get(LedgerEntry, entry_id)

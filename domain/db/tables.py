@@ -218,6 +218,36 @@ class StaffInvite(Base):
     used_by_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
 
 
+class ApiKey(Base):
+    """A till's or tool's key to the API, for the merchant or one store. Only the SHA-256 of
+    its secret is stored (domain/apikeys.py says why that is enough); a revoked key stays, so
+    its name and operations can still be told apart."""
+
+    __tablename__ = "api_keys"
+    __table_args__ = (
+        # One key of a name per merchant among the keys in use: `/apikeys revoke NAME` is exact.
+        Index(
+            "uq_api_keys_merchant_name_in_use",
+            "merchant_id",
+            "name",
+            unique=True,
+            sqlite_where=text("revoked_at IS NULL"),
+            postgresql_where=text("revoked_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"))
+    store_id: Mapped[int | None] = mapped_column(ForeignKey("stores.id"))
+    name: Mapped[str] = mapped_column(String(32))
+    scopes: Mapped[str] = mapped_column(String(32))  # "read,earn,redeem"
+    secret_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_by_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+
 class Card(Base):
     """A customer's card at a merchant (or at one store when cross-location is off)."""
 
@@ -283,6 +313,15 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_card_id_id", "card_id", "id"),
         Index("ix_ledger_entries_merchant_created", "merchant_id", "created_at"),
         Index("ix_ledger_entries_staff_id", "staff_user_id", "id"),
+        # A till's receipt earns once per merchant (its refund finds the earning by it).
+        Index(
+            "uq_ledger_entries_merchant_receipt",
+            "merchant_id",
+            "receipt",
+            unique=True,
+            sqlite_where=text("receipt IS NOT NULL"),
+            postgresql_where=text("receipt IS NOT NULL"),
+        ),
         CheckConstraint("stamp_balance_after >= 0", name="stamp_balance_after_not_negative"),
         CheckConstraint("points_balance_after >= 0", name="points_balance_after_not_negative"),
     )
@@ -309,6 +348,10 @@ class LedgerEntry(Base):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     # Of the deltas of an earning, what a happy hour added (negated on its reversal).
     happy_hour_extra: Mapped[int] = mapped_column(Integer, server_default=text("0"))
+    # An API request's fingerprint, kept with its idempotency key: the same key with another
+    # request is refused, not answered with this row.
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    receipt: Mapped[str | None] = mapped_column(String(64))  # the till's receipt id
 
 
 class BonusAward(Base):
@@ -377,6 +420,18 @@ class LookupFailure(Base):
 
     id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
     staff_user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiKeyLookupFailure(Base):
+    """An API key's look-up of a card reference that matched nothing: the same guard against
+    guessing card numbers as a staff member's (LookupFailure), counted per key."""
+
+    __tablename__ = "api_key_lookup_failures"
+    __table_args__ = (Index("ix_api_key_lookup_failures_key_time", "api_key_id", "failed_at"),)
+
+    id: Mapped[int] = mapped_column(BigIntPK, primary_key=True)
+    api_key_id: Mapped[int] = mapped_column(ForeignKey("api_keys.id"))
     failed_at: Mapped[datetime] = mapped_column(UTCDateTime)
 
 

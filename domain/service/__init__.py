@@ -5,6 +5,7 @@ from __future__ import annotations
 from domain.clock import Clock, SystemClock
 from domain.db.uow import Database, commit_attempted
 from domain.effects import EffectLog, NoEffects
+from domain.service.apikeys import ApiKeyService
 from domain.service.bonuses import BirthdayView, BonusService
 from domain.service.brand import BrandPart, BrandService
 from domain.service.consent import (
@@ -74,6 +75,7 @@ class LoyaltyService:
         self.own_bot = OwnBotService(database, self.clock, log)
         self.brand = BrandService(database, self.clock, log)
         self.insights = InsightsService(database, self.clock, log)
+        self.api_keys = ApiKeyService(database, self.clock, log)
 
 
 __all__ = [

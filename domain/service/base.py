@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, time
 
 from sqlalchemy.ext.asyncio import AsyncSession
@@ -54,8 +54,33 @@ class ServiceBase:
         async with self._db.write() as session:
             await self._ledger(session).add_lookup_failure(staff_user_id, self._clock.now())
 
+    async def _record_failed_key_lookup(self, api_key_id: int) -> None:
+        async with self._db.write() as session:
+            await self._ledger(session).add_key_lookup_failure(api_key_id, self._clock.now())
+
 
 # --- roles ------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Seat:
+    """Who acts at the counter: a staff member at their seat, or an API key for its merchant
+    (no person: no user id, the role of staff)."""
+
+    merchant_id: int
+    store_id: int | None  # None: every store of the merchant
+    role: str
+    user_id: int | None = None  # None: an API key
+    api_key_id: int | None = None  # the key, when a key acts
+
+    @classmethod
+    def of(cls, membership: StaffMembership) -> Seat:
+        return cls(
+            merchant_id=membership.merchant_id,
+            store_id=membership.store_id,
+            role=membership.role,
+            user_id=membership.user_id,
+        )
 
 
 async def require_staff(directory: DirectoryRepository, user_id: int) -> StaffMembership:
@@ -79,6 +104,16 @@ async def require_owner(directory: DirectoryRepository, user_id: int) -> Merchan
 async def check_lookup_budget(ledger: LedgerRepository, staff_user_id: int, now: datetime) -> None:
     """Refuse look-ups for a while after too many unknown cards: guessing numbers is too slow."""
     failures = await ledger.recent_lookup_failures(staff_user_id, now - LOOKUP_FAILURE_WINDOW)
+    _check_failures(failures, now)
+
+
+async def check_key_lookup_budget(ledger: LedgerRepository, api_key_id: int, now: datetime) -> None:
+    """The same budget for an API key: a till guesses no faster than a cashier."""
+    failures = await ledger.recent_key_lookup_failures(api_key_id, now - LOOKUP_FAILURE_WINDOW)
+    _check_failures(failures, now)
+
+
+def _check_failures(failures: list[datetime], now: datetime) -> None:
     if len(failures) >= LOOKUP_FAILURE_LIMIT:
         free_at = failures[-LOOKUP_FAILURE_LIMIT] + LOOKUP_FAILURE_WINDOW
         minutes = max(1, math.ceil((free_at - now).total_seconds() / 60))
@@ -88,14 +123,17 @@ async def check_lookup_budget(ledger: LedgerRepository, staff_user_id: int, now:
 async def resolve_card(
     ledger: LedgerRepository,
     directory: DirectoryRepository,
-    seat: StaffMembership,
+    seat: Seat,
     card_reference: str,
     *,
     lock: bool,
     now: datetime,
 ) -> tuple[Card, Program]:
     """The card a staff member means by a typed number or a scanned QR token, within their reach."""
-    await check_lookup_budget(ledger, seat.user_id, now)
+    if seat.user_id is not None:
+        await check_lookup_budget(ledger, seat.user_id, now)
+    if seat.api_key_id is not None:
+        await check_key_lookup_budget(ledger, seat.api_key_id, now)
     reference = card_reference.strip()
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)

@@ -8,12 +8,15 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
+from sqlalchemy.exc import IntegrityError
+
 from domain import errors
+from domain.apikeys import ApiKeyActor, Scope
 from domain.db.bonuses import BonusRepository
 from domain.db.counter import entry_and_card
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
-from domain.db.tables import Card, Program, StaffMembership
+from domain.db.tables import Card, LedgerEntry, Program
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import (
     UNDO_WINDOW,
@@ -42,6 +45,7 @@ from domain.model import (
 )
 from domain.program import happy_hours_of
 from domain.service.base import (
+    Seat,
     ServiceBase,
     make_card_view,
     operation_result,
@@ -72,6 +76,15 @@ _VISITS = frozenset(
 
 
 @dataclass(frozen=True)
+class ApiRequest:
+    """What an API request adds to an operation: its fingerprint, kept with its idempotency key
+    (the key with another request is refused), and the till's receipt id (earns once)."""
+
+    request_hash: str | None = None
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
 class _Change:
     """What an operation will do to a card, decided by its rule before anything is written."""
 
@@ -89,7 +102,9 @@ class _Change:
 
 _T = TypeVar("_T")
 _Decide = Callable[[CardAtCounter, LedgerRepository, datetime], Awaitable[_Change]]
-_Permit = Callable[[StaffMembership, Program], None]
+_Permit = Callable[[Seat, Program], None]
+# Who asks: a staff member by their user id, or an API key acting for its merchant.
+Actor = int | ApiKeyActor
 
 
 async def _check_added_back(ledger: LedgerRepository, found: CardAtCounter, delta: int) -> None:
@@ -107,7 +122,7 @@ async def _check_added_back(ledger: LedgerRepository, found: CardAtCounter, delt
         raise errors.CorrectionAboveTopReward(top=top, stamp_count=card.stamp_count)
 
 
-def _may_correct(seat: StaffMembership, program: Program) -> None:
+def _may_correct(seat: Seat, program: Program) -> None:
     """The owner corrects stamps; staff only when the owner allows it."""
     if seat.role != StaffRole.OWNER.value and not program.staff_corrections:
         raise errors.CorrectionNotAllowed()
@@ -116,14 +131,15 @@ def _may_correct(seat: StaffMembership, program: Program) -> None:
 class CounterService(ServiceBase):
     """Balance changes made by staff. Each is one transaction: balances, ledger row, key."""
 
-    async def lookup(self, actor_id: int, card_reference: str) -> CardView:
+    async def lookup(self, actor: Actor, card_reference: str) -> CardView:
         """The card a staff member typed or scanned, if it is within their reach."""
-        return await self._counting_failures(actor_id, self._lookup(actor_id, card_reference))
+        _key_may(actor, Scope.READ)
+        return await self._counting_failures(actor, self._lookup(actor, card_reference))
 
-    async def _lookup(self, actor_id: int, card_reference: str) -> CardView:
+    async def _lookup(self, actor: Actor, card_reference: str) -> CardView:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
-            found = await self._card_at_counter(ledger, directory, actor_id, card_reference)
+            found = await self._card_at_counter(ledger, directory, actor, card_reference)
             view = found.view()
             correction = await ledger.last_correction(found.card.id)
             if correction is None:
@@ -170,9 +186,16 @@ class CounterService(ServiceBase):
             return Redeemable(view, view.affordable)
 
     async def stamp(
-        self, actor_id: int, card_reference: str, n: int = 1, *, idempotency_key: str | None = None
+        self,
+        actor: Actor,
+        card_reference: str,
+        n: int = 1,
+        *,
+        idempotency_key: str | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
         """Give n stamps, unless the cooldown or the daily limit forbids it."""
+        _key_may(actor, Scope.EARN)
         check_stamp_count(n)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
@@ -210,11 +233,11 @@ class CounterService(ServiceBase):
                 happy_hour_extra=extra,
             )
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide, request=request)
 
     async def redeem_reward(
         self,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         reward_id: int,
         *,
@@ -222,6 +245,7 @@ class CounterService(ServiceBase):
     ) -> Operation:
         """Exchange stamps or points for one reward of the ladder: its cost is subtracted, the
         rest stays on the card. One ledger row, naming the reward."""
+        _key_may(actor, Scope.REDEEM)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             card, program = found.card, found.program
@@ -231,29 +255,32 @@ class CounterService(ServiceBase):
                 raise errors.RewardNotFound()
             return _reward_change(card, program, reward, now)
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide)
 
     async def redeem_stamps(
-        self, actor_id: int, card_reference: str, *, idempotency_key: str | None = None
+        self, actor: Actor, card_reference: str, *, idempotency_key: str | None = None
     ) -> Operation:
         """Redeem the first (cheapest) stamp reward of the ladder."""
+        _key_may(actor, Scope.REDEEM)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             card, program = found.card, found.program
             first = (_rungs(found, RewardUnit.STAMPS))[0]
             return _reward_change(card, program, first, now)
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide)
 
     async def earn_points(
         self,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         amount: Decimal,
         *,
         idempotency_key: str | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
         """Credit points for a purchase of `amount`: amount × rate, rounded down."""
+        _key_may(actor, Scope.EARN)
         check_amount(amount)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
@@ -274,11 +301,11 @@ class CounterService(ServiceBase):
                 happy_hour_extra=extra,
             )
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide, request=request)
 
     async def redeem_points(
         self,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         points: int | None = None,
         *,
@@ -286,6 +313,7 @@ class CounterService(ServiceBase):
     ) -> Operation:
         """Spend an explicit number of points from the balance; without one, redeem the first
         (cheapest) points reward of the ladder."""
+        _key_may(actor, Scope.REDEEM)
         if points is not None:
             check_points(points)
 
@@ -307,7 +335,7 @@ class CounterService(ServiceBase):
                 timestamps={"last_redemption_at": now, "last_activity_at": now},
             )
 
-        return await self._operate(actor_id, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide)
 
     async def void_points(
         self,
@@ -386,6 +414,7 @@ class CounterService(ServiceBase):
             await _check_added_back(ledger, found, stamps_delta)
             tell = None
             if seat.role != StaffRole.OWNER.value:  # the owner hears of a cashier's correction
+                assert seat.user_id is not None  # corrections are made by people (int actor)
                 staff = await self._directory(ledger.session).user(seat.user_id)
                 name = (staff.first_name if staff is not None else None) or str(seat.user_id)
                 tell = (found.merchant.owner_user_id, name)
@@ -464,62 +493,85 @@ class CounterService(ServiceBase):
                 operation=await operation_result(ledger, directory, reversal),
             )
 
-    async def _counting_failures(self, actor_id: int, work: Awaitable[_T]) -> _T:
+    async def _counting_failures(self, actor: Actor, work: Awaitable[_T]) -> _T:
         """Run `work`; an unknown card counts against the staff member's look-up budget."""
         try:
             return await work
         except errors.CardNotFound:
-            await self._record_failed_lookup(actor_id)
+            if isinstance(actor, ApiKeyActor):
+                await self._record_failed_key_lookup(actor.key_id)
+            else:
+                await self._record_failed_lookup(actor)
             raise
 
     async def _operate(
         self,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         idempotency_key: str | None,
         decide: _Decide,
         *,
         permit: _Permit | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
-        return await self._counting_failures(
-            actor_id,
-            self._operate_once(actor_id, card_reference, idempotency_key, decide, permit),
-        )
+        request = request or ApiRequest()
+        try:
+            return await self._counting_failures(
+                actor,
+                self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
+            )
+        except IntegrityError as clash:
+            # Two operations at once on two cards (two locks) with one receipt or one key: the
+            # unique indexes let the first commit and roll the other back, refused as if they
+            # had come one after the other.
+            text = str(clash.orig)
+            if request.receipt is not None and "receipt" in text:
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
+            if idempotency_key is not None and "idempotency_key" in text:
+                raise errors.KeyUsedForAnotherCard() from None
+            raise
 
     async def _operate_once(
         self,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         idempotency_key: str | None,
         decide: _Decide,
         permit: _Permit | None,
+        request: ApiRequest,
     ) -> Operation:
         now = self._clock.now()
         async with self._db.write() as session:
             ledger, directory = self._ledger(session), self._directory(session)
             found = await self._card_at_counter(
-                ledger, directory, actor_id, card_reference, lock=True, key=idempotency_key
+                ledger, directory, actor, card_reference, lock=True, key=idempotency_key
             )
             seat, card, program = found.seat, found.card, found.program
             # Checked under the card's lock, so a duplicate delivered concurrently waits and
             # then finds the first one's row.
             if idempotency_key is not None:
                 prior = await prior_entry(ledger, found, idempotency_key)
+                if prior is not None and prior.request_hash != request.request_hash:
+                    raise errors.KeyUsedForAnotherRequest()
                 if prior is not None and prior.card_id != card.id:
                     raise errors.KeyUsedForAnotherCard()
                 if prior is not None:
-                    return await operation_at_counter(directory, found, prior, replayed=True)
+                    return await self._replayed(ledger, directory, found, prior)
             if permit is not None:
                 permit(seat, program)
-            if card.customer_id == actor_id:
+            if seat.user_id is not None and card.customer_id == seat.user_id:
                 raise errors.OwnCard()
+            if request.receipt is not None and await ledger.receipt_used(
+                card.merchant_id, request.receipt
+            ):
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
             change = await decide(found, ledger, now)
             store_id = seat.store_id if seat.store_id is not None else card.store_id
             entry = await ledger.post(
                 card,
                 kind=change.kind,
                 store_id=store_id,
-                staff_user_id=actor_id,
+                staff_user_id=seat.user_id,
                 created_at=now,
                 stamps_delta=change.stamps_delta,
                 points_delta=change.points_delta,
@@ -529,6 +581,8 @@ class CounterService(ServiceBase):
                 idempotency_key=idempotency_key,
                 reward_id=change.reward_id,
                 happy_hour_extra=change.happy_hour_extra,
+                request_hash=request.request_hash,
+                receipt=request.receipt,
             )
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
@@ -562,11 +616,33 @@ class CounterService(ServiceBase):
             )
             return replace(op, card=after, bonuses=visit.bonuses)
 
+    async def _replayed(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        found: CardAtCounter,
+        prior: LedgerEntry,
+    ) -> Operation:
+        """The operation `prior` as it was answered the first time: with the bonuses the card's
+        first visit paid with it, and the card as it stood after them."""
+        op = await operation_at_counter(directory, found, prior, replayed=True)
+        if found.card.first_visit_at != prior.created_at:
+            return op
+        paid = await ledger.first_visit_bonuses(prior)
+        if not paid:
+            return op
+        after = replace(
+            op.card,
+            stamp_count=paid[-1].stamp_balance_after,
+            points_balance=paid[-1].points_balance_after,
+        )
+        return replace(op, card=after, bonuses=tuple(paid_bonus(e) for e in paid))
+
     async def _card_at_counter(
         self,
         ledger: LedgerRepository,
         directory: DirectoryRepository,
-        actor_id: int,
+        actor: Actor,
         card_reference: str,
         *,
         lock: bool = False,
@@ -577,12 +653,18 @@ class CounterService(ServiceBase):
             directory,
             self._db.programmes,
             self._dialect,
-            actor_id,
+            actor,
             card_reference,
             lock=lock,
             now=self._clock.now(),
             idempotency_key=key,
         )
+
+
+def _key_may(actor: Actor, scope: Scope) -> None:
+    """An API key does at the counter only what its scopes allow."""
+    if isinstance(actor, ApiKeyActor):
+        actor.require(scope)
 
 
 def _multiplier(program: Program, now: datetime) -> int:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from domain import errors
+from domain.apikeys import ApiKeyActor
 from domain.codes import looks_like_qr_token
 from domain.db.counter import at_counter
 from domain.db.dialect import Dialect
@@ -14,7 +15,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.programmes import ProgrammeCache
 from domain.db.rewards import RewardRepository, reward_value
-from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
+from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
     LOOKUP_FAILURE_WINDOW,
@@ -24,13 +25,13 @@ from domain.model import (
     Reward,
     normalise_card_number,
 )
-from domain.service.base import make_card_view, recipient, require_staff, resolve_card
+from domain.service.base import Seat, make_card_view, recipient, require_staff, resolve_card
 from domain.serving import serves
 
 
 @dataclass(frozen=True)
 class CardAtCounter:
-    seat: StaffMembership
+    seat: Seat
     card: Card
     program: Program  # shared by every operation of the worker: never change it
     ladder: tuple[Reward, ...]
@@ -57,16 +58,25 @@ async def card_at_counter(
     directory: DirectoryRepository,
     programmes: ProgrammeCache,
     dialect: Dialect,
-    actor_id: int,
+    actor: int | ApiKeyActor,
     card_reference: str,
     *,
     lock: bool,
     now: datetime,
     idempotency_key: str | None = None,
 ) -> CardAtCounter:
-    """The staff member's seat and the card they mean, within their reach (as `require_staff`
-    and `resolve_card` decide, and with their refusals)."""
+    """The staff member's seat (or the API key's) and the card they mean, within their reach
+    (as `require_staff` and `resolve_card` decide, and with their refusals)."""
     reference = card_reference.strip()
+    if isinstance(actor, ApiKeyActor):  # a till: its merchant's cards, found step by step
+        seat = Seat(
+            merchant_id=actor.merchant_id,
+            store_id=actor.store_id,
+            role="staff",
+            api_key_id=actor.key_id,
+        )
+        return await _step_by_step(ledger, directory, programmes, seat, reference, lock, now)
+    actor_id = actor
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)
     found = None
@@ -88,11 +98,12 @@ async def card_at_counter(
     ):
         # Something is refused, or the card changed hands since: the step by step way says
         # which refusal applies (and in the order the person would be told).
-        return await _step_by_step(ledger, directory, programmes, actor_id, reference, lock, now)
+        seat = Seat.of(await require_staff(directory, actor_id))
+        return await _step_by_step(ledger, directory, programmes, seat, reference, lock, now)
     programme = await programmes.get(
         ledger.session, found.card.merchant_id, found.programme_version
     )
-    program, seat, card = programme.program, found.seat, found.card
+    program, seat, card = programme.program, Seat.of(found.seat), found.card
     if not program.cross_location and seat.store_id is not None and card.store_id != seat.store_id:
         raise errors.CardOfOtherStore(store_name=found.store.name)
     names = {found.store.id: found.store.name}
@@ -117,12 +128,11 @@ async def _step_by_step(
     ledger: LedgerRepository,
     directory: DirectoryRepository,
     programmes: ProgrammeCache,
-    actor_id: int,
+    seat: Seat,
     reference: str,
     lock: bool,
     now: datetime,
 ) -> CardAtCounter:
-    seat = await require_staff(directory, actor_id)
     card, program = await resolve_card(ledger, directory, seat, reference, lock=lock, now=now)
     merchant, store = await directory.merchant_and_store(card.merchant_id, card.store_id)
     programme = await programmes.get(ledger.session, card.merchant_id, -1)

@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from sqlalchemy import delete, func, or_, select, text
 
 from domain import errors
-from domain.db.tables import Card, LedgerEntry, LookupFailure, Program
+from domain.db.tables import ApiKeyLookupFailure, Card, LedgerEntry, LookupFailure, Program
 from domain.effects import RefreshWallet, RemindExpiry
 from domain.model import (
     EXPIRY_REMINDER_LEAD,
@@ -167,7 +167,10 @@ class MaintenanceService(ServiceBase):
             result = await session.execute(
                 delete(LookupFailure).where(LookupFailure.failed_at < cutoff)
             )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            of_keys = await session.execute(
+                delete(ApiKeyLookupFailure).where(ApiKeyLookupFailure.failed_at < cutoff)
+            )
+            return int(result.rowcount) + int(of_keys.rowcount)  # type: ignore[attr-defined]
 
     async def ping(self) -> None:
         """Raises if the database cannot be reached (for /healthz)."""

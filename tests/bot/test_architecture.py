@@ -42,6 +42,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.brand",  # the café's look and the rules that keep it readable, values too
         "domain.insights",  # the owner's insights: their definitions and values
         "domain.setting_input",  # how a typed value is read: one reader for every screen
+        "domain.apikeys",  # API keys' scopes and names, values the owner's commands read
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
     plumbing = {
@@ -87,11 +88,11 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
 
 
 def test_bot_stands_below_the_composition_root_and_beside_the_mini_app() -> None:
-    """app/ wires bot/ and webapp/; bot/ imports neither (its __main__ only hands over to
+    """app/ wires bot/, webapp/ and api/; bot/ imports none of them (its __main__ only hands over to
     app.cli, so that `python -m bot` keeps working)."""
     upward = {
         str(path.relative_to(BOT)): sorted(
-            n for n in _imports(path) if n.split(".")[0] in ("app", "webapp")
+            n for n in _imports(path) if n.split(".")[0] in ("app", "webapp", "api")
         )
         for path in BOT.rglob("*.py")
         if path.name != "__main__.py"

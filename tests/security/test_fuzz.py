@@ -443,6 +443,7 @@ OWNER_COMMANDS = [
     "export",
     "poster",
     "correct",
+    "apikeys",
 ]
 SETTING_KEY = st.one_of(
     st.sampled_from(SETTING_KEYS), st.sampled_from(SETTING_KEYS).map(str.upper), TOKEN

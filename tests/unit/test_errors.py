@@ -89,6 +89,14 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidCorrectionReason: {"max_length": 100},
     errors.CorrectionExceedsBalance: {"stamp_count": 2, "requested": 3},
     errors.OtherCafe: {"merchant_name": "Café Lux"},
+    errors.KeyUsedForAnotherRequest: {},
+    errors.ApiKeyRefused: {},
+    errors.ApiKeyScopeMissing: {"scope": "earn"},
+    errors.InvalidApiKeyName: {"max_length": 32},
+    errors.InvalidApiKeyScopes: {"allowed": ("read", "earn", "redeem")},
+    errors.DuplicateApiKeyName: {"name": "till"},
+    errors.ApiKeyNotFound: {"name": "till"},
+    errors.ReceiptAlreadyUsed: {"receipt": "R-0001"},
 }
 
 

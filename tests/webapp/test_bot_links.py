@@ -116,6 +116,8 @@ async def test_polling_mode_serves_the_mini_app_only_with_web_app_url(bot: Runni
         assert "set-cookie" not in page.headers
         script = await http.get(f"http://127.0.0.1:{port}/app/static/app.js")
         assert script.status_code == 200 and "showScanQrPopup" in script.text
+        api = await http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json")
+        assert api.status_code == 200 and api.json()["openapi"] == "3.1.0"
     async with web_app_server(bot.application, Settings(token=TOKEN, port=port)):
         with pytest.raises(httpx.ConnectError):
             async with httpx.AsyncClient() as http:
@@ -134,3 +136,6 @@ def test_the_webhook_app_mounts_the_mini_app_only_with_web_app_url() -> None:
     without = create_app(Settings(**base), register_webhook=False)
     assert "/app" in [getattr(route, "path", "") for route in with_app.routes]
     assert "/app" not in [getattr(route, "path", "") for route in without.routes]
+    # The API for tills is there in both.
+    for app in (with_app, without):
+        assert "/api/v1" in [getattr(route, "path", "") for route in app.routes]

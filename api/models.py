@@ -1,0 +1,166 @@
+"""What the API reads and answers, as typed models (pydantic v2): the same models validate the
+bodies, shape the answers and write the OpenAPI document, so the three cannot drift apart.
+
+Bodies are strict (no coercion: "3" is not 3) and closed (an unknown field is refused, so a
+till that sends a field we do not read yet hears so instead of having it ignored).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from decimal import Decimal
+from typing import Annotated, Literal, Self
+
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
+
+from domain.model import CardView, Operation, ProgramType, RewardUnit
+
+MAX_ID = 2**53  # what JavaScript's numbers hold exactly
+Amount = Annotated[
+    str,
+    StringConstraints(pattern=r"^[0-9]{1,7}(\.[0-9]{1,2})?$"),
+    Field(description='The purchase in the café\'s currency, as a string: "12.50".'),
+]
+Receipt = Annotated[
+    str,
+    StringConstraints(min_length=1, max_length=64, pattern=r"^[^\x00-\x1f\x7f]+$"),
+    Field(description="The till's receipt id: it earns once per café."),
+]
+
+
+class Body(BaseModel):
+    model_config = ConfigDict(strict=True, frozen=True, extra="forbid")
+
+
+class EarnBody(Body):
+    """Stamps, or the amount of a purchase that earns points; exactly one of the two."""
+
+    stamps: Annotated[int, Field(gt=0, lt=MAX_ID)] | None = None
+    amount: Amount | None = None
+    receipt: Receipt | None = None
+
+    @model_validator(mode="after")
+    def one_of_stamps_or_amount(self) -> Self:
+        if (self.stamps is None) == (self.amount is None):
+            raise ValueError("give either stamps or amount")
+        return self
+
+    @property
+    def purchase(self) -> Decimal | None:
+        return None if self.amount is None else Decimal(self.amount)
+
+
+class Answer(BaseModel):
+    model_config = ConfigDict(frozen=True)
+
+
+class RewardOut(Answer):
+    id: int = Field(description="The reward's id (0: the programme's single reward).")
+    name: str
+    unit: RewardUnit
+    cost: int
+    ready: bool
+    to_go: int = Field(description="Stamps or points still missing; 0 when ready.")
+
+
+class ValidAt(Answer):
+    cafe: str
+    store: str | None = Field(description="The one store where the card is valid; null: all.")
+
+
+class CardOut(Answer):
+    """A card as a till sees it: no name, no Telegram id."""
+
+    number: str = Field(description="The card's 12 digits as printed: 1234-5678-9012.")
+    programme: ProgramType
+    stamps: int | None = Field(description="null when the programme collects no stamps.")
+    points: int | None = Field(description="null when the programme collects no points.")
+    rewards: list[RewardOut]
+    valid_at: ValidAt
+
+    @classmethod
+    def of(cls, card: CardView) -> CardOut:
+        kind = card.program_type
+        return cls(
+            number=card.display_number,
+            programme=kind,
+            stamps=card.stamp_count if kind.has_stamps else None,
+            points=card.points_balance if kind.has_points else None,
+            rewards=[
+                RewardOut(
+                    id=r.reward_id,
+                    name=r.name,
+                    unit=r.unit,
+                    cost=r.cost,
+                    ready=card.to_go(r) == 0,
+                    to_go=card.to_go(r),
+                )
+                for r in card.rewards
+            ],
+            valid_at=ValidAt(
+                cafe=card.merchant_name, store=None if card.cross_location else card.store_name
+            ),
+        )
+
+
+class BonusOut(Answer):
+    kind: str
+    stamps: int
+    points: int
+
+
+class OperationOut(Answer):
+    id: int = Field(description="The ledger entry's id.")
+    kind: str
+    stamps: int = Field(description="Stamps added (or taken, negative).")
+    points: int = Field(description="Points added (or taken, negative).")
+    amount: str | None
+    happy_hour_extra: int = Field(description="Of stamps or points, what a happy hour added.")
+    bonuses: list[BonusOut] = Field(description="Bonuses paid on the card with this operation.")
+    store: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, op: Operation) -> OperationOut:
+        return cls(
+            id=op.entry_id,
+            kind=op.kind.value,
+            stamps=op.stamps_delta,
+            points=op.points_delta,
+            amount=None if op.amount is None else f"{op.amount:.2f}",
+            happy_hour_extra=op.happy_hour_extra,
+            bonuses=[
+                BonusOut(kind=b.kind.value, stamps=b.stamps, points=b.points) for b in op.bonuses
+            ],
+            store=op.store_name,
+            created_at=op.created_at,
+        )
+
+
+class CardAnswer(Answer):
+    card: CardOut
+
+
+class EarnAnswer(Answer):
+    operation: OperationOut
+    card: CardOut = Field(description="The card right after the operation.")
+    replayed: bool = Field(description="true: the Idempotency-Key had answered this before.")
+
+
+class ErrorDetail(BaseModel):
+    model_config = ConfigDict(extra="allow")  # the refusal's figures (minutes_left, …)
+
+    code: str
+    message: str
+
+
+class ErrorAnswer(BaseModel):
+    error: ErrorDetail
+
+
+class OpenApiDocument(BaseModel):
+    """This document."""
+
+    model_config = ConfigDict(extra="allow")
+
+    openapi: Literal["3.1.0"]

@@ -1,0 +1,118 @@
+"""The OpenAPI 3.1 document, written from the endpoints' declarations and the same pydantic
+models that read the bodies and shape the answers."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from pydantic import BaseModel
+from pydantic.json_schema import models_json_schema
+
+from api import models
+from api.server import PREFIX, Endpoint
+
+REF = "#/components/schemas/{model}"
+_REASONS = {
+    400: "The request cannot be read (JSON, headers).",
+    401: "No key, or a key unknown or revoked.",
+    403: "The key lacks the scope, or the card is out of its reach.",
+    404: "No card of this café has that reference.",
+    409: "The card's rules refused it, or the Idempotency-Key was used for another request.",
+    413: "The body is too large.",
+    422: "The body does not fit the request, or its values are out of range.",
+    429: "Too many unknown cards from this key: wait Retry-After seconds.",
+}
+
+
+def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
+    used: list[type[BaseModel]] = [models.ErrorAnswer]
+    for endpoint in endpoints:
+        used.append(endpoint.answer)
+        if endpoint.body is not None:
+            used.append(endpoint.body)
+    keys, top = models_json_schema(
+        [(m, "validation" if _is_body(m, endpoints) else "serialization") for m in used],
+        ref_template=REF,
+    )
+    refs: dict[Any, str] = {model: keys[(model, mode)]["$ref"] for model, mode in keys}
+    paths: dict[str, dict[str, Any]] = {
+        "/openapi.json": {
+            "get": {
+                "summary": "This document.",
+                "operationId": "openapi",
+                "security": [],
+                "responses": {"200": {"description": "OpenAPI 3.1"}},
+            }
+        }
+    }
+    for endpoint in endpoints:
+        paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
+    return {
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Loyalty API for tills and tools",
+            "version": "1",
+            "description": "See docs/api.md: authentication, idempotency, errors.",
+        },
+        "servers": [{"url": PREFIX}],
+        "security": [{"bearer": []}],
+        "paths": paths,
+        "components": {
+            "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer"}},
+            "schemas": top.get("$defs", {}),
+        },
+    }
+
+
+def _is_body(model: type[BaseModel], endpoints: tuple[Endpoint, ...]) -> bool:
+    return any(e.body is model for e in endpoints)
+
+
+def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
+    parameters: list[dict[str, Any]] = []
+    if "{ref}" in endpoint.path:
+        parameters.append(
+            {
+                "name": "ref",
+                "in": "path",
+                "required": True,
+                "description": "A card number in any spacing, the card_… payload of its QR "
+                "code, or the whole link (percent-encoded).",
+                "schema": {"type": "string", "maxLength": 512},
+            }
+        )
+    if endpoint.body is not None:
+        parameters.append(
+            {
+                "name": "Idempotency-Key",
+                "in": "header",
+                "required": True,
+                "description": "Your id for this request: the same key with the same body "
+                "answers as the first time; with another body, 409.",
+                "schema": {"type": "string", "minLength": 1, "maxLength": 255},
+            }
+        )
+    responses: dict[str, Any] = {
+        "200": {
+            "description": "Done.",
+            "content": {"application/json": {"schema": {"$ref": refs[endpoint.answer]}}},
+        }
+    }
+    for status in endpoint.refusals:
+        responses[str(status)] = {
+            "description": _REASONS[status],
+            "content": {"application/json": {"schema": {"$ref": refs[models.ErrorAnswer]}}},
+        }
+    operation: dict[str, Any] = {
+        "summary": endpoint.summary,
+        "description": f"Needs a key with the `{endpoint.scope.value}` scope.",
+        "operationId": endpoint.handler.__name__,
+        "parameters": parameters,
+        "responses": responses,
+    }
+    if endpoint.body is not None:
+        operation["requestBody"] = {
+            "required": True,
+            "content": {"application/json": {"schema": {"$ref": refs[endpoint.body]}}},
+        }
+    return operation

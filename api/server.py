@@ -1,0 +1,256 @@
+"""The API's routes: each reads its request with a model, calls one use case as the key's
+merchant, and answers with a model; refusals become api/errors.py's JSON.
+
+Every request carries `Authorization: Bearer <key>`; the key is read from the database each
+time (ApiKeyService.authenticate), so a revoked key is refused at once on every worker.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from pydantic import BaseModel, ValidationError
+from starlette.requests import Request
+from starlette.responses import JSONResponse, Response
+from starlette.routing import Route
+
+from api import models
+from api.errors import NO_STORE, error_answer, refusal_answer
+from bot.context import LoyaltyApplication
+from bot.links import LinkKind, read_link
+from domain import errors
+from domain.apikeys import ApiKeyActor, Scope
+from domain.service import LoyaltyService
+from domain.service.counter import ApiRequest
+
+PREFIX = "/api/v1"
+MAX_BODY = 16 * 1024
+IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One authenticated request, as a handler reads it."""
+
+    key: ApiKeyActor
+    ref: str
+    body: BaseModel | None
+    idempotency: ApiRequest | None
+    idempotency_key: str | None  # the ledger's: the header's, within this API key's own
+
+
+Handler = Callable[[LoyaltyService, Call], Awaitable[Response]]
+
+
+@dataclass(frozen=True)
+class Endpoint:
+    """A route and what the OpenAPI document says of it, declared once."""
+
+    method: str
+    path: str  # as OpenAPI writes it: /cards/{ref}
+    summary: str
+    scope: Scope  # what the key must be allowed
+    answer: type[BaseModel]
+    handler: Handler
+    body: type[BaseModel] | None = None
+    refusals: tuple[int, ...] = ()
+
+    @property
+    def route_path(self) -> str:
+        # A card reference may be a whole t.me link, percent-encoded: its slashes arrive decoded.
+        return self.path.replace("{ref}", "{ref:path}")
+
+
+def card_reference(ref: str) -> str:
+    """A card number in any spacing, the `card_…` payload of its QR code, or the whole link."""
+    found = read_link(ref)
+    if found is not None and found[0] is LinkKind.CARD:
+        return found[1]
+    return ref.strip()[:64]
+
+
+async def get_card(service: LoyaltyService, call: Call) -> Response:
+    view = await service.counter.lookup(call.key, call.ref)
+    return _answer(models.CardAnswer(card=models.CardOut.of(view)))
+
+
+async def earn(service: LoyaltyService, call: Call) -> Response:
+    body = call.body
+    assert isinstance(body, models.EarnBody)
+    counter = service.counter
+    if body.stamps is not None:
+        op = await counter.stamp(
+            call.key,
+            call.ref,
+            body.stamps,
+            idempotency_key=call.idempotency_key,
+            request=call.idempotency,
+        )
+    else:
+        amount = body.purchase
+        assert amount is not None
+        op = await counter.earn_points(
+            call.key,
+            call.ref,
+            amount,
+            idempotency_key=call.idempotency_key,
+            request=call.idempotency,
+        )
+    answer = models.EarnAnswer(
+        operation=models.OperationOut.of(op), card=models.CardOut.of(op.card), replayed=op.replayed
+    )
+    headers = {"Idempotent-Replayed": "true"} if op.replayed else {}
+    return _answer(answer, headers)
+
+
+def _answer(model: BaseModel, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse(model.model_dump(mode="json"), headers={**NO_STORE, **(headers or {})})
+
+
+ENDPOINTS = (
+    Endpoint(
+        "GET",
+        "/cards/{ref}",
+        "A card: its balances, rewards and where it is valid.",
+        Scope.READ,
+        models.CardAnswer,
+        get_card,
+        refusals=(401, 403, 404, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/cards/{ref}/earn",
+        "Stamps, or points for a purchase, as at the counter.",
+        Scope.EARN,
+        models.EarnAnswer,
+        earn,
+        body=models.EarnBody,
+        refusals=(400, 401, 403, 404, 409, 422, 429),
+    ),
+)
+
+
+class Api:
+    """The /api/v1 routes over one running application's use cases."""
+
+    def __init__(self, application: LoyaltyApplication) -> None:
+        self._application = application
+
+    @property
+    def _service(self) -> LoyaltyService:
+        service = self._application.bot_data.service
+        assert service is not None  # built in post_init, before the server takes requests
+        return service
+
+    def routes(self) -> list[Route]:
+        from api.openapi import document
+
+        async def openapi(_: Request) -> Response:
+            return JSONResponse(document(ENDPOINTS), headers=NO_STORE)
+
+        routes = [Route("/openapi.json", openapi, methods=["GET"])]
+        for endpoint in ENDPOINTS:
+            routes.append(
+                Route(endpoint.route_path, self._handle(endpoint), methods=[endpoint.method])
+            )
+        return routes
+
+    def _handle(self, endpoint: Endpoint) -> Callable[[Request], Awaitable[Response]]:
+        async def handle(request: Request) -> Response:
+            try:
+                return await self._call(endpoint, request)
+            except errors.DomainError as refusal:
+                return refusal_answer(refusal)
+            except BadRequest as bad:
+                return error_answer(bad.status, bad.code, bad.message, **bad.data)
+
+        return handle
+
+    async def _call(self, endpoint: Endpoint, request: Request) -> Response:
+        key = await self._authenticate(request)
+        key.require(endpoint.scope)  # before reading the body: a read-only key hears 403
+        ref = card_reference(str(request.path_params.get("ref", "")))
+        body = None
+        idempotency = None
+        ledger_key = None
+        if endpoint.body is not None:
+            raw = await _read_body(request)
+            body = _parse(endpoint.body, raw)
+            header = request.headers.get("idempotency-key")
+            if header is None:
+                raise BadRequest(400, "idempotency_key_missing", "Send an Idempotency-Key header.")
+            if not IDEMPOTENCY_KEY.match(header):
+                raise BadRequest(
+                    400,
+                    "idempotency_key_invalid",
+                    "An Idempotency-Key is 1 to 255 printable ASCII characters.",
+                )
+            ledger_key = _ledger_key(key, header)
+            idempotency = ApiRequest(
+                request_hash=_request_hash(endpoint, ref, body),
+                receipt=getattr(body, "receipt", None),
+            )
+        call = Call(
+            key=key, ref=ref, body=body, idempotency=idempotency, idempotency_key=ledger_key
+        )
+        return await endpoint.handler(self._service, call)
+
+    async def _authenticate(self, request: Request) -> ApiKeyActor:
+        scheme, _, secret = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not secret.strip():
+            raise errors.ApiKeyRefused()
+        return await self._service.api_keys.authenticate(secret.strip())
+
+
+class BadRequest(Exception):
+    """A request the API cannot read: nothing was done."""
+
+    def __init__(self, status: int, code: str, message: str, **data: Any) -> None:
+        super().__init__(code)
+        self.status, self.code, self.message, self.data = status, code, message, data
+
+
+async def _read_body(request: Request) -> bytes:
+    raw = b""
+    async for chunk in request.stream():
+        raw += chunk
+        if len(raw) > MAX_BODY:
+            raise BadRequest(413, "body_too_large", f"A body is at most {MAX_BODY} bytes.")
+    return raw
+
+
+def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
+    try:
+        data = json.loads(raw)
+    except (ValueError, RecursionError):
+        raise BadRequest(400, "invalid_json", "The body is not JSON.") from None
+    try:
+        return model.model_validate(data)
+    except ValidationError as invalid:
+        problems = [
+            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+            for e in invalid.errors(include_url=False, include_input=False)
+        ]
+        raise BadRequest(
+            422, "invalid_body", "The body does not fit this request.", problems=problems
+        ) from None
+
+
+def _ledger_key(key: ApiKeyActor, header: str) -> str:
+    """The header's key within this API key's own (two tills never meet), sized for the
+    ledger's column: `k<key id>.` and 48 hex digits of the header's hash."""
+    return f"k{key.key_id}.{hashlib.sha256(header.encode()).hexdigest()[:48]}"
+
+
+def _request_hash(endpoint: Endpoint, ref: str, body: BaseModel) -> str:
+    """The request's fingerprint: what it does, to which card, with which validated body (so
+    the same body with its fields in another order is the same request)."""
+    canonical = json.dumps(
+        [endpoint.method, endpoint.path, ref, body.model_dump(mode="json")], sort_keys=True
+    )
+    return hashlib.sha256(canonical.encode()).hexdigest()
