@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from domain import errors
+from domain.store_of_day import StoreChoice
 
 WHEN = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)
 
@@ -89,6 +90,8 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.InvalidCorrectionReason: {"max_length": 100},
     errors.CorrectionExceedsBalance: {"stamp_count": 2, "requested": 3},
     errors.OtherCafe: {"merchant_name": "Café Lux"},
+    errors.StoreOfDayRequired: {"stores": (StoreChoice(1, "Gare"), StoreChoice(2, "Kirchberg"))},
+    errors.NotYourStore: {},
 }
 
 
