@@ -10,7 +10,7 @@ from sqlalchemy.orm import InstrumentedAttribute, aliased
 from sqlalchemy.sql.elements import ColumnElement
 
 from domain.db.dialect import Dialect
-from domain.db.tables import StoreOfDay
+from domain.db.tables import Store, StoreOfDay
 
 
 class StoresOfDayRepository:
@@ -24,6 +24,16 @@ class StoresOfDayRepository:
             StoreOfDay.membership_id == membership_id, StoreOfDay.local_day == day
         )
         return (await self.session.execute(query)).scalar_one_or_none()
+
+    async def said(self, membership_id: int) -> list[tuple[date, str]]:
+        """Every day a store was said for the membership, with the store's name, oldest first."""
+        query = (
+            select(StoreOfDay.local_day, Store.name)
+            .join(Store, Store.id == StoreOfDay.store_id)
+            .where(StoreOfDay.membership_id == membership_id)
+            .order_by(StoreOfDay.local_day)
+        )
+        return [(day, name) for day, name in await self.session.execute(query)]
 
     async def choose(self, membership_id: int, day: date, store_id: int, now: datetime) -> None:
         """Say (or change) the store of `day`: the last tap counts."""

@@ -63,6 +63,9 @@ async def test_an_all_stores_cashier_is_asked_once_a_day_and_booked_to_the_store
     with pytest.raises(errors.StoreOfDayRequired):
         await service.counter.stamp(anna.user_id, card.number, idempotency_key="k3")
     assert (await service.stores_of_day.today(anna.user_id)).chosen is None
+    # What she said is hers to read (/mydata), day by day: the last tap of the day counts.
+    said = (await service.customers.export_data(anna.user_id))["staff_membership"]
+    assert said["stores_of_day"] == [{"day": "2026-01-13", "store": "Café Lux"}]
 
 
 async def test_a_cashier_of_one_store_and_a_one_store_cafe_are_never_asked(
