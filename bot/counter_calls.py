@@ -8,7 +8,7 @@ in a step bound to the question; one tap on a store makes it (at most once, by t
 from __future__ import annotations
 
 import json
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -27,7 +27,6 @@ from domain.service import CounterService, StoreChoice
 STORE_QUESTION = "store_day"  # step kind: an operation waiting for the store of the day
 PICK_STORE = ButtonAction("sd", (int, int))  # store, question step (0: none waits)
 PAYLOAD_MAX = 256  # a step's payload
-REASON_MAX = 120  # of a void's or correction's reason, as kept while the question waits
 
 
 class Op(StrEnum):
@@ -76,19 +75,20 @@ class CounterCall:
                 )
 
     def encode(self) -> str:
-        kept = self if self.reason is None else _with_reason(self, self.reason[:REASON_MAX])
-        payload = json.dumps(asdict(kept), ensure_ascii=False, separators=(",", ":"))
-        assert len(payload) <= PAYLOAD_MAX, payload
-        return payload
+        """As a step keeps it (≤ 256 characters): a long reason is shortened to fit."""
+        reason = self.reason
+        while True:
+            fields = asdict(replace(self, reason=reason))
+            payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+            if len(payload) <= PAYLOAD_MAX or not reason:
+                assert len(payload) <= PAYLOAD_MAX, payload
+                return payload
+            reason = reason[: len(reason) - (len(payload) - PAYLOAD_MAX)]
 
     @staticmethod
     def decode(payload: str) -> CounterCall:
         fields = json.loads(payload)
         return CounterCall(**(fields | {"op": Op(fields["op"])}))
-
-
-def _with_reason(call: CounterCall, reason: str) -> CounterCall:
-    return CounterCall(call.op, call.card, call.key, call.value, reason, call.step)
 
 
 async def operate(
