@@ -25,6 +25,7 @@ _STATUS: dict[type[errors.DomainError], int] = {
     errors.ApiKeyScopeMissing: 403,
     errors.CardOfOtherStore: 403,
     errors.NotStaff: 403,
+    errors.NotYourStore: 403,
     errors.CardNotFound: 404,
     errors.CardInactive: 404,
     errors.RewardNotFound: 404,
@@ -90,4 +91,6 @@ def _json(value: object) -> object:
         return value.isoformat()
     if isinstance(value, tuple):
         return [_json(v) for v in value]
+    if is_dataclass(value) and not isinstance(value, type):  # a value such as a store's choice
+        return {f.name: _json(getattr(value, f.name)) for f in fields(value)}
     return value

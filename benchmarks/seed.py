@@ -59,6 +59,10 @@ async def open_shops(
             )
             shop.staff_ids.append(user_id)
             user_id += 1
+        if len(shop.store_ids) > 1:  # cashiers of every store say where they work today
+            for i, staff_id in enumerate(shop.staff_ids):
+                store_id = shop.store_ids[i % len(shop.store_ids)]
+                await service.stores_of_day.choose(staff_id, store_id)
         shops.append(shop)
     return shops
 

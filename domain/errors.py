@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
 
+from domain.store_of_day import StoreChoice
+
 
 class DomainError(Exception):
     """A refusal: the request was understood and rejected; nothing changed."""
@@ -438,6 +440,18 @@ class StaffMemberNotFound(DomainError):
 
 class CannotRevokeOwner(DomainError):
     """The owner's own membership cannot be revoked."""
+
+
+@dataclass(eq=False)
+class StoreOfDayRequired(DomainError):
+    """A staff member of every store has not said which store they are at today: the
+    operation waits for one tap on a store (it is booked there)."""
+
+    stores: tuple[StoreChoice, ...]
+
+
+class NotYourStore(DomainError):
+    """The store named is not one the staff member may say they work at today."""
 
 
 # --- offers -----------------------------------------------------------------------------------

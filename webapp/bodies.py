@@ -73,6 +73,12 @@ class UndoBody(Body):
     pass
 
 
+class StoreBody(Body):
+    """The store a cashier of every store says they are at today."""
+
+    store: Id
+
+
 class SummaryBody(Body):
     period: Annotated[str, StringConstraints(min_length=1, max_length=16)]
 

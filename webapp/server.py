@@ -38,6 +38,7 @@ from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
+from bot.texts import stores_of_day as stores_texts
 from bot.texts import webapp as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -50,7 +51,7 @@ from domain.model import (
     is_large_purchase,
 )
 from domain.program import SETTING_KEYS, setting_value
-from domain.service import LoyaltyService
+from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
@@ -173,6 +174,8 @@ class MiniApp:
             "redeem": (self.redeem, bodies.RedeemBody),
             "points": (self.points, bodies.PointsBody),
             "undo": (self.undo, bodies.UndoBody),
+            "store_of_day": (self.store_of_day, bodies.Empty),
+            "store": (self.store, bodies.StoreBody),
             "business": (self.business, bodies.Empty),
             "summary": (self.summary, bodies.SummaryBody),
             "program": (self.program, bodies.ProgramBody),
@@ -254,6 +257,11 @@ class MiniApp:
                 return await handler(person, body)
             except BadRequest:
                 return json_answer({"ok": False, "message": texts.labels(person.t)["failed"]}, 400)
+            except errors.StoreOfDayRequired as asked:
+                # The press waits: the page shows the stores, and presses again after a tap.
+                message = tg_html(refusal_text(person.t, asked))
+                chooser = self._stores_of_day(person, asked.stores, None, message)
+                return json_answer({"ok": False, "message": message, "store": chooser}, 409)
             except errors.DomainError as refusal:
                 status = 403 if isinstance(refusal, FORBIDDEN) else 409
                 return json_answer(
@@ -460,6 +468,29 @@ class MiniApp:
         reversal = await self._service.counter.undo(person.user_id)
         card = reversal.operation.card
         return await self._done(person, counter_texts.undo_done(person.t, reversal), card)
+
+    def _stores_of_day(
+        self, person: Person, stores: tuple[StoreChoice, ...], chosen: int | None, text: str
+    ) -> str:
+        return self._render("stores.html", person, stores=stores, chosen=chosen, text=text)
+
+    async def store_of_day(self, person: Person, _: bodies.Empty) -> Response:
+        """The counter's line of the store of the day: empty unless the cashier is asked."""
+        today = await self._service.stores_of_day.today(person.user_id)
+        if not today.asks:
+            return json_answer({"ok": True, "html": ""})
+        text = stores_texts.stores_of_day_text(person.t, today)
+        html = self._stores_of_day(person, today.stores, today.chosen_id, text)
+        return json_answer({"ok": True, "html": html})
+
+    async def store(self, person: Person, body: bodies.StoreBody) -> Response:
+        """The store tapped: today's operations count there (the page repeats a waiting press)."""
+        today = await self._service.stores_of_day.choose(person.user_id, body.store)
+        text = stores_texts.stores_of_day_text(person.t, today)
+        html = self._stores_of_day(person, today.stores, today.chosen_id, text)
+        assert today.chosen is not None
+        said = stores_texts.store_said(person.t, today.chosen.name, in_chat=False)
+        return json_answer({"ok": True, "message": tg_html(said), "html": html})
 
     # --- the owner ---------------------------------------------------------------------------
 

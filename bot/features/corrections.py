@@ -11,6 +11,7 @@ from telegram import Update
 
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
+from bot.counter_calls import CounterCall, Op, operate
 from bot.courier import Courier
 from bot.features.common import (
     Audience,
@@ -82,17 +83,21 @@ async def _confirm(update: Update, context: BotContext, viewer: Viewer, step_id:
         return
     assert step.payload is not None
     change = json.loads(step.payload)
+    call = CounterCall(
+        Op.CORRECT,
+        change["number"],
+        step_key(step),
+        str(change["delta"]),
+        change["reason"],
+        step=step.id,
+    )
     try:
-        op = await context.service.counter.correct_stamps(
-            viewer.user_id,
-            change["number"],
-            int(change["delta"]),
-            change["reason"],
-            idempotency_key=step_key(step),
-        )
+        op = await operate(update, context, viewer, call)
     except errors.DomainError:
         await steps.close(step.id, "cancelled")  # refused (revoked, balance spent): ask anew
         raise
+    if op is None:
+        return  # made once the store of the day is said
     await steps.close(step.id)
     await edit_or_reply(update, texts.correction_done(viewer.t, op))
 

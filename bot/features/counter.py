@@ -1,5 +1,5 @@
-"""The counter: /stamp, /redeem, /points, /void, /lookup, /undo, scanned cards, and the
-"Add points" and "Redeem" steps, each bound to one card.
+"""The counter: /stamp, /redeem, /points, /void, /lookup, /undo, /store, scanned cards, and
+the "Add points" and "Redeem" steps, each bound to one card.
 
 A prompt belongs to one card: the card a cashier opens (by scan, look-up, typed number or a
 command) becomes the chat's open card, and opening another one supersedes every counter step
@@ -18,6 +18,14 @@ from telegram import Update
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token, nonce
 from bot.context import BotContext
+from bot.counter_calls import (
+    PICK_STORE,
+    STORE_QUESTION,
+    CounterCall,
+    Op,
+    operate,
+    store_buttons,
+)
 from bot.features.common import (
     PROMPT_TTL,
     Audience,
@@ -38,6 +46,7 @@ from bot.links import LinkKind
 from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import general
+from bot.texts import stores_of_day as store_texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -53,9 +62,10 @@ from domain.model import (
 from infra import Step
 
 # Step kinds. OPEN_CARD marks the card the cashier works on now; BIG_CHANGE is a large
-# purchase or a void of a whole balance waiting for a confirming tap.
+# purchase or a void of a whole balance waiting for a confirming tap; STORE_QUESTION an
+# operation waiting for the store of the day (another card opened: it is not made).
 OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE = "card", "amount", "redeem", "big_change"
-COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE)
+COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE, STORE_QUESTION)
 
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
@@ -101,11 +111,19 @@ async def open_card(
 
 
 async def confirmed(
-    update: Update, context: BotContext, viewer: Viewer, op: Operation, *, edit: bool = False
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    op: Operation,
+    *,
+    edit: bool = False,
+    lead: str | None = None,
 ) -> None:
     """Tell the cashier what was done; the customer's notice is in the outbox already."""
     await open_card(context, viewer, op.card, shown=edit)
     text = counter_texts.operation_done(viewer.t, op)
+    if lead is not None:
+        text = f"{lead}\n{text}"
     if edit:
         now = context.service.clock.now()
         markup = None if op.replayed else _card_keyboard(viewer, op.card, now)
@@ -154,10 +172,10 @@ async def stamp(update: Update, context: BotContext, viewer: Viewer) -> None:
     if reference is None or count is None:
         await reply(update, usage(viewer.t, "stamp"))
         return
-    op = await context.service.counter.stamp(
-        viewer.user_id, reference, count, idempotency_key=update_key(update)
-    )
-    await confirmed(update, context, viewer, op)
+    call = CounterCall(Op.STAMP, reference, update_key(update), str(count))
+    op = await operate(update, context, viewer, call)
+    if op is not None:
+        await confirmed(update, context, viewer, op)
 
 
 async def redeem(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -192,10 +210,11 @@ async def _earn(
         question = counter_texts.large_purchase_question(viewer.t, amount, card.number)
         await _ask_big_change(update, context, viewer, card, payload, question)
         return
-    op = await counter.earn_points(
-        viewer.user_id, reference, amount, idempotency_key=update_key(update)
+    op = await operate(
+        update, context, viewer, CounterCall(Op.POINTS, reference, update_key(update), str(amount))
     )
-    await confirmed(update, context, viewer, op)
+    if op is not None:
+        await confirmed(update, context, viewer, op)
 
 
 async def _ask_big_change(
@@ -230,22 +249,16 @@ async def _confirm_change(
         return
     assert step.payload is not None
     change = json.loads(step.payload)
-    counter = context.service.counter
+    number, key = change["number"], step_key(step)
     if "amount" in change:
-        op = await counter.earn_points(
-            viewer.user_id,
-            change["number"],
-            Decimal(change["amount"]),
-            idempotency_key=step_key(step),
-        )
+        call = CounterCall(Op.POINTS, number, key, change["amount"], step=step.id)
     else:
-        op = await counter.void_points(
-            viewer.user_id,
-            change["number"],
-            int(change["points"]),
-            change["reason"],
-            idempotency_key=step_key(step),
+        call = CounterCall(
+            Op.VOID, number, key, str(change["points"]), change["reason"], step=step.id
         )
+    op = await operate(update, context, viewer, call)
+    if op is None:
+        return  # made once the store of the day is said
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
@@ -278,10 +291,10 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         question = counter_texts.void_all_question(viewer.t, card.points_balance, card.number)
         await _ask_big_change(update, context, viewer, card, payload, question)
         return
-    op = await counter.void_points(
-        viewer.user_id, reference, count, reason, idempotency_key=update_key(update)
-    )
-    await confirmed(update, context, viewer, op)
+    call = CounterCall(Op.VOID, reference, update_key(update), str(count), reason)
+    op = await operate(update, context, viewer, call)
+    if op is not None:
+        await confirmed(update, context, viewer, op)
 
 
 async def lookup(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -416,13 +429,16 @@ async def _confirm_redeem(
         return
     assert step.payload is not None
     number, _, what = step.payload.partition(":")
-    counter, key = context.service.counter, step_key(step)
+    key = step_key(step)
     if what.startswith("r"):
-        op = await counter.redeem_reward(viewer.user_id, number, int(what[1:]), idempotency_key=key)
+        call = CounterCall(Op.REWARD, number, key, what[1:], step=step.id)
     elif what:
-        op = await counter.redeem_points(viewer.user_id, number, int(what), idempotency_key=key)
+        call = CounterCall(Op.REDEEM_POINTS, number, key, what, step=step.id)
     else:  # asked before the ladder: the first stamp reward
-        op = await counter.redeem_stamps(viewer.user_id, number, idempotency_key=key)
+        call = CounterCall(Op.REDEEM_STAMPS, number, key, step=step.id)
+    op = await operate(update, context, viewer, call)
+    if op is None:
+        return  # made once the store of the day is said
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
@@ -441,8 +457,9 @@ async def _cancel_redeem(update: Update, context: BotContext, viewer: Viewer, st
 async def _stamp_button(
     update: Update, context: BotContext, viewer: Viewer, number: str, once: str
 ) -> None:
-    op = await context.service.counter.stamp(viewer.user_id, number, 1, idempotency_key=f"b{once}")
-    await confirmed(update, context, viewer, op, edit=True)
+    op = await operate(update, context, viewer, CounterCall(Op.STAMP, number, f"b{once}", "1"))
+    if op is not None:
+        await confirmed(update, context, viewer, op, edit=True)
 
 
 async def _stamp_more_button(
@@ -450,10 +467,10 @@ async def _stamp_more_button(
 ) -> None:
     if count not in MORE_STAMPS:
         return  # not a button we make
-    op = await context.service.counter.stamp(
-        viewer.user_id, number, count, idempotency_key=f"b{once}"
-    )
-    await confirmed(update, context, viewer, op, edit=True)
+    call = CounterCall(Op.STAMP, number, f"b{once}", str(count))
+    op = await operate(update, context, viewer, call)
+    if op is not None:
+        await confirmed(update, context, viewer, op, edit=True)
 
 
 async def _add_points_button(
@@ -496,9 +513,8 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
             await context.infra.steps.close(step.id)
             await _earn(update, context, viewer, number, amount)  # asks for a confirming tap
             return
-        op = await context.service.counter.earn_points(
-            viewer.user_id, number, amount, idempotency_key=update_key(update)
-        )
+        call = CounterCall(Op.POINTS, number, update_key(update), str(amount))
+        op = await operate(update, context, viewer, call)
     except (errors.InvalidAmount, errors.NoPointsForAmount) as wrong:
         again = counter_texts.amount_again(viewer.t, refusal_text(viewer.t, wrong), number)
         await prompt(update, context, step, again, counter_texts.amount_placeholder(viewer.t))
@@ -507,7 +523,8 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         await context.infra.steps.close(step.id, "cancelled")
         raise
     await context.infra.steps.close(step.id)
-    await confirmed(update, context, viewer, op)
+    if op is not None:  # else made once the store of the day is said
+        await confirmed(update, context, viewer, op)
 
 
 async def unanswerable_amount(
@@ -557,10 +574,10 @@ async def typed_stamps(
     if card is None or not card.is_open(now) or card.payload is None:
         await reply(update, counter_texts.no_open_card(viewer.t))
         return True
-    op = await context.service.counter.stamp(
-        viewer.user_id, card.payload, int(typed.group(1)), idempotency_key=update_key(update)
-    )
-    await confirmed(update, context, viewer, op)
+    call = CounterCall(Op.STAMP, card.payload, update_key(update), typed.group(1))
+    op = await operate(update, context, viewer, call)
+    if op is not None:
+        await confirmed(update, context, viewer, op)
     return True
 
 
@@ -582,6 +599,45 @@ async def typed_card_number(
     return False
 
 
+# --- the store of the day --------------------------------------------------------------------
+
+
+async def store(update: Update, context: BotContext, viewer: Viewer) -> None:
+    """/store: the store a cashier of every store is at today, changed with one tap."""
+    today = await context.service.stores_of_day.today(viewer.user_id)
+    markup = store_buttons(today.stores, today.chosen_id) if today.asks else None
+    await reply(update, store_texts.stores_of_day_text(viewer.t, today), markup)
+
+
+async def _store_picked(
+    update: Update, context: BotContext, viewer: Viewer, store_id: int, step_id: int
+) -> None:
+    """A store tapped: today's operations count there, and the operation that waited for it
+    is made now, with its own key (a second tap replays it: made once)."""
+    today = await context.service.stores_of_day.choose(viewer.user_id, store_id)
+    assert today.chosen is not None
+    said = store_texts.store_said(viewer.t, today.chosen.name)
+    steps, now = context.infra.steps, context.service.clock.now()
+    step = await steps.get(viewer.chat_id, step_id) if step_id else None
+    if step is None or step.kind != STORE_QUESTION or step.payload is None:
+        await edit_or_reply(update, said)
+        return
+    if step.state(now) not in ("open", "done"):  # waited too long, or asked again since
+        await edit_or_reply(update, "\n".join([said, store_texts.nothing_else_done(viewer.t)]))
+        return
+    call = CounterCall.decode(step.payload)
+    op = await operate(update, context, viewer, call)
+    if op is None:
+        return
+    await steps.close(step.id)
+    if call.step is not None:
+        await steps.close(call.step)
+    if call.op is Op.CORRECT:  # a correction's own words, as /correct confirms it
+        await edit_or_reply(update, f"{said}\n{correction_texts.correction_done(viewer.t, op)}")
+        return
+    await confirmed(update, context, viewer, op, edit=True, lead=said)
+
+
 FEATURE = Feature(
     name="counter",
     commands=(
@@ -591,6 +647,7 @@ FEATURE = Feature(
         Command("void", Audience.STAFF, void, collects=RewardUnit.POINTS),
         Command("lookup", Audience.STAFF, lookup),
         Command("undo", Audience.STAFF, undo),
+        Command("store", Audience.STAFF, store, in_menu=False),
     ),
     buttons=(
         (STAMP, _stamp_button),
@@ -602,6 +659,7 @@ FEATURE = Feature(
         (ADD_POINTS, _add_points_button),
         (CONFIRM_CHANGE, _confirm_change),
         (CANCEL_CHANGE, _cancel_change),
+        (PICK_STORE, _store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},
     text_steps={AMOUNT: amount_answered},

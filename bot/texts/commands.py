@@ -75,6 +75,7 @@ def help_line(t: Translator, name: str) -> str | None:
         ),
         "lookup": t.gettext("/lookup <code>card</code> — see a card"),
         "undo": t.gettext("/undo — undo your last operation (within 10 minutes)"),
+        "store": t.gettext("/store — the store you are at today, if you work at several"),
         "program": t.gettext("/program — see and change your program"),
         "correct": t.gettext(
             "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than 10 minutes"

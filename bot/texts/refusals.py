@@ -291,6 +291,12 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "There is no staff member number {number}. Send /staff to see the list.", number=e.number
     ),
     errors.CannotRevokeOwner: lambda t, e: t.gettext("The owner cannot be revoked."),
+    errors.StoreOfDayRequired: lambda t, e: t.gettext(
+        "Which store are you at today? Tap it once: what you were doing goes ahead, and your operations today count for that store."
+    ),
+    errors.NotYourStore: lambda t, e: t.gettext(
+        "You cannot choose that store. Send /store to see yours."
+    ),
     errors.RewardReadyRedeemFirst: lambda t, e: t.ngettext(
         "Reward ready — redeem first: the card holds {have}/{n} stamp, the most it can collect.",
         "Reward ready — redeem first: the card holds {have}/{n} stamps, the most it can collect.",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import and_, exists, func, select
@@ -11,6 +11,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
+from domain.db.stores_of_day import latest_day_of
 from domain.db.tables import (
     Card,
     LedgerEntry,
@@ -20,6 +21,7 @@ from domain.db.tables import (
     Program,
     StaffMembership,
     Store,
+    StoreOfDay,
     User,
 )
 
@@ -39,6 +41,9 @@ class AtCounter:
     prior_entry_id: int | None  # the entry already made with the idempotency key
     prior_known: bool  # False: the key was not looked up (see at_counter)
     consent_asked: bool  # the customer was asked about this merchant's offers
+    stores: int  # how many stores the merchant has
+    # The last store the seat said it works at, with the merchant-local day it was said for.
+    store_of_day: tuple[date, int, str] | None
 
 
 async def at_counter(
@@ -60,7 +65,7 @@ async def at_counter(
     whose writers hold the write lock before reading); on PostgreSQL it must be looked up after
     the card's lock is held, by a statement of its own.
     """
-    seat_store = aliased(Store)
+    seat_store, day_store, every_store = aliased(Store), aliased(Store), aliased(Store)
     failures = (
         select(func.count())
         .where(
@@ -73,6 +78,11 @@ async def at_counter(
         OfferConsent.merchant_id == Card.merchant_id,
         OfferConsent.customer_id == Card.customer_id,
     )
+    stores = (
+        select(func.count(every_store.id))
+        .where(every_store.merchant_id == StaffMembership.merchant_id)
+        .scalar_subquery()
+    )
     columns: list[Any] = [
         StaffMembership,
         seat_store.name,
@@ -83,6 +93,10 @@ async def at_counter(
         Program.version,
         failures,
         asked,
+        stores,
+        StoreOfDay.local_day,
+        StoreOfDay.store_id,
+        day_store.name,
     ]
     key_here = idempotency_key is not None and not (lock and dialect.locks_rows)
     if key_here:
@@ -101,6 +115,14 @@ async def at_counter(
         .join(Program, Program.merchant_id == Card.merchant_id)
         .outerjoin(seat_store, seat_store.id == StaffMembership.store_id)
         .outerjoin(User, User.id == Card.customer_id)
+        .outerjoin(
+            StoreOfDay,
+            and_(
+                StoreOfDay.membership_id == StaffMembership.id,
+                StoreOfDay.local_day == latest_day_of(StaffMembership.id),
+            ),
+        )
+        .outerjoin(day_store, day_store.id == StoreOfDay.store_id)
         .where(StaffMembership.user_id == staff_user_id, StaffMembership.active)
         .execution_options(populate_existing=True)
     )
@@ -110,6 +132,7 @@ async def at_counter(
     if row is None:
         return None
     seat, seat_store_name, card, merchant, store, customer, version, failed, consent = row[:9]
+    count, said_day, said_store, said_name = row[9:13]
     return AtCounter(
         seat=seat,
         seat_store_name=seat_store_name,
@@ -119,9 +142,11 @@ async def at_counter(
         customer=customer,
         programme_version=int(version),
         failed_lookups=int(failed),
-        prior_entry_id=row[9] if key_here else None,
+        prior_entry_id=row[13] if key_here else None,
         prior_known=key_here,
         consent_asked=bool(consent),
+        stores=int(count),
+        store_of_day=None if said_day is None else (said_day, said_store, said_name),
     )
 
 

@@ -202,6 +202,18 @@ class StaffMembership(Base):
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
 
+class StoreOfDay(Base):
+    """The store an all-stores staff member said they work at on one merchant-local day: their
+    operations of that day are booked to it."""
+
+    __tablename__ = "stores_of_day"
+
+    membership_id: Mapped[int] = mapped_column(ForeignKey("staff_memberships.id"), primary_key=True)
+    local_day: Mapped[date] = mapped_column(Date, primary_key=True)
+    store_id: Mapped[int] = mapped_column(ForeignKey("stores.id"))
+    chosen_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
 class StaffInvite(Base):
     """A one-time invite link; only the SHA-256 of its token is stored."""
 

@@ -27,12 +27,12 @@ from domain.service.offers import (
     OfferFigures,
     OfferPreview,
     OfferService,
-    StoreChoice,
 )
 from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotService
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
+from domain.service.stores_of_day import StoresOfDayService
 from domain.service.summaries import SummaryService
 from domain.service.wallet import (
     BadRegistration,
@@ -47,6 +47,7 @@ from domain.service.wallet import (
     looks_like_device_id,
     open_wallet,
 )
+from domain.store_of_day import StoreChoice, StoresOfDay
 
 
 class LoyaltyService:
@@ -76,6 +77,7 @@ class LoyaltyService:
         self.brand = BrandService(database, self.clock, log)
         self.insights = InsightsService(database, self.clock, log)
         self.api_keys = ApiKeyService(database, self.clock, log)
+        self.stores_of_day = StoresOfDayService(database, self.clock, log)
 
 
 __all__ = [
@@ -87,6 +89,7 @@ __all__ = [
     "BrandPart",
     "BringBackMessage",
     "ConsentQuestion",
+    "CounterService",
     "Ladder",
     "LadderChange",
     "LoyaltyService",
@@ -100,6 +103,7 @@ __all__ = [
     "PassChange",
     "PassNotAuthorised",
     "StoreChoice",
+    "StoresOfDay",
     "TooManyDevices",
     "UpdatedPasses",
     "WalletCard",

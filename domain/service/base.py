@@ -72,6 +72,7 @@ class Seat:
     role: str
     user_id: int | None = None  # None: an API key
     api_key_id: int | None = None  # the key, when a key acts
+    membership_id: int | None = None  # the staff seat's row (None: an API key)
 
     @classmethod
     def of(cls, membership: StaffMembership) -> Seat:
@@ -80,6 +81,7 @@ class Seat:
             store_id=membership.store_id,
             role=membership.role,
             user_id=membership.user_id,
+            membership_id=membership.id,
         )
 
 

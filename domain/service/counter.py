@@ -61,6 +61,7 @@ from domain.service.counter_card import (
     operation_from,
     prior_entry,
 )
+from domain.store_of_day import StoreChoice, booked_store, local_day
 
 REASON_MAX_LENGTH = 200
 # Operations that mean the customer was served (a return's void does not count as a visit).
@@ -565,8 +566,8 @@ class CounterService(ServiceBase):
                 card.merchant_id, request.receipt
             ):
                 raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
+            store_id = await _booked_store(directory, found, now)
             change = await decide(found, ledger, now)
-            store_id = seat.store_id if seat.store_id is not None else card.store_id
             entry = await ledger.post(
                 card,
                 kind=change.kind,
@@ -665,6 +666,23 @@ def _key_may(actor: Actor, scope: Scope) -> None:
     """An API key does at the counter only what its scopes allow."""
     if isinstance(actor, ApiKeyActor):
         actor.require(scope)
+
+
+async def _booked_store(directory: DirectoryRepository, found: CardAtCounter, now: datetime) -> int:
+    """The store the operation happens at: the seat's, the café's only one, or the one its
+    holder said for today; refused until they say it (the operation waits for one tap)."""
+    said = found.said_store(local_day(now, found.program.timezone))
+    store_id = booked_store(
+        seat_store_id=found.seat.store_id,
+        card_store_id=found.card.store_id,
+        stores=found.stores,
+        cross_location=found.program.cross_location,
+        chosen_store_id=None if said is None else said.store_id,
+    )
+    if store_id is None:
+        stores = await directory.stores_of_merchant(found.seat.merchant_id)
+        raise errors.StoreOfDayRequired(tuple(StoreChoice(s.id, s.name) for s in stores))
+    return store_id
 
 
 def _multiplier(program: Program, now: datetime) -> int:

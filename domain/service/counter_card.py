@@ -4,7 +4,7 @@ one statement when all is well, the programme from the cache, the refusals as be
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import date, datetime
 
 from domain import errors
 from domain.apikeys import ApiKeyActor
@@ -15,6 +15,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.programmes import ProgrammeCache
 from domain.db.rewards import RewardRepository, reward_value
+from domain.db.stores_of_day import StoresOfDayRepository
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
@@ -27,6 +28,7 @@ from domain.model import (
 )
 from domain.service.base import Seat, make_card_view, recipient, require_staff, resolve_card
 from domain.serving import serves
+from domain.store_of_day import StoreChoice, local_day
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,15 @@ class CardAtCounter:
     prior_entry_id: int | None = None
     prior_known: bool = False
     consent_asked: bool | None = None  # None: not known
+    stores: int = 1  # the merchant's stores (counted for a seat at every store)
+    # The store the seat last said it works at, and the merchant-local day it was said for.
+    store_of_day: tuple[date, StoreChoice] | None = None
+
+    def said_store(self, day: date) -> StoreChoice | None:
+        """The store the seat said it works at on `day`, if it did."""
+        if self.store_of_day is None or self.store_of_day[0] != day:
+            return None
+        return self.store_of_day[1]
 
     def view(self) -> CardView:
         view = make_card_view(self.card, self.program, self.merchant, self.store, self.ladder)
@@ -75,7 +86,9 @@ async def card_at_counter(
             role="staff",
             api_key_id=actor.key_id,
         )
-        return await _step_by_step(ledger, directory, programmes, seat, reference, lock, now)
+        return await _step_by_step(
+            ledger, directory, programmes, dialect, seat, reference, lock, now
+        )
     actor_id = actor
     number = normalise_card_number(reference)
     token = None if number else (reference if looks_like_qr_token(reference) else None)
@@ -99,7 +112,9 @@ async def card_at_counter(
         # Something is refused, or the card changed hands since: the step by step way says
         # which refusal applies (and in the order the person would be told).
         seat = Seat.of(await require_staff(directory, actor_id))
-        return await _step_by_step(ledger, directory, programmes, seat, reference, lock, now)
+        return await _step_by_step(
+            ledger, directory, programmes, dialect, seat, reference, lock, now
+        )
     programme = await programmes.get(
         ledger.session, found.card.merchant_id, found.programme_version
     )
@@ -109,6 +124,11 @@ async def card_at_counter(
     names = {found.store.id: found.store.name}
     if seat.store_id is not None and found.seat_store_name is not None:
         names[seat.store_id] = found.seat_store_name
+    said = None
+    if found.store_of_day is not None:
+        said_day, said_id, said_name = found.store_of_day
+        said = (said_day, StoreChoice(said_id, said_name))
+        names[said_id] = said_name
     return CardAtCounter(
         seat=seat,
         card=card,
@@ -121,6 +141,8 @@ async def card_at_counter(
         prior_entry_id=found.prior_entry_id,
         prior_known=found.prior_known,
         consent_asked=found.consent_asked,
+        stores=found.stores,
+        store_of_day=said,
     )
 
 
@@ -128,6 +150,7 @@ async def _step_by_step(
     ledger: LedgerRepository,
     directory: DirectoryRepository,
     programmes: ProgrammeCache,
+    dialect: Dialect,
     seat: Seat,
     reference: str,
     lock: bool,
@@ -136,6 +159,17 @@ async def _step_by_step(
     card, program = await resolve_card(ledger, directory, seat, reference, lock=lock, now=now)
     merchant, store = await directory.merchant_and_store(card.merchant_id, card.store_id)
     programme = await programmes.get(ledger.session, card.merchant_id, -1)
+    stores, said, names = 1, None, {store.id: store.name}
+    if seat.store_id is None and seat.membership_id is not None:
+        # A staff seat at every store: where it works today, read apart (a till's key books
+        # to the card's store, or its own).
+        every = await directory.stores_of_merchant(seat.merchant_id)
+        stores, day = len(every), local_day(now, program.timezone)
+        chosen = await StoresOfDayRepository(ledger.session, dialect).chosen(
+            seat.membership_id, day
+        )
+        said = next(((day, StoreChoice(s.id, s.name)) for s in every if s.id == chosen), None)
+        names |= {s.id: s.name for s in every}
     return CardAtCounter(
         seat=seat,
         card=card,
@@ -144,7 +178,9 @@ async def _step_by_step(
         merchant=merchant,
         store=store,
         customer=await directory.user(card.customer_id),
-        store_names={store.id: store.name},
+        store_names=names,
+        stores=stores,
+        store_of_day=said,
     )
 
 

@@ -18,6 +18,7 @@ from domain.codes import (
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository
+from domain.db.stores_of_day import StoresOfDayRepository
 from domain.db.tables import (
     Card,
     LedgerEntry,
@@ -312,6 +313,13 @@ class CustomerService(ServiceBase):
                     "merchant": (await directory.merchant(membership.merchant_id)).name,
                     "role": membership.role,
                     "since": membership.created_at.isoformat(),
+                    # Where a staff member of every store said they worked, day by day.
+                    "stores_of_day": [
+                        {"day": day.isoformat(), "store": name}
+                        for day, name in await StoresOfDayRepository(session, self._dialect).said(
+                            membership.id
+                        )
+                    ],
                 },
                 "merchant_owned": None if owned is None else {"name": owned.name},
             }

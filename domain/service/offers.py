@@ -39,14 +39,9 @@ from domain.offers import (
 )
 from domain.service.base import ServiceBase, recipient, require_owner
 from domain.service.consent import ladder_rows, near_reward_condition
+from domain.store_of_day import StoreChoice
 
 LIST_BATCH = 500
-
-
-@dataclass(frozen=True)
-class StoreChoice:
-    store_id: int
-    name: str
 
 
 @dataclass(frozen=True)

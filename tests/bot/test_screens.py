@@ -21,6 +21,7 @@ from domain import errors
 from domain.brand import Brand
 from domain.model import ProgramType, Reward, RewardUnit
 from domain.program import SETTING_KEYS, ProgramSettings
+from domain.store_of_day import StoreChoice
 from emulator.entities import parse_html
 from tests.bot import samples
 
@@ -327,6 +328,8 @@ REFUSALS = [
     errors.RewardNotFound(3),
     errors.RewardNotFound(),
     errors.FirstRewardMustStayFirst("stamps_target", 12),
+    errors.StoreOfDayRequired((StoreChoice(1, "<Gare>"), StoreChoice(2, "Kirchberg"))),
+    errors.NotYourStore(),
 ]
 
 

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
 from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
+from domain.db.migrate import alembic_config, upgrade_to_head
 from domain.db.tables import Base
+
+BEFORE_STORES_OF_DAY = "c41d7e2a9b63"
 
 
 def _differences(connection: Connection) -> list[object]:
@@ -34,6 +37,26 @@ async def test_upgrading_twice_changes_nothing(database_url: str) -> None:
     engine = create_engine(database_url)
     try:
         await upgrade_to_head(engine)
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
+
+
+async def test_the_stores_of_the_day_go_down_and_up_again(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade_to_head(engine)
+
+        def down(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), BEFORE_STORES_OF_DAY)
+
+        async with engine.connect() as connection:
+            await connection.run_sync(down)
+            await connection.commit()
+            tables = await connection.run_sync(lambda c: set(inspect(c).get_table_names()))
+        assert "stores_of_day" not in tables
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
             assert await connection.run_sync(_differences) == []

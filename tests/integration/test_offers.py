@@ -218,8 +218,11 @@ async def test_each_audience_selects_its_customers(
 ) -> None:
     shop, cashier = await _shop(service, stamps_target="5")
     gare = await shop.add_store("Gare")
+    # The cashier of both stores says where they work, each day (PRODUCT.md §11).
+    await service.stores_of_day.choose(cashier.user_id, shop.first_store.store_id)
     early = await _opted_in(shop, cashier, stamps=4)  # near a reward, will lapse
     clock.advance(timedelta(days=40))
+    await service.stores_of_day.choose(cashier.user_id, gare.store_id)
     at_gare = await _opted_in(shop, cashier, gare.code)
     recent = await _opted_in(shop, cashier)
     not_in, _ = await _visited(shop, cashier)  # never opted in: in no audience

@@ -89,6 +89,24 @@ async def test_counter_use_cases_in_few_round_trips(
     assert len(statements) <= STAMP[engine] + 1, statements
 
 
+async def test_the_store_of_the_day_is_read_with_the_card(
+    service: LoyaltyService, database: Database
+) -> None:
+    """An all-stores cashier of a café with two stores: the store they said for today comes
+    with the seat and the card, in the stamp's round trips."""
+    shop = await open_shop(service, cooldown="0", daily_limit="0")
+    kirchberg = await shop.add_store("Kirchberg")
+    cashier = await shop.hire("Cashier")
+    card = (await service.customers.enrol(new_profile("C"), shop.first_store.code)).card
+    await service.stores_of_day.choose(cashier.user_id, kirchberg.store_id)
+    await service.counter.stamp(cashier.user_id, card.number, idempotency_key="first")
+
+    with counting(database) as statements:
+        op = await service.counter.stamp(cashier.user_id, card.number, idempotency_key="k2")
+    assert op.store_name == "Kirchberg"
+    assert len(statements) == STAMP[database.dialect.name], statements
+
+
 @pytest.fixture
 async def second_worker(database_url: str, clock: ManualClock) -> AsyncIterator[LoyaltyService]:
     """Another process's service: its own engine, pool and programme cache, same database."""

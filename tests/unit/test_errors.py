@@ -9,6 +9,7 @@ from decimal import Decimal
 import pytest
 
 from domain import errors
+from domain.store_of_day import StoreChoice
 
 WHEN = datetime(2026, 5, 12, 10, 0, tzinfo=UTC)
 
@@ -97,6 +98,8 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.DuplicateApiKeyName: {"name": "till"},
     errors.ApiKeyNotFound: {"name": "till"},
     errors.ReceiptAlreadyUsed: {"receipt": "R-0001"},
+    errors.StoreOfDayRequired: {"stores": (StoreChoice(1, "Gare"), StoreChoice(2, "Kirchberg"))},
+    errors.NotYourStore: {},
 }
 
 

@@ -144,3 +144,33 @@ async def test_history_comes_in_keyset_pages(miniapp: MiniAppClient) -> None:
         await miniapp.call("history", customer, {"card": card.card_id, "before": first["next"]})
     ).json()
     assert rest["html"].count('class="line"') == 3 and rest["next"] is None
+
+
+async def test_a_press_waits_for_the_store_of_the_day_and_then_goes_ahead_once(
+    miniapp: MiniAppClient,
+) -> None:
+    shop, cashier, customer, card = await _shop(miniapp)
+    kirchberg = await shop.add_store("Kirchberg")
+    service = miniapp.running.service
+    body = {"reference": card.number, "n": 1, "key": uuid.uuid4().hex}
+    asked = await miniapp.call("stamp", cashier, body)
+    assert asked.status_code == 409
+    answer = asked.json()
+    assert answer["message"] == refusal_text(translator("fr"), errors.StoreOfDayRequired(()))
+    assert f'data-store="{kirchberg.store_id}"' in answer["store"]
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 0
+
+    chosen = await miniapp.call("store", cashier, {"store": kirchberg.store_id})
+    assert chosen.status_code == 200
+    assert 'aria-pressed="true">📍 Kirchberg' in chosen.json()["html"]
+    for _ in range(2):  # the page presses again with the same key: one stamp
+        assert (await miniapp.call("stamp", cashier, body)).status_code == 200
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 1
+    today = (await miniapp.call("store_of_day", cashier)).json()["html"]
+    assert 'aria-pressed="true">📍 Kirchberg' in today
+
+    bound = replace(await shop.hire("Ben", kirchberg), telegram_language="fr")
+    assert (await miniapp.call("store_of_day", bound)).json()["html"] == ""
+    refused = await miniapp.call("store", bound, {"store": shop.first_store.store_id})
+    assert refused.status_code == 409
+    assert refused.json()["message"] == refusal_text(translator("fr"), errors.NotYourStore())

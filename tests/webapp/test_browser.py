@@ -369,6 +369,40 @@ async def test_a_refusal_is_shown_in_the_cashiers_language(
     await page.context.close()
 
 
+async def test_a_cashier_of_both_stores_taps_the_store_and_the_stamp_goes_ahead(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """PRODUCT.md §11 in the Mini App, in French: the first +1 of the day shows the stores;
+    one tap on Kirchberg says where, and the waiting stamp is made there, once."""
+    world = await _world(miniapp, "fr")
+    service, t = miniapp.running.service, translator("fr")
+    await world.shop.add_store("Kirchberg")
+    page = await _open(browser, miniapp, world.cashier, "dark", world)
+    await page.fill("[data-form=lookup] input", world.card.number)
+    await page.click("[data-form=lookup] button")
+    await page.click("[data-op=stamp][data-n='1']")
+    asked = errors.StoreOfDayRequired(())
+    assert await _status(page) == _plain(refusal_text(t, asked))
+    stores = page.locator("#store-of-day [data-store]")
+    assert await stores.all_inner_texts() == ["📍 Café Lux", "📍 Kirchberg"]
+    assert (await _card(miniapp, world)).stamp_count == 0
+    await _fits(page, "dark")
+    await _shot(page, "store-of-day-fr-dark")
+
+    await stores.filter(has_text="Kirchberg").click()
+    await page.wait_for_selector("#store-of-day [aria-pressed=true]")
+    assert await page.inner_text("#store-of-day [aria-pressed=true]") == "📍 Kirchberg"
+    await page.locator("#status", has_text="✅").wait_for()  # the stamp, after the store
+    assert t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", 1) in await _status(page)
+    assert (await _card(miniapp, world)).stamp_count == 1
+    summary, _ = await service.reports.summary_for_owner(world.shop.owner.user_id, "today")
+    assert {s.store_name: s.activity.stamps_given for s in summary.stores} == {
+        "Café Lux": 0,
+        "Kirchberg": 1,
+    }
+    await page.context.close()
+
+
 async def test_outside_telegram_the_page_says_so_in_the_browsers_language(
     browser: Any, miniapp: MiniAppClient
 ) -> None:

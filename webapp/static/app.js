@@ -8,6 +8,7 @@
   var labels = {};
   var current = null; // the counter's open card: its number, sent in POST bodies only
   var scanned = false; // the open card came from the scanner: reopen it after an operation
+  var waiting = null; // a press that waits for the store of the day: made again after the tap
   var statusTimer = null;
 
   function applyTheme() {
@@ -116,6 +117,7 @@
     app.querySelectorAll(".pane").forEach(function (pane) { pane.hidden = pane.id !== "tab-" + tab; });
     var pane = document.getElementById("tab-" + tab);
     if (tab === "cards") loadCards(pane);
+    if (tab === "counter") api("store_of_day").then(function (data) { if (data.ok) storesOfDay(data.html); });
     if (tab === "business") api("business").then(function (data) {
       if (!data.ok) return answer(data);
       pane.innerHTML = data.html;
@@ -180,6 +182,7 @@
   }
 
   function openCard(reference, fromScanner) {
+    waiting = null; // a press for the previous card is not made for this one
     api("lookup", { reference: reference }).then(function (data) {
       var panel = document.getElementById("panel");
       if (!data.ok) {
@@ -200,6 +203,26 @@
     current = card ? card.dataset.number : null;
   }
 
+  function storesOfDay(html) {
+    var box = document.getElementById("store-of-day");
+    if (box) box.innerHTML = html || "";
+  }
+
+  // A cashier of every store taps the store they are at: a press that waited goes ahead,
+  // with its own key (made once, however often it is sent).
+  function chooseStore(button) {
+    button.disabled = true;
+    api("store", { store: Number(button.dataset.store) }).then(function (data) {
+      button.disabled = false;
+      answer(data);
+      if (!data.ok) return;
+      storesOfDay(data.html);
+      var press = waiting;
+      waiting = null;
+      if (press) operate(press.button, press.name, press.body);
+    }, function () { button.disabled = false; });
+  }
+
   function readyRewards() {
     return Array.prototype.map.call(
       document.querySelectorAll("#panel [data-op=redeem]"), function (b) { return b.dataset.reward; });
@@ -217,6 +240,11 @@
           operate(button, name, body);
         });
         return;
+      }
+      if (data.store) {
+        waiting = { button: button, name: name, body: body };
+        storesOfDay(data.store);
+        return answer(data);
       }
       answer(data);
       if (data.ok && data.html) showPanel(data.html);
@@ -249,6 +277,7 @@
     var d = button.dataset;
     if (d.tab) show(d.tab);
     else if (d.key) keypad(button);
+    else if (d.store) chooseStore(button);
     else if (d.action === "scan") scan();
     else if (d.action === "history") {
       var list = button.closest(".card").querySelector(".history");

@@ -1,0 +1,136 @@
+"""Operations at the counter that wait for the store of the day.
+
+A cashier of every store of a café with several stores says which store they are at before
+the day's first operation. The operation they were doing is kept, with its idempotency key,
+in a step bound to the question; one tap on a store makes it (at most once, by that key).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, replace
+from decimal import Decimal
+from enum import StrEnum
+
+from telegram import Update
+
+from bot import keyboards
+from bot.callbacks import ButtonAction
+from bot.context import BotContext
+from bot.features.common import PROMPT_TTL, Viewer, reply
+from bot.texts import stores_of_day as texts
+from bot.texts.refusals import refusal_text
+from domain import errors
+from domain.model import Operation
+from domain.service import CounterService, StoreChoice
+
+STORE_QUESTION = "store_day"  # step kind: an operation waiting for the store of the day
+PICK_STORE = ButtonAction("sd", (int, int))  # store, question step (0: none waits)
+PAYLOAD_MAX = 256  # a step's payload
+
+
+class Op(StrEnum):
+    STAMP = "stamp"
+    POINTS = "points"
+    VOID = "void"
+    REWARD = "reward"
+    REDEEM_POINTS = "redeem_points"
+    REDEEM_STAMPS = "redeem_stamps"
+    CORRECT = "correct"
+
+
+@dataclass(frozen=True)
+class CounterCall:
+    """One operation at the counter, with everything needed to make it again later."""
+
+    op: Op
+    card: str  # the card's number or QR token, as the cashier gave it
+    key: str  # its idempotency key: made once, whenever it is made
+    value: str = ""  # stamps, amount, points, reward id or stamps to correct
+    reason: str | None = None
+    step: int | None = None  # the confirmation step it closes once made
+
+    async def run(self, counter: CounterService, actor_id: int) -> Operation:
+        card, key, value = self.card, self.key, self.value
+        match self.op:
+            case Op.STAMP:
+                return await counter.stamp(actor_id, card, int(value), idempotency_key=key)
+            case Op.POINTS:
+                return await counter.earn_points(
+                    actor_id, card, Decimal(value), idempotency_key=key
+                )
+            case Op.VOID:
+                return await counter.void_points(
+                    actor_id, card, int(value), self.reason, idempotency_key=key
+                )
+            case Op.REWARD:
+                return await counter.redeem_reward(actor_id, card, int(value), idempotency_key=key)
+            case Op.REDEEM_POINTS:
+                return await counter.redeem_points(actor_id, card, int(value), idempotency_key=key)
+            case Op.REDEEM_STAMPS:
+                return await counter.redeem_stamps(actor_id, card, idempotency_key=key)
+            case Op.CORRECT:
+                return await counter.correct_stamps(
+                    actor_id, card, int(value), self.reason or "", idempotency_key=key
+                )
+
+    def encode(self) -> str:
+        """As a step keeps it (≤ 256 characters): a long reason is shortened to fit."""
+        reason = self.reason
+        while True:
+            fields = asdict(replace(self, reason=reason))
+            payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
+            if len(payload) <= PAYLOAD_MAX or not reason:
+                assert len(payload) <= PAYLOAD_MAX, payload
+                return payload
+            reason = reason[: len(reason) - (len(payload) - PAYLOAD_MAX)]
+
+    @staticmethod
+    def decode(payload: str) -> CounterCall:
+        fields = json.loads(payload)
+        return CounterCall(**(fields | {"op": Op(fields["op"])}))
+
+
+async def operate(
+    update: Update, context: BotContext, viewer: Viewer, call: CounterCall
+) -> Operation | None:
+    """Make `call`; None when the cashier is first asked which store they are at today (the
+    call waits for their tap)."""
+    try:
+        return await call.run(context.service.counter, viewer.user_id)
+    except errors.StoreOfDayRequired as asked:
+        await ask_store(update, context, viewer, asked, call)
+        return None
+
+
+async def ask_store(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    asked: errors.StoreOfDayRequired,
+    call: CounterCall | None,
+) -> None:
+    """One button per store; the newest question is the one a tap answers with its call."""
+    step_id = 0
+    if call is not None:
+        step = await context.infra.steps.open(
+            viewer.chat_id,
+            STORE_QUESTION,
+            payload=call.encode(),
+            ttl=PROMPT_TTL,
+            supersedes=(STORE_QUESTION,),
+        )
+        step_id = step.id
+    buttons = store_buttons(asked.stores, None, step_id)
+    await reply(update, refusal_text(viewer.t, asked), buttons)
+
+
+def store_buttons(
+    stores: tuple[StoreChoice, ...], chosen: int | None, step_id: int = 0
+) -> keyboards.InlineKeyboardMarkup:
+    return keyboards.choice_keyboard(
+        [
+            (texts.store_button(s.name, s.store_id == chosen), PICK_STORE.data(s.store_id, step_id))
+            for s in stores
+        ]
+    )
