@@ -9,7 +9,8 @@ from __future__ import annotations
 from starlette.applications import Starlette
 from starlette.routing import Mount
 
-from api.server import ENDPOINTS, PREFIX, Api, Endpoint
+from api.endpoint import PREFIX, Endpoint
+from api.server import ENDPOINTS, Api
 from bot.context import LoyaltyApplication
 
 __all__ = ["ENDPOINTS", "PREFIX", "Endpoint", "mount_for", "standalone_app"]

@@ -9,7 +9,7 @@ from pydantic import BaseModel
 from pydantic.json_schema import models_json_schema
 
 from api import models
-from api.server import PREFIX, Endpoint
+from api.endpoint import PREFIX, Endpoint
 
 REF = "#/components/schemas/{model}"
 _REASONS = {

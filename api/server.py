@@ -11,7 +11,6 @@ import hashlib
 import json
 import re
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
 from pydantic import BaseModel, ValidationError
@@ -20,7 +19,9 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from api import models
+from api.endpoint import Call, Endpoint
 from api.errors import NO_STORE, error_answer, refusal_answer
+from api.openapi import document
 from bot.context import LoyaltyApplication
 from bot.links import LinkKind, read_link
 from domain import errors
@@ -28,42 +29,8 @@ from domain.apikeys import ApiKeyActor, Scope
 from domain.service import LoyaltyService
 from domain.service.counter import ApiRequest
 
-PREFIX = "/api/v1"
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
-
-
-@dataclass(frozen=True)
-class Call:
-    """One authenticated request, as a handler reads it."""
-
-    key: ApiKeyActor
-    ref: str
-    body: BaseModel | None
-    idempotency: ApiRequest | None
-    idempotency_key: str | None  # the ledger's: the header's, within this API key's own
-
-
-Handler = Callable[[LoyaltyService, Call], Awaitable[Response]]
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """A route and what the OpenAPI document says of it, declared once."""
-
-    method: str
-    path: str  # as OpenAPI writes it: /cards/{ref}
-    summary: str
-    scope: Scope  # what the key must be allowed
-    answer: type[BaseModel]
-    handler: Handler
-    body: type[BaseModel] | None = None
-    refusals: tuple[int, ...] = ()
-
-    @property
-    def route_path(self) -> str:
-        # A card reference may be a whole t.me link, percent-encoded: its slashes arrive decoded.
-        return self.path.replace("{ref}", "{ref:path}")
 
 
 def card_reference(ref: str) -> str:
@@ -148,8 +115,6 @@ class Api:
         return service
 
     def routes(self) -> list[Route]:
-        from api.openapi import document
-
         async def openapi(_: Request) -> Response:
             return JSONResponse(document(ENDPOINTS), headers=NO_STORE)
 
