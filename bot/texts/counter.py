@@ -215,11 +215,12 @@ def redeem_question(
     t: Translator, card: CardView, points: int | None, reward: Reward | None = None
 ) -> str:
     if reward is not None and reward.unit is RewardUnit.STAMPS:
+        # Progress toward this reward, not the ladder's top: "5/5" for a coffee at 5 stamps.
         return t.gettext(
             "Redeem {reward} on card {number} ({progress})?",
             reward=esc(reward.name),
             number=card.display_number,
-            progress=f"{card.stamp_count}/{card.stamps_target}",
+            progress=f"{min(card.stamp_count, reward.cost)}/{reward.cost}",
         )
     if reward is not None:
         return t.ngettext(
