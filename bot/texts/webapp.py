@@ -45,6 +45,8 @@ def labels(t: Translator) -> dict[str, str]:
         "revoke": t.pgettext("webapp", "Revoke"),
         "export": t.pgettext("webapp", "Export 30 days (CSV)"),
         "export_xlsx": t.pgettext("webapp", "Export 30 days (Excel)"),
+        "insights": t.pgettext("webapp", "Do customers come back?"),
+        "show_insights": t.pgettext("webapp", "Show the insights"),
         "failed": t.gettext("Sorry, that did not work. Please try again."),
         "rewards": t.pgettext("webapp", "Rewards"),
         "reward_name": t.pgettext("webapp", "Name"),

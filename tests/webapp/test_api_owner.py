@@ -13,11 +13,13 @@ from PIL import Image
 
 from bot.exports import XLSX
 from bot.i18n import translator
+from bot.texts import insights as insight_texts
 from bot.texts import owner as owner_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from tests.support.scenario import new_profile, open_shop
 from tests.webapp.conftest import MiniAppClient
+from webapp.requests import tg_html
 
 
 async def test_the_owners_tab(miniapp: MiniAppClient) -> None:
@@ -104,3 +106,25 @@ async def test_a_customer_chooses_the_language(miniapp: MiniAppClient) -> None:
     home = (await miniapp.call("home", customer)).json()
     assert home["language"] == "de" and home["decimal"] == ","
     assert (await service.staff.identity(customer.user_id)).language == "de"
+
+
+async def test_the_owner_sees_whether_customers_come_back(miniapp: MiniAppClient) -> None:
+    """The Mini App's insights are the chat's /insights: the same figures in the owner's
+    language, and the cohorts' picture once someone's first visit is in the last six months."""
+    service = miniapp.running.service
+    shop = await open_shop(service, "Café Lux", cooldown="0")
+    owner, cashier = shop.owner, await shop.hire("Cara")
+    assert (await miniapp.call("insights", cashier)).status_code in (403, 409)  # owners only
+    quiet = (await miniapp.call("insights", owner)).json()
+    assert quiet["ok"] is True and quiet["html"] and quiet["chart"] is None
+
+    customer = new_profile("Clara")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    await service.counter.stamp(cashier.user_id, card.number, 2, idempotency_key="seed")
+    found = await service.insights.for_owner(owner.user_id)
+    answer = (await miniapp.call("insights", owner)).json()
+    expected = insight_texts.insights_text(translator("en"), found)
+    assert answer["html"] == tg_html(expected)
+    assert answer["chart"].startswith("data:image/png;base64,")
+    tab = (await miniapp.call("business", owner)).json()["html"]
+    assert 'data-action="insights"' in tab and "Do customers come back?" in tab

@@ -23,6 +23,7 @@ from typing import Any
 import pytest
 
 from bot.i18n import translator
+from bot.texts import insights as insight_texts
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts import rewards as reward_texts
@@ -289,6 +290,14 @@ async def test_the_whole_story(
     assert (
         await miniapp.running.service.merchants.program(world.shop.owner.user_id)
     ).stamps_target == 8
+    # Whether customers come back: the chat's /insights, with its cohorts' picture.
+    await page.click("[data-action=insights]")
+    await page.wait_for_selector(".insights:not([hidden])")
+    found = await miniapp.running.service.insights.for_owner(world.shop.owner.user_id)
+    shown = " ".join((await page.inner_text(".insights")).split())
+    assert shown == _plain(insight_texts.insights_text(t, found))
+    await page.wait_for_selector(".insights-chart:not([hidden])")
+    assert await page.evaluate("document.querySelector('.insights-chart').naturalWidth") > 300
     await page.click("[data-action=invite]")
     await page.wait_for_selector(".invite a")
     assert "?start=staff_" in await page.inner_text(".invite a")

@@ -336,6 +336,15 @@
           if (data.ok) fill("offers", "offers-box");
         });
       });
+    } else if (d.action === "insights") {
+      api("insights", {}).then(function (data) {
+        var box = app.querySelector(".insights");
+        box.innerHTML = data.html || "";
+        box.hidden = false;
+        var chart = app.querySelector(".insights-chart");
+        chart.hidden = !data.chart;
+        if (data.chart) chart.src = data.chart;
+      });
     } else if (d.action === "export") {
       var format = d.format === "xlsx" ? "xlsx" : "csv";
       api("export", { days: 30, format: format }, "blob").then(function (result) {
