@@ -50,6 +50,15 @@ class EarnBody(Body):
         return None if self.amount is None else Decimal(self.amount)
 
 
+class RedeemBody(Body):
+    """One reward of the card's `rewards`, named by its `id` and `unit` as listed there."""
+
+    reward: Annotated[
+        int, Field(ge=0, lt=MAX_ID, description="The reward's id (0: the programme's single one).")
+    ]
+    unit: Literal["stamps", "points"]
+
+
 class Answer(BaseModel):
     model_config = ConfigDict(frozen=True)
 
@@ -145,6 +154,10 @@ class EarnAnswer(Answer):
     operation: OperationOut
     card: CardOut = Field(description="The card right after the operation.")
     replayed: bool = Field(description="true: the Idempotency-Key had answered this before.")
+
+
+class RedeemAnswer(EarnAnswer):
+    """The redemption, and the card right after it."""
 
 
 class ErrorDetail(BaseModel):

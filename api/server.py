@@ -75,6 +75,24 @@ async def earn(service: LoyaltyService, call: Call) -> Response:
     return _answer(answer, headers)
 
 
+async def redeem(service: LoyaltyService, call: Call) -> Response:
+    body = call.body
+    assert isinstance(body, models.RedeemBody)
+    counter, key, request = service.counter, call.idempotency_key, call.idempotency
+    if body.reward:
+        op = await counter.redeem_reward(
+            call.key, call.ref, body.reward, idempotency_key=key, request=request
+        )
+    elif body.unit == "stamps":
+        op = await counter.redeem_stamps(call.key, call.ref, idempotency_key=key, request=request)
+    else:
+        op = await counter.redeem_points(call.key, call.ref, idempotency_key=key, request=request)
+    answer = models.RedeemAnswer(
+        operation=models.OperationOut.of(op), card=models.CardOut.of(op.card), replayed=op.replayed
+    )
+    return _answer(answer, {"Idempotent-Replayed": "true"} if op.replayed else {})
+
+
 def _answer(model: BaseModel, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(model.model_dump(mode="json"), headers={**NO_STORE, **(headers or {})})
 
@@ -97,6 +115,16 @@ ENDPOINTS = (
         models.EarnAnswer,
         earn,
         body=models.EarnBody,
+        refusals=(400, 401, 403, 404, 409, 422, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/cards/{ref}/redeem",
+        "One of the card's rewards, as the cashier's Redeem: its cost taken off the card.",
+        Scope.REDEEM,
+        models.RedeemAnswer,
+        redeem,
+        body=models.RedeemBody,
         refusals=(400, 401, 403, 404, 409, 422, 429),
     ),
 )

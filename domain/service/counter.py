@@ -243,6 +243,7 @@ class CounterService(ServiceBase):
         reward_id: int,
         *,
         idempotency_key: str | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
         """Exchange stamps or points for one reward of the ladder: its cost is subtracted, the
         rest stays on the card. One ledger row, naming the reward."""
@@ -256,10 +257,15 @@ class CounterService(ServiceBase):
                 raise errors.RewardNotFound()
             return _reward_change(card, program, reward, now)
 
-        return await self._operate(actor, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide, request=request)
 
     async def redeem_stamps(
-        self, actor: Actor, card_reference: str, *, idempotency_key: str | None = None
+        self,
+        actor: Actor,
+        card_reference: str,
+        *,
+        idempotency_key: str | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
         """Redeem the first (cheapest) stamp reward of the ladder."""
         _key_may(actor, Scope.REDEEM)
@@ -269,7 +275,7 @@ class CounterService(ServiceBase):
             first = (_rungs(found, RewardUnit.STAMPS))[0]
             return _reward_change(card, program, first, now)
 
-        return await self._operate(actor, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide, request=request)
 
     async def earn_points(
         self,
@@ -311,6 +317,7 @@ class CounterService(ServiceBase):
         points: int | None = None,
         *,
         idempotency_key: str | None = None,
+        request: ApiRequest | None = None,
     ) -> Operation:
         """Spend an explicit number of points from the balance; without one, redeem the first
         (cheapest) points reward of the ladder."""
@@ -336,7 +343,7 @@ class CounterService(ServiceBase):
                 timestamps={"last_redemption_at": now, "last_activity_at": now},
             )
 
-        return await self._operate(actor, card_reference, idempotency_key, decide)
+        return await self._operate(actor, card_reference, idempotency_key, decide, request=request)
 
     async def void_points(
         self,
