@@ -51,12 +51,25 @@ class EarnBody(Body):
 
 
 class RedeemBody(Body):
-    """One reward of the card's `rewards`, named by its `id` and `unit` as listed there."""
+    """One reward of the card's `rewards` by its `id`, or a number of points; exactly one."""
 
-    reward: Annotated[
-        int, Field(ge=0, lt=MAX_ID, description="The reward's id (0: the programme's single one).")
-    ]
-    unit: Literal["stamps", "points"]
+    reward: (
+        Annotated[
+            int,
+            Field(ge=0, lt=MAX_ID, description="The reward's id (0: the programme's single one)."),
+        ]
+        | None
+    ) = None
+    unit: Literal["stamps", "points"] = Field(
+        default="stamps", description="With reward 0 only: which single reward (as listed)."
+    )
+    points: Annotated[int, Field(gt=0, lt=MAX_ID, description="Points to spend.")] | None = None
+
+    @model_validator(mode="after")
+    def one_of_reward_or_points(self) -> Self:
+        if (self.reward is None) == (self.points is None):
+            raise ValueError("give either reward or points")
+        return self
 
 
 class Answer(BaseModel):

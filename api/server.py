@@ -79,7 +79,11 @@ async def redeem(service: LoyaltyService, call: Call) -> Response:
     body = call.body
     assert isinstance(body, models.RedeemBody)
     counter, key, request = service.counter, call.idempotency_key, call.idempotency
-    if body.reward:
+    if body.points is not None:
+        op = await counter.redeem_points(
+            call.key, call.ref, body.points, idempotency_key=key, request=request
+        )
+    elif body.reward:
         op = await counter.redeem_reward(
             call.key, call.ref, body.reward, idempotency_key=key, request=request
         )

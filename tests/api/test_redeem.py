@@ -21,8 +21,16 @@ async def test_a_ready_reward_is_redeemed_once_and_the_customer_told(api: ApiCli
     path = f"/cards/{cafe.card.number}"
     reward = (await api.get(path, cafe.secret)).json()["card"]["rewards"][0]
     body = {"reward": reward["id"], "unit": reward["unit"]}
+    assert reward["unit"] == "stamps"
 
-    for malformed in ({"reward": "x", "unit": "stamps"}, {"reward": 0, "unit": "cake"}, {}):
+    malformed_bodies = (
+        {"reward": "x"},
+        {"reward": 0, "unit": "cake"},
+        {},
+        {"reward": 0, "points": 5},
+        {"points": 0},
+    )
+    for malformed in malformed_bodies:
         refused = await api.post(f"{path}/redeem", cafe.secret, malformed)
         assert refused.status_code in (400, 422), (malformed, refused.text)
     early = await api.post(f"{path}/redeem", cafe.secret, body)
@@ -46,9 +54,7 @@ async def test_a_ready_reward_is_redeemed_once_and_the_customer_told(api: ApiCli
     again = await api.post(f"{path}/redeem", cafe.secret, body, idempotency_key=key)
     assert again.status_code == 200 and again.json()["replayed"] is True
     assert again.json()["operation"] == answer["operation"]
-    other = await api.post(
-        f"{path}/redeem", cafe.secret, {**body, "unit": "points"}, idempotency_key=key
-    )
+    other = await api.post(f"{path}/redeem", cafe.secret, {"points": 5}, idempotency_key=key)
     assert other.status_code == 409
     assert other.json()["error"]["code"] == "idempotency_key_reused"
     history = await api.service.customers.history(cafe.customer.user_id, cafe.card.card_id)
@@ -68,3 +74,18 @@ async def test_redeeming_needs_the_redeem_scope(api: ApiClient) -> None:
     bad = await api.post(f"{path}/redeem", cafe.secret, {"reward": "x", "unit": "cake"})
     assert bad.status_code == 403
     assert await _stamps(api, cafe) == 4
+
+
+async def test_points_are_spent_by_number(api: ApiClient) -> None:
+    cafe = await open_cafe(api, type="points", cooldown="0")
+    path = f"/cards/{cafe.card.number}"
+    earned = await api.post(f"{path}/earn", cafe.secret, {"amount": "30.00"})
+    balance = earned.json()["card"]["points"]
+    assert balance > 5
+    spent = await api.post(f"{path}/redeem", cafe.secret, {"points": 5})
+    assert spent.status_code == 200, spent.text
+    assert spent.json()["operation"]["points"] == -5
+    assert spent.json()["card"]["points"] == balance - 5
+    too_many = await api.post(f"{path}/redeem", cafe.secret, {"points": balance})
+    assert too_many.status_code == 409
+    assert (await api.get(path, cafe.secret)).json()["card"]["points"] == balance - 5
