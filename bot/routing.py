@@ -55,7 +55,7 @@ from bot.texts import mybot as mybot_texts
 from bot.texts.commands import edited_command, help_text
 from bot.texts.refusals import refusal_text
 from domain.errors import DomainError
-from domain.model import Identity, ProgramType
+from domain.model import Identity
 from infra import Step
 
 
@@ -67,15 +67,16 @@ async def help_command(update: Update, context: BotContext, viewer: Viewer) -> N
 def help_for(t: Translator, identity: Identity) -> str:
     """The help text of the command table for a person with this identity."""
     audience = Audience.of(identity)
-    # Staff see the commands of what their café's cards collect: no /points in a stamp café.
-    kind = identity.membership.program_type if identity.membership else ProgramType.HYBRID
+    # Staff see what their café and seat can use: no /points in a stamp café, no /store for a
+    # seat that is never asked where it works.
+    membership = identity.membership
     sections = {
         level: [
             c.key
             for c in COMMANDS
             if c.audience is level
             and c.name != "help"
-            and (level is Audience.CUSTOMER or c.fits(kind))
+            and (level is Audience.CUSTOMER or c.shown_to(membership))
         ]
         for level in Audience
     }

@@ -599,6 +599,7 @@ class Membership:
     owner_user_id: int  # who to tell about the membership (a new cashier, say)
     staff_corrections: bool = False  # the owner lets staff correct stamps (/correct)
     program_type: ProgramType = ProgramType.HYBRID  # what the café's cards collect
+    says_store_of_day: bool = False  # asked each day which store it works at (/store)
 
     @property
     def may_correct(self) -> bool:

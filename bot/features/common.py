@@ -29,6 +29,7 @@ from domain.model import (
     CardView,
     Enrolment,
     Identity,
+    Membership,
     ProgramType,
     RewardUnit,
     UserProfile,
@@ -125,9 +126,19 @@ class Command:
     platform_only: bool = False
     # What a café's cards must collect for the command to mean anything there (/points: points).
     collects: RewardUnit | None = None
+    # Only for a seat asked each day which store it works at (/store); not a one-store café's.
+    store_of_day: bool = False
 
     def fits(self, program_type: ProgramType) -> bool:
         return self.collects is None or self.collects in units_of(program_type)
+
+    def shown_to(self, membership: Membership | None) -> bool:
+        """Whether the person's /help lists it (staff: what their café and seat can use)."""
+        if membership is None:
+            return self.collects is None and not self.store_of_day
+        return self.fits(membership.program_type) and (
+            not self.store_of_day or membership.says_store_of_day
+        )
 
     @property
     def key(self) -> str:

@@ -647,7 +647,7 @@ FEATURE = Feature(
         Command("void", Audience.STAFF, void, collects=RewardUnit.POINTS),
         Command("lookup", Audience.STAFF, lookup),
         Command("undo", Audience.STAFF, undo),
-        Command("store", Audience.STAFF, store, in_menu=False),
+        Command("store", Audience.STAFF, store, in_menu=False, store_of_day=True),
     ),
     buttons=(
         (STAMP, _stamp_button),

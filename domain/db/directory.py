@@ -6,6 +6,7 @@ from datetime import datetime
 
 from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
+from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
 from domain.db.tables import (
@@ -126,11 +127,20 @@ class DirectoryRepository:
 
     async def user_and_seat(
         self, user_id: int
-    ) -> tuple[User | None, StaffMembership | None, Merchant | None, Program | None, Store | None]:
-        """The user with their active staff seat, its merchant, program and store: one statement
-        for what every update needs to know about its sender."""
+    ) -> tuple[
+        User | None, StaffMembership | None, Merchant | None, Program | None, Store | None, int
+    ]:
+        """The user with their active staff seat, its merchant, program and store, and how many
+        stores the merchant has: one statement for what every update needs to know about its
+        sender."""
+        every_store = aliased(Store)
+        stores = (
+            select(func.count(every_store.id))
+            .where(every_store.merchant_id == StaffMembership.merchant_id)
+            .scalar_subquery()
+        )
         query = (
-            select(User, StaffMembership, Merchant, Program, Store)
+            select(User, StaffMembership, Merchant, Program, Store, stores)
             .select_from(User)
             .outerjoin(
                 StaffMembership,
@@ -143,9 +153,9 @@ class DirectoryRepository:
         )
         row = (await self.session.execute(query)).one_or_none()
         if row is None:
-            return None, None, None, None, None
-        user, seat, merchant, program, store = row
-        return user, seat, merchant, program, store
+            return None, None, None, None, None, 0
+        user, seat, merchant, program, store, count = row
+        return user, seat, merchant, program, store, int(count or 0)
 
     async def active_membership(self, user_id: int) -> StaffMembership | None:
         query = select(StaffMembership).where(

@@ -24,6 +24,7 @@ from domain.service.base import ServiceBase, require_owner
 from domain.service.customers import upsert_user
 from domain.service.merchants import find_own_store
 from domain.serving import serves
+from domain.store_of_day import asks_for_store
 
 
 class StaffService(ServiceBase):
@@ -40,11 +41,12 @@ class StaffService(ServiceBase):
             return await self._identity_in(session, user_id)
 
     async def _identity_in(self, session: AsyncSession, user_id: int) -> Identity:
-        user, seat, merchant, program, store = await self._directory(session).user_and_seat(user_id)
+        directory = self._directory(session)
+        user, seat, merchant, program, store, stores = await directory.user_and_seat(user_id)
         membership = None
         if seat is not None and serves(seat.merchant_id):  # in a café's bot, that café's seat only
             assert merchant is not None and program is not None  # foreign keys
-            membership = _membership_of(seat, merchant, program, store)
+            membership = _membership_of(seat, merchant, program, store, stores)
         return Identity(
             user_id=user_id,
             language=None if user is None else user.language,
@@ -203,7 +205,7 @@ class StaffService(ServiceBase):
 
 
 def _membership_of(
-    seat: StaffMembership, merchant: Merchant, program: Program, store: Store | None
+    seat: StaffMembership, merchant: Merchant, program: Program, store: Store | None, stores: int
 ) -> Membership:
     return Membership(
         user_id=seat.user_id,
@@ -217,6 +219,7 @@ def _membership_of(
         owner_user_id=merchant.owner_user_id,
         staff_corrections=program.staff_corrections,
         program_type=ProgramType(program.type),
+        says_store_of_day=asks_for_store(seat.store_id, stores, program.cross_location),
     )
 
 

@@ -52,8 +52,10 @@ async def test_a_cashier_of_both_stores_says_where_they_are_once_a_day(bot: Runn
     assert "2/10" in (await say(anna, f"/stamp {number}")).content
     shown = await say(anna, "/store")
     assert "Kirchberg" in shown.content and shown.button_texts == [["Café Lux"], ["📍 Kirchberg"]]
-    # A cashier of one store is never asked.
+    # A cashier of one store is never asked, and their /help does not offer /store.
     assert "3/10" in (await say(ben, f"/stamp {number}")).content
+    assert "\n/store —" in (await say(anna, "/help")).content  # (/stores is the customer's)
+    assert "\n/store —" not in (await say(ben, "/help")).content
 
     # The evening summary books Anna's stamps to Kirchberg, Ben's to Café Lux.
     owner.skip_unread()
