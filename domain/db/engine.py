@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import ssl
+import time
 from typing import Any
 
 from sqlalchemy import event
 from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
+from sqlalchemy.util.concurrency import await_
 
 from domain.db.sqlite_driver import one_hop_dbapi
 
@@ -120,6 +124,23 @@ def engine_beside(
     return create_engine(url, pool_size=pool_size, max_overflow=0)
 
 
+def _switch_to_wal(cursor: Any) -> None:
+    """`PRAGMA journal_mode=WAL`, waiting out another process doing the same.
+
+    Two processes opening a fresh file at once (workers starting together) race to switch it
+    to WAL, and the loser gets "database is locked" at once: SQLite does not apply the busy
+    timeout to that switch. So we retry for as long as the busy timeout would have waited."""
+    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    while True:
+        try:
+            cursor.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as problem:
+            if "locked" not in str(problem) or time.monotonic() > deadline:
+                raise
+            await_(asyncio.sleep(0.01))  # the connect hook runs where SQLAlchemy can await
+
+
 def _configure_sqlite(engine: AsyncEngine) -> None:
     @event.listens_for(engine.sync_engine, "connect")
     def _on_connect(dbapi_connection: Any, _record: Any) -> None:
@@ -130,7 +151,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # The busy timeout first: switching a fresh file to WAL takes a lock, and another
         # connection doing the same at that moment would otherwise fail at once ("locked").
         cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
-        cursor.execute("PRAGMA journal_mode=WAL")
+        _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a committed (and so possibly confirmed) operation survives even a power cut.
         cursor.execute("PRAGMA synchronous=FULL")
