@@ -4,8 +4,10 @@ the message budget is tight, the counter's replies go first).
 
 Every worker runs one. It claims a batch of due rows (one per recipient at a time, so each
 person's messages keep their order), sends them concurrently at background priority, and marks
-each done the moment Telegram accepted it. A 403 marks the person unreachable; other failures
-are retried with back-off. A worker that dies holds its claimed rows only for the lease.
+them done together: with the next claim, in its transaction, or within MARK_SECONDS if the
+batch is still under way (a worker killed in that moment sends those again: at least once).
+A 403 marks the person unreachable; other failures are retried with back-off. A worker that
+dies holds its claimed rows only for the lease.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ log = logging.getLogger(__name__)
 
 POLL_SECONDS = 0.5  # rows of other workers, retries and expired leases are found this often
 BATCH = 20
+MARK_SECONDS = 0.2  # delivered rows wait at most this long to be marked done
 # Offers' copies go out evenly at this share of the message budget: the rest stays free for the
 # counter's replies and notices, and a broadcast never bursts past Telegram's limit.
 OFFER_SHARE = 0.7
@@ -70,12 +73,15 @@ class Dispatcher:
         self._task: asyncio.Task[None] | None = None
         self._renewer: asyncio.Task[None] | None = None
         self._holding: set[int] = set()  # claimed rows whose delivery is under way
+        self._marks: dict[int, str] = {}  # delivered rows not yet marked done, and how
+        self._marker: asyncio.Task[None] | None = None
         self._next_offer_at = 0.0  # the loop time the next offer's copy may leave
 
     def start(self) -> None:
         self._stopping.clear()
         self._task = asyncio.create_task(self._run())
         self._renewer = asyncio.create_task(self._renew_forever())
+        self._marker = asyncio.create_task(self._mark_forever())
 
     def wake(self) -> None:
         """Something was recorded: look now rather than at the next poll."""
@@ -88,11 +94,13 @@ class Dispatcher:
         if self._task is not None:
             await self._task
             self._task = None
-        if self._renewer is not None:
-            self._renewer.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await self._renewer
-            self._renewer = None
+        for helper in (self._renewer, self._marker):
+            if helper is not None:
+                helper.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await helper
+        self._renewer = self._marker = None
+        await self._write_marks()  # what the last batch delivered
 
     async def _renew_forever(self) -> None:
         """Renew the claims in hand a few times per lease: a message waiting for the budget
@@ -107,11 +115,49 @@ class Dispatcher:
             except Exception:
                 log.exception("could not renew the claims of effects being delivered")
 
+    def _mark(self, item_id: int, outcome: str = "sent") -> None:
+        """Delivered (or never deliverable): marked done with the next write of marks."""
+        self._marks[item_id] = outcome
+
+    def _take_marks(self) -> dict[int, str]:
+        marks, self._marks = self._marks, {}
+        return marks
+
+    def _return_marks(self, marks: dict[int, str]) -> None:
+        """A write of marks failed: they wait for the next one (newer outcomes win)."""
+        self._marks = marks | self._marks
+
+    async def _write_marks(self) -> None:
+        marks = self._take_marks()
+        if not marks:
+            return
+        data = self._application.bot_data
+        assert data.infra is not None
+        try:
+            await data.infra.outbox.done_many(marks)
+        except BaseException:
+            self._return_marks(marks)
+            raise
+
+    async def _mark_forever(self) -> None:
+        """Marks of a batch still under way (one slow message holds the next claim back)."""
+        while True:
+            await asyncio.sleep(MARK_SECONDS)
+            try:
+                await self._write_marks()
+            except Exception:
+                log.exception("could not mark delivered effects done; will retry")
+
     async def deliver_due(self) -> int:
         """Deliver one batch of due effects; how many were claimed."""
         data = self._application.bot_data
         assert data.infra is not None
-        items = await data.infra.outbox.claim(BATCH)
+        marks = self._take_marks()
+        try:
+            items = await data.infra.outbox.claim(BATCH, settle=marks)
+        except BaseException:
+            self._return_marks(marks)
+            raise
         if items:
             copies = [item for item in items if isinstance(item.effect, SendOffer)]
             others = [item for item in items if not isinstance(item.effect, SendOffer)]
@@ -139,7 +185,7 @@ class Dispatcher:
         try:
             await self._send(item.effect)
         except NoLongerWanted:
-            await outbox.done(item.id, "skipped")
+            self._mark(item.id, "skipped")
         except BotPaused:
             await outbox.postpone(item, self._paused_retry)  # waits for the bot's new token
         except ThroughPlatformNext:
@@ -147,10 +193,10 @@ class Dispatcher:
         except Forbidden:
             if item.effect.recipient_id is not None:
                 await data.service.staff.mark_unreachable(item.effect.recipient_id)
-            await outbox.done(item.id, "unreachable")
+            self._mark(item.id, "unreachable")
         except (Undeliverable, BadRequest) as refused:
             log.warning("an effect (%s) cannot be delivered: %s", item.effect.kind, refused)
-            await outbox.done(item.id, "failed")
+            self._mark(item.id, "failed")
         except Exception as failure:
             # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, or the
             # database: try again later, never lose it.
@@ -159,7 +205,7 @@ class Dispatcher:
             elif not isinstance(failure, TelegramError):
                 log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
         else:
-            await outbox.done(item.id)
+            self._mark(item.id)
         finally:
             self._holding.discard(item.id)
 

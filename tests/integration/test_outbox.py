@@ -116,6 +116,27 @@ async def test_a_recipients_messages_go_out_in_the_order_they_were_recorded(
     assert [i.effect.entry_id for i in later] == [undo.operation.entry_id]
 
 
+async def test_the_next_claim_marks_what_was_delivered_and_frees_what_it_held_back(
+    service: LoyaltyService, infra: Infrastructure
+) -> None:
+    """A dispatcher marks a batch done in the transaction of its next claim: the stamp's notice
+    marked, the undo's (held back behind it for the same customer) is claimed in that call."""
+    cashier, _, stamp_entry = await _stamped(service, infra)
+    undo = await service.counter.undo(cashier)
+    first = await infra.outbox.claim()
+    marks = {item.id: "sent" for item in first}
+    later = await infra.outbox.claim(settle=marks)
+    notices = [i.effect.entry_id for i in later if isinstance(i.effect, NotifyCustomer)]
+    assert notices == [undo.operation.entry_id] != [stamp_entry]
+    async with infra.outbox.database.read() as session:
+        rows = await session.execute(
+            select(OutboxMessage.outcome, func.count())
+            .where(OutboxMessage.id.in_(list(marks)), OutboxMessage.done_at.is_not(None))
+            .group_by(OutboxMessage.outcome)
+        )
+        assert dict(rows.all()) == {"sent": len(marks)}
+
+
 async def test_concurrent_dispatchers_never_claim_the_same_row(
     service: LoyaltyService, infra: Infrastructure, database_url: str
 ) -> None:
