@@ -38,6 +38,7 @@ from domain.effects import (
     MeetOwnBot,
     NotifyCustomer,
     OwnBotNews,
+    RefreshBotProfile,
     RefreshBrandedPasses,
     RefreshWallet,
     RemindExpiry,
@@ -199,6 +200,8 @@ class Dispatcher:
                 await mybot.meet_own_bot(courier, effect)
             case OwnBotNews():
                 await mybot.own_bot_news(courier, effect)
+            case RefreshBotProfile():
+                await mybot.refresh_profile(courier, effect)
             case _:
                 assert_never(effect)
 
