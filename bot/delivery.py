@@ -153,10 +153,12 @@ class Dispatcher:
             log.warning("an effect (%s) cannot be delivered: %s", item.effect.kind, refused)
             await outbox.done(item.id, "failed")
         except Exception as failure:
-            # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, or the
-            # database: try again later, never lose it.
+            # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, a wallet
+            # unreachable, or the database: try again later, never lose it.
             if not await outbox.retry_later(item):
                 log.error("gave up delivering an effect (%s): %s", item.effect.kind, failure)
+            elif isinstance(failure, wallet.WalletsUnavailable):
+                log.warning("a wallet is unreachable, will retry: %s", failure)
             elif not isinstance(failure, TelegramError):
                 log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
         else:
