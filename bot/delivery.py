@@ -40,6 +40,7 @@ from domain.effects import (
     MeetOwnBot,
     NotifyCustomer,
     OwnBotNews,
+    RefreshBotProfile,
     RefreshBrandedPasses,
     RefreshWallet,
     RemindExpiry,
@@ -198,10 +199,12 @@ class Dispatcher:
             log.warning("an effect (%s) cannot be delivered: %s", item.effect.kind, refused)
             self._mark(item.id, "failed")
         except Exception as failure:
-            # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, or the
-            # database: try again later, never lose it.
+            # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, a wallet
+            # unreachable, or the database: try again later, never lose it.
             if not await outbox.retry_later(item):
                 log.error("gave up delivering an effect (%s): %s", item.effect.kind, failure)
+            elif isinstance(failure, wallet.WalletsUnavailable):
+                log.warning("a wallet is unreachable, will retry: %s", failure)
             elif not isinstance(failure, TelegramError):
                 log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
         else:
@@ -245,6 +248,8 @@ class Dispatcher:
                 await mybot.meet_own_bot(courier, effect)
             case OwnBotNews():
                 await mybot.own_bot_news(courier, effect)
+            case RefreshBotProfile():
+                await mybot.refresh_profile(courier, effect)
             case _:
                 assert_never(effect)
 

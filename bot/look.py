@@ -126,6 +126,32 @@ async def logo_image(source: LogoSource, merchant_id: int, version: int) -> Imag
     return logo
 
 
+PROFILE_PHOTO_SIDE = 640  # the largest size Telegram shows a profile photo at
+# Telegram crops profile photos to a circle: the logo stays inside the square the circle holds.
+PROFILE_LOGO_INSET = 0.17
+
+
+def profile_photo(logo_png: bytes, brand: Brand) -> bytes:
+    """The café's logo as its bot's profile photo: centred on the brand colour, as a JPEG (what
+    Telegram takes for a static profile photo)."""
+    side = PROFILE_PHOTO_SIDE
+    image = Image.new("RGB", (side, side), rules.rgb(brand.fill))
+    with Image.open(io.BytesIO(logo_png)) as picture:
+        logo = picture.convert("RGBA")
+    inset = round(side * PROFILE_LOGO_INSET)
+    logo = logo.resize(_fitted(logo.size, side - 2 * inset), Image.Resampling.LANCZOS)
+    paste_logo(image, logo, (inset, inset, side - inset, side - inset))
+    out = io.BytesIO()
+    image.save(out, format="JPEG", quality=90)
+    return out.getvalue()
+
+
+def _fitted(size: tuple[int, int], side: int) -> tuple[int, int]:
+    """`size` scaled, up or down, to fit a `side` square with its proportions."""
+    scale = side / max(size)
+    return max(1, round(size[0] * scale)), max(1, round(size[1] * scale))
+
+
 def paste_logo(image: Image.Image, logo: Image.Image, box: tuple[int, int, int, int]) -> None:
     """The logo fitted and centred in `box` (left, top, right, bottom), transparency kept."""
     left, top, right, bottom = box

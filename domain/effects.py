@@ -105,6 +105,26 @@ class RefreshBrandedPasses:
 
 
 @dataclass(frozen=True)
+class RefreshBotProfile:
+    """The café's name or logo changed: its own bot's profile (name, descriptions, photo) must
+    follow. Setting a profile twice changes nothing, so a retry after a crash is harmless."""
+
+    kind: ClassVar[str] = "bot-profile"
+    merchant_id: int
+    version: str  # the change (its time, as a tag): one refresh per change
+    # whether the photo is set again: a logo's change (each new photo joins the bot's photos)
+    photo: bool = True
+
+    @property
+    def key(self) -> str:
+        return f"bot-profile:{self.merchant_id}:{self.version}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return None
+
+
+@dataclass(frozen=True)
 class SendSummary:
     """A merchant's daily summary for one local day."""
 
@@ -297,6 +317,7 @@ Effect = (
     | StaffJoinedNotice
     | RefreshWallet
     | RefreshBrandedPasses
+    | RefreshBotProfile
     | SendSummary
     | RemindExpiry
     | AskForOffers
@@ -318,6 +339,7 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         StaffJoinedNotice,
         RefreshWallet,
         RefreshBrandedPasses,
+        RefreshBotProfile,
         SendSummary,
         RemindExpiry,
         AskForOffers,

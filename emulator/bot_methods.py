@@ -21,7 +21,7 @@ from emulator.errors import (
     bad_request,
 )
 from emulator.models import JsonDict
-from emulator.params import Params
+from emulator.params import Params, UploadedFile
 from emulator.state import DEFAULT_UPDATE_KINDS, EmulatorState
 
 if TYPE_CHECKING:
@@ -29,6 +29,13 @@ if TYPE_CHECKING:
 
 Handler = Callable[[Params], Awaitable[Any]]
 _BOT_TEXTS = {"name": "name", "description": "description", "shortdescription": "short_description"}
+# Telegram's limits on them (setMyName, setMyDescription, setMyShortDescription), and the error
+# each answers beyond its limit.
+_BOT_TEXT_LIMITS = {
+    "name": (64, "BOT_TITLE_INVALID"),
+    "description": (512, "BOT_DESCRIPTION_INVALID"),
+    "short_description": (120, "BOT_ABOUT_INVALID"),
+}
 _SECRET = re.compile(r"^[A-Za-z0-9_-]{1,256}$")
 
 
@@ -243,6 +250,27 @@ class BotMethods:
         assert self.hub is not None
         return self.hub.replace_token(managed)
 
+    # -- the bot's profile photo (Bot API 9.4) ---------------------------------------------
+
+    async def _api_set_my_profile_photo(self, p: Params) -> bool:
+        photo = p.get_json("photo")
+        if not isinstance(photo, dict) or photo.get("type") not in ("static", "animated"):
+            raise bad_request("can't parse InputProfilePhoto JSON object")
+        if photo["type"] == "animated":
+            raise bad_request("PHOTO_FILE_MISSING")  # animations are not emulated
+        uploaded = p.attached(photo.get("photo"))
+        if not isinstance(uploaded, UploadedFile):  # a new photo must be uploaded
+            raise bad_request("PHOTO_FILE_MISSING")
+        if not uploaded.data.startswith(b"\xff\xd8"):  # a static photo is a .JPG
+            raise bad_request("IMAGE_PROCESS_FAILED")
+        limits.photo_dimensions(uploaded.data)
+        self.state.profile_photo = uploaded.data
+        return True
+
+    async def _api_remove_my_profile_photo(self, p: Params) -> bool:
+        self.state.profile_photo = None
+        return True
+
     async def _api_close(self, p: Params) -> bool:
         return True
 
@@ -252,7 +280,11 @@ class BotMethods:
     def _bot_text_setter(self, field: str) -> Handler:
         async def handler(p: Params) -> bool:
             language = limits.language_code(p.get_str("language_code"))
-            self.state.bot_texts[(field, language)] = p.get_str(field) or ""
+            text = p.get_str(field) or ""
+            limit, error = _BOT_TEXT_LIMITS[field]
+            if len(text) > limit:
+                raise bad_request(error)
+            self.state.bot_texts[(field, language)] = text
             return True
 
         return handler

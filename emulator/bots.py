@@ -116,6 +116,11 @@ class EmulatedBot:
         kind is name, description or short_description; language '' is the default."""
         return dict(self.state.bot_texts)
 
+    @property
+    def profile_photo(self) -> bytes | None:
+        """The JPEG set by setMyProfilePhoto (None: none, or removed)."""
+        return self.state.profile_photo
+
     # -- users -----------------------------------------------------------------------------
 
     def user(self, user_id: int, *, started: bool = False) -> EmulatedUser:

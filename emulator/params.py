@@ -110,7 +110,10 @@ class Params:
         """A file parameter: an uploaded part, or a string (file_id or URL)."""
         if name in self.files:
             return self.files[name]
-        value = self.get_str(name)
+        return self.attached(self.get_str(name))
+
+    def attached(self, value: str | None) -> UploadedFile | str | None:
+        """A file named inside a parameter (``attach://<part>``), or the string as it is."""
         if value is not None and value.startswith("attach://"):
             attached = self.files.get(value.removeprefix("attach://"))
             if attached is None:

@@ -191,6 +191,7 @@ class EmulatorState:
         self.commands: dict[tuple[str, str], list[dict[str, str]]] = {}
         self.menu_buttons: dict[int | None, JsonDict] = {}
         self.bot_texts: dict[tuple[str, str], str] = {}  # (name|description|..., language)
+        self.profile_photo: bytes | None = None  # set by setMyProfilePhoto (a JPEG)
         self.webhook = WebhookConfig()
         self.allowed_updates: frozenset[str] = DEFAULT_UPDATE_KINDS
         self.poll_generation = 0

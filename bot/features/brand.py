@@ -1,5 +1,6 @@
 """The café's look: /brand shows a sample card in the café's colour, symbol and logo, with a tap
-for each choice; a photo sent after "Logo" becomes the logo (resized once, stored once).
+for each choice; a photo sent after "Logo" becomes the logo (resized once, stored once);
+/brand name renames the café.
 
 Every answer is a fresh preview, so the owner sees what customers will see. The rules (which
 colours, which symbols, how text stays readable) are the domain's (domain/brand.py).
@@ -66,9 +67,18 @@ def _keyboard(viewer: Viewer, has_logo: bool) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup([swatches[:4], swatches[4:], symbols, last])
 
 
-async def _show(update: Update, context: BotContext, viewer: Viewer, head: str = "") -> None:
-    """The café's look as a sample card, what was chosen, and a button for each choice."""
+async def _show(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    head: str = "",
+    *,
+    renamed: str | None = None,
+) -> None:
+    """The café's look as a sample card, what was chosen, and a button for each choice
+    (`renamed`: the name just given, newer than the one the update was read with)."""
     merchant_id, merchant_name = _owned_merchant(viewer)
+    merchant_name = renamed or merchant_name
     brand = await context.service.brand.mine(viewer.user_id)
     look = await look_of(context.service.brand, merchant_id)
     ladder = await context.service.rewards.ladder(viewer.user_id)
@@ -87,10 +97,17 @@ async def _show(update: Update, context: BotContext, viewer: Viewer, head: str =
 
 
 async def brand(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/brand [colour | symbol | reset]: the café's look."""
+    """/brand [colour | symbol | reset | name <new name>]: the café's look and name."""
     args = context.args or []
     if not args:
         await _show(update, context, viewer)
+        return
+    if args[0].lower() == "name":
+        if len(args) == 1:
+            await reply(update, texts.usage(viewer.t))
+            return
+        name = await context.service.merchants.rename(viewer.user_id, " ".join(args[1:]))
+        await _show(update, context, viewer, texts.renamed(viewer.t, name), renamed=name)
         return
     choice = " ".join(args).strip()
     service = context.service.brand

@@ -4,7 +4,8 @@ bots (Bot API 9.6), and the platform serves it from then on.
 The owner taps a "Create <café>'s bot" button (a managed-bot request) or opens the equivalent
 t.me/newbot link; Telegram tells the platform bot (a `managed_bot` update), which fetches the
 token, stores it encrypted and serves the bot on every worker (app/hosting.py). When a worker
-first serves it, one of them sets its name, descriptions, commands and menu button, queues a
+first serves it, one of them sets its commands and menu button, queues its profile (name,
+descriptions, the logo as its photo; again whenever the café's name or logo changes), queues a
 message to each of the café's customers and cashiers (once each) and tells the owner it is
 ready. /mybot newtoken replaces a leaked token, /mybot off returns the café to the platform
 bot, /mybot on serves its bot again.
@@ -15,12 +16,11 @@ from __future__ import annotations
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Callable
-from functools import partial
 from typing import Any
 
 from telegram import (
     InputFile,
+    InputProfilePhotoStatic,
     KeyboardButton,
     KeyboardButtonRequestManagedBot,
     ReplyKeyboardMarkup,
@@ -37,18 +37,20 @@ from bot.courier import Courier, NoLongerWanted
 from bot.features.common import Audience, Command, Feature, Viewer, reply
 from bot.i18n import LANGUAGES, translator
 from bot.links import LinkKind, bot_link, deep_link, new_bot_link
-from bot.look import look_of
+from bot.look import look_of, profile_photo
 from bot.printing import poster_bytes
 from bot.ratelimit import SendPriority
-from bot.serving import ServingBot
+from bot.serving import BotPaused, ServingBot
 from bot.texts import mybot as texts
 from domain import errors
-from domain.effects import MeetOwnBot, OwnBotNews
+from domain.effects import MeetOwnBot, OwnBotNews, RefreshBotProfile
+from domain.service import OwnBotProfile
 from infra.bots import BotState, HostedBotRecord
 
 log = logging.getLogger(__name__)
 
 REQUEST_ID = 1  # the managed-bot request of /mybot's button (one per message)
+BOT_NAME_MAX_LENGTH = 64  # setMyName's limit
 
 
 def suggested_username(business_name: str) -> str:
@@ -221,6 +223,9 @@ def own_bot_changes(application: LoyaltyApplication) -> Any:
                 fresh = await data.infra.bots.get(record.id) if leading else None
                 if fresh is not None and not fresh.profile_set:
                     await _set_up(application, served, record)
+                    await data.service.own_bot.refresh_profile(
+                        record.merchant_id, f"bot-{record.id}.{record.version}"
+                    )
                     await data.service.own_bot.announce(record.merchant_id, record.id)
                     await data.infra.bots.mark_profile_set(record.id)
                     await data.service.own_bot.tell_owner(
@@ -241,27 +246,39 @@ def own_bot_changes(application: LoyaltyApplication) -> Any:
 async def _set_up(
     application: LoyaltyApplication, bot: ServingBot, record: HostedBotRecord
 ) -> None:
-    """Name, descriptions in the four languages, commands and menu button of the café's bot.
-    Each is a convenience: a failure is logged, never stops the bot from being served."""
+    """Commands and menu button of the café's bot (its profile follows through the outbox).
+    A convenience: a failure is logged, never stops the bot from being served."""
     data = application.bot_data
     assert data.menus is not None and data.settings is not None
-    owner = await data.service.own_bot.owner_of(record.merchant_id) if data.service else None
-    name = owner.merchant_name if owner is not None else record.name
-    calls: list[Callable[[], Awaitable[bool]]] = [lambda: bot.set_my_name(name[:64])]
-    for language in (None, *LANGUAGES):
-        t = translator(language or "en")
-        description, short = texts.description(t, name), texts.short_description(t, name)
-        calls.append(partial(bot.set_my_description, description, language_code=language))
-        calls.append(partial(bot.set_my_short_description, short, language_code=language))
-    for call in calls:
-        try:
-            await call()
-        except TelegramError as failure:
-            log.warning("could not set the profile of café bot %s: %s", record.id, failure)
     try:
         await data.menus.register_defaults(bot, data.settings.web_app_url, cafe=True)
     except TelegramError as failure:
         log.warning("could not set the menus of café bot %s: %s", record.id, failure)
+
+
+async def set_profile(bot: ServingBot, profile: OwnBotProfile, *, photo: bool) -> None:
+    """The café's bot named after the café, described in each language (and by default), its
+    photo the café's logo. Only what differs from what Telegram has is set (few calls, within
+    Telegram's limits on profile changes); raises TelegramError for the outbox to try again."""
+    name = profile.merchant_name[:BOT_NAME_MAX_LENGTH]
+    for language in (None, *LANGUAGES):
+        t = translator(language or "en")
+        if (await bot.get_my_name(language_code=language)).name != name:
+            await bot.set_my_name(name, language_code=language)
+        description = texts.description(t, name)
+        if (await bot.get_my_description(language_code=language)).description != description:
+            await bot.set_my_description(description, language_code=language)
+        short = texts.short_description(t, name)
+        found = await bot.get_my_short_description(language_code=language)
+        if found.short_description != short:
+            await bot.set_my_short_description(short, language_code=language)
+    if not photo:
+        return
+    if profile.logo_png is not None:
+        picture = profile_photo(profile.logo_png, profile.brand)
+        await bot.set_my_profile_photo(InputProfilePhotoStatic(picture))
+    elif profile.logo_removed:  # never a photo the café did not set through its logo
+        await bot.remove_my_profile_photo()
 
 
 def cafe_link(username: str, qr_token: str | None) -> str:
@@ -290,6 +307,19 @@ async def meet_own_bot(courier: Courier, effect: MeetOwnBot) -> None:
     link = cafe_link(record.username, None if greeting.is_staff else greeting.qr_token)
     markup = keyboards.link_keyboard(texts.open_button(t, record.username), link)
     await courier.message(None, effect.user_id, text, markup, sender=courier.bots.platform)
+
+
+async def refresh_profile(courier: Courier, effect: RefreshBotProfile) -> None:
+    """The café's bot's profile set from the café as it is when this runs: a retry, a repeat
+    and two changes delivered out of order all end with the latest name and logo."""
+    record = await courier.infra.bots.of_merchant(effect.merchant_id)
+    if record is None or record.state is BotState.OFF:
+        raise NoLongerWanted()  # no bot of its own (its set-up will set the profile)
+    bot = courier.bots.own_bot_of(effect.merchant_id)
+    if bot is None:
+        raise BotPaused()  # paused, or not served by this worker yet: later
+    profile = await courier.service.own_bot.profile(effect.merchant_id)
+    await set_profile(bot, profile, photo=effect.photo)
 
 
 async def own_bot_news(courier: Courier, effect: OwnBotNews) -> None:

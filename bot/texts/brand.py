@@ -63,7 +63,15 @@ def status(t: Translator, merchant: str, brand: Brand) -> str:
             t.gettext(
                 "It goes on your customers’ cards, your posters, the Mini App and the activity charts. Tap a colour or a symbol below, or type /brand #1f5fa8, /brand star or /brand ☕. To add your logo, tap “Logo” and send it as a photo."
             ),
+            t.gettext("To rename your café: /brand name <code>New name</code>"),
         )
+    )
+
+
+def renamed(t: Translator, merchant: str) -> str:
+    return t.gettext(
+        "Your café is now called {merchant}: its cards, wallet passes and its own bot use the new name. Here is how a card looks now:",
+        merchant=esc(merchant),
     )
 
 
@@ -91,7 +99,7 @@ def logo_placeholder(t: Translator) -> str:
 
 def usage(t: Translator) -> str:
     return t.gettext(
-        "Usage: /brand, then tap a colour or a symbol; or /brand <code>#RRGGBB</code>, /brand <code>cup</code> (or star, heart, leaf, dot), /brand <code>an emoji</code>, /brand reset."
+        "Usage: /brand, then tap a colour or a symbol; or /brand <code>#RRGGBB</code>, /brand <code>cup</code> (or star, heart, leaf, dot), /brand <code>an emoji</code>, /brand reset, /brand name <code>New name</code>."
     )
 
 

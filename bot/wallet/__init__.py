@@ -1,14 +1,15 @@
 """Apple Wallet and Google Wallet passes for the cards; both optional and off by default.
 
-The bot calls two functions: `offer` when it shows a card (a signed .pkpass and a Save to Google
-Wallet link) and `card_changed` after a balance change (move the pass's update tag, push to the
-devices holding it, update Google's object). Heavy modules load only once a wallet is configured.
+The bot calls `offer` when it shows a card (a signed .pkpass, and a Save to Google Wallet link once
+Google holds the card's object), `card_changed` after a balance change (move the pass's update
+tag, push to the devices holding it, patch Google's object) and `brand_changed` after the café's
+look or name changed (every pass again, Google's class). Heavy modules load only once a wallet
+is configured.
 """
 
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -75,9 +76,9 @@ async def offer(service: LoyaltyService, card: CardView, link: str) -> WalletOff
             apple_pass = _apple_builder(apple).build(wallet_card, link, logo)
         google_url = None
         if google is not None:
-            from bot.wallet.google import save_url
+            from bot.wallet.google import save_link
 
-            google_url = save_url(google, wallet_card, link, now=time.time())
+            google_url = await save_link(google, _google_client(google), wallet_card, link)
         return WalletOffer(apple_pass=apple_pass, google_save_url=google_url)
     except Exception:  # the card itself must still be shown
         log.exception("could not build the wallet passes of card %s", card.card_id)
@@ -117,6 +118,7 @@ class WalletNotifier:
 
             card = change.wallet_card.card
             link = scan_link(username_for(card.merchant_id), card.qr_token)
+            # False: its link was never asked for; it is created with the card as it is then
             await self.google_client.update_object(
                 loyalty_object(self.google, change.wallet_card, link)
             )
@@ -132,6 +134,13 @@ class WalletNotifier:
             dead = await self.push.push(apple.pass_type_id, change.push_tokens)
             if dead:
                 await self.service.wallet.forget_push_tokens(apple.pass_type_id, dead)
+        if self.google is not None and self.google_client is not None:
+            from bot.wallet.google import loyalty_class
+
+            # the café's name, colour and logo are its class's: every saved card follows
+            await self.google_client.update_class(
+                loyalty_class(self.google, merchant_id, change.merchant_name, change.brand)
+            )
 
 
 @cache
@@ -165,25 +174,43 @@ def _notifier(service: LoyaltyService) -> WalletNotifier | None:
     )
 
 
+class WalletsUnavailable(Exception):
+    """A wallet could not be reached for now: the outbox tries the refresh again later."""
+
+
+def _retry_later(failure: Exception) -> bool:
+    """Google down, slow or rate-limiting: worth another try (Apple's part is then repeated
+    too, an extra empty push after which devices find their pass unchanged)."""
+    from bot.wallet.google import GoogleWalletError
+
+    return isinstance(failure, GoogleWalletError) and failure.transient
+
+
 async def card_changed(
     service: LoyaltyService, card_id: int, username_for: Callable[[int], str]
 ) -> None:
-    """Tell the wallets about a balance change; a no-op unless one is configured. Never raises:
-    the balance change has happened whatever the wallets say."""
+    """Tell the wallets about a balance change; a no-op unless one is configured. Raises only
+    WalletsUnavailable, for the outbox to retry: the balance change has happened whatever the
+    wallets say (it runs after the change committed, never in its way)."""
     try:
         notifier = _notifier(service)
         if notifier is not None:
             await notifier.card_changed(card_id, username_for)
-    except Exception:
+    except Exception as failure:
+        if _retry_later(failure):
+            raise WalletsUnavailable(str(failure)) from failure
         log.exception("could not update the wallet passes of card %s", card_id)
 
 
 async def brand_changed(service: LoyaltyService, merchant_id: int) -> None:
-    """Tell the wallets that a café's look changed; a no-op unless one is configured. Never
-    raises: the brand has changed whatever the wallets say."""
+    """Tell the wallets that a café's look changed; a no-op unless one is configured. Raises
+    only WalletsUnavailable, for the outbox to retry: the brand has changed whatever the
+    wallets say."""
     try:
         notifier = _notifier(service)
         if notifier is not None:
             await notifier.brand_changed(merchant_id)
-    except Exception:
+    except Exception as failure:
+        if _retry_later(failure):
+            raise WalletsUnavailable(str(failure)) from failure
         log.exception("could not update the wallet passes of merchant %s", merchant_id)

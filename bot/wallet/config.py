@@ -56,6 +56,10 @@ class GoogleWalletConfig:
     token_url: str = DEFAULT_GOOGLE_TOKEN_URL
     api_url: str = DEFAULT_GOOGLE_API_URL
     logo_url: str | None = None  # a public image for the loyalty class (Google needs one)
+    # The Mini App's public address: a café's own logo is served under it (`/logo/...`).
+    web_app_url: str | None = None
+    # The sites that may show the "Save to Google Wallet" link (the save link's `origins`).
+    origins: tuple[str, ...] = ()
 
 
 def _present(env: Mapping[str, str], names: tuple[str, ...], wallet: str) -> bool:
@@ -124,7 +128,7 @@ def google_config(environ: Mapping[str, str] | None = None) -> GoogleWalletConfi
     if not _present(env, GOOGLE_VARIABLES, "Google Wallet"):
         return None
     names: tuple[str, ...] = (*GOOGLE_VARIABLES, "GOOGLE_WALLET_TOKEN_URL")
-    names += ("GOOGLE_WALLET_API_URL", "GOOGLE_WALLET_LOGO_URL")
+    names += ("GOOGLE_WALLET_API_URL", "GOOGLE_WALLET_LOGO_URL", "WEB_APP_URL", "WEBHOOK_URL")
     return _google_config(tuple((name, env.get(name) or "") for name in names))
 
 
@@ -144,6 +148,7 @@ def _google_config(values: tuple[tuple[str, str], ...]) -> GoogleWalletConfig:
     if not issuer.isdigit():
         raise ConfigError("GOOGLE_WALLET_ISSUER_ID is malformed: expected the issuer's number")
     logo = env["GOOGLE_WALLET_LOGO_URL"]
+    web_app_url = _url("WEB_APP_URL", env["WEB_APP_URL"]) if env["WEB_APP_URL"] else None
     return GoogleWalletConfig(
         issuer_id=issuer,
         client_email=client_email,
@@ -155,4 +160,17 @@ def _google_config(values: tuple[tuple[str, str], ...]) -> GoogleWalletConfig:
         if env["GOOGLE_WALLET_API_URL"]
         else DEFAULT_GOOGLE_API_URL,
         logo_url=_url("GOOGLE_WALLET_LOGO_URL", logo) if logo else None,
+        web_app_url=web_app_url,
+        origins=_origins(web_app_url, env["WEBHOOK_URL"]),
     )
+
+
+def _origins(*addresses: str | None) -> tuple[str, ...]:
+    """The sites the bot serves (the Mini App, the webhook app) as origins, each once: where a
+    page may show the save link."""
+    found = []
+    for address in addresses:
+        parsed = urlparse(address or "")
+        if parsed.scheme in ("https", "http") and parsed.netloc:
+            found.append(f"{parsed.scheme}://{parsed.netloc}")
+    return tuple(dict.fromkeys(found))

@@ -28,7 +28,7 @@ from domain.service.offers import (
     OfferPreview,
     OfferService,
 )
-from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotService
+from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotProfile, OwnBotService
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
@@ -100,6 +100,7 @@ __all__ = [
     "OfferPreview",
     "OwnBotGreeting",
     "OwnBotOwner",
+    "OwnBotProfile",
     "PassChange",
     "PassNotAuthorised",
     "StoreChoice",

@@ -2,7 +2,8 @@
 
 Reads are one primary-key lookup (a card image or a page asks for the café's look); the logo's
 bytes are read only by what draws it, by version, so a picture is fetched once per change. A new
-colour or logo also reaches the wallet passes already saved (RefreshBrandedPasses).
+colour or logo also reaches the wallet passes already saved (RefreshBrandedPasses), and a new
+logo the café's own bot's photo (RefreshBotProfile).
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from domain import brand as rules
 from domain import errors
 from domain.brand import Brand, logo_version_shown, next_logo_version, removed_logo_version
 from domain.db.tables import Brand as BrandRow
-from domain.effects import RefreshBrandedPasses
+from domain.effects import RefreshBotProfile, RefreshBrandedPasses
 from domain.service.base import ServiceBase, require_owner
 
 LOGO_MAX_BYTES = 512 * 1024  # the stored, already resized logo: a few dozen KB in practice
@@ -28,7 +29,8 @@ class BrandPart(enum.StrEnum):
     ALL = "all"
 
 
-def _brand(row: BrandRow | None) -> Brand:
+def brand_of_row(row: BrandRow | None) -> Brand:
+    """What the café chose, from its stored row (None: nothing yet)."""
     if row is None:
         return Brand()
     return Brand(
@@ -39,7 +41,7 @@ def _brand(row: BrandRow | None) -> Brand:
 class BrandService(ServiceBase):
     async def of_merchant(self, merchant_id: int) -> Brand:
         async with self._db.read() as session:
-            return _brand(await session.get(BrandRow, merchant_id))
+            return brand_of_row(await session.get(BrandRow, merchant_id))
 
     async def logo(self, merchant_id: int) -> tuple[int, bytes] | None:
         """The stored logo and its version, or None."""
@@ -52,7 +54,7 @@ class BrandService(ServiceBase):
     async def mine(self, owner_id: int) -> Brand:
         async with self._db.read() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            return _brand(await session.get(BrandRow, merchant.id))
+            return brand_of_row(await session.get(BrandRow, merchant.id))
 
     async def set_colour(self, owner_id: int, text: str) -> Brand:
         colour = rules.read_colour(text)
@@ -75,6 +77,7 @@ class BrandService(ServiceBase):
             if row is None:
                 return Brand()
             on_passes = False  # the colour and the logo are on the wallet passes, not the symbol
+            logo_gone = False
             if part in (BrandPart.COLOUR, BrandPart.ALL):
                 on_passes = row.colour is not None
                 row.colour = None
@@ -83,11 +86,11 @@ class BrandService(ServiceBase):
             if part in (BrandPart.LOGO, BrandPart.ALL) and row.logo_png is not None:
                 row.logo_png = None
                 row.logo_version = removed_logo_version(row.logo_version)
-                on_passes = True
+                on_passes = logo_gone = True
             row.updated_at = self._clock.now()
             if on_passes:
-                await self._refresh_passes(session, row)
-            return _brand(row)
+                await self._refresh_passes(session, row, logo_changed=logo_gone)
+            return brand_of_row(row)
 
     async def _change(
         self,
@@ -109,15 +112,22 @@ class BrandService(ServiceBase):
                 row.logo_version = next_logo_version(row.logo_version)
             row.updated_at = self._clock.now()
             if colour is not None or logo is not None:
-                await self._refresh_passes(session, row)
-            return _brand(row)
+                await self._refresh_passes(session, row, logo_changed=logo is not None)
+            return brand_of_row(row)
 
-    async def _refresh_passes(self, session: AsyncSession, row: BrandRow) -> None:
+    async def _refresh_passes(
+        self, session: AsyncSession, row: BrandRow, *, logo_changed: bool
+    ) -> None:
+        """The passes follow a new colour or logo; the café's own bot a new logo (its photo)."""
         # the change's time, colour and logo: two changes within one clock tick stay two
         when = row.updated_at.strftime("%Y%m%dT%H%M%S%f")
         version = f"{when}.{row.colour or '-'}.{row.logo_version}"
-        effect = RefreshBrandedPasses(merchant_id=row.merchant_id, version=version)
-        await self._effects.record(session, [effect])
+        effects: list[RefreshBrandedPasses | RefreshBotProfile] = [
+            RefreshBrandedPasses(merchant_id=row.merchant_id, version=version)
+        ]
+        if logo_changed:
+            effects.append(RefreshBotProfile(merchant_id=row.merchant_id, version=version))
+        await self._effects.record(session, effects)
 
     async def _row(self, session: AsyncSession, merchant_id: int) -> BrandRow:
         """The café's row, made if missing: INSERT … ON CONFLICT DO NOTHING, so two taps at

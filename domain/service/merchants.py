@@ -10,7 +10,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
-from domain.effects import RefreshWallet
+from domain.effects import RefreshBotProfile, RefreshBrandedPasses, RefreshWallet
 from domain.model import (
     LedgerKind,
     ProgramType,
@@ -108,6 +108,25 @@ class MerchantService(ServiceBase):
             )
             await directory.flush()
             return store_view(store, merchant)
+
+    async def rename(self, owner_id: int, business_name: str) -> str:
+        """The café's new name (its stores keep theirs): its cards show it at once; its wallet
+        passes and its own bot's profile follow through the outbox."""
+        name = clean_name(business_name)
+        async with self._db.write() as session:
+            merchant = await require_owner(self._directory(session), owner_id)
+            if merchant.name == name:
+                return name
+            merchant.name = name
+            version = f"name.{self._clock.now().strftime('%Y%m%dT%H%M%S%f')}"
+            await self._effects.record(
+                session,
+                [
+                    RefreshBrandedPasses(merchant_id=merchant.id, version=version),
+                    RefreshBotProfile(merchant_id=merchant.id, version=version, photo=False),
+                ],
+            )
+            return name
 
     async def add_store(self, owner_id: int, store_name: str) -> StoreView:
         name = clean_name(store_name)

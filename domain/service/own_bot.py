@@ -9,9 +9,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from domain.effects import MeetOwnBot, OwnBotNews
+from domain.brand import Brand
+from domain.db.tables import Brand as BrandRow
+from domain.effects import MeetOwnBot, OwnBotNews, RefreshBotProfile
 from domain.model import Recipient
 from domain.service.base import ServiceBase, recipient
+from domain.service.brand import brand_of_row
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,16 @@ class OwnBotOwner:
     merchant_name: str
     merchant_language: str
     owner: Recipient
+
+
+@dataclass(frozen=True)
+class OwnBotProfile:
+    """What the café's bot shows of the café: its name, and its logo as the bot's photo."""
+
+    merchant_name: str
+    brand: Brand
+    logo_png: bytes | None  # the stored logo; None without one
+    logo_removed: bool  # the café took its logo back: the photo set from it goes too
 
 
 class OwnBotService(ServiceBase):
@@ -58,6 +71,23 @@ class OwnBotService(ServiceBase):
             merchant = await self._directory(session).merchant(merchant_id)
             news = OwnBotNews(merchant_id, merchant.owner_user_id, bot_id, version, state)
             await self._effects.record(session, [news])
+
+    async def refresh_profile(self, merchant_id: int, version: str) -> None:
+        """Queue the bot's profile to be set from the café as it is when it is sent (its first
+        serving, a new name or logo): the outbox retries it until Telegram took it."""
+        async with self._db.write() as session:
+            await self._effects.record(session, [RefreshBotProfile(merchant_id, version)])
+
+    async def profile(self, merchant_id: int) -> OwnBotProfile:
+        async with self._db.read() as session:
+            merchant = await self._directory(session).merchant(merchant_id)
+            row = await session.get(BrandRow, merchant_id)
+            return OwnBotProfile(
+                merchant_name=merchant.name,
+                brand=brand_of_row(row),
+                logo_png=None if row is None else row.logo_png,
+                logo_removed=row is not None and row.logo_png is None and row.logo_version < 0,
+            )
 
     async def greeting(self, merchant_id: int, user_id: int) -> OwnBotGreeting:
         async with self._db.read() as session:

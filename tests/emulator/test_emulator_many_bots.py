@@ -4,6 +4,7 @@ and managed bots (Bot API 9.6) created by a keyboard button or a t.me/newbot lin
 from __future__ import annotations
 
 import asyncio
+import io
 import socket
 import time
 import tracemalloc
@@ -12,8 +13,10 @@ from typing import Any
 
 import pytest
 from aiohttp import web
+from PIL import Image
 from telegram import (
     Bot,
+    InputProfilePhotoStatic,
     KeyboardButton,
     KeyboardButtonRequestManagedBot,
     ReplyKeyboardMarkup,
@@ -561,3 +564,25 @@ async def test_blocks_and_faults_are_per_bot(
     await shop_bot.send_message(alice.id, "works again")
     assert [m.text for m in alice.at(shop).messages] == ["works again"]
     assert [c.status for c in shop.calls if c.method == "sendMessage"] == [403, 500, 200]
+
+
+async def test_a_bot_s_profile_photo_and_texts_as_telegram_takes_them(
+    shop_bot: Bot, shop: EmulatedBot
+) -> None:
+    jpeg, png = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (640, 640), (31, 95, 168)).save(jpeg, format="JPEG")
+    Image.new("RGB", (640, 640), (31, 95, 168)).save(png, format="PNG")
+    with pytest.raises(BadRequest, match="Image_process_failed"):  # a static photo is a .JPG
+        await shop_bot.set_my_profile_photo(InputProfilePhotoStatic(png.getvalue()))
+    assert shop.profile_photo is None
+    assert await shop_bot.set_my_profile_photo(InputProfilePhotoStatic(jpeg.getvalue()))
+    assert shop.profile_photo == jpeg.getvalue()
+    assert await shop_bot.remove_my_profile_photo()
+    assert shop.profile_photo is None
+
+    with pytest.raises(BadRequest):
+        await shop_bot.set_my_name("n" * 65)
+    with pytest.raises(BadRequest):
+        await shop_bot.set_my_short_description("s" * 121, language_code="fr")
+    assert await shop_bot.set_my_description("d" * 512)
+    assert shop.texts == {("description", ""): "d" * 512}

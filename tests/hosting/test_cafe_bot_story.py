@@ -71,8 +71,12 @@ async def test_a_cafe_moves_to_its_own_bot_losing_nothing(bot: Running) -> None:
         await _declined_offers(customer)
 
     cafe = await _create_cafe_bot(bot, owner)
-    assert cafe.texts[("name", "")] == "Café Lux"
-    assert "Café Lux" in cafe.texts[("description", "fr")]
+
+    async def described() -> bool:  # the profile is set through the outbox
+        return "Café Lux" in cafe.texts.get(("description", "fr"), "")
+
+    await eventually(described)
+    assert cafe.texts.get(("name", ""), cafe.name) == "Café Lux"  # created with it: kept
     assert "mybot" not in {c["command"] for c in cafe.commands()}  # the platform's only
 
     # Told once each, by the platform bot, with a button that opens the café's bot.

@@ -146,12 +146,14 @@ def service_account(tmp_path_factory: pytest.TempPathFactory) -> ServiceAccount:
 
 
 ISSUER_ID = "3388000000022222222"
+DEFAULT_LOGO_URL = "https://loyalty.example.com/wallet-logo.png"
 
 
 def google_environment(account: ServiceAccount, **overrides: str) -> dict[str, str]:
     return {
         "GOOGLE_WALLET_ISSUER_ID": ISSUER_ID,
         "GOOGLE_WALLET_KEY_FILE": str(account.key_file),
+        "GOOGLE_WALLET_LOGO_URL": DEFAULT_LOGO_URL,  # Google needs a logo on every class
         **overrides,
     }
 

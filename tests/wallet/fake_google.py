@@ -36,6 +36,23 @@ OBJECT_FIELDS = {
     "passConstraints", "saveRestrictions", "linkedObjectIds", "notifyPreference",
     "valueAddedModuleData", "merchantLocations",
 }  # fmt: skip
+# Every field of LoyaltyClass (v1).
+CLASS_FIELDS = {
+    "kind", "programName", "programLogo", "accountNameLabel", "accountIdLabel",
+    "rewardsTierLabel", "rewardsTier", "localizedProgramName", "localizedAccountNameLabel",
+    "localizedAccountIdLabel", "localizedRewardsTierLabel", "localizedRewardsTier",
+    "secondaryRewardsTierLabel", "localizedSecondaryRewardsTierLabel", "secondaryRewardsTier",
+    "localizedSecondaryRewardsTier", "discoverableProgram", "classTemplateInfo", "id", "version",
+    "issuerName", "messages", "allowMultipleUsersPerObject", "homepageUri", "locations",
+    "reviewStatus", "review", "infoModuleData", "imageModulesData", "textModulesData",
+    "linksModuleData", "redemptionIssuers", "countryCode", "heroImage", "wordMark",
+    "enableSmartTap", "hexBackgroundColor", "localizedIssuerName",
+    "multipleDevicesAndHoldersAllowedStatus", "callbackOptions", "securityAnimation",
+    "viewUnlockRequirement", "wideProgramLogo", "notifyPreference", "appLinkData",
+    "valueAddedModuleData", "merchantLocations",
+}  # fmt: skip
+REVIEW_STATUSES = {"REVIEW_STATUS_UNSPECIFIED", "UNDER_REVIEW", "APPROVED", "REJECTED", "DRAFT"}
+HEX_COLOUR = re.compile(r"^#[0-9a-fA-F]{6}$")
 SCOPE = "https://www.googleapis.com/auth/wallet_object.issuer"
 
 
@@ -99,6 +116,57 @@ def _barcode(value: object) -> list[str]:
     return problems
 
 
+def _text_modules(value: object) -> list[str]:
+    if not isinstance(value, list):
+        return ["textModulesData: expected a list"]
+    problems = []
+    for index, module in enumerate(value):
+        where = f"textModulesData[{index}]"
+        if not isinstance(module, dict):
+            problems.append(f"{where}: expected a TextModuleData")
+            continue
+        known = {"header", "body", "localizedHeader", "localizedBody", "id"}
+        problems += _unknown(where, module, known)
+        for name in ("header", "body", "id"):
+            if name in module:
+                problems += _string(f"{where}.{name}", module[name])
+        for name in ("localizedHeader", "localizedBody"):
+            if name in module:
+                problems += _localized(f"{where}.{name}", module[name])
+    return problems
+
+
+def _image(where: str, value: object) -> list[str]:
+    source = value.get("sourceUri") if isinstance(value, dict) else None
+    uri = source.get("uri") if isinstance(source, dict) else None
+    if not (isinstance(uri, str) and uri.startswith(("https://", "http://"))):
+        return [f"{where}.sourceUri.uri: expected a public URL"]
+    return []
+
+
+def loyalty_class_problems(value: object) -> list[str]:
+    """Why Google would refuse this LoyaltyClass on insert; empty when it is valid."""
+    if not isinstance(value, dict):
+        return ["expected a JSON object"]
+    problems = _unknown("LoyaltyClass", value, CLASS_FIELDS)
+    for required in ("id", "issuerName", "reviewStatus", "programName", "programLogo"):
+        if required not in value:
+            problems.append(f"{required}: required")
+    if "id" in value and not (isinstance(value["id"], str) and ID.match(value["id"])):
+        problems.append("id: expected <issuer id>.<identifier>")
+    for name in ("issuerName", "programName"):
+        if name in value:
+            problems += _string(name, value[name])
+    if "reviewStatus" in value and value["reviewStatus"] not in REVIEW_STATUSES:
+        problems.append(f"reviewStatus: {value['reviewStatus']!r} is not a ReviewStatus")
+    colour = value.get("hexBackgroundColor")
+    if colour is not None and not (isinstance(colour, str) and HEX_COLOUR.match(colour)):
+        problems.append("hexBackgroundColor: expected #rrggbb")
+    if "programLogo" in value:
+        problems += _image("programLogo", value["programLogo"])
+    return problems
+
+
 def loyalty_object_problems(value: object) -> list[str]:
     """Why Google would refuse this LoyaltyObject; empty when it is valid."""
     if not isinstance(value, dict):
@@ -120,19 +188,28 @@ def loyalty_object_problems(value: object) -> list[str]:
     for name in ("loyaltyPoints", "secondaryLoyaltyPoints"):
         if name in value:
             problems += _points(name, value[name])
+    if "textModulesData" in value:
+        problems += _text_modules(value["textModulesData"])
     return problems
 
 
 @dataclass
 class FakeGoogleWallet:
-    """Token endpoint at /token, API under /walletobjects/v1; objects in `saved` exist."""
+    """Token endpoint at /token, API under /walletobjects/v1. Classes and objects are inserted
+    (POST, 409 when the id exists; an object's class must exist) and patched (PATCH, 404 when
+    it does not); `fail_with` answers every API call with that status (an outage)."""
 
     client_email: str
     public_key_pem: bytes
     base_url: str = ""  # set once served: the token's audience is its full URL
-    saved: set[str] = field(default_factory=set)
-    patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    classes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    objects: dict[str, dict[str, Any]] = field(default_factory=dict)
+    inserts: list[tuple[str, str]] = field(default_factory=list)  # (resource, id)
+    patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)  # objects'
+    class_patches: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
     token_requests: int = 0
+    fail_with: int | None = None
+    refused: int = 0  # calls answered with `fail_with`
     _tokens: set[str] = field(default_factory=set)
 
     @property
@@ -165,30 +242,71 @@ class FakeGoogleWallet:
         self._tokens.add(token)
         return JSONResponse({"access_token": token, "expires_in": 3599, "token_type": "Bearer"})
 
-    async def patch_object(self, request: Request) -> Response:
+    def _refused(self, request: Request) -> Response | None:
         header = request.headers.get("authorization", "")
-        if header.removeprefix("Bearer ") not in self._tokens:
+        if not header.startswith("Bearer ") or header.removeprefix("Bearer ") not in self._tokens:
             return JSONResponse({"error": {"code": 401}}, status_code=401)
-        object_id = request.path_params["object_id"]
+        if self.fail_with is not None:
+            self.refused += 1
+            return JSONResponse({"error": {"code": self.fail_with}}, status_code=self.fail_with)
+        return None
+
+    def _store(self, resource: str) -> dict[str, dict[str, Any]] | None:
+        return {"loyaltyClass": self.classes, "loyaltyObject": self.objects}.get(resource)
+
+    def _problems(self, resource: str, body: object) -> list[str]:
+        if resource == "loyaltyClass":
+            return loyalty_class_problems(body)
+        return loyalty_object_problems(body)
+
+    async def insert(self, request: Request) -> Response:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        resource = request.path_params["resource"]
+        store = self._store(resource)
+        if store is None:
+            return JSONResponse({"error": {"code": 404}}, status_code=404)
         body = await request.json()
-        problems = loyalty_object_problems(body)
-        if body.get("id") != object_id:
+        problems = self._problems(resource, body)
+        if resource == "loyaltyObject" and dict(body).get("classId") not in self.classes:
+            problems.append("classId: no such class")
+        if problems:
+            return JSONResponse({"error": {"code": 400, "message": problems}}, status_code=400)
+        if body["id"] in store:
+            return JSONResponse({"error": {"code": 409, "message": "exists"}}, status_code=409)
+        store[body["id"]] = body
+        self.inserts.append((resource, body["id"]))
+        return JSONResponse(body)
+
+    async def patch(self, request: Request) -> Response:
+        refused = self._refused(request)
+        if refused is not None:
+            return refused
+        resource, resource_id = request.path_params["resource"], request.path_params["id"]
+        store = self._store(resource)
+        if store is None:
+            return JSONResponse({"error": {"code": 404}}, status_code=404)
+        body = await request.json()
+        problems = self._problems(resource, body)
+        if isinstance(body, dict) and body.get("id") != resource_id:
             problems.append("id: differs from the resource in the path")
         if problems:
             return JSONResponse({"error": {"code": 400, "message": problems}}, status_code=400)
-        if object_id not in self.saved:
+        if resource_id not in store:
             return JSONResponse({"error": {"code": 404}}, status_code=404)
-        self.patches.append((object_id, body))
-        return JSONResponse(body)
+        store[resource_id] = store[resource_id] | body
+        (self.patches if resource == "loyaltyObject" else self.class_patches).append(
+            (resource_id, body)
+        )
+        return JSONResponse(store[resource_id])
 
     def app(self) -> Starlette:
+        resources = "{resource:str}"
         return Starlette(
             routes=[
                 Route("/token", self.token, methods=["POST"]),
-                Route(
-                    "/walletobjects/v1/loyaltyObject/{object_id}",
-                    self.patch_object,
-                    methods=["PATCH"],
-                ),
+                Route(f"/walletobjects/v1/{resources}", self.insert, methods=["POST"]),
+                Route(f"/walletobjects/v1/{resources}/{{id:str}}", self.patch, methods=["PATCH"]),
             ]
         )

@@ -19,6 +19,7 @@ from bot.config import Settings
 from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
 from bot.wallet.config import APPLE_VARIABLES, GOOGLE_VARIABLES
+from domain.brand import SWATCHES
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
@@ -97,6 +98,11 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             (google_button,) = card.buttons[0]
             assert google_button.text == EN.pgettext("button", "Save to Google Wallet")
             assert google_button.url.startswith("https://pay.google.com/gp/v/save/")
+            # offered once Google holds the café's class and the card's object
+            assert [resource for resource, _ in fake_google.inserts] == [
+                "loyaltyClass",
+                "loyaltyObject",
+            ]
             document = await customer.next_message()
             assert document.document_mime_type == "application/vnd.apple.pkpass"
             assert document.caption == EN.pgettext("button", "Add to Apple Wallet")
@@ -109,7 +115,6 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             service = application.bot_data.service
             assert service is not None
             (view,) = await service.customers.cards(42)
-            fake_google.saved.add(f"{ISSUER_ID}.{view.card_id}")  # the customer saved it
             await say(cashier, f"/stamp {card_number_in(card)}")
             await customer.next_message()
 
@@ -121,24 +126,52 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             assert object_id == f"{ISSUER_ID}.{view.card_id}"
             assert patched["loyaltyPoints"]["balance"] == {"string": "1/10"}
 
+            async def patched(times: int) -> bool:
+                return len(fake_google.patches) == times
+
+            # Google down at the next stamp: the stamp is made and told at once; the pass's
+            # update waits in the outbox and goes out once Google answers again.
+            fake_google.fail_with = 503
+            stamped = await say(cashier, f"/stamp {card_number_in(card)}")
+            assert "2/10" in stamped.content
+            notices = [(await customer.next_message()).content for _ in range(2)]
+            assert any("2/10" in notice for notice in notices), notices  # and the offers' question
+
+            async def refused() -> bool:
+                return fake_google.refused > 0
+
+            await eventually(refused)
+            fake_google.fail_with = None
+            clock.advance(timedelta(seconds=30))  # past the retry's back-off
+            await eventually(lambda: patched(2))
+            assert fake_google.patches[-1][1]["loyaltyPoints"]["balance"] == {"string": "2/10"}
+
             # Points that expire while nobody is at the counter update the pass too.
             for setting in ("type hybrid", "expiry_days 30"):
                 await say(owner, f"/program set {setting}")
             await say(cashier, f"/points {card_number_in(card)} 20")
             await customer.next_message()
-
-            async def patched(times: int) -> bool:
-                return len(fake_google.patches) == times
-
-            await eventually(lambda: patched(2))
+            await eventually(lambda: patched(3))
             clock.advance(timedelta(days=31))
             jobs = application.job_queue
             assert jobs is not None
             jobs.run_once(expire_points_and_remind, 0)
-            await eventually(lambda: patched(3))
+            await eventually(lambda: patched(4))
             assert fake_google.patches[-1][0] == object_id
             (expired,) = await service.customers.cards(42)
             assert (expired.points_balance, expired.points_expired) == (0, 20)
+
+            # A new brand colour reaches Google's class, which every saved card of the café wears.
+            await say(owner, "/brand blue")
+
+            async def class_patched() -> bool:
+                return bool(fake_google.class_patches)
+
+            await eventually(class_patched)
+            ((class_id, cafe),) = fake_google.class_patches
+            assert class_id == f"{ISSUER_ID}.{view.merchant_id}"
+            assert cafe["hexBackgroundColor"] == SWATCHES["blue"]
+            assert len(fake_google.objects) == 1  # patched, never inserted twice
 
 
 async def test_the_webhook_app_mounts_the_web_service_only_when_configured(
