@@ -11,6 +11,7 @@ from pathlib import Path
 
 import httpx
 import pytest
+from sqlalchemy import func, select
 
 from app.runner import running
 from app.webhook import create_app
@@ -21,8 +22,10 @@ from bot.jobs import expire_points_and_remind
 from bot.wallet.config import APPLE_VARIABLES, GOOGLE_VARIABLES
 from domain.brand import SWATCHES
 from domain.clock import ManualClock
+from domain.effects import RefreshWallet
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
+from infra.tables import OutboxMessage
 from tests.e2e.conftest import TOKEN, new_application
 from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
@@ -141,6 +144,24 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
                 return fake_google.refused > 0
 
             await eventually(refused)
+
+            async def retry_scheduled() -> bool:  # back in the outbox, due after its back-off
+                infra = application.bot_data.infra
+                assert infra is not None
+                async with infra.outbox.database.read() as session:
+                    waiting = await session.scalar(
+                        select(func.count()).where(
+                            OutboxMessage.kind == RefreshWallet.kind,
+                            OutboxMessage.done_at.is_(None),
+                            OutboxMessage.claimed_until.is_(None),
+                            OutboxMessage.attempts >= 1,
+                        )
+                    )
+                return bool(waiting)
+
+            # The clock moves once the retry is scheduled: moved before, the back-off would
+            # count from the moved clock and the retry would never fall due.
+            await eventually(retry_scheduled)
             fake_google.fail_with = None
             clock.advance(timedelta(seconds=30))  # past the retry's back-off
             await eventually(lambda: patched(2))
