@@ -527,3 +527,28 @@ async def test_the_cashiers_panel_greets_the_customer_and_explains_a_short_numbe
     )
     assert toast == "rgb(24, 24, 24)"  # the dark theme's surface
     await page.context.close()
+
+
+async def test_the_customer_reads_the_reward_in_the_language_they_pick(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """A reward named in French reads French on a French card, and the name given once the
+    customer switches the page to German (no German name)."""
+    world = await _world(miniapp, "fr")
+    service, owner = miniapp.running.service, world.shop.owner.user_id
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    await service.rewards.name_in_language(owner, coffee.reward_id, "fr", "Café offert")
+    page = await _open(browser, miniapp, world.customer, "light", world)
+    await page.wait_for_selector(".card .rung-name")
+    french = await page.locator(".card .rung-name").all_inner_texts()
+    assert any("Café offert" in name for name in french)
+    assert not any(coffee.name in name for name in french)
+    await _fits(page, "light")
+    await _shot(page, "reward-names-fr")
+    await page.select_option("[data-action=language]", "de")
+    await page.wait_for_selector("html[lang=de]", state="attached")
+    await page.wait_for_selector(".card .rung-name")
+    german = await page.locator(".card .rung-name").all_inner_texts()
+    assert any(coffee.name in name for name in german)
+    assert not any("Café offert" in name for name in german)
+    await page.context.close()
