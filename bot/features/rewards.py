@@ -2,8 +2,8 @@
 remove and name in other languages (🌐) rewards; `/rewards add <cost> [stamps|points] <name>`,
 `/rewards remove <n>` and `/rewards name <n> <language> <name | ->`.
 
-Each prompt (a new reward, a name, a cost) is a pending step bound to its reward; a wrong
-answer says what is wrong and keeps the step open. Removing asks first.
+Each prompt (a new reward, a name, a name in a language, a cost) is a pending step bound to
+its reward; a wrong answer says what is wrong and keeps the step open. Removing asks first.
 """
 
 from __future__ import annotations
@@ -161,14 +161,19 @@ async def _name_in(
     change = await context.service.rewards.name_in_language(
         viewer.user_id, reward_id, language, _typed_name(name)
     )
-    named = texts.named_in if _typed_name(name) is not None else texts.name_taken_away
-    done = named(viewer.t, change.reward, language)
-    await _show_names(update, viewer, change.reward, done, edit=edit)
+    await _show_names(update, viewer, change.reward, _named(viewer, change, language), edit=edit)
 
 
 def _typed_name(text: str) -> str | None:
     """A name as typed for a language; None for `-` (take the name away)."""
     return None if text.strip() == CLEAR_WORD else text
+
+
+def _named(viewer: Viewer, change: LadderChange, language: str) -> str:
+    """What was just done: the name the language's readers now see, or that none is left."""
+    if change.reward.translation(language) is None:
+        return texts.name_taken_away(viewer.t, change.reward, language)
+    return texts.named_in(viewer.t, change.reward, language)
 
 
 async def _show_names(
@@ -346,8 +351,7 @@ async def _name_in_answered(
 
     change = await _answered(update, context, viewer, step, name_in)
     if change is not None:
-        named = texts.named_in if _typed_name(name) is not None else texts.name_taken_away
-        await _show_names(update, viewer, change.reward, named(viewer.t, change.reward, language))
+        await _show_names(update, viewer, change.reward, _named(viewer, change, language))
 
 
 async def _cost_answered(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
