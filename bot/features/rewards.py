@@ -161,19 +161,18 @@ async def _name_in(
     change = await context.service.rewards.name_in_language(
         viewer.user_id, reward_id, language, _typed_name(name)
     )
-    await _show_names(update, viewer, change.reward, _named(viewer, change, language), edit=edit)
+    await _show_names(
+        update,
+        viewer,
+        change.reward,
+        texts.name_changed(viewer.t, change.reward, language),
+        edit=edit,
+    )
 
 
 def _typed_name(text: str) -> str | None:
     """A name as typed for a language; None for `-` (take the name away)."""
     return None if text.strip() == CLEAR_WORD else text
-
-
-def _named(viewer: Viewer, change: LadderChange, language: str) -> str:
-    """What was just done: the name the language's readers now see, or that none is left."""
-    if change.reward.translation(language) is None:
-        return texts.name_taken_away(viewer.t, change.reward, language)
-    return texts.named_in(viewer.t, change.reward, language)
 
 
 async def _show_names(
@@ -351,7 +350,9 @@ async def _name_in_answered(
 
     change = await _answered(update, context, viewer, step, name_in)
     if change is not None:
-        await _show_names(update, viewer, change.reward, _named(viewer, change, language))
+        await _show_names(
+            update, viewer, change.reward, texts.name_changed(viewer.t, change.reward, language)
+        )
 
 
 async def _cost_answered(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:

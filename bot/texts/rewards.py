@@ -95,6 +95,13 @@ def name_in_placeholder(t: Translator, language: str) -> str:
     return t.gettext("name in {language}", language=LANGUAGE_NAMES[language])
 
 
+def name_changed(t: Translator, reward: Reward, language: str) -> str:
+    """What a change of a reward's name in `language` did, from the reward as it now is."""
+    if reward.translation(language) is None:
+        return name_taken_away(t, reward, language)
+    return named_in(t, reward, language)
+
+
 def named_in(t: Translator, reward: Reward, language: str) -> str:
     return t.gettext(
         "✅ Customers reading {language} now see {name}.",

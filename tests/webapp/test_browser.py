@@ -552,3 +552,41 @@ async def test_the_customer_reads_the_reward_in_the_language_they_pick(
     assert any(coffee.name in name for name in german)
     assert not any("Café offert" in name for name in german)
     await page.context.close()
+
+
+async def test_the_owner_names_a_reward_in_another_language(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """In French, dark theme: 🌐 under a reward opens a field per language; a name saved there
+    is what German readers see, emptied it is taken away."""
+    language, theme = "fr", "dark"
+    world = await _world(miniapp, language)
+    service, owner, t = miniapp.running.service, world.shop.owner.user_id, translator(language)
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    form = f"[data-form=reward][data-reward='{coffee.reward_id}']"
+
+    page = await _open(browser, miniapp, world.shop.owner, theme, world)
+    await page.click("[data-tab=business]")
+    await page.wait_for_selector(form)
+    await page.click(f"{form} .reward-names summary")
+    assert await page.get_attribute(f"{form} input[data-language=de]", "placeholder") == coffee.name
+    await page.fill(f"{form} input[data-language=de]", "  Gratis Kaffee ")
+    await _fits(page, theme)
+    await _shot(page, "owner-fr-dark-reward-names")
+    await page.click(f"{form} button[type=submit]")
+    done = await _status(page)
+    named = (await service.rewards.ladder(owner)).rewards[0]
+    assert named.translations == (("de", "Gratis Kaffee"),)
+    assert done == _plain(reward_texts.name_changed(t, named, "de"))
+    assert "Gratis Kaffee" in done
+
+    await page.wait_for_selector(
+        f"{form} input[data-language=de][data-was='Gratis Kaffee']", state="attached"
+    )
+    await page.click(f"{form} .reward-names summary")
+    await page.fill(f"{form} input[data-language=de]", "")
+    await page.click(f"{form} button[type=submit]")
+    cleared = await _status(page)
+    assert (await service.rewards.ladder(owner)).rewards[0].translations == ()
+    assert cleared == _plain(reward_texts.name_taken_away(t, coffee, "de"))
+    await page.context.close()
