@@ -171,8 +171,10 @@ def ladder_keyboard(
     rename: dict[int, str],
     cost: dict[int, str],
     remove: dict[int, str],
+    names: dict[int, str],
 ) -> InlineKeyboardMarkup:
-    """Rename / Cost / Remove per reward (by its number), then Add per unit with room left."""
+    """Rename / Cost / Remove / 🌐 (names in other languages) per reward (by its number), then
+    Add per unit with room left."""
     rows = []
     rename_label = t.pgettext("button", "Rename")
     cost_label = t.pgettext("button", "Cost")
@@ -189,6 +191,7 @@ def ladder_keyboard(
                 InlineKeyboardButton(
                     f"{remove_label} {number}", callback_data=remove[reward.reward_id]
                 ),
+                InlineKeyboardButton(f"🌐 {number}", callback_data=names[reward.reward_id]),
             ]
         )
     hybrid = ladder.program_type is ProgramType.HYBRID
@@ -202,6 +205,18 @@ def ladder_keyboard(
         else:
             label = t.pgettext("button", "Add a points reward")
         rows.append([InlineKeyboardButton(label, callback_data=data)])
+    return InlineKeyboardMarkup(rows)
+
+
+def reward_names_keyboard(name_in: dict[str, str], clear: dict[str, str]) -> InlineKeyboardMarkup:
+    """A button per language to name the reward in it, and ✖ beside a name to take it away
+    (only the languages in `clear` have one)."""
+    rows = []
+    for language in LANGUAGES:
+        row = [InlineKeyboardButton(LANGUAGE_NAMES[language], callback_data=name_in[language])]
+        if language in clear:
+            row.append(InlineKeyboardButton("✖", callback_data=clear[language]))
+        rows.append(row)
     return InlineKeyboardMarkup(rows)
 
 

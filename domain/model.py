@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import calendar
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -125,7 +126,18 @@ class Reward:
     reward_id: int
     unit: RewardUnit
     cost: int
-    name: str
+    name: str  # the name given, in whichever language the owner wrote it
+    # The owner's names for it in other languages, (language, name) by language.
+    translations: tuple[tuple[str, str], ...] = ()
+
+    def name_in(self, language: str | None) -> str:
+        """The name a person reading `language` sees: the owner's name in that language,
+        else the name given. Every screen, notice, image and pass asks this."""
+        return dict(self.translations).get(language or "", self.name)
+
+    def translation(self, language: str) -> str | None:
+        """The owner's name in `language`, if they gave one."""
+        return dict(self.translations).get(language)
 
 
 def units_of(program_type: ProgramType) -> tuple[RewardUnit, ...]:
@@ -150,6 +162,12 @@ def clean_reward_name(raw: str) -> str:
     if not name or len(name) > REWARD_NAME_MAX_LENGTH or not name.isprintable():
         raise errors.InvalidRewardName(max_length=REWARD_NAME_MAX_LENGTH)
     return name
+
+
+def reward_translations(names: Mapping[str, str]) -> tuple[tuple[str, str], ...]:
+    """A reward's names in other languages as the value carries them: by language, so two
+    snapshots of the same names compare equal."""
+    return tuple(sorted(names.items()))
 
 
 def stamps_that_fit(n: int, stamp_count: int, top_cost: int) -> int:
@@ -432,6 +450,11 @@ class CardView:
         """The rewards the card can be redeemed for now."""
         return tuple(r for r in self.rewards if self.to_go(r) == 0)
 
+    def next_reward(self, unit: RewardUnit) -> Reward:
+        """The cheapest reward of `unit` not reached yet (the top one when all are)."""
+        rungs = self.stamp_rewards if unit is RewardUnit.STAMPS else self.points_rewards
+        return next((r for r in rungs if self.to_go(r) > 0), rungs[-1])
+
     @property
     def stamps_to_reward(self) -> int:
         """Stamps to the next reward not yet reached (0 when the top one is ready)."""
@@ -555,7 +578,7 @@ class LedgerLine:
     reason: str | None
     store_name: str
     created_at: datetime
-    reward_name: str | None = None  # the rung a redemption (or its reversal) was for
+    reward: Reward | None = None  # the rung a redemption (or its reversal) was for
 
 
 @dataclass(frozen=True)

@@ -300,6 +300,12 @@ _LANGUAGE_WORDS = {
 }  # fmt: skip
 
 
+def read_language(raw: str) -> str:
+    """A language as an owner may type it: its code or its name in one of the four
+    languages ("fr", "Français", "French"); refused with the choices otherwise."""
+    return _choice("language", LANGUAGES, _LANGUAGE_WORDS)(raw)
+
+
 def _text(key: str) -> Callable[[str], str]:
     def parse(raw: str) -> str:
         value = " ".join(raw.split())

@@ -120,6 +120,14 @@ class RewardRenameBody(Body):
     name: Name
 
 
+class RewardNameInBody(Body):
+    """A reward's name in one language; an empty or missing name takes that name away."""
+
+    reward: Id
+    language: Annotated[str, StringConstraints(min_length=1, max_length=8)]  # the use case checks
+    name: Name | None = None
+
+
 class RewardCostBody(Body):
     reward: Id
     cost: TypedNumber

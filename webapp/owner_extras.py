@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING
 
 from starlette.responses import Response
 
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES
 from bot.texts import offers as offer_texts
 from bot.texts import rewards as reward_texts
 from bot.texts import webapp as texts
@@ -39,6 +40,7 @@ class OwnerExtras:
             "reward_add": (self.reward_add, bodies.RewardAddBody),
             "reward_rename": (self.reward_rename, bodies.RewardRenameBody),
             "reward_cost": (self.reward_cost, bodies.RewardCostBody),
+            "reward_name_in": (self.reward_name_in, bodies.RewardNameInBody),
             "reward_remove": (self.reward_remove, bodies.RewardBody),
             "offers": (self.offers, bodies.Empty),
             "offer_preview": (self.offer_preview, bodies.OfferPreviewBody),
@@ -62,7 +64,11 @@ class OwnerExtras:
         labels = texts.labels(t)
         unit_choices = [(unit.value, labels["unit_" + unit.value]) for unit in units]
         return self._app.render(
-            "rewards.html", person, rewards=rows, units=unit_choices if len(units) > 1 else []
+            "rewards.html",
+            person,
+            rewards=rows,
+            units=unit_choices if len(units) > 1 else [],
+            languages=[(code, LANGUAGE_NAMES[code]) for code in LANGUAGES],
         )
 
     async def _changed(self, person: Person, message: str) -> Response:
@@ -85,6 +91,14 @@ class OwnerExtras:
     async def reward_rename(self, person: Person, body: bodies.RewardRenameBody) -> Response:
         change = await self._app.service.rewards.rename(person.user_id, body.reward, body.name)
         return await self._changed(person, reward_texts.renamed(person.t, change.reward))
+
+    async def reward_name_in(self, person: Person, body: bodies.RewardNameInBody) -> Response:
+        name = body.name if body.name and body.name.strip() else None
+        change = await self._app.service.rewards.name_in_language(
+            person.user_id, body.reward, body.language, name
+        )
+        message = reward_texts.name_changed(person.t, change.reward, body.language)
+        return await self._changed(person, message)
 
     async def reward_cost(self, person: Person, body: bodies.RewardCostBody) -> Response:
         cost = _cost(person, body.cost)

@@ -15,7 +15,7 @@ STAMPS, POINTS = "stamps", "points"
 @dataclass(frozen=True)
 class Reward:
     ref: str  # what the Redeem button sends back: the ladder's reward id
-    label: str
+    label: str  # its name in the reader's language
     cost: int
     affordable: bool
     rung: Rung
@@ -30,14 +30,15 @@ def _ref(rung: Rung) -> str:
     return STAMPS if rung.unit is RewardUnit.STAMPS else POINTS
 
 
-def rewards_of(card: CardView) -> list[Reward]:
+def rewards_of(card: CardView, language: str) -> list[Reward]:
+    """The card's rewards, each named in `language` (the person looking at the page)."""
     rewards = []
     for rung in card.rewards:
         have = min(card.balance_for(rung.unit), rung.cost)
         rewards.append(
             Reward(
                 _ref(rung),
-                rung.name,
+                rung.name_in(language),
                 rung.cost,
                 card.to_go(rung) == 0,
                 rung,
@@ -48,14 +49,14 @@ def rewards_of(card: CardView) -> list[Reward]:
     return rewards
 
 
-def affordable_rewards(card: CardView) -> list[Reward]:
-    return [reward for reward in rewards_of(card) if reward.affordable]
+def affordable_rewards(card: CardView, language: str) -> list[Reward]:
+    return [reward for reward in rewards_of(card, language) if reward.affordable]
 
 
-def ladder(card: CardView) -> list[Reward]:
+def ladder(card: CardView, language: str) -> list[Reward]:
     """The rungs as the page draws them: the ready ones on top (what can be handed over now),
     then the others by unit and cost, as the ladder orders them."""
-    rewards = rewards_of(card)
+    rewards = rewards_of(card, language)
     return [r for r in rewards if r.affordable] + [r for r in rewards if not r.affordable]
 
 
@@ -68,5 +69,5 @@ def ladder_rows(t: Translator, card: CardView) -> list[tuple[Reward, str, str]]:
             texts.rung_label(t, reward.label, reward.affordable),
             texts.rung_count(t, reward.have, reward.cost, reward.rung.unit is RewardUnit.POINTS),
         )
-        for reward in ladder(card)
+        for reward in ladder(card, t.language)
     ]

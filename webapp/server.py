@@ -401,7 +401,7 @@ class MiniApp:
                 texts.redeem_label(t, reward.label),
                 counter_texts.redeem_question(t, card, None, reward.rung),
             )
-            for reward in affordable_rewards(card)
+            for reward in affordable_rewards(card, t.language)
         ]
         stamps = [(n, texts.stamps_label(t, n)) for n in STAMP_CHOICES[1:]]
         return self._render(

@@ -1,13 +1,15 @@
-"""The owner's reward ladder: /rewards with buttons to add, rename, change the cost of and
-remove rewards; `/rewards add <cost> [stamps|points] <name>` and `/rewards remove <n>`.
+"""The owner's reward ladder: /rewards with buttons to add, rename, change the cost of,
+remove and name in other languages (🌐) rewards; `/rewards add <cost> [stamps|points] <name>`,
+`/rewards remove <n>` and `/rewards name <n> <language> <name | ->`.
 
-Each prompt (a new reward, a name, a cost) is a pending step bound to its reward; a wrong
-answer says what is wrong and keeps the step open. Removing asks first.
+Each prompt (a new reward, a name, a name in a language, a cost) is a pending step bound to
+its reward; a wrong answer says what is wrong and keeps the step open. Removing asks first.
 """
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from telegram import Update
 
@@ -31,25 +33,33 @@ from bot.texts import rewards as texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import RewardUnit, units_of
-from domain.service import Ladder
+from domain.model import Reward, RewardUnit, units_of
+from domain.program import LANGUAGES, read_language
+from domain.service import Ladder, LadderChange
 from infra import Step
 
-# Steps: the answer to a prompt (payload: the unit of a new reward; subject: the reward
-# renamed or re-costed), and the confirmation of a removal (subject: the reward).
-NEW_REWARD, REWARD_NAME, REWARD_COST, REMOVE_REWARD = (
+# Steps: the answer to a prompt (payload: the unit of a new reward, or the language of a
+# name; subject: the reward renamed, re-costed or named), and the confirmation of a removal
+# (subject: the reward).
+NEW_REWARD, REWARD_NAME, REWARD_COST, REMOVE_REWARD, NAME_IN = (
     "reward_new",
     "reward_name",
     "reward_cost",
     "reward_remove",
+    "reward_name_in",
 )
-PROMPTS = (NEW_REWARD, REWARD_NAME, REWARD_COST)
+PROMPTS = (NEW_REWARD, REWARD_NAME, REWARD_COST, NAME_IN)
+T = TypeVar("T")
+CLEAR_WORD = "-"  # `/rewards name 1 fr -` takes the French name away
 
 ADD = ButtonAction("ra", (Token,))  # unit
 RENAME = ButtonAction("rn", (int,))  # reward
 COST = ButtonAction("rk", (int,))  # reward
 REMOVE = ButtonAction("rm", (int,))  # reward
 ANSWER_REMOVE = ButtonAction("ry", (int, Token))  # step, "y" or "n"
+NAMES = ButtonAction("rt", (int,))  # reward: its names in other languages
+NAME_IN_LANGUAGE = ButtonAction("rl", (int, Token))  # reward, language
+CLEAR_NAME = ButtonAction("rd", (int, Token))  # reward, language
 
 _UNIT_WORDS = {
     "stamp": RewardUnit.STAMPS,
@@ -78,6 +88,8 @@ async def rewards(update: Update, context: BotContext, viewer: Viewer) -> None:
         assert number is not None
         reward = await context.service.rewards.reward_at(viewer.user_id, number)
         await _ask_remove(update, context, viewer, reward.reward_id)
+    elif action == "name" and len(args) >= 4 and small_int(args[1]) is not None:
+        await _name_command(update, context, viewer, args[1:])
     else:
         await reply(update, usage(viewer.t, "rewards"))
 
@@ -115,6 +127,65 @@ async def _show(
         rename={i: RENAME.data(i) for i in ids},
         cost={i: COST.data(i) for i in ids},
         remove={i: REMOVE.data(i) for i in ids},
+        names={i: NAMES.data(i) for i in ids},
+    )
+    if edit:
+        await edit_or_reply(update, text, markup)
+    else:
+        await reply(update, text, markup)
+
+
+async def _name_command(
+    update: Update, context: BotContext, viewer: Viewer, tokens: list[str]
+) -> None:
+    """`/rewards name <n> <language> <name>`, or `-` for the name to take that name away."""
+    number = small_int(tokens[0])
+    assert number is not None
+    language = read_language(tokens[1])
+    name = " ".join(tokens[2:])
+    reward = await context.service.rewards.reward_at(viewer.user_id, number)
+    await _name_in(update, context, viewer, reward.reward_id, language, name)
+
+
+async def _name_in(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    reward_id: int,
+    language: str,
+    name: str,
+    *,
+    edit: bool = False,
+) -> None:
+    """Name a reward in a language (`-`: take the name away), then show its names."""
+    change = await context.service.rewards.name_in_language(
+        viewer.user_id, reward_id, language, _typed_name(name)
+    )
+    await _show_names(
+        update,
+        viewer,
+        change.reward,
+        texts.name_changed(viewer.t, change.reward, language),
+        edit=edit,
+    )
+
+
+def _typed_name(text: str) -> str | None:
+    """A name as typed for a language; None for `-` (take the name away)."""
+    return None if text.strip() == CLEAR_WORD else text
+
+
+async def _show_names(
+    update: Update, viewer: Viewer, reward: Reward, head: str | None, *, edit: bool = False
+) -> None:
+    """A reward's names in each language, with a button to give or take away each."""
+    text = texts.names_text(viewer.t, reward)
+    if head is not None:
+        text = f"{head}\n\n{text}"
+    i = reward.reward_id
+    markup = keyboards.reward_names_keyboard(
+        {language: NAME_IN_LANGUAGE.data(i, language) for language in LANGUAGES},
+        {language: CLEAR_NAME.data(i, language) for language, _ in reward.translations},
     )
     if edit:
         await edit_or_reply(update, text, markup)
@@ -147,6 +218,37 @@ async def _rename_button(
     await prompt(
         update, context, step, texts.ask_name(viewer.t, reward), texts.name_placeholder(viewer.t)
     )
+
+
+async def _names_button(
+    update: Update, context: BotContext, viewer: Viewer, reward_id: int
+) -> None:
+    reward = await context.service.rewards.reward(viewer.user_id, reward_id)
+    await _show_names(update, viewer, reward, None)
+
+
+async def _name_in_button(
+    update: Update, context: BotContext, viewer: Viewer, reward_id: int, language: str
+) -> None:
+    if language not in LANGUAGES:
+        return
+    reward = await context.service.rewards.reward(viewer.user_id, reward_id)
+    step = await _open_prompt(context, viewer, NAME_IN, subject_id=reward_id, payload=language)
+    await prompt(
+        update,
+        context,
+        step,
+        texts.ask_name_in(viewer.t, reward, language),
+        texts.name_in_placeholder(viewer.t, language),
+    )
+
+
+async def _clear_name_button(
+    update: Update, context: BotContext, viewer: Viewer, reward_id: int, language: str
+) -> None:
+    if language not in LANGUAGES:
+        return
+    await _name_in(update, context, viewer, reward_id, language, CLEAR_WORD, edit=True)
 
 
 async def _cost_button(update: Update, context: BotContext, viewer: Viewer, reward_id: int) -> None:
@@ -235,6 +337,24 @@ async def _name_answered(update: Update, context: BotContext, viewer: Viewer, st
     await _carry_out(update, context, viewer, step, rename)
 
 
+async def _name_in_answered(
+    update: Update, context: BotContext, viewer: Viewer, step: Step
+) -> None:
+    assert step.subject_id is not None and step.payload in LANGUAGES
+    reward_id, language, name = step.subject_id, step.payload, _answer(update)
+
+    async def name_in() -> LadderChange:
+        return await context.service.rewards.name_in_language(
+            viewer.user_id, reward_id, language, _typed_name(name)
+        )
+
+    change = await _answered(update, context, viewer, step, name_in)
+    if change is not None:
+        await _show_names(
+            update, viewer, change.reward, texts.name_changed(viewer.t, change.reward, language)
+        )
+
+
 async def _cost_answered(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
     assert step.subject_id is not None
     reward_id, cost = step.subject_id, small_int(_answer(update).strip())
@@ -269,28 +389,45 @@ async def _carry_out(
     step: Step,
     work: Callable[[], Awaitable[str]],
 ) -> None:
+    """Run the change an answer asks for (see `_answered`); success shows the ladder under
+    what was done."""
+    done = await _answered(update, context, viewer, step, work)
+    if done is not None:
+        await _show(update, context, viewer, done)
+
+
+async def _answered(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    step: Step,
+    work: Callable[[], Awaitable[T]],
+) -> T | None:
     """Run the change an answer asks for: a fixable mistake asks again (the step stays
-    open); any other refusal closes the step; success shows the ladder."""
+    open; None); any other refusal closes the step; success closes it and returns the result."""
     try:
         done = await work()
     except _CORRECTABLE as wrong:
         await _again(update, context, viewer, step, refusal_text(viewer.t, wrong))
-        return
+        return None
     except errors.DomainError:
         await context.infra.steps.close(step.id, "cancelled")
         raise
     await context.infra.steps.close(step.id)
-    await _show(update, context, viewer, done)
+    return done
 
 
 async def _again(
     update: Update, context: BotContext, viewer: Viewer, step: Step, problem: str
 ) -> None:
-    placeholder = {
-        NEW_REWARD: texts.new_reward_placeholder,
-        REWARD_NAME: texts.name_placeholder,
-        REWARD_COST: texts.cost_placeholder,
-    }[step.kind](viewer.t)
+    if step.kind == NAME_IN and step.payload is not None:
+        placeholder = texts.name_in_placeholder(viewer.t, step.payload)
+    else:
+        placeholder = {
+            NEW_REWARD: texts.new_reward_placeholder,
+            REWARD_NAME: texts.name_placeholder,
+            REWARD_COST: texts.cost_placeholder,
+        }[step.kind](viewer.t)
     await prompt(update, context, step, texts.try_again(viewer.t, problem), placeholder)
 
 
@@ -303,10 +440,14 @@ FEATURE = Feature(
         (COST, _cost_button),
         (REMOVE, _remove_button),
         (ANSWER_REMOVE, _answer_remove),
+        (NAMES, _names_button),
+        (NAME_IN_LANGUAGE, _name_in_button),
+        (CLEAR_NAME, _clear_name_button),
     ),
     text_steps={
         NEW_REWARD: _new_reward_answered,
         REWARD_NAME: _name_answered,
         REWARD_COST: _cost_answered,
+        NAME_IN: _name_in_answered,
     },
 )

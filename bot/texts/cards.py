@@ -44,7 +44,7 @@ def ladder_progress(t: Translator, card: CardView) -> str:
             "{count}/{cost} to {reward}",
             count=t.number(card.stamp_count),
             cost=t.number(reward.cost),
-            reward=esc(reward.name),
+            reward=esc(reward.name_in(t.language)),
         )
         for reward in ahead
     )
@@ -104,13 +104,16 @@ def compact_reward_lines(t: Translator, card: CardView) -> list[str]:
     ready = [r for r in card.rewards if card.to_go(r) == 0]
     if ready:
         lines.append(
-            t.gettext("✅ Ready: {rewards}", rewards=", ".join(_short(r.name) for r in ready))
+            t.gettext(
+                "✅ Ready: {rewards}",
+                rewards=", ".join(_short(r.name_in(t.language)) for r in ready),
+            )
         )
     for unit in (RewardUnit.STAMPS, RewardUnit.POINTS):
         upcoming = [r for r in card.rewards if r.unit is unit and card.to_go(r) > 0]
         if upcoming:
             nxt = upcoming[0]
-            lines.append(_to_go_line(t, nxt, card.to_go(nxt), _short(nxt.name)))
+            lines.append(_to_go_line(t, nxt, card.to_go(nxt), _short(nxt.name_in(t.language))))
     return lines
 
 
@@ -118,11 +121,11 @@ def reward_lines(t: Translator, card: CardView) -> list[str]:
     """Each reward of the ladder: ready ✅, or how many stamps or points are still missing."""
     lines = []
     for reward in card.rewards:
-        missing = card.to_go(reward)
+        missing, name = card.to_go(reward), esc(reward.name_in(t.language))
         if missing == 0:
-            lines.append(t.gettext("✅ {reward} — ready", reward=esc(reward.name)))
+            lines.append(t.gettext("✅ {reward} — ready", reward=name))
         else:
-            lines.append(_to_go_line(t, reward, missing, esc(reward.name)))
+            lines.append(_to_go_line(t, reward, missing, name))
     return lines
 
 
@@ -156,9 +159,10 @@ def card_face(t: Translator, card: CardView) -> CardFace:
 
 
 def _rung(t: Translator, reward: Reward, missing: int) -> Rung:
+    name = reward.name_in(t.language)
     if missing == 0:
-        return Rung(reward.cost, t.gettext("✓ {reward} — ready", reward=reward.name), True)
-    return Rung(reward.cost, f"{reward.cost} · {reward.name}", False)
+        return Rung(reward.cost, t.gettext("✓ {reward} — ready", reward=name), True)
+    return Rung(reward.cost, f"{reward.cost} · {name}", False)
 
 
 def preview_face(t: Translator, merchant_name: str, rewards: Sequence[Reward]) -> CardFace:
@@ -239,7 +243,8 @@ def entry_label(t: Translator, line: LedgerLine) -> str:
             "Correction: {change}", change=stamp_change(t, line.stamps_delta)
         ),
         LedgerKind.REDEEM_REWARD: lambda: t.gettext(
-            "Reward redeemed: {reward}", reward=esc(line.reward_name or "?")
+            "Reward redeemed: {reward}",
+            reward=esc(line.reward.name_in(t.language) if line.reward else "?"),
         ),
         LedgerKind.WELCOME: lambda: bonus_label(t, line.kind),
         LedgerKind.BIRTHDAY: lambda: bonus_label(t, line.kind),
@@ -248,8 +253,8 @@ def entry_label(t: Translator, line: LedgerLine) -> str:
     label = labels[line.kind]()
     if line.kind is LedgerKind.CORRECT_STAMPS and line.reason:
         label += f" ({esc(line.reason)})"
-    if line.kind in (LedgerKind.UNDO, LedgerKind.NOT_ME) and line.reward_name is not None:
-        label += f" ({esc(line.reward_name)})"
+    if line.kind in (LedgerKind.UNDO, LedgerKind.NOT_ME) and line.reward is not None:
+        label += f" ({esc(line.reward.name_in(t.language))})"
     return label
 
 

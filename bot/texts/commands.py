@@ -134,7 +134,7 @@ def usage(t: Translator, name: str) -> str:
             "Usage: /poster [store] [language…] [pdf] with one or two of en, fr, de, lb, e.g. /poster Gare fr de pdf"
         ),
         "rewards": t.gettext(
-            "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>"
+            "Usage: /rewards, /rewards add <code>cost</code> [stamps|points] <code>name</code> (e.g. /rewards add 15 Free cake), /rewards remove <code>number</code>, /rewards name <code>number</code> <code>language</code> <code>name</code> (e.g. /rewards name 1 fr Café offert; - instead of the name takes it away)"
         ),
         "offers": t.gettext("Usage: /offers on or /offers off"),
         "apikeys": t.gettext(

@@ -72,14 +72,19 @@ def rewards_ready(t: Translator, card: CardView) -> list[str]:
     lines = []
     for reward in card.affordable:
         if reward.unit is RewardUnit.STAMPS:
-            lines.append(t.gettext("🎁 Reward ready: {reward}", reward=esc(reward.name)))
+            lines.append(t.gettext("🎁 Reward ready: {reward}", reward=_name(t, reward)))
         else:
-            lines.append(t.gettext("🎁 Points reward ready: {reward}", reward=esc(reward.name)))
+            lines.append(t.gettext("🎁 Points reward ready: {reward}", reward=_name(t, reward)))
     return lines
 
 
-def _reward_name(op: Operation) -> str:
-    return esc(op.reward.name if op.reward is not None else op.card.reward)
+def _name(t: Translator, reward: Reward) -> str:
+    return esc(reward.name_in(t.language))
+
+
+def _reward_name(t: Translator, op: Operation) -> str:
+    """What a redemption was for: its rung, or the single stamp reward before the ladder."""
+    return _name(t, op.reward if op.reward is not None else op.card.stamp_rewards[0])
 
 
 def operation_done(t: Translator, op: Operation) -> str:
@@ -90,9 +95,9 @@ def operation_done(t: Translator, op: Operation) -> str:
     elif op.kind is LedgerKind.STAMP:
         head = t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", op.stamps_delta)
     elif op.kind is LedgerKind.REDEEM_STAMPS:
-        head = t.gettext("✅ Reward redeemed: {reward}.", reward=esc(card.reward))
+        head = t.gettext("✅ Reward redeemed: {reward}.", reward=_name(t, card.stamp_rewards[0]))
     elif op.kind is LedgerKind.REDEEM_REWARD:
-        head = t.gettext("✅ Reward redeemed: {reward}.", reward=_reward_name(op))
+        head = t.gettext("✅ Reward redeemed: {reward}.", reward=_reward_name(t, op))
     elif op.kind is LedgerKind.EARN_POINTS:
         assert op.amount is not None
         head = t.ngettext(
@@ -150,27 +155,27 @@ def customer_notice(t: Translator, op: Operation) -> str:
         for reward in card.stamp_rewards:  # the rewards this stamp made ready
             if before < reward.cost <= card.stamp_count:
                 text += "\n" + t.gettext(
-                    "🎁 Your reward is ready: {reward}!", reward=esc(reward.name)
+                    "🎁 Your reward is ready: {reward}!", reward=_name(t, reward)
                 )
         return text
     if op.kind is LedgerKind.REDEEM_REWARD and op.stamps_delta:
         return t.gettext(
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
-            reward=_reward_name(op),
+            reward=_reward_name(t, op),
             store=where,
             progress=ladder_progress(t, card),
         )
     if op.kind is LedgerKind.REDEEM_REWARD:
         return t.gettext(
             "You redeemed {reward} at {store}. Enjoy! Points now: {balance}",
-            reward=_reward_name(op),
+            reward=_reward_name(t, op),
             store=where,
             balance=t.number(card.points_balance),
         )
     if op.kind is LedgerKind.REDEEM_STAMPS:
         return t.gettext(
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
-            reward=esc(card.reward),
+            reward=_name(t, card.stamp_rewards[0]),
             store=where,
             progress=ladder_progress(t, card),
         )
@@ -218,7 +223,7 @@ def redeem_question(
         # Progress toward this reward, not the ladder's top: "5/5" for a coffee at 5 stamps.
         return t.gettext(
             "Redeem {reward} on card {number} ({progress})?",
-            reward=esc(reward.name),
+            reward=_name(t, reward),
             number=card.display_number,
             progress=f"{min(card.stamp_count, reward.cost)}/{reward.cost}",
         )
@@ -227,14 +232,14 @@ def redeem_question(
             "Redeem {reward} for {n} point on card {number} (balance {balance})?",
             "Redeem {reward} for {n} points on card {number} (balance {balance})?",
             reward.cost,
-            reward=esc(reward.name),
+            reward=_name(t, reward),
             number=card.display_number,
             balance=t.number(card.points_balance),
         )
     if points is None:
         return t.gettext(
             "Redeem {reward} on card {number} ({progress})?",
-            reward=esc(card.reward),
+            reward=_name(t, card.stamp_rewards[0]),
             number=card.display_number,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )
@@ -259,10 +264,16 @@ def reward_choice(t: Translator, card: CardView) -> str:
 def reward_button(t: Translator, reward: Reward) -> str:
     if reward.unit is RewardUnit.STAMPS:
         return t.ngettext(
-            "{reward} ({n} stamp)", "{reward} ({n} stamps)", reward.cost, reward=reward.name
+            "{reward} ({n} stamp)",
+            "{reward} ({n} stamps)",
+            reward.cost,
+            reward=reward.name_in(t.language),
         )
     return t.ngettext(
-        "{reward} ({n} point)", "{reward} ({n} points)", reward.cost, reward=reward.name
+        "{reward} ({n} point)",
+        "{reward} ({n} points)",
+        reward.cost,
+        reward=reward.name_in(t.language),
     )
 
 

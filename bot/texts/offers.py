@@ -7,7 +7,7 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc, labelled
-from domain.model import CardView
+from domain.model import CardView, RewardUnit
 from domain.offers import OFFER_TEXT_MAX_LENGTH, AudienceKind
 from domain.service import MerchantChoice, OfferFigures, OfferPreview
 
@@ -88,14 +88,14 @@ def almost_there_text(t: Translator, card: CardView) -> str:
     if card.program_type.has_stamps and card.stamps_to_reward == 1:
         return t.gettext(
             "You are one stamp away from {reward} at {merchant}. See you soon?",
-            reward=esc(card.reward),
+            reward=esc(card.next_reward(RewardUnit.STAMPS).name_in(t.language)),
             merchant=esc(card.merchant_name),
         )
     return t.ngettext(
         "You are {n} point away from {reward} at {merchant}. See you soon?",
         "You are {n} points away from {reward} at {merchant}. See you soon?",
         card.points_to_reward,
-        reward=esc(card.points_reward_text),
+        reward=esc(card.next_reward(RewardUnit.POINTS).name_in(t.language)),
         merchant=esc(card.merchant_name),
     )
 

@@ -302,13 +302,14 @@ def poster_offers(t: Translator, rewards: Sequence[Reward]) -> list[str]:
     """What a customer collects for what: one line per reward of the ladder, cheapest first."""
     offers = []
     for reward in rewards:
+        name = reward.name_in(t.language)  # each language's block its own name
         if reward.unit is RewardUnit.STAMPS:
             line = t.ngettext(
-                "{n} stamp = {reward}", "{n} stamps = {reward}", reward.cost, reward=reward.name
+                "{n} stamp = {reward}", "{n} stamps = {reward}", reward.cost, reward=name
             )
         else:
             line = t.ngettext(
-                "{n} point = {reward}", "{n} points = {reward}", reward.cost, reward=reward.name
+                "{n} point = {reward}", "{n} points = {reward}", reward.cost, reward=name
             )
         offers.append(line)
     return offers

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.i18n import Translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator
 from bot.texts import esc
 from domain.model import Reward, RewardUnit, units_of
 from domain.service import Ladder
@@ -35,13 +35,87 @@ def ladder_text(t: Translator, ladder: Ladder) -> str:
                         reward=esc(reward.name),
                         cost=cost_text(t, reward.unit, reward.cost),
                     )
+                    + _translated(t, reward)
                 )
     lines.append(
         t.gettext(
             "Use the buttons to add, rename, change the cost of or remove a reward, or send /rewards add <code>cost</code> <code>name</code> and /rewards remove <code>number</code>."
         )
     )
+    lines.append(
+        t.gettext(
+            "🌐 names a reward in other languages: each customer reads it in theirs, or as you named it when there is no name in their language."
+        )
+    )
     return "\n".join(lines)
+
+
+def _translated(t: Translator, reward: Reward) -> str:
+    """The other languages a reward has a name in, after its name in the list: " (fr, de)"."""
+    languages = [language for language, _ in reward.translations]
+    return f" ({', '.join(languages)})" if languages else ""
+
+
+def names_text(t: Translator, reward: Reward) -> str:
+    """A reward's names: the one given, and the owner's name in each language (or none)."""
+    lines = [
+        t.gettext("🌐 <b>{reward}</b> in other languages", reward=esc(reward.name)),
+        "",
+    ]
+    for language in LANGUAGES:
+        name = reward.translation(language)
+        if name is None:
+            lines.append(
+                t.gettext(
+                    "{language}: — (shows {reward})",
+                    language=LANGUAGE_NAMES[language],
+                    reward=esc(reward.name),
+                )
+            )
+        else:
+            lines.append(f"{LANGUAGE_NAMES[language]}: <b>{esc(name)}</b>")
+    lines += [
+        "",
+        t.gettext(
+            "Tap a language to name the reward in it, ✖ to take that name away. Or send /rewards name <code>number</code> <code>language</code> <code>name</code>."
+        ),
+    ]
+    return "\n".join(lines)
+
+
+def ask_name_in(t: Translator, reward: Reward, language: str) -> str:
+    return t.gettext(
+        "Send the name of {reward} in {language}.",
+        reward=esc(reward.name),
+        language=LANGUAGE_NAMES[language],
+    )
+
+
+def name_in_placeholder(t: Translator, language: str) -> str:
+    return t.gettext("name in {language}", language=LANGUAGE_NAMES[language])
+
+
+def name_changed(t: Translator, reward: Reward, language: str) -> str:
+    """What a change of a reward's name in `language` did, from the reward as it now is."""
+    if reward.translation(language) is None:
+        return name_taken_away(t, reward, language)
+    return named_in(t, reward, language)
+
+
+def named_in(t: Translator, reward: Reward, language: str) -> str:
+    return t.gettext(
+        "✅ Customers reading {language} now see {name}.",
+        language=LANGUAGE_NAMES[language],
+        name=esc(reward.name_in(language)),
+    )
+
+
+def name_taken_away(t: Translator, reward: Reward, language: str) -> str:
+    return t.gettext(
+        "✅ No name in {language} any more: customers reading it see {reward}.",
+        language=LANGUAGE_NAMES[language],
+        reward=esc(reward.name),
+    )
 
 
 def ask_new_reward(t: Translator, unit: RewardUnit) -> str:

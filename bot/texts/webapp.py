@@ -51,6 +51,10 @@ def labels(t: Translator) -> dict[str, str]:
         "rewards": t.pgettext("webapp", "Rewards"),
         "reward_name": t.pgettext("webapp", "Name"),
         "reward_cost": t.pgettext("webapp", "Cost"),
+        "reward_names": t.pgettext("webapp", "🌐 Names in other languages"),
+        "reward_names_hint": t.gettext(
+            "Each customer reads the reward in their language; left empty, they read the name above."
+        ),
         "unit_stamps": t.pgettext("webapp", "stamps"),
         "unit_points": t.pgettext("webapp", "points"),
         "add": t.pgettext("webapp", "Add"),

@@ -1,7 +1,8 @@
 """Apple Wallet passes: a storeCard `pass.json`, its images and translations, a manifest of SHA-1
 hashes and a detached PKCS#7 signature by the pass certificate, zipped as a `.pkpass`.
 
-Labels are English in `pass.json` and translated on the device from `<lang>.lproj/pass.strings`.
+Labels are English in `pass.json` and translated on the device from `<lang>.lproj/pass.strings`;
+the reward's value is its name given, translated there too into the owner's name in each language.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from bot.i18n import LANGUAGES
 from bot.wallet import artwork
 from bot.wallet.config import AppleWalletConfig
 from bot.wallet.labels import pass_labels
-from domain.model import CardView
+from domain.model import CardView, Reward
 from domain.service import WalletCard
 
 if TYPE_CHECKING:
@@ -35,11 +36,15 @@ SIGN_OPTIONS = [
 ]
 
 
-def pass_strings(language: str) -> bytes:
-    """A `.strings` file (UTF-16 with a byte-order mark, as Apple's tools write them)."""
-    lines = [
-        f'"{_quote(key)}" = "{_quote(value)}";' for key, value in pass_labels(language).items()
-    ]
+def pass_strings(language: str, card: CardView | None = None) -> bytes:
+    """A `.strings` file (UTF-16 with a byte-order mark, as Apple's tools write them): the
+    labels, and the name of the card's reward in `language` keyed by its name given (a device
+    in a language the pass has no file for shows the name given)."""
+    strings = pass_labels(language)
+    reward = None if card is None else _shown_reward(card)
+    if reward is not None and reward.name not in strings:  # a label's translation stays
+        strings[reward.name] = reward.name_in(language)
+    lines = [f'"{_quote(key)}" = "{_quote(value)}";' for key, value in strings.items()]
     return ("\n".join(lines) + "\n").encode("utf-16")
 
 
@@ -122,7 +127,7 @@ def _store_card(card: CardView) -> dict[str, list[dict[str, Any]]]:
         "numberStyle": "PKNumberStyleDecimal",
         "changeMessage": "Points: %@",
     }
-    reward = card.reward if card.program_type.has_stamps else card.points_reward_text
+    reward = _shown_reward(card).name  # translated by pass.strings
     primary = [stamps] if card.program_type.has_stamps else [points]
     secondary: list[dict[str, Any]] = [{"key": "reward", "label": "Reward", "value": reward}]
     if card.program_type.has_stamps and card.program_type.has_points:
@@ -135,6 +140,11 @@ def _store_card(card: CardView) -> dict[str, list[dict[str, Any]]]:
         ],
         "backFields": [{"key": "store", "label": "Store", "value": card.store_name}],
     }
+
+
+def _shown_reward(card: CardView) -> Reward:
+    """The reward the pass names: the first of the unit the card collects."""
+    return card.stamp_rewards[0] if card.program_type.has_stamps else card.points_rewards[0]
 
 
 def pass_files(
@@ -158,7 +168,7 @@ def pass_files(
         **images,
     }
     for language in LANGUAGES:
-        files[f"{language}.lproj/pass.strings"] = pass_strings(language)
+        files[f"{language}.lproj/pass.strings"] = pass_strings(language, card)
     return files
 
 

@@ -11,14 +11,20 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.tables import Program, Reward
 from domain.model import Reward as RewardValue
-from domain.model import RewardUnit
+from domain.model import RewardUnit, reward_translations
 
 _UNIT_ORDER = {RewardUnit.STAMPS.value: 0, RewardUnit.POINTS.value: 1}
 _CACHE = "reward_rungs"
 
 
 def reward_value(row: Reward) -> RewardValue:
-    return RewardValue(reward_id=row.id, unit=RewardUnit(row.unit), cost=row.cost, name=row.name)
+    return RewardValue(
+        reward_id=row.id,
+        unit=RewardUnit(row.unit),
+        cost=row.cost,
+        name=row.name,
+        translations=reward_translations(row.name_translations or {}),
+    )
 
 
 class RewardRepository:
@@ -47,12 +53,13 @@ class RewardRepository:
         """A reward by its id, removed or not (history names what was redeemed)."""
         return await self.session.get(Reward, reward_id)
 
-    async def names(self, reward_ids: Iterable[int | None]) -> dict[int, str]:
+    async def by_id(self, reward_ids: Iterable[int | None]) -> dict[int, RewardValue]:
+        """Rewards by their ids, removed or not (a history line names what was redeemed)."""
         wanted = {i for i in reward_ids if i is not None}
         if not wanted:
             return {}
-        query = select(Reward.id, Reward.name).where(Reward.id.in_(wanted))
-        return {int(i): name for i, name in await self.session.execute(query)}
+        query = select(Reward).where(Reward.id.in_(wanted))
+        return {row.id: reward_value(row) for row in (await self.session.execute(query)).scalars()}
 
     async def add(
         self, merchant_id: int, unit: RewardUnit, cost: int, name: str, now: datetime

@@ -6,6 +6,7 @@ from datetime import date, datetime
 from decimal import Decimal
 
 from sqlalchemy import (
+    JSON,
     BigInteger,
     Boolean,
     CheckConstraint,
@@ -162,6 +163,11 @@ class Reward(Base):
     unit: Mapped[str] = mapped_column(String(8))
     cost: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(100))
+    # The owner's names for it in other languages ({"fr": "Café offert"}); a customer reads
+    # theirs, else `name` (domain.model.Reward.name_in). Always replaced whole, never mutated
+    # in place (a JSON column does not see changes inside it). Kept on the row, not in a table
+    # of its own, so that a change raises the programme's version like any change of a rung.
+    name_translations: Mapped[dict[str, str]] = mapped_column(JSON, server_default=text("'{}'"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime)
     removed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 

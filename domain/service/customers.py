@@ -180,7 +180,7 @@ class CustomerService(ServiceBase):
             rows = await ledger.page(card_id, before_id=before_id, limit=HISTORY_PAGE_SIZE + 1)
             shown = rows[:HISTORY_PAGE_SIZE]
             stores = await directory.stores_by_id({row.store_id for row in shown})
-            names = await RewardRepository(session).names(row.reward_id for row in shown)
+            rewards = await RewardRepository(session).by_id(row.reward_id for row in shown)
             lines = tuple(
                 LedgerLine(
                     entry_id=row.id,
@@ -193,7 +193,7 @@ class CustomerService(ServiceBase):
                     reason=row.reason,
                     store_name=stores[row.store_id].name,
                     created_at=row.created_at,
-                    reward_name=None if row.reward_id is None else names.get(row.reward_id),
+                    reward=None if row.reward_id is None else rewards.get(row.reward_id),
                 )
                 for row in shown
             )

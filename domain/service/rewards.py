@@ -1,4 +1,5 @@
-"""The owner's reward ladder: list, add, rename, change the cost of and remove rewards.
+"""The owner's reward ladder: list, add, rename, name in other languages, change the cost of
+and remove rewards.
 
 A programme has 1 to 10 rewards of each unit (stamps, points), ordered by cost. Changing the
 ladder never changes a card's balance: a card above the new top reward keeps its stamps.
@@ -24,6 +25,7 @@ from domain.model import (
     clean_reward_name,
     units_of,
 )
+from domain.program import LANGUAGES
 from domain.service.base import ServiceBase, require_owner
 
 
@@ -99,6 +101,19 @@ async def edit_rung(
     await rewards.settle(program)
 
 
+def name_in_language(row: RewardRow, language: str, name: str | None) -> None:
+    """Give a rung its name in `language` (checked like the name given), or take it away
+    (`name` None): customers reading that language then see the name given."""
+    if language not in LANGUAGES:
+        raise errors.InvalidSettingValue(key="language", value=language, choices=LANGUAGES)
+    names = dict(row.name_translations or {})
+    if name is None:
+        names.pop(language, None)
+    else:
+        names[language] = clean_reward_name(name)
+    row.name_translations = names  # a new dict: the JSON column sees no change made inside one
+
+
 async def first_rung(rewards: RewardRepository, merchant_id: int, unit: RewardUnit) -> RewardRow:
     return next(r for r in await rewards.rungs(merchant_id) if r.unit == unit.value)
 
@@ -133,6 +148,19 @@ class RewardService(ServiceBase):
 
     async def change_cost(self, owner_id: int, reward_id: int, cost: int) -> LadderChange:
         return await self._edit(owner_id, reward_id, cost=cost)
+
+    async def name_in_language(
+        self, owner_id: int, reward_id: int, language: str, name: str | None
+    ) -> LadderChange:
+        """The reward's name for customers reading `language`; None takes it away."""
+        async with self._db.write() as session:
+            directory, rewards = self._directory(session), self._rewards(session)
+            merchant = await require_owner(directory, owner_id)
+            program = await directory.program(merchant.id, lock=True)
+            row = await _current(rewards, merchant.id, reward_id)
+            name_in_language(row, language, name)
+            await rewards.settle(program)
+            return LadderChange(await _ladder_of(rewards, program), reward_value(row))
 
     async def _edit(
         self, owner_id: int, reward_id: int, *, cost: int | None = None, name: str | None = None

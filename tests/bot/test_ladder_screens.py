@@ -16,7 +16,13 @@ from domain.service import Ladder
 from tests.bot import samples
 from tests.bot.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, _check
 
-COFFEE = Reward(1, RewardUnit.STAMPS, 5, "Free <b>coffee</b>")
+COFFEE = Reward(
+    1,
+    RewardUnit.STAMPS,
+    5,
+    "Free <b>coffee</b>",
+    translations=(("de", "Gratis <Kaffee>"), ("fr", "Café & offert")),
+)
 CAKE = Reward(2, RewardUnit.STAMPS, 10, "Cake & cream")
 VOUCHER = Reward(3, RewardUnit.POINTS, 100, "5 € voucher")
 LADDER = (COFFEE, CAKE, VOUCHER)
@@ -29,10 +35,21 @@ def _card(stamps: int = 7, points: int = 120, program_type: ProgramType = Progra
 
 
 def _longest_ladder() -> tuple[Reward, ...]:
+    # Named in every language too, as long as a name may be: /rewards lists which.
+    every = tuple((language, "Ä" * 100) for language in LANGUAGES)
     return tuple(
-        Reward(i, RewardUnit.STAMPS, i * 5, f"{'Extraordinary reward number '}{i} " + "x" * 70)
+        Reward(
+            i,
+            RewardUnit.STAMPS,
+            i * 5,
+            f"{'Extraordinary reward number '}{i} " + "x" * 70,
+            translations=every,
+        )
         for i in range(1, 11)
-    ) + tuple(Reward(10 + i, RewardUnit.POINTS, i * 100_000, "Ü" * 100) for i in range(1, 11))
+    ) + tuple(
+        Reward(10 + i, RewardUnit.POINTS, i * 100_000, "Ü" * 100, translations=every)
+        for i in range(1, 11)
+    )
 
 
 def _op(kind: LedgerKind, stamps: int = 0, points: int = 0, reward: Reward | None = None):
@@ -48,6 +65,15 @@ def _ladder_keyboard(t: Translator, ladder: Ladder) -> str:
         rename={i: f"rn:{i}" for i in ids},
         cost={i: f"rk:{i}" for i in ids},
         remove={i: f"rm:{i}" for i in ids},
+        names={i: f"rt:{i}" for i in ids},
+    )
+    return " | ".join(b.text for row in markup.inline_keyboard for b in row)
+
+
+def _names_keyboard(reward: Reward) -> str:
+    markup = keyboards.reward_names_keyboard(
+        {language: f"rl:{reward.reward_id}:{language}" for language in LANGUAGES},
+        {language: f"rd:{reward.reward_id}:{language}" for language, _ in reward.translations},
     )
     return " | ".join(b.text for row in markup.inline_keyboard for b in row)
 
@@ -86,6 +112,12 @@ SCREENS = {
     "unreadable": ladder_texts.unreadable_new_reward,
     "unreadable cost": ladder_texts.unreadable_cost,
     "try again": lambda t: ladder_texts.try_again(t, "?"),
+    "names": lambda t: ladder_texts.names_text(t, COFFEE),
+    "names, none yet": lambda t: ladder_texts.names_text(t, CAKE),
+    "names, longest": lambda t: ladder_texts.names_text(t, _longest_ladder()[-1]),
+    "ask name in": lambda t: ladder_texts.ask_name_in(t, COFFEE, "lb"),
+    "named in": lambda t: ladder_texts.named_in(t, COFFEE, "fr"),
+    "name taken away": lambda t: ladder_texts.name_taken_away(t, COFFEE, "de"),
     "export label": lambda t: reports.ledger_kind_label(t, LedgerKind.REDEEM_REWARD, "Cake"),
 }
 
@@ -95,6 +127,7 @@ BUTTONS = {
     "reward button points": lambda t: counter.reward_button(t, VOUCHER),
     "ladder buttons": lambda t: _ladder_keyboard(t, Ladder(ProgramType.HYBRID, LADDER)),
     "ladder buttons, one unit": lambda t: _ladder_keyboard(t, Ladder(ProgramType.STAMPS, (CAKE,))),
+    "names placeholder": lambda t: ladder_texts.name_in_placeholder(t, "lb"),
 }
 
 CAPTIONS = {
@@ -178,3 +211,9 @@ def test_the_longest_ladder_fits_a_caption_by_shortening() -> None:
     text = CAPTIONS["card, longest ladder"](translator("de"))
     assert len(text) <= CAPTION_LIMIT
     assert "…" in text
+
+
+def test_the_names_buttons_offer_every_language_and_take_away_only_a_name_given() -> None:
+    labels = _names_keyboard(COFFEE).split(" | ")
+    assert labels == ["English", "Français", "✖", "Deutsch", "✖", "Lëtzebuergesch"]
+    assert _names_keyboard(CAKE).count("✖") == 0

@@ -116,6 +116,9 @@ async def test_existing_programmes_and_cards_stay_as_they_were(database_url: str
             (RewardUnit.STAMPS, 8, "Croissant"),
             (RewardUnit.POINTS, 250, "Voucher"),
         ]
+        # Their one name is the name given, in every language, until the owner adds others.
+        assert [r.translations for r in ladder.rewards] == [(), ()]
+        assert ladder.rewards[0].name_in("fr") == "Croissant"
         settings = await service.merchants.program(OWNER)
         assert (settings.stamps_target, settings.reward) == (8, "Croissant")
         card = await service.customers.card(CUSTOMER, 1)

@@ -62,3 +62,29 @@ async def test_the_stores_of_the_day_go_down_and_up_again(database_url: str) -> 
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+BEFORE_REWARD_NAMES = "c4e8b1d9a3f6"
+
+
+async def test_reward_names_in_other_languages_go_down_and_up_again(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        await upgrade_to_head(engine)
+
+        def down(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), BEFORE_REWARD_NAMES)
+
+        def reward_columns(connection: Connection) -> set[str]:
+            return {column["name"] for column in inspect(connection).get_columns("rewards")}
+
+        async with engine.connect() as connection:
+            await connection.run_sync(down)
+            await connection.commit()
+            assert "name_translations" not in await connection.run_sync(reward_columns)
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            assert "name_translations" in await connection.run_sync(reward_columns)
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()

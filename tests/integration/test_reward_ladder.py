@@ -149,6 +149,56 @@ async def test_program_set_edits_the_first_rung(service: LoyaltyService) -> None
     assert (settings.stamps_target, settings.points_reward) == (6, 250)
 
 
+async def test_a_reward_is_named_in_other_languages_and_cards_read_it(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, stamps_target="3")
+    owner = shop.owner.user_id
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    # The counter has read the programme (and cached it) before the names are given.
+    await service.counter.stamp(cashier.user_id, card.number, 1)
+    await service.rewards.name_in_language(owner, coffee.reward_id, "fr", " Café  offert ")
+    change = await service.rewards.name_in_language(owner, coffee.reward_id, "lb", "Gratis Kaffi")
+    assert change.reward.translations == (("fr", "Café offert"), ("lb", "Gratis Kaffi"))
+    assert change.ladder.rewards[0] == change.reward
+    op = await service.counter.stamp(cashier.user_id, card.number, 2)
+    ready = op.card.stamp_rewards[0]
+    assert (ready.name, ready.name_in("fr"), ready.name_in("de")) == (
+        "Free coffee",
+        "Café offert",
+        "Free coffee",
+    )
+    redeemed = await service.counter.redeem_reward(cashier.user_id, card.number, coffee.reward_id)
+    assert redeemed.reward is not None and redeemed.reward.name_in("lb") == "Gratis Kaffi"
+    page = await service.customers.history(customer.user_id, card.card_id)
+    assert page.lines[0].reward is not None and page.lines[0].reward.name_in("fr") == "Café offert"
+    # Taken away, renamed: the other name stays, the name given changes alone.
+    await service.rewards.name_in_language(owner, coffee.reward_id, "fr", None)
+    renamed = (await service.rewards.rename(owner, coffee.reward_id, "Coffee")).reward
+    assert (renamed.name_in("fr"), renamed.name_in("lb")) == ("Coffee", "Gratis Kaffi")
+    viewed = await service.customers.card(customer.user_id, card.card_id)
+    assert viewed.stamp_rewards[0] == renamed
+
+
+async def test_names_in_other_languages_are_checked_and_the_owners_alone(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service)
+    owner = shop.owner.user_id
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    with pytest.raises(errors.InvalidRewardName):
+        await service.rewards.name_in_language(owner, coffee.reward_id, "fr", "x" * 101)
+    with pytest.raises(errors.InvalidSettingValue):
+        await service.rewards.name_in_language(owner, coffee.reward_id, "es", "Café gratis")
+    with pytest.raises(errors.NotOwner):
+        await service.rewards.name_in_language(cashier.user_id, coffee.reward_id, "fr", "Mien")
+    other = await open_shop(service, name="Other")
+    with pytest.raises(errors.RewardNotFound):
+        theirs = (await service.rewards.ladder(other.owner.user_id)).rewards[0]
+        await service.rewards.name_in_language(owner, theirs.reward_id, "fr", "Volé")
+    assert (await service.rewards.ladder(owner)).rewards[0].translations == ()
+
+
 # --- at the counter -----------------------------------------------------------------------------
 
 
@@ -173,7 +223,7 @@ async def test_each_rung_is_redeemed_in_one_row_naming_it(service: LoyaltyServic
         await service.counter.redeemable(cashier.user_id, card.number)
     page = await service.customers.history(customer.user_id, card.card_id)
     redemptions = [line for line in page.lines if line.kind is LedgerKind.REDEEM_REWARD]
-    assert [line.reward_name for line in redemptions] == ["Cake", "Free coffee"]
+    assert [line.reward and line.reward.name for line in redemptions] == ["Cake", "Free coffee"]
     rows = (await service.reports.export_ledger(shop.owner.user_id, 30)).rows
     assert [row.reward_name for row in rows if row.kind is LedgerKind.REDEEM_REWARD] == [
         "Free coffee",
@@ -246,7 +296,7 @@ async def test_undoing_a_reward_puts_it_back_and_the_summary_nets_it(
     assert summary.rewards == (("Free coffee", 1),)
     page = await service.customers.history(customer.user_id, card.card_id)
     # The redemption again, the undo that names what it reversed, the first redemption.
-    assert [(line.kind, line.reward_name) for line in page.lines[:3]] == [
+    assert [(line.kind, line.reward and line.reward.name) for line in page.lines[:3]] == [
         (LedgerKind.REDEEM_REWARD, "Free coffee"),
         (LedgerKind.UNDO, "Free coffee"),
         (LedgerKind.REDEEM_REWARD, "Free coffee"),

@@ -97,6 +97,7 @@ def _owner_calls(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("reward_add", {"cost": "7", "name": "Free cake"}),
         ("reward_rename", {"reward": world["reward"], "name": "Free tea"}),
         ("reward_cost", {"reward": world["reward"], "cost": "4"}),
+        ("reward_name_in", {"reward": world["reward"], "language": "fr", "name": "Thé offert"}),
         ("reward_remove", {"reward": world["reward"]}),
         ("offers", {}),
         ("offer_preview", {"text": "Hello", "audience": "all"}),

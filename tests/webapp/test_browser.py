@@ -530,3 +530,66 @@ async def test_the_cashiers_panel_greets_the_customer_and_explains_a_short_numbe
     )
     assert toast == "rgb(24, 24, 24)"  # the dark theme's surface
     await page.context.close()
+
+
+async def test_the_customer_reads_the_reward_in_the_language_they_pick(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """A reward named in French reads French on a French card, and the name given once the
+    customer switches the page to German (no German name)."""
+    world = await _world(miniapp, "fr")
+    service, owner = miniapp.running.service, world.shop.owner.user_id
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    await service.rewards.name_in_language(owner, coffee.reward_id, "fr", "Café offert")
+    page = await _open(browser, miniapp, world.customer, "light", world)
+    await page.wait_for_selector(".card .rung-name")
+    french = await page.locator(".card .rung-name").all_inner_texts()
+    assert any("Café offert" in name for name in french)
+    assert not any(coffee.name in name for name in french)
+    await _fits(page, "light")
+    await _shot(page, "reward-names-fr")
+    await page.select_option("[data-action=language]", "de")
+    await page.wait_for_selector("html[lang=de]", state="attached")
+    await page.wait_for_selector(".card .rung-name")
+    german = await page.locator(".card .rung-name").all_inner_texts()
+    assert any(coffee.name in name for name in german)
+    assert not any("Café offert" in name for name in german)
+    await page.context.close()
+
+
+async def test_the_owner_names_a_reward_in_another_language(
+    browser: Any, miniapp: MiniAppClient
+) -> None:
+    """In French, dark theme: 🌐 under a reward opens a field per language; a name saved there
+    is what German readers see, emptied it is taken away."""
+    language, theme = "fr", "dark"
+    world = await _world(miniapp, language)
+    service, owner, t = miniapp.running.service, world.shop.owner.user_id, translator(language)
+    coffee = (await service.rewards.ladder(owner)).rewards[0]
+    form = f"[data-form=reward][data-reward='{coffee.reward_id}']"
+
+    page = await _open(browser, miniapp, world.shop.owner, theme, world)
+    await page.click("[data-tab=business]")
+    await page.wait_for_selector(form)
+    await page.click(f"{form} .reward-names summary")
+    assert await page.get_attribute(f"{form} input[data-language=de]", "placeholder") == coffee.name
+    await page.fill(f"{form} input[data-language=de]", "  Gratis Kaffee ")
+    await _fits(page, theme)
+    await _shot(page, "owner-fr-dark-reward-names")
+    await page.click(f"{form} button[type=submit]")
+    done = await _status(page)
+    named = (await service.rewards.ladder(owner)).rewards[0]
+    assert named.translations == (("de", "Gratis Kaffee"),)
+    assert done == _plain(reward_texts.name_changed(t, named, "de"))
+    assert "Gratis Kaffee" in done
+
+    await page.wait_for_selector(
+        f"{form} input[data-language=de][data-was='Gratis Kaffee']", state="attached"
+    )
+    await page.click(f"{form} .reward-names summary")
+    await page.fill(f"{form} input[data-language=de]", "")
+    await page.click(f"{form} button[type=submit]")
+    cleared = await _status(page)
+    assert (await service.rewards.ladder(owner)).rewards[0].translations == ()
+    assert cleared == _plain(reward_texts.name_taken_away(t, coffee, "de"))
+    await page.context.close()

@@ -404,12 +404,19 @@
     var id = Number(form.dataset.reward);
     var name = form.elements.name.value.trim();
     var cost = form.elements.cost.value.trim();
-    var renamed = name !== form.dataset.name;
-    var repriced = cost !== form.dataset.cost;
-    var first = renamed ? ladder("reward_rename", { reward: id, name: name }) : Promise.resolve({ ok: true });
-    first.then(function (data) {
-      if (data.ok && repriced) ladder("reward_cost", { reward: id, cost: cost });
+    // Each call redraws the list: what changed is read now, then sent one call after another.
+    var calls = [];
+    if (name !== form.dataset.name) calls.push(["reward_rename", { reward: id, name: name }]);
+    if (cost !== form.dataset.cost) calls.push(["reward_cost", { reward: id, cost: cost }]);
+    form.querySelectorAll("input[data-language]").forEach(function (input) {
+      var typed = input.value.trim();
+      if (typed !== input.dataset.was) {
+        calls.push(["reward_name_in", { reward: id, language: input.dataset.language, name: typed || null }]);
+      }
     });
+    calls.reduce(function (before, call) {
+      return before.then(function (data) { return data.ok ? ladder(call[0], call[1]) : data; });
+    }, Promise.resolve({ ok: true }));
   }
 
   function stale(offer) { // a changed text or audience needs a new preview before Send
