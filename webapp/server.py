@@ -160,6 +160,10 @@ class MiniApp:
 
     service = _service  # for the screens in their own modules (webapp/owner_extras.py)
 
+    @property
+    def application(self) -> LoyaltyApplication:
+        return self._application
+
     def mount(self) -> Mount:
         # Each call: its handler and the model its body must fit (webapp/bodies.py).
         api: dict[str, Endpoint] = {

@@ -12,7 +12,9 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from starlette.responses import Response
+from telegram import Bot
 
+from bot.serving import BotPaused
 from bot.texts import bonuses as bonus_texts
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
@@ -60,6 +62,8 @@ class SettingsForm:
         except errors.HappyHourPastMidnight as asked:
             question = bonus_texts.past_midnight_question(t, asked.window, asked.minutes)
             return _question(question, "confirm_past_midnight")
+        if body.key == "type":
+            await self._refresh_menu(person)
         return json_answer(
             {
                 "ok": True,
@@ -67,6 +71,22 @@ class SettingsForm:
                 "html": self.html(person, change.settings),
             }
         )
+
+    async def _refresh_menu(self, person: Person) -> None:
+        """The owner's chat menu lists the new type's commands, as after /program in the chat:
+        through the bot that writes to them about this café (none while it is paused)."""
+        data = self._app.application.bot_data
+        identity = await self._app.service.staff.identity(person.user_id)
+        if data.menus is None or identity.membership is None:
+            return
+        bot: Bot = self._app.application.bot
+        if data.bots is not None:
+            try:
+                bot = await data.bots.sender_for(identity.membership.merchant_id, person.user_id)
+            except BotPaused:
+                return
+        url = data.settings.web_app_url if data.settings is not None else None
+        await data.menus.refresh(bot, person.user_id, identity, person.t, url)
 
 
 def _question(text: str, flag: str) -> Response:

@@ -8,11 +8,13 @@ from __future__ import annotations
 import re
 
 from bot.i18n import translator
+from bot.menus import OWNER
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
 from bot.texts import setting_values
 from bot.texts.refusals import refusal_text
 from domain import errors
+from domain.model import ProgramType
 from domain.program import ProgramSettings, keys_for
 from tests.support.scenario import Shop, new_profile, open_shop
 from tests.webapp.conftest import MiniAppClient
@@ -122,6 +124,7 @@ async def test_a_type_change_and_cross_location_ask_first(miniapp: MiniAppClient
     shop = await _french_shop(miniapp)
     t = translator("fr")
     await shop.configure(cooldown="0", cross_location="off")
+    miniapp.running.tg.user(shop.owner.user_id, "Olivia", started=True)  # their chat with the bot
     second = await shop.add_store("Kirchberg")
     cashier = await shop.hire("Cara")
     customer = new_profile("Clara")
@@ -141,6 +144,15 @@ async def test_a_type_change_and_cross_location_ask_first(miniapp: MiniAppClient
     assert done["ok"] is True and (await _program(miniapp, shop)).type == "points"
     assert 'data-key="points_per_euro"' in done["html"]
     assert 'data-key="stamps_target"' not in done["html"]
+    # The owner's chat menu now lists the points card's commands, as after /program.
+    menus = miniapp.running.application.bot_data.menus
+    assert menus is not None
+    expected = [c.command for c in menus.commands(t, OWNER, program_type=ProgramType.POINTS)]
+    chat = {"type": "chat", "chat_id": shop.owner.user_id}
+    assert [name for name, _ in miniapp.running.tg.commands(scope=chat)] == expected
+    assert expected != [
+        c.command for c in menus.commands(t, OWNER, program_type=ProgramType.STAMPS)
+    ]
 
     merge = await miniapp.call("setting", shop.owner, {"key": "cross_location", "value": "on"})
     assert merge.json() == {
