@@ -9,6 +9,7 @@ import re
 
 from bot.i18n import translator
 from bot.menus import OWNER
+from bot.texts import bonuses as bonus_texts
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
 from bot.texts import setting_values
@@ -165,3 +166,21 @@ async def test_a_type_change_and_cross_location_ask_first(miniapp: MiniAppClient
     assert (await miniapp.call("setting", shop.owner, body)).status_code == 200
     assert (await _program(miniapp, shop)).cross_location is True
     assert len(await service.customers.cards(customer.user_id)) == 1
+
+
+async def test_happy_hours_past_midnight_ask_first(miniapp: MiniAppClient) -> None:
+    shop = await _french_shop(miniapp)
+    t = translator("fr")
+    typed = {"key": "happy_hour", "value": "mar 22h-2h x2"}  # French days, whole hours
+    asked = (await miniapp.call("setting", shop.owner, typed)).json()
+    window = "tue 22:00-02:00 x2"
+    assert asked == {
+        "ok": False,
+        "question": tg_html(bonus_texts.past_midnight_question(t, window, 4 * 60)),
+        "flag": "confirm_past_midnight",
+    }
+    assert (await _program(miniapp, shop)).happy_hour is None
+    done = await miniapp.call("setting", shop.owner, {**typed, "confirm_past_midnight": True})
+    settings = await _program(miniapp, shop)
+    assert settings.happy_hour is not None and str(settings.happy_hour) == window
+    assert done.json()["message"] == tg_html(program_texts.saved(t, "happy_hour", settings))
