@@ -240,6 +240,13 @@ def view_of(key: str) -> SettingView:
     return SETTINGS.get(key) or SettingView(lambda t: key)
 
 
+def unit_of(key: str, bonus_unit: str | None = None) -> Counted | None:
+    """The unit a setting's range is said in; a bonus's is the programme's (stamps or points)."""
+    if bonus_unit is not None:
+        return values.points if bonus_unit == "points" else values.stamps
+    return view_of(key).unit
+
+
 def label(t: Translator, key: str) -> str:
     return view_of(key).label(t)
 

@@ -26,7 +26,7 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
     elif e.minimum is not None and e.maximum is not None:
         # The unit with the highest value: "from 0 to 1,440 minutes", "from 1 to 50 stamps".
-        unit = program_texts.view_of(e.key).unit
+        unit = program_texts.unit_of(e.key, e.unit)
         whole = isinstance(e.maximum, int)
         rule = t.gettext(
             "Allowed values: from {minimum} to {maximum}.",

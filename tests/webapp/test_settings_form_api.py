@@ -85,6 +85,10 @@ async def test_a_refusal_names_the_unit_and_changes_nothing(miniapp: MiniAppClie
     too_many = await miniapp.call("setting", shop.owner, {"key": "stamps_target", "value": "99"})
     assert too_many.status_code == 409
     assert t.ngettext("{n} stamp", "{n} stamps", 50) in too_many.json()["message"]
+    # A bonus's range is in the programme's unit: stamps on a stamp card.
+    bonus = await miniapp.call("setting", shop.owner, {"key": "welcome_bonus", "value": "20"})
+    assert bonus.status_code == 409
+    assert t.ngettext("{n} stamp", "{n} stamps", 10) in bonus.json()["message"]
     assert await _program(miniapp, shop) == before
 
 
