@@ -11,6 +11,7 @@ import asyncio
 import random
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -105,7 +106,7 @@ async def statements_per_call(
         statements.append("COMMIT")
 
     card = min(cards, key=lambda c: c.stamps)  # ten more stamps must still fit on it
-    calls = {
+    calls: dict[str, Callable[[], Awaitable[object]]] = {
         "identity": lambda: service.staff.identity(staff_id),
         "stamp": lambda: service.counter.stamp(staff_id, card.number, 1, idempotency_key=_key()),
         "earn_points": lambda: service.counter.earn_points(

@@ -32,7 +32,9 @@ def main() -> None:
         .concurrent_updates(CONCURRENT_UPDATES)
     )
     if os.environ.get("ECHO_RATE_LIMITER") == "1":
-        builder = builder.rate_limiter(CounterFirstRateLimiter(max_retries=3))
+        # PTB types a fresh builder's limiter by its default bot's (no) limiter arguments.
+        limiter = CounterFirstRateLimiter(max_retries=3)
+        builder = builder.rate_limiter(limiter)  # type: ignore[arg-type]
     application = builder.build()
     application.add_handler(MessageHandler(filters.TEXT, echo))
     application.run_polling(allowed_updates=Update.ALL_TYPES)

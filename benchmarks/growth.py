@@ -46,6 +46,8 @@ CHUNK = 20_000
 CUSTOMERS = 3_000_000
 STAFF = 6_000_000
 DAY = timedelta(days=1)
+# What is asked of every ledger size; the report reads its figures by these names.
+QUESTIONS = ("stamp", "history_first", "history_deep", "daily_summary", "insights")
 
 
 async def build(url: str, rows: int, seed: int = 3, shops: int = SHOPS) -> dict[str, Any]:
@@ -184,6 +186,8 @@ def _calls(service: LoyaltyService, built: dict[str, Any], budget: int) -> dict[
             card.customer_id, card.id, before_id=built["deep_before_id"]
         ),
         "daily_summary": lambda: service.reports.summary(probe.merchant_id, today, today),
+        # The owner's Insights page and /insights: every §11 figure, per store and in total.
+        "insights": lambda: service.insights.for_owner(probe.owner_id),
         "stamp": lambda: service.counter.stamp(
             probe.staff_ids[0], next(stamp_cards).number, 1, idempotency_key=uuid.uuid4().hex
         ),
@@ -206,7 +210,7 @@ async def measure(
     times: dict[tuple[int, str], list[list[float]]] = {}
     try:
         for _ in range(repeat):
-            for name in ("history_first", "history_deep", "daily_summary", "stamp"):
+            for name in QUESTIONS:
                 for rows in built:
                     times.setdefault((rows, name), []).append(
                         await _timed(calls[rows][name], samples)
@@ -225,7 +229,7 @@ def with_ratios(by_size: dict[int, dict[str, Any]]) -> dict[int, dict[str, Any]]
     """Add `<metric>_ratio`: each size's median over the empty ledger's."""
     base = by_size.get(0)
     for figures in by_size.values():
-        for name in ("stamp", "history_first", "history_deep", "daily_summary"):
+        for name in QUESTIONS:
             figures[f"{name}_ratio"] = (
                 ratio(figures[f"{name}_ms"], base[f"{name}_ms"]) if base else float("nan")
             )

@@ -13,7 +13,7 @@ import asyncio
 import contextlib
 import time
 from collections import deque
-from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Coroutine, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -190,7 +190,7 @@ async def closed_loop(
 
 async def paced(
     client: EmulatorClient,
-    send: Callable[[int], Awaitable[str]],
+    send: Callable[[int], Coroutine[Any, Any, str]],
     rate: float,
     seconds: float,
     pids: dict[str, int],

@@ -24,7 +24,7 @@ import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -128,7 +128,7 @@ class StatementLog:
 
     @contextmanager
     def listening(self) -> Iterator[None]:
-        hooks = [
+        hooks: list[tuple[str, Callable[..., None]]] = [
             ("before_cursor_execute", self.on_execute),
             ("commit", self.on_commit),
             ("rollback", self.on_rollback),

@@ -35,7 +35,6 @@ from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, tra
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
-from bot.texts import insights as insight_texts
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts import stores_of_day as stores_texts
@@ -54,6 +53,7 @@ from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
+from webapp.insights import InsightsScreen
 from webapp.look import card_styles, page_look
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
@@ -182,12 +182,12 @@ class MiniApp:
             "store": (self.store, bodies.StoreBody),
             "business": (self.business, bodies.Empty),
             "summary": (self.summary, bodies.SummaryBody),
-            "insights": (self.insights, bodies.Empty),
             "poster": (self.poster, bodies.PosterBody),
             "invite": (self.invite, bodies.InviteBody),
             "revoke": (self.revoke, bodies.RevokeBody),
             "export": (self.export, bodies.ExportBody),
             **OwnerExtras(self).endpoints(),
+            **InsightsScreen(self).endpoints(),
             **self._settings.endpoints(),
         }
         routes: list[BaseRoute] = [
@@ -527,22 +527,6 @@ class MiniApp:
             png = activity_chart(
                 person.t, summary.merchant_name, summary.program_type, series, brand.fill
             )
-            chart = "data:image/png;base64," + base64.b64encode(png).decode()
-        return json_answer({"ok": True, "html": html, "chart": chart})
-
-    async def insights(self, person: Person, _: bodies.Empty) -> Response:
-        """Whether customers come back: the chat's /insights figures and its cohorts' picture
-        (none while nobody's first visit is in the last six months)."""
-        found = await self._service.insights.for_owner(person.user_id)
-        html = tg_html(insight_texts.insights_text(person.t, found))
-        chart = None
-        if any(cohort.size for cohort in found.cohorts):
-            from bot.charts import cohort_chart
-
-            membership = person.identity.membership
-            assert membership is not None  # an owner's call: the owner's café
-            brand = await self._service.brand.of_merchant(membership.merchant_id)
-            png = cohort_chart(person.t, found.merchant_name, found.cohorts, brand.fill)
             chart = "data:image/png;base64," + base64.b64encode(png).decode()
         return json_answer({"ok": True, "html": html, "chart": chart})
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 from babel.dates import format_skeleton
 from babel.numbers import format_percent
 
@@ -87,10 +89,10 @@ def insights_text(t: Translator, found: Insights) -> str:
             )
         )
     if found.per_store:
-        lines += ["", t.gettext("<b>Per store</b>")]
+        lines += ["", f"<b>{per_store_title(t)}</b>"]
         lines += [f"• {esc(name)}: {_visits_line(t, figures)}" for name, figures in found.per_store]
     if found.staff:
-        lines += ["", t.gettext("<b>Staff, last 30 days</b>")]
+        lines += ["", f"<b>{staff_title(t)}</b>"]
         lines += [
             "• "
             + t.ngettext(
@@ -103,6 +105,14 @@ def insights_text(t: Translator, found: Insights) -> str:
             for activity in found.staff
         ]
     return "\n".join(lines)
+
+
+def per_store_title(t: Translator) -> str:
+    return t.gettext("Per store")
+
+
+def staff_title(t: Translator) -> str:
+    return t.gettext("Staff, last 30 days")
 
 
 def cohort_title(t: Translator) -> str:
@@ -125,4 +135,131 @@ def cohort_month(t: Translator, month: object, size: int) -> str:
 def insights_caption(t: Translator) -> str:
     return t.gettext(
         "Of the customers who first came in each month, the share who came again in the months after."
+    )
+
+
+class Figure(NamedTuple):
+    """One figure of the Mini App's Insights page: its name, its value, what it means."""
+
+    label: str
+    value: str
+    explanation: str
+
+
+def insight_figures(t: Translator, found: Insights) -> list[Figure]:
+    """The §11 figures as the Insights page shows them, each with one line on what it counts
+    (the same numbers as `insights_text`, the chat's answer)."""
+    total = found.total
+    figures = [
+        Figure(
+            t.gettext("Active members"),
+            t.number(total.active_30),
+            t.gettext(
+                "Cards with a visit in the last 30 days ({active_90} in the last 90 days).",
+                active_90=t.number(total.active_90),
+            ),
+        ),
+        Figure(
+            t.gettext("Repeat rate"),
+            percent(t, total.repeat_rate),
+            t.gettext("Of the customers of the last 90 days, those who came on two days or more."),
+        ),
+        Figure(
+            t.gettext("Days between visits"),
+            _number(t, total.days_between_visits),
+            t.gettext("The usual gap between two visits of the same customer (90 days)."),
+        ),
+        Figure(
+            t.gettext("Visits to a first reward"),
+            _number(t, found.visits_to_first_reward),
+            t.gettext("How many visits a customer usually makes before their first reward."),
+        ),
+        Figure(
+            t.gettext("Redemption rate"),
+            percent(t, found.redemption_rate),
+            t.gettext(
+                "Rewards redeemed in 30 days ({redeemed}) of those that became ready ({ready}).",
+                redeemed=t.number(found.rewards_redeemed),
+                ready=t.number(found.rewards_became_ready),
+            ),
+        ),
+        Figure(
+            t.gettext("Rewards outstanding"),
+            t.number(found.rewards_outstanding),
+            t.gettext("Rewards ready and not yet taken: what the café owes today."),
+        ),
+    ]
+    if found.winback_days:
+        figures += [
+            Figure(
+                t.gettext("Lapsed"),
+                t.number(found.lapsed),
+                t.gettext(
+                    "Members with no visit for {days} days.", days=t.number(found.winback_days)
+                ),
+            ),
+            Figure(
+                t.gettext("Came back after “we miss you”"),
+                percent(t, found.winback_return),
+                t.gettext(
+                    "Of {sent} such messages, {followed} were followed by a visit within 14 days.",
+                    sent=t.number(found.winback_sent),
+                    followed=t.number(found.winback_followed),
+                ),
+            ),
+        ]
+    figures.append(
+        Figure(
+            t.gettext("Friends brought"),
+            t.number(found.referrals_converted),
+            t.gettext("Invited friends whose first visit was in the last 30 days."),
+        )
+    )
+    if found.offer_sent:
+        figures.append(
+            Figure(
+                t.gettext("Offer response"),
+                percent(t, found.offer_response),
+                t.gettext(
+                    "Of {sent} customers who got an offer, {followed} came within 7 days.",
+                    sent=t.number(found.offer_sent),
+                    followed=t.number(found.offer_followed),
+                ),
+            )
+        )
+    return figures
+
+
+class CohortRow(NamedTuple):
+    """One month of first visits, as a row of bars: its name and size, and for each month
+    after, the share who came back (None: that month has not begun)."""
+
+    month: str
+    customers: str
+    came_back: tuple[tuple[float | None, str], ...]  # (share 0–1, as words)
+
+
+def cohort_rows(t: Translator, found: Insights) -> list[CohortRow]:
+    return [
+        CohortRow(
+            format_skeleton("MMMyy", cohort.month, locale=t.locale),
+            t.ngettext("{n} customer", "{n} customers", cohort.size),
+            tuple((share, percent(t, share)) for share in cohort.came_back),
+        )
+        for cohort in found.cohorts
+        if cohort.size
+    ]
+
+
+def store_line(t: Translator, figures: VisitFigures) -> str:
+    """A store's (or the total's) visits in one line, as in the chat's answer."""
+    return _visits_line(t, figures)
+
+
+def staff_line(t: Translator, operations: int, customers: int) -> str:
+    return t.ngettext(
+        "{n} operation, {customers} customers",
+        "{n} operations, {customers} customers",
+        operations,
+        customers=t.number(customers),
     )

@@ -49,8 +49,9 @@ class InsightsRepository:
                 LedgerEntry.kind.in_(EARNING_KINDS),
                 _not_undone(),
             )
+            .order_by(LedgerEntry.created_at)  # the index's order: visits_of need not sort
         )
-        return [Earning(customer, store, staff, at) for customer, store, staff, at in rows]
+        return [Earning._make(row) for row in rows]
 
     async def balance_gains(
         self, merchant_id: int, since: datetime

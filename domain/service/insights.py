@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from domain import insights as rules
 from domain.db.insights import InsightsRepository
 from domain.db.rewards import RewardRepository
-from domain.insights import Insights, Visit
+from domain.insights import Insights, Visit, Visits
 from domain.model import ProgramType, RewardUnit, local_day_start
 from domain.service.base import ServiceBase, require_owner
 
@@ -84,7 +84,7 @@ class InsightsService(ServiceBase):
         offer_followed, offer_sent = rules.came_back_within(
             visits, offers, rules.OFFER_RESPONSE_DAYS, program.timezone
         )
-        by_store: dict[int, list[Visit]] = defaultdict(list)
+        by_store: dict[int, Visits] = defaultdict(Visits)
         for visit in visits:
             by_store[visit.store_id].append(visit)
         return Insights(
@@ -92,7 +92,7 @@ class InsightsService(ServiceBase):
             today=today,
             total=rules.visit_figures(visits, today),
             per_store=tuple(
-                (name, rules.visit_figures(by_store.get(store_id, []), today))
+                (name, rules.visit_figures(by_store.get(store_id, Visits()), today))
                 for store_id, name in stores.items()
             )
             if len(stores) > 1

@@ -18,7 +18,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 LATENCIES = ("p50_ms", "p95_ms", "p99_ms")
-GROWTH = ("stamp", "history_first", "history_deep", "daily_summary")
+GROWTH = ("stamp", "history_first", "history_deep", "daily_summary", "insights")
 
 
 def positive(value: Any) -> bool:

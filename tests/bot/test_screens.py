@@ -190,6 +190,9 @@ SCREENS |= {
     "birthday again": lambda t: bonuses.birthday_again(t, "?"),
     "insights": lambda t: insight_texts.insights_text(t, samples.insights()),
     "insights, empty": lambda t: insight_texts.insights_text(t, samples.insights(empty=True)),
+    "insights page": lambda t: "\n".join(
+        " · ".join(figure) for figure in insight_texts.insight_figures(t, samples.insights())
+    ),
     "brand": lambda t: brand_texts.status(t, samples.NASTY, Brand(colour="#1f5fa8", symbol="☕")),
     "brand, default": lambda t: brand_texts.status(t, samples.NASTY, Brand()),
     "brand usage": brand_texts.usage,

@@ -6,7 +6,7 @@ import itertools
 import os
 from pathlib import Path
 
-import asyncpg  # type: ignore[import-untyped]
+import asyncpg
 from sqlalchemy.engine import make_url
 
 from domain.db.engine import create_engine

@@ -291,14 +291,17 @@ async def test_the_whole_story(
     assert (
         await miniapp.running.service.merchants.program(world.shop.owner.user_id)
     ).stamps_target == 8
-    # Whether customers come back: the chat's /insights, with its cohorts' picture.
+    # Whether customers come back: the Insights page, a tile per figure with its explanation,
+    # and this month's first visits as a row of bars in the café's colour.
     await page.click("[data-action=insights]")
-    await page.wait_for_selector(".insights:not([hidden])")
+    await page.wait_for_selector(".insights:not([hidden]) .figure")
     found = await miniapp.running.service.insights.for_owner(world.shop.owner.user_id)
-    shown = " ".join((await page.inner_text(".insights")).split())
-    assert shown == _plain(insight_texts.insights_text(t, found))
-    await page.wait_for_selector(".insights-chart:not([hidden])")
-    assert await page.evaluate("document.querySelector('.insights-chart').naturalWidth") > 300
+    tiles = [" ".join(text.split()) for text in await page.locator(".figure").all_inner_texts()]
+    assert tiles == [
+        " ".join(f"{f.label} {f.value} {f.explanation}".split())
+        for f in insight_texts.insight_figures(t, found)
+    ]
+    assert await page.locator(".insights .cohort").count() == 1
     await page.click("[data-action=invite]")
     await page.wait_for_selector(".invite a")
     assert "?start=staff_" in await page.inner_text(".invite a")

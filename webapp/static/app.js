@@ -342,9 +342,6 @@
         var box = app.querySelector(".insights");
         box.innerHTML = data.html || "";
         box.hidden = false;
-        var chart = app.querySelector(".insights-chart");
-        chart.hidden = !data.chart;
-        if (data.chart) chart.src = data.chart;
       });
     } else if (d.action === "export") {
       var format = d.format === "xlsx" ? "xlsx" : "csv";
