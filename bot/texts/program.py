@@ -92,6 +92,7 @@ class SettingView:
 _DURATION: Words = lambda t: t.gettext("30 min, 2h, 1 h 30 or off")  # noqa: E731
 _COUNT_OR_OFF: Words = lambda t: t.gettext("3, 10 or off")  # noqa: E731
 
+# The groups by their initials, so that each entry below stays short.
 C, R, B, M, S = Group.COUNTER, Group.REWARDS, Group.BONUSES, Group.MESSAGES, Group.BUSINESS
 
 SETTINGS: dict[str, SettingView] = {
