@@ -367,6 +367,7 @@ class InvalidSettingValue(DomainError):
     maximum: Decimal | int | None = None
     max_length: int | None = None
     example: str | None = None
+    unit: str | None = None  # a bonus's range is in the programme's unit: "stamps" or "points"
 
 
 @dataclass(eq=False)

@@ -239,6 +239,10 @@ def bonus_maximum(program_type: ProgramType) -> int:
     return BONUS_MAX_POINTS if program_type.has_points else BONUS_MAX_STAMPS
 
 
+def bonus_unit(program_type: ProgramType) -> str:
+    return "points" if program_type.has_points else "stamps"
+
+
 def _check_bonuses(settings: ProgramSettings, key: str, raw: str) -> None:
     """A bonus fits the programme's unit; a type change may not leave one too large."""
     maximum = bonus_maximum(settings.type)
@@ -247,7 +251,9 @@ def _check_bonuses(settings: ProgramSettings, key: str, raw: str) -> None:
         if value <= maximum:
             continue
         if bonus_key == key:
-            raise errors.InvalidSettingValue(key=key, value=raw, minimum=0, maximum=maximum)
+            raise errors.InvalidSettingValue(
+                key=key, value=raw, minimum=0, maximum=maximum, unit=bonus_unit(settings.type)
+            )
         raise errors.BonusTooLargeForType(key=bonus_key, value=value, maximum=maximum)
 
 
@@ -455,7 +461,8 @@ def apply_setting(settings: ProgramSettings, key: str, raw_value: str) -> Progra
         value = parse(raw_value.strip())
     except errors.InvalidSettingValue as refusal:
         if canonical in BONUS_KEYS:  # the range of this programme's unit, not the widest one
-            raise replace(refusal, maximum=bonus_maximum(settings.type)) from None
+            maximum, unit = bonus_maximum(settings.type), bonus_unit(settings.type)
+            raise replace(refusal, maximum=maximum, unit=unit) from None
         raise
     changed = replace(settings, **{field: value})
     _check_bonuses(changed, canonical, raw_value.strip())

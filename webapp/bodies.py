@@ -11,7 +11,9 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+
+from domain.program import SETTING_KEYS
 
 MAX_ID = 2**53  # what JavaScript's numbers hold exactly
 
@@ -83,8 +85,17 @@ class SummaryBody(Body):
     period: Annotated[str, StringConstraints(min_length=1, max_length=16)]
 
 
-class ProgramBody(Body):
-    key: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+def _setting_key(key: str) -> str:
+    if key not in SETTING_KEYS:
+        raise ValueError("not a setting")
+    return key
+
+
+class SettingBody(Body):
+    """One setting changed in the owner's form: its key, the value as chosen or typed (read
+    as the chat reads it), and the confirmations the owner has given."""
+
+    key: Annotated[str, AfterValidator(_setting_key)]
     value: Annotated[str, StringConstraints(min_length=1, max_length=200)]
     confirm_merge: bool = False
     confirm_hidden: bool = False

@@ -38,13 +38,3 @@ def json_answer(payload: dict[str, Any], status: int = 200) -> JSONResponse:
 def plain_text(text: str) -> str:
     """Telegram HTML → plain text, for Telegram's native confirmation popups."""
     return unescape(re.sub(r"<[^>]+>", "", text))
-
-
-def setting_text(value: object) -> str:
-    if value is None:
-        return "off"
-    if isinstance(value, bool):
-        return "on" if value else "off"
-    if hasattr(value, "strftime"):
-        return str(value.strftime("%H:%M"))
-    return str(value)

@@ -33,7 +33,6 @@ from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
 from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
 from bot.links import LinkKind, deep_link
-from bot.texts import bonuses as bonus_texts
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
 from bot.texts import owner as owner_texts
@@ -50,7 +49,6 @@ from domain.model import (
     check_amount,
     is_large_purchase,
 )
-from domain.program import SETTING_KEYS, setting_value
 from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
@@ -65,10 +63,10 @@ from webapp.requests import (
     json_answer,
     plain_text,
     scanned_reference,
-    setting_text,
     tg_html,
 )
 from webapp.rewards import POINTS, STAMPS, affordable_rewards, ladder_rows
+from webapp.settings import SettingsForm
 
 log = logging.getLogger(__name__)
 
@@ -152,6 +150,7 @@ class MiniApp:
         self._application = application
         self._config = config
         self._env = _environment()
+        self._settings = SettingsForm(self)
 
     @property
     def _service(self) -> LoyaltyService:
@@ -160,6 +159,10 @@ class MiniApp:
         return service
 
     service = _service  # for the screens in their own modules (webapp/owner_extras.py)
+
+    @property
+    def application(self) -> LoyaltyApplication:
+        return self._application
 
     def mount(self) -> Mount:
         # Each call: its handler and the model its body must fit (webapp/bodies.py).
@@ -179,13 +182,13 @@ class MiniApp:
             "store": (self.store, bodies.StoreBody),
             "business": (self.business, bodies.Empty),
             "summary": (self.summary, bodies.SummaryBody),
-            "program": (self.program, bodies.ProgramBody),
             "poster": (self.poster, bodies.PosterBody),
             "invite": (self.invite, bodies.InviteBody),
             "revoke": (self.revoke, bodies.RevokeBody),
             "export": (self.export, bodies.ExportBody),
             **OwnerExtras(self).endpoints(),
             **InsightsScreen(self).endpoints(),
+            **self._settings.endpoints(),
         }
         routes: list[BaseRoute] = [
             Route("/", self.shell, methods=["GET"]),
@@ -506,7 +509,7 @@ class MiniApp:
             "business.html",
             person,
             summary=report_texts.summary_text(person.t, summary),
-            settings=[(key, setting_text(setting_value(settings, key))) for key in SETTING_KEYS],
+            settings=Markup(self._settings.html(person, settings)),
             stores=stores,
             staff=[(member, owner_texts.revoke_question(person.t, member)) for member in staff],
         )
@@ -526,36 +529,6 @@ class MiniApp:
             )
             chart = "data:image/png;base64," + base64.b64encode(png).decode()
         return json_answer({"ok": True, "html": html, "chart": chart})
-
-    async def program(self, person: Person, body: bodies.ProgramBody) -> Response:
-        key, value = body.key, body.value
-        try:
-            change = await self._service.merchants.change_program(
-                person.user_id,
-                key,
-                value,
-                confirm_merge=body.confirm_merge,
-                confirm_hidden_balances=body.confirm_hidden,
-                confirm_past_midnight=body.confirm_past_midnight,
-            )
-        except errors.MergeConfirmationRequired as asked:
-            question = owner_texts.merge_question(person.t, asked.customers)
-            return json_answer(
-                {"ok": False, "confirm": plain_text(question), "flag": "confirm_merge"}
-            )
-        except errors.HappyHourPastMidnight as asked:
-            question = bonus_texts.past_midnight_question(person.t, asked.window, asked.minutes)
-            return json_answer(
-                {"ok": False, "confirm": plain_text(question), "flag": "confirm_past_midnight"}
-            )
-        except errors.TypeChangeHidesBalances as asked:
-            question = owner_texts.hidden_balances_question(person.t, asked.cards, asked.hidden)
-            return json_answer(
-                {"ok": False, "confirm": plain_text(question), "flag": "confirm_hidden"}
-            )
-        message = owner_texts.program_changed(person.t, key.lower(), change.settings)
-        shown = setting_text(setting_value(change.settings, key.lower()))
-        return json_answer({"ok": True, "message": tg_html(message), "value": shown})
 
     async def poster(self, person: Person, body: bodies.PosterBody) -> Response:
         from bot.look import look_of

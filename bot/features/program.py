@@ -149,11 +149,10 @@ async def _open_setting(
         ttl=CONFIRMATION_TTL,
         supersedes=(MENU,),
     )
-    current = program_texts.value_text(t, key, settings)
-    buttons = []
-    for index, choice in enumerate(choices):
-        text = program_texts.choice_text(t, key, settings, choice)
-        buttons.append(("✓ " + text if text == current else text, CHOOSE.data(step.id, index)))
+    buttons = [
+        ("✓ " + choice.text if choice.chosen else choice.text, CHOOSE.data(step.id, index))
+        for index, choice in enumerate(program_texts.choices_of(t, key, settings))
+    ]
     await edit_or_reply(
         update,
         program_texts.setting_screen(t, key, settings),

@@ -1,231 +1,237 @@
-"""The /program menu: each setting's label, how its value reads and the values offered.
+"""The programme's settings as both front ends present them: each setting's label, group, how
+its value reads (with its unit), the values offered and whether a value may be typed.
 
 `SETTINGS` is the one registry: a setting key (as `/program set` takes it) → its words and
-common choices. A key the domain has and the registry does not still shows, under its key,
-with its raw value and free input; adding a setting here is one line.
+common choices. The chat's /program menu and the Mini App's settings form are both made from
+it (the form through `setting_form`), and refusals name a setting and its unit from it, so the
+two cannot say different things. A key the domain has and the registry does not still shows,
+under its key, with its raw value and free input; adding a setting here is one line.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import time
 from decimal import Decimal
+from enum import StrEnum
 
-from bot.i18n import LANGUAGE_NAMES, Translator
+from bot.i18n import Translator
 from bot.texts import esc, labelled
-from bot.texts.bonuses import day_names, happy_hours_text
-from domain.model import ProgramType
+from bot.texts import setting_values as values
+from bot.texts.setting_values import plain
 from domain.program import (
     BONUS_KEYS,
-    HappyHours,
     ProgramSettings,
     apply_setting,
+    keys_for,
     setting_value,
 )
 
 BUTTON_TEXT_MAX = 48
 
 
-def plain(t: Translator, value: object) -> str:
-    """Any value, as plain text: on/off, times as HH:MM, the rest as it is."""
-    if value is None:
-        return t.gettext("off")
-    if isinstance(value, bool):
-        return t.gettext("on") if value else t.gettext("off")
-    if isinstance(value, time):
-        return value.strftime("%H:%M")
-    if isinstance(value, int | Decimal):
-        return t.number(value)
-    return str(value)
-
-
-def _minutes(t: Translator, value: object) -> str:
-    minutes = int(str(value))
-    if minutes == 0:
-        return t.gettext("no wait")
-    hours, rest = divmod(minutes, 60)
-    if hours == 0:
-        return t.gettext("{minutes} min", minutes=rest)
-    if rest == 0:
-        return t.gettext("{hours} h", hours=hours)
-    return t.gettext("{hours} h {minutes}", hours=hours, minutes=f"{rest:02d}")
-
-
-def _per_day(t: Translator, value: object) -> str:
-    count = int(str(value))
-    if count == 0:
-        return t.gettext("no limit")
-    return t.number(count)
-
-
-def _stamps(t: Translator, value: object) -> str:
-    return t.ngettext("{n} stamp", "{n} stamps", int(str(value)))
-
-
-def _points(t: Translator, value: object) -> str:
-    return t.ngettext("{n} point", "{n} points", int(str(value)))
-
-
-def _days(t: Translator, value: object) -> str:
-    days = int(str(value))
-    if days == 0:
-        return t.gettext("never")
-    return t.ngettext("{n} day", "{n} days", days)
-
-
-def _days_or_off(t: Translator, value: object) -> str:
-    days = int(str(value))
-    return t.gettext("off") if days == 0 else t.ngettext("{n} day", "{n} days", days)
-
-
-def _number_or_off(t: Translator, value: object) -> str:
-    """A count where 0 turns the setting off (a bonus in the programme's unit, offers a day)."""
-    number = int(str(value))
-    return t.gettext("off") if number == 0 else t.number(number)
-
-
-def _type(t: Translator, value: object) -> str:
-    names = {
-        ProgramType.STAMPS: t.gettext("Stamps"),
-        ProgramType.POINTS: t.gettext("Points"),
-        ProgramType.HYBRID: t.gettext("Stamps and points"),
-    }
-    return names.get(ProgramType(str(value)), str(value))
-
-
-def _happy_hours(t: Translator, value: object) -> str:
-    return happy_hours_text(t, value if isinstance(value, HappyHours) else None)
-
-
-def _happy_hour_example(t: Translator) -> str:
-    mon, _, _, _, fri, sat, _ = day_names(t)
-    return t.gettext(
-        "{weekdays} 14:00-16:00 x2; {saturday} 10:00-12:00 x3, or off",
-        weekdays=f"{mon}-{fri}",
-        saturday=sat,
-    )
-
-
-def _quiet_day(t: Translator, value: object) -> str:
-    return t.gettext("one short line") if value else t.gettext("no message")
-
-
-def _language(t: Translator, value: object) -> str:
-    return LANGUAGE_NAMES.get(str(value), str(value))
-
-
 Words = Callable[[Translator], str]
 Shown = Callable[[Translator, object], str]
+Counted = Callable[[Translator, int], str]
+
+
+class Group(StrEnum):
+    """The Mini App's sections of the settings, in the order they are shown."""
+
+    COUNTER = "counter"
+    REWARDS = "rewards"
+    BONUSES = "bonuses"
+    MESSAGES = "messages"
+    BUSINESS = "business"
+
+
+def group_title(t: Translator, group: Group) -> str:
+    titles = {
+        Group.COUNTER: t.pgettext("settings", "At the counter"),
+        Group.REWARDS: t.pgettext("settings", "Rewards"),
+        Group.BONUSES: t.pgettext("settings", "Bonuses"),
+        Group.MESSAGES: t.pgettext("settings", "Messages"),
+        Group.BUSINESS: t.pgettext("settings", "Business"),
+    }
+    return titles[group]
+
+
+class Control(StrEnum):
+    """How a setting is changed: a switch (on/off), one of a few values (all there is), common
+    values with free input beside them, or free input only."""
+
+    SWITCH = "switch"
+    RADIO = "radio"
+    SELECT = "select"
+    TEXT = "text"
 
 
 @dataclass(frozen=True)
 class SettingView:
-    """A setting's label, how its value reads, the values offered as buttons (as `/program
-    set` takes them) and an example of what may be typed."""
+    """A setting's label, group, how its value reads, the values offered as buttons (as
+    `/program set` takes them), whether other values may be typed, an example of what may be,
+    and its unit as a counted noun ("30 minutes") for saying which range is allowed."""
 
     label: Words
     shown: Shown = plain
     choices: tuple[str, ...] = ()
     example: Words | None = None
+    group: Group = Group.BUSINESS
+    free_input: bool = True
+    unit: Counted | None = None
+
+    @property
+    def control(self) -> Control:
+        if self.choices == ("on", "off"):
+            return Control.SWITCH
+        if self.choices and not self.free_input:
+            return Control.RADIO
+        return Control.SELECT if self.choices else Control.TEXT
 
 
 _DURATION: Words = lambda t: t.gettext("30 min, 2h, 1 h 30 or off")  # noqa: E731
 _COUNT_OR_OFF: Words = lambda t: t.gettext("3, 10 or off")  # noqa: E731
 
+# The groups by their initials, so that each entry below stays short.
+C, R, B, M, S = Group.COUNTER, Group.REWARDS, Group.BONUSES, Group.MESSAGES, Group.BUSINESS
+
 SETTINGS: dict[str, SettingView] = {
-    "type": SettingView(lambda t: t.gettext("Card type"), _type, ("stamps", "points", "hybrid")),
+    "type": SettingView(
+        lambda t: t.gettext("Card type"),
+        values.program_type,
+        ("stamps", "points", "hybrid"),
+        group=C,
+        free_input=False,
+    ),
     "stamps_target": SettingView(
-        lambda t: t.gettext("Stamps for a reward"), _stamps, ("5", "8", "10", "12", "15")
+        lambda t: t.gettext("Stamps for a reward"),
+        values.stamps,
+        ("5", "8", "10", "12", "15"),
+        group=R,
+        unit=values.stamps,
     ),
     "reward": SettingView(
-        lambda t: t.gettext("Stamp reward"), example=lambda t: t.gettext("Free coffee")
+        lambda t: t.gettext("Stamp reward"), example=lambda t: t.gettext("Free coffee"), group=R
     ),
     "cooldown": SettingView(
         lambda t: t.gettext("Time between stamps"),
-        _minutes,
+        values.minutes,
         ("0", "5", "15", "30", "60"),
         _DURATION,
+        group=C,
+        unit=values.minutes_unit,
     ),
     "daily_limit": SettingView(
         lambda t: t.gettext("Stamps per customer per day"),
-        _per_day,
+        values.per_day,
         ("0", "1", "3", "5", "10"),
         _COUNT_OR_OFF,
+        group=C,
+        unit=values.stamps,
     ),
     "points_per_euro": SettingView(
         lambda t: t.gettext("Points per euro"),
         choices=("1", "2", "5", "10"),
         example=lambda t: t.number(Decimal("1.5")),
+        group=C,
     ),
     "points_reward": SettingView(
-        lambda t: t.gettext("Points for a reward"), _points, ("50", "100", "200", "500")
+        lambda t: t.gettext("Points for a reward"),
+        values.points,
+        ("50", "100", "200", "500"),
+        group=R,
+        unit=values.points,
     ),
     "points_reward_text": SettingView(
-        lambda t: t.gettext("Points reward"), example=lambda t: t.gettext("5 € voucher")
+        lambda t: t.gettext("Points reward"), example=lambda t: t.gettext("5 € voucher"), group=R
     ),
     "expiry_days": SettingView(
         lambda t: t.gettext("Points expire after"),
-        _days,
+        values.days,
         ("0", "90", "180", "365", "730"),
         lambda t: t.gettext("180, 1 year or off"),
+        group=R,
+        unit=values.days_unit,
     ),
     "cross_location": SettingView(
-        lambda t: t.gettext("One card for all stores"), choices=("on", "off")
+        lambda t: t.gettext("One card for all stores"), choices=("on", "off"), group=S
     ),
     "timezone": SettingView(
         lambda t: t.gettext("Timezone"),
         choices=("Europe/Luxembourg", "Europe/Paris", "Europe/Berlin", "Europe/Brussels"),
         example=lambda t: t.gettext("Luxembourg, Paris or Europe/Berlin"),
+        group=S,
     ),
     "summary": SettingView(
         lambda t: t.gettext("Daily summary"),
         choices=("18:00", "20:00", "21:00", "off"),
         example=lambda t: t.gettext("21:00, 9pm or off"),
+        group=M,
     ),
     "quiet_day": SettingView(
         lambda t: t.gettext("Summary on a quiet day"),
-        _quiet_day,
+        values.quiet_day,
         ("line", "nothing"),
+        group=M,
+        free_input=False,
     ),
     "language": SettingView(
         lambda t: t.gettext("Customers’ and posters’ language"),
-        _language,
+        values.language,
         ("en", "fr", "de", "lb"),
+        group=S,
+        free_input=False,
     ),
     "staff_corrections": SettingView(
-        lambda t: t.gettext("Staff may correct stamps"), choices=("on", "off")
+        lambda t: t.gettext("Staff may correct stamps"), choices=("on", "off"), group=C
     ),
     "welcome_bonus": SettingView(
-        lambda t: t.gettext("Welcome bonus"), _number_or_off, ("0", "1", "2", "5"), _COUNT_OR_OFF
+        lambda t: t.gettext("Welcome bonus"),
+        values.number_or_off,
+        ("0", "1", "2", "5"),
+        _COUNT_OR_OFF,
+        group=B,
     ),
     "birthday_bonus": SettingView(
-        lambda t: t.gettext("Birthday bonus"), _number_or_off, ("0", "1", "2", "5"), _COUNT_OR_OFF
+        lambda t: t.gettext("Birthday bonus"),
+        values.number_or_off,
+        ("0", "1", "2", "5"),
+        _COUNT_OR_OFF,
+        group=B,
     ),
     "referral_bonus": SettingView(
         lambda t: t.gettext("Bonus for inviting a friend"),
-        _number_or_off,
+        values.number_or_off,
         ("0", "1", "2", "5"),
         _COUNT_OR_OFF,
+        group=B,
     ),
     "referral_cap": SettingView(
         lambda t: t.gettext("Friend bonuses per customer per month"),
         choices=("3", "5", "10", "20"),
+        group=B,
     ),
     "happy_hour": SettingView(
         lambda t: t.gettext("Happy hours"),
-        _happy_hours,
+        values.happy_hours,
         ("mon-fri 14:00-16:00 x2", "off"),
-        _happy_hour_example,
+        values.happy_hour_example,
+        group=B,
     ),
     "winback_days": SettingView(
         lambda t: t.gettext("“We miss you” message after"),
-        _days_or_off,
+        values.days_or_off,
         ("0", "14", "30", "60", "90"),
         lambda t: t.gettext("30, 60 or off"),
+        group=M,
+        unit=values.days_unit,
     ),
     "offers_per_day": SettingView(
-        lambda t: t.gettext("Offers per day"), _number_or_off, ("0", "1", "2", "3")
+        lambda t: t.gettext("Offers per day"),
+        values.number_or_off,
+        ("0", "1", "2", "3"),
+        group=M,
+        unit=values.offers_unit,
     ),
 }
 
@@ -233,6 +239,13 @@ SETTINGS: dict[str, SettingView] = {
 def view_of(key: str) -> SettingView:
     """The registry's entry, or one that shows the key itself and takes free input only."""
     return SETTINGS.get(key) or SettingView(lambda t: key)
+
+
+def unit_of(key: str, bonus_unit: str | None = None) -> Counted | None:
+    """The unit a setting's range is said in; a bonus's is the programme's (stamps or points)."""
+    if bonus_unit is not None:
+        return values.points if bonus_unit == "points" else values.stamps
+    return view_of(key).unit
 
 
 def label(t: Translator, key: str) -> str:
@@ -246,13 +259,76 @@ def value_text(t: Translator, key: str, settings: ProgramSettings) -> str:
         count = int(str(value))
         if count == 0:
             return t.gettext("off")
-        return _points(t, count) if settings.bonus_in_points else _stamps(t, count)
+        return values.points(t, count) if settings.bonus_in_points else values.stamps(t, count)
     return view_of(key).shown(t, value)
 
 
 def choice_text(t: Translator, key: str, settings: ProgramSettings, choice: str) -> str:
     """How a choice reads on its button: the value it sets, in words."""
     return value_text(t, key, apply_setting(settings, key, choice))
+
+
+@dataclass(frozen=True)
+class Choice:
+    """One value a setting offers: as `/program set` takes it, in words, and whether it is the
+    value in force."""
+
+    value: str
+    text: str
+    chosen: bool
+
+
+def choices_of(t: Translator, key: str, settings: ProgramSettings) -> tuple[Choice, ...]:
+    current = value_text(t, key, settings)
+    offered = []
+    for value in view_of(key).choices:
+        text = choice_text(t, key, settings, value)
+        offered.append(Choice(value, text, text == current))
+    return tuple(offered)
+
+
+@dataclass(frozen=True)
+class SettingRow:
+    """One setting of the Mini App's form: what it is called, what it is now, how it changes."""
+
+    key: str
+    label: str
+    value: str
+    control: Control
+    choices: tuple[Choice, ...]
+    free_input: bool  # a value may be typed (read as the chat reads it)
+    example: str
+
+
+@dataclass(frozen=True)
+class SettingGroup:
+    group: Group
+    title: str
+    rows: tuple[SettingRow, ...]
+
+
+def setting_row(t: Translator, key: str, settings: ProgramSettings) -> SettingRow:
+    view = view_of(key)
+    return SettingRow(
+        key=key,
+        label=label(t, key),
+        value=value_text(t, key, settings),
+        control=view.control,
+        choices=choices_of(t, key, settings),
+        free_input=view.free_input and view.control is not Control.SWITCH,
+        example=value_placeholder(t, key),
+    )
+
+
+def setting_form(t: Translator, settings: ProgramSettings) -> tuple[SettingGroup, ...]:
+    """The settings the chat's menu shows for this programme's type, in their groups."""
+    rows = [setting_row(t, key, settings) for key in keys_for(settings.type)]
+    groups = []
+    for group in Group:
+        found = tuple(row for row in rows if view_of(row.key).group is group)
+        if found:
+            groups.append(SettingGroup(group, group_title(t, group), found))
+    return tuple(groups)
 
 
 def menu_button(t: Translator, key: str, settings: ProgramSettings) -> str:

@@ -25,11 +25,17 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
     elif e.choices:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
     elif e.minimum is not None and e.maximum is not None:
+        # The unit with the highest value: "from 0 to 1,440 minutes", "from 1 to 50 stamps".
+        unit = program_texts.unit_of(e.key, e.unit)
+        whole = isinstance(e.maximum, int)
         rule = t.gettext(
             "Allowed values: from {minimum} to {maximum}.",
             minimum=t.number(e.minimum),
-            maximum=t.number(e.maximum),
+            maximum=unit(t, int(e.maximum)) if unit and whole else t.number(e.maximum),
         )
+        example = program_texts.view_of(e.key).example
+        if example is not None:  # what may be typed besides a number ("30 min, 2h or off")
+            rule += "\n" + t.gettext("For example: {example}", example=esc(example(t)))
     elif e.max_length is not None:
         rule = t.ngettext(
             "Allowed values: a text of at most {n} character.",

@@ -7,6 +7,7 @@ the same renderers as the chat, so both say the same thing in the same words.
 from __future__ import annotations
 
 from bot.i18n import Translator
+from bot.texts.general import change_declined
 
 
 def labels(t: Translator) -> dict[str, str]:
@@ -37,6 +38,10 @@ def labels(t: Translator) -> dict[str, str]:
         "month": t.pgettext("webapp", "30 days"),
         "settings": t.pgettext("webapp", "Programme settings"),
         "save": t.pgettext("webapp", "Save"),
+        "other_value": t.pgettext("button", "Other value…"),
+        "yes": t.pgettext("button", "Yes"),
+        "no": t.pgettext("button", "No"),
+        "declined": change_declined(t),
         "stores": t.pgettext("webapp", "Stores"),
         "poster": t.pgettext("webapp", "Poster"),
         "staff": t.pgettext("webapp", "Staff"),

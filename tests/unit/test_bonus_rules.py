@@ -96,11 +96,12 @@ def test_bonuses_are_bounded_by_the_programmes_unit() -> None:
     assert apply_setting(stamps, "welcome_bonus", "10").welcome_bonus == 10
     with pytest.raises(errors.InvalidSettingValue) as refused:
         apply_setting(stamps, "birthday_bonus", "11")
-    assert (refused.value.minimum, refused.value.maximum) == (0, 10)
+    assert (refused.value.minimum, refused.value.maximum, refused.value.unit) == (0, 10, "stamps")
     points = apply_setting(stamps, "type", "hybrid")
     assert apply_setting(points, "referral_bonus", "10000").referral_bonus == 10000
-    with pytest.raises(errors.InvalidSettingValue):
+    with pytest.raises(errors.InvalidSettingValue) as refused:
         apply_setting(points, "referral_bonus", "10001")
+    assert (refused.value.maximum, refused.value.unit) == (10_000, "points")  # said in points
     big = apply_setting(points, "referral_bonus", "500")
     with pytest.raises(errors.BonusTooLargeForType) as too_large:
         apply_setting(big, "type", "stamps")

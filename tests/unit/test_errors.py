@@ -52,6 +52,7 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
         "maximum": 1440,
         "max_length": None,
         "example": None,
+        "unit": None,
     },
     errors.BonusTooLargeForType: {"key": "welcome_bonus", "value": 500, "maximum": 10},
     errors.InvalidBirthday: {},
@@ -152,10 +153,11 @@ def test_error_fields_are_exactly_the_sample_fields(cls: type[errors.DomainError
 
 def test_invalid_setting_value_defaults_describe_nothing() -> None:
     err = errors.InvalidSettingValue(key="type", value="x", choices=("stamps", "points", "hybrid"))
-    assert (err.minimum, err.maximum, err.max_length, err.example) == (None, None, None, None)
+    described = (err.minimum, err.maximum, err.max_length, err.example, err.unit)
+    assert described == (None, None, None, None, None)
     assert str(err) == (
         "InvalidSettingValue(key='type', value='x', choices=('stamps', 'points', 'hybrid'), "
-        "minimum=None, maximum=None, max_length=None, example=None)"
+        "minimum=None, maximum=None, max_length=None, example=None, unit=None)"
     )
 
 

@@ -87,8 +87,8 @@ def _owner_calls(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
     return [
         ("business", {}),
         ("summary", {"period": "week"}),
-        ("program", {"key": "stamps_target", "value": "3"}),
-        ("program", {"key": "cross_location", "value": "on", "confirm_merge": True}),
+        ("setting", {"key": "stamps_target", "value": "3"}),
+        ("setting", {"key": "cross_location", "value": "on", "confirm_merge": True}),
         ("poster", {"store": world["shop"].first_store.code}),
         ("invite", {}),
         ("revoke", {"number": 1, "membership": 1}),

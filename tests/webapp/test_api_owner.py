@@ -15,7 +15,7 @@ from PIL import Image
 from bot.exports import XLSX
 from bot.i18n import translator
 from bot.texts import insights as insight_texts
-from bot.texts import owner as owner_texts
+from bot.texts import program as program_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from tests.support.scenario import new_profile, open_shop
@@ -42,22 +42,23 @@ async def test_the_owners_tab(miniapp: MiniAppClient) -> None:
             assert answer["chart"].startswith("data:image/png;base64,")
     assert (await miniapp.call("summary", owner, {"period": "decade"})).status_code == 409
 
-    wrong = await miniapp.call("program", owner, {"key": "stamps_target", "value": "0"})
+    # The settings form saves one setting per change (tests/webapp/test_settings_form.py).
+    wrong = await miniapp.call("setting", owner, {"key": "stamps_target", "value": "0"})
     assert wrong.status_code == 409
     expected = refusal_text(
         t, errors.InvalidSettingValue(key="stamps_target", value="0", minimum=1, maximum=50)
     )
     assert wrong.json()["message"] == expected.replace("\n", "<br>")
     # A type that hides the stamps some cards hold asks first, as /program set does.
-    asked = (await miniapp.call("program", owner, {"key": "type", "value": "points"})).json()
-    assert asked["ok"] is False and asked["flag"] == "confirm_hidden" and asked["confirm"]
+    asked = (await miniapp.call("setting", owner, {"key": "type", "value": "points"})).json()
+    assert asked["ok"] is False and asked["flag"] == "confirm_hidden" and asked["question"]
     assert (await service.merchants.program(owner.user_id)).type == "stamps"
     done = await miniapp.call(
-        "program", owner, {"key": "type", "value": "points", "confirm_hidden": True}
+        "setting", owner, {"key": "type", "value": "points", "confirm_hidden": True}
     )
     settings = await service.merchants.program(owner.user_id)
     assert settings.type == "points"
-    assert done.json()["message"] == owner_texts.program_changed(t, "type", settings)
+    assert done.json()["message"] == program_texts.saved(t, "type", settings)
 
     poster = await miniapp.call("poster", owner, {"store": shop.first_store.code})
     assert poster.headers["content-type"] == "image/png"

@@ -75,7 +75,7 @@ def _calls(world: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, An
             ("customer", "language", {"language": "fr"}),
         ],
         "owner": [
-            ("owner", "program", {"key": "stamps_target", "value": "3"}),
+            ("owner", "setting", {"key": "stamps_target", "value": "3"}),
             ("owner", "revoke", {"number": 1, "membership": 1}),
             ("owner", "summary", {"period": "week"}),
             ("owner", "poster", {"store": world["shop"].first_store.code}),

@@ -24,7 +24,7 @@ import pytest
 
 from bot.i18n import translator
 from bot.texts import insights as insight_texts
-from bot.texts import owner as owner_texts
+from bot.texts import program as program_texts
 from bot.texts import reports as report_texts
 from bot.texts import rewards as reward_texts
 from bot.texts import webapp as webapp_texts
@@ -277,14 +277,15 @@ async def test_the_whole_story(
     await page.click("[data-period=week]")
     await page.wait_for_selector(".chart:not([hidden])")
     assert await page.evaluate("document.querySelector('.chart').naturalWidth") > 300
-    await page.fill("#setting-stamps_target", "8")
-    await page.click("[data-key=stamps_target] button")
+    target = "[data-form=setting][data-key=stamps_target]"
+    await page.fill(f"{target} input[name=value]", "8")
+    await page.click(f"{target} button[type=submit]")
     saved = await _status(page)
     program = await miniapp.running.service.merchants.program(world.shop.owner.user_id)
     assert program.stamps_target == 8
-    assert saved == _plain(owner_texts.program_changed(t, "stamps_target", program))
-    await page.fill("#setting-stamps_target", "99")
-    await page.click("[data-key=stamps_target] button")
+    assert saved == _plain(program_texts.saved(t, "stamps_target", program))
+    await page.fill(f"{target} input[name=value]", "99")
+    await page.click(f"{target} button[type=submit]")
     refused = await _status(page)
     assert "99" in refused
     assert (

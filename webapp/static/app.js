@@ -276,6 +276,7 @@
     if (!button || button.disabled) return;
     var d = button.dataset;
     if (d.tab) show(d.tab);
+    else if (button.closest("[data-form=setting]")) settingTapped(button);
     else if (d.key) keypad(button);
     else if (d.store) chooseStore(button);
     else if (d.action === "scan") scan();
@@ -364,6 +365,9 @@
       offer.querySelector(".audience-lapsed").hidden = select.value !== "lapsed";
       stale(offer);
     }
+    if (select.name === "choice" && select.closest("[data-form=setting]") && select.value) {
+      saveSetting(select.closest("[data-form=setting]"), select.value, {});
+    }
     if (select.dataset && select.dataset.action === "language") {
       api("language", { language: select.value }).then(function () { start(); });
     }
@@ -374,7 +378,9 @@
     var form = event.target;
     var input = form.querySelector("input");
     if (form.dataset.form === "lookup" && input.value.trim()) openCard(input.value.trim(), false);
-    if (form.dataset.form === "program") saveSetting(form, input, {});
+    if (form.dataset.form === "setting" && input && input.value.trim()) {
+      saveSetting(form, input.value.trim(), {});
+    }
     if (form.dataset.form === "reward") saveReward(form);
     if (form.dataset.form === "reward_add") {
       var body = { cost: form.elements.cost.value.trim(), name: form.elements.name.value };
@@ -440,18 +446,64 @@
     });
   }
 
-  function saveSetting(form, input, flags) {
-    var body = Object.assign({ key: form.dataset.key, value: input.value.trim() }, flags);
-    api("program", body).then(function (data) {
-      if (data.confirm) {
-        var more = {};
-        more[data.flag] = true;
-        confirm(data.confirm, function () { saveSetting(form, input, Object.assign({}, flags, more)); });
-        return;
+  // --- the owner's programme settings (webapp/settings.py) ----------------------------------
+  // One save per change: a choice tapped, a switch flipped, a value typed and saved. A change
+  // that needs the owner's word first shows the question in its setting, and Yes sends it again
+  // with the flag the server named.
+  function saveSetting(form, value, flags) {
+    var refusal = form.querySelector(".setting-refusal");
+    refusal.hidden = true;
+    form.querySelector(".setting-question").hidden = true;
+    var body = Object.assign({ key: form.dataset.key, value: value }, flags);
+    form.querySelectorAll("button, select, input").forEach(function (e) { e.disabled = true; });
+    api("setting", body).then(function (data) {
+      form.querySelectorAll("button, select, input").forEach(function (e) { e.disabled = false; });
+      if (data.question) return askSetting(form, value, flags, data);
+      if (data.ok) {
+        document.getElementById("settings-box").innerHTML = data.html;
+        return answer(data);
+      }
+      var select = form.querySelector("select");
+      if (select) select.value = (select.querySelector("option[selected]") || {}).value || "";
+      if (data.message) {
+        refusal.innerHTML = data.message;
+        refusal.hidden = false;
       }
       answer(data);
-      if (data.ok) input.value = data.value;
+    }, function () {
+      form.querySelectorAll("button, select, input").forEach(function (e) { e.disabled = false; });
     });
+  }
+
+  function askSetting(form, value, flags, data) {
+    var box = form.querySelector(".setting-question");
+    box.querySelector("p").innerHTML = data.question;
+    box.hidden = false;
+    box.onclick = function (event) {
+      var button = event.target.closest("[data-answer]");
+      if (!button) return;
+      box.hidden = true;
+      box.onclick = null;
+      if (button.dataset.answer === "yes") {
+        var more = {};
+        more[data.flag] = true;
+        saveSetting(form, value, Object.assign({}, flags, more));
+      } else {
+        var select = form.querySelector("select");
+        if (select) select.value = (select.querySelector("option[selected]") || {}).value || "";
+        say(labels.declined || "", false);
+      }
+    };
+    box.querySelector("[data-answer=yes]").focus();
+  }
+
+  function settingTapped(button) {
+    var form = button.closest("[data-form=setting]");
+    if (button.getAttribute("role") === "radio" && button.getAttribute("aria-checked") !== "true") {
+      saveSetting(form, button.dataset.value, {});
+    } else if (button.getAttribute("role") === "switch") {
+      saveSetting(form, button.dataset.value, {});
+    }
   }
 
   start();
