@@ -97,6 +97,29 @@ async def redeem(service: LoyaltyService, call: Call) -> Response:
     return _answer(answer, {"Idempotent-Replayed": "true"} if op.replayed else {})
 
 
+async def refund(service: LoyaltyService, call: Call) -> Response:
+    body = call.body
+    assert isinstance(body, models.RefundBody)
+    assert call.idempotency_key is not None and call.idempotency is not None
+    assert call.idempotency.request_hash is not None
+    done = await service.refunds.refund(
+        call.key,
+        body.receipt,
+        idempotency_key=call.idempotency_key,
+        request_hash=call.idempotency.request_hash,
+    )
+    return _answer(
+        models.RefundAnswer.of(done), {"Idempotent-Replayed": "true"} if done.replayed else {}
+    )
+
+
+async def operations(service: LoyaltyService, call: Call) -> Response:
+    query = call.query
+    assert isinstance(query, models.OperationsQuery)
+    page = await service.operations_feed.page(call.key, query.after, query.limit)
+    return _answer(models.OperationsAnswer.of(page))
+
+
 def _answer(model: BaseModel, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(model.model_dump(mode="json"), headers={**NO_STORE, **(headers or {})})
 
@@ -130,6 +153,26 @@ ENDPOINTS = (
         redeem,
         body=models.RedeemBody,
         refusals=(400, 401, 403, 404, 409, 422, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/refunds",
+        "Take back what a receipt earned (and the bonuses it paid), once.",
+        Scope.EARN,
+        models.RefundAnswer,
+        refund,
+        body=models.RefundBody,
+        refusals=(400, 401, 403, 404, 409, 422),
+    ),
+    Endpoint(
+        "GET",
+        "/operations",
+        "The café's ledger (a store key: its store's), page by page, for accounting and sync.",
+        Scope.READ,
+        models.OperationsAnswer,
+        operations,
+        query=models.OperationsQuery,
+        refusals=(400, 401, 403, 422),
     ),
 )
 
@@ -192,8 +235,16 @@ class Api:
                 request_hash=_request_hash(endpoint, ref, body),
                 receipt=getattr(body, "receipt", None),
             )
+        query = None
+        if endpoint.query is not None:
+            query = _parse_query(endpoint.query, request)
         call = Call(
-            key=key, ref=ref, body=body, idempotency=idempotency, idempotency_key=ledger_key
+            key=key,
+            ref=ref,
+            body=body,
+            idempotency=idempotency,
+            idempotency_key=ledger_key,
+            query=query,
         )
         return await endpoint.handler(self._service, call)
 
@@ -229,13 +280,32 @@ def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
         return model.model_validate(data)
     except ValidationError as invalid:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
-            for e in invalid.errors(include_url=False, include_input=False)
-        ]
         raise BadRequest(
-            422, "invalid_body", "The body does not fit this request.", problems=problems
+            422, "invalid_body", "The body does not fit this request.", problems=_problems(invalid)
         ) from None
+
+
+def _parse_query(model: type[BaseModel], request: Request) -> BaseModel:
+    params = request.query_params
+    repeated = sorted({name for name in params if len(params.getlist(name)) > 1})
+    if repeated:
+        raise BadRequest(400, "invalid_query", "Give each query parameter once.", names=repeated)
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as invalid:
+        raise BadRequest(
+            422,
+            "invalid_query",
+            "The query does not fit this request.",
+            problems=_problems(invalid),
+        ) from None
+
+
+def _problems(invalid: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+        for e in invalid.errors(include_url=False, include_input=False)
+    ]
 
 
 def _ledger_key(key: ApiKeyActor, header: str) -> str:
