@@ -20,6 +20,7 @@ _REASONS = {
     409: "The card's rules refused it (a receipt refunded already, …), or the Idempotency-Key "
     "was used for another request.",
     413: "The body is too large.",
+    415: "The body is not sent as application/json.",
     422: "The body does not fit the request, or its values are out of range.",
     429: "Too many unknown cards from this key: wait Retry-After seconds.",
 }

@@ -142,7 +142,7 @@ ENDPOINTS = (
         models.EarnAnswer,
         earn,
         body=models.EarnBody,
-        refusals=(400, 401, 403, 404, 409, 422, 429),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
     Endpoint(
         "POST",
@@ -152,7 +152,7 @@ ENDPOINTS = (
         models.RedeemAnswer,
         redeem,
         body=models.RedeemBody,
-        refusals=(400, 401, 403, 404, 409, 422, 429),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
     Endpoint(
         "POST",
@@ -162,7 +162,7 @@ ENDPOINTS = (
         models.RefundAnswer,
         refund,
         body=models.RefundBody,
-        refusals=(400, 401, 403, 404, 409, 422),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422),
     ),
     Endpoint(
         "GET",
@@ -219,6 +219,7 @@ class Api:
         idempotency = None
         ledger_key = None
         if endpoint.body is not None:
+            _require_json(request)
             raw = await _read_body(request)
             body = _parse(endpoint.body, raw)
             header = request.headers.get("idempotency-key")
@@ -263,6 +264,16 @@ class BadRequest(Exception):
         self.status, self.code, self.message, self.data = status, code, message, data
 
 
+def _require_json(request: Request) -> None:
+    """A body is JSON and says so: a form or text (curl -d without its header) is refused
+    before it is read, rather than guessed at."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise BadRequest(
+            415, "unsupported_media_type", "Send the body as JSON, Content-Type: application/json."
+        )
+
+
 async def _read_body(request: Request) -> bytes:
     raw = b""
     async for chunk in request.stream():
@@ -274,7 +285,7 @@ async def _read_body(request: Request) -> bytes:
 
 def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_object_once_per_name)
     except (ValueError, RecursionError):
         raise BadRequest(400, "invalid_json", "The body is not JSON.") from None
     try:
@@ -283,6 +294,15 @@ def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
         raise BadRequest(
             422, "invalid_body", "The body does not fit this request.", problems=_problems(invalid)
         ) from None
+
+
+def _object_once_per_name(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object naming a field twice is ambiguous (parsers keep the first or the last):
+    refused rather than guessed."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a name given twice")
+    return found
 
 
 def _parse_query(model: type[BaseModel], request: Request) -> BaseModel:

@@ -5,7 +5,6 @@ they became final, read page by page from an opaque position that never skips or
 from __future__ import annotations
 
 import base64
-import binascii
 import re
 from dataclasses import dataclass
 from datetime import datetime
@@ -15,7 +14,8 @@ from domain import errors
 from domain.model import LedgerKind
 
 FEED_PAGE_MAX = 500
-_POSITION = re.compile(r"^([0-9]{1,19})\.([0-9]{1,19})$")
+_CURSOR = re.compile(r"[A-Za-z0-9_-]{2,64}")
+_POSITION = re.compile(r"(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})")  # < 2**63 each
 
 
 @dataclass(frozen=True, order=True)
@@ -33,18 +33,20 @@ class FeedPosition:
 
     @staticmethod
     def of_cursor(cursor: str) -> FeedPosition:
-        """A cursor this feed gave back; anything else is refused (InvalidCursor)."""
-        try:
-            raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-            found = _POSITION.match(raw.decode("ascii"))
-        except (binascii.Error, UnicodeDecodeError, ValueError):
-            found = None
-        if found is None or len(cursor) > 64:
+        """A cursor this feed gave back, exactly; anything else is refused (InvalidCursor)."""
+        found = None
+        if _CURSOR.fullmatch(cursor):
+            try:
+                raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
+            except ValueError:  # a length base64 never has
+                raw = b""
+            found = _POSITION.fullmatch(raw.decode("ascii", errors="replace"))
+        if found is None:
             raise errors.InvalidCursor()
-        transaction, entry_id = int(found.group(1)), int(found.group(2))
-        if transaction >= 2**63 or entry_id >= 2**63:
+        position = FeedPosition(int(found.group(1)), int(found.group(2)))
+        if position.cursor() != cursor:  # another spelling of a position (padding, zeros)
             raise errors.InvalidCursor()
-        return FeedPosition(transaction, entry_id)
+        return position
 
 
 @dataclass(frozen=True)
