@@ -18,7 +18,7 @@ _CURSOR = re.compile(r"[A-Za-z0-9_-]{2,64}")
 _POSITION = re.compile(r"(0|[1-9][0-9]{0,17})\.(0|[1-9][0-9]{0,17})")  # < 2**63 each
 
 
-@dataclass(frozen=True, order=True)
+@dataclass(frozen=True)
 class FeedPosition:
     """Where a reader stands: after the entry `entry_id` of the transaction `transaction`
     (on SQLite, where commits follow ids, `transaction` is always 0)."""
