@@ -14,7 +14,8 @@ paging in (transaction_id, id) order neither skips nor repeats a row, whatever c
 meanwhile. A row shows up once every transaction that began before its own has ended (a
 writer's transaction lasts milliseconds). We chose this over locking writers out while a page
 is read (LOCK TABLE, advisory locks): those make every write wait for readers and can close a
-deadlock with a writer holding a second card's lock (a referral pays two cards).
+deadlock with a writer holding a second card's lock (a referral pays two cards). (A restore
+into a new PostgreSQL server counts transactions from the start again: docs/operating.md.)
 """
 
 from __future__ import annotations
