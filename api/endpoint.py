@@ -25,6 +25,7 @@ class Call:
     body: BaseModel | None
     idempotency: ApiRequest | None
     idempotency_key: str | None  # the ledger's: the header's, within this API key's own
+    query: BaseModel | None = None
 
 
 Handler = Callable[[LoyaltyService, Call], Awaitable[Response]]
@@ -41,6 +42,7 @@ class Endpoint:
     answer: type[BaseModel]
     handler: Handler
     body: type[BaseModel] | None = None
+    query: type[BaseModel] | None = None  # what the query string may hold
     refusals: tuple[int, ...] = ()
 
     @property

@@ -29,6 +29,9 @@ _STATUS: dict[type[errors.DomainError], int] = {
     errors.CardNotFound: 404,
     errors.CardInactive: 404,
     errors.RewardNotFound: 404,
+    errors.ReceiptNotFound: 404,
+    errors.ReceiptOfOtherStore: 403,
+    errors.InvalidCursor: 400,
     errors.InvalidStampCount: 422,
     errors.InvalidAmount: 422,
     errors.InvalidPoints: 422,
@@ -47,6 +50,7 @@ _CODES: dict[type[errors.DomainError], str] = {
     errors.KeyUsedForAnotherCard: "idempotency_key_reused",
     errors.KeyUsedForAnotherRequest: "idempotency_key_reused",
     errors.ReceiptAlreadyUsed: "receipt_used",
+    errors.ReceiptRefunded: "receipt_refunded",
 }
 STATUSES = sorted({*_STATUS.values(), 409})
 

@@ -14,6 +14,8 @@ from typing import Annotated, Literal, Self
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, model_validator
 
 from domain.model import CardView, Operation, ProgramType, RewardUnit
+from domain.operations_feed import FEED_PAGE_MAX, FeedEntry, FeedPage
+from domain.refund import Refund
 
 MAX_ID = 2**53  # what JavaScript's numbers hold exactly
 Amount = Annotated[
@@ -70,6 +72,29 @@ class RedeemBody(Body):
         if (self.reward is None) == (self.points is None):
             raise ValueError("give either reward or points")
         return self
+
+
+class RefundBody(Body):
+    """The receipt whose earning is refunded."""
+
+    receipt: Receipt
+
+
+class OperationsQuery(BaseModel):
+    """The operations list's query: where to go on from, and how many at most. Query strings
+    are text, so numbers are read from it (not strict); an unknown parameter is refused."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    after: (
+        Annotated[
+            str,
+            StringConstraints(min_length=1, max_length=64),
+            Field(description="The `next` of the previous page; none: from the start."),
+        ]
+        | None
+    ) = None
+    limit: Annotated[int, Field(ge=1, le=FEED_PAGE_MAX, description="At most this many.")] = 100
 
 
 class Answer(BaseModel):
@@ -171,6 +196,95 @@ class EarnAnswer(Answer):
 
 class RedeemAnswer(EarnAnswer):
     """The redemption, and the card right after it."""
+
+
+class RefundOut(Answer):
+    receipt: str
+    operations: list[OperationOut] = Field(
+        description="The compensating operations (kind refund): the earning's, then those of "
+        "the bonuses it paid on the card."
+    )
+    stamps_kept: int = Field(
+        description="Of what the receipt earned, stamps the card no longer "
+        "held (spent on a reward before the refund): not taken back."
+    )
+    points_kept: int = Field(description="Likewise, points already spent: not taken back.")
+
+    @classmethod
+    def of(cls, refund: Refund) -> RefundOut:
+        return cls(
+            receipt=refund.receipt,
+            operations=[OperationOut.of(op) for op in refund.reversals],
+            stamps_kept=refund.stamps_kept,
+            points_kept=refund.points_kept,
+        )
+
+
+class RefundAnswer(Answer):
+    refund: RefundOut
+    card: CardOut = Field(description="The card right after the refund.")
+    replayed: bool = Field(description="true: the Idempotency-Key had answered this before.")
+
+    @classmethod
+    def of(cls, refund: Refund) -> RefundAnswer:
+        return cls(
+            refund=RefundOut.of(refund), card=CardOut.of(refund.card), replayed=refund.replayed
+        )
+
+
+class LedgerEntryOut(Answer):
+    """One entry of the café's ledger: the card by its number, never its holder."""
+
+    id: int = Field(description="The ledger entry's id (as in an operation's answer).")
+    kind: str
+    card: str = Field(description="The card's number: 1234-5678-9012.")
+    stamps: int = Field(description="Stamps added (or taken, negative).")
+    points: int = Field(description="Points added (or taken, negative).")
+    stamps_after: int
+    points_after: int
+    amount: str | None = Field(description="The purchase, for an earning by amount.")
+    receipt: str | None = Field(description="The till's receipt id that earned, if any.")
+    reverses: int | None = Field(
+        description="The id of the entry this one reverses (undo, not me, refund)."
+    )
+    reward: int | None = Field(description="The reward's id, for a redemption.")
+    store: str
+    created_at: datetime
+
+    @classmethod
+    def of(cls, entry: FeedEntry) -> LedgerEntryOut:
+        return cls(
+            id=entry.entry_id,
+            kind=entry.kind.value,
+            card=entry.card_number,
+            stamps=entry.stamps_delta,
+            points=entry.points_delta,
+            stamps_after=entry.stamp_balance_after,
+            points_after=entry.points_balance_after,
+            amount=None if entry.amount is None else f"{entry.amount:.2f}",
+            receipt=entry.receipt,
+            reverses=entry.reverses_entry_id,
+            reward=entry.reward_id,
+            store=entry.store_name,
+            created_at=entry.created_at,
+        )
+
+
+class OperationsAnswer(Answer):
+    operations: list[LedgerEntryOut] = Field(description="In the order they became final.")
+    next: str = Field(
+        description="Pass as `after` for the next page (opaque; the same as "
+        "`after` when there was nothing new)."
+    )
+    more: bool = Field(description="true: the page is full, ask again at once.")
+
+    @classmethod
+    def of(cls, page: FeedPage) -> OperationsAnswer:
+        return cls(
+            operations=[LedgerEntryOut.of(e) for e in page.entries],
+            next=page.after.cursor(),
+            more=page.more,
+        )
 
 
 class ErrorDetail(BaseModel):

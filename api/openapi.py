@@ -13,12 +13,14 @@ from api.endpoint import PREFIX, Endpoint
 
 REF = "#/components/schemas/{model}"
 _REASONS = {
-    400: "The request cannot be read (JSON, headers).",
+    400: "The request cannot be read (JSON, headers, a cursor the list did not give).",
     401: "No key, or a key unknown or revoked.",
-    403: "The key lacks the scope, or the card is out of its reach.",
-    404: "No card of this café has that reference.",
-    409: "The card's rules refused it, or the Idempotency-Key was used for another request.",
+    403: "The key lacks the scope, or the card (or receipt) is out of its store's reach.",
+    404: "No card (or, for a refund, no earning receipt) of this café has that reference.",
+    409: "The card's rules refused it (a receipt refunded already, …), or the Idempotency-Key "
+    "was used for another request.",
     413: "The body is too large.",
+    415: "The body is not sent as application/json.",
     422: "The body does not fit the request, or its values are out of range.",
     429: "Too many unknown cards from this key: wait Retry-After seconds.",
 }
@@ -81,6 +83,18 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
                 "schema": {"type": "string", "maxLength": 512},
             }
         )
+    if endpoint.query is not None:
+        schema = endpoint.query.model_json_schema()
+        for name, field in schema["properties"].items():
+            parameters.append(
+                {
+                    "name": name,
+                    "in": "query",
+                    "required": name in schema.get("required", ()),
+                    "description": field.pop("description", ""),
+                    "schema": {k: v for k, v in field.items() if k != "title"},
+                }
+            )
     if endpoint.body is not None:
         parameters.append(
             {

@@ -97,6 +97,29 @@ async def redeem(service: LoyaltyService, call: Call) -> Response:
     return _answer(answer, {"Idempotent-Replayed": "true"} if op.replayed else {})
 
 
+async def refund(service: LoyaltyService, call: Call) -> Response:
+    body = call.body
+    assert isinstance(body, models.RefundBody)
+    assert call.idempotency_key is not None and call.idempotency is not None
+    assert call.idempotency.request_hash is not None
+    done = await service.refunds.refund(
+        call.key,
+        body.receipt,
+        idempotency_key=call.idempotency_key,
+        request_hash=call.idempotency.request_hash,
+    )
+    return _answer(
+        models.RefundAnswer.of(done), {"Idempotent-Replayed": "true"} if done.replayed else {}
+    )
+
+
+async def operations(service: LoyaltyService, call: Call) -> Response:
+    query = call.query
+    assert isinstance(query, models.OperationsQuery)
+    page = await service.operations_feed.page(call.key, query.after, query.limit)
+    return _answer(models.OperationsAnswer.of(page))
+
+
 def _answer(model: BaseModel, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(model.model_dump(mode="json"), headers={**NO_STORE, **(headers or {})})
 
@@ -119,7 +142,7 @@ ENDPOINTS = (
         models.EarnAnswer,
         earn,
         body=models.EarnBody,
-        refusals=(400, 401, 403, 404, 409, 422, 429),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
     Endpoint(
         "POST",
@@ -129,7 +152,27 @@ ENDPOINTS = (
         models.RedeemAnswer,
         redeem,
         body=models.RedeemBody,
-        refusals=(400, 401, 403, 404, 409, 422, 429),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+    ),
+    Endpoint(
+        "POST",
+        "/refunds",
+        "Take back what a receipt earned (and the bonuses it paid), once.",
+        Scope.EARN,
+        models.RefundAnswer,
+        refund,
+        body=models.RefundBody,
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422),
+    ),
+    Endpoint(
+        "GET",
+        "/operations",
+        "The café's ledger (a store key: its store's), page by page, for accounting and sync.",
+        Scope.READ,
+        models.OperationsAnswer,
+        operations,
+        query=models.OperationsQuery,
+        refusals=(400, 401, 403, 422),
     ),
 )
 
@@ -176,6 +219,7 @@ class Api:
         idempotency = None
         ledger_key = None
         if endpoint.body is not None:
+            _require_json(request)
             raw = await _read_body(request)
             body = _parse(endpoint.body, raw)
             header = request.headers.get("idempotency-key")
@@ -192,8 +236,16 @@ class Api:
                 request_hash=_request_hash(endpoint, ref, body),
                 receipt=getattr(body, "receipt", None),
             )
+        query = None
+        if endpoint.query is not None:
+            query = _parse_query(endpoint.query, request)
         call = Call(
-            key=key, ref=ref, body=body, idempotency=idempotency, idempotency_key=ledger_key
+            key=key,
+            ref=ref,
+            body=body,
+            idempotency=idempotency,
+            idempotency_key=ledger_key,
+            query=query,
         )
         return await endpoint.handler(self._service, call)
 
@@ -212,6 +264,16 @@ class BadRequest(Exception):
         self.status, self.code, self.message, self.data = status, code, message, data
 
 
+def _require_json(request: Request) -> None:
+    """A body is JSON and says so: a form or text (curl -d without its header) is refused
+    before it is read, rather than guessed at."""
+    media_type = request.headers.get("content-type", "").partition(";")[0].strip().lower()
+    if media_type != "application/json":
+        raise BadRequest(
+            415, "unsupported_media_type", "Send the body as JSON, Content-Type: application/json."
+        )
+
+
 async def _read_body(request: Request) -> bytes:
     raw = b""
     async for chunk in request.stream():
@@ -223,19 +285,47 @@ async def _read_body(request: Request) -> bytes:
 
 def _parse(model: type[BaseModel], raw: bytes) -> BaseModel:
     try:
-        data = json.loads(raw)
+        data = json.loads(raw, object_pairs_hook=_object_once_per_name)
     except (ValueError, RecursionError):
         raise BadRequest(400, "invalid_json", "The body is not JSON.") from None
     try:
         return model.model_validate(data)
     except ValidationError as invalid:
-        problems = [
-            {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
-            for e in invalid.errors(include_url=False, include_input=False)
-        ]
         raise BadRequest(
-            422, "invalid_body", "The body does not fit this request.", problems=problems
+            422, "invalid_body", "The body does not fit this request.", problems=_problems(invalid)
         ) from None
+
+
+def _object_once_per_name(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object naming a field twice is ambiguous (parsers keep the first or the last):
+    refused rather than guessed."""
+    found = dict(pairs)
+    if len(found) != len(pairs):
+        raise ValueError("a name given twice")
+    return found
+
+
+def _parse_query(model: type[BaseModel], request: Request) -> BaseModel:
+    params = request.query_params
+    repeated = sorted({name for name in params if len(params.getlist(name)) > 1})
+    if repeated:
+        raise BadRequest(400, "invalid_query", "Give each query parameter once.", names=repeated)
+    try:
+        return model.model_validate(dict(params))
+    except ValidationError as invalid:
+        raise BadRequest(
+            422,
+            "invalid_query",
+            "The query does not fit this request.",
+            problems=_problems(invalid),
+        ) from None
+
+
+def _problems(invalid: ValidationError) -> list[dict[str, str]]:
+    return [
+        {"field": ".".join(str(p) for p in e["loc"]), "problem": e["msg"]}
+        for e in invalid.errors(include_url=False, include_input=False)
+    ]
 
 
 def _ledger_key(key: ApiKeyActor, header: str) -> str:

@@ -559,3 +559,30 @@ class ReceiptAlreadyUsed(DomainError):
     """The till's receipt id has already earned on a card of this merchant."""
 
     receipt: str
+
+
+@dataclass(eq=False)
+class ReceiptNotFound(DomainError):
+    """No earning of this merchant (within the key's store) has that receipt id."""
+
+    receipt: str
+
+
+@dataclass(eq=False)
+class ReceiptRefunded(DomainError):
+    """The receipt's earning was refunded before: a receipt is refunded once."""
+
+    receipt: str
+
+
+@dataclass(eq=False)
+class ReceiptOfOtherStore(DomainError):
+    """A store's key refunds only what was earned at its store."""
+
+    receipt: str
+    store_name: str
+
+
+@dataclass(eq=False)
+class InvalidCursor(DomainError):
+    """The `after` of an operations listing is not one the listing gave."""

@@ -63,6 +63,7 @@ class LedgerKind(StrEnum):
     EXPIRE_POINTS = "expire_points"
     UNDO = "undo"  # staff reversed their own operation
     NOT_ME = "not_me"  # the customer disowned an earning
+    REFUND = "refund"  # a till refunded the receipt that earned (and the bonuses it paid)
     MERGE_OUT = "merge_out"  # balance moved away when duplicate cards were merged
     MERGE_IN = "merge_in"  # balance received from a merged duplicate
     CORRECT_STAMPS = "correct_stamps"  # the owner (or allowed staff) corrected the stamps
@@ -214,6 +215,21 @@ def local_day_start(now: datetime, timezone: str) -> datetime:
     zone = ZoneInfo(timezone)
     local_date = now.astimezone(zone).date()
     return datetime.combine(local_date, time(0), tzinfo=zone).astimezone(UTC)
+
+
+# --- returns ----------------------------------------------------------------------------------
+
+
+def taken_back_on_return(
+    stamps_delta: int, points_delta: int, *, stamp_count: int, points_balance: int
+) -> tuple[int, int]:
+    """What a return takes back of an earning's deltas: all of it, or what the card still holds
+    when the customer has spent some since (a balance never goes negative; the rest is kept,
+    as a void of points after a return is clamped at the balance)."""
+    return (
+        min(stamps_delta, stamp_count) if stamps_delta > 0 else stamps_delta,
+        min(points_delta, points_balance) if points_delta > 0 else points_delta,
+    )
 
 
 # --- corrections ------------------------------------------------------------------------------

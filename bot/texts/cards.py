@@ -237,6 +237,7 @@ def entry_label(t: Translator, line: LedgerLine) -> str:
         ),
         LedgerKind.UNDO: lambda: t.gettext("Correction by staff"),
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at your request"),
+        LedgerKind.REFUND: lambda: t.gettext("Purchase refunded"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to your other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from your other card"),
         LedgerKind.CORRECT_STAMPS: lambda: t.gettext(

@@ -209,6 +209,13 @@ def customer_notice(t: Translator, op: Operation) -> str:
             store=where,
             balance=t.number(card.points_balance),
         )
+    if op.kind is LedgerKind.REFUND:
+        # As a cashier's undo is told, naming why: what the purchase earned was taken back.
+        return t.gettext(
+            "Your purchase at {store} was refunded, and what it earned taken back — now: {balance}",
+            store=where,
+            balance=_balance(t, card),
+        )
     return t.gettext(
         "Your card at {merchant} was corrected by staff — now: {balance}",
         merchant=esc(card.merchant_name),

@@ -364,6 +364,23 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "Receipt {receipt} has already earned on a card: a receipt earns once.",
         receipt=esc(e.receipt),
     ),
+    errors.ReceiptNotFound: lambda t, e: t.gettext(
+        "No purchase with receipt {receipt} earned on a card here.", receipt=esc(e.receipt)
+    ),
+    errors.ReceiptRefunded: lambda t, e: t.gettext(
+        "Receipt {receipt} has already been refunded: a receipt is refunded once.",
+        receipt=esc(e.receipt),
+    ),
+    errors.ReceiptOfOtherStore: lambda t, e: t.gettext(
+        "Receipt {receipt} earned at {store}: only a key of that store, or of the whole café, "
+        "can refund it.",
+        receipt=esc(e.receipt),
+        store=esc(e.store_name),
+    ),
+    errors.InvalidCursor: lambda t, e: t.gettext(
+        "This cursor is not one the operations list gave. Start without one, or pass the "
+        "last answer's next cursor."
+    ),
     errors.ApiKeyRefused: lambda t, e: t.gettext(
         "This API key is unknown or revoked. Send it as Authorization: Bearer followed by the key."
     ),

@@ -277,6 +277,7 @@ def ledger_kind_label(t: Translator, kind: LedgerKind, reward_name: str | None =
         LedgerKind.EXPIRE_POINTS: lambda: t.gettext("Points expired"),
         LedgerKind.UNDO: lambda: t.gettext("Correction by staff"),
         LedgerKind.NOT_ME: lambda: t.gettext("Reversed at the customer's request"),
+        LedgerKind.REFUND: lambda: t.gettext("Purchase refunded by the till"),
         LedgerKind.MERGE_OUT: lambda: t.gettext("Moved to the customer's other card"),
         LedgerKind.MERGE_IN: lambda: t.gettext("Moved from the customer's other card"),
         LedgerKind.CORRECT_STAMPS: lambda: t.gettext("Stamps corrected"),

@@ -35,6 +35,13 @@ class Dialect:
         """SQLite deployments run one process: cross-process locks are not needed."""
         return self.is_sqlite
 
+    @property
+    def commits_out_of_id_order(self) -> bool:
+        """PostgreSQL draws ids from a sequence before the row commits, so a row with a lower
+        id can become visible after a higher one; SQLite's one writer at a time commits in id
+        order."""
+        return not self.is_sqlite
+
     def insert(self, table: Any) -> Any:
         """An INSERT that supports ON CONFLICT (both dialects spell it the same way)."""
         return (sqlite if self.is_sqlite else postgresql).insert(table)

@@ -335,6 +335,13 @@ class LedgerRepository:
         )
         return (await self.session.execute(query.limit(1))).first() is not None
 
+    async def earning_of_receipt(self, merchant_id: int, receipt: str) -> LedgerEntry | None:
+        """The entry a till's receipt earned at this merchant (unique: it earns once)."""
+        query = select(LedgerEntry).where(
+            LedgerEntry.merchant_id == merchant_id, LedgerEntry.receipt == receipt
+        )
+        return (await self.session.execute(query)).scalar_one_or_none()
+
     async def entry(self, entry_id: int) -> LedgerEntry | None:
         return await self.session.get(LedgerEntry, entry_id)
 

@@ -331,6 +331,8 @@ class LedgerEntry(Base):
         Index("ix_ledger_entries_card_id_id", "card_id", "id"),
         Index("ix_ledger_entries_merchant_created", "merchant_id", "created_at"),
         Index("ix_ledger_entries_staff_id", "staff_user_id", "id"),
+        # The operations feed reads a merchant's entries in (transaction, id) order.
+        Index("ix_ledger_entries_merchant_feed", "merchant_id", "transaction_id", "id"),
         # A till's receipt earns once per merchant (its refund finds the earning by it).
         Index(
             "uq_ledger_entries_merchant_receipt",
@@ -370,6 +372,10 @@ class LedgerEntry(Base):
     # request is refused, not answered with this row.
     request_hash: Mapped[str | None] = mapped_column(String(64))
     receipt: Mapped[str | None] = mapped_column(String(64))  # the till's receipt id
+    # The writing transaction's id on PostgreSQL (its default there is pg_current_xact_id(),
+    # set by the migration): the operations feed pages by it (domain/db/operations_feed.py).
+    # Always 0 on SQLite, whose single writer commits in id order.
+    transaction_id: Mapped[int] = mapped_column(BigInteger, server_default=text("0"))
 
 
 class BonusAward(Base):

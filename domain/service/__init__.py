@@ -28,7 +28,9 @@ from domain.service.offers import (
     OfferPreview,
     OfferService,
 )
+from domain.service.operations_feed import OperationsFeedService
 from domain.service.own_bot import OwnBotGreeting, OwnBotOwner, OwnBotProfile, OwnBotService
+from domain.service.refunds import RefundService
 from domain.service.reports import ReportService
 from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
@@ -78,6 +80,8 @@ class LoyaltyService:
         self.insights = InsightsService(database, self.clock, log)
         self.api_keys = ApiKeyService(database, self.clock, log)
         self.stores_of_day = StoresOfDayService(database, self.clock, log)
+        self.refunds = RefundService(database, self.clock, log)
+        self.operations_feed = OperationsFeedService(database, self.clock, log)
 
 
 __all__ = [

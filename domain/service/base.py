@@ -29,6 +29,7 @@ from domain.model import (
     RewardUnit,
     StoreView,
     normalise_card_number,
+    taken_back_on_return,
 )
 from domain.program import ProgramSettings, parse_happy_hours
 from domain.serving import serves
@@ -295,30 +296,44 @@ async def reverse_entry(
     kind: LedgerKind,
     staff_user_id: int | None,
     now: datetime,
+    as_return: bool = False,
+    idempotency_key: str | None = None,
+    request_hash: str | None = None,
 ) -> LedgerEntry:
-    """Append the compensating row for `entry` and put the card back as it was."""
+    """Append the compensating row for `entry` and put the card back as it was.
+
+    A mistake (undo, not me) is reversed whole or not at all (CannotReverse once the balance
+    was spent); a return (`as_return`, a till's refund) takes back what the card still holds
+    of it, as a void of points after a return does (PRODUCT.md §2).
+    """
     card = await ledger.card_by_id(entry.card_id, lock=True)
     assert card is not None
     if await ledger.is_reversed(entry.id):
         raise errors.AlreadyReversed()
     original = LedgerKind(entry.kind)
-    counters = {
-        name: -delta
-        for name, delta in counter_deltas(original, entry.stamps_delta, entry.points_delta).items()
-    }
+    stamps, points = entry.stamps_delta, entry.points_delta
+    if as_return:
+        stamps, points = taken_back_on_return(
+            stamps, points, stamp_count=card.stamp_count, points_balance=card.points_balance
+        )
+    counters = {name: -delta for name, delta in counter_deltas(original, stamps, points).items()}
+    extra = entry.happy_hour_extra
     reversal = await ledger.post(
         card,
         kind=kind,
         store_id=entry.store_id,
         staff_user_id=staff_user_id,
         created_at=now,
-        stamps_delta=-entry.stamps_delta,
-        points_delta=-entry.points_delta,
+        stamps_delta=-stamps,
+        points_delta=-points,
         counters=counters,
         amount=entry.amount,
         reverses_entry_id=entry.id,
         reward_id=entry.reward_id,
-        happy_hour_extra=-entry.happy_hour_extra,
+        # Of what is taken back, what the happy hour had added (all of it when nothing was kept).
+        happy_hour_extra=-min(extra, max(stamps, points, 0)),
+        idempotency_key=idempotency_key,
+        request_hash=request_hash,
     )
     if reversal is None:
         raise errors.CannotReverse()

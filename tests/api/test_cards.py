@@ -108,7 +108,11 @@ async def test_refusals_have_one_shape_and_change_nothing(api: ApiClient) -> Non
     raw = await api.http.post(
         f"{api.base_url}/api/v1{earn}",
         content=b"{not json",
-        headers={"Authorization": f"Bearer {cafe.secret}", "Idempotency-Key": "k-1"},
+        headers={
+            "Authorization": f"Bearer {cafe.secret}",
+            "Idempotency-Key": "k-1",
+            "Content-Type": "application/json",
+        },
     )
     cases.append((raw, 400, "invalid_json"))
     for answer, status, code in cases:

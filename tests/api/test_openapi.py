@@ -23,11 +23,12 @@ def _served(client: ApiClient) -> set[tuple[str, str]]:
     return served
 
 
-# A body each POST answers 200 to, in the order they run (sorted): three stamps, then the
-# reward they make ready.
+# A body each POST answers 200 to, in the order they run (sorted): three stamps on a receipt,
+# the reward they make ready, then the receipt's refund (nothing left to take back: said so).
 EXAMPLES = {
-    "/cards/{ref}/earn": {"stamps": 3},
+    "/cards/{ref}/earn": {"stamps": 3, "receipt": "R-1"},
     "/cards/{ref}/redeem": {"reward": 0, "unit": "stamps"},
+    "/refunds": {"receipt": "R-1"},
 }
 
 
@@ -72,3 +73,13 @@ async def test_every_route_is_documented_and_every_documented_route_answers(
     body = schemas["EarnBody"]
     assert set(body["properties"]) == {"stamps", "amount", "receipt"}
     assert body["additionalProperties"] is False
+    refund = document["paths"]["/refunds"]["post"]
+    assert {"404", "409"} <= set(refund["responses"])
+    assert "`earn` scope" in refund["description"]
+    listing = document["paths"]["/operations"]["get"]
+    assert [(p["name"], p["in"]) for p in listing["parameters"]] == [
+        ("after", "query"),
+        ("limit", "query"),
+    ]
+    assert listing["parameters"][1]["schema"]["maximum"] == 500
+    assert "`read` scope" in listing["description"]

@@ -286,6 +286,7 @@ def test_ledger_kinds_are_the_known_ones() -> None:
         "expire_points",
         "undo",
         "not_me",
+        "refund",
         "merge_out",
         "merge_in",
         "correct_stamps",
