@@ -47,6 +47,7 @@ from domain.service.wallet import (
     looks_like_device_id,
     open_wallet,
 )
+from domain.service.webhooks import Resolver, WebhookService
 from domain.store_of_day import StoreChoice, StoresOfDay
 
 
@@ -78,6 +79,7 @@ class LoyaltyService:
         self.insights = InsightsService(database, self.clock, log)
         self.api_keys = ApiKeyService(database, self.clock, log)
         self.stores_of_day = StoresOfDayService(database, self.clock, log)
+        self.webhooks = WebhookService(database, self.clock, log)
 
 
 __all__ = [
@@ -102,6 +104,7 @@ __all__ = [
     "OwnBotOwner",
     "PassChange",
     "PassNotAuthorised",
+    "Resolver",
     "StoreChoice",
     "StoresOfDay",
     "TooManyDevices",
