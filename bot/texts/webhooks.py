@@ -12,7 +12,7 @@ from domain.webhooks import RETRY_WINDOW, DeliveryView, EndpointView, NewEndpoin
 
 def endpoint_added(t: Translator, new: NewEndpoint) -> str:
     return t.gettext(
-        "🔔 Webhook {number} added: {url}\nIts signing secret:\n<code>{secret}</code>\nCopy it now: it is shown this once. Every event is sent with a Loyalty-Signature header made with it; docs/api.md shows how to check it.",
+        "🔔 Webhook {number} added: {url}\nIts signing secret:\n<code>{secret}</code>\nCopy it into your tool now: it is shown this once. Every event carries a Loyalty-Signature header made with it, so your tool can check that the event comes from us.",
         number=new.endpoint.number,
         url=esc(new.endpoint.url),
         secret=new.secret,
@@ -22,7 +22,7 @@ def endpoint_added(t: Translator, new: NewEndpoint) -> str:
 def _delivery(t: Translator, delivery: DeliveryView, timezone: str) -> str:
     when = t.date_time(delivery.created_at, timezone)
     if delivery.delivered_at is not None:
-        outcome = t.gettext("delivered")
+        outcome = t.gettext("accepted ({status})", status=delivery.last_status)
     elif delivery.last_status is not None:
         outcome = t.ngettext(
             "answered {status}, {n} try so far",
@@ -37,7 +37,7 @@ def _delivery(t: Translator, delivery: DeliveryView, timezone: str) -> str:
     else:
         outcome = t.gettext("waiting")
     return t.gettext(
-        "    {when} {type}: {outcome}", when=when, type=esc(delivery.event_type), outcome=outcome
+        "– {when} {type}: {outcome}", when=when, type=esc(delivery.event_type), outcome=outcome
     )
 
 
@@ -56,7 +56,7 @@ def _endpoint(t: Translator, endpoint: EndpointView, timezone: str) -> list[str]
         )
     ]
     if not endpoint.recent:
-        lines.append(t.gettext("    no event sent yet"))
+        lines.append(t.gettext("– no event sent yet"))
     lines.extend(_delivery(t, d, timezone) for d in endpoint.recent)
     return lines
 
