@@ -312,3 +312,19 @@ class WebhookRepository:
             )
             .values(claimed_until=until)
         )
+
+    async def prune(self, cutoff: datetime) -> int:
+        """Forget deliveries done before `cutoff` (and those of endpoints disabled by then),
+        then events older than it that nobody waits for any more; how many events went."""
+        disabled = select(WebhookEndpoint.id).where(WebhookEndpoint.disabled_at < cutoff)
+        await self.session.execute(
+            delete(WebhookDelivery).where(
+                (WebhookDelivery.delivered_at < cutoff)
+                | WebhookDelivery.endpoint_id.in_(disabled.scalar_subquery())
+            )
+        )
+        waited_for = select(WebhookDelivery.id).where(WebhookDelivery.event_id == WebhookEvent.id)
+        result = await self.session.execute(
+            delete(WebhookEvent).where(WebhookEvent.created_at < cutoff, ~waited_for.exists())
+        )
+        return int(result.rowcount)  # type: ignore[attr-defined]

@@ -27,6 +27,7 @@ from domain.webhooks import (
 )
 
 RECENT_DELIVERIES = 5
+KEPT = timedelta(days=30)  # events and their deliveries, once delivered
 
 # A host's addresses as the server would reach them (DNS): injected, the domain does no I/O.
 Resolver = Callable[[str], Awaitable[Sequence[str]]]
@@ -173,3 +174,9 @@ class WebhookService(ServiceBase):
             )
             await self._effects.record(session, [notice])
             return True
+
+    async def prune(self) -> int:
+        """Forget what was delivered a while ago (it stays listed in /webhooks until then)."""
+        cutoff = self._clock.now() - KEPT
+        async with self._db.write() as session:
+            return await WebhookRepository(session, self._dialect).prune(cutoff)
