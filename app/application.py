@@ -9,6 +9,7 @@ from telegram.ext import ApplicationBuilder, ContextTypes
 from telegram.request import HTTPXRequest
 
 from app.hosting import BotHost
+from app.outgoing_webhooks import WebhookSender
 from bot import i18n, wallet
 from bot.config import Settings
 from bot.context import BotContext, BotData, LoyaltyApplication
@@ -77,8 +78,16 @@ def build_application(
         data.menus = MENUS
         dispatcher = Dispatcher(application)
         data.dispatcher = dispatcher
+        sender = WebhookSender(
+            data.service.webhooks,
+            data.clock,
+            settings.webhook_policy,
+            lease=timedelta(seconds=settings.outbox_lease_seconds),  # as the outbox's claims
+        )
+        data.webhook_sender = sender
         if database.dialect.single_process:
             await data.infra.outbox.release_claims()  # held by this bot before a crash
+            await data.service.webhooks.release_claims()
         await MENUS.register_defaults_or_retry(
             application, MENU_RETRY_SECONDS * job_interval_scale, settings.web_app_url
         )
@@ -86,6 +95,7 @@ def build_application(
         host.after_change = own_bot_changes(application)
         data.bots = host
         dispatcher.start()
+        sender.start()
         await host.start()  # every café's own bot, served from now on
         log.info(
             "bot @%s started, serving %d café bots", application.bot.username, len(host.serving)
@@ -95,6 +105,8 @@ def build_application(
         # The batch of effects being delivered is finished, so nothing sent stays unmarked.
         if application.bot_data.dispatcher is not None:
             await application.bot_data.dispatcher.stop()
+        if application.bot_data.webhook_sender is not None:
+            await application.bot_data.webhook_sender.stop()
         if isinstance(application.bot_data.bots, BotHost):
             await application.bot_data.bots.stop()
 

@@ -27,12 +27,15 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path, PurePath
 from typing import Any
 
+from api import mount_for as mount_api
 from app.application import build_application
+from app.playground_till import Till
 from app.runner import running
 from bot.config import Settings
 from bot.context import LoyaltyApplication
 from domain.clock import ManualClock
 from domain.model import UserProfile
+from domain.webhooks import WebhookPolicy
 from emulator.bots import EmulatedBot
 from emulator.driver import BotApiEmulator
 from emulator.models import ChatEvent, SentMessage
@@ -73,6 +76,8 @@ loyalty-bot playground — you are {who}. Type messages as in Telegram, e.g. /se
   :open N                                  open link <N> (join, invite or card link)
   :wait 20m | :wait 3h | :wait 1d          move the bot's clock forward
   :bot @name | :bot                        talk to a café's own bot (after /mybot) | the platform's
+  :till                                    an API key, a curl line that earns on a card, and the
+                                           café's webhooks printed here as they come
   :help                                    this text      :quit   leave
 Data is kept in {database}; images and files are saved under {files}/, named by what they are
 (003-customer-card.png, 004-owner-poster.png, 005-owner-chart.png, 006-owner-export.csv)."""
@@ -132,6 +137,8 @@ class Playground:
     saved: int = 0
     talking_to: EmulatedBot | None = None  # None: the platform bot
     bots: list[EmulatedBot] = field(default_factory=list)  # every bot of the emulator
+    till: Till = field(default_factory=Till)  # :till's key, curl line and webhook receiver
+    application: LoyaltyApplication | None = None  # once it runs
 
     @property
     def database_file(self) -> str:
@@ -153,9 +160,13 @@ class Playground:
                 api_base_url=tg.base_url,
                 bot_token_key=PLAYGROUND_TOKEN_KEY,
                 job_interval_scale=1 / 60,
+                webhook_policy=WebhookPolicy(allow_http=True),  # :till's local receiver
             )
             application = build_application(settings, clock=self.clock, job_interval_scale=1 / 60)
-            async with running(application), _mini_app(application, self.people) as web:
+            beside = [mount_api(application), self.till.route()]
+            async with running(application), _mini_app(application, self.people, beside) as web:
+                self.till.base_url = web.removesuffix("/app/")
+                self.application = application
                 me = self.people["owner"]
                 print(INTRO.format(who="the owner", database=self.database_file, files=self.files))
                 print(f"The Mini App: {web}?as=owner (or ?as=staff, ?as=customer; &theme=dark)")
@@ -176,7 +187,7 @@ class Playground:
         print(prompt, end="", flush=True)
         typing = asyncio.get_running_loop().run_in_executor(None, _input_line)
         while not (await asyncio.wait({typing}, timeout=0.25))[0]:
-            if any(_printable(event) for _, _, event in self._unseen(tg)):
+            if self.till.news or any(_printable(event) for _, _, event in self._unseen(tg)):
                 print()
                 self._show(tg)
                 print(prompt, end="", flush=True)
@@ -242,6 +253,9 @@ class Playground:
         if line == ":bot" or line.startswith(":bot "):
             self._switch_bot(tg, line[4:].strip().lstrip("@"))
             return me, False
+        if line == ":till":
+            await self._set_up_till()
+            return me, False
         if line.startswith(":wait "):
             self._wait(line[6:].strip())
         elif line == ":help":
@@ -252,6 +266,14 @@ class Playground:
             await self._chat(me).send(line)
             return me, True
         return me, False
+
+    async def _set_up_till(self) -> None:
+        assert self.application is not None
+        service = self.application.bot_data.service
+        assert service is not None
+        customers = [p.user.id for p in self.people.values() if p.role == "customer"]
+        for line in await self.till.set_up(service, self.people["owner"].user.id, customers):
+            print(line)
 
     def _switch_bot(self, tg: BotApiEmulator, name: str) -> None:
         if not name or name == USERNAME:
@@ -311,6 +333,8 @@ class Playground:
         return True
 
     def _show(self, tg: BotApiEmulator) -> None:
+        while self.till.news:
+            print(self.till.news.pop(0))
         counter = itertools.count(1)  # numbers run across the people, afresh for each batch
         for person in self.people.values():
             kept: Buttons = dict(person.buttons)
@@ -478,11 +502,12 @@ class _Profiles(Mapping[str, UserProfile]):
         return len(self.people)
 
 
-def _mini_app(application: LoyaltyApplication, people: dict[str, Person]) -> Any:
-    """The Mini App on localhost, signed in as whoever ?as= names (webapp/playground.py)."""
+def _mini_app(application: LoyaltyApplication, people: dict[str, Person], routes: list[Any]) -> Any:
+    """The Mini App on localhost, signed in as whoever ?as= names (webapp/playground.py),
+    with `routes` beside it."""
     from webapp.playground import serve_playground
 
-    return serve_playground(application, TOKEN, _Profiles(people))
+    return serve_playground(application, TOKEN, _Profiles(people), routes)
 
 
 async def _settle(tg: BotApiEmulator, events: Callable[[], int], before: int) -> None:

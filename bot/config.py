@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from urllib.parse import urlparse
+
+from domain.webhooks import WebhookPolicy
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///loyalty.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
@@ -51,6 +53,10 @@ class Settings:
     # Fernet keys (comma-separated; the first encrypts) for café bots' tokens at rest; None:
     # the platform cannot take on café bots (/mybot says so).
     bot_token_key: str | None = None
+    # Which webhook URLs (PRODUCT.md §12) owners may register besides public HTTPS ones:
+    # ALLOW_HTTP_WEBHOOKS plain http to this machine (tests, the playground),
+    # ALLOW_PRIVATE_WEBHOOKS servers on a private network.
+    webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
 
     @property
     def api_file_url(self) -> str:
@@ -71,6 +77,15 @@ def _number(
     if not low <= value <= high:
         raise ConfigError(f"{name} is malformed: expected {expected}, got {text!r}")
     return value
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    text = (env.get(name) or "").strip().casefold()
+    if text in ("", "0", "false", "no", "off"):
+        return False
+    if text in ("1", "true", "yes", "on"):
+        return True
+    raise ConfigError(f"{name} is malformed: expected 1 or 0, got {text!r}")
 
 
 def _token(value: str | None) -> str:
@@ -154,8 +169,13 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
     bot_token_key = env.get("BOT_TOKEN_KEY") or None
     if bot_token_key is not None:
         _fernet_keys(bot_token_key)
+    webhook_policy = WebhookPolicy(
+        allow_http=_flag(env, "ALLOW_HTTP_WEBHOOKS"),
+        allow_private=_flag(env, "ALLOW_PRIVATE_WEBHOOKS"),
+    )
     return Settings(
         token=token,
+        webhook_policy=webhook_policy,
         bot_token_key=bot_token_key,
         outbox_lease_seconds=outbox_lease,
         messages_per_second=messages_per_second,

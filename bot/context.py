@@ -30,6 +30,15 @@ class EffectDelivery(Protocol):
     async def stop(self) -> None: ...
 
 
+class BackgroundLoop(Protocol):
+    """A worker's loop that runs beside the bot (the webhooks' sender, app/outgoing_webhooks.py):
+    started in post_init, stopped at shutdown."""
+
+    def start(self) -> None: ...
+
+    async def stop(self) -> None: ...
+
+
 class BotData:
     """Application-wide objects, created in post_init and closed in post_shutdown."""
 
@@ -40,6 +49,7 @@ class BotData:
         self.clock: Clock | None = None
         self.menus: Menus | None = None
         self.dispatcher: EffectDelivery | None = None
+        self.webhook_sender: BackgroundLoop | None = None
         self.bots: Bots | None = None  # every bot this worker serves (app/hosting.py)
         # Updates refused or set aside because they could not be read (reported by /healthz).
         self.poison_updates = 0

@@ -29,7 +29,7 @@ from telegram.error import (
 from bot import wallet
 from bot.context import LoyaltyApplication
 from bot.courier import Courier, NoLongerWanted, ThroughPlatformNext, Undeliverable
-from bot.features import card, corrections, mybot, offers, reports, staff
+from bot.features import card, corrections, mybot, offers, reports, staff, webhooks
 from bot.serving import BotPaused
 from domain.effects import (
     AlertOwner,
@@ -49,6 +49,7 @@ from domain.effects import (
     SendSummary,
     StaffCorrected,
     StaffJoinedNotice,
+    WebhookDisabled,
 )
 from domain.offers import OfferOutcome
 from domain.service import OfferCopy
@@ -250,6 +251,8 @@ class Dispatcher:
                 await mybot.own_bot_news(courier, effect)
             case RefreshBotProfile():
                 await mybot.refresh_profile(courier, effect)
+            case WebhookDisabled():
+                await webhooks.tell_owner_disabled(courier, effect)
             case _:
                 assert_never(effect)
 

@@ -47,6 +47,7 @@ async def expire_points_and_remind(context: BotContext) -> None:
             log.warning("dropped %d stored updates never handled within a week", pruned.unhandled)
         await context.infra.outbox.prune()
         await context.infra.steps.prune()
+        await context.service.webhooks.prune()
         await maintenance.forget_old_lookup_failures()
 
 

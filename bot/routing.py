@@ -38,6 +38,7 @@ from bot.features import (
     rewards,
     setup,
     staff,
+    webhooks,
 )
 from bot.features.common import (
     Audience,
@@ -118,6 +119,7 @@ FEATURES: tuple[Feature, ...] = (
     mybot.FEATURE,
     brand.FEATURE,
     apikeys.FEATURE,
+    webhooks.FEATURE,
     onboarding.FEATURE,
 )
 COMMANDS: tuple[Command, ...] = (

@@ -310,6 +310,25 @@ class StaffCorrected:
         return self.owner_user_id
 
 
+@dataclass(frozen=True)
+class WebhookDisabled:
+    """A webhook endpoint failed for the whole retry window and was disabled: tell the owner."""
+
+    kind: ClassVar[str] = "webhook_off"
+    endpoint_id: int
+    merchant_id: int
+    owner_user_id: int
+    url: str
+
+    @property
+    def key(self) -> str:
+        return f"webhook_off:{self.endpoint_id}"
+
+    @property
+    def recipient_id(self) -> int | None:
+        return self.owner_user_id
+
+
 Effect = (
     NotifyCustomer
     | AlertOwner
@@ -327,6 +346,7 @@ Effect = (
     | ReportOffer
     | MeetOwnBot
     | OwnBotNews
+    | WebhookDisabled
 )
 
 
@@ -349,6 +369,7 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         ReportOffer,
         MeetOwnBot,
         OwnBotNews,
+        WebhookDisabled,
     )
 }
 

@@ -586,3 +586,51 @@ class ReceiptOfOtherStore(DomainError):
 @dataclass(eq=False)
 class InvalidCursor(DomainError):
     """The `after` of an operations listing is not one the listing gave."""
+
+
+# --- webhooks --------------------------------------------------------------------------------
+
+
+class InvalidWebhookUrl(DomainError):
+    """Not a URL an event could be posted to (no host, spaces, credentials, too long...)."""
+
+
+class WebhookNeedsHttps(DomainError):
+    """Events go out over HTTPS only (plain http only to this machine, when the operator
+    allows it for tests)."""
+
+
+@dataclass(eq=False)
+class WebhookHostUnknown(DomainError):
+    """The URL's host name resolves to no address."""
+
+    host: str
+
+
+@dataclass(eq=False)
+class WebhookAddressRefused(DomainError):
+    """The URL's host is on a private, loopback or link-local network: events are not sent
+    inside the server's own network unless the operator allows it."""
+
+    host: str
+
+
+@dataclass(eq=False)
+class TooManyWebhooks(DomainError):
+    """The merchant has as many endpoints as allowed."""
+
+    limit: int
+
+
+@dataclass(eq=False)
+class DuplicateWebhook(DomainError):
+    """That URL is registered already."""
+
+    url: str
+
+
+@dataclass(eq=False)
+class WebhookNotFound(DomainError):
+    """No endpoint has that number in the owner's list."""
+
+    number: int

@@ -7,16 +7,18 @@ from __future__ import annotations
 import asyncio
 import json
 import os
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator, Mapping, Sequence
 from contextlib import asynccontextmanager
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.requests import Request
+from starlette.routing import BaseRoute
 
 from bot.context import LoyaltyApplication
 from bot.links import LinkKind, deep_link
 from domain.model import UserProfile
-from webapp import WebAppConfig, standalone_app
+from webapp import WebAppConfig, mount_for
 from webapp.initdata import signed_for
 
 # PLAYGROUND_WEB_PORT chooses the port; by default any free one (the address is printed).
@@ -28,8 +30,10 @@ async def serve_playground(
     application: LoyaltyApplication,
     token: str,
     people: Mapping[str, UserProfile],
+    routes: Sequence[BaseRoute] = (),
 ) -> AsyncIterator[str]:
-    """Serve the Mini App on 127.0.0.1; yields its address (add ?as=<role>)."""
+    """Serve the Mini App on 127.0.0.1, with `routes` beside it (the API, the playground's
+    webhook receiver); yields its address (add ?as=<role>)."""
     port = int(os.environ.get(PORT_VARIABLE) or 0)
 
     async def simulator(request: Request) -> str:
@@ -66,7 +70,8 @@ async def serve_playground(
             '<script src="/app/static/simulator.js"></script>'
         )
 
-    app = standalone_app(application, WebAppConfig(token=token, simulator=simulator))
+    config = WebAppConfig(token=token, simulator=simulator)
+    app = Starlette(routes=[mount_for(application, config), *routes])
     server = uvicorn.Server(
         uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="off")
     )

@@ -47,6 +47,7 @@ def menu_description(t: Translator, name: str) -> str:
         "mybot": t.gettext("Your café's own bot"),
         "brand": t.gettext("Your café's colour, stamp symbol and logo"),
         "apikeys": t.gettext("Keys for your till and tools"),
+        "webhooks": t.gettext("Events sent to your tools"),
         "insights": t.gettext("Do your customers come back?"),
     }[name]
 
@@ -99,6 +100,9 @@ def help_line(t: Translator, name: str) -> str | None:
         "apikeys": t.gettext(
             "/apikeys — keys for your till and tools: new <code>name</code>, revoke <code>name</code>"
         ),
+        "webhooks": t.gettext(
+            "/webhooks — events sent to your tools: add <code>url</code>, remove <code>number</code>"
+        ),
         "insights": t.gettext(
             "/insights — do customers come back: active members, repeat rate, months after a first visit"
         ),
@@ -139,6 +143,9 @@ def usage(t: Translator, name: str) -> str:
         "offers": t.gettext("Usage: /offers on or /offers off"),
         "apikeys": t.gettext(
             "Usage: /apikeys, /apikeys new <code>name</code> [read,earn,redeem] [store], /apikeys revoke <code>name</code>"
+        ),
+        "webhooks": t.gettext(
+            "Usage: /webhooks, /webhooks add <code>https://…</code>, /webhooks remove <code>number</code>"
         ),
         "program": t.gettext(
             "Usage: /program set <code>key</code> <code>value</code>, e.g. /program set stamps_target 8"

@@ -402,6 +402,31 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.ApiKeyNotFound: lambda t, e: t.gettext(
         "You have no key named {name}. Send /apikeys to see your keys.", name=esc(e.name)
     ),
+    errors.InvalidWebhookUrl: lambda t, e: t.gettext(
+        "This is not a web address I can send events to. Send one like https://example.com/loyalty."
+    ),
+    errors.WebhookNeedsHttps: lambda t, e: t.gettext(
+        "Events are only sent over HTTPS: the address must start with https://."
+    ),
+    errors.WebhookHostUnknown: lambda t, e: t.gettext(
+        "I cannot find the server {host}. Please check the address.", host=esc(e.host)
+    ),
+    errors.WebhookAddressRefused: lambda t, e: t.gettext(
+        "{host} is an address of a private network: events are only sent to servers on the internet.",
+        host=esc(e.host),
+    ),
+    errors.TooManyWebhooks: lambda t, e: t.ngettext(
+        "You already have {n} webhook, the most allowed. Remove one first with /webhooks remove.",
+        "You already have {n} webhooks, the most allowed. Remove one first with /webhooks remove.",
+        e.limit,
+    ),
+    errors.DuplicateWebhook: lambda t, e: t.gettext(
+        "{url} is registered already. Send /webhooks to see your webhooks.", url=esc(e.url)
+    ),
+    errors.WebhookNotFound: lambda t, e: t.gettext(
+        "You have no webhook number {number}. Send /webhooks to see the numbers.",
+        number=e.number,
+    ),
     errors.BadBrandColour: lambda t, e: t.gettext(
         "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
         given=esc(e.given),

@@ -13,6 +13,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db.dialect import Dialect
 from domain.db.tables import ApiKeyLookupFailure, Card, LedgerEntry, LookupFailure
+from domain.db.webhooks import record_operation
 from domain.model import LedgerKind
 
 # Which lifetime counters each kind of entry moves, besides the two balances.
@@ -260,7 +261,7 @@ class LedgerRepository:
         )
         if balances is None:
             return None
-        return await self.append(
+        entry = await self.append(
             card=card,
             store_id=store_id,
             staff_user_id=staff_user_id,
@@ -278,6 +279,9 @@ class LedgerRepository:
             request_hash=request_hash,
             receipt=receipt,
         )
+        # Every balance change is an event for the merchant's webhooks, written with it.
+        await record_operation(self.session, entry, card)
+        return entry
 
     async def recent_lookup_failures(self, staff_user_id: int, since: datetime) -> list[datetime]:
         """Times of the staff member's failed look-ups since `since`, oldest first."""

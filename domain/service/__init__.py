@@ -49,6 +49,7 @@ from domain.service.wallet import (
     looks_like_device_id,
     open_wallet,
 )
+from domain.service.webhooks import Resolver, WebhookService
 from domain.store_of_day import StoreChoice, StoresOfDay
 
 
@@ -82,6 +83,7 @@ class LoyaltyService:
         self.stores_of_day = StoresOfDayService(database, self.clock, log)
         self.refunds = RefundService(database, self.clock, log)
         self.operations_feed = OperationsFeedService(database, self.clock, log)
+        self.webhooks = WebhookService(database, self.clock, log)
 
 
 __all__ = [
@@ -107,6 +109,7 @@ __all__ = [
     "OwnBotProfile",
     "PassChange",
     "PassNotAuthorised",
+    "Resolver",
     "StoreChoice",
     "StoresOfDay",
     "TooManyDevices",

@@ -30,6 +30,7 @@ from domain.db.tables import (
     Store,
     User,
 )
+from domain.db.webhooks import record_card_created
 from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
     CardView,
@@ -128,6 +129,7 @@ async def _new_card(
     )
     ledger.session.add(card)
     await ledger.session.flush()
+    await record_card_created(ledger.session, card)
     return card
 
 

@@ -43,6 +43,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.insights",  # the owner's insights: their definitions and values
         "domain.setting_input",  # how a typed value is read: one reader for every screen
         "domain.apikeys",  # API keys' scopes and names, values the owner's commands read
+        "domain.webhooks",  # webhook endpoints and deliveries as the owner sees them, values
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
     plumbing = {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncIterator
 from dataclasses import dataclass
+from typing import Any
 
 import pytest
 
@@ -53,14 +54,16 @@ JOB_INTERVAL_SCALE = 0.01
 
 
 def new_application(
-    tg: BotApiEmulator, database_url: str, clock: ManualClock
+    tg: BotApiEmulator, database_url: str, clock: ManualClock, **settings_given: Any
 ) -> LoyaltyApplication:
+    """`settings_given`: Settings fields besides the emulator's (a webhook policy...)."""
     settings = Settings(
         token=TOKEN,
         database_url=database_url,
         api_base_url=tg.base_url,
         bot_token_key=BOT_TOKEN_KEY,
         job_interval_scale=JOB_INTERVAL_SCALE,
+        **settings_given,
     )
     return build_application(settings, clock=clock, job_interval_scale=JOB_INTERVAL_SCALE)
 

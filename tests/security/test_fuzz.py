@@ -444,6 +444,7 @@ OWNER_COMMANDS = [
     "poster",
     "correct",
     "apikeys",
+    "webhooks",
 ]
 SETTING_KEY = st.one_of(
     st.sampled_from(SETTING_KEYS), st.sampled_from(SETTING_KEYS).map(str.upper), TOKEN

@@ -101,6 +101,13 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.ReceiptAlreadyUsed: {"receipt": "R-0001"},
     errors.StoreOfDayRequired: {"stores": (StoreChoice(1, "Gare"), StoreChoice(2, "Kirchberg"))},
     errors.NotYourStore: {},
+    errors.InvalidWebhookUrl: {},
+    errors.WebhookNeedsHttps: {},
+    errors.WebhookHostUnknown: {"host": "till.example"},
+    errors.WebhookAddressRefused: {"host": "10.0.0.7"},
+    errors.TooManyWebhooks: {"limit": 5},
+    errors.DuplicateWebhook: {"url": "https://till.example/hook"},
+    errors.WebhookNotFound: {"number": 3},
 }
 
 
