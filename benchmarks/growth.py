@@ -150,7 +150,8 @@ async def build(url: str, rows: int, seed: int = 3, shops: int = SHOPS) -> dict[
 
 
 def _shop_of(card: CardState, shops: int) -> int:
-    return (card.id - FIXED_CARDS) % shops
+    """The shop a background card was made for (`_card`: the i-th has id i + 1)."""
+    return (card.id - 1 - FIXED_CARDS) % shops
 
 
 def _within(rng: random.Random, seconds: float) -> timedelta:
