@@ -108,6 +108,10 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.TooManyWebhooks: {"limit": 5},
     errors.DuplicateWebhook: {"url": "https://till.example/hook"},
     errors.WebhookNotFound: {"number": 3},
+    errors.ReceiptNotFound: {"receipt": "R-0001"},
+    errors.ReceiptRefunded: {"receipt": "R-0001"},
+    errors.ReceiptOfOtherStore: {"receipt": "R-0001", "store_name": "Gare"},
+    errors.InvalidCursor: {},
 }
 
 
