@@ -24,7 +24,8 @@ def _number(t: Translator, value: float | None) -> str:
     return t.number(int(value)) if float(value).is_integer() else f"{value:.1f}"
 
 
-def _visits_line(t: Translator, figures: VisitFigures) -> str:
+def store_line(t: Translator, figures: VisitFigures) -> str:
+    """A store's (or the total's) visits in one line, in the chat's answer and the Mini App."""
     return t.gettext(
         "{active_30} active in 30 days · {active_90} in 90 · repeat rate {repeat}",
         active_30=t.number(figures.active_30),
@@ -90,7 +91,7 @@ def insights_text(t: Translator, found: Insights) -> str:
         )
     if found.per_store:
         lines += ["", f"<b>{per_store_title(t)}</b>"]
-        lines += [f"• {esc(name)}: {_visits_line(t, figures)}" for name, figures in found.per_store]
+        lines += [f"• {esc(name)}: {store_line(t, figures)}" for name, figures in found.per_store]
     if found.staff:
         lines += ["", f"<b>{staff_title(t)}</b>"]
         lines += [
@@ -249,11 +250,6 @@ def cohort_rows(t: Translator, found: Insights) -> list[CohortRow]:
         for cohort in found.cohorts
         if cohort.size
     ]
-
-
-def store_line(t: Translator, figures: VisitFigures) -> str:
-    """A store's (or the total's) visits in one line, as in the chat's answer."""
-    return _visits_line(t, figures)
 
 
 def staff_line(t: Translator, operations: int, customers: int) -> str:
