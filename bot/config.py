@@ -7,11 +7,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from domain.program import LANGUAGES
 from domain.webhooks import WebhookPolicy
 
 DEFAULT_DATABASE_URL = "sqlite+aiosqlite:///loyalty.db"
 DEFAULT_API_BASE_URL = "https://api.telegram.org/bot"
-LANGUAGES = ("en", "fr", "de", "lb")
 LOG_LEVELS = ("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
 
 NO_TOKEN_HELP = (

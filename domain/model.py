@@ -20,7 +20,8 @@ from domain.insights import WeekOnWeek
 STAMPS_PER_OPERATION = (1, 10)
 AMOUNT_RANGE = (Decimal("0.01"), Decimal("10000"))
 POINTS_RANGE = (1, 1_000_000)
-UNDO_WINDOW = timedelta(minutes=10)
+UNDO_WINDOW_MINUTES = 10
+UNDO_WINDOW = timedelta(minutes=UNDO_WINDOW_MINUTES)
 # A purchase above this is confirmed with a tap before points are credited: a typo such as
 # 9999 for 99.99 would otherwise credit thousands of points without a word.
 LARGE_PURCHASE = Decimal("200")

@@ -14,7 +14,8 @@ from babel.messages.pofile import read_po, write_po
 ROOT = Path(__file__).resolve().parents[1]
 LOCALES = ROOT / "locales"
 POT = LOCALES / "messages.pot"
-LANGUAGES = ("en", "fr", "de", "lb")
+# The languages are the catalogues that exist (domain/program.py names the same four for the bot).
+LANGUAGES = sorted(path.name for path in LOCALES.iterdir() if path.is_dir())
 
 
 def pybabel(*args: str) -> None:

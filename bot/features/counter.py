@@ -307,7 +307,7 @@ async def lookup(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 
 async def undo(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/undo: reverse your own last operation within 10 minutes."""
+    """/undo: reverse your own last operation within the undo window (domain.model.UNDO_WINDOW)."""
     try:
         reversal = await context.service.counter.undo(viewer.user_id)
     except errors.UndoWindowExpired as late:

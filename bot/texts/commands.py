@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from bot.i18n import Translator
+from domain.model import UNDO_WINDOW_MINUTES
 
 
 def menu_description(t: Translator, name: str) -> str:
@@ -75,11 +76,17 @@ def help_line(t: Translator, name: str) -> str | None:
             "/void <code>card</code> <code>points</code> [reason] — take points back"
         ),
         "lookup": t.gettext("/lookup <code>card</code> — see a card"),
-        "undo": t.gettext("/undo — undo your last operation (within 10 minutes)"),
+        "undo": t.ngettext(
+            "/undo — undo your last operation (within {n} minute)",
+            "/undo — undo your last operation (within {n} minutes)",
+            UNDO_WINDOW_MINUTES,
+        ),
         "store": t.gettext("/store — the store you are at today, if you work at several"),
         "program": t.gettext("/program — see and change your program"),
-        "correct": t.gettext(
-            "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than 10 minutes"
+        "correct": t.ngettext(
+            "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than {n} minute",
+            "/correct <code>card</code> <code>-n</code> <code>reason</code> — take stamps off a card (or +n to add them back), e.g. after a mistake older than {n} minutes",
+            UNDO_WINDOW_MINUTES,
         ),
         "rewards": t.gettext(
             "/rewards — your rewards (up to 10); /rewards add <code>cost</code> <code>name</code>, /rewards remove <code>number</code>"

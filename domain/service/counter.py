@@ -20,6 +20,7 @@ from domain.db.tables import Card, LedgerEntry, Program
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import (
     UNDO_WINDOW,
+    UNDO_WINDOW_MINUTES,
     UNDOABLE_KINDS,
     CardView,
     Correction,
@@ -486,7 +487,7 @@ class CounterService(ServiceBase):
                 raise errors.NothingToUndo()
             if now - entry.created_at > UNDO_WINDOW:
                 raise errors.UndoWindowExpired(
-                    window_minutes=int(UNDO_WINDOW.total_seconds() // 60),
+                    window_minutes=UNDO_WINDOW_MINUTES,
                     done_at=entry.created_at,
                     stamps=entry.stamps_delta != 0,
                 )

@@ -15,7 +15,7 @@ from telegram import Update
 from telegram.ext import ContextTypes, TypeHandler
 
 from app.runner import running
-from bot.i18n import translator
+from bot.i18n import LANGUAGES, translator
 from bot.texts import general
 from domain.clock import ManualClock
 from domain.db.tables import (
@@ -35,7 +35,6 @@ from emulator.server import ApiCall
 from emulator.user import EmulatedUser
 from tests.e2e.conftest import BOT_USERNAME, TOKEN, new_application
 
-LANGUAGES = ("en", "fr", "de", "lb")
 # The error handler's reply (bot/handlers/errors.py), in every language.
 CRASH_TEXTS = frozenset(general.something_went_wrong(translator(code)) for code in LANGUAGES)
 # After every handler of group 0 (and the error handler) has run, this group sees the update.
