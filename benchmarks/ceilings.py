@@ -26,7 +26,8 @@ from benchmarks.stats import latency_ms, median_of_runs
 from domain.db.engine import create_engine
 from domain.db.uow import Database
 from domain.service import LoyaltyService
-from emulator.client import EmulatorClient, RemoteUser, spawn_emulator
+from emulator.client import EmulatorClient, spawn_emulator
+from emulator.remote_user import RemoteUser
 
 ECHO_USERS = 9_000_000
 

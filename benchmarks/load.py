@@ -1,6 +1,6 @@
 """Load generation against a standalone emulator: closed loops of senders and paced sends.
 
-Every sender acts as Telegram users through :class:`emulator.client.RemoteUser`; one shared
+Every sender acts as Telegram users through :class:`emulator.remote_user.RemoteUser`; one shared
 long poll of the emulator's event log (:class:`EventPump`) tells each sender when the bot's
 answer in its chat has arrived, so waiting costs one HTTP request per batch of answers rather
 than one per operation. Latencies are the emulator's own (update available → first reply),
@@ -21,8 +21,9 @@ import httpx
 
 from benchmarks.procs import TOKEN, cpu_seconds, machine_busy_seconds
 from benchmarks.stats import latency_ms
-from emulator.client import BotRef, EmulatorClient
+from emulator.client import EmulatorClient
 from emulator.models import ChatEvent
+from emulator.remote_bots import BotRef
 
 REPLY_TIMEOUT = 120.0
 

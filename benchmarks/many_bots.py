@@ -46,7 +46,9 @@ from benchmarks.stats import latency_ms, ratio
 from benchmarks.two_workers import SECRET, TELEGRAM_LIMIT, healthy
 from domain.clock import SystemClock
 from domain.db.tables import Merchant
-from emulator.client import EmulatorClient, RemoteBot, RemoteUser, spawn_emulator
+from emulator.client import EmulatorClient, spawn_emulator
+from emulator.remote_bots import RemoteBot
+from emulator.remote_user import RemoteUser
 from infra.bots import BotRegistry, TokenCipher
 from infra.tables import BotUser, HostedBot
 from tests.support.databases import migrated_database

@@ -27,7 +27,8 @@ from benchmarks.seed import RushCard, RushFixture, seed_rush
 from benchmarks.stats import latency_ms, median_of_runs
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
-from emulator.client import EmulatorClient, RemoteUser, spawn_emulator
+from emulator.client import EmulatorClient, spawn_emulator
+from emulator.remote_user import RemoteUser
 from tests.support.databases import migrated_database
 
 REDEEM_AT = 10  # the benchmark program's stamps_target (the default)

@@ -11,7 +11,8 @@ from typing import Any
 
 from benchmarks.procs import BOT_USERNAME, TOKEN, bot_env, rss_mib, spawn
 from benchmarks.stats import median
-from emulator.client import RemoteUser, spawn_emulator
+from emulator.client import spawn_emulator
+from emulator.remote_user import RemoteUser
 
 IDLE_SETTLE_SECONDS = 1.0
 

@@ -25,7 +25,8 @@ from emulator.params import Params, UploadedFile
 from emulator.state import DEFAULT_UPDATE_KINDS, EmulatorState
 
 if TYPE_CHECKING:
-    from emulator.bots import BotHub, EmulatedBot
+    from emulator.bots import EmulatedBot
+    from emulator.hub import BotHub
 
 Handler = Callable[[Params], Awaitable[Any]]
 _BOT_TEXTS = {"name": "name", "description": "description", "shortdescription": "short_description"}

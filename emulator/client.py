@@ -20,56 +20,18 @@ import asyncio
 import contextlib
 import os
 import sys
-import time
-from collections.abc import AsyncIterator, Callable, Collection
-from dataclasses import dataclass
+from collections.abc import AsyncIterator, Collection
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Self
 
 import httpx
 
-from emulator.models import CallbackAnswer, ChatEvent, JsonDict, SentMessage, UpdateTiming
+from emulator.models import ChatEvent, JsonDict, UpdateTiming
+from emulator.remote_bots import BotRef, RemoteBot, bot_key, with_bot
+from emulator.remote_user import RemoteUser
 
 _PROJECT_ROOT = Path(__file__).resolve().parents[1]
-
-
-@dataclass(frozen=True)
-class RemoteBot:
-    """A bot hosted by a standalone emulator, as its control API describes it."""
-
-    id: int
-    token: str
-    username: str
-    name: str
-    manager_id: int | None = None
-    owner_id: int | None = None
-
-    @classmethod
-    def from_json(cls, data: JsonDict) -> RemoteBot:
-        return cls(
-            id=int(data["id"]),
-            token=str(data["token"]),
-            username=str(data["username"]),
-            name=str(data["name"]),
-            manager_id=data.get("manager_id"),
-            owner_id=data.get("owner_id"),
-        )
-
-
-BotRef = RemoteBot | str | int | None  # a hosted bot, its username or id; None: the platform
-
-
-def bot_key(bot: BotRef) -> str | int | None:
-    """What the control API's ``bot`` field takes for ``bot``."""
-    return bot.id if isinstance(bot, RemoteBot) else bot
-
-
-def _with_bot(params: dict[str, Any], bot: BotRef) -> dict[str, Any]:
-    key = bot_key(bot)
-    if key is not None:
-        params["bot"] = key
-    return params
 
 
 class EmulatorClient:
@@ -136,7 +98,7 @@ class EmulatorClient:
     ) -> RemoteUser:
         """Create or update a user; returns a handle to act as them in their chat with ``bot``
         (the platform bot by default), which they started already if ``started``."""
-        body = _with_bot({"started": started}, bot)
+        body = with_bot({"started": started}, bot)
         await self.post(
             "/users",
             user_id=user_id,
@@ -193,7 +155,7 @@ class EmulatorClient:
         bot: BotRef = None,
     ) -> list[ChatEvent]:
         """Events of ``bot`` with ``seq > after`` (of one chat), waiting up to ``wait`` s."""
-        params: dict[str, Any] = _with_bot({"after": after, "timeout": wait}, bot)
+        params: dict[str, Any] = with_bot({"after": after, "timeout": wait}, bot)
         params["files"] = "1" if self.include_files else "0"
         if chat_id is not None:
             params["chat_id"] = chat_id
@@ -204,7 +166,7 @@ class EmulatorClient:
 
     async def file(self, file_id: str, *, bot: BotRef = None) -> bytes:
         """The bytes of a file the bot uploaded."""
-        response = await self._http.get(f"/files/{file_id}", params=_with_bot({}, bot))
+        response = await self._http.get(f"/files/{file_id}", params=with_bot({}, bot))
         response.raise_for_status()
         return response.content
 
@@ -216,30 +178,30 @@ class EmulatorClient:
         bot: BotRef = None,
     ) -> None:
         """See :meth:`emulator.driver.BotApiEmulator.wait_idle`."""
-        body = _with_bot({"timeout": timeout, "quiet": quiet}, bot)
+        body = with_bot({"timeout": timeout, "quiet": quiet}, bot)
         await self.post("/wait_idle", wait=timeout, **body)
 
     async def stats(self, bot: BotRef = None) -> JsonDict:
         """Counters and latency percentiles of ``bot`` (default: the platform bot), as
         :meth:`emulator.bots.EmulatedBot.stats`: messages_sent,
         max_messages_in_one_second, too_many_requests ..."""
-        return await self.request("GET", "/stats", params=_with_bot({}, bot))
+        return await self.request("GET", "/stats", params=with_bot({}, bot))
 
     async def timings(self, bot: BotRef = None) -> list[UpdateTiming]:
-        data = await self.request("GET", "/timings", params=_with_bot({}, bot))
+        data = await self.request("GET", "/timings", params=with_bot({}, bot))
         return [UpdateTiming(**item) for item in data["timings"]]
 
     async def latencies(self, bot: BotRef = None) -> list[float]:
         return [t.latency for t in await self.timings(bot) if t.latency is not None]
 
     async def reset_timings(self, bot: BotRef = None) -> None:
-        await self.post("/reset_timings", **_with_bot({}, bot))
+        await self.post("/reset_timings", **with_bot({}, bot))
 
     async def commands(
         self, scope: str = "default", language_code: str = "", *, bot: BotRef = None
     ) -> list[tuple[str, str]]:
         """What setMyCommands registered; ``scope`` is a type or a JSON object."""
-        params = _with_bot({"scope": scope, "language_code": language_code}, bot)
+        params = with_bot({"scope": scope, "language_code": language_code}, bot)
         data = await self.request("GET", "/commands", params=params)
         return [(command, description) for command, description in data["commands"]]
 
@@ -256,16 +218,16 @@ class EmulatorClient:
     ) -> None:
         body: dict[str, Any] = {"description": description, "retry_after": retry_after}
         body["chat_id"] = chat_id
-        _with_bot(body, bot)
+        with_bot(body, bot)
         await self.post("/fail_next", method=method, status=status, times=times, **body)
 
     async def set_delay(self, method: str, seconds: float, *, bot: BotRef = None) -> None:
-        await self.post("/set_delay", method=method, seconds=seconds, **_with_bot({}, bot))
+        await self.post("/set_delay", method=method, seconds=seconds, **with_bot({}, bot))
 
     async def drop_connections(
         self, method: str, n: int = 1, *, after_processing: bool = False, bot: BotRef = None
     ) -> None:
-        body = _with_bot({"after_processing": after_processing}, bot)
+        body = with_bot({"after_processing": after_processing}, bot)
         await self.post("/drop_connections", method=method, n=n, **body)
 
     async def set_rate_limits(
@@ -278,174 +240,29 @@ class EmulatorClient:
         bot: BotRef = None,
     ) -> None:
         """Flood control of ``bot`` (default: the platform bot); each bot has its own."""
-        body = _with_bot({"per_chat": per_chat, "overall": overall, "burst": burst}, bot)
+        body = with_bot({"per_chat": per_chat, "overall": overall, "burst": burst}, bot)
         await self.post("/rate_limits", bot_wide=bot_wide, **body)
 
     async def clear_faults(self, *, bot: BotRef = None) -> None:
-        await self.post("/clear_faults", **_with_bot({}, bot))
+        await self.post("/clear_faults", **with_bot({}, bot))
 
     async def block(self, user_id: int, *, notify: bool = True, bot: BotRef = None) -> None:
-        await self.post("/block", user_id=user_id, notify=notify, **_with_bot({}, bot))
+        await self.post("/block", user_id=user_id, notify=notify, **with_bot({}, bot))
 
     async def unblock(self, user_id: int, *, notify: bool = True, bot: BotRef = None) -> None:
-        await self.post("/unblock", user_id=user_id, notify=notify, **_with_bot({}, bot))
+        await self.post("/unblock", user_id=user_id, notify=notify, **with_bot({}, bot))
 
     async def add_webhook_target(
         self, url: str, secret_token: str | None = None, *, bot: BotRef = None
     ) -> None:
-        body = _with_bot({"secret_token": secret_token}, bot)
+        body = with_bot({"secret_token": secret_token}, bot)
         await self.post("/webhook_targets", url=url, **body)
 
     async def remove_webhook_targets(self, *, bot: BotRef = None) -> None:
-        await self.request("DELETE", "/webhook_targets", params=_with_bot({}, bot))
+        await self.request("DELETE", "/webhook_targets", params=with_bot({}, bot))
 
     async def redeliver(self, update_id: int, *, bot: BotRef = None) -> None:
-        await self.post("/redeliver", update_id=update_id, **_with_bot({}, bot))
-
-
-class RemoteUser:
-    """A user of a standalone emulator in their chat with one bot (``bot``: a username or
-    id; None: the platform bot); reading is cursor-based as in EmulatedUser."""
-
-    def __init__(
-        self,
-        client: EmulatorClient,
-        user_id: int,
-        first_name: str,
-        *,
-        bot: str | int | None = None,
-    ) -> None:
-        self.client = client
-        self.id = user_id
-        self.first_name = first_name
-        self.bot = bot
-        self._cursors: dict[str, int] = {}
-
-    def at(self, bot: BotRef) -> RemoteUser:
-        """This user in their chat with ``bot`` (its own cursors)."""
-        return RemoteUser(self.client, self.id, self.first_name, bot=bot_key(bot))
-
-    async def _post(self, path: str, **body: Any) -> JsonDict:
-        return await self.client.post(path, user_id=self.id, **_with_bot(body, self.bot))
-
-    async def send(self, text: str) -> int:
-        """Write ``text`` to the bot; returns the update_id."""
-        data = await self._post("/send", text=text)
-        return int(data["update_id"])
-
-    async def reply(self, message: SentMessage | int, text: str) -> int:
-        """Answer a message of the bot with a reply; returns the update_id."""
-        message_id = message if isinstance(message, int) else message.message_id
-        data = await self._post("/reply", message_id=message_id, text=text)
-        return int(data["update_id"])
-
-    async def open_link(self, link: str) -> int:
-        """Open a t.me link (to any hosted bot, or t.me/newbot/...); returns the update_id."""
-        data = await self._post("/open_link", link=link)
-        return int(data["update_id"])
-
-    async def create_managed_bot_via_link(self, link: str) -> RemoteBot:
-        """Open a ``https://t.me/newbot/<manager>/<username>[?name=...]`` link: the new bot."""
-        data = await self._post("/open_link", link=link)
-        if "created" not in data:
-            raise ValueError(f"{link!r} created no bot")
-        return RemoteBot.from_json(data["created"])
-
-    async def press_keyboard(
-        self,
-        message: SentMessage | int,
-        text: str,
-        *,
-        username: str | None = None,
-        name: str | None = None,
-    ) -> RemoteBot | int:
-        """Tap a reply-keyboard button: the update_id, or the bot a request_managed_bot
-        button created."""
-        message_id = message if isinstance(message, int) else message.message_id
-        data = await self._post(
-            "/press_keyboard", message_id=message_id, text=text, username=username, name=name
-        )
-        if "created" in data:
-            return RemoteBot.from_json(data["created"])
-        return int(data["update_id"])
-
-    async def create_managed_bot(
-        self,
-        message: SentMessage | int,
-        text: str,
-        *,
-        username: str | None = None,
-        name: str | None = None,
-    ) -> RemoteBot:
-        """Tap a request_managed_bot button: the new bot."""
-        created = await self.press_keyboard(message, text, username=username, name=name)
-        if isinstance(created, int):
-            raise ValueError(f"button {text!r} does not request a managed bot")
-        return created
-
-    async def press(
-        self,
-        message: SentMessage | int,
-        text: str | None = None,
-        *,
-        callback_data: str | None = None,
-    ) -> str:
-        """Tap an inline button by label or callback data; returns the callback query id."""
-        message_id = message if isinstance(message, int) else message.message_id
-        data = await self._post(
-            "/press", message_id=message_id, text=text, callback_data=callback_data
-        )
-        return str(data["callback_query_id"])
-
-    async def messages(self) -> list[SentMessage]:
-        """The bot's messages in this chat, each as it is now."""
-        files = "1" if self.client.include_files else "0"
-        params = _with_bot({"chat_id": self.id, "files": files}, self.bot)
-        data = await self.client.request("GET", "/messages", params=params)
-        return [SentMessage.from_json(item) for item in data["messages"]]
-
-    async def next_message(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
-        event = await self._next("message", {"message"}, None, timeout)
-        assert event.message is not None
-        return event.message
-
-    async def next_edit(self, timeout: float = 5.0) -> SentMessage:  # noqa: ASYNC109
-        event = await self._next("edit", {"edit"}, None, timeout)
-        assert event.message is not None
-        return event.message
-
-    async def next_callback_answer(self, timeout: float = 5.0) -> CallbackAnswer:  # noqa: ASYNC109
-        event = await self._next("callback_answer", {"callback_answer"}, None, timeout)
-        assert event.answer is not None
-        return event.answer
-
-    async def wait_for(
-        self,
-        predicate: Callable[[ChatEvent], bool],
-        timeout: float = 5.0,  # noqa: ASYNC109
-    ) -> ChatEvent:
-        return await self._next("any", None, predicate, timeout)
-
-    async def _next(
-        self,
-        cursor: str,
-        kinds: Collection[str] | None,
-        predicate: Callable[[ChatEvent], bool] | None,
-        seconds: float,
-    ) -> ChatEvent:
-        deadline = time.monotonic() + seconds
-        while True:
-            remaining = max(deadline - time.monotonic(), 0.0)
-            after = self._cursors.get(cursor, 0)
-            events = await self.client.events(
-                self.id, after=after, kinds=kinds, wait=remaining, bot=self.bot
-            )
-            for event in events:
-                self._cursors[cursor] = event.seq
-                if predicate is None or predicate(event):
-                    return event
-            if time.monotonic() >= deadline:
-                raise TimeoutError(f"{self.first_name} got no {cursor} within {seconds}s")
+        await self.post("/redeliver", update_id=update_id, **with_bot({}, bot))
 
 
 @contextlib.asynccontextmanager

@@ -35,11 +35,13 @@ from typing import Any, Self
 
 from aiohttp import web
 
-from emulator.bots import BotHub, EmulatedBot
+from emulator.bots import EmulatedBot
 from emulator.faults import Faults
+from emulator.hub import BotHub
 from emulator.models import ChatEvent, JsonDict, SentMessage, UpdateTiming
+from emulator.records import UserRecord
 from emulator.server import ApiCall, EmulatorServer
-from emulator.state import EmulatorState, UserRecord
+from emulator.state import EmulatorState
 from emulator.user import EmulatedUser
 from emulator.webhook import WebhookDispatcher
 

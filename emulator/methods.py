@@ -20,7 +20,7 @@ from emulator.errors import (
 )
 from emulator.models import CallbackAnswer, JsonDict
 from emulator.params import Params, UploadedFile
-from emulator.state import StoredFile, UserRecord
+from emulator.records import StoredFile, UserRecord
 
 # Methods that post or change a message: subject to flood control.
 SENDING_METHODS = frozenset(

@@ -23,8 +23,9 @@ from emulator.methods import SENDING_METHODS
 from emulator.params import Params, read_params
 
 if TYPE_CHECKING:
-    from emulator.bots import BotHub, EmulatedBot
+    from emulator.bots import EmulatedBot
     from emulator.faults import Faults
+    from emulator.hub import BotHub
     from emulator.methods import BotApiMethods
     from emulator.state import EmulatorState
     from emulator.webhook import WebhookDispatcher

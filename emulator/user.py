@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import parse_qs, urlparse
 
 from emulator.models import Button, CallbackAnswer, ChatEvent, ReplyButton, SentMessage
-from emulator.state import UserRecord
+from emulator.records import UserRecord
 
 if TYPE_CHECKING:
     from emulator.bots import EmulatedBot

@@ -16,7 +16,8 @@ from collections import Counter, deque
 
 import aiohttp
 
-from emulator.state import EmulatorState, PendingUpdate, Signal
+from emulator.records import PendingUpdate, Signal
+from emulator.state import EmulatorState
 
 
 class WebhookDispatcher:
