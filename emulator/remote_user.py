@@ -5,13 +5,32 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Collection
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
+from emulator.models import CallbackAnswer, ChatEvent, JsonDict, SentMessage
 from emulator.remote_bots import BotRef, RemoteBot, bot_key, with_bot
 
-if TYPE_CHECKING:
-    from emulator.client import EmulatorClient
-from emulator.models import CallbackAnswer, ChatEvent, JsonDict, SentMessage
+
+class ControlApi(Protocol):
+    """What a remote user needs of the emulator's control client (emulator/client.py)."""
+
+    include_files: bool
+
+    async def request(
+        self, method: str, path: str, *, wait: float = 0.0, **kwargs: Any
+    ) -> JsonDict: ...
+
+    async def post(self, path: str, wait: float = 0.0, **body: Any) -> JsonDict: ...
+
+    async def events(
+        self,
+        chat_id: int | None = None,
+        *,
+        after: int = 0,
+        kinds: Collection[str] | None = None,
+        wait: float = 0.0,
+        bot: BotRef = None,
+    ) -> list[ChatEvent]: ...
 
 
 class RemoteUser:
@@ -20,7 +39,7 @@ class RemoteUser:
 
     def __init__(
         self,
-        client: EmulatorClient,
+        client: ControlApi,
         user_id: int,
         first_name: str,
         *,

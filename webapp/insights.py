@@ -17,11 +17,11 @@ from webapp import bodies
 from webapp.requests import json_answer
 
 if TYPE_CHECKING:
-    from webapp.server import Endpoint, MiniApp, Person
+    from webapp.screen import Endpoint, Person, ScreenHost
 
 
 class InsightsScreen:
-    def __init__(self, app: MiniApp) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         self._app = app
 
     def endpoints(self) -> dict[str, Endpoint]:

@@ -23,7 +23,7 @@ from webapp import bodies
 from webapp.requests import BadRequest, json_answer, plain_text, tg_html
 
 if TYPE_CHECKING:
-    from webapp.server import Endpoint, MiniApp, Person
+    from webapp.screen import Endpoint, Person, ScreenHost
 
 COST_DIGITS = 7
 
@@ -31,7 +31,7 @@ COST_DIGITS = 7
 class OwnerExtras:
     """The rewards and offers screens of the owner's tab."""
 
-    def __init__(self, app: MiniApp) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         self._app = app
 
     def endpoints(self) -> dict[str, Endpoint]:

@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, translator
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -44,8 +44,6 @@ from domain import errors
 from domain.model import (
     AMOUNT_RANGE,
     CardView,
-    Identity,
-    UserProfile,
     check_amount,
     is_large_purchase,
 )
@@ -66,6 +64,7 @@ from webapp.requests import (
     tg_html,
 )
 from webapp.rewards import POINTS, STAMPS, affordable_rewards, ladder_rows
+from webapp.screen import Endpoint, Handler, Person
 from webapp.settings import SettingsForm
 
 log = logging.getLogger(__name__)
@@ -91,31 +90,6 @@ class WebAppConfig:
     # The playground's stand-in for Telegram.WebApp: the scripts to put in the page's head.
     simulator: Callable[[Request], Awaitable[str]] | None = None
 
-
-@dataclass(frozen=True)
-class Person:
-    """Who sent a request, as the initData and the database say."""
-
-    user: WebAppUser
-    identity: Identity
-    t: Translator
-
-    @property
-    def user_id(self) -> int:
-        return self.user.user_id
-
-    @property
-    def profile(self) -> UserProfile:
-        return UserProfile(
-            user_id=self.user.user_id,
-            first_name=self.user.first_name,
-            username=self.user.username,
-            telegram_language=self.user.language_code,
-        )
-
-
-Handler = Callable[[Person, Any], Awaitable[Response]]  # its body: a model of webapp/bodies.py
-Endpoint = tuple[Handler, type[bodies.Body]]
 
 # The page runs this app's own scripts only (Telegram's is vendored under static/): an injected
 # <script> or an onclick= in a café's name would not run even if escaping ever failed. Styles

@@ -24,13 +24,13 @@ from webapp import bodies
 from webapp.requests import json_answer, tg_html
 
 if TYPE_CHECKING:
-    from webapp.server import Endpoint, MiniApp, Person
+    from webapp.screen import Endpoint, Person, ScreenHost
 
 
 class SettingsForm:
     """The settings section of the owner's tab and its one save endpoint."""
 
-    def __init__(self, app: MiniApp) -> None:
+    def __init__(self, app: ScreenHost) -> None:
         self._app = app
 
     def endpoints(self) -> dict[str, Endpoint]:
