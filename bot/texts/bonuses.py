@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from bot.i18n import Translator
 from bot.texts import esc
+from domain.happy_hours import HAPPY_HOUR_EXAMPLE, HappyHours, HappyHourWindow, parse_happy_hours
 from domain.model import BonusPaid, CardView, LedgerKind, Operation
-from domain.program import HAPPY_HOUR_EXAMPLE, HappyHours, HappyHourWindow, parse_happy_hours
 
 
 def _amount(t: Translator, stamps: int, points: int) -> str:

@@ -8,8 +8,9 @@ from bot.i18n import Translator
 from bot.texts import esc
 from bot.texts.bonuses import happy_hours_text
 from bot.texts.program import value_text
+from domain.happy_hours import HappyHours
 from domain.model import Invite, StaffJoined, StaffListing, StoreView
-from domain.program import BONUS_KEYS, HappyHours, ProgramSettings, setting_value
+from domain.program import BONUS_KEYS, ProgramSettings, setting_value
 
 
 def setup_done(t: Translator, store: StoreView, join_link: str) -> str:

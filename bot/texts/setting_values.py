@@ -9,8 +9,8 @@ from decimal import Decimal
 
 from bot.i18n import LANGUAGE_NAMES, Translator
 from bot.texts.bonuses import day_names, happy_hours_text
+from domain.happy_hours import HappyHours
 from domain.model import ProgramType
-from domain.program import HappyHours
 
 
 def plain(t: Translator, value: object) -> str:

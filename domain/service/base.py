@@ -17,6 +17,7 @@ from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
 from domain.db.uow import Database
 from domain.effects import EffectLog
+from domain.happy_hours import parse_happy_hours
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
     LOOKUP_FAILURE_WINDOW,
@@ -31,7 +32,7 @@ from domain.model import (
     normalise_card_number,
     taken_back_on_return,
 )
-from domain.program import ProgramSettings, parse_happy_hours
+from domain.program import ProgramSettings
 from domain.serving import serves
 
 

@@ -18,6 +18,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, LedgerEntry, Program
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
+from domain.happy_hours import happy_hours_of
 from domain.model import (
     UNDO_WINDOW,
     UNDO_WINDOW_MINUTES,
@@ -44,7 +45,6 @@ from domain.model import (
     points_for_amount,
     stamps_that_fit,
 )
-from domain.program import happy_hours_of
 from domain.service.base import (
     Seat,
     ServiceBase,

@@ -36,6 +36,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.errors",
         "domain.clock",
         "domain.program",
+        "domain.happy_hours",  # the windows of happy hours, a value of the programme
         "domain.offers",  # the audiences and outcomes of offers, values like the program's
         "domain.effects",  # what use cases ask to happen; the dispatcher delivers it
         "domain.serving",  # which café the bot an update came through serves

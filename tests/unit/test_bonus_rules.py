@@ -10,8 +10,9 @@ import pytest
 
 from bot.i18n import translator
 from domain import errors
+from domain.happy_hours import parse_happy_hours
 from domain.model import Birthday, ProgramType, birthday_bonus_due, check_birthday
-from domain.program import ProgramSettings, apply_setting, parse_happy_hours
+from domain.program import ProgramSettings, apply_setting
 
 LUX = ZoneInfo("Europe/Luxembourg")
 
