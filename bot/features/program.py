@@ -29,7 +29,7 @@ from bot.features.common import (
     yes_answered,
 )
 from bot.texts import bonuses as bonus_texts
-from bot.texts import general
+from bot.texts import general, setting_registry
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
 from bot.texts.commands import usage
@@ -137,7 +137,7 @@ async def _open_setting(
         await _show_menu(update, context, viewer, settings, edit=True)
         return
     t = viewer.t
-    choices = list(program_texts.view_of(key).choices)
+    choices = list(setting_registry.view_of(key).choices)
     if not choices:  # nothing to pick from (a reward's name): ask for the value at once
         await _show_menu(update, context, viewer, settings, edit=True)
         await _ask_value(update, context, viewer, key, settings)

@@ -6,8 +6,7 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.i18n import Translator
-from bot.texts import esc
-from bot.texts import program as program_texts
+from bot.texts import esc, setting_registry
 from bot.texts.bonuses import happy_hour_format, past_midnight_question
 from domain import errors
 
@@ -18,7 +17,7 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
     head = t.gettext(
         "“{value}” is not a valid value for {key}.",
         value=esc(e.value[:50]),
-        key=esc(program_texts.label(t, e.key)),
+        key=esc(setting_registry.label(t, e.key)),
     )
     if e.key == "happy_hour":
         rule = happy_hour_format(t)
@@ -26,14 +25,14 @@ def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
         rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
     elif e.minimum is not None and e.maximum is not None:
         # The unit with the highest value: "from 0 to 1,440 minutes", "from 1 to 50 stamps".
-        unit = program_texts.unit_of(e.key, e.unit)
+        unit = setting_registry.unit_of(e.key, e.unit)
         whole = isinstance(e.maximum, int)
         rule = t.gettext(
             "Allowed values: from {minimum} to {maximum}.",
             minimum=t.number(e.minimum),
             maximum=unit(t, int(e.maximum)) if unit and whole else t.number(e.maximum),
         )
-        example = program_texts.view_of(e.key).example
+        example = setting_registry.view_of(e.key).example
         if example is not None:  # what may be typed besides a number ("30 min, 2h or off")
             rule += "\n" + t.gettext("For example: {example}", example=esc(example(t)))
     elif e.max_length is not None:

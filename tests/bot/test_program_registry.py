@@ -7,6 +7,7 @@ import pytest
 
 from bot.i18n import LANGUAGES, translator
 from bot.texts import program as program_texts
+from bot.texts import setting_registry
 from domain.program import SETTING_KEYS, ProgramSettings, apply_setting
 
 DEFAULTS = ProgramSettings()
@@ -14,27 +15,29 @@ DEFAULTS = ProgramSettings()
 
 @pytest.mark.parametrize("key", SETTING_KEYS)
 def test_every_offered_value_is_taken_by_the_domain(key: str) -> None:
-    view = program_texts.view_of(key)
+    view = setting_registry.view_of(key)
     for choice in view.choices:
         apply_setting(DEFAULTS, key, choice)  # raises if a button offered a refused value
     assert view.choices or key in ("reward", "points_reward_text"), key
 
 
 def test_the_registry_names_only_settings_the_domain_has() -> None:
-    assert set(program_texts.SETTINGS) <= set(SETTING_KEYS)
+    assert set(setting_registry.SETTINGS) <= set(SETTING_KEYS)
 
 
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_label_is_translated(language: str) -> None:
     english, other = translator("en"), translator(language)
     same = [
-        k for k in SETTING_KEYS if program_texts.label(english, k) == program_texts.label(other, k)
+        k
+        for k in SETTING_KEYS
+        if setting_registry.label(english, k) == setting_registry.label(other, k)
     ]
     assert same == []
 
 
 def test_a_setting_without_an_entry_shows_its_key_and_raw_value() -> None:
-    view = program_texts.view_of("a_new_setting")
+    view = setting_registry.view_of("a_new_setting")
     t = translator("fr")
     assert view.label(t) == "a_new_setting"
     assert view.choices == ()

@@ -12,6 +12,7 @@ import pytest
 from app.runner import running
 from bot.i18n import LANGUAGES, translator
 from bot.texts import program as program_texts
+from bot.texts import setting_registry
 from domain.clock import ManualClock
 from domain.model import ProgramType
 from domain.program import SETTING_KEYS, ProgramSettings, keys_for
@@ -259,7 +260,7 @@ async def test_the_menu_speaks_the_owners_language(bot: Running, language: str) 
     title = t.gettext("<b>Your program</b>").removeprefix("<b>").removesuffix("</b>")
     assert menu.content == f"{title}\n{t.gettext('Tap a setting to change it.')}"
     if language != "en":
-        named = program_texts.SETTINGS  # a setting added without an entry shows its key
+        named = setting_registry.SETTINGS  # a setting added without an entry shows its key
         assert [key for key in named if any(key in text for text in buttons)] == []
         english = [program_texts.menu_button(EN, key, settings) for key in shown]
         assert set(buttons).isdisjoint(english)

@@ -5,7 +5,7 @@ owner's /program no points settings, and a number typed at the counter is not po
 from __future__ import annotations
 
 from bot.i18n import translator
-from bot.texts import program as program_texts
+from bot.texts import setting_registry
 from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 
@@ -23,8 +23,8 @@ async def test_a_stamp_cafe_shows_stamps_only(bot: Running) -> None:
     assert "/stamp" in help_text and "/points" not in help_text and "/void" not in help_text
     menu = await say(owner, "/program")
     labels = " ".join(text for row in menu.button_texts for text in row)
-    assert program_texts.label(EN, "stamps_target") in labels
-    assert program_texts.label(EN, "points_reward") not in labels
+    assert setting_registry.label(EN, "stamps_target") in labels
+    assert setting_registry.label(EN, "points_reward") not in labels
 
     await customer.open_link(join)
     card = await customer.wait_for(

@@ -15,7 +15,7 @@ import pytest
 from bot.i18n import translator
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
-from bot.texts import setting_values
+from bot.texts import setting_registry, setting_values
 from bot.texts import webapp as webapp_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -77,12 +77,12 @@ async def test_the_owner_changes_settings_in_the_form(
     # The chat's settings for a stamp card, in their groups, in the owner's words.
     settings = await _program(miniapp, world)
     titles = await page.locator(".setting-group h3").all_inner_texts()
-    assert titles == [program_texts.group_title(t, group) for group in program_texts.Group]
+    assert titles == [setting_registry.group_title(t, group) for group in setting_registry.Group]
     keys = await page.eval_on_selector_all(
         "[data-form=setting]", "forms => forms.map(f => f.dataset.key)"
     )
     assert sorted(keys) == sorted(keys_for(settings.type))
-    assert await _text(page, f"{COOLDOWN} label") == program_texts.label(t, "cooldown")
+    assert await _text(page, f"{COOLDOWN} label") == setting_registry.label(t, "cooldown")
     assert await _text(page, f"{COOLDOWN} .setting-value") == setting_values.minutes(t, 15)
     await _fits(page, theme)
 

@@ -12,7 +12,7 @@ from bot.menus import OWNER
 from bot.texts import bonuses as bonus_texts
 from bot.texts import owner as owner_texts
 from bot.texts import program as program_texts
-from bot.texts import setting_values
+from bot.texts import setting_registry, setting_values
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import ProgramType
@@ -47,9 +47,9 @@ async def test_the_form_shows_the_chats_settings_in_groups_in_the_owners_languag
     assert "points_per_euro" not in shown
     groups = re.findall(r'data-group="([a-z]+)"', html)
     assert groups == ["counter", "rewards", "bonuses", "messages", "business"]
-    for group in program_texts.Group:
-        assert f"<h3>{program_texts.group_title(t, group)}</h3>" in html
-    assert program_texts.label(t, "cooldown") in html
+    for group in setting_registry.Group:
+        assert f"<h3>{setting_registry.group_title(t, group)}</h3>" in html
+    assert setting_registry.label(t, "cooldown") in html
     assert setting_values.minutes(t, 15) in html  # "15 min", not "15"
     assert 'role="switch"' in html and 'role="radiogroup"' in html and "<select" in html
 
