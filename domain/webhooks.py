@@ -32,8 +32,12 @@ MAX_BACKOFF_SECONDS = 3600.0  # at most an hour between two tries: ~75 tries in 
 
 
 class EventType(StrEnum):
+    """The event catalogue (docs/api.md, "Events")."""
+
     CARD_CREATED = "card.created"
     OPERATION_CREATED = "operation.created"
+    REWARD_READY = "reward.ready"
+    CUSTOMER_FORGOTTEN = "customer.forgotten"
 
 
 @dataclass(frozen=True)

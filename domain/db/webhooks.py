@@ -14,6 +14,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute, aliased
 
 from domain.db.dialect import Dialect
+from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import (
     Card,
     LedgerEntry,
@@ -22,7 +23,7 @@ from domain.db.tables import (
     WebhookEndpoint,
     WebhookEvent,
 )
-from domain.model import format_card_number
+from domain.model import RewardUnit, format_card_number, rewards_reached
 from domain.webhooks import EventType, event_body, new_event_id
 
 # What this transaction has read already about merchants' endpoints (in the session's `info`):
@@ -140,6 +141,63 @@ async def record_operation(session: AsyncSession, entry: LedgerEntry, card: Card
         EventType.OPERATION_CREATED,
         data,
         entry.created_at,
+    )
+    await _record_rewards_ready(session, endpoint_ids, entry, card)
+
+
+async def _record_rewards_ready(
+    session: AsyncSession, endpoint_ids: list[int], entry: LedgerEntry, card: Card
+) -> None:
+    """`reward.ready` for each reward the entry took the card to (the moment its holder is told
+    "your reward is ready"), after the entry's own event. The ladder is the one the operation
+    read already in this transaction."""
+    units = (
+        (RewardUnit.STAMPS, entry.stamps_delta, entry.stamp_balance_after),
+        (RewardUnit.POINTS, entry.points_delta, entry.points_balance_after),
+    )
+    if all(delta <= 0 for _, delta, _ in units):
+        return
+    rungs = [reward_value(r) for r in await RewardRepository(session).rungs(entry.merchant_id)]
+    for unit, delta, after in units:
+        if delta <= 0:
+            continue
+        for reward in rewards_reached((r for r in rungs if r.unit is unit), after - delta, after):
+            data = {
+                "card": format_card_number(card.number),
+                "reward": {
+                    "id": reward.reward_id,
+                    "name": reward.name,
+                    "unit": unit.value,
+                    "cost": reward.cost,
+                },
+                "balance": {
+                    "stamps": entry.stamp_balance_after,
+                    "points": entry.points_balance_after,
+                },
+                "operation": entry.id,
+                "created_at": _time(entry.created_at),
+            }
+            await _write_event(
+                session,
+                endpoint_ids,
+                entry.merchant_id,
+                card.id,
+                EventType.REWARD_READY,
+                data,
+                entry.created_at,
+            )
+
+
+async def record_card_forgotten(session: AsyncSession, card: Card, now: datetime) -> None:
+    """`customer.forgotten`: the holder of this card used /forget. Only the card's number, so
+    that a tool can forget what it keeps about it; never who it was."""
+    await record_event(
+        session,
+        merchant_id=card.merchant_id,
+        card_id=card.id,
+        event_type=EventType.CUSTOMER_FORGOTTEN,
+        data={"card": format_card_number(card.number)},
+        now=now,
     )
 
 
