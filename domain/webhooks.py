@@ -158,6 +158,7 @@ class DeliveryView:
 
 @dataclass(frozen=True)
 class EndpointView:
+    endpoint_id: int  # what its buttons carry (its number changes when another is removed)
     number: int  # its place in the owner's list (what /webhooks remove takes)
     url: str
     created_at: datetime
@@ -170,3 +171,13 @@ class EndpointView:
 class NewEndpoint:
     endpoint: EndpointView
     secret: str  # shown once
+
+
+@dataclass(frozen=True)
+class DisabledEndpoint:
+    """A disabled endpoint as its owner re-enables it: the deliveries that were waiting when it
+    was disabled are kept (until KEPT), and sent first, in order, once it is enabled again."""
+
+    endpoint_id: int
+    url: str
+    waiting: int

@@ -395,6 +395,28 @@ class WebhookRepository:
         row = result.one_or_none()
         return None if row is None else (row[0], row[1])
 
+    async def waiting(self, endpoint_id: int) -> int:
+        """The endpoint's deliveries not delivered yet."""
+        query = select(func.count()).where(
+            WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.delivered_at.is_(None)
+        )
+        return int((await self.session.execute(query)).scalar_one())
+
+    async def enable(self, endpoint_id: int, now: datetime) -> None:
+        """Enable a disabled endpoint, not failing any more; its waiting deliveries due now."""
+        await self.session.execute(
+            update(WebhookEndpoint)
+            .where(WebhookEndpoint.id == endpoint_id)
+            .values(disabled_at=None, failing_since=None)
+        )
+        await self.session.execute(
+            update(WebhookDelivery)
+            .where(
+                WebhookDelivery.endpoint_id == endpoint_id, WebhookDelivery.delivered_at.is_(None)
+            )
+            .values(available_at=now, claimed_until=None)
+        )
+
     async def release_claims(self) -> None:
         await self.session.execute(
             update(WebhookDelivery)
