@@ -109,8 +109,9 @@ def _time(moment: datetime) -> str:
 
 
 async def _store(session: AsyncSession, store_id: int) -> dict[str, Any]:
-    name = (await session.execute(select(Store.name).where(Store.id == store_id))).scalar()
-    return {"id": store_id, "name": name}
+    # The operation has loaded its store in this session already: no statement of its own.
+    store = await session.get(Store, store_id)
+    return {"id": store_id, "name": None if store is None else store.name}
 
 
 async def record_operation(session: AsyncSession, entry: LedgerEntry, card: Card) -> None:
