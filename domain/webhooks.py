@@ -1,8 +1,9 @@
 """Webhooks for tills and tools (PRODUCT.md §12): which URLs an owner may register, what an
 event's body holds, how it is signed, and how long failures are retried.
 
-Pure rules; the tables and their SQL are in domain/db/webhooks.py, the use cases in
-domain/service/webhooks.py, and the HTTP requests in app/outgoing_webhooks.py.
+Pure rules; the SQL is in domain/db/webhooks.py (events) and domain/db/webhook_deliveries.py
+(endpoints, deliveries), the use cases in domain/service/webhooks.py, and the HTTP requests in
+app/outgoing_webhooks.py.
 """
 
 from __future__ import annotations

@@ -12,7 +12,7 @@ from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain import errors
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from domain.db.webhooks import ClaimedDelivery, WebhookRepository
+from domain.db.webhook_deliveries import ClaimedDelivery, WebhookRepository
 from domain.effects import WebhookDisabled
 from domain.service.base import ServiceBase, require_owner
 from domain.webhooks import (
