@@ -21,7 +21,7 @@ import httpx
 
 from domain import errors
 from domain.clock import Clock
-from domain.db.webhooks import ClaimedDelivery
+from domain.db.webhook_deliveries import ClaimedDelivery
 from domain.service.webhooks import WebhookService
 from domain.webhooks import SIGNATURE_HEADER, WebhookPolicy, check_addresses, parse_url, signature
 from infra.dns import resolve_host

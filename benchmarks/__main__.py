@@ -3,7 +3,8 @@
 Rush (the real bot in its own process against the emulator in another, over HTTP), the same
 rush on two webhook workers sharing one PostgreSQL and one message budget, ceilings
 (a minimal PTB echo bot; the domain use cases without Telegram), growth (ledgers of 0 to 1M
-rows), start-up, many bots (idle café bots' cost; a rush over ten café bots on two workers).
+rows), start-up, many bots (idle café bots' cost; a rush over ten café bots on two workers),
+the till API (earn requests with a webhook receiver attached, on one worker and two).
 `--quick` is the test suite's smoke run: tiny sizes, every part (PostgreSQL only where two
 workers share one database).
 """
@@ -28,7 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from benchmarks import growth, many_bots
+from benchmarks import growth, many_bots, till_api
 from benchmarks.ceilings import domain_ceiling, echo_ceiling
 from benchmarks.engines import Databases, durable_postgres
 from benchmarks.procs import PROJECT_ROOT, machine_busy_seconds, quiet_machine
@@ -38,7 +39,7 @@ from benchmarks.startup import startup
 from benchmarks.two_workers import run_two_workers
 from tests.support.postgres import PostgresUnavailable
 
-PARTS = ("rush", "two_workers", "ceilings", "growth", "startup", "many_bots")
+PARTS = ("rush", "two_workers", "ceilings", "growth", "startup", "many_bots", "api")
 # --quick: tiny sizes, one run each, for the test suite's smoke run.
 QUICK = RushConfig(senders=4, shops=2, staff=4, cards=40, seconds=1.0, warmup_seconds=0.3)
 QUICK = replace(QUICK, repeat=1, paced_rates=(20.0,), paced_seconds=1.0, drain_seconds=20.0)
@@ -56,6 +57,9 @@ def arguments(argv: list[str]) -> argparse.Namespace:
     p.add_argument("--cards", type=int, default=2000, help="cards in the rush")
     p.add_argument("--paced-rates", default="10,100", help="offered loads (updates/s) to pace")
     p.add_argument("--paced-seconds", type=float, default=5.0, help="length of one paced run")
+    p.add_argument(
+        "--api-concurrency", default="4,16", help="tills earning at once through the API"
+    )
     p.add_argument("--only", default=",".join(PARTS), help=f"subset of {','.join(PARTS)}")
     p.add_argument("--no-unthrottled", action="store_true", help="skip the no-rate-limiter rush")
     p.add_argument(
@@ -165,6 +169,20 @@ async def run(args: argparse.Namespace, argv: list[str], workdir: Path) -> dict[
             echo = results.get("ceilings", {}).get("echo") if args.quick else None
             results["many_bots"] = await many_bots.many_bots(
                 cafes_url, idle_url, sizes, databases.workdir, echo
+            )
+        if "api" in parts:
+            await _quiet(args, results, "api")
+            api_sizes = (
+                till_api.QUICK
+                if args.quick
+                else till_api.ApiBenchConfig(
+                    cards=args.cards,
+                    concurrency=tuple(_ints(args.api_concurrency)),
+                    seconds=args.seconds,
+                )
+            )
+            results["api"] = await till_api.till_api(
+                databases.new, engines, api_sizes, databases.workdir, _progress
             )
         if "startup" in parts:
             await _quiet(args, results, "startup")

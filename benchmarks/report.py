@@ -226,6 +226,36 @@ def _many_bots(many: dict[str, Any]) -> list[str]:
     return out
 
 
+def _till_api(setups: list[dict[str, Any]]) -> list[str]:
+    if not setups:
+        return []
+    out = _caption(
+        "Till API: POST /api/v1/cards/{ref}/earn with an Idempotency-Key, closed loops of "
+        "tills over HTTP, a webhook receiver attached (delay = the till's answer → the event "
+        "received)"
+    )
+    head = ["engine", "workers", "concurrency", "requests/s", "p50 ms", "p95 ms", "p99 ms"]
+    head += ["errors", "ledger rows / requests answered", "webhooks received / expected"]
+    head += ["webhook p95 delay ms", "worker CPU ms/request"]
+    rows = []
+    for setup in setups:
+        for r in setup["runs"]:
+            w = r["webhooks"]
+            row = [setup["engine"], setup["workers"], r["concurrency"], r["requests_per_s"]]
+            row += [r["p50_ms"], r["p95_ms"], r["p99_ms"], r["errors"]]
+            row += [f"{r['ledger_rows']}/{r['answered']}", f"{w['received']}/{w['expected']}"]
+            row += [w["delay_p95_ms"], r["worker_cpu_ms_per_request"]]
+            rows.append(row)
+    out += _table(head, rows)
+    out += _caption("One earn request alone (key look-up, then the stamp): SQL it runs")
+    rows = [
+        [s["engine"], s["one_request"]["statements"], s["one_request"]["transactions"]]
+        for s in setups
+        if s["workers"] == 1
+    ]
+    return out + _table(["engine", "statements", "transactions"], rows)
+
+
 def render(results: dict[str, Any]) -> str:
     """Markdown tables of every figure in `results`."""
     out: list[str] = []
@@ -270,6 +300,7 @@ def render(results: dict[str, Any]) -> str:
         row += [n["count"], n["p50_ms"], n["p95_ms"], n["max_ms"], n["outstanding"]]
         out += _table(head, [row])
     out += _many_bots(results.get("many_bots", {}))
+    out += _till_api(results.get("api", []))
     ceilings = results.get("ceilings", {})
     if ceilings:
         out += _caption("Ceilings (closed loop, same senders)")

@@ -634,3 +634,15 @@ class WebhookNotFound(DomainError):
     """No endpoint has that number in the owner's list."""
 
     number: int
+
+
+@dataclass(eq=False)
+class WebhookRemoved(DomainError):
+    """A button names an endpoint the owner no longer has (removed since, or never theirs)."""
+
+
+@dataclass(eq=False)
+class WebhookNotDisabled(DomainError):
+    """Re-enabling an endpoint that is working."""
+
+    url: str

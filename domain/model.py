@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import calendar
 import math
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import ROUND_FLOOR, Decimal
@@ -140,6 +140,12 @@ class Reward:
     def translation(self, language: str) -> str | None:
         """The owner's name in `language`, if they gave one."""
         return dict(self.translations).get(language)
+
+
+def rewards_reached(rewards: Iterable[Reward], before: int, after: int) -> list[Reward]:
+    """The rewards a balance going from `before` to `after` made ready: out of reach before,
+    reached now. What the customer is told, and what the webhooks' `reward.ready` says."""
+    return [reward for reward in rewards if before < reward.cost <= after]
 
 
 def units_of(program_type: ProgramType) -> tuple[RewardUnit, ...]:

@@ -1,8 +1,9 @@
 """Webhooks for tills and tools (PRODUCT.md §12): which URLs an owner may register, what an
 event's body holds, how it is signed, and how long failures are retried.
 
-Pure rules; the tables and their SQL are in domain/db/webhooks.py, the use cases in
-domain/service/webhooks.py, and the HTTP requests in app/outgoing_webhooks.py.
+Pure rules; the SQL is in domain/db/webhooks.py (events) and domain/db/webhook_deliveries.py
+(endpoints, deliveries), the use cases in domain/service/webhooks.py, and the HTTP requests in
+app/outgoing_webhooks.py.
 """
 
 from __future__ import annotations
@@ -32,8 +33,12 @@ MAX_BACKOFF_SECONDS = 3600.0  # at most an hour between two tries: ~75 tries in 
 
 
 class EventType(StrEnum):
+    """The event catalogue (docs/api.md, "Events")."""
+
     CARD_CREATED = "card.created"
     OPERATION_CREATED = "operation.created"
+    REWARD_READY = "reward.ready"
+    CUSTOMER_FORGOTTEN = "customer.forgotten"
 
 
 @dataclass(frozen=True)
@@ -154,6 +159,7 @@ class DeliveryView:
 
 @dataclass(frozen=True)
 class EndpointView:
+    endpoint_id: int  # what its buttons carry (its number changes when another is removed)
     number: int  # its place in the owner's list (what /webhooks remove takes)
     url: str
     created_at: datetime
@@ -166,3 +172,13 @@ class EndpointView:
 class NewEndpoint:
     endpoint: EndpointView
     secret: str  # shown once
+
+
+@dataclass(frozen=True)
+class DisabledEndpoint:
+    """A disabled endpoint as its owner re-enables it: the deliveries that were waiting when it
+    was disabled are kept (until KEPT), and sent first, in order, once it is enabled again."""
+
+    endpoint_id: int
+    url: str
+    waiting: int

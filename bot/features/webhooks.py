@@ -1,20 +1,56 @@
 """Webhooks for tills and tools (PRODUCT.md §12): /webhooks lists the owner's endpoints with
 their recent deliveries, /webhooks add URL registers one (its signing secret shown once),
-/webhooks remove N removes one; and the owner's notice when an endpoint was disabled."""
+/webhooks remove N removes one; the owner's notice when an endpoint was disabled, and the
+button (under both) that enables it again after a confirmation."""
 
 from __future__ import annotations
 
-from telegram import Update
+from collections.abc import Sequence
 
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
+
+from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.courier import Courier
-from bot.features.common import Audience, Command, Feature, Viewer, reply, small_int
+from bot.features.common import (
+    Audience,
+    Command,
+    Feature,
+    Viewer,
+    edit_or_reply,
+    reply,
+    small_int,
+    yes_answered,
+    yes_no_step,
+)
+from bot.i18n import Translator
 from bot.texts import webhooks as texts
 from bot.texts.commands import usage
 from domain.effects import WebhookDisabled
 from domain.program import DEFAULT_TIMEZONE
-from domain.webhooks import WebhookPolicy
+from domain.webhooks import EndpointView, WebhookPolicy
 from infra.dns import resolve_host
+
+REENABLE = ButtonAction("wen", (int,))  # endpoint id: asks whether to enable it again
+REENABLE_STEP = "webhook_reenable"  # step: enable a disabled endpoint (payload: its id)
+ANSWER_REENABLE = ButtonAction("wey", (int, Token))  # step, "y" or "n"
+
+
+def _reenable_buttons(
+    t: Translator, endpoints: Sequence[EndpointView]
+) -> InlineKeyboardMarkup | None:
+    """A button for each disabled endpoint of the list."""
+    rows = [
+        [
+            InlineKeyboardButton(
+                t.pgettext("button", "Re-enable webhook {number}").format(number=e.number),
+                callback_data=REENABLE.data(e.endpoint_id),
+            )
+        ]
+        for e in endpoints
+        if e.disabled_at is not None
+    ]
+    return InlineKeyboardMarkup(rows) if rows else None
 
 
 def _timezone(viewer: Viewer) -> str:
@@ -29,7 +65,11 @@ async def webhooks(update: Update, context: BotContext, viewer: Viewer) -> None:
     action = args[0].casefold() if args else "list"
     if action == "list" and len(args) <= 1:
         endpoints = await service.endpoints(viewer.user_id)
-        await reply(update, texts.endpoints_list(viewer.t, endpoints, _timezone(viewer)))
+        await reply(
+            update,
+            texts.endpoints_list(viewer.t, endpoints, _timezone(viewer)),
+            _reenable_buttons(viewer.t, endpoints),
+        )
     elif action == "add" and len(args) == 2:
         settings = context.bot_data.settings
         policy = settings.webhook_policy if settings is not None else WebhookPolicy()
@@ -42,13 +82,46 @@ async def webhooks(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, usage(viewer.t, "webhooks"))
 
 
+async def _reenable(update: Update, context: BotContext, viewer: Viewer, endpoint_id: int) -> None:
+    """Re-enable: says what happens (what waits is sent first, what came meanwhile never), asks."""
+    found = await context.service.webhooks.disabled_endpoint(viewer.user_id, endpoint_id)
+    buttons = await yes_no_step(
+        context, viewer, REENABLE_STEP, ANSWER_REENABLE, payload=str(found.endpoint_id)
+    )
+    await reply(update, texts.reenable_question(viewer.t, found), buttons)
+
+
+async def _answer_reenable(
+    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+) -> None:
+    declined = texts.reenable_declined(viewer.t)
+    step = await yes_answered(
+        update, context, viewer, step_id, answer, REENABLE_STEP, declined=declined
+    )
+    if step is None or step.payload is None:
+        return
+    enabled = await context.service.webhooks.enable_endpoint(viewer.user_id, int(step.payload))
+    await edit_or_reply(update, texts.reenabled(viewer.t, enabled))
+
+
 async def tell_owner_disabled(courier: Courier, effect: WebhookDisabled) -> None:
-    """The owner hears that an endpoint failed for three days and receives nothing more."""
+    """The owner hears that an endpoint failed for three days and receives nothing more, with
+    the button that enables it again."""
     found = await courier.service.own_bot.owner_of(effect.merchant_id)
     t = courier.language_of(found.owner, found.merchant_language)
+    button = InlineKeyboardButton(
+        t.pgettext("button", "Re-enable it"), callback_data=REENABLE.data(effect.endpoint_id)
+    )
     await courier.message(
-        effect.merchant_id, effect.owner_user_id, texts.endpoint_disabled(t, effect.url)
+        effect.merchant_id,
+        effect.owner_user_id,
+        texts.endpoint_disabled(t, effect.url),
+        InlineKeyboardMarkup([[button]]),
     )
 
 
-FEATURE = Feature(name="webhooks", commands=(Command("webhooks", Audience.OWNER, webhooks),))
+FEATURE = Feature(
+    name="webhooks",
+    commands=(Command("webhooks", Audience.OWNER, webhooks),),
+    buttons=((REENABLE, _reenable), (ANSWER_REENABLE, _answer_reenable)),
+)

@@ -19,6 +19,7 @@ from domain.model import (
     Reward,
     RewardUnit,
     format_card_number,
+    rewards_reached,
 )
 
 
@@ -152,11 +153,8 @@ def customer_notice(t: Translator, op: Operation) -> str:
         )
         text += happy + bonuses
         before = card.stamp_count - op.stamps_delta - sum(b.stamps for b in op.bonuses)
-        for reward in card.stamp_rewards:  # the rewards this stamp made ready
-            if before < reward.cost <= card.stamp_count:
-                text += "\n" + t.gettext(
-                    "🎁 Your reward is ready: {reward}!", reward=_name(t, reward)
-                )
+        for reward in rewards_reached(card.stamp_rewards, before, card.stamp_count):
+            text += "\n" + t.gettext("🎁 Your reward is ready: {reward}!", reward=_name(t, reward))
         return text
     if op.kind is LedgerKind.REDEEM_REWARD and op.stamps_delta:
         return t.gettext(

@@ -426,6 +426,12 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "You have no webhook number {number}. Send /webhooks to see the numbers.",
         number=e.number,
     ),
+    errors.WebhookRemoved: lambda t, e: t.gettext(
+        "That webhook is no longer yours to change. Send /webhooks to see your webhooks."
+    ),
+    errors.WebhookNotDisabled: lambda t, e: t.gettext(
+        "Webhook {url} is enabled already: nothing to do.", url=esc(e.url)
+    ),
     errors.BadBrandColour: lambda t, e: t.gettext(
         "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
         given=esc(e.given),

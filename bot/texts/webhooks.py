@@ -7,7 +7,13 @@ from collections.abc import Sequence
 
 from bot.i18n import Translator
 from bot.texts import esc
-from domain.webhooks import RETRY_WINDOW, DeliveryView, EndpointView, NewEndpoint
+from domain.webhooks import (
+    RETRY_WINDOW,
+    DeliveryView,
+    DisabledEndpoint,
+    EndpointView,
+    NewEndpoint,
+)
 
 
 def endpoint_added(t: Translator, new: NewEndpoint) -> str:
@@ -79,8 +85,42 @@ def endpoint_removed(t: Translator, url: str) -> str:
 
 def endpoint_disabled(t: Translator, url: str) -> str:
     return t.ngettext(
-        "⚠️ Your webhook {url} has not accepted events for {n} day, so it is disabled and receives nothing more. Once it works again, remove it with /webhooks remove and add it again.",
-        "⚠️ Your webhook {url} has not accepted events for {n} days, so it is disabled and receives nothing more. Once it works again, remove it with /webhooks remove and add it again.",
+        "⚠️ Your webhook {url} has not accepted events for {n} day, so it is disabled and receives nothing more. Once it works again, tap Re-enable it.",
+        "⚠️ Your webhook {url} has not accepted events for {n} days, so it is disabled and receives nothing more. Once it works again, tap Re-enable it.",
         RETRY_WINDOW.days,
         url=esc(url),
     )
+
+
+def reenable_question(t: Translator, endpoint: DisabledEndpoint) -> str:
+    lines = [
+        t.gettext(
+            "Re-enable webhook {url}? New events are sent to it again from now on.",
+            url=esc(endpoint.url),
+        )
+    ]
+    if endpoint.waiting:
+        lines.append(
+            t.ngettext(
+                "The {n} event that was waiting when it was disabled is sent first.",
+                "The {n} events that were waiting when it was disabled are sent first, in order.",
+                endpoint.waiting,
+            )
+        )
+    lines.append(t.gettext("Events of the time it was disabled are not sent."))
+    return "\n".join(lines)
+
+
+def reenable_declined(t: Translator) -> str:
+    return t.gettext("The webhook stays disabled.")
+
+
+def reenabled(t: Translator, endpoint: DisabledEndpoint) -> str:
+    text = t.gettext("🔔 Webhook {url} is enabled again.", url=esc(endpoint.url))
+    if endpoint.waiting:
+        text += " " + t.ngettext(
+            "Its {n} waiting event is being sent.",
+            "Its {n} waiting events are being sent.",
+            endpoint.waiting,
+        )
+    return text

@@ -30,7 +30,7 @@ from domain.db.tables import (
     Store,
     User,
 )
-from domain.db.webhooks import record_card_created
+from domain.db.webhooks import record_card_created, record_card_forgotten
 from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
     CardView,
@@ -345,6 +345,8 @@ class CustomerService(ServiceBase):
             await ledger.blank_reasons([card.id for card in every_card])
             await forget_devices_of_passes(session, [card.number for card in every_card])
             await forget_offers_and_referrals(session, user_id)
+            for card in every_card:  # each café's tools hear it, of every card they know
+                await record_card_forgotten(session, card, now)
             if user is not None:
                 user.first_name = None
                 user.username = None

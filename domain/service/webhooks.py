@@ -8,15 +8,18 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
+from sqlalchemy.ext.asyncio import AsyncSession
+
 from domain import errors
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
-from domain.db.webhooks import ClaimedDelivery, WebhookRepository
+from domain.db.webhook_deliveries import ClaimedDelivery, WebhookRepository
 from domain.effects import WebhookDisabled
 from domain.service.base import ServiceBase, require_owner
 from domain.webhooks import (
     MAX_ENDPOINTS,
     RETRY_WINDOW,
     DeliveryView,
+    DisabledEndpoint,
     EndpointView,
     NewEndpoint,
     WebhookPolicy,
@@ -51,6 +54,7 @@ def _endpoint_view(
     recent: Sequence[tuple[WebhookDelivery, WebhookEvent]] = (),
 ) -> EndpointView:
     return EndpointView(
+        endpoint_id=endpoint.id,
         number=number,
         url=endpoint.url,
         created_at=endpoint.created_at,
@@ -117,6 +121,36 @@ class WebhookService(ServiceBase):
             endpoint = endpoints[number - 1]
             await repository.remove(endpoint.id)
             return endpoint.url
+
+    async def disabled_endpoint(self, owner_id: int, endpoint_id: int) -> DisabledEndpoint:
+        """A disabled endpoint of the owner's and what waits for it: what re-enabling it does."""
+        async with self._db.read() as session:
+            return await self._disabled(session, owner_id, endpoint_id)
+
+    async def enable_endpoint(self, owner_id: int, endpoint_id: int) -> DisabledEndpoint:
+        """Enable a disabled endpoint again: new events go to it, and the deliveries that were
+        waiting when it was disabled are sent first, at once, in each card's order. Events of
+        the time it was disabled were written for no endpoint of it: they are not sent. It has
+        the whole retry window again before it can be disabled anew."""
+        async with self._db.write() as session:
+            found = await self._disabled(session, owner_id, endpoint_id)
+            await WebhookRepository(session, self._dialect).enable(endpoint_id, self._clock.now())
+            return found
+
+    async def _disabled(
+        self, session: AsyncSession, owner_id: int, endpoint_id: int
+    ) -> DisabledEndpoint:
+        merchant = await require_owner(self._directory(session), owner_id)
+        repository = WebhookRepository(session, self._dialect)
+        endpoint = next(
+            (e for e in await repository.endpoints(merchant.id) if e.id == endpoint_id), None
+        )
+        if endpoint is None:
+            raise errors.WebhookRemoved()
+        if endpoint.disabled_at is None:
+            raise errors.WebhookNotDisabled(url=endpoint.url)
+        waiting = await repository.waiting(endpoint_id)
+        return DisabledEndpoint(endpoint_id=endpoint_id, url=endpoint.url, waiting=waiting)
 
     # --- the workers that send ----------------------------------------------------------------
 

@@ -117,6 +117,25 @@ def test_many_bots_figures(run: tuple[dict[str, Any], str]) -> None:
     assert cafes["notices"]["outstanding"] == 0 and cafes["platform_bot_messages"] == 0
 
 
+def test_till_api_figures(run: tuple[dict[str, Any], str]) -> None:
+    setups = {(s["engine"], s["workers"]): s for s in run[0]["api"]}
+    if ("postgres", 2) not in setups:
+        assert not os.environ.get("CI"), "CI has PostgreSQL: two API workers must run"
+    for setup in setups.values():
+        assert setup["runs"]
+        for figures in setup["runs"]:
+            assert positive(figures["requests_per_s"]) and figures["errors"] == 0
+            assert all(positive(figures[latency]) for latency in LATENCIES)
+            # Every request answered wrote one ledger row, and every event reached the receiver.
+            assert figures["ledger_rows"] == figures["answered"] == figures["requests"] > 0
+            webhooks = figures["webhooks"]
+            assert webhooks["received"] == webhooks["expected"] >= figures["ledger_rows"]
+            assert 0 < webhooks["delay_p95_ms"] < 60_000
+    alone = setups[("sqlite", 1)]["one_request"]
+    assert alone["statements"] > 0 and alone["transactions"] >= 1
+    assert "Till API" in run[1]
+
+
 def test_every_part_of_the_full_run_ran(run: tuple[dict[str, Any], str]) -> None:
     from benchmarks.__main__ import PARTS
 

@@ -38,3 +38,10 @@ def test_the_documented_check_accepts_a_signed_event_and_refuses_tampering() -> 
     assert not verify(secret, header, raw, now=stamp + 3600)  # a replay an hour later
     assert not verify(secret, "t=nonsense", raw, now=stamp)
     assert not verify(secret, "", raw, now=stamp)
+
+
+def test_the_event_catalogue_lists_every_event_type() -> None:
+    text = DOC.read_text(encoding="utf-8")
+    catalogue = text[text.index("### Events") : text.index("### Delivery")]
+    listed = set(re.findall(r"^\| `([a-z_.]+)` \|", catalogue, re.MULTILINE))
+    assert listed == {event.value for event in EventType}
