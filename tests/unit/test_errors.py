@@ -108,6 +108,8 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.TooManyWebhooks: {"limit": 5},
     errors.DuplicateWebhook: {"url": "https://till.example/hook"},
     errors.WebhookNotFound: {"number": 3},
+    errors.WebhookRemoved: {},
+    errors.WebhookNotDisabled: {"url": "https://till.example/hooks"},
     errors.ReceiptNotFound: {"receipt": "R-0001"},
     errors.ReceiptRefunded: {"receipt": "R-0001"},
     errors.ReceiptOfOtherStore: {"receipt": "R-0001", "store_name": "Gare"},
