@@ -31,7 +31,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, language_of, translator
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -208,7 +208,7 @@ class MiniApp:
         # Before initData is read the page knows only the browser's language: enough to say,
         # in it, that the page works inside Telegram.
         spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
-        language = choose_language(None, spoken, None, self._config.default_language)
+        language = language_of(None, spoken, self._config.default_language)
         page = self._env.get_template("shell.html").render(
             simulator=Markup(simulator or ""),
             language=language,
@@ -279,13 +279,7 @@ class MiniApp:
 
     async def _person(self, user: WebAppUser) -> Person:
         identity = await self._service.staff.identity(user.user_id)
-        membership = identity.membership
-        language = choose_language(
-            identity.language,
-            user.language_code,
-            membership.merchant_language if membership else None,
-            self._config.default_language,
-        )
+        language = language_of(identity, user.language_code, self._config.default_language)
         return Person(user=user, identity=identity, t=translator(language))
 
     def _render(self, name: str, person: Person, **values: Any) -> str:
