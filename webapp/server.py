@@ -14,7 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -41,14 +40,7 @@ from bot.texts import stores_of_day as stores_texts
 from bot.texts import webapp as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import (
-    AMOUNT_RANGE,
-    CardView,
-    Identity,
-    UserProfile,
-    check_amount,
-    is_large_purchase,
-)
+from domain.model import AMOUNT_RANGE, CardView, Identity, UserProfile
 from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
@@ -453,14 +445,16 @@ class MiniApp:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
         reference, key = scanned_reference(body.reference), _key(person, body)
-        if is_large_purchase(amount) and not body.confirmed:
-            check_amount(amount)  # out of range is refused at once, not asked about
-            card = await self._service.counter.lookup(person.user_id, reference)
-            question = counter_texts.large_purchase_question(person.t, amount, card.number)
+        try:
+            op = await self._service.counter.earn_points(
+                person.user_id, reference, amount, confirmed=body.confirmed, idempotency_key=key
+            )
+        except errors.LargePurchaseUnconfirmed as asked:
+            # Nothing credited: the page asks, and on Yes sends the same press with confirmed.
+            question = counter_texts.large_purchase_question(
+                person.t, asked.amount, asked.card_number
+            )
             return json_answer({"ok": False, "confirm": plain_text(question)})
-        op = await self._service.counter.earn_points(
-            person.user_id, reference, Decimal(amount), idempotency_key=key
-        )
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
     async def undo(self, person: Person, _: bodies.UndoBody) -> Response:

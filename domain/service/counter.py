@@ -39,9 +39,11 @@ from domain.model import (
     check_stamp_count,
     clean_reason,
     happy_hour_extra,
+    is_large_purchase,
     local_day_start,
     points_for_amount,
     stamps_that_fit,
+    voids_whole_balance,
 )
 from domain.program import happy_hours_of
 from domain.service.base import (
@@ -283,12 +285,17 @@ class CounterService(ServiceBase):
         card_reference: str,
         amount: Decimal,
         *,
+        confirmed: bool = False,
         idempotency_key: str | None = None,
         request: ApiRequest | None = None,
     ) -> Operation:
-        """Credit points for a purchase of `amount`: amount × rate, rounded down."""
+        """Credit points for a purchase of `amount`: amount × rate, rounded down. A large
+        purchase is refused until `confirmed` (LargePurchaseUnconfirmed names the card)."""
         _key_may(actor, Scope.EARN)
-        check_amount(amount)
+        check_amount(amount)  # out of range is refused at once, not asked about
+        if is_large_purchase(amount) and not confirmed:
+            card = await self.lookup(actor, card_reference)
+            raise errors.LargePurchaseUnconfirmed(amount=amount, card_number=card.number)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             program = found.program
@@ -352,11 +359,21 @@ class CounterService(ServiceBase):
         points: int,
         reason: str | None = None,
         *,
+        confirmed: bool = False,
         idempotency_key: str | None = None,
     ) -> Operation:
-        """Take back points after a return; clamped at the balance, the reason is kept."""
+        """Take back points after a return; clamped at the balance, the reason is kept. A void
+        of the whole balance is refused until `confirmed` (WholeBalanceVoidUnconfirmed)."""
         check_points(points)
         cleaned = " ".join((reason or "").split())[:REASON_MAX_LENGTH] or None
+        if not confirmed:
+            card = await self.lookup(actor_id, card_reference)
+            if not card.program_type.has_points:
+                raise errors.PointsNotInProgram()
+            if voids_whole_balance(points, card.points_balance):
+                raise errors.WholeBalanceVoidUnconfirmed(
+                    points_balance=card.points_balance, card_number=card.number
+                )
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             card, program = found.card, found.program
