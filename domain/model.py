@@ -507,6 +507,12 @@ class Redeemable:
     card: CardView
     rewards: tuple[Reward, ...]
 
+    @property
+    def asks_which(self) -> bool:
+        """Several rewards are ready and none was picked: the cashier picks one before the
+        confirmation (with one, that one is asked about at once)."""
+        return len(self.rewards) > 1
+
 
 @dataclass(frozen=True)
 class Recipient:

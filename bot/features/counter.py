@@ -369,12 +369,13 @@ async def ask_redeem(
 ) -> None:
     """Offer every reward the card can afford as a button; one reward (picked, or the only
     one) or an explicit number of points is asked about once, bound to this card."""
-    redeemable = await context.service.counter.redeemable(viewer.user_id, reference, points)
+    counter = context.service.counter
+    redeemable = await counter.redeemable(viewer.user_id, reference, points, reward_id)
     card = redeemable.card
     await open_card(context, viewer, card)
     reward = None
     if points is None:
-        if reward_id is None and len(redeemable.rewards) > 1:
+        if redeemable.asks_which:
             choices = [
                 (
                     counter_texts.reward_button(viewer.t, r),
@@ -388,10 +389,7 @@ async def ask_redeem(
                 keyboards.choice_keyboard(choices),
             )
             return
-        wanted = redeemable.rewards[0].reward_id if reward_id is None else reward_id
-        reward = next((r for r in redeemable.rewards if r.reward_id == wanted), None)
-        if reward is None:  # removed since, or no longer affordable
-            raise _not_affordable(card, wanted)
+        reward = redeemable.rewards[0]  # the one ready, or the one picked
     buttons = await confirm_step(
         context,
         viewer,
@@ -402,15 +400,6 @@ async def ask_redeem(
         payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
     )
     await reply(update, counter_texts.redeem_question(viewer.t, card, points, reward), buttons)
-
-
-def _not_affordable(card: CardView, reward_id: int) -> errors.DomainError:
-    reward = next((r for r in card.rewards if r.reward_id == reward_id), None)
-    if reward is None:
-        return errors.RewardNotFound()
-    if reward.unit is RewardUnit.STAMPS:
-        return errors.NotEnoughStamps(stamp_count=card.stamp_count, stamps_target=reward.cost)
-    return errors.NotEnoughPoints(points_balance=card.points_balance, points_needed=reward.cost)
 
 
 async def _ask_redeem_button(

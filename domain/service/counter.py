@@ -157,18 +157,23 @@ class CounterService(ServiceBase):
             )
 
     async def redeemable(
-        self, actor_id: int, card_reference: str, points: int | None = None
+        self,
+        actor_id: int,
+        card_reference: str,
+        points: int | None = None,
+        reward_id: int | None = None,
     ) -> Redeemable:
         """What a redemption can give now, checked before asking for confirmation: every
-        affordable reward of the ladder, or an explicit number of points."""
+        affordable reward of the ladder, the one reward picked (refused as `redeem_reward`
+        would refuse it), or an explicit number of points."""
         if points is not None:
             check_points(points)
         return await self._counting_failures(
-            actor_id, self._redeemable(actor_id, card_reference, points)
+            actor_id, self._redeemable(actor_id, card_reference, points, reward_id)
         )
 
     async def _redeemable(
-        self, actor_id: int, card_reference: str, points: int | None
+        self, actor_id: int, card_reference: str, points: int | None, reward_id: int | None
     ) -> Redeemable:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
@@ -184,6 +189,12 @@ class CounterService(ServiceBase):
                         points_balance=view.points_balance, points_needed=points
                     )
                 return Redeemable(view, ())
+            if reward_id is not None:
+                picked = next((r for r in found.ladder if r.reward_id == reward_id), None)
+                if picked is None:
+                    raise errors.RewardNotFound()
+                _reward_change(found.card, found.program, picked, self._clock.now())  # refuses
+                return Redeemable(view, (picked,))
             if not view.affordable:
                 raise _nothing_affordable(view)
             return Redeemable(view, view.affordable)
