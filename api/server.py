@@ -65,6 +65,8 @@ async def earn(service: LoyaltyService, call: Call) -> Response:
             call.key,
             call.ref,
             amount,
+            # The till's register totals the purchase: no amount is typed, so none is asked about.
+            confirmed=True,
             idempotency_key=call.idempotency_key,
             request=call.idempotency,
         )

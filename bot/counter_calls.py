@@ -49,6 +49,7 @@ class CounterCall:
     value: str = ""  # stamps, amount, points, reward id or stamps to correct
     reason: str | None = None
     step: int | None = None  # the confirmation step it closes once made
+    confirmed: bool = False  # the cashier confirmed it (a large purchase, a whole-balance void)
 
     async def run(self, counter: CounterService, actor_id: int) -> Operation:
         card, key, value = self.card, self.key, self.value
@@ -57,11 +58,16 @@ class CounterCall:
                 return await counter.stamp(actor_id, card, int(value), idempotency_key=key)
             case Op.POINTS:
                 return await counter.earn_points(
-                    actor_id, card, Decimal(value), idempotency_key=key
+                    actor_id, card, Decimal(value), confirmed=self.confirmed, idempotency_key=key
                 )
             case Op.VOID:
                 return await counter.void_points(
-                    actor_id, card, int(value), self.reason, idempotency_key=key
+                    actor_id,
+                    card,
+                    int(value),
+                    self.reason,
+                    confirmed=self.confirmed,
+                    idempotency_key=key,
                 )
             case Op.REWARD:
                 return await counter.redeem_reward(actor_id, card, int(value), idempotency_key=key)

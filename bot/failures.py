@@ -14,7 +14,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.context import BotContext
-from bot.i18n import choose_language, translator
+from bot.i18n import language_of, translator
 from bot.texts import general
 from domain.service import commit_attempted
 
@@ -32,11 +32,8 @@ async def on_error(update: object, context: BotContext) -> None:
             identity = await context.service.staff.identity(user.id)
         except Exception:  # the database may be what failed
             log.warning("could not read who hit the error")
-    language = choose_language(
-        identity.language if identity else None,
-        user.language_code if user else None,
-        None,
-        context.settings.default_language,
+    language = language_of(
+        identity, user.language_code if user else None, context.settings.default_language
     )
     t = translator(language)
     changed_maybe = commit_attempted.get() or isinstance(context.error, TelegramError)

@@ -22,9 +22,17 @@ from babel.messages.pofile import read_po
 from babel.numbers import NumberFormatError, format_currency, format_decimal, parse_decimal
 from babel.support import Translations
 
+from domain.model import Identity
 from domain.program import LANGUAGES
 
-__all__ = ["LANGUAGES", "LANGUAGE_NAMES", "Translator", "choose_language", "translator"]
+__all__ = [
+    "LANGUAGES",
+    "LANGUAGE_NAMES",
+    "Translator",
+    "choose_language",
+    "language_of",
+    "translator",
+]
 
 LANGUAGE_NAMES = {"en": "English", "fr": "Français", "de": "Deutsch", "lb": "Lëtzebuergesch"}
 LOCALES_DIR = Path(__file__).resolve().parents[1] / "locales"
@@ -51,6 +59,19 @@ def choose_language(
         if candidate in LANGUAGES:
             return candidate
     return default
+
+
+def language_of(identity: Identity | None, telegram_code: str | None, default: str) -> str:
+    """The language a person who writes to the bot or opens the Mini App is answered in: the
+    same for both front ends (customer, cashier or owner). `telegram_code`: what their client
+    says now (the update's or initData's language_code); the café is theirs as staff."""
+    membership = identity.membership if identity is not None else None
+    return choose_language(
+        identity.language if identity is not None else None,
+        telegram_code,
+        membership.merchant_language if membership is not None else None,
+        default,
+    )
 
 
 @cache

@@ -240,6 +240,25 @@ class NotEnoughPoints(DomainError):
     points_needed: int
 
 
+@dataclass(eq=False)
+class LargePurchaseUnconfirmed(DomainError):
+    """A purchase above `domain.model.LARGE_PURCHASE` waits for the cashier's confirmation
+    (9999 typed for 99.99 would credit thousands of points): nothing was credited yet; the
+    same call with `confirmed=True` credits it."""
+
+    amount: Decimal
+    card_number: str
+
+
+@dataclass(eq=False)
+class WholeBalanceVoidUnconfirmed(DomainError):
+    """A void would take back the card's whole balance (99999 typed for 99 would empty it):
+    nothing was taken yet; the same call with `confirmed=True` takes it."""
+
+    points_balance: int
+    card_number: str
+
+
 # --- undo and disputes -----------------------------------------------------------------------
 
 

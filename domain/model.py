@@ -323,7 +323,15 @@ def points_for_amount(amount: Decimal, points_per_euro: Decimal) -> int:
 
 
 def is_large_purchase(amount: Decimal) -> bool:
+    """Above LARGE_PURCHASE (not at it): the cashier confirms before points are credited."""
     return amount > LARGE_PURCHASE
+
+
+def voids_whole_balance(points: int, points_balance: int) -> bool:
+    """A void that takes everything back (a void is clamped at the balance): rare enough that
+    the cashier confirms it, since a typo (99999 for 99) would empty the card silently. An
+    empty card has nothing to take: that void is refused, not asked about."""
+    return 0 < points_balance <= points
 
 
 def check_points(points: int) -> None:
@@ -505,6 +513,12 @@ class Redeemable:
 
     card: CardView
     rewards: tuple[Reward, ...]
+
+    @property
+    def asks_which(self) -> bool:
+        """Several rewards are ready and none was picked: the cashier picks one before the
+        confirmation (with one, that one is asked about at once)."""
+        return len(self.rewards) > 1
 
 
 @dataclass(frozen=True)

@@ -31,7 +31,9 @@ def _ref(rung: Rung) -> str:
 
 
 def rewards_of(card: CardView, language: str) -> list[Reward]:
-    """The card's rewards, each named in `language` (the person looking at the page)."""
+    """The card's rewards, each named in `language` (the person looking at the page); which
+    are ready is the card's own rule (`CardView.affordable`), as the chat's Redeem offers."""
+    ready = card.affordable
     rewards = []
     for rung in card.rewards:
         have = min(card.balance_for(rung.unit), rung.cost)
@@ -40,7 +42,7 @@ def rewards_of(card: CardView, language: str) -> list[Reward]:
                 _ref(rung),
                 rung.name_in(language),
                 rung.cost,
-                card.to_go(rung) == 0,
+                rung in ready,
                 rung,
                 min(100, 100 * have // max(rung.cost, 1)),
                 have,

@@ -14,7 +14,6 @@ import logging
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from datetime import timedelta
-from decimal import Decimal
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -31,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, choose_language, translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translator
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -44,8 +43,6 @@ from domain import errors
 from domain.model import (
     AMOUNT_RANGE,
     CardView,
-    check_amount,
-    is_large_purchase,
 )
 from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
@@ -182,7 +179,7 @@ class MiniApp:
         # Before initData is read the page knows only the browser's language: enough to say,
         # in it, that the page works inside Telegram.
         spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
-        language = choose_language(None, spoken, None, self._config.default_language)
+        language = language_of(None, spoken, self._config.default_language)
         page = self._env.get_template("shell.html").render(
             simulator=Markup(simulator or ""),
             language=language,
@@ -253,13 +250,7 @@ class MiniApp:
 
     async def _person(self, user: WebAppUser) -> Person:
         identity = await self._service.staff.identity(user.user_id)
-        membership = identity.membership
-        language = choose_language(
-            identity.language,
-            user.language_code,
-            membership.merchant_language if membership else None,
-            self._config.default_language,
-        )
+        language = language_of(identity, user.language_code, self._config.default_language)
         return Person(user=user, identity=identity, t=translator(language))
 
     def _render(self, name: str, person: Person, **values: Any) -> str:
@@ -433,14 +424,16 @@ class MiniApp:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
         reference, key = scanned_reference(body.reference), _key(person, body)
-        if is_large_purchase(amount) and not body.confirmed:
-            check_amount(amount)  # out of range is refused at once, not asked about
-            card = await self._service.counter.lookup(person.user_id, reference)
-            question = counter_texts.large_purchase_question(person.t, amount, card.number)
+        try:
+            op = await self._service.counter.earn_points(
+                person.user_id, reference, amount, confirmed=body.confirmed, idempotency_key=key
+            )
+        except errors.LargePurchaseUnconfirmed as asked:
+            # Nothing credited: the page asks, and on Yes sends the same press with confirmed.
+            question = counter_texts.large_purchase_question(
+                person.t, asked.amount, asked.card_number
+            )
             return json_answer({"ok": False, "confirm": plain_text(question)})
-        op = await self._service.counter.earn_points(
-            person.user_id, reference, Decimal(amount), idempotency_key=key
-        )
         return await self._done(person, counter_texts.operation_done(person.t, op), op.card)
 
     async def undo(self, person: Person, _: bodies.UndoBody) -> Response:

@@ -16,7 +16,7 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from bot import keyboards, wallet
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
-from bot.i18n import Translator, choose_language, translator
+from bot.i18n import Translator, language_of, translator
 from bot.images import card_png
 from bot.links import LinkKind, bot_link, deep_link
 from bot.look import look_of
@@ -74,10 +74,7 @@ async def viewer_for(update: Update, context: BotContext) -> Viewer:
     user, chat = update.effective_user, update.effective_chat
     assert user is not None and chat is not None  # private-chat updates always have both
     identity = await context.service.staff.identity(user.id)
-    merchant_language = identity.membership.merchant_language if identity.membership else None
-    language = choose_language(
-        identity.language, user.language_code, merchant_language, context.settings.default_language
-    )
+    language = language_of(identity, user.language_code, context.settings.default_language)
     return Viewer(
         user_id=user.id,
         chat_id=chat.id,

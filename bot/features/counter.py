@@ -55,8 +55,6 @@ from domain.model import (
     CardView,
     Operation,
     RewardUnit,
-    check_amount,
-    is_large_purchase,
     normalise_card_number,
 )
 from infra import Step
@@ -201,20 +199,24 @@ async def points(update: Update, context: BotContext, viewer: Viewer) -> None:
 async def _earn(
     update: Update, context: BotContext, viewer: Viewer, reference: str, amount: Decimal
 ) -> None:
-    """Credit a purchase; a large one waits for a confirming tap (a typo costs thousands)."""
-    counter = context.service.counter
-    if is_large_purchase(amount):
-        check_amount(amount)  # out of range is refused at once, not asked about
-        card = await counter.lookup(viewer.user_id, reference)
-        payload = json.dumps({"number": card.number, "amount": str(amount)})
-        question = counter_texts.large_purchase_question(viewer.t, amount, card.number)
-        await _ask_big_change(update, context, viewer, card, payload, question)
+    """Credit a purchase; a large one waits for a confirming tap (the use case says which)."""
+    call = CounterCall(Op.POINTS, reference, update_key(update), str(amount))
+    try:
+        op = await operate(update, context, viewer, call)
+    except errors.LargePurchaseUnconfirmed as asked:
+        await _ask_large_purchase(update, context, viewer, asked)
         return
-    op = await operate(
-        update, context, viewer, CounterCall(Op.POINTS, reference, update_key(update), str(amount))
-    )
     if op is not None:
         await confirmed(update, context, viewer, op)
+
+
+async def _ask_large_purchase(
+    update: Update, context: BotContext, viewer: Viewer, asked: errors.LargePurchaseUnconfirmed
+) -> None:
+    card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
+    payload = json.dumps({"number": card.number, "amount": str(asked.amount)})
+    question = counter_texts.large_purchase_question(viewer.t, asked.amount, card.number)
+    await _ask_big_change(update, context, viewer, card, payload, question)
 
 
 async def _ask_big_change(
@@ -251,10 +253,16 @@ async def _confirm_change(
     change = json.loads(step.payload)
     number, key = change["number"], step_key(step)
     if "amount" in change:
-        call = CounterCall(Op.POINTS, number, key, change["amount"], step=step.id)
+        call = CounterCall(Op.POINTS, number, key, change["amount"], step=step.id, confirmed=True)
     else:
         call = CounterCall(
-            Op.VOID, number, key, str(change["points"]), change["reason"], step=step.id
+            Op.VOID,
+            number,
+            key,
+            str(change["points"]),
+            change["reason"],
+            step=step.id,
+            confirmed=True,
         )
     op = await operate(update, context, viewer, call)
     if op is None:
@@ -279,20 +287,19 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, usage(viewer.t, "void"))
         return
     reason = " ".join(rest[1:])[:REASON_IN_STEP] or None
-    counter = context.service.counter
-    card = await counter.lookup(viewer.user_id, reference)
-    if not card.program_type.has_points:
+    call = CounterCall(Op.VOID, reference, update_key(update), str(count), reason)
+    try:
+        op = await operate(update, context, viewer, call)
+    except errors.PointsNotInProgram:
         # Stamps are not taken back with /void: say how they are corrected, and by whom.
         await reply(update, correction_texts.void_on_stamps(viewer.t, _may_correct(viewer)))
         return
-    if 0 < card.points_balance <= count:
-        # Taking everything back is rare: a typo (99999 for 99) must not empty a card silently.
+    except errors.WholeBalanceVoidUnconfirmed as asked:
+        card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
         payload = json.dumps({"number": card.number, "points": count, "reason": reason})
-        question = counter_texts.void_all_question(viewer.t, card.points_balance, card.number)
+        question = counter_texts.void_all_question(viewer.t, asked.points_balance, card.number)
         await _ask_big_change(update, context, viewer, card, payload, question)
         return
-    call = CounterCall(Op.VOID, reference, update_key(update), str(count), reason)
-    op = await operate(update, context, viewer, call)
     if op is not None:
         await confirmed(update, context, viewer, op)
 
@@ -362,12 +369,13 @@ async def ask_redeem(
 ) -> None:
     """Offer every reward the card can afford as a button; one reward (picked, or the only
     one) or an explicit number of points is asked about once, bound to this card."""
-    redeemable = await context.service.counter.redeemable(viewer.user_id, reference, points)
+    counter = context.service.counter
+    redeemable = await counter.redeemable(viewer.user_id, reference, points, reward_id)
     card = redeemable.card
     await open_card(context, viewer, card)
     reward = None
     if points is None:
-        if reward_id is None and len(redeemable.rewards) > 1:
+        if redeemable.asks_which:
             choices = [
                 (
                     counter_texts.reward_button(viewer.t, r),
@@ -381,10 +389,7 @@ async def ask_redeem(
                 keyboards.choice_keyboard(choices),
             )
             return
-        wanted = redeemable.rewards[0].reward_id if reward_id is None else reward_id
-        reward = next((r for r in redeemable.rewards if r.reward_id == wanted), None)
-        if reward is None:  # removed since, or no longer affordable
-            raise _not_affordable(card, wanted)
+        reward = redeemable.rewards[0]  # the one ready, or the one picked
     buttons = await confirm_step(
         context,
         viewer,
@@ -395,15 +400,6 @@ async def ask_redeem(
         payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
     )
     await reply(update, counter_texts.redeem_question(viewer.t, card, points, reward), buttons)
-
-
-def _not_affordable(card: CardView, reward_id: int) -> errors.DomainError:
-    reward = next((r for r in card.rewards if r.reward_id == reward_id), None)
-    if reward is None:
-        return errors.RewardNotFound()
-    if reward.unit is RewardUnit.STAMPS:
-        return errors.NotEnoughStamps(stamp_count=card.stamp_count, stamps_target=reward.cost)
-    return errors.NotEnoughPoints(points_balance=card.points_balance, points_needed=reward.cost)
 
 
 async def _ask_redeem_button(
@@ -508,16 +504,15 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         if amount is None:
             low, high = AMOUNT_RANGE
             raise errors.InvalidAmount(minimum=low, maximum=high)
-        check_amount(amount)
-        if is_large_purchase(amount):
-            await context.infra.steps.close(step.id)
-            await _earn(update, context, viewer, number, amount)  # asks for a confirming tap
-            return
         call = CounterCall(Op.POINTS, number, update_key(update), str(amount))
         op = await operate(update, context, viewer, call)
     except (errors.InvalidAmount, errors.NoPointsForAmount) as wrong:
         again = counter_texts.amount_again(viewer.t, refusal_text(viewer.t, wrong), number)
         await prompt(update, context, step, again, counter_texts.amount_placeholder(viewer.t))
+        return
+    except errors.LargePurchaseUnconfirmed as asked:
+        await context.infra.steps.close(step.id)
+        await _ask_large_purchase(update, context, viewer, asked)  # a confirming tap
         return
     except errors.DomainError:
         await context.infra.steps.close(step.id, "cancelled")

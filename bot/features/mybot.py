@@ -35,7 +35,7 @@ from bot import keyboards
 from bot.context import BotContext, LoyaltyApplication
 from bot.courier import Courier, NoLongerWanted
 from bot.features.common import Audience, Command, Feature, Viewer, reply
-from bot.i18n import LANGUAGES, translator
+from bot.i18n import LANGUAGES, language_of, translator
 from bot.links import LinkKind, bot_link, deep_link, new_bot_link
 from bot.look import look_of, profile_photo
 from bot.printing import poster_bytes
@@ -150,7 +150,7 @@ async def on_managed_bot(update: Update, context: BotContext) -> None:
     if known is not None and known.merchant_id != membership.merchant_id:
         log.warning("managed bot %s belongs to another café; not taken over", created.id)
         return
-    t = translator(identity.language or membership.merchant_language)
+    t = translator(language_of(identity, owner.language_code, context.settings.default_language))
     if not registry.cipher.ready:
         await context.bot.send_message(owner.id, texts.key_missing(t))
         return
@@ -182,10 +182,8 @@ async def on_bot_created_message(update: Update, context: BotContext) -> None:
     if message is None or message.managed_bot_created is None:
         return
     identity = await context.service.staff.identity(message.chat_id)
-    membership = identity.membership
-    t = translator(
-        identity.language or (membership.merchant_language if membership else None) or "en"
-    )
+    spoken = message.from_user.language_code if message.from_user else None
+    t = translator(language_of(identity, spoken, context.settings.default_language))
     username = message.managed_bot_created.bot.username or ""
     await message.reply_text(texts.setting_up(t, username), reply_markup=ReplyKeyboardRemove())
 

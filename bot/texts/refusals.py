@@ -8,6 +8,7 @@ from typing import Any
 from bot.i18n import Translator
 from bot.texts import esc, setting_registry
 from bot.texts.bonuses import happy_hour_format, past_midnight_question
+from bot.texts.counter import large_purchase_question, void_all_question
 from domain import errors
 
 _Render = Callable[[Translator, Any], str]
@@ -271,6 +272,14 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         e.customers,
     ),
     errors.HappyHourPastMidnight: lambda t, e: past_midnight_question(t, e.window, e.minutes),
+    # The counter's questions: a front end asks them with Confirm / Cancel and calls again
+    # with confirmed=True.
+    errors.LargePurchaseUnconfirmed: lambda t, e: large_purchase_question(
+        t, e.amount, e.card_number
+    ),
+    errors.WholeBalanceVoidUnconfirmed: lambda t, e: void_all_question(
+        t, e.points_balance, e.card_number
+    ),
     errors.TypeChangeHidesBalances: lambda t, e: t.ngettext(
         "{n} card holds a balance that this type would hide.",
         "{n} cards hold a balance that this type would hide.",

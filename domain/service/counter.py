@@ -41,9 +41,11 @@ from domain.model import (
     check_stamp_count,
     clean_reason,
     happy_hour_extra,
+    is_large_purchase,
     local_day_start,
     points_for_amount,
     stamps_that_fit,
+    voids_whole_balance,
 )
 from domain.service.base import (
     Seat,
@@ -156,18 +158,23 @@ class CounterService(ServiceBase):
             )
 
     async def redeemable(
-        self, actor_id: int, card_reference: str, points: int | None = None
+        self,
+        actor_id: int,
+        card_reference: str,
+        points: int | None = None,
+        reward_id: int | None = None,
     ) -> Redeemable:
         """What a redemption can give now, checked before asking for confirmation: every
-        affordable reward of the ladder, or an explicit number of points."""
+        affordable reward of the ladder, the one reward picked (refused as `redeem_reward`
+        would refuse it), or an explicit number of points."""
         if points is not None:
             check_points(points)
         return await self._counting_failures(
-            actor_id, self._redeemable(actor_id, card_reference, points)
+            actor_id, self._redeemable(actor_id, card_reference, points, reward_id)
         )
 
     async def _redeemable(
-        self, actor_id: int, card_reference: str, points: int | None
+        self, actor_id: int, card_reference: str, points: int | None, reward_id: int | None
     ) -> Redeemable:
         async with self._db.read() as session:
             ledger, directory = self._ledger(session), self._directory(session)
@@ -183,6 +190,12 @@ class CounterService(ServiceBase):
                         points_balance=view.points_balance, points_needed=points
                     )
                 return Redeemable(view, ())
+            if reward_id is not None:
+                picked = next((r for r in found.ladder if r.reward_id == reward_id), None)
+                if picked is None:
+                    raise errors.RewardNotFound()
+                _reward_change(found.card, found.program, picked, self._clock.now())  # refuses
+                return Redeemable(view, (picked,))
             if not view.affordable:
                 raise _nothing_affordable(view)
             return Redeemable(view, view.affordable)
@@ -284,12 +297,17 @@ class CounterService(ServiceBase):
         card_reference: str,
         amount: Decimal,
         *,
+        confirmed: bool = False,
         idempotency_key: str | None = None,
         request: ApiRequest | None = None,
     ) -> Operation:
-        """Credit points for a purchase of `amount`: amount × rate, rounded down."""
+        """Credit points for a purchase of `amount`: amount × rate, rounded down. A large
+        purchase is refused until `confirmed` (LargePurchaseUnconfirmed names the card)."""
         _key_may(actor, Scope.EARN)
-        check_amount(amount)
+        check_amount(amount)  # out of range is refused at once, not asked about
+        if is_large_purchase(amount) and not confirmed:
+            card = await self.lookup(actor, card_reference)
+            raise errors.LargePurchaseUnconfirmed(amount=amount, card_number=card.number)
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             program = found.program
@@ -353,11 +371,21 @@ class CounterService(ServiceBase):
         points: int,
         reason: str | None = None,
         *,
+        confirmed: bool = False,
         idempotency_key: str | None = None,
     ) -> Operation:
-        """Take back points after a return; clamped at the balance, the reason is kept."""
+        """Take back points after a return; clamped at the balance, the reason is kept. A void
+        of the whole balance is refused until `confirmed` (WholeBalanceVoidUnconfirmed)."""
         check_points(points)
         cleaned = " ".join((reason or "").split())[:REASON_MAX_LENGTH] or None
+        if not confirmed:
+            card = await self.lookup(actor_id, card_reference)
+            if not card.program_type.has_points:
+                raise errors.PointsNotInProgram()
+            if voids_whole_balance(points, card.points_balance):
+                raise errors.WholeBalanceVoidUnconfirmed(
+                    points_balance=card.points_balance, card_number=card.number
+                )
 
         async def decide(found: CardAtCounter, ledger: LedgerRepository, now: datetime) -> _Change:
             card, program = found.card, found.program

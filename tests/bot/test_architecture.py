@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -123,3 +124,65 @@ def test_the_dispatcher_leaves_the_words_to_the_features() -> None:
     assert "match effect:" in source and "assert_never(effect)" in source
     courier = _imports(BOT / "courier.py")
     assert not {n for n in courier if n.startswith("bot.features")}
+
+
+ROOT = BOT.parent
+FRONT_ENDS = (BOT, ROOT / "webapp", ROOT / "api")
+# The counter's rules a front end must not apply itself: the use cases refuse an unconfirmed
+# large purchase or whole-balance void (LargePurchaseUnconfirmed, WholeBalanceVoidUnconfirmed).
+COUNTER_RULES = {"is_large_purchase", "LARGE_PURCHASE", "voids_whole_balance"}
+
+
+def _front_end_modules() -> list[Path]:
+    return sorted(path for root in FRONT_ENDS for path in root.rglob("*.py"))
+
+
+def _redecisions(path: Path) -> list[str]:
+    """What in `path` re-decides a counter question: the rule named, a threshold of its own
+    (a module constant made of a Decimal), a balance compared."""
+    tree = ast.parse(path.read_text(), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Name) and node.id in COUNTER_RULES:
+            found.append(node.id)
+        elif isinstance(node, ast.alias) and node.name in COUNTER_RULES:
+            found.append(f"import {node.name}")
+        elif isinstance(node, ast.Attribute) and node.attr in COUNTER_RULES:
+            found.append(node.attr)
+        elif isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            if any(isinstance(s, ast.Attribute) and s.attr == "points_balance" for s in sides):
+                found.append(f"line {node.lineno}: a balance compared")
+    for statement in tree.body:
+        value = statement.value if isinstance(statement, ast.Assign | ast.AnnAssign) else None
+        if isinstance(value, ast.Call) and getattr(value.func, "id", None) == "Decimal":
+            found.append(f"line {statement.lineno}: a Decimal constant")
+    return found
+
+
+def test_front_ends_leave_the_counters_questions_to_the_use_cases() -> None:
+    """The chat, the Mini App and the API ask about a large purchase or a whole-balance void
+    because the use case refused it unconfirmed; one that applies the rule or keeps its own
+    threshold decides alone again, and the two drift (as they had)."""
+    offenders = {
+        str(path.relative_to(ROOT)): found
+        for path in _front_end_modules()
+        if (found := _redecisions(path))
+    }
+    assert offenders == {}
+    script = (ROOT / "webapp" / "static" / "app.js").read_text()
+    assert not re.search(r"amount\W*\s*[<>]=?\s*\d", script)  # nor the page's script
+
+
+def test_a_persons_language_is_chosen_in_one_place() -> None:
+    """Who writes or opens the Mini App is answered through bot.i18n.language_of; only the
+    courier (people told of something while not writing) picks from what is stored."""
+    callers = sorted(
+        str(path.relative_to(ROOT))
+        for path in _front_end_modules()
+        if any(
+            isinstance(node, ast.Name) and node.id == "choose_language"
+            for node in ast.walk(ast.parse(path.read_text()))
+        )
+    )
+    assert callers == ["bot/courier.py", "bot/i18n.py"]

@@ -297,6 +297,8 @@ REFUSALS = [
     errors.NoPointsForAmount(Decimal("0.5"), Decimal(1)),
     errors.InvalidPoints(1, 1_000_000),
     errors.NotEnoughPoints(50, 100),
+    errors.LargePurchaseUnconfirmed(Decimal("9999"), "123456789012"),
+    errors.WholeBalanceVoidUnconfirmed(250, "123456789012"),
     errors.NothingToUndo(),
     errors.UndoWindowExpired(10, samples.WHEN),
     errors.CannotReverse(),

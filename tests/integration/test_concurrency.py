@@ -81,7 +81,7 @@ async def test_concurrent_points_redemptions_never_go_negative(service: LoyaltyS
     )
     from decimal import Decimal
 
-    await service.counter.earn_points(staff[0].user_id, card.number, Decimal(350))
+    await service.counter.earn_points(staff[0].user_id, card.number, Decimal(350), confirmed=True)
     outcomes = await _gather_outcomes(
         service.counter.redeem_points(staff[i % 4].user_id, card.number) for i in range(20)
     )

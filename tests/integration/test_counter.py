@@ -203,7 +203,11 @@ async def test_points_redeem_default_price_or_an_explicit_amount(service: Loyalt
 async def test_void_is_clamped_at_the_balance_and_keeps_the_reason(service: LoyaltyService) -> None:
     shop, cashier, customer, card = await _shop_and_card(service, type="points")
     await service.counter.earn_points(cashier.user_id, card.number, Decimal(40))
-    op = await service.counter.void_points(cashier.user_id, card.number, 100, "  returned   mug ")
+    with pytest.raises(errors.WholeBalanceVoidUnconfirmed):  # everything: confirmed first
+        await service.counter.void_points(cashier.user_id, card.number, 100)
+    op = await service.counter.void_points(
+        cashier.user_id, card.number, 100, "  returned   mug ", confirmed=True
+    )
     assert (op.points_delta, op.card.points_balance, op.card.points_voided) == (-40, 0, 40)
     page = await service.customers.history(customer.user_id, card.card_id)
     assert page.lines[0].reason == "returned mug"

@@ -235,7 +235,7 @@ async def test_each_rung_is_redeemed_in_one_row_naming_it(service: LoyaltyServic
 async def test_points_rungs_and_an_explicit_amount(service: LoyaltyService) -> None:
     shop, cashier, customer, card = await _shop_and_card(service, type="points")
     big = (await service.rewards.add(shop.owner.user_id, 300, "Dinner")).reward
-    await service.counter.earn_points(cashier.user_id, card.number, Decimal(350))
+    await service.counter.earn_points(cashier.user_id, card.number, Decimal(350), confirmed=True)
     offered = await service.counter.redeemable(cashier.user_id, card.number)
     assert [(r.name, r.cost) for r in offered.rewards] == [("5 € voucher", 100), ("Dinner", 300)]
     op = await service.counter.redeem_reward(cashier.user_id, card.number, big.reward_id)

@@ -36,6 +36,8 @@ SAMPLES: dict[type[errors.DomainError], dict[str, object]] = {
     errors.NoPointsForAmount: {"amount": Decimal("0.50"), "points_per_euro": Decimal("1")},
     errors.InvalidPoints: {"minimum": 1, "maximum": 1_000_000},
     errors.NotEnoughPoints: {"points_balance": 40, "points_needed": 100},
+    errors.LargePurchaseUnconfirmed: {"amount": Decimal("250"), "card_number": "123456789012"},
+    errors.WholeBalanceVoidUnconfirmed: {"points_balance": 40, "card_number": "123456789012"},
     errors.NothingToUndo: {},
     errors.UndoWindowExpired: {"window_minutes": 10, "done_at": WHEN, "stamps": True},
     errors.CannotReverse: {},
