@@ -13,7 +13,6 @@ from bot.texts import webhooks as texts
 from bot.texts.commands import usage
 from domain.effects import WebhookDisabled
 from domain.program import DEFAULT_TIMEZONE
-from domain.webhooks import WebhookPolicy
 from infra.dns import resolve_host
 
 
@@ -31,8 +30,7 @@ async def webhooks(update: Update, context: BotContext, viewer: Viewer) -> None:
         endpoints = await service.endpoints(viewer.user_id)
         await reply(update, texts.endpoints_list(viewer.t, endpoints, _timezone(viewer)))
     elif action == "add" and len(args) == 2:
-        settings = context.bot_data.settings
-        policy = settings.webhook_policy if settings is not None else WebhookPolicy()
+        policy = context.settings.webhook_policy
         new = await service.add_endpoint(viewer.user_id, args[1], policy, resolve_host)
         await reply(update, texts.endpoint_added(viewer.t, new))
     elif action == "remove" and len(args) == 2 and (number := small_int(args[1])) is not None:
