@@ -187,9 +187,7 @@ class Api:
 
     @property
     def _service(self) -> LoyaltyService:
-        service = self._application.bot_data.service
-        assert service is not None  # built in post_init, before the server takes requests
-        return service
+        return self._application.bot_data.runtime.service
 
     def routes(self) -> list[Route]:
         async def openapi(_: Request) -> Response:

@@ -12,7 +12,7 @@ from app.hosting import BotHost
 from app.outgoing_webhooks import WebhookSender
 from bot import i18n, wallet
 from bot.config import Settings
-from bot.context import BotContext, BotData, LoyaltyApplication
+from bot.context import BotContext, BotData, LoyaltyApplication, Runtime
 from bot.delivery import Dispatcher
 from bot.features.mybot import own_bot_changes, register_managed_bots
 from bot.jobs import (
@@ -59,41 +59,47 @@ def build_application(
         i18n.load_all()
         engine = create_engine(settings.database_url)
         await upgrade_to_head(engine)
-        data = application.bot_data
-        data.settings = settings
-        data.clock = clock or SystemClock()
+        running_clock = clock or SystemClock()
         database = Database(engine, settings.database_url)
-        data.infra = Infrastructure(
+        infra = Infrastructure(
             database,
-            data.clock,
+            running_clock,
             wallet_enabled=wallet.enabled(),
             chat_locks=CONCURRENT_UPDATES,
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
             messages_per_second=settings.messages_per_second,
             token_cipher=TokenCipher(settings.bot_token_key),
         )
-        budget = data.infra.send_budget  # None on SQLite: one process, its own budget
+        budget = infra.send_budget  # None on SQLite: one process, its own budget
         limiter.share(None if budget is None else budget.of_bot(PLATFORM))
-        data.service = LoyaltyService(database, data.clock, data.infra.outbox.log)
-        data.menus = MENUS
+        service = LoyaltyService(database, running_clock, infra.outbox.log)
         dispatcher = Dispatcher(application)
-        data.dispatcher = dispatcher
         sender = WebhookSender(
-            data.service.webhooks,
-            data.clock,
+            service.webhooks,
+            running_clock,
             settings.webhook_policy,
             lease=timedelta(seconds=settings.outbox_lease_seconds),  # as the outbox's claims
         )
-        data.webhook_sender = sender
         if database.dialect.single_process:
-            await data.infra.outbox.release_claims()  # held by this bot before a crash
-            await data.service.webhooks.release_claims()
+            await infra.outbox.release_claims()  # held by this bot before a crash
+            await service.webhooks.release_claims()
         await MENUS.register_defaults_or_retry(
             application, MENU_RETRY_SECONDS * job_interval_scale, settings.web_app_url
         )
-        host = BotHost(application, settings, data.infra)
+        host = BotHost(application, settings, infra)
         host.after_change = own_bot_changes(application)
-        data.bots = host
+        application.bot_data.start(
+            Runtime(
+                settings=settings,
+                clock=running_clock,
+                infra=infra,
+                service=service,
+                menus=MENUS,
+                dispatcher=dispatcher,
+                webhook_sender=sender,
+                bots=host,
+            )
+        )
         dispatcher.start()
         sender.start()
         await host.start()  # every café's own bot, served from now on
@@ -102,20 +108,20 @@ def build_application(
         )
 
     async def post_stop(application: LoyaltyApplication) -> None:
+        runtime = application.bot_data.started
+        if runtime is None:
+            return
         # The batch of effects being delivered is finished, so nothing sent stays unmarked.
-        if application.bot_data.dispatcher is not None:
-            await application.bot_data.dispatcher.stop()
-        if application.bot_data.webhook_sender is not None:
-            await application.bot_data.webhook_sender.stop()
-        if isinstance(application.bot_data.bots, BotHost):
-            await application.bot_data.bots.stop()
+        await runtime.dispatcher.stop()
+        await runtime.webhook_sender.stop()
+        if isinstance(runtime.bots, BotHost):
+            await runtime.bots.stop()
 
     async def post_shutdown(application: LoyaltyApplication) -> None:
-        data = application.bot_data
-        if data.infra is not None:
-            await data.infra.dispose()
-        if data.service is not None:
-            await data.service.database.dispose()
+        runtime = application.bot_data.started
+        if runtime is not None:
+            await runtime.infra.dispose()
+            await runtime.service.database.dispose()
 
     processor = PerChatOrderedProcessor(CONCURRENT_UPDATES)
     limiter = CounterFirstRateLimiter(

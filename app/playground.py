@@ -269,8 +269,7 @@ class Playground:
 
     async def _set_up_till(self) -> None:
         assert self.application is not None
-        service = self.application.bot_data.service
-        assert service is not None
+        service = self.application.bot_data.runtime.service
         customers = [p.user.id for p in self.people.values() if p.role == "customer"]
         for line in await self.till.set_up(service, self.people["owner"].user.id, customers):
             print(line)

@@ -69,7 +69,7 @@ class CafePollers:
         self._started = False
 
     async def start(self) -> None:
-        host = self._application.bot_data.bots
+        host = self._application.bot_data.runtime.bots
         assert isinstance(host, BotHost)
         host.listen(serving=self._serve, leaving=self._leave)
         for bot in host.serving:
@@ -94,7 +94,7 @@ class CafePollers:
 
     def _pause(self, bot: ServingBot) -> None:
         # Called from the poller's own task, which the pause stops: hand it to another task.
-        host = self._application.bot_data.bots
+        host = self._application.bot_data.runtime.bots
         assert isinstance(host, BotHost)
         task = asyncio.create_task(host.paused(bot))
         self._pausing.add(task)

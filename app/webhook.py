@@ -84,10 +84,10 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
 
     async def register(bot: ServingBot) -> None:
         """Give Telegram this café bot's route, unless it has it already."""
-        registry = application.bot_data.infra.bots if application.bot_data.infra else None
+        registry = application.bot_data.runtime.infra.bots
         record = host().record(bot.key)  # read by the host a moment ago
         url = bot_webhook_url(webhook_url, bot.key)
-        if registry is None or record is None or record.webhook_url == url or not register_webhook:
+        if record is None or record.webhook_url == url or not register_webhook:
             return
         try:
             await bot.set_webhook(
@@ -110,11 +110,10 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
             return
         with contextlib.suppress(TelegramError):
             await bot.delete_webhook()
-        assert application.bot_data.infra is not None
-        await application.bot_data.infra.bots.mark_webhook(bot.key, None)
+        await application.bot_data.runtime.infra.bots.mark_webhook(bot.key, None)
 
     def host() -> BotHost:
-        bots = application.bot_data.bots
+        bots = application.bot_data.runtime.bots
         assert isinstance(bots, BotHost)
         return bots
 
@@ -173,10 +172,11 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
         return Response(status_code=200)
 
     async def healthz(_: Request) -> Response:
-        service = application.bot_data.service
+        runtime = application.bot_data.started
         try:
-            assert service is not None
-            await service.maintenance.check_writable()  # a database that only reads is down
+            if runtime is None:
+                raise RuntimeError("not started yet")
+            await runtime.service.maintenance.check_writable()  # a database that only reads is down
         except Exception:
             log.exception("health check failed")
             return JSONResponse({"ok": False}, status_code=503)
@@ -208,8 +208,7 @@ async def handle(
     Its effects (a customer's notice) are in the outbox by then, so Telegram need not wait for
     them: any worker's dispatcher delivers them.
     """
-    infra = application.bot_data.infra
-    assert infra is not None
+    infra = application.bot_data.runtime.infra
     if not await infra.inbox.receive(bot.key, [(update.update_id, payload)]):
         return  # handled before: Telegram is re-delivering
     await application.update_processor.process_update(update, application.process_update(update))

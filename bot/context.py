@@ -3,6 +3,7 @@ properties. Nothing about a conversation is kept here: pending steps live in the
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Protocol
 
 from telegram import Update
@@ -39,20 +40,42 @@ class BackgroundLoop(Protocol):
     async def stop(self) -> None: ...
 
 
+@dataclass(frozen=True)
+class Runtime:
+    """What a worker serves updates with, made once in post_init (app/application.py) before
+    the first update and closed in post_shutdown: nothing in it is ever missing."""
+
+    settings: Settings
+    clock: Clock
+    infra: Infrastructure
+    service: LoyaltyService
+    menus: Menus
+    dispatcher: EffectDelivery
+    webhook_sender: BackgroundLoop
+    bots: Bots  # every bot this worker serves (app/hosting.py)
+
+
 class BotData:
-    """Application-wide objects, created in post_init and closed in post_shutdown."""
+    """The application's data: its runtime once started, and what /healthz reports."""
 
     def __init__(self) -> None:
-        self.service: LoyaltyService | None = None
-        self.infra: Infrastructure | None = None
-        self.settings: Settings | None = None
-        self.clock: Clock | None = None
-        self.menus: Menus | None = None
-        self.dispatcher: EffectDelivery | None = None
-        self.webhook_sender: BackgroundLoop | None = None
-        self.bots: Bots | None = None  # every bot this worker serves (app/hosting.py)
+        self._runtime: Runtime | None = None
         # Updates refused or set aside because they could not be read (reported by /healthz).
         self.poison_updates = 0
+
+    def start(self, runtime: Runtime) -> None:
+        self._runtime = runtime
+
+    @property
+    def runtime(self) -> Runtime:
+        if self._runtime is None:
+            raise RuntimeError("the runtime is made in post_init; no update arrives before")
+        return self._runtime
+
+    @property
+    def started(self) -> Runtime | None:
+        """The runtime, or None before post_init finished (start-up that failed, shutdown)."""
+        return self._runtime
 
 
 # The application as the rest of the bot sees it (defined here, beside its BotData, so that
@@ -67,8 +90,7 @@ class ChatMenus:
         self._context = context
 
     async def refresh(self, chat_id: int, user_id: int, t: Translator) -> None:
-        menus = self._context.bot_data.menus
-        assert menus is not None
+        menus = self._context.bot_data.runtime.menus
         identity = await self._context.service.staff.identity(user_id)
         web_app_url = self._context.settings.web_app_url
         await menus.refresh(self._context.bot, chat_id, identity, t, web_app_url)
@@ -112,28 +134,19 @@ class BotContext(CallbackContext[ExtBot[SendPriority], dict[Any, Any], dict[Any,
 
     @property
     def bots(self) -> Bots:
-        bots = self.bot_data.bots
-        assert bots is not None  # set in post_init, before any update
-        return bots
+        return self.bot_data.runtime.bots
 
     @property
     def service(self) -> LoyaltyService:
-        service = self.bot_data.service
-        if service is None:
-            raise RuntimeError("the service is created in post_init; no update arrives before")
-        return service
+        return self.bot_data.runtime.service
 
     @property
     def infra(self) -> Infrastructure:
-        infra = self.bot_data.infra
-        assert infra is not None  # created with the service
-        return infra
+        return self.bot_data.runtime.infra
 
     @property
     def settings(self) -> Settings:
-        settings = self.bot_data.settings
-        assert settings is not None
-        return settings
+        return self.bot_data.runtime.settings
 
     @property
     def menus(self) -> ChatMenus:

@@ -42,25 +42,18 @@ class Courier:
 
     @property
     def service(self) -> LoyaltyService:
-        service = self._application.bot_data.service
-        assert service is not None
-        return service
+        return self._application.bot_data.runtime.service
 
     @property
     def infra(self) -> Infrastructure:
-        infra = self._application.bot_data.infra
-        assert infra is not None
-        return infra
+        return self._application.bot_data.runtime.infra
 
     @property
     def bots(self) -> Bots:
-        bots = self._application.bot_data.bots
-        assert bots is not None
-        return bots
+        return self._application.bot_data.runtime.bots
 
     def language_of(self, recipient: Recipient, merchant_language: str | None) -> Translator:
-        settings = self._application.bot_data.settings
-        assert settings is not None
+        settings = self._application.bot_data.runtime.settings
         return translator(
             choose_language(
                 recipient.language,

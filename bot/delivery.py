@@ -107,8 +107,7 @@ class Dispatcher:
     async def _renew_forever(self) -> None:
         """Renew the claims in hand a few times per lease: a message waiting for the budget
         stays ours, while a worker that dies lets go of its messages within one lease."""
-        data = self._application.bot_data
-        assert data.infra is not None
+        data = self._application.bot_data.runtime
         outbox = data.infra.outbox
         while True:
             await asyncio.sleep(outbox.lease.total_seconds() / 3)
@@ -133,8 +132,7 @@ class Dispatcher:
         marks = self._take_marks()
         if not marks:
             return
-        data = self._application.bot_data
-        assert data.infra is not None
+        data = self._application.bot_data.runtime
         try:
             await data.infra.outbox.done_many(marks)
         except BaseException:
@@ -152,8 +150,7 @@ class Dispatcher:
 
     async def deliver_due(self) -> int:
         """Deliver one batch of due effects; how many were claimed."""
-        data = self._application.bot_data
-        assert data.infra is not None
+        data = self._application.bot_data.runtime
         marks = self._take_marks()
         try:
             items = await data.infra.outbox.claim(BATCH, settle=marks)
@@ -180,8 +177,7 @@ class Dispatcher:
             self._wake.clear()
 
     async def _deliver(self, item: OutboxItem) -> None:
-        data = self._application.bot_data
-        assert data.infra is not None and data.service is not None
+        data = self._application.bot_data.runtime
         outbox = data.infra.outbox
         self._holding.add(item.id)
         try:
@@ -258,14 +254,14 @@ class Dispatcher:
 
     @property
     def _paused_retry(self) -> float:
-        settings = self._application.bot_data.settings
+        settings = self._application.bot_data.runtime.settings
         return PAUSED_RETRY_SECONDS * (settings.job_interval_scale if settings else 1.0)
 
     # --- offers: copies in batches, at their share of the budget ---------------------------
 
     async def _list_offer_recipients(self, effect: ListOfferRecipients) -> None:
         """In batches, each its own transaction; a worker that dies resumes from the last."""
-        service = self._application.bot_data.service
+        service = self._application.bot_data.runtime.service
         assert service is not None
         while not await service.offers.list_recipients(effect.offer_id):
             self._wake.set()  # the listed copies may start while the next batch is listed
@@ -276,8 +272,7 @@ class Dispatcher:
         leave, their outcomes recorded together once Telegram answered every one."""
         if not items:
             return
-        data = self._application.bot_data
-        assert data.infra is not None and data.service is not None
+        data = self._application.bot_data.runtime
         outbox, offers = data.infra.outbox, data.service.offers
         pairs: dict[int, tuple[int, int]] = {}
         for item in items:
@@ -333,7 +328,7 @@ class Dispatcher:
         except (BotPaused, ThroughPlatformNext):
             return None  # not sent: tried again later
         except Forbidden:
-            service = self._application.bot_data.service
+            service = self._application.bot_data.runtime.service
             assert service is not None
             await service.staff.mark_unreachable(copy.customer.user_id)
             return OfferOutcome.BLOCKED
@@ -351,7 +346,7 @@ class Dispatcher:
 
     async def _offer_turn(self) -> None:
         """Wait for this copy's slot: copies leave one at a time, evenly spaced."""
-        settings = self._application.bot_data.settings
+        settings = self._application.bot_data.runtime.settings
         rate = OFFER_SHARE * (settings.messages_per_second if settings is not None else 0.0)
         if rate <= 0:
             return

@@ -27,8 +27,8 @@ async def send_due_summaries(context: BotContext) -> None:
         queued = 0
         for merchant_id, day in await summaries.due_summaries():
             queued += await summaries.queue_summary(merchant_id, day)
-        if queued and context.bot_data.dispatcher is not None:
-            context.bot_data.dispatcher.wake()
+        if queued:
+            context.bot_data.runtime.dispatcher.wake()
 
 
 async def expire_points_and_remind(context: BotContext) -> None:
@@ -70,5 +70,4 @@ async def send_bring_back_messages(context: BotContext) -> None:
         queued = await context.service.consent.queue_bring_back_messages()
         if queued:
             log.info("queued %d messages that bring customers back", queued)
-            if context.bot_data.dispatcher is not None:
-                context.bot_data.dispatcher.wake()
+            context.bot_data.runtime.dispatcher.wake()

@@ -112,19 +112,19 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
             commit_attempted.reset(fresh)
         if isinstance(update, Update):
             self._handled.append((key, update.update_id))
-        dispatcher = None if self._application is None else self._application.bot_data.dispatcher
-        if dispatcher is not None:
-            dispatcher.wake()  # its effects (a customer's notice) are in the outbox now
+        runtime = None if self._application is None else self._application.bot_data.started
+        if runtime is not None:
+            runtime.dispatcher.wake()  # its effects (a customer's notice) are in the outbox now
 
     async def _note_started(self, bot: ServingBot | None, update: object) -> None:
         """Someone wrote to a café's bot: from now on it may write to them too."""
         if bot is None or bot.is_platform or not isinstance(update, Update):
             return
         user, chat = update.effective_user, update.effective_chat
-        infra = None if self._application is None else self._application.bot_data.infra
-        if infra is None or user is None or chat is None or chat.type != "private":
+        runtime = None if self._application is None else self._application.bot_data.started
+        if runtime is None or user is None or chat is None or chat.type != "private":
             return
-        await infra.bots.record_started(bot.key, user.id)
+        await runtime.infra.bots.record_started(bot.key, user.id)
 
     async def _in_turn(self, key: tuple[int, int] | None, coroutine: Awaitable[Any]) -> None:
         if key is None:
@@ -141,19 +141,20 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
                 del self._chats[key]  # idle chats take no memory
 
     def _across_workers(self, key: tuple[int, int]) -> contextlib.AbstractAsyncContextManager[None]:
-        infra = None if self._application is None else self._application.bot_data.infra
-        if infra is None:
+        runtime = None if self._application is None else self._application.bot_data.started
+        if runtime is None:
             return contextlib.nullcontext()
         bot_id, chat_id = key
-        return infra.locks.chat(chat_id, bot_id)
+        return runtime.infra.locks.chat(chat_id, bot_id)
 
     async def flush(self) -> None:
         """Record handled updates; a crash before this only means a harmless re-delivery."""
         if self._application is None:
             return
-        infra = self._application.bot_data.infra
-        if infra is None:
+        runtime = self._application.bot_data.started
+        if runtime is None:
             return
+        infra = runtime.infra
         batch, self._handled = self._handled, []
         try:
             await infra.inbox.mark_processed(batch)
@@ -217,8 +218,7 @@ class DurablePoller:
 
     async def _requeue_pending(self) -> None:
         """Updates stored but not handled before the last stop (a crash): handle them first."""
-        infra = self._application.bot_data.infra
-        assert infra is not None
+        infra = self._application.bot_data.runtime.infra
         for update_id, payload in await infra.inbox.pending(self.bot.key):
             update = Update.de_json(json.loads(payload), self.bot)
             self._queued.add(update_id)
@@ -288,8 +288,7 @@ class DurablePoller:
         return updates, None if last_id is None else last_id + 1
 
     async def _store_and_queue(self, updates: list[Update]) -> None:
-        infra = self._application.bot_data.infra
-        assert infra is not None
+        infra = self._application.bot_data.runtime.infra
         needed = set(
             await infra.inbox.receive(self.bot.key, ((u.update_id, u.to_json()) for u in updates))
         )

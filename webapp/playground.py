@@ -37,17 +37,13 @@ async def serve_playground(
     port = int(os.environ.get(PORT_VARIABLE) or 0)
 
     async def simulator(request: Request) -> str:
-        service = application.bot_data.service
-        assert service is not None
+        service = application.bot_data.runtime.service
         role = request.query_params.get("as", "")
         person = people.get(role) or next(iter(people.values()))
         cards = []
         for someone in people.values():
             for card in await service.customers.cards(someone.user_id):
-                bots = application.bot_data.bots
-                username = application.bot.username
-                if bots is not None:
-                    username = bots.username_for(card.merchant_id)
+                username = application.bot_data.runtime.bots.username_for(card.merchant_id)
                 link = deep_link(username, LinkKind.CARD, card.qr_token)
                 label = f"{someone.first_name} · {card.merchant_name} · {card.display_number}"
                 cards.append({"label": label, "link": link})

@@ -125,9 +125,7 @@ class MiniApp:
 
     @property
     def _service(self) -> LoyaltyService:
-        service = self._application.bot_data.service
-        assert service is not None  # made in post_init, before the server starts
-        return service
+        return self._application.bot_data.runtime.service
 
     service = _service  # for the screens in their own modules (webapp/owner_extras.py)
 
@@ -193,8 +191,8 @@ class MiniApp:
         named = request.headers.get("X-Loyalty-Bot", "")
         if not named:
             return self._config.token, None
-        bots = self._application.bot_data.bots
-        if not named.isdigit() or len(named) > 20 or bots is None:
+        bots = self._application.bot_data.runtime.bots
+        if not named.isdigit() or len(named) > 20:
             raise InitDataRefused("no such bot")
         bot = bots.served(int(named)) or await bots.refresh(int(named))
         if bot is None or bot.merchant_id is None:
@@ -261,10 +259,7 @@ class MiniApp:
 
     def _link(self, kind: LinkKind, value: str, merchant_id: int) -> str:
         """A link of the café, through the bot that speaks for it."""
-        bots = self._application.bot_data.bots
-        username = (
-            self._application.bot.username if bots is None else bots.username_for(merchant_id)
-        )
+        username = self._application.bot_data.runtime.bots.username_for(merchant_id)
         return deep_link(username, kind, value)
 
     async def logo(self, request: Request) -> Response:
@@ -503,10 +498,7 @@ class MiniApp:
 
         store = await self._service.merchants.find_store(person.user_id, body.store)
         settings = await self._service.merchants.program(person.user_id)
-        bots = self._application.bot_data.bots
-        bot = self._application.bot.username
-        if bots is not None:
-            bot = bots.username_for(store.merchant_id)
+        bot = self._application.bot_data.runtime.bots.username_for(store.merchant_id)
         ladder = await self._service.rewards.ladder(person.user_id)
         look = await look_of(self._service.brand, store.merchant_id)
         image = poster_bytes(store, settings, ladder.rewards, bot, [settings.language], look=look)

@@ -75,7 +75,7 @@ class SettingsForm:
     async def _refresh_menu(self, person: Person) -> None:
         """The owner's chat menu lists the new type's commands, as after /program in the chat:
         through the bot that writes to them about this café (none while it is paused)."""
-        data = self._app.application.bot_data
+        data = self._app.application.bot_data.runtime
         identity = await self._app.service.staff.identity(person.user_id)
         if data.menus is None or identity.membership is None:
             return

@@ -203,8 +203,7 @@ def own_bot_changes(application: LoyaltyApplication) -> Any:
     the announcements once, and the owner's news (ready, paused, serving again) once."""
 
     async def changed(previous: HostedBotRecord | None, record: HostedBotRecord) -> None:
-        data = application.bot_data
-        assert data.infra is not None and data.service is not None and data.bots is not None
+        data = application.bot_data.runtime
         was_paused = previous is not None and previous.state is BotState.PAUSED
         if record.state is BotState.PAUSED and not was_paused:
             await data.service.own_bot.tell_owner(
@@ -246,8 +245,7 @@ async def _set_up(
 ) -> None:
     """Commands and menu button of the café's bot (its profile follows through the outbox).
     A convenience: a failure is logged, never stops the bot from being served."""
-    data = application.bot_data
-    assert data.menus is not None and data.settings is not None
+    data = application.bot_data.runtime
     try:
         await data.menus.register_defaults(bot, data.settings.web_app_url, cafe=True)
     except TelegramError as failure:

@@ -364,8 +364,7 @@ async def _answer_send(
         return
     preview = await context.service.offers.send(viewer.user_id, step.subject_id)
     await edit_or_reply(update, texts.sending(viewer.t, preview))
-    if context.bot_data.dispatcher is not None:
-        context.bot_data.dispatcher.wake()
+    context.bot_data.runtime.dispatcher.wake()
 
 
 async def owner_offers(update: Update, context: BotContext, viewer: Viewer) -> None:

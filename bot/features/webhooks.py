@@ -28,7 +28,7 @@ from bot.texts import webhooks as texts
 from bot.texts.commands import usage
 from domain.effects import WebhookDisabled
 from domain.program import DEFAULT_TIMEZONE
-from domain.webhooks import EndpointView, WebhookPolicy
+from domain.webhooks import EndpointView
 from infra.dns import resolve_host
 
 REENABLE = ButtonAction("wen", (int,))  # endpoint id: asks whether to enable it again
@@ -71,8 +71,7 @@ async def webhooks(update: Update, context: BotContext, viewer: Viewer) -> None:
             _reenable_buttons(viewer.t, endpoints),
         )
     elif action == "add" and len(args) == 2:
-        settings = context.bot_data.settings
-        policy = settings.webhook_policy if settings is not None else WebhookPolicy()
+        policy = context.settings.webhook_policy
         new = await service.add_endpoint(viewer.user_id, args[1], policy, resolve_host)
         await reply(update, texts.endpoint_added(viewer.t, new))
     elif action == "remove" and len(args) == 2 and (number := small_int(args[1])) is not None:

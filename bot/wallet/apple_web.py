@@ -228,15 +228,11 @@ def mount_for(application: LoyaltyApplication) -> Mount:
         raise RuntimeError("Apple Wallet's web service needs APPLE_* and a base URL")
 
     def service() -> LoyaltyService:
-        current = application.bot_data.service
-        if current is None:
-            raise RuntimeError("the service is created in post_init")
-        return current
+        return application.bot_data.runtime.service
 
     def bot_username(merchant_id: int) -> str:
         """The bot that speaks for the pass's café (its own bot, else the platform bot)."""
-        bots = application.bot_data.bots
-        return str(application.bot.username) if bots is None else bots.username_for(merchant_id)
+        return application.bot_data.runtime.bots.username_for(merchant_id)
 
     routes = web_service_routes(service, ApplePassBuilder(config), bot_username)
     return Mount(config.mount_path, routes=routes)

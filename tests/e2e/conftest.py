@@ -32,13 +32,13 @@ class Running:
 
     @property
     def service(self) -> LoyaltyService:
-        service = self.application.bot_data.service
+        service = self.application.bot_data.runtime.service
         assert service is not None
         return service
 
     @property
     def infra(self) -> Infrastructure:
-        infra = self.application.bot_data.infra
+        infra = self.application.bot_data.runtime.infra
         assert infra is not None
         return infra
 

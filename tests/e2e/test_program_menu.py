@@ -378,6 +378,6 @@ async def test_the_menu_and_its_prompt_work_after_a_restart(
         await owner.reply(question, "Brüssel")
         saved = await owner.next_message()
         assert saved.content.startswith("✅ Gespeichert — Zeitzone: Europe/Brussels")
-        service = third.bot_data.service
+        service = third.bot_data.runtime.service
         assert service is not None
         assert (await service.merchants.program(owner.id)).timezone == "Europe/Brussels"

@@ -71,7 +71,7 @@ async def test_missed_summaries_arrive_once_each_in_order_and_quiet_days_stay_sh
         # Thursday 21:00 passes without activity: nothing is sent, and nothing is owed.
         clock.set(datetime(2026, 1, 15, 20, 0, tzinfo=UTC))
         await _nothing_more(owner, seen)
-        service = application.bot_data.service
+        service = application.bot_data.runtime.service
         assert service is not None and await service.summaries.due_summaries() == []
 
         # Monday 19 January, 21:00: the quiet Friday to Sunday stay silent; Monday is quiet

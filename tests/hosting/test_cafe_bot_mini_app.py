@@ -18,7 +18,7 @@ async def _cafe_bot(bot: Running, merchant_id: int) -> int:
     bot.tg.create_bot(username="cafe_lux_bot", name="Café Lux", token=CAFE_TOKEN)
     await bot.infra.bots.adopt(merchant_id, bot_id, "cafe_lux_bot", "Café Lux", CAFE_TOKEN)
     await bot.infra.bots.mark_profile_set(bot_id)  # no set-up calls: not what is tested here
-    bots = bot.application.bot_data.bots
+    bots = bot.application.bot_data.runtime.bots
     assert bots is not None and await bots.refresh(bot_id) is not None
     return bot_id
 

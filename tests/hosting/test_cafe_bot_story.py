@@ -175,7 +175,7 @@ async def test_a_new_token_and_a_refused_token_lose_nothing(bot: Running) -> Non
 
 
 async def _served_with(bot: Running, cafe: EmulatedBot) -> bool:
-    bots = bot.application.bot_data.bots
+    bots = bot.application.bot_data.runtime.bots
     assert bots is not None
     served = bots.served(cafe.id)
     return served is not None and served.token == cafe.token

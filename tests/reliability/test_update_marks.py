@@ -56,8 +56,7 @@ async def test_a_stop_during_a_slow_mark_still_records_every_handled_update(
 
     infra.inbox.mark_processed = slow_mark  # type: ignore[method-assign]
     processor = PerChatOrderedProcessor(4)
-    application = SimpleNamespace(bot_data=SimpleNamespace(infra=infra, dispatcher=None))
-    processor.bind(cast(Any, application))
+    processor.bind(_application(infra))
     await processor.initialize()
 
     await processor.do_process_update(_message_update(1, 10), _handled())
@@ -81,9 +80,7 @@ async def test_two_workers_handle_one_chat_one_update_at_a_time(
     for _ in range(2):
         infra = Infrastructure(database, clock, chat_locks=4)
         processor = PerChatOrderedProcessor(4)
-        processor.bind(
-            cast(Any, SimpleNamespace(bot_data=SimpleNamespace(infra=infra, dispatcher=None)))
-        )
+        processor.bind(_application(infra))
         await processor.initialize()
         workers.append((processor, infra))
     running: list[int] = []
@@ -106,3 +103,10 @@ async def test_two_workers_handle_one_chat_one_update_at_a_time(
     for processor, infra in workers:
         await processor.shutdown()
         await infra.dispose()
+
+
+def _application(infra: Infrastructure) -> Any:
+    """What the processor reads of an application: its started runtime's inbox, locks and
+    dispatcher (which has nothing to deliver here)."""
+    runtime = SimpleNamespace(infra=infra, dispatcher=SimpleNamespace(wake=lambda: None))
+    return cast(Any, SimpleNamespace(bot_data=SimpleNamespace(started=runtime, runtime=runtime)))

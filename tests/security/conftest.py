@@ -86,7 +86,7 @@ class SecureBot:
 
     @property
     def service(self) -> LoyaltyService:
-        service = self.application.bot_data.service
+        service = self.application.bot_data.runtime.service
         assert service is not None
         return service
 

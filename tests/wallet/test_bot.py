@@ -115,7 +115,7 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
                 "-", ""
             )
 
-            service = application.bot_data.service
+            service = application.bot_data.runtime.service
             assert service is not None
             (view,) = await service.customers.cards(42)
             await say(cashier, f"/stamp {card_number_in(card)}")
@@ -146,7 +146,7 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             await eventually(refused)
 
             async def retry_scheduled() -> bool:  # back in the outbox, due after its back-off
-                infra = application.bot_data.infra
+                infra = application.bot_data.runtime.infra
                 assert infra is not None
                 async with infra.outbox.database.read() as session:
                     waiting = await session.scalar(

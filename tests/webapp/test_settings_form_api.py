@@ -150,7 +150,7 @@ async def test_a_type_change_and_cross_location_ask_first(miniapp: MiniAppClient
     assert 'data-key="points_per_euro"' in done["html"]
     assert 'data-key="stamps_target"' not in done["html"]
     # The owner's chat menu now lists the points card's commands, as after /program.
-    menus = miniapp.running.application.bot_data.menus
+    menus = miniapp.running.application.bot_data.runtime.menus
     assert menus is not None
     expected = [c.command for c in menus.commands(t, OWNER, program_type=ProgramType.POINTS)]
     chat = {"type": "chat", "chat_id": shop.owner.user_id}
