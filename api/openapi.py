@@ -22,11 +22,19 @@ _REASONS = {
     413: "The body is too large.",
     415: "The body is not sent as application/json.",
     422: "The body does not fit the request, or its values are out of range.",
-    429: "Too many unknown cards from this key: wait Retry-After seconds.",
+    429: "Too many requests from this key this minute (`rate_limited`), or too many unknown "
+    "cards (`too_many_failed_lookups`): wait Retry-After seconds; nothing was done.",
+}
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the key is heard again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
-def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
+def document(endpoints: tuple[Endpoint, ...], requests_per_minute: int = 0) -> dict[str, Any]:
+    """`requests_per_minute`: each key's limit on this server (0: none), said in the info."""
     used: list[type[BaseModel]] = [models.ErrorAnswer]
     for endpoint in endpoints:
         used.append(endpoint.answer)
@@ -54,7 +62,8 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
         "info": {
             "title": "Loyalty API for tills and tools",
             "version": "1",
-            "description": "See docs/api.md: authentication, idempotency, errors.",
+            "description": "See docs/api.md: authentication, idempotency, errors."
+            + _limit_sentence(requests_per_minute),
         },
         "servers": [{"url": PREFIX}],
         "security": [{"bearer": []}],
@@ -64,6 +73,15 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
             "schemas": top.get("$defs", {}),
         },
     }
+
+
+def _limit_sentence(requests_per_minute: int) -> str:
+    if requests_per_minute <= 0:
+        return ""
+    return (
+        f" Each key may make {requests_per_minute} requests a minute, whichever server "
+        "answers them; over that, 429 rate_limited with Retry-After."
+    )
 
 
 def _is_body(model: type[BaseModel], endpoints: tuple[Endpoint, ...]) -> bool:
@@ -116,6 +134,7 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
         responses[str(status)] = {
             "description": _REASONS[status],
             "content": {"application/json": {"schema": {"$ref": refs[models.ErrorAnswer]}}},
+            **({"headers": RETRY_AFTER} if status == 429 else {}),
         }
     operation: dict[str, Any] = {
         "summary": endpoint.summary,

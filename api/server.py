@@ -20,7 +20,7 @@ from starlette.routing import Route
 
 from api import models
 from api.endpoint import Call, Endpoint
-from api.errors import NO_STORE, error_answer, refusal_answer
+from api.errors import NO_STORE, error_answer, rate_limited_answer, refusal_answer
 from api.openapi import document
 from bot.context import LoyaltyApplication
 from bot.links import LinkKind, read_link
@@ -28,6 +28,7 @@ from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.service import LoyaltyService
 from domain.service.counter import ApiRequest
+from infra import ApiRequestLimit, RequestsLimited
 
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -162,7 +163,7 @@ ENDPOINTS = (
         models.RefundAnswer,
         refund,
         body=models.RefundBody,
-        refusals=(400, 401, 403, 404, 409, 413, 415, 422),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
     Endpoint(
         "GET",
@@ -172,7 +173,7 @@ ENDPOINTS = (
         models.OperationsAnswer,
         operations,
         query=models.OperationsQuery,
-        refusals=(400, 401, 403, 422),
+        refusals=(400, 401, 403, 422, 429),
     ),
 )
 
@@ -189,9 +190,15 @@ class Api:
         assert service is not None  # built in post_init, before the server takes requests
         return service
 
+    @property
+    def _limit(self) -> ApiRequestLimit:
+        infra = self._application.bot_data.infra
+        assert infra is not None  # built with the service
+        return infra.api_requests
+
     def routes(self) -> list[Route]:
         async def openapi(_: Request) -> Response:
-            return JSONResponse(document(ENDPOINTS), headers=NO_STORE)
+            return JSONResponse(document(ENDPOINTS, self._limit.per_minute), headers=NO_STORE)
 
         routes = [Route("/openapi.json", openapi, methods=["GET"])]
         for endpoint in ENDPOINTS:
@@ -208,11 +215,14 @@ class Api:
                 return refusal_answer(refusal)
             except BadRequest as bad:
                 return error_answer(bad.status, bad.code, bad.message, **bad.data)
+            except RequestsLimited as limited:
+                return rate_limited_answer(limited.limit, limited.retry_after)
 
         return handle
 
     async def _call(self, endpoint: Endpoint, request: Request) -> Response:
         key = await self._authenticate(request)
+        await self._limit.count(key.key_id)  # before anything is read or done
         key.require(endpoint.scope)  # before reading the body: a read-only key hears 403
         ref = card_reference(str(request.path_params.get("ref", "")))
         body = None
