@@ -15,10 +15,10 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from api import models
+from api import docs_page, models
 from api.endpoint import Call, Endpoint
 from api.errors import NO_STORE, error_answer, rate_limited_answer, refusal_answer
 from api.openapi import document
@@ -200,7 +200,17 @@ class Api:
         async def openapi(_: Request) -> Response:
             return JSONResponse(document(ENDPOINTS, self._limit.per_minute), headers=NO_STORE)
 
-        routes = [Route("/openapi.json", openapi, methods=["GET"])]
+        async def docs(request: Request) -> Response:
+            origin = f"{request.url.scheme}://{request.url.netloc}"
+            page = docs_page.render(document(ENDPOINTS, self._limit.per_minute), origin)
+            return HTMLResponse(
+                page, headers={**NO_STORE, "Content-Security-Policy": docs_page.PAGE_POLICY}
+            )
+
+        routes = [
+            Route("/openapi.json", openapi, methods=["GET"]),
+            Route("/docs", docs, methods=["GET"]),
+        ]
         for endpoint in ENDPOINTS:
             routes.append(
                 Route(endpoint.route_path, self._handle(endpoint), methods=[endpoint.method])
