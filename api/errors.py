@@ -74,6 +74,16 @@ def error_answer(
     return JSONResponse(body, status_code=status, headers={**NO_STORE, **(headers or {})})
 
 
+def rate_limited_answer(limit: int, retry_after: int) -> JSONResponse:
+    """A key over its requests of the minute: nothing was read or done."""
+    message = (
+        f"Too many requests from this key: at most {limit} a minute. "
+        f"Try again in {retry_after} seconds."
+    )
+    headers = {"Retry-After": str(retry_after)}
+    return error_answer(429, "rate_limited", message, headers, limit=limit, retry_after=retry_after)
+
+
 def refusal_answer(refusal: errors.DomainError) -> JSONResponse:
     """The answer to a refusal, in English (the chat's words without their markup)."""
     message = unescape(re.sub(r"<[^>]+>", "", refusal_text(translator("en"), refusal)))

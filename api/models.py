@@ -37,6 +37,10 @@ class Body(BaseModel):
 class EarnBody(Body):
     """Stamps, or the amount of a purchase that earns points; exactly one of the two."""
 
+    model_config = ConfigDict(
+        json_schema_extra={"examples": [{"amount": "12.50", "receipt": "R-2026-000123"}]}
+    )
+
     stamps: Annotated[int, Field(gt=0, lt=MAX_ID)] | None = None
     amount: Amount | None = None
     receipt: Receipt | None = None
@@ -54,6 +58,8 @@ class EarnBody(Body):
 
 class RedeemBody(Body):
     """One reward of the card's `rewards` by its `id`, or a number of points; exactly one."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"reward": 41}]})
 
     reward: (
         Annotated[
@@ -76,6 +82,8 @@ class RedeemBody(Body):
 
 class RefundBody(Body):
     """The receipt whose earning is refunded."""
+
+    model_config = ConfigDict(json_schema_extra={"examples": [{"receipt": "R-2026-000123"}]})
 
     receipt: Receipt
 

@@ -22,11 +22,54 @@ _REASONS = {
     413: "The body is too large.",
     415: "The body is not sent as application/json.",
     422: "The body does not fit the request, or its values are out of range.",
-    429: "Too many unknown cards from this key: wait Retry-After seconds.",
+    429: "Too many requests from this key this minute (`rate_limited`), or too many unknown "
+    "cards (`too_many_failed_lookups`): wait Retry-After seconds; nothing was done.",
+}
+# The codes met most under each status, for the readable page (docs/api.md has them all).
+CODES: dict[int, tuple[str, ...]] = {
+    400: (
+        "invalid_json",
+        "idempotency_key_missing",
+        "idempotency_key_invalid",
+        "invalid_cursor",
+        "invalid_query",
+    ),
+    401: ("unauthorized",),
+    403: ("scope_missing", "card_of_other_store", "receipt_of_other_store"),
+    404: ("card_not_found", "receipt_not_found"),
+    409: (
+        "cooldown",
+        "daily_limit",
+        "reward_ready_redeem_first",
+        "receipt_used",
+        "receipt_refunded",
+        "already_reversed",
+        "idempotency_key_reused",
+    ),
+    413: ("body_too_large",),
+    415: ("unsupported_media_type",),
+    422: (
+        "invalid_body",
+        "invalid_query",
+        "invalid_stamp_count",
+        "invalid_amount",
+        "no_points_for_amount",
+        "stamps_not_in_program",
+        "points_not_in_program",
+    ),
+    429: ("rate_limited", "too_many_failed_lookups"),
+}
+EXAMPLE_CARD = "1234-5678-9012"
+RETRY_AFTER = {
+    "Retry-After": {
+        "description": "Seconds to wait before the key is heard again.",
+        "schema": {"type": "integer", "minimum": 1},
+    }
 }
 
 
-def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
+def document(endpoints: tuple[Endpoint, ...], requests_per_minute: int = 0) -> dict[str, Any]:
+    """`requests_per_minute`: each key's limit on this server (0: none), said in the info."""
     used: list[type[BaseModel]] = [models.ErrorAnswer]
     for endpoint in endpoints:
         used.append(endpoint.answer)
@@ -45,7 +88,15 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
                 "security": [],
                 "responses": {"200": {"description": "OpenAPI 3.1"}},
             }
-        }
+        },
+        "/docs": {
+            "get": {
+                "summary": "This document as a page to read.",
+                "operationId": "docs",
+                "security": [],
+                "responses": {"200": {"description": "HTML", "content": {"text/html": {}}}},
+            }
+        },
     }
     for endpoint in endpoints:
         paths.setdefault(endpoint.path, {})[endpoint.method.lower()] = _operation(endpoint, refs)
@@ -54,7 +105,8 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
         "info": {
             "title": "Loyalty API for tills and tools",
             "version": "1",
-            "description": "See docs/api.md: authentication, idempotency, errors.",
+            "description": "See docs/api.md: authentication, idempotency, errors."
+            + _limit_sentence(requests_per_minute),
         },
         "servers": [{"url": PREFIX}],
         "security": [{"bearer": []}],
@@ -64,6 +116,15 @@ def document(endpoints: tuple[Endpoint, ...]) -> dict[str, Any]:
             "schemas": top.get("$defs", {}),
         },
     }
+
+
+def _limit_sentence(requests_per_minute: int) -> str:
+    if requests_per_minute <= 0:
+        return ""
+    return (
+        f" Each key may make {requests_per_minute} requests a minute, whichever server "
+        "answers them; over that, 429 rate_limited with Retry-After."
+    )
 
 
 def _is_body(model: type[BaseModel], endpoints: tuple[Endpoint, ...]) -> bool:
@@ -80,7 +141,7 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
                 "required": True,
                 "description": "A card number in any spacing, the card_… payload of its QR "
                 "code, or the whole link (percent-encoded).",
-                "schema": {"type": "string", "maxLength": 512},
+                "schema": {"type": "string", "maxLength": 512, "examples": [EXAMPLE_CARD]},
             }
         )
     if endpoint.query is not None:
@@ -116,6 +177,8 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
         responses[str(status)] = {
             "description": _REASONS[status],
             "content": {"application/json": {"schema": {"$ref": refs[models.ErrorAnswer]}}},
+            "x-error-codes": list(CODES[status]),
+            **({"headers": RETRY_AFTER} if status == 429 else {}),
         }
     operation: dict[str, Any] = {
         "summary": endpoint.summary,

@@ -15,12 +15,12 @@ from typing import Any
 
 from pydantic import BaseModel, ValidationError
 from starlette.requests import Request
-from starlette.responses import JSONResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Route
 
-from api import models
+from api import docs_page, models
 from api.endpoint import Call, Endpoint
-from api.errors import NO_STORE, error_answer, refusal_answer
+from api.errors import NO_STORE, error_answer, rate_limited_answer, refusal_answer
 from api.openapi import document
 from bot.context import LoyaltyApplication
 from bot.links import LinkKind, read_link
@@ -28,6 +28,7 @@ from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.service import LoyaltyService
 from domain.service.counter import ApiRequest
+from infra import ApiRequestLimit, RequestsLimited
 
 MAX_BODY = 16 * 1024
 IDEMPOTENCY_KEY = re.compile(r"^[\x21-\x7e]{1,255}$")
@@ -164,7 +165,7 @@ ENDPOINTS = (
         models.RefundAnswer,
         refund,
         body=models.RefundBody,
-        refusals=(400, 401, 403, 404, 409, 413, 415, 422),
+        refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
     ),
     Endpoint(
         "GET",
@@ -174,7 +175,7 @@ ENDPOINTS = (
         models.OperationsAnswer,
         operations,
         query=models.OperationsQuery,
-        refusals=(400, 401, 403, 422),
+        refusals=(400, 401, 403, 422, 429),
     ),
 )
 
@@ -189,11 +190,25 @@ class Api:
     def _service(self) -> LoyaltyService:
         return self._application.bot_data.runtime.service
 
+    @property
+    def _limit(self) -> ApiRequestLimit:
+        return self._application.bot_data.runtime.infra.api_requests
+
     def routes(self) -> list[Route]:
         async def openapi(_: Request) -> Response:
-            return JSONResponse(document(ENDPOINTS), headers=NO_STORE)
+            return JSONResponse(document(ENDPOINTS, self._limit.per_minute), headers=NO_STORE)
 
-        routes = [Route("/openapi.json", openapi, methods=["GET"])]
+        async def docs(request: Request) -> Response:
+            origin = f"{request.url.scheme}://{request.url.netloc}"
+            page = docs_page.render(document(ENDPOINTS, self._limit.per_minute), origin)
+            return HTMLResponse(
+                page, headers={**NO_STORE, "Content-Security-Policy": docs_page.PAGE_POLICY}
+            )
+
+        routes = [
+            Route("/openapi.json", openapi, methods=["GET"]),
+            Route("/docs", docs, methods=["GET"]),
+        ]
         for endpoint in ENDPOINTS:
             routes.append(
                 Route(endpoint.route_path, self._handle(endpoint), methods=[endpoint.method])
@@ -208,11 +223,14 @@ class Api:
                 return refusal_answer(refusal)
             except BadRequest as bad:
                 return error_answer(bad.status, bad.code, bad.message, **bad.data)
+            except RequestsLimited as limited:
+                return rate_limited_answer(limited.limit, limited.retry_after)
 
         return handle
 
     async def _call(self, endpoint: Endpoint, request: Request) -> Response:
         key = await self._authenticate(request)
+        await self._limit.count(key.key_id)  # before anything is read or done
         key.require(endpoint.scope)  # before reading the body: a read-only key hears 403
         ref = card_reference(str(request.path_params.get("ref", "")))
         body = None

@@ -69,6 +69,7 @@ def build_application(
             outbox_lease=timedelta(seconds=settings.outbox_lease_seconds),
             messages_per_second=settings.messages_per_second,
             token_cipher=TokenCipher(settings.bot_token_key),
+            api_requests_per_minute=settings.api_requests_per_minute,
         )
         budget = infra.send_budget  # None on SQLite: one process, its own budget
         limiter.share(None if budget is None else budget.of_bot(PLATFORM))

@@ -7,6 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from urllib.parse import urlparse
 
+from domain.apikeys import DEFAULT_REQUESTS_PER_MINUTE
 from domain.program import LANGUAGES
 from domain.webhooks import WebhookPolicy
 
@@ -57,6 +58,8 @@ class Settings:
     # ALLOW_HTTP_WEBHOOKS plain http to this machine (tests, the playground),
     # ALLOW_PRIVATE_WEBHOOKS servers on a private network.
     webhook_policy: WebhookPolicy = field(default_factory=WebhookPolicy)
+    # Requests an API key may make in a minute, across all workers; 0: no limit (benchmarks).
+    api_requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE
 
     @property
     def api_file_url(self) -> str:
@@ -173,8 +176,19 @@ def load_settings(environ: Mapping[str, str] | None = None) -> Settings:
         allow_http=_flag(env, "ALLOW_HTTP_WEBHOOKS"),
         allow_private=_flag(env, "ALLOW_PRIVATE_WEBHOOKS"),
     )
+    api_requests_per_minute = _number(
+        env,
+        "API_REQUESTS_PER_MINUTE",
+        DEFAULT_REQUESTS_PER_MINUTE,
+        0,
+        1_000_000,
+        "0 (no limit) to 1000000",
+    )
+    if api_requests_per_minute != int(api_requests_per_minute):
+        raise ConfigError("API_REQUESTS_PER_MINUTE is malformed: expected a whole number")
     return Settings(
         token=token,
+        api_requests_per_minute=int(api_requests_per_minute),
         webhook_policy=webhook_policy,
         bot_token_key=bot_token_key,
         outbox_lease_seconds=outbox_lease,

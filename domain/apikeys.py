@@ -22,6 +22,9 @@ _NAME = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]*$")
 # How often a key's last use is written: a till calling every second needs no row update each
 # time to show "last used" in minutes.
 LAST_USE_PRECISION_SECONDS = 60
+# Requests a key may make in a minute, across every worker (API_REQUESTS_PER_MINUTE): a till
+# asks once or twice per sale; a script gone round in a loop is stopped before it costs others.
+DEFAULT_REQUESTS_PER_MINUTE = 120
 
 
 class Scope(enum.StrEnum):

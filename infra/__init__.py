@@ -1,5 +1,6 @@
 """Infrastructure that is not the card domain: the update inbox, the effects outbox, pending
-conversation steps, cross-process locks and the message budget all workers share.
+conversation steps, cross-process locks, the message budget and the API's request limit all
+workers share.
 
 It sits beside `domain/` so that `domain/` reads as rules and use cases; the Telegram layer
 uses it through the small classes below (never through SQLAlchemy), and the domain reaches the
@@ -10,8 +11,10 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from domain.apikeys import DEFAULT_REQUESTS_PER_MINUTE
 from domain.clock import Clock
 from domain.db.uow import Database
+from infra.api_requests import ApiRequestLimit, RequestsLimited
 from infra.bots import BotRegistry, TokenCipher
 from infra.inbox import Inbox
 from infra.locks import Locks
@@ -37,6 +40,7 @@ class Infrastructure:
         outbox_lease: timedelta = LEASE,
         messages_per_second: float = 0.0,
         token_cipher: TokenCipher | None = None,
+        api_requests_per_minute: int = DEFAULT_REQUESTS_PER_MINUTE,
     ) -> None:
         self.inbox = Inbox(database, clock)
         self.outbox = Outbox(database, clock, wallet_enabled=wallet_enabled, lease=outbox_lease)
@@ -45,6 +49,7 @@ class Infrastructure:
         self.bots = BotRegistry(database, clock, token_cipher or TokenCipher(None))
         shared = messages_per_second > 0 and not database.dialect.single_process
         self.send_budget = SharedSendBudget(database, messages_per_second) if shared else None
+        self.api_requests = ApiRequestLimit(database, clock, api_requests_per_minute)
 
     async def dispose(self) -> None:
         await self.locks.dispose()
@@ -53,6 +58,7 @@ class Infrastructure:
 
 
 __all__ = [
+    "ApiRequestLimit",
     "BudgetSpent",
     "Inbox",
     "Infrastructure",
@@ -60,6 +66,7 @@ __all__ = [
     "Outbox",
     "OutboxItem",
     "PendingSteps",
+    "RequestsLimited",
     "SharedSendBudget",
     "Step",
 ]

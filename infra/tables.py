@@ -150,3 +150,16 @@ class BotUser(Base):
     bot_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     user_id: Mapped[int] = mapped_column(BigInteger, primary_key=True, autoincrement=False)
     started_at: Mapped[datetime] = mapped_column(UTCDateTime)
+
+
+class ApiRequestWindow(Base):
+    """One row per API key: the requests it made in its current window (a minute, in Unix
+    seconds), counted by every worker with one upsert (infra/api_requests.py)."""
+
+    __tablename__ = "api_request_windows"
+
+    api_key_id: Mapped[int] = mapped_column(
+        ForeignKey("api_keys.id"), primary_key=True, autoincrement=False
+    )
+    window_start: Mapped[int] = mapped_column(BigInteger)
+    requests: Mapped[int] = mapped_column(Integer)

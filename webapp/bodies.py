@@ -115,6 +115,19 @@ class RevokeBody(Body):
     membership: Id
 
 
+class ApiKeyCreateBody(Body):
+    """A key for a till (the /apikeys use cases): its name as typed, the store it is for (its
+    code; none: every store) and at least one scope."""
+
+    name: Name  # the use case trims and checks it, and says why in the owner's words
+    store: Annotated[str, StringConstraints(min_length=1, max_length=64)] | None = None
+    scopes: Annotated[list[Literal["read", "earn", "redeem"]], Field(max_length=3)]
+
+
+class ApiKeyRevokeBody(Body):
+    name: Name
+
+
 class ExportBody(Body):
     days: Annotated[int, Field(ge=-(10**6), le=10**6)] = 30  # the use case says which days
     format: Literal["csv", "xlsx"] = "csv"

@@ -47,6 +47,7 @@ from domain.model import (
 from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
+from webapp.apikeys import ApiKeysScreen
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
 from webapp.insights import InsightsScreen
 from webapp.look import card_styles, page_look
@@ -156,6 +157,7 @@ class MiniApp:
             "revoke": (self.revoke, bodies.RevokeBody),
             "export": (self.export, bodies.ExportBody),
             **OwnerExtras(self).endpoints(),
+            **ApiKeysScreen(self).endpoints(),
             **InsightsScreen(self).endpoints(),
             **self._settings.endpoints(),
         }

@@ -66,6 +66,7 @@ async def _snapshot(client: MiniAppClient, world: dict[str, Any]) -> tuple[objec
         len(await service.merchants.stores(owner)),
         await service.rewards.ladder(owner),
         await service.offers.recent(owner),
+        await service.api_keys.keys(owner),
     )
 
 
@@ -102,6 +103,9 @@ def _owner_calls(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("offers", {}),
         ("offer_preview", {"text": "Hello", "audience": "all"}),
         ("offer_send", {"offer": world["offer"]}),
+        ("apikeys", {}),
+        ("apikey_create", {"name": "till", "scopes": ["read"]}),
+        ("apikey_revoke", {"name": "till"}),
     ]
 
 

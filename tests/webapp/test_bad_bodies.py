@@ -90,6 +90,11 @@ def _calls(world: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, An
             ("owner", "offer_send", {"offer": world["offer"]}),
             ("owner", "offer_preview", {"text": "Hi", "audience": "lapsed", "arg": "30"}),
         ],
+        "apikeys": [
+            ("owner", "apikey_create", {"name": "till", "scopes": ["read", "earn"]}),
+            ("owner", "apikey_create", {"name": "zapier", "scopes": ["redeem"]}),
+            ("owner", "apikey_revoke", {"name": "till"}),
+        ],
     }
 
 
@@ -111,7 +116,7 @@ def _variants(body: dict[str, Any]) -> list[dict[str, Any]]:
     return broken
 
 
-@pytest.mark.parametrize("family", ["counter", "card", "owner", "ladder", "offers"])
+@pytest.mark.parametrize("family", ["counter", "card", "owner", "ladder", "offers", "apikeys"])
 async def test_bad_bodies_get_an_answer_and_change_nothing(
     miniapp: MiniAppClient, family: str
 ) -> None:

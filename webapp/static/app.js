@@ -123,6 +123,7 @@
       pane.innerHTML = data.html;
       fill("rewards", "rewards-box");
       fill("offers", "offers-box");
+      fill("apikeys", "apikeys-box");
     });
   }
 
@@ -505,6 +506,9 @@
       saveSetting(form, button.dataset.value, {});
     }
   }
+
+  // What the screens in scripts of their own (apikeys.js) call the server and answer with.
+  window.loyalty = { api: api, answer: answer, confirm: confirm };
 
   start();
 })();
