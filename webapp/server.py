@@ -52,16 +52,17 @@ from domain.model import (
 from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
+from webapp.brand_screen import LookScreen
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
 from webapp.insights import InsightsScreen
 from webapp.look import card_styles, page_look
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
-    MAX_BODY,
     NO_STORE,
     BadRequest,
     json_answer,
     plain_text,
+    read_body,
     scanned_reference,
     tg_html,
 )
@@ -188,6 +189,7 @@ class MiniApp:
             "export": (self.export, bodies.ExportBody),
             **OwnerExtras(self).endpoints(),
             **InsightsScreen(self).endpoints(),
+            **LookScreen(self).endpoints(),
             **self._settings.endpoints(),
         }
         routes: list[BaseRoute] = [
@@ -248,10 +250,8 @@ class MiniApp:
             except InitDataRefused as refused:
                 log.info("refused a Mini App request: %s", refused)
                 return JSONResponse({"ok": False}, status_code=401, headers=NO_STORE)
-            raw = await request.body()
             try:
-                if len(raw) > MAX_BODY:
-                    raise BadRequest
+                raw = await read_body(request, model.max_bytes)
                 body = model.model_validate_json(raw or b"{}")
             except (BadRequest, ValidationError):
                 return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
@@ -301,6 +301,8 @@ class MiniApp:
             self._application.bot.username if bots is None else bots.username_for(merchant_id)
         )
         return deep_link(username, kind, value)
+
+    link = _link
 
     async def logo(self, request: Request) -> Response:
         """A café's logo, by version: the header's picture. Logos are public (the poster and

@@ -105,3 +105,25 @@ def usage(t: Translator) -> str:
 
 def changed(t: Translator) -> str:
     return t.gettext("Saved. Here is how a card looks now:")
+
+
+# --- the Mini App's Look screen -----------------------------------------------------------------
+
+
+def upload_logo_button(t: Translator) -> str:
+    return t.pgettext("webapp", "🖼 Upload a logo")
+
+
+def upload_hint(t: Translator, megabytes: int) -> str:
+    return t.gettext(
+        "Your logo goes on your customers’ cards, your posters and wallet passes and your bot’s profile photo. A square picture on a plain background looks best: PNG, JPEG or WebP, up to {megabytes} MB. To change the colour or the stamp symbol, send /brand in the chat.",
+        megabytes=megabytes,
+    )
+
+
+def logo_saved(t: Translator) -> str:
+    return t.gettext("Your logo is saved: your cards, posters and passes show it now.")
+
+
+def logo_removed(t: Translator) -> str:
+    return t.gettext("Your logo is removed.")
