@@ -31,7 +31,14 @@ from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, Translator, choose_language, translator
+from bot.i18n import (
+    LANGUAGE_NAMES,
+    LANGUAGES,
+    Translator,
+    accepted_language,
+    choose_language,
+    translator,
+)
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -209,7 +216,7 @@ class MiniApp:
         simulator = await self._config.simulator(request) if self._config.simulator else None
         # Before initData is read the page knows only the browser's language: enough to say,
         # in it, that the page works inside Telegram.
-        spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+        spoken = accepted_language(request.headers.get("accept-language"))
         language = choose_language(None, spoken, None, self._config.default_language)
         page = self._env.get_template("shell.html").render(
             simulator=Markup(simulator or ""),
