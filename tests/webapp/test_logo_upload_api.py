@@ -8,10 +8,13 @@ from __future__ import annotations
 import base64
 import io
 import os
+import re
 
+import zxingcpp
 from PIL import Image
 
 from bot.i18n import LANGUAGES, translator
+from bot.links import LinkKind, deep_link
 from bot.look import LOGO_INPUT_MAX_BYTES
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -82,6 +85,14 @@ async def test_only_the_owner_uploads_or_removes_the_logo(miniapp: MiniAppClient
         answer = await miniapp.call(name, cashier, body)
         assert answer.status_code == 403
     assert await _stored(miniapp, shop) is None
+
+    # The owner's sample card: its QR code is the join link of the café's first store.
+    look = (await miniapp.call("look", shop.owner)).json()
+    preview = re.search(r'class="card-preview" src="data:image/png;base64,([^"]+)"', look["html"])
+    assert preview is not None
+    picture = Image.open(io.BytesIO(base64.b64decode(preview.group(1))))
+    join = deep_link(miniapp.running.tg.bot_username, LinkKind.JOIN, shop.first_store.code)
+    assert [found.text for found in zxingcpp.read_barcodes(picture)] == [join]
 
     uploaded = (await miniapp.call("logo", shop.owner, _body(_png()))).json()
     assert 'src="/app/logo/' in uploaded["head"] and 'data-action="logo-remove"' in uploaded["html"]
