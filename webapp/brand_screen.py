@@ -69,7 +69,7 @@ class LookScreen:
         html = self._app.render(
             "look.html",
             person,
-            heading=plain_text(brand_texts.status(t, merchant[1], brand).split("\n")[0]),
+            heading=plain_text(brand_texts.heading(t, merchant[1])),
             preview="data:image/png;base64," + base64.b64encode(png).decode(),
             has_logo=brand.logo_version > 0,
             max_bytes=LOGO_INPUT_MAX_BYTES,

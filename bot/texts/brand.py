@@ -51,11 +51,15 @@ def symbol_text(t: Translator, brand: Brand) -> str:
     return ICON_MARKS.get(brand.symbol, brand.symbol)
 
 
+def heading(t: Translator, merchant: str) -> str:
+    return t.gettext("🎨 The look of {merchant}", merchant=esc(merchant))
+
+
 def status(t: Translator, merchant: str, brand: Brand) -> str:
     logo = t.gettext("yes") if brand.logo_version else t.gettext("none")
     return "\n".join(
         (
-            t.gettext("🎨 The look of {merchant}", merchant=esc(merchant)),
+            heading(t, merchant),
             t.gettext("Colour: {colour}", colour=esc(colour_text(t, brand))),
             t.gettext("Stamp symbol: {symbol}", symbol=esc(symbol_text(t, brand))),
             t.gettext("Logo: {logo}", logo=logo),
