@@ -340,7 +340,7 @@
       });
     } else if (d.action === "logo-remove") {
       button.disabled = true;
-      look("logo_remove", {});
+      look("logo_remove", {}).then(function () { button.disabled = false; }, function () { button.disabled = false; });
     } else if (d.action === "insights") {
       api("insights", {}).then(function (data) {
         var box = app.querySelector(".insights");
