@@ -26,6 +26,8 @@ class Call:
     idempotency: ApiRequest | None
     idempotency_key: str | None  # the ledger's: the header's, within this API key's own
     query: BaseModel | None = None
+    # The language the till asked for (Accept-Language), on routes that name rewards.
+    language: str | None = None
 
 
 Handler = Callable[[LoyaltyService, Call], Awaitable[Response]]
@@ -44,6 +46,7 @@ class Endpoint:
     body: type[BaseModel] | None = None
     query: type[BaseModel] | None = None  # what the query string may hold
     refusals: tuple[int, ...] = ()
+    localised: bool = False  # its answer names rewards, in the Accept-Language asked for
 
     @property
     def route_path(self) -> str:

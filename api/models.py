@@ -134,7 +134,8 @@ class CardOut(Answer):
     valid_at: ValidAt
 
     @classmethod
-    def of(cls, card: CardView) -> CardOut:
+    def of(cls, card: CardView, language: str | None = None) -> CardOut:
+        """The card, its rewards named in `language` where the owner named them in it."""
         kind = card.program_type
         return cls(
             number=card.display_number,
@@ -144,7 +145,7 @@ class CardOut(Answer):
             rewards=[
                 RewardOut(
                     id=r.reward_id,
-                    name=r.name,
+                    name=r.name_in(language),
                     unit=r.unit,
                     cost=r.cost,
                     ready=card.to_go(r) == 0,

@@ -156,6 +156,18 @@ def _operation(endpoint: Endpoint, refs: dict[Any, str]) -> dict[str, Any]:
                     "schema": {k: v for k, v in field.items() if k != "title"},
                 }
             )
+    if endpoint.localised:
+        parameters.append(
+            {
+                "name": "Accept-Language",
+                "in": "header",
+                "required": False,
+                "description": "The language to name the rewards in (en, fr, de or lb, with "
+                "q-weights: `fr-LU, de;q=0.8`): each reward's name the owner gave in it, else "
+                "the name given. The answer's Content-Language says which was used.",
+                "schema": {"type": "string", "maxLength": 256},
+            }
+        )
     if endpoint.body is not None:
         parameters.append(
             {

@@ -23,6 +23,7 @@ from api.endpoint import Call, Endpoint
 from api.errors import NO_STORE, error_answer, rate_limited_answer, refusal_answer
 from api.openapi import document
 from bot.context import LoyaltyApplication
+from bot.i18n import accepted_language
 from bot.links import LinkKind, read_link
 from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
@@ -44,7 +45,7 @@ def card_reference(ref: str) -> str:
 
 async def get_card(service: LoyaltyService, call: Call) -> Response:
     view = await service.counter.lookup(call.key, call.ref)
-    return _answer(models.CardAnswer(card=models.CardOut.of(view)))
+    return _answer(models.CardAnswer(card=models.CardOut.of(view, call.language)), _spoken(call))
 
 
 async def earn(service: LoyaltyService, call: Call) -> Response:
@@ -72,10 +73,12 @@ async def earn(service: LoyaltyService, call: Call) -> Response:
             request=call.idempotency,
         )
     answer = models.EarnAnswer(
-        operation=models.OperationOut.of(op), card=models.CardOut.of(op.card), replayed=op.replayed
+        operation=models.OperationOut.of(op),
+        card=models.CardOut.of(op.card, call.language),
+        replayed=op.replayed,
     )
     headers = {"Idempotent-Replayed": "true"} if op.replayed else {}
-    return _answer(answer, headers)
+    return _answer(answer, headers | _spoken(call))
 
 
 async def redeem(service: LoyaltyService, call: Call) -> Response:
@@ -95,9 +98,12 @@ async def redeem(service: LoyaltyService, call: Call) -> Response:
     else:
         op = await counter.redeem_points(call.key, call.ref, idempotency_key=key, request=request)
     answer = models.RedeemAnswer(
-        operation=models.OperationOut.of(op), card=models.CardOut.of(op.card), replayed=op.replayed
+        operation=models.OperationOut.of(op),
+        card=models.CardOut.of(op.card, call.language),
+        replayed=op.replayed,
     )
-    return _answer(answer, {"Idempotent-Replayed": "true"} if op.replayed else {})
+    headers = {"Idempotent-Replayed": "true"} if op.replayed else {}
+    return _answer(answer, headers | _spoken(call))
 
 
 async def refund(service: LoyaltyService, call: Call) -> Response:
@@ -123,6 +129,11 @@ async def operations(service: LoyaltyService, call: Call) -> Response:
     return _answer(models.OperationsAnswer.of(page))
 
 
+def _spoken(call: Call) -> dict[str, str]:
+    """The language the rewards are named in, when the till asked for one of ours."""
+    return {"Content-Language": call.language} if call.language else {}
+
+
 def _answer(model: BaseModel, headers: dict[str, str] | None = None) -> JSONResponse:
     return JSONResponse(model.model_dump(mode="json"), headers={**NO_STORE, **(headers or {})})
 
@@ -136,6 +147,7 @@ ENDPOINTS = (
         models.CardAnswer,
         get_card,
         refusals=(401, 403, 404, 429),
+        localised=True,
     ),
     Endpoint(
         "POST",
@@ -146,6 +158,7 @@ ENDPOINTS = (
         earn,
         body=models.EarnBody,
         refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+        localised=True,
     ),
     Endpoint(
         "POST",
@@ -156,6 +169,7 @@ ENDPOINTS = (
         redeem,
         body=models.RedeemBody,
         refusals=(400, 401, 403, 404, 409, 413, 415, 422, 429),
+        localised=True,
     ),
     Endpoint(
         "POST",
@@ -264,6 +278,9 @@ class Api:
             idempotency=idempotency,
             idempotency_key=ledger_key,
             query=query,
+            language=accepted_language(request.headers.get("accept-language"))
+            if endpoint.localised
+            else None,
         )
         return await endpoint.handler(self._service, call)
 

@@ -51,6 +51,27 @@ def normalise_language(code: str | None) -> str | None:
     return primary if primary in LANGUAGES else None
 
 
+def accepted_language(header: str | None) -> str | None:
+    """The language of ours an `Accept-Language` header prefers (`fr-LU, de;q=0.8, *;q=0.1`
+    → "fr"): the highest weight first, the header's order among equals; None when it names
+    none of ours (a `*` names none)."""
+    weighted: list[tuple[float, int, str]] = []
+    for position, part in enumerate((header or "").split(",")):
+        tag, *parameters = (piece.strip() for piece in part.split(";"))
+        weight = 1.0
+        for parameter in parameters:
+            name, _, value = parameter.partition("=")
+            if name.strip().lower() == "q":
+                try:
+                    weight = float(value)
+                except ValueError:
+                    weight = 0.0
+        language = normalise_language(tag)
+        if language is not None and 0 < weight <= 1:
+            weighted.append((-weight, position, language))
+    return min(weighted)[2] if weighted else None
+
+
 def choose_language(
     chosen: str | None, telegram_code: str | None, merchant: str | None, default: str
 ) -> str:

@@ -8,6 +8,7 @@ card image pastes a ready picture instead of decoding the stored one again.
 
 from __future__ import annotations
 
+import asyncio
 import io
 import math
 import warnings
@@ -23,7 +24,9 @@ from domain.brand import Brand
 
 RGB = tuple[int, int, int]
 LOGO_SIDE = 256  # stored logos fit this square: enough for a card's band and a poster's head
-LOGO_INPUT_MAX_BYTES = 10 * 1024 * 1024  # what Telegram sends a bot as a photo, at most
+# An owner's picture, sent to /brand or uploaded in the Mini App: far above a phone's photo as
+# Telegram sends it (1280 px, a few hundred KB), far below what a worker should hold.
+LOGO_INPUT_MAX_BYTES = 5 * 1024 * 1024
 LOGO_INPUT_MAX_PIXELS = 40_000_000  # refuse decompression bombs before decoding them
 CACHED_LOGOS = 256  # decoded logos kept per worker (one per café and version)
 
@@ -75,6 +78,19 @@ def prepare_logo(data: bytes) -> bytes:
     out = io.BytesIO()
     logo.save(out, format="PNG", optimize=True)
     return out.getvalue()
+
+
+class LogoStore(Protocol):
+    """Where an owner's logo is stored (domain.service.brand.BrandService.set_logo)."""
+
+    async def set_logo(self, owner_id: int, png: bytes) -> Brand: ...
+
+
+async def save_logo(store: LogoStore, owner_id: int, data: bytes) -> Brand:
+    """An owner's picture, from the chat or the Mini App, made the café's logo: prepared by the
+    one rule (`prepare_logo`, off the event loop: a large photo takes a while to decode) and
+    stored by the one use case, which also has the passes and the café bot's photo follow."""
+    return await store.set_logo(owner_id, await asyncio.to_thread(prepare_logo, data))
 
 
 class LogoSource(Protocol):

@@ -9,11 +9,13 @@ One module for every body, so that a coming API for tills can share the field ty
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, ClassVar, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import AfterValidator, Base64Bytes, BaseModel, ConfigDict, Field, StringConstraints
 
+from bot.look import LOGO_INPUT_MAX_BYTES
 from domain.program import SETTING_KEYS
+from webapp.requests import MAX_BODY
 
 MAX_ID = 2**53  # what JavaScript's numbers hold exactly
 
@@ -28,6 +30,8 @@ TypedNumber = (
 
 class Body(BaseModel):
     model_config = ConfigDict(strict=True, frozen=True, extra="ignore")
+    # The most bytes such a body may have: a larger one is refused (400) before it is read on.
+    max_bytes: ClassVar[int] = MAX_BODY
 
 
 class Empty(Body):
@@ -169,3 +173,12 @@ class OfferPreviewBody(Body):
 
 class OfferSendBody(Body):
     offer: Id
+
+
+class LogoBody(Body):
+    """The owner's logo as a file they picked, base64 in JSON. The body holds a picture up to
+    twice the logo's limit, so that one somewhat too large is refused in words (BadLogo) rather
+    than cut off; the page does not send larger ones."""
+
+    max_bytes: ClassVar[int] = (2 * LOGO_INPUT_MAX_BYTES + 2) // 3 * 4 + MAX_BODY
+    logo: Base64Bytes

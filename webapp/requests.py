@@ -7,6 +7,7 @@ from html import unescape
 from typing import Any
 
 from markupsafe import Markup
+from starlette.requests import Request
 from starlette.responses import JSONResponse
 
 MAX_BODY = 16 * 1024
@@ -15,6 +16,21 @@ CARD_LINK = re.compile(r"start=card_([A-Za-z0-9_-]{1,64})")
 
 class BadRequest(Exception):
     """The body is not what the endpoint reads."""
+
+
+async def read_body(request: Request, limit: int) -> bytes:
+    """The body, read no further than `limit` bytes: a larger one is BadRequest (a declared
+    length says so before anything is read)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        raise BadRequest
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise BadRequest
+        chunks.append(chunk)
+    return b"".join(chunks)
 
 
 def tg_html(text: str) -> Markup:

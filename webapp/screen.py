@@ -12,6 +12,7 @@ from starlette.responses import Response
 
 from bot.context import LoyaltyApplication
 from bot.i18n import Translator
+from bot.links import LinkKind
 from domain.model import Identity, UserProfile
 from domain.service import LoyaltyService
 from webapp import bodies
@@ -54,3 +55,5 @@ class ScreenHost(Protocol):
     def application(self) -> LoyaltyApplication: ...
 
     def render(self, name: str, person: Person, **values: Any) -> str: ...
+
+    def link(self, kind: LinkKind, value: str, merchant_id: int) -> str: ...

@@ -30,7 +30,7 @@ from starlette.staticfiles import StaticFiles
 
 from bot.context import LoyaltyApplication
 from bot.exports import XLSX, ledger_csv, ledger_xlsx
-from bot.i18n import LANGUAGE_NAMES, LANGUAGES, language_of, translator
+from bot.i18n import LANGUAGE_NAMES, LANGUAGES, accepted_language, language_of, translator
 from bot.links import LinkKind, deep_link
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
@@ -48,16 +48,17 @@ from domain.service import LoyaltyService, StoreChoice
 from domain.serving import serving_merchant
 from webapp import bodies
 from webapp.apikeys import ApiKeysScreen
+from webapp.brand_screen import LookScreen
 from webapp.initdata import DEFAULT_MAX_AGE, InitDataRefused, WebAppUser, verify
 from webapp.insights import InsightsScreen
 from webapp.look import card_styles, page_look
 from webapp.owner_extras import OwnerExtras
 from webapp.requests import (
-    MAX_BODY,
     NO_STORE,
     BadRequest,
     json_answer,
     plain_text,
+    read_body,
     scanned_reference,
     tg_html,
 )
@@ -159,6 +160,7 @@ class MiniApp:
             **OwnerExtras(self).endpoints(),
             **ApiKeysScreen(self).endpoints(),
             **InsightsScreen(self).endpoints(),
+            **LookScreen(self).endpoints(),
             **self._settings.endpoints(),
         }
         routes: list[BaseRoute] = [
@@ -178,7 +180,7 @@ class MiniApp:
         simulator = await self._config.simulator(request) if self._config.simulator else None
         # Before initData is read the page knows only the browser's language: enough to say,
         # in it, that the page works inside Telegram.
-        spoken = request.headers.get("accept-language", "").split(",")[0].split(";")[0]
+        spoken = accepted_language(request.headers.get("accept-language"))
         language = language_of(None, spoken, self._config.default_language)
         page = self._env.get_template("shell.html").render(
             simulator=Markup(simulator or ""),
@@ -219,10 +221,8 @@ class MiniApp:
             except InitDataRefused as refused:
                 log.info("refused a Mini App request: %s", refused)
                 return JSONResponse({"ok": False}, status_code=401, headers=NO_STORE)
-            raw = await request.body()
             try:
-                if len(raw) > MAX_BODY:
-                    raise BadRequest
+                raw = await read_body(request, model.max_bytes)
                 body = model.model_validate_json(raw or b"{}")
             except (BadRequest, ValidationError):
                 return JSONResponse({"ok": False}, status_code=400, headers=NO_STORE)
@@ -263,6 +263,8 @@ class MiniApp:
         """A link of the café, through the bot that speaks for it."""
         username = self._application.bot_data.runtime.bots.username_for(merchant_id)
         return deep_link(username, kind, value)
+
+    link = _link
 
     async def logo(self, request: Request) -> Response:
         """A café's logo, by version: the header's picture. Logos are public (the poster and

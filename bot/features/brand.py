@@ -11,6 +11,7 @@ from __future__ import annotations
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, InputFile, Update
 from telegram.constants import ParseMode
 
+from bot.brand_preview import sample_card
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import (
@@ -22,11 +23,8 @@ from bot.features.common import (
     prompt,
     reply,
 )
-from bot.images import card_png
-from bot.links import LinkKind
-from bot.look import look_of, prepare_logo
+from bot.look import save_logo
 from bot.texts import brand as texts
-from bot.texts.cards import preview_face
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.brand import ICONS, SWATCHES
@@ -80,16 +78,14 @@ async def _show(
     merchant_id, merchant_name = _owned_merchant(viewer)
     merchant_name = renamed or merchant_name
     brand = await context.service.brand.mine(viewer.user_id)
-    look = await look_of(context.service.brand, merchant_id)
-    ladder = await context.service.rewards.ladder(viewer.user_id)
-    stores = await context.service.merchants.stores(viewer.user_id)
-    link = context.link(LinkKind.JOIN, stores[0].code, merchant_id)
-    face = preview_face(viewer.t, merchant_name, ladder.rewards)
+    picture = await sample_card(
+        context.service, viewer.user_id, (merchant_id, merchant_name), viewer.t, context.link
+    )
     caption = texts.status(viewer.t, merchant_name, brand)
     chat = update.effective_chat
     assert chat is not None
     await chat.send_photo(
-        InputFile(card_png(face, link, look), filename="card-preview.png"),
+        InputFile(picture, filename="card-preview.png"),
         caption=f"{head}\n\n{caption}" if head else caption,
         parse_mode=ParseMode.HTML,
         reply_markup=_keyboard(viewer, brand.logo_version > 0),
@@ -164,8 +160,7 @@ async def _logo_sent(update: Update, context: BotContext, viewer: Viewer, step: 
     photo = await message.photo[-1].get_file()
     data = bytes(await photo.download_as_bytearray())
     try:
-        logo = prepare_logo(data)
-        await context.service.brand.set_logo(viewer.user_id, logo)
+        await save_logo(context.service.brand, viewer.user_id, data)
     except errors.BadLogo as refusal:
         await reply(update, refusal_text(viewer.t, refusal))
         return

@@ -51,11 +51,15 @@ def symbol_text(t: Translator, brand: Brand) -> str:
     return ICON_MARKS.get(brand.symbol, brand.symbol)
 
 
+def heading(t: Translator, merchant: str) -> str:
+    return t.gettext("🎨 The look of {merchant}", merchant=esc(merchant))
+
+
 def status(t: Translator, merchant: str, brand: Brand) -> str:
     logo = t.gettext("yes") if brand.logo_version else t.gettext("none")
     return "\n".join(
         (
-            t.gettext("🎨 The look of {merchant}", merchant=esc(merchant)),
+            heading(t, merchant),
             t.gettext("Colour: {colour}", colour=esc(colour_text(t, brand))),
             t.gettext("Stamp symbol: {symbol}", symbol=esc(symbol_text(t, brand))),
             t.gettext("Logo: {logo}", logo=logo),
@@ -105,3 +109,25 @@ def usage(t: Translator) -> str:
 
 def changed(t: Translator) -> str:
     return t.gettext("Saved. Here is how a card looks now:")
+
+
+# --- the Mini App's Look screen -----------------------------------------------------------------
+
+
+def upload_logo_button(t: Translator) -> str:
+    return t.pgettext("webapp", "🖼 Upload a logo")
+
+
+def upload_hint(t: Translator, megabytes: int) -> str:
+    return t.gettext(
+        "Your logo goes on your customers’ cards, your posters and wallet passes and your bot’s profile photo. A square picture on a plain background looks best: PNG, JPEG or WebP, up to {megabytes} MB. To change the colour or the stamp symbol, send /brand in the chat.",
+        megabytes=megabytes,
+    )
+
+
+def logo_saved(t: Translator) -> str:
+    return t.gettext("Your logo is saved: your cards, posters and passes show it now.")
+
+
+def logo_removed(t: Translator) -> str:
+    return t.gettext("Your logo is removed.")

@@ -24,7 +24,8 @@ import jwt
 from bot.wallet.config import GoogleWalletConfig
 from bot.wallet.labels import translations
 from domain.brand import Brand
-from domain.model import RewardUnit
+from domain.model import Reward, RewardUnit
+from domain.program import LANGUAGES
 from domain.service import WalletCard
 
 log = logging.getLogger(__name__)
@@ -103,10 +104,30 @@ def _ladder_modules(wallet_card: WalletCard) -> list[dict[str, Any]]:
                     "id": f"rewards-{unit.value}",
                     "header": label,
                     "localizedHeader": _localized(label),
-                    "body": "\n".join(f"{rung.cost} · {rung.name}" for rung in rungs),
+                    "body": _rungs(rungs, None),
+                    "localizedBody": _rung_names(rungs, card.merchant_language),
                 }
             )
     return modules
+
+
+def _rungs(rungs: list[Reward], language: str | None) -> str:
+    """One line per rung, named as a reader of `language` reads it (None: the name given)."""
+    return "\n".join(f"{rung.cost} · {rung.name_in(language)}" for rung in rungs)
+
+
+def _rung_names(rungs: list[Reward], given_in: str) -> dict[str, Any]:
+    """The rungs in each language Google may show the pass in (the device's): each reward as
+    the owner named it in that language, else the name given; the café's own language
+    (`given_in`) is the default for devices in any other."""
+    return {
+        "defaultValue": {"language": given_in, "value": _rungs(rungs, given_in)},
+        "translatedValues": [
+            {"language": language, "value": _rungs(rungs, language)}
+            for language in LANGUAGES
+            if language != given_in
+        ],
+    }
 
 
 def loyalty_object(

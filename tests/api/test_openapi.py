@@ -69,7 +69,7 @@ async def test_every_route_is_documented_and_every_documented_route_answers(
     assert "ErrorDetail" in json.dumps(error)
     earn = document["paths"]["/cards/{ref}/earn"]["post"]
     assert {"400", "401", "403", "404", "409", "422"} <= set(earn["responses"])
-    assert [p["name"] for p in earn["parameters"]] == ["ref", "Idempotency-Key"]
+    assert [p["name"] for p in earn["parameters"]] == ["ref", "Accept-Language", "Idempotency-Key"]
     body = schemas["EarnBody"]
     assert set(body["properties"]) == {"stamps", "amount", "receipt"}
     assert body["additionalProperties"] is False

@@ -1,6 +1,7 @@
 """Images render in every language and say what they should: the card, the join poster and the
 activity chart. What an image says is checked on the pure value it is drawn from (no OCR); its
-QR code is decoded from the pixels. Each test leaves its image under tmp_path to look at."""
+QR code is decoded from the pixels. Each test leaves its image under
+test-output/images/ (git-ignored) to look at."""
 
 from __future__ import annotations
 
@@ -42,8 +43,13 @@ def _decoded(png: bytes) -> list[zxingcpp.Result]:
     return list(zxingcpp.read_barcodes(Image.open(io.BytesIO(png))))
 
 
-def _kept(tmp_path: Path, name: str, png: bytes) -> bytes:
-    (tmp_path / name).write_bytes(png)
+SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "images"
+
+
+def _kept(name: str, png: bytes) -> bytes:
+    """The picture as drawn, kept under test-output/images/ (git-ignored) to look at."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    (SCREENSHOTS / name).write_bytes(png)
     return png
 
 
@@ -53,10 +59,10 @@ def _kept(tmp_path: Path, name: str, png: bytes) -> bytes:
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("program_type", list(ProgramType))
 def test_card_image_qr_decodes_to_the_card_link_at_full_size(
-    tmp_path: Path, language: str, program_type: ProgramType
+    language: str, program_type: ProgramType
 ) -> None:
     face = card_face(translator(language), samples.card(program_type))
-    png = _kept(tmp_path, "card.png", card_png(face, CARD_LINK))
+    png = _kept(f"card-{program_type}-{language}.png", card_png(face, CARD_LINK))
     [result] = _decoded(png)
     assert result.text == CARD_LINK
     # No smaller than the bare QR code the card used to be: ten pixels per module.
@@ -80,9 +86,9 @@ def test_card_face_shows_the_name_the_progress_the_programme_counts_and_the_numb
     )
 
 
-def test_a_fifty_stamp_card_still_scans(tmp_path: Path) -> None:
+def test_a_fifty_stamp_card_still_scans() -> None:
     card = replace(samples.card(ProgramType.STAMPS), stamps_target=50, stamp_count=33)
-    png = _kept(tmp_path, "card-50.png", card_png(card_face(translator("lb"), card), CARD_LINK))
+    png = _kept("card-50.png", card_png(card_face(translator("lb"), card), CARD_LINK))
     assert [r.text for r in _decoded(png)] == [CARD_LINK]
 
 
@@ -97,9 +103,7 @@ def _two_rewards(stamps: int) -> CardView:
 
 
 @pytest.mark.parametrize("language", LANGUAGES)
-def test_the_card_marks_each_reward_of_the_ladder_and_the_ready_one(
-    tmp_path: Path, language: str
-) -> None:
+def test_the_card_marks_each_reward_of_the_ladder_and_the_ready_one(language: str) -> None:
     t = translator(language)
     card = _two_rewards(9)
     face = card_face(t, card)
@@ -107,7 +111,7 @@ def test_the_card_marks_each_reward_of_the_ladder_and_the_ready_one(
     assert "Free coffee" in face.rungs[0].label and face.rungs[1].label == "12 · Gâteau du jour"
     for text in [face.merchant_name, *(rung.label for rung in face.rungs)]:
         assert not missing_glyphs(text, bold=True) and not missing_glyphs(text)
-    png = _kept(tmp_path, f"card-ladder-{language}.png", card_png(face, CARD_LINK))
+    png = _kept(f"card-ladder-{language}.png", card_png(face, CARD_LINK))
     assert [r.text for r in _decoded(png)] == [CARD_LINK]
     # Every rung's name is also in the words sent with the picture.
     caption = card_text(t, card)
@@ -155,11 +159,9 @@ def _words(
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("program_type", list(ProgramType))
-def test_poster_is_a4_with_a_readable_join_code(
-    tmp_path: Path, language: str, program_type: ProgramType
-) -> None:
+def test_poster_is_a4_with_a_readable_join_code(language: str, program_type: ProgramType) -> None:
     layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", [_words(language, program_type)])
-    png = _kept(tmp_path, "poster.png", join_poster(layout, LINK))
+    png = _kept(f"poster-{program_type}-{language}.png", join_poster(layout, LINK))
     assert Image.open(io.BytesIO(png)).size == A4_PIXELS
     assert [r.text for r in _decoded(png)] == [LINK]
 
@@ -199,7 +201,7 @@ def test_the_poster_lists_every_reward_of_the_ladder_and_the_welcome_bonus() -> 
     assert _words("en", ProgramType.STAMPS).welcome is None
 
 
-def test_a_bilingual_poster_says_each_line_in_both_languages(tmp_path: Path) -> None:
+def test_a_bilingual_poster_says_each_line_in_both_languages() -> None:
     fr, de = translator("fr"), translator("de")
     words = [_words(language, ProgramType.HYBRID) for language in ("fr", "de")]
     layout = poster_layout(LONG_NAME, "Gare", "ABCD2345", words)
@@ -216,7 +218,7 @@ def test_a_bilingual_poster_says_each_line_in_both_languages(tmp_path: Path) -> 
     ):
         assert line in printed, line
     assert layout.qr_side >= A4_PIXELS[0] // 2  # the code stays half the page wide
-    png = _kept(tmp_path, "poster-fr-de.png", join_poster(layout, LINK))
+    png = _kept("poster-fr-de.png", join_poster(layout, LINK))
     assert [r.text for r in _decoded(png)] == [LINK]
 
 
@@ -242,12 +244,12 @@ def test_poster_fills_the_page_without_overlapping_the_code(
 
 @pytest.mark.parametrize("languages", [["en"], ["fr", "de"]])
 def test_the_pdf_poster_is_a4_with_its_words_as_text_and_a_code_that_scans(
-    tmp_path: Path, languages: list[str]
+    languages: list[str],
 ) -> None:
     words = [_words(lang, ProgramType.STAMPS, LADDER, welcome=2) for lang in languages]
     layout = poster_layout("Café $5 Lux", "Gare", "ABCD2345", words)
     pdf = join_poster_pdf(layout, LINK)
-    (tmp_path / f"poster-{'-'.join(languages)}.pdf").write_bytes(pdf)
+    _kept(f"poster-{'-'.join(languages)}.pdf", pdf)
     document = pdfium.PdfDocument(pdf)
     [page] = list(document)
     width_mm, height_mm = (side * 25.4 / 72 for side in page.get_size())
@@ -288,7 +290,7 @@ def test_the_chart_draws_what_the_programme_collects() -> None:
 
 @pytest.mark.parametrize("language", LANGUAGES)
 @pytest.mark.parametrize("program_type", list(ProgramType))
-def test_activity_chart_renders(tmp_path: Path, language: str, program_type: ProgramType) -> None:
+def test_activity_chart_renders(language: str, program_type: ProgramType) -> None:
     series = [
         DayActivity(
             date(2026, 1, 1) + timedelta(days=i),
@@ -297,7 +299,7 @@ def test_activity_chart_renders(tmp_path: Path, language: str, program_type: Pro
         for i in range(30)
     ]
     png = activity_chart(translator(language), "Café <Lux> $5 $", program_type, series)
-    width, height = Image.open(io.BytesIO(_kept(tmp_path, "chart.png", png))).size
+    width, height = Image.open(io.BytesIO(_kept(f"chart-{program_type}-{language}.png", png))).size
     assert 900 <= width <= 1000 and height >= 500
 
 
@@ -372,17 +374,27 @@ def _near(seen: object, wanted: tuple[int, int, int]) -> bool:
     return all(abs(a - b) <= 3 for a, b in zip(seen, wanted, strict=True))
 
 
+@pytest.mark.parametrize("program_type", [ProgramType.STAMPS, ProgramType.HYBRID])
+def test_the_chart_wears_the_cafes_colour(program_type: ProgramType) -> None:
+    colour = Brand(colour="#6a3d9a").fill
+    t = translator("de")
+    plain = activity_chart(t, "Café Lux", program_type, _month(7))
+    branded = activity_chart(t, "Café Lux", program_type, _month(7), colour)
+    _kept(f"chart-brand-{program_type}.png", branded)
+    assert (0x6A, 0x3D, 0x9A) in _colours(branded)
+    assert (0x6A, 0x3D, 0x9A) not in _colours(plain)
+
+
 def _colours(png: bytes) -> set[tuple[int, int, int]]:
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     return {colour for _, colour in picture.getcolors(maxcolors=1 << 16) or []}
 
 
 @pytest.mark.parametrize("symbol", [*ICONS, "☕", "🥐"])
-def test_the_card_wears_the_cafes_colour_symbol_and_logo(tmp_path: Path, symbol: str) -> None:
+def test_the_card_wears_the_cafes_colour_symbol_and_logo(symbol: str) -> None:
     look = _look("#1f5fa8", symbol, _logo_png())
     face = card_face(translator("de"), _two_rewards(9))
     png = _kept(
-        tmp_path,
         f"card-brand-{ICONS.index(symbol) if symbol in ICONS else 'emoji'}.png",
         card_png(face, CARD_LINK, look),
     )
@@ -403,12 +415,12 @@ def test_a_pale_brand_keeps_the_cards_words_readable() -> None:
     assert any(_near(colour, look.on_fill) for colour in _colours(png))
 
 
-def test_the_poster_wears_the_cafes_colour_and_logo(tmp_path: Path) -> None:
+def test_the_poster_wears_the_cafes_colour_and_logo() -> None:
     look = _look("#2e7d32", logo=_logo_png((20, 20, 230, 255)))
     words = [_words("fr", ProgramType.STAMPS, LADDER, welcome=2)]
     layout = poster_layout("Café Lux", "Gare", "ABCD2345", words, logo=True)
     assert layout.logo_top is not None and layout.qr_side >= A4_PIXELS[0] // 2
-    png = _kept(tmp_path, "poster-brand.png", join_poster(layout, LINK, look))
+    png = _kept("poster-brand.png", join_poster(layout, LINK, look))
     picture = Image.open(io.BytesIO(png)).convert("RGB")
     assert picture.getpixel((5, 5)) == (0x2E, 0x7D, 0x32)
     head = picture.crop((0, layout.logo_top, picture.width, layout.logo_top + 200))
@@ -452,15 +464,15 @@ def test_no_character_of_a_name_is_drawn_as_a_box(bold: bool) -> None:
         assert "🥐" not in drawn and "Bäckerei Lëtzebuerg ☕" in drawn
 
 
-def test_a_name_with_emoji_draws_on_the_card_the_poster_and_the_chart(tmp_path: Path) -> None:
+def test_a_name_with_emoji_draws_on_the_card_the_poster_and_the_chart() -> None:
     card = replace(_two_rewards(9), merchant_name=EMOJI_NAME)
-    png = _kept(tmp_path, "card-emoji.png", card_png(card_face(translator("lb"), card), CARD_LINK))
+    png = _kept("card-emoji.png", card_png(card_face(translator("lb"), card), CARD_LINK))
     assert [r.text for r in _decoded(png)] == [CARD_LINK]
     layout = poster_layout(EMOJI_NAME, "Gare", "ABCD2345", [_words("de", ProgramType.STAMPS)])
-    _kept(tmp_path, "poster-emoji.png", join_poster(layout, LINK))
+    _kept("poster-emoji.png", join_poster(layout, LINK))
     document = pdfium.PdfDocument(join_poster_pdf(layout, LINK))
     text = document[0].get_textpage().get_text_range()
     document.close()
     assert "Bäckerei" in text and "Lëtzebuerg" in text
     chart = activity_chart(translator("fr"), EMOJI_NAME, ProgramType.STAMPS, _month(7))
-    _kept(tmp_path, "chart-emoji.png", chart)
+    _kept("chart-emoji.png", chart)

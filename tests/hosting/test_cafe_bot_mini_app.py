@@ -3,9 +3,14 @@ against that bot's token only, and the page serves that café only."""
 
 from __future__ import annotations
 
+import base64
+import io
+
 import pytest
+from PIL import Image
 
 from tests.e2e.conftest import TOKEN, Running
+from tests.e2e.helpers import eventually
 from tests.support.scenario import new_profile, open_shop
 from tests.webapp.conftest import MiniAppClient, miniapp  # noqa: F401 - the fixture
 from webapp.initdata import signed_for
@@ -79,3 +84,38 @@ async def test_initdata_of_another_bot_is_refused(
         headers["X-Loyalty-Bot"] = {"cafe": str(bot_id), "unknown": "999999", "junk": "12a"}[named]
     answer = await miniapp.http.post(f"{miniapp.base_url}/app/api/cards", json={}, headers=headers)
     assert answer.status_code == 401
+
+
+async def test_a_logo_uploaded_in_the_cafe_s_page_becomes_its_bot_s_profile_photo(
+    miniapp: MiniAppClient,  # noqa: F811
+) -> None:
+    """As a photo sent to /brand does: the outbox sets the café bot's photo, and takes it away
+    with the logo."""
+    service = miniapp.running.service
+    lux = await open_shop(service, "Café Lux")
+    bot_id = await _cafe_bot(miniapp.running, lux.first_store.merchant_id)
+    cafe = miniapp.running.tg.bot(bot_id)
+    assert cafe.profile_photo is None
+    headers = {
+        "Authorization": f"tma {_signed(miniapp, lux.owner.user_id, CAFE_TOKEN)}",
+        "X-Loyalty-Bot": str(bot_id),
+    }
+    logo = io.BytesIO()
+    Image.new("RGB", (300, 300), (230, 20, 20)).save(logo, format="PNG")
+    body = {"logo": base64.b64encode(logo.getvalue()).decode()}
+    url = f"{miniapp.base_url}/app/api"
+    assert (await miniapp.http.post(f"{url}/logo", json=body, headers=headers)).status_code == 200
+
+    async def photo_shown() -> bool:
+        return cafe.profile_photo is not None
+
+    await eventually(photo_shown)
+    photo = Image.open(io.BytesIO(cafe.profile_photo or b"")).convert("RGB")
+    assert photo.size == (640, 640) and photo.getpixel((320, 320))[0] > 200  # the red logo
+
+    assert (await miniapp.http.post(f"{url}/logo_remove", headers=headers)).status_code == 200
+
+    async def photo_gone() -> bool:
+        return cafe.profile_photo is None
+
+    await eventually(photo_gone)

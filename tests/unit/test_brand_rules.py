@@ -18,6 +18,7 @@ from domain.brand import (
     contrast,
     read_colour,
     read_symbol,
+    text_on,
 )
 
 
@@ -66,6 +67,8 @@ def test_text_reads_on_any_brand_colour_in_light_and_dark_themes(colour: str) ->
     assert contrast(brand.on_fill, brand.fill) >= READABLE
     assert contrast(brand.text_on_paper, PAPER) >= READABLE
     assert contrast(brand.text_on_dark, DARK_BACKGROUND) >= READABLE
+    # The Mini App's dark theme fills with that lighter shade: text on it reads too.
+    assert contrast(text_on(brand.text_on_dark), brand.text_on_dark) >= READABLE
 
 
 def test_a_readable_colour_is_kept_and_a_pale_one_darkened() -> None:

@@ -124,6 +124,7 @@
       fill("rewards", "rewards-box");
       fill("offers", "offers-box");
       fill("apikeys", "apikeys-box");
+      fill("look", "look-box");
     });
   }
 
@@ -338,6 +339,9 @@
           if (data.ok) fill("offers", "offers-box");
         });
       });
+    } else if (d.action === "logo-remove") {
+      button.disabled = true;
+      look("logo_remove", {}).then(function () { button.disabled = false; }, function () { button.disabled = false; });
     } else if (d.action === "insights") {
       api("insights", {}).then(function (data) {
         var box = app.querySelector(".insights");
@@ -369,6 +373,7 @@
     if (select.name === "choice" && select.closest("[data-form=setting]") && select.value) {
       saveSetting(select.closest("[data-form=setting]"), select.value, {});
     }
+    if (select.type === "file" && select.closest("[data-form=logo]")) uploadLogo(select);
     if (select.dataset && select.dataset.action === "language") {
       api("language", { language: select.value }).then(function () { start(); });
     }
@@ -444,6 +449,36 @@
       preview.innerHTML = data.html;
       preview.hidden = false;
       form.querySelector("[data-action=offer-send]").hidden = false;
+    });
+  }
+
+  // --- the owner's logo (webapp/brand_screen.py) ------------------------------------------
+  // The file goes as base64 in JSON; one over the limit is refused here, in the server's words,
+  // without being read. The answer redraws the section and the header (its new logo).
+  function uploadLogo(input) {
+    var file = input.files && input.files[0];
+    var box = input.closest("[data-form=logo]");
+    if (!file) return;
+    if (file.size > Number(box.dataset.maxBytes)) {
+      input.value = "";
+      return say(box.dataset.tooLarge, true);
+    }
+    var reader = new FileReader();
+    reader.onload = function () {
+      var url = String(reader.result);
+      input.value = "";
+      look("logo", { logo: url.slice(url.indexOf(",") + 1) });
+    };
+    reader.readAsDataURL(file);
+  }
+
+  function look(name, body) {
+    return api(name, body).then(function (data) {
+      answer(data);
+      if (!data.ok) return;
+      document.getElementById("look-box").innerHTML = data.html;
+      var head = app.querySelector(".brand-head");
+      if (head && data.head) head.outerHTML = data.head;
     });
   }
 
