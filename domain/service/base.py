@@ -6,8 +6,6 @@ import math
 from dataclasses import dataclass, replace
 from datetime import datetime, time
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.clock import Clock
 from domain.codes import looks_like_qr_token
@@ -15,7 +13,7 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository, counter_deltas
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
-from domain.db.uow import Database
+from domain.db.uow import Database, Session
 from domain.effects import EffectLog
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
@@ -44,10 +42,10 @@ class ServiceBase:
         self._dialect = database.dialect
         self._effects = effects
 
-    def _ledger(self, session: AsyncSession) -> LedgerRepository:
+    def _ledger(self, session: Session) -> LedgerRepository:
         return LedgerRepository(session, self._dialect)
 
-    def _directory(self, session: AsyncSession) -> DirectoryRepository:
+    def _directory(self, session: Session) -> DirectoryRepository:
         return DirectoryRepository(session, self._dialect)
 
     async def _record_failed_lookup(self, staff_user_id: int) -> None:
