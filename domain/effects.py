@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import ClassVar, Protocol
 
-from sqlalchemy.ext.asyncio import AsyncSession
+from domain.db.uow import Session
 
 
 @dataclass(frozen=True)
@@ -377,11 +377,11 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
 class EffectLog(Protocol):
     """Where use cases record effects, inside their own transaction (the outbox)."""
 
-    async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None: ...
+    async def record(self, session: Session, effects: Sequence[Effect]) -> None: ...
 
 
 class NoEffects:
     """For tools and tests that run use cases without delivering anything."""
 
-    async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
+    async def record(self, session: Session, effects: Sequence[Effect]) -> None:
         return None

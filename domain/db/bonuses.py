@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import exists, func, select, update
+from sqlalchemy import and_, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.dialect import Dialect
-from domain.db.tables import BonusAward, Card, Referral
+from domain.db.tables import BonusAward, Card, Program, Referral, User
 
 
 class BonusRepository:
@@ -139,6 +139,51 @@ class BonusRepository:
         if row is None:
             return None
         return "referrer" if row[0] == entry_id else "referred"
+
+    async def forget_referrals_of(self, customer_id: int) -> None:
+        """Erasure: nothing links the person to another customer any more."""
+        await self.session.execute(
+            delete(Referral).where(
+                or_(
+                    Referral.referrer_customer_id == customer_id,
+                    Referral.referred_customer_id == customer_id,
+                )
+            )
+        )
+
+    # --- birthdays ------------------------------------------------------------------------------
+
+    async def birthday_programmes(self) -> list[tuple[int, str]]:
+        """(merchant id, timezone) of the programmes that pay a birthday bonus."""
+        query = select(Program.merchant_id, Program.timezone).where(Program.birthday_bonus > 0)
+        return [(row[0], row[1]) for row in await self.session.execute(query)]
+
+    async def birthday_cards(
+        self, merchant_id: int, days: list[tuple[int, int]]
+    ) -> list[tuple[int, int, int | None, int | None, datetime | None]]:
+        """(card, customer, birth day, birth month, birthday set at) of the merchant's active
+        cards whose holder (not erased, birthday given) was born on one of the (month, day)
+        `days`, oldest card first."""
+        query = (
+            select(
+                Card.id,
+                Card.customer_id,
+                User.birth_day,
+                User.birth_month,
+                User.birthday_set_at,
+            )
+            .select_from(User)  # from today's birthdays (ix_users_birthday) to their cards
+            .join(Card, Card.customer_id == User.id)
+            .where(
+                Card.merchant_id == merchant_id,
+                Card.active,
+                User.erased_at.is_(None),
+                User.birthday_set_at.is_not(None),
+                or_(*(and_(User.birth_month == m, User.birth_day == d) for m, d in days)),
+            )
+            .order_by(Card.created_at, Card.id)
+        )
+        return [(r[0], r[1], r[2], r[3], r[4]) for r in await self.session.execute(query)]
 
 
 async def referrals_converted(

@@ -11,11 +11,19 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db.dialect import Dialect
 from domain.db.engine import WRITE_OPTION
 from domain.db.programmes import ProgrammeCache
+
+__all__ = ["Database", "IntegrityError", "Session", "commit_attempted"]
+
+# What a use case holds for one transaction and hands to the repositories it opens on it.
+Session = AsyncSession
+# IntegrityError (re-exported): a unique index refused a row at flush or commit, because a
+# concurrent twin committed first; use cases catch it to refuse as if the twin came first.
 
 # True once a write transaction of the current task has reached COMMIT. A failure after that
 # cannot prove that nothing changed: a COMMIT that raises (a full disk, a lost connection) may

@@ -4,9 +4,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, replace
-from datetime import datetime, time
-
-from sqlalchemy.ext.asyncio import AsyncSession
+from datetime import datetime
 
 from domain import errors
 from domain.clock import Clock
@@ -15,9 +13,8 @@ from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository, counter_deltas
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
-from domain.db.uow import Database
+from domain.db.uow import Database, Session
 from domain.effects import EffectLog
-from domain.happy_hours import parse_happy_hours
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
     LOOKUP_FAILURE_WINDOW,
@@ -32,7 +29,6 @@ from domain.model import (
     normalise_card_number,
     taken_back_on_return,
 )
-from domain.program import ProgramSettings
 from domain.serving import serves
 
 
@@ -45,10 +41,10 @@ class ServiceBase:
         self._dialect = database.dialect
         self._effects = effects
 
-    def _ledger(self, session: AsyncSession) -> LedgerRepository:
+    def _ledger(self, session: Session) -> LedgerRepository:
         return LedgerRepository(session, self._dialect)
 
-    def _directory(self, session: AsyncSession) -> DirectoryRepository:
+    def _directory(self, session: Session) -> DirectoryRepository:
         return DirectoryRepository(session, self._dialect)
 
     async def _record_failed_lookup(self, staff_user_id: int) -> None:
@@ -343,67 +339,3 @@ async def reverse_entry(
         card.last_stamp_at = await ledger.last_stamp_time(card.id)
         await ledger.session.flush()
     return reversal
-
-
-# --- program rows ↔ settings ------------------------------------------------------------------
-
-
-def settings_of(program: Program) -> ProgramSettings:
-    summary = None
-    if program.summary_time is not None:
-        hours, minutes = program.summary_time.split(":")
-        summary = time(int(hours), int(minutes))
-    return ProgramSettings(
-        type=ProgramType(program.type),
-        stamps_target=program.stamps_target,
-        reward=program.reward,
-        cooldown_minutes=program.cooldown_minutes,
-        daily_limit=program.daily_limit,
-        points_per_euro=program.points_per_euro,
-        points_reward=program.points_reward,
-        points_reward_text=program.points_reward_text,
-        expiry_days=program.expiry_days,
-        cross_location=program.cross_location,
-        timezone=program.timezone,
-        summary_time=summary,
-        quiet_day_message=program.quiet_day_message,
-        language=program.language,
-        staff_corrections=program.staff_corrections,
-        welcome_bonus=program.welcome_bonus,
-        birthday_bonus=program.birthday_bonus,
-        referral_bonus=program.referral_bonus,
-        referral_cap=program.referral_cap,
-        happy_hour=None if program.happy_hour is None else parse_happy_hours(program.happy_hour),
-        winback_days=program.winback_days,
-        offers_per_day=program.offers_per_day,
-    )
-
-
-def store_settings(program: Program, settings: ProgramSettings, now: datetime) -> None:
-    program.type = settings.type.value
-    program.stamps_target = settings.stamps_target
-    program.reward = settings.reward
-    program.cooldown_minutes = settings.cooldown_minutes
-    program.daily_limit = settings.daily_limit
-    program.points_per_euro = settings.points_per_euro
-    program.points_reward = settings.points_reward
-    program.points_reward_text = settings.points_reward_text
-    program.expiry_days = settings.expiry_days
-    program.cross_location = settings.cross_location
-    program.timezone = settings.timezone
-    if settings.summary_time is not None and program.summary_time is None:
-        program.summary_on_since = now  # switched on (or a new programme): catch up from now
-    program.summary_time = (
-        None if settings.summary_time is None else settings.summary_time.strftime("%H:%M")
-    )
-    program.quiet_day_message = settings.quiet_day_message
-    program.language = settings.language
-    program.staff_corrections = settings.staff_corrections
-    program.welcome_bonus = settings.welcome_bonus
-    program.birthday_bonus = settings.birthday_bonus
-    program.referral_bonus = settings.referral_bonus
-    program.referral_cap = settings.referral_cap
-    program.happy_hour = None if settings.happy_hour is None else str(settings.happy_hour)
-    program.winback_days = settings.winback_days
-    program.offers_per_day = settings.offers_per_day
-    program.updated_at = now

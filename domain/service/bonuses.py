@@ -11,8 +11,6 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import and_, or_, select
-
 from domain import errors
 from domain.codes import looks_like_referral_code
 from domain.db.bonuses import BonusRepository
@@ -260,11 +258,7 @@ class BonusService(ServiceBase):
         now = self._clock.now()
         paid: list[int] = []
         async with self._db.read() as session:
-            programs = (
-                await session.execute(
-                    select(Program.merchant_id, Program.timezone).where(Program.birthday_bonus > 0)
-                )
-            ).all()
+            programs = await BonusRepository(session, self._dialect).birthday_programmes()
         for merchant_id, timezone in programs:
             for card_id, birthday, set_at in await self._birthday_cards(merchant_id, timezone, now):
                 year = birthday_bonus_due(birthday, set_at, now, timezone)
@@ -286,25 +280,7 @@ class BonusService(ServiceBase):
         ) == today:
             days.append((2, 29))
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(
-                    Card.id,
-                    Card.customer_id,
-                    User.birth_day,
-                    User.birth_month,
-                    User.birthday_set_at,
-                )
-                .select_from(User)  # from today's birthdays (ix_users_birthday) to their cards
-                .join(Card, Card.customer_id == User.id)
-                .where(
-                    Card.merchant_id == merchant_id,
-                    Card.active,
-                    User.erased_at.is_(None),
-                    User.birthday_set_at.is_not(None),
-                    or_(*(and_(User.birth_month == m, User.birth_day == d) for m, d in days)),
-                )
-                .order_by(Card.created_at, Card.id)
-            )
+            rows = await BonusRepository(session, self._dialect).birthday_cards(merchant_id, days)
             found: dict[int, tuple[int, Birthday, datetime]] = {}
             for card_id, customer_id, day, month, set_at in rows:
                 if customer_id in found or day is None or month is None or set_at is None:

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import enum
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import brand as rules
 from domain import errors
 from domain.brand import Brand, logo_version_shown, next_logo_version, removed_logo_version
+from domain.db.brand import BrandRepository
 from domain.db.tables import Brand as BrandRow
+from domain.db.uow import Session
 from domain.effects import RefreshBotProfile, RefreshBrandedPasses
 from domain.service.base import ServiceBase, require_owner
 
@@ -41,12 +41,12 @@ def brand_of_row(row: BrandRow | None) -> Brand:
 class BrandService(ServiceBase):
     async def of_merchant(self, merchant_id: int) -> Brand:
         async with self._db.read() as session:
-            return brand_of_row(await session.get(BrandRow, merchant_id))
+            return brand_of_row(await self._brands(session).get(merchant_id))
 
     async def logo(self, merchant_id: int) -> tuple[int, bytes] | None:
         """The stored logo and its version, or None."""
         async with self._db.read() as session:
-            row = await session.get(BrandRow, merchant_id)
+            row = await self._brands(session).get(merchant_id)
             if row is None or row.logo_png is None:
                 return None
             return row.logo_version, row.logo_png
@@ -54,7 +54,7 @@ class BrandService(ServiceBase):
     async def mine(self, owner_id: int) -> Brand:
         async with self._db.read() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            return brand_of_row(await session.get(BrandRow, merchant.id))
+            return brand_of_row(await self._brands(session).get(merchant.id))
 
     async def set_colour(self, owner_id: int, text: str) -> Brand:
         colour = rules.read_colour(text)
@@ -73,7 +73,7 @@ class BrandService(ServiceBase):
     async def clear(self, owner_id: int, part: BrandPart) -> Brand:
         async with self._db.write() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            row = await session.get(BrandRow, merchant.id, with_for_update=self._dialect.locks_rows)
+            row = await self._brands(session).get(merchant.id, lock=True)
             if row is None:
                 return Brand()
             on_passes = False  # the colour and the logo are on the wallet passes, not the symbol
@@ -102,7 +102,7 @@ class BrandService(ServiceBase):
     ) -> Brand:
         async with self._db.write() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            row = await self._row(session, merchant.id)
+            row = await self._brands(session).locked(merchant.id, self._clock.now())
             if colour is not None:
                 row.colour = colour
             if symbol is not None:
@@ -115,9 +115,7 @@ class BrandService(ServiceBase):
                 await self._refresh_passes(session, row, logo_changed=logo is not None)
             return brand_of_row(row)
 
-    async def _refresh_passes(
-        self, session: AsyncSession, row: BrandRow, *, logo_changed: bool
-    ) -> None:
+    async def _refresh_passes(self, session: Session, row: BrandRow, *, logo_changed: bool) -> None:
         """The passes follow a new colour or logo; the café's own bot a new logo (its photo)."""
         # the change's time, colour and logo: two changes within one clock tick stay two
         when = row.updated_at.strftime("%Y%m%dT%H%M%S%f")
@@ -129,16 +127,5 @@ class BrandService(ServiceBase):
             effects.append(RefreshBotProfile(merchant_id=row.merchant_id, version=version))
         await self._effects.record(session, effects)
 
-    async def _row(self, session: AsyncSession, merchant_id: int) -> BrandRow:
-        """The café's row, made if missing: INSERT … ON CONFLICT DO NOTHING, so two taps at
-        once both find it (the second waits for the first), then locked for the change."""
-        await session.execute(
-            self._dialect.insert(BrandRow)
-            .values(merchant_id=merchant_id, logo_version=0, updated_at=self._clock.now())
-            .on_conflict_do_nothing(index_elements=[BrandRow.merchant_id])
-        )
-        row = await session.get(
-            BrandRow, merchant_id, with_for_update=self._dialect.locks_rows, populate_existing=True
-        )
-        assert row is not None
-        return row
+    def _brands(self, session: Session) -> BrandRepository:
+        return BrandRepository(session, self._dialect)

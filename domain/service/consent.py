@@ -7,21 +7,18 @@ until they stop them ("Stop these messages", or /offers off, which stops everyth
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, exists, false, or_, select
-from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.sql.elements import ColumnElement
-
 from domain import errors
+from domain.db.consent import ConsentRepository, near_reward_condition
 from domain.db.dialect import Dialect
 from domain.db.rewards import RewardRepository
-from domain.db.tables import Card, Merchant, OfferConsent, Program, Reward
+from domain.db.tables import Card, Reward
+from domain.db.uow import Session
 from domain.effects import AskForOffers, BringBack, Effect
-from domain.model import CardView, ProgramType, Recipient
-from domain.offers import ALMOST_THERE_IDLE, near_points_floor
+from domain.model import CardView, Recipient
+from domain.offers import ALMOST_THERE_IDLE
 from domain.service.base import ServiceBase, card_view, recipient
 
 WINBACK = "winback"
@@ -55,7 +52,7 @@ class BringBackMessage:
 
 
 async def ask_after_first_visit(
-    session: AsyncSession,
+    session: Session,
     dialect: Dialect,
     merchant_id: int,
     customer_id: int,
@@ -64,52 +61,13 @@ async def ask_after_first_visit(
 ) -> list[Effect]:
     """In the operation's transaction: the consent question, the first time only (the row
     written here is the marker)."""
-    inserted = await session.execute(
-        dialect.insert(OfferConsent)
-        .values(
-            merchant_id=merchant_id,
-            customer_id=customer_id,
-            offers=False,
-            nudges=True,
-            asked_at=now,
-            changed_at=now,
-        )
-        .on_conflict_do_nothing(index_elements=["merchant_id", "customer_id"])
-    )
-    if not inserted.rowcount:  # type: ignore[attr-defined]
+    if not await ConsentRepository(session, dialect).ask_once(merchant_id, customer_id, now):
         return []
     return [AskForOffers(merchant_id=merchant_id, customer_id=customer_id, card_id=card_id)]
 
 
-def near_reward_condition(program: Program, rungs: Sequence[Reward]) -> ColumnElement[bool]:
-    """SQL for "one stamp, or a tenth of the points, from a reward" on this programme: any
-    rung of its ladder counts, so a card between two rewards is near the next one."""
-    kind = ProgramType(program.type)
-    conditions: list[ColumnElement[bool]] = []
-    for rung in rungs:
-        if rung.unit == "stamps" and kind.has_stamps:
-            conditions.append(Card.stamp_count == rung.cost - 1)
-        elif rung.unit == "points" and kind.has_points:
-            conditions.append(
-                and_(
-                    Card.points_balance >= near_points_floor(rung.cost),
-                    Card.points_balance < rung.cost,
-                )
-            )
-    return or_(false(), *conditions)
-
-
-async def ladder_rows(session: AsyncSession, merchant_id: int) -> list[Reward]:
+async def ladder_rows(session: Session, merchant_id: int) -> list[Reward]:
     return await RewardRepository(session).rungs(merchant_id)
-
-
-def _nudges_wanted() -> ColumnElement[bool]:
-    stopped = exists().where(
-        OfferConsent.merchant_id == Card.merchant_id,
-        OfferConsent.customer_id == Card.customer_id,
-        OfferConsent.nudges.is_(False),
-    )
-    return ~stopped
 
 
 class ConsentService(ServiceBase):
@@ -118,23 +76,10 @@ class ConsentService(ServiceBase):
     async def choices(self, customer_id: int) -> list[MerchantChoice]:
         """Each merchant the customer holds an active card of, with their choice there."""
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(Merchant.id, Merchant.name, OfferConsent.offers, OfferConsent.nudges)
-                .join(Card, Card.merchant_id == Merchant.id)
-                .outerjoin(
-                    OfferConsent,
-                    and_(
-                        OfferConsent.merchant_id == Merchant.id,
-                        OfferConsent.customer_id == customer_id,
-                    ),
-                )
-                .where(Card.customer_id == customer_id, Card.active)
-                .distinct()
-                .order_by(Merchant.name, Merchant.id)
-            )
+            rows = await self._consent(session).choices(customer_id)
             return [
-                MerchantChoice(int(r[0]), str(r[1]), bool(r[2]), r[3] is None or bool(r[3]))
-                for r in rows
+                MerchantChoice(merchant_id, name, bool(offers), nudges is None or nudges)
+                for merchant_id, name, offers, nudges in rows
             ]
 
     async def set_offers(
@@ -184,7 +129,7 @@ class ConsentService(ServiceBase):
 
     async def _save(
         self,
-        session: AsyncSession,
+        session: Session,
         merchant_id: int,
         customer_id: int,
         *,
@@ -192,21 +137,7 @@ class ConsentService(ServiceBase):
         nudges: bool | None = None,
     ) -> None:
         now = self._clock.now()
-        await session.execute(
-            self._dialect.insert(OfferConsent)
-            .values(
-                merchant_id=merchant_id,
-                customer_id=customer_id,
-                offers=False,
-                nudges=True,
-                changed_at=now,
-            )
-            .on_conflict_do_nothing(index_elements=["merchant_id", "customer_id"])
-        )
-        row = await session.get(
-            OfferConsent, (merchant_id, customer_id), with_for_update=self._dialect.locks_rows
-        )
-        assert row is not None
+        row = await self._consent(session).locked(merchant_id, customer_id, now)
         if offers is not None:
             if row.offers and not offers:
                 row.offers_off_at = now
@@ -222,43 +153,30 @@ class ConsentService(ServiceBase):
         now = self._clock.now()
         queued = 0
         async with self._db.read() as session:
-            programs = list((await session.execute(select(Program))).scalars())
+            programs = await self._consent(session).programmes()
         for program in programs:
             candidates: list[tuple[str, int]] = []
             async with self._db.read() as session:
+                consent = self._consent(session)
                 if program.winback_days > 0:
                     cutoff = now - timedelta(days=program.winback_days)
-                    rows = await session.execute(
-                        select(Card.id).where(
-                            *self._lapsed(program.merchant_id, cutoff, Card.winback_sent_at)
-                        )
+                    lapsed = await consent.lapsed_cards(
+                        program.merchant_id, cutoff, Card.winback_sent_at
                     )
-                    candidates += [(WINBACK, card_id) for card_id in rows.scalars()]
-                cutoff = now - ALMOST_THERE_IDLE
-                rows = await session.execute(
-                    select(Card.id).where(
-                        *self._lapsed(program.merchant_id, cutoff, Card.almost_sent_at),
-                        near_reward_condition(
-                            program, await ladder_rows(session, program.merchant_id)
-                        ),
-                    )
+                    candidates += [(WINBACK, card_id) for card_id in lapsed]
+                near = near_reward_condition(
+                    program, await ladder_rows(session, program.merchant_id)
                 )
-                candidates += [(ALMOST, card_id) for card_id in rows.scalars()]
+                almost = await consent.lapsed_cards(
+                    program.merchant_id, now - ALMOST_THERE_IDLE, Card.almost_sent_at, near
+                )
+                candidates += [(ALMOST, card_id) for card_id in almost]
             for reason, card_id in candidates:
                 queued += await self._queue(reason, card_id, now)
         return queued
 
-    @staticmethod
-    def _lapsed(merchant_id: int, cutoff: datetime, sent_at: object) -> list[ColumnElement[bool]]:
-        marker = sent_at  # Card.winback_sent_at or Card.almost_sent_at
-        return [
-            Card.merchant_id == merchant_id,
-            Card.active.is_(True),
-            Card.last_activity_at.is_not(None),
-            Card.last_activity_at <= cutoff,
-            or_(marker.is_(None), marker < Card.last_activity_at),  # type: ignore[attr-defined]
-            _nudges_wanted(),
-        ]
+    def _consent(self, session: Session) -> ConsentRepository:
+        return ConsentRepository(session, self._dialect)
 
     async def _queue(self, reason: str, card_id: int, now: datetime) -> int:
         """Mark the card and queue its message together, re-checked under the card's lock."""
@@ -289,7 +207,7 @@ class ConsentService(ServiceBase):
             card = await self._ledger(session).card_by_id(card_id)
             if card is None:
                 raise errors.CardNotFound()
-            consent = await session.get(OfferConsent, (card.merchant_id, card.customer_id))
+            consent = await self._consent(session).get(card.merchant_id, card.customer_id)
             return BringBackMessage(
                 reason=reason,
                 card=await card_view(directory, card),

@@ -8,8 +8,6 @@ from datetime import datetime
 from decimal import Decimal
 from typing import TypeVar
 
-from sqlalchemy.exc import IntegrityError
-
 from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.db.bonuses import BonusRepository
@@ -17,6 +15,7 @@ from domain.db.counter import entry_and_card
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, LedgerEntry, Program
+from domain.db.uow import IntegrityError
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.happy_hours import happy_hours_of
 from domain.model import (

@@ -5,9 +5,6 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import delete, or_
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.codes import (
     looks_like_store_code,
@@ -15,6 +12,8 @@ from domain.codes import (
     new_qr_token,
     new_referral_code,
 )
+from domain.db.bonuses import BonusRepository
+from domain.db.consent import ConsentRepository
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.rewards import RewardRepository
@@ -23,13 +22,11 @@ from domain.db.tables import (
     Card,
     LedgerEntry,
     Merchant,
-    OfferConsent,
-    OfferRecipient,
     Program,
-    Referral,
     Store,
     User,
 )
+from domain.db.wallet import WalletRepository
 from domain.db.webhooks import record_card_created, record_card_forgotten
 from domain.effects import AlertOwner, Effect, RefreshWallet
 from domain.model import (
@@ -53,7 +50,6 @@ from domain.service.base import (
     reverse_entry,
     store_view,
 )
-from domain.service.wallet import forget_devices_of_passes, registrations_of_passes
 from domain.serving import serves
 
 HISTORY_PAGE_SIZE = 10
@@ -285,7 +281,9 @@ class CustomerService(ServiceBase):
             entries = await ledger.entries_of_cards([card.id for card in cards])
             membership = await directory.active_membership(user_id)
             owned = await directory.merchant_of_owner(user_id)
-            devices = await registrations_of_passes(session, [card.number for card in cards])
+            devices = await WalletRepository(session, self._dialect).registrations_of_passes(
+                [card.number for card in cards]
+            )
             return {
                 "user": None if user is None else _user_json(user),
                 "cards": [await _card_json(directory, card) for card in cards],
@@ -343,8 +341,12 @@ class CustomerService(ServiceBase):
                 card.active = False
             every_card = await ledger.all_cards_of_customer(user_id)
             await ledger.blank_reasons([card.id for card in every_card])
-            await forget_devices_of_passes(session, [card.number for card in every_card])
-            await forget_offers_and_referrals(session, user_id)
+            await WalletRepository(session, self._dialect).forget_devices_of_passes(
+                [card.number for card in every_card]
+            )
+            # Nothing left links the person to a café's offers or to another customer.
+            await ConsentRepository(session, self._dialect).forget_customer(user_id)
+            await BonusRepository(session, self._dialect).forget_referrals_of(user_id)
             for card in every_card:  # each café's tools hear it, of every card they know
                 await record_card_forgotten(session, card, now)
             if user is not None:
@@ -368,17 +370,6 @@ class CustomerService(ServiceBase):
         if not serves(card.merchant_id):
             raise errors.NoCard()
         return card
-
-
-async def forget_offers_and_referrals(session: AsyncSession, user_id: int) -> None:
-    """Nothing left links the erased person to a café's offers or to another customer."""
-    await session.execute(delete(OfferConsent).where(OfferConsent.customer_id == user_id))
-    await session.execute(delete(OfferRecipient).where(OfferRecipient.customer_id == user_id))
-    await session.execute(
-        delete(Referral).where(
-            or_(Referral.referrer_customer_id == user_id, Referral.referred_customer_id == user_id)
-        )
-    )
 
 
 def _user_json(user: User) -> dict[str, Any]:

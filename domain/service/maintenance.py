@@ -5,10 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from sqlalchemy import delete, func, or_, select, text
-
 from domain import errors
-from domain.db.tables import ApiKeyLookupFailure, Card, LedgerEntry, LookupFailure, Program
+from domain.db.maintenance import MaintenanceRepository
 from domain.effects import RefreshWallet, RemindExpiry
 from domain.model import (
     EXPIRY_REMINDER_LEAD,
@@ -55,22 +53,11 @@ class MaintenanceService(ServiceBase):
 
     async def _expiring_programs(self) -> list[tuple[int, int]]:
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(Program.merchant_id, Program.expiry_days).where(Program.expiry_days > 0)
-            )
-            return [(row[0], row[1]) for row in rows]
+            return await MaintenanceRepository(session).expiring_programmes()
 
     async def _idle_cards(self, merchant_id: int, cutoff: datetime) -> list[int]:
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(Card.id).where(
-                    Card.merchant_id == merchant_id,
-                    Card.active,
-                    Card.points_balance > 0,
-                    Card.last_activity_at <= cutoff,
-                )
-            )
-            return list(rows.scalars())
+            return await MaintenanceRepository(session).idle_cards_with_points(merchant_id, cutoff)
 
     async def _expire_card(self, card_id: int, expiry_days: int, now: datetime) -> bool:
         """One card per transaction, re-checked under the lock: activity may have come since."""
@@ -107,20 +94,10 @@ class MaintenanceService(ServiceBase):
             for merchant_id, days in await self._expiring_programs():
                 window_start = now - timedelta(days=days)
                 window_end = window_start + EXPIRY_REMINDER_LEAD
-                rows = await session.execute(
-                    select(Card).where(
-                        Card.merchant_id == merchant_id,
-                        Card.active,
-                        Card.points_balance > 0,
-                        Card.last_activity_at > window_start,
-                        Card.last_activity_at <= window_end,
-                        or_(
-                            Card.expiry_reminded_at.is_(None),
-                            Card.expiry_reminded_at < Card.last_activity_at,
-                        ),
-                    )
+                cards = await MaintenanceRepository(session).cards_to_remind(
+                    merchant_id, window_start, window_end
                 )
-                for card in rows.scalars():
+                for card in cards:
                     assert card.last_activity_at is not None
                     expires_at = points_expire_at(card.last_activity_at, days)
                     assert expires_at is not None  # only programs whose points expire are read
@@ -164,50 +141,23 @@ class MaintenanceService(ServiceBase):
         """Failed look-ups only matter inside their window; older ones only take space."""
         cutoff = self._clock.now() - LOOKUP_FAILURE_WINDOW
         async with self._db.write() as session:
-            result = await session.execute(
-                delete(LookupFailure).where(LookupFailure.failed_at < cutoff)
-            )
-            of_keys = await session.execute(
-                delete(ApiKeyLookupFailure).where(ApiKeyLookupFailure.failed_at < cutoff)
-            )
-            return int(result.rowcount) + int(of_keys.rowcount)  # type: ignore[attr-defined]
+            return await MaintenanceRepository(session).forget_lookup_failures_before(cutoff)
 
     async def ping(self) -> None:
         """Raises if the database cannot be reached (for /healthz)."""
         async with self._db.read() as session:
-            await session.execute(text("SELECT 1"))
+            await MaintenanceRepository(session).ping()
 
     async def check_writable(self) -> None:
         """Raises unless a write can commit (for /healthz): a database that still answers reads
-        but refuses writes (a read-only file or replica, a full disk) serves no operation.
-
-        Rewrites the one row of alembic_version with itself: a real write, no schema change.
-        """
+        but refuses writes (a read-only file or replica, a full disk) serves no operation."""
         async with self._db.write() as session:
-            await session.execute(text("UPDATE alembic_version SET version_num = version_num"))
+            await MaintenanceRepository(session).rewrite_schema_version()
 
     # --- audits -------------------------------------------------------------------------------
 
     async def invariant_breaches(self) -> list[InvariantBreach]:
         """Cards whose balances differ from the sum of their ledger deltas (should be none)."""
-        sums = (
-            select(
-                LedgerEntry.card_id.label("card_id"),
-                func.sum(LedgerEntry.stamps_delta).label("stamps"),
-                func.sum(LedgerEntry.points_delta).label("points"),
-            )
-            .group_by(LedgerEntry.card_id)
-            .subquery()
-        )
-        stamps = func.coalesce(sums.c.stamps, 0)
-        points = func.coalesce(sums.c.points, 0)
-        query = (
-            select(Card.id, Card.stamp_count, stamps, Card.points_balance, points)
-            .outerjoin(sums, sums.c.card_id == Card.id)
-            .where(or_(Card.stamp_count != stamps, Card.points_balance != points))
-        )
         async with self._db.read() as session:
-            return [
-                InvariantBreach(int(r[0]), int(r[1]), int(r[2]), int(r[3]), int(r[4]))
-                for r in await session.execute(query)
-            ]
+            rows = await MaintenanceRepository(session).balances_off_ledger()
+        return [InvariantBreach(*row) for row in rows]

@@ -8,6 +8,7 @@ from domain import errors
 from domain.codes import new_store_code
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
+from domain.db.program_settings import settings_of, store_settings
 from domain.db.rewards import RewardRepository
 from domain.db.tables import Card, Merchant, Program, StaffMembership, Store
 from domain.effects import RefreshBotProfile, RefreshBrandedPasses, RefreshWallet
@@ -21,7 +22,7 @@ from domain.model import (
     clean_name,
 )
 from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
-from domain.service.base import ServiceBase, require_owner, settings_of, store_settings, store_view
+from domain.service.base import ServiceBase, require_owner, store_view
 from domain.service.customers import upsert_user
 from domain.service.rewards import edit_rung, first_rung
 

@@ -11,23 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Select, and_, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
-from domain.db.tables import (
-    Card,
-    Merchant,
-    Offer,
-    OfferConsent,
-    OfferRecipient,
-    Program,
-    Reward,
-    Store,
-)
+from domain.db.consent import ConsentRepository
+from domain.db.offers import OfferRepository
+from domain.db.tables import Merchant, Offer, Program
+from domain.db.uow import Session
 from domain.effects import ListOfferRecipients, ReportOffer, SendOffer
 from domain.model import Recipient
 from domain.offers import (
@@ -38,7 +29,7 @@ from domain.offers import (
     clean_offer_text,
 )
 from domain.service.base import ServiceBase, recipient, require_owner
-from domain.service.consent import ladder_rows, near_reward_condition
+from domain.service.consent import ladder_rows
 from domain.store_of_day import StoreChoice
 
 LIST_BATCH = 500
@@ -112,14 +103,14 @@ class OfferService(ServiceBase):
         cleaned = clean_offer_text(text)
         async with self._db.write() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            offer = Offer(
-                merchant_id=merchant.id,
-                text=cleaned,
-                photo_file_id=photo_file_id,
-                created_at=self._clock.now(),
+            offer = await self._offers(session).add(
+                Offer(
+                    merchant_id=merchant.id,
+                    text=cleaned,
+                    photo_file_id=photo_file_id,
+                    created_at=self._clock.now(),
+                )
             )
-            session.add(offer)
-            await session.flush()
             return await self._draft_view(session, merchant, offer)
 
     async def draft_of(self, owner_id: int, offer_id: int) -> OfferDraft:
@@ -135,7 +126,7 @@ class OfferService(ServiceBase):
             merchant, offer = await self._own_draft(session, owner_id, offer_id, lock=True)
             store_name = None
             if audience is AudienceKind.STORE:
-                store = await session.get(Store, arg or 0)
+                store = await self._offers(session).store(arg or 0)
                 if store is None or store.merchant_id != merchant.id:
                     raise errors.StoreNotFound(reference=str(arg))
                 store_name = store.name
@@ -182,50 +173,21 @@ class OfferService(ServiceBase):
         """The merchant's latest offers, newest first, with their figures."""
         async with self._db.read() as session:
             merchant = await require_owner(self._directory(session), owner_id)
-            rows = await session.execute(
-                select(Offer.id)
-                .where(Offer.merchant_id == merchant.id, Offer.sent_at.is_not(None))
-                .order_by(Offer.id.desc())
-                .limit(RECENT_OFFERS)
-            )
-            ids = list(rows.scalars())
+            ids = await self._offers(session).latest_sent(merchant.id, RECENT_OFFERS)
         return [await self.figures(offer_id) for offer_id in ids]
 
     async def figures(self, offer_id: int) -> OfferFigures:
         """Audience, delivered, blocked and unsubscribed since, as they stand now."""
         async with self._db.read() as session:
-            offer = await session.get(Offer, offer_id)
+            offers = self._offers(session)
+            offer = await offers.get(offer_id)
             if offer is None or offer.sent_at is None:
                 raise errors.OfferNotFound()
             directory = self._directory(session)
             merchant = await directory.merchant(offer.merchant_id)
             program = await directory.program(offer.merchant_id)
-            counts = {
-                str(outcome): int(n)
-                for outcome, n in await session.execute(
-                    select(OfferRecipient.outcome, func.count())
-                    .where(OfferRecipient.offer_id == offer_id)
-                    .group_by(OfferRecipient.outcome)
-                )
-            }
-            unsubscribed = (
-                await session.execute(
-                    select(func.count())
-                    .select_from(OfferRecipient)
-                    .join(
-                        OfferConsent,
-                        and_(
-                            OfferConsent.merchant_id == offer.merchant_id,
-                            OfferConsent.customer_id == OfferRecipient.customer_id,
-                        ),
-                    )
-                    .where(
-                        OfferRecipient.offer_id == offer_id,
-                        OfferConsent.offers.is_(False),
-                        OfferConsent.offers_off_at >= offer.sent_at,
-                    )
-                )
-            ).scalar_one()
+            counts = await offers.outcomes(offer_id)
+            unsubscribed = await offers.unsubscribed_since_sent(offer)
             store_name = None
             if offer.audience == AudienceKind.STORE and offer.audience_arg is not None:
                 store_name = (await directory.store(offer.audience_arg)).name
@@ -248,7 +210,7 @@ class OfferService(ServiceBase):
                 delivered=delivered,
                 blocked=blocked,
                 not_delivered=listed - pending - delivered - blocked,
-                unsubscribed=int(unsubscribed),
+                unsubscribed=unsubscribed,
                 finished=offer.finished_at is not None,
             )
 
@@ -257,34 +219,16 @@ class OfferService(ServiceBase):
     async def list_recipients(self, offer_id: int, batch: int = LIST_BATCH) -> bool:
         """List the next batch of the offer's audience, one transaction; True once all are."""
         async with self._db.write() as session:
-            offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
+            offers = self._offers(session)
+            offer = await offers.get(offer_id, lock=True)
             if offer is None or offer.sent_at is None or offer.expanded_at is not None:
                 return True
             program = await self._directory(session).program(offer.merchant_id)
-            audience = _audience(
-                program,
-                AudienceKind(offer.audience or "all"),
-                offer.audience_arg,
-                offer.sent_at,
-                await ladder_rows(session, program.merchant_id),
-            ).subquery()
+            rungs = await ladder_rows(session, program.merchant_id)
             after = offer.expanded_until if offer.expanded_until is not None else -1
-            ids = list(
-                (
-                    await session.execute(
-                        select(audience.c.customer_id)
-                        .where(audience.c.customer_id > after)
-                        .order_by(audience.c.customer_id)
-                        .limit(batch)
-                    )
-                ).scalars()
-            )
+            ids = await offers.audience_after(program, offer, rungs, after, batch)
             if ids:
-                await session.execute(
-                    self._dialect.insert(OfferRecipient)
-                    .values([{"offer_id": offer.id, "customer_id": c} for c in ids])
-                    .on_conflict_do_nothing(index_elements=["offer_id", "customer_id"])
-                )
+                await offers.list_recipients(offer.id, ids)
                 copies = [SendOffer(offer_id=offer.id, customer_id=c) for c in ids]
                 await self._effects.record(session, copies)
                 offer.expanded_until = ids[-1]
@@ -302,22 +246,13 @@ class OfferService(ServiceBase):
         async with self._db.read() as session:
             directory = self._directory(session)
             for offer_id, customer_ids in _by_offer(copies).items():
-                offer = await session.get(Offer, offer_id)
+                offer = await self._offers(session).get(offer_id)
                 if offer is None:
                     continue
                 merchant = await directory.merchant(offer.merchant_id)
                 users = await directory.users(customer_ids)
-                opted_in = set(
-                    (
-                        await session.execute(
-                            select(OfferConsent.customer_id).where(
-                                OfferConsent.merchant_id == offer.merchant_id,
-                                OfferConsent.customer_id.in_(customer_ids),
-                                OfferConsent.offers.is_(True),
-                            )
-                        )
-                    ).scalars()
-                )
+                consent = ConsentRepository(session, self._dialect)
+                opted_in = await consent.opted_in(offer.merchant_id, customer_ids)
                 for customer_id in customer_ids:
                     found[(offer_id, customer_id)] = OfferCopy(
                         offer_id=offer.id,
@@ -337,19 +272,8 @@ class OfferService(ServiceBase):
         started: set[tuple[int, int]] = set()
         async with self._db.write() as session:
             for offer_id, customer_ids in _by_offer(copies).items():
-                rows = await session.execute(
-                    update(OfferRecipient)
-                    .where(
-                        OfferRecipient.offer_id == offer_id,
-                        OfferRecipient.customer_id.in_(customer_ids),
-                        OfferRecipient.attempted_at.is_(None),
-                        OfferRecipient.finished_at.is_(None),
-                    )
-                    .values(attempted_at=now)
-                    .returning(OfferRecipient.customer_id)
-                    .execution_options(synchronize_session=False)
-                )
-                started |= {(offer_id, int(c)) for c in rows.scalars()}
+                begun = await self._offers(session).begin(offer_id, customer_ids, now)
+                started |= {(offer_id, c) for c in begun}
         return started
 
     async def end_copies(self, outcomes: Mapping[tuple[int, int], OfferOutcome]) -> None:
@@ -359,7 +283,7 @@ class OfferService(ServiceBase):
         async with self._db.write() as session:
             for offer_id in sorted({offer_id for offer_id, _ in outcomes}):
                 # The offer's row lock: of two last copies finishing at once, one sees the other.
-                offer = await session.get(Offer, offer_id, with_for_update=self._dialect.locks_rows)
+                offer = await self._offers(session).get(offer_id, lock=True)
                 if offer is None:
                     continue
                 for outcome in set(outcomes.values()):
@@ -368,16 +292,7 @@ class OfferService(ServiceBase):
                     ]
                     if not customer_ids:
                         continue
-                    await session.execute(
-                        update(OfferRecipient)
-                        .where(
-                            OfferRecipient.offer_id == offer_id,
-                            OfferRecipient.customer_id.in_(customer_ids),
-                            OfferRecipient.finished_at.is_(None),
-                        )
-                        .values(finished_at=now, outcome=outcome.value)
-                        .execution_options(synchronize_session=False)
-                    )
+                    await self._offers(session).finish(offer_id, customer_ids, outcome.value, now)
                 await self._finish_if_done(session, offer)
 
     async def copy_of(self, offer_id: int, customer_id: int) -> OfferCopy:
@@ -399,29 +314,14 @@ class OfferService(ServiceBase):
     async def retry_copy(self, offer_id: int, customer_id: int) -> None:
         """The send surely did not reach Telegram (a refusal before it): it may be tried again."""
         async with self._db.write() as session:
-            await session.execute(
-                update(OfferRecipient)
-                .where(
-                    OfferRecipient.offer_id == offer_id,
-                    OfferRecipient.customer_id == customer_id,
-                    OfferRecipient.finished_at.is_(None),
-                )
-                .values(attempted_at=None)
-            )
+            await self._offers(session).untry(offer_id, customer_id)
 
     # --- helpers ------------------------------------------------------------------------------
 
-    async def _finish_if_done(self, session: AsyncSession, offer: Offer) -> None:
+    async def _finish_if_done(self, session: Session, offer: Offer) -> None:
         if offer.expanded_at is None or offer.finished_at is not None:
             return
-        pending = (
-            await session.execute(
-                select(OfferRecipient.customer_id)
-                .where(OfferRecipient.offer_id == offer.id, OfferRecipient.finished_at.is_(None))
-                .limit(1)
-            )
-        ).first()
-        if pending is not None:
+        if await self._offers(session).any_unfinished(offer.id):
             return
         offer.finished_at = self._clock.now()
         merchant = await self._directory(session).merchant(offer.merchant_id)
@@ -429,34 +329,22 @@ class OfferService(ServiceBase):
             session, [ReportOffer(offer_id=offer.id, owner_user_id=merchant.owner_user_id)]
         )
 
-    async def _check_today(self, session: AsyncSession, program: Program) -> None:
+    async def _check_today(self, session: Session, program: Program) -> None:
         today = _local_day(self._clock.now(), program.timezone)
-        sent = (
-            await session.execute(
-                select(func.count()).where(
-                    Offer.merchant_id == program.merchant_id,
-                    Offer.local_day == today,
-                    Offer.sent_at.is_not(None),
-                )
-            )
-        ).scalar_one()
+        sent = await self._offers(session).sent_on(program.merchant_id, today)
         if sent >= program.offers_per_day:
             raise errors.OfferLimitReached(limit=program.offers_per_day)
 
     async def _own_draft(
-        self, session: AsyncSession, owner_id: int, offer_id: int, *, lock: bool = False
+        self, session: Session, owner_id: int, offer_id: int, *, lock: bool = False
     ) -> tuple[Merchant, Offer]:
         merchant = await require_owner(self._directory(session), owner_id)
-        offer = await session.get(
-            Offer, offer_id, with_for_update=lock and self._dialect.locks_rows
-        )
+        offer = await self._offers(session).get(offer_id, lock=lock)
         if offer is None or offer.merchant_id != merchant.id or offer.sent_at is not None:
             raise errors.OfferNotFound()
         return merchant, offer
 
-    async def _draft_view(
-        self, session: AsyncSession, merchant: Merchant, offer: Offer
-    ) -> OfferDraft:
+    async def _draft_view(self, session: Session, merchant: Merchant, offer: Offer) -> OfferDraft:
         stores = await self._directory(session).stores_of_merchant(merchant.id)
         return OfferDraft(
             offer_id=offer.id,
@@ -468,15 +356,17 @@ class OfferService(ServiceBase):
 
     async def _count(
         self,
-        session: AsyncSession,
+        session: Session,
         program: Program,
         audience: AudienceKind,
         arg: int | None,
         now: datetime,
     ) -> int:
         rungs = await ladder_rows(session, program.merchant_id)
-        query = _audience(program, audience, arg, now, rungs).subquery()
-        return int((await session.execute(select(func.count()).select_from(query))).scalar_one())
+        return await self._offers(session).audience_size(program, audience, arg, now, rungs)
+
+    def _offers(self, session: Session) -> OfferRepository:
+        return OfferRepository(session, self._dialect)
 
 
 def _by_offer(copies: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
@@ -488,34 +378,3 @@ def _by_offer(copies: Iterable[tuple[int, int]]) -> dict[int, list[int]]:
 
 def _local_day(now: datetime, timezone: str) -> date:
     return now.astimezone(ZoneInfo(timezone)).date()
-
-
-def _audience(
-    program: Program,
-    audience: AudienceKind,
-    arg: int | None,
-    now: datetime,
-    rungs: Sequence[Reward] = (),
-) -> Select[int]:
-    """The customers (ids, each once) an offer of this audience goes to: they opted in and
-    hold an active card of the merchant that fits."""
-    query = (
-        select(Card.customer_id)
-        .join(
-            OfferConsent,
-            and_(
-                OfferConsent.merchant_id == Card.merchant_id,
-                OfferConsent.customer_id == Card.customer_id,
-            ),
-        )
-        .where(Card.merchant_id == program.merchant_id, Card.active, OfferConsent.offers.is_(True))
-    )
-    if audience is AudienceKind.STORE:
-        query = query.where(Card.store_id == arg)
-    elif audience is AudienceKind.NEAR:
-        query = query.where(near_reward_condition(program, rungs))
-    elif audience is AudienceKind.LAPSED:
-        cutoff = now - timedelta(days=arg or 0)
-        seen = func.max(func.coalesce(Card.last_activity_at, Card.created_at))
-        return query.group_by(Card.customer_id).having(seen <= cutoff)
-    return query.distinct()

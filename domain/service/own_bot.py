@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from domain.brand import Brand
-from domain.db.tables import Brand as BrandRow
+from domain.db.brand import BrandRepository
 from domain.effects import MeetOwnBot, OwnBotNews, RefreshBotProfile
 from domain.model import Recipient
 from domain.service.base import ServiceBase, recipient
@@ -81,7 +81,7 @@ class OwnBotService(ServiceBase):
     async def profile(self, merchant_id: int) -> OwnBotProfile:
         async with self._db.read() as session:
             merchant = await self._directory(session).merchant(merchant_id)
-            row = await session.get(BrandRow, merchant_id)
+            row = await BrandRepository(session, self._dialect).get(merchant_id)
             return OwnBotProfile(
                 merchant_name=merchant.name,
                 brand=brand_of_row(row),

@@ -12,13 +12,12 @@ brought the customer is on another card and stays: it was not earned by this rec
 
 from __future__ import annotations
 
-from sqlalchemy.exc import IntegrityError
-
 from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, LedgerEntry
+from domain.db.uow import IntegrityError
 from domain.effects import NotifyCustomer, RefreshWallet
 from domain.model import LedgerKind
 from domain.refund import Refund

@@ -10,12 +10,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Program
 from domain.db.tables import Reward as RewardRow
+from domain.db.uow import Session
 from domain.model import (
     LADDER_MAX_RUNGS,
     ProgramType,
@@ -121,7 +120,7 @@ async def first_rung(rewards: RewardRepository, merchant_id: int, unit: RewardUn
 class RewardService(ServiceBase):
     """The owner's ladder use cases; each one transaction under the programme's lock."""
 
-    def _rewards(self, session: AsyncSession) -> RewardRepository:
+    def _rewards(self, session: Session) -> RewardRepository:
         return RewardRepository(session)
 
     async def ladder(self, owner_id: int) -> Ladder:

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
 from domain.db.tables import Merchant, Program, StaffInvite, StaffMembership, Store
+from domain.db.uow import Session
 from domain.effects import StaffJoinedNotice
 from domain.model import (
     INVITE_VALIDITY,
@@ -40,7 +39,7 @@ class StaffService(ServiceBase):
         async with self._db.read() as session:
             return await self._identity_in(session, user_id)
 
-    async def _identity_in(self, session: AsyncSession, user_id: int) -> Identity:
+    async def _identity_in(self, session: Session, user_id: int) -> Identity:
         directory = self._directory(session)
         user, seat, merchant, program, store, stores = await directory.user_and_seat(user_id)
         membership = None

@@ -11,14 +11,11 @@ from __future__ import annotations
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
-
 from domain import insights as rules
 from domain.clock import Clock
 from domain.db.insights import InsightsRepository
-from domain.db.tables import Merchant, Program, SummaryDelivery
-from domain.db.uow import Database
+from domain.db.summaries import SummaryRepository
+from domain.db.uow import Database, IntegrityError
 from domain.effects import EffectLog, SendSummary
 from domain.model import DailySummary
 from domain.service.base import ServiceBase
@@ -41,35 +38,15 @@ class SummaryService(ServiceBase):
         now = self._clock.now()
         due: list[tuple[int, date]] = []
         async with self._db.read() as session:
-            programs = (
-                await session.execute(
-                    select(
-                        Program.merchant_id,
-                        Program.timezone,
-                        Program.summary_time,
-                        Program.summary_on_since,
-                        Merchant.created_at,
-                    )
-                    .join(Merchant, Merchant.id == Program.merchant_id)
-                    .where(Program.summary_time.is_not(None))
-                    .order_by(Program.merchant_id)
-                )
-            ).all()
-            for merchant_id, timezone, at, on_since, created_at in programs:
-                assert at is not None
+            summaries = SummaryRepository(session)
+            for merchant_id, timezone, at, on_since, created_at in await summaries.scheduled():
                 due += [
                     (merchant_id, day)
                     for day in _days_due(now, timezone, at, on_since or created_at, created_at)
                 ]
             if not due:
                 return []
-            earliest = min(day for _, day in due)
-            claimed = await session.execute(
-                select(SummaryDelivery.merchant_id, SummaryDelivery.local_day).where(
-                    SummaryDelivery.local_day >= earliest
-                )
-            )
-            sent = {(row[0], row[1]) for row in claimed}
+            sent = await summaries.claimed_since(min(day for _, day in due))
         return [pair for pair in due if pair not in sent]
 
     async def queue_summary(self, merchant_id: int, day: date) -> bool:
@@ -81,13 +58,8 @@ class SummaryService(ServiceBase):
         """
         try:
             async with self._db.write() as session:
-                session.add(
-                    SummaryDelivery(
-                        merchant_id=merchant_id, local_day=day, claimed_at=self._clock.now()
-                    )
-                )
+                await SummaryRepository(session).claim(merchant_id, day, self._clock.now())
                 merchant = await self._directory(session).merchant(merchant_id)
-                await session.flush()
                 effect = SendSummary(
                     merchant_id=merchant_id, day=day, owner_user_id=merchant.owner_user_id
                 )

@@ -12,22 +12,21 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator, Iterable, Sequence
+from collections.abc import AsyncIterator, Iterable
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import delete, func, select, update
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.brand import Brand, logo_version_shown
 from domain.clock import SystemClock
+from domain.db.brand import BrandRepository
 from domain.db.engine import create_engine
 from domain.db.migrate import upgrade_to_head
 from domain.db.tables import Brand as BrandRow
-from domain.db.tables import Card, WalletPass, WalletRegistration
-from domain.db.uow import Database
+from domain.db.tables import Card, WalletRegistration
+from domain.db.uow import Database, Session
+from domain.db.wallet import WalletRepository
 from domain.effects import NoEffects
 from domain.model import CardView, normalise_card_number
 from domain.service.base import ServiceBase, card_view
@@ -147,7 +146,7 @@ class WalletService(ServiceBase):
         """The pass contents of a card given by its number (operators' command line)."""
         number = normalise_card_number(card_number)
         async with self._db.read() as session:
-            card = None if number is None else await _card_by_number(session, number)
+            card = None if number is None else await self._wallet(session).card_by_number(number)
             if card is None:
                 raise errors.CardNotFound()
             return await self._wallet_card(session, card, secret)
@@ -155,7 +154,7 @@ class WalletService(ServiceBase):
     async def logo(self, merchant_id: int) -> tuple[int, bytes] | None:
         """The café's stored logo and its version, or None (for tools that draw a pass)."""
         async with self._db.read() as session:
-            row = await session.get(BrandRow, merchant_id)
+            row = await BrandRepository(session, self._dialect).get(merchant_id)
             if row is None or row.logo_png is None:
                 return None
             return row.logo_version, row.logo_png
@@ -163,7 +162,7 @@ class WalletService(ServiceBase):
     async def latest(self, serial_number: str, token: str, secret: bytes) -> WalletCard:
         """The current pass for a device that proves it holds it."""
         async with self._db.read() as session:
-            card = await _authenticated_card(session, serial_number, token, secret)
+            card = await _authenticated_card(self._wallet(session), serial_number, token, secret)
             return await self._wallet_card(session, card, secret)
 
     async def register(
@@ -181,20 +180,16 @@ class WalletService(ServiceBase):
             raise BadRegistration()
         now = self._clock.now()
         async with self._db.write() as session:
-            card = await _authenticated_card(session, serial_number, token, secret)
-            await self._ensure_pass_row(session, card)  # locked: registrations queue here
-            query = select(WalletRegistration).where(
-                WalletRegistration.device_library_identifier == device,
-                WalletRegistration.pass_type_identifier == pass_type,
-                WalletRegistration.serial_number == serial_number,
-            )
-            existing = (await session.execute(query)).scalar_one_or_none()
+            passes = self._wallet(session)
+            card = await _authenticated_card(passes, serial_number, token, secret)
+            await passes.locked_pass(card)  # locked: registrations queue here
+            existing = await passes.registration(device, pass_type, serial_number)
             if existing is not None:
                 existing.push_token = push_token  # a device may renew its token
                 return False
-            if await _device_count(session, pass_type, serial_number) >= MAX_DEVICES_PER_PASS:
+            if await passes.device_count(pass_type, serial_number) >= MAX_DEVICES_PER_PASS:
                 raise TooManyDevices()
-            session.add(
+            passes.register(
                 WalletRegistration(
                     device_library_identifier=device,
                     push_token=push_token,
@@ -210,26 +205,16 @@ class WalletService(ServiceBase):
     ) -> None:
         """Forget that a device holds a pass (the pass was removed from the wallet)."""
         async with self._db.write() as session:
-            await _authenticated_card(session, serial_number, token, secret)
-            await session.execute(
-                delete(WalletRegistration).where(
-                    WalletRegistration.device_library_identifier == device,
-                    WalletRegistration.pass_type_identifier == pass_type,
-                    WalletRegistration.serial_number == serial_number,
-                )
-            )
+            passes = self._wallet(session)
+            await _authenticated_card(passes, serial_number, token, secret)
+            await passes.unregister(device, pass_type, serial_number)
 
     async def forget_push_tokens(self, pass_type: str, push_tokens: Iterable[str]) -> None:
         """Drop the registrations of devices whose push tokens APNs says will never work again
         (they would otherwise hold a device place on their passes for ever)."""
         tokens = list(push_tokens)
         async with self._db.write() as session:
-            await session.execute(
-                delete(WalletRegistration).where(
-                    WalletRegistration.pass_type_identifier == pass_type,
-                    WalletRegistration.push_token.in_(tokens),
-                )
-            )
+            await self._wallet(session).forget_push_tokens(pass_type, tokens)
 
     async def updated_serials(
         self, device: str, pass_type: str, since: str | None
@@ -237,18 +222,7 @@ class WalletService(ServiceBase):
         """The device's passes changed after the tag `since` (all of them without one)."""
         after = None if since is None else from_tag(since)
         async with self._db.read() as session:
-            query = (
-                select(WalletRegistration.serial_number, WalletPass.updated_at)
-                .join(Card, Card.number == WalletRegistration.serial_number)
-                .join(WalletPass, WalletPass.card_id == Card.id)
-                .where(
-                    WalletRegistration.device_library_identifier == device,
-                    WalletRegistration.pass_type_identifier == pass_type,
-                )
-            )
-            if after is not None:
-                query = query.where(WalletPass.updated_at > after)
-            rows = (await session.execute(query.order_by(WalletRegistration.serial_number))).all()
+            rows = await self._wallet(session).updated_passes(device, pass_type, after)
         if not rows:
             return None
         return UpdatedPasses(
@@ -265,21 +239,13 @@ class WalletService(ServiceBase):
             card = await self._ledger(session).card_by_id(card_id)
             if card is None:
                 raise errors.CardNotFound()
-            row = await self._ensure_pass_row(session, card)
-            row.updated_at = max(now, row.updated_at + TAG_STEP)
-            await session.flush()
+            passes = self._wallet(session)
+            row = await passes.locked_pass(card)
+            await passes.touch(row, max(now, row.updated_at + TAG_STEP))
             tokens: tuple[str, ...] = ()
             if pass_type is not None:
-                query = (
-                    select(WalletRegistration.push_token)
-                    .where(
-                        WalletRegistration.pass_type_identifier == pass_type,
-                        WalletRegistration.serial_number == card.number,
-                    )
-                    .order_by(WalletRegistration.created_at.desc(), WalletRegistration.id.desc())
-                    .limit(MAX_DEVICES_PER_PASS)
-                )
-                tokens = tuple(dict.fromkeys(await session.scalars(query)))  # newest first, once
+                found = await passes.push_tokens(pass_type, card.number, MAX_DEVICES_PER_PASS)
+                tokens = tuple(dict.fromkeys(found))  # newest first, once
             wallet_card = await self._wallet_card(session, card, secret)
             return PassChange(wallet_card=wallet_card, push_tokens=tokens)
 
@@ -292,32 +258,15 @@ class WalletService(ServiceBase):
         now = self._clock.now()
         async with self._db.write() as session:
             merchant = await self._directory(session).merchant(merchant_id)
-            of_cafe = select(Card.id).where(Card.merchant_id == merchant_id)
-            latest = await session.scalar(
-                select(func.max(WalletPass.updated_at)).where(WalletPass.card_id.in_(of_cafe))
-            )
+            passes = self._wallet(session)
+            latest = await passes.latest_of_merchant(merchant_id)
             if latest is not None:
-                moved = max(now, latest + TAG_STEP)
-                # "below the new time" only: a pass changed meanwhile keeps its later tag
-                await session.execute(
-                    update(WalletPass)
-                    .where(WalletPass.card_id.in_(of_cafe), WalletPass.updated_at < moved)
-                    .values(updated_at=moved)
-                )
+                await passes.move_merchant_passes(merchant_id, max(now, latest + TAG_STEP))
             tokens: tuple[str, ...] = ()
             if pass_type is not None and latest is not None:
-                query = (
-                    select(WalletRegistration.push_token)
-                    .join(Card, Card.number == WalletRegistration.serial_number)
-                    .where(
-                        Card.merchant_id == merchant_id,
-                        Card.active,
-                        WalletRegistration.pass_type_identifier == pass_type,
-                    )
-                    .order_by(WalletRegistration.id)
-                )
-                tokens = tuple(dict.fromkeys(await session.scalars(query)))
-            row = await session.get(BrandRow, merchant_id)
+                found = await passes.push_tokens_of_merchant(merchant_id, pass_type)
+                tokens = tuple(dict.fromkeys(found))
+            row = await BrandRepository(session, self._dialect).get(merchant_id)
             return BrandedPassesChange(
                 merchant_id=merchant_id,
                 merchant_name=merchant.name,
@@ -325,25 +274,14 @@ class WalletService(ServiceBase):
                 push_tokens=tokens,
             )
 
-    async def _ensure_pass_row(self, session: AsyncSession, card: Card) -> WalletPass:
-        """The card's pass row, locked; a missing row means "unchanged since the card was made"
-        and is inserted as such (racing inserts are both fine)."""
-        values = {"card_id": card.id, "updated_at": card.created_at}
-        insert = self._dialect.insert(WalletPass).values(values).on_conflict_do_nothing()
-        await session.execute(insert)
-        query = select(WalletPass).where(WalletPass.card_id == card.id)
-        if self._dialect.locks_rows:
-            query = query.with_for_update()
-        result = await session.execute(query.execution_options(populate_existing=True))
-        return result.scalar_one()
+    def _wallet(self, session: Session) -> WalletRepository:
+        return WalletRepository(session, self._dialect)
 
-    async def _wallet_card(
-        self, session: AsyncSession, card: Card, secret: bytes | None
-    ) -> WalletCard:
-        directory = self._directory(session)
+    async def _wallet_card(self, session: Session, card: Card, secret: bytes | None) -> WalletCard:
+        directory, passes = self._directory(session), self._wallet(session)
         view = await card_view(directory, card)
         holder = await directory.user(card.customer_id)
-        row = await session.get(WalletPass, card.id)
+        row = await passes.pass_of(card.id)
         updated_at = card.created_at if row is None else row.updated_at
         return WalletCard(
             card=view,
@@ -351,7 +289,7 @@ class WalletService(ServiceBase):
             authentication_token=None if secret is None else pass_token(secret, card.id),
             updated_at=updated_at,
             holder_name=None if holder is None else holder.first_name,
-            brand=_brand(await session.get(BrandRow, card.merchant_id)),
+            brand=_brand(await BrandRepository(session, self._dialect).get(card.merchant_id)),
         )
 
 
@@ -364,47 +302,14 @@ def _brand(row: BrandRow | None) -> Brand:
     )
 
 
-async def registrations_of_passes(
-    session: AsyncSession, serial_numbers: Sequence[str]
-) -> list[WalletRegistration]:
-    """The devices holding these passes (serial numbers are card numbers), oldest first."""
-    query = (
-        select(WalletRegistration)
-        .where(WalletRegistration.serial_number.in_(serial_numbers))
-        .order_by(WalletRegistration.id)
-    )
-    return list((await session.execute(query)).scalars())
-
-
-async def forget_devices_of_passes(session: AsyncSession, serial_numbers: Sequence[str]) -> None:
-    """Erasure: device identifiers and push tokens of these passes go, within the caller's unit
-    of work."""
-    await session.execute(
-        delete(WalletRegistration).where(WalletRegistration.serial_number.in_(serial_numbers))
-    )
-
-
-async def _card_by_number(session: AsyncSession, number: str) -> Card | None:
-    query = select(Card).where(Card.number == number)
-    return (await session.execute(query)).scalar_one_or_none()
-
-
-async def _device_count(session: AsyncSession, pass_type: str, serial_number: str) -> int:
-    query = select(func.count()).where(
-        WalletRegistration.pass_type_identifier == pass_type,
-        WalletRegistration.serial_number == serial_number,
-    )
-    return int((await session.execute(query)).scalar_one())
-
-
 async def _authenticated_card(
-    session: AsyncSession, serial_number: str, token: str, secret: bytes
+    passes: WalletRepository, serial_number: str, token: str, secret: bytes
 ) -> Card:
     """The active card whose pass has this serial number, if the token is its pass's token.
 
     A deactivated card (its customer erased, or merged into another card) has no pass any more.
     """
-    card = await _card_by_number(session, serial_number)
+    card = await passes.card_by_number(serial_number)
     expected = pass_token(secret, card.id if card is not None else -1)
     # Constant time, and the same work for an unknown serial: no oracle for either.
     if not hmac.compare_digest(expected.encode(), token.encode()) or card is None:

@@ -8,10 +8,9 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable, Sequence
 from datetime import timedelta
 
-from sqlalchemy.ext.asyncio import AsyncSession
-
 from domain import errors
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from domain.db.uow import Session
 from domain.db.webhook_deliveries import ClaimedDelivery, WebhookRepository
 from domain.effects import WebhookDisabled
 from domain.service.base import ServiceBase, require_owner
@@ -138,7 +137,7 @@ class WebhookService(ServiceBase):
             return found
 
     async def _disabled(
-        self, session: AsyncSession, owner_id: int, endpoint_id: int
+        self, session: Session, owner_id: int, endpoint_id: int
     ) -> DisabledEndpoint:
         merchant = await require_owner(self._directory(session), owner_id)
         repository = WebhookRepository(session, self._dialect)

@@ -1,4 +1,5 @@
-"""The layering of STYLE.md holds: nothing under bot/ talks to the database directly."""
+"""The layering of STYLE.md holds: nothing under bot/ talks to the database directly, and in
+domain/ only the repositories (domain/db/) do."""
 
 from __future__ import annotations
 
@@ -88,6 +89,32 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not (domain / "service" / "inbox.py").exists()
     used = {n for path in domain.rglob("*.py") for n in _imports(path)}
     assert not {n for n in used if n.split(".")[0] == "infra"}
+
+
+def _calls_execute(path: Path) -> bool:
+    return any(
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == "execute"
+        for node in ast.walk(ast.parse(path.read_text(), filename=str(path)))
+    )
+
+
+def test_sql_lives_in_the_repositories() -> None:
+    """domain/ outside domain/db/ reads as rules and use cases: it imports no SQLAlchemy and
+    runs no statement; the queries are the repositories' (domain/db/), which the use cases
+    open on the unit of work's session."""
+    domain = BOT.parent / "domain"
+    modules = [p for p in domain.rglob("*.py") if (domain / "db") not in p.parents]
+    assert domain / "service" / "reports.py" in modules
+    offenders = {
+        str(path.relative_to(domain)): sorted(
+            {n for n in _imports(path) if n.split(".")[0] == "sqlalchemy"}
+            | ({".execute("} if _calls_execute(path) else set())
+        )
+        for path in modules
+    }
+    assert {k: v for k, v in offenders.items() if v} == {}
 
 
 def test_bot_stands_below_the_composition_root_and_beside_the_mini_app() -> None:
