@@ -273,52 +273,21 @@
   }
 
   // --- clicks and forms -------------------------------------------------------------------
-  app.addEventListener("click", function (event) {
-    var button = event.target.closest("button");
-    if (!button || button.disabled) return;
-    var d = button.dataset;
-    if (d.tab) show(d.tab);
-    else if (button.closest("[data-form=setting]")) settingTapped(button);
-    else if (d.key) keypad(button);
-    else if (d.store) chooseStore(button);
-    else if (d.action === "scan") scan();
-    else if (d.action === "history") {
+  // What a tap does. A button says what it is for by data-action (or data-op at the counter);
+  // a few are named by what they carry instead (a period, a poster's store, a staff member to
+  // revoke, a reward to remove). One entry per kind of button, so adding one touches one line.
+  var actions = {
+    scan: function () { scan(); },
+    history: function (button, d) {
       var list = button.closest(".card").querySelector(".history");
       list.hidden = !list.hidden;
       if (!list.hidden && !list.children.length) loadHistory(list, Number(d.card), null);
-    } else if (d.action === "stores") {
+    },
+    stores: function (button, d) {
       var box = button.closest(".card").querySelector(".stores");
       api("stores", { card: Number(d.card) }).then(function (data) { box.innerHTML = data.html || ""; box.hidden = false; });
-    } else if (d.op === "undo") operate(button, "undo", {});
-    else if (d.op && !current) return;
-    else if (d.op === "stamp") operate(button, "stamp", { reference: current, n: Number(d.n) });
-    else if (d.op === "redeem") confirm(d.question, function () { operate(button, "redeem", { reference: current, reward: d.reward }); });
-    else if (d.op === "keypad") { var pad = button.nextElementSibling; pad.hidden = !pad.hidden; }
-    else if (d.op === "points") {
-      var amount = button.closest(".keypad").querySelector(".amount").textContent;
-      if (amount) operate(button, "points", { reference: current, amount: amount });
-    } else if (d.period) {
-      button.parentElement.querySelectorAll("button").forEach(function (b) { b.classList.toggle("chosen", b === button); });
-      api("summary", { period: d.period }).then(function (data) {
-        app.querySelector(".summary").innerHTML = data.html || "";
-        var chart = app.querySelector(".chart");
-        chart.hidden = !data.chart;
-        if (data.chart) chart.src = data.chart;
-      });
-    } else if (d.poster) {
-      api("poster", { store: d.poster }, "blob").then(function (result) {
-        if (!result.ok) return answer(result);
-        button.nextElementSibling.innerHTML = '<img alt="">';
-        button.nextElementSibling.firstChild.src = URL.createObjectURL(result.blob);
-      });
-    } else if (d.revoke) {
-      confirm(d.question, function () {
-        api("revoke", { number: Number(d.revoke), membership: Number(d.membership) }).then(function (data) {
-          answer(data);
-          if (data.ok) show("business");
-        });
-      });
-    } else if (d.action === "invite") {
+    },
+    invite: function (button) {
       api("invite", {}).then(function (data) {
         answer(data);
         if (!data.ok) return;
@@ -327,9 +296,8 @@
         link.textContent = data.link;
         button.nextElementSibling.replaceChildren(link);
       });
-    } else if (d.removeReward) {
-      confirm(d.question, function () { ladder("reward_remove", { reward: Number(d.removeReward) }); });
-    } else if (d.action === "offer-send") {
+    },
+    "offer-send": function (button) {
       var form = button.closest("form");
       confirm(form.dataset.question, function () {
         button.disabled = true;
@@ -339,16 +307,19 @@
           if (data.ok) fill("offers", "offers-box");
         });
       });
-    } else if (d.action === "logo-remove") {
+    },
+    "logo-remove": function (button) {
       button.disabled = true;
       look("logo_remove", {}).then(function () { button.disabled = false; }, function () { button.disabled = false; });
-    } else if (d.action === "insights") {
+    },
+    insights: function () {
       api("insights", {}).then(function (data) {
         var box = app.querySelector(".insights");
         box.innerHTML = data.html || "";
         box.hidden = false;
       });
-    } else if (d.action === "export") {
+    },
+    export: function (button, d) {
       var format = d.format === "xlsx" ? "xlsx" : "csv";
       api("export", { days: 30, format: format }, "blob").then(function (result) {
         if (!result.ok) return answer(result);
@@ -359,6 +330,70 @@
         link.click();
         link.remove();
       });
+    }
+  };
+
+  // The counter's buttons act on the card on the counter; only undo needs none.
+  var counterOps = {
+    undo: function (button) { operate(button, "undo", {}); },
+    stamp: function (button, d) { operate(button, "stamp", { reference: current, n: Number(d.n) }); },
+    redeem: function (button, d) {
+      confirm(d.question, function () { operate(button, "redeem", { reference: current, reward: d.reward }); });
+    },
+    keypad: function (button) { var pad = button.nextElementSibling; pad.hidden = !pad.hidden; },
+    points: function (button) {
+      var amount = button.closest(".keypad").querySelector(".amount").textContent;
+      if (amount) operate(button, "points", { reference: current, amount: amount });
+    }
+  };
+
+  // Buttons named by what they carry, looked at in this order.
+  var carried = [
+    ["period", function (button, d) {
+      button.parentElement.querySelectorAll("button").forEach(function (b) { b.classList.toggle("chosen", b === button); });
+      api("summary", { period: d.period }).then(function (data) {
+        app.querySelector(".summary").innerHTML = data.html || "";
+        var chart = app.querySelector(".chart");
+        chart.hidden = !data.chart;
+        if (data.chart) chart.src = data.chart;
+      });
+    }],
+    ["poster", function (button, d) {
+      api("poster", { store: d.poster }, "blob").then(function (result) {
+        if (!result.ok) return answer(result);
+        button.nextElementSibling.innerHTML = '<img alt="">';
+        button.nextElementSibling.firstChild.src = URL.createObjectURL(result.blob);
+      });
+    }],
+    ["revoke", function (button, d) {
+      confirm(d.question, function () {
+        api("revoke", { number: Number(d.revoke), membership: Number(d.membership) }).then(function (data) {
+          answer(data);
+          if (data.ok) show("business");
+        });
+      });
+    }],
+    ["removeReward", function (button, d) {
+      confirm(d.question, function () { ladder("reward_remove", { reward: Number(d.removeReward) }); });
+    }]
+  ];
+
+  app.addEventListener("click", function (event) {
+    var button = event.target.closest("button");
+    if (!button || button.disabled) return;
+    var d = button.dataset;
+    if (d.tab) return show(d.tab);
+    if (button.closest("[data-form=setting]")) return settingTapped(button);
+    if (d.key) return keypad(button);
+    if (d.store) return chooseStore(button);
+    if (d.action && actions.hasOwnProperty(d.action)) return actions[d.action](button, d);
+    if (d.op) {
+      if (d.op !== "undo" && !current) return;
+      if (counterOps.hasOwnProperty(d.op)) counterOps[d.op](button, d);
+      return;
+    }
+    for (var i = 0; i < carried.length; i++) {
+      if (d[carried[i][0]]) return carried[i][1](button, d);
     }
   });
 
