@@ -213,3 +213,13 @@ def test_a_persons_language_is_chosen_in_one_place() -> None:
         )
     )
     assert callers == ["bot/courier.py", "bot/i18n.py"]
+
+
+def test_every_test_folder_is_a_package() -> None:
+    # Without __init__.py pytest imports a test by its bare file name, so two folders holding
+    # test_x.py collide and the whole run stops at collection.
+    tests = ROOT / "tests"
+    folders = {p.parent for p in tests.rglob("test_*.py")}
+    assert (
+        sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists()) == []
+    )
