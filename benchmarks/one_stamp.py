@@ -6,25 +6,30 @@ waits for the cashier's reply and the customer's notice. Measured over the N sta
 
 - SQL round trips per stamp by the layer that asked for them (deterministic): every cursor
   execution, COMMIT and ROLLBACK, on every engine of the process (the lock engine included);
-- this process's CPU per stamp (`time.process_time`): the bot plus this script's own HTTP
-  client, which is measured alone first (the same N `/send` + waits against an echo-free chat)
-  and given separately;
-- where CPU goes by package: run the rush with `python -m benchmarks --profile` (py-spy); a
-  profiler inside this process cannot tell a coroutine's own time from its waits.
+- this process's CPU per stamp (`time.process_time`) over a second round of N stamps, without
+  the statement log's hooks: the bot plus this script's own HTTP client, which is measured
+  alone first (the same N `/send` + waits against an echo-free chat) and given separately;
+- where CPU goes: `--profile FILE` samples this process with py-spy (an outside sampler, so a
+  coroutine's waits are not counted as its time) during that second round only; the raw stacks
+  are in FILE.<engine> and their shares by layer and package are printed.
 
-`--engines sqlite,postgres`, `--stamps 200`, `--show-sql` (the statements of one stamp).
+`--engines sqlite,postgres`, `--stamps 200`, `--show-sql` (the statements of one stamp),
+`--profile FILE` (needs `uv run --with py-spy`).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
+import os
 import random
+import signal
 import sys
 import tempfile
 import time
 from collections import Counter
-from collections.abc import Callable, Iterator
+from collections.abc import AsyncIterator, Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import FrameType
@@ -162,7 +167,39 @@ async def _url(engine: str, workdir: Path) -> str:
     return await new_postgres_database(server)
 
 
-async def measure(engine: str, stamps: int, show_sql: bool, workdir: Path) -> dict[str, Any]:
+@contextlib.asynccontextmanager
+async def _sampled(profile: Path | None) -> AsyncIterator[None]:
+    """py-spy on this process while the stamps run (raw collapsed stacks, idle threads left
+    out): `uv run --with py-spy python -m benchmarks.one_stamp --profile FILE`."""
+    if profile is None:
+        yield
+        return
+    spy = await asyncio.create_subprocess_exec(
+        "py-spy",
+        "record",
+        "--pid",
+        str(os.getpid()),
+        "--rate",
+        "250",
+        "--format",
+        "raw",
+        "--output",
+        str(profile),
+        "--nonblocking",
+        stdout=asyncio.subprocess.DEVNULL,
+        stderr=asyncio.subprocess.DEVNULL,
+    )
+    await asyncio.sleep(1.0)  # py-spy attaches
+    try:
+        yield
+    finally:
+        spy.send_signal(signal.SIGINT)
+        await spy.wait()
+
+
+async def measure(
+    engine: str, stamps: int, show_sql: bool, workdir: Path, profile: Path | None = None
+) -> dict[str, Any]:
     url = await _url(engine, workdir)
     staff_id, cards = await _fixture(url)
     async with spawn_emulator(token=TOKEN, bot_username=BOT_USERNAME) as client:
@@ -191,12 +228,17 @@ async def measure(engine: str, stamps: int, show_sql: bool, workdir: Path) -> di
                     log.keep_texts = False
                     texts = list(log.texts)
                     log.by_layer.clear()
+                for i in range(stamps):
+                    await _stamp(staff, customers, cards[i % len(cards)])
+                counted = dict(log.by_layer)
+            # CPU without the statement log's hooks, which walk every statement's stack.
+            await asyncio.sleep(0.5)
+            async with _sampled(profile):
                 began_cpu, began = time.process_time(), time.perf_counter()
                 for i in range(stamps):
                     await _stamp(staff, customers, cards[i % len(cards)])
                 cpu = time.process_time() - began_cpu
                 wall = time.perf_counter() - began
-                counted = dict(log.by_layer)
         return {
             "engine": engine,
             "stamps": stamps,
@@ -241,10 +283,12 @@ async def main(argv: list[str]) -> None:
     p.add_argument("--engines", default="sqlite")
     p.add_argument("--stamps", type=int, default=200)
     p.add_argument("--show-sql", action="store_true")
+    p.add_argument("--profile", type=Path, help="py-spy's raw stacks of the stamps: FILE.ENGINE")
     args = p.parse_args(argv)
     for engine in args.engines.split(","):
+        profile = None if args.profile is None else args.profile.with_suffix(f".{engine}")
         with tempfile.TemporaryDirectory() as workdir:
-            result = await measure(engine, args.stamps, args.show_sql, Path(workdir))
+            result = await measure(engine, args.stamps, args.show_sql, Path(workdir), profile)
         print(f"\n== {engine}: {args.stamps} stamps, one at a time")
         for key, value in result.items():
             if key == "one_stamp_sql":

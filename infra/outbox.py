@@ -9,13 +9,14 @@ the lease runs out. A recipient's messages go out in the order they were recorde
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from sqlalchemy import and_, case, delete, exists, func, select, update
+from sqlalchemy import BindParameter, and_, bindparam, case, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -127,43 +128,11 @@ class Outbox:
         they held back is claimable at once).
         """
         now = self._clock.now()
-        older = aliased(OutboxMessage)
-        due = (
-            select(OutboxMessage.id)
-            .where(
-                OutboxMessage.done_at.is_(None),
-                OutboxMessage.available_at <= now,
-                (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
-                ~exists().where(
-                    and_(
-                        older.recipient_id == OutboxMessage.recipient_id,
-                        older.id < OutboxMessage.id,
-                        older.done_at.is_(None),
-                    )
-                ),
-            )
-            # Offers' copies last: a customer's notice or a reminder does not queue behind
-            # two thousand of them.
-            .order_by(case((OutboxMessage.kind == OFFER_COPY, 1), else_=0), OutboxMessage.id)
-            .limit(limit)
-        )
-        if self._db.dialect.locks_rows:
-            due = due.with_for_update(skip_locked=True)
+        claim = _claim_statement(limit, self._db.dialect.locks_rows)
         async with self._db.write() as session:
             if settle:
                 await self._mark_done(session, settle, now)
-            rows = await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(due.scalar_subquery()))
-                .values(claimed_until=now + self._lease, attempts=OutboxMessage.attempts + 1)
-                .returning(
-                    OutboxMessage.id,
-                    OutboxMessage.kind,
-                    OutboxMessage.payload,
-                    OutboxMessage.attempts,
-                )
-                .execution_options(synchronize_session=False)
-            )
+            rows = await session.execute(claim, {"now": now, "lease_end": now + self._lease})
             found = sorted(rows.all(), key=lambda row: row[0])
         return [OutboxItem(row[0], _effect(row[1], row[2]), row[3]) for row in found]
 
@@ -291,3 +260,44 @@ class Outbox:
                 delete(OutboxMessage).where(OutboxMessage.done_at < cutoff)
             )
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+
+@functools.cache
+def _claim_statement(limit: int, locks_rows: bool) -> Any:
+    """Outbox.claim's statement, built once per batch size and engine (with its SQL cache key:
+    building it cost more CPU than running it); `now` and `lease_end` are bound at the call."""
+    now: BindParameter[datetime] = bindparam("now")
+    older = aliased(OutboxMessage)
+    due = (
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.done_at.is_(None),
+            OutboxMessage.available_at <= now,
+            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
+            ~exists().where(
+                and_(
+                    older.recipient_id == OutboxMessage.recipient_id,
+                    older.id < OutboxMessage.id,
+                    older.done_at.is_(None),
+                )
+            ),
+        )
+        # Offers' copies last: a customer's notice or a reminder does not queue behind
+        # two thousand of them.
+        .order_by(case((OutboxMessage.kind == OFFER_COPY, 1), else_=0), OutboxMessage.id)
+        .limit(limit)
+    )
+    if locks_rows:
+        due = due.with_for_update(skip_locked=True)
+    return (
+        update(OutboxMessage)
+        .where(OutboxMessage.id.in_(due.scalar_subquery()))
+        .values(claimed_until=bindparam("lease_end"), attempts=OutboxMessage.attempts + 1)
+        .returning(
+            OutboxMessage.id,
+            OutboxMessage.kind,
+            OutboxMessage.payload,
+            OutboxMessage.attempts,
+        )
+        .execution_options(synchronize_session=False)
+    )

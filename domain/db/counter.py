@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import and_, exists, func, select
+from sqlalchemy import BindParameter, Select, and_, bindparam, exists, func, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -66,12 +67,48 @@ async def at_counter(
     whose writers hold the write lock before reading); on PostgreSQL it must be looked up after
     the card's lock is held, by a statement of its own.
     """
+    key_here = idempotency_key is not None and not (lock and dialect.locks_rows)
+    query = _at_counter_query(number is not None, key_here, lock and dialect.locks_rows)
+    parameters = {
+        "staff_user_id": staff_user_id,
+        "reference": number if number is not None else qr_token,
+        "failures_since": failures_since,
+        "idempotency_key": idempotency_key,
+    }
+    row = (await session.execute(query, parameters)).one_or_none()
+    if row is None:
+        return None
+    seat, seat_store_name, card, merchant, store, customer, version, failed, consent = row[:9]
+    count, said_day, said_store, said_name, endpoints = row[9:14]
+    remember_endpoints(session, card.merchant_id, bool(endpoints))
+    return AtCounter(
+        seat=seat,
+        seat_store_name=seat_store_name,
+        card=card,
+        merchant=merchant,
+        store=store,
+        customer=customer,
+        programme_version=int(version),
+        failed_lookups=int(failed),
+        prior_entry_id=row[14] if key_here else None,
+        prior_known=key_here,
+        consent_asked=bool(consent),
+        stores=int(count),
+        store_of_day=None if said_day is None else (said_day, said_store, said_name),
+    )
+
+
+@functools.cache
+def _at_counter_query(by_number: bool, key_here: bool, for_update: bool) -> Select[Any]:
+    """at_counter's statement, built once per variant: building it (aliases, sub-queries) and
+    its cache key cost more CPU than running it. Values come as bound parameters."""
     seat_store, day_store, every_store = aliased(Store), aliased(Store), aliased(Store)
+    staff_user_id: BindParameter[int] = bindparam("staff_user_id")
     failures = (
         select(func.count())
         .where(
             LookupFailure.staff_user_id == staff_user_id,
-            LookupFailure.failed_at >= failures_since,
+            LookupFailure.failed_at >= bindparam("failures_since"),
         )
         .scalar_subquery()
     )
@@ -100,18 +137,19 @@ async def at_counter(
         day_store.name,
         has_endpoints(Card.merchant_id),  # spares the event writer a statement of its own
     ]
-    key_here = idempotency_key is not None and not (lock and dialect.locks_rows)
     if key_here:
         columns.append(
             select(LedgerEntry.id)
-            .where(LedgerEntry.idempotency_key == idempotency_key)
+            .where(LedgerEntry.idempotency_key == bindparam("idempotency_key"))
             .scalar_subquery()
         )
-    reference = Card.number == number if number is not None else Card.qr_token == qr_token
+    reference: BindParameter[str] = bindparam("reference")
+    by_reference = Card.number == reference if by_number else Card.qr_token == reference
+    seat_card = and_(Card.merchant_id == StaffMembership.merchant_id, Card.active, by_reference)
     query = (
         select(*columns)
         .select_from(StaffMembership)
-        .join(Card, and_(Card.merchant_id == StaffMembership.merchant_id, Card.active, reference))
+        .join(Card, seat_card)
         .join(Merchant, Merchant.id == Card.merchant_id)
         .join(Store, Store.id == Card.store_id)
         .join(Program, Program.merchant_id == Card.merchant_id)
@@ -128,29 +166,7 @@ async def at_counter(
         .where(StaffMembership.user_id == staff_user_id, StaffMembership.active)
         .execution_options(populate_existing=True)
     )
-    if lock and dialect.locks_rows:
-        query = query.with_for_update(of=Card)
-    row = (await session.execute(query)).one_or_none()
-    if row is None:
-        return None
-    seat, seat_store_name, card, merchant, store, customer, version, failed, consent = row[:9]
-    count, said_day, said_store, said_name, endpoints = row[9:14]
-    remember_endpoints(session, card.merchant_id, bool(endpoints))
-    return AtCounter(
-        seat=seat,
-        seat_store_name=seat_store_name,
-        card=card,
-        merchant=merchant,
-        store=store,
-        customer=customer,
-        programme_version=int(version),
-        failed_lookups=int(failed),
-        prior_entry_id=row[14] if key_here else None,
-        prior_known=key_here,
-        consent_asked=bool(consent),
-        stores=int(count),
-        store_of_day=None if said_day is None else (said_day, said_store, said_name),
-    )
+    return query.with_for_update(of=Card) if for_update else query
 
 
 @dataclass(frozen=True)
@@ -166,11 +182,9 @@ class EntryAndCard:
     programme_version: int
 
 
-async def entry_and_card(session: AsyncSession, entry_id: int) -> EntryAndCard | None:
-    """The entry `entry_id` and its card, merchant, stores, customer and programme version, in
-    one statement (the outbox's notices read this for every operation)."""
+def _entry_and_card_query() -> Select[LedgerEntry, Card, Merchant, Store, str, User, int]:
     entry_store = aliased(Store)
-    query = (
+    return (
         select(LedgerEntry, Card, Merchant, Store, entry_store.name, User, Program.version)
         .select_from(LedgerEntry)
         .join(Card, Card.id == LedgerEntry.card_id)
@@ -179,9 +193,17 @@ async def entry_and_card(session: AsyncSession, entry_id: int) -> EntryAndCard |
         .join(entry_store, entry_store.id == LedgerEntry.store_id)
         .join(Program, Program.merchant_id == Card.merchant_id)
         .outerjoin(User, User.id == Card.customer_id)
-        .where(LedgerEntry.id == entry_id)
+        .where(LedgerEntry.id == bindparam("entry_id"))
     )
-    row = (await session.execute(query)).one_or_none()
+
+
+_ENTRY_AND_CARD = _entry_and_card_query()  # built once, like at_counter's
+
+
+async def entry_and_card(session: AsyncSession, entry_id: int) -> EntryAndCard | None:
+    """The entry `entry_id` and its card, merchant, stores, customer and programme version, in
+    one statement (the outbox's notices read this for every operation)."""
+    row = (await session.execute(_ENTRY_AND_CARD, {"entry_id": entry_id})).one_or_none()
     if row is None:
         return None
     entry, card, merchant, store, entry_store_name, customer, version = row

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, func, select, update
+from sqlalchemy import Select, and_, bindparam, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -133,25 +133,8 @@ class DirectoryRepository:
         """The user with their active staff seat, its merchant, program and store, and how many
         stores the merchant has: one statement for what every update needs to know about its
         sender."""
-        every_store = aliased(Store)
-        stores = (
-            select(func.count(every_store.id))
-            .where(every_store.merchant_id == StaffMembership.merchant_id)
-            .scalar_subquery()
-        )
-        query = (
-            select(User, StaffMembership, Merchant, Program, Store, stores)
-            .select_from(User)
-            .outerjoin(
-                StaffMembership,
-                and_(StaffMembership.user_id == User.id, StaffMembership.active),
-            )
-            .outerjoin(Merchant, Merchant.id == StaffMembership.merchant_id)
-            .outerjoin(Program, Program.merchant_id == StaffMembership.merchant_id)
-            .outerjoin(Store, Store.id == StaffMembership.store_id)
-            .where(User.id == user_id)
-        )
-        row = (await self.session.execute(query)).one_or_none()
+        query, parameters = _USER_AND_SEAT, {"user_id": user_id}
+        row = (await self.session.execute(query, parameters)).one_or_none()
         if row is None:
             return None, None, None, None, None, 0
         user, seat, merchant, program, store, count = row
@@ -222,3 +205,28 @@ class DirectoryRepository:
             .order_by(Card.customer_id)
         )
         return [(row[0], row[1]) for row in await self.session.execute(query)]
+
+
+def _user_and_seat_query() -> Select[User, StaffMembership, Merchant, Program, Store, int]:
+    every_store = aliased(Store)
+    stores = (
+        select(func.count(every_store.id))
+        .where(every_store.merchant_id == StaffMembership.merchant_id)
+        .scalar_subquery()
+    )
+    return (
+        select(User, StaffMembership, Merchant, Program, Store, stores)
+        .select_from(User)
+        .outerjoin(
+            StaffMembership,
+            and_(StaffMembership.user_id == User.id, StaffMembership.active),
+        )
+        .outerjoin(Merchant, Merchant.id == StaffMembership.merchant_id)
+        .outerjoin(Program, Program.merchant_id == StaffMembership.merchant_id)
+        .outerjoin(Store, Store.id == StaffMembership.store_id)
+        .where(User.id == bindparam("user_id"))
+    )
+
+
+# Every update reads its sender with this: built once (with its SQL cache key), not per call.
+_USER_AND_SEAT = _user_and_seat_query()

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from domain.db.sqlite_driver import one_hop_dbapi
+from domain.db.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 # Execution option that marks a transaction as a writer; see _begin_sqlite_transaction.
 WRITE_OPTION = "loyalty_write"
@@ -161,7 +161,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _begin_sqlite_transaction(conn: Connection) -> None:
         # Writers take the write lock up front, so concurrent use cases queue on the busy
         # timeout instead of failing halfway; readers stay deferred and never block in WAL mode.
-        if conn.get_execution_options().get(WRITE_OPTION):
-            conn.exec_driver_sql("BEGIN IMMEDIATE")
+        begin = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+        dbapi_connection = conn.connection.dbapi_connection
+        if isinstance(dbapi_connection, OneHopConnection):
+            # Before the first statement, in the same hop into aiosqlite's thread.
+            dbapi_connection.begin_with_next_statement(begin)
         else:
-            conn.exec_driver_sql("BEGIN")
+            conn.exec_driver_sql(begin)

@@ -7,6 +7,10 @@ the loop. The cursor here does the four in one function run in aiosqlite's threa
 statement costs one hop. Everything else (connections, transactions, errors, server-side
 cursors) stays SQLAlchemy's and aiosqlite's own.
 
+A transaction's BEGIN rides along too: `begin_with_next_statement` keeps it until the
+transaction's first statement, and that hop runs the BEGIN and then the statement (a
+transaction that ran no statement has nothing to commit or roll back, so no hop at all).
+
 It relies on aiosqlite's `Connection._execute(fn)` (run `fn` in the connection's thread), the
 call all of aiosqlite's own methods go through; the lock file pins the version this was read
 against, and tests/integration/test_round_trips.py runs every engine through it.
@@ -17,7 +21,7 @@ from __future__ import annotations
 import collections
 import sqlite3
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -31,8 +35,13 @@ from sqlalchemy.util.concurrency import await_
 _Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
 
 
-def _run(connection: sqlite3.Connection, operation: str, parameters: Any, many: bool) -> _Outcome:
-    """In aiosqlite's thread: a cursor made, executed, read and closed."""
+def _run(
+    connection: sqlite3.Connection, begin: str | None, operation: str, parameters: Any, many: bool
+) -> _Outcome:
+    """In aiosqlite's thread: the transaction's BEGIN if it is still to run, then a cursor made,
+    executed, read and closed."""
+    if begin is not None:
+        connection.execute(begin)
     cursor = connection.cursor()
     try:
         if many:
@@ -102,9 +111,11 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
     async def _one_hop(self, operation: Any, parameters: Any, *, many: bool) -> None:
         connection: aiosqlite.Connection = self._connection  # type: ignore[assignment]
-        async with self._adapt_connection._execute_mutex:
+        adapt_connection = cast(OneHopConnection, self._adapt_connection)
+        async with adapt_connection._execute_mutex:
+            begin, adapt_connection.pending_begin = adapt_connection.pending_begin, None
             outcome: _Outcome = await connection._execute(  # type: ignore[no-untyped-call]
-                _run, connection._conn, operation, parameters, many
+                _run, connection._conn, begin, operation, parameters, many
             )
         self._description, rows, self._rowcount, self._lastrowid = outcome
         self._rows = collections.deque(rows)
@@ -122,8 +133,35 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ()
+    __slots__ = ("pending_begin",)
     _cursor_cls = OneHopCursor
+
+    def __init__(self, dbapi: Any, connection: Any) -> None:
+        super().__init__(dbapi, connection)
+        self.pending_begin: str | None = None
+
+    def begin_with_next_statement(self, begin: str) -> None:
+        """Run `begin` (BEGIN or BEGIN IMMEDIATE) in the same hop as the next statement."""
+        self.pending_begin = begin
+
+    def cursor(self, server_side: bool = False) -> Any:
+        if server_side and self.pending_begin is not None:
+            # A server-side cursor makes its own calls into aiosqlite's thread: BEGIN first.
+            begin, self.pending_begin = self.pending_begin, None
+            super().cursor().execute(begin)
+        return super().cursor(server_side)
+
+    def rollback(self) -> None:
+        if self.pending_begin is not None:
+            self.pending_begin = None  # no statement ran: no transaction was opened
+            return
+        super().rollback()
+
+    def commit(self) -> None:
+        if self.pending_begin is not None:
+            self.pending_begin = None
+            return
+        super().commit()
 
 
 class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):

@@ -5,12 +5,13 @@ on a real SQLite file through the engine the application uses."""
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import exc, text
 
-from domain.db.engine import create_engine
-from domain.db.sqlite_driver import OneHopCursor
+from domain.db.engine import WRITE_OPTION, create_engine
+from domain.db.sqlite_driver import OneHopConnection, OneHopCursor
 
 
 async def test_statements_read_write_and_fail_as_before(tmp_path: Path) -> None:
@@ -42,3 +43,54 @@ async def test_statements_read_write_and_fail_as_before(tmp_path: Path) -> None:
             assert count == 3
     finally:
         await engine.dispose()
+
+
+async def test_a_transaction_begins_with_its_first_statement(tmp_path: Path) -> None:
+    """BEGIN rides with the first statement: a writer holds the write lock from then on, a
+    rolled-back write leaves nothing, a transaction without statements makes no call."""
+    url = f"sqlite+aiosqlite:///{tmp_path / 'begin.db'}"
+    engine, other = create_engine(url), create_engine(url)
+    calls: list[str] = []
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        writer = await engine.connect()
+        try:
+            await (await writer.execution_options(**{WRITE_OPTION: True})).begin()
+            await writer.execute(text("INSERT INTO t (id) VALUES (1)"))
+            assert (await writer.execute(text("SELECT count(*) FROM t"))).scalar_one() == 1
+            # The other engine cannot write meanwhile: BEGIN IMMEDIATE took the lock.
+            with pytest.raises(exc.OperationalError, match="locked"):
+                async with other.connect() as blocked:
+                    await blocked.exec_driver_sql("PRAGMA busy_timeout=0")
+                    await blocked.commit()
+                    await (await blocked.execution_options(**{WRITE_OPTION: True})).begin()
+                    await blocked.execute(text("INSERT INTO t (id) VALUES (2)"))
+            await writer.rollback()
+        finally:
+            await writer.close()
+        async with engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).dbapi_connection
+            assert isinstance(raw, OneHopConnection)
+            aio = raw._connection
+            original = aio._execute
+
+            async def counted(fn: Any, *args: Any, **kwargs: Any) -> Any:
+                calls.append(getattr(fn, "__name__", "?"))
+                return await original(fn, *args, **kwargs)
+
+            aio._execute = counted  # type: ignore[method-assign]
+            try:
+                await connection.begin()
+                await connection.rollback()  # no statement: no BEGIN, no ROLLBACK sent
+                assert calls == []
+                await connection.begin()
+                assert (await connection.execute(text("SELECT count(*) FROM t"))).scalar_one() == 0
+                assert raw._connection._conn.in_transaction  # BEGIN ran before the SELECT
+                await connection.rollback()
+                assert calls == ["_run", "rollback"]
+            finally:
+                aio._execute = original  # type: ignore[method-assign]
+    finally:
+        await engine.dispose()
+        await other.dispose()
