@@ -14,7 +14,7 @@ from api import standalone_app
 from domain.apikeys import ALL_SCOPES, Scope
 from domain.model import CardView, UserProfile
 from domain.service import LoyaltyService
-from tests.e2e.conftest import Running, bot, tg  # noqa: F401 - fixtures used here
+from tests.support.running_bot import Running
 from tests.support.scenario import Shop, new_profile, open_shop
 from tests.support.servers import serving
 
@@ -58,7 +58,7 @@ def _auth(secret: str | None) -> dict[str, str]:
 
 
 @pytest.fixture
-async def api(bot: Running) -> AsyncIterator[ApiClient]:  # noqa: F811 - the fixture
+async def api(bot: Running) -> AsyncIterator[ApiClient]:
     async with (
         serving(standalone_app(bot.application)) as base_url,
         httpx.AsyncClient(timeout=20) as http,

@@ -24,7 +24,7 @@ from emulator.driver import BotApiEmulator
 from infra.dns import resolve_host
 from infra.tables import OutboxMessage
 from tests.api.conftest import ApiClient, open_cafe
-from tests.e2e.conftest import Running, new_application
+from tests.support.running_bot import Running, new_application
 from tests.support.servers import serving
 
 LIMIT = 5

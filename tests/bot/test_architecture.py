@@ -223,3 +223,17 @@ def test_every_test_folder_is_a_package() -> None:
     assert (
         sorted(str(f.relative_to(ROOT)) for f in folders if not (f / "__init__.py").exists()) == []
     )
+
+
+def test_no_test_imports_another_folders_conftest() -> None:
+    # Fixtures shared by several folders live in tests/support/ (loaded by tests/conftest.py):
+    # importing another folder's conftest registers its fixtures twice and hides where they are.
+    offenders: dict[str, list[str]] = {}
+    for path in (ROOT / "tests").rglob("*.py"):
+        folder = path.relative_to(ROOT).parent.parts
+        # Its own folder's conftest and those above it are in scope for it anyway.
+        allowed = {".".join(folder[:depth]) + ".conftest" for depth in range(1, len(folder) + 1)}
+        found = sorted(n for n in _imports(path) if n.endswith(".conftest") and n not in allowed)
+        if found:
+            offenders[str(path.relative_to(ROOT))] = found
+    assert offenders == {}

@@ -12,8 +12,8 @@ from PIL import Image
 from bot.i18n import translator
 from bot.texts import brand as brand_texts
 from domain.brand import SWATCHES, Brand, rgb
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import link_in, say
+from tests.support.running_bot import Running
 
 
 def _picture(png: bytes | None) -> Image.Image:

@@ -4,7 +4,6 @@ history pages, languages and command menus."""
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import (
     card_number_in,
     eventually,
@@ -14,6 +13,7 @@ from tests.e2e.helpers import (
     qr_content,
     say,
 )
+from tests.support.running_bot import Running
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.support.running_bot import Running
 
 
 async def test_a_redelivered_stamp_update_is_handled_once(bot: Running) -> None:

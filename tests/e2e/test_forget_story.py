@@ -10,8 +10,8 @@ from domain.db.tables import OfferConsent, OfferRecipient, Referral
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from infra.tables import BotUser, PendingStep
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.running_bot import Running
 
 
 async def test_a_customer_who_forgot_is_asked_about_offers_again(bot: Running) -> None:

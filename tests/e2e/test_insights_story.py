@@ -9,8 +9,8 @@ from PIL import Image
 
 from bot.i18n import translator
 from bot.texts.insights import insights_caption
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.running_bot import Running
 
 
 async def test_an_owner_reads_whether_customers_come_back(bot: Running) -> None:

@@ -10,8 +10,8 @@ from PIL import Image
 
 from bot.i18n import translator
 from emulator.user import EmulatedUser
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.running_bot import Running
 
 EN = translator("en")
 QUESTION = "Get offers from Café Lux?"

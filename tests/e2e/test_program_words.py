@@ -3,8 +3,8 @@ one, bonuses carry their unit, the language setting says whose language it is.""
 
 from __future__ import annotations
 
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import say
+from tests.support.running_bot import Running
 
 
 async def test_a_near_key_is_suggested_and_bonuses_and_language_say_what_they_are(

@@ -12,8 +12,8 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.db.tables import LedgerEntry
 from emulator.user import EmulatedUser
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
+from tests.support.running_bot import Running
 
 
 async def _shop_with_customer(bot: Running, language: str) -> tuple[EmulatedUser, EmulatedUser]:

@@ -1,5 +1,5 @@
-"""The real bot against the emulator: the webhook app over HTTP (as in tests/webhook), or
-polling in this process (as in tests/e2e)."""
+"""The real bot behind the webhook app over HTTP (as in tests/webhook); the polling bot in this
+process is the suite's `bot` fixture (tests/support/running_bot.py)."""
 
 from __future__ import annotations
 
@@ -8,12 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from app.runner import running
 from app.webhook import create_app
 from bot.config import Settings
-from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from tests.e2e.conftest import BOT_USERNAME, TOKEN, Running, new_application
 from tests.support.servers import free_port, serving
 
 WEBHOOK_TOKEN = "123456:TEST-TOKEN-hardening-webhook"
@@ -40,17 +37,3 @@ async def deployed(database_url: str) -> AsyncIterator[Deployed]:
         )
         async with serving(create_app(settings), port=port) as url:
             yield Deployed(tg, url)
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emulator:
-        yield emulator
-
-
-@pytest.fixture
-async def bot(tg: BotApiEmulator, database_url: str, clock: ManualClock) -> AsyncIterator[Running]:
-    """The real bot, polling the emulator in this process (as in tests/e2e)."""
-    application = new_application(tg, database_url, clock)
-    async with running(application):
-        yield Running(tg=tg, application=application, clock=clock)

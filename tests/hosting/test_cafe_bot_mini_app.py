@@ -9,10 +9,10 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.conftest import TOKEN, Running
 from tests.e2e.helpers import eventually
+from tests.support.miniapp import MiniAppClient
+from tests.support.running_bot import TOKEN, Running
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient, miniapp  # noqa: F401 - the fixture
 from webapp.initdata import signed_for
 
 CAFE_TOKEN = "7123456:cafe-lux-token-secret"
@@ -28,12 +28,12 @@ async def _cafe_bot(bot: Running, merchant_id: int) -> int:
     return bot_id
 
 
-def _signed(miniapp: MiniAppClient, user_id: int, token: str) -> str:  # noqa: F811
+def _signed(miniapp: MiniAppClient, user_id: int, token: str) -> str:
     return signed_for(user_id, token, now=miniapp.running.clock.now(), first_name="Anna")
 
 
 @pytest.fixture
-async def two_cafes(miniapp: MiniAppClient) -> tuple[int, int]:  # noqa: F811
+async def two_cafes(miniapp: MiniAppClient) -> tuple[int, int]:
     service = miniapp.running.service
     lux, beck = await open_shop(service, "Café Lux"), await open_shop(service, "Bakery Beck")
     anna = new_profile("Anna")
@@ -44,7 +44,7 @@ async def two_cafes(miniapp: MiniAppClient) -> tuple[int, int]:  # noqa: F811
 
 
 async def test_the_cafe_page_checks_initdata_with_the_cafe_bot_s_token_and_shows_its_cards(
-    miniapp: MiniAppClient,  # noqa: F811
+    miniapp: MiniAppClient,
     two_cafes: tuple[int, int],
 ) -> None:
     anna, bot_id = two_cafes
@@ -72,7 +72,7 @@ async def test_the_cafe_page_checks_initdata_with_the_cafe_bot_s_token_and_shows
     ],
 )
 async def test_initdata_of_another_bot_is_refused(
-    miniapp: MiniAppClient,  # noqa: F811
+    miniapp: MiniAppClient,
     two_cafes: tuple[int, int],
     signed_with: str,
     named: str | None,
@@ -87,7 +87,7 @@ async def test_initdata_of_another_bot_is_refused(
 
 
 async def test_a_logo_uploaded_in_the_cafe_s_page_becomes_its_bot_s_profile_photo(
-    miniapp: MiniAppClient,  # noqa: F811
+    miniapp: MiniAppClient,
 ) -> None:
     """As a photo sent to /brand does: the outbox sets the café bot's photo, and takes it away
     with the logo."""

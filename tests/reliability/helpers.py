@@ -14,8 +14,8 @@ from sqlalchemy import select
 from domain.db.tables import LedgerEntry
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.running_bot import Running
 
 STAMPS_TARGET = 50
 SHOP_SETTINGS = ("cooldown 0", "daily_limit 0", f"stamps_target {STAMPS_TARGET}", "type hybrid")

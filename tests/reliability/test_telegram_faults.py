@@ -15,7 +15,6 @@ import pytest
 from sqlalchemy import select
 
 from domain.db.tables import User
-from tests.e2e.conftest import Running
 from tests.reliability.helpers import (
     NOTHING_CHANGED,
     api_calls,
@@ -24,6 +23,7 @@ from tests.reliability.helpers import (
     messages_since,
     open_shop,
 )
+from tests.support.running_bot import Running
 
 
 async def settle(bot: Running, timeout: float = 20.0) -> None:  # noqa: ASYNC109

@@ -33,7 +33,7 @@ from emulator.driver import BotApiEmulator
 from emulator.models import ChatEvent, SentMessage
 from emulator.server import ApiCall
 from emulator.user import EmulatedUser
-from tests.e2e.conftest import BOT_USERNAME, TOKEN, new_application
+from tests.support.running_bot import new_application
 
 # The error handler's reply (bot/handlers/errors.py), in every language.
 CRASH_TEXTS = frozenset(general.something_went_wrong(translator(code)) for code in LANGUAGES)
@@ -162,12 +162,6 @@ class SecureBot:
         last = user.last_message
         assert last is not None, "a forged tap needs a message of the bot in the chat"
         return await self.tap(user, last, data, f"[forged {data}]")
-
-
-@pytest.fixture
-async def tg() -> AsyncIterator[BotApiEmulator]:
-    async with BotApiEmulator(token=TOKEN, bot_username=BOT_USERNAME) as emulator:
-        yield emulator
 
 
 @pytest.fixture

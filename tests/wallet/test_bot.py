@@ -26,9 +26,9 @@ from domain.effects import RefreshWallet
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra.tables import OutboxMessage
-from tests.e2e.conftest import TOKEN, new_application
 from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
+from tests.support.running_bot import TOKEN, new_application
 from tests.support.servers import free_port, serving
 from tests.wallet.conftest import (
     BOT_USERNAME,

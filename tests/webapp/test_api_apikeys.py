@@ -13,8 +13,8 @@ from bot.texts import apikeys as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.apikeys import NAME_MAX_LENGTH, NewApiKey, Scope
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import open_shop
-from tests.webapp.conftest import MiniAppClient
 
 ALLOWED = tuple(s.value for s in Scope)
 SECRET = re.compile(r"lk_[A-Za-z0-9_-]{43}")

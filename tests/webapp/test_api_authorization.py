@@ -14,8 +14,8 @@ import pytest
 
 from domain.model import UserProfile
 from domain.offers import AudienceKind
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 
 async def _world(client: MiniAppClient) -> dict[str, Any]:

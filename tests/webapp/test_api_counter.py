@@ -12,8 +12,8 @@ from bot.i18n import translator
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import AMOUNT_RANGE, CardView, UserProfile
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 
 async def _shop(

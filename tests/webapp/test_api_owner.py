@@ -18,8 +18,8 @@ from bot.texts import insights as insight_texts
 from bot.texts import program as program_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 
 async def test_the_owners_tab(miniapp: MiniAppClient) -> None:

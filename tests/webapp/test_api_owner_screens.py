@@ -11,8 +11,8 @@ from bot.texts import rewards as reward_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import LADDER_MAX_RUNGS
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 
 def _html(message: str) -> str:

@@ -12,7 +12,7 @@ from typing import Any
 
 import pytest
 
-from tests.webapp.conftest import MiniAppClient
+from tests.support.miniapp import MiniAppClient
 from tests.webapp.test_api_authorization import _snapshot, _world
 
 NESTED = "[" * 16_000  # a RecursionError in the hand-written reader once: a 500

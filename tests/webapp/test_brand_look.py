@@ -12,8 +12,8 @@ from PIL import Image
 from bot.look import prepare_logo
 from domain.brand import DARK_BACKGROUND, PAPER, READABLE, SWATCHES, Brand, contrast
 from domain.model import RewardUnit
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 from webapp.look import brand_variables, style_attribute
 
 COLOURS = [*SWATCHES.values(), "#ffffff", "#000000", "#808080", "#ffff00", "#00ffff", "#1c1c1e"]

@@ -31,8 +31,8 @@ from bot.texts import webapp as webapp_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import CardView, UserProfile
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 CHROMIUM = "/usr/bin/chromium"
 FLAGS = [

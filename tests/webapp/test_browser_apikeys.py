@@ -16,7 +16,7 @@ from bot.texts import apikeys as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.apikeys import NAME_MAX_LENGTH, NewApiKey, Scope
-from tests.webapp.conftest import MiniAppClient
+from tests.support.miniapp import MiniAppClient
 from tests.webapp.test_browser import (  # noqa: F401 - fixtures used here
     _fits,
     _open,

@@ -21,8 +21,8 @@ from bot.look import LOGO_INPUT_MAX_BYTES, LOGO_SIDE
 from bot.texts import brand as brand_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 from tests.webapp.test_browser import WIDTH, World, _fits, _open, _shot, _status, browser
 from tests.webapp.test_browser import engine_name as engine_name
 from webapp.requests import plain_text

@@ -22,8 +22,8 @@ from domain import errors
 from domain.model import CardView, RewardUnit, UserProfile
 from emulator.user import EmulatedUser
 from tests.e2e.helpers import say
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 
 REDEEM_BUTTON = re.compile(r'data-op="redeem" data-reward="([^"]+)"[^>]*>🎁 ([^<]+)</button>')
 

@@ -18,8 +18,8 @@ from bot.links import LinkKind, deep_link
 from bot.look import LOGO_INPUT_MAX_BYTES
 from bot.texts.refusals import refusal_text
 from domain import errors
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, open_shop
-from tests.webapp.conftest import MiniAppClient
 from webapp.bodies import LogoBody
 from webapp.requests import tg_html
 

@@ -11,8 +11,8 @@ from bot.texts import rewards as reward_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import REWARD_NAME_MAX_LENGTH
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 from webapp.requests import tg_html
 
 

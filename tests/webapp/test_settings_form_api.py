@@ -17,8 +17,8 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import ProgramType
 from domain.program import ProgramSettings, keys_for
+from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
-from tests.webapp.conftest import MiniAppClient
 from webapp.requests import tg_html
 
 

@@ -11,13 +11,13 @@ from app.runner import running
 from domain.clock import ManualClock
 from domain.webhooks import WebhookPolicy
 from emulator.driver import BotApiEmulator
-from tests.e2e.conftest import Running, new_application, tg  # noqa: F401 - the fixture
+from tests.support.running_bot import Running, new_application
 from tests.webhooks.receiver import Receiver, receiving
 
 
 @pytest.fixture
 async def bot(
-    tg: BotApiEmulator,  # noqa: F811 - the fixture
+    tg: BotApiEmulator,
     database_url: str,
     clock: ManualClock,
 ) -> AsyncIterator[Running]:

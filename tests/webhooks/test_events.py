@@ -10,8 +10,8 @@ from decimal import Decimal
 from bot.i18n import translator
 from bot.texts.general import forget_question
 from emulator.models import ChatEvent
-from tests.e2e.conftest import Running
 from tests.e2e.helpers import say
+from tests.support.running_bot import Running
 from tests.webhooks.receiver import Receiver, verified
 from tests.webhooks.test_webhooks_story import _plain, _values, open_cafe, register
 

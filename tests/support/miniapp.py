@@ -1,4 +1,5 @@
-"""The Mini App served over real HTTP by the real, running bot, on both database engines."""
+"""The Mini App served over real HTTP by the real, running bot, on both database engines: the
+`miniapp` fixture (loaded for the whole suite by tests/conftest.py) and its client."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import httpx
 import pytest
 
 from domain.model import UserProfile
-from tests.e2e.conftest import TOKEN, Running, bot, tg  # noqa: F401 - fixtures used here
+from tests.support.running_bot import TOKEN, Running
 from tests.support.servers import serving
 from webapp import WebAppConfig, standalone_app
 from webapp.initdata import signed_for
@@ -45,7 +46,7 @@ class MiniAppClient:
 
 
 @pytest.fixture
-async def miniapp(bot: Running) -> AsyncIterator[MiniAppClient]:  # noqa: F811 - the fixture
+async def miniapp(bot: Running) -> AsyncIterator[MiniAppClient]:
     app = standalone_app(bot.application, WebAppConfig(token=TOKEN))
     async with serving(app) as base_url, httpx.AsyncClient(timeout=20) as http:
         yield MiniAppClient(base_url=base_url, running=bot, http=http)

@@ -1,4 +1,6 @@
-"""The real application, polling a local Bot API emulator over HTTP, on a real database."""
+"""The real application, polling a local Bot API emulator over HTTP, on a real database: the
+`tg` (emulator) and `bot` (running application) fixtures every story folder uses, loaded for the
+whole suite by tests/conftest.py, and the names the stories build their own bots from."""
 
 from __future__ import annotations
 
