@@ -26,12 +26,12 @@ from bot.routing import MENUS, register_handlers
 from bot.serving import PLATFORM, ServingBot
 from bot.updates import PerChatOrderedProcessor
 from domain.clock import Clock, SystemClock
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from infra import Infrastructure
 from infra.bots import TokenCipher
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 
 log = logging.getLogger(__name__)
 

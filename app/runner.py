@@ -19,10 +19,10 @@ from bot.context import LoyaltyApplication
 from bot.logs import configure_logging
 from bot.serving import ServingBot
 from bot.updates import DurablePoller
-from domain.db.backup import BackupRefused, backup_sqlite
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
-from domain.db.preflight import DatabaseUnavailable, check_database
+from infra.db.backup import BackupRefused, backup_sqlite
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
+from infra.db.preflight import DatabaseUnavailable, check_database
 
 log = logging.getLogger(__name__)
 

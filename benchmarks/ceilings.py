@@ -23,11 +23,11 @@ from benchmarks.procs import BOT_USERNAME, TOKEN, bot_env, child_pid, peak_rss_m
 from benchmarks.rush import REDEEM_AT, first_answer
 from benchmarks.seed import TOP_STAMPS, RushCard, RushFixture
 from benchmarks.stats import latency_ms, median_of_runs
-from domain.db.engine import create_engine
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.client import EmulatorClient, spawn_emulator
 from emulator.remote_user import RemoteUser
+from infra.db.engine import create_engine
 
 ECHO_USERS = 9_000_000
 

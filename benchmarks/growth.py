@@ -35,11 +35,11 @@ from benchmarks.dataset import (
 )
 from benchmarks.seed import Shop, open_shops
 from benchmarks.stats import median, percentile, ratio
-from domain.db.engine import create_engine
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
 from domain.model import RewardUnit
 from domain.service import LoyaltyService
+from infra.db.engine import create_engine
 from tests.support.databases import migrated_database
 
 SHOPS = 10

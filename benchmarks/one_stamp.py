@@ -52,7 +52,7 @@ from tests.support.databases import migrated_database
 # (path prefix under the project, layer): the innermost frame that matches names the layer.
 LAYERS = (
     ("domain/db/uow.py", ""),  # transactions: filed under whoever opened them
-    ("domain/db/engine.py", ""),
+    ("infra/db/engine.py", ""),
     ("domain/service/", "use case (domain/service + domain/db)"),
     ("domain/db/", "use case (domain/service + domain/db)"),
     ("infra/inbox", "inbox (store, mark handled)"),

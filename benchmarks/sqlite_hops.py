@@ -1,5 +1,5 @@
 """One SQLite statement's cost through SQLAlchemy's aiosqlite adapter (four thread hops: open a
-cursor, execute, fetch, close) and through ours (one hop, domain/db/sqlite_driver.py), measured
+cursor, execute, fetch, close) and through ours (one hop, infra/db/sqlite_driver.py), measured
 in turns in the same run: `uv run python -m benchmarks.sqlite_hops [--statements 3000]`.
 
 CPU is the process's (the event loop and aiosqlite's thread together); medians of 5 rounds.
@@ -18,7 +18,7 @@ from typing import Any
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import create_async_engine
 
-from domain.db.sqlite_driver import one_hop_dbapi
+from infra.db.sqlite_driver import one_hop_dbapi
 
 ROUNDS = 5
 QUERY = text("SELECT id, name FROM probe WHERE id = :id")

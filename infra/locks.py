@@ -17,8 +17,8 @@ from contextlib import asynccontextmanager
 from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db.engine import engine_beside
 from domain.db.uow import Database
+from infra.db.engine import engine_beside
 
 
 class Locks:

@@ -25,9 +25,9 @@ from sqlalchemy import delete, func, insert, select, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.db.engine import engine_beside
 from domain.db.types import UTCDateTime
 from domain.db.uow import Database
+from infra.db.engine import engine_beside
 from infra.tables import MessageGrant, SendPause
 
 log = logging.getLogger(__name__)

@@ -1,4 +1,4 @@
-"""Alembic environment: runs on a connection from domain.db.migrate, or on DATABASE_URL."""
+"""Alembic environment: runs on a connection from infra.db.migrate, or on DATABASE_URL."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ import os
 from alembic import context
 from sqlalchemy.engine import Connection
 
-from domain.db.engine import create_engine
 from domain.db.tables import Base
 from infra import tables as _infra_tables  # noqa: F401 - registers the infrastructure tables
+from infra.db.engine import create_engine
 
 DEFAULT_URL = "sqlite+aiosqlite:///loyalty.db"
 

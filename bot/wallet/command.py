@@ -43,7 +43,7 @@ async def _build(settings: Settings, card_number: str) -> bytes:
     from bot.wallet import scan_link
     from bot.wallet.apple import ApplePassBuilder
     from bot.wallet.config import apple_config
-    from domain.service import open_wallet
+    from infra.db.standalone import open_wallet
 
     config = apple_config()
     assert config is not None

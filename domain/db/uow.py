@@ -15,10 +15,14 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db.dialect import Dialect
-from domain.db.engine import WRITE_OPTION
 from domain.db.programmes import ProgrammeCache
 
-__all__ = ["Database", "IntegrityError", "Session", "commit_attempted"]
+__all__ = ["WRITE_OPTION", "Database", "IntegrityError", "Session", "commit_attempted"]
+
+# The execution option a write transaction carries; the engine (infra/db/engine.py) reads it to
+# take the write lock at BEGIN on SQLite. Declared here, by the one who asks for it, so the
+# domain names no engine module.
+WRITE_OPTION = "loyalty_write"
 
 # What a use case holds for one transaction and hands to the repositories it opens on it.
 Session = AsyncSession

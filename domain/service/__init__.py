@@ -47,7 +47,6 @@ from domain.service.wallet import (
     WalletError,
     WalletService,
     looks_like_device_id,
-    open_wallet,
 )
 from domain.service.webhooks import Resolver, WebhookService
 from domain.store_of_day import StoreChoice, StoresOfDay
@@ -118,5 +117,4 @@ __all__ = [
     "WalletError",
     "commit_attempted",
     "looks_like_device_id",
-    "open_wallet",
 ]

@@ -12,22 +12,17 @@ import base64
 import hashlib
 import hmac
 import re
-from collections.abc import AsyncIterator, Iterable
-from contextlib import asynccontextmanager
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from domain import errors
 from domain.brand import Brand, logo_version_shown
-from domain.clock import SystemClock
 from domain.db.brand import BrandRepository
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.tables import Brand as BrandRow
 from domain.db.tables import Card, WalletRegistration
-from domain.db.uow import Database, Session
+from domain.db.uow import Session
 from domain.db.wallet import WalletRepository
-from domain.effects import NoEffects
 from domain.model import CardView, normalise_card_number
 from domain.service.base import ServiceBase, card_view
 
@@ -317,15 +312,3 @@ async def _authenticated_card(
     if not card.active:
         raise PassNotAuthorised()
     return card
-
-
-@asynccontextmanager
-async def open_wallet(database_url: str) -> AsyncIterator[WalletService]:
-    """The wallet use cases on their own, for command-line tools (the schema is brought up to
-    date first, as the bot does at start-up)."""
-    engine = create_engine(database_url)
-    try:
-        await upgrade_to_head(engine)
-        yield WalletService(Database(engine), SystemClock(), NoEffects())
-    finally:
-        await engine.dispose()

@@ -13,12 +13,12 @@ import pytest
 
 from domain.apikeys import ALL_SCOPES
 from domain.clock import SystemClock
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra.api_requests import WINDOW_SECONDS
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.scenario import new_profile, open_shop

@@ -49,13 +49,7 @@ def test_bot_reaches_the_domain_only_through_the_service_and_its_values() -> Non
         "domain.webhooks",  # webhook endpoints and deliveries as the owner sees them, values
     }
     used = {n for path in BOT.rglob("*.py") for n in _imports(path) if n.startswith("domain")}
-    plumbing = {
-        "domain.db.engine",
-        "domain.db.migrate",
-        "domain.db.uow",
-        "domain.db.backup",
-        "domain.db.preflight",
-    }
+    plumbing = {"domain.db.uow"}
     assert used - allowed - plumbing == set()
     # The database plumbing is wired only in the composition root and the runner.
     for path in BOT.rglob("*.py"):
@@ -89,6 +83,19 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not (domain / "service" / "inbox.py").exists()
     used = {n for path in domain.rglob("*.py") for n in _imports(path)}
     assert not {n for n in used if n.split(".")[0] == "infra"}
+
+
+ENGINE_PLUMBING = ("engine", "migrate", "backup", "preflight", "sqlite_driver", "standalone")
+
+
+def test_engines_migrations_and_backups_live_in_infra() -> None:
+    """Opening engines, migrating, backing up and checking a database before start-up are not the
+    card domain: they live in infra/db/, and nothing under domain/ imports Alembic or them."""
+    domain = BOT.parent / "domain"
+    assert (BOT.parent / "infra" / "db" / "engine.py").exists()
+    assert not [p for p in domain.rglob("*.py") if p.stem in ENGINE_PLUMBING]
+    used = {n for path in domain.rglob("*.py") for n in _imports(path)}
+    assert not {n for n in used if n.split(".")[0] == "alembic"}
 
 
 def _calls_execute(path: Path) -> bool:

@@ -7,8 +7,8 @@ import asyncio
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
-from domain.db.engine import create_engine
-from domain.db.migrate import alembic_config, upgrade_to_head
+from infra.db.engine import create_engine
+from infra.db.migrate import alembic_config, upgrade_to_head
 from tests.hardening.processes import bot_environment, finish, start_bot
 
 

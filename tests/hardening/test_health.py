@@ -11,7 +11,7 @@ from sqlalchemy import event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.pool import Pool
 
-from domain.db.engine import create_engine
+from infra.db.engine import create_engine
 from tests.hardening.conftest import Deployed
 from tests.hardening.postgres import admin_connection
 from tests.support.postgres import PostgresServer

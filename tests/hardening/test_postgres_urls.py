@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import text
 from sqlalchemy.engine import make_url
 
-from domain.db.engine import DatabaseUrlError, create_engine, postgres_url, ssl_argument
-from domain.db.migrate import upgrade_to_head
+from infra.db.engine import DatabaseUrlError, create_engine, postgres_url, ssl_argument
+from infra.db.migrate import upgrade_to_head
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 

@@ -11,11 +11,11 @@ from sqlalchemy.engine import Connection
 
 from domain.apikeys import ALL_SCOPES
 from domain.clock import ManualClock
-from domain.db.engine import create_engine
-from domain.db.migrate import alembic_config, upgrade_to_head
 from domain.db.tables import Base, LedgerEntry
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra.db.engine import create_engine
+from infra.db.migrate import alembic_config, upgrade_to_head
 from tests.support.scenario import new_profile, open_shop
 
 BEFORE_API_KEYS = "c4e8a2f6d913"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from domain.db.backup import BackupRefused, backup_sqlite
 from domain.service import LoyaltyService
+from infra.db.backup import BackupRefused, backup_sqlite
 from tests.support.scenario import new_profile, open_shop
 
 ROOT = Path(__file__).resolve().parents[2]

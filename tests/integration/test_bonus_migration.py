@@ -10,11 +10,11 @@ from sqlalchemy import select
 from sqlalchemy.engine import Connection
 
 from domain.clock import ManualClock
-from domain.db.engine import create_engine
-from domain.db.migrate import alembic_config, upgrade_to_head
 from domain.db.tables import Card
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra.db.engine import create_engine
+from infra.db.migrate import alembic_config, upgrade_to_head
 from tests.support.scenario import new_profile, open_shop
 
 BEFORE_BONUSES = "b7e4a2c91d5f"

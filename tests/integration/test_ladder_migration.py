@@ -11,12 +11,12 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection
 
 from domain.clock import ManualClock
-from domain.db.engine import create_engine
-from domain.db.migrate import alembic_config, upgrade_to_head
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
 from domain.db.uow import Database
 from domain.model import LedgerKind, RewardUnit
 from domain.service import LoyaltyService
+from infra.db.engine import create_engine
+from infra.db.migrate import alembic_config, upgrade_to_head
 from tests.support.scenario import new_profile
 
 BEFORE_LADDER = "a7c3e5f19b42"

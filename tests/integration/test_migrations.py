@@ -8,9 +8,9 @@ from alembic.migration import MigrationContext
 from sqlalchemy import inspect
 from sqlalchemy.engine import Connection
 
-from domain.db.engine import create_engine
-from domain.db.migrate import alembic_config, upgrade_to_head
 from domain.db.tables import Base
+from infra.db.engine import create_engine
+from infra.db.migrate import alembic_config, upgrade_to_head
 
 BEFORE_STORES_OF_DAY = "c41d7e2a9b63"
 

@@ -20,7 +20,7 @@ from tests.support.databases import migrated_database
 from tests.support.scenario import new_profile, open_shop
 
 # Every statement, COMMIT and ROLLBACK the driver is asked for. BEGIN is not a round trip of
-# its own on either engine: SQLite's rides with the first statement (domain/db/sqlite_driver.py),
+# its own on either engine: SQLite's rides with the first statement (infra/db/sqlite_driver.py),
 # asyncpg opens its transaction with the first statement.
 # A stamp: seat+card+…, [key on PostgreSQL], UPDATE, INSERT ×2, COMMIT.
 STAMP = {"sqlite": 5, "postgresql": 6}

@@ -1,4 +1,4 @@
-"""The one-hop SQLite cursor (domain/db/sqlite_driver.py) behaves as the DBAPI cursor it
+"""The one-hop SQLite cursor (infra/db/sqlite_driver.py) behaves as the DBAPI cursor it
 replaces: rows, row counts, inserted ids, executemany, and errors as SQLAlchemy's exceptions,
 on a real SQLite file through the engine the application uses."""
 
@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 from sqlalchemy import exc, text
 
-from domain.db.engine import WRITE_OPTION, create_engine
-from domain.db.sqlite_driver import OneHopConnection, OneHopCursor
+from infra.db.engine import WRITE_OPTION, create_engine
+from infra.db.sqlite_driver import OneHopConnection, OneHopCursor
 
 
 async def test_statements_read_write_and_fail_as_before(tmp_path: Path) -> None:

@@ -4,7 +4,7 @@ SQLite does not apply the busy timeout to the switch to WAL: while another conne
 the file's write lock in rollback mode (a fresh file another worker is creating), the switch
 fails at once with "database is locked". Workers starting together on a new deployment hit
 that (`tests/hardening/test_concurrent_migrations.py` did, once, on a loaded machine; three
-raw processes racing on fresh files lose about one round in five). domain/db/engine.py
+raw processes racing on fresh files lose about one round in five). infra/db/engine.py
 retries the switch for as long as the busy timeout would have waited."""
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from pathlib import Path
 
 from sqlalchemy import text
 
-from domain.db.engine import create_engine
+from infra.db.engine import create_engine
 
 HELD_SECONDS = 0.3
 

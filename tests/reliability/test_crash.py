@@ -30,12 +30,12 @@ from sqlalchemy import func, select
 
 from bot.i18n import translator
 from domain.clock import SystemClock
-from domain.db.engine import create_engine
 from domain.db.tables import Card, LedgerEntry
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
+from infra.db.engine import create_engine
 from infra.tables import InboundUpdate, OutboxMessage
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.reliability.helpers import api_calls, count_handouts, messages_since, until

@@ -9,9 +9,9 @@ from pathlib import Path
 import asyncpg
 from sqlalchemy.engine import make_url
 
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.uow import Database
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 from tests.support.postgres import PostgresServer
 
 _names = itertools.count()

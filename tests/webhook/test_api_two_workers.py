@@ -12,12 +12,12 @@ from sqlalchemy import func, select
 
 from domain.apikeys import ALL_SCOPES
 from domain.clock import SystemClock
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.scenario import new_profile, open_shop

@@ -11,12 +11,12 @@ import pytest
 from sqlalchemy import func, select
 
 from domain.clock import SystemClock
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.tables import LedgerEntry, SummaryDelivery
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer

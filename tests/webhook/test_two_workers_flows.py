@@ -24,8 +24,6 @@ from sqlalchemy import func, select
 
 from bot.i18n import translator
 from domain.clock import SystemClock
-from domain.db.engine import create_engine
-from domain.db.migrate import upgrade_to_head
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
 from domain.service import LoyaltyService
@@ -33,6 +31,8 @@ from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from infra.bots import TokenCipher
+from infra.db.engine import create_engine
+from infra.db.migrate import upgrade_to_head
 from infra.tables import OutboxMessage
 from tests.e2e.helpers import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database

@@ -13,10 +13,9 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from domain.db.sqlite_driver import OneHopConnection, one_hop_dbapi
+from domain.db.uow import WRITE_OPTION
+from infra.db.sqlite_driver import OneHopConnection, one_hop_dbapi
 
-# Execution option that marks a transaction as a writer; see _begin_sqlite_transaction.
-WRITE_OPTION = "loyalty_write"
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
 
@@ -49,7 +48,7 @@ def create_engine(
             echo=echo,
             pool_size=pool_size,
             max_overflow=max_overflow,
-            module=one_hop_dbapi(),  # one thread hop per statement (domain/db/sqlite_driver.py)
+            module=one_hop_dbapi(),  # one thread hop per statement (infra/db/sqlite_driver.py)
         )
         _configure_sqlite(engine)
         return engine

@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import text
 from sqlalchemy.engine import URL
 
-from domain.db.engine import DatabaseUrlError, create_engine
+from infra.db.engine import DatabaseUrlError, create_engine
 
 PREFLIGHT_TIMEOUT_SECONDS = 5.0
 

@@ -15,7 +15,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
-from domain.db.engine import WRITE_OPTION
+from domain.db.uow import WRITE_OPTION
 
 MIGRATIONS = Path(__file__).resolve().parents[2] / "migrations"
 # Named like MaintenanceService.exclusively's job locks, so the keys cannot collide.
