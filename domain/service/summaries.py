@@ -90,20 +90,18 @@ def _days_due(
     now: datetime, timezone: str, at: str, on_since: datetime, created_at: datetime
 ) -> list[date]:
     """The local days, oldest first, whose summary time has passed, within the catch-up
-    window, and neither before the business joined nor before the summary was switched on."""
+    window, and whose summary time came after the business joined and after the summary was
+    switched on: a café that signs up at 22:30 hears nothing about a day it was not part of."""
     zone = ZoneInfo(timezone)
     local_now = now.astimezone(zone)
-    first = max(
-        local_now.date() - timedelta(days=CATCH_UP_DAYS),
-        created_at.astimezone(zone).date(),
-        on_since.astimezone(zone).date(),
-    )
+    since = max(created_at, on_since)
+    first = max(local_now.date() - timedelta(days=CATCH_UP_DAYS), since.astimezone(zone).date())
     hours, minutes = (int(part) for part in at.split(":"))
     days = []
     day = first
     while day <= local_now.date():
         moment = datetime(day.year, day.month, day.day, hours, minutes, tzinfo=zone)
-        if moment <= local_now:
+        if since < moment <= local_now:
             days.append(day)
         day += timedelta(days=1)
     return days

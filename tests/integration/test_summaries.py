@@ -1,6 +1,7 @@
 """The scheduled daily summary: every missed day caught up once, oldest first, a week back at
 most and never from a time it was off; a quiet day's word (or none), the owner's choice; on
-Mondays, active members and repeat rate against the week before. On both engines."""
+Mondays, active members and repeat rate against the week before; nothing about a day whose
+summary time came before the business joined. On both engines."""
 
 from __future__ import annotations
 
@@ -38,6 +39,18 @@ async def test_every_missed_day_is_due_once_oldest_first_and_a_week_back_at_most
         await service.summaries.queue_summary(merchant_id, day)
     clock.set(datetime(2026, 1, 20, 20, 0, tzinfo=UTC))  # 21:00 in Luxembourg
     assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 20))]
+
+
+async def test_a_business_that_joins_after_the_summary_time_hears_first_the_next_evening(
+    service: LoyaltyService, clock: ManualClock
+) -> None:
+    clock.set(datetime(2026, 1, 1, 21, 30, tzinfo=UTC))  # 22:30 in Luxembourg, after 21:00
+    shop = await open_shop(service, summary="21:00")
+    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
+    clock.set(datetime(2026, 1, 1, 22, 45, tzinfo=UTC))
+    assert await service.summaries.due_summaries() == []  # not a word about a day it missed
+    clock.set(datetime(2026, 1, 2, 20, 0, tzinfo=UTC))
+    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 2))]
 
 
 async def test_a_summary_switched_back_on_does_not_catch_up_the_days_it_was_off(
