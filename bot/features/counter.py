@@ -17,6 +17,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token, nonce
+from bot.confirmations import CounterConfirmation
 from bot.context import BotContext
 from bot.counter_calls import (
     PICK_STORE,
@@ -32,7 +33,6 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    confirm_step,
     edit_or_reply,
     prompt,
     reply,
@@ -77,6 +77,12 @@ CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
 ADD_POINTS = ButtonAction("ap", (Token,))  # card number
 CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
 CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
+REDEEM_CONFIRMATION = CounterConfirmation(
+    REDEEM, CONFIRM_REDEEM, CANCEL_REDEEM, counter_texts.redeem_cancelled
+)
+BIG_CHANGE_CONFIRMATION = CounterConfirmation(
+    BIG_CHANGE, CONFIRM_CHANGE, CANCEL_CHANGE, general.change_declined
+)
 
 
 async def open_card(
@@ -228,27 +234,14 @@ async def _ask_big_change(
     question: str,
 ) -> None:
     await open_card(context, viewer, card)
-    buttons = await confirm_step(
-        context,
-        viewer,
-        BIG_CHANGE,
-        CONFIRM_CHANGE,
-        CANCEL_CHANGE,
-        subject_id=card.card_id,
-        payload=payload,
+    buttons = await BIG_CHANGE_CONFIRMATION.ask(
+        context, viewer, subject_id=card.card_id, payload=payload
     )
     await reply(update, question, buttons)
 
 
-async def _confirm_change(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int
-) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    now = context.service.clock.now()
+async def _confirm_change(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
     # As with redemptions, a second tap replays the same key: one change.
-    if step is None or step.kind != BIG_CHANGE or step.state(now) not in ("open", "done"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
     assert step.payload is not None
     change = json.loads(step.payload)
     number, key = change["number"], step_key(step)
@@ -270,13 +263,6 @@ async def _confirm_change(
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
-
-
-async def _cancel_change(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == BIG_CHANGE:
-        await context.infra.steps.close(step.id, "cancelled")
-    await edit_or_reply(update, general.change_declined(viewer.t))
 
 
 async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -390,12 +376,9 @@ async def ask_redeem(
             )
             return
         reward = redeemable.rewards[0]  # the one ready, or the one picked
-    buttons = await confirm_step(
+    buttons = await REDEEM_CONFIRMATION.ask(
         context,
         viewer,
-        REDEEM,
-        CONFIRM_REDEEM,
-        CANCEL_REDEEM,
         subject_id=card.card_id,
         payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
     )
@@ -414,15 +397,8 @@ async def _pick_reward(
     await ask_redeem(update, context, viewer, number, None, reward_id)
 
 
-async def _confirm_redeem(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int
-) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    now = context.service.clock.now()
+async def _confirm_redeem(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
     # A second tap on a done step replays the same key: "already done", one reward.
-    if step is None or step.kind != REDEEM or step.state(now) not in ("open", "done"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
     assert step.payload is not None
     number, _, what = step.payload.partition(":")
     key = step_key(step)
@@ -438,13 +414,6 @@ async def _confirm_redeem(
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
-
-
-async def _cancel_redeem(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == REDEEM:
-        await context.infra.steps.close(step.id, "cancelled")
-    await edit_or_reply(update, counter_texts.redeem_cancelled(viewer.t))
 
 
 # --- stamping and adding points with the buttons ----------------------------------------------
@@ -649,11 +618,9 @@ FEATURE = Feature(
         (STAMP_MORE, _stamp_more_button),
         (ASK_REDEEM, _ask_redeem_button),
         (PICK_REWARD, _pick_reward),
-        (CONFIRM_REDEEM, _confirm_redeem),
-        (CANCEL_REDEEM, _cancel_redeem),
+        *REDEEM_CONFIRMATION.buttons(_confirm_redeem),
         (ADD_POINTS, _add_points_button),
-        (CONFIRM_CHANGE, _confirm_change),
-        (CANCEL_CHANGE, _cancel_change),
+        *BIG_CHANGE_CONFIRMATION.buttons(_confirm_change),
         (PICK_STORE, _store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},
