@@ -389,22 +389,3 @@ async def yes_no_step(
         supersedes=(kind,) if supersede else (),
     )
     return keyboards.yes_no_keyboard(viewer.t, answer.data(step.id, "y"), answer.data(step.id, "n"))
-
-
-async def confirm_step(
-    context: BotContext,
-    viewer: Viewer,
-    kind: str,
-    confirm: ButtonAction,
-    cancel: ButtonAction,
-    *,
-    subject_id: int | None = None,
-    payload: str | None = None,
-    ttl: timedelta = PROMPT_TTL,
-) -> InlineKeyboardMarkup:
-    """Open a counter step that asks `kind` (a newer one replaces it) and return its Confirm and
-    Cancel buttons, each carrying the step."""
-    step = await context.infra.steps.open(
-        viewer.chat_id, kind, subject_id=subject_id, payload=payload, ttl=ttl, supersedes=(kind,)
-    )
-    return keyboards.confirm_cancel_keyboard(viewer.t, confirm.data(step.id), cancel.data(step.id))

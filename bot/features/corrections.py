@@ -10,6 +10,7 @@ import json
 from telegram import Update
 
 from bot.callbacks import ButtonAction
+from bot.confirmations import CounterConfirmation
 from bot.context import BotContext
 from bot.counter_calls import CounterCall, Op, operate
 from bot.courier import Courier
@@ -18,22 +19,24 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    confirm_step,
     edit_or_reply,
     reply,
     split_card_reference,
     step_key,
 )
 from bot.texts import corrections as texts
-from bot.texts import general
 from bot.texts.commands import usage
 from domain import errors
 from domain.effects import StaffCorrected
 from domain.model import RewardUnit, clean_reason
+from infra import Step
 
 CORRECTION = "correction"  # step: a correction waiting for its confirming tap
 CONFIRM_CORRECTION = ButtonAction("kc", (int,))  # correction step
 CANCEL_CORRECTION = ButtonAction("kx", (int,))  # correction step
+CONFIRMATION = CounterConfirmation(
+    CORRECTION, CONFIRM_CORRECTION, CANCEL_CORRECTION, texts.correction_declined
+)
 
 _MINUS = ("-", "\u2212", "\u2013")  # hyphen, minus sign, en dash (phones replace "-")
 
@@ -61,26 +64,13 @@ async def correct(update: Update, context: BotContext, viewer: Viewer) -> None:
     payload = json.dumps(
         {"number": card.number, "delta": delta, "reason": cleaned}, ensure_ascii=False
     )
-    buttons = await confirm_step(
-        context,
-        viewer,
-        CORRECTION,
-        CONFIRM_CORRECTION,
-        CANCEL_CORRECTION,
-        subject_id=card.card_id,
-        payload=payload,
-    )
+    buttons = await CONFIRMATION.ask(context, viewer, subject_id=card.card_id, payload=payload)
     await reply(update, texts.correction_question(viewer.t, card, delta, cleaned), buttons)
 
 
-async def _confirm(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    steps = context.infra.steps
-    step = await steps.get(viewer.chat_id, step_id)
-    now = context.service.clock.now()
+async def _confirmed(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
     # A second tap (or the same tap delivered again) replays the step's key: one correction.
-    if step is None or step.kind != CORRECTION or step.state(now) not in ("open", "done"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
+    steps = context.infra.steps
     assert step.payload is not None
     change = json.loads(step.payload)
     call = CounterCall(
@@ -102,19 +92,12 @@ async def _confirm(update: Update, context: BotContext, viewer: Viewer, step_id:
     await edit_or_reply(update, texts.correction_done(viewer.t, op))
 
 
-async def _cancel(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == CORRECTION:
-        await context.infra.steps.close(step.id, "cancelled")
-    await edit_or_reply(update, texts.correction_declined(viewer.t))
-
-
 FEATURE = Feature(
     name="corrections",
     # For owners in menus and /help; staff the owner allows may use it too (the use case
     # decides), and the refusals of /void and a late /undo tell them so.
     commands=(Command("correct", Audience.OWNER, correct, collects=RewardUnit.STAMPS),),
-    buttons=((CONFIRM_CORRECTION, _confirm), (CANCEL_CORRECTION, _cancel)),
+    buttons=CONFIRMATION.buttons(_confirmed),
 )
 
 

@@ -10,13 +10,13 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import datetime
 from decimal import Decimal
 
 from telegram import Update
 
-from bot import keyboards
-from bot.callbacks import ButtonAction, Token, nonce
+from bot import redeeming
+from bot.callbacks import ButtonAction
+from bot.confirmations import CounterConfirmation
 from bot.context import BotContext
 from bot.counter_calls import (
     PICK_STORE,
@@ -26,13 +26,24 @@ from bot.counter_calls import (
     operate,
     store_buttons,
 )
+from bot.counter_screen import (
+    ADD_POINTS,
+    AMOUNT,
+    BIG_CHANGE,
+    MORE_STAMPS,
+    OPEN_CARD,
+    STAMP,
+    STAMP_MORE,
+    card_keyboard,
+    confirmed,
+    open_card,
+)
 from bot.features.common import (
     PROMPT_TTL,
     Audience,
     Command,
     Feature,
     Viewer,
-    confirm_step,
     edit_or_reply,
     prompt,
     reply,
@@ -53,111 +64,18 @@ from domain import errors
 from domain.model import (
     AMOUNT_RANGE,
     CardView,
-    Operation,
     RewardUnit,
     normalise_card_number,
 )
 from infra import Step
 
-# Step kinds. OPEN_CARD marks the card the cashier works on now; BIG_CHANGE is a large
-# purchase or a void of a whole balance waiting for a confirming tap; STORE_QUESTION an
-# operation waiting for the store of the day (another card opened: it is not made).
-OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE = "card", "amount", "redeem", "big_change"
-COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE, STORE_QUESTION)
-
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
-STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce: +1
-STAMP_MORE = ButtonAction("sm", (Token, int, Token))  # card number, +n, one-time nonce
-MORE_STAMPS = (2, 3)  # beside +1: two or three coffees in one tap
-ASK_REDEEM = ButtonAction("rq", (Token,))  # card number
-PICK_REWARD = ButtonAction("rw", (Token, int))  # card number, reward
-CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
-CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
-ADD_POINTS = ButtonAction("ap", (Token,))  # card number
 CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
 CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
-
-
-async def open_card(
-    context: BotContext, viewer: Viewer, card: CardView, *, shown: bool = True
-) -> None:
-    """Make `card` the chat's open card: open steps of any other card are superseded.
-
-    All open counter steps of a chat are about one card (each opening supersedes the rest), so
-    the newest tells whether anything must change. `shown`: the card was shown with its
-    buttons (a scan, a look-up, a typed number), and is remembered as the one to press; after
-    a command that only names it (/stamp 1234…), nothing is written unless a question about
-    another card was open.
-    """
-    steps = context.infra.steps
-    current = await steps.latest_open(viewer.chat_id, COUNTER_STEPS)
-    if current is not None and current.subject_id == card.card_id:
-        return
-    if not shown:
-        if current is not None:
-            await steps.supersede(viewer.chat_id, COUNTER_STEPS)
-        return
-    await steps.open(
-        viewer.chat_id,
-        OPEN_CARD,
-        subject_id=card.card_id,
-        payload=card.number,
-        ttl=PROMPT_TTL,
-        supersedes=COUNTER_STEPS,
-    )
-
-
-async def confirmed(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    op: Operation,
-    *,
-    edit: bool = False,
-    lead: str | None = None,
-) -> None:
-    """Tell the cashier what was done; the customer's notice is in the outbox already."""
-    await open_card(context, viewer, op.card, shown=edit)
-    text = counter_texts.operation_done(viewer.t, op)
-    if lead is not None:
-        text = f"{lead}\n{text}"
-    if edit:
-        now = context.service.clock.now()
-        markup = None if op.replayed else _card_keyboard(viewer, op.card, now)
-        # What the card takes now: its buttons, and when no stamp button, until when.
-        text = "\n".join([text, *counter_texts.next_stamp(viewer.t, op.card, now)])
-        await edit_or_reply(update, text, markup)
-    elif _reward_ready(op.card) and not op.replayed and not op.kind.is_redemption:
-        # The card just reached a reward: the cashier sees it and can hand it over now.
-        await reply(
-            update, text, keyboards.redeem_keyboard(viewer.t, ASK_REDEEM.data(op.card.number))
-        )
-    else:
-        await reply(update, text)
-
-
-def _reward_ready(card: CardView) -> bool:
-    return bool(card.affordable)
-
-
-def _card_keyboard(
-    viewer: Viewer, card: CardView, now: datetime, scanner: str | None = None
-) -> keyboards.InlineKeyboardMarkup | None:
-    """The card's buttons for what can be done now: no "+1 stamp" that the cooldown would
-    refuse (right after a stamp, say), Redeem once a reward is ready."""
-    stamps: list[tuple[int, str]] = []
-    if card.can_stamp_at(now):
-        stamps = [(1, STAMP.data(card.number, nonce()))]
-        stamps += [(n, STAMP_MORE.data(card.number, n, nonce())) for n in MORE_STAMPS]
-    return keyboards.scan_keyboard(
-        viewer.t,
-        card,
-        stamps=stamps,
-        redeem=ASK_REDEEM.data(card.number) if _reward_ready(card) else None,
-        add_points=ADD_POINTS.data(card.number),
-        scanner=scanner,
-    )
+BIG_CHANGE_CONFIRMATION = CounterConfirmation(
+    BIG_CHANGE, CONFIRM_CHANGE, CANCEL_CHANGE, general.change_declined
+)
 
 
 # --- commands -----------------------------------------------------------------------------------
@@ -174,16 +92,6 @@ async def stamp(update: Update, context: BotContext, viewer: Viewer) -> None:
     op = await operate(update, context, viewer, call)
     if op is not None:
         await confirmed(update, context, viewer, op)
-
-
-async def redeem(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/redeem <card> [points]: asks for confirmation with a button."""
-    reference, rest = split_card_reference(context.args or [])
-    points = None if not rest else small_int(rest[0]) if len(rest) == 1 else -1
-    if reference is None or points == -1 or (rest and points is None):
-        await reply(update, usage(viewer.t, "redeem"))
-        return
-    await ask_redeem(update, context, viewer, reference, points)
 
 
 async def points(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -228,27 +136,14 @@ async def _ask_big_change(
     question: str,
 ) -> None:
     await open_card(context, viewer, card)
-    buttons = await confirm_step(
-        context,
-        viewer,
-        BIG_CHANGE,
-        CONFIRM_CHANGE,
-        CANCEL_CHANGE,
-        subject_id=card.card_id,
-        payload=payload,
+    buttons = await BIG_CHANGE_CONFIRMATION.ask(
+        context, viewer, subject_id=card.card_id, payload=payload
     )
     await reply(update, question, buttons)
 
 
-async def _confirm_change(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int
-) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    now = context.service.clock.now()
+async def _confirm_change(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
     # As with redemptions, a second tap replays the same key: one change.
-    if step is None or step.kind != BIG_CHANGE or step.state(now) not in ("open", "done"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
     assert step.payload is not None
     change = json.loads(step.payload)
     number, key = change["number"], step_key(step)
@@ -270,13 +165,6 @@ async def _confirm_change(
     await context.infra.steps.close(step.id)
     await open_card(context, viewer, op.card)
     await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
-
-
-async def _cancel_change(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == BIG_CHANGE:
-        await context.infra.steps.close(step.id, "cancelled")
-    await edit_or_reply(update, general.change_declined(viewer.t))
 
 
 async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -337,7 +225,7 @@ async def show_card(update: Update, context: BotContext, viewer: Viewer, referen
     card = await context.service.counter.lookup(viewer.user_id, reference)
     await open_card(context, viewer, card)
     now = context.service.clock.now()
-    markup = _card_keyboard(viewer, card, now, web_app_page(context, "counter"))
+    markup = card_keyboard(viewer, card, now, web_app_page(context, "counter"))
     lines = [
         counter_texts.staff_card_text(viewer.t, card),
         *counter_texts.next_stamp(viewer.t, card, now),
@@ -354,97 +242,6 @@ async def scanned_card(update: Update, context: BotContext, viewer: Viewer, toke
         await show_card(update, context, viewer, token)
     except errors.CardNotFound:
         await reply(update, counter_texts.stale_qr_for_staff(viewer.t))
-
-
-# --- redeeming --------------------------------------------------------------------------------
-
-
-async def ask_redeem(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    reference: str,
-    points: int | None,
-    reward_id: int | None = None,
-) -> None:
-    """Offer every reward the card can afford as a button; one reward (picked, or the only
-    one) or an explicit number of points is asked about once, bound to this card."""
-    counter = context.service.counter
-    redeemable = await counter.redeemable(viewer.user_id, reference, points, reward_id)
-    card = redeemable.card
-    await open_card(context, viewer, card)
-    reward = None
-    if points is None:
-        if redeemable.asks_which:
-            choices = [
-                (
-                    counter_texts.reward_button(viewer.t, r),
-                    PICK_REWARD.data(card.number, r.reward_id),
-                )
-                for r in redeemable.rewards
-            ]
-            await reply(
-                update,
-                counter_texts.reward_choice(viewer.t, card),
-                keyboards.choice_keyboard(choices),
-            )
-            return
-        reward = redeemable.rewards[0]  # the one ready, or the one picked
-    buttons = await confirm_step(
-        context,
-        viewer,
-        REDEEM,
-        CONFIRM_REDEEM,
-        CANCEL_REDEEM,
-        subject_id=card.card_id,
-        payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
-    )
-    await reply(update, counter_texts.redeem_question(viewer.t, card, points, reward), buttons)
-
-
-async def _ask_redeem_button(
-    update: Update, context: BotContext, viewer: Viewer, number: str
-) -> None:
-    await ask_redeem(update, context, viewer, number, None)
-
-
-async def _pick_reward(
-    update: Update, context: BotContext, viewer: Viewer, number: str, reward_id: int
-) -> None:
-    await ask_redeem(update, context, viewer, number, None, reward_id)
-
-
-async def _confirm_redeem(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int
-) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    now = context.service.clock.now()
-    # A second tap on a done step replays the same key: "already done", one reward.
-    if step is None or step.kind != REDEEM or step.state(now) not in ("open", "done"):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    assert step.payload is not None
-    number, _, what = step.payload.partition(":")
-    key = step_key(step)
-    if what.startswith("r"):
-        call = CounterCall(Op.REWARD, number, key, what[1:], step=step.id)
-    elif what:
-        call = CounterCall(Op.REDEEM_POINTS, number, key, what, step=step.id)
-    else:  # asked before the ladder: the first stamp reward
-        call = CounterCall(Op.REDEEM_STAMPS, number, key, step=step.id)
-    op = await operate(update, context, viewer, call)
-    if op is None:
-        return  # made once the store of the day is said
-    await context.infra.steps.close(step.id)
-    await open_card(context, viewer, op.card)
-    await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
-
-
-async def _cancel_redeem(update: Update, context: BotContext, viewer: Viewer, step_id: int) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == REDEEM:
-        await context.infra.steps.close(step.id, "cancelled")
-    await edit_or_reply(update, counter_texts.redeem_cancelled(viewer.t))
 
 
 # --- stamping and adding points with the buttons ----------------------------------------------
@@ -637,7 +434,7 @@ FEATURE = Feature(
     name="counter",
     commands=(
         Command("stamp", Audience.STAFF, stamp, collects=RewardUnit.STAMPS),
-        Command("redeem", Audience.STAFF, redeem),
+        Command("redeem", Audience.STAFF, redeeming.redeem),
         Command("points", Audience.STAFF, points, collects=RewardUnit.POINTS),
         Command("void", Audience.STAFF, void, collects=RewardUnit.POINTS),
         Command("lookup", Audience.STAFF, lookup),
@@ -647,13 +444,9 @@ FEATURE = Feature(
     buttons=(
         (STAMP, _stamp_button),
         (STAMP_MORE, _stamp_more_button),
-        (ASK_REDEEM, _ask_redeem_button),
-        (PICK_REWARD, _pick_reward),
-        (CONFIRM_REDEEM, _confirm_redeem),
-        (CANCEL_REDEEM, _cancel_redeem),
+        *redeeming.BUTTONS,
         (ADD_POINTS, _add_points_button),
-        (CONFIRM_CHANGE, _confirm_change),
-        (CANCEL_CHANGE, _cancel_change),
+        *BIG_CHANGE_CONFIRMATION.buttons(_confirm_change),
         (PICK_STORE, _store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},

@@ -9,7 +9,8 @@ tap means. A tap on an older screen changes nothing and shows the menu as it is 
 
 from __future__ import annotations
 
-import json
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from telegram import Update
 
@@ -28,6 +29,7 @@ from bot.features.common import (
     reply,
     yes_answered,
 )
+from bot.step_kinds import StepKind, StepPayloadTooLong
 from bot.texts import bonuses as bonus_texts
 from bot.texts import general, setting_registry
 from bot.texts import owner as owner_texts
@@ -42,9 +44,37 @@ from infra import Step
 # a setting is open); VALUE is a typed value asked for one setting (payload: its key).
 MENU, VALUE = "program_menu", "program_value"
 MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
-HIDE_BALANCES = "hide_balances"  # step: a type that hides balances (payload: [key, value, from])
-PAST_MIDNIGHT = "past_midnight"  # step: happy hours ending the next day (payload: [value, from])
 FROM_MENU = "menu"  # a confirmation asked for a change made in the menu: show the menu after
+
+
+@dataclass(frozen=True)
+class HiddenBalancesChange:
+    """A type change that hides balances, waiting for Yes; `origin` FROM_MENU or None."""
+
+    key: str
+    value: str
+    origin: str | None
+
+
+@dataclass(frozen=True)
+class PastMidnightChange:
+    """Happy hours ending the next day, waiting for Yes; `origin` FROM_MENU or None."""
+
+    value: str
+    origin: str | None
+
+
+@dataclass(frozen=True)
+class SettingScreen:
+    """A MENU step showing one setting: the values its buttons offer, by index."""
+
+    key: str
+    choices: tuple[str, ...]
+
+
+SETTING_SCREEN = StepKind(MENU, SettingScreen)
+HIDE_BALANCES = StepKind("hide_balances", HiddenBalancesChange)
+PAST_MIDNIGHT = StepKind("past_midnight", PastMidnightChange)
 
 OPEN_SETTING = ButtonAction("ps", (int, Token))  # menu step, setting key
 CHOOSE = ButtonAction("pv", (int, int))  # setting step, index of the value it offers
@@ -118,11 +148,13 @@ async def _tapped(
     return None
 
 
-def _open_setting_of(step: Step) -> tuple[str, list[str]] | None:
-    if step.payload is None:
+def _open_setting_of(step: Step) -> tuple[str, tuple[str, ...]] | None:
+    """The setting a menu step's screen shows, None on the menu itself (or an unreadable step,
+    which then shows the menu as it is now)."""
+    screen = SETTING_SCREEN.parse(step)
+    if screen is None or screen.key not in SETTING_KEYS:
         return None
-    key, choices = json.loads(step.payload)
-    return (key, choices) if key in SETTING_KEYS else None
+    return screen.key, screen.choices
 
 
 async def _open_setting(
@@ -145,7 +177,7 @@ async def _open_setting(
     step = await context.infra.steps.open(
         viewer.chat_id,
         MENU,
-        payload=json.dumps([key, choices]),
+        payload=SETTING_SCREEN.encode(SettingScreen(key, tuple(choices))),
         ttl=CONFIRMATION_TTL,
         supersedes=(MENU,),
     )
@@ -261,6 +293,36 @@ async def _change_setting(
     else the one-line confirmation of /program set."""
     edit = origin == FROM_MENU and update.callback_query is not None
     try:
+        await _change_or_ask(
+            update,
+            context,
+            viewer,
+            key,
+            value,
+            origin,
+            confirm=confirm,
+            confirm_hidden=confirm_hidden,
+            confirm_past_midnight=confirm_past_midnight,
+            edit=edit,
+        )
+    except StepPayloadTooLong:  # nothing changed, nothing asked
+        await reply(update, program_texts.value_too_long_to_confirm(viewer.t))
+
+
+async def _change_or_ask(
+    update: Update,
+    context: BotContext,
+    viewer: Viewer,
+    key: str,
+    value: str,
+    origin: str | None,
+    *,
+    confirm: bool,
+    confirm_hidden: bool,
+    confirm_past_midnight: bool,
+    edit: bool,
+) -> None:
+    try:
         change = await context.service.merchants.change_program(
             viewer.user_id,
             key,
@@ -272,10 +334,10 @@ async def _change_setting(
     except errors.HappyHourPastMidnight as asked:
         step = await context.infra.steps.open(
             viewer.chat_id,
-            PAST_MIDNIGHT,
-            payload=json.dumps([value, origin])[:256],
+            PAST_MIDNIGHT.name,
+            payload=PAST_MIDNIGHT.encode(PastMidnightChange(value, origin)),
             ttl=CONFIRMATION_TTL,
-            supersedes=(PAST_MIDNIGHT,),
+            supersedes=(PAST_MIDNIGHT.name,),
         )
         await _ask(
             update,
@@ -291,10 +353,10 @@ async def _change_setting(
     except errors.TypeChangeHidesBalances as asked:
         step = await context.infra.steps.open(
             viewer.chat_id,
-            HIDE_BALANCES,
-            payload=json.dumps([key, value, origin])[:256],
+            HIDE_BALANCES.name,
+            payload=HIDE_BALANCES.encode(HiddenBalancesChange(key, value, origin)),
             ttl=CONFIRMATION_TTL,
-            supersedes=(HIDE_BALANCES,),
+            supersedes=(HIDE_BALANCES.name,),
         )
         await _ask(
             update,
@@ -343,15 +405,15 @@ async def _confirmed(
     step_id: int,
     answer: str,
     kind: str,
-    origin_of: int,
+    origin_of: Callable[[Step], str | None],
 ) -> Step | None:
     """The confirmation step a Yes tap answers; for a change made in the menu, No shows the
-    menu again. `origin_of`: where in the payload's JSON list the origin is (-1: the payload)."""
+    menu again. `origin_of`: where the step's payload says the change came from."""
     steps = context.infra.steps
     peek = await steps.get(viewer.chat_id, step_id)
     origin = None
     if peek is not None and peek.kind == kind and peek.payload:
-        origin = peek.payload if origin_of < 0 else _list_item(peek.payload, origin_of)
+        origin = origin_of(peek)
     if origin != FROM_MENU or answer == "y":
         return await yes_answered(update, context, viewer, step_id, answer, kind)
     assert peek is not None
@@ -365,15 +427,10 @@ async def _confirmed(
     return None
 
 
-def _list_item(payload: str, index: int) -> str | None:
-    items = json.loads(payload)
-    return items[index] if isinstance(items, list) and len(items) > index else None
-
-
 async def _answer_merge(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await _confirmed(update, context, viewer, step_id, answer, MERGE, -1)
+    step = await _confirmed(update, context, viewer, step_id, answer, MERGE, _merge_origin)
     if step is None:
         return
     await _change_setting(
@@ -384,24 +441,55 @@ async def _answer_merge(
 async def _answer_hide(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await _confirmed(update, context, viewer, step_id, answer, HIDE_BALANCES, 2)
-    if step is None or step.payload is None:
+    step = await _confirmed(
+        update, context, viewer, step_id, answer, HIDE_BALANCES.name, _hidden_balances_origin
+    )
+    if step is None:
         return
-    key, value, *rest = json.loads(step.payload)
-    origin = rest[0] if rest else None
-    await _change_setting(update, context, viewer, key, value, origin=origin, confirm_hidden=True)
+    change = HIDE_BALANCES.parse(step)
+    if change is None:  # a step stored in an older shape: answered like an expired question
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    await _change_setting(
+        update, context, viewer, change.key, change.value, origin=change.origin, confirm_hidden=True
+    )
 
 
 async def _answer_past_midnight(
     update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
 ) -> None:
-    step = await _confirmed(update, context, viewer, step_id, answer, PAST_MIDNIGHT, 1)
-    if step is None or step.payload is None:
-        return
-    value, origin = json.loads(step.payload)
-    await _change_setting(
-        update, context, viewer, "happy_hour", value, origin=origin, confirm_past_midnight=True
+    step = await _confirmed(
+        update, context, viewer, step_id, answer, PAST_MIDNIGHT.name, _past_midnight_origin
     )
+    if step is None:
+        return
+    change = PAST_MIDNIGHT.parse(step)
+    if change is None:  # a step stored in an older shape: answered like an expired question
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    await _change_setting(
+        update,
+        context,
+        viewer,
+        "happy_hour",
+        change.value,
+        origin=change.origin,
+        confirm_past_midnight=True,
+    )
+
+
+def _merge_origin(step: Step) -> str | None:
+    return step.payload
+
+
+def _hidden_balances_origin(step: Step) -> str | None:
+    change = HIDE_BALANCES.parse(step)
+    return None if change is None else change.origin
+
+
+def _past_midnight_origin(step: Step) -> str | None:
+    change = PAST_MIDNIGHT.parse(step)
+    return None if change is None else change.origin
 
 
 FEATURE = Feature(

@@ -181,3 +181,10 @@ def value_not_applied(t: Translator, state: str, key: str) -> str:
         "Nothing was changed: the question about “{setting}” has expired. Send /program to change it.",
         setting=setting,
     )
+
+
+def value_too_long_to_confirm(t: Translator) -> str:
+    """A change that needs a Yes, with a value too long to keep until the answer."""
+    return t.gettext(
+        "That value is too long. Please shorten it and try again; nothing was changed."
+    )

@@ -244,3 +244,35 @@ def test_no_test_imports_another_folders_conftest() -> None:
         if found:
             offenders[str(path.relative_to(ROOT))] = found
     assert offenders == {}
+
+
+def _step_payloads(path: Path) -> list[ast.expr]:
+    """The `payload=` of every `….steps.open(…)` / `steps.open(…)` call in the file."""
+    payloads: list[ast.expr] = []
+    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
+            continue
+        owner = node.func.value
+        name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
+        if node.func.attr == "open" and name == "steps":
+            payloads += [k.value for k in node.keywords if k.arg == "payload"]
+    return payloads
+
+
+def test_structured_step_payloads_go_through_a_step_kind() -> None:
+    """A step's payload is never cut (cut JSON does not read back) and never JSON built on the
+    spot: a payload with more than one value is a StepKind's encode (bot/step_kinds.py), which
+    refuses what is too long and reads back in one place."""
+    offenders = []
+    for path in BOT.rglob("*.py"):
+        for payload in _step_payloads(path):
+            text = ast.unparse(payload)
+            if isinstance(payload, ast.Subscript) or "json." in text or "dumps(" in text:
+                offenders.append(f"{path.relative_to(BOT)}:{payload.lineno}: {text}")
+    assert offenders == []
+
+
+def test_the_payload_rule_sees_the_calls_it_checks() -> None:
+    """The rule above is not vacuous: it finds the typed payloads of the programme's menu."""
+    payloads = [ast.unparse(p) for p in _step_payloads(BOT / "features" / "program.py")]
+    assert any(".encode(" in p for p in payloads)
