@@ -126,10 +126,12 @@ class StatementLog:
         self._note(statement, connection.connection.dbapi_connection)
 
     def on_commit(self, connection: Any) -> None:
-        self._note("COMMIT", connection.connection.dbapi_connection)
+        if not _autocommit(connection):
+            self._note("COMMIT", connection.connection.dbapi_connection)
 
     def on_rollback(self, connection: Any) -> None:
-        self._note("ROLLBACK", connection.connection.dbapi_connection)
+        if not _autocommit(connection):
+            self._note("ROLLBACK", connection.connection.dbapi_connection)
 
     @contextmanager
     def listening(self) -> Iterator[None]:
@@ -145,6 +147,12 @@ class StatementLog:
         finally:
             for name, hook in hooks:
                 event.remove(Engine, name, hook)
+
+
+def _autocommit(connection: Any) -> bool:
+    """An autocommit connection opened no transaction: the driver sends no COMMIT or ROLLBACK
+    for the events SQLAlchemy still fires when it is returned to its pool."""
+    return bool(connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
 
 
 async def _fixture(url: str) -> tuple[int, list[tuple[str, int]]]:

@@ -2,9 +2,10 @@
 messages, whichever process sends them.
 
 Each message a worker may send is a row of `message_grants`, stamped with the database's
-`clock_timestamp()` so that every worker reads one clock. A grant is decided in one short
-transaction under a transaction-level advisory lock: read the pause, count the grants of the
-last second, and insert one if there is room. The window slides (it is counted back from now):
+`clock_timestamp()` so that every worker reads one clock. A grant is decided by one call of the
+database function `grant_message()` (one round trip), in its own transaction under an advisory
+lock per bot: read the pause, count the grants of the last second, and insert one if there is
+room. The window slides (it is counted back from now):
 fixed one-second slots would let a second that straddles two slots hold twice the limit.
 
 Two margins keep the bot under Telegram's limit rather than on it: one message fewer than the
@@ -19,16 +20,15 @@ from __future__ import annotations
 
 import logging
 import math
-from datetime import datetime, timedelta
+from datetime import timedelta
 
-from sqlalchemy import delete, func, insert, select, text
+from sqlalchemy import Float, func, text
 from sqlalchemy.dialects.postgresql import insert as pg_insert
-from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
+from sqlalchemy.ext.asyncio import AsyncEngine
 
-from domain.db.types import UTCDateTime
 from domain.db.uow import Database
 from infra.db.engine import engine_beside
-from infra.tables import MessageGrant, SendPause
+from infra.tables import SendPause
 
 log = logging.getLogger(__name__)
 
@@ -36,7 +36,11 @@ WINDOW = timedelta(seconds=1.05)  # a second, plus the spread of the messages' w
 RESERVED_FOR_REPLIES = 0.2  # the share of the window background messages leave free
 KEEP_GRANTS = timedelta(seconds=10)
 PRUNE_EVERY = 64  # grants; pruning in one grant out of so many keeps the table tiny
-_LOCK = text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))")
+# migrations/versions/…_grant_message_function.py: lock, pause, count and insert in one call;
+# 0 when granted, else the seconds until a grant is possible.
+_GRANT = text("SELECT grant_message(:bot, :limit, :window, :keep, :prune_every)").columns(
+    grant_message=Float()
+)
 
 
 class BudgetSpent(Exception):
@@ -68,34 +72,23 @@ class SharedSendBudget:
     async def grant(self, *, background: bool, bot_id: int = 0) -> None:
         """One message may be sent now, or BudgetSpent says when to ask again."""
         limit = self.background_cap if background else self.cap
-        async with self._pool().begin() as connection:
-            await connection.execute(_LOCK, {"key": f"send_budget:{bot_id}"})
-            now, paused_until = await self._now_and_pause(connection, bot_id)
-            if paused_until is not None and paused_until > now:
-                raise BudgetSpent((paused_until - now).total_seconds())
-            recent = (
+        # One statement, one round trip: the function's own transaction holds the lock (the
+        # migration that creates it says why the count is exact).
+        async with self._pool().connect() as connection:
+            retry_in = (
                 await connection.execute(
-                    select(MessageGrant.granted_at)
-                    .where(MessageGrant.bot_id == bot_id, MessageGrant.granted_at > now - WINDOW)
-                    .order_by(MessageGrant.granted_at)
-                )
-            ).scalars()
-            granted = list(recent)
-            if len(granted) >= limit:
-                # The count drops below the limit when this grant leaves the window.
-                leaving = granted[len(granted) - limit]
-                raise BudgetSpent(max(0.001, (leaving + WINDOW - now).total_seconds()))
-            grant_id = (
-                await connection.execute(
-                    insert(MessageGrant)
-                    .values(bot_id=bot_id, granted_at=now)
-                    .returning(MessageGrant.id)
+                    _GRANT,
+                    {
+                        "bot": bot_id,
+                        "limit": limit,
+                        "window": WINDOW,
+                        "keep": KEEP_GRANTS,
+                        "prune_every": PRUNE_EVERY,
+                    },
                 )
             ).scalar_one()
-            if grant_id % PRUNE_EVERY == 0:
-                await connection.execute(
-                    delete(MessageGrant).where(MessageGrant.granted_at < now - KEEP_GRANTS)
-                )  # every bot's old grants: one prune serves them all
+        if retry_in > 0:
+            raise BudgetSpent(retry_in)
 
     async def pause(self, seconds: float, bot_id: int = 0) -> None:
         """No worker gets a grant of this bot for `seconds` from now (a longer pause stays)."""
@@ -105,24 +98,18 @@ class SharedSendBudget:
             index_elements=[SendPause.id],
             set_={"until": func.greatest(SendPause.until, statement.excluded.until)},
         )
-        async with self._pool().begin() as connection:
+        async with self._pool().connect() as connection:
             await connection.execute(statement)
         log.info("every worker pauses the messages of bot %s for %.1f s", bot_id or "0", seconds)
-
-    async def _now_and_pause(
-        self, connection: AsyncConnection, bot_id: int
-    ) -> tuple[datetime, datetime | None]:
-        pause = select(SendPause.until).where(SendPause.id == bot_id).scalar_subquery()
-        row = (
-            await connection.execute(select(func.clock_timestamp(type_=UTCDateTime()), pause))
-        ).one()
-        return row[0], row[1]
 
     def _pool(self) -> AsyncEngine:
         # A pool of its own: a grant must not queue behind the use cases for a connection. A
         # worker asks for one grant at a time (its limiter's dispatcher); a pause is the second.
+        # Every use is one statement, so no BEGIN or COMMIT is sent: each runs in its own
+        # transaction (the returned connection's ROLLBACK is not sent either: none is open).
         if self._engine is None:
-            self._engine = engine_beside(self._db.engine, pool_size=2, configured_url=self._db.url)
+            pool = engine_beside(self._db.engine, pool_size=2, configured_url=self._db.url)
+            self._engine = pool.execution_options(isolation_level="AUTOCOMMIT")
         return self._engine
 
     async def dispose(self) -> None:
