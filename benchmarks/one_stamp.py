@@ -45,7 +45,7 @@ from benchmarks.load import confirm_all_updates
 from benchmarks.procs import BOT_USERNAME, PROJECT_ROOT, TOKEN
 from benchmarks.seed import seed_rush
 from bot.config import Settings
-from domain.db.uow import Database
+from domain.db.uow import READ_OPTION, Database
 from emulator.client import EmulatorClient, spawn_emulator
 from tests.support.databases import migrated_database
 
@@ -150,9 +150,10 @@ class StatementLog:
 
 
 def _autocommit(connection: Any) -> bool:
-    """An autocommit connection opened no transaction: the driver sends no COMMIT or ROLLBACK
-    for the events SQLAlchemy still fires when it is returned to its pool."""
-    return bool(connection.get_execution_options().get("isolation_level") == "AUTOCOMMIT")
+    """A connection that opened no transaction (PostgreSQL's autocommit, a SQLite read
+    session): the driver sends no COMMIT or ROLLBACK for the events SQLAlchemy still fires."""
+    options = connection.get_execution_options()
+    return bool(options.get("isolation_level") == "AUTOCOMMIT" or options.get(READ_OPTION))
 
 
 async def _fixture(url: str) -> tuple[int, list[tuple[str, int]]]:

@@ -17,12 +17,22 @@ from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
 from domain.db.dialect import Dialect
 from domain.db.programmes import ProgrammeCache
 
-__all__ = ["WRITE_OPTION", "Database", "IntegrityError", "Session", "commit_attempted"]
+__all__ = [
+    "READ_OPTION",
+    "WRITE_OPTION",
+    "Database",
+    "IntegrityError",
+    "Session",
+    "commit_attempted",
+]
 
 # The execution option a write transaction carries; the engine (infra/db/engine.py) reads it to
 # take the write lock at BEGIN on SQLite. Declared here, by the one who asks for it, so the
 # domain names no engine module.
 WRITE_OPTION = "loyalty_write"
+# The execution option a read session carries on SQLite: the engine sends it no BEGIN, so each
+# statement is its own transaction (PostgreSQL gets the driver's autocommit instead).
+READ_OPTION = "loyalty_read"
 
 # What a use case holds for one transaction and hands to the repositories it opens on it.
 Session = AsyncSession
@@ -49,6 +59,9 @@ class Database:
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
         # unfair. Other processes on the same file still meet the busy timeout.
         self._writer_turn = asyncio.Lock() if self.dialect.is_sqlite else None
+        self._read_options: dict[str, object] = (
+            {READ_OPTION: True} if self.dialect.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
+        )
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -74,9 +87,15 @@ class Database:
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
-        """A read-only transaction. Closing the session ends it (the pool rolls the connection
-        back) and leaves the loaded objects readable, unlike an explicit rollback."""
+        """A read-only session outside any transaction: each statement sees what was committed
+        when it started, and no BEGIN or ROLLBACK goes to the database (round trips on
+        PostgreSQL, thread hops on SQLite: two or one per read saved on the hot path).
+
+        That is all PostgreSQL's read committed gives inside a transaction too, so no use case
+        may count on two reads agreeing: rows that must agree are read in one statement, or in
+        a write transaction. The loaded objects stay readable after the block."""
         async with self._sessions() as session:
+            await session.connection(execution_options=self._read_options)
             yield session
 
     async def dispose(self) -> None:

@@ -13,7 +13,7 @@ from sqlalchemy.engine import URL, Connection, make_url
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from domain.db.uow import WRITE_OPTION
+from domain.db.uow import READ_OPTION, WRITE_OPTION
 from infra.db.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -160,7 +160,10 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
     def _begin_sqlite_transaction(conn: Connection) -> None:
         # Writers take the write lock up front, so concurrent use cases queue on the busy
         # timeout instead of failing halfway; readers stay deferred and never block in WAL mode.
-        begin = "BEGIN IMMEDIATE" if conn.get_execution_options().get(WRITE_OPTION) else "BEGIN"
+        options = conn.get_execution_options()
+        if options.get(READ_OPTION):
+            return  # a read session: each statement its own transaction (Database.read)
+        begin = "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
         dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, OneHopConnection):
             # Before the first statement, in the same hop into aiosqlite's thread.

@@ -152,16 +152,23 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return super().cursor(server_side)
 
     def rollback(self) -> None:
-        if self.pending_begin is not None:
-            self.pending_begin = None  # no statement ran: no transaction was opened
+        if self._nothing_to_end():
             return
         super().rollback()
 
     def commit(self) -> None:
-        if self.pending_begin is not None:
-            self.pending_begin = None
+        if self._nothing_to_end():
             return
         super().commit()
+
+    def _nothing_to_end(self) -> bool:
+        """No transaction is open, so ending one would be a hop for nothing: no statement ran
+        since BEGIN was asked for, or none was (a read session's statements are each their
+        own transaction). Read while no statement of this connection is running."""
+        if self.pending_begin is not None:
+            self.pending_begin = None
+            return True
+        return not self._connection._conn.in_transaction
 
 
 class OneHopDbapi(AsyncAdapt_aiosqlite_dbapi):
