@@ -43,32 +43,29 @@ class Inbox:
             return []
         now = self._clock.now()
         async with self._db.write() as session:
-            await session.execute(
-                self._db.dialect.insert(InboundUpdate)
-                .values(
-                    [
-                        {
-                            "bot_id": bot_id,
-                            "update_id": update_id,
-                            "payload": payload,
-                            "received_at": now,
-                        }
-                        for update_id, payload in batch
-                    ]
-                )
-                .on_conflict_do_nothing(
-                    index_elements=[InboundUpdate.bot_id, InboundUpdate.update_id]
-                )
+            statement = self._db.dialect.insert(InboundUpdate).values(
+                [
+                    {
+                        "bot_id": bot_id,
+                        "update_id": update_id,
+                        "payload": payload,
+                        "received_at": now,
+                    }
+                    for update_id, payload in batch
+                ]
             )
-            done = await session.execute(
-                select(InboundUpdate.update_id).where(
-                    InboundUpdate.bot_id == bot_id,
-                    InboundUpdate.update_id.in_([update_id for update_id, _ in batch]),
-                    InboundUpdate.processed_at.is_not(None),
-                )
+            # One statement: a new update is inserted and returned; a known one not yet
+            # processed is "updated" to itself only so that RETURNING names it too; a processed
+            # one matches neither and is left out.
+            to_handle = await session.execute(
+                statement.on_conflict_do_update(
+                    index_elements=[InboundUpdate.bot_id, InboundUpdate.update_id],
+                    set_={"received_at": InboundUpdate.received_at},
+                    where=InboundUpdate.processed_at.is_(None),
+                ).returning(InboundUpdate.update_id)
             )
-            processed = set(done.scalars())
-        return [update_id for update_id, _ in batch if update_id not in processed]
+            handle = set(to_handle.scalars())
+        return [update_id for update_id, _ in batch if update_id in handle]
 
     async def pending(self, bot_id: int) -> list[tuple[int, str]]:
         """A bot's stored updates not yet handled (after a crash), oldest first."""
