@@ -38,6 +38,7 @@ from typing import Any
 import greenlet
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from sqlalchemy.pool import Pool
 
 from app.application import build_application
 from app.runner import running
@@ -112,6 +113,10 @@ class StatementLog:
         self.texts: list[tuple[str, str]] = []
         self.keep_texts = False
         self._last: dict[int, str] = {}
+        # Round trips no statement event shows: PostgreSQL's BEGIN (asyncpg sends it apart from
+        # the first statement) and whatever the pool does at checkout (a pre-ping).
+        self.checkouts = 0
+        self.begun = 0
 
     def _note(self, statement: str, connection: Any) -> None:
         layer = layer_of(_caller_frames())
@@ -133,6 +138,13 @@ class StatementLog:
         if not _autocommit(connection):
             self._note("ROLLBACK", connection.connection.dbapi_connection)
 
+    def on_begin(self, connection: Any) -> None:
+        if not _autocommit(connection):
+            self.begun += 1
+
+    def on_checkout(self, *_: Any) -> None:
+        self.checkouts += 1
+
     @contextmanager
     def listening(self) -> Iterator[None]:
         hooks: list[tuple[str, Callable[..., None]]] = [
@@ -140,13 +152,16 @@ class StatementLog:
             ("commit", self.on_commit),
             ("rollback", self.on_rollback),
         ]
+        hooks.append(("begin", self.on_begin))
         for name, hook in hooks:
             event.listen(Engine, name, hook)
+        event.listen(Pool, "checkout", self.on_checkout)
         try:
             yield
         finally:
             for name, hook in hooks:
                 event.remove(Engine, name, hook)
+            event.remove(Pool, "checkout", self.on_checkout)
 
 
 def _autocommit(connection: Any) -> bool:
@@ -237,9 +252,11 @@ async def measure(
                     log.keep_texts = False
                     texts = list(log.texts)
                     log.by_layer.clear()
+                    log.checkouts = log.begun = 0
                 for i in range(stamps):
                     await _stamp(staff, customers, cards[i % len(cards)])
                 counted = dict(log.by_layer)
+                checkouts, begun = log.checkouts, log.begun
             # CPU without the statement log's hooks, which walk every statement's stack.
             await asyncio.sleep(0.5)
             async with _sampled(profile):
@@ -255,6 +272,8 @@ async def measure(
                 k: round(v / stamps, 2) for k, v in sorted(counted.items(), key=_desc)
             },
             "statements_total_per_stamp": round(sum(counted.values()) / stamps, 2),
+            "transactions_begun_per_stamp": round(begun / stamps, 2),
+            "pool_checkouts_per_stamp": round(checkouts / stamps, 2),
             "cpu_ms_per_stamp_bot_and_driver": round(1000 * cpu / stamps, 2),
             "cpu_ms_per_stamp_driver_alone": round(1000 * driver_cpu / stamps, 2),
             "cpu_ms_per_stamp_bot": round(1000 * (cpu - driver_cpu) / stamps, 2),
