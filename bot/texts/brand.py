@@ -51,14 +51,6 @@ def symbol_text(t: Translator, brand: Brand) -> str:
     return ICON_MARKS.get(brand.symbol, brand.symbol)
 
 
-def colour_line(t: Translator, brand: Brand) -> str:
-    return t.gettext("Colour: {colour}", colour=esc(colour_text(t, brand)))
-
-
-def symbol_line(t: Translator, brand: Brand) -> str:
-    return t.gettext("Stamp symbol: {symbol}", symbol=esc(symbol_text(t, brand)))
-
-
 def heading(t: Translator, merchant: str) -> str:
     return t.gettext("🎨 The look of {merchant}", merchant=esc(merchant))
 
@@ -68,8 +60,8 @@ def status(t: Translator, merchant: str, brand: Brand) -> str:
     return "\n".join(
         (
             heading(t, merchant),
-            colour_line(t, brand),
-            symbol_line(t, brand),
+            t.gettext("Colour: {colour}", colour=esc(colour_text(t, brand))),
+            t.gettext("Stamp symbol: {symbol}", symbol=esc(symbol_text(t, brand))),
             t.gettext("Logo: {logo}", logo=logo),
             "",
             t.gettext(
