@@ -83,7 +83,13 @@ def read_colour(text: str) -> str:
     word = text.strip().lower()
     if word in SWATCHES:
         return SWATCHES[word]
-    match = _HEX.fullmatch(word)
+    return read_hex_colour(text)
+
+
+def read_hex_colour(text: str) -> str:
+    """A hex colour only ("#1f5fa8", "1F5FA8", "#15a") → "#1f5fa8": what a field for a code
+    takes, where a word such as "red" is a mistake rather than a swatch's name."""
+    match = _HEX.fullmatch(text.strip().lower())
     if match is None:
         raise errors.BadBrandColour(text.strip()[:20])
     digits = match.group(1)

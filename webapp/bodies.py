@@ -182,3 +182,22 @@ class LogoBody(Body):
 
     max_bytes: ClassVar[int] = (2 * LOGO_INPUT_MAX_BYTES + 2) // 3 * 4 + MAX_BODY
     logo: Base64Bytes
+
+
+class ColourBody(Body):
+    """A brand colour: a swatch's code, or a code as typed (the domain reads it, and refuses
+    in the owner's words what is no colour)."""
+
+    colour: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class SymbolBody(Body):
+    """A stamp symbol: a drawn icon's name, or an emoji (the domain reads it)."""
+
+    symbol: Annotated[str, StringConstraints(min_length=1, max_length=32)]
+
+
+class LookDefaultBody(Body):
+    """The part of the café's look to set back to the product's default."""
+
+    part: Literal["colour", "symbol"]

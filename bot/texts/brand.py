@@ -120,7 +120,7 @@ def upload_logo_button(t: Translator) -> str:
 
 def upload_hint(t: Translator, megabytes: int) -> str:
     return t.gettext(
-        "Your logo goes on your customers’ cards, your posters and wallet passes and your bot’s profile photo. A square picture on a plain background looks best: PNG, JPEG or WebP, up to {megabytes} MB. To change the colour or the stamp symbol, send /brand in the chat.",
+        "Your logo goes on your customers’ cards, your posters and wallet passes and your bot’s profile photo. A square picture on a plain background looks best: PNG, JPEG or WebP, up to {megabytes} MB.",
         megabytes=megabytes,
     )
 
@@ -131,3 +131,61 @@ def logo_saved(t: Translator) -> str:
 
 def logo_removed(t: Translator) -> str:
     return t.gettext("Your logo is removed.")
+
+
+def colour_title(t: Translator) -> str:
+    return t.pgettext("webapp", "Brand colour")
+
+
+def colour_hint(t: Translator) -> str:
+    return t.gettext(
+        "It fills your cards, your posters, your wallet passes and this app’s header and main buttons. Any colour works: the text on it is always white or dark, whichever reads best."
+    )
+
+
+def hex_label(t: Translator) -> str:
+    return t.gettext("Or type a colour code, like #1f5fa8")
+
+
+def default_colour_button(t: Translator) -> str:
+    return t.pgettext("webapp", "Default colour")
+
+
+def colour_saved(t: Translator) -> str:
+    return t.gettext("Your colour is saved: your cards, posters and passes use it now.")
+
+
+def colour_cleared(t: Translator) -> str:
+    return t.gettext("Your cards, posters and passes use the default colour again.")
+
+
+def symbol_title(t: Translator) -> str:
+    return t.pgettext("webapp", "Stamp symbol")
+
+
+def symbol_hint(t: Translator) -> str:
+    return t.gettext(
+        "It marks each stamp on your customers’ cards, and each reward still to come in this app."
+    )
+
+
+def icon_name(t: Translator, icon: str) -> str:
+    return {
+        "dot": t.pgettext("stamp symbol", "Dot"),
+        "cup": t.pgettext("stamp symbol", "Cup"),
+        "star": t.pgettext("stamp symbol", "Star"),
+        "heart": t.pgettext("stamp symbol", "Heart"),
+        "leaf": t.pgettext("stamp symbol", "Leaf"),
+    }[icon]
+
+
+def default_symbol_button(t: Translator) -> str:
+    return t.pgettext("webapp", "Default symbol")
+
+
+def symbol_saved(t: Translator) -> str:
+    return t.gettext("Your stamp symbol is saved: your cards show it now.")
+
+
+def symbol_cleared(t: Translator) -> str:
+    return t.gettext("Your cards show the default stamp symbol again.")

@@ -442,7 +442,8 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "Webhook {url} is enabled already: nothing to do.", url=esc(e.url)
     ),
     errors.BadBrandColour: lambda t, e: t.gettext(
-        "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
+        "“{given}” is not a colour I can use. Tap one of the colours offered, or give one like "
+        "#1f5fa8.",
         given=esc(e.given),
     ),
     errors.BadBrandSymbol: lambda t, e: t.gettext(

@@ -70,7 +70,8 @@ async def test_an_owner_gives_the_cafe_its_colour_symbol_and_logo(bot: Running) 
     # Bad input: refused, translated, nothing changed.
     refused = await say(owner, "/brand #12345")
     assert refused.content == t.gettext(
-        "“{given}” is not a colour I know. Tap a colour under /brand, or send one like #1f5fa8.",
+        "“{given}” is not a colour I can use. Tap one of the colours offered, or give one like "
+        "#1f5fa8.",
         given="#12345",
     )
     assert (await say(owner, "/brand bleu foncé")).content.startswith("Utilisation : /brand, ")

@@ -13,7 +13,8 @@ from pathlib import Path
 import pexpect
 
 from app.cli import PLAYGROUND_OFFER, accepts, offers_playground
-from app.playground import file_kind, person_key
+from app.playground_people import person_key
+from app.playground_transcript import file_kind
 from bot.config import NO_TOKEN_HELP, ConfigError, MissingToken
 
 ROOT = Path(__file__).resolve().parents[2]

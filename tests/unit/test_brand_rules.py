@@ -17,6 +17,7 @@ from domain.brand import (
     Brand,
     contrast,
     read_colour,
+    read_hex_colour,
     read_symbol,
     text_on,
 )
@@ -40,6 +41,18 @@ def test_a_colour_is_a_swatch_or_a_hex_code(typed: str, colour: str) -> None:
 def test_anything_else_is_refused(typed: str) -> None:
     with pytest.raises(errors.BadBrandColour):
         read_colour(typed)
+
+
+@pytest.mark.parametrize("typed", ["#1F5FA8", " 1f5fa8", "#15a"])
+def test_a_field_for_a_code_reads_the_code_as_the_swatches_do(typed: str) -> None:
+    assert read_hex_colour(typed) == read_colour(typed)
+
+
+@pytest.mark.parametrize("typed", [*SWATCHES, "Red", "#12345", ""])
+def test_a_field_for_a_code_takes_no_swatch_names(typed: str) -> None:
+    with pytest.raises(errors.BadBrandColour) as refused:
+        read_hex_colour(typed)
+    assert refused.value.given == typed.strip()
 
 
 @pytest.mark.parametrize(

@@ -67,6 +67,7 @@ async def _snapshot(client: MiniAppClient, world: dict[str, Any]) -> tuple[objec
         await service.rewards.ladder(owner),
         await service.offers.recent(owner),
         await service.api_keys.keys(owner),
+        await service.brand.of_merchant(shop.first_store.merchant_id),
     )
 
 
@@ -106,6 +107,11 @@ def _owner_calls(world: dict[str, Any]) -> list[tuple[str, dict[str, Any]]]:
         ("apikeys", {}),
         ("apikey_create", {"name": "till", "scopes": ["read"]}),
         ("apikey_revoke", {"name": "till"}),
+        ("look_colour", {"colour": "#1f5fa8"}),
+        ("look_colour", {"colour": "red"}),  # refused as not the owner's before as no code
+        ("look_symbol", {"symbol": "star"}),
+        ("look_symbol", {"symbol": "abc"}),
+        ("look_default", {"part": "colour"}),
     ]
 
 

@@ -95,6 +95,11 @@ def _calls(world: dict[str, Any]) -> dict[str, list[tuple[str, str, dict[str, An
             ("owner", "apikey_create", {"name": "zapier", "scopes": ["redeem"]}),
             ("owner", "apikey_revoke", {"name": "till"}),
         ],
+        "look": [
+            ("owner", "look_colour", {"colour": "#1f5fa8"}),
+            ("owner", "look_symbol", {"symbol": "star"}),
+            ("owner", "look_default", {"part": "colour"}),
+        ],
     }
 
 
@@ -116,7 +121,9 @@ def _variants(body: dict[str, Any]) -> list[dict[str, Any]]:
     return broken
 
 
-@pytest.mark.parametrize("family", ["counter", "card", "owner", "ladder", "offers", "apikeys"])
+@pytest.mark.parametrize(
+    "family", ["counter", "card", "owner", "ladder", "offers", "apikeys", "look"]
+)
 async def test_bad_bodies_get_an_answer_and_change_nothing(
     miniapp: MiniAppClient, family: str
 ) -> None:

@@ -312,6 +312,9 @@
       button.disabled = true;
       look("logo_remove", {}).then(function () { button.disabled = false; }, function () { button.disabled = false; });
     },
+    "look-colour": function (button, d) { look("look_colour", { colour: d.colour }); },
+    "look-symbol": function (button, d) { look("look_symbol", { symbol: d.symbol }); },
+    "look-default": function (button, d) { look("look_default", { part: d.part }); },
     insights: function () {
       api("insights", {}).then(function (data) {
         var box = app.querySelector(".insights");
@@ -429,6 +432,9 @@
       ladder("reward_add", body);
     }
     if (form.dataset.form === "offer") previewOffer(form);
+    if (form.dataset.form === "look-colour" && input.value.trim()) {
+      look("look_colour", { colour: input.value.trim() });
+    }
   });
 
   app.addEventListener("input", function (event) {
@@ -487,9 +493,10 @@
     });
   }
 
-  // --- the owner's logo (webapp/brand_screen.py) ------------------------------------------
+  // --- the owner's look: logo, colour, symbol (webapp/brand_screen.py) ---------------------
   // The file goes as base64 in JSON; one over the limit is refused here, in the server's words,
-  // without being read. The answer redraws the section and the header (its new logo).
+  // without being read. The answer redraws the section and the header (its new logo), and sets
+  // the café's colours and symbol (a new colour or symbol, chosen in the same section).
   function uploadLogo(input) {
     var file = input.files && input.files[0];
     var box = input.closest("[data-form=logo]");
@@ -511,6 +518,7 @@
     return api(name, body).then(function (data) {
       answer(data);
       if (!data.ok) return;
+      applyBrand(data.brand);
       document.getElementById("look-box").innerHTML = data.html;
       var head = app.querySelector(".brand-head");
       if (head && data.head) head.outerHTML = data.head;
