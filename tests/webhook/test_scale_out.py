@@ -8,7 +8,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, text
 
 from domain.clock import SystemClock
 from domain.db.tables import LedgerEntry, SummaryDelivery
@@ -82,6 +82,17 @@ async def test_two_workers_share_the_load_and_the_ledger(
             if local.hour == 0 and local.minute < 2:
                 pytest.skip("too close to midnight to schedule a summary for today")
             due = (local - timedelta(minutes=1)).strftime("%H:%M")
+            # As if the café had joined yesterday: a summary time that passed before it joined
+            # says nothing about that day.
+            async with service.database.write() as session:
+                await session.execute(
+                    text("UPDATE merchants SET created_at = created_at - interval '1 day'")
+                )
+                await session.execute(
+                    text(
+                        "UPDATE programs SET summary_on_since = summary_on_since - interval '1 day'"
+                    )
+                )
             seen = len(owner.messages)
             await say(owner, f"/program set summary {due}")
             summary = await owner.next_message(timeout=10)
