@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain.clock import Clock, SystemClock
+from domain.db.effect_log import EffectLog, NoEffects
 from domain.db.uow import Database, commit_attempted
-from domain.effects import EffectLog, NoEffects
 from domain.service.apikeys import ApiKeyService
 from domain.service.bonuses import BirthdayView, BonusService
 from domain.service.brand import BrandPart, BrandService

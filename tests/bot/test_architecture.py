@@ -85,6 +85,15 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not {n for n in used if n.split(".")[0] == "infra"}
 
 
+def test_effects_are_plain_data() -> None:
+    """An effect says what should happen; recording it is the transaction's business (the
+    EffectLog port beside the unit of work), so domain/effects.py knows no session or table."""
+    domain = BOT.parent / "domain"
+    used = _imports(domain / "effects.py")
+    assert not {n for n in used if n.split(".")[0] in ("domain", "infra", "sqlalchemy")}
+    assert "EffectLog" in (domain / "db" / "effect_log.py").read_text()
+
+
 ENGINE_PLUMBING = ("engine", "migrate", "backup", "preflight", "sqlite_driver", "standalone")
 
 
