@@ -107,6 +107,22 @@ def test_engines_migrations_and_backups_live_in_infra() -> None:
     assert not {n for n in used if n.split(".")[0] == "alembic"}
 
 
+def test_the_passkit_transport_lives_in_infra() -> None:
+    """The domain says what a pass shows and when it changed; Apple's protocol around it (pass
+    tokens, update tags, device registrations, push tokens) is infra/passkit.py's."""
+    wallet = BOT.parent / "domain" / "service" / "wallet.py"
+    used = _imports(wallet)
+    assert not used & {"hmac", "hashlib", "base64", "re", "zipfile"}
+    defined = {
+        node.name
+        for node in ast.parse(wallet.read_text()).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    assert "WalletService" in defined
+    assert not defined & {"pass_token", "to_tag", "from_tag", "looks_like_device_id"}
+    assert "def pass_token" in (BOT.parent / "infra" / "passkit.py").read_text()
+
+
 def _calls_execute(path: Path) -> bool:
     return any(
         isinstance(node, ast.Call)
