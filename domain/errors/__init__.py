@@ -1,8 +1,8 @@
 """One exception class per refusal. Each carries the values its translated message needs.
 
 The Telegram layer maps every class to exactly one message (bot/texts); the domain holds no prose.
-The classes live in one module per concern and are re-exported here: `errors.NotStaff` is how
-more than a hundred modules name them.
+The classes live in one module per concern and are re-exported here, so that every front end
+names a refusal one way: `errors.NotStaff`.
 """
 
 from __future__ import annotations

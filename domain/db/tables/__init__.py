@@ -2,7 +2,7 @@
 must match it exactly.
 
 Importing the package registers every table on `Base.metadata` (what Alembic compares), and
-re-exports the models: 77 modules import them from here.
+re-exports the models, which the repositories and tools import from here.
 """
 
 from __future__ import annotations
