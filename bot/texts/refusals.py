@@ -1,4 +1,4 @@
-"""One translated message per domain refusal (domain/errors.py)."""
+"""One translated message per domain refusal (domain/errors/)."""
 
 from __future__ import annotations
 

@@ -85,6 +85,15 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not {n for n in used if n.split(".")[0] == "infra"}
 
 
+def test_effects_are_plain_data() -> None:
+    """An effect says what should happen; recording it is the transaction's business (the
+    EffectLog port beside the unit of work), so domain/effects.py knows no session or table."""
+    domain = BOT.parent / "domain"
+    used = _imports(domain / "effects.py")
+    assert not {n for n in used if n.split(".")[0] in ("domain", "infra", "sqlalchemy")}
+    assert "EffectLog" in (domain / "db" / "effect_log.py").read_text()
+
+
 ENGINE_PLUMBING = ("engine", "migrate", "backup", "preflight", "sqlite_driver", "standalone")
 
 
@@ -96,6 +105,22 @@ def test_engines_migrations_and_backups_live_in_infra() -> None:
     assert not [p for p in domain.rglob("*.py") if p.stem in ENGINE_PLUMBING]
     used = {n for path in domain.rglob("*.py") for n in _imports(path)}
     assert not {n for n in used if n.split(".")[0] == "alembic"}
+
+
+def test_the_passkit_transport_lives_in_infra() -> None:
+    """The domain says what a pass shows and when it changed; Apple's protocol around it (pass
+    tokens, update tags, device registrations, push tokens) is infra/passkit.py's."""
+    wallet = BOT.parent / "domain" / "service" / "wallet.py"
+    used = _imports(wallet)
+    assert not used & {"hmac", "hashlib", "base64", "re", "zipfile"}
+    defined = {
+        node.name
+        for node in ast.parse(wallet.read_text()).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    assert "WalletService" in defined
+    assert not defined & {"pass_token", "to_tag", "from_tag", "looks_like_device_id"}
+    assert "def pass_token" in (BOT.parent / "infra" / "passkit.py").read_text()
 
 
 def _calls_execute(path: Path) -> bool:
