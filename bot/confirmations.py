@@ -20,7 +20,7 @@ from bot.context import BotContext
 from bot.features.common import PROMPT_TTL, ButtonHandler, Viewer, edit_or_reply
 from bot.i18n import Translator
 from bot.texts import general
-from infra import Step
+from infra import Step, StepState
 
 Confirmed = Callable[[Update, BotContext, Viewer, Step], Awaitable[None]]
 
@@ -61,7 +61,7 @@ class CounterConfirmation:
         ) -> None:
             step = await context.infra.steps.get(viewer.chat_id, step_id)
             now = context.service.clock.now()
-            if step is None or step.kind != self.kind or step.state(now) not in ("open", "done"):
+            if step is None or step.kind != self.kind or not step.stands(now):
                 await edit_or_reply(update, general.button_expired(viewer.t))
                 return
             await confirmed(update, context, viewer, step)
@@ -71,7 +71,7 @@ class CounterConfirmation:
         ) -> None:
             step = await context.infra.steps.get(viewer.chat_id, step_id)
             if step is not None and step.kind == self.kind:
-                await context.infra.steps.close(step.id, "cancelled")
+                await context.infra.steps.close(step.id, StepState.CANCELLED)
             await edit_or_reply(update, self.declined(viewer.t))
 
         return ((self.confirm, on_confirm), (self.cancel, on_cancel))

@@ -37,7 +37,7 @@ from domain.model import (
     units_of,
 )
 from domain.setting_input import whole_number
-from infra import Step
+from infra import Step, StepState
 from infra.bots import PLATFORM, current_bot
 
 log = logging.getLogger(__name__)
@@ -230,7 +230,7 @@ async def yes_answered(
     if (
         step is None
         or step.kind != kind
-        or not await steps.close(step.id, "done" if answer == "y" else "cancelled")
+        or not await steps.close(step.id, StepState.DONE if answer == "y" else StepState.CANCELLED)
     ):
         await edit_or_reply(update, general.button_expired(viewer.t))
         return None

@@ -29,7 +29,7 @@ from bot.texts.commands import usage
 from domain import errors
 from domain.effects import StaffCorrected
 from domain.model import RewardUnit, clean_reason
-from infra import Step
+from infra import Step, StepState
 
 CORRECTION = "correction"  # step: a correction waiting for its confirming tap
 CONFIRM_CORRECTION = ButtonAction("kc", (int,))  # correction step
@@ -84,7 +84,8 @@ async def _confirmed(update: Update, context: BotContext, viewer: Viewer, step: 
     try:
         op = await operate(update, context, viewer, call)
     except errors.DomainError:
-        await steps.close(step.id, "cancelled")  # refused (revoked, balance spent): ask anew
+        # Refused (revoked, balance spent): asked anew.
+        await steps.close(step.id, StepState.CANCELLED)
         raise
     if op is None:
         return  # made once the store of the day is said

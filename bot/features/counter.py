@@ -67,7 +67,7 @@ from domain.model import (
     RewardUnit,
     normalise_card_number,
 )
-from infra import Step
+from infra import Step, StepState
 
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
@@ -312,7 +312,7 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         await _ask_large_purchase(update, context, viewer, asked)  # a confirming tap
         return
     except errors.DomainError:
-        await context.infra.steps.close(step.id, "cancelled")
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
         raise
     await context.infra.steps.close(step.id)
     if op is not None:  # else made once the store of the day is said
@@ -414,7 +414,7 @@ async def _store_picked(
     if step is None or step.kind != STORE_QUESTION or step.payload is None:
         await edit_or_reply(update, said)
         return
-    if step.state(now) not in ("open", "done"):  # waited too long, or asked again since
+    if not step.stands(now):  # waited too long, or asked again since
         await edit_or_reply(update, "\n".join([said, store_texts.nothing_else_done(viewer.t)]))
         return
     call = CounterCall.decode(step.payload)

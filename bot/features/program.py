@@ -38,7 +38,7 @@ from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.program import SETTING_KEYS, ProgramSettings, keys_for
-from infra import Step
+from infra import Step, StepState
 
 # Step kinds. MENU is the screen on show (payload: the setting and the values it offers, when
 # a setting is open); VALUE is a typed value asked for one setting (payload: its key).
@@ -140,7 +140,7 @@ async def _tapped(
     if step is not None and step.kind == MENU and await steps.close(step.id):
         return step, settings
     again = None if step is None else await steps.get(viewer.chat_id, step.id)
-    if again is not None and again.kind == MENU and again.closed_as == "done":
+    if again is not None and again.kind == MENU and again.closed_as is StepState.DONE:
         return None  # the first tap already answered, on this same message
     await _show_menu(
         update, context, viewer, settings, program_texts.menu_out_of_date(viewer.t), edit=True
@@ -258,7 +258,7 @@ async def value_answered(update: Update, context: BotContext, viewer: Viewer, st
         await prompt(update, context, step, again, program_texts.value_placeholder(viewer.t, key))
         return
     except errors.DomainError:
-        await context.infra.steps.close(step.id, "cancelled")
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
         raise
     await context.infra.steps.close(step.id)
 
@@ -417,7 +417,7 @@ async def _confirmed(
     if origin != FROM_MENU or answer == "y":
         return await yes_answered(update, context, viewer, step_id, answer, kind)
     assert peek is not None
-    if not await steps.close(peek.id, "cancelled"):
+    if not await steps.close(peek.id, StepState.CANCELLED):
         await edit_or_reply(update, general.button_expired(viewer.t))
         return None
     settings = await context.service.merchants.program(viewer.user_id)

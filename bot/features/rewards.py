@@ -36,7 +36,7 @@ from domain import errors
 from domain.model import Reward, RewardUnit, units_of
 from domain.program import LANGUAGES, read_language
 from domain.service import Ladder, LadderChange
-from infra import Step
+from infra import Step, StepState
 
 # Steps: the answer to a prompt (payload: the unit of a new reward, or the language of a
 # name; subject: the reward renamed, re-costed or named), and the confirmation of a removal
@@ -411,7 +411,7 @@ async def _answered(
         await _again(update, context, viewer, step, refusal_text(viewer.t, wrong))
         return None
     except errors.DomainError:
-        await context.infra.steps.close(step.id, "cancelled")
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
         raise
     await context.infra.steps.close(step.id)
     return done

@@ -21,6 +21,7 @@ from domain.model import (
     format_card_number,
     rewards_reached,
 )
+from infra.steps import StepState
 
 
 def _balance(t: Translator, card: CardView, *, dots: bool = False) -> str:
@@ -411,20 +412,20 @@ def amount_again(t: Translator, problem: str, number: str) -> str:
 
 
 def amount_not_applied(
-    t: Translator, state: str | None, asked_for: str | None, open_card: str | None
+    t: Translator, state: StepState | None, asked_for: str | None, open_card: str | None
 ) -> str:
     """An amount typed with no open question for it: nothing was credited; which card to press."""
-    if state == "superseded" and asked_for is not None:
+    if state is StepState.SUPERSEDED and asked_for is not None:
         head = t.gettext(
             "Not added: the amount question for card {number} was closed when you opened another card.",
             number=format_card_number(asked_for),
         )
-    elif state == "done" and asked_for is not None:
+    elif state is StepState.DONE and asked_for is not None:
         head = t.gettext(
             "Not added: the amount for card {number} was already added.",
             number=format_card_number(asked_for),
         )
-    elif state == "expired" and asked_for is not None:
+    elif state is StepState.EXPIRED and asked_for is not None:
         head = t.gettext(
             "Not added: the amount question for card {number} has expired.",
             number=format_card_number(asked_for),
