@@ -8,15 +8,14 @@ of the previous card, so a typed amount can never land on the previous customer'
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
 from telegram import Update
 
-from bot import redeeming
+from bot import keyboards, redeeming
 from bot.callbacks import ButtonAction
-from bot.confirmations import CounterConfirmation
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.counter_calls import (
     PICK_STORE,
@@ -34,6 +33,8 @@ from bot.counter_screen import (
     OPEN_CARD,
     STAMP,
     STAMP_MORE,
+    BigChange,
+    OnCard,
     card_keyboard,
     confirmed,
     open_card,
@@ -73,8 +74,14 @@ REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 2
 
 CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
 CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
-BIG_CHANGE_CONFIRMATION = CounterConfirmation(
-    BIG_CHANGE, CONFIRM_CHANGE, CANCEL_CHANGE, general.change_declined
+BIG_CHANGE_CONFIRMATION = Confirmation(
+    BIG_CHANGE,
+    CONFIRM_CHANGE,
+    CANCEL_CHANGE,
+    says(general.change_declined),
+    keyboards.confirm_cancel_keyboard,
+    replays=True,
+    ttl=PROMPT_TTL,
 )
 
 
@@ -122,9 +129,9 @@ async def _ask_large_purchase(
     update: Update, context: BotContext, viewer: Viewer, asked: errors.LargePurchaseUnconfirmed
 ) -> None:
     card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-    payload = json.dumps({"number": card.number, "amount": str(asked.amount)})
+    change = BigChange(card.number, str(asked.amount), None, None)
     question = counter_texts.large_purchase_question(viewer.t, asked.amount, card.number)
-    await _ask_big_change(update, context, viewer, card, payload, question)
+    await _ask_big_change(update, context, viewer, card, change, question)
 
 
 async def _ask_big_change(
@@ -132,30 +139,28 @@ async def _ask_big_change(
     context: BotContext,
     viewer: Viewer,
     card: CardView,
-    payload: str,
+    change: BigChange,
     question: str,
 ) -> None:
     await open_card(context, viewer, card)
-    buttons = await BIG_CHANGE_CONFIRMATION.ask(
-        context, viewer, subject_id=card.card_id, payload=payload
-    )
+    buttons = await BIG_CHANGE_CONFIRMATION.ask(context, viewer, change, subject_id=card.card_id)
     await reply(update, question, buttons)
 
 
-async def _confirm_change(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+async def _confirm_change(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, change: BigChange
+) -> None:
     # As with redemptions, a second tap replays the same key: one change.
-    assert step.payload is not None
-    change = json.loads(step.payload)
-    number, key = change["number"], step_key(step)
-    if "amount" in change:
-        call = CounterCall(Op.POINTS, number, key, change["amount"], step=step.id, confirmed=True)
+    number, key = change.number, step_key(step)
+    if change.amount is not None:
+        call = CounterCall(Op.POINTS, number, key, change.amount, step=step.id, confirmed=True)
     else:
         call = CounterCall(
             Op.VOID,
             number,
             key,
-            str(change["points"]),
-            change["reason"],
+            str(change.points),
+            change.reason,
             step=step.id,
             confirmed=True,
         )
@@ -184,9 +189,9 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         return
     except errors.WholeBalanceVoidUnconfirmed as asked:
         card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-        payload = json.dumps({"number": card.number, "points": count, "reason": reason})
+        change = BigChange(card.number, None, count, reason)
         question = counter_texts.void_all_question(viewer.t, asked.points_balance, card.number)
-        await _ask_big_change(update, context, viewer, card, payload, question)
+        await _ask_big_change(update, context, viewer, card, change, question)
         return
     if op is not None:
         await confirmed(update, context, viewer, op)
@@ -275,11 +280,11 @@ async def _add_points_button(
     await open_card(context, viewer, card)
     step = await context.infra.steps.open(
         viewer.chat_id,
-        AMOUNT,
+        AMOUNT.name,
         subject_id=card.card_id,
-        payload=card.number,
+        payload=AMOUNT.encode(OnCard(card.number)),
         ttl=PROMPT_TTL,
-        supersedes=(AMOUNT,),
+        supersedes=(AMOUNT.name,),
     )
     await prompt(
         update,
@@ -294,8 +299,13 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
     """The amount typed for an open "Add points" step: credited to that step's card only. A
     wrong amount keeps the step open and asks again."""
     message = update.effective_message
-    assert message is not None and message.text is not None and step.payload is not None
-    number = step.payload
+    assert message is not None and message.text is not None
+    card = AMOUNT.parse(step)
+    if card is None:  # a step stored in an older shape: answered like an expired question
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
+        await reply(update, general.question_expired(viewer.t))
+        return
+    number = card.number
     amount = viewer.t.parse_amount(message.text)
     try:
         if amount is None:
@@ -328,21 +338,20 @@ async def unanswerable_amount(
     text = (message.text or "") if message is not None else ""
     if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
         return False
-    if answered is not None and answered.kind != AMOUNT:
+    if answered is not None and answered.kind != AMOUNT.name:
         return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
     now = context.service.clock.now()
     membership = viewer.identity.membership
     if membership is not None and not membership.program_type.has_points:
         # A stamp card has no "Add points": say what the card takes instead.
-        current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-        open_number = None if current is None or not current.is_open(now) else current.payload
+        open_number = await _open_card_number(context, viewer)
         await reply(update, counter_texts.number_at_stamp_counter(viewer.t, open_number))
         return True
-    asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))
-    current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-    open_number = None if current is None else current.payload
-    asked_number = None if asked is None else asked.payload
+    asked = answered or await steps.latest(viewer.chat_id, (AMOUNT.name,))
+    open_number = await _open_card_number(context, viewer)
+    asked_for = None if asked is None else AMOUNT.parse(asked)
+    asked_number = None if asked_for is None else asked_for.number
     state = None if asked is None else asked.state(now)
     await reply(
         update, counter_texts.amount_not_applied(viewer.t, state, asked_number, open_number)
@@ -361,16 +370,22 @@ async def typed_stamps(
     typed = _MORE.fullmatch(((message.text or "") if message is not None else "").strip())
     if typed is None or not viewer.identity.is_staff:
         return False
-    now = context.service.clock.now()
-    card = await context.infra.steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-    if card is None or not card.is_open(now) or card.payload is None:
+    number = await _open_card_number(context, viewer)
+    if number is None:
         await reply(update, counter_texts.no_open_card(viewer.t))
         return True
-    call = CounterCall(Op.STAMP, card.payload, update_key(update), typed.group(1))
+    call = CounterCall(Op.STAMP, number, update_key(update), typed.group(1))
     op = await operate(update, context, viewer, call)
     if op is not None:
         await confirmed(update, context, viewer, op)
     return True
+
+
+async def _open_card_number(context: BotContext, viewer: Viewer) -> str | None:
+    """The number of the card open at the counter, if one is."""
+    current = await context.infra.steps.latest_open(viewer.chat_id, (OPEN_CARD.name,))
+    card = None if current is None else OPEN_CARD.parse(current)
+    return None if card is None else card.number
 
 
 async def typed_card_number(
@@ -411,13 +426,13 @@ async def _store_picked(
     said = store_texts.store_said(viewer.t, today.chosen.name)
     steps, now = context.infra.steps, context.service.clock.now()
     step = await steps.get(viewer.chat_id, step_id) if step_id else None
-    if step is None or step.kind != STORE_QUESTION or step.payload is None:
+    call = None if step is None else STORE_QUESTION.parse(step)
+    if step is None or call is None:
         await edit_or_reply(update, said)
         return
     if not step.stands(now):  # waited too long, or asked again since
         await edit_or_reply(update, "\n".join([said, store_texts.nothing_else_done(viewer.t)]))
         return
-    call = CounterCall.decode(step.payload)
     op = await operate(update, context, viewer, call)
     if op is None:
         return
@@ -450,6 +465,6 @@ FEATURE = Feature(
         (PICK_STORE, _store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},
-    text_steps={AMOUNT: amount_answered},
+    text_steps={AMOUNT.name: amount_answered},
     text_fallbacks=(typed_stamps, typed_card_number, unanswerable_amount),
 )

@@ -16,6 +16,7 @@ from telegram.constants import ParseMode
 from telegram.error import TelegramError
 
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.courier import Courier, NoLongerWanted
 from bot.features.common import (
@@ -28,10 +29,10 @@ from bot.features.common import (
     edit_or_reply,
     prompt,
     reply,
-    yes_answered,
 )
 from bot.i18n import Translator
 from bot.ratelimit import SendPriority
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import general
 from bot.texts import offers as texts
 from bot.texts.commands import usage
@@ -45,18 +46,18 @@ from infra.bots import current_bot
 
 log = logging.getLogger(__name__)
 
-OFFER_TEXT = "offer_text"  # step: the owner writes the offer (subject: none)
-OFFER_AUDIENCE = "offer_audience"  # step: who gets it (subject: the draft)
-OFFER_SEND = "offer_send"  # step: Send or Cancel after the preview (subject: the draft)
-CONSENT = "offers_consent"  # step: "Get offers from Café X?" (subject: the merchant)
-OWNER_STEPS = (OFFER_TEXT, OFFER_AUDIENCE, OFFER_SEND)
+OFFER_TEXT = StepKind("offer_text", Nothing)  # the owner writes the offer
+OFFER_AUDIENCE = StepKind("offer_audience", Nothing)  # who gets it (subject: the draft)
+OFFER_SEND = StepKind("offer_send", Nothing)  # Send or Cancel after the preview (the draft)
+CONSENT = StepKind("offers_consent", Nothing)  # "Get offers from Café X?" (the merchant)
+OWNER_STEPS = (OFFER_TEXT.name, OFFER_AUDIENCE.name, OFFER_SEND.name)
+# How long the consent question's buttons work; /offers on|off works at any time.
+CONSENT_QUESTION_TTL = timedelta(days=7)
 
-ANSWER_CONSENT = ButtonAction("oq", (int, Token))  # step, "y" or "n"
 UNSUBSCRIBE = ButtonAction("ou", (int,))  # merchant
 STOP_NUDGES = ButtonAction("ns", (int,))  # merchant
 CHOOSE_SHOP = ButtonAction("oc", (int, Token))  # merchant (0: all of them), "on" or "off"
 CHOOSE_AUDIENCE = ButtonAction("oa", (int, Token, int))  # step, audience, store id or days
-ANSWER_SEND = ButtonAction("os", (int, Token))  # step, "y" or "n"
 
 _SWITCH = {"on": True, "off": False}
 PREVIEW = 0  # the merchant of the preview's Unsubscribe button: none
@@ -79,13 +80,12 @@ def stop_keyboard(t: Translator, merchant_id: int) -> InlineKeyboardMarkup:
     )
 
 
-def consent_keyboard(t: Translator, step_id: int) -> InlineKeyboardMarkup:
-    yes, no = t.pgettext("button", "Yes"), t.pgettext("button", "No")
+def _send_keyboard(t: Translator, send: str, cancel: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(yes, callback_data=ANSWER_CONSENT.data(step_id, "y")),
-                InlineKeyboardButton(no, callback_data=ANSWER_CONSENT.data(step_id, "n")),
+                InlineKeyboardButton(texts.send_label(t), callback_data=send),
+                InlineKeyboardButton(texts.cancel_label(t), callback_data=cancel),
             ]
         ]
     )
@@ -175,23 +175,27 @@ async def _choose_shop(
     await edit_or_reply(update, texts.offers_changed(viewer.t, changed, wanted))
 
 
-async def _answer_consent(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _consent_given(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    merchant_id = step.subject_id if step is not None and step.kind == CONSENT else None
+    merchant_id = step.subject_id
     if merchant_id is None:
         await edit_or_reply(update, general.button_expired(viewer.t))
         return
     question = await context.service.consent.consent_question_of(merchant_id, viewer.user_id)
-    declined = texts.consent_refused(viewer.t, question.merchant_name)
-    if (
-        await yes_answered(update, context, viewer, step_id, answer, CONSENT, declined=declined)
-        is None
-    ):
-        return
     await context.service.consent.set_offers(viewer.user_id, merchant_id, True, everything=False)
     await edit_or_reply(update, texts.consent_given(viewer.t, question.merchant_name))
+
+
+async def _consent_refused(
+    update: Update, context: BotContext, viewer: Viewer, step: Step | None
+) -> None:
+    merchant_id = None if step is None else step.subject_id
+    if merchant_id is None:
+        await edit_or_reply(update, general.button_expired(viewer.t))
+        return
+    question = await context.service.consent.consent_question_of(merchant_id, viewer.user_id)
+    await edit_or_reply(update, texts.consent_refused(viewer.t, question.merchant_name))
 
 
 async def _unsubscribe(
@@ -232,7 +236,7 @@ async def offer(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/offer: write an offer, choose who gets it, see it, send it."""
     await context.service.offers.check_allowance(viewer.user_id)
     step = await context.infra.steps.open(
-        viewer.chat_id, OFFER_TEXT, ttl=PROMPT_TTL, supersedes=OWNER_STEPS
+        viewer.chat_id, OFFER_TEXT.name, ttl=PROMPT_TTL, supersedes=OWNER_STEPS
     )
     await prompt(
         update, context, step, texts.offer_prompt(viewer.t), texts.offer_placeholder(viewer.t)
@@ -260,7 +264,7 @@ async def _offer_written(update: Update, context: BotContext, viewer: Viewer, st
         return  # answered meanwhile (a double send): the first answer goes on
     chosen = await context.infra.steps.open(
         viewer.chat_id,
-        OFFER_AUDIENCE,
+        OFFER_AUDIENCE.name,
         subject_id=draft.offer_id,
         ttl=CONFIRMATION_TTL,
         supersedes=OWNER_STEPS,
@@ -276,7 +280,7 @@ async def _choose_audience(
     now = context.service.clock.now()
     if (
         step is None
-        or step.kind != OFFER_AUDIENCE
+        or step.kind != OFFER_AUDIENCE.name
         or not step.is_open(now)
         or step.subject_id is None
     ):
@@ -300,30 +304,12 @@ async def _choose_audience(
     if not await steps.close(step.id):
         await edit_or_reply(update, general.button_expired(viewer.t))
         return
-    confirm = await steps.open(
-        viewer.chat_id,
-        OFFER_SEND,
-        subject_id=preview.draft.offer_id,
-        ttl=CONFIRMATION_TTL,
-        supersedes=OWNER_STEPS,
-    )
+    markup = await SENDING.ask(context, viewer, Nothing(), subject_id=preview.draft.offer_id)
     await edit_or_reply(
         update,
         texts.audience_question(viewer.t) + " " + texts.audience_label(viewer.t, audience, arg),
     )
     await _show_preview(update, viewer, preview)
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.send_label(viewer.t), callback_data=ANSWER_SEND.data(confirm.id, "y")
-                ),
-                InlineKeyboardButton(
-                    texts.cancel_label(viewer.t), callback_data=ANSWER_SEND.data(confirm.id, "n")
-                ),
-            ]
-        ]
-    )
     await reply(update, texts.preview_question(viewer.t, preview), markup)
 
 
@@ -353,14 +339,10 @@ async def _show_preview(update: Update, viewer: Viewer, preview: OfferPreview) -
         await chat.send_message(body, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def _answer_send(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _send_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
-    declined = texts.not_sent(viewer.t)
-    step = await yes_answered(
-        update, context, viewer, step_id, answer, OFFER_SEND, declined=declined
-    )
-    if step is None or step.subject_id is None:
+    if step.subject_id is None:
         return
     preview = await context.service.offers.send(viewer.user_id, step.subject_id)
     await edit_or_reply(update, texts.sending(viewer.t, preview))
@@ -376,6 +358,23 @@ async def owner_offers(update: Update, context: BotContext, viewer: Viewer) -> N
     await reply(update, texts.recent_offers(viewer.t, offers))
 
 
+# Each answer carries its step and "y" or "n". Each consent question stands on its own.
+CONSENT_QUESTION = Confirmation(
+    CONSENT,
+    ButtonAction("oq", (int, Token)),
+    declined=_consent_refused,
+    ttl=CONSENT_QUESTION_TTL,
+    supersedes=(),
+)
+SENDING = Confirmation(
+    OFFER_SEND,
+    ButtonAction("os", (int, Token)),
+    declined=says(texts.not_sent),
+    keyboard=_send_keyboard,
+    supersedes=OWNER_STEPS,
+)
+
+
 FEATURE = Feature(
     name="offers",
     commands=(
@@ -384,22 +383,19 @@ FEATURE = Feature(
         Command("offers", Audience.OWNER, owner_offers, text_key="owner:offers"),
     ),
     buttons=(
-        (ANSWER_CONSENT, _answer_consent),
+        *CONSENT_QUESTION.buttons(_consent_given),
         (UNSUBSCRIBE, _unsubscribe),
         (STOP_NUDGES, _stop_nudges),
         (CHOOSE_SHOP, _choose_shop),
         (CHOOSE_AUDIENCE, _choose_audience),
-        (ANSWER_SEND, _answer_send),
+        *SENDING.buttons(_send_confirmed),
     ),
-    text_steps={OFFER_TEXT: _offer_written},
-    media_steps={OFFER_TEXT: _offer_written},
+    text_steps={OFFER_TEXT.name: _offer_written},
+    media_steps={OFFER_TEXT.name: _offer_written},
 )
 
 
 # --- what the outbox sends about offers ------------------------------------------------------
-
-# How long the consent question's buttons work; /offers on|off works at any time.
-CONSENT_QUESTION_TTL = timedelta(days=7)
 
 
 async def ask_for_offers(courier: Courier, effect: AskForOffers) -> None:
@@ -413,13 +409,12 @@ async def ask_for_offers(courier: Courier, effect: AskForOffers) -> None:
     # merchant, on whichever worker.
     chat = current_bot.set(sender.key)
     try:
-        step = await courier.infra.steps.open(
-            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
+        markup = await CONSENT_QUESTION.ask_in(
+            courier.infra.steps, effect.customer_id, t, Nothing(), subject_id=effect.merchant_id
         )
     finally:
         current_bot.reset(chat)
     text = texts.consent_question(t, question.merchant_name)
-    markup = consent_keyboard(t, step.id)
     await courier.message(effect.merchant_id, effect.customer_id, text, markup, sender=sender)
 
 

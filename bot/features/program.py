@@ -9,13 +9,13 @@ tap means. A tap on an older screen changes nothing and shows the menu as it is 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 
 from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.features.common import (
     CONFIRMATION_TTL,
@@ -27,7 +27,6 @@ from bot.features.common import (
     edit_or_reply,
     prompt,
     reply,
-    yes_answered,
 )
 from bot.step_kinds import StepKind, StepPayloadTooLong
 from bot.texts import bonuses as bonus_texts
@@ -40,11 +39,15 @@ from domain import errors
 from domain.program import SETTING_KEYS, ProgramSettings, keys_for
 from infra import Step, StepState
 
-# Step kinds. MENU is the screen on show (payload: the setting and the values it offers, when
-# a setting is open); VALUE is a typed value asked for one setting (payload: its key).
-MENU, VALUE = "program_menu", "program_value"
-MERGE = "merge"  # step: turn cross-location on, merging each customer's duplicate cards
 FROM_MENU = "menu"  # a confirmation asked for a change made in the menu: show the menu after
+
+
+@dataclass(frozen=True)
+class MergeChange:
+    """Cross-location turned on, merging each customer's duplicate cards, waiting for Yes;
+    `origin` FROM_MENU or None."""
+
+    origin: str | None
 
 
 @dataclass(frozen=True)
@@ -65,14 +68,24 @@ class PastMidnightChange:
 
 
 @dataclass(frozen=True)
-class SettingScreen:
-    """A MENU step showing one setting: the values its buttons offer, by index."""
+class MenuScreen:
+    """The menu screen on show: the menu itself (`key` None), or one setting and the values
+    its buttons offer, by index."""
 
-    key: str
+    key: str | None
     choices: tuple[str, ...]
 
 
-SETTING_SCREEN = StepKind(MENU, SettingScreen)
+@dataclass(frozen=True)
+class ValueAsked:
+    """A value typed in reply to a prompt, for one setting."""
+
+    key: str
+
+
+MENU = StepKind("program_menu", MenuScreen)
+VALUE = StepKind("program_value", ValueAsked)
+MERGE = StepKind("merge", MergeChange)
 HIDE_BALANCES = StepKind("hide_balances", HiddenBalancesChange)
 PAST_MIDNIGHT = StepKind("past_midnight", PastMidnightChange)
 
@@ -80,9 +93,6 @@ OPEN_SETTING = ButtonAction("ps", (int, Token))  # menu step, setting key
 CHOOSE = ButtonAction("pv", (int, int))  # setting step, index of the value it offers
 OTHER_VALUE = ButtonAction("po", (int,))  # setting step
 BACK = ButtonAction("pb", (int,))  # setting step
-ANSWER_MERGE = ButtonAction("mg", (int, Token))  # step, "y" or "n"
-ANSWER_HIDE = ButtonAction("hb", (int, Token))  # step, "y" or "n"
-ANSWER_PAST_MIDNIGHT = ButtonAction("hm", (int, Token))  # step, "y" or "n"
 
 
 async def program(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -112,7 +122,11 @@ async def _show_menu(
 ) -> None:
     """The menu: a button per setting with its value; it replaces any older menu screen."""
     step = await context.infra.steps.open(
-        viewer.chat_id, MENU, ttl=CONFIRMATION_TTL, supersedes=(MENU,)
+        viewer.chat_id,
+        MENU.name,
+        payload=MENU.encode(MenuScreen(None, ())),
+        ttl=CONFIRMATION_TTL,
+        supersedes=(MENU.name,),
     )
     t = viewer.t
     markup = keyboards.program_menu_keyboard(
@@ -137,10 +151,10 @@ async def _tapped(
     settings = await context.service.merchants.program(viewer.user_id)  # owners only
     steps = context.infra.steps
     step = await steps.get(viewer.chat_id, step_id)
-    if step is not None and step.kind == MENU and await steps.close(step.id):
+    if step is not None and step.kind == MENU.name and await steps.close(step.id):
         return step, settings
     again = None if step is None else await steps.get(viewer.chat_id, step.id)
-    if again is not None and again.kind == MENU and again.closed_as is StepState.DONE:
+    if again is not None and again.kind == MENU.name and again.closed_as is StepState.DONE:
         return None  # the first tap already answered, on this same message
     await _show_menu(
         update, context, viewer, settings, program_texts.menu_out_of_date(viewer.t), edit=True
@@ -151,8 +165,8 @@ async def _tapped(
 def _open_setting_of(step: Step) -> tuple[str, tuple[str, ...]] | None:
     """The setting a menu step's screen shows, None on the menu itself (or an unreadable step,
     which then shows the menu as it is now)."""
-    screen = SETTING_SCREEN.parse(step)
-    if screen is None or screen.key not in SETTING_KEYS:
+    screen = MENU.parse(step)
+    if screen is None or screen.key is None or screen.key not in SETTING_KEYS:
         return None
     return screen.key, screen.choices
 
@@ -176,10 +190,10 @@ async def _open_setting(
         return
     step = await context.infra.steps.open(
         viewer.chat_id,
-        MENU,
-        payload=SETTING_SCREEN.encode(SettingScreen(key, tuple(choices))),
+        MENU.name,
+        payload=MENU.encode(MenuScreen(key, tuple(choices))),
         ttl=CONFIRMATION_TTL,
-        supersedes=(MENU,),
+        supersedes=(MENU.name,),
     )
     buttons = [
         ("✓ " + choice.text if choice.chosen else choice.text, CHOOSE.data(step.id, index))
@@ -228,7 +242,11 @@ async def _ask_value(
 ) -> None:
     """A prompt whose reply sets `key`; it replaces any older value prompt."""
     asked = await context.infra.steps.open(
-        viewer.chat_id, VALUE, payload=key, ttl=PROMPT_TTL, supersedes=(VALUE,)
+        viewer.chat_id,
+        VALUE.name,
+        payload=VALUE.encode(ValueAsked(key)),
+        ttl=PROMPT_TTL,
+        supersedes=(VALUE.name,),
     )
     await prompt(
         update,
@@ -249,8 +267,13 @@ async def value_answered(update: Update, context: BotContext, viewer: Viewer, st
     """The value typed for one setting. A value that does not fit says why and asks again
     (the prompt stays open)."""
     message = update.effective_message
-    assert message is not None and message.text is not None and step.payload is not None
-    key = step.payload
+    assert message is not None and message.text is not None
+    asked = VALUE.parse(step)
+    if asked is None:  # a step stored in an older shape: answered like an expired question
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
+        await reply(update, general.question_expired(viewer.t))
+        return
+    key = asked.key
     try:
         await _change_setting(update, context, viewer, key, message.text, origin=FROM_MENU)
     except errors.InvalidSettingValue as wrong:
@@ -267,10 +290,11 @@ async def unanswerable_value(
     update: Update, context: BotContext, viewer: Viewer, answered: Step | None
 ) -> bool:
     """A reply to a value prompt that was replaced, answered or has expired: nothing changes."""
-    if answered is None or answered.kind != VALUE or answered.payload is None:
+    asked = None if answered is None else VALUE.parse(answered)
+    if answered is None or asked is None:
         return False
     state = answered.state(context.service.clock.now())
-    await reply(update, program_texts.value_not_applied(viewer.t, state, answered.payload))
+    await reply(update, program_texts.value_not_applied(viewer.t, state, asked.key))
     return True
 
 
@@ -332,53 +356,21 @@ async def _change_or_ask(
             confirm_past_midnight=confirm_past_midnight,
         )
     except errors.HappyHourPastMidnight as asked:
-        step = await context.infra.steps.open(
-            viewer.chat_id,
-            PAST_MIDNIGHT.name,
-            payload=PAST_MIDNIGHT.encode(PastMidnightChange(value, origin)),
-            ttl=CONFIRMATION_TTL,
-            supersedes=(PAST_MIDNIGHT.name,),
-        )
-        await _ask(
-            update,
-            bonus_texts.past_midnight_question(viewer.t, asked.window, asked.minutes),
-            keyboards.yes_no_keyboard(
-                viewer.t,
-                ANSWER_PAST_MIDNIGHT.data(step.id, "y"),
-                ANSWER_PAST_MIDNIGHT.data(step.id, "n"),
-            ),
-            edit=edit,
-        )
+        question = bonus_texts.past_midnight_question(viewer.t, asked.window, asked.minutes)
+        answer = PastMidnightChange(value, origin)
+        buttons = await PAST_MIDNIGHT_CONFIRMATION.ask(context, viewer, answer)
+        await _ask(update, question, buttons, edit=edit)
         return
     except errors.TypeChangeHidesBalances as asked:
-        step = await context.infra.steps.open(
-            viewer.chat_id,
-            HIDE_BALANCES.name,
-            payload=HIDE_BALANCES.encode(HiddenBalancesChange(key, value, origin)),
-            ttl=CONFIRMATION_TTL,
-            supersedes=(HIDE_BALANCES.name,),
-        )
-        await _ask(
-            update,
-            owner_texts.hidden_balances_question(viewer.t, asked.cards, asked.hidden),
-            keyboards.yes_no_keyboard(
-                viewer.t, ANSWER_HIDE.data(step.id, "y"), ANSWER_HIDE.data(step.id, "n")
-            ),
-            edit=edit,
-        )
+        question = owner_texts.hidden_balances_question(viewer.t, asked.cards, asked.hidden)
+        answer_hide = HiddenBalancesChange(key, value, origin)
+        buttons = await HIDE_CONFIRMATION.ask(context, viewer, answer_hide)
+        await _ask(update, question, buttons, edit=edit)
         return
     except errors.MergeConfirmationRequired as asked:
-        step = await context.infra.steps.open(
-            viewer.chat_id, MERGE, payload=origin, ttl=CONFIRMATION_TTL, supersedes=(MERGE,)
-        )
-        await _ask(
-            update,
-            owner_texts.merge_question(viewer.t, asked.customers),
-            keyboards.yes_no_keyboard(
-                viewer.t, ANSWER_MERGE.data(step.id, "y"), ANSWER_MERGE.data(step.id, "n")
-            ),
-            edit=edit,
-        )
+        question = owner_texts.merge_question(viewer.t, asked.customers)
+        buttons = await MERGE_CONFIRMATION.ask(context, viewer, MergeChange(origin))
+        await _ask(update, question, buttons, edit=edit)
         return
     if key.strip().lower() == "type":  # the owner's menu: only the commands of the new type
         await context.menus.refresh(viewer.chat_id, viewer.user_id, viewer.t)
@@ -398,75 +390,48 @@ async def _ask(
         await reply(update, text, markup)
 
 
-async def _confirmed(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    step_id: int,
-    answer: str,
-    kind: str,
-    origin_of: Callable[[Step], str | None],
-) -> Step | None:
-    """The confirmation step a Yes tap answers; for a change made in the menu, No shows the
-    menu again. `origin_of`: where the step's payload says the change came from."""
-    steps = context.infra.steps
-    peek = await steps.get(viewer.chat_id, step_id)
-    origin = None
-    if peek is not None and peek.kind == kind and peek.payload:
-        origin = origin_of(peek)
-    if origin != FROM_MENU or answer == "y":
-        return await yes_answered(update, context, viewer, step_id, answer, kind)
-    assert peek is not None
-    if not await steps.close(peek.id, StepState.CANCELLED):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return None
+# --- the confirmations a change may need --------------------------------------------------------
+
+
+async def _declined(update: Update, context: BotContext, viewer: Viewer, step: Step | None) -> None:
+    """No: for a change made in the menu, the menu again; else "Cancelled"."""
+    if step is None or _origin(step) != FROM_MENU:
+        await edit_or_reply(update, general.change_declined(viewer.t))
+        return
     settings = await context.service.merchants.program(viewer.user_id)
     await _show_menu(
         update, context, viewer, settings, general.change_declined(viewer.t), edit=True
     )
-    return None
 
 
-async def _answer_merge(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+def _origin(step: Step) -> str | None:
+    """Where the change a confirmation step asks about came from."""
+    merge = MERGE.parse(step)
+    hide = HIDE_BALANCES.parse(step)
+    past_midnight = PAST_MIDNIGHT.parse(step)
+    asked = merge or hide or past_midnight
+    return None if asked is None else asked.origin
+
+
+async def _merge_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, change: MergeChange
 ) -> None:
-    step = await _confirmed(update, context, viewer, step_id, answer, MERGE, _merge_origin)
-    if step is None:
-        return
     await _change_setting(
-        update, context, viewer, "cross_location", "on", origin=step.payload, confirm=True
+        update, context, viewer, "cross_location", "on", origin=change.origin, confirm=True
     )
 
 
-async def _answer_hide(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _hide_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, change: HiddenBalancesChange
 ) -> None:
-    step = await _confirmed(
-        update, context, viewer, step_id, answer, HIDE_BALANCES.name, _hidden_balances_origin
-    )
-    if step is None:
-        return
-    change = HIDE_BALANCES.parse(step)
-    if change is None:  # a step stored in an older shape: answered like an expired question
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
     await _change_setting(
         update, context, viewer, change.key, change.value, origin=change.origin, confirm_hidden=True
     )
 
 
-async def _answer_past_midnight(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _past_midnight_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, change: PastMidnightChange
 ) -> None:
-    step = await _confirmed(
-        update, context, viewer, step_id, answer, PAST_MIDNIGHT.name, _past_midnight_origin
-    )
-    if step is None:
-        return
-    change = PAST_MIDNIGHT.parse(step)
-    if change is None:  # a step stored in an older shape: answered like an expired question
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
     await _change_setting(
         update,
         context,
@@ -478,18 +443,13 @@ async def _answer_past_midnight(
     )
 
 
-def _merge_origin(step: Step) -> str | None:
-    return step.payload
-
-
-def _hidden_balances_origin(step: Step) -> str | None:
-    change = HIDE_BALANCES.parse(step)
-    return None if change is None else change.origin
-
-
-def _past_midnight_origin(step: Step) -> str | None:
-    change = PAST_MIDNIGHT.parse(step)
-    return None if change is None else change.origin
+MERGE_CONFIRMATION = Confirmation(MERGE, ButtonAction("mg", (int, Token)), declined=_declined)
+HIDE_CONFIRMATION = Confirmation(
+    HIDE_BALANCES, ButtonAction("hb", (int, Token)), declined=_declined
+)
+PAST_MIDNIGHT_CONFIRMATION = Confirmation(
+    PAST_MIDNIGHT, ButtonAction("hm", (int, Token)), declined=_declined
+)
 
 
 FEATURE = Feature(
@@ -500,10 +460,10 @@ FEATURE = Feature(
         (CHOOSE, _choose),
         (OTHER_VALUE, _other_value),
         (BACK, _back),
-        (ANSWER_MERGE, _answer_merge),
-        (ANSWER_HIDE, _answer_hide),
-        (ANSWER_PAST_MIDNIGHT, _answer_past_midnight),
+        *MERGE_CONFIRMATION.buttons(_merge_confirmed),
+        *HIDE_CONFIRMATION.buttons(_hide_confirmed),
+        *PAST_MIDNIGHT_CONFIRMATION.buttons(_past_midnight_confirmed),
     ),
-    text_steps={VALUE: value_answered},
+    text_steps={VALUE.name: value_answered},
     text_fallbacks=(unanswerable_value,),
 )

@@ -9,12 +9,14 @@ its reward; a wrong answer says what is wrong and keeps the step open. Removing 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from typing import TypeVar
 
 from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.features.common import (
     PROMPT_TTL,
@@ -26,9 +28,9 @@ from bot.features.common import (
     prompt,
     reply,
     small_int,
-    yes_answered,
-    yes_no_step,
 )
+from bot.step_kinds import Nothing, P, StepKind
+from bot.texts import general
 from bot.texts import rewards as texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
@@ -38,17 +40,24 @@ from domain.program import LANGUAGES, read_language
 from domain.service import Ladder, LadderChange
 from infra import Step, StepState
 
-# Steps: the answer to a prompt (payload: the unit of a new reward, or the language of a
-# name; subject: the reward renamed, re-costed or named), and the confirmation of a removal
-# (subject: the reward).
-NEW_REWARD, REWARD_NAME, REWARD_COST, REMOVE_REWARD, NAME_IN = (
-    "reward_new",
-    "reward_name",
-    "reward_cost",
-    "reward_remove",
-    "reward_name_in",
-)
-PROMPTS = (NEW_REWARD, REWARD_NAME, REWARD_COST, NAME_IN)
+
+@dataclass(frozen=True)
+class NewReward:
+    unit: RewardUnit
+
+
+@dataclass(frozen=True)
+class NameIn:
+    language: str
+
+
+# Steps: the answer to a prompt (subject: the reward renamed, re-costed or named), and the
+# confirmation of a removal (subject: the reward).
+NEW_REWARD = StepKind("reward_new", NewReward)
+REWARD_NAME = StepKind("reward_name", Nothing)
+REWARD_COST = StepKind("reward_cost", Nothing)
+NAME_IN = StepKind("reward_name_in", NameIn)
+PROMPTS = tuple(kind.name for kind in (NEW_REWARD, REWARD_NAME, REWARD_COST, NAME_IN))
 T = TypeVar("T")
 CLEAR_WORD = "-"  # `/rewards name 1 fr -` takes the French name away
 
@@ -56,7 +65,10 @@ ADD = ButtonAction("ra", (Token,))  # unit
 RENAME = ButtonAction("rn", (int,))  # reward
 COST = ButtonAction("rk", (int,))  # reward
 REMOVE = ButtonAction("rm", (int,))  # reward
-ANSWER_REMOVE = ButtonAction("ry", (int, Token))  # step, "y" or "n"
+# The answer carries its step and "y" or "n".
+REMOVE_CONFIRMATION = Confirmation(
+    StepKind("reward_remove", Nothing), ButtonAction("ry", (int, Token))
+)
 NAMES = ButtonAction("rt", (int,))  # reward: its names in other languages
 NAME_IN_LANGUAGE = ButtonAction("rl", (int, Token))  # reward, language
 CLEAR_NAME = ButtonAction("rd", (int, Token))  # reward, language
@@ -200,7 +212,7 @@ async def _add_button(update: Update, context: BotContext, viewer: Viewer, unit:
     if unit not in {u.value for u in RewardUnit}:
         return
     await context.service.rewards.ladder(viewer.user_id)  # refuses anyone but the owner
-    step = await _open_prompt(context, viewer, NEW_REWARD, payload=unit)
+    step = await _open_prompt(context, viewer, NEW_REWARD, NewReward(RewardUnit(unit)))
     await prompt(
         update,
         context,
@@ -214,7 +226,7 @@ async def _rename_button(
     update: Update, context: BotContext, viewer: Viewer, reward_id: int
 ) -> None:
     reward = await context.service.rewards.reward(viewer.user_id, reward_id)
-    step = await _open_prompt(context, viewer, REWARD_NAME, subject_id=reward_id)
+    step = await _open_prompt(context, viewer, REWARD_NAME, Nothing(), subject_id=reward_id)
     await prompt(
         update, context, step, texts.ask_name(viewer.t, reward), texts.name_placeholder(viewer.t)
     )
@@ -233,7 +245,7 @@ async def _name_in_button(
     if language not in LANGUAGES:
         return
     reward = await context.service.rewards.reward(viewer.user_id, reward_id)
-    step = await _open_prompt(context, viewer, NAME_IN, subject_id=reward_id, payload=language)
+    step = await _open_prompt(context, viewer, NAME_IN, NameIn(language), subject_id=reward_id)
     await prompt(
         update,
         context,
@@ -253,7 +265,7 @@ async def _clear_name_button(
 
 async def _cost_button(update: Update, context: BotContext, viewer: Viewer, reward_id: int) -> None:
     reward = await context.service.rewards.reward(viewer.user_id, reward_id)
-    step = await _open_prompt(context, viewer, REWARD_COST, subject_id=reward_id)
+    step = await _open_prompt(context, viewer, REWARD_COST, Nothing(), subject_id=reward_id)
     await prompt(
         update, context, step, texts.ask_cost(viewer.t, reward), texts.cost_placeholder(viewer.t)
     )
@@ -262,16 +274,16 @@ async def _cost_button(update: Update, context: BotContext, viewer: Viewer, rewa
 async def _open_prompt(
     context: BotContext,
     viewer: Viewer,
-    kind: str,
+    kind: StepKind[P],
+    payload: P,
     *,
     subject_id: int | None = None,
-    payload: str | None = None,
 ) -> Step:
     return await context.infra.steps.open(
         viewer.chat_id,
-        kind,
+        kind.name,
         subject_id=subject_id,
-        payload=payload,
+        payload=kind.encode(payload),
         ttl=PROMPT_TTL,
         supersedes=PROMPTS,
     )
@@ -285,15 +297,14 @@ async def _remove_button(
 
 async def _ask_remove(update: Update, context: BotContext, viewer: Viewer, reward_id: int) -> None:
     reward = await context.service.rewards.reward(viewer.user_id, reward_id)
-    buttons = await yes_no_step(context, viewer, REMOVE_REWARD, ANSWER_REMOVE, subject_id=reward_id)
+    buttons = await REMOVE_CONFIRMATION.ask(context, viewer, Nothing(), subject_id=reward_id)
     await reply(update, texts.remove_question(viewer.t, reward), buttons)
 
 
-async def _answer_remove(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _remove_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
-    step = await yes_answered(update, context, viewer, step_id, answer, REMOVE_REWARD)
-    if step is None or step.subject_id is None:
+    if step.subject_id is None:
         return
     try:
         change = await context.service.rewards.remove(viewer.user_id, step.subject_id)
@@ -312,7 +323,11 @@ async def _new_reward_answered(
     update: Update, context: BotContext, viewer: Viewer, step: Step
 ) -> None:
     text = _answer(update)
-    unit = RewardUnit(step.payload or RewardUnit.STAMPS.value)
+    asked = NEW_REWARD.parse(step)
+    if asked is None:
+        await _expired(update, context, viewer, step)
+        return
+    unit = asked.unit
     parsed = _cost_unit_name(text.split())
     if parsed is None or (parsed[1] is not None and parsed[1] is not unit):
         await _again(update, context, viewer, step, texts.unreadable_new_reward(viewer.t))
@@ -340,8 +355,11 @@ async def _name_answered(update: Update, context: BotContext, viewer: Viewer, st
 async def _name_in_answered(
     update: Update, context: BotContext, viewer: Viewer, step: Step
 ) -> None:
-    assert step.subject_id is not None and step.payload in LANGUAGES
-    reward_id, language, name = step.subject_id, step.payload, _answer(update)
+    asked = NAME_IN.parse(step)
+    if step.subject_id is None or asked is None or asked.language not in LANGUAGES:
+        await _expired(update, context, viewer, step)
+        return
+    reward_id, language, name = step.subject_id, asked.language, _answer(update)
 
     async def name_in() -> LadderChange:
         return await context.service.rewards.name_in_language(
@@ -420,15 +438,22 @@ async def _answered(
 async def _again(
     update: Update, context: BotContext, viewer: Viewer, step: Step, problem: str
 ) -> None:
-    if step.kind == NAME_IN and step.payload is not None:
-        placeholder = texts.name_in_placeholder(viewer.t, step.payload)
+    name_in = NAME_IN.parse(step)
+    if name_in is not None:
+        placeholder = texts.name_in_placeholder(viewer.t, name_in.language)
     else:
         placeholder = {
-            NEW_REWARD: texts.new_reward_placeholder,
-            REWARD_NAME: texts.name_placeholder,
-            REWARD_COST: texts.cost_placeholder,
+            NEW_REWARD.name: texts.new_reward_placeholder,
+            REWARD_NAME.name: texts.name_placeholder,
+            REWARD_COST.name: texts.cost_placeholder,
         }[step.kind](viewer.t)
     await prompt(update, context, step, texts.try_again(viewer.t, problem), placeholder)
+
+
+async def _expired(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+    """An answer to a prompt kept in a shape this version no longer reads."""
+    await context.infra.steps.close(step.id, StepState.CANCELLED)
+    await reply(update, general.question_expired(viewer.t))
 
 
 FEATURE = Feature(
@@ -439,15 +464,15 @@ FEATURE = Feature(
         (RENAME, _rename_button),
         (COST, _cost_button),
         (REMOVE, _remove_button),
-        (ANSWER_REMOVE, _answer_remove),
+        *REMOVE_CONFIRMATION.buttons(_remove_confirmed),
         (NAMES, _names_button),
         (NAME_IN_LANGUAGE, _name_in_button),
         (CLEAR_NAME, _clear_name_button),
     ),
     text_steps={
-        NEW_REWARD: _new_reward_answered,
-        REWARD_NAME: _name_answered,
-        REWARD_COST: _cost_answered,
-        NAME_IN: _name_in_answered,
+        NEW_REWARD.name: _new_reward_answered,
+        REWARD_NAME.name: _name_answered,
+        REWARD_COST.name: _cost_answered,
+        NAME_IN.name: _name_in_answered,
     },
 )
