@@ -22,6 +22,7 @@ from bot.features.common import (
 from bot.step_kinds import Nothing, StepKind
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
+from bot.texts import disputes as dispute_texts
 from bot.texts.reports import expiry_reminder
 from domain import errors
 from domain.effects import AlertOwner, NotifyCustomer, RemindExpiry
@@ -121,7 +122,7 @@ async def _not_me(update: Update, context: BotContext, viewer: Viewer, entry_id:
     would take away a real stamp) and the owner is alerted."""
     question = await context.service.customers.dispute_question(viewer.user_id, entry_id)
     buttons = await NOT_ME_CONFIRMATION.ask(context, viewer, Nothing(), subject_id=entry_id)
-    await reply(update, counter_texts.dispute_question(viewer.t, question), buttons)
+    await reply(update, dispute_texts.dispute_question(viewer.t, question), buttons)
 
 
 async def _not_me_confirmed(
@@ -132,7 +133,7 @@ async def _not_me_confirmed(
     if step.subject_id is None:
         return
     dispute = await context.service.customers.dispute(viewer.user_id, step.subject_id)
-    await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))
+    await edit_or_reply(update, dispute_texts.dispute_done(viewer.t, dispute))
 
 
 FEATURE = Feature(
@@ -172,7 +173,7 @@ async def alert_owner(courier: Courier, effect: AlertOwner) -> None:
     """The owner hears of a customer's "not me"."""
     dispute = await courier.service.customers.dispute_of(effect.entry_id)
     t = await courier.owner_language(dispute.owner_user_id, dispute.card.merchant_language)
-    text = counter_texts.owner_alert(t, dispute)
+    text = dispute_texts.owner_alert(t, dispute)
     await courier.message(dispute.card.merchant_id, dispute.owner_user_id, text)
 
 
