@@ -310,9 +310,9 @@ def test_the_step_rule_refuses_payloads_built_on_the_spot() -> None:
 
 def test_the_payload_rule_sees_the_calls_it_checks() -> None:
     """The rule reads the bot's own calls: the programme's menu stores typed payloads."""
-    source = (BOT / "features" / "program.py").read_text()
+    source = (BOT / "program_menu.py").read_text()
     calls = _step_opens(source)
-    assert len(calls) >= 3
+    assert len(calls) >= 2
     assert any(_is_call_of(k.value, "encode") for c in calls for k in c.keywords)
 
 
