@@ -11,14 +11,7 @@ from typing import TypeVar
 from telegram import Update
 
 from bot.context import BotContext
-from bot.features.common import (
-    PROMPT_TTL,
-    StepHandler,
-    Viewer,
-    prompt,
-    reply,
-    small_int,
-)
+from bot.features.common import PROMPT_TTL, StepHandler, Viewer, prompt, reply, small_int
 from bot.ladder_screen import show_ladder, show_names
 from bot.step_kinds import Nothing, P, StepKind
 from bot.texts import general

@@ -8,11 +8,7 @@ from telegram import Update
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
-from bot.features.common import (
-    Viewer,
-    edit_or_reply,
-    reply,
-)
+from bot.features.common import Viewer, edit_or_reply, reply
 from bot.texts import rewards as texts
 from domain.model import Reward, units_of
 from domain.program import LANGUAGES

@@ -16,12 +16,7 @@ from bot.callbacks import ButtonAction, Token
 from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.courier import Courier, NoLongerWanted
-from bot.features.common import (
-    ButtonHandler,
-    Viewer,
-    edit_or_reply,
-    reply,
-)
+from bot.features.common import ButtonHandler, Viewer, edit_or_reply, reply
 from bot.i18n import Translator
 from bot.ratelimit import SendPriority
 from bot.step_kinds import Nothing, StepKind

@@ -3,7 +3,9 @@ the "Add points" and "Redeem" steps, each bound to one card.
 
 A prompt belongs to one card: the card a cashier opens (by scan, look-up, typed number or a
 command) becomes the chat's open card, and opening another one supersedes every counter step
-of the previous card, so a typed amount can never land on the previous customer's card.
+of the previous card, so a typed amount can never land on the previous customer's card. A large
+purchase or a void of a whole balance waits for Confirm (bot/big_changes.py); an operation may
+wait for the store of the day (bot/store_of_day.py).
 """
 
 from __future__ import annotations
@@ -13,22 +15,13 @@ from decimal import Decimal
 
 from telegram import Update
 
-from bot import keyboards, redeeming
-from bot.callbacks import ButtonAction
-from bot.confirmations import Confirmation, says
+from bot import big_changes, redeeming
+from bot.big_changes import ask_big_change, ask_large_purchase
 from bot.context import BotContext
-from bot.counter_calls import (
-    PICK_STORE,
-    STORE_QUESTION,
-    CounterCall,
-    Op,
-    operate,
-    store_buttons,
-)
+from bot.counter_calls import PICK_STORE, CounterCall, Op, operate
 from bot.counter_screen import (
     ADD_POINTS,
     AMOUNT,
-    BIG_CHANGE,
     MORE_STAMPS,
     OPEN_CARD,
     STAMP,
@@ -45,45 +38,25 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    edit_or_reply,
     prompt,
     reply,
     small_int,
     split_card_reference,
-    step_key,
     update_key,
     web_app_page,
 )
 from bot.links import LinkKind
+from bot.store_of_day import store, store_picked
 from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import general
-from bot.texts import stores_of_day as store_texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import (
-    AMOUNT_RANGE,
-    CardView,
-    RewardUnit,
-    normalise_card_number,
-)
+from domain.model import AMOUNT_RANGE, RewardUnit, normalise_card_number
 from infra import Step, StepState
 
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
-
-CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
-CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
-BIG_CHANGE_CONFIRMATION = Confirmation(
-    BIG_CHANGE,
-    CONFIRM_CHANGE,
-    CANCEL_CHANGE,
-    says(general.change_declined),
-    keyboards.confirm_cancel_keyboard,
-    replays=True,
-    ttl=PROMPT_TTL,
-)
-
 
 # --- commands -----------------------------------------------------------------------------------
 
@@ -119,57 +92,10 @@ async def _earn(
     try:
         op = await operate(update, context, viewer, call)
     except errors.LargePurchaseUnconfirmed as asked:
-        await _ask_large_purchase(update, context, viewer, asked)
+        await ask_large_purchase(update, context, viewer, asked)
         return
     if op is not None:
         await confirmed(update, context, viewer, op)
-
-
-async def _ask_large_purchase(
-    update: Update, context: BotContext, viewer: Viewer, asked: errors.LargePurchaseUnconfirmed
-) -> None:
-    card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-    change = BigChange(card.number, str(asked.amount), None, None)
-    question = counter_texts.large_purchase_question(viewer.t, asked.amount, card.number)
-    await _ask_big_change(update, context, viewer, card, change, question)
-
-
-async def _ask_big_change(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    card: CardView,
-    change: BigChange,
-    question: str,
-) -> None:
-    await open_card(context, viewer, card)
-    buttons = await BIG_CHANGE_CONFIRMATION.ask(context, viewer, change, subject_id=card.card_id)
-    await reply(update, question, buttons)
-
-
-async def _confirm_change(
-    update: Update, context: BotContext, viewer: Viewer, step: Step, change: BigChange
-) -> None:
-    # As with redemptions, a second tap replays the same key: one change.
-    number, key = change.number, step_key(step)
-    if change.amount is not None:
-        call = CounterCall(Op.POINTS, number, key, change.amount, step=step.id, confirmed=True)
-    else:
-        call = CounterCall(
-            Op.VOID,
-            number,
-            key,
-            str(change.points),
-            change.reason,
-            step=step.id,
-            confirmed=True,
-        )
-    op = await operate(update, context, viewer, call)
-    if op is None:
-        return  # made once the store of the day is said
-    await context.infra.steps.close(step.id)
-    await open_card(context, viewer, op.card)
-    await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
 
 
 async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -191,7 +117,7 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
         change = BigChange(card.number, None, count, reason)
         question = counter_texts.void_all_question(viewer.t, asked.points_balance, card.number)
-        await _ask_big_change(update, context, viewer, card, change, question)
+        await ask_big_change(update, context, viewer, card, change, question)
         return
     if op is not None:
         await confirmed(update, context, viewer, op)
@@ -319,7 +245,7 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         return
     except errors.LargePurchaseUnconfirmed as asked:
         await context.infra.steps.close(step.id)
-        await _ask_large_purchase(update, context, viewer, asked)  # a confirming tap
+        await ask_large_purchase(update, context, viewer, asked)  # a confirming tap
         return
     except errors.DomainError:
         await context.infra.steps.close(step.id, StepState.CANCELLED)
@@ -406,45 +332,6 @@ async def typed_card_number(
     return False
 
 
-# --- the store of the day --------------------------------------------------------------------
-
-
-async def store(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/store: the store a cashier of every store is at today, changed with one tap."""
-    today = await context.service.stores_of_day.today(viewer.user_id)
-    markup = store_buttons(today.stores, today.chosen_id) if today.asks else None
-    await reply(update, store_texts.stores_of_day_text(viewer.t, today), markup)
-
-
-async def _store_picked(
-    update: Update, context: BotContext, viewer: Viewer, store_id: int, step_id: int
-) -> None:
-    """A store tapped: today's operations count there, and the operation that waited for it
-    is made now, with its own key (a second tap replays it: made once)."""
-    today = await context.service.stores_of_day.choose(viewer.user_id, store_id)
-    assert today.chosen is not None
-    said = store_texts.store_said(viewer.t, today.chosen.name)
-    steps, now = context.infra.steps, context.service.clock.now()
-    step = await steps.get(viewer.chat_id, step_id) if step_id else None
-    call = None if step is None else STORE_QUESTION.parse(step)
-    if step is None or call is None:
-        await edit_or_reply(update, said)
-        return
-    if not step.stands(now):  # waited too long, or asked again since
-        await edit_or_reply(update, "\n".join([said, store_texts.nothing_else_done(viewer.t)]))
-        return
-    op = await operate(update, context, viewer, call)
-    if op is None:
-        return
-    await steps.close(step.id)
-    if call.step is not None:
-        await steps.close(call.step)
-    if call.op is Op.CORRECT:  # a correction's own words, as /correct confirms it
-        await edit_or_reply(update, f"{said}\n{correction_texts.correction_done(viewer.t, op)}")
-        return
-    await confirmed(update, context, viewer, op, edit=True, lead=said)
-
-
 FEATURE = Feature(
     name="counter",
     commands=(
@@ -461,8 +348,8 @@ FEATURE = Feature(
         (STAMP_MORE, _stamp_more_button),
         *redeeming.BUTTONS,
         (ADD_POINTS, _add_points_button),
-        *BIG_CHANGE_CONFIRMATION.buttons(_confirm_change),
-        (PICK_STORE, _store_picked),
+        *big_changes.BUTTONS,
+        (PICK_STORE, store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},
     text_steps={AMOUNT.name: amount_answered},

@@ -12,15 +12,7 @@ from telegram import Update
 
 from bot import program_changes
 from bot.context import BotContext
-from bot.features.common import (
-    PROMPT_TTL,
-    Audience,
-    Command,
-    Feature,
-    Viewer,
-    prompt,
-    reply,
-)
+from bot.features.common import PROMPT_TTL, Audience, Command, Feature, Viewer, prompt, reply
 from bot.program_changes import change_setting
 from bot.program_menu import (
     BACK,
