@@ -1,4 +1,4 @@
-"""Bulk loading straight into the tables of domain/db/tables.py, keeping the ledger invariant.
+"""Bulk loading straight into the tables of domain/db/tables/, keeping the ledger invariant.
 
 Cards start at zero; every generated ledger row moves its card's balances through
 :class:`CardState`, and the cards' final balances (and lifetime counters) are written at the

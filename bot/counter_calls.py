@@ -7,8 +7,7 @@ in a step bound to the question; one tap on a store makes it (at most once, by t
 
 from __future__ import annotations
 
-import json
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from enum import StrEnum
 
@@ -18,15 +17,14 @@ from bot import keyboards
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.features.common import PROMPT_TTL, Viewer, reply
+from bot.step_kinds import StepKind, StepPayloadTooLong
 from bot.texts import stores_of_day as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import Operation
 from domain.service import CounterService, StoreChoice
 
-STORE_QUESTION = "store_day"  # step kind: an operation waiting for the store of the day
 PICK_STORE = ButtonAction("sd", (int, int))  # store, question step (0: none waits)
-PAYLOAD_MAX = 256  # a step's payload
 
 
 class Op(StrEnum):
@@ -80,21 +78,20 @@ class CounterCall:
                     actor_id, card, int(value), self.reason or "", idempotency_key=key
                 )
 
-    def encode(self) -> str:
-        """As a step keeps it (≤ 256 characters): a long reason is shortened to fit."""
-        reason = self.reason
+    def fitting(self) -> CounterCall:
+        """This call with its reason shortened as far as its step needs to keep it."""
+        call = self
         while True:
-            fields = asdict(replace(self, reason=reason))
-            payload = json.dumps(fields, ensure_ascii=False, separators=(",", ":"))
-            if len(payload) <= PAYLOAD_MAX or not reason:
-                assert len(payload) <= PAYLOAD_MAX, payload
-                return payload
-            reason = reason[: len(reason) - (len(payload) - PAYLOAD_MAX)]
+            try:
+                STORE_QUESTION.encode(call)
+                return call
+            except StepPayloadTooLong as long:
+                if not call.reason:
+                    raise
+                call = replace(call, reason=call.reason[: -long.excess])
 
-    @staticmethod
-    def decode(payload: str) -> CounterCall:
-        fields = json.loads(payload)
-        return CounterCall(**(fields | {"op": Op(fields["op"])}))
+
+STORE_QUESTION = StepKind("store_day", CounterCall)  # waiting for the store of the day
 
 
 async def operate(
@@ -121,10 +118,10 @@ async def ask_store(
     if call is not None:
         step = await context.infra.steps.open(
             viewer.chat_id,
-            STORE_QUESTION,
-            payload=call.encode(),
+            STORE_QUESTION.name,
+            payload=STORE_QUESTION.encode(call.fitting()),
             ttl=PROMPT_TTL,
-            supersedes=(STORE_QUESTION,),
+            supersedes=(STORE_QUESTION.name,),
         )
         step_id = step.id
     buttons = store_buttons(asked.stores, None, step_id)

@@ -5,6 +5,7 @@ buttons, and what the cashier is told once an operation is made.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime
 
 from telegram import Update
@@ -21,17 +22,50 @@ from bot.features.common import (
     edit_or_reply,
     reply,
 )
+from bot.step_kinds import StepKind
 from bot.texts import counter as counter_texts
 from domain.model import (
     CardView,
     Operation,
 )
 
-# Step kinds. OPEN_CARD marks the card the cashier works on now; BIG_CHANGE is a large
-# purchase or a void of a whole balance waiting for a confirming tap; STORE_QUESTION an
-# operation waiting for the store of the day (another card opened: it is not made).
-OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE = "card", "amount", "redeem", "big_change"
-COUNTER_STEPS = (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE, STORE_QUESTION)
+
+@dataclass(frozen=True)
+class OnCard:
+    """A counter step's card, by its number (the step's subject is the card's id)."""
+
+    number: str
+
+
+@dataclass(frozen=True)
+class Redemption:
+    """A redemption waiting for Confirm: a reward, a number of points, or (asked before the
+    ladder) neither: the first stamp reward."""
+
+    number: str
+    reward_id: int | None
+    points: int | None
+
+
+@dataclass(frozen=True)
+class BigChange:
+    """A large purchase (`amount`) or a void of a whole balance (`points`, `reason`) waiting
+    for Confirm."""
+
+    number: str
+    amount: str | None
+    points: int | None
+    reason: str | None
+
+
+# Step kinds. OPEN_CARD marks the card the cashier works on now; AMOUNT asks for the amount of
+# "Add points"; STORE_QUESTION is an operation waiting for the store of the day (another card
+# opened: it is not made).
+OPEN_CARD = StepKind("card", OnCard)
+AMOUNT = StepKind("amount", OnCard)
+REDEEM = StepKind("redeem", Redemption)
+BIG_CHANGE = StepKind("big_change", BigChange)
+COUNTER_STEPS = tuple(k.name for k in (OPEN_CARD, AMOUNT, REDEEM, BIG_CHANGE, STORE_QUESTION))
 
 STAMP = ButtonAction("st", (Token, Token))  # card number, one-time nonce: +1
 STAMP_MORE = ButtonAction("sm", (Token, int, Token))  # card number, +n, one-time nonce
@@ -61,9 +95,9 @@ async def open_card(
         return
     await steps.open(
         viewer.chat_id,
-        OPEN_CARD,
+        OPEN_CARD.name,
         subject_id=card.card_id,
-        payload=card.number,
+        payload=OPEN_CARD.encode(OnCard(card.number)),
         ttl=PROMPT_TTL,
         supersedes=COUNTER_STEPS,
     )

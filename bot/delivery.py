@@ -26,10 +26,10 @@ from telegram.error import (
     TimedOut,
 )
 
-from bot import wallet
+from bot import offer_messages, wallet
 from bot.context import LoyaltyApplication
 from bot.courier import Courier, NoLongerWanted, ThroughPlatformNext, Undeliverable
-from bot.features import card, corrections, mybot, offers, reports, staff, webhooks
+from bot.features import card, corrections, mybot, reports, staff, webhooks
 from bot.serving import BotPaused
 from domain.effects import (
     AlertOwner,
@@ -232,15 +232,15 @@ class Dispatcher:
             case SendSummary():
                 await reports.send_summary(courier, effect)
             case AskForOffers():
-                await offers.ask_for_offers(courier, effect)
+                await offer_messages.ask_for_offers(courier, effect)
             case BringBack():
-                await offers.bring_back(courier, effect)
+                await offer_messages.bring_back(courier, effect)
             case ListOfferRecipients():
                 await self._list_offer_recipients(effect)
             case SendOffer():  # copies are sent in batches by _deliver_offers
                 raise Undeliverable("an offer's copy outside a batch")
             case ReportOffer():
-                await offers.report_offer(courier, effect)
+                await offer_messages.report_offer(courier, effect)
             case MeetOwnBot():
                 await mybot.meet_own_bot(courier, effect)
             case OwnBotNews():
@@ -324,7 +324,7 @@ class Dispatcher:
         tried again)."""
         await self._offer_turn()
         try:
-            await offers.send_copy(self._courier, copy)
+            await offer_messages.send_copy(self._courier, copy)
         except (BotPaused, ThroughPlatformNext):
             return None  # not sent: tried again later
         except Forbidden:

@@ -8,15 +8,16 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
-from bot.confirmations import CounterConfirmation
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.counter_calls import (
     CounterCall,
     Op,
     operate,
 )
-from bot.counter_screen import ASK_REDEEM, REDEEM, open_card
+from bot.counter_screen import ASK_REDEEM, REDEEM, Redemption, open_card
 from bot.features.common import (
+    PROMPT_TTL,
     ButtonHandler,
     Viewer,
     edit_or_reply,
@@ -32,8 +33,14 @@ from infra import Step
 PICK_REWARD = ButtonAction("rw", (Token, int))  # card number, reward
 CONFIRM_REDEEM = ButtonAction("rc", (int,))  # redeem step
 CANCEL_REDEEM = ButtonAction("rx", (int,))  # redeem step
-REDEEM_CONFIRMATION = CounterConfirmation(
-    REDEEM, CONFIRM_REDEEM, CANCEL_REDEEM, counter_texts.redeem_cancelled
+REDEEM_CONFIRMATION = Confirmation(
+    REDEEM,
+    CONFIRM_REDEEM,
+    CANCEL_REDEEM,
+    says(counter_texts.redeem_cancelled),
+    keyboards.confirm_cancel_keyboard,
+    replays=True,
+    ttl=PROMPT_TTL,
 )
 
 
@@ -78,12 +85,8 @@ async def ask_redeem(
             )
             return
         reward = redeemable.rewards[0]  # the one ready, or the one picked
-    buttons = await REDEEM_CONFIRMATION.ask(
-        context,
-        viewer,
-        subject_id=card.card_id,
-        payload=f"{card.number}:{f'r{reward.reward_id}' if reward is not None else points}",
-    )
+    asked = Redemption(card.number, None if reward is None else reward.reward_id, points)
+    buttons = await REDEEM_CONFIRMATION.ask(context, viewer, asked, subject_id=card.card_id)
     await reply(update, counter_texts.redeem_question(viewer.t, card, points, reward), buttons)
 
 
@@ -99,15 +102,15 @@ async def _pick_reward(
     await ask_redeem(update, context, viewer, number, None, reward_id)
 
 
-async def _confirm_redeem(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+async def _confirm_redeem(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: Redemption
+) -> None:
     # A second tap on a done step replays the same key: "already done", one reward.
-    assert step.payload is not None
-    number, _, what = step.payload.partition(":")
-    key = step_key(step)
-    if what.startswith("r"):
-        call = CounterCall(Op.REWARD, number, key, what[1:], step=step.id)
-    elif what:
-        call = CounterCall(Op.REDEEM_POINTS, number, key, what, step=step.id)
+    number, key = asked.number, step_key(step)
+    if asked.reward_id is not None:
+        call = CounterCall(Op.REWARD, number, key, str(asked.reward_id), step=step.id)
+    elif asked.points is not None:
+        call = CounterCall(Op.REDEEM_POINTS, number, key, str(asked.points), step=step.id)
     else:  # asked before the ladder: the first stamp reward
         call = CounterCall(Op.REDEEM_STAMPS, number, key, step=step.id)
     op = await operate(update, context, viewer, call)

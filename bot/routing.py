@@ -94,11 +94,15 @@ async def argument_answered(
 ) -> None:
     """The argument a command asked for: the command runs as if it had been typed with it."""
     message = update.effective_message
-    assert message is not None and message.text is not None and step.payload is not None
+    assert message is not None and message.text is not None
     if not await context.infra.steps.close(step.id):
         return  # another worker took this answer
+    asked = onboarding.ARGUMENT.parse(step)
+    if asked is None:  # a step stored in an older shape: answered like an expired question
+        await reply(update, general.question_expired(viewer.t))
+        return
     context.args = message.text.split()
-    await _command_route(step.payload)(update, context, viewer)
+    await _command_route(asked.command)(update, context, viewer)
 
 
 FEATURES: tuple[Feature, ...] = (
@@ -136,7 +140,7 @@ MENUS = Menus(
 BUTTONS = ButtonRouter(route for feature in FEATURES for route in feature.buttons)
 DEEP_LINKS = {prefix: h for feature in FEATURES for prefix, h in feature.deep_links.items()}
 TEXT_STEPS = {kind: h for feature in FEATURES for kind, h in feature.text_steps.items()}
-TEXT_STEPS[onboarding.ARGUMENT] = argument_answered
+TEXT_STEPS[onboarding.ARGUMENT.name] = argument_answered
 MEDIA_STEPS = {kind: h for feature in FEATURES for kind, h in feature.media_steps.items()}
 TEXT_FALLBACKS = tuple(f for feature in FEATURES for f in feature.text_fallbacks)
 

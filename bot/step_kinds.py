@@ -5,11 +5,17 @@ turns its payload into that text and back in one place: a payload too long is re
 step is made (never cut: cut JSON cannot be read back), and a stored payload that does not read
 back as this kind's payload — a step from before a change of shape, a row edited by hand — reads
 as None, which the caller answers like an expired question.
+
+Every step the bot opens is of a StepKind (tests/bot/test_architecture.py checks that each
+`steps.open` names a kind's `.name` and stores only a kind's `encode`): one encoding, a JSON
+object, for every payload. A kind that carries nothing (what it is about is the step's subject)
+has the payload `Nothing`, stored as NULL.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import enum
 import json
 import types
 import typing
@@ -29,27 +35,43 @@ P = TypeVar("P", bound="DataclassInstance")
 class StepPayloadTooLong(ValueError):
     """The payload does not fit the step's column: the question is not asked."""
 
+    def __init__(self, kind: str, length: int) -> None:
+        super().__init__(f"{kind}: {length} characters")
+        self.excess = length - PAYLOAD_LIMIT
+
+
+@dataclass(frozen=True)
+class Nothing:
+    """The payload of a kind that carries nothing: stored as NULL."""
+
 
 @dataclass(frozen=True)
 class StepKind(Generic[P]):
-    """`name` is the stored kind; `payload` a frozen dataclass of str, int, bool, None and
-    tuple[str, ...] fields."""
+    """`name` is the stored kind; `payload` a frozen dataclass of str, int, bool, None, StrEnum
+    and tuple[str, ...] fields."""
 
     name: str
     payload: type[P]
 
-    def encode(self, value: P) -> str:
+    def encode(self, value: P) -> str | None:
+        """The payload as stored: JSON, or None for a payload without fields."""
         if not isinstance(value, self.payload):
             raise TypeError(f"{self.name} carries {self.payload.__name__}, not {value!r}")
+        if not dataclasses.fields(value):
+            return None
         text = json.dumps(dataclasses.asdict(value), separators=(",", ":"), ensure_ascii=False)
         if len(text) > PAYLOAD_LIMIT:
-            raise StepPayloadTooLong(f"{self.name}: {len(text)} characters")
+            raise StepPayloadTooLong(self.name, len(text))
         return text
 
     def parse(self, step: Step) -> P | None:
         """The step's payload, or None if the step is of another kind or its payload does not
         read back."""
-        if step.kind != self.name or step.payload is None:
+        if step.kind != self.name:
+            return None
+        if not dataclasses.fields(self.payload):
+            return self.payload() if step.payload is None else None
+        if step.payload is None:
             return None
         try:
             data = json.loads(step.payload)
@@ -91,4 +113,6 @@ def _as(raw: Any, hint: Any) -> Any:
         return _WRONG if _WRONG in items else items
     if hint is int and isinstance(raw, bool):
         return _WRONG
+    if isinstance(hint, type) and issubclass(hint, enum.StrEnum):
+        return hint(raw) if isinstance(raw, str) and raw in hint._value2member_map_ else _WRONG
     return raw if isinstance(hint, type) and isinstance(raw, hint) else _WRONG

@@ -1,19 +1,17 @@
 """What a use case asks to happen outside the database once it has committed.
 
 A use case returns its result and records its effects in the same transaction as its ledger
-row, through the `EffectLog` port; the bot's dispatcher delivers them later, each once. The
-domain only says *what* should happen (a customer is told about an entry); rendering and
-sending are the Telegram layer's business.
+row, through the `EffectLog` port (domain/db/effect_log.py); the bot's dispatcher delivers them
+later, each once. The domain only says *what* should happen (a customer is told about an
+entry); rendering and sending are the Telegram layer's business. Effects are plain values:
+they know no session.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
-from typing import ClassVar, Protocol
-
-from domain.db.uow import Session
+from typing import ClassVar
 
 
 @dataclass(frozen=True)
@@ -372,16 +370,3 @@ EFFECT_TYPES: dict[str, type[Effect]] = {
         WebhookDisabled,
     )
 }
-
-
-class EffectLog(Protocol):
-    """Where use cases record effects, inside their own transaction (the outbox)."""
-
-    async def record(self, session: Session, effects: Sequence[Effect]) -> None: ...
-
-
-class NoEffects:
-    """For tools and tests that run use cases without delivering anything."""
-
-    async def record(self, session: Session, effects: Sequence[Effect]) -> None:
-        return None

@@ -20,7 +20,7 @@ from infra.inbox import Inbox
 from infra.locks import Locks
 from infra.outbox import LEASE, Outbox, OutboxItem
 from infra.send_budget import BudgetSpent, SharedSendBudget
-from infra.steps import PendingSteps, Step
+from infra.steps import PendingSteps, Step, StepState
 
 
 class Infrastructure:
@@ -69,4 +69,5 @@ __all__ = [
     "RequestsLimited",
     "SharedSendBudget",
     "Step",
+    "StepState",
 ]

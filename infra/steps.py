@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from sqlalchemy import delete, select, update
 
@@ -26,6 +27,21 @@ KEEP_CLOSED = timedelta(days=1)
 RECENT_STEPS = 50  # how many of a chat's latest steps a reply is matched against
 
 
+class StepState(StrEnum):
+    """Where a step stands. The closed ones are stored as their text in
+    pending_steps.closed_as; OPEN and EXPIRED are never stored (an open step has no closed_as,
+    and expiry is read from its time)."""
+
+    OPEN = "open"
+    EXPIRED = "expired"
+    DONE = "done"  # answered
+    SUPERSEDED = "superseded"  # something newer took its place
+    CANCELLED = "cancelled"  # answered No, or refused so that it is asked anew
+
+
+CLOSED = (StepState.DONE, StepState.SUPERSEDED, StepState.CANCELLED)
+
+
 @dataclass(frozen=True)
 class Step:
     id: int
@@ -35,16 +51,21 @@ class Step:
     payload: str | None
     prompt_ids: tuple[int, ...]
     expires_at: datetime
-    closed_as: str | None  # None while open: "done", "superseded", "cancelled"
+    closed_as: StepState | None  # None while open; else one of CLOSED
 
     def is_open(self, now: datetime) -> bool:
         return self.closed_as is None and now < self.expires_at
 
-    def state(self, now: datetime) -> str:
-        """ "open", "expired", or how it was closed."""
+    def stands(self, now: datetime) -> bool:
+        """Open, or answered: a tap replayed on an answered question may make its operation
+        again under the same key (which makes it once)."""
+        return self.state(now) in (StepState.OPEN, StepState.DONE)
+
+    def state(self, now: datetime) -> StepState:
+        """Open, expired, or how it was closed."""
         if self.closed_as is not None:
             return self.closed_as
-        return "open" if now < self.expires_at else "expired"
+        return StepState.OPEN if now < self.expires_at else StepState.EXPIRED
 
 
 def _step(row: PendingStep) -> Step:
@@ -56,7 +77,7 @@ def _step(row: PendingStep) -> Step:
         payload=row.payload,
         prompt_ids=tuple(int(p) for p in row.prompt_ids.split()),
         expires_at=row.expires_at,
-        closed_as=row.closed_as,
+        closed_as=None if row.closed_as is None else StepState(row.closed_as),
     )
 
 
@@ -79,7 +100,7 @@ class PendingSteps:
         now = self._clock.now()
         async with self._db.write() as session:
             if supersedes:
-                await session.execute(self._closing(chat_id, supersedes, "superseded", now))
+                await session.execute(self._closing(chat_id, supersedes, StepState.SUPERSEDED, now))
             row = PendingStep(
                 bot_id=current_bot.get(),
                 chat_id=chat_id,
@@ -130,7 +151,7 @@ class PendingSteps:
                 return step
         return None
 
-    async def close(self, step_id: int, closed_as: str = "done") -> bool:
+    async def close(self, step_id: int, closed_as: StepState = StepState.DONE) -> bool:
         """Close an open step; True only for the one call that closed it (one-time use)."""
         now = self._clock.now()
         async with self._db.write() as session:
@@ -141,14 +162,16 @@ class PendingSteps:
                     PendingStep.closed_at.is_(None),
                     PendingStep.expires_at > now,
                 )
-                .values(closed_at=now, closed_as=closed_as)
+                .values(closed_at=now, closed_as=closed_as.value)
             )
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def supersede(self, chat_id: int, kinds: Collection[str]) -> None:
         """Close this chat's open steps of these kinds: something newer replaces them."""
         async with self._db.write() as session:
-            await session.execute(self._closing(chat_id, kinds, "superseded", self._clock.now()))
+            await session.execute(
+                self._closing(chat_id, kinds, StepState.SUPERSEDED, self._clock.now())
+            )
 
     async def forget_chat(self, chat_id: int) -> int:
         """Every step of a person's chats with every bot (/forget): a consent question or a
@@ -178,7 +201,7 @@ class PendingSteps:
             return [_step(row) for row in rows.scalars()]
 
     @staticmethod
-    def _closing(chat_id: int, kinds: Collection[str], closed_as: str, now: datetime):  # type: ignore[no-untyped-def]
+    def _closing(chat_id: int, kinds: Collection[str], closed_as: StepState, now: datetime):  # type: ignore[no-untyped-def]
         return (
             update(PendingStep)
             .where(
@@ -187,5 +210,5 @@ class PendingSteps:
                 PendingStep.kind.in_(list(kinds)),
                 PendingStep.closed_at.is_(None),
             )
-            .values(closed_at=now, closed_as=closed_as)
+            .values(closed_at=now, closed_as=closed_as.value)
         )

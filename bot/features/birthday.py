@@ -7,12 +7,13 @@ from telegram import Update
 
 from bot.context import BotContext
 from bot.features.common import PROMPT_TTL, Audience, Command, Feature, Viewer, prompt, reply
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import bonuses as bonus_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from infra import Step
 
-BIRTHDAY = "birthday"  # step: the day and month, typed in answer to the prompt
+BIRTHDAY = StepKind("birthday", Nothing)  # the day and month, typed in answer to the prompt
 
 
 async def birthday(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -28,10 +29,10 @@ async def birthday(update: Update, context: BotContext, viewer: Viewer) -> None:
     )
     step = await context.infra.steps.open(
         viewer.chat_id,
-        BIRTHDAY,
+        BIRTHDAY.name,
         subject_id=viewer.user_id,
         ttl=PROMPT_TTL,
-        supersedes=(BIRTHDAY,),
+        supersedes=(BIRTHDAY.name,),
     )
     await prompt(
         update,
@@ -70,5 +71,5 @@ async def birthday_answered(
 FEATURE = Feature(
     name="birthday",
     commands=(Command("birthday", Audience.CUSTOMER, birthday),),
-    text_steps={BIRTHDAY: birthday_answered},
+    text_steps={BIRTHDAY.name: birthday_answered},
 )

@@ -24,6 +24,7 @@ from bot.features.common import (
     reply,
 )
 from bot.look import save_logo
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import brand as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -31,7 +32,7 @@ from domain.brand import ICONS, SWATCHES
 from domain.service import BrandPart
 from infra import Step
 
-BRAND_LOGO = "brand_logo"  # step: the owner sends the logo as a photo (subject: none)
+BRAND_LOGO = StepKind("brand_logo", Nothing)  # the owner sends the logo as a photo
 
 CHOOSE_COLOUR = ButtonAction("bc", (Token,))  # a swatch's name
 CHOOSE_SYMBOL = ButtonAction("bs", (Token,))  # a drawn icon's name
@@ -142,7 +143,7 @@ async def _clear(update: Update, context: BotContext, viewer: Viewer, part: str)
 async def _ask_logo(update: Update, context: BotContext, viewer: Viewer) -> None:
     _owned_merchant(viewer)
     step = await context.infra.steps.open(
-        viewer.chat_id, BRAND_LOGO, ttl=PROMPT_TTL, supersedes=(BRAND_LOGO,)
+        viewer.chat_id, BRAND_LOGO.name, ttl=PROMPT_TTL, supersedes=(BRAND_LOGO.name,)
     )
     await prompt(
         update, context, step, texts.logo_prompt(viewer.t), texts.logo_placeholder(viewer.t)
@@ -177,5 +178,5 @@ FEATURE = Feature(
         (ASK_LOGO, _ask_logo),
         (CLEAR, _clear),
     ),
-    media_steps={BRAND_LOGO: _logo_sent},
+    media_steps={BRAND_LOGO.name: _logo_sent},
 )

@@ -7,6 +7,7 @@ from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.courier import Courier
 from bot.features.common import (
@@ -17,23 +18,27 @@ from bot.features.common import (
     edit_or_reply,
     reply,
     send_card,
-    yes_answered,
-    yes_no_step,
 )
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import cards as card_texts
 from bot.texts import counter as counter_texts
+from bot.texts import disputes as dispute_texts
 from bot.texts.reports import expiry_reminder
 from domain import errors
 from domain.effects import AlertOwner, NotifyCustomer, RemindExpiry
 from domain.model import CardView
+from infra import Step
 
 OLDER_HISTORY = ButtonAction("h", (int, int))  # card id, the oldest entry id shown
 HISTORY_OF = ButtonAction("hc", (int,))  # card id
 NEW_QR_OF = ButtonAction("nq", (int,))  # card id
 NOT_ME = ButtonAction("nm", (int,))  # ledger entry id
-ANSWER_NOT_ME = ButtonAction("nma", (int, Token))  # not-me step, "y" or "n"
 
-NOT_ME_STEP = "not_me"  # step: confirm a "not me" (subject: the ledger entry)
+# Confirm a "not me" (subject: the ledger entry); not superseding: each notice's question
+# stands on its own. The answer carries its step and "y" or "n".
+NOT_ME_CONFIRMATION = Confirmation(
+    StepKind("not_me", Nothing), ButtonAction("nma", (int, Token)), supersedes=()
+)
 
 
 async def _the_card(
@@ -116,23 +121,19 @@ async def _not_me(update: Update, context: BotContext, viewer: Viewer, entry_id:
     """ "Not me" under a notice: ask first, since an earning is reversed at once (a stray tap
     would take away a real stamp) and the owner is alerted."""
     question = await context.service.customers.dispute_question(viewer.user_id, entry_id)
-    # Not superseding: each notice's question stands on its own.
-    buttons = await yes_no_step(
-        context, viewer, NOT_ME_STEP, ANSWER_NOT_ME, subject_id=entry_id, supersede=False
-    )
-    await reply(update, counter_texts.dispute_question(viewer.t, question), buttons)
+    buttons = await NOT_ME_CONFIRMATION.ask(context, viewer, Nothing(), subject_id=entry_id)
+    await reply(update, dispute_texts.dispute_question(viewer.t, question), buttons)
 
 
-async def _answer_not_me(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _not_me_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
     """Yes: the earning is reversed or the redemption reported (the owner's alert goes through
     the outbox, recorded with the dispute); No: nothing happens."""
-    step = await yes_answered(update, context, viewer, step_id, answer, NOT_ME_STEP)
-    if step is None or step.subject_id is None:
+    if step.subject_id is None:
         return
     dispute = await context.service.customers.dispute(viewer.user_id, step.subject_id)
-    await edit_or_reply(update, counter_texts.dispute_done(viewer.t, dispute))
+    await edit_or_reply(update, dispute_texts.dispute_done(viewer.t, dispute))
 
 
 FEATURE = Feature(
@@ -148,7 +149,7 @@ FEATURE = Feature(
         (HISTORY_OF, _history_of),
         (NEW_QR_OF, _renew_qr),
         (NOT_ME, _not_me),
-        (ANSWER_NOT_ME, _answer_not_me),
+        *NOT_ME_CONFIRMATION.buttons(_not_me_confirmed),
     ),
 )
 
@@ -172,7 +173,7 @@ async def alert_owner(courier: Courier, effect: AlertOwner) -> None:
     """The owner hears of a customer's "not me"."""
     dispute = await courier.service.customers.dispute_of(effect.entry_id)
     t = await courier.owner_language(dispute.owner_user_id, dispute.card.merchant_language)
-    text = counter_texts.owner_alert(t, dispute)
+    text = dispute_texts.owner_alert(t, dispute)
     await courier.message(dispute.card.merchant_id, dispute.owner_user_id, text)
 
 

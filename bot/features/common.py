@@ -22,7 +22,6 @@ from bot.links import LinkKind, bot_link, deep_link
 from bot.look import look_of
 from bot.menus import web_app_link
 from bot.texts import cards as card_texts
-from bot.texts import general
 from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
 from domain.model import (
@@ -212,34 +211,6 @@ async def prompt(
         await context.infra.steps.add_prompt(step.id, message.message_id)
 
 
-async def yes_answered(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    step_id: int,
-    answer: str,
-    kind: str,
-    *,
-    declined: str | None = None,
-) -> Step | None:
-    """The step a Yes tap answers, closed by this tap; None when there is nothing to do: the
-    step is gone, of another kind or chat, already answered or expired ("This button has
-    expired."), or the answer was No (`declined`, else "Cancelled — nothing was changed.")."""
-    steps = context.infra.steps
-    step = await steps.get(viewer.chat_id, step_id)
-    if (
-        step is None
-        or step.kind != kind
-        or not await steps.close(step.id, "done" if answer == "y" else "cancelled")
-    ):
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return None
-    if answer != "y":
-        await edit_or_reply(update, declined or general.change_declined(viewer.t))
-        return None
-    return step
-
-
 # --- arguments ----------------------------------------------------------------------------------
 
 
@@ -364,28 +335,3 @@ async def send_card(update: Update, context: BotContext, card: CardView, viewer:
         await chat.send_document(
             wallet.pkpass_file(passes.apple_pass), caption=keyboards.apple_wallet_label(viewer.t)
         )
-
-
-async def yes_no_step(
-    context: BotContext,
-    viewer: Viewer,
-    kind: str,
-    answer: ButtonAction,
-    *,
-    subject_id: int | None = None,
-    payload: str | None = None,
-    ttl: timedelta = CONFIRMATION_TTL,
-    supersede: bool = True,
-) -> InlineKeyboardMarkup:
-    """Open a step that asks `kind` and return the Yes/No buttons that answer it (`answer`
-    carries the step and "y" or "n"; `yes_answered` reads the tap). A newer question of the
-    same kind replaces an older one unless `supersede` is off."""
-    step = await context.infra.steps.open(
-        viewer.chat_id,
-        kind,
-        subject_id=subject_id,
-        payload=payload,
-        ttl=ttl,
-        supersedes=(kind,) if supersede else (),
-    )
-    return keyboards.yes_no_keyboard(viewer.t, answer.data(step.id, "y"), answer.data(step.id, "n"))

@@ -5,16 +5,18 @@ confirming tap; the customer is told, with the reason, through the outbox."""
 
 from __future__ import annotations
 
-import json
+from dataclasses import dataclass
 
 from telegram import Update
 
+from bot import keyboards
 from bot.callbacks import ButtonAction
-from bot.confirmations import CounterConfirmation
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.counter_calls import CounterCall, Op, operate
 from bot.courier import Courier
 from bot.features.common import (
+    PROMPT_TTL,
     Audience,
     Command,
     Feature,
@@ -24,18 +26,35 @@ from bot.features.common import (
     split_card_reference,
     step_key,
 )
+from bot.step_kinds import StepKind
 from bot.texts import corrections as texts
 from bot.texts.commands import usage
 from domain import errors
 from domain.effects import StaffCorrected
 from domain.model import RewardUnit, clean_reason
-from infra import Step
+from infra import Step, StepState
 
-CORRECTION = "correction"  # step: a correction waiting for its confirming tap
+
+@dataclass(frozen=True)
+class Correction:
+    """A correction waiting for its confirming tap."""
+
+    number: str
+    delta: int
+    reason: str
+
+
+CORRECTION = StepKind("correction", Correction)
 CONFIRM_CORRECTION = ButtonAction("kc", (int,))  # correction step
 CANCEL_CORRECTION = ButtonAction("kx", (int,))  # correction step
-CONFIRMATION = CounterConfirmation(
-    CORRECTION, CONFIRM_CORRECTION, CANCEL_CORRECTION, texts.correction_declined
+CONFIRMATION = Confirmation(
+    CORRECTION,
+    CONFIRM_CORRECTION,
+    CANCEL_CORRECTION,
+    says(texts.correction_declined),
+    keyboards.confirm_cancel_keyboard,
+    replays=True,
+    ttl=PROMPT_TTL,
 )
 
 _MINUS = ("-", "\u2212", "\u2013")  # hyphen, minus sign, en dash (phones replace "-")
@@ -61,30 +80,23 @@ async def correct(update: Update, context: BotContext, viewer: Viewer) -> None:
     counter = context.service.counter
     card = await counter.correction_preview(viewer.user_id, reference, delta, reason)
     cleaned = clean_reason(reason)
-    payload = json.dumps(
-        {"number": card.number, "delta": delta, "reason": cleaned}, ensure_ascii=False
-    )
-    buttons = await CONFIRMATION.ask(context, viewer, subject_id=card.card_id, payload=payload)
+    asked = Correction(card.number, delta, cleaned)
+    buttons = await CONFIRMATION.ask(context, viewer, asked, subject_id=card.card_id)
     await reply(update, texts.correction_question(viewer.t, card, delta, cleaned), buttons)
 
 
-async def _confirmed(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
+async def _confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: Correction
+) -> None:
     # A second tap (or the same tap delivered again) replays the step's key: one correction.
     steps = context.infra.steps
-    assert step.payload is not None
-    change = json.loads(step.payload)
-    call = CounterCall(
-        Op.CORRECT,
-        change["number"],
-        step_key(step),
-        str(change["delta"]),
-        change["reason"],
-        step=step.id,
-    )
+    key = step_key(step)
+    call = CounterCall(Op.CORRECT, asked.number, key, str(asked.delta), asked.reason, step=step.id)
     try:
         op = await operate(update, context, viewer, call)
     except errors.DomainError:
-        await steps.close(step.id, "cancelled")  # refused (revoked, balance spent): ask anew
+        # Refused (revoked, balance spent): asked anew.
+        await steps.close(step.id, StepState.CANCELLED)
         raise
     if op is None:
         return  # made once the store of the day is said

@@ -3,37 +3,31 @@ the "Add points" and "Redeem" steps, each bound to one card.
 
 A prompt belongs to one card: the card a cashier opens (by scan, look-up, typed number or a
 command) becomes the chat's open card, and opening another one supersedes every counter step
-of the previous card, so a typed amount can never land on the previous customer's card.
+of the previous card, so a typed amount can never land on the previous customer's card. A large
+purchase or a void of a whole balance waits for Confirm (bot/big_changes.py); an operation may
+wait for the store of the day (bot/store_of_day.py).
 """
 
 from __future__ import annotations
 
-import json
 import re
 from decimal import Decimal
 
 from telegram import Update
 
-from bot import redeeming
-from bot.callbacks import ButtonAction
-from bot.confirmations import CounterConfirmation
+from bot import big_changes, redeeming
+from bot.big_changes import ask_big_change, ask_large_purchase
 from bot.context import BotContext
-from bot.counter_calls import (
-    PICK_STORE,
-    STORE_QUESTION,
-    CounterCall,
-    Op,
-    operate,
-    store_buttons,
-)
+from bot.counter_calls import PICK_STORE, CounterCall, Op, operate
 from bot.counter_screen import (
     ADD_POINTS,
     AMOUNT,
-    BIG_CHANGE,
     MORE_STAMPS,
     OPEN_CARD,
     STAMP,
     STAMP_MORE,
+    BigChange,
+    OnCard,
     card_keyboard,
     confirmed,
     open_card,
@@ -44,39 +38,25 @@ from bot.features.common import (
     Command,
     Feature,
     Viewer,
-    edit_or_reply,
     prompt,
     reply,
     small_int,
     split_card_reference,
-    step_key,
     update_key,
     web_app_page,
 )
 from bot.links import LinkKind
+from bot.store_of_day import store, store_picked
 from bot.texts import corrections as correction_texts
 from bot.texts import counter as counter_texts
 from bot.texts import general
-from bot.texts import stores_of_day as store_texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import (
-    AMOUNT_RANGE,
-    CardView,
-    RewardUnit,
-    normalise_card_number,
-)
-from infra import Step
+from domain.model import AMOUNT_RANGE, RewardUnit, normalise_card_number
+from infra import Step, StepState
 
 REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
-
-CONFIRM_CHANGE = ButtonAction("cc", (int,))  # big-change step
-CANCEL_CHANGE = ButtonAction("cx", (int,))  # big-change step
-BIG_CHANGE_CONFIRMATION = CounterConfirmation(
-    BIG_CHANGE, CONFIRM_CHANGE, CANCEL_CHANGE, general.change_declined
-)
-
 
 # --- commands -----------------------------------------------------------------------------------
 
@@ -112,59 +92,10 @@ async def _earn(
     try:
         op = await operate(update, context, viewer, call)
     except errors.LargePurchaseUnconfirmed as asked:
-        await _ask_large_purchase(update, context, viewer, asked)
+        await ask_large_purchase(update, context, viewer, asked)
         return
     if op is not None:
         await confirmed(update, context, viewer, op)
-
-
-async def _ask_large_purchase(
-    update: Update, context: BotContext, viewer: Viewer, asked: errors.LargePurchaseUnconfirmed
-) -> None:
-    card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-    payload = json.dumps({"number": card.number, "amount": str(asked.amount)})
-    question = counter_texts.large_purchase_question(viewer.t, asked.amount, card.number)
-    await _ask_big_change(update, context, viewer, card, payload, question)
-
-
-async def _ask_big_change(
-    update: Update,
-    context: BotContext,
-    viewer: Viewer,
-    card: CardView,
-    payload: str,
-    question: str,
-) -> None:
-    await open_card(context, viewer, card)
-    buttons = await BIG_CHANGE_CONFIRMATION.ask(
-        context, viewer, subject_id=card.card_id, payload=payload
-    )
-    await reply(update, question, buttons)
-
-
-async def _confirm_change(update: Update, context: BotContext, viewer: Viewer, step: Step) -> None:
-    # As with redemptions, a second tap replays the same key: one change.
-    assert step.payload is not None
-    change = json.loads(step.payload)
-    number, key = change["number"], step_key(step)
-    if "amount" in change:
-        call = CounterCall(Op.POINTS, number, key, change["amount"], step=step.id, confirmed=True)
-    else:
-        call = CounterCall(
-            Op.VOID,
-            number,
-            key,
-            str(change["points"]),
-            change["reason"],
-            step=step.id,
-            confirmed=True,
-        )
-    op = await operate(update, context, viewer, call)
-    if op is None:
-        return  # made once the store of the day is said
-    await context.infra.steps.close(step.id)
-    await open_card(context, viewer, op.card)
-    await edit_or_reply(update, counter_texts.operation_done(viewer.t, op))
 
 
 async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -184,9 +115,9 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         return
     except errors.WholeBalanceVoidUnconfirmed as asked:
         card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-        payload = json.dumps({"number": card.number, "points": count, "reason": reason})
+        change = BigChange(card.number, None, count, reason)
         question = counter_texts.void_all_question(viewer.t, asked.points_balance, card.number)
-        await _ask_big_change(update, context, viewer, card, payload, question)
+        await ask_big_change(update, context, viewer, card, change, question)
         return
     if op is not None:
         await confirmed(update, context, viewer, op)
@@ -275,11 +206,11 @@ async def _add_points_button(
     await open_card(context, viewer, card)
     step = await context.infra.steps.open(
         viewer.chat_id,
-        AMOUNT,
+        AMOUNT.name,
         subject_id=card.card_id,
-        payload=card.number,
+        payload=AMOUNT.encode(OnCard(card.number)),
         ttl=PROMPT_TTL,
-        supersedes=(AMOUNT,),
+        supersedes=(AMOUNT.name,),
     )
     await prompt(
         update,
@@ -294,8 +225,13 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
     """The amount typed for an open "Add points" step: credited to that step's card only. A
     wrong amount keeps the step open and asks again."""
     message = update.effective_message
-    assert message is not None and message.text is not None and step.payload is not None
-    number = step.payload
+    assert message is not None and message.text is not None
+    card = AMOUNT.parse(step)
+    if card is None:  # a step stored in an older shape: answered like an expired question
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
+        await reply(update, general.question_expired(viewer.t))
+        return
+    number = card.number
     amount = viewer.t.parse_amount(message.text)
     try:
         if amount is None:
@@ -309,10 +245,10 @@ async def amount_answered(update: Update, context: BotContext, viewer: Viewer, s
         return
     except errors.LargePurchaseUnconfirmed as asked:
         await context.infra.steps.close(step.id)
-        await _ask_large_purchase(update, context, viewer, asked)  # a confirming tap
+        await ask_large_purchase(update, context, viewer, asked)  # a confirming tap
         return
     except errors.DomainError:
-        await context.infra.steps.close(step.id, "cancelled")
+        await context.infra.steps.close(step.id, StepState.CANCELLED)
         raise
     await context.infra.steps.close(step.id)
     if op is not None:  # else made once the store of the day is said
@@ -328,21 +264,20 @@ async def unanswerable_amount(
     text = (message.text or "") if message is not None else ""
     if not viewer.identity.is_staff or viewer.t.parse_amount(text) is None:
         return False
-    if answered is not None and answered.kind != AMOUNT:
+    if answered is not None and answered.kind != AMOUNT.name:
         return False  # a reply to another flow's question: that flow answers it
     steps = context.infra.steps
     now = context.service.clock.now()
     membership = viewer.identity.membership
     if membership is not None and not membership.program_type.has_points:
         # A stamp card has no "Add points": say what the card takes instead.
-        current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-        open_number = None if current is None or not current.is_open(now) else current.payload
+        open_number = await _open_card_number(context, viewer)
         await reply(update, counter_texts.number_at_stamp_counter(viewer.t, open_number))
         return True
-    asked = answered or await steps.latest(viewer.chat_id, (AMOUNT,))
-    current = await steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-    open_number = None if current is None else current.payload
-    asked_number = None if asked is None else asked.payload
+    asked = answered or await steps.latest(viewer.chat_id, (AMOUNT.name,))
+    open_number = await _open_card_number(context, viewer)
+    asked_for = None if asked is None else AMOUNT.parse(asked)
+    asked_number = None if asked_for is None else asked_for.number
     state = None if asked is None else asked.state(now)
     await reply(
         update, counter_texts.amount_not_applied(viewer.t, state, asked_number, open_number)
@@ -361,16 +296,22 @@ async def typed_stamps(
     typed = _MORE.fullmatch(((message.text or "") if message is not None else "").strip())
     if typed is None or not viewer.identity.is_staff:
         return False
-    now = context.service.clock.now()
-    card = await context.infra.steps.latest_open(viewer.chat_id, (OPEN_CARD,))
-    if card is None or not card.is_open(now) or card.payload is None:
+    number = await _open_card_number(context, viewer)
+    if number is None:
         await reply(update, counter_texts.no_open_card(viewer.t))
         return True
-    call = CounterCall(Op.STAMP, card.payload, update_key(update), typed.group(1))
+    call = CounterCall(Op.STAMP, number, update_key(update), typed.group(1))
     op = await operate(update, context, viewer, call)
     if op is not None:
         await confirmed(update, context, viewer, op)
     return True
+
+
+async def _open_card_number(context: BotContext, viewer: Viewer) -> str | None:
+    """The number of the card open at the counter, if one is."""
+    current = await context.infra.steps.latest_open(viewer.chat_id, (OPEN_CARD.name,))
+    card = None if current is None else OPEN_CARD.parse(current)
+    return None if card is None else card.number
 
 
 async def typed_card_number(
@@ -391,45 +332,6 @@ async def typed_card_number(
     return False
 
 
-# --- the store of the day --------------------------------------------------------------------
-
-
-async def store(update: Update, context: BotContext, viewer: Viewer) -> None:
-    """/store: the store a cashier of every store is at today, changed with one tap."""
-    today = await context.service.stores_of_day.today(viewer.user_id)
-    markup = store_buttons(today.stores, today.chosen_id) if today.asks else None
-    await reply(update, store_texts.stores_of_day_text(viewer.t, today), markup)
-
-
-async def _store_picked(
-    update: Update, context: BotContext, viewer: Viewer, store_id: int, step_id: int
-) -> None:
-    """A store tapped: today's operations count there, and the operation that waited for it
-    is made now, with its own key (a second tap replays it: made once)."""
-    today = await context.service.stores_of_day.choose(viewer.user_id, store_id)
-    assert today.chosen is not None
-    said = store_texts.store_said(viewer.t, today.chosen.name)
-    steps, now = context.infra.steps, context.service.clock.now()
-    step = await steps.get(viewer.chat_id, step_id) if step_id else None
-    if step is None or step.kind != STORE_QUESTION or step.payload is None:
-        await edit_or_reply(update, said)
-        return
-    if step.state(now) not in ("open", "done"):  # waited too long, or asked again since
-        await edit_or_reply(update, "\n".join([said, store_texts.nothing_else_done(viewer.t)]))
-        return
-    call = CounterCall.decode(step.payload)
-    op = await operate(update, context, viewer, call)
-    if op is None:
-        return
-    await steps.close(step.id)
-    if call.step is not None:
-        await steps.close(call.step)
-    if call.op is Op.CORRECT:  # a correction's own words, as /correct confirms it
-        await edit_or_reply(update, f"{said}\n{correction_texts.correction_done(viewer.t, op)}")
-        return
-    await confirmed(update, context, viewer, op, edit=True, lead=said)
-
-
 FEATURE = Feature(
     name="counter",
     commands=(
@@ -446,10 +348,10 @@ FEATURE = Feature(
         (STAMP_MORE, _stamp_more_button),
         *redeeming.BUTTONS,
         (ADD_POINTS, _add_points_button),
-        *BIG_CHANGE_CONFIRMATION.buttons(_confirm_change),
-        (PICK_STORE, _store_picked),
+        *big_changes.BUTTONS,
+        (PICK_STORE, store_picked),
     ),
     deep_links={LinkKind.CARD: scanned_card},
-    text_steps={AMOUNT: amount_answered},
+    text_steps={AMOUNT.name: amount_answered},
     text_fallbacks=(typed_stamps, typed_card_number, unanswerable_amount),
 )

@@ -3,21 +3,20 @@ the first visit, /offers on|off, Unsubscribe and "Stop these messages" buttons) 
 /offer flow (text or photo → audience → preview → Send), and /offers with the figures.
 
 Every step of the owner's flow is a pending step (infra/steps.py), so it goes on whichever
-worker receives the next tap, and after a restart.
+worker receives the next tap, and after a restart. What customers receive about offers (the
+consent question, an offer's copy, the messages that bring them back) and its buttons are
+bot/offer_messages.py.
 """
 
 from __future__ import annotations
 
-import logging
-from datetime import timedelta
-
-from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Message, Update
+from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 from telegram.constants import ParseMode
-from telegram.error import TelegramError
 
+from bot import offer_messages
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
-from bot.courier import Courier, NoLongerWanted
 from bot.features.common import (
     CONFIRMATION_TTL,
     PROMPT_TTL,
@@ -28,64 +27,38 @@ from bot.features.common import (
     edit_or_reply,
     prompt,
     reply,
-    yes_answered,
 )
 from bot.i18n import Translator
-from bot.ratelimit import SendPriority
+from bot.offer_messages import PREVIEW, UNSUBSCRIBE
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import general
 from bot.texts import offers as texts
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.effects import AskForOffers, BringBack, ReportOffer
 from domain.offers import AudienceKind
-from domain.service import WINBACK, OfferCopy, OfferDraft, OfferPreview
+from domain.service import OfferDraft, OfferPreview
 from infra import Step
-from infra.bots import current_bot
 
-log = logging.getLogger(__name__)
-
-OFFER_TEXT = "offer_text"  # step: the owner writes the offer (subject: none)
-OFFER_AUDIENCE = "offer_audience"  # step: who gets it (subject: the draft)
-OFFER_SEND = "offer_send"  # step: Send or Cancel after the preview (subject: the draft)
-CONSENT = "offers_consent"  # step: "Get offers from Café X?" (subject: the merchant)
-OWNER_STEPS = (OFFER_TEXT, OFFER_AUDIENCE, OFFER_SEND)
-
-ANSWER_CONSENT = ButtonAction("oq", (int, Token))  # step, "y" or "n"
-UNSUBSCRIBE = ButtonAction("ou", (int,))  # merchant
-STOP_NUDGES = ButtonAction("ns", (int,))  # merchant
+OFFER_TEXT = StepKind("offer_text", Nothing)  # the owner writes the offer
+OFFER_AUDIENCE = StepKind("offer_audience", Nothing)  # who gets it (subject: the draft)
+OFFER_SEND = StepKind("offer_send", Nothing)  # Send or Cancel after the preview (the draft)
+OWNER_STEPS = (OFFER_TEXT.name, OFFER_AUDIENCE.name, OFFER_SEND.name)
 CHOOSE_SHOP = ButtonAction("oc", (int, Token))  # merchant (0: all of them), "on" or "off"
 CHOOSE_AUDIENCE = ButtonAction("oa", (int, Token, int))  # step, audience, store id or days
-ANSWER_SEND = ButtonAction("os", (int, Token))  # step, "y" or "n"
 
 _SWITCH = {"on": True, "off": False}
-PREVIEW = 0  # the merchant of the preview's Unsubscribe button: none
 
 
 # --- keyboards (labels from bot/texts/offers) ---------------------------------------------------
 
 
-def unsubscribe_keyboard(t: Translator, merchant_id: int) -> InlineKeyboardMarkup:
-    label = texts.unsubscribe_label(t)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=UNSUBSCRIBE.data(merchant_id))]]
-    )
-
-
-def stop_keyboard(t: Translator, merchant_id: int) -> InlineKeyboardMarkup:
-    label = texts.stop_label(t)
-    return InlineKeyboardMarkup(
-        [[InlineKeyboardButton(label, callback_data=STOP_NUDGES.data(merchant_id))]]
-    )
-
-
-def consent_keyboard(t: Translator, step_id: int) -> InlineKeyboardMarkup:
-    yes, no = t.pgettext("button", "Yes"), t.pgettext("button", "No")
+def _send_keyboard(t: Translator, send: str, cancel: str) -> InlineKeyboardMarkup:
     return InlineKeyboardMarkup(
         [
             [
-                InlineKeyboardButton(yes, callback_data=ANSWER_CONSENT.data(step_id, "y")),
-                InlineKeyboardButton(no, callback_data=ANSWER_CONSENT.data(step_id, "n")),
+                InlineKeyboardButton(texts.send_label(t), callback_data=send),
+                InlineKeyboardButton(texts.cancel_label(t), callback_data=cancel),
             ]
         ]
     )
@@ -175,56 +148,6 @@ async def _choose_shop(
     await edit_or_reply(update, texts.offers_changed(viewer.t, changed, wanted))
 
 
-async def _answer_consent(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
-) -> None:
-    step = await context.infra.steps.get(viewer.chat_id, step_id)
-    merchant_id = step.subject_id if step is not None and step.kind == CONSENT else None
-    if merchant_id is None:
-        await edit_or_reply(update, general.button_expired(viewer.t))
-        return
-    question = await context.service.consent.consent_question_of(merchant_id, viewer.user_id)
-    declined = texts.consent_refused(viewer.t, question.merchant_name)
-    if (
-        await yes_answered(update, context, viewer, step_id, answer, CONSENT, declined=declined)
-        is None
-    ):
-        return
-    await context.service.consent.set_offers(viewer.user_id, merchant_id, True, everything=False)
-    await edit_or_reply(update, texts.consent_given(viewer.t, question.merchant_name))
-
-
-async def _unsubscribe(
-    update: Update, context: BotContext, viewer: Viewer, merchant_id: int
-) -> None:
-    if merchant_id == PREVIEW:
-        await reply(update, texts.preview_button(viewer.t))
-        return
-    changed = await context.service.consent.set_offers(
-        viewer.user_id, merchant_id, False, everything=False
-    )
-    await _drop_buttons(update)
-    await reply(update, texts.unsubscribed(viewer.t, changed[0].merchant_name))
-
-
-async def _stop_nudges(
-    update: Update, context: BotContext, viewer: Viewer, merchant_id: int
-) -> None:
-    choice = await context.service.consent.stop_nudges(viewer.user_id, merchant_id)
-    await _drop_buttons(update)
-    await reply(update, texts.nudges_stopped(viewer.t, choice.merchant_name))
-
-
-async def _drop_buttons(update: Update) -> None:
-    """The tapped button has done its job: take it off the message (if Telegram lets us)."""
-    query = update.callback_query
-    if query is not None and isinstance(query.message, Message):
-        try:
-            await query.message.edit_reply_markup(None)
-        except TelegramError as failure:
-            log.info("could not remove a button: %s", failure)
-
-
 # --- the owner --------------------------------------------------------------------------------
 
 
@@ -232,7 +155,7 @@ async def offer(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/offer: write an offer, choose who gets it, see it, send it."""
     await context.service.offers.check_allowance(viewer.user_id)
     step = await context.infra.steps.open(
-        viewer.chat_id, OFFER_TEXT, ttl=PROMPT_TTL, supersedes=OWNER_STEPS
+        viewer.chat_id, OFFER_TEXT.name, ttl=PROMPT_TTL, supersedes=OWNER_STEPS
     )
     await prompt(
         update, context, step, texts.offer_prompt(viewer.t), texts.offer_placeholder(viewer.t)
@@ -260,7 +183,7 @@ async def _offer_written(update: Update, context: BotContext, viewer: Viewer, st
         return  # answered meanwhile (a double send): the first answer goes on
     chosen = await context.infra.steps.open(
         viewer.chat_id,
-        OFFER_AUDIENCE,
+        OFFER_AUDIENCE.name,
         subject_id=draft.offer_id,
         ttl=CONFIRMATION_TTL,
         supersedes=OWNER_STEPS,
@@ -276,7 +199,7 @@ async def _choose_audience(
     now = context.service.clock.now()
     if (
         step is None
-        or step.kind != OFFER_AUDIENCE
+        or step.kind != OFFER_AUDIENCE.name
         or not step.is_open(now)
         or step.subject_id is None
     ):
@@ -300,30 +223,12 @@ async def _choose_audience(
     if not await steps.close(step.id):
         await edit_or_reply(update, general.button_expired(viewer.t))
         return
-    confirm = await steps.open(
-        viewer.chat_id,
-        OFFER_SEND,
-        subject_id=preview.draft.offer_id,
-        ttl=CONFIRMATION_TTL,
-        supersedes=OWNER_STEPS,
-    )
+    markup = await SENDING.ask(context, viewer, Nothing(), subject_id=preview.draft.offer_id)
     await edit_or_reply(
         update,
         texts.audience_question(viewer.t) + " " + texts.audience_label(viewer.t, audience, arg),
     )
     await _show_preview(update, viewer, preview)
-    markup = InlineKeyboardMarkup(
-        [
-            [
-                InlineKeyboardButton(
-                    texts.send_label(viewer.t), callback_data=ANSWER_SEND.data(confirm.id, "y")
-                ),
-                InlineKeyboardButton(
-                    texts.cancel_label(viewer.t), callback_data=ANSWER_SEND.data(confirm.id, "n")
-                ),
-            ]
-        ]
-    )
     await reply(update, texts.preview_question(viewer.t, preview), markup)
 
 
@@ -353,14 +258,10 @@ async def _show_preview(update: Update, viewer: Viewer, preview: OfferPreview) -
         await chat.send_message(body, parse_mode=ParseMode.HTML, reply_markup=markup)
 
 
-async def _answer_send(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _send_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
-    declined = texts.not_sent(viewer.t)
-    step = await yes_answered(
-        update, context, viewer, step_id, answer, OFFER_SEND, declined=declined
-    )
-    if step is None or step.subject_id is None:
+    if step.subject_id is None:
         return
     preview = await context.service.offers.send(viewer.user_id, step.subject_id)
     await edit_or_reply(update, texts.sending(viewer.t, preview))
@@ -376,6 +277,15 @@ async def owner_offers(update: Update, context: BotContext, viewer: Viewer) -> N
     await reply(update, texts.recent_offers(viewer.t, offers))
 
 
+SENDING = Confirmation(
+    OFFER_SEND,
+    ButtonAction("os", (int, Token)),
+    declined=says(texts.not_sent),
+    keyboard=_send_keyboard,
+    supersedes=OWNER_STEPS,
+)
+
+
 FEATURE = Feature(
     name="offers",
     commands=(
@@ -384,85 +294,11 @@ FEATURE = Feature(
         Command("offers", Audience.OWNER, owner_offers, text_key="owner:offers"),
     ),
     buttons=(
-        (ANSWER_CONSENT, _answer_consent),
-        (UNSUBSCRIBE, _unsubscribe),
-        (STOP_NUDGES, _stop_nudges),
+        *offer_messages.BUTTONS,
         (CHOOSE_SHOP, _choose_shop),
         (CHOOSE_AUDIENCE, _choose_audience),
-        (ANSWER_SEND, _answer_send),
+        *SENDING.buttons(_send_confirmed),
     ),
-    text_steps={OFFER_TEXT: _offer_written},
-    media_steps={OFFER_TEXT: _offer_written},
+    text_steps={OFFER_TEXT.name: _offer_written},
+    media_steps={OFFER_TEXT.name: _offer_written},
 )
-
-
-# --- what the outbox sends about offers ------------------------------------------------------
-
-# How long the consent question's buttons work; /offers on|off works at any time.
-CONSENT_QUESTION_TTL = timedelta(days=7)
-
-
-async def ask_for_offers(courier: Courier, effect: AskForOffers) -> None:
-    """ "Get offers from Café X?", once, after the customer's first visit."""
-    question = await courier.service.consent.consent_question_of(
-        effect.merchant_id, effect.customer_id
-    )
-    t = courier.language_of(question.customer, question.merchant_language)
-    sender = await courier.sender(effect.merchant_id, effect.customer_id)
-    # A step per question, in the chat with the bot that asks it: the answer applies to this
-    # merchant, on whichever worker.
-    chat = current_bot.set(sender.key)
-    try:
-        step = await courier.infra.steps.open(
-            effect.customer_id, CONSENT, subject_id=effect.merchant_id, ttl=CONSENT_QUESTION_TTL
-        )
-    finally:
-        current_bot.reset(chat)
-    text = texts.consent_question(t, question.merchant_name)
-    markup = consent_keyboard(t, step.id)
-    await courier.message(effect.merchant_id, effect.customer_id, text, markup, sender=sender)
-
-
-async def bring_back(courier: Courier, effect: BringBack) -> None:
-    """Win-back or "almost there", unless the customer turned these messages off since."""
-    message = await courier.service.consent.bring_back_message_of(effect.card_id, effect.reason)
-    if not message.wanted:
-        raise NoLongerWanted()
-    t = courier.language_of(message.customer, message.card.merchant_language)
-    if effect.reason == WINBACK:
-        text = texts.winback_text(t, message.card)
-    else:
-        text = texts.almost_there_text(t, message.card)
-    markup = stop_keyboard(t, message.card.merchant_id)
-    await courier.message(message.card.merchant_id, message.customer.user_id, text, markup)
-
-
-async def send_copy(courier: Courier, copy: OfferCopy) -> None:
-    """One customer's copy of an offer, with its unsubscribe button."""
-    t = courier.language_of(copy.customer, None)
-    body = texts.offer_message(copy.merchant_name, copy.text)
-    markup = unsubscribe_keyboard(t, copy.merchant_id)
-    user_id = copy.customer.user_id
-    photo = copy.photo_file_id
-    if not photo:
-        await courier.message(copy.merchant_id, user_id, body, markup)
-        return
-    await courier.through(
-        await courier.sender(copy.merchant_id, user_id),
-        user_id,
-        lambda bot: bot.send_photo(
-            user_id,
-            photo,
-            caption=body,
-            parse_mode=ParseMode.HTML,
-            reply_markup=markup,
-            rate_limit_args=SendPriority.BACKGROUND,
-        ),
-    )
-
-
-async def report_offer(courier: Courier, effect: ReportOffer) -> None:
-    """The owner's report of an offer sent: audience, delivered, blocked, unsubscribed."""
-    figures = await courier.service.offers.figures(effect.offer_id)
-    t = await courier.owner_language(effect.owner_user_id, figures.merchant_language)
-    await courier.message(None, effect.owner_user_id, texts.report_text(t, figures))

@@ -9,17 +9,28 @@ knows which command an answer completes; a newer question replaces an older one.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from telegram import Update
 
 from bot import keyboards
 from bot.callbacks import ButtonAction, Token
 from bot.context import BotContext
 from bot.features.common import PROMPT_TTL, Feature, Viewer, prompt, reply
+from bot.step_kinds import StepKind
 from bot.texts import cards as card_texts
 from bot.texts import commands as texts
 from bot.texts import general
 
-ARGUMENT = "command_argument"  # step: payload = the command waiting for its argument
+
+@dataclass(frozen=True)
+class ArgumentAsked:
+    """The command waiting for its argument, by name."""
+
+    command: str
+
+
+ARGUMENT = StepKind("command_argument", ArgumentAsked)
 
 # Commands that do nothing useful without an argument: asked for, not answered "Usage:".
 ASKS_FOR_ARGUMENT = frozenset(
@@ -53,7 +64,11 @@ async def welcome(update: Update, context: BotContext, viewer: Viewer) -> None:
 async def ask_argument(update: Update, context: BotContext, viewer: Viewer, name: str) -> None:
     """Ask for what `/name` needs; the reply runs it."""
     step = await context.infra.steps.open(
-        viewer.chat_id, ARGUMENT, payload=name, ttl=PROMPT_TTL, supersedes=(ARGUMENT,)
+        viewer.chat_id,
+        ARGUMENT.name,
+        payload=ARGUMENT.encode(ArgumentAsked(name)),
+        ttl=PROMPT_TTL,
+        supersedes=(ARGUMENT.name,),
     )
     await prompt(
         update,

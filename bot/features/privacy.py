@@ -7,6 +7,7 @@ import json
 from telegram import InputFile, Update
 
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.features.common import (
     Audience,
@@ -15,13 +16,17 @@ from bot.features.common import (
     Viewer,
     edit_or_reply,
     reply,
-    yes_answered,
-    yes_no_step,
 )
+from bot.step_kinds import Nothing, StepKind
 from bot.texts import general
+from infra import Step
 
-FORGET = "forget"  # step: erase the person's data
-ANSWER_FORGET = ButtonAction("fg", (int, Token))  # step, "y" or "n"
+# Erase the person's data (subject: the person); the answer carries its step and "y" or "n".
+FORGET = Confirmation(
+    StepKind("forget", Nothing),
+    ButtonAction("fg", (int, Token)),
+    declined=says(general.forget_cancelled),
+)
 
 
 async def mydata(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -38,16 +43,14 @@ async def mydata(update: Update, context: BotContext, viewer: Viewer) -> None:
 
 async def forget(update: Update, context: BotContext, viewer: Viewer) -> None:
     """/forget: erase personal data after confirmation."""
-    buttons = await yes_no_step(context, viewer, FORGET, ANSWER_FORGET, subject_id=viewer.user_id)
+    buttons = await FORGET.ask(context, viewer, Nothing(), subject_id=viewer.user_id)
     await reply(update, general.forget_question(viewer.t), buttons)
 
 
-async def _answer_forget(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _forget_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, _: Nothing
 ) -> None:
-    declined = general.forget_cancelled(viewer.t)
-    step = await yes_answered(update, context, viewer, step_id, answer, FORGET, declined=declined)
-    if step is None or step.subject_id != viewer.user_id:  # a private chat is its user's
+    if step.subject_id != viewer.user_id:  # a private chat is its user's
         return
     erased = await context.service.customers.erase(viewer.user_id)
     await context.infra.steps.forget_chat(viewer.chat_id)
@@ -61,5 +64,5 @@ FEATURE = Feature(
         Command("mydata", Audience.CUSTOMER, mydata),
         Command("forget", Audience.CUSTOMER, forget),
     ),
-    buttons=((ANSWER_FORGET, _answer_forget),),
+    buttons=FORGET.buttons(_forget_confirmed),
 )

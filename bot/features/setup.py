@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InputFile, Update
 
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.features.common import (
     Audience,
@@ -14,22 +16,30 @@ from bot.features.common import (
     Feature,
     Viewer,
     reply,
-    yes_answered,
-    yes_no_step,
 )
 from bot.i18n import LANGUAGES
 from bot.links import LinkKind
 from bot.look import look_of
 from bot.printing import PosterFormat, poster_bytes
+from bot.step_kinds import StepKind
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts import reports as report_texts
 from bot.texts.commands import usage
 from domain import errors
 from domain.model import StoreView
+from infra import Step
 
-SWITCH_FOR_SETUP = "setup_switch"  # step: leave one's staff seat to run a new business
-ANSWER_SWITCH = ButtonAction("su", (int, Token))  # step, "y" or "n"
+
+@dataclass(frozen=True)
+class SetupSwitch:
+    """Leaving one's staff seat to run a new business of this name."""
+
+    name: str
+
+
+# The Yes/No answer carries its step and "y" or "n".
+SWITCH = Confirmation(StepKind("setup_switch", SetupSwitch), ButtonAction("su", (int, Token)))
 
 
 def _join_link(context: BotContext, store: StoreView) -> str:
@@ -59,9 +69,7 @@ async def _create_business(
             switch_membership=switch,
         )
     except errors.MembershipSwitchRequired as asked:
-        buttons = await yes_no_step(
-            context, viewer, SWITCH_FOR_SETUP, ANSWER_SWITCH, payload=name[:256]
-        )
+        buttons = await SWITCH.ask(context, viewer, SetupSwitch(name))
         await reply(
             update, general.setup_switch_question(t, asked.current_merchant_name, name), buttons
         )
@@ -70,13 +78,10 @@ async def _create_business(
     await context.menus.refresh(viewer.chat_id, viewer.user_id, t)
 
 
-async def _answer_switch(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _switch_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: SetupSwitch
 ) -> None:
-    step = await yes_answered(update, context, viewer, step_id, answer, SWITCH_FOR_SETUP)
-    if step is None or step.payload is None:
-        return
-    await _create_business(update, context, viewer, step.payload, switch=True)
+    await _create_business(update, context, viewer, asked.name, switch=True)
 
 
 async def addstore(update: Update, context: BotContext, viewer: Viewer) -> None:
@@ -158,5 +163,5 @@ FEATURE = Feature(
         Command("addstore", Audience.OWNER, addstore),
         Command("poster", Audience.OWNER, poster),
     ),
-    buttons=((ANSWER_SWITCH, _answer_switch),),
+    buttons=SWITCH.buttons(_switch_confirmed),
 )

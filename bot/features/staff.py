@@ -4,10 +4,12 @@ invite."""
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from telegram import Update
 
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation
 from bot.context import BotContext
 from bot.courier import Courier, Undeliverable
 from bot.features.common import (
@@ -18,23 +20,38 @@ from bot.features.common import (
     edit_or_reply,
     point_to_own_bot,
     reply,
-    yes_answered,
-    yes_no_step,
 )
 from bot.links import LinkKind
+from bot.step_kinds import StepKind
 from bot.texts import general
 from bot.texts import owner as owner_texts
 from bot.texts.commands import usage
 from domain import errors
 from domain.effects import StaffJoinedNotice
 from domain.program import DEFAULT_TIMEZONE
+from infra import Step
 
 log = logging.getLogger(__name__)
 
-SWITCH_FOR_INVITE = "invite_switch"  # step: leave one's staff seat for another business
-ANSWER_SWITCH = ButtonAction("sw", (int, Token))  # step, "y" or "n"
-REVOKE = "revoke"  # step: remove a staff member (payload: "<number>:<membership id>")
-ANSWER_REVOKE = ButtonAction("rv", (int, Token))  # step, "y" or "n"
+
+@dataclass(frozen=True)
+class InviteSwitch:
+    """Leaving one's staff seat for the business of this invite."""
+
+    token: str
+
+
+@dataclass(frozen=True)
+class Revocation:
+    """Removing a staff member: their number in /staff and the seat it named when asked."""
+
+    number: int
+    membership_id: int
+
+
+# Each Yes/No answer carries its step and "y" or "n".
+SWITCH = Confirmation(StepKind("invite_switch", InviteSwitch), ButtonAction("sw", (int, Token)))
+REVOKE = Confirmation(StepKind("revoke", Revocation), ButtonAction("rv", (int, Token)))
 
 
 def _timezone(viewer: Viewer) -> str:
@@ -65,21 +82,16 @@ async def revoke(update: Update, context: BotContext, viewer: Viewer) -> None:
         await reply(update, usage(viewer.t, "revoke"))
         return
     member = await context.service.staff.staff_member(viewer.user_id, int(args[0]))
-    buttons = await yes_no_step(
-        context, viewer, REVOKE, ANSWER_REVOKE, payload=f"{member.number}:{member.membership_id}"
-    )
+    asked = Revocation(member.number, member.membership_id)
+    buttons = await REVOKE.ask(context, viewer, asked)
     await reply(update, owner_texts.revoke_question(viewer.t, member), buttons)
 
 
-async def _answer_revoke(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _revoke_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: Revocation
 ) -> None:
-    step = await yes_answered(update, context, viewer, step_id, answer, REVOKE)
-    if step is None or step.payload is None:
-        return
-    number, _, membership_id = step.payload.partition(":")
     member = await context.service.staff.revoke(
-        viewer.user_id, int(number), membership_id=int(membership_id)
+        viewer.user_id, asked.number, membership_id=asked.membership_id
     )
     await context.menus.refresh(member.user_id, member.user_id, viewer.t)
     await edit_or_reply(update, owner_texts.revoked(viewer.t, member))
@@ -94,9 +106,7 @@ async def accept_invite(
             viewer.profile, token, switch_membership=switch
         )
     except errors.MembershipSwitchRequired as asked:
-        buttons = await yes_no_step(
-            context, viewer, SWITCH_FOR_INVITE, ANSWER_SWITCH, payload=token[:256]
-        )
+        buttons = await SWITCH.ask(context, viewer, InviteSwitch(token))
         await reply(update, general.switch_question(viewer.t, asked.current_merchant_name), buttons)
         return
     await reply(update, general.staff_welcome(viewer.t, membership))
@@ -108,13 +118,10 @@ async def _invite_link(update: Update, context: BotContext, viewer: Viewer, toke
     await accept_invite(update, context, viewer, token)
 
 
-async def _answer_switch(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _switch_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: InviteSwitch
 ) -> None:
-    step = await yes_answered(update, context, viewer, step_id, answer, SWITCH_FOR_INVITE)
-    if step is None or step.payload is None:
-        return
-    await accept_invite(update, context, viewer, step.payload, switch=True)
+    await accept_invite(update, context, viewer, asked.token, switch=True)
 
 
 FEATURE = Feature(
@@ -124,7 +131,7 @@ FEATURE = Feature(
         Command("staff", Audience.OWNER, staff),
         Command("revoke", Audience.OWNER, revoke),
     ),
-    buttons=((ANSWER_SWITCH, _answer_switch), (ANSWER_REVOKE, _answer_revoke)),
+    buttons=(*SWITCH.buttons(_switch_confirmed), *REVOKE.buttons(_revoke_confirmed)),
     deep_links={LinkKind.STAFF: _invite_link},
 )
 

@@ -6,10 +6,12 @@ button (under both) that enables it again after a confirmation."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from telegram import InlineKeyboardButton, InlineKeyboardMarkup, Update
 
 from bot.callbacks import ButtonAction, Token
+from bot.confirmations import Confirmation, says
 from bot.context import BotContext
 from bot.courier import Courier
 from bot.features.common import (
@@ -20,20 +22,32 @@ from bot.features.common import (
     edit_or_reply,
     reply,
     small_int,
-    yes_answered,
-    yes_no_step,
 )
 from bot.i18n import Translator
+from bot.step_kinds import StepKind
 from bot.texts import webhooks as texts
 from bot.texts.commands import usage
 from domain.effects import WebhookDisabled
 from domain.program import DEFAULT_TIMEZONE
 from domain.webhooks import EndpointView
+from infra import Step
 from infra.dns import resolve_host
 
+
+@dataclass(frozen=True)
+class Reenabling:
+    """A disabled endpoint to enable again."""
+
+    endpoint_id: int
+
+
 REENABLE = ButtonAction("wen", (int,))  # endpoint id: asks whether to enable it again
-REENABLE_STEP = "webhook_reenable"  # step: enable a disabled endpoint (payload: its id)
-ANSWER_REENABLE = ButtonAction("wey", (int, Token))  # step, "y" or "n"
+# The answer carries its step and "y" or "n".
+REENABLING = Confirmation(
+    StepKind("webhook_reenable", Reenabling),
+    ButtonAction("wey", (int, Token)),
+    declined=says(texts.reenable_declined),
+)
 
 
 def _reenable_buttons(
@@ -84,22 +98,14 @@ async def webhooks(update: Update, context: BotContext, viewer: Viewer) -> None:
 async def _reenable(update: Update, context: BotContext, viewer: Viewer, endpoint_id: int) -> None:
     """Re-enable: says what happens (what waits is sent first, what came meanwhile never), asks."""
     found = await context.service.webhooks.disabled_endpoint(viewer.user_id, endpoint_id)
-    buttons = await yes_no_step(
-        context, viewer, REENABLE_STEP, ANSWER_REENABLE, payload=str(found.endpoint_id)
-    )
+    buttons = await REENABLING.ask(context, viewer, Reenabling(found.endpoint_id))
     await reply(update, texts.reenable_question(viewer.t, found), buttons)
 
 
-async def _answer_reenable(
-    update: Update, context: BotContext, viewer: Viewer, step_id: int, answer: str
+async def _reenable_confirmed(
+    update: Update, context: BotContext, viewer: Viewer, step: Step, asked: Reenabling
 ) -> None:
-    declined = texts.reenable_declined(viewer.t)
-    step = await yes_answered(
-        update, context, viewer, step_id, answer, REENABLE_STEP, declined=declined
-    )
-    if step is None or step.payload is None:
-        return
-    enabled = await context.service.webhooks.enable_endpoint(viewer.user_id, int(step.payload))
+    enabled = await context.service.webhooks.enable_endpoint(viewer.user_id, asked.endpoint_id)
     await edit_or_reply(update, texts.reenabled(viewer.t, enabled))
 
 
@@ -122,5 +128,5 @@ async def tell_owner_disabled(courier: Courier, effect: WebhookDisabled) -> None
 FEATURE = Feature(
     name="webhooks",
     commands=(Command("webhooks", Audience.OWNER, webhooks),),
-    buttons=((REENABLE, _reenable), (ANSWER_REENABLE, _answer_reenable)),
+    buttons=((REENABLE, _reenable), *REENABLING.buttons(_reenable_confirmed)),
 )

@@ -12,7 +12,6 @@ from bot.texts.cards import ladder_progress, reward_lines, stamp_progress
 from bot.texts.corrections import correction_notice, last_correction
 from domain.model import (
     CardView,
-    Dispute,
     LedgerKind,
     Operation,
     Reversal,
@@ -21,9 +20,10 @@ from domain.model import (
     format_card_number,
     rewards_reached,
 )
+from infra.steps import StepState
 
 
-def _balance(t: Translator, card: CardView, *, dots: bool = False) -> str:
+def balance_line(t: Translator, card: CardView, *, dots: bool = False) -> str:
     """A card's balance in a line; its stamps toward the next rewards of the ladder, or (`dots`,
     above the list of every reward) as a row of dots."""
     parts = []
@@ -46,7 +46,7 @@ def staff_card_text(t: Translator, card: CardView, *, ladder_drawn: bool = False
             merchant=esc(card.merchant_name),
         ),
         where_it_works(t, card),
-        _balance(t, card, dots=True),
+        balance_line(t, card, dots=True),
         *([] if ladder_drawn else reward_lines(t, card)),
     ]
     if card.last_correction is not None and card.program_type.has_stamps:
@@ -114,7 +114,7 @@ def operation_done(t: Translator, op: Operation) -> str:
     else:
         head = t.gettext("✅ Done.")
     balance = t.gettext(
-        "Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
+        "Card {number}: {balance}", number=card.display_number, balance=balance_line(t, card)
     )
     extras = []
     if not op.replayed and op.happy_hour_multiplier > 1:
@@ -128,7 +128,9 @@ def operation_done(t: Translator, op: Operation) -> str:
 def undo_done(t: Translator, reversal: Reversal) -> str:
     card = reversal.operation.card
     return t.gettext(
-        "↩️ Undone. Card {number}: {balance}", number=card.display_number, balance=_balance(t, card)
+        "↩️ Undone. Card {number}: {balance}",
+        number=card.display_number,
+        balance=balance_line(t, card),
     )
 
 
@@ -212,12 +214,12 @@ def customer_notice(t: Translator, op: Operation) -> str:
         return t.gettext(
             "Your purchase at {store} was refunded, and what it earned taken back — now: {balance}",
             store=where,
-            balance=_balance(t, card),
+            balance=balance_line(t, card),
         )
     return t.gettext(
         "Your card at {merchant} was corrected by staff — now: {balance}",
         merchant=esc(card.merchant_name),
-        balance=_balance(t, card),
+        balance=balance_line(t, card),
     )
 
 
@@ -262,7 +264,7 @@ def reward_choice(t: Translator, card: CardView) -> str:
     return t.gettext(
         "Which reward for card {number} ({balance})?",
         number=card.display_number,
-        balance=_balance(t, card),
+        balance=balance_line(t, card),
     )
 
 
@@ -289,96 +291,6 @@ def redeem_cancelled(t: Translator) -> str:
 def ask_amount(t: Translator, card: CardView) -> str:
     return t.gettext(
         "Send the purchase amount for card {number}, for example 12,50.", number=card.display_number
-    )
-
-
-def dispute_done(t: Translator, dispute: Dispute) -> str:
-    if dispute.undone_before:
-        return t.gettext(
-            "Thanks for telling us. {merchant} had already undone it, so your card did not change: {balance}. We have told them.",
-            merchant=esc(dispute.card.merchant_name),
-            balance=_balance(t, dispute.card),
-        )
-    if dispute.reversed_by_customer:
-        return t.gettext(
-            "Thanks for telling us. We reversed it — your card now: {balance}",
-            balance=_balance(t, dispute.card),
-        )
-    return t.gettext(
-        "Thanks for telling us. We have alerted {merchant}.",
-        merchant=esc(dispute.card.merchant_name),
-    )
-
-
-def dispute_question(t: Translator, dispute: Dispute) -> str:
-    """Asked under a "not me" tap, before anything is reversed or reported."""
-    if dispute.undone_before:
-        return t.gettext(
-            "{merchant} has already undone this: your card is as it was before. Was it not you all the same? If you confirm, we tell {merchant} so they can check.",
-            merchant=esc(dispute.card.merchant_name),
-        )
-    if dispute.disputed_kind.is_earning:
-        return t.gettext(
-            "Was this not you? If you confirm, we reverse it and tell {merchant}.",
-            merchant=esc(dispute.card.merchant_name),
-        )
-    return t.gettext(
-        "Was this not you? If you confirm, we tell {merchant} so they can check.",
-        merchant=esc(dispute.card.merchant_name),
-    )
-
-
-def owner_alert(t: Translator, dispute: Dispute) -> str:
-    when = t.date_time(dispute.entry_created_at, dispute.card.timezone)
-    where = {"number": dispute.card.display_number, "store": esc(dispute.store_name), "when": when}
-    if dispute.staff_name is None:  # recorded by no one known (an erased cashier, say)
-        return _owner_alert_unnamed(t, dispute, where)
-    cashier = esc(dispute.staff_name)
-    earning = dispute.disputed_kind.is_earning
-    if dispute.undone_before and earning:
-        return t.gettext(
-            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
-            cashier=cashier,
-            **where,
-        )
-    if dispute.undone_before:
-        return t.gettext(
-            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}), recorded by {cashier}. It had already been undone at the counter: nothing changed.",
-            cashier=cashier,
-            **where,
-        )
-    if dispute.reversed_by_customer:
-        return t.gettext(
-            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}), recorded by {cashier}; it was reversed.",
-            cashier=cashier,
-            **where,
-        )
-    return t.gettext(
-        "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}), recorded by {cashier}. Please check with your staff.",
-        cashier=cashier,
-        **where,
-    )
-
-
-def _owner_alert_unnamed(t: Translator, dispute: Dispute, where: dict[str, str]) -> str:
-    if dispute.undone_before and dispute.disputed_kind.is_earning:
-        return t.gettext(
-            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
-            **where,
-        )
-    if dispute.undone_before:
-        return t.gettext(
-            "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). It had already been undone at the counter: nothing changed.",
-            **where,
-        )
-    if dispute.reversed_by_customer:
-        return t.gettext(
-            "⚠️ A customer said “not me” to an earning on card {number} at {store} ({when}); it was reversed.",
-            **where,
-        )
-    return t.gettext(
-        "⚠️ A customer said “not me” to a redemption on card {number} at {store} ({when}). Please check with your staff.",
-        **where,
     )
 
 
@@ -411,20 +323,20 @@ def amount_again(t: Translator, problem: str, number: str) -> str:
 
 
 def amount_not_applied(
-    t: Translator, state: str | None, asked_for: str | None, open_card: str | None
+    t: Translator, state: StepState | None, asked_for: str | None, open_card: str | None
 ) -> str:
     """An amount typed with no open question for it: nothing was credited; which card to press."""
-    if state == "superseded" and asked_for is not None:
+    if state is StepState.SUPERSEDED and asked_for is not None:
         head = t.gettext(
             "Not added: the amount question for card {number} was closed when you opened another card.",
             number=format_card_number(asked_for),
         )
-    elif state == "done" and asked_for is not None:
+    elif state is StepState.DONE and asked_for is not None:
         head = t.gettext(
             "Not added: the amount for card {number} was already added.",
             number=format_card_number(asked_for),
         )
-    elif state == "expired" and asked_for is not None:
+    elif state is StepState.EXPIRED and asked_for is not None:
         head = t.gettext(
             "Not added: the amount question for card {number} has expired.",
             number=format_card_number(asked_for),

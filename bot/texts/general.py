@@ -83,6 +83,11 @@ def button_expired(t: Translator) -> str:
     return t.gettext("This button has expired.")
 
 
+def question_expired(t: Translator) -> str:
+    """An answer typed to a question kept in a shape this version no longer reads."""
+    return t.gettext("This question has expired. Nothing was changed.")
+
+
 def already_done(t: Translator) -> str:
     return t.gettext("Already done.")
 

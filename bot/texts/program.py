@@ -24,6 +24,7 @@ from domain.program import (
     keys_for,
     setting_value,
 )
+from infra.steps import StepState
 
 BUTTON_TEXT_MAX = 48
 
@@ -164,15 +165,15 @@ def value_again(t: Translator, problem: str, key: str) -> str:
     )
 
 
-def value_not_applied(t: Translator, state: str, key: str) -> str:
+def value_not_applied(t: Translator, state: StepState, key: str) -> str:
     """A reply to a value prompt that is closed: nothing was changed, and why."""
     setting = esc(label(t, key))
-    if state == "superseded":
+    if state is StepState.SUPERSEDED:
         return t.gettext(
             "Nothing was changed: the question about “{setting}” was replaced by a newer one. Answer the newest question, or send /program.",
             setting=setting,
         )
-    if state == "done":
+    if state is StepState.DONE:
         return t.gettext(
             "Nothing was changed: “{setting}” was already set from this question. Send /program to change it again.",
             setting=setting,

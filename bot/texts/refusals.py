@@ -1,4 +1,5 @@
-"""One translated message per domain refusal (domain/errors.py)."""
+"""One translated message per domain refusal (domain/errors/); those of the programme and of
+the till API are kept beside this table (programme_refusals.py, api_refusals.py)."""
 
 from __future__ import annotations
 
@@ -6,99 +7,13 @@ from collections.abc import Callable
 from typing import Any
 
 from bot.i18n import Translator
-from bot.texts import esc, setting_registry
-from bot.texts.bonuses import happy_hour_format, past_midnight_question
+from bot.texts import esc
+from bot.texts.api_refusals import API_REFUSALS
 from bot.texts.counter import large_purchase_question, void_all_question
+from bot.texts.programme_refusals import PROGRAMME_REFUSALS
 from domain import errors
 
 _Render = Callable[[Translator, Any], str]
-
-
-def _setting_refusal(t: Translator, e: errors.InvalidSettingValue) -> str:
-    head = t.gettext(
-        "“{value}” is not a valid value for {key}.",
-        value=esc(e.value[:50]),
-        key=esc(setting_registry.label(t, e.key)),
-    )
-    if e.key == "happy_hour":
-        rule = happy_hour_format(t)
-    elif e.choices:
-        rule = t.gettext("Allowed values: {choices}.", choices=", ".join(e.choices))
-    elif e.minimum is not None and e.maximum is not None:
-        # The unit with the highest value: "from 0 to 1,440 minutes", "from 1 to 50 stamps".
-        unit = setting_registry.unit_of(e.key, e.unit)
-        whole = isinstance(e.maximum, int)
-        rule = t.gettext(
-            "Allowed values: from {minimum} to {maximum}.",
-            minimum=t.number(e.minimum),
-            maximum=unit(t, int(e.maximum)) if unit and whole else t.number(e.maximum),
-        )
-        example = setting_registry.view_of(e.key).example
-        if example is not None:  # what may be typed besides a number ("30 min, 2h or off")
-            rule += "\n" + t.gettext("For example: {example}", example=esc(example(t)))
-    elif e.max_length is not None:
-        rule = t.ngettext(
-            "Allowed values: a text of at most {n} character.",
-            "Allowed values: a text of at most {n} characters.",
-            e.max_length,
-        )
-    else:
-        rule = t.gettext("For example: {example}", example=esc(e.example or ""))
-    return f"{head}\n{rule}"
-
-
-def _cost_refusal(t: Translator, e: errors.InvalidRewardCost) -> str:
-    if e.unit == "stamps":
-        return t.gettext(
-            "A reward costs from {minimum} to {maximum} stamps.",
-            minimum=t.number(e.minimum),
-            maximum=t.number(e.maximum),
-        )
-    return t.gettext(
-        "A reward costs from {minimum} to {maximum} points.",
-        minimum=t.number(e.minimum),
-        maximum=t.number(e.maximum),
-    )
-
-
-def _duplicate_cost(t: Translator, e: errors.DuplicateRewardCost) -> str:
-    if e.unit == "stamps":
-        return t.ngettext(
-            "{reward} already costs {n} stamp: give this reward another cost.",
-            "{reward} already costs {n} stamps: give this reward another cost.",
-            e.cost,
-            reward=esc(e.name),
-        )
-    return t.ngettext(
-        "{reward} already costs {n} point: give this reward another cost.",
-        "{reward} already costs {n} points: give this reward another cost.",
-        e.cost,
-        reward=esc(e.name),
-    )
-
-
-def _ladder_full(t: Translator, e: errors.LadderFull) -> str:
-    if e.unit == "stamps":
-        return t.ngettext(
-            "The programme already has {n} stamp reward, the most it can have. Remove one first.",
-            "The programme already has {n} stamp rewards, the most it can have. Remove one first.",
-            e.maximum,
-        )
-    return t.ngettext(
-        "The programme already has {n} points reward, the most it can have. Remove one first.",
-        "The programme already has {n} points rewards, the most it can have. Remove one first.",
-        e.maximum,
-    )
-
-
-def _last_reward(t: Translator, e: errors.LastRewardKept) -> str:
-    if e.unit == "stamps":
-        return t.gettext(
-            "This is the only stamp reward: a programme keeps at least one. Rename it or change its cost instead."
-        )
-    return t.gettext(
-        "This is the only points reward: a programme keeps at least one. Rename it or change its cost instead."
-    )
 
 
 _MESSAGES: dict[type[errors.DomainError], _Render] = {
@@ -239,26 +154,6 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.DuplicateStoreName: lambda t, e: t.gettext(
         "You already have a store called {store}.", store=esc(e.store_name)
     ),
-    errors.UnknownSetting: lambda t, e: (
-        t.gettext(
-            "There is no setting “{key}”. Did you mean “{near}”? /program lists them all.",
-            key=esc(e.key[:40]),
-            near=e.near,
-        )
-        if e.near
-        else t.gettext(
-            "There is no setting “{key}”. Settings: {keys}.",
-            key=esc(e.key[:40]),
-            keys=", ".join(e.allowed_keys),
-        )
-    ),
-    errors.InvalidSettingValue: _setting_refusal,
-    errors.BonusTooLargeForType: lambda t, e: t.gettext(
-        "{key} is {value}, more than this type allows (0 to {maximum}): lower it first with /program set {key} and a smaller value.",
-        key=e.key,
-        value=t.number(e.value),
-        maximum=t.number(e.maximum),
-    ),
     errors.InvalidBirthday: lambda t, e: t.gettext(
         "That is not a date I can read. Send the day and the month, for example {example}.",
         example=t.day_month_example(),
@@ -266,12 +161,6 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.ReferralNotFound: lambda t, e: t.gettext(
         "This invitation link is not valid. Ask your friend to send it again, or scan the QR code at the store."
     ),
-    errors.MergeConfirmationRequired: lambda t, e: t.ngettext(
-        "{n} customer has several cards; turning cross-location on merges them.",
-        "{n} customers have several cards; turning cross-location on merges them.",
-        e.customers,
-    ),
-    errors.HappyHourPastMidnight: lambda t, e: past_midnight_question(t, e.window, e.minutes),
     # The counter's questions: a front end asks them with Confirm / Cancel and calls again
     # with confirmed=True.
     errors.LargePurchaseUnconfirmed: lambda t, e: large_purchase_question(
@@ -279,11 +168,6 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     ),
     errors.WholeBalanceVoidUnconfirmed: lambda t, e: void_all_question(
         t, e.points_balance, e.card_number
-    ),
-    errors.TypeChangeHidesBalances: lambda t, e: t.ngettext(
-        "{n} card holds a balance that this type would hide.",
-        "{n} cards hold a balance that this type would hide.",
-        e.cards,
     ),
     errors.MembershipSwitchRequired: lambda t, e: t.gettext(
         "You are staff at {merchant}. Accepting this invite ends that.",
@@ -317,28 +201,6 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         e.top_cost,
         have=e.stamp_count,
     ),
-    errors.InvalidRewardCost: _cost_refusal,
-    errors.InvalidRewardName: lambda t, e: t.ngettext(
-        "Please give the reward a name of 1 to {n} character.",
-        "Please give the reward a name of 1 to {n} characters.",
-        e.max_length,
-    ),
-    errors.LadderFull: _ladder_full,
-    errors.DuplicateRewardCost: _duplicate_cost,
-    errors.LastRewardKept: _last_reward,
-    errors.RewardNotFound: lambda t, e: (
-        t.gettext(
-            "There is no reward number {number}. Send /rewards to see the list.",
-            number=e.number,
-        )
-        if e.number is not None
-        else t.gettext("This reward is no longer offered.")
-    ),
-    errors.FirstRewardMustStayFirst: lambda t, e: t.gettext(
-        "{key} is the cost of the first reward and must stay below the next one ({next}). Change the other rewards with /rewards.",
-        key=e.key,
-        next=t.number(e.next_cost),
-    ),
     errors.OfferLimitReached: lambda t, e: (
         t.ngettext(
             "You have already sent today's offer: at most {n} offer per day. Try again tomorrow.",
@@ -362,85 +224,6 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
     errors.NoMerchantOfCustomer: lambda t, e: t.gettext(
         "You have no card yet, so no shop sends you offers. Scan a store's QR code to join."
     ),
-    errors.KeyUsedForAnotherCard: lambda t, e: t.gettext(
-        "This request was already used for another card, so nothing was changed. Please try again."
-    ),
-    errors.KeyUsedForAnotherRequest: lambda t, e: t.gettext(
-        "This Idempotency-Key was already used for another request, so nothing was changed. Use a new key for a new request."
-    ),
-    errors.ReceiptAlreadyUsed: lambda t, e: t.gettext(
-        "Receipt {receipt} has already earned on a card: a receipt earns once.",
-        receipt=esc(e.receipt),
-    ),
-    errors.ReceiptNotFound: lambda t, e: t.gettext(
-        "No purchase with receipt {receipt} earned on a card here.", receipt=esc(e.receipt)
-    ),
-    errors.ReceiptRefunded: lambda t, e: t.gettext(
-        "Receipt {receipt} has already been refunded: a receipt is refunded once.",
-        receipt=esc(e.receipt),
-    ),
-    errors.ReceiptOfOtherStore: lambda t, e: t.gettext(
-        "Receipt {receipt} earned at {store}: only a key of that store, or of the whole café, "
-        "can refund it.",
-        receipt=esc(e.receipt),
-        store=esc(e.store_name),
-    ),
-    errors.InvalidCursor: lambda t, e: t.gettext(
-        "This cursor is not one the operations list gave. Start without one, or pass the "
-        "last answer's next cursor."
-    ),
-    errors.ApiKeyRefused: lambda t, e: t.gettext(
-        "This API key is unknown or revoked. Send it as Authorization: Bearer followed by the key."
-    ),
-    errors.ApiKeyScopeMissing: lambda t, e: t.gettext(
-        "This API key may not do that: it needs the {scope} scope.", scope=e.scope
-    ),
-    errors.InvalidApiKeyName: lambda t, e: t.ngettext(
-        "A key's name is 1 to {n} character: letters, digits, dots, dashes or underscores, no spaces.",
-        "A key's name is 1 to {n} characters: letters, digits, dots, dashes or underscores, no spaces.",
-        e.max_length,
-    ),
-    errors.InvalidApiKeyScopes: lambda t, e: t.gettext(
-        "A key's scopes are {allowed}, separated by commas.", allowed=", ".join(e.allowed)
-    ),
-    errors.DuplicateApiKeyName: lambda t, e: t.gettext(
-        "You already have a key named {name}. Choose another name, or revoke that key first.",
-        name=esc(e.name),
-    ),
-    errors.ApiKeyNotFound: lambda t, e: t.gettext(
-        "You have no key named {name}. Send /apikeys to see your keys.", name=esc(e.name)
-    ),
-    errors.InvalidWebhookUrl: lambda t, e: t.gettext(
-        "This is not a web address I can send events to. Send one like https://example.com/loyalty."
-    ),
-    errors.WebhookNeedsHttps: lambda t, e: t.gettext(
-        "Events are only sent over HTTPS: the address must start with https://."
-    ),
-    errors.WebhookHostUnknown: lambda t, e: t.gettext(
-        "I cannot find the server {host}. Please check the address.", host=esc(e.host)
-    ),
-    errors.WebhookAddressRefused: lambda t, e: t.gettext(
-        "{host} is an address of a private network: events are only sent to servers on the internet.",
-        host=esc(e.host),
-    ),
-    errors.TooManyWebhooks: lambda t, e: t.ngettext(
-        "You already have {n} webhook, the most allowed. Remove one first with /webhooks remove.",
-        "You already have {n} webhooks, the most allowed. Remove one first with /webhooks remove.",
-        e.limit,
-    ),
-    errors.DuplicateWebhook: lambda t, e: t.gettext(
-        "{url} is registered already. Send /webhooks to see your webhooks.", url=esc(e.url)
-    ),
-    errors.WebhookNotFound: lambda t, e: t.gettext(
-        "You have no webhook number {number}. Send /webhooks to see the numbers.",
-        number=e.number,
-    ),
-    errors.WebhookRemoved: lambda t, e: t.gettext(
-        "That webhook is no longer yours to change. Send /webhooks to see your webhooks."
-    ),
-    errors.WebhookNotDisabled: lambda t, e: t.gettext(
-        "Webhook {url} is enabled already: nothing to do.", url=esc(e.url)
-    ),
     errors.BadBrandColour: lambda t, e: t.gettext(
         "“{given}” is not a colour I can use. Tap one of the colours offered, or give one like "
         "#1f5fa8.",
@@ -456,6 +239,8 @@ _MESSAGES: dict[type[errors.DomainError], _Render] = {
         "{megabytes} MB.",
         megabytes=e.max_megabytes,
     ),
+    **PROGRAMME_REFUSALS,
+    **API_REFUSALS,
 }
 
 

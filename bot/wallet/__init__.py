@@ -27,6 +27,7 @@ from bot.wallet.config import (
 )
 from domain.model import CardView
 from domain.service import LoyaltyService
+from infra.passkit import PassKit
 
 if TYPE_CHECKING:
     from bot.wallet.apple import ApplePassBuilder
@@ -68,7 +69,7 @@ async def offer(service: LoyaltyService, card: CardView, link: str) -> WalletOff
         apple, google = apple_config(), google_config()
         if apple is None and google is None:
             return None
-        wallet_card = await service.wallet.issue(card.card_id, apple.secret if apple else None)
+        wallet_card = await service.wallet.issue(card.card_id)
         apple_pass = None
         if apple is not None:
             version = wallet_card.brand.logo_version
@@ -98,42 +99,36 @@ class WalletNotifier:
         google_client: GoogleWalletClient | None,
     ) -> None:
         self.service = service
+        # The devices holding the passes, over the service's own database and clock.
+        self.passkit = PassKit(service.database, service.clock)
         self.apple, self.push = apple, push
         self.google, self.google_client = google, google_client
 
     async def card_changed(self, card_id: int, username_for: Callable[[int], str]) -> None:
         """`username_for(merchant_id)`: the bot that speaks for the card's café."""
-        apple = self.apple
-        change = await self.service.wallet.mark_changed(
-            card_id,
-            None if apple is None else apple.pass_type_id,
-            None if apple is None else apple.secret,
-        )
-        if apple is not None and self.push is not None and change.push_tokens:
-            dead = await self.push.push(apple.pass_type_id, change.push_tokens)
-            if dead:
-                await self.service.wallet.forget_push_tokens(apple.pass_type_id, dead)
+        wallet_card = await self.service.wallet.mark_changed(card_id)
+        if self.apple is not None and self.push is not None:
+            pass_type = self.apple.pass_type_id
+            await self._wake(
+                pass_type, await self.passkit.push_tokens(pass_type, wallet_card.serial_number)
+            )
         if self.google is not None and self.google_client is not None:
             from bot.wallet.google import loyalty_object
 
-            card = change.wallet_card.card
+            card = wallet_card.card
             link = scan_link(username_for(card.merchant_id), card.qr_token)
             # False: its link was never asked for; it is created with the card as it is then
-            await self.google_client.update_object(
-                loyalty_object(self.google, change.wallet_card, link)
-            )
+            await self.google_client.update_object(loyalty_object(self.google, wallet_card, link))
 
     async def brand_changed(self, merchant_id: int) -> None:
         """The café's colour or logo changed: every pass of its cards moves to a new update tag
         and the devices holding one are woken to fetch it again."""
-        apple = self.apple
-        change = await self.service.wallet.mark_merchant_changed(
-            merchant_id, None if apple is None else apple.pass_type_id
-        )
-        if apple is not None and self.push is not None and change.push_tokens:
-            dead = await self.push.push(apple.pass_type_id, change.push_tokens)
-            if dead:
-                await self.service.wallet.forget_push_tokens(apple.pass_type_id, dead)
+        change = await self.service.wallet.mark_merchant_changed(merchant_id)
+        if self.apple is not None and self.push is not None:
+            pass_type = self.apple.pass_type_id
+            await self._wake(
+                pass_type, await self.passkit.push_tokens_of_merchant(merchant_id, pass_type)
+            )
         if self.google is not None and self.google_client is not None:
             from bot.wallet.google import loyalty_class
 
@@ -141,6 +136,14 @@ class WalletNotifier:
             await self.google_client.update_class(
                 loyalty_class(self.google, merchant_id, change.merchant_name, change.brand)
             )
+
+    async def _wake(self, pass_type: str, push_tokens: tuple[str, ...]) -> None:
+        """Push to the devices holding the changed passes; forget those APNs says are gone."""
+        if self.push is None or not push_tokens:
+            return
+        dead = await self.push.push(pass_type, push_tokens)
+        if dead:
+            await self.passkit.forget_push_tokens(pass_type, dead)
 
 
 @cache

@@ -24,6 +24,7 @@ from bot.wallet.config import AppleWalletConfig
 from bot.wallet.labels import pass_labels
 from domain.model import CardView, Reward
 from domain.service import WalletCard
+from infra.passkit import pass_token
 
 if TYPE_CHECKING:
     from PIL.Image import Image
@@ -107,7 +108,7 @@ def pass_json(config: AppleWalletConfig, wallet_card: WalletCard, scan_link: str
     }
     if config.web_service_url is not None:
         content["webServiceURL"] = config.web_service_url
-        content["authenticationToken"] = wallet_card.authentication_token
+        content["authenticationToken"] = pass_token(config.secret, card.card_id)
     if not card.active:
         content["voided"] = True
     return content

@@ -25,10 +25,11 @@ from bot.wallet import paths, scan_link
 from bot.wallet.apple import MIME_TYPE, ApplePassBuilder
 from bot.wallet.config import apple_config
 from domain.model import looks_like_card_number
-from domain.service import (
+from domain.service import LoyaltyService
+from infra.passkit import (
     BadRegistration,
     BadUpdateTag,
-    LoyaltyService,
+    PassKit,
     PassNotAuthorised,
     TooManyDevices,
     looks_like_device_id,
@@ -109,6 +110,10 @@ def web_service_routes(
     config = builder.config
     secret = config.secret
 
+    def passkit() -> PassKit:
+        """The registrations, over the service's own database and clock."""
+        return PassKit(service().database, service().clock)
+
     def checked(handler: Handler) -> Handler:
         async def guarded(request: Request) -> Response:
             return _path_refusal(request, config.pass_type_id) or await handler(request)
@@ -126,7 +131,7 @@ def web_service_routes(
         if not isinstance(push_token, str):
             return Response(status_code=400)
         try:
-            created = await service().wallet.register(
+            created = await passkit().register(
                 device=request.path_params["device"],
                 push_token=push_token,
                 pass_type=config.pass_type_id,
@@ -147,7 +152,7 @@ def web_service_routes(
         if token is None:
             return Response(status_code=401)
         try:
-            await service().wallet.unregister(
+            await passkit().unregister(
                 device=request.path_params["device"],
                 pass_type=config.pass_type_id,
                 serial_number=request.path_params["serial"],
@@ -160,7 +165,7 @@ def web_service_routes(
 
     async def updated_serials(request: Request) -> Response:
         try:
-            updated = await service().wallet.updated_serials(
+            updated = await passkit().updated_serials(
                 request.path_params["device"],
                 config.pass_type_id,
                 request.query_params.get("passesUpdatedSince") or None,
@@ -178,11 +183,10 @@ def web_service_routes(
         if token is None:
             return Response(status_code=401)
         try:
-            wallet_card = await service().wallet.latest(
-                request.path_params["serial"], token, secret
-            )
+            card_id = await passkit().authenticated(request.path_params["serial"], token, secret)
         except PassNotAuthorised:
             return Response(status_code=401)
+        wallet_card = await service().wallet.issue(card_id)
         last_modified = format_datetime(wallet_card.last_modified, usegmt=True)
         since = request.headers.get("if-modified-since")
         if since is not None:

@@ -50,7 +50,7 @@ async def _build(settings: Settings, card_number: str) -> bytes:
     builder = ApplePassBuilder(config)  # loads the certificates first: fail before the database
     username = os.environ.get("TELEGRAM_BOT_USERNAME") or await _bot_username(settings)
     async with open_wallet(settings.database_url) as wallet:
-        wallet_card = await wallet.issue_by_number(card_number, config.secret)
+        wallet_card = await wallet.issue_by_number(card_number)
         card = wallet_card.card
         logo = await logo_image(wallet, card.merchant_id, wallet_card.brand.logo_version)
     return builder.build(wallet_card, scan_link(username, card.qr_token), logo)

@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from domain.clock import Clock, SystemClock
+from domain.db.effect_log import EffectLog, NoEffects
 from domain.db.uow import Database, commit_attempted
-from domain.effects import EffectLog, NoEffects
 from domain.service.apikeys import ApiKeyService
 from domain.service.bonuses import BirthdayView, BonusService
 from domain.service.brand import BrandPart, BrandService
@@ -36,18 +36,7 @@ from domain.service.rewards import Ladder, LadderChange, RewardService
 from domain.service.staff import StaffService
 from domain.service.stores_of_day import StoresOfDayService
 from domain.service.summaries import SummaryService
-from domain.service.wallet import (
-    BadRegistration,
-    BadUpdateTag,
-    PassChange,
-    PassNotAuthorised,
-    TooManyDevices,
-    UpdatedPasses,
-    WalletCard,
-    WalletError,
-    WalletService,
-    looks_like_device_id,
-)
+from domain.service.wallet import BrandedPassesChange, WalletCard, WalletService
 from domain.service.webhooks import Resolver, WebhookService
 from domain.store_of_day import StoreChoice, StoresOfDay
 
@@ -88,10 +77,9 @@ class LoyaltyService:
 __all__ = [
     "ALMOST",
     "WINBACK",
-    "BadRegistration",
-    "BadUpdateTag",
     "BirthdayView",
     "BrandPart",
+    "BrandedPassesChange",
     "BringBackMessage",
     "ConsentQuestion",
     "CounterService",
@@ -106,15 +94,9 @@ __all__ = [
     "OwnBotGreeting",
     "OwnBotOwner",
     "OwnBotProfile",
-    "PassChange",
-    "PassNotAuthorised",
     "Resolver",
     "StoreChoice",
     "StoresOfDay",
-    "TooManyDevices",
-    "UpdatedPasses",
     "WalletCard",
-    "WalletError",
     "commit_attempted",
-    "looks_like_device_id",
 ]

@@ -10,11 +10,11 @@ from domain import errors
 from domain.clock import Clock
 from domain.codes import looks_like_qr_token
 from domain.db.directory import DirectoryRepository
+from domain.db.effect_log import EffectLog
 from domain.db.ledger import LedgerRepository, counter_deltas
 from domain.db.rewards import RewardRepository, reward_value
 from domain.db.tables import Card, LedgerEntry, Merchant, Program, StaffMembership, Store, User
 from domain.db.uow import Database, Session
-from domain.effects import EffectLog
 from domain.model import (
     LOOKUP_FAILURE_LIMIT,
     LOOKUP_FAILURE_WINDOW,

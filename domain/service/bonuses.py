@@ -28,7 +28,7 @@ from domain.model import (
     check_birthday,
 )
 from domain.service.base import ServiceBase
-from domain.service.customers import enrol_at, upsert_user
+from domain.service.enrolment import enrol_at, upsert_user
 
 WELCOME = "welcome"
 

@@ -23,7 +23,7 @@ from domain.model import (
 )
 from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
 from domain.service.base import ServiceBase, require_owner, store_view
-from domain.service.customers import upsert_user
+from domain.service.enrolment import upsert_user
 from domain.service.rewards import edit_rung, first_rung
 
 # The settings that are the first reward of a unit's ladder: key → (unit, what changes).

@@ -20,7 +20,7 @@ from domain.model import (
     UserProfile,
 )
 from domain.service.base import ServiceBase, require_owner
-from domain.service.customers import upsert_user
+from domain.service.enrolment import upsert_user
 from domain.service.merchants import find_own_store
 from domain.serving import serves
 from domain.store_of_day import asks_for_store

@@ -13,10 +13,11 @@ from zoneinfo import ZoneInfo
 
 from domain import insights as rules
 from domain.clock import Clock
+from domain.db.effect_log import EffectLog
 from domain.db.insights import InsightsRepository
 from domain.db.summaries import SummaryRepository
 from domain.db.uow import Database, IntegrityError
-from domain.effects import EffectLog, SendSummary
+from domain.effects import SendSummary
 from domain.model import DailySummary
 from domain.service.base import ServiceBase
 from domain.service.reports import ReportService, day_bounds

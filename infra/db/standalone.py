@@ -7,8 +7,8 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from domain.clock import SystemClock
+from domain.db.effect_log import NoEffects
 from domain.db.uow import Database
-from domain.effects import NoEffects
 from domain.service.wallet import WalletService
 from infra.db.engine import create_engine
 from infra.db.migrate import upgrade_to_head

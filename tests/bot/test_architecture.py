@@ -85,6 +85,15 @@ def test_infrastructure_is_not_part_of_the_domain() -> None:
     assert not {n for n in used if n.split(".")[0] == "infra"}
 
 
+def test_effects_are_plain_data() -> None:
+    """An effect says what should happen; recording it is the transaction's business (the
+    EffectLog port beside the unit of work), so domain/effects.py knows no session or table."""
+    domain = BOT.parent / "domain"
+    used = _imports(domain / "effects.py")
+    assert not {n for n in used if n.split(".")[0] in ("domain", "infra", "sqlalchemy")}
+    assert "EffectLog" in (domain / "db" / "effect_log.py").read_text()
+
+
 ENGINE_PLUMBING = ("engine", "migrate", "backup", "preflight", "sqlite_driver", "standalone")
 
 
@@ -96,6 +105,22 @@ def test_engines_migrations_and_backups_live_in_infra() -> None:
     assert not [p for p in domain.rglob("*.py") if p.stem in ENGINE_PLUMBING]
     used = {n for path in domain.rglob("*.py") for n in _imports(path)}
     assert not {n for n in used if n.split(".")[0] == "alembic"}
+
+
+def test_the_passkit_transport_lives_in_infra() -> None:
+    """The domain says what a pass shows and when it changed; Apple's protocol around it (pass
+    tokens, update tags, device registrations, push tokens) is infra/passkit.py's."""
+    wallet = BOT.parent / "domain" / "service" / "wallet.py"
+    used = _imports(wallet)
+    assert not used & {"hmac", "hashlib", "base64", "re", "zipfile"}
+    defined = {
+        node.name
+        for node in ast.parse(wallet.read_text()).body
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef | ast.ClassDef)
+    }
+    assert "WalletService" in defined
+    assert not defined & {"pass_token", "to_tag", "from_tag", "looks_like_device_id"}
+    assert "def pass_token" in (BOT.parent / "infra" / "passkit.py").read_text()
 
 
 def _calls_execute(path: Path) -> bool:
@@ -246,33 +271,87 @@ def test_no_test_imports_another_folders_conftest() -> None:
     assert offenders == {}
 
 
-def _step_payloads(path: Path) -> list[ast.expr]:
-    """The `payload=` of every `….steps.open(…)` / `steps.open(…)` call in the file."""
-    payloads: list[ast.expr] = []
-    for node in ast.walk(ast.parse(path.read_text(), filename=str(path))):
+def _step_opens(source: str) -> list[ast.Call]:
+    """Every `….steps.open(…)` / `steps.open(…)` call in the source."""
+    calls: list[ast.Call] = []
+    for node in ast.walk(ast.parse(source)):
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute)):
             continue
         owner = node.func.value
         name = owner.attr if isinstance(owner, ast.Attribute) else getattr(owner, "id", None)
         if node.func.attr == "open" and name == "steps":
-            payloads += [k.value for k in node.keywords if k.arg == "payload"]
-    return payloads
+            calls.append(node)
+    return calls
 
 
-def test_structured_step_payloads_go_through_a_step_kind() -> None:
-    """A step's payload is never cut (cut JSON does not read back) and never JSON built on the
-    spot: a payload with more than one value is a StepKind's encode (bot/step_kinds.py), which
-    refuses what is too long and reads back in one place."""
+def _is_call_of(node: ast.expr, method: str) -> bool:
+    return (
+        isinstance(node, ast.Call)
+        and isinstance(node.func, ast.Attribute)
+        and node.func.attr == method
+    )
+
+
+def _untyped_steps(source: str) -> list[str]:
+    """The `steps.open` calls that do not go through a StepKind: the kind must be a kind's
+    `.name`, the payload (if any) a kind's `.encode(…)` — never a string built on the spot
+    (an f-string, a `":".join`, a cut, `json.dumps`) nor a bare value."""
+    refused = []
+    for call in _step_opens(source):
+        kind = call.args[1] if len(call.args) > 1 else None
+        if not (isinstance(kind, ast.Attribute) and kind.attr == "name"):
+            refused.append(f"{call.lineno}: kind {ast.unparse(kind) if kind else '?'}")
+        for keyword in call.keywords:
+            if keyword.arg == "payload" and not _is_call_of(keyword.value, "encode"):
+                refused.append(f"{call.lineno}: payload {ast.unparse(keyword.value)}")
+    return refused
+
+
+def test_every_step_is_opened_through_a_step_kind() -> None:
+    """A step's payload has one encoding, written in one place (bot/step_kinds.py): never cut
+    (cut JSON does not read back), never a string built on the spot, and read back by the
+    same kind that wrote it."""
     offenders = []
     for path in BOT.rglob("*.py"):
-        for payload in _step_payloads(path):
-            text = ast.unparse(payload)
-            if isinstance(payload, ast.Subscript) or "json." in text or "dumps(" in text:
-                offenders.append(f"{path.relative_to(BOT)}:{payload.lineno}: {text}")
+        offenders += [f"{path.relative_to(BOT)}:{o}" for o in _untyped_steps(path.read_text())]
     assert offenders == []
 
 
+def test_the_step_rule_refuses_payloads_built_on_the_spot() -> None:
+    """The rule above is not vacuous: it sees each way a payload used to be built."""
+    built = {
+        "f-string": 'steps.open(1, KIND.name, payload=f"{number}:{membership}", ttl=T)',
+        "join": 'context.infra.steps.open(1, KIND.name, payload=":".join(parts), ttl=T)',
+        "cut JSON": "steps.open(1, KIND.name, payload=json.dumps([k, v])[:256], ttl=T)",
+        "bare value": "steps.open(1, KIND.name, payload=card.number, ttl=T)",
+        "cut value": "steps.open(1, KIND.name, payload=token[:256], ttl=T)",
+        "bare kind": 'steps.open(1, "revoke", payload=KIND.encode(x), ttl=T)',
+    }
+    for way, source in built.items():
+        assert len(_untyped_steps(source)) == 1, way
+    typed = "await steps.open(1, KIND.name, payload=KIND.encode(Card(n)), ttl=T)"
+    assert _untyped_steps(typed) == []
+
+
 def test_the_payload_rule_sees_the_calls_it_checks() -> None:
-    """The rule above is not vacuous: it finds the typed payloads of the programme's menu."""
-    payloads = [ast.unparse(p) for p in _step_payloads(BOT / "features" / "program.py")]
-    assert any(".encode(" in p for p in payloads)
+    """The rule reads the bot's own calls: the programme's menu stores typed payloads."""
+    source = (BOT / "program_menu.py").read_text()
+    calls = _step_opens(source)
+    assert len(calls) >= 2
+    assert any(_is_call_of(k.value, "encode") for c in calls for k in c.keywords)
+
+
+def test_step_kind_names_are_unique() -> None:
+    """Two kinds under one name would read each other's steps."""
+    names: list[str] = []
+    for path in BOT.rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "StepKind"
+                and node.args
+                and isinstance(node.args[0], ast.Constant)
+            ):
+                names.append(node.args[0].value)
+    assert len(names) > 20
+    assert sorted(n for n in set(names) if names.count(n) > 1) == []

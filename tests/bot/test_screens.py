@@ -12,7 +12,7 @@ import pytest
 from bot.features.onboarding import ASKS_FOR_ARGUMENT
 from bot.i18n import LANGUAGES, Translator, translator
 from bot.routing import help_for as help_screen
-from bot.texts import bonuses, cards, commands, counter, esc, general, owner, reports
+from bot.texts import bonuses, cards, commands, counter, disputes, esc, general, owner, reports
 from bot.texts import brand as brand_texts
 from bot.texts import insights as insight_texts
 from bot.texts import program as program_texts
@@ -94,10 +94,10 @@ SCREENS: dict[str, Screen] = {
     "redeem points?": lambda t: counter.redeem_question(t, samples.card(), 100),
     "redeem cancelled": counter.redeem_cancelled,
     "ask amount": lambda t: counter.ask_amount(t, samples.card()),
-    "dispute reversed": lambda t: counter.dispute_done(t, samples.dispute(True)),
-    "dispute reported": lambda t: counter.dispute_done(t, samples.dispute(False)),
-    "owner alert, reversed": lambda t: counter.owner_alert(t, samples.dispute(True)),
-    "owner alert, redemption": lambda t: counter.owner_alert(t, samples.dispute(False)),
+    "dispute reversed": lambda t: disputes.dispute_done(t, samples.dispute(True)),
+    "dispute reported": lambda t: disputes.dispute_done(t, samples.dispute(False)),
+    "owner alert, reversed": lambda t: disputes.owner_alert(t, samples.dispute(True)),
+    "owner alert, redemption": lambda t: disputes.owner_alert(t, samples.dispute(False)),
     "scan for strangers": counter.scan_for_strangers,
     "setup done": lambda t: owner.setup_done(t, samples.store(), "https://t.me/b?start=join_x"),
     "store added": lambda t: owner.store_added(t, samples.store(), "https://t.me/b?start=join_x"),

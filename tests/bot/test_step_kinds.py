@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from enum import StrEnum
 
 import pytest
 
-from bot.step_kinds import PAYLOAD_LIMIT, StepKind, StepPayloadTooLong
+from bot.step_kinds import PAYLOAD_LIMIT, Nothing, StepKind, StepPayloadTooLong
 from infra.steps import Step
 
 
@@ -117,3 +118,39 @@ def test_a_step_of_another_kind_reads_as_none() -> None:
     text = CHANGE.encode(Change("type", "visits", None))
     assert CHANGE.parse(_stored("unknown", text)) is None
     assert SCREEN.parse(_stored("change", text)) is None
+
+
+class Colour(StrEnum):
+    RED = "red"
+    BLUE = "blue"
+
+
+@dataclass(frozen=True)
+class Painted:
+    colour: Colour
+
+
+PAINTED = StepKind("painted", Painted)
+ASKED = StepKind("asked", Nothing)
+
+
+def test_a_kind_that_carries_nothing_stores_null_and_reads_back() -> None:
+    assert ASKED.encode(Nothing()) is None
+    assert ASKED.parse(_stored("asked", None)) == Nothing()
+    assert ASKED.parse(_stored("asked", '{"key": "type"}')) is None  # not what it stored
+
+
+def test_an_enum_field_reads_back_as_its_member_and_refuses_others() -> None:
+    text = PAINTED.encode(Painted(Colour.BLUE))
+    assert text == '{"colour":"blue"}'
+    back = PAINTED.parse(_stored("painted", text))
+    assert back == Painted(Colour.BLUE) and back is not None and back.colour is Colour.BLUE
+    assert PAINTED.parse(_stored("painted", '{"colour": "green"}')) is None
+    assert PAINTED.parse(_stored("painted", '{"colour": 1}')) is None
+
+
+def test_the_refusal_says_by_how_much_a_payload_is_too_long() -> None:
+    empty = len(CHANGE.encode(Change("k", "", None)) or "")
+    with pytest.raises(StepPayloadTooLong) as refused:
+        CHANGE.encode(Change("k", "x" * (PAYLOAD_LIMIT - empty + 7), None))
+    assert refused.value.excess == 7

@@ -15,6 +15,7 @@ from bot.wallet import WalletNotifier
 from bot.wallet.config import AppleWalletConfig, apple_config
 from bot.wallet.push import ApnsPushSender
 from domain.service import LoyaltyService
+from infra.passkit import PassKit, pass_token
 from tests.wallet.conftest import (
     BOT_USERNAME,
     PASS_TYPE_ID,
@@ -41,14 +42,14 @@ def sender_for(apple: AppleWalletConfig, apns: FakeApns) -> ApnsPushSender:
 
 async def register(service: LoyaltyService, apple: AppleWalletConfig, holder: Holder) -> None:
     """Four devices hold the card's pass; their push tokens decide what the fake APNs answers."""
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     for n, push_token in enumerate((LIVE_TOKEN, GONE_TOKEN, BAD_TOKEN, BUSY_TOKEN)):
-        await service.wallet.register(
+        await PassKit(service.database, service.clock).register(
             device=f"device{n}",
             push_token=push_token,
             pass_type=PASS_TYPE_ID,
             serial_number=wallet_card.serial_number,
-            token=wallet_card.authentication_token or "",
+            token=pass_token(apple.secret, wallet_card.card.card_id),
             secret=apple.secret,
         )
 
@@ -92,8 +93,10 @@ async def test_devices_apns_calls_gone_are_forgotten_and_other_refusals_logged(
     assert pushed == {LIVE_TOKEN, GONE_TOKEN, BAD_TOKEN, BUSY_TOKEN}
     assert {push.http_version for push in apns.pushes} == {"2"}
     # 410 Unregistered and 400 BadDeviceToken drop the registration; a 429 keeps it.
-    change = await service.wallet.mark_changed(holder.card.card_id, PASS_TYPE_ID, apple.secret)
-    assert set(change.push_tokens) == {LIVE_TOKEN, BUSY_TOKEN}
+    left = await PassKit(service.database, service.clock).push_tokens(
+        PASS_TYPE_ID, holder.card.number
+    )
+    assert set(left) == {LIVE_TOKEN, BUSY_TOKEN}
     messages = [record.getMessage() for record in caplog.records]
     assert "APNs refused a pass push: 429 TooManyRequests" in messages
     assert not any(token in message for message in messages for token in pushed)

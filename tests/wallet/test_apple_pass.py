@@ -17,7 +17,7 @@ from bot.wallet import scan_link
 from bot.wallet.apple import ApplePassBuilder
 from bot.wallet.config import AppleWalletConfig
 from domain.service import LoyaltyService, WalletCard
-from domain.service.wallet import pass_token
+from infra.passkit import pass_token
 from tests.wallet.conftest import (
     BOT_USERNAME,
     PASS_TYPE_ID,
@@ -91,7 +91,7 @@ def pass_verifies(files: dict[str, bytes], ca: Path, directory: Path) -> bool:
 async def build(
     service: LoyaltyService, apple: AppleWalletConfig, holder: Holder
 ) -> tuple[WalletCard, bytes]:
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     link = scan_link(BOT_USERNAME, holder.card.qr_token)
     return wallet_card, ApplePassBuilder(apple).build(wallet_card, link)
 

@@ -25,6 +25,7 @@ from domain.clock import ManualClock
 from domain.effects import RefreshWallet
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
+from infra.passkit import PassKit, pass_token
 from infra.tables import OutboxMessage
 from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
@@ -67,7 +68,12 @@ async def test_with_nothing_configured_the_hooks_do_nothing(
     holder = await new_holder(service)
     assert await wallet.offer(service, holder.card, "https://t.me/x?start=card_y") is None
     await wallet.card_changed(service, holder.card.card_id, BOT_USERNAME)
-    assert await service.wallet.updated_serials("any-device", PASS_TYPE_ID, None) is None
+    assert (
+        await PassKit(service.database, service.clock).updated_serials(
+            "any-device", PASS_TYPE_ID, None
+        )
+        is None
+    )
 
 
 async def test_card_offers_both_passes_and_a_stamp_updates_google(
@@ -234,6 +240,7 @@ async def _issue(database_url: str, card_id: int, pki: Pki) -> str | None:
     database = await migrated_database(database_url)
     try:
         secret = apple_environment(pki)["WALLET_SECRET"].encode()
-        return (await LoyaltyService(database).wallet.issue(card_id, secret)).authentication_token
+        await LoyaltyService(database).wallet.issue(card_id)  # the card is there to be issued
+        return pass_token(secret, card_id)
     finally:
         await database.dispose()

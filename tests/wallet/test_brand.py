@@ -22,6 +22,7 @@ from domain.effects import RefreshBrandedPasses
 from domain.service import LoyaltyService
 from domain.service.brand import BrandPart
 from infra import Infrastructure
+from infra.passkit import pass_token
 from tests.wallet.conftest import (
     BOT_USERNAME,
     PASS_TYPE_ID,
@@ -119,15 +120,15 @@ async def test_a_new_colour_or_logo_reaches_passes_already_on_devices(
     other = await new_holder(service)  # another café: its passes do not move
     tags: dict[str, str] = {}
     for card, device in ((holder.card, DEVICE), (other.card, DEVICE[::-1])):
-        wallet_card = await service.wallet.issue(card.card_id, apple.secret)
-        token = wallet_card.authentication_token or ""
+        wallet_card = await service.wallet.issue(card.card_id)
+        token = pass_token(apple.secret, wallet_card.card.card_id)
         registration = f"/v1/devices/{device}/registrations/{PASS_TYPE_ID}/{card.number}"
         response = await web.post(registration, json={"pushToken": PUSH_TOKEN}, headers=auth(token))
         assert response.status_code == 201
         listing = await web.get(f"/v1/devices/{device}/registrations/{PASS_TYPE_ID}")
         tags[device] = listing.json()["lastUpdated"]
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
-    token = wallet_card.authentication_token or ""
+    wallet_card = await service.wallet.issue(holder.card.card_id)
+    token = pass_token(apple.secret, wallet_card.card.card_id)
     pass_url = f"/v1/passes/{PASS_TYPE_ID}/{holder.card.number}"
     first = await web.get(pass_url, headers=auth(token))
     assert colour_of(json.loads(unzip(first.content)["pass.json"])["backgroundColor"]) == (

@@ -13,6 +13,7 @@ from domain.clock import ManualClock
 from domain.db.tables import LedgerEntry, WalletRegistration
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra.passkit import pass_token
 from tests.wallet.conftest import PASS_TYPE_ID, auth, new_holder
 
 DEVICE = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
@@ -31,12 +32,12 @@ async def test_forget_drops_wallet_devices_stops_the_pass_and_blanks_ledger_reas
     other = await new_holder(service, type="points")  # someone else's card: left alone
     passes = []
     for each in (holder, other):
-        wallet_card = await service.wallet.issue(each.card.card_id, apple.secret)
+        wallet_card = await service.wallet.issue(each.card.card_id)
         passes.append(wallet_card)
         await service.counter.earn_points(each.cashier_id, each.card.number, Decimal("20"))
         await service.counter.void_points(each.cashier_id, each.card.number, 5, REASON)
         url = f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}/{wallet_card.serial_number}"
-        headers = auth(wallet_card.authentication_token or "")
+        headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
         response = await web.post(url, json={"pushToken": PUSH_TOKEN}, headers=headers)
         assert response.status_code == 201
     exported = await service.customers.export_data(holder.card.customer_id)
@@ -65,10 +66,10 @@ async def test_forget_drops_wallet_devices_stops_the_pass_and_blanks_ledger_reas
     erased, kept = passes
     for wallet_card, status in ((erased, 401), (kept, 200)):
         pass_url = f"/v1/passes/{PASS_TYPE_ID}/{wallet_card.serial_number}"
-        headers = auth(wallet_card.authentication_token or "")
+        headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
         assert (await web.get(pass_url, headers=headers)).status_code == status
     registration = f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}/{erased.serial_number}"
-    body, headers = {"pushToken": PUSH_TOKEN}, auth(erased.authentication_token or "")
+    body, headers = {"pushToken": PUSH_TOKEN}, auth(pass_token(apple.secret, erased.card.card_id))
     assert (await web.post(registration, json=body, headers=headers)).status_code == 401
     listing = await web.get(f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}")
     assert listing.json()["serialNumbers"] == [kept.serial_number]

@@ -101,7 +101,7 @@ async def test_the_link_names_only_the_object_and_stays_short_for_the_largest_ca
     )
     config = google_config(environment)
     assert config is not None
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     link = scan_link(BOT_USERNAME, holder.card.qr_token)
 
     url = await save_link(config, RestGoogleWalletClient(config), wallet_card, link)
@@ -149,24 +149,20 @@ async def test_an_existing_class_and_object_are_patched_not_duplicated(
     config = pointed_at(google, fake_google)
     link = scan_link(BOT_USERNAME, holder.card.qr_token)
     client = RestGoogleWalletClient(config)
-    first = await save_link(
-        config, client, await service.wallet.issue(holder.card.card_id, None), link
-    )
+    first = await save_link(config, client, await service.wallet.issue(holder.card.card_id), link)
     assert first is not None
     inserted = list(fake_google.inserts)
     assert len(inserted) == 2
 
     # Shown again unchanged: the worker knows Google has it as it is, and asks nothing.
-    again = await save_link(
-        config, client, await service.wallet.issue(holder.card.card_id, None), link
-    )
+    again = await save_link(config, client, await service.wallet.issue(holder.card.card_id), link)
     assert again is not None
     assert fake_google.patches == fake_google.class_patches == []
 
     # Another worker (nothing remembered), after a stamp: insert answers 409, so it patches.
     await service.counter.stamp(holder.cashier_id, holder.card.number, 3)
     other = RestGoogleWalletClient(config)
-    stamped = await service.wallet.issue(holder.card.card_id, None)
+    stamped = await service.wallet.issue(holder.card.card_id)
     url = await save_link(config, other, stamped, link)
     assert url is not None
     assert fake_google.inserts == inserted
@@ -189,7 +185,7 @@ async def test_without_google_the_card_gets_no_link_and_nothing_waits(
     fake_google: FakeGoogleWallet,
 ) -> None:
     config = pointed_at(google, fake_google)
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     link = scan_link(BOT_USERNAME, holder.card.qr_token)
     fake_google.fail_with = 503
     assert await save_link(config, RestGoogleWalletClient(config), wallet_card, link) is None
@@ -207,7 +203,7 @@ async def test_a_points_card_carries_an_integer_balance(
 ) -> None:
     holder = await new_holder(service, type="hybrid", points_per_euro="2")
     await service.counter.earn_points(holder.cashier_id, holder.card.number, Decimal("10"))
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     loyalty = loyalty_object(google, wallet_card, scan_link(BOT_USERNAME, holder.card.qr_token))
     assert loyalty_object_problems(loyalty) == []
     assert loyalty["loyaltyPoints"]["balance"] == {"string": "0/10"}
@@ -225,7 +221,7 @@ async def test_the_rest_client_patches_only_an_object_google_has(
 ) -> None:
     config = pointed_at(google, fake_google)
     client = RestGoogleWalletClient(config)
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     link = scan_link(BOT_USERNAME, holder.card.qr_token)
     loyalty = loyalty_object(google, wallet_card, link)
     assert await client.update_object(loyalty) is False  # its link never asked for: 404
@@ -233,7 +229,7 @@ async def test_the_rest_client_patches_only_an_object_google_has(
     await save_link(config, client, wallet_card, link)
 
     await service.counter.stamp(holder.cashier_id, holder.card.number)
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     assert await client.update_object(loyalty_object(google, wallet_card, link)) is True
     assert [object_id for object_id, _ in fake_google.patches] == [loyalty["id"]]
     assert fake_google.patches[-1][1]["loyaltyPoints"]["balance"] == {"string": "1/10"}

@@ -24,7 +24,7 @@ async def test_the_pass_names_each_rung_in_the_devices_language(
     await rewards.name_in_language(owner, coffee.reward_id, "lb", "Gratis Kaffi")
     await rewards.name_in_language(owner, cake.reward_id, "de", "Kuchen")
 
-    wallet_card = await service.wallet.issue(holder.card.card_id, None)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     loyalty = loyalty_object(google, wallet_card, scan_link(BOT_USERNAME, holder.card.qr_token))
     assert loyalty_object_problems(loyalty) == []
     [stamps] = loyalty["textModulesData"]

@@ -13,6 +13,7 @@ from bot.wallet.apple import MIME_TYPE
 from bot.wallet.config import AppleWalletConfig
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
+from infra.passkit import pass_token
 from tests.wallet.conftest import (
     BOT_USERNAME,
     PASS_TYPE_ID,
@@ -43,8 +44,8 @@ async def test_a_device_follows_its_pass_through_a_stamp(
     pki: Pki,
     tmp_path: Path,
 ) -> None:
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
-    token, serial = wallet_card.authentication_token or "", wallet_card.serial_number
+    wallet_card = await service.wallet.issue(holder.card.card_id)
+    token, serial = pass_token(apple.secret, wallet_card.card.card_id), wallet_card.serial_number
     registration = f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}/{serial}"
     body = {"pushToken": PUSH_TOKEN}
 
@@ -109,9 +110,9 @@ async def test_log_and_malformed_requests(
 ) -> None:
     assert (await web.post("/v1/log", json={"logs": ["pass failed to update"]})).status_code == 200
     assert (await web.post("/v1/log", content=b"not json")).status_code == 400
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     registration = f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}/{wallet_card.serial_number}"
-    headers = auth(wallet_card.authentication_token or "")
+    headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
     assert (await web.post(registration, json={}, headers=headers)).status_code == 400
     too_long = {"pushToken": "f" * 1000}
     assert (await web.post(registration, json=too_long, headers=headers)).status_code == 400
@@ -126,9 +127,9 @@ async def test_a_token_opens_only_its_own_pass(
     service: LoyaltyService, apple: AppleWalletConfig, holder: Holder, web: httpx.AsyncClient
 ) -> None:
     other = await new_holder(service)
-    mine = await service.wallet.issue(holder.card.card_id, apple.secret)
-    theirs = await service.wallet.issue(other.card.card_id, apple.secret)
-    stolen = auth(mine.authentication_token or "")
+    mine = await service.wallet.issue(holder.card.card_id)
+    theirs = await service.wallet.issue(other.card.card_id)
+    stolen = auth(pass_token(apple.secret, mine.card.card_id))
     assert (
         await web.get(f"/v1/passes/{PASS_TYPE_ID}/{theirs.serial_number}", headers=stolen)
     ).status_code == 401

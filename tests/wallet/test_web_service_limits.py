@@ -15,6 +15,7 @@ from domain.clock import ManualClock
 from domain.db.tables import WalletRegistration
 from domain.db.uow import Database
 from domain.service import LoyaltyService
+from infra.passkit import PassKit, pass_token
 from tests.wallet.conftest import PASS_TYPE_ID, Holder, auth
 
 DEVICE = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
@@ -50,9 +51,9 @@ async def test_malformed_path_parameters_are_refused_before_the_database(
     path: str,
     status: int,
 ) -> None:
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     url = path.format(device=DEVICE, pass_type=PASS_TYPE_ID, serial=wallet_card.serial_number)
-    headers = auth(wallet_card.authentication_token or "")
+    headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
     response = await web.request(method, url, json={"pushToken": PUSH_TOKEN}, headers=headers)
     assert response.status_code == status
 
@@ -60,9 +61,9 @@ async def test_malformed_path_parameters_are_refused_before_the_database(
 async def test_a_push_token_with_control_characters_is_refused(
     service: LoyaltyService, apple: AppleWalletConfig, holder: Holder, web: httpx.AsyncClient
 ) -> None:
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
+    wallet_card = await service.wallet.issue(holder.card.card_id)
     url = f"/v1/devices/{DEVICE}/registrations/{PASS_TYPE_ID}/{wallet_card.serial_number}"
-    headers = auth(wallet_card.authentication_token or "")
+    headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
     for push_token in ("ab\x00cd", "ab\ncd", "", 42):
         response = await web.post(url, json={"pushToken": push_token}, headers=headers)
         assert response.status_code == 400, push_token
@@ -134,8 +135,8 @@ async def test_a_device_log_over_16_kib_is_refused(
 async def test_a_pass_is_registered_on_at_most_20_devices(
     service: LoyaltyService, apple: AppleWalletConfig, holder: Holder, web: httpx.AsyncClient
 ) -> None:
-    wallet_card = await service.wallet.issue(holder.card.card_id, apple.secret)
-    headers = auth(wallet_card.authentication_token or "")
+    wallet_card = await service.wallet.issue(holder.card.card_id)
+    headers = auth(pass_token(apple.secret, wallet_card.card.card_id))
 
     def registration(n: int) -> str:
         return f"/v1/devices/device{n:03d}/registrations/{PASS_TYPE_ID}/{wallet_card.serial_number}"
@@ -171,5 +172,7 @@ async def test_a_change_pushes_to_the_newest_20_registrations_only(
             )
             for n in range(30)
         )
-    change = await service.wallet.mark_changed(holder.card.card_id, PASS_TYPE_ID, apple.secret)
-    assert sorted(change.push_tokens) == [f"{n:064x}" for n in range(10, 30)]
+    tokens = await PassKit(service.database, service.clock).push_tokens(
+        PASS_TYPE_ID, holder.card.number
+    )
+    assert sorted(tokens) == [f"{n:064x}" for n in range(10, 30)]
