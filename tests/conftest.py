@@ -17,8 +17,12 @@ from tests.support.databases import migrated_database, new_postgres_database, sq
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
 # The emulator, the running bot and the Mini App over HTTP (`tg`, `bot`, `miniapp`) for every
-# folder of stories.
-pytest_plugins = ["tests.support.running_bot", "tests.support.miniapp"]
+# folder of stories; and a check, in every test, that no read session writes.
+pytest_plugins = [
+    "tests.support.running_bot",
+    "tests.support.miniapp",
+    "tests.support.read_guard",
+]
 
 # A Tuesday in winter, 10:00 in Luxembourg.
 T0 = datetime(2026, 1, 13, 9, 0, tzinfo=UTC)

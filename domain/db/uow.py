@@ -30,8 +30,8 @@ __all__ = [
 # take the write lock at BEGIN on SQLite. Declared here, by the one who asks for it, so the
 # domain names no engine module.
 WRITE_OPTION = "loyalty_write"
-# The execution option a read session carries on SQLite: the engine sends it no BEGIN, so each
-# statement is its own transaction (PostgreSQL gets the driver's autocommit instead).
+# The execution option a read session carries: on SQLite the engine sends it no BEGIN, so each
+# statement is its own transaction (PostgreSQL gets the driver's autocommit beside it).
 READ_OPTION = "loyalty_read"
 
 # What a use case holds for one transaction and hands to the repositories it opens on it.
@@ -59,9 +59,9 @@ class Database:
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
         # unfair. Other processes on the same file still meet the busy timeout.
         self._writer_turn = asyncio.Lock() if self.dialect.is_sqlite else None
-        self._read_options: dict[str, object] = (
-            {READ_OPTION: True} if self.dialect.is_sqlite else {"isolation_level": "AUTOCOMMIT"}
-        )
+        self._read_options: dict[str, object] = {READ_OPTION: True}
+        if not self.dialect.is_sqlite:
+            self._read_options["isolation_level"] = "AUTOCOMMIT"
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
