@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from domain.apikeys import ApiKeyActor, Scope
 from domain.service import LoyaltyService
-from domain.service.counter import ApiRequest
+from domain.service.counter_operations import ApiRequest
 
 PREFIX = "/api/v1"
 

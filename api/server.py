@@ -28,7 +28,7 @@ from bot.links import LinkKind, read_link
 from domain import errors
 from domain.apikeys import ApiKeyActor, Scope
 from domain.service import LoyaltyService
-from domain.service.counter import ApiRequest
+from domain.service.counter_operations import ApiRequest
 from infra import ApiRequestLimit, RequestsLimited
 
 MAX_BODY = 16 * 1024

@@ -39,7 +39,7 @@ from domain.apikeys import ALL_SCOPES
 from domain.db.tables import LedgerEntry, WebhookDelivery, WebhookEvent
 from domain.db.uow import Database
 from domain.service import LoyaltyService
-from domain.service.counter import ApiRequest
+from domain.service.counter_operations import ApiRequest
 from domain.webhooks import WebhookPolicy
 from emulator.client import spawn_emulator
 from infra.dns import resolve_host

@@ -1,0 +1,286 @@
+"""The machinery of one balance change at the counter: the card found under its lock, the
+idempotency key and the receipt checked, the rule's decision written with its effects."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from decimal import Decimal
+from typing import TypeVar
+
+from domain import errors
+from domain.apikeys import ApiKeyActor
+from domain.db.bonuses import BonusRepository
+from domain.db.directory import DirectoryRepository
+from domain.db.ledger import LedgerRepository
+from domain.db.tables import Card, LedgerEntry, Program
+from domain.db.uow import IntegrityError
+from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
+from domain.model import LedgerKind, Operation
+from domain.service.base import Seat, ServiceBase
+from domain.service.bonuses import FirstVisit, paid_bonus, pay_first_visit
+from domain.service.consent import ask_after_first_visit
+from domain.service.counter_card import (
+    CardAtCounter,
+    card_at_counter,
+    operation_at_counter,
+    prior_entry,
+)
+from domain.store_of_day import StoreChoice, booked_store, local_day
+
+# Operations that mean the customer was served (a return's void does not count as a visit).
+_VISITS = frozenset(
+    {
+        LedgerKind.STAMP,
+        LedgerKind.EARN_POINTS,
+        LedgerKind.REDEEM_STAMPS,
+        LedgerKind.REDEEM_POINTS,
+        LedgerKind.REDEEM_REWARD,
+    }
+)
+
+
+@dataclass(frozen=True)
+class ApiRequest:
+    """What an API request adds to an operation: its fingerprint, kept with its idempotency key
+    (the key with another request is refused), and the till's receipt id (earns once)."""
+
+    request_hash: str | None = None
+    receipt: str | None = None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What an operation will do to a card, decided by its rule before anything is written."""
+
+    kind: LedgerKind
+    stamps_delta: int = 0
+    points_delta: int = 0
+    amount: Decimal | None = None
+    reason: str | None = None
+    timestamps: dict[str, datetime | None] = field(default_factory=dict)
+    reward_id: int | None = None
+    happy_hour_extra: int = 0  # of the deltas, what a happy hour added
+    # A cashier's correction: the owner is told who made it (owner's id, cashier's name).
+    tell_owner: tuple[int, str] | None = None
+
+
+_T = TypeVar("_T")
+_Decide = Callable[[CardAtCounter, LedgerRepository, datetime], Awaitable[Change]]
+_Permit = Callable[[Seat, Program], None]
+# Who asks: a staff member by their user id, or an API key acting for its merchant.
+Actor = int | ApiKeyActor
+
+
+class CounterOperations(ServiceBase):
+    """What every balance change at the counter goes through; the use cases bring the rule."""
+
+    async def _counting_failures(self, actor: Actor, work: Awaitable[_T]) -> _T:
+        """Run `work`; an unknown card counts against the staff member's look-up budget."""
+        try:
+            return await work
+        except errors.CardNotFound:
+            if isinstance(actor, ApiKeyActor):
+                await self._record_failed_key_lookup(actor.key_id)
+            else:
+                await self._record_failed_lookup(actor)
+            raise
+
+    async def _operate(
+        self,
+        actor: Actor,
+        card_reference: str,
+        idempotency_key: str | None,
+        decide: _Decide,
+        *,
+        permit: _Permit | None = None,
+        request: ApiRequest | None = None,
+    ) -> Operation:
+        request = request or ApiRequest()
+        try:
+            return await self._counting_failures(
+                actor,
+                self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
+            )
+        except IntegrityError as clash:
+            # Two operations at once on two cards (two locks) with one receipt or one key: the
+            # unique indexes let the first commit and roll the other back, refused as if they
+            # had come one after the other.
+            text = str(clash.orig)
+            if request.receipt is not None and "receipt" in text:
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
+            if idempotency_key is not None and "idempotency_key" in text:
+                raise errors.KeyUsedForAnotherCard() from None
+            raise
+
+    async def _operate_once(
+        self,
+        actor: Actor,
+        card_reference: str,
+        idempotency_key: str | None,
+        decide: _Decide,
+        permit: _Permit | None,
+        request: ApiRequest,
+    ) -> Operation:
+        now = self._clock.now()
+        async with self._db.write() as session:
+            ledger, directory = self._ledger(session), self._directory(session)
+            found = await self._card_at_counter(
+                ledger, directory, actor, card_reference, lock=True, key=idempotency_key
+            )
+            seat, card, program = found.seat, found.card, found.program
+            # Checked under the card's lock, so a duplicate delivered concurrently waits and
+            # then finds the first one's row.
+            if idempotency_key is not None:
+                prior = await prior_entry(ledger, found, idempotency_key)
+                if prior is not None and prior.request_hash != request.request_hash:
+                    raise errors.KeyUsedForAnotherRequest()
+                if prior is not None and prior.card_id != card.id:
+                    raise errors.KeyUsedForAnotherCard()
+                if prior is not None:
+                    return await self._replayed(ledger, directory, found, prior)
+            if permit is not None:
+                permit(seat, program)
+            if seat.user_id is not None and card.customer_id == seat.user_id:
+                raise errors.OwnCard()
+            if request.receipt is not None and await ledger.receipt_used(
+                card.merchant_id, request.receipt
+            ):
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
+            store_id = await _booked_store(directory, found, now)
+            change = await decide(found, ledger, now)
+            entry = await ledger.post(
+                card,
+                kind=change.kind,
+                store_id=store_id,
+                staff_user_id=seat.user_id,
+                created_at=now,
+                stamps_delta=change.stamps_delta,
+                points_delta=change.points_delta,
+                timestamps=change.timestamps,
+                amount=change.amount,
+                reason=change.reason,
+                idempotency_key=idempotency_key,
+                reward_id=change.reward_id,
+                happy_hour_extra=change.happy_hour_extra,
+                request_hash=request.request_hash,
+                receipt=request.receipt,
+            )
+            if entry is None:  # the rule checked under the lock; this is the backstop
+                raise _shortfall(card, program, change)
+            visit = FirstVisit()
+            if change.kind.is_earning and card.first_visit_at is None:
+                visit = await pay_first_visit(
+                    ledger,
+                    BonusRepository(session, self._dialect),
+                    card,
+                    program,
+                    store_id=store_id,
+                    now=now,
+                )
+            asked = []  # the customer was at the counter: ask about offers once, after the notices
+            if change.kind in _VISITS and not found.consent_asked:
+                asked = await ask_after_first_visit(
+                    session, self._dialect, card.merchant_id, card.customer_id, now, card.id
+                )
+            # One notice for the visit: the bonuses it paid on this card are told with it.
+            effects = after_change(entry.id, card, tuple(b.entry_id for b in visit.bonuses))
+            if change.tell_owner is not None:
+                owner_id, staff_name = change.tell_owner
+                effects.append(StaffCorrected(entry.id, owner_id, staff_name))
+            await self._effects.record(session, [*effects, *visit.effects, *asked])
+            op = await operation_at_counter(directory, found, entry)
+            if not visit.bonuses:
+                return op
+            # The cashier sees the card as it stands with the bonuses paid.
+            after = replace(
+                op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
+            )
+            return replace(op, card=after, bonuses=visit.bonuses)
+
+    async def _replayed(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        found: CardAtCounter,
+        prior: LedgerEntry,
+    ) -> Operation:
+        """The operation `prior` as it was answered the first time: with the bonuses the card's
+        first visit paid with it, and the card as it stood after them."""
+        op = await operation_at_counter(directory, found, prior, replayed=True)
+        if found.card.first_visit_at != prior.created_at:
+            return op
+        paid = await ledger.first_visit_bonuses(prior)
+        if not paid:
+            return op
+        after = replace(
+            op.card,
+            stamp_count=paid[-1].stamp_balance_after,
+            points_balance=paid[-1].points_balance_after,
+        )
+        return replace(op, card=after, bonuses=tuple(paid_bonus(e) for e in paid))
+
+    async def _card_at_counter(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        actor: Actor,
+        card_reference: str,
+        *,
+        lock: bool = False,
+        key: str | None = None,
+    ) -> CardAtCounter:
+        return await card_at_counter(
+            ledger,
+            directory,
+            self._db.programmes,
+            self._dialect,
+            actor,
+            card_reference,
+            lock=lock,
+            now=self._clock.now(),
+            idempotency_key=key,
+        )
+
+
+async def _booked_store(directory: DirectoryRepository, found: CardAtCounter, now: datetime) -> int:
+    """The store the operation happens at: the seat's, the café's only one, or the one its
+    holder said for today; refused until they say it (the operation waits for one tap)."""
+    said = found.said_store(local_day(now, found.program.timezone))
+    store_id = booked_store(
+        seat_store_id=found.seat.store_id,
+        card_store_id=found.card.store_id,
+        stores=found.stores,
+        cross_location=found.program.cross_location,
+        chosen_store_id=None if said is None else said.store_id,
+    )
+    if store_id is None:
+        stores = await directory.stores_of_merchant(found.seat.merchant_id)
+        raise errors.StoreOfDayRequired(tuple(StoreChoice(s.id, s.name) for s in stores))
+    return store_id
+
+
+def after_change(entry_id: int, card: Card, bonus_entries: tuple[int, ...] = ()) -> list[Effect]:
+    """A balance change is told to the card's holder and shown on its wallet passes."""
+    return [
+        NotifyCustomer(
+            entry_id=entry_id, customer_id=card.customer_id, bonus_entries=bonus_entries
+        ),
+        RefreshWallet(card_id=card.id, cause=str(entry_id)),
+    ]
+
+
+def _shortfall(card: Card, program: Program, change: Change) -> errors.DomainError:
+    """The refusal for a change that the conditional UPDATE found would go negative."""
+    if change.kind is LedgerKind.CORRECT_STAMPS:
+        return errors.CorrectionExceedsBalance(
+            stamp_count=card.stamp_count, requested=-change.stamps_delta
+        )
+    if change.stamps_delta < 0:
+        return errors.NotEnoughStamps(
+            stamp_count=card.stamp_count, stamps_target=-change.stamps_delta
+        )
+    return errors.NotEnoughPoints(
+        points_balance=card.points_balance, points_needed=-change.points_delta
+    )
