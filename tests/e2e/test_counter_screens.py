@@ -118,7 +118,7 @@ async def test_a_large_purchase_and_a_whole_balance_void_wait_for_a_confirming_t
         shown = bot.tg.state.message(cashier.id, large.message_id) or {}
         return str(shown.get("text", "")).startswith("✅")
 
-    await eventually(applied)
+    await eventually(applied, wait=15)  # a loaded machine may take seconds
     await bot.tg.wait_idle()
     assert (await bot.service.customers.cards(102))[0].points_balance == 250
 
@@ -131,7 +131,7 @@ async def test_a_large_purchase_and_a_whole_balance_void_wait_for_a_confirming_t
         shown = bot.tg.state.message(cashier.id, void.message_id) or {}
         return str(shown.get("text", "")).startswith("✅")
 
-    await eventually(confirmed)  # the question is replaced by the confirmation
+    await eventually(confirmed, wait=15)  # the question is replaced by the confirmation
     assert (await bot.service.customers.cards(102))[0].points_balance == 0
     small = await say(cashier, f"/points {number} 12,50")
     assert small.content.startswith("✅")  # an everyday amount goes through at once
