@@ -84,6 +84,17 @@ class World:
     link: str
 
 
+async def owner_of_a_new_cafe(client: MiniAppClient, language: str) -> World:
+    """Café Lux with its owner (speaking `language`) at the counter and one customer's card:
+    what the owner's Look section needs."""
+    service = client.running.service
+    shop = await open_shop(service, "Café Lux")
+    await service.customers.set_language(shop.owner, language)
+    customer = new_profile("Clara")
+    card = (await service.customers.enrol(customer, shop.first_store.code)).card
+    return World(shop=shop, cashier=shop.owner, customer=customer, card=card, link="")
+
+
 async def _world(client: MiniAppClient, language: str) -> World:
     service = client.running.service
     shop = await open_shop(

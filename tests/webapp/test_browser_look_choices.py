@@ -18,8 +18,15 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.brand import READABLE, SWATCHES, Brand, contrast
 from tests.support.miniapp import MiniAppClient
-from tests.support.scenario import new_profile, open_shop
-from tests.webapp.test_browser import WIDTH, World, _fits, _open, _shot, _status, browser
+from tests.webapp.test_browser import (
+    WIDTH,
+    _fits,
+    _open,
+    _shot,
+    _status,
+    browser,
+    owner_of_a_new_cafe,
+)
 from tests.webapp.test_browser import engine_name as engine_name
 from tests.webapp.test_browser_brand import TELEGRAM_BUTTON, _css, _hex
 from webapp.requests import plain_text
@@ -71,13 +78,8 @@ async def test_the_owner_picks_a_colour_and_a_symbol_and_the_page_wears_them(
     browser: Any, miniapp: MiniAppClient, language: str, theme: str
 ) -> None:
     service = miniapp.running.service
-    shop = await open_shop(service, "Café Lux")
-    owner = shop.owner
-    await service.customers.set_language(owner, language)
-    merchant = shop.first_store.merchant_id
-    customer = new_profile("Clara")
-    card = (await service.customers.enrol(customer, shop.first_store.code)).card
-    world = World(shop=shop, cashier=owner, customer=customer, card=card, link="")
+    world = await owner_of_a_new_cafe(miniapp, language)
+    owner, merchant = world.cashier, world.shop.first_store.merchant_id
     t = translator(language)
 
     page = await _open(browser, miniapp, owner, theme, world)
