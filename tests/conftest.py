@@ -16,11 +16,18 @@ from infra import Infrastructure
 from tests.support.databases import migrated_database, new_postgres_database, sqlite_url
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
-# The emulator, the running bot and the Mini App over HTTP (`tg`, `bot`, `miniapp`) for every
-# folder of stories; and a check, in every test, that no read session writes.
+# Shared fixtures, one module per concern, for every folder: the emulator and the running bot
+# (`tg`, `bot`), the Mini App and the till API over HTTP (`miniapp`, `api`), the bot behind the
+# webhook app (`deployed`), the bot with a "fully handled" signal (`secure_bot`), the wallets'
+# keys and PassKit service (`pki`, `apple`, `google`, `holder`, `web`); and a check, in every
+# test, that no read session writes.
 pytest_plugins = [
     "tests.support.running_bot",
     "tests.support.miniapp",
+    "tests.support.api",
+    "tests.support.deployed",
+    "tests.support.secure_bot",
+    "tests.support.wallet",
     "tests.support.read_guard",
 ]
 

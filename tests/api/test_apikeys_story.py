@@ -9,8 +9,8 @@ from bot.i18n import translator
 from bot.texts import apikeys as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
-from tests.api.conftest import ApiClient
-from tests.e2e.helpers import link_in, say
+from tests.support.api import ApiClient
+from tests.support.chat import link_in, say
 
 SECRET = re.compile(r"lk_[A-Za-z0-9_-]{43}")
 

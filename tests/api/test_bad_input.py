@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from domain.apikeys import Scope
 from domain.db.tables import ApiKey, Card, LedgerEntry
-from tests.api.conftest import ApiClient, open_cafe
+from tests.support.api import ApiClient, open_cafe
 
 BAD_BODIES: list[Any] = [
     None,

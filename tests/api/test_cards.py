@@ -11,8 +11,8 @@ from urllib.parse import quote
 
 from domain.apikeys import Scope
 from domain.model import LOOKUP_FAILURE_LIMIT, LOOKUP_FAILURE_WINDOW
-from tests.api.conftest import ApiClient, Cafe, open_cafe
-from tests.e2e.helpers import say
+from tests.support.api import ApiClient, Cafe, open_cafe
+from tests.support.chat import say
 from tests.support.running_bot import BOT_USERNAME
 from tests.support.scenario import new_profile
 

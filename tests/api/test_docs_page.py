@@ -14,7 +14,7 @@ import pytest
 import api
 from api.errors import code_of, status_of
 from api.openapi import CODES
-from tests.api.conftest import ApiClient
+from tests.support.api import ApiClient
 from tests.unit.test_errors import SAMPLES
 from tests.webapp.test_browser import browser, engine_name  # noqa: F401 - fixtures used here
 

@@ -8,7 +8,7 @@ import json
 from starlette.routing import Mount, Route
 
 from api import PREFIX, mount_for
-from tests.api.conftest import ApiClient, open_cafe
+from tests.support.api import ApiClient, open_cafe
 
 
 def _served(client: ApiClient) -> set[tuple[str, str]]:

@@ -15,7 +15,7 @@ from domain.apikeys import Scope
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import LedgerEntry
 from domain.model import LedgerKind
-from tests.api.conftest import ApiClient, Cafe, open_cafe
+from tests.support.api import ApiClient, Cafe, open_cafe
 from tests.support.scenario import new_profile
 
 

@@ -23,7 +23,7 @@ from domain.webhooks import WebhookPolicy
 from emulator.driver import BotApiEmulator
 from infra.dns import resolve_host
 from infra.tables import OutboxMessage
-from tests.api.conftest import ApiClient, open_cafe
+from tests.support.api import ApiClient, open_cafe
 from tests.support.running_bot import Running, new_application
 from tests.support.servers import serving
 

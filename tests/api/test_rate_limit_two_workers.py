@@ -21,9 +21,9 @@ from infra.db.engine import create_engine
 from infra.db.migrate import upgrade_to_head
 from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
+from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
 from tests.support.servers import free_port
-from tests.webhook.workers import start_worker, stop_workers, worker_env
 
 pytestmark = pytest.mark.postgres
 

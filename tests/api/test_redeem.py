@@ -7,8 +7,8 @@ from __future__ import annotations
 import uuid
 
 from domain.apikeys import Scope
-from tests.api.conftest import ApiClient, Cafe, open_cafe
-from tests.e2e.helpers import say
+from tests.support.api import ApiClient, Cafe, open_cafe
+from tests.support.chat import say
 
 
 async def _stamps(client: ApiClient, cafe: Cafe) -> int:

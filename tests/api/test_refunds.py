@@ -8,8 +8,8 @@ import asyncio
 
 from domain.apikeys import Scope
 from emulator import SentMessage
-from tests.api.conftest import ApiClient, Cafe, open_cafe
-from tests.e2e.helpers import say
+from tests.support.api import ApiClient, Cafe, open_cafe
+from tests.support.chat import say
 
 
 def _says(message: SentMessage, words: str) -> bool:

@@ -5,7 +5,7 @@ says which language it used, and the OpenAPI document describes the header."""
 from __future__ import annotations
 
 from domain.model import RewardUnit
-from tests.api.conftest import ApiClient, open_cafe
+from tests.support.api import ApiClient, open_cafe
 
 CAKE_FR = "Gâteau du jour"
 

@@ -15,7 +15,7 @@ from bot.fonts import missing_glyphs
 from bot.i18n import LANGUAGES, translator
 from bot.texts.cards import card_face
 from domain.model import Activity, DayActivity, ProgramType, Reward, RewardUnit
-from tests.bot import samples
+from tests.support import samples
 
 NAME = "Bäckerei Lëtzebuerg — Çà & Größe"
 LADDER = (

@@ -32,7 +32,7 @@ from domain import errors
 from domain.brand import ICONS, Brand, contrast
 from domain.model import Activity, CardView, DayActivity, ProgramType, Reward, RewardUnit
 from domain.program import ProgramSettings
-from tests.bot import samples
+from tests.support import samples
 
 LINK = "https://t.me/loyalty_test_bot?start=join_ABCD2345"
 CARD_LINK = "https://t.me/loyalty_test_bot?start=card_" + "x" * 32

@@ -13,8 +13,8 @@ from bot.texts import cards, counter, reports
 from bot.texts import rewards as ladder_texts
 from domain.model import LedgerKind, ProgramType, Reward, RewardUnit
 from domain.service import Ladder
-from tests.bot import samples
 from tests.bot.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, _check
+from tests.support import samples
 
 COFFEE = Reward(
     1,

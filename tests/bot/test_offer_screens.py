@@ -15,8 +15,8 @@ from domain import errors
 from domain.model import ProgramType
 from domain.offers import AudienceKind
 from domain.service import MerchantChoice, OfferDraft, OfferFigures, OfferPreview, StoreChoice
-from tests.bot import samples
 from tests.bot.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, Screen, _check
+from tests.support import samples
 
 NASTY = samples.NASTY
 DRAFT = OfferDraft(1, NASTY, "Two <for> one & more", None, (StoreChoice(1, NASTY),))

@@ -19,7 +19,7 @@ from bot.i18n import LANGUAGES, translator
 from bot.texts import reports
 from domain.insights import WeekOnWeek
 from domain.model import Activity, DailySummary, ExportRow, LedgerExport, LedgerKind, ProgramType
-from tests.bot import samples
+from tests.support import samples
 
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}
 

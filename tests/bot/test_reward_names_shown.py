@@ -14,7 +14,7 @@ from bot.texts import cards, counter, offers
 from bot.wallet.apple import pass_strings
 from domain.model import LedgerKind, LedgerLine, ProgramType, Reward, RewardUnit
 from domain.program import ProgramSettings
-from tests.bot import samples
+from tests.support import samples
 from webapp.rewards import ladder_rows
 
 NAMES = {"fr": "Café offert", "lb": "Gratis Kaffi"}

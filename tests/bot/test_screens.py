@@ -23,7 +23,7 @@ from domain.model import ProgramType, Reward, RewardUnit
 from domain.program import SETTING_KEYS, ProgramSettings
 from domain.store_of_day import StoreChoice
 from emulator.entities import parse_html
-from tests.bot import samples
+from tests.support import samples
 
 MESSAGE_LIMIT, CAPTION_LIMIT = 4096, 1024
 

@@ -7,7 +7,7 @@ from bot.i18n import translator
 from bot.texts.refusals import refusal_text
 from domain import errors
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, say
+from tests.support.chat import card_number_in, join_staff, link_in, offers_question, say
 from tests.support.running_bot import Running
 
 

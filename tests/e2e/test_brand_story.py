@@ -12,7 +12,7 @@ from PIL import Image
 from bot.i18n import translator
 from bot.texts import brand as brand_texts
 from domain.brand import SWATCHES, Brand, rgb
-from tests.e2e.helpers import link_in, say
+from tests.support.chat import link_in, say
 from tests.support.running_bot import Running
 
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from bot.i18n import translator
 from domain.model import format_card_number
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+from tests.support.chat import card_number_in, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running
 
 EN = translator("en")

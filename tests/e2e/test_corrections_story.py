@@ -20,7 +20,7 @@ from bot.texts.commands import help_line
 from bot.texts.commands import usage as usage_of
 from bot.texts.refusals import refusal_text
 from domain import errors
-from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, say
+from tests.support.chat import card_number_in, join_staff, link_in, offers_question, say
 from tests.support.running_bot import Running
 
 REASONS = {"en": "wrong card", "fr": "mauvaise carte", "de": "falsche Karte", "lb": "falsch Kaart"}

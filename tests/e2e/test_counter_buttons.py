@@ -8,7 +8,7 @@ from datetime import timedelta
 
 from bot.i18n import translator
 from bot.texts.counter import no_open_card, number_at_stamp_counter
-from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+from tests.support.chat import card_number_in, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running
 
 FR = translator("fr")

@@ -4,7 +4,7 @@ history pages, languages and command menus."""
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.e2e.helpers import (
+from tests.support.chat import (
     card_number_in,
     eventually,
     join_staff,

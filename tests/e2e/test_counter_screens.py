@@ -13,7 +13,7 @@ from bot.i18n import LANGUAGES, translator
 from bot.texts.refusals import refusal_text
 from domain import errors
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, qr_content, say
+from tests.support.chat import card_number_in, eventually, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 EN = translator("en")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from bot.i18n import translator
-from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, qr_content, say
+from tests.support.chat import card_number_in, join_staff, link_in, offers_question, qr_content, say
 from tests.support.running_bot import BOT_USERNAME, Running
 
 LB, EN = translator("lb"), translator("en")

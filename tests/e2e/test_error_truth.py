@@ -10,7 +10,7 @@ from bot.features import counter as counter_feature
 from bot.i18n import translator
 from bot.texts import general
 from domain.service import counter as counter_service
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 EN = translator("en")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.support.chat import card_number_in, eventually, link_in, say
 from tests.support.running_bot import Running
 
 

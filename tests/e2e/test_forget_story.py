@@ -10,7 +10,7 @@ from domain.db.tables import OfferConsent, OfferRecipient, Referral
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from infra.tables import BotUser, PendingStep
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 

@@ -4,7 +4,7 @@ language, and a window past midnight asked about before it is taken (issue 22, i
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.running_bot import Running
 
 EN, FR, DE = translator("en"), translator("fr"), translator("de")

@@ -9,7 +9,7 @@ from PIL import Image
 
 from bot.i18n import translator
 from bot.texts.insights import insights_caption
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 

@@ -5,7 +5,7 @@ asks for it; the answer, in reply, runs the command."""
 from __future__ import annotations
 
 from bot.i18n import translator
-from tests.e2e.helpers import link_in, say
+from tests.support.chat import link_in, say
 from tests.support.running_bot import Running
 
 EN, FR = translator("en"), translator("fr")

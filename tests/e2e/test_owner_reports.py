@@ -13,7 +13,7 @@ from openpyxl import load_workbook
 
 from bot.i18n import LANGUAGES, translator
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 DELIMITERS = {"en": ",", "fr": ";", "de": ";", "lb": ";"}

@@ -13,7 +13,7 @@ from app.runner import running
 from bot.i18n import translator
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+from tests.support.chat import card_number_in, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running, new_application
 
 EN = translator("en")

@@ -15,7 +15,7 @@ from PIL import Image
 from bot.i18n import translator
 from bot.texts.commands import usage
 from bot.texts.reports import chart_caption
-from tests.e2e.helpers import card_number_in, join_staff, link_in, qr_content, say
+from tests.support.chat import card_number_in, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running
 
 

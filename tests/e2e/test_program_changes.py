@@ -7,7 +7,7 @@ from datetime import timedelta
 from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
 from tests.conftest import T0
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, offers_question, say
+from tests.support.chat import card_number_in, eventually, join_staff, link_in, offers_question, say
 from tests.support.running_bot import Running
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")

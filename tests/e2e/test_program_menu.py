@@ -19,7 +19,7 @@ from domain.program import SETTING_KEYS, ProgramSettings, keys_for
 from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running, new_application
 
 EN = translator("en")

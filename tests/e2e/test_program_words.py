@@ -3,7 +3,7 @@ one, bonuses carry their unit, the language setting says whose language it is.""
 
 from __future__ import annotations
 
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.running_bot import Running
 
 

@@ -7,7 +7,7 @@ import pytest
 from bot.features.onboarding import ASKS_FOR_ARGUMENT
 from bot.i18n import translator
 from bot.texts.commands import argument_question
-from tests.e2e.helpers import card_number_in, link_in, say
+from tests.support.chat import card_number_in, link_in, say
 from tests.support.running_bot import Running
 
 EN = translator("en")

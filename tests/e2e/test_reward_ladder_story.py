@@ -12,7 +12,7 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.db.tables import LedgerEntry
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
+from tests.support.chat import card_number_in, eventually, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 

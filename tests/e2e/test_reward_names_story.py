@@ -12,7 +12,7 @@ from domain import errors
 from domain.model import REWARD_NAME_MAX_LENGTH
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, offers_question, say
+from tests.support.chat import card_number_in, join_staff, link_in, offers_question, say
 from tests.support.running_bot import Running
 
 OWNER, CASHIER, FRENCH, GERMAN = 400, 401, 402, 403

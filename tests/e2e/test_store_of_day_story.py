@@ -7,7 +7,7 @@ import asyncio
 from datetime import UTC, datetime, timedelta
 
 from bot.i18n import translator
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 EN = translator("en")

@@ -14,7 +14,7 @@ from bot.i18n import translator
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import new_application
 
 EN = translator("en")

@@ -8,7 +8,7 @@ from sqlalchemy import update
 
 from bot.i18n import translator
 from infra.tables import PendingStep
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.running_bot import Running
 
 EN, LB = translator("en"), translator("lb")

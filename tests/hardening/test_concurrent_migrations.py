@@ -9,7 +9,7 @@ from sqlalchemy import text
 
 from infra.db.engine import create_engine
 from infra.db.migrate import alembic_config, upgrade_to_head
-from tests.hardening.processes import bot_environment, finish, start_bot
+from tests.support.processes import bot_environment, finish, start_bot
 
 
 def _head() -> str:

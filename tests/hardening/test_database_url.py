@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from tests.hardening.postgres import admin_connection, role_with_password
-from tests.hardening.processes import bot_environment, run_bot
 from tests.support.postgres import PostgresServer
+from tests.support.postgres_admin import admin_connection, role_with_password
+from tests.support.processes import bot_environment, run_bot
 from tests.support.servers import free_port
 
 PASSWORD = "Pa55-word_not-to-print"

@@ -12,9 +12,9 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.pool import Pool
 
 from infra.db.engine import create_engine
-from tests.hardening.conftest import Deployed
-from tests.hardening.postgres import admin_connection
+from tests.support.deployed import Deployed
 from tests.support.postgres import PostgresServer
+from tests.support.postgres_admin import admin_connection
 
 
 @pytest.fixture

@@ -13,9 +13,9 @@ from sqlalchemy.exc import DBAPIError
 
 from domain.db.uow import Database
 from infra.db import engine as engines
-from tests.hardening.postgres import admin_connection
 from tests.support.databases import migrated_database, new_postgres_database
 from tests.support.postgres import PostgresServer
+from tests.support.postgres_admin import admin_connection
 
 pytestmark = pytest.mark.postgres
 

@@ -11,8 +11,8 @@ from app.runner import running
 from bot.i18n import LANGUAGES
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import say
-from tests.reliability.helpers import api_calls, until
+from tests.support.chat import say
+from tests.support.reliability import api_calls, until
 from tests.support.running_bot import new_application
 
 

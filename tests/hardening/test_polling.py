@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import say
-from tests.hardening.processes import TOKEN, bot_environment, finish, start_bot
+from tests.support.chat import say
 from tests.support.databases import sqlite_url
+from tests.support.processes import TOKEN, bot_environment, finish, start_bot
 from tests.support.running_bot import Running
 
 PRIVATE = "Private words of a customer"

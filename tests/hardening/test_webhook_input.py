@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from app.webhook import SECRET_HEADER
-from tests.hardening.conftest import SECRET, Deployed
+from tests.support.deployed import SECRET, Deployed
 
 PRIVATE = "Private words of a customer"
 MESSAGE = {

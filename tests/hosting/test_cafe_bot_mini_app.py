@@ -9,7 +9,7 @@ import io
 import pytest
 from PIL import Image
 
-from tests.e2e.helpers import eventually
+from tests.support.chat import eventually
 from tests.support.miniapp import MiniAppClient
 from tests.support.running_bot import TOKEN, Running
 from tests.support.scenario import new_profile, open_shop

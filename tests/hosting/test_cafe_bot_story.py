@@ -10,7 +10,7 @@ from datetime import timedelta
 from emulator.bots import EmulatedBot
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
+from tests.support.chat import card_number_in, eventually, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 CAFE_USERNAME = "cafe_lux_bot"

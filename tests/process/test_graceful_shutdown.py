@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from domain.db.tables import LedgerEntry
 from emulator.driver import BotApiEmulator
 from infra.db.engine import create_engine
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-shutdown"

@@ -37,8 +37,8 @@ from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
 from infra.db.engine import create_engine
 from infra.tables import InboundUpdate, OutboxMessage
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
-from tests.reliability.helpers import api_calls, count_handouts, messages_since, until
+from tests.support.chat import card_number_in, join_staff, link_in, say
+from tests.support.reliability import api_calls, count_handouts, messages_since, until
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:CRASH-TEST-token-abcdef"

@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import select
 
 from domain.db.tables import User
-from tests.reliability.helpers import (
+from tests.support.reliability import (
     NOTHING_CHANGED,
     api_calls,
     count_handouts,

@@ -25,7 +25,7 @@ from domain import errors
 from domain.model import RewardUnit, UserProfile
 from domain.service import LoyaltyService
 from emulator.models import SentMessage
-from tests.security.conftest import (
+from tests.support.secure_bot import (
     SecureBot,
     assert_handled_well,
     changed_sections,

@@ -30,8 +30,8 @@ from domain.model import UserProfile
 from domain.program import SETTING_KEYS
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, link_in
-from tests.security.conftest import (
+from tests.support.chat import card_number_in, link_in
+from tests.support.secure_bot import (
     SecureBot,
     assert_handled_well,
     changed_sections,

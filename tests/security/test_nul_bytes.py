@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.security.conftest import SecureBot, assert_handled_well, changed_sections, snapshot
+from tests.support.secure_bot import SecureBot, assert_handled_well, changed_sections, snapshot
 
 TEXTS = [
     "/join ab\x00cdefg",

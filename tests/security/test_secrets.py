@@ -18,9 +18,9 @@ import pytest
 from sqlalchemy import select
 
 from domain.db.tables import Base
-from tests.e2e.helpers import link_in
-from tests.security.conftest import SecureBot, assert_handled_well
+from tests.support.chat import link_in
 from tests.support.running_bot import TOKEN
+from tests.support.secure_bot import SecureBot, assert_handled_well
 
 LOGGERS = ("bot", "domain", "telegram", "httpx", "httpcore")
 

@@ -17,7 +17,7 @@ from domain.model import (
     is_large_purchase,
     voids_whole_balance,
 )
-from tests.bot import samples
+from tests.support import samples
 
 CENT = Decimal("0.01")
 

@@ -13,7 +13,7 @@ import httpx
 
 from emulator.driver import BotApiEmulator
 from tests.support.servers import free_port
-from tests.wallet.conftest import PASS_TYPE_ID, Pki, apple_environment
+from tests.support.wallet import PASS_TYPE_ID, Pki, apple_environment
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-accesslog"

@@ -16,7 +16,7 @@ from bot.wallet.config import AppleWalletConfig, apple_config
 from bot.wallet.push import ApnsPushSender
 from domain.service import LoyaltyService
 from infra.passkit import PassKit, pass_token
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     PASS_TYPE_ID,
     Holder,

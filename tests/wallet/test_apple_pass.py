@@ -18,7 +18,7 @@ from bot.wallet.apple import ApplePassBuilder
 from bot.wallet.config import AppleWalletConfig
 from domain.service import LoyaltyService, WalletCard
 from infra.passkit import pass_token
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     PASS_TYPE_ID,
     TEAM_ID,

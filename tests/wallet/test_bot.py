@@ -27,11 +27,11 @@ from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra.passkit import PassKit, pass_token
 from infra.tables import OutboxMessage
-from tests.e2e.helpers import card_number_in, eventually, join_staff, link_in, say
+from tests.support.chat import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
 from tests.support.running_bot import TOKEN, new_application
 from tests.support.servers import free_port, serving
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     ISSUER_ID,
     PASS_TYPE_ID,

@@ -23,7 +23,7 @@ from domain.service import LoyaltyService
 from domain.service.brand import BrandPart
 from infra import Infrastructure
 from infra.passkit import pass_token
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     PASS_TYPE_ID,
     Holder,

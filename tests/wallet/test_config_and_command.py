@@ -13,7 +13,7 @@ import pytest
 from bot.config import ConfigError
 from bot.wallet.config import apple_config, google_config
 from domain.service import LoyaltyService
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     Holder,
     Pki,

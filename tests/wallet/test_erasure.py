@@ -14,7 +14,7 @@ from domain.db.tables import LedgerEntry, WalletRegistration
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from infra.passkit import pass_token
-from tests.wallet.conftest import PASS_TYPE_ID, auth, new_holder
+from tests.support.wallet import PASS_TYPE_ID, auth, new_holder
 
 DEVICE = "a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6"
 PUSH_TOKEN = "e" * 64

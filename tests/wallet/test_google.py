@@ -26,7 +26,7 @@ from bot.wallet.google import (
 from domain.model import LADDER_MAX_RUNGS, NAME_MAX_LENGTH, REWARD_NAME_MAX_LENGTH, RewardUnit
 from domain.service import LoyaltyService
 from tests.support.servers import serving
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     DEFAULT_LOGO_URL,
     ISSUER_ID,

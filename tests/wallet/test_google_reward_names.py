@@ -9,7 +9,7 @@ from bot.wallet.config import GoogleWalletConfig
 from bot.wallet.google import loyalty_object
 from domain.model import RewardUnit
 from domain.service import LoyaltyService
-from tests.wallet.conftest import BOT_USERNAME, new_holder
+from tests.support.wallet import BOT_USERNAME, new_holder
 from tests.wallet.fake_google import loyalty_object_problems
 
 

@@ -14,7 +14,7 @@ from bot.wallet.config import AppleWalletConfig
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from infra.passkit import pass_token
-from tests.wallet.conftest import (
+from tests.support.wallet import (
     BOT_USERNAME,
     PASS_TYPE_ID,
     Holder,

@@ -15,7 +15,7 @@ from bot.i18n import translator
 from bot.texts import webapp as webapp_texts
 from domain.clock import ManualClock
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import link_in, qr_content, say
+from tests.support.chat import link_in, qr_content, say
 from tests.support.running_bot import JOB_INTERVAL_SCALE, TOKEN, Running
 
 WEB_APP_URL = "https://bot.example.com/app"

@@ -21,7 +21,7 @@ from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.model import CardView, RewardUnit, UserProfile
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import Shop, new_profile, open_shop
 

@@ -17,12 +17,12 @@ from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra.db.engine import create_engine
 from infra.db.migrate import upgrade_to_head
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
+from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
+from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.servers import free_port
-from tests.webhook.test_webhook import SECRET
-from tests.webhook.workers import start_worker, stop_workers, worker_env
 
 TOKEN = "123456:TEST-TOKEN-scaleout"
 CASHIERS, CUSTOMERS, STAMPS_EACH = 4, 6, 5

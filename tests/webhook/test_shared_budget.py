@@ -18,13 +18,13 @@ from domain.effects import RemindExpiry
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
 from infra import Infrastructure
-from tests.e2e.helpers import eventually, say
+from tests.support.chat import eventually, say
 from tests.support.databases import migrated_database, new_postgres_database
+from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
+from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
 from tests.support.servers import free_port
-from tests.webhook.test_webhook import SECRET
-from tests.webhook.workers import start_worker, stop_workers, worker_env
 
 TOKEN = "123456:TEST-TOKEN-budget"
 TELEGRAM_LIMIT = 30

@@ -34,13 +34,13 @@ from infra.bots import TokenCipher
 from infra.db.engine import create_engine
 from infra.db.migrate import upgrade_to_head
 from infra.tables import OutboxMessage
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.databases import new_postgres_database
+from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
+from tests.support.processes import ROOT
+from tests.support.processes import start_worker as _start_worker
 from tests.support.servers import free_port
-from tests.webhook.test_webhook import SECRET
-from tests.webhook.workers import ROOT
-from tests.webhook.workers import start_worker as _start_worker
 
 pytestmark = pytest.mark.postgres
 

@@ -3,35 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
 
 import httpx
 import pytest
 
-from app.webhook import SECRET_HEADER, create_app
-from bot.config import Settings
-from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import link_in, say
-from tests.support.servers import free_port, serving
-
-TOKEN = "123456:TEST-TOKEN-webhook"
-SECRET = "s3cret_Token-1"
-
-
-@pytest.fixture
-async def deployed(database_url: str) -> AsyncIterator[tuple[BotApiEmulator, str]]:
-    async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
-        port = free_port()
-        settings = Settings(
-            token=TOKEN,
-            database_url=database_url,
-            api_base_url=tg.base_url,
-            webhook_url=f"http://127.0.0.1:{port}/telegram",
-            webhook_secret=SECRET,
-            port=port,
-        )
-        async with serving(create_app(settings), port=port) as url:
-            yield tg, url
+from app.webhook import SECRET_HEADER
+from tests.support.chat import link_in, say
+from tests.support.deployed import SECRET, Deployed
 
 
 def _update(update_id: int, user_id: int, text: str) -> dict[str, object]:
@@ -60,9 +38,9 @@ def _update(update_id: int, user_id: int, text: str) -> dict[str, object]:
     ids=["none", "wrong", "prefix", "right"],
 )
 async def test_the_secret_token_is_checked(
-    deployed: tuple[BotApiEmulator, str], headers: dict[str, str], status: int
+    deployed: Deployed, headers: dict[str, str], status: int
 ) -> None:
-    tg, url = deployed
+    tg, url = deployed.tg, deployed.url
     tg.user(500, "Web", language_code="en", started=True)
     async with httpx.AsyncClient() as client:
         response = await client.post(
@@ -75,9 +53,9 @@ async def test_the_secret_token_is_checked(
 
 
 async def test_a_redelivered_webhook_update_is_answered_once(
-    deployed: tuple[BotApiEmulator, str],
+    deployed: Deployed,
 ) -> None:
-    tg, url = deployed
+    tg, url = deployed.tg, deployed.url
     tg.user(501, "Web", language_code="en", started=True)
     async with httpx.AsyncClient() as client:
         for _ in range(3):
@@ -94,15 +72,15 @@ async def test_a_redelivered_webhook_update_is_answered_once(
     assert len([m for m in tg.events(501) if m.kind == "message"]) == 1
 
 
-async def test_health_reports_the_database(deployed: tuple[BotApiEmulator, str]) -> None:
-    _, url = deployed
+async def test_health_reports_the_database(deployed: Deployed) -> None:
+    url = deployed.url
     async with httpx.AsyncClient() as client:
         response = await client.get(f"{url}/healthz")
     assert (response.status_code, response.json()) == (200, {"ok": True, "poison_updates": 0})
 
 
-async def test_a_story_through_the_webhook(deployed: tuple[BotApiEmulator, str]) -> None:
-    tg, _ = deployed
+async def test_a_story_through_the_webhook(deployed: Deployed) -> None:
+    tg = deployed.tg
     owner = tg.user(502, "Owner", language_code="en")
     setup = await say(owner, "/setup Webhook Café")
     join = link_in(setup, "join_")

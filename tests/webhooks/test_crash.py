@@ -16,8 +16,6 @@ import re
 from pathlib import Path
 
 from emulator.driver import BotApiEmulator
-from tests.e2e.helpers import say
-from tests.reliability.helpers import until
 from tests.reliability.test_crash import (
     BOT_USERNAME,
     CASHIER_IDS,
@@ -28,6 +26,8 @@ from tests.reliability.test_crash import (
     bot_env,
     set_up_shop,
 )
+from tests.support.chat import say
+from tests.support.reliability import until
 from tests.webhooks.receiver import receiving, verified
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9_-]{43}")

@@ -10,7 +10,7 @@ from decimal import Decimal
 from bot.i18n import translator
 from bot.texts.general import forget_question
 from emulator.models import ChatEvent
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.running_bot import Running
 from tests.webhooks.receiver import Receiver, verified
 from tests.webhooks.test_webhooks_story import _plain, _values, open_cafe, register

@@ -16,7 +16,7 @@ from bot.texts import webhooks as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.webhooks import RETRY_WINDOW, DisabledEndpoint
-from tests.e2e.helpers import say
+from tests.support.chat import say
 from tests.support.running_bot import Running
 from tests.webhooks.receiver import Receiver, verified
 from tests.webhooks.test_webhooks_story import Cafe, _plain, open_cafe, register, settled, stamp

@@ -20,7 +20,7 @@ from domain import errors
 from domain.db.tables import WebhookDelivery
 from domain.webhooks import RETRY_WINDOW, backoff
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, eventually, link_in, say
+from tests.support.chat import card_number_in, eventually, link_in, say
 from tests.support.running_bot import Running
 from tests.webhooks.receiver import Receiver, verified
 

@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain.db.tables import LedgerEntry
 from emulator.driver import BotApiEmulator
 from emulator.user import EmulatedUser
-from tests.e2e.helpers import card_number_in, join_staff, link_in, say
+from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.running_bot import Running
 
 STAMPS_TARGET = 50

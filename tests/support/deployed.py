@@ -1,5 +1,7 @@
-"""The real bot behind the webhook app over HTTP (as in tests/webhook); the polling bot in this
-process is the suite's `bot` fixture (tests/support/running_bot.py)."""
+"""The real bot behind the webhook app (`app.webhook`) over HTTP, with an emulator of its own:
+the `deployed` fixture, and the token and secret the webhook workers are started with too
+(tests/support/processes.py). The polling bot in the test's process is `bot`
+(tests/support/running_bot.py)."""
 
 from __future__ import annotations
 
@@ -13,8 +15,8 @@ from bot.config import Settings
 from emulator.driver import BotApiEmulator
 from tests.support.servers import free_port, serving
 
-WEBHOOK_TOKEN = "123456:TEST-TOKEN-hardening-webhook"
-SECRET = "s3cret_Token-hardening"
+TOKEN = "123456:TEST-TOKEN-webhook"
+SECRET = "s3cret_Token-1"
 
 
 @dataclass
@@ -25,10 +27,10 @@ class Deployed:
 
 @pytest.fixture
 async def deployed(database_url: str) -> AsyncIterator[Deployed]:
-    async with BotApiEmulator(token=WEBHOOK_TOKEN, bot_username="loyalty_test_bot") as tg:
+    async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
         port = free_port()
         settings = Settings(
-            token=WEBHOOK_TOKEN,
+            token=TOKEN,
             database_url=database_url,
             api_base_url=tg.base_url,
             webhook_url=f"http://127.0.0.1:{port}/telegram",

@@ -1,4 +1,5 @@
-"""The API served over real HTTP by the real, running bot, on both database engines."""
+"""The till API served over real HTTP by the real, running bot, on both database engines: the
+`api` fixture, its client and `open_cafe`."""
 
 from __future__ import annotations
 
