@@ -15,7 +15,7 @@ from bot.texts import brand as brand_texts
 from bot.texts import mybot as mybot_texts
 from domain.brand import DEFAULT_COLOUR, rgb
 from emulator.bots import EmulatedBot
-from tests.hosting.test_cafe_bot_story import _create_cafe_bot
+from tests.cafe_bots.test_cafe_bot_story import _create_cafe_bot
 from tests.support.chat import eventually, say
 from tests.support.running_bot import Running
 
