@@ -18,9 +18,9 @@ from PIL import Image
 from bot.look import prepare_logo
 from domain.brand import READABLE, Brand, contrast
 from domain.model import RewardUnit
+from tests.miniapp.test_browser import WIDTH, World, _open, _shot, browser, engine_name
 from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.test_browser import WIDTH, World, _open, _shot, browser, engine_name
 
 __all__ = ["browser", "engine_name"]  # the fixtures, shared with test_browser.py
 

@@ -20,10 +20,10 @@ from bot.texts import webapp as webapp_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.program import ProgramSettings, keys_for
+from tests.miniapp.test_browser import World, _fits, _open, _plain, _shot, _status, browser
+from tests.miniapp.test_browser import engine_name as engine_name
 from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.test_browser import World, _fits, _open, _plain, _shot, _status, browser
-from tests.webapp.test_browser import engine_name as engine_name
 
 __all__ = ["browser", "engine_name"]  # the fixtures, shared with test_browser.py
 

@@ -17,8 +17,7 @@ from bot.texts import brand as brand_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.brand import READABLE, SWATCHES, Brand, contrast
-from tests.support.miniapp import MiniAppClient
-from tests.webapp.test_browser import (
+from tests.miniapp.test_browser import (
     WIDTH,
     _fits,
     _open,
@@ -27,8 +26,9 @@ from tests.webapp.test_browser import (
     browser,
     owner_of_a_new_cafe,
 )
-from tests.webapp.test_browser import engine_name as engine_name
-from tests.webapp.test_browser_brand import TELEGRAM_BUTTON, _css, _hex
+from tests.miniapp.test_browser import engine_name as engine_name
+from tests.miniapp.test_browser_brand import TELEGRAM_BUTTON, _css, _hex
+from tests.support.miniapp import MiniAppClient
 from webapp.requests import plain_text
 
 __all__ = ["browser", "engine_name"]  # the fixtures, shared with test_browser.py

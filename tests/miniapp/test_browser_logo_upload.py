@@ -21,8 +21,7 @@ from bot.look import LOGO_INPUT_MAX_BYTES, LOGO_SIDE
 from bot.texts import brand as brand_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
-from tests.support.miniapp import MiniAppClient
-from tests.webapp.test_browser import (
+from tests.miniapp.test_browser import (
     WIDTH,
     _fits,
     _open,
@@ -31,7 +30,8 @@ from tests.webapp.test_browser import (
     browser,
     owner_of_a_new_cafe,
 )
-from tests.webapp.test_browser import engine_name as engine_name
+from tests.miniapp.test_browser import engine_name as engine_name
+from tests.support.miniapp import MiniAppClient
 from webapp.requests import plain_text
 
 __all__ = ["browser", "engine_name"]  # the fixtures, shared with test_browser.py

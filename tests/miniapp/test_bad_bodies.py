@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
+from tests.miniapp.test_api_authorization import _snapshot, _world
 from tests.support.miniapp import MiniAppClient
-from tests.webapp.test_api_authorization import _snapshot, _world
 
 NESTED = "[" * 16_000  # a RecursionError in the hand-written reader once: a 500
 WRONG_VALUES: list[Any] = [

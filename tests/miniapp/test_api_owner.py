@@ -42,7 +42,7 @@ async def test_the_owners_tab(miniapp: MiniAppClient) -> None:
             assert answer["chart"].startswith("data:image/png;base64,")
     assert (await miniapp.call("summary", owner, {"period": "decade"})).status_code == 409
 
-    # The settings form saves one setting per change (tests/webapp/test_settings_form.py).
+    # The settings form saves one setting per change (tests/miniapp/test_settings_form_api.py).
     wrong = await miniapp.call("setting", owner, {"key": "stamps_target", "value": "0"})
     assert wrong.status_code == 409
     expected = refusal_text(

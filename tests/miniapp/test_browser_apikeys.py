@@ -16,8 +16,7 @@ from bot.texts import apikeys as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
 from domain.apikeys import NAME_MAX_LENGTH, NewApiKey, Scope
-from tests.support.miniapp import MiniAppClient
-from tests.webapp.test_browser import (  # noqa: F401 - fixtures used here
+from tests.miniapp.test_browser import (  # noqa: F401 - fixtures used here
     _fits,
     _open,
     _plain,
@@ -27,6 +26,7 @@ from tests.webapp.test_browser import (  # noqa: F401 - fixtures used here
     browser,
     engine_name,
 )
+from tests.support.miniapp import MiniAppClient
 
 SECRET = re.compile(r"lk_[A-Za-z0-9_-]{43}")
 

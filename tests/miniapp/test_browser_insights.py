@@ -14,9 +14,9 @@ from bot.i18n import translator
 from bot.texts import insights as insight_texts
 from domain.brand import Brand
 from tests.conftest import T0
+from tests.miniapp.test_browser import World, _fits, _open, _shot, browser, engine_name  # noqa: F401
 from tests.support.miniapp import MiniAppClient
 from tests.support.scenario import new_profile, open_shop
-from tests.webapp.test_browser import World, _fits, _open, _shot, browser, engine_name  # noqa: F401
 
 COLOUR = "#1f5fa8"
 
