@@ -6,7 +6,7 @@ step is made (never cut: cut JSON cannot be read back), and a stored payload tha
 back as this kind's payload — a step from before a change of shape, a row edited by hand — reads
 as None, which the caller answers like an expired question.
 
-Every step the bot opens is of a StepKind (tests/bot/test_architecture.py checks that each
+Every step the bot opens is of a StepKind (tests/codebase/test_architecture.py checks that each
 `steps.open` names a kind's `.name` and stores only a kind's `encode`): one encoding, a JSON
 object, for every payload. A kind that carries nothing (what it is about is the step's subject)
 has the payload `Nothing`, stored as NULL.

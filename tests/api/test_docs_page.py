@@ -14,9 +14,9 @@ import pytest
 import api
 from api.errors import code_of, status_of
 from api.openapi import CODES
+from tests.codebase.test_errors import SAMPLES
+from tests.miniapp.test_browser import browser, engine_name  # noqa: F401 - fixtures used here
 from tests.support.api import ApiClient
-from tests.unit.test_errors import SAMPLES
-from tests.webapp.test_browser import browser, engine_name  # noqa: F401 - fixtures used here
 
 SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "api"
 

@@ -10,7 +10,7 @@ import pytest
 
 from api.errors import refusal_answer
 from domain import errors
-from tests.unit.test_errors import SAMPLES
+from tests.codebase.test_errors import SAMPLES
 
 
 @pytest.mark.parametrize(

@@ -13,7 +13,7 @@ from bot.texts import cards, counter, reports
 from bot.texts import rewards as ladder_texts
 from domain.model import LedgerKind, ProgramType, Reward, RewardUnit
 from domain.service import Ladder
-from tests.bot.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, _check
+from tests.codebase.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, _check
 from tests.support import samples
 
 COFFEE = Reward(

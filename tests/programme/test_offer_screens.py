@@ -15,7 +15,7 @@ from domain import errors
 from domain.model import ProgramType
 from domain.offers import AudienceKind
 from domain.service import MerchantChoice, OfferDraft, OfferFigures, OfferPreview, StoreChoice
-from tests.bot.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, Screen, _check
+from tests.codebase.test_screens import CAPTION_LIMIT, MESSAGE_LIMIT, Screen, _check
 from tests.support import samples
 
 NASTY = samples.NASTY

@@ -583,7 +583,7 @@ async def bare(secure_bot: SecureBot, request: pytest.FixtureRequest) -> AsyncIt
 
 # Slow examples: no shrinking (it could take minutes); the failing example is reported as found.
 # About 80 s: a slow story (`pytest -m slow`); every screen's escaping is also checked per
-# screen in tests/bot.
+# screen in tests/codebase/test_screens.py.
 @pytest.mark.slow
 @settings(FUZZ, max_examples=30, phases=[Phase.explicit, Phase.generate])
 @given(
