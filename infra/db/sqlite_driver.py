@@ -13,7 +13,7 @@ transaction that ran no statement has nothing to commit or roll back, so no hop 
 
 It relies on aiosqlite's `Connection._execute(fn)` (run `fn` in the connection's thread), the
 call all of aiosqlite's own methods go through; the lock file pins the version this was read
-against, and tests/integration/test_round_trips.py runs every engine through it.
+against, and tests/storage/test_round_trips.py runs every engine through it.
 """
 
 from __future__ import annotations

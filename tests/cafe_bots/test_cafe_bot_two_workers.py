@@ -14,10 +14,10 @@ from sqlalchemy import func, select
 from app.webhook import bot_secret
 from domain.db.tables import LedgerEntry
 from emulator.user import EmulatedUser
+from tests.platform.test_two_workers_flows import Cluster, _until, two_workers
 from tests.support.chat import card_number_in, eventually, join_staff, link_in, say
 from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
-from tests.webhook.test_two_workers_flows import Cluster, _until, two_workers
 
 pytestmark = pytest.mark.postgres
 

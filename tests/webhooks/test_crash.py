@@ -16,7 +16,7 @@ import re
 from pathlib import Path
 
 from emulator.driver import BotApiEmulator
-from tests.reliability.test_crash import (
+from tests.platform.test_crash import (
     BOT_USERNAME,
     CASHIER_IDS,
     CUSTOMER_IDS,

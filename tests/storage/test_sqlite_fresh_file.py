@@ -3,7 +3,7 @@
 SQLite does not apply the busy timeout to the switch to WAL: while another connection holds
 the file's write lock in rollback mode (a fresh file another worker is creating), the switch
 fails at once with "database is locked". Workers starting together on a new deployment hit
-that (`tests/hardening/test_concurrent_migrations.py` did, once, on a loaded machine; three
+that (`tests/storage/test_concurrent_migrations.py` did, once, on a loaded machine; three
 raw processes racing on fresh files lose about one round in five). infra/db/engine.py
 retries the switch for as long as the busy timeout would have waited."""
 
