@@ -96,3 +96,29 @@ def _pictures_of_one_database() -> Iterator[None]:
 
     forget_logos()
     forget_drawn()
+
+
+# --- levels ---------------------------------------------------------------------------------
+# Folders are features; the level is a marker (`pytest -m unit`, `-m "not browser"`), set here
+# from what a test uses so that nobody has to remember it: the first level whose fixtures the
+# test uses (directly or through other fixtures), else `unit`. Starting the bot as processes
+# of its own shows in no fixture, so those tests say it themselves (`pytest.mark.workers`), as
+# do the few that open a database or a server without a fixture (pyproject.toml describes each).
+LEVELS = ("unit", "integration", "e2e", "browser", "workers")
+LEVEL_BY_FIXTURES = (
+    ("browser", {"browser"}),  # headless Chromium on the Mini App
+    ("e2e", {"tg", "deployed"}),  # the Bot API emulator, usually with the running bot
+    ("integration", {"database_url", "postgres_server"}),  # a real database
+)
+
+
+def level_of(item: pytest.Item) -> str:
+    used = set(getattr(item, "fixturenames", ()))
+    return next((level for level, names in LEVEL_BY_FIXTURES if used & names), "unit")
+
+
+@pytest.hookimpl(tryfirst=True)  # before `-m` deselects by markers
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if not any(item.get_closest_marker(level) for level in LEVELS):
+            item.add_marker(level_of(item))

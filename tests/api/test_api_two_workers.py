@@ -8,6 +8,7 @@ import asyncio
 from pathlib import Path
 
 import httpx
+import pytest
 from sqlalchemy import func, select
 
 from domain.apikeys import ALL_SCOPES
@@ -23,6 +24,8 @@ from tests.support.postgres import PostgresServer
 from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
 from tests.support.servers import free_port
+
+pytestmark = pytest.mark.workers
 
 TOKEN = "123456:TEST-TOKEN-apiworkers"
 

@@ -25,7 +25,7 @@ from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
 from tests.support.servers import free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.workers]
 
 TOKEN = "123456:TEST-TOKEN-ratelimit"
 LIMIT = 10

@@ -41,6 +41,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> tuple[dict[str, Any], str]:
     return json.loads(out.read_text()), done.stdout
 
 
+@pytest.mark.workers
 def test_rush_figures(run: tuple[dict[str, Any], str]) -> None:
     results, _ = run
     for engine in ("sqlite", "sqlite_unthrottled"):
@@ -63,6 +64,7 @@ def test_rush_figures(run: tuple[dict[str, Any], str]) -> None:
         assert all(positive(paced[name]) for name in LATENCIES)
 
 
+@pytest.mark.workers
 def test_ceiling_figures(run: tuple[dict[str, Any], str]) -> None:
     ceilings = run[0]["ceilings"]
     for name in ("echo", "echo_rate_limited"):
@@ -74,6 +76,7 @@ def test_ceiling_figures(run: tuple[dict[str, Any], str]) -> None:
         assert figures["statements"] >= 1 and positive(figures["ms"]), use_case
 
 
+@pytest.mark.workers
 def test_growth_figures(run: tuple[dict[str, Any], str]) -> None:
     sizes = run[0]["growth"]["sqlite"]
     assert set(sizes) == {"0", "2000"}
@@ -84,6 +87,7 @@ def test_growth_figures(run: tuple[dict[str, Any], str]) -> None:
     assert sizes["0"]["stamp_ratio"] == 1.0
 
 
+@pytest.mark.workers
 def test_two_workers_figures(run: tuple[dict[str, Any], str]) -> None:
     two = run[0].get("two_workers")
     if two is None:
@@ -94,6 +98,7 @@ def test_two_workers_figures(run: tuple[dict[str, Any], str]) -> None:
     assert two["notices"]["outstanding"] == 0
 
 
+@pytest.mark.workers
 def test_many_bots_figures(run: tuple[dict[str, Any], str]) -> None:
     many = run[0]["many_bots"]
     for idle in many["idle"]:
@@ -117,6 +122,7 @@ def test_many_bots_figures(run: tuple[dict[str, Any], str]) -> None:
     assert cafes["notices"]["outstanding"] == 0 and cafes["platform_bot_messages"] == 0
 
 
+@pytest.mark.workers
 def test_till_api_figures(run: tuple[dict[str, Any], str]) -> None:
     setups = {(s["engine"], s["workers"]): s for s in run[0]["api"]}
     if ("postgres", 2) not in setups:
@@ -136,6 +142,7 @@ def test_till_api_figures(run: tuple[dict[str, Any], str]) -> None:
     assert "Till API" in run[1]
 
 
+@pytest.mark.workers
 def test_every_part_of_the_full_run_ran(run: tuple[dict[str, Any], str]) -> None:
     from benchmarks.__main__ import PARTS
 
@@ -159,6 +166,7 @@ def test_growth_stamps_never_take_a_card_to_its_top_reward() -> None:
     assert all(card.stamp_count + taken[card.id] < 10 for card in cards if taken[card.id])
 
 
+@pytest.mark.workers
 def test_startup_and_report(run: tuple[dict[str, Any], str]) -> None:
     results, table = run
     startup = results["startup"]

@@ -19,7 +19,7 @@ from tests.support.chat import card_number_in, eventually, join_staff, link_in, 
 from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.workers]
 
 CAFE = "cafe_lux_bot"
 ROUNDS = 4

@@ -12,6 +12,8 @@ from telegram.error import Forbidden, NetworkError
 from emulator import BotApiEmulator
 from emulator.client import EmulatorClient
 
+pytestmark = pytest.mark.e2e
+
 
 @pytest.fixture
 async def remote() -> AsyncIterator[tuple[BotApiEmulator, EmulatorClient, Bot]]:

@@ -374,6 +374,7 @@ async def test_bot_settings_are_per_bot(
     assert (await bot.get_my_name()).name == "Loyalty Test Bot"
 
 
+@pytest.mark.e2e
 def test_a_thousand_idle_bots_are_cheap() -> None:
     tg = BotApiEmulator()
     tracemalloc.start()
@@ -467,6 +468,7 @@ async def test_each_bot_has_its_own_webhook(
         assert shop_hook.received[-1][1] == "extra"
 
 
+@pytest.mark.e2e
 async def test_control_api_hosts_and_drives_many_bots() -> None:
     async with (
         BotApiEmulator("42:CONTROL", "control_bot", control_api=True) as tg,

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pytest
 from telegram import Bot, InlineKeyboardButton, InlineKeyboardMarkup
 from telegram.error import BadRequest, RetryAfter
 
 from emulator.client import spawn_emulator
+
+pytestmark = pytest.mark.workers
 
 
 async def test_standalone_emulator_is_driven_over_http() -> None:

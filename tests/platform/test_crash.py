@@ -40,6 +40,8 @@ from infra.tables import InboundUpdate, OutboxMessage
 from tests.support.chat import card_number_in, join_staff, link_in, say
 from tests.support.reliability import api_calls, count_handouts, messages_since, until
 
+pytestmark = pytest.mark.workers
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "424242:CRASH-TEST-token-abcdef"
 BOT_USERNAME = "loyalty_crash_bot"

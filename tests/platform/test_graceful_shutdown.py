@@ -16,6 +16,8 @@ from emulator.driver import BotApiEmulator
 from infra.db.engine import create_engine
 from tests.support.chat import card_number_in, join_staff, link_in, say
 
+pytestmark = pytest.mark.workers
+
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-shutdown"
 STAMPS = 40

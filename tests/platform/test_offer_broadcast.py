@@ -17,6 +17,8 @@ import pytest
 from benchmarks.offers import run_offer_broadcast
 from bot.delivery import BATCH
 
+pytestmark = pytest.mark.workers
+
 RECIPIENTS = 2000
 BLOCKED = 20
 KILL_AFTER = 700  # copies delivered before the SIGKILL

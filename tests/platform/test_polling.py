@@ -46,6 +46,7 @@ async def test_an_update_of_the_wrong_shape_is_set_aside(bot: Running, body: obj
     assert bot.application.bot_data.poison_updates == 1
 
 
+@pytest.mark.workers
 async def test_a_token_refused_at_start_ends_the_process_with_status_3(tmp_path: Path) -> None:
     async with BotApiEmulator(token="654321:another-bots-token") as tg:
         env = bot_environment(sqlite_url(tmp_path), TELEGRAM_API_BASE_URL=tg.base_url)
@@ -55,6 +56,7 @@ async def test_a_token_refused_at_start_ends_the_process_with_status_3(tmp_path:
     assert "Traceback" not in finished.stderr
 
 
+@pytest.mark.workers
 async def test_a_token_refused_while_polling_ends_the_process_with_status_3(
     tmp_path: Path,
 ) -> None:

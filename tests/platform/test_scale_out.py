@@ -24,6 +24,8 @@ from tests.support.postgres import PostgresServer
 from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.servers import free_port
 
+pytestmark = pytest.mark.workers
+
 TOKEN = "123456:TEST-TOKEN-scaleout"
 CASHIERS, CUSTOMERS, STAMPS_EACH = 4, 6, 5
 

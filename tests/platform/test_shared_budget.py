@@ -26,6 +26,8 @@ from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
 from tests.support.servers import free_port
 
+pytestmark = pytest.mark.workers
+
 TOKEN = "123456:TEST-TOKEN-budget"
 TELEGRAM_LIMIT = 30
 CASHIERS, STAMPED_CUSTOMERS, REMINDERS = 6, 40, 1000

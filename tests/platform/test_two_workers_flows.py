@@ -42,7 +42,7 @@ from tests.support.processes import ROOT
 from tests.support.processes import start_worker as _start_worker
 from tests.support.servers import free_port
 
-pytestmark = pytest.mark.postgres
+pytestmark = [pytest.mark.postgres, pytest.mark.workers]
 
 TOKEN = "123456:TEST-TOKEN-twoworkers"
 EN = translator("en")

@@ -11,11 +11,14 @@ from contextlib import contextmanager
 from pathlib import Path
 
 import pexpect
+import pytest
 
 from app.cli import PLAYGROUND_OFFER, accepts, offers_playground
 from app.playground_people import person_key
 from app.playground_transcript import file_kind
 from bot.config import NO_TOKEN_HELP, ConfigError, MissingToken
+
+pytestmark = pytest.mark.workers
 
 ROOT = Path(__file__).resolve().parents[2]
 CACHE = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")

@@ -9,6 +9,9 @@ from pathlib import Path
 
 import httpx
 import pexpect
+import pytest
+
+pytestmark = pytest.mark.workers
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,8 +14,11 @@ from pathlib import Path
 
 import httpx
 import pexpect
+import pytest
 
 from tests.playground.test_playground import _terminal
+
+pytestmark = pytest.mark.workers
 
 CURL = re.compile(r"(curl -s -X POST \S+ [^\r\n]+)\r?\n")
 

@@ -21,6 +21,7 @@ def engine_name() -> str:
     return "sqlite"  # the backup command is for the embedded database
 
 
+@pytest.mark.workers
 async def test_backup_copies_a_database_in_use(
     service: LoyaltyService, database_url: str, tmp_path: Path
 ) -> None:

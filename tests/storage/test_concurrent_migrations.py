@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
 from alembic.script import ScriptDirectory
 from sqlalchemy import text
 
 from infra.db.engine import create_engine
 from infra.db.migrate import alembic_config, upgrade_to_head
 from tests.support.processes import bot_environment, finish, start_bot
+
+pytestmark = pytest.mark.workers
 
 
 def _head() -> str:

@@ -14,6 +14,8 @@ from tests.support.postgres_admin import admin_connection, role_with_password
 from tests.support.processes import bot_environment, run_bot
 from tests.support.servers import free_port
 
+pytestmark = pytest.mark.workers
+
 PASSWORD = "Pa55-word_not-to-print"
 
 

@@ -13,6 +13,8 @@ from sqlalchemy import exc, text
 from infra.db.engine import WRITE_OPTION, create_engine
 from infra.db.sqlite_driver import OneHopConnection, OneHopCursor
 
+pytestmark = pytest.mark.integration
+
 
 async def test_statements_read_write_and_fail_as_before(tmp_path: Path) -> None:
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'driver.db'}")

@@ -14,9 +14,12 @@ import sqlite3
 import threading
 from pathlib import Path
 
+import pytest
 from sqlalchemy import text
 
 from infra.db.engine import create_engine
+
+pytestmark = pytest.mark.integration
 
 HELD_SECONDS = 0.3
 

@@ -10,10 +10,13 @@ import sys
 from pathlib import Path
 
 import httpx
+import pytest
 
 from emulator.driver import BotApiEmulator
 from tests.support.servers import free_port
 from tests.support.wallet import PASS_TYPE_ID, Pki, apple_environment
+
+pytestmark = pytest.mark.workers
 
 ROOT = Path(__file__).resolve().parents[2]
 TOKEN = "123456:TEST-TOKEN-accesslog"

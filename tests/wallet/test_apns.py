@@ -54,6 +54,7 @@ async def register(service: LoyaltyService, apple: AppleWalletConfig, holder: Ho
         )
 
 
+@pytest.mark.integration
 async def test_a_push_reaches_apns_over_http2_with_the_pass_certificate(
     apple: AppleWalletConfig, apns: FakeApns
 ) -> None:
@@ -65,6 +66,7 @@ async def test_a_push_reaches_apns_over_http2_with_the_pass_certificate(
     assert push.headers["apns-topic"] == PASS_TYPE_ID
 
 
+@pytest.mark.integration
 async def test_apns_refuses_a_sender_without_the_pass_certificate(
     apple: AppleWalletConfig, apns: FakeApns, tmp_path: Path
 ) -> None:

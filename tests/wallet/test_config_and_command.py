@@ -55,6 +55,7 @@ def test_the_web_service_defaults_to_the_webhook_origin(pki: Pki) -> None:
     assert polling_only is not None and polling_only.web_service_url is None
 
 
+@pytest.mark.workers
 async def test_the_command_writes_a_verifiable_pass(
     service: LoyaltyService, holder: Holder, database_url: str, pki: Pki, tmp_path: Path
 ) -> None:

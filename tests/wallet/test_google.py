@@ -236,6 +236,7 @@ async def test_the_rest_client_patches_only_an_object_google_has(
     assert fake_google.token_requests == 1  # the access token is reused until it expires
 
 
+@pytest.mark.integration
 async def test_the_fake_refuses_what_google_refuses(
     google: GoogleWalletConfig, fake_google: FakeGoogleWallet
 ) -> None:

@@ -15,6 +15,8 @@ import json
 import re
 from pathlib import Path
 
+import pytest
+
 from emulator.driver import BotApiEmulator
 from tests.platform.test_crash import (
     BOT_USERNAME,
@@ -29,6 +31,8 @@ from tests.platform.test_crash import (
 from tests.support.chat import say
 from tests.support.reliability import until
 from tests.webhooks.receiver import receiving, verified
+
+pytestmark = pytest.mark.workers
 
 SECRET = re.compile(r"whsec_[A-Za-z0-9_-]{43}")
 
