@@ -355,3 +355,13 @@ def test_step_kind_names_are_unique() -> None:
                 names.append(node.args[0].value)
     assert len(names) > 20
     assert sorted(n for n in set(names) if names.count(n) > 1) == []
+
+
+def test_the_readme_names_every_test_folder() -> None:
+    # A folder is a feature; README.md's "Tests" section says what is in each, so a new folder
+    # (or a renamed one) must be described there too.
+    readme = (ROOT / "README.md").read_text()
+    section = readme[readme.index("## Tests\n") :]
+    section = section[: section.index("\n## ")]
+    folders = sorted(p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists())
+    assert [f for f in folders if f"`tests/{f}/`" not in section] == []
