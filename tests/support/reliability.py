@@ -1,4 +1,5 @@
-"""What the reliability tests share: counting deliveries, reading replies, opening a shop."""
+"""What the crash and fault tests share (platform/, webhooks/): counting deliveries, waiting,
+reading replies, opening a shop through the running bot."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
-"""The real bot against the emulator, with a precise "this update is fully handled" signal,
-database snapshots, and checks that a reply respected Telegram's rules and hid no crash."""
+"""The real bot against the emulator (`secure_bot`), with a precise "this update is fully handled"
+signal, database snapshots, and checks that a reply respected Telegram's rules and hid no crash."""
 
 from __future__ import annotations
 
