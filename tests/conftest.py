@@ -13,7 +13,13 @@ from domain.clock import ManualClock
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from infra import Infrastructure
-from tests.support.databases import migrated_database, new_postgres_database, sqlite_url
+from infra.db.engine import create_engine
+from tests.support.databases import (
+    migrated_postgres_url,
+    migrated_sqlite_url,
+    new_postgres_database,
+    sqlite_url,
+)
 from tests.support.postgres import PostgresServer, PostgresUnavailable, start_postgres
 
 # Shared fixtures, one module per concern, for every folder: the emulator and the running bot
@@ -59,6 +65,19 @@ def engine_name(request: pytest.FixtureRequest) -> str:
 
 @pytest.fixture
 async def database_url(engine_name: str, tmp_path: Path, request: pytest.FixtureRequest) -> str:
+    """A database of its own for the test, already at the schema's head (a copy of a template
+    the migrations made once; see tests/support/databases.py)."""
+    if engine_name == "sqlite":
+        return await migrated_sqlite_url(tmp_path)
+    server: PostgresServer = request.getfixturevalue("postgres_server")
+    return await migrated_postgres_url(server)
+
+
+@pytest.fixture
+async def empty_database_url(
+    engine_name: str, tmp_path: Path, request: pytest.FixtureRequest
+) -> str:
+    """A database of its own with no schema at all: for the tests of the migrations."""
     if engine_name == "sqlite":
         return sqlite_url(tmp_path)
     server: PostgresServer = request.getfixturevalue("postgres_server")
@@ -67,7 +86,7 @@ async def database_url(engine_name: str, tmp_path: Path, request: pytest.Fixture
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    db = await migrated_database(database_url, pool_size=10)
+    db = Database(create_engine(database_url, pool_size=10))
     yield db
     await db.dispose()
 

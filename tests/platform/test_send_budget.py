@@ -14,7 +14,7 @@ from sqlalchemy import select
 from domain.db.uow import Database
 from infra import BudgetSpent, SharedSendBudget
 from infra.tables import MessageGrant
-from tests.support.databases import migrated_database, new_postgres_database
+from tests.support.databases import migrated_database, migrated_postgres_url
 from tests.support.postgres import PostgresServer
 
 pytestmark = pytest.mark.postgres
@@ -24,7 +24,7 @@ RATE = 30.0
 
 @pytest.fixture
 async def database(postgres_server: PostgresServer) -> AsyncIterator[Database]:
-    db = await migrated_database(await new_postgres_database(postgres_server))
+    db = await migrated_database(await migrated_postgres_url(postgres_server))
     yield db
     await db.dispose()
 

@@ -21,8 +21,10 @@ from tests.support.scenario import new_profile, open_shop
 BEFORE_API_KEYS = "c4e8a2f6d913"
 
 
-async def test_down_and_up_again_keeps_the_ledger(database_url: str, clock: ManualClock) -> None:
-    engine = create_engine(database_url)
+async def test_down_and_up_again_keeps_the_ledger(
+    empty_database_url: str, clock: ManualClock
+) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
         service = LoyaltyService(Database(engine), clock)

@@ -21,9 +21,9 @@ BEFORE_BONUSES = "b7e4a2c91d5f"
 
 
 async def test_existing_cards_get_a_code_and_their_first_visit(
-    database_url: str, clock: ManualClock
+    empty_database_url: str, clock: ManualClock
 ) -> None:
-    engine = create_engine(database_url)
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
         service = LoyaltyService(Database(engine), clock)

@@ -39,16 +39,16 @@ async def _upgrade(url: str) -> None:
 
 
 async def test_three_concurrent_upgrades_on_a_fresh_database_all_succeed(
-    database_url: str,
+    empty_database_url: str,
 ) -> None:
     async with asyncio.timeout(60):  # colliding migrations can also wait on each other's locks
-        await asyncio.gather(*(_upgrade(database_url) for _ in range(3)))
-    assert await _version(database_url) == [_head()]
+        await asyncio.gather(*(_upgrade(empty_database_url) for _ in range(3)))
+    assert await _version(empty_database_url) == [_head()]
 
 
-async def test_two_migrate_processes_at_once_both_succeed(database_url: str) -> None:
-    env = bot_environment(database_url)
+async def test_two_migrate_processes_at_once_both_succeed(empty_database_url: str) -> None:
+    env = bot_environment(empty_database_url)
     processes = [await start_bot("migrate", env=env) for _ in range(2)]
     results = await asyncio.gather(*(finish(p) for p in processes))
     assert [r.returncode for r in results] == [0, 0], [r.stderr for r in results]
-    assert await _version(database_url) == [_head()]
+    assert await _version(empty_database_url) == [_head()]

@@ -102,8 +102,8 @@ def _old_programme(connection: Connection) -> None:
         )
 
 
-async def test_existing_programmes_and_cards_stay_as_they_were(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_existing_programmes_and_cards_stay_as_they_were(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     async with engine.connect() as connection:
         await connection.run_sync(_old_programme)
         await connection.commit()

@@ -13,7 +13,7 @@ from sqlalchemy.exc import DBAPIError
 
 from domain.db.uow import Database
 from infra.db import engine as engines
-from tests.support.databases import migrated_database, new_postgres_database
+from tests.support.databases import migrated_database, migrated_postgres_url
 from tests.support.postgres import PostgresServer
 from tests.support.postgres_admin import admin_connection
 
@@ -22,7 +22,7 @@ pytestmark = pytest.mark.postgres
 
 @pytest.fixture
 async def database(postgres_server: PostgresServer) -> AsyncIterator[Database]:
-    db = await migrated_database(await new_postgres_database(postgres_server), pool_size=1)
+    db = await migrated_database(await migrated_postgres_url(postgres_server), pool_size=1)
     yield db
     await db.dispose()
 

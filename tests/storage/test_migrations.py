@@ -20,8 +20,10 @@ def _differences(connection: Connection) -> list[object]:
     return list(compare_metadata(context, Base.metadata))
 
 
-async def test_upgrade_on_an_empty_database_builds_the_models_schema(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_upgrade_on_an_empty_database_builds_the_models_schema(
+    empty_database_url: str,
+) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
         async with engine.connect() as connection:
@@ -33,8 +35,8 @@ async def test_upgrade_on_an_empty_database_builds_the_models_schema(database_ur
         await engine.dispose()
 
 
-async def test_upgrading_twice_changes_nothing(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_upgrading_twice_changes_nothing(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
         await upgrade_to_head(engine)
@@ -44,8 +46,8 @@ async def test_upgrading_twice_changes_nothing(database_url: str) -> None:
         await engine.dispose()
 
 
-async def test_the_stores_of_the_day_go_down_and_up_again(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_the_stores_of_the_day_go_down_and_up_again(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
 
@@ -67,8 +69,10 @@ async def test_the_stores_of_the_day_go_down_and_up_again(database_url: str) -> 
 BEFORE_REWARD_NAMES = "c4e8b1d9a3f6"
 
 
-async def test_reward_names_in_other_languages_go_down_and_up_again(database_url: str) -> None:
-    engine = create_engine(database_url)
+async def test_reward_names_in_other_languages_go_down_and_up_again(
+    empty_database_url: str,
+) -> None:
+    engine = create_engine(empty_database_url)
     try:
         await upgrade_to_head(engine)
 
