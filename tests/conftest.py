@@ -127,7 +127,7 @@ LEVELS = ("unit", "integration", "e2e", "browser", "workers")
 LEVEL_BY_FIXTURES = (
     ("browser", {"browser"}),  # headless Chromium on the Mini App
     ("e2e", {"tg", "deployed"}),  # the Bot API emulator, usually with the running bot
-    ("integration", {"database_url", "postgres_server"}),  # a real database
+    ("integration", {"database_url", "empty_database_url", "postgres_server"}),  # a real database
 )
 
 
