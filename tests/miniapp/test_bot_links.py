@@ -114,7 +114,7 @@ async def test_polling_mode_serves_the_mini_app_only_with_web_app_url(bot: Runni
         page = await http.get(f"http://127.0.0.1:{port}/app/")
         assert page.status_code == 200 and "/app/static/app.js" in page.text
         assert "set-cookie" not in page.headers
-        script = await http.get(f"http://127.0.0.1:{port}/app/static/app.js")
+        script = await http.get(f"http://127.0.0.1:{port}/app/static/counter.js")
         assert script.status_code == 200 and "showScanQrPopup" in script.text
         api = await http.get(f"http://127.0.0.1:{port}/api/v1/openapi.json")
         assert api.status_code == 200 and api.json()["openapi"] == "3.1.0"
