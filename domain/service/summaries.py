@@ -75,9 +75,11 @@ class SummaryService(ServiceBase):
         self._schedule = SummarySchedule(SqlSummaryUnitOfWork(database, effects), clock)
 
     async def due_summaries(self) -> list[tuple[int, date]]:
+        """SummarySchedule.due_summaries, in SQL."""
         return await self._schedule.due_summaries()
 
     async def queue_summary(self, merchant_id: int, day: date) -> bool:
+        """SummarySchedule.queue_summary, in SQL."""
         return await self._schedule.queue_summary(merchant_id, day)
 
     async def daily_summary(self, merchant_id: int, day: date) -> DailySummary:

@@ -11,10 +11,13 @@ here the schedule is stated as they leave it.
 
 from __future__ import annotations
 
+import ast
 from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
 
 import pytest
 
+import domain.summary_schedule
 from domain.clock import ManualClock
 from domain.effects import SendSummary
 from domain.service.summaries import SummarySchedule
@@ -135,3 +138,17 @@ async def test_a_missed_summary_of_yesterday_is_due_until_it_is_queued(
     uow.schedule(merchant_id, "21:00", on_since=clock.now())  # and on again
     assert await schedule.queue_summary(merchant_id, date(2026, 1, 12))
     assert await schedule.due_summaries() == []
+
+
+def test_the_rule_and_its_ports_know_no_database() -> None:
+    """What the fake stands in for names no SQL and no repository module: a use case over
+    these ports runs the same on either unit of work."""
+    source = Path(domain.summary_schedule.__file__).read_text()
+    imported = {
+        node.module if isinstance(node, ast.ImportFrom) else alias.name
+        for node in ast.walk(ast.parse(source))
+        if isinstance(node, ast.Import | ast.ImportFrom)
+        for alias in node.names
+    }
+    assert {name for name in imported if name and name.startswith("domain")} == {"domain.effects"}
+    assert not {name for name in imported if name and name.split(".")[0] == "sqlalchemy"}
