@@ -74,49 +74,6 @@ async def test_owner_periods_and_series(service: LoyaltyService, clock: ManualCl
         await service.reports.summary_for_owner(cashier.user_id, "today")
 
 
-@pytest.mark.parametrize(
-    ("before", "at"),
-    [
-        # Winter (UTC+1), the day before the change to summer time, and summer (UTC+2).
-        (datetime(2026, 3, 28, 19, 59, tzinfo=UTC), datetime(2026, 3, 28, 20, 0, tzinfo=UTC)),
-        (datetime(2026, 3, 29, 18, 59, tzinfo=UTC), datetime(2026, 3, 29, 19, 0, tzinfo=UTC)),
-        (datetime(2026, 10, 25, 19, 59, tzinfo=UTC), datetime(2026, 10, 25, 20, 0, tzinfo=UTC)),
-    ],
-)
-async def test_summary_is_due_at_local_time_on_both_sides_of_dst(
-    service: LoyaltyService, clock: ManualClock, before: datetime, at: datetime
-) -> None:
-    clock.set(before - timedelta(days=2))
-    shop = await open_shop(service)
-    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    for day in (before - timedelta(days=2), before - timedelta(days=1)):
-        for local_day in {day.date() - timedelta(days=1), day.date()}:
-            await service.summaries.queue_summary(merchant_id, local_day)
-    clock.set(before)
-    assert await service.summaries.due_summaries() == []
-    clock.set(at)
-    assert await service.summaries.due_summaries() == [(merchant_id, at.date())]
-    assert await service.summaries.queue_summary(merchant_id, at.date())
-    assert not await service.summaries.queue_summary(merchant_id, at.date())
-    assert await service.summaries.due_summaries() == []
-
-
-async def test_a_missed_summary_of_yesterday_is_due_until_it_is_queued(
-    service: LoyaltyService, clock: ManualClock
-) -> None:
-    clock.set(datetime(2026, 1, 12, 8, 0, tzinfo=UTC))
-    shop = await open_shop(service, summary="21:00")
-    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    await service.summaries.queue_summary(merchant_id, date(2026, 1, 11))
-    clock.set(datetime(2026, 1, 13, 7, 0, tzinfo=UTC))  # the bot was down over the 12th's 21:00
-    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 12))]
-    await shop.configure(summary="off")
-    assert await service.summaries.due_summaries() == []
-    await shop.configure(summary="21:00")
-    assert await service.summaries.queue_summary(merchant_id, date(2026, 1, 12))
-    assert await service.summaries.due_summaries() == []
-
-
 async def test_export_lists_the_ledger_of_the_period(
     service: LoyaltyService, clock: ManualClock
 ) -> None:

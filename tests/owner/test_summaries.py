@@ -5,70 +5,11 @@ summary time came before the business joined. On both engines."""
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, date, datetime
 
 from domain.clock import ManualClock
 from domain.service import LoyaltyService
 from tests.support.scenario import new_profile, open_shop
-
-
-def _days(first: date, last: date) -> list[date]:
-    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
-
-
-async def test_every_missed_day_is_due_once_oldest_first_and_a_week_back_at_most(
-    service: LoyaltyService, clock: ManualClock
-) -> None:
-    clock.set(datetime(2026, 1, 1, 8, 0, tzinfo=UTC))
-    shop = await open_shop(service, summary="21:00")
-    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    clock.set(datetime(2026, 1, 3, 7, 0, tzinfo=UTC))  # down over two summaries
-    assert await service.summaries.due_summaries() == [
-        (merchant_id, date(2026, 1, 1)),
-        (merchant_id, date(2026, 1, 2)),
-    ]
-    for _, day in await service.summaries.due_summaries():
-        assert await service.summaries.queue_summary(merchant_id, day)
-        assert not await service.summaries.queue_summary(merchant_id, day)
-    assert await service.summaries.due_summaries() == []
-
-    clock.set(datetime(2026, 1, 20, 7, 0, tzinfo=UTC))  # down for over two weeks
-    due = await service.summaries.due_summaries()
-    assert due == [(merchant_id, day) for day in _days(date(2026, 1, 13), date(2026, 1, 19))]
-    for _, day in due:
-        await service.summaries.queue_summary(merchant_id, day)
-    clock.set(datetime(2026, 1, 20, 20, 0, tzinfo=UTC))  # 21:00 in Luxembourg
-    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 20))]
-
-
-async def test_a_business_that_joins_after_the_summary_time_hears_first_the_next_evening(
-    service: LoyaltyService, clock: ManualClock
-) -> None:
-    clock.set(datetime(2026, 1, 1, 21, 30, tzinfo=UTC))  # 22:30 in Luxembourg, after 21:00
-    shop = await open_shop(service, summary="21:00")
-    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    clock.set(datetime(2026, 1, 1, 22, 45, tzinfo=UTC))
-    assert await service.summaries.due_summaries() == []  # not a word about a day it missed
-    clock.set(datetime(2026, 1, 2, 20, 0, tzinfo=UTC))
-    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 2))]
-
-
-async def test_a_summary_switched_back_on_does_not_catch_up_the_days_it_was_off(
-    service: LoyaltyService, clock: ManualClock
-) -> None:
-    clock.set(datetime(2026, 1, 1, 8, 0, tzinfo=UTC))
-    shop = await open_shop(service, summary="21:00")
-    merchant_id = (await service.staff.membership(shop.owner.user_id)).merchant_id
-    clock.set(datetime(2026, 1, 4, 7, 0, tzinfo=UTC))
-    assert len(await service.summaries.due_summaries()) == 3  # the 1st to the 3rd, missed
-    await shop.configure(summary="off")
-    clock.set(datetime(2026, 1, 8, 12, 0, tzinfo=UTC))
-    await shop.configure(summary="9pm")  # switched on again: from today, nothing before
-    assert await service.summaries.due_summaries() == []
-    await shop.configure(summary="20:00")  # a new time: still on, nothing caught up
-    assert await service.summaries.due_summaries() == []
-    clock.set(datetime(2026, 1, 8, 19, 0, tzinfo=UTC))  # 20:00 in Luxembourg
-    assert await service.summaries.due_summaries() == [(merchant_id, date(2026, 1, 8))]
 
 
 async def test_a_quiet_day_is_one_line_or_nothing_as_the_owner_chooses(
