@@ -15,8 +15,9 @@ from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
+from typing import Any
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import ColumnElement, delete, select, update
 
 from domain.clock import Clock
 from domain.db.uow import Database
@@ -68,7 +69,22 @@ class Step:
         return StepState.OPEN if now < self.expires_at else StepState.EXPIRED
 
 
-def _step(row: PendingStep) -> Step:
+# What a Step is read from: columns, not ORM entities (no identity map or attribute
+# instrumentation per row on the hot path: every counter command looks up its chat's steps).
+_STEP_COLUMNS = (
+    PendingStep.id,
+    PendingStep.chat_id,
+    PendingStep.kind,
+    PendingStep.subject_id,
+    PendingStep.payload,
+    PendingStep.prompt_ids,
+    PendingStep.expires_at,
+    PendingStep.closed_as,
+)
+
+
+def _step(row: Any) -> Step:
+    """A Step from a PendingStep entity or a row of _STEP_COLUMNS (the same names)."""
     return Step(
         id=row.id,
         chat_id=row.chat_id,
@@ -138,18 +154,17 @@ class PendingSteps:
         return None
 
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
-        now = self._clock.now()
-        for step in await self._recent(chat_id):
-            if step.kind in kinds and step.is_open(now):
-                return step
-        return None
+        """The newest open step of these kinds (the one row, not the chat's recent ones)."""
+        return await self._newest(
+            chat_id,
+            PendingStep.kind.in_(list(kinds)),
+            PendingStep.closed_as.is_(None),
+            PendingStep.expires_at > self._clock.now(),
+        )
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest step of these kinds, open or not (what the person last saw)."""
-        for step in await self._recent(chat_id):
-            if step.kind in kinds:
-                return step
-        return None
+        return await self._newest(chat_id, PendingStep.kind.in_(list(kinds)))
 
     async def close(self, step_id: int, closed_as: StepState = StepState.DONE) -> bool:
         """Close an open step; True only for the one call that closed it (one-time use)."""
@@ -193,12 +208,27 @@ class PendingSteps:
     async def _recent(self, chat_id: int) -> list[Step]:
         async with self._db.read() as session:
             rows = await session.execute(
-                select(PendingStep)
+                select(*_STEP_COLUMNS)
                 .where(PendingStep.bot_id == current_bot.get(), PendingStep.chat_id == chat_id)
                 .order_by(PendingStep.id.desc())
                 .limit(RECENT_STEPS)
             )
-            return [_step(row) for row in rows.scalars()]
+            return [_step(row) for row in rows]
+
+    async def _newest(self, chat_id: int, *conditions: ColumnElement[bool]) -> Step | None:
+        async with self._db.read() as session:
+            rows = await session.execute(
+                select(*_STEP_COLUMNS)
+                .where(
+                    PendingStep.bot_id == current_bot.get(),
+                    PendingStep.chat_id == chat_id,
+                    *conditions,
+                )
+                .order_by(PendingStep.id.desc())
+                .limit(1)
+            )
+            row = rows.first()
+            return None if row is None else _step(row)
 
     @staticmethod
     def _closing(chat_id: int, kinds: Collection[str], closed_as: StepState, now: datetime):  # type: ignore[no-untyped-def]
