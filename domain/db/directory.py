@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, and_, bindparam, func, select, update
+from sqlalchemy import and_, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
-from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
 from domain.db.tables import (
@@ -125,21 +124,6 @@ class DirectoryRepository:
 
     # --- staff ------------------------------------------------------------------------------
 
-    async def user_and_seat(
-        self, user_id: int
-    ) -> tuple[
-        User | None, StaffMembership | None, Merchant | None, Program | None, Store | None, int
-    ]:
-        """The user with their active staff seat, its merchant, program and store, and how many
-        stores the merchant has: one statement for what every update needs to know about its
-        sender."""
-        query, parameters = _USER_AND_SEAT, {"user_id": user_id}
-        row = (await self.session.execute(query, parameters)).one_or_none()
-        if row is None:
-            return None, None, None, None, None, 0
-        user, seat, merchant, program, store, count = row
-        return user, seat, merchant, program, store, int(count or 0)
-
     async def active_membership(self, user_id: int) -> StaffMembership | None:
         query = select(StaffMembership).where(
             StaffMembership.user_id == user_id, StaffMembership.active
@@ -205,28 +189,3 @@ class DirectoryRepository:
             .order_by(Card.customer_id)
         )
         return [(row[0], row[1]) for row in await self.session.execute(query)]
-
-
-def _user_and_seat_query() -> Select[User, StaffMembership, Merchant, Program, Store, int]:
-    every_store = aliased(Store)
-    stores = (
-        select(func.count(every_store.id))
-        .where(every_store.merchant_id == StaffMembership.merchant_id)
-        .scalar_subquery()
-    )
-    return (
-        select(User, StaffMembership, Merchant, Program, Store, stores)
-        .select_from(User)
-        .outerjoin(
-            StaffMembership,
-            and_(StaffMembership.user_id == User.id, StaffMembership.active),
-        )
-        .outerjoin(Merchant, Merchant.id == StaffMembership.merchant_id)
-        .outerjoin(Program, Program.merchant_id == StaffMembership.merchant_id)
-        .outerjoin(Store, Store.id == StaffMembership.store_id)
-        .where(User.id == bindparam("user_id"))
-    )
-
-
-# Every update reads its sender with this: built once (with its SQL cache key), not per call.
-_USER_AND_SEAT = _user_and_seat_query()

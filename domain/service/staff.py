@@ -5,7 +5,8 @@ from __future__ import annotations
 from domain import errors
 from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
-from domain.db.tables import Merchant, Program, StaffInvite, StaffMembership, Store
+from domain.db.sender import SenderSeat, sender
+from domain.db.tables import StaffInvite, StaffMembership
 from domain.db.uow import Session
 from domain.effects import StaffJoinedNotice
 from domain.model import (
@@ -40,18 +41,17 @@ class StaffService(ServiceBase):
             return await self._identity_in(session, user_id)
 
     async def _identity_in(self, session: Session, user_id: int) -> Identity:
-        directory = self._directory(session)
-        user, seat, merchant, program, store, stores = await directory.user_and_seat(user_id)
+        found = await sender(session, user_id)
+        seat = found.seat
         membership = None
         if seat is not None and serves(seat.merchant_id):  # in a café's bot, that café's seat only
-            assert merchant is not None and program is not None  # foreign keys
-            membership = _membership_of(seat, merchant, program, store, stores)
+            membership = _membership_of(seat)
         return Identity(
             user_id=user_id,
-            language=None if user is None else user.language,
-            telegram_language=None if user is None else user.telegram_language,
+            language=found.language,
+            telegram_language=found.telegram_language,
             membership=membership,
-            known=user is not None,
+            known=found.known,
         )
 
     async def mark_unreachable(self, user_id: int) -> None:
@@ -203,22 +203,20 @@ class StaffService(ServiceBase):
             return chosen
 
 
-def _membership_of(
-    seat: StaffMembership, merchant: Merchant, program: Program, store: Store | None, stores: int
-) -> Membership:
+def _membership_of(seat: SenderSeat) -> Membership:
     return Membership(
         user_id=seat.user_id,
-        merchant_id=merchant.id,
-        merchant_name=merchant.name,
+        merchant_id=seat.merchant_id,
+        merchant_name=seat.merchant_name,
         role=StaffRole(seat.role),
         store_id=seat.store_id,
-        store_name=None if store is None else store.name,
-        timezone=program.timezone,
-        merchant_language=program.language,
-        owner_user_id=merchant.owner_user_id,
-        staff_corrections=program.staff_corrections,
-        program_type=ProgramType(program.type),
-        says_store_of_day=asks_for_store(seat.store_id, stores, program.cross_location),
+        store_name=seat.store_name,
+        timezone=seat.timezone,
+        merchant_language=seat.merchant_language,
+        owner_user_id=seat.owner_user_id,
+        staff_corrections=seat.staff_corrections,
+        program_type=ProgramType(seat.program_type),
+        says_store_of_day=asks_for_store(seat.store_id, seat.stores, seat.cross_location),
     )
 
 
