@@ -38,6 +38,13 @@ async def check_database(url: str, *, wait_seconds: float = PREFLIGHT_TIMEOUT_SE
     except DatabaseUrlError as problem:
         raise DatabaseUnavailable(str(problem)) from None
     parsed = engine.url
+    missing = _missing_sqlite_directory(parsed)
+    if missing is not None:
+        # Said without trying: a failed open leaves aiosqlite's thread to report it to the
+        # event loop, and on a busy machine that can come after the loop has closed, printing
+        # a thread's traceback under the one clear line.
+        await engine.dispose()
+        raise DatabaseUnavailable(missing)
     try:
         async with asyncio.timeout(wait_seconds), engine.connect() as connection:
             await connection.execute(text("SELECT 1"))
@@ -68,9 +75,18 @@ def _explain(url: URL, failure: BaseException) -> str:
 
 def _explain_sqlite(url: URL, failure: BaseException) -> str:
     path = Path(url.database or "")
-    if not path.parent.is_dir():
-        return f"cannot open the SQLite file {path}: directory {path.parent} does not exist"
-    return f"cannot open the SQLite file {path} ({_innermost(failure)})"
+    return _missing_sqlite_directory(url) or (
+        f"cannot open the SQLite file {path} ({_innermost(failure)})"
+    )
+
+
+def _missing_sqlite_directory(url: URL) -> str | None:
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return None
+    path = Path(url.database or "")
+    if path.parent.is_dir():
+        return None
+    return f"cannot open the SQLite file {path}: directory {path.parent} does not exist"
 
 
 def _address(url: URL) -> str:
