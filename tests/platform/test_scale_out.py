@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import func, select, update
 
 from domain.clock import SystemClock
-from domain.db.tables import LedgerEntry, SummaryDelivery
+from domain.db.tables import LedgerEntry, Merchant, Program, SummaryDelivery
 from domain.db.uow import Database
 from domain.service import LoyaltyService
 from emulator.driver import BotApiEmulator
@@ -48,7 +48,9 @@ async def test_two_workers_share_the_load_and_the_ledger(
 
             owner = tg.user(700, "Owner", language_code="en")
             join = link_in(await say(owner, "/setup Scale Café"), "join_")
-            for setting in ("cooldown 0", "daily_limit 0", "stamps_target 50"):
+            # The summary stays off until the check below switches it on: otherwise the default
+            # evening time could come due while the test runs (after 21:00 in Luxembourg).
+            for setting in ("cooldown 0", "daily_limit 0", "stamps_target 50", "summary off"):
                 await say(owner, f"/program set {setting}")
             cashiers = []
             for i in range(CASHIERS):
@@ -83,20 +85,16 @@ async def test_two_workers_share_the_load_and_the_ledger(
             local = datetime.now(ZoneInfo("Europe/Luxembourg"))
             if local.hour == 0 and local.minute < 2:
                 pytest.skip("too close to midnight to schedule a summary for today")
-            due = (local - timedelta(minutes=1)).strftime("%H:%M")
-            # As if the café had joined yesterday: a summary time that passed before it joined
-            # says nothing about that day.
-            async with service.database.write() as session:
-                await session.execute(
-                    text("UPDATE merchants SET created_at = created_at - interval '1 day'")
-                )
-                await session.execute(
-                    text(
-                        "UPDATE programs SET summary_on_since = summary_on_since - interval '1 day'"
-                    )
-                )
+            due = (local - timedelta(minutes=1)).replace(second=0, microsecond=0)
             seen = len(owner.messages)
-            await say(owner, f"/program set summary {due}")
+            # Switching the summary on counts from now, so today's time (a minute ago) is not due
+            # yet; as if it had been switched on, and the café had joined, a minute before that
+            # time, today's summary is due and yesterday's is not, however long the setup took.
+            await say(owner, f"/program set summary {due:%H:%M}")
+            since = (due - timedelta(minutes=1)).astimezone(UTC)
+            async with service.database.write() as session:
+                await session.execute(update(Merchant).values(created_at=since))
+                await session.execute(update(Program).values(summary_on_since=since))
             summary = await owner.next_message(timeout=10)
             assert summary.content.startswith("📊")
             await asyncio.sleep(2.0)  # both workers' checks run several times meanwhile
