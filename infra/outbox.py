@@ -12,6 +12,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Mapping, Sequence
+from contextvars import ContextVar
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -40,6 +41,20 @@ LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
 OFFER_COPY = SendOffer.kind
+
+
+class RecordedRows:
+    """How many outbox rows were recorded while handling one unit of work (an update)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+
+
+# Set by whoever wants to know whether its work left anything to deliver (the update processor,
+# which then wakes the dispatcher only if so); rows are counted when recorded, before their
+# transaction commits, so a count may include rows that were rolled back: a wasted look, never
+# a missed one.
+recorded_rows: ContextVar[RecordedRows | None] = ContextVar("recorded_rows", default=None)
 
 
 @dataclass(frozen=True)
@@ -102,6 +117,9 @@ class OutboxLog:
         ]
         statement = self._db.dialect.insert(OutboxMessage).values(rows)
         await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+        counter = recorded_rows.get()
+        if counter is not None:
+            counter.count += len(rows)
 
 
 class Outbox:
