@@ -1,0 +1,38 @@
+"""The outbox's dispatcher is woken by an update only when the update recorded something to
+deliver: a look at the outbox is a claim and a commit, wasted when nothing was recorded."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.chat import card_number_in, link_in, say
+from tests.support.running_bot import Running
+
+
+async def test_only_updates_that_recorded_effects_wake_the_dispatcher(
+    bot: Running, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    tg = bot.tg
+    owner = tg.user(100, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Café"), "join_")
+    await say(owner, "/program set cooldown 0")
+    customer = tg.user(101, "Customer", language_code="en")
+    await customer.open_link(join)
+    await customer.next_message()
+    number = card_number_in(await customer.next_message())
+    await tg.wait_idle()
+
+    dispatcher = bot.application.bot_data.runtime.dispatcher
+    wakes: list[str] = []
+    wake = dispatcher.wake
+    monkeypatch.setattr(dispatcher, "wake", lambda: (wakes.append("woken"), wake())[1])
+
+    assert "/card" in (await say(customer, "/help")).content
+    assert (await say(owner, "/help")).content
+    assert wakes == []  # nothing recorded, nobody woken
+
+    await say(owner, f"/stamp {number}")
+    notice = await customer.next_message()
+    assert "1" in notice.content  # the customer's notice of the stamp, delivered
+    assert wakes  # the stamp recorded the notice and woke the dispatcher
+    assert (await bot.service.customers.cards(101))[0].stamp_count == 1
