@@ -25,7 +25,12 @@ async def test_only_updates_that_recorded_effects_wake_the_dispatcher(
     dispatcher = bot.application.bot_data.runtime.dispatcher
     wakes: list[str] = []
     wake = dispatcher.wake
-    monkeypatch.setattr(dispatcher, "wake", lambda: (wakes.append("woken"), wake())[1])
+
+    def counted_wake() -> None:
+        wakes.append("woken")
+        wake()
+
+    monkeypatch.setattr(dispatcher, "wake", counted_wake)
 
     assert "/card" in (await say(customer, "/help")).content
     assert (await say(owner, "/help")).content
