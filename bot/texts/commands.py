@@ -55,6 +55,11 @@ def menu_description(t: Translator, name: str) -> str:
 
 def help_line(t: Translator, name: str) -> str | None:
     """The command's line in /help; None for commands described by another's line."""
+    return _help_lines(t).get(name)
+
+
+def _help_lines(t: Translator) -> dict[str, str]:
+    """Every command's line in /help, translated (build it once per reply, not per line)."""
     return {
         "card": t.gettext("/card — your card and its QR code"),
         "history": t.gettext("/history — your latest stamps and points"),
@@ -113,7 +118,7 @@ def help_line(t: Translator, name: str) -> str | None:
         "insights": t.gettext(
             "/insights — do customers come back: active members, repeat rate, months after a first visit"
         ),
-    }.get(name)
+    }
 
 
 def usage(t: Translator, name: str) -> str:
@@ -223,7 +228,8 @@ def help_text(
 
 
 def _lines(t: Translator, names: Sequence[str]) -> list[str]:
-    return [line for line in (help_line(t, name) for name in names) if line is not None]
+    lines = _help_lines(t)
+    return [lines[name] for name in names if name in lines]
 
 
 def edited_command(t: Translator) -> str:
