@@ -14,6 +14,7 @@ from telegram.error import InvalidToken
 
 from app.application import build_application
 from app.hosting import BotHost
+from app.memory import settle_after_start
 from bot.config import Settings
 from bot.context import LoyaltyApplication
 from bot.logs import configure_logging
@@ -126,6 +127,7 @@ def run_polling(settings: Settings) -> int:
         application = build_application(settings, job_interval_scale=settings.job_interval_scale)
         try:
             async with running(application) as poller, web_app_server(application, settings):
+                settle_after_start()
                 await _first_of(stop.wait(), poller.wait())
         except InvalidToken:
             log.critical("Telegram refused the bot token (TELEGRAM_BOT_TOKEN); stopping")

@@ -31,6 +31,7 @@ from telegram.error import InvalidToken, TelegramError
 from api import mount_for as mount_api
 from app.application import build_application
 from app.hosting import BotHost
+from app.memory import settle_after_start
 from bot.config import ConfigError, Settings, load_settings
 from bot.context import LoyaltyApplication
 from bot.incoming import UnreadableUpdate, parse_body, read_update
@@ -73,8 +74,13 @@ async def register_all(
     await asyncio.gather(*(one(bot) for bot in bots))
 
 
-def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlette:
-    """The ASGI app: POST /telegram for updates, GET /healthz for the database."""
+def create_app(
+    settings: Settings, *, register_webhook: bool = True, own_process: bool = False
+) -> Starlette:
+    """The ASGI app: POST /telegram for updates, GET /healthz for the database.
+
+    `own_process`: the app is its worker process's only one (uvicorn's factory), so its
+    start-up heap is frozen once started (app/memory.py)."""
     if settings.webhook_url is None or settings.webhook_secret is None:
         raise ConfigError("WEBHOOK_URL and WEBHOOK_SECRET are both needed in webhook mode")
     application = build_application(settings, job_interval_scale=settings.job_interval_scale)
@@ -131,6 +137,8 @@ def create_app(settings: Settings, *, register_webhook: bool = True) -> Starlett
             )
         host().listen(serving=register, leaving=unregister)
         await register_all(host().serving, register)
+        if own_process:
+            settle_after_start()
         try:
             yield
         finally:
@@ -219,7 +227,7 @@ def app_from_environment() -> Starlette:
     """Factory for uvicorn workers: each process reads the settings and builds its own app."""
     settings = load_settings()
     configure_logging(settings.log_level, settings.log_format)
-    return create_app(settings)
+    return create_app(settings, own_process=True)
 
 
 def serve(settings: Settings, *, workers: int) -> int:

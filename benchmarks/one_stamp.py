@@ -22,6 +22,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
+import gc
 import os
 import random
 import signal
@@ -41,6 +42,7 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.pool import Pool
 
 from app.application import build_application
+from app.memory import settle_after_start
 from app.runner import running
 from benchmarks.load import confirm_all_updates
 from benchmarks.procs import BOT_USERNAME, PROJECT_ROOT, TOKEN
@@ -243,6 +245,7 @@ async def measure(
         async with running(application):
             for i in range(10):  # warm: imports, caches, pools
                 await _stamp(staff, customers, cards[i % len(cards)])
+            settle_after_start()  # as `python -m bot` does once started
             await asyncio.sleep(0.5)
             with log.listening():
                 if show_sql:
@@ -265,6 +268,7 @@ async def measure(
                     await _stamp(staff, customers, cards[i % len(cards)])
                 cpu = time.process_time() - began_cpu
                 wall = time.perf_counter() - began
+        gc.unfreeze()  # the next engine's bot runs in this process too
         return {
             "engine": engine,
             "stamps": stamps,
