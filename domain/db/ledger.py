@@ -6,11 +6,13 @@ entries are written in domain/db/cards.py and domain/db/entries.py.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from datetime import datetime
 from decimal import Decimal
+from typing import cast
 
-from sqlalchemy import update
+from sqlalchemy import Integer, Table, Update, bindparam, update
 from sqlalchemy.orm.attributes import set_committed_value
 
 from domain.db.cards import CardRepository
@@ -51,6 +53,39 @@ def counter_deltas(kind: LedgerKind, stamps_delta: int, points_delta: int) -> di
     return deltas
 
 
+@functools.cache
+def _apply_statement(counters: tuple[str, ...], timestamps: tuple[str, ...]) -> Update:
+    """The card's conditional UPDATE … RETURNING for one shape of change (which lifetime
+    counters and timestamps it sets), built once. The values are bound parameters and the
+    statement is on the table, not the mapped class: the ORM would annotate a copy of it at
+    every execution, whose SQL cache key is then computed again."""
+    cards = cast(Table, Card.__table__)
+    stamps_delta = bindparam("stamps_delta", type_=Integer)
+    points_delta = bindparam("points_delta", type_=Integer)
+    values: dict[str, object] = {
+        "stamp_count": cards.c.stamp_count + stamps_delta,
+        "points_balance": cards.c.points_balance + points_delta,
+    }
+    for name in timestamps:
+        values[name] = bindparam(f"{name}_value", type_=cards.c[name].type)
+    for counter in counters:
+        values[counter] = cards.c[counter] + bindparam(f"{counter}_delta", type_=Integer)
+    return (
+        update(cards)
+        .where(
+            cards.c.id == bindparam("card_id", type_=Integer),
+            cards.c.stamp_count + stamps_delta >= 0,
+            cards.c.points_balance + points_delta >= 0,
+        )
+        .values(values)
+        .returning(
+            cards.c.stamp_count,
+            cards.c.points_balance,
+            *(cards.c[counter] for counter in counters),
+        )
+    )
+
+
 @dataclass(frozen=True)
 class Balances:
     stamp_count: int
@@ -76,29 +111,15 @@ class LedgerRepository(CardRepository, EntryRepository):
         `loaded`, the card's object in this session, is brought up to date from the UPDATE's
         RETURNING, so that nobody needs to read the card again.
         """
-        values: dict[str, object] = {
-            "stamp_count": Card.stamp_count + stamps_delta,
-            "points_balance": Card.points_balance + points_delta,
-            **timestamps,
+        statement = _apply_statement(tuple(counters), tuple(timestamps))
+        parameters: dict[str, object] = {
+            "card_id": card_id,
+            "stamps_delta": stamps_delta,
+            "points_delta": points_delta,
+            **{f"{name}_delta": delta for name, delta in counters.items()},
+            **{f"{name}_value": moment for name, moment in timestamps.items()},
         }
-        for counter, delta in counters.items():
-            values[counter] = getattr(Card, counter) + delta
-        statement = (
-            update(Card)
-            .where(
-                Card.id == card_id,
-                Card.stamp_count + stamps_delta >= 0,
-                Card.points_balance + points_delta >= 0,
-            )
-            .values(values)
-            .returning(
-                Card.stamp_count,
-                Card.points_balance,
-                *(getattr(Card, counter) for counter in counters),
-            )
-            .execution_options(synchronize_session=False)
-        )
-        row = (await self.session.execute(statement)).one_or_none()
+        row = (await self.session.execute(statement, parameters)).one_or_none()
         if row is None:
             return None
         if loaded is not None:
