@@ -13,7 +13,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError, available_timezones
 
 from domain import errors, setting_input
 from domain.happy_hours import HappyHours, parse_happy_hours
-from domain.model import ProgramType
+from domain.model import ProgramType, RewardUnit
 
 LANGUAGES = ("en", "fr", "de", "lb")
 TEXT_MAX_LENGTH = 100
@@ -27,6 +27,7 @@ class ProgramSettings:
     """One merchant's loyalty program, as the owner configured it."""
 
     type: ProgramType = ProgramType.STAMPS
+    # These four are each unit's first reward of the ladder (FIRST_RUNG_SETTINGS), stored there.
     stamps_target: int = 10
     reward: str = "Free coffee"
     cooldown_minutes: int = 15
@@ -262,6 +263,14 @@ _SETTINGS: dict[str, tuple[str, Callable[[str], Any]]] = {
 }
 
 SETTING_KEYS: tuple[str, ...] = tuple(_SETTINGS)
+# The settings that are a unit's first (cheapest) reward of the ladder, stored as that rung
+# and nowhere else: setting → (the rung's unit, its attribute).
+FIRST_RUNG_SETTINGS: dict[str, tuple[RewardUnit, str]] = {
+    "stamps_target": (RewardUnit.STAMPS, "cost"),
+    "reward": (RewardUnit.STAMPS, "name"),
+    "points_reward": (RewardUnit.POINTS, "cost"),
+    "points_reward_text": (RewardUnit.POINTS, "name"),
+}
 # Settings that mean something only where the cards collect that unit.
 STAMP_KEYS = frozenset({"stamps_target", "reward", "staff_corrections"})
 POINT_KEYS = frozenset({"points_per_euro", "points_reward", "points_reward_text", "expiry_days"})

@@ -85,7 +85,7 @@ def _name(t: Translator, reward: Reward) -> str:
 
 def _reward_name(t: Translator, op: Operation) -> str:
     """What a redemption was for: its rung, or the single stamp reward before the ladder."""
-    return _name(t, op.reward if op.reward is not None else op.card.stamp_rewards[0])
+    return _name(t, op.reward if op.reward is not None else op.card.first_reward(RewardUnit.STAMPS))
 
 
 def operation_done(t: Translator, op: Operation) -> str:
@@ -96,7 +96,9 @@ def operation_done(t: Translator, op: Operation) -> str:
     elif op.kind is LedgerKind.STAMP:
         head = t.ngettext("✅ {n} stamp added.", "✅ {n} stamps added.", op.stamps_delta)
     elif op.kind is LedgerKind.REDEEM_STAMPS:
-        head = t.gettext("✅ Reward redeemed: {reward}.", reward=_name(t, card.stamp_rewards[0]))
+        head = t.gettext(
+            "✅ Reward redeemed: {reward}.", reward=_name(t, card.first_reward(RewardUnit.STAMPS))
+        )
     elif op.kind is LedgerKind.REDEEM_REWARD:
         head = t.gettext("✅ Reward redeemed: {reward}.", reward=_reward_name(t, op))
     elif op.kind is LedgerKind.EARN_POINTS:
@@ -175,7 +177,7 @@ def customer_notice(t: Translator, op: Operation) -> str:
     if op.kind is LedgerKind.REDEEM_STAMPS:
         return t.gettext(
             "You redeemed {reward} at {store}. Enjoy! Stamps now: {progress}",
-            reward=_name(t, card.stamp_rewards[0]),
+            reward=_name(t, card.first_reward(RewardUnit.STAMPS)),
             store=where,
             progress=ladder_progress(t, card),
         )
@@ -246,7 +248,7 @@ def redeem_question(
     if points is None:
         return t.gettext(
             "Redeem {reward} on card {number} ({progress})?",
-            reward=_name(t, card.stamp_rewards[0]),
+            reward=_name(t, card.first_reward(RewardUnit.STAMPS)),
             number=card.display_number,
             progress=f"{card.stamp_count}/{card.stamps_target}",
         )

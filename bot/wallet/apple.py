@@ -22,7 +22,7 @@ from bot.i18n import LANGUAGES
 from bot.wallet import artwork
 from bot.wallet.config import AppleWalletConfig
 from bot.wallet.labels import pass_labels
-from domain.model import CardView, Reward
+from domain.model import CardView, Reward, RewardUnit
 from domain.service import WalletCard
 from infra.passkit import pass_token
 
@@ -145,7 +145,8 @@ def _store_card(card: CardView) -> dict[str, list[dict[str, Any]]]:
 
 def _shown_reward(card: CardView) -> Reward:
     """The reward the pass names: the first of the unit the card collects."""
-    return card.stamp_rewards[0] if card.program_type.has_stamps else card.points_rewards[0]
+    unit = RewardUnit.STAMPS if card.program_type.has_stamps else RewardUnit.POINTS
+    return card.first_reward(unit)
 
 
 def pass_files(

@@ -1,5 +1,6 @@
-"""The reward ladder's rungs: reads, and the one place that writes them (with the programme
-row's copy of each unit's cheapest rung)."""
+"""The reward ladder's rungs: reads, and the one place that writes them. The ladder is the one
+store of a programme's rewards, its first rewards (the settings stamps_target, reward,
+points_reward and points_reward_text) included."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.ext.asyncio import AsyncSession
 
-from domain.db.tables import Program, Reward
+from domain.db.tables import Reward
 from domain.model import Reward as RewardValue
 from domain.model import RewardUnit, reward_translations
 
@@ -70,14 +71,8 @@ class RewardRepository:
         self._forget()
         return row
 
-    async def settle(self, program: Program) -> None:
-        """After a change to the ladder: the programme row's copy of each unit's cheapest rung
-        (what /program shows as stamps_target/reward and points_reward/points_reward_text)."""
+    async def settle(self) -> None:
+        """After a change to the ladder: written, and read afresh next (a cost changed or a
+        rung was removed, so the order may have changed)."""
         await self.session.flush()
-        self._forget()  # a cost changed or a rung was removed: read the order afresh
-        rungs = await self.rungs(program.merchant_id)
-        stamps = next(r for r in rungs if r.unit == RewardUnit.STAMPS.value)
-        points = next(r for r in rungs if r.unit == RewardUnit.POINTS.value)
-        program.stamps_target, program.reward = stamps.cost, stamps.name
-        program.points_reward, program.points_reward_text = points.cost, points.name
-        await self.session.flush()
+        self._forget()

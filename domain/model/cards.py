@@ -8,7 +8,7 @@ from decimal import Decimal
 
 from domain.model.ledger import LedgerKind
 from domain.model.names import format_card_number
-from domain.model.rewards import ProgramType, Reward, RewardUnit
+from domain.model.rewards import ProgramType, Reward, RewardUnit, first_rung
 
 
 @dataclass(frozen=True)
@@ -33,12 +33,11 @@ class CardView:
     store_id: int
     store_name: str
     program_type: ProgramType
+    # The programme's rewards, both units, each by cost: every reward shown, and what the
+    # card holds at most (`stamps_target`), is read from here.
+    ladder: tuple[Reward, ...]
     stamp_count: int
-    stamps_target: int
-    reward: str
     points_balance: int
-    points_reward: int
-    points_reward_text: str
     lifetime_stamps: int
     rewards_redeemed: int
     points_earned: int
@@ -52,10 +51,6 @@ class CardView:
     created_at: datetime
     last_activity_at: datetime | None
     last_correction: Correction | None = None  # filled in for staff's look-ups only
-    # The ladder, each unit's rungs by cost. Empty in snapshots made without one: then the single
-    # rewards above are the ladder. `stamps_target` is the top stamp rung's cost (what the
-    # card holds at most), `reward`, `points_reward` and `points_reward_text` the first rungs.
-    ladder: tuple[Reward, ...] = ()
     referral_code: str | None = None  # the holder's invitation code (ref_ link)
     referral_bonus: int = 0  # what a friend they invite and they each get, in bonus_unit
     cooldown_minutes: int = 0  # the programme's time between two stamps of a card
@@ -86,13 +81,23 @@ class CardView:
 
     @property
     def stamp_rewards(self) -> tuple[Reward, ...]:
-        rungs = tuple(r for r in self.ladder if r.unit is RewardUnit.STAMPS)
-        return rungs or (Reward(0, RewardUnit.STAMPS, self.stamps_target, self.reward),)
+        return self._rungs(RewardUnit.STAMPS)
 
     @property
     def points_rewards(self) -> tuple[Reward, ...]:
-        rungs = tuple(r for r in self.ladder if r.unit is RewardUnit.POINTS)
-        return rungs or (Reward(0, RewardUnit.POINTS, self.points_reward, self.points_reward_text),)
+        return self._rungs(RewardUnit.POINTS)
+
+    def _rungs(self, unit: RewardUnit) -> tuple[Reward, ...]:
+        return tuple(sorted((r for r in self.ladder if r.unit is unit), key=lambda r: r.cost))
+
+    @property
+    def stamps_target(self) -> int:
+        """What the card holds at most: the top stamp reward's cost."""
+        return max(r.cost for r in self.stamp_rewards)
+
+    def first_reward(self, unit: RewardUnit) -> Reward:
+        """The unit's cheapest reward."""
+        return first_rung(self.ladder, unit)
 
     @property
     def rewards(self) -> tuple[Reward, ...]:
@@ -131,11 +136,17 @@ class CardView:
 
     @property
     def stamp_reward_ready(self) -> bool:
-        return self.program_type.has_stamps and self.stamp_count >= self.stamp_rewards[0].cost
+        return (
+            self.program_type.has_stamps
+            and self.stamp_count >= self.first_reward(RewardUnit.STAMPS).cost
+        )
 
     @property
     def points_reward_ready(self) -> bool:
-        return self.program_type.has_points and self.points_balance >= self.points_rewards[0].cost
+        return (
+            self.program_type.has_points
+            and self.points_balance >= self.first_reward(RewardUnit.POINTS).cost
+        )
 
 
 @dataclass(frozen=True)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from enum import StrEnum
+from typing import Protocol, TypeVar
 
 from domain import errors
 from domain.model.counter import POINTS_RANGE
@@ -57,6 +58,26 @@ class Reward:
     def translation(self, language: str) -> str | None:
         """The owner's name in `language`, if they gave one."""
         return dict(self.translations).get(language)
+
+
+class Rung(Protocol):
+    """A rung as a value (Reward) or as its row carries it."""
+
+    @property
+    def unit(self) -> str: ...
+
+    @property
+    def cost(self) -> int: ...
+
+
+RungT = TypeVar("RungT", bound=Rung)
+
+
+def first_rung(rungs: Iterable[RungT], unit: RewardUnit) -> RungT:
+    """A unit's first reward: its cheapest rung. It is what the settings `stamps_target` and
+    `reward` (`points_reward` and `points_reward_text`) read and change; a programme always
+    has one of each unit, and two current rungs of a unit never cost the same."""
+    return min((r for r in rungs if r.unit == unit), key=lambda r: r.cost)
 
 
 def rewards_reached(rewards: Iterable[Reward], before: int, after: int) -> list[Reward]:

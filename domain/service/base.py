@@ -24,7 +24,6 @@ from domain.model import (
     ProgramType,
     Recipient,
     Reward,
-    RewardUnit,
     StoreView,
     normalise_card_number,
     taken_back_on_return,
@@ -176,9 +175,8 @@ def make_card_view(
     program: Program,
     merchant: Merchant,
     store: Store,
-    ladder: tuple[Reward, ...] = (),
+    ladder: tuple[Reward, ...],
 ) -> CardView:
-    stamp_costs = [r.cost for r in ladder if r.unit is RewardUnit.STAMPS]
     return CardView(
         card_id=card.id,
         number=card.number,
@@ -189,13 +187,9 @@ def make_card_view(
         store_id=store.id,
         store_name=store.name,
         program_type=ProgramType(program.type),
+        ladder=ladder,
         stamp_count=card.stamp_count,
-        # What a card holds at most: the top stamp reward's cost.
-        stamps_target=max(stamp_costs, default=program.stamps_target),
-        reward=program.reward,
         points_balance=card.points_balance,
-        points_reward=program.points_reward,
-        points_reward_text=program.points_reward_text,
         lifetime_stamps=card.lifetime_stamps,
         rewards_redeemed=card.rewards_redeemed,
         points_earned=card.points_earned,
@@ -208,7 +202,6 @@ def make_card_view(
         active=card.active,
         created_at=card.created_at,
         last_activity_at=card.last_activity_at,
-        ladder=ladder,
         referral_code=card.referral_code,
         referral_bonus=program.referral_bonus,
         cooldown_minutes=program.cooldown_minutes,

@@ -60,10 +60,10 @@ def nothing_affordable(card: CardView) -> errors.DomainError:
         not card.program_type.has_points or card.stamps_to_reward <= card.points_to_reward
     ):
         return errors.NotEnoughStamps(
-            stamp_count=card.stamp_count, stamps_target=card.stamp_rewards[0].cost
+            stamp_count=card.stamp_count, stamps_target=card.first_reward(RewardUnit.STAMPS).cost
         )
     return errors.NotEnoughPoints(
-        points_balance=card.points_balance, points_needed=card.points_rewards[0].cost
+        points_balance=card.points_balance, points_needed=card.first_reward(RewardUnit.POINTS).cost
     )
 
 

@@ -20,19 +20,18 @@ from domain.model import (
     StoreView,
     UserProfile,
     clean_name,
+    first_rung,
 )
-from domain.program import LANGUAGES, ProgramChange, ProgramSettings, apply_setting
-from domain.service.base import ServiceBase, require_owner, store_view
+from domain.program import (
+    FIRST_RUNG_SETTINGS,
+    LANGUAGES,
+    ProgramChange,
+    ProgramSettings,
+    apply_setting,
+)
+from domain.service.base import ServiceBase, ladder_of, require_owner, store_view
 from domain.service.enrolment import upsert_user
-from domain.service.rewards import edit_rung, first_rung
-
-# The settings that are the first reward of a unit's ladder: key → (unit, what changes).
-_FIRST_RUNG_KEYS = {
-    "stamps_target": (RewardUnit.STAMPS, "cost"),
-    "reward": (RewardUnit.STAMPS, "name"),
-    "points_reward": (RewardUnit.POINTS, "cost"),
-    "points_reward_text": (RewardUnit.POINTS, "name"),
-}
+from domain.service.rewards import edit_rung
 
 # Lifetime counters that follow the balance into the surviving card of a merge.
 _MERGED_COUNTERS = (
@@ -85,6 +84,7 @@ class MerchantService(ServiceBase):
             store_settings(program, defaults, now)
             directory.add(program)
             await directory.flush()
+            # The first rewards are the ladder's first rungs, one of each unit.
             rewards = RewardRepository(session)
             await rewards.add(
                 merchant.id, RewardUnit.STAMPS, defaults.stamps_target, defaults.reward, now
@@ -160,7 +160,8 @@ class MerchantService(ServiceBase):
         async with self._db.read() as session:
             directory = self._directory(session)
             merchant = await require_owner(directory, owner_id)
-            return settings_of(await directory.program(merchant.id))
+            program = await directory.program(merchant.id)
+            return settings_of(program, await ladder_of(directory, program))
 
     async def change_program(
         self,
@@ -179,7 +180,7 @@ class MerchantService(ServiceBase):
             ledger, directory = self._ledger(session), self._directory(session)
             merchant = await require_owner(directory, owner_id)
             program = await directory.program(merchant.id, lock=True)
-            before = settings_of(program)
+            before = settings_of(program, await ladder_of(directory, program))
             after = apply_setting(before, key, value)
             if key.strip().lower() == "happy_hour" and not confirm_past_midnight:
                 _refuse_past_midnight(after)
@@ -194,7 +195,7 @@ class MerchantService(ServiceBase):
                     )
                 for customer_id, _ in duplicates:
                     merged_into.append(await _merge_cards(ledger, merchant.id, customer_id, now))
-            if key.strip().lower() in _FIRST_RUNG_KEYS:
+            if key.strip().lower() in FIRST_RUNG_SETTINGS:
                 await _change_first_rung(RewardRepository(session), program, key, after)
             store_settings(program, after, now)
             await session.flush()
@@ -217,15 +218,15 @@ async def _change_first_rung(
     rewards: RewardRepository, program: Program, key: str, after: ProgramSettings
 ) -> None:
     """`/program set stamps_target|reward|points_reward|points_reward_text` edit the first
-    (cheapest) reward of that unit; its cost must stay below the next reward's."""
+    (cheapest) reward of that unit, where they are stored; its cost must stay below the next
+    reward's."""
     key = key.strip().lower()
-    unit, part = _FIRST_RUNG_KEYS[key]
-    first = await first_rung(rewards, program.merchant_id, unit)
+    unit, part = FIRST_RUNG_SETTINGS[key]
+    first = first_rung(await rewards.rungs(program.merchant_id), unit)
     if part == "name":
-        name = after.reward if unit is RewardUnit.STAMPS else after.points_reward_text
-        await edit_rung(rewards, program, first, name=name)
+        await edit_rung(rewards, program, first, name=getattr(after, key))
         return
-    cost = after.stamps_target if unit is RewardUnit.STAMPS else after.points_reward
+    cost: int = getattr(after, key)
     above = [r.cost for r in await rewards.rungs(program.merchant_id) if r.unit == unit.value][1:]
     if above and cost >= above[0]:
         raise errors.FirstRewardMustStayFirst(key=key, next_cost=above[0])

@@ -12,7 +12,7 @@ from domain.db.tables import Card, Merchant, Program, User
 from domain.db.wallet import WalletRepository
 from domain.db.webhooks import record_card_forgotten
 from domain.model import format_card_number
-from domain.service.base import ServiceBase, make_card_view
+from domain.service.base import ServiceBase, ladder_of, make_card_view
 
 
 class PersonalDataCases(ServiceBase):
@@ -129,7 +129,8 @@ def _user_json(user: User) -> dict[str, Any]:
 async def _card_json(directory: DirectoryRepository, card: Card) -> dict[str, Any]:
     merchant: Merchant = await directory.merchant(card.merchant_id)
     program: Program = await directory.program(card.merchant_id)
-    view = make_card_view(card, program, merchant, await directory.store(card.store_id))
+    store = await directory.store(card.store_id)
+    view = make_card_view(card, program, merchant, store, await ladder_of(directory, program))
     return {
         "merchant": view.merchant_name,
         "store": view.store_name,

@@ -68,7 +68,7 @@ async def add_rung(
         raise errors.LadderFull(unit=unit.value, maximum=LADDER_MAX_RUNGS)
     _refuse_duplicate_cost(same_unit, unit, cost, None)
     row = await rewards.add(program.merchant_id, unit, cost, name, now)
-    await rewards.settle(program)
+    await rewards.settle()
     return row
 
 
@@ -97,7 +97,7 @@ async def edit_rung(
         row.cost = cost
     if name is not None:
         row.name = clean_reward_name(name)
-    await rewards.settle(program)
+    await rewards.settle()
 
 
 def name_in_language(row: RewardRow, language: str, name: str | None) -> None:
@@ -111,10 +111,6 @@ def name_in_language(row: RewardRow, language: str, name: str | None) -> None:
     else:
         names[language] = clean_reward_name(name)
     row.name_translations = names  # a new dict: the JSON column sees no change made inside one
-
-
-async def first_rung(rewards: RewardRepository, merchant_id: int, unit: RewardUnit) -> RewardRow:
-    return next(r for r in await rewards.rungs(merchant_id) if r.unit == unit.value)
 
 
 class RewardService(ServiceBase):
@@ -158,7 +154,7 @@ class RewardService(ServiceBase):
             program = await directory.program(merchant.id, lock=True)
             row = await _current(rewards, merchant.id, reward_id)
             name_in_language(row, language, name)
-            await rewards.settle(program)
+            await rewards.settle()
             return LadderChange(await _ladder_of(rewards, program), reward_value(row))
 
     async def _edit(
@@ -184,7 +180,7 @@ class RewardService(ServiceBase):
             if len(same_unit) <= 1:
                 raise errors.LastRewardKept(unit=row.unit)
             row.removed_at = now
-            await rewards.settle(program)
+            await rewards.settle()
             return LadderChange(await _ladder_of(rewards, program), reward_value(row))
 
     async def reward_at(self, owner_id: int, number: int) -> Reward:

@@ -15,6 +15,8 @@ from domain.model import (
     CardView,
     LedgerKind,
     ProgramType,
+    Reward,
+    RewardUnit,
     clean_name,
     format_card_number,
     normalise_card_number,
@@ -169,12 +171,12 @@ def make_card(**overrides: object) -> CardView:
         store_id=5,
         store_name="Café Zoé Gare",
         program_type=ProgramType.HYBRID,
+        ladder=(
+            Reward(1, RewardUnit.STAMPS, 10, "Free coffee"),
+            Reward(2, RewardUnit.POINTS, 100, "5 € voucher"),
+        ),
         stamp_count=7,
-        stamps_target=10,
-        reward="Free coffee",
         points_balance=40,
-        points_reward=100,
-        points_reward_text="5 € voucher",
         lifetime_stamps=27,
         rewards_redeemed=2,
         points_earned=140,
@@ -198,6 +200,21 @@ def test_card_view_display_number_and_progress() -> None:
     assert card.points_to_reward == 60
     assert card.stamp_reward_ready is False
     assert card.points_reward_ready is False
+
+
+def test_card_view_reads_its_rewards_from_the_ladder() -> None:
+    # Rungs in any order: the first reward is the cheapest, the card holds up to the dearest.
+    ladder = (
+        Reward(3, RewardUnit.STAMPS, 12, "Cake"),
+        Reward(4, RewardUnit.POINTS, 500, "Lunch"),
+        Reward(1, RewardUnit.STAMPS, 6, "Tea"),
+        Reward(2, RewardUnit.POINTS, 200, "Scarf"),
+    )
+    card = make_card(ladder=ladder)
+    assert card.first_reward(RewardUnit.STAMPS).name == "Tea"
+    assert card.first_reward(RewardUnit.POINTS).name == "Scarf"
+    assert card.stamps_target == 12
+    assert (card.stamp_reward_ready, card.stamps_to_reward) == (True, 5)
 
 
 @pytest.mark.parametrize(

@@ -86,8 +86,11 @@ def test_card_face_shows_the_name_the_progress_the_programme_counts_and_the_numb
     )
 
 
+FIFTY_STAMPS = (Reward(1, RewardUnit.STAMPS, 50, "Free coffee"), samples.LADDER[1])
+
+
 def test_a_fifty_stamp_card_still_scans() -> None:
-    card = replace(samples.card(ProgramType.STAMPS), stamps_target=50, stamp_count=33)
+    card = replace(samples.card(ProgramType.STAMPS), ladder=FIFTY_STAMPS, stamp_count=33)
     png = _kept("card-50.png", card_png(card_face(translator("lb"), card), CARD_LINK))
     assert [r.text for r in _decoded(png)] == [CARD_LINK]
 
@@ -96,10 +99,9 @@ def _two_rewards(stamps: int) -> CardView:
     ladder = (
         Reward(1, RewardUnit.STAMPS, 8, "Free coffee"),
         Reward(2, RewardUnit.STAMPS, 12, "Gâteau du jour"),
+        samples.LADDER[1],
     )
-    return replace(
-        samples.card(ProgramType.STAMPS), stamps_target=12, stamp_count=stamps, ladder=ladder
-    )
+    return replace(samples.card(ProgramType.STAMPS), stamp_count=stamps, ladder=ladder)
 
 
 @pytest.mark.parametrize("language", LANGUAGES)

@@ -29,9 +29,7 @@ LADDER = (COFFEE, CAKE, VOUCHER)
 
 
 def _card(stamps: int = 7, points: int = 120, program_type: ProgramType = ProgramType.HYBRID):
-    return replace(
-        samples.card(program_type, stamps=stamps, points=points), ladder=LADDER, stamps_target=10
-    )
+    return replace(samples.card(program_type, stamps=stamps, points=points), ladder=LADDER)
 
 
 def _longest_ladder() -> tuple[Reward, ...]:
@@ -134,7 +132,7 @@ CAPTIONS = {
     "card, some ready": lambda t: cards.card_text(t, _card()),
     "card, none ready": lambda t: cards.card_text(t, _card(stamps=1, points=3)),
     "card, longest ladder": lambda t: cards.card_text(
-        t, replace(_card(stamps=27, points=250_000), ladder=_longest_ladder(), stamps_target=50)
+        t, replace(_card(stamps=27, points=250_000), ladder=_longest_ladder())
     ),
 }
 
@@ -202,7 +200,7 @@ def test_notices_and_the_cashier_speak_of_the_next_rewards_not_the_top_alone() -
     assert "— 10/10" in counter.customer_notice(t, full)
     assert "pour Cake &amp; cream" in counter.customer_notice(translator("fr"), four)
     # A single reward keeps "7/10"; the chat's card view keeps its dots above every reward.
-    single = replace(four, card=replace(_card(stamps=7), ladder=(VOUCHER,)))
+    single = replace(four, card=replace(_card(stamps=7), ladder=(CAKE, VOUCHER)))
     assert counter.customer_notice(t, single).endswith("— 7/10")
     assert "stamps 4/10 ●●●●○○○○○○" in counter.staff_card_text(t, _card(stamps=4))
 

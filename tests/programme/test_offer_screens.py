@@ -60,10 +60,10 @@ SCREENS: dict[str, Screen] = {
     "nudges stopped": lambda t: texts.nudges_stopped(t, NASTY),
     "winback": lambda t: texts.winback_text(t, samples.card()),
     "almost stamps": lambda t: texts.almost_there_text(
-        t, replace(samples.card(ProgramType.STAMPS), stamp_count=9, stamps_target=10)
+        t, replace(samples.card(ProgramType.STAMPS), stamp_count=9)
     ),
     "almost points": lambda t: texts.almost_there_text(
-        t, replace(samples.card(ProgramType.POINTS), points_balance=95, points_reward=100)
+        t, replace(samples.card(ProgramType.POINTS), points_balance=95)
     ),
     "offer prompt": texts.offer_prompt,
     "caption too long": lambda t: texts.caption_too_long(t, 950),

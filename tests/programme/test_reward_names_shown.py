@@ -27,7 +27,7 @@ LANGUAGES = sorted(EXPECTED)
 
 def _card(stamps: int):
     card = samples.card(ProgramType.STAMPS, stamps=stamps, points=0)
-    return replace(card, ladder=(COFFEE, CAKE), stamps_target=12, reward=COFFEE.name)
+    return replace(card, ladder=(COFFEE, CAKE))
 
 
 def _others(language: str) -> set[str]:

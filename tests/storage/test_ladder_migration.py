@@ -4,14 +4,13 @@ reward becomes its first rung, cards and their ledger stay exactly as they were.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from decimal import Decimal
 
 from alembic import command
-from sqlalchemy import insert, select
+from sqlalchemy import MetaData, Table, insert, select
 from sqlalchemy.engine import Connection
 
 from domain.clock import ManualClock
-from domain.db.tables import Card, LedgerEntry, Merchant, Program, Store, User
+from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
 from domain.model import LedgerKind, RewardUnit
 from domain.service import LoyaltyService
@@ -24,26 +23,35 @@ THEN = datetime(2026, 6, 1, 9, 0, tzinfo=UTC)
 OWNER, CUSTOMER = 501, 502
 
 
+def _table(connection: Connection, name: str) -> Table:
+    """The table as it was then (the programme row still held its rewards)."""
+    return Table(name, MetaData(), autoload_with=connection)
+
+
 def _old_programme(connection: Connection) -> None:
     """A stamp programme (8 stamps for a croissant) with one card at 11/8, the way the bot
     before the ladder left them (it let stamps run past the target)."""
     command.upgrade(alembic_config(connection), BEFORE_LADDER)
     for user_id in (OWNER, CUSTOMER):
         connection.execute(
-            insert(User.__table__).values(id=user_id, first_name=f"U{user_id}", created_at=THEN)
+            insert(_table(connection, "users")).values(
+                id=user_id, first_name=f"U{user_id}", created_at=THEN
+            )
         )
     connection.execute(
-        insert(Merchant.__table__).values(id=1, name="Café", owner_user_id=OWNER, created_at=THEN)
+        insert(_table(connection, "merchants")).values(
+            id=1, name="Café", owner_user_id=OWNER, created_at=THEN
+        )
     )
     connection.execute(
-        insert(Program.__table__).values(
+        insert(_table(connection, "programs")).values(
             merchant_id=1,
             type="hybrid",
             stamps_target=8,
             reward="Croissant",
             cooldown_minutes=0,
             daily_limit=0,
-            points_per_euro=Decimal(1),
+            points_per_euro=10_000,  # 1 point a euro, as its scaled integer
             points_reward=250,
             points_reward_text="Voucher",
             expiry_days=0,
@@ -55,12 +63,12 @@ def _old_programme(connection: Connection) -> None:
         )
     )
     connection.execute(
-        insert(Store.__table__).values(
+        insert(_table(connection, "stores")).values(
             id=1, merchant_id=1, name="Café", code="abcd2345", created_at=THEN
         )
     )
     connection.execute(
-        insert(Card.__table__).values(
+        insert(_table(connection, "cards")).values(
             id=1,
             number="123456789012",
             qr_token="q" * 32,
@@ -87,7 +95,7 @@ def _old_programme(connection: Connection) -> None:
     ]
     for kind, stamps, points, stamps_after, points_after in rows:
         connection.execute(
-            insert(LedgerEntry.__table__).values(
+            insert(_table(connection, "ledger_entries")).values(
                 card_id=1,
                 merchant_id=1,
                 store_id=1,

@@ -25,6 +25,8 @@ from domain.model import (
     ProgramType,
     Recipient,
     Reversal,
+    Reward,
+    RewardUnit,
     StaffListing,
     StaffRole,
     StoreActivity,
@@ -34,6 +36,11 @@ from domain.model import (
 
 WHEN = datetime(2026, 3, 29, 0, 30, tzinfo=UTC)
 NASTY = "Tom & Jerry's <Café>"
+# One reward of each unit: 10 stamps, 100 points.
+LADDER = (
+    Reward(1, RewardUnit.STAMPS, 10, "Free <b>coffee</b>"),
+    Reward(2, RewardUnit.POINTS, 100, "5 € voucher"),
+)
 
 
 def card(
@@ -49,12 +56,9 @@ def card(
         store_id=1,
         store_name="Gare <1>",
         program_type=program_type,
+        ladder=LADDER,
         stamp_count=stamps,
-        stamps_target=10,
-        reward="Free <b>coffee</b>",
         points_balance=points,
-        points_reward=100,
-        points_reward_text="5 € voucher",
         lifetime_stamps=30,
         rewards_redeemed=2,
         points_earned=300,

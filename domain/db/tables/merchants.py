@@ -72,14 +72,13 @@ class Brand(Base):
 
 
 class Program(Base):
-    """The one loyalty program of a merchant; ranges are validated in domain.program."""
+    """The one loyalty program of a merchant; ranges are validated in domain.program. Its
+    rewards, the first of each unit included, are its ladder's rungs (`rewards`)."""
 
     __tablename__ = "programs"
     __table_args__ = (
-        CheckConstraint("stamps_target BETWEEN 1 AND 50", name="stamps_target_range"),
         CheckConstraint("cooldown_minutes BETWEEN 0 AND 1440", name="cooldown_range"),
         CheckConstraint("daily_limit BETWEEN 0 AND 100", name="daily_limit_range"),
-        CheckConstraint("points_reward >= 1", name="points_reward_positive"),
         CheckConstraint("expiry_days BETWEEN 0 AND 3650", name="expiry_days_range"),
         CheckConstraint("welcome_bonus BETWEEN 0 AND 10000", name="welcome_bonus_range"),
         CheckConstraint("birthday_bonus BETWEEN 0 AND 10000", name="birthday_bonus_range"),
@@ -91,13 +90,9 @@ class Program(Base):
 
     merchant_id: Mapped[int] = mapped_column(ForeignKey("merchants.id"), primary_key=True)
     type: Mapped[str] = mapped_column(String(8))
-    stamps_target: Mapped[int] = mapped_column(Integer)
-    reward: Mapped[str] = mapped_column(String(100))
     cooldown_minutes: Mapped[int] = mapped_column(Integer)
     daily_limit: Mapped[int] = mapped_column(Integer)
     points_per_euro: Mapped[Decimal] = mapped_column(ScaledDecimal(4))
-    points_reward: Mapped[int] = mapped_column(Integer)
-    points_reward_text: Mapped[str] = mapped_column(String(100))
     expiry_days: Mapped[int] = mapped_column(Integer)
     cross_location: Mapped[bool] = mapped_column(Boolean)
     timezone: Mapped[str] = mapped_column(String(64))
@@ -127,8 +122,8 @@ class Reward(Base):
     """One rung of a programme's reward ladder: what `cost` stamps or points buy.
 
     Removed rungs stay (removed_at set), so history and exports still name what was redeemed.
-    The programme row keeps a copy of each unit's cheapest rung (stamps_target/reward,
-    points_reward/points_reward_text), written only by the ladder's repository.
+    The ladder is the one store of rewards: the settings stamps_target and reward
+    (points_reward and points_reward_text) are each unit's cheapest current rung.
     """
 
     __tablename__ = "rewards"
