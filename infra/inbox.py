@@ -7,13 +7,16 @@ of our own inbox after a restart) is recognised and skipped.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, cast
 
-from sqlalchemy import delete, select, update
+from sqlalchemy import Insert, Table, bindparam, delete, select, update
 
 from domain.clock import Clock
+from domain.db.dialect import Dialect
 from domain.db.uow import Database
 from infra.tables import InboundUpdate
 
@@ -24,6 +27,48 @@ UNHANDLED_KEPT = timedelta(days=7)
 class PrunedUpdates:
     handled: int
     unhandled: int  # stored, never marked handled, dropped with their payloads
+
+
+_UPDATES = cast(Table, InboundUpdate.__table__)
+
+
+@functools.cache
+def _receive_statement(dialect: Dialect, rows: int) -> Insert:
+    """Store `rows` updates of one bot and return the ids still to handle, built once per batch
+    size, on the table (the ORM would annotate and key a copy at every execution).
+
+    One statement: a new update is inserted and returned; a known one not yet processed is
+    "updated" to itself only so that RETURNING names it too; a processed one matches neither
+    and is left out."""
+    statement: Insert = dialect.insert(_UPDATES).values(
+        [
+            {
+                "bot_id": bindparam("for_bot"),
+                "update_id": bindparam(f"update_id_{index}"),
+                "payload": bindparam(f"payload_{index}"),
+                "received_at": bindparam("received", type_=_UPDATES.c.received_at.type),
+            }
+            for index in range(rows)
+        ]
+    )
+    upsert = cast(Any, statement).on_conflict_do_update(
+        index_elements=[_UPDATES.c.bot_id, _UPDATES.c.update_id],
+        set_={"received_at": _UPDATES.c.received_at},
+        where=_UPDATES.c.processed_at.is_(None),
+    )
+    return cast(Insert, upsert.returning(_UPDATES.c.update_id))
+
+
+# The id is all a re-delivery check needs; the payload holds names and tokens.
+_MARK_PROCESSED = (
+    update(_UPDATES)
+    .where(
+        _UPDATES.c.bot_id == bindparam("for_bot"),
+        _UPDATES.c.update_id.in_(bindparam("update_ids", expanding=True)),
+        _UPDATES.c.processed_at.is_(None),
+    )
+    .values(processed_at=bindparam("now", type_=_UPDATES.c.processed_at.type), payload="")
+)
 
 
 class Inbox:
@@ -42,28 +87,13 @@ class Inbox:
         if not batch:
             return []
         now = self._clock.now()
+        parameters: dict[str, object] = {"for_bot": bot_id, "received": now}
+        for index, (update_id, payload) in enumerate(batch):
+            parameters[f"update_id_{index}"] = update_id
+            parameters[f"payload_{index}"] = payload
+        statement = _receive_statement(self._db.dialect, len(batch))
         async with self._db.write() as session:
-            statement = self._db.dialect.insert(InboundUpdate).values(
-                [
-                    {
-                        "bot_id": bot_id,
-                        "update_id": update_id,
-                        "payload": payload,
-                        "received_at": now,
-                    }
-                    for update_id, payload in batch
-                ]
-            )
-            # One statement: a new update is inserted and returned; a known one not yet
-            # processed is "updated" to itself only so that RETURNING names it too; a processed
-            # one matches neither and is left out.
-            to_handle = await session.execute(
-                statement.on_conflict_do_update(
-                    index_elements=[InboundUpdate.bot_id, InboundUpdate.update_id],
-                    set_={"received_at": InboundUpdate.received_at},
-                    where=InboundUpdate.processed_at.is_(None),
-                ).returning(InboundUpdate.update_id)
-            )
+            to_handle = await session.execute(statement, parameters)
             handle = set(to_handle.scalars())
         return [update_id for update_id, _ in batch if update_id in handle]
 
@@ -97,14 +127,7 @@ class Inbox:
         async with self._db.write() as session:
             for bot_id, ids in by_bot.items():
                 await session.execute(
-                    update(InboundUpdate)
-                    .where(
-                        InboundUpdate.bot_id == bot_id,
-                        InboundUpdate.update_id.in_(ids),
-                        InboundUpdate.processed_at.is_(None),
-                    )
-                    # The id is all a re-delivery check needs; the payload holds names and tokens.
-                    .values(processed_at=now, payload="")
+                    _MARK_PROCESSED, {"for_bot": bot_id, "update_ids": ids, "now": now}
                 )
 
     async def prune(
