@@ -17,7 +17,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, delete, select, update
+from sqlalchemy import ColumnElement, Executable, bindparam, delete, select, update
 
 from domain.clock import Clock
 from domain.db.uow import Database
@@ -80,6 +80,29 @@ _STEP_COLUMNS = (
     PendingStep.prompt_ids,
     PendingStep.expires_at,
     PendingStep.closed_as,
+)
+
+
+def _newest_of_kinds(*conditions: ColumnElement[bool]) -> Executable:
+    """The newest step of a chat of the given kinds (bound: for_bot, chat, kinds), built once so
+    that it keeps its SQL cache key."""
+    return (
+        select(*_STEP_COLUMNS)
+        .where(
+            PendingStep.bot_id == bindparam("for_bot"),
+            PendingStep.chat_id == bindparam("chat"),
+            PendingStep.kind.in_(bindparam("kinds", expanding=True)),
+            *conditions,
+        )
+        .order_by(PendingStep.id.desc())
+        .limit(1)
+    )
+
+
+_LATEST = _newest_of_kinds()
+_LATEST_OPEN = _newest_of_kinds(
+    PendingStep.closed_as.is_(None),
+    PendingStep.expires_at > bindparam("now", type_=PendingStep.expires_at.type),
 )
 
 
@@ -155,16 +178,11 @@ class PendingSteps:
 
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest open step of these kinds (the one row, not the chat's recent ones)."""
-        return await self._newest(
-            chat_id,
-            PendingStep.kind.in_(list(kinds)),
-            PendingStep.closed_as.is_(None),
-            PendingStep.expires_at > self._clock.now(),
-        )
+        return await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest step of these kinds, open or not (what the person last saw)."""
-        return await self._newest(chat_id, PendingStep.kind.in_(list(kinds)))
+        return await self._newest(_LATEST, chat_id, kinds)
 
     async def close(self, step_id: int, closed_as: StepState = StepState.DONE) -> bool:
         """Close an open step; True only for the one call that closed it (one-time use)."""
@@ -215,18 +233,12 @@ class PendingSteps:
             )
             return [_step(row) for row in rows]
 
-    async def _newest(self, chat_id: int, *conditions: ColumnElement[bool]) -> Step | None:
+    async def _newest(
+        self, statement: Executable, chat_id: int, kinds: Collection[str], **values: object
+    ) -> Step | None:
+        parameters = {"for_bot": current_bot.get(), "chat": chat_id, "kinds": list(kinds)}
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(*_STEP_COLUMNS)
-                .where(
-                    PendingStep.bot_id == current_bot.get(),
-                    PendingStep.chat_id == chat_id,
-                    *conditions,
-                )
-                .order_by(PendingStep.id.desc())
-                .limit(1)
-            )
+            rows = await session.execute(statement, parameters | values)
             row = rows.first()
             return None if row is None else _step(row)
 
