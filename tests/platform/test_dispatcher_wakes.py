@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from tests.support.chat import card_number_in, link_in, say
+from tests.support.chat import cafe_with_a_customer, say
 from tests.support.running_bot import Running
 
 
@@ -13,13 +13,7 @@ async def test_only_updates_that_recorded_effects_wake_the_dispatcher(
     bot: Running, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     tg = bot.tg
-    owner = tg.user(100, "Owner", language_code="en")
-    join = link_in(await say(owner, "/setup Café"), "join_")
-    await say(owner, "/program set cooldown 0")
-    customer = tg.user(101, "Customer", language_code="en")
-    await customer.open_link(join)
-    await customer.next_message()
-    number = card_number_in(await customer.next_message())
+    owner, customer, number = await cafe_with_a_customer(tg)
     await tg.wait_idle()
 
     dispatcher = bot.application.bot_data.runtime.dispatcher

@@ -4,19 +4,13 @@ from __future__ import annotations
 
 import asyncio
 
-from tests.support.chat import card_number_in, eventually, link_in, say
+from tests.support.chat import cafe_with_a_customer, eventually
 from tests.support.running_bot import Running
 
 
 async def test_a_redelivered_stamp_update_is_handled_once(bot: Running) -> None:
     tg = bot.tg
-    owner = tg.user(100, "Owner", language_code="en")
-    join = link_in(await say(owner, "/setup Café"), "join_")
-    await say(owner, "/program set cooldown 0")
-    customer = tg.user(101, "Customer", language_code="en")
-    await customer.open_link(join)
-    await customer.next_message()
-    number = card_number_in(await customer.next_message())
+    owner, customer, number = await cafe_with_a_customer(tg)
 
     stamp_update = await owner.send(f"/stamp {number}")
     await owner.next_message()

@@ -10,6 +10,7 @@ from collections.abc import Awaitable, Callable
 import zxingcpp
 from PIL import Image
 
+from emulator.driver import BotApiEmulator
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 
@@ -65,6 +66,20 @@ async def join_staff(
     notice = await owner.next_message(timeout=wait)
     assert cashier.first_name in notice.content, notice.content
     return welcome
+
+
+async def cafe_with_a_customer(
+    tg: BotApiEmulator, owner_id: int = 100, customer_id: int = 101
+) -> tuple[EmulatedUser, EmulatedUser, str]:
+    """A café set up by its owner (no cooldown between stamps) and a customer who joined it:
+    the owner, the customer and the customer's card number."""
+    owner = tg.user(owner_id, "Owner", language_code="en")
+    join = link_in(await say(owner, "/setup Café"), "join_")
+    await say(owner, "/program set cooldown 0")
+    customer = tg.user(customer_id, "Customer", language_code="en")
+    await customer.open_link(join)
+    await customer.next_message()
+    return owner, customer, card_number_in(await customer.next_message())
 
 
 async def offers_question(user: EmulatedUser, wait: float = 5.0) -> SentMessage:
