@@ -5,24 +5,28 @@ port), so an effect exists if and only if its cause was committed. Dispatchers i
 of workers claim due rows for a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), deliver them
 and mark them done; a worker that dies mid-delivery leaves its rows to be claimed again when
 the lease runs out. A recipient's messages go out in the order they were recorded.
+
+Where a dispatcher runs in the recording process (`OutboxLog.hand_to`), a row is recorded as if
+that dispatcher had claimed it at once (leased, its try counted) and handed to it when the
+transaction commits: no claim round trip between a stamp and its notice. Should the worker die
+first, the lease runs out and any worker claims the row, as after a claim.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, and_, bindparam, case, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.clock import Clock
-from domain.db.uow import Database
+from domain.db.uow import Database, after_commit
 from domain.effects import (
     EFFECT_TYPES,
     Effect,
@@ -41,20 +45,6 @@ LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
 OFFER_COPY = SendOffer.kind
-
-
-class RecordedRows:
-    """How many outbox rows were recorded while handling one unit of work (an update)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
-# Set by whoever wants to know whether its work left anything to deliver (the update processor,
-# which then wakes the dispatcher only if so); rows are counted when recorded, before their
-# transaction commits, so a count may include rows that were rolled back: a wasted look, never
-# a missed one.
-recorded_rows: ContextVar[RecordedRows | None] = ContextVar("recorded_rows", default=None)
 
 
 @dataclass(frozen=True)
@@ -81,18 +71,51 @@ def _effect(kind: str, payload: str) -> Effect:
     return cls(**fields)
 
 
+def _hand_over(receiver: HandOff, handed: list[OutboxItem], left: bool) -> None:
+    """After the commit: the leased rows to the dispatcher, and a wake for the others."""
+    if handed:
+        receiver.accept(handed)
+    if left:
+        receiver.wake()
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try after `attempts` failed ones."""
     return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2.0**attempts))
 
 
+class HandOff(Protocol):
+    """The dispatcher of this process, as the log hands it the rows it records."""
+
+    def delivered(self) -> Collection[int]:
+        """Rows it has delivered whose marking done is still on its way to the database."""
+        ...
+
+    def accept(self, items: Sequence[OutboxItem]) -> None:
+        """Rows leased to it in a transaction that has just committed, oldest first."""
+        ...
+
+    def wake(self) -> None:
+        """Rows were committed that it must claim."""
+        ...
+
+
 class OutboxLog:
     """The domain's EffectLog: effects become outbox rows in the caller's transaction."""
 
-    def __init__(self, database: Database, clock: Clock, *, wallet_enabled: bool) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, *, wallet_enabled: bool, lease: timedelta = LEASE
+    ) -> None:
         self._db = database
         self._clock = clock
         self._wallet_enabled = wallet_enabled
+        self._lease = lease
+        self._receiver: HandOff | None = None
+
+    def hand_to(self, receiver: HandOff | None) -> None:
+        """From now on, rows recorded here go to `receiver` after their commit (None: claimed
+        by some dispatcher, as in a process that runs none)."""
+        self._receiver = receiver
 
     async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
         wanted = [
@@ -115,11 +138,61 @@ class OutboxLog:
             }
             for effect in wanted
         ]
-        statement = self._db.dialect.insert(OutboxMessage).values(rows)
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-        counter = recorded_rows.get()
-        if counter is not None:
-            counter.count += len(rows)
+        statement = self._db.dialect.insert(OutboxMessage)
+        receiver = self._receiver
+        if receiver is None:
+            await session.execute(
+                statement.values(rows).on_conflict_do_nothing(index_elements=["key"])
+            )
+            return
+        self._lease_on_insert(wanted, rows, now + self._lease, receiver.delivered())
+        found = await session.execute(
+            statement.values(rows)
+            .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
+            .returning(OutboxMessage.id, OutboxMessage.key, OutboxMessage.attempts)
+        )
+        by_key = {effect.key: effect for effect in wanted}
+        handed, left = [], False
+        for item_id, key, attempts in sorted(found.all()):
+            if attempts:
+                handed.append(OutboxItem(item_id, by_key[key], attempts))
+            else:
+                left = True
+        after_commit(session, functools.partial(_hand_over, receiver, handed, left))
+
+    @staticmethod
+    def _lease_on_insert(
+        effects: Sequence[Effect],
+        rows: list[dict[str, Any]],
+        lease_end: datetime,
+        delivered: Collection[int],
+    ) -> None:
+        """Make each row that may be handed over go in leased, its try counted as a claim's.
+
+        The order rule: a row is handed over only if every older row for its recipient that is
+        not done yet is one this worker has delivered already (its mark is on the way). An older
+        row another worker holds, one waiting for a retry or one still being sent here keeps it
+        for the claim, which sends a recipient's rows in their order. Rows recorded together for
+        one recipient are handed over together or not at all (the dispatcher sends them one
+        after the other), so the check looks past them. Offers' copies are never handed over:
+        they are claimed in batches, at their share of the budget."""
+        keys = [row["key"] for row in rows]
+        for effect, row in zip(effects, rows, strict=True):
+            if isinstance(effect, SendOffer):
+                row["claimed_until"] = None
+                continue
+            if effect.recipient_id is None:  # no order to keep
+                row["claimed_until"], row["attempts"] = lease_end, 1
+                continue
+            older = aliased(OutboxMessage)
+            waits = exists().where(
+                older.recipient_id == effect.recipient_id,
+                older.done_at.is_(None),
+                older.key.not_in(keys),
+                older.id.not_in(list(delivered)),
+            )
+            row["claimed_until"] = case((waits, None), else_=lease_end)
+            row["attempts"] = case((waits, 0), else_=1)
 
 
 class Outbox:
@@ -131,7 +204,7 @@ class Outbox:
         self._db = database
         self._clock = clock
         self._lease = lease
-        self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled)
+        self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled, lease=lease)
 
     async def claim(
         self, limit: int = 20, *, settle: Mapping[int, str] | None = None
