@@ -404,8 +404,7 @@ class Dispatcher:
             return None  # not sent: tried again later
         except Forbidden:
             service = self._application.bot_data.runtime.service
-            assert service is not None
-            await service.staff.mark_unreachable(copy.customer.user_id)
+            await service.offers.copy_blocked(copy.offer_id, copy.customer.user_id)
             return OfferOutcome.BLOCKED
         except BadRequest as refused:
             log.warning("an offer cannot be delivered: %s", refused)
