@@ -22,6 +22,7 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, and_, bindparam, case, delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -145,12 +146,17 @@ class OutboxLog:
                 statement.values(rows).on_conflict_do_nothing(index_elements=["key"])
             )
             return
-        self._lease_on_insert(wanted, rows, now + self._lease, receiver.delivered())
-        found = await session.execute(
-            statement.values(rows)
-            .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
-            .returning(OutboxMessage.id, OutboxMessage.key, OutboxMessage.attempts)
-        )
+        shape = tuple(_how_leased(effect) for effect in wanted)
+        params: dict[str, Any] = {
+            "now": now,
+            "lease_end": now + self._lease,
+            "keys": [row["key"] for row in rows],
+            "delivered": list(receiver.delivered()),
+        }
+        for index, row in enumerate(rows):
+            for name in _ROW_FIELDS:
+                params[f"{name}_{index}"] = row[name]
+        found = await session.execute(_leasing_insert(shape, self._db.dialect.is_sqlite), params)
         by_key = {effect.key: effect for effect in wanted}
         handed, left = [], False
         for item_id, key, attempts in sorted(found.all()):
@@ -160,39 +166,60 @@ class OutboxLog:
                 left = True
         after_commit(session, functools.partial(_hand_over, receiver, handed, left))
 
-    @staticmethod
-    def _lease_on_insert(
-        effects: Sequence[Effect],
-        rows: list[dict[str, Any]],
-        lease_end: datetime,
-        delivered: Collection[int],
-    ) -> None:
-        """Make each row that may be handed over go in leased, its try counted as a claim's.
 
-        The order rule: a row is handed over only if every older row for its recipient that is
-        not done yet is one this worker has delivered already (its mark is on the way). An older
-        row another worker holds, one waiting for a retry or one still being sent here keeps it
-        for the claim, which sends a recipient's rows in their order. Rows recorded together for
-        one recipient are handed over together or not at all (the dispatcher sends them one
-        after the other), so the check looks past them. Offers' copies are never handed over:
-        they are claimed in batches, at their share of the budget."""
-        keys = [row["key"] for row in rows]
-        for effect, row in zip(effects, rows, strict=True):
-            if isinstance(effect, SendOffer):
-                row["claimed_until"] = None
-                continue
-            if effect.recipient_id is None:  # no order to keep
-                row["claimed_until"], row["attempts"] = lease_end, 1
-                continue
+_ROW_FIELDS = ("kind", "key", "recipient_id", "payload")
+
+
+def _how_leased(effect: Effect) -> str:
+    """How a row goes in where a dispatcher runs (see _leasing_insert)."""
+    if isinstance(effect, SendOffer):
+        return "claim"
+    return "lease" if effect.recipient_id is None else "ordered"
+
+
+@functools.lru_cache(maxsize=64)
+def _leasing_insert(shape: tuple[str, ...], is_sqlite: bool) -> Any:
+    """OutboxLog.record's INSERT where a dispatcher runs, built once per shape of rows (with its
+    SQL cache key); the values are bound at the call. Each row goes in leased to this worker,
+    its try counted as a claim's, or left to the claim ("claim" in `shape`).
+
+    The order rule ("ordered" rows): a row is leased only if every older row for its recipient
+    that is not done yet is one this worker has delivered already (`delivered`: its mark is on
+    the way). An older row another worker holds, one waiting for a retry or one still being
+    sent here leaves it to the claim, which sends a recipient's rows in their order. Rows
+    recorded together for one recipient are leased together or not at all (the dispatcher sends
+    them one after the other), so the check looks past them (`keys`). Rows with no recipient
+    have no order to keep ("lease"). Offers' copies are never leased: they are claimed in
+    batches, at their share of the budget ("claim")."""
+    table = OutboxMessage.__table__  # Core: the ORM would take the parameters for rows
+    moment = table.c.claimed_until.type
+    now = bindparam("now", type_=moment)
+    lease_end = bindparam("lease_end", type_=moment)
+    rows = []
+    for index, how in enumerate(shape):
+        row: dict[str, Any] = {name: bindparam(f"{name}_{index}") for name in _ROW_FIELDS}
+        row |= {"created_at": now, "available_at": now}
+        if how == "claim":
+            row |= {"claimed_until": None, "attempts": 0}
+        elif how == "lease":
+            row |= {"claimed_until": lease_end, "attempts": 1}
+        else:
             older = aliased(OutboxMessage)
             waits = exists().where(
-                older.recipient_id == effect.recipient_id,
+                older.recipient_id == row["recipient_id"],
                 older.done_at.is_(None),
-                older.key.not_in(keys),
-                older.id.not_in(list(delivered)),
+                older.key.not_in(bindparam("keys", expanding=True)),
+                older.id.not_in(bindparam("delivered", expanding=True)),
             )
             row["claimed_until"] = case((waits, None), else_=lease_end)
             row["attempts"] = case((waits, 0), else_=1)
+        rows.append(row)
+    insert = (sqlite if is_sqlite else postgresql).insert(table)
+    return (
+        insert.values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
+        .returning(table.c.id, table.c.key, table.c.attempts)
+    )
 
 
 class Outbox:
