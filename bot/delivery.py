@@ -8,6 +8,10 @@ them done together: with the next claim, in its transaction, or within MARK_SECO
 batch is still under way (a worker killed in that moment sends those again: at least once).
 A 403 marks the person unreachable; other failures are retried with back-off. A worker that
 dies holds its claimed rows only for the lease.
+
+Rows recorded in this worker come without a claim: the outbox log leases them to this
+dispatcher in their own transaction and hands them over when it commits (`accept`); they are
+sent at once, with the same priority and budget as claimed rows.
 """
 
 from __future__ import annotations
@@ -15,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Collection, Sequence
 from typing import assert_never
 
 from telegram.error import (
@@ -76,6 +81,9 @@ class Dispatcher:
         self._renewer: asyncio.Task[None] | None = None
         self._holding: set[int] = set()  # claimed rows whose delivery is under way
         self._marks: dict[int, str] = {}  # delivered rows not yet marked done, and how
+        self._marking: set[int] = set()  # delivered rows whose marks are being written
+        self._handed: set[asyncio.Task[None]] = set()  # deliveries of rows handed over
+        self._claim_after_handed = False  # a claim came back empty while handed rows were out
         self._marker: asyncio.Task[None] | None = None
         self._next_offer_at = 0.0  # the loop time the next offer's copy may leave
 
@@ -84,18 +92,70 @@ class Dispatcher:
         self._task = asyncio.create_task(self._run())
         self._renewer = asyncio.create_task(self._renew_forever())
         self._marker = asyncio.create_task(self._mark_forever())
+        self._application.bot_data.runtime.infra.outbox.log.hand_to(self)
 
     def wake(self) -> None:
         """Something was recorded: look now rather than at the next poll."""
         self._wake.set()
 
+    def delivered(self) -> Collection[int]:
+        return self._marks.keys() | self._marking
+
+    def accept(self, items: Sequence[OutboxItem]) -> None:
+        """Rows leased to this worker as they were recorded, handed over after their commit.
+
+        A recipient's rows among them are sent one after the other, in their order; if one is
+        not done (to be retried, or put off) the rest are given back to the claim, which keeps
+        them behind it. Once stopping, they are left leased: taken over like a dead worker's."""
+        if self._stopping.is_set():
+            return
+        self._holding.update(item.id for item in items)  # renewed while they wait their turn
+        queues: dict[object, list[OutboxItem]] = {}
+        for item in items:
+            recipient = item.effect.recipient_id
+            queues.setdefault(item.id if recipient is None else ("to", recipient), []).append(item)
+        for queue in queues.values():
+            task = asyncio.create_task(self._deliver_handed(queue))
+            self._handed.add(task)
+            task.add_done_callback(self._handed_done)
+
+    def _handed_done(self, task: asyncio.Task[None]) -> None:
+        self._handed.discard(task)
+        if self._claim_after_handed and not self._handed:
+            # A row recorded while these were out may have waited for them: claim it now.
+            self._claim_after_handed = False
+            self._wake.set()
+
+    async def _deliver_handed(self, queue: list[OutboxItem]) -> None:
+        outbox = self._application.bot_data.runtime.infra.outbox
+        for position, item in enumerate(queue):
+            try:
+                done = await self._deliver(item)
+            except Exception:
+                # The database failed us: the row stays leased and is claimed once it runs out.
+                log.exception("delivering a recorded effect (%s) failed", item.effect.kind)
+                done = False
+            if done:
+                continue
+            for later in queue[position + 1 :]:
+                try:
+                    await outbox.postpone(later, 0)  # claimable now, behind the one not done
+                except Exception:
+                    log.exception("could not give back an effect (%s)", later.effect.kind)
+                finally:
+                    self._holding.discard(later.id)
+            return
+
     async def stop(self) -> None:
         """Finish the batch in hand (so nothing sent stays unmarked), then stop."""
+        self._application.bot_data.runtime.infra.outbox.log.hand_to(None)
         self._stopping.set()
         self._wake.set()
         if self._task is not None:
             await self._task
             self._task = None
+        while self._handed:
+            await asyncio.wait(set(self._handed))
         for helper in (self._renewer, self._marker):
             if helper is not None:
                 helper.cancel()
@@ -133,11 +193,14 @@ class Dispatcher:
         if not marks:
             return
         data = self._application.bot_data.runtime
+        self._marking.update(marks)
         try:
             await data.infra.outbox.done_many(marks)
         except BaseException:
             self._return_marks(marks)
             raise
+        finally:
+            self._marking.difference_update(marks)
 
     async def _mark_forever(self) -> None:
         """Marks of a batch still under way (one slow message holds the next claim back)."""
@@ -152,11 +215,16 @@ class Dispatcher:
         """Deliver one batch of due effects; how many were claimed."""
         data = self._application.bot_data.runtime
         marks = self._take_marks()
+        self._marking.update(marks)
         try:
             items = await data.infra.outbox.claim(BATCH, settle=marks)
         except BaseException:
             self._return_marks(marks)
             raise
+        finally:
+            self._marking.difference_update(marks)
+        if not items and self._handed:
+            self._claim_after_handed = True
         if items:
             copies = [item for item in items if isinstance(item.effect, SendOffer)]
             others = [item for item in items if not isinstance(item.effect, SendOffer)]
@@ -176,7 +244,9 @@ class Dispatcher:
                 await asyncio.wait_for(self._wake.wait(), POLL_SECONDS)
             self._wake.clear()
 
-    async def _deliver(self, item: OutboxItem) -> None:
+    async def _deliver(self, item: OutboxItem) -> bool:
+        """Deliver one row; True if it is done (to be marked so), False if it will be tried
+        again or was put off."""
         data = self._application.bot_data.runtime
         outbox = data.infra.outbox
         self._holding.add(item.id)
@@ -186,8 +256,10 @@ class Dispatcher:
             self._mark(item.id, "skipped")
         except BotPaused:
             await outbox.postpone(item, self._paused_retry)  # waits for the bot's new token
+            return False
         except ThroughPlatformNext:
             await outbox.postpone(item, 0)
+            return False
         except Forbidden:
             if item.effect.recipient_id is not None:
                 await data.service.staff.mark_unreachable(item.effect.recipient_id)
@@ -198,16 +270,19 @@ class Dispatcher:
         except Exception as failure:
             # Telegram unreachable, a 5xx, a flood wait beyond the limiter's retries, a wallet
             # unreachable, or the database: try again later, never lose it.
-            if not await outbox.retry_later(item):
+            retried = await outbox.retry_later(item)
+            if not retried:
                 log.error("gave up delivering an effect (%s): %s", item.effect.kind, failure)
             elif isinstance(failure, wallet.WalletsUnavailable):
                 log.warning("a wallet is unreachable, will retry: %s", failure)
             elif not isinstance(failure, TelegramError):
                 log.exception("delivering an effect (%s) failed; will retry", item.effect.kind)
+            return not retried
         else:
             self._mark(item.id)
         finally:
             self._holding.discard(item.id)
+        return True
 
     async def _send(self, effect: Effect) -> None:
         """Each effect is rendered by the feature that owns its words."""
@@ -329,8 +404,7 @@ class Dispatcher:
             return None  # not sent: tried again later
         except Forbidden:
             service = self._application.bot_data.runtime.service
-            assert service is not None
-            await service.staff.mark_unreachable(copy.customer.user_id)
+            await service.offers.copy_blocked(copy.offer_id, copy.customer.user_id)
             return OfferOutcome.BLOCKED
         except BadRequest as refused:
             log.warning("an offer cannot be delivered: %s", refused)

@@ -28,7 +28,6 @@ from bot.serving import PLATFORM, ServingBot
 from domain.service import commit_attempted
 from domain.serving import serving_merchant
 from infra.bots import current_bot
-from infra.outbox import RecordedRows, recorded_rows
 
 log = logging.getLogger(__name__)
 
@@ -104,23 +103,17 @@ class PerChatOrderedProcessor(BaseUpdateProcessor):
         # The bot it came through, and the café that bot serves (None: the platform's, all).
         through = current_bot.set(key)
         serving = serving_merchant.set(None if bot is None else bot.merchant_id)
-        recorded = RecordedRows()
-        counting = recorded_rows.set(recorded)
         try:
             await self._note_started(bot, update)
             await self._in_turn(_chat_key(update), coroutine)
         finally:
-            recorded_rows.reset(counting)
             serving_merchant.reset(serving)
             current_bot.reset(through)
             commit_attempted.reset(fresh)
         if isinstance(update, Update):
             self._handled.append((key, update.update_id))
-        runtime = None if self._application is None else self._application.bot_data.started
-        if runtime is not None and recorded.count:
-            # Its effects (a customer's notice) are in the outbox now. An update that recorded
-            # none wakes nobody: the look would be a claim and a commit that find nothing.
-            runtime.dispatcher.wake()
+        # Its effects (a customer's notice) reached the dispatcher when they were committed:
+        # the outbox log hands it the rows it may send at once and wakes it for the others.
 
     async def _note_started(self, bot: ServingBot | None, update: object) -> None:
         """Someone wrote to a café's bot: from now on it may write to them too."""

@@ -5,24 +5,29 @@ port), so an effect exists if and only if its cause was committed. Dispatchers i
 of workers claim due rows for a lease (`FOR UPDATE SKIP LOCKED` on PostgreSQL), deliver them
 and mark them done; a worker that dies mid-delivery leaves its rows to be claimed again when
 the lease runs out. A recipient's messages go out in the order they were recorded.
+
+Where a dispatcher runs in the recording process (`OutboxLog.hand_to`), a row is recorded as if
+that dispatcher had claimed it at once (leased, its try counted) and handed to it when the
+transaction commits: no claim round trip between a stamp and its notice. Should the worker die
+first, the lease runs out and any worker claims the row, as after a claim.
 """
 
 from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Mapping, Sequence
-from contextvars import ContextVar
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, and_, bindparam, case, delete, exists, func, select, update
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.clock import Clock
-from domain.db.uow import Database
+from domain.db.uow import Database, after_commit
 from domain.effects import (
     EFFECT_TYPES,
     Effect,
@@ -41,20 +46,6 @@ LEASE = timedelta(seconds=30)
 MAX_ATTEMPTS = 10
 MAX_BACKOFF_SECONDS = 300.0
 OFFER_COPY = SendOffer.kind
-
-
-class RecordedRows:
-    """How many outbox rows were recorded while handling one unit of work (an update)."""
-
-    def __init__(self) -> None:
-        self.count = 0
-
-
-# Set by whoever wants to know whether its work left anything to deliver (the update processor,
-# which then wakes the dispatcher only if so); rows are counted when recorded, before their
-# transaction commits, so a count may include rows that were rolled back: a wasted look, never
-# a missed one.
-recorded_rows: ContextVar[RecordedRows | None] = ContextVar("recorded_rows", default=None)
 
 
 @dataclass(frozen=True)
@@ -81,18 +72,51 @@ def _effect(kind: str, payload: str) -> Effect:
     return cls(**fields)
 
 
+def _hand_over(receiver: HandOff, handed: list[OutboxItem], left: bool) -> None:
+    """After the commit: the leased rows to the dispatcher, and a wake for the others."""
+    if handed:
+        receiver.accept(handed)
+    if left:
+        receiver.wake()
+
+
 def backoff(attempts: int) -> timedelta:
     """How long to wait before the next try after `attempts` failed ones."""
     return timedelta(seconds=min(MAX_BACKOFF_SECONDS, 2.0**attempts))
 
 
+class HandOff(Protocol):
+    """The dispatcher of this process, as the log hands it the rows it records."""
+
+    def delivered(self) -> Collection[int]:
+        """Rows it has delivered whose marking done is still on its way to the database."""
+        ...
+
+    def accept(self, items: Sequence[OutboxItem]) -> None:
+        """Rows leased to it in a transaction that has just committed, oldest first."""
+        ...
+
+    def wake(self) -> None:
+        """Rows were committed that it must claim."""
+        ...
+
+
 class OutboxLog:
     """The domain's EffectLog: effects become outbox rows in the caller's transaction."""
 
-    def __init__(self, database: Database, clock: Clock, *, wallet_enabled: bool) -> None:
+    def __init__(
+        self, database: Database, clock: Clock, *, wallet_enabled: bool, lease: timedelta = LEASE
+    ) -> None:
         self._db = database
         self._clock = clock
         self._wallet_enabled = wallet_enabled
+        self._lease = lease
+        self._receiver: HandOff | None = None
+
+    def hand_to(self, receiver: HandOff | None) -> None:
+        """From now on, rows recorded here go to `receiver` after their commit (None: claimed
+        by some dispatcher, as in a process that runs none)."""
+        self._receiver = receiver
 
     async def record(self, session: AsyncSession, effects: Sequence[Effect]) -> None:
         wanted = [
@@ -115,11 +139,87 @@ class OutboxLog:
             }
             for effect in wanted
         ]
-        statement = self._db.dialect.insert(OutboxMessage).values(rows)
-        await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
-        counter = recorded_rows.get()
-        if counter is not None:
-            counter.count += len(rows)
+        statement = self._db.dialect.insert(OutboxMessage)
+        receiver = self._receiver
+        if receiver is None:
+            await session.execute(
+                statement.values(rows).on_conflict_do_nothing(index_elements=["key"])
+            )
+            return
+        shape = tuple(_how_leased(effect) for effect in wanted)
+        params: dict[str, Any] = {
+            "now": now,
+            "lease_end": now + self._lease,
+            "keys": [row["key"] for row in rows],
+            "delivered": list(receiver.delivered()),
+        }
+        for index, row in enumerate(rows):
+            for name in _ROW_FIELDS:
+                params[f"{name}_{index}"] = row[name]
+        found = await session.execute(_leasing_insert(shape, self._db.dialect.is_sqlite), params)
+        by_key = {effect.key: effect for effect in wanted}
+        handed, left = [], False
+        for item_id, key, attempts in sorted(found.all()):
+            if attempts:
+                handed.append(OutboxItem(item_id, by_key[key], attempts))
+            else:
+                left = True
+        after_commit(session, functools.partial(_hand_over, receiver, handed, left))
+
+
+_ROW_FIELDS = ("kind", "key", "recipient_id", "payload")
+
+
+def _how_leased(effect: Effect) -> str:
+    """How a row goes in where a dispatcher runs (see _leasing_insert)."""
+    if isinstance(effect, SendOffer):
+        return "claim"
+    return "lease" if effect.recipient_id is None else "ordered"
+
+
+@functools.lru_cache(maxsize=64)
+def _leasing_insert(shape: tuple[str, ...], is_sqlite: bool) -> Any:
+    """OutboxLog.record's INSERT where a dispatcher runs, built once per shape of rows (with its
+    SQL cache key); the values are bound at the call. Each row goes in leased to this worker,
+    its try counted as a claim's, or left to the claim ("claim" in `shape`).
+
+    The order rule ("ordered" rows): a row is leased only if every older row for its recipient
+    that is not done yet is one this worker has delivered already (`delivered`: its mark is on
+    the way). An older row another worker holds, one waiting for a retry or one still being
+    sent here leaves it to the claim, which sends a recipient's rows in their order. Rows
+    recorded together for one recipient are leased together or not at all (the dispatcher sends
+    them one after the other), so the check looks past them (`keys`). Rows with no recipient
+    have no order to keep ("lease"). Offers' copies are never leased: they are claimed in
+    batches, at their share of the budget ("claim")."""
+    table = OutboxMessage.__table__  # Core: the ORM would take the parameters for rows
+    moment = table.c.claimed_until.type
+    now = bindparam("now", type_=moment)
+    lease_end = bindparam("lease_end", type_=moment)
+    rows = []
+    for index, how in enumerate(shape):
+        row: dict[str, Any] = {name: bindparam(f"{name}_{index}") for name in _ROW_FIELDS}
+        row |= {"created_at": now, "available_at": now}
+        if how == "claim":
+            row |= {"claimed_until": None, "attempts": 0}
+        elif how == "lease":
+            row |= {"claimed_until": lease_end, "attempts": 1}
+        else:
+            older = aliased(OutboxMessage)
+            waits = exists().where(
+                older.recipient_id == row["recipient_id"],
+                older.done_at.is_(None),
+                older.key.not_in(bindparam("keys", expanding=True)),
+                older.id.not_in(bindparam("delivered", expanding=True)),
+            )
+            row["claimed_until"] = case((waits, None), else_=lease_end)
+            row["attempts"] = case((waits, 0), else_=1)
+        rows.append(row)
+    insert = (sqlite if is_sqlite else postgresql).insert(table)
+    return (
+        insert.values(rows)
+        .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
+        .returning(table.c.id, table.c.key, table.c.attempts)
+    )
 
 
 class Outbox:
@@ -131,7 +231,7 @@ class Outbox:
         self._db = database
         self._clock = clock
         self._lease = lease
-        self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled)
+        self.log = OutboxLog(database, clock, wallet_enabled=wallet_enabled, lease=lease)
 
     async def claim(
         self, limit: int = 20, *, settle: Mapping[int, str] | None = None

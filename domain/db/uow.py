@@ -7,7 +7,7 @@ through the session they are given and never commit.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from contextvars import ContextVar
 
@@ -23,6 +23,7 @@ __all__ = [
     "Database",
     "IntegrityError",
     "Session",
+    "after_commit",
     "commit_attempted",
 ]
 
@@ -43,6 +44,17 @@ Session = AsyncSession
 # cannot prove that nothing changed: a COMMIT that raises (a full disk, a lost connection) may
 # still have been made durable. Whoever reports a failure to a person reads this first.
 commit_attempted: ContextVar[bool] = ContextVar("commit_attempted", default=False)
+
+_AFTER_COMMIT = "loyalty_after_commit"  # the key of a write session's hooks in `session.info`
+
+
+def after_commit(session: AsyncSession, hook: Callable[[], None]) -> None:
+    """Call `hook` once this write transaction has committed; never if it rolls back.
+
+    Hooks run in the order they were added, right after the COMMIT returned and before the use
+    case goes on; they must be quick and must not raise (what they start runs on its own)."""
+    hooks: list[Callable[[], None]] = session.info.setdefault(_AFTER_COMMIT, [])
+    hooks.append(hook)
 
 
 class Database:
@@ -84,6 +96,8 @@ class Database:
             except BaseException:
                 await session.rollback()
                 raise
+            for hook in session.info.pop(_AFTER_COMMIT, ()):
+                hook()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

@@ -295,6 +295,22 @@ class OfferService(ServiceBase):
                     await self._offers(session).finish(offer_id, customer_ids, outcome.value, now)
                 await self._finish_if_done(session, offer)
 
+    async def copy_blocked(self, offer_id: int, customer_id: int) -> None:
+        """Telegram answered 403 (the customer blocked the bot): the person is unreachable and
+        the copy is blocked, both recorded at once. Left for the batch's end_copies, the outcome
+        would die with a worker killed meanwhile, and the copy would count as unsure though the
+        answer had come back."""
+        async with self._db.write() as session:
+            offers = self._offers(session)
+            offer = await offers.get(offer_id, lock=True)  # end_copies' order: offer, then rows
+            user = await self._directory(session).user(customer_id, lock=True)
+            if user is not None:
+                user.reachable = False
+            if offer is not None:
+                now = self._clock.now()
+                await offers.finish(offer_id, [customer_id], OfferOutcome.BLOCKED.value, now)
+                await self._finish_if_done(session, offer)
+
     async def copy_of(self, offer_id: int, customer_id: int) -> OfferCopy:
         found = await self.copies_of([(offer_id, customer_id)])
         if (offer_id, customer_id) not in found:

@@ -84,6 +84,28 @@ async def test_the_budget_holds_the_rate() -> None:
     await limiter.shutdown()
 
 
+async def test_never_more_than_the_rate_within_any_one_second() -> None:
+    """Telegram's rule: the bucket alone lets its burst through on top of its rate."""
+    limiter = CounterFirstRateLimiter(RATE)
+    times: list[float] = []
+
+    async def callback() -> dict[str, Any]:
+        times.append(time.monotonic())
+        return {"ok": True}
+
+    def send() -> Any:
+        data = {"chat_id": 1}
+        return limiter.process_request(callback, (), {}, "sendMessage", data, None)
+
+    await asyncio.gather(*(send() for _ in range(int(RATE) // 2)))
+    await asyncio.sleep(0.6)  # the bucket drains: its burst and its rate are both open
+    await asyncio.gather(*(send() for _ in range(2 * int(RATE))))
+    assert len(times) == 5 * int(RATE) // 2
+    gaps = [later - first for first, later in zip(times, times[int(RATE) :], strict=False)]
+    assert min(gaps) >= 1.0
+    await limiter.shutdown()
+
+
 async def test_no_limit_sends_at_once_and_calls_without_a_chat_spend_nothing() -> None:
     unlimited = CounterFirstRateLimiter(0)
     recorder = Recorder()

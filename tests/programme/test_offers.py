@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from domain import errors
 from domain.clock import ManualClock
-from domain.db.tables import OfferRecipient
+from domain.db.tables import OfferRecipient, User
 from domain.effects import AskForOffers, BringBack, ReportOffer, SendOffer
 from domain.model import UserProfile
 from domain.offers import AudienceKind, OfferOutcome
@@ -295,6 +295,27 @@ async def test_recipients_are_listed_in_batches_each_tried_once_with_one_report(
         )
     assert sorted(outcomes) == ["blocked"] * 3 + ["delivered", "unsure"]
     assert [o.offer_id for o in await service.offers.recent(shop.owner.user_id)] == [offer_id]
+
+
+async def test_a_403_counts_as_blocked_at_once_even_if_the_worker_dies_before_its_batch_ends(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier = await _shop(service)
+    blocker, other = [await _opted_in(shop, cashier) for _ in range(2)]
+    offer_id = (await _send(service, shop)).draft.offer_id
+    assert await service.offers.list_recipients(offer_id)
+    pairs = [(offer_id, blocker.user_id), (offer_id, other.user_id)]
+    assert await service.offers.begin_copies(pairs) == set(pairs)
+    await service.offers.copy_blocked(offer_id, blocker.user_id)  # Telegram answered 403
+    # The worker dies before the batch's end_copies; the worker that takes the copies over
+    # finds both tried, so both would be unsure: the 403 already recorded stays.
+    assert await service.offers.begin_copies(pairs) == set()
+    await service.offers.end_copies({pair: OfferOutcome.UNSURE for pair in pairs})
+    figures = await service.offers.figures(offer_id)
+    assert (figures.blocked, figures.not_delivered, figures.finished) == (1, 1, True)
+    async with service.database.read() as session:
+        user = await session.get(User, blocker.user_id)
+    assert user is not None and not user.reachable
 
 
 async def test_an_empty_audience_reports_at_once_and_drafts_stay_the_owners(
