@@ -9,6 +9,7 @@ import uuid
 from domain.apikeys import Scope
 from tests.support.api import ApiClient, Cafe, open_cafe
 from tests.support.chat import say
+from tests.support.reliability import until
 
 
 async def _stamps(client: ApiClient, cafe: Cafe) -> int:
@@ -40,6 +41,14 @@ async def test_a_ready_reward_is_redeemed_once_and_the_customer_told(api: ApiCli
     await api.post(f"{path}/earn", cafe.secret, {"stamps": reward["cost"]})
     customer = api.running.tg.user(cafe.customer.user_id, "Clara", language_code="en")
     await say(customer, "/start")  # the customer has the bot open: notices reach them
+    # The earning's notice goes out as soon as it is committed, so it may come before or
+    # between the answers to /start: all of them are in before the redemption's is awaited.
+    already = ("You got 4 stamps", "Your loyalty cards", "Get offers")
+    await until(
+        lambda: all(any(t in m.content for m in customer.messages) for t in already),
+        wait=15,
+        what="the earning's notice and the answers to /start",
+    )
     customer.skip_unread()
     key = str(uuid.uuid4())
     done = await api.post(f"{path}/redeem", cafe.secret, body, idempotency_key=key)
