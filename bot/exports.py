@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 from babel import Locale
 from babel.numbers import format_decimal
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
@@ -66,7 +67,7 @@ def ledger_xlsx(t: Translator, export: LedgerExport) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in _values(t, export):
-        sheet.append(values)
+        sheet.append([_xlsx_value(value) for value in values])
         for column, cell in enumerate(sheet[sheet.max_row]):
             if column in _TEXT_COLUMNS and cell.value is not None:
                 cell.data_type = "s"
@@ -84,6 +85,12 @@ def ledger_xlsx(t: Translator, export: LedgerExport) -> bytes:
 
 
 Value = datetime | Decimal | int | str | None
+
+
+def _xlsx_value(value: Value) -> Value:
+    """Text without the control characters XML cannot hold (a workbook is XML): a name or a
+    reason typed with one would otherwise make the whole export fail. The CSV keeps them."""
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _values(t: Translator, export: LedgerExport) -> list[list[Value]]:

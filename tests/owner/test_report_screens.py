@@ -194,6 +194,21 @@ def test_the_workbook_has_typed_cells_and_translated_headers(language: str) -> N
     assert redeem[2].data_type == "s" and redeem[2].value == "1234-5678-9012"
 
 
+def test_control_characters_typed_in_a_reason_do_not_break_the_workbook() -> None:
+    """A workbook is XML, which cannot hold most control characters: they are left out of its
+    cells (the CSV keeps what was typed), and the export is made."""
+    typed = "wrong\x00 card\x18\x0b"
+    rows = (replace(ROWS[1], reason=typed, staff_name="Zo\x1fé"),)
+    export = LedgerExport(timezone="Europe/Luxembourg", language="en", rows=rows)
+    t = translator("en")
+    sheet = load_workbook(io.BytesIO(ledger_xlsx(t, export))).active
+    assert sheet is not None
+    _header, row = [list(row) for row in sheet.iter_rows()]
+    assert (row[9].value, row[10].value) == ("Zoé", "wrong card")
+    text = ledger_csv(t, export).decode("utf-8-sig")
+    assert typed in text
+
+
 @pytest.mark.parametrize("kind", list(LedgerKind))
 @pytest.mark.parametrize("language", [lang for lang in LANGUAGES if lang != "en"])
 def test_every_operation_has_a_translated_name_in_the_export(
