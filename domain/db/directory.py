@@ -35,6 +35,12 @@ class DirectoryRepository:
             query = query.with_for_update()
         return (await self.session.execute(query)).scalar_one_or_none()
 
+    async def mark_unreachable(self, user_id: int) -> None:
+        """The user blocked the bot: stop counting on messages reaching them."""
+        user = await self.user(user_id, lock=True)
+        if user is not None:
+            user.reachable = False
+
     async def ensure_user(self, user_id: int, now: datetime) -> User:
         """The user's row, created if missing, locked against concurrent changes (PostgreSQL).
 

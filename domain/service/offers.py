@@ -303,9 +303,7 @@ class OfferService(ServiceBase):
         async with self._db.write() as session:
             offers = self._offers(session)
             offer = await offers.get(offer_id, lock=True)  # end_copies' order: offer, then rows
-            user = await self._directory(session).user(customer_id, lock=True)
-            if user is not None:
-                user.reachable = False
+            await self._directory(session).mark_unreachable(customer_id)
             if offer is not None:
                 now = self._clock.now()
                 await offers.finish(offer_id, [customer_id], OfferOutcome.BLOCKED.value, now)

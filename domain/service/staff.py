@@ -57,9 +57,7 @@ class StaffService(ServiceBase):
     async def mark_unreachable(self, user_id: int) -> None:
         """The user blocked the bot: stop counting on messages reaching them."""
         async with self._db.write() as session:
-            user = await self._directory(session).user(user_id, lock=True)
-            if user is not None:
-                user.reachable = False
+            await self._directory(session).mark_unreachable(user_id)
 
     async def create_invite(self, owner_id: int, store_reference: str | None = None) -> Invite:
         """A one-time invite for one store, or for every store when no store is named."""
