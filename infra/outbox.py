@@ -22,11 +22,11 @@ from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
 from sqlalchemy import BindParameter, and_, bindparam, case, delete, exists, func, select, update
-from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.clock import Clock
+from domain.db.dialect import Dialect
 from domain.db.uow import Database, after_commit
 from domain.effects import (
     EFFECT_TYPES,
@@ -139,12 +139,10 @@ class OutboxLog:
             }
             for effect in wanted
         ]
-        statement = self._db.dialect.insert(OutboxMessage)
         receiver = self._receiver
         if receiver is None:
-            await session.execute(
-                statement.values(rows).on_conflict_do_nothing(index_elements=["key"])
-            )
+            statement = self._db.dialect.insert(OutboxMessage).values(rows)
+            await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
             return
         shape = tuple(_how_leased(effect) for effect in wanted)
         params: dict[str, Any] = {
@@ -156,7 +154,7 @@ class OutboxLog:
         for index, row in enumerate(rows):
             for name in _ROW_FIELDS:
                 params[f"{name}_{index}"] = row[name]
-        found = await session.execute(_leasing_insert(shape, self._db.dialect.is_sqlite), params)
+        found = await session.execute(_leasing_insert(shape, self._db.dialect), params)
         by_key = {effect.key: effect for effect in wanted}
         handed, left = [], False
         for item_id, key, attempts in sorted(found.all()):
@@ -178,7 +176,7 @@ def _how_leased(effect: Effect) -> str:
 
 
 @functools.lru_cache(maxsize=64)
-def _leasing_insert(shape: tuple[str, ...], is_sqlite: bool) -> Any:
+def _leasing_insert(shape: tuple[str, ...], dialect: Dialect) -> Any:
     """OutboxLog.record's INSERT where a dispatcher runs, built once per shape of rows (with its
     SQL cache key); the values are bound at the call. Each row goes in leased to this worker,
     its try counted as a claim's, or left to the claim ("claim" in `shape`).
@@ -214,9 +212,9 @@ def _leasing_insert(shape: tuple[str, ...], is_sqlite: bool) -> Any:
             row["claimed_until"] = case((waits, None), else_=lease_end)
             row["attempts"] = case((waits, 0), else_=1)
         rows.append(row)
-    insert = (sqlite if is_sqlite else postgresql).insert(table)
     return (
-        insert.values(rows)
+        dialect.insert(table)
+        .values(rows)
         .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
         .returning(table.c.id, table.c.key, table.c.attempts)
     )
