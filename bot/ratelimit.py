@@ -37,7 +37,7 @@ from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
-from infra import BudgetSpent
+from infra import BudgetSpent, background_share
 
 log = logging.getLogger(__name__)
 
@@ -46,30 +46,45 @@ BACKGROUND_SLACK_SECONDS = 60.0
 # Telegram counts messages within any one second. Under a steady load the bucket already
 # spaces them 1/rate apart, and a longer window here would only take throughput away.
 WINDOW_SECONDS = 1.0
+# How many messages may leave back to back after a quiet moment, before the bucket spaces them
+# 1/rate apart: enough for the few tills that answer at once. A full second's worth (the
+# bucket's usual size) fills the sliding second at once, stops every message for the rest of
+# it, and comes back as the same burst a second later, again and again.
+BURST_SECONDS = 1 / 6
 
 
 class SlidingSecond:
-    """At most `per_second` messages let go within any one window: Telegram's own rule.
+    """At most so many messages let go within any one window: Telegram's own rule.
 
     The bucket (aiolimiter) spreads messages out, but after a quiet moment its burst comes on
-    top of its rate, so within one second it can let nearly twice the rate through: with
+    top of its rate, so within one second it could let nearly twice the rate through: with
     offers' copies at 70 % of the budget, the counter's replies and notices sent the moment
-    they are recorded, that is a 429 now and then. This is the cap on top."""
+    they are recorded, that is a 429 now and then. This is the cap on top.
+
+    Background messages may only fill the window up to `background_most`: the rest is kept for
+    replies, so a cashier's reply goes at once even while notices use all they may. Without
+    that, notices kept the window full and each reply waited for its oldest message to expire
+    (up to a second, and 160 ms at p95 at 10 operations a second on SQLite)."""
 
     def __init__(self, per_second: float, window: float = WINDOW_SECONDS) -> None:
-        self._most = max(1, int(per_second))
+        self.most = max(1, int(per_second))
+        self.background_most = background_share(self.most)
         self._window = window
-        self._sent: deque[float] = deque()  # when the last `_most` messages were let go
+        self._sent: deque[float] = deque()  # when the messages of the last window were let go
 
-    async def acquire(self) -> None:
-        loop = asyncio.get_running_loop()
-        while len(self._sent) >= self._most:
-            wait = self._sent[0] + self._window - loop.time()
-            if wait <= 0:
-                self._sent.popleft()
-            else:
-                await asyncio.sleep(wait)
-        self._sent.append(loop.time())
+    def wait(self, *, background: bool) -> float:
+        """Seconds until a message of this kind may go (0: now)."""
+        now = asyncio.get_running_loop().time()
+        while self._sent and self._sent[0] + self._window <= now:
+            self._sent.popleft()
+        most = self.background_most if background else self.most
+        if len(self._sent) < most:
+            return 0.0
+        # The window has room again once all but `most` - 1 of its messages have expired.
+        return self._sent[len(self._sent) - most] + self._window - now
+
+    def record(self) -> None:
+        self._sent.append(asyncio.get_running_loop().time())
 
 
 class SendPriority(enum.Enum):
@@ -101,7 +116,7 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         max_retries: int = 3,
         shared: SharedBudget | None = None,
     ) -> None:
-        self._budget = AsyncLimiter(messages_per_second, 1) if messages_per_second > 0 else None
+        self._budget = _bucket(messages_per_second) if messages_per_second > 0 else None
         self._window = SlidingSecond(messages_per_second) if messages_per_second > 0 else None
         self._shared = shared
         self._shared_failing = False
@@ -186,23 +201,28 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
 
     async def _dispatch(self, budget: AsyncLimiter, window: SlidingSecond) -> None:
         # The unit is taken first and given to whoever is most urgent at that moment, so a
-        # reply that arrives while a notice waits for the budget still goes first.
+        # reply that arrives while a notice waits for room still goes first.
         loop = asyncio.get_running_loop()
         while self._waiting:
             await budget.acquire()
-            await window.acquire()
             while self._waiting:
                 deadline, _, turn = self._waiting[0]
                 if turn.done():  # a cancelled sender hands its unit to the next one
                     heapq.heappop(self._waiting)
                     continue
                 self._arrived.clear()
-                wait = await self._shared_wait(background=deadline > loop.time())
+                background = deadline > loop.time()
+                wait = window.wait(background=background)
+                if wait == 0:
+                    wait = await self._shared_wait(background=background)
                 if wait > 0:
+                    if background:  # past its deadline a notice asks as a reply does
+                        wait = min(wait, deadline - loop.time())
                     # Until there is room, or until a more urgent message arrives.
                     with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._arrived.wait(), wait)
+                        await asyncio.wait_for(self._arrived.wait(), max(wait, 0.0))
                     continue
+                window.record()
                 self._hand_out()
                 break
 
@@ -233,6 +253,12 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
             log.warning("the shared message budget is available again")
             self._shared_failing = False
         return 0.0
+
+
+def _bucket(messages_per_second: float) -> AsyncLimiter:
+    """A token bucket that refills at `messages_per_second` and holds BURST_SECONDS' worth."""
+    burst = max(1.0, round(messages_per_second * BURST_SECONDS))
+    return AsyncLimiter(burst, burst / messages_per_second)
 
 
 def retry_after_seconds(refusal: RetryAfter) -> float:

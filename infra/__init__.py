@@ -19,7 +19,7 @@ from infra.bots import BotRegistry, TokenCipher
 from infra.inbox import Inbox
 from infra.locks import Locks
 from infra.outbox import LEASE, Outbox, OutboxItem
-from infra.send_budget import BudgetSpent, SharedSendBudget
+from infra.send_budget import BudgetSpent, SharedSendBudget, background_share
 from infra.steps import PendingSteps, Step, StepState
 
 
@@ -70,4 +70,5 @@ __all__ = [
     "SharedSendBudget",
     "Step",
     "StepState",
+    "background_share",
 ]

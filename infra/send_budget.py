@@ -43,6 +43,12 @@ _GRANT = text("SELECT grant_message(:bot, :limit, :window, :keep, :prune_every)"
 )
 
 
+def background_share(cap: int) -> int:
+    """How many of a window's `cap` messages background messages may take: the rest stays
+    free, so a cashier's reply finds room at once however many notices are waiting."""
+    return max(1, cap - math.ceil(cap * RESERVED_FOR_REPLIES))
+
+
 class BudgetSpent(Exception):
     """No grant now: ask again in `retry_in` seconds (or earlier, for a more urgent message)."""
 
@@ -63,7 +69,7 @@ class SharedSendBudget:
             raise ValueError("the shared budget is for PostgreSQL; SQLite runs one process")
         self._db = database
         self.cap = max(1, math.floor(messages_per_second) - 1)
-        self.background_cap = max(1, self.cap - math.ceil(self.cap * RESERVED_FOR_REPLIES))
+        self.background_cap = background_share(self.cap)
         self._engine: AsyncEngine | None = None
 
     def of_bot(self, bot_id: int) -> BotBudget:

@@ -10,9 +10,9 @@ import pytest
 from telegram.error import RetryAfter
 
 from bot.ratelimit import CounterFirstRateLimiter, SendPriority
-from infra import BudgetSpent
+from infra import BudgetSpent, background_share
 
-RATE = 10.0  # messages a second: aiolimiter lets a full second's worth through at once
+RATE = 10.0  # messages a second
 
 
 class Recorder:
@@ -78,7 +78,7 @@ async def test_the_budget_holds_the_rate() -> None:
     await asyncio.gather(
         *(recorder.send(limiter, str(i), SendPriority.COUNTER) for i in range(int(RATE) + 5))
     )
-    # a full bucket, then five more at RATE a second
+    # the bucket's small burst, then the rest at RATE a second
     assert time.monotonic() - started >= 5 / RATE * 0.9
     assert len(recorder.sent) == int(RATE) + 5
     await limiter.shutdown()
@@ -103,6 +103,33 @@ async def test_never_more_than_the_rate_within_any_one_second() -> None:
     assert len(times) == 5 * int(RATE) // 2
     gaps = [later - first for first, later in zip(times, times[int(RATE) :], strict=False)]
     assert min(gaps) >= 1.0
+    await limiter.shutdown()
+
+
+async def test_notices_leave_room_in_the_second_for_a_reply_that_comes() -> None:
+    """Notices may fill the sliding second only up to their share: a reply that arrives while
+    many wait takes the bucket's next unit and goes, instead of waiting for the window."""
+    limiter = CounterFirstRateLimiter(RATE)
+    sent: list[tuple[str, float]] = []
+
+    def send(name: str, priority: SendPriority) -> Any:
+        async def callback() -> dict[str, Any]:
+            sent.append((name, time.monotonic()))
+            return {"ok": True}
+
+        return limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, priority)
+
+    notices = [asyncio.create_task(send(f"n{i}", SendPriority.BACKGROUND)) for i in range(40)]
+    await asyncio.sleep(2.5)  # the notices use all they may, window after window
+    asked = time.monotonic()
+    await send("reply", SendPriority.COUNTER)
+    assert sent[-1][1] - asked < 2 / RATE  # at most the bucket's spacing, not the window's
+    times = [at for _, at in sent]
+    in_any_second = max(sum(1 for t in times if s <= t < s + 1.0) for s in times)
+    assert in_any_second <= background_share(int(RATE)) + 1  # the share, and the one reply
+    for notice in notices:
+        notice.cancel()
+    await asyncio.gather(*notices, return_exceptions=True)
     await limiter.shutdown()
 
 
