@@ -244,6 +244,10 @@ class Outbox:
         they held back is claimable at once).
         """
         now = self._clock.now()
+        if not settle:
+            async with self._db.read() as session:
+                if (await session.execute(_ANYTHING_CLAIMABLE, {"now": now})).first() is None:
+                    return []
         claim = _claim_statement(limit, self._db.dialect.locks_rows)
         async with self._db.write() as session:
             if settle:
@@ -378,6 +382,20 @@ class Outbox:
             return int(result.rowcount)  # type: ignore[attr-defined]
 
 
+def _claimable(now: BindParameter[datetime]) -> tuple[Any, ...]:
+    """A row anyone may claim at `now`: not done, due, and nobody's lease on it."""
+    return (
+        OutboxMessage.done_at.is_(None),
+        OutboxMessage.available_at <= now,
+        (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
+    )
+
+
+# Whether a claim could find anything: one read, so an idle poll takes no write lock (SQLite
+# has one writer, and the counter's writes wait behind it) and opens no transaction.
+_ANYTHING_CLAIMABLE = select(OutboxMessage.id).where(*_claimable(bindparam("now"))).limit(1)
+
+
 @functools.cache
 def _claim_statement(limit: int, locks_rows: bool) -> Any:
     """Outbox.claim's statement, built once per batch size and engine (with its SQL cache key:
@@ -387,9 +405,7 @@ def _claim_statement(limit: int, locks_rows: bool) -> Any:
     due = (
         select(OutboxMessage.id)
         .where(
-            OutboxMessage.done_at.is_(None),
-            OutboxMessage.available_at <= now,
-            (OutboxMessage.claimed_until.is_(None)) | (OutboxMessage.claimed_until < now),
+            *_claimable(now),
             ~exists().where(
                 and_(
                     older.recipient_id == OutboxMessage.recipient_id,

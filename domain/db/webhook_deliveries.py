@@ -6,13 +6,26 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
-from sqlalchemy import and_, delete, exists, func, select, update
+from sqlalchemy import BindParameter, and_, bindparam, delete, exists, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
+
+
+def _claimable(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:
+    """A delivery anyone may claim at `now`: not delivered, due, and nobody's lease on it."""
+    return (
+        WebhookDelivery.delivered_at.is_(None),
+        WebhookDelivery.available_at <= now,
+        (WebhookDelivery.claimed_until.is_(None)) | (WebhookDelivery.claimed_until < now),
+    )
+
+
+_ANYTHING_CLAIMABLE = select(WebhookDelivery.id).where(*_claimable(bindparam("now"))).limit(1)
 
 
 @dataclass(frozen=True)
@@ -72,6 +85,12 @@ class WebhookRepository:
 
     # --- deliveries ---------------------------------------------------------------------------
 
+    async def anything_claimable(self, now: datetime) -> bool:
+        """Whether a claim at `now` could find a delivery: one cheap read, so that an idle
+        worker's poll opens no write transaction (on SQLite, the one writer's lock)."""
+        found = await self.session.execute(_ANYTHING_CLAIMABLE, {"now": now})
+        return found.first() is not None
+
     async def claim(self, now: datetime, lease: timedelta, limit: int) -> list[ClaimedDelivery]:
         """Due deliveries to enabled endpoints that nobody holds, oldest first, each held by
         the caller for the lease. One waits while an older undelivered one of the same card
@@ -81,9 +100,7 @@ class WebhookRepository:
             select(WebhookDelivery.id)
             .join(WebhookEndpoint, WebhookEndpoint.id == WebhookDelivery.endpoint_id)
             .where(
-                WebhookDelivery.delivered_at.is_(None),
-                WebhookDelivery.available_at <= now,
-                (WebhookDelivery.claimed_until.is_(None)) | (WebhookDelivery.claimed_until < now),
+                *_claimable(now),
                 WebhookEndpoint.disabled_at.is_(None),
                 ~exists().where(
                     and_(

@@ -154,10 +154,12 @@ class WebhookService(ServiceBase):
     # --- the workers that send ----------------------------------------------------------------
 
     async def claim_deliveries(self, lease: timedelta, limit: int) -> list[ClaimedDelivery]:
+        now = self._clock.now()
+        async with self._db.read() as session:
+            if not await WebhookRepository(session, self._dialect).anything_claimable(now):
+                return []
         async with self._db.write() as session:
-            return await WebhookRepository(session, self._dialect).claim(
-                self._clock.now(), lease, limit
-            )
+            return await WebhookRepository(session, self._dialect).claim(now, lease, limit)
 
     async def renew_claims(self, delivery_ids: Sequence[int], lease: timedelta) -> None:
         if not delivery_ids:

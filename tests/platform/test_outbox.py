@@ -7,7 +7,7 @@ import asyncio
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from domain import errors
 from domain.clock import ManualClock
@@ -81,6 +81,30 @@ async def test_a_claimed_row_is_held_for_the_lease_then_claimed_again(
     again = await infra.outbox.claim()
     assert sorted(i.id for i in again) == sorted(i.id for i in first)
     assert all(i.attempts == 2 for i in again)
+
+
+async def test_a_poll_with_nothing_due_reads_once_and_writes_nothing(
+    service: LoyaltyService, infra: Infrastructure, clock: ManualClock
+) -> None:
+    """Every worker polls twice a second: with nothing to claim that must not take SQLite's
+    one write lock (the counter's writes would wait behind it) nor open a transaction."""
+    await _stamped(service, infra)
+    held = await infra.outbox.claim()
+    assert held  # the stamp's effects, now leased: nothing else is due
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    engine = infra.outbox.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert await infra.outbox.claim() == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements == ["SELECT"]
+    clock.advance(LEASE + timedelta(seconds=1))  # the lease ran out: a claim takes them again
+    assert sorted(i.id for i in await infra.outbox.claim()) == sorted(i.id for i in held)
 
 
 async def test_done_rows_are_never_delivered_again_and_failures_back_off(

@@ -7,7 +7,7 @@ from __future__ import annotations
 import asyncio
 from datetime import timedelta
 
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
 
 from domain.clock import ManualClock
 from domain.db.tables import WebhookDelivery, WebhookEvent
@@ -38,6 +38,25 @@ async def test_no_endpoint_no_event(service: LoyaltyService) -> None:
     shop, (card,) = await _cafe(service, 1)
     await service.counter.stamp(shop.owner.user_id, card)
     assert await _count(service, WebhookEvent) == 0
+
+
+async def test_a_poll_with_nothing_due_reads_once_and_writes_nothing(
+    service: LoyaltyService,
+) -> None:
+    """Every worker polls twice a second, most cafés have no endpoint: an empty poll must not
+    take SQLite's one write lock, which the counter's writes would wait behind."""
+    statements: list[str] = []
+
+    def seen(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        statements.append(statement.split(None, 1)[0].upper())
+
+    engine = service.database.engine.sync_engine
+    event.listen(engine, "before_cursor_execute", seen)
+    try:
+        assert await service.webhooks.claim_deliveries(LEASE, 50) == []
+    finally:
+        event.remove(engine, "before_cursor_execute", seen)
+    assert statements == ["SELECT"]
 
 
 async def test_workers_claiming_at_once_never_hold_the_same_delivery(
