@@ -4,11 +4,26 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import and_, delete, exists, func, or_, select, update
+from sqlalchemy import and_, bindparam, delete, exists, func, or_, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.db.dialect import Dialect
 from domain.db.tables import BonusAward, Card, Program, Referral, User
+
+# A first visit's two look-ups, built once (building a statement costs more CPU than running
+# it); the values are bound at the call.
+_VISITED_BEFORE = select(
+    exists().where(
+        Card.customer_id == bindparam("customer_id"),
+        Card.merchant_id == bindparam("merchant_id"),
+        Card.id != bindparam("card_id"),
+        Card.first_visit_at.is_not(None),
+    )
+)
+_REFERRAL_OF = select(Referral).where(
+    Referral.merchant_id == bindparam("merchant_id"),
+    Referral.referred_customer_id == bindparam("customer_id"),
+)
 
 
 class BonusRepository:
@@ -43,15 +58,12 @@ class BonusRepository:
 
     async def visited_before(self, customer_id: int, merchant_id: int, except_card: int) -> bool:
         """Whether another card of the customer at this merchant had a staff-confirmed visit."""
-        query = select(
-            exists().where(
-                Card.customer_id == customer_id,
-                Card.merchant_id == merchant_id,
-                Card.id != except_card,
-                Card.first_visit_at.is_not(None),
-            )
-        )
-        return bool((await self.session.execute(query)).scalar())
+        parameters = {
+            "customer_id": customer_id,
+            "merchant_id": merchant_id,
+            "card_id": except_card,
+        }
+        return bool((await self.session.execute(_VISITED_BEFORE, parameters)).scalar())
 
     async def card_by_referral_code(self, code: str) -> Card | None:
         query = select(Card).where(Card.referral_code == code)
@@ -83,11 +95,8 @@ class BonusRepository:
         return (await self.session.execute(statement)).scalar_one_or_none() is not None
 
     async def referral_of(self, merchant_id: int, referred_customer_id: int) -> Referral | None:
-        query = select(Referral).where(
-            Referral.merchant_id == merchant_id,
-            Referral.referred_customer_id == referred_customer_id,
-        )
-        return (await self.session.execute(query)).scalar_one_or_none()
+        parameters = {"merchant_id": merchant_id, "customer_id": referred_customer_id}
+        return (await self.session.execute(_REFERRAL_OF, parameters)).scalar_one_or_none()
 
     async def convert(self, referral_id: int, now: datetime) -> bool:
         """Mark the referral converted; False if it already was (a conditional UPDATE, so two

@@ -3,11 +3,12 @@ back are due for."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import and_, delete, exists, false, or_, select
+from sqlalchemy import BindParameter, Table, and_, bindparam, delete, exists, false, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import InstrumentedAttribute
 from sqlalchemy.sql.elements import ColumnElement
@@ -48,8 +49,9 @@ class ConsentRepository:
 
     async def ask_once(self, merchant_id: int, customer_id: int, now: datetime) -> bool:
         """Write the customer's row as asked (offers off, nudges on); False if it existed."""
+        parameters = {"merchant_id": merchant_id, "customer_id": customer_id, "now": now}
         inserted = await self.session.execute(
-            self._insert_missing(merchant_id, customer_id, now, asked=True)
+            _insert_missing(self._dialect, asked=True), parameters
         )
         return bool(inserted.rowcount)  # type: ignore[attr-defined]
 
@@ -73,7 +75,8 @@ class ConsentRepository:
 
     async def locked(self, merchant_id: int, customer_id: int, now: datetime) -> OfferConsent:
         """The customer's row at the merchant, made if missing (offers off, nudges on), locked."""
-        await self.session.execute(self._insert_missing(merchant_id, customer_id, now, asked=False))
+        parameters = {"merchant_id": merchant_id, "customer_id": customer_id, "now": now}
+        await self.session.execute(_insert_missing(self._dialect, asked=False), parameters)
         row = await self.session.get(
             OfferConsent, (merchant_id, customer_id), with_for_update=self._dialect.locks_rows
         )
@@ -128,23 +131,29 @@ class ConsentRepository:
             query = query.where(near)
         return list((await self.session.execute(query)).scalars())
 
-    def _insert_missing(
-        self, merchant_id: int, customer_id: int, now: datetime, *, asked: bool
-    ) -> Any:
-        values: dict[str, object] = {
-            "merchant_id": merchant_id,
-            "customer_id": customer_id,
-            "offers": False,
-            "nudges": True,
-            "changed_at": now,
-        }
-        if asked:
-            values["asked_at"] = now
-        return (
-            self._dialect.insert(OfferConsent)
-            .values(**values)
-            .on_conflict_do_nothing(index_elements=["merchant_id", "customer_id"])
-        )
+
+@functools.cache
+def _insert_missing(dialect: Dialect, *, asked: bool) -> Any:
+    """The customer's row at a merchant as a first choice would make it (offers off, nudges
+    on), unless they have one; with `asked`, marked as asked about offers. Built once per
+    engine (every first visit runs it), the values bound at the call."""
+    now: BindParameter[datetime] = bindparam("now")
+    values: dict[str, object] = {
+        "merchant_id": bindparam("merchant_id"),
+        "customer_id": bindparam("customer_id"),
+        "offers": False,
+        "nudges": True,
+        "changed_at": now,
+    }
+    if asked:
+        values["asked_at"] = now
+    return (
+        # On the table: given parameters, an INSERT on the mapped class would be the ORM's bulk
+        # insert, whose result has no rowcount.
+        dialect.insert(cast(Table, OfferConsent.__table__))
+        .values(**values)
+        .on_conflict_do_nothing(index_elements=["merchant_id", "customer_id"])
+    )
 
 
 def _nudges_wanted() -> ColumnElement[bool]:

@@ -123,10 +123,9 @@ async def pay_first_visit(
     now: datetime,
 ) -> FirstVisit:
     """Called under the card's lock with a staff-confirmed earning just posted on a card that
-    had no visit yet: the welcome bonus and the referral bonuses, if this is the customer's
-    first visit at the merchant (with cross-location off, a second card is no first visit)."""
-    card.first_visit_at = now
-    await ledger.session.flush()
+    had no visit yet, the posting having set the card's `first_visit_at` to `now`: the welcome
+    bonus and the referral bonuses, if this is the customer's first visit at the merchant (with
+    cross-location off, a second card is no first visit)."""
     if await bonuses.visited_before(card.customer_id, card.merchant_id, except_card=card.id):
         return FirstVisit()
     paid: list[BonusPaid] = []

@@ -150,6 +150,10 @@ class CounterOperations(ServiceBase):
                 raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
             store_id = await _booked_store(directory, found, now)
             change = await decide(found, ledger, now)
+            first_visit = change.kind.is_earning and card.first_visit_at is None
+            timestamps = change.timestamps
+            if first_visit:  # the visit is written by the balance's own UPDATE
+                timestamps = {**timestamps, "first_visit_at": now}
             entry = await ledger.post(
                 card,
                 kind=change.kind,
@@ -158,7 +162,7 @@ class CounterOperations(ServiceBase):
                 created_at=now,
                 stamps_delta=change.stamps_delta,
                 points_delta=change.points_delta,
-                timestamps=change.timestamps,
+                timestamps=timestamps,
                 amount=change.amount,
                 reason=change.reason,
                 idempotency_key=idempotency_key,
@@ -170,7 +174,7 @@ class CounterOperations(ServiceBase):
             if entry is None:  # the rule checked under the lock; this is the backstop
                 raise _shortfall(card, program, change)
             visit = FirstVisit()
-            if change.kind.is_earning and card.first_visit_at is None:
+            if first_visit:
                 visit = await pay_first_visit(
                     ledger,
                     BonusRepository(session, self._dialect),
