@@ -104,6 +104,7 @@ class CardState:
     last_points_at: datetime | None = None
     last_redemption_at: datetime | None = None
     last_activity_at: datetime | None = None
+    first_visit_at: datetime | None = None
 
     @property
     def number(self) -> str:
@@ -134,6 +135,7 @@ class CardState:
             "last_points_at": self.last_points_at,
             "last_redemption_at": self.last_redemption_at,
             "last_activity_at": self.last_activity_at,
+            "first_visit_at": self.first_visit_at,
         }
 
     def entry(
@@ -228,4 +230,5 @@ _FINAL_COLUMNS = (
     "last_points_at",
     "last_redemption_at",
     "last_activity_at",
+    "first_visit_at",
 )

@@ -5,14 +5,19 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from typing import Any, cast
+
+from sqlalchemy import Table
 
 from benchmarks.dataset import (
     CardState,
     insert_cards,
     insert_entries,
+    insert_rows,
     insert_users,
     write_final_balances,
 )
+from domain.db.tables import OfferConsent
 from domain.db.uow import Database
 from domain.model import LedgerKind, RewardUnit, UserProfile
 from domain.service import LoyaltyService
@@ -102,13 +107,18 @@ STAFF_IDS = 5_000_000
 async def seed_rush(
     database: Database, shops: int, staff: int, cards: int, rng: random.Random
 ) -> RushFixture:
-    """Merchants with staff, and `cards` cards (0-12 stamps each, from one seed ledger row)."""
+    """Merchants with staff, and `cards` cards (0-12 stamps each, from one seed ledger row).
+
+    A card with stamps is a customer who came before, as the product would have left them: the
+    visit recorded on the card, and asked about the café's offers (they said no). A card with
+    none is a first visit still to come, with its welcome and its question."""
     service = LoyaltyService(database)
     staff_per_shop = -(-staff // shops)
     opened = await open_shops(service, shops, staff_per_shop, 2, STAFF_IDS)
     now = datetime.now(UTC)
     states = []
     rows = []
+    asked: list[dict[str, Any]] = []
     for i in range(cards):
         shop = opened[i % shops]
         card = CardState(
@@ -125,13 +135,28 @@ async def seed_rush(
                 card.apply(LedgerKind.STAMP, stamps, 0, at, shop.staff_ids[0], card.store_id, None)
             )
             card.lifetime_stamps, card.last_stamp_at = stamps, at
+            card.first_visit_at = at
+            asked.append(_asked_about_offers(card, at))
         states.append(card)
     async with database.engine.begin() as connection:
         await insert_users(connection, [card.customer_id for card in states], now)
         await insert_cards(connection, states)
         await insert_entries(connection, rows)
         await write_final_balances(connection, states)
+        await insert_rows(connection, cast(Table, OfferConsent.__table__), asked)
     per_shop: list[list[RushCard]] = [[] for _ in opened]
     for i, card in enumerate(states):
         per_shop[i % shops].append(RushCard(card.number, card.customer_id, card.stamp_count))
     return RushFixture(opened, per_shop)
+
+
+def _asked_about_offers(card: CardState, at: datetime) -> dict[str, Any]:
+    """The consent row a first visit leaves: asked, offers off, nudges on."""
+    return {
+        "merchant_id": card.merchant_id,
+        "customer_id": card.customer_id,
+        "offers": False,
+        "nudges": True,
+        "asked_at": at,
+        "changed_at": at,
+    }
