@@ -1,5 +1,6 @@
-"""The domain alone: CPU per call of the use cases one `/stamp` update runs, with no Telegram
-layer, inbox, outbox or steps around them: `uv run python -m benchmarks.use_cases
+"""The domain alone: CPU per call of the use cases one `/stamp` update runs (and the stamp of a
+customer's first visit, which pays the welcome and referral checks and asks about offers), with
+no Telegram layer, inbox, outbox or steps around them: `uv run python -m benchmarks.use_cases
 [--calls 300] [--engines sqlite,postgres]`.
 
 Set beside `benchmarks.one_stamp`'s CPU per stamp (the whole bot), it tells how much of an
@@ -17,8 +18,12 @@ import tempfile
 import time
 from collections.abc import Awaitable, Callable
 from pathlib import Path
+from typing import cast
+
+from sqlalchemy import Table, delete, select, update
 
 from benchmarks.seed import seed_rush
+from domain.db.tables import Card, OfferConsent
 from domain.db.uow import Database
 from domain.model import Operation
 from domain.service import LoyaltyService
@@ -52,18 +57,24 @@ async def measure(engine: str, calls: int) -> dict[str, dict[str, float | list[f
     with tempfile.TemporaryDirectory() as folder:
         database = await _database(engine, Path(folder))
         try:
-            # Enough cards that none reaches its reward (a full card refuses stamps).
-            card_count = max(40, (WARM_CALLS + ROUNDS * calls) // 25)
+            # Enough cards that none reaches its reward (a full card refuses stamps), and a
+            # card of its own for each first visit.
+            visits = WARM_CALLS + ROUNDS * calls
+            card_count = max(40, visits // 25) + visits
             fixture = await seed_rush(
                 database, shops=1, staff=1, cards=card_count, rng=random.Random(7)
             )
             service = LoyaltyService(database)
             staff = fixture.shops[0].staff_ids[0]
-            cards = fixture.cards[0]
+            cards, newcomers = fixture.cards[0][visits:], fixture.cards[0][:visits]
+            await _never_visited(database, [card.number for card in newcomers])
             operations: list[Operation] = []
 
             async def stamp(i: int) -> None:
                 operations.append(await service.counter.stamp(staff, cards[i % len(cards)].number))
+
+            async def first_visit_stamp(i: int) -> None:
+                await service.counter.stamp(staff, newcomers[i].number)
 
             async def notice(i: int) -> None:
                 await service.counter.operation_of(operations[i % len(operations)].entry_id)
@@ -73,6 +84,7 @@ async def measure(engine: str, calls: int) -> dict[str, dict[str, float | list[f
 
             use_cases: dict[str, Callable[[int], Awaitable[None]]] = {
                 "stamp": stamp,
+                "first_visit_stamp": first_visit_stamp,
                 "notice_read": notice,
                 "identity": identity,
             }
@@ -81,15 +93,29 @@ async def measure(engine: str, calls: int) -> dict[str, dict[str, float | list[f
                 for i in range(WARM_CALLS):
                     await call(i)
                 rounds = []
-                for _ in range(ROUNDS):
+                for r in range(ROUNDS):
                     began = time.process_time()
-                    for i in range(calls):
+                    for i in range(WARM_CALLS + r * calls, WARM_CALLS + (r + 1) * calls):
                         await call(i)
                     rounds.append((time.process_time() - began) * 1000 / calls)
                 figures[name] = _cpu_ms_per_call(rounds)
             return figures
         finally:
             await database.dispose()
+
+
+async def _never_visited(database: Database, numbers: list[str]) -> None:
+    """These cards' customers have not been to the counter yet: no visit on the card, never
+    asked about offers (a first visit pays its checks and asks)."""
+    cards = cast(Table, Card.__table__)
+    consents = cast(Table, OfferConsent.__table__)
+    async with database.engine.begin() as connection:
+        chosen = select(cards.c.id).where(cards.c.number.in_(numbers))
+        await connection.execute(
+            update(cards).where(cards.c.id.in_(chosen)).values(first_visit_at=None)
+        )
+        customers = select(cards.c.customer_id).where(cards.c.number.in_(numbers))
+        await connection.execute(delete(consents).where(consents.c.customer_id.in_(customers)))
 
 
 async def main(calls: int, engines: list[str]) -> None:
