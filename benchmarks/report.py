@@ -37,6 +37,51 @@ def paced_at(rush: dict[str, Any], rate: float) -> dict[str, Any] | None:
     return min(runs, key=lambda r: abs(r["offered_per_s"] - rate)) if runs else None
 
 
+# Issue 21 ("Fast again"): per engine, bot CPU per update at most so many times the echo
+# bot's in the same run.
+CPU_TIMES_ECHO = {"sqlite": 4.0, "postgres": 3.0}
+UNTHROTTLED_BEFORE = 13.7  # updates/s of the unthrottled SQLite rush when the issue was filed
+
+
+def _cost_of_an_update_targets(results: dict[str, Any], add: Any) -> None:
+    """Issue 21's bars: CPU against the echo bot's, the rush against the echo bot under the
+    same budget and the cashier's p95 there, the unthrottled rush, and a paced 10/s run's
+    replies and notices."""
+    rush = results.get("rush", {})
+    ceilings = results.get("ceilings", {})
+    echo = ceilings.get("echo_rate_limited") or ceilings.get("echo")
+    limited_echo = ceilings.get("echo_rate_limited")
+    for engine, figures in rush.items():
+        if engine.endswith("unthrottled"):
+            continue
+        closed = figures["closed"]
+        if echo and engine in CPU_TIMES_ECHO:
+            times = ratio(closed["cpu_ms_per_update_bot"], echo["cpu_ms_per_update_bot"])
+            add(f"bot CPU per update / echo bot's ({engine})", times, CPU_TIMES_ECHO[engine], True)
+        if limited_echo:
+            share = ratio(closed["updates_per_s"], limited_echo["updates_per_s"])
+            add(f"rush / echo with the same budget ({engine})", share, 0.97, False)
+        add(f"cashier p95 ms in the rush ({engine})", closed["p95_ms"], 600, True)
+        paced = paced_at(figures, 10)
+        if paced is not None and abs(paced["offered_per_s"] - 10) < 1:
+            add(f"reply p95 ms at 10 ops/s offered ({engine})", paced["p95_ms"], 60, True)
+            notices = paced.get("notices")
+            if notices:
+                add(
+                    f"notice p95 ms at 10 ops/s offered ({engine})",
+                    notices["p95_ms"],
+                    5000,
+                    True,
+                )
+    if "sqlite_unthrottled" in rush:
+        add(
+            "unthrottled rush updates/s (SQLite)",
+            rush["sqlite_unthrottled"]["closed"]["updates_per_s"],
+            3 * UNTHROTTLED_BEFORE,
+            False,
+        )
+
+
 def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
     """Each target of the issue with the measured value and whether it is met."""
     found: list[dict[str, Any]] = []
@@ -70,6 +115,7 @@ def targets(results: dict[str, Any]) -> list[dict[str, Any]]:
                 True,
             )
         add(f"peak RSS MiB under rush ({engine})", figures["peak_rss_mib"], 150, True)
+    _cost_of_an_update_targets(results, add)
     startup = results.get("startup")
     if startup:
         add("start-up s, existing database", startup["restart_s"], 2.0, True)
@@ -155,6 +201,9 @@ PACED_COLUMNS = (
     ("p95 ms", lambda e, p: p["p95_ms"]),
     ("p99 ms", lambda e, p: p["p99_ms"]),
     ("s to drain", lambda e, p: p["seconds_to_drain"]),
+    ("notices p50 ms", lambda e, p: p.get("notices", {}).get("p50_ms")),
+    ("notices p95 ms", lambda e, p: p.get("notices", {}).get("p95_ms")),
+    ("notices never arrived", lambda e, p: p.get("notices", {}).get("outstanding")),
 )
 CEILING_COLUMNS = (
     ("ceiling", lambda n, c: n),
