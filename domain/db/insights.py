@@ -1,7 +1,8 @@
 """The facts owner insights are computed from (domain/insights.py), each read bounded by the
-merchant and a time range on an index: ledger_entries (merchant_id, created_at), cards
-(merchant_id, last_activity_at), referrals (merchant_id, converted_at), offers (merchant_id,
-local_day). An entry that was undone ("undo", "not me") is left out by its reversing row, found
+merchant, and by a time range where it has one, on an index: ledger_entries (merchant_id,
+created_at), referrals (merchant_id, converted_at), offers (merchant_id, local_day). The reads
+of the café's cards walk ix_cards_merchant_members alone, which holds every column they ask
+for. An entry that was undone ("undo", "not me") is left out by its reversing row, found
 through the unique reverses_entry_id."""
 
 from __future__ import annotations
