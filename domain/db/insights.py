@@ -1,14 +1,16 @@
 """The facts owner insights are computed from (domain/insights.py), each read bounded by the
-merchant and a time range on an index: ledger_entries (merchant_id, created_at), cards
-(merchant_id, last_activity_at), referrals (merchant_id, converted_at), offers (merchant_id,
-local_day). An entry that was undone ("undo", "not me") is left out by its reversing row, found
+merchant, and by a time range where it has one, on an index: ledger_entries (merchant_id,
+created_at), referrals (merchant_id, converted_at), offers (merchant_id, local_day). The reads
+of the café's cards walk ix_cards_merchant_members alone, which holds every column they ask
+for. An entry that was undone ("undo", "not me") is left out by its reversing row, found
 through the unique reverses_entry_id."""
 
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
-from sqlalchemy import ColumnElement, func, or_, select
+from sqlalchemy import ColumnElement, and_, func, or_, select
 from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
@@ -23,11 +25,32 @@ REDEMPTION_KINDS = [
     LedgerKind.REDEEM_POINTS.value,
     LedgerKind.REDEEM_REWARD.value,
 ]
+_EARNING = frozenset(EARNING_KINDS)
+_BALANCE_GAINING = frozenset(BALANCE_GAINING_KINDS)
+_REDEMPTION = frozenset(REDEMPTION_KINDS)
+_WINDOW_KINDS = sorted(_BALANCE_GAINING | _REDEMPTION)
 
 
 def _not_undone() -> ColumnElement[bool]:
     reversal = aliased(LedgerEntry)
     return ~select(reversal.id).where(reversal.reverses_entry_id == LedgerEntry.id).exists()
+
+
+def _card_of_entry() -> ColumnElement[bool]:
+    """An entry's card, which is always at the entry's merchant. Saying so lets PostgreSQL
+    join the café's cards only: without it, it hashed every card of the database, and its
+    estimate of the rows (merchant × period, read as independent) grew with the ledger until
+    it added parallel workers, whose start cost more than the read (issue 21)."""
+    return and_(Card.id == LedgerEntry.card_id, Card.merchant_id == LedgerEntry.merchant_id)
+
+
+class LedgerWindow(NamedTuple):
+    """What the Insights page reads of a café's ledger, entries that were undone left out."""
+
+    earnings: list[Earning]  # since `since`, in time order
+    redemptions: list[tuple[int, datetime]]  # (customer, when), since `since`
+    stamp_gains: list[tuple[int, int]]  # (before, after) of every earning and bonus since
+    point_gains: list[tuple[int, int]]  # `gains_since`, of the stamps and of the points
 
 
 class InsightsRepository:
@@ -42,7 +65,7 @@ class InsightsRepository:
                 LedgerEntry.staff_user_id,
                 LedgerEntry.created_at,
             )
-            .join(Card, Card.id == LedgerEntry.card_id)
+            .join(Card, _card_of_entry())
             .where(
                 LedgerEntry.merchant_id == merchant_id,
                 LedgerEntry.created_at >= since,
@@ -53,44 +76,46 @@ class InsightsRepository:
         )
         return [Earning._make(row) for row in rows]
 
-    async def balance_gains(
-        self, merchant_id: int, since: datetime
-    ) -> tuple[list[tuple[int, int]], list[tuple[int, int]]]:
-        """(before, after) of the stamps and of the points of every earning and bonus since."""
+    async def ledger_window(
+        self, merchant_id: int, since: datetime, gains_since: datetime
+    ) -> LedgerWindow:
+        """Earnings and redemptions since `since`, balance gains since `gains_since`: one
+        read of the café's window (it was three, each walking the same rows)."""
+        start = min(since, gains_since)
         rows = await self.session.execute(
             select(
+                Card.customer_id,
+                LedgerEntry.store_id,
+                LedgerEntry.staff_user_id,
+                LedgerEntry.created_at,
+                LedgerEntry.kind,
                 LedgerEntry.stamps_delta,
                 LedgerEntry.stamp_balance_after,
                 LedgerEntry.points_delta,
                 LedgerEntry.points_balance_after,
-            ).where(
-                LedgerEntry.merchant_id == merchant_id,
-                LedgerEntry.created_at >= since,
-                LedgerEntry.kind.in_(BALANCE_GAINING_KINDS),
-                _not_undone(),
             )
-        )
-        stamps, points = [], []
-        for stamps_delta, stamps_after, points_delta, points_after in rows:
-            if stamps_delta > 0:
-                stamps.append((stamps_after - stamps_delta, stamps_after))
-            if points_delta > 0:
-                points.append((int(points_after - points_delta), int(points_after)))
-        return stamps, points
-
-    async def redemptions(self, merchant_id: int, since: datetime) -> list[tuple[int, datetime]]:
-        """(customer, when) of every redemption since that was not undone."""
-        rows = await self.session.execute(
-            select(Card.customer_id, LedgerEntry.created_at)
-            .join(Card, Card.id == LedgerEntry.card_id)
+            .join(Card, _card_of_entry())
             .where(
                 LedgerEntry.merchant_id == merchant_id,
-                LedgerEntry.created_at >= since,
-                LedgerEntry.kind.in_(REDEMPTION_KINDS),
+                LedgerEntry.created_at >= start,
+                LedgerEntry.kind.in_(_WINDOW_KINDS),
                 _not_undone(),
             )
+            .order_by(LedgerEntry.created_at)  # the index's order: visits_of need not sort
         )
-        return [(customer, at) for customer, at in rows]
+        window = LedgerWindow([], [], [], [])
+        for customer, store, staff, at, kind, stamps, stamps_after, points, points_after in rows:
+            if at >= since:
+                if kind in _EARNING:
+                    window.earnings.append(Earning(customer, store, staff, at))
+                elif kind in _REDEMPTION:
+                    window.redemptions.append((customer, at))
+            if at >= gains_since and kind in _BALANCE_GAINING:
+                if stamps > 0:
+                    window.stamp_gains.append((stamps_after - stamps, stamps_after))
+                if points > 0:
+                    window.point_gains.append((int(points_after - points), int(points_after)))
+        return window
 
     async def new_customers(self, merchant_id: int, since: datetime) -> set[int]:
         """Customers whose first visit at the merchant (on any of their cards) is since."""

@@ -36,9 +36,9 @@ class InsightsService(ServiceBase):
             since = local_day_start(datetime.combine(first_day, time(12), zone), program.timezone)
             period_start = now - timedelta(days=rules.PERIOD_DAYS)
             facts = InsightsRepository(session)
-            earnings = await facts.earnings(merchant.id, since)
-            stamp_gains, point_gains = await facts.balance_gains(merchant.id, period_start)
-            redemptions = await facts.redemptions(merchant.id, since)
+            window = await facts.ledger_window(merchant.id, since, period_start)
+            earnings, redemptions = window.earnings, window.redemptions
+            stamp_gains, point_gains = window.stamp_gains, window.point_gains
             new_customers = await facts.new_customers(merchant.id, since)
             rungs = await RewardRepository(session).rungs(merchant.id)
             stamp_costs = [r.cost for r in rungs if r.unit == RewardUnit.STAMPS.value]

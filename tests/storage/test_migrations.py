@@ -92,3 +92,36 @@ async def test_reward_names_in_other_languages_go_down_and_up_again(
             assert await connection.run_sync(_differences) == []
     finally:
         await engine.dispose()
+
+
+BEFORE_MEMBERS_INDEX = "d5a1c8e3f720"
+
+
+async def test_the_members_index_goes_down_and_up_again(empty_database_url: str) -> None:
+    engine = create_engine(empty_database_url)
+    try:
+        await upgrade_to_head(engine)
+
+        def down(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), BEFORE_MEMBERS_INDEX)
+
+        def card_indexes(connection: Connection) -> dict[str, list[str | None]]:
+            return {
+                str(index["name"]): list(index["column_names"])
+                for index in inspect(connection).get_indexes("cards")
+            }
+
+        async with engine.connect() as connection:
+            await connection.run_sync(down)
+            await connection.commit()
+            indexes = await connection.run_sync(card_indexes)
+        assert indexes["ix_cards_merchant_customer"] == ["merchant_id", "customer_id"]
+        assert "ix_cards_merchant_members" not in indexes
+        await upgrade_to_head(engine)
+        async with engine.connect() as connection:
+            indexes = await connection.run_sync(card_indexes)
+            assert await connection.run_sync(_differences) == []
+        assert "ix_cards_merchant_customer" not in indexes
+        assert indexes["ix_cards_merchant_members"][:2] == ["merchant_id", "customer_id"]
+    finally:
+        await engine.dispose()

@@ -42,7 +42,20 @@ class Card(Base):
             sqlite_where=text("active"),
             postgresql_where=text("active"),
         ),
-        Index("ix_cards_merchant_customer", "merchant_id", "customer_id"),
+        # A merchant's cards by customer, with every column the Insights page reads of them
+        # (new customers, lapsed members, rewards ready, win-backs): those reads walk the index
+        # alone, not table pages scattered among other merchants' cards.
+        Index(
+            "ix_cards_merchant_members",
+            "merchant_id",
+            "customer_id",
+            "active",
+            "first_visit_at",
+            "last_activity_at",
+            "stamp_count",
+            "points_balance",
+            "winback_sent_at",
+        ),
         Index("ix_cards_merchant_activity", "merchant_id", "last_activity_at"),
         Index("ix_cards_merchant_created", "merchant_id", "created_at"),
         Index("uq_cards_referral_code", "referral_code", unique=True),
