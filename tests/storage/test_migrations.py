@@ -125,3 +125,42 @@ async def test_the_members_index_goes_down_and_up_again(empty_database_url: str)
         assert indexes["ix_cards_merchant_members"][:2] == ["merchant_id", "customer_id"]
     finally:
         await engine.dispose()
+
+
+BEFORE_NO_PARALLEL_LEDGER = "317b04a25f73"
+
+
+async def test_postgresql_plans_no_parallel_workers_for_the_ledger(
+    empty_database_url: str,
+) -> None:
+    """Every ledger read is one café's through an index: parallel workers only ever came from
+    an overestimate (docs/performance.md, "Insights at a million rows"). SQLite: nothing."""
+    engine = create_engine(empty_database_url)
+    try:
+        await upgrade_to_head(engine)
+        postgres = engine.dialect.name == "postgresql"
+
+        async def options() -> list[str]:
+            if not postgres:
+                return []
+            async with engine.connect() as connection:
+                found = await connection.exec_driver_sql(
+                    "SELECT reloptions FROM pg_class WHERE relname = 'ledger_entries'"
+                )
+                return list(found.scalar_one() or [])
+
+        assert await options() == (["parallel_workers=0"] if postgres else [])
+
+        def down(connection: Connection) -> None:
+            command.downgrade(alembic_config(connection), BEFORE_NO_PARALLEL_LEDGER)
+
+        async with engine.connect() as connection:
+            await connection.run_sync(down)
+            await connection.commit()
+        assert await options() == []
+        await upgrade_to_head(engine)
+        assert await options() == (["parallel_workers=0"] if postgres else [])
+        async with engine.connect() as connection:
+            assert await connection.run_sync(_differences) == []
+    finally:
+        await engine.dispose()
