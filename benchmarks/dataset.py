@@ -162,6 +162,8 @@ class CardState:
             kind, amount, points = LedgerKind.EARN_POINTS, Decimal(cents) / 100, cents // 100
             self.points_earned += points
             self.last_points_at = at
+        if kind.is_earning and self.first_visit_at is None:
+            self.first_visit_at = at  # the first staff-confirmed earning, as the counter records
         return self.apply(kind, stamps, points, at, staff_user_id, store_id, key, amount)
 
     def apply(
