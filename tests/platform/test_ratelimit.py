@@ -13,6 +13,7 @@ from bot.ratelimit import CounterFirstRateLimiter, SendPriority
 from infra import BudgetSpent, background_share
 
 RATE = 10.0  # messages a second
+JITTER = 0.05  # seconds a callback may run after its message was let go, on a loaded machine
 
 
 class Recorder:
@@ -102,7 +103,10 @@ async def test_never_more_than_the_rate_within_any_one_second() -> None:
     await asyncio.gather(*(send() for _ in range(2 * int(RATE))))
     assert len(times) == 5 * int(RATE) // 2
     gaps = [later - first for first, later in zip(times, times[int(RATE) :], strict=False)]
-    assert min(gaps) >= 1.0
+    # The window counts the moments messages are let go; a callback runs a scheduling step
+    # after that, up to tens of milliseconds later on a loaded machine, not equally late for
+    # all (without the window, the bucket's burst comes on top of its rate: gaps of 0.8 s).
+    assert min(gaps) >= 1.0 - JITTER
     await limiter.shutdown()
 
 
