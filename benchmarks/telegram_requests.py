@@ -13,7 +13,14 @@ printed as µs per call:
 - `… ×16 at once`: sendMessage in batches of 16 concurrent calls, as a busy bot sends;
 - `sendPhoto`: a 1 KB PNG uploaded as a multipart form (fewer calls).
 
-`--calls 400`, `--rounds 7`.
+`--stamps N` measures whole `/stamp` updates instead, as benchmarks/one_stamp.py sends them
+(the real application polling the emulator, SQLite): one bot in this process whose two request
+objects (the calls', the long poll's) are swapped between the two clients every round, so both
+see the same database, caches and load on the machine. Printed: bot CPU ms per stamp (the
+driver's own HTTP client measured alone and taken off, as one_stamp does).
+
+`--calls 400`, `--rounds 7`; whole stamps: `--stamps 20 --rounds 41` (short rounds, many pairs:
+a shared machine's load drifts).
 """
 
 from __future__ import annotations
@@ -21,11 +28,15 @@ from __future__ import annotations
 import argparse
 import asyncio
 import gc
+import itertools
+import random
 import resource
 import statistics
 import sys
+import tempfile
 import time
 from collections.abc import Awaitable, Callable
+from pathlib import Path
 from typing import Any
 
 import segno
@@ -33,11 +44,21 @@ from telegram import Bot
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 from telegram.request._requestparameter import RequestParameter
 
+from app.application import build_application
+from app.memory import settle_after_start
+from app.runner import running
+from benchmarks import one_stamp
+from benchmarks.load import confirm_all_updates
 from benchmarks.procs import BOT_USERNAME, TOKEN
+from benchmarks.seed import seed_rush
+from bot.config import Settings
+from domain.db.uow import Database
 from emulator.client import spawn_emulator
 from infra.telegram_http import AiohttpRequest
+from tests.support.databases import migrated_database
 
 CHAT_ID = 9_100_001
+CARDS = 300  # --stamps: cards stamped in turn
 CLIENTS: dict[str, Callable[[], BaseRequest]] = {
     "httpx": lambda: HTTPXRequest(connection_pool_size=256),
     "aiohttp": lambda: AiohttpRequest(connection_pool_size=256),
@@ -144,11 +165,95 @@ async def measure(calls: int, rounds: int) -> dict[str, dict[str, float]]:
     }
 
 
+async def whole_stamps(stamps: int, rounds: int) -> dict[str, list[float]]:
+    """Bot CPU ms per stamp in each round, by client: {client: [ms, …]}."""
+    with tempfile.TemporaryDirectory() as workdir:
+        url = await one_stamp._url("sqlite", Path(workdir))
+        staff_id, cards = await _fixture(url, CARDS)
+        async with spawn_emulator(token=TOKEN, bot_username=BOT_USERNAME) as client:
+            client.include_files = False
+            staff = await client.user(staff_id, "Staff", language_code="en")
+            customers = {}
+            for _, customer_id in cards:
+                customers[customer_id] = await client.user(customer_id, "C", language_code="en")
+                await customers[customer_id].send("hi")
+            await confirm_all_updates(client)
+            driver = await one_stamp._driver_alone(client, stamps) / stamps
+            settings = Settings(token=TOKEN, database_url=url, api_base_url=client.base_url)
+            application = build_application(settings)
+            bot = application.bot
+            # (long poll, calls) as PTB's Bot keeps them: the application's own, and httpx's.
+            wired = bot._request
+            assert all(isinstance(request, AiohttpRequest) for request in wired)
+            httpx_pair = (HTTPXRequest(1, read_timeout=20.0), HTTPXRequest(256))
+            pairs = {"httpx": httpx_pair, "aiohttp": wired}
+            cpu: dict[str, list[float]] = {name: [] for name in pairs}
+            try:
+                async with running(application):
+                    turn = itertools.count()  # each card in turn: a card stamped too often
+                    # reaches its top reward, and the stamp is refused without a notice
+                    for name in [*pairs] * 2:  # warm both: imports, caches, connections
+                        _use(bot, pairs[name])
+                        for _ in range(10):
+                            await one_stamp._stamp(staff, customers, cards[next(turn) % CARDS])
+                    settle_after_start()
+                    for round_ in range(rounds):
+                        order = list(pairs) if round_ % 2 == 0 else list(reversed(pairs))
+                        for name in order:
+                            _use(bot, pairs[name])
+                            # The long poll under way still ends on the other client's.
+                            await one_stamp._stamp(staff, customers, cards[next(turn) % CARDS])
+                            await asyncio.sleep(0.2)
+                            began = time.process_time()
+                            for _ in range(stamps):
+                                card = cards[next(turn) % CARDS]
+                                await one_stamp._stamp(staff, customers, card)
+                            seconds = (time.process_time() - began) / stamps
+                            cpu[name].append(1000 * (seconds - driver))
+                    _use(bot, wired)  # the application shuts its own down
+            finally:
+                gc.unfreeze()
+                for request in httpx_pair:
+                    await request.shutdown()
+    return cpu
+
+
+async def _fixture(url: str, cards: int) -> tuple[int, list[tuple[str, int]]]:
+    """one_stamp's shop, with more cards: (the cashier's id, [(card number, customer id)])."""
+    database: Database = await migrated_database(url)
+    try:
+        fixture = await seed_rush(database, shops=1, staff=1, cards=cards, rng=random.Random(7))
+    finally:
+        await database.dispose()
+    return fixture.shops[0].staff_ids[0], [(c.number, c.customer_id) for c in fixture.cards[0]]
+
+
+def _use(bot: Bot, pair: tuple[BaseRequest, BaseRequest]) -> None:
+    """Make `bot` call through `pair` (long poll, calls) from its next request on."""
+    with bot._unfrozen():
+        bot._request = pair
+
+
 async def main(argv: list[str]) -> None:
     p = argparse.ArgumentParser(prog="python -m benchmarks.telegram_requests", description=__doc__)
     p.add_argument("--calls", type=int, default=400, help="calls per client per round")
     p.add_argument("--rounds", type=int, default=7)
+    p.add_argument("--stamps", type=int, help="whole /stamp updates per client per round")
     args = p.parse_args(argv)
+    if args.stamps:
+        by_client = await whole_stamps(args.stamps, args.rounds)
+        print(f"bot CPU ms per /stamp (SQLite), {args.rounds} rounds of {args.stamps} stamps")
+        for name, values in by_client.items():
+            rounds = " ".join(f"{v:.1f}" for v in values)
+            print(f"{name:>8}: median {statistics.median(values):.2f}   rounds: {rounds}")
+        before, after = by_client.values()
+        # The load on a shared machine drifts: the rounds side by side tell more than medians.
+        paired = statistics.median(a - b for a, b in zip(after, before, strict=True))
+        ratio = statistics.median(a / b for a, b in zip(after, before, strict=True))
+        print(
+            f"  change, median of the rounds' pairs: {paired:+.2f} ms ({100 * (ratio - 1):+.0f}%)"
+        )
+        return
     figures = await measure(args.calls, args.rounds)
     old, new = CLIENTS
     print(f"CPU µs per call, median of {args.rounds} rounds of {args.calls} calls")
