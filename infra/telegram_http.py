@@ -9,6 +9,7 @@ RetryAfter, Forbidden, BadRequest … from the status and body it is given back.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import aiohttp
@@ -106,11 +107,13 @@ class AiohttpRequest(BaseRequest):
             raise TimedOut(
                 "Timed out waiting for a pooled connection or connecting: the request was "
                 "*not* sent to Telegram."
-            ) from err
+            ) from _safe_cause(err)
         except TimeoutError as err:  # aiohttp's read timeouts are TimeoutErrors too
-            raise TimedOut from err
+            raise TimedOut from _safe_cause(err)
         except aiohttp.ClientError as err:
-            raise NetworkError(f"aiohttp.{err.__class__.__name__}: {err}") from err
+            raise NetworkError(_redacted(f"aiohttp.{err.__class__.__name__}: {err}")) from (
+                _safe_cause(err)
+            )
 
     def _timeout(
         self,
@@ -134,6 +137,21 @@ class AiohttpRequest(BaseRequest):
                 self._timeouts.clear()
             self._timeouts[key] = timeout
         return timeout
+
+
+# The token is in every Bot API URL (…/bot<token>/method, …/file/bot<token>/path), and some of
+# aiohttp's errors name the URL: what the bot logs must not show it (bot/logs.py).
+_TOKEN_IN_PATH = re.compile(r"/bot[^/\s'\"]+")
+
+
+def _redacted(text: str) -> str:
+    return _TOKEN_IN_PATH.sub("/bot<token>", text)
+
+
+def _safe_cause(err: BaseException) -> BaseException | None:
+    """`err` as the cause of PTB's error, unless its text shows the token (then no cause: a
+    logged traceback would print it)."""
+    return err if _redacted(str(err)) == str(err) else None
 
 
 def _form(request_data: RequestData) -> aiohttp.FormData:

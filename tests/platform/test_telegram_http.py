@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import asyncio
 import io
+import socket
+import traceback
 from collections.abc import AsyncIterator
 from datetime import timedelta
 
@@ -172,7 +174,21 @@ async def test_a_full_pool_times_out_without_sending(
         slow = asyncio.create_task(bot.send_message(alice.id, "slow"))
         await asyncio.sleep(0.2)  # it holds the only connection
 
-        with pytest.raises(TimedOut, match="not\\* sent"):
+        with pytest.raises(TimedOut, match="not\\* sent") as refused:
             await bot.send_message(alice.id, "no room")
         assert (await slow).text == "slow"
     assert [m.content for m in alice.messages] == ["slow"]
+    assert TOKEN not in "".join(traceback.format_exception(refused.value))  # aiohttp names the URL
+
+
+async def test_no_server_is_a_network_error_that_does_not_show_the_token() -> None:
+    with socket.socket() as closed:  # a port nothing listens on
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]
+    request = AiohttpRequest(connect_timeout=1.0)
+    async with request:
+        with pytest.raises(NetworkError) as failed:
+            await request.post(f"http://127.0.0.1:{port}/bot{TOKEN}/getMe")
+
+    assert "aiohttp.ClientConnectorError" in failed.value.message
+    assert TOKEN not in "".join(traceback.format_exception(failed.value))
