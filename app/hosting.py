@@ -21,7 +21,6 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from telegram import User
-from telegram.request import HTTPXRequest
 
 from bot.config import Settings
 from bot.context import LoyaltyApplication
@@ -29,6 +28,7 @@ from bot.ratelimit import BACKGROUND_SLACK_SECONDS, CounterFirstRateLimiter
 from bot.serving import BotPaused, ServingBot
 from infra import Infrastructure
 from infra.bots import BotState, HostedBotRecord
+from infra.telegram_http import AiohttpRequest
 
 log = logging.getLogger(__name__)
 
@@ -53,8 +53,8 @@ class BotHost:
         self._records: dict[int, HostedBotRecord] = {}
         self._by_merchant: dict[int, int] = {}  # café → its bot's id, whatever its state
         # One pool for all café bots' calls, one for their long polls: sockets, not bots.
-        self._requests = HTTPXRequest(connection_pool_size=256)
-        self._poll_requests = HTTPXRequest(connection_pool_size=64, read_timeout=20.0)
+        self._requests = AiohttpRequest(connection_pool_size=256)
+        self._poll_requests = AiohttpRequest(connection_pool_size=64, read_timeout=20.0)
         self._on_serving: list[Listener] = []
         self._on_leaving: list[Listener] = []
         self._sync_task: asyncio.Task[None] | None = None

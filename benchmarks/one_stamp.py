@@ -6,6 +6,7 @@ waits for the cashier's reply and the customer's notice. Measured over the N sta
 
 - SQL round trips per stamp by the layer that asked for them (deterministic): every cursor
   execution, COMMIT and ROLLBACK, on every engine of the process (the lock engine included);
+- the bot's Bot API calls per stamp (getUpdates included), as the emulator counted them;
 - this process's CPU per stamp (`time.process_time`) over a second round of N stamps, without
   the statement log's hooks: the bot plus this script's own HTTP client, which is measured
   alone first (the same N `/send` + waits against an echo-free chat) and given separately;
@@ -262,12 +263,14 @@ async def measure(
                 checkouts, begun = log.checkouts, log.begun
             # CPU without the statement log's hooks, which walk every statement's stack.
             await asyncio.sleep(0.5)
+            calls_before = (await client.stats())["api_calls"]
             async with _sampled(profile):
                 began_cpu, began = time.process_time(), time.perf_counter()
                 for i in range(stamps):
                     await _stamp(staff, customers, cards[i % len(cards)])
                 cpu = time.process_time() - began_cpu
                 wall = time.perf_counter() - began
+            api_calls = (await client.stats())["api_calls"] - calls_before
         gc.unfreeze()  # the next engine's bot runs in this process too
         return {
             "engine": engine,
@@ -278,6 +281,7 @@ async def measure(
             "statements_total_per_stamp": round(sum(counted.values()) / stamps, 2),
             "transactions_begun_per_stamp": round(begun / stamps, 2),
             "pool_checkouts_per_stamp": round(checkouts / stamps, 2),
+            "bot_api_calls_per_stamp": round(api_calls / stamps, 2),
             "cpu_ms_per_stamp_bot_and_driver": round(1000 * cpu / stamps, 2),
             "cpu_ms_per_stamp_driver_alone": round(1000 * driver_cpu / stamps, 2),
             "cpu_ms_per_stamp_bot": round(1000 * (cpu - driver_cpu) / stamps, 2),
