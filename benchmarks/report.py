@@ -49,7 +49,10 @@ def _cost_of_an_update_targets(results: dict[str, Any], add: Any) -> None:
     replies and notices."""
     rush = results.get("rush", {})
     ceilings = results.get("ceilings", {})
-    echo = ceilings.get("echo_rate_limited") or ceilings.get("echo")
+    # The issue's yardstick: the echo bot's ceiling run (no budget, so its per-update costs are
+    # spread over ten times the updates a second; against the echo bot under the same budget,
+    # at the rush's own rate, the bot looks better: see docs/performance.md).
+    echo = ceilings.get("echo")
     limited_echo = ceilings.get("echo_rate_limited")
     for engine, figures in rush.items():
         if engine.endswith("unthrottled"):
@@ -57,7 +60,8 @@ def _cost_of_an_update_targets(results: dict[str, Any], add: Any) -> None:
         closed = figures["closed"]
         if echo and engine in CPU_TIMES_ECHO:
             times = ratio(closed["cpu_ms_per_update_bot"], echo["cpu_ms_per_update_bot"])
-            add(f"bot CPU per update / echo bot's ({engine})", times, CPU_TIMES_ECHO[engine], True)
+            name = f"bot CPU per update / echo ceiling's ({engine})"
+            add(name, times, CPU_TIMES_ECHO[engine], True)
         if limited_echo:
             share = ratio(closed["updates_per_s"], limited_echo["updates_per_s"])
             add(f"rush / echo with the same budget ({engine})", share, 0.97, False)
