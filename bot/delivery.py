@@ -25,16 +25,14 @@ from typing import assert_never
 from telegram.error import (
     BadRequest,
     Forbidden,
-    NetworkError,
-    RetryAfter,
     TelegramError,
-    TimedOut,
 )
 
 from bot import offer_messages, wallet
 from bot.context import LoyaltyApplication
 from bot.courier import Courier, NoLongerWanted, ThroughPlatformNext, Undeliverable
 from bot.features import card, corrections, mybot, reports, staff, webhooks
+from bot.offer_delivery import OfferCopies
 from bot.serving import BotPaused
 from domain.effects import (
     AlertOwner,
@@ -56,8 +54,6 @@ from domain.effects import (
     StaffJoinedNotice,
     WebhookDisabled,
 )
-from domain.offers import OfferOutcome
-from domain.service import OfferCopy
 from infra import OutboxItem
 
 log = logging.getLogger(__name__)
@@ -65,9 +61,6 @@ log = logging.getLogger(__name__)
 POLL_SECONDS = 0.5  # rows of other workers, retries and expired leases are found this often
 BATCH = 20
 MARK_SECONDS = 0.2  # delivered rows wait at most this long to be marked done
-# Offers' copies go out evenly at this share of the message budget: the rest stays free for the
-# counter's replies and notices, and a broadcast never bursts past Telegram's limit.
-OFFER_SHARE = 0.7
 PAUSED_RETRY_SECONDS = 60.0  # a message for a paused café bot looks again this often
 
 
@@ -85,7 +78,7 @@ class Dispatcher:
         self._handed: set[asyncio.Task[None]] = set()  # deliveries of rows handed over
         self._claim_after_handed = False  # a claim came back empty while handed rows were out
         self._marker: asyncio.Task[None] | None = None
-        self._next_offer_at = 0.0  # the loop time the next offer's copy may leave
+        self._offers = OfferCopies(application, self._courier, self._holding, self._wake)
 
     def start(self) -> None:
         self._stopping.clear()
@@ -229,7 +222,7 @@ class Dispatcher:
             copies = [item for item in items if isinstance(item.effect, SendOffer)]
             others = [item for item in items if not isinstance(item.effect, SendOffer)]
             await asyncio.gather(
-                *(self._deliver(item) for item in others), self._deliver_offers(copies)
+                *(self._deliver(item) for item in others), self._offers.deliver(copies)
             )
         return len(items)
 
@@ -311,8 +304,8 @@ class Dispatcher:
             case BringBack():
                 await offer_messages.bring_back(courier, effect)
             case ListOfferRecipients():
-                await self._list_offer_recipients(effect)
-            case SendOffer():  # copies are sent in batches by _deliver_offers
+                await self._offers.list_recipients(effect)
+            case SendOffer():  # copies are sent in batches by OfferCopies.deliver
                 raise Undeliverable("an offer's copy outside a batch")
             case ReportOffer():
                 await offer_messages.report_offer(courier, effect)
@@ -331,100 +324,3 @@ class Dispatcher:
     def _paused_retry(self) -> float:
         settings = self._application.bot_data.runtime.settings
         return PAUSED_RETRY_SECONDS * (settings.job_interval_scale if settings else 1.0)
-
-    # --- offers: copies in batches, at their share of the budget ---------------------------
-
-    async def _list_offer_recipients(self, effect: ListOfferRecipients) -> None:
-        """In batches, each its own transaction; a worker that dies resumes from the last."""
-        service = self._application.bot_data.runtime.service
-        assert service is not None
-        while not await service.offers.list_recipients(effect.offer_id):
-            self._wake.set()  # the listed copies may start while the next batch is listed
-        self._wake.set()
-
-    async def _deliver_offers(self, items: list[OutboxItem]) -> None:
-        """A batch of offers' copies, each at most once: marked as tried together before they
-        leave, their outcomes recorded together once Telegram answered every one."""
-        if not items:
-            return
-        data = self._application.bot_data.runtime
-        outbox, offers = data.infra.outbox, data.service.offers
-        pairs: dict[int, tuple[int, int]] = {}
-        for item in items:
-            assert isinstance(item.effect, SendOffer)
-            pairs[item.id] = (item.effect.offer_id, item.effect.customer_id)
-        self._holding.update(pairs)
-        try:
-            copies = await offers.copies_of(list(pairs.values()))
-            outcomes: dict[tuple[int, int], OfferOutcome] = {}
-            marks: dict[int, str] = {}
-            wanted = []
-            for item in items:
-                pair = pairs[item.id]
-                copy = copies.get(pair)
-                if copy is None or not copy.wanted:  # unsubscribed since it was listed
-                    outcomes[pair] = OfferOutcome.SKIPPED
-                    marks[item.id] = OfferOutcome.SKIPPED.value
-                else:
-                    wanted.append(item)
-            started = await offers.begin_copies([pairs[item.id] for item in wanted])
-            sending = []
-            for item in wanted:
-                if pairs[item.id] in started:
-                    sending.append(item)
-                else:  # tried by a worker that died with it: never sent twice
-                    outcomes[pairs[item.id]] = OfferOutcome.UNSURE
-                    marks[item.id] = OfferOutcome.UNSURE.value
-            answers = await asyncio.gather(
-                *(self._send_copy(copies[pairs[item.id]]) for item in sending)
-            )
-            again = []
-            for item, answer in zip(sending, answers, strict=True):
-                if answer is None:
-                    again.append(item)
-                else:
-                    outcomes[pairs[item.id]] = answer
-                    marks[item.id] = answer.value
-            await offers.end_copies(outcomes)
-            await outbox.done_many(marks)
-            for item in again:
-                await offers.retry_copy(*pairs[item.id])
-                if not await outbox.retry_later(item):
-                    await offers.end_copy(*pairs[item.id], OfferOutcome.FAILED)
-        finally:
-            self._holding.difference_update(pairs)
-
-    async def _send_copy(self, copy: OfferCopy) -> OfferOutcome | None:
-        """Send one copy in its turn; its outcome, or None if it surely did not leave (to be
-        tried again)."""
-        await self._offer_turn()
-        try:
-            await offer_messages.send_copy(self._courier, copy)
-        except (BotPaused, ThroughPlatformNext):
-            return None  # not sent: tried again later
-        except Forbidden:
-            service = self._application.bot_data.runtime.service
-            await service.offers.copy_blocked(copy.offer_id, copy.customer.user_id)
-            return OfferOutcome.BLOCKED
-        except BadRequest as refused:
-            log.warning("an offer cannot be delivered: %s", refused)
-            return OfferOutcome.FAILED
-        except TimedOut:
-            return OfferOutcome.UNSURE  # it may have arrived: not tried again
-        except (NetworkError, RetryAfter):
-            return None  # refused before it was sent (no connection, a 5xx, a flood wait)
-        except Exception:
-            log.exception("sending an offer failed; it is not tried again")
-            return OfferOutcome.UNSURE
-        return OfferOutcome.DELIVERED
-
-    async def _offer_turn(self) -> None:
-        """Wait for this copy's slot: copies leave one at a time, evenly spaced."""
-        settings = self._application.bot_data.runtime.settings
-        rate = OFFER_SHARE * (settings.messages_per_second if settings is not None else 0.0)
-        if rate <= 0:
-            return
-        loop = asyncio.get_running_loop()
-        slot = max(loop.time(), self._next_offer_at)
-        self._next_offer_at = slot + 1.0 / rate
-        await asyncio.sleep(slot - loop.time())
