@@ -31,6 +31,7 @@ from domain.program import SETTING_KEYS
 from emulator.models import SentMessage
 from emulator.user import EmulatedUser
 from tests.support.chat import card_number_in, link_in
+from tests.support.reliability import until
 from tests.support.secure_bot import (
     SecureBot,
     assert_handled_well,
@@ -646,6 +647,12 @@ async def test_user_given_names_on_every_screen(
         assert_handled_well(await bot.press(cashier, stamp.first, callback_data=store_button), bot)
     await ok(cashier, command_text("points", f"{number} 10"))
     await ok(cashier, command_text("void", f"{number} 1 {reason}"))
+    # Notices leave at background priority: after a burst of replies they may still be on
+    # their way when the cashier's last answer came.
+    await until(
+        lambda: any(_button(m, "nm:") is not None for m in customer.messages),
+        what="the stamp's notice, with its Not me button",
+    )
     stamped = next(m for m in reversed(customer.messages) if _button(m, "nm:") is not None)
     not_me = await bot.press(customer, stamped, callback_data=_button(stamped, "nm:"))
     assert_handled_well(not_me, bot)
