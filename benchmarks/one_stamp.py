@@ -174,14 +174,29 @@ def _autocommit(connection: Any) -> bool:
     return bool(options.get("isolation_level") == "AUTOCOMMIT" or options.get(READ_OPTION))
 
 
-async def _fixture(url: str) -> tuple[int, list[tuple[str, int]]]:
+async def _fixture(url: str, cards: int = 40) -> tuple[int, list[tuple[str, int]]]:
+    """One shop with one cashier: (the cashier's id, [(card number, customer id)])."""
     database: Database = await migrated_database(url)
     try:
-        fixture = await seed_rush(database, shops=1, staff=1, cards=40, rng=random.Random(7))
+        fixture = await seed_rush(database, shops=1, staff=1, cards=cards, rng=random.Random(7))
     finally:
         await database.dispose()
     staff_id = fixture.shops[0].staff_ids[0]
     return staff_id, [(c.number, c.customer_id) for c in fixture.cards[0]]
+
+
+async def _people(
+    client: EmulatorClient, staff_id: int, cards: list[tuple[str, int]]
+) -> tuple[Any, dict[int, Any]]:
+    """The cashier, and each card's customer as someone who once wrote to the bot (so it may
+    notify them), their messages taken off the emulator before the bot starts."""
+    staff = await client.user(staff_id, "Staff", language_code="en")
+    customers = {}
+    for _, customer_id in cards:
+        customers[customer_id] = await client.user(customer_id, "C", language_code="en")
+        await customers[customer_id].send("hi")
+    await confirm_all_updates(client)
+    return staff, customers
 
 
 async def _url(engine: str, workdir: Path) -> str:
@@ -231,12 +246,7 @@ async def measure(
     staff_id, cards = await _fixture(url)
     async with spawn_emulator(token=TOKEN, bot_username=BOT_USERNAME) as client:
         client.include_files = False
-        staff = await client.user(staff_id, "Staff", language_code="en")
-        customers = {}
-        for _, customer_id in cards:
-            customers[customer_id] = await client.user(customer_id, "C", language_code="en")
-            await customers[customer_id].send("hi")
-        await confirm_all_updates(client)
+        staff, customers = await _people(client, staff_id, cards)
         # The driver alone: the same requests against a chat no bot answers (the emulator's
         # own echo of nothing): its CPU is subtracted from the bot's.
         driver_cpu = await _driver_alone(client, stamps)

@@ -29,7 +29,6 @@ import argparse
 import asyncio
 import gc
 import itertools
-import random
 import resource
 import statistics
 import sys
@@ -48,14 +47,10 @@ from app.application import build_application
 from app.memory import settle_after_start
 from app.runner import running
 from benchmarks import one_stamp
-from benchmarks.load import confirm_all_updates
 from benchmarks.procs import BOT_USERNAME, TOKEN
-from benchmarks.seed import seed_rush
 from bot.config import Settings
-from domain.db.uow import Database
 from emulator.client import spawn_emulator
 from infra.telegram_http import AiohttpRequest
-from tests.support.databases import migrated_database
 
 CHAT_ID = 9_100_001
 CARDS = 300  # --stamps: cards stamped in turn
@@ -169,15 +164,10 @@ async def whole_stamps(stamps: int, rounds: int) -> dict[str, list[float]]:
     """Bot CPU ms per stamp in each round, by client: {client: [ms, …]}."""
     with tempfile.TemporaryDirectory() as workdir:
         url = await one_stamp._url("sqlite", Path(workdir))
-        staff_id, cards = await _fixture(url, CARDS)
+        staff_id, cards = await one_stamp._fixture(url, CARDS)
         async with spawn_emulator(token=TOKEN, bot_username=BOT_USERNAME) as client:
             client.include_files = False
-            staff = await client.user(staff_id, "Staff", language_code="en")
-            customers = {}
-            for _, customer_id in cards:
-                customers[customer_id] = await client.user(customer_id, "C", language_code="en")
-                await customers[customer_id].send("hi")
-            await confirm_all_updates(client)
+            staff, customers = await one_stamp._people(client, staff_id, cards)
             driver = await one_stamp._driver_alone(client, stamps) / stamps
             settings = Settings(token=TOKEN, database_url=url, api_base_url=client.base_url)
             application = build_application(settings)
@@ -216,16 +206,6 @@ async def whole_stamps(stamps: int, rounds: int) -> dict[str, list[float]]:
                 for request in httpx_pair:
                     await request.shutdown()
     return cpu
-
-
-async def _fixture(url: str, cards: int) -> tuple[int, list[tuple[str, int]]]:
-    """one_stamp's shop, with more cards: (the cashier's id, [(card number, customer id)])."""
-    database: Database = await migrated_database(url)
-    try:
-        fixture = await seed_rush(database, shops=1, staff=1, cards=cards, rng=random.Random(7))
-    finally:
-        await database.dispose()
-    return fixture.shops[0].staff_ids[0], [(c.number, c.customer_id) for c in fixture.cards[0]]
 
 
 def _use(bot: Bot, pair: tuple[BaseRequest, BaseRequest]) -> None:
