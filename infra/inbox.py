@@ -33,23 +33,21 @@ _UPDATES = cast(Table, InboundUpdate.__table__)
 
 
 @functools.cache
-def _receive_statement(dialect: Dialect, rows: int) -> Insert:
-    """Store `rows` updates of one bot and return the ids still to handle, built once per batch
-    size, on the table (the ORM would annotate and key a copy at every execution).
+def _receive_statement(dialect: Dialect) -> Insert:
+    """Store updates of one bot and return the ids still to handle, built once, on the table
+    (the ORM would annotate and key a copy at every execution).
 
-    One statement: a new update is inserted and returned; a known one not yet processed is
-    "updated" to itself only so that RETURNING names it too; a processed one matches neither
-    and is left out."""
+    One row's statement, executed with a batch's rows: SQLAlchemy sends them as one INSERT of
+    several VALUES rows ("insertmanyvalues") from this statement's compiled form, where an
+    INSERT built with several VALUES rows has no SQL cache key and is compiled at every call.
+
+    A new update is inserted and returned; a known one not yet processed is "updated" to itself
+    only so that RETURNING names it too; a processed one matches neither and is left out."""
     statement: Insert = dialect.insert(_UPDATES).values(
-        [
-            {
-                "bot_id": bindparam("for_bot"),
-                "update_id": bindparam(f"update_id_{index}"),
-                "payload": bindparam(f"payload_{index}"),
-                "received_at": bindparam("received", type_=_UPDATES.c.received_at.type),
-            }
-            for index in range(rows)
-        ]
+        bot_id=bindparam("for_bot"),
+        update_id=bindparam("update_id"),
+        payload=bindparam("payload"),
+        received_at=bindparam("received", type_=_UPDATES.c.received_at.type),
     )
     upsert = cast(Any, statement).on_conflict_do_update(
         index_elements=[_UPDATES.c.bot_id, _UPDATES.c.update_id],
@@ -87,13 +85,13 @@ class Inbox:
         if not batch:
             return []
         now = self._clock.now()
-        parameters: dict[str, object] = {"for_bot": bot_id, "received": now}
-        for index, (update_id, payload) in enumerate(batch):
-            parameters[f"update_id_{index}"] = update_id
-            parameters[f"payload_{index}"] = payload
-        statement = _receive_statement(self._db.dialect, len(batch))
+        rows = [
+            {"for_bot": bot_id, "received": now, "update_id": update_id, "payload": payload}
+            for update_id, payload in batch
+        ]
+        statement = _receive_statement(self._db.dialect)
         async with self._db.write() as session:
-            to_handle = await session.execute(statement, parameters)
+            to_handle = await session.execute(statement, rows)
             handle = set(to_handle.scalars())
         return [update_id for update_id, _ in batch if update_id in handle]
 

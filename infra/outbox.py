@@ -138,23 +138,24 @@ class OutboxLog:
         ]
         receiver = self._receiver
         if receiver is None:
-            statement = self._db.dialect.insert(OutboxMessage).values(rows)
-            await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]))
+            # Executed once per row (executemany): a multi-row VALUES has no SQL cache key.
+            statement = self._db.dialect.insert(OutboxMessage.__table__)
+            await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]), rows)
             return
-        shape = tuple(statements.how_leased(effect) for effect in wanted)
-        params: dict[str, Any] = {
+        shared: dict[str, Any] = {
             "now": now,
             "lease_end": now + self._lease,
             "keys": [row["key"] for row in rows],
             "delivered": list(receiver.delivered()),
         }
-        for index, row in enumerate(rows):
-            for name in statements.ROW_FIELDS:
-                params[f"{name}_{index}"] = row[name]
-        found = await session.execute(statements.leasing_insert(shape, self._db.dialect), params)
+        found: list[Any] = []  # (id, key, attempts) of each row recorded now
+        for effect, row in zip(wanted, rows, strict=True):
+            insert = statements.leasing_insert(statements.how_leased(effect), self._db.dialect)
+            params = shared | {name: row[name] for name in statements.ROW_FIELDS}
+            found.extend((await session.execute(insert, params)).all())
         by_key = {effect.key: effect for effect in wanted}
         handed, left = [], False
-        for item_id, key, attempts in sorted(found.all()):
+        for item_id, key, attempts in sorted(found):
             if attempts:
                 handed.append(OutboxItem(item_id, by_key[key], attempts))
             else:

@@ -27,46 +27,46 @@ def how_leased(effect: Effect) -> str:
     return "lease" if effect.recipient_id is None else "ordered"
 
 
-@functools.lru_cache(maxsize=64)
-def leasing_insert(shape: tuple[str, ...], dialect: Dialect) -> Any:
-    """OutboxLog.record's INSERT where a dispatcher runs, built once per shape of rows (with its
-    SQL cache key); the values are bound at the call. Each row goes in leased to this worker,
-    its try counted as a claim's, or left to the claim ("claim" in `shape`).
+@functools.cache
+def leasing_insert(how: str, dialect: Dialect) -> Any:
+    """OutboxLog.record's INSERT of one row where a dispatcher runs, built once per way of
+    leasing it (`how_leased`) and engine; the values are bound at the call. The row goes in
+    leased to this worker, its try counted as a claim's, or left to the claim ("claim").
+
+    One row per statement: SQLAlchemy gives an INSERT of several VALUES rows no cache key, so
+    it would be compiled again at every call (a tenth of the bot's CPU in the rush).
 
     The order rule ("ordered" rows): a row is leased only if every older row for its recipient
     that is not done yet is one this worker has delivered already (`delivered`: its mark is on
     the way). An older row another worker holds, one waiting for a retry or one still being
     sent here leaves it to the claim, which sends a recipient's rows in their order. Rows
     recorded together for one recipient are leased together or not at all (the dispatcher sends
-    them one after the other), so the check looks past them (`keys`). Rows with no recipient
-    have no order to keep ("lease"). Offers' copies are never leased: they are claimed in
-    batches, at their share of the budget ("claim")."""
+    them one after the other), so the check looks past them (`keys`: the keys of every row
+    recorded with it). Rows with no recipient have no order to keep ("lease"). Offers' copies
+    are never leased: they are claimed in batches, at their share of the budget ("claim")."""
     table = OutboxMessage.__table__  # Core: the ORM would take the parameters for rows
     moment = table.c.claimed_until.type
     now = bindparam("now", type_=moment)
     lease_end = bindparam("lease_end", type_=moment)
-    rows = []
-    for index, how in enumerate(shape):
-        row: dict[str, Any] = {name: bindparam(f"{name}_{index}") for name in ROW_FIELDS}
-        row |= {"created_at": now, "available_at": now}
-        if how == "claim":
-            row |= {"claimed_until": None, "attempts": 0}
-        elif how == "lease":
-            row |= {"claimed_until": lease_end, "attempts": 1}
-        else:
-            older = aliased(OutboxMessage)
-            waits = exists().where(
-                older.recipient_id == row["recipient_id"],
-                older.done_at.is_(None),
-                older.key.not_in(bindparam("keys", expanding=True)),
-                older.id.not_in(bindparam("delivered", expanding=True)),
-            )
-            row["claimed_until"] = case((waits, None), else_=lease_end)
-            row["attempts"] = case((waits, 0), else_=1)
-        rows.append(row)
+    row: dict[str, Any] = {name: bindparam(name) for name in ROW_FIELDS}
+    row |= {"created_at": now, "available_at": now}
+    if how == "claim":
+        row |= {"claimed_until": None, "attempts": 0}
+    elif how == "lease":
+        row |= {"claimed_until": lease_end, "attempts": 1}
+    else:
+        older = aliased(OutboxMessage)
+        waits = exists().where(
+            older.recipient_id == row["recipient_id"],
+            older.done_at.is_(None),
+            older.key.not_in(bindparam("keys", expanding=True)),
+            older.id.not_in(bindparam("delivered", expanding=True)),
+        )
+        row["claimed_until"] = case((waits, None), else_=lease_end)
+        row["attempts"] = case((waits, 0), else_=1)
     return (
         dialect.insert(table)
-        .values(rows)
+        .values(row)
         .on_conflict_do_nothing(index_elements=["key"])  # recorded before: not again
         .returning(table.c.id, table.c.key, table.c.attempts)
     )
