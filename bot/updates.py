@@ -271,27 +271,27 @@ class DurablePoller:
         )
         return list(batch) if isinstance(batch, list) else []
 
-    def _read(self, batch: list[object]) -> tuple[list[Update], int | None]:
-        """The readable updates, and the offset that confirms the whole batch: unreadable
-        updates are set aside (logged by id and counted), never retried."""
-        updates: list[Update] = []
+    def _read(self, batch: list[object]) -> tuple[list[tuple[Update, object]], int | None]:
+        """The readable updates, each with its raw JSON, and the offset that confirms the whole
+        batch: unreadable updates are set aside (logged by id and counted), never retried."""
+        updates: list[tuple[Update, object]] = []
         last_id: int | None = None
         for data in batch:
             with contextlib.suppress(UnreadableUpdate):
                 last_id = max(update_id_of(data), last_id or 0)
             try:
-                updates.append(read_update(data, self.bot))
+                updates.append((read_update(data, self.bot), data))
             except UnreadableUpdate as problem:
                 self._application.bot_data.poison_updates += 1
                 log.error("set aside update %s: %s", id_for_log(data), problem)
         return updates, None if last_id is None else last_id + 1
 
-    async def _store_and_queue(self, updates: list[Update]) -> None:
+    async def _store_and_queue(self, updates: list[tuple[Update, object]]) -> None:
         infra = self._application.bot_data.runtime.infra
-        needed = set(
-            await infra.inbox.receive(self.bot.key, ((u.update_id, u.to_json()) for u in updates))
-        )
-        for update in updates:
+        # Stored as Telegram sent it: dumping the JSON again costs a fraction of to_json().
+        stored = ((update.update_id, json.dumps(data)) for update, data in updates)
+        needed = set(await infra.inbox.receive(self.bot.key, stored))
+        for update, _ in updates:
             if update.update_id in needed and update.update_id not in self._queued:
                 self._queued.add(update.update_id)
                 await self._application.update_queue.put(update)
