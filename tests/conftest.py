@@ -86,7 +86,7 @@ async def empty_database_url(
 
 @pytest.fixture
 async def database(database_url: str) -> AsyncIterator[Database]:
-    db = Database(create_engine(database_url, pool_size=10))
+    db = Database(create_engine(database_url, pool_size=10, max_overflow=10))
     yield db
     await db.dispose()
 

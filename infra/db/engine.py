@@ -18,14 +18,15 @@ from domain.db.uow import READ_OPTION, WRITE_OPTION
 from infra.db.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
-# Connections a pool keeps open. A worker handles up to 32 updates at once, and in a rush about
-# sixteen of them hold a connection at the same moment. With a pool of five, every connection
-# past the fifth was opened for one use and closed at its return: on PostgreSQL a new login and
-# every statement prepared again (61 connections opened in a 15-second rush, about 2 ms of CPU
-# per update); on SQLite a new thread with its pragmas. Idle connections cost the server a
-# little memory each.
-POOL_SIZE = 16
-POOL_OVERFLOW = 16
+# Connections a pool keeps open, and never more. A worker handles up to 32 updates at once, and
+# in a rush more than five of them hold a connection at the same moment. The pool used to keep
+# five and open up to ten more, each closed again at its return to a full pool: on PostgreSQL a
+# new login and every statement prepared again (61 connections opened in a 15-second rush), on
+# SQLite a new thread with its pragmas. Fifteen is the most it could open before, so a worker
+# needs no more of PostgreSQL's connections than it did (docs/deploying.md); an update that
+# finds all fifteen in use waits for one.
+POOL_SIZE = 15
+POOL_OVERFLOW = 0
 
 
 class DatabaseUrlError(ValueError):

@@ -39,8 +39,8 @@ async def new_postgres_database(server: PostgresServer, *, template: str | None 
     return server.url_for(name)
 
 
-async def migrated_database(url: str, *, pool_size: int = 5) -> Database:
-    engine = create_engine(url, pool_size=pool_size)
+async def migrated_database(url: str, *, pool_size: int = 5, max_overflow: int = 10) -> Database:
+    engine = create_engine(url, pool_size=pool_size, max_overflow=max_overflow)
     await upgrade_to_head(engine)
     return Database(engine)
 
