@@ -138,9 +138,7 @@ class OutboxLog:
         ]
         receiver = self._receiver
         if receiver is None:
-            # Executed once per row (executemany): a multi-row VALUES has no SQL cache key.
-            statement = self._db.dialect.insert(OutboxMessage.__table__)
-            await session.execute(statement.on_conflict_do_nothing(index_elements=["key"]), rows)
+            await session.execute(statements.plain_insert(self._db.dialect), rows)
             return
         shared: dict[str, Any] = {
             "now": now,

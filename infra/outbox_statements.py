@@ -28,6 +28,15 @@ def how_leased(effect: Effect) -> str:
 
 
 @functools.cache
+def plain_insert(dialect: Dialect) -> Any:
+    """OutboxLog.record's INSERT where no dispatcher runs, built once per engine and executed
+    with every row's values (an INSERT of several VALUES rows would have no SQL cache key):
+    the rows are left to any dispatcher's claim."""
+    table = OutboxMessage.__table__  # Core: the ORM would take the parameters for rows
+    return dialect.insert(table).on_conflict_do_nothing(index_elements=["key"])
+
+
+@functools.cache
 def leasing_insert(how: str, dialect: Dialect) -> Any:
     """OutboxLog.record's INSERT of one row where a dispatcher runs, built once per way of
     leasing it (`how_leased`) and engine; the values are bound at the call. The row goes in
