@@ -48,12 +48,10 @@ def create_engine(
     parsed = make_url(url)
     if parsed.get_backend_name() in ("postgres", "postgresql"):
         parsed, connect_args = postgres_url(parsed)
-        kept, more = POSTGRES_POOL
         engine = create_async_engine(
             parsed,
             echo=echo,
-            pool_size=kept if pool_size is None else pool_size,
-            max_overflow=more if max_overflow is None else max_overflow,
+            **_pool(POSTGRES_POOL, pool_size, max_overflow),
             connect_args=connect_args,
         )
         _ping_after_idle(engine)
@@ -63,17 +61,24 @@ def create_engine(
             raise DatabaseUrlError(
                 "use a SQLite file: an in-memory database is not shared between connections"
             )
-        kept, more = SQLITE_POOL
         engine = create_async_engine(
             parsed,
             echo=echo,
-            pool_size=kept if pool_size is None else pool_size,
-            max_overflow=more if max_overflow is None else max_overflow,
+            **_pool(SQLITE_POOL, pool_size, max_overflow),
             module=one_hop_dbapi(),  # one thread hop per statement (infra/db/sqlite_driver.py)
         )
         _configure_sqlite(engine)
         return engine
     raise DatabaseUrlError(f"unsupported database {parsed.get_backend_name()!r}")
+
+
+def _pool(defaults: tuple[int, int], size: int | None, overflow: int | None) -> dict[str, int]:
+    """The pool's sizes: those asked for, else the engine's defaults."""
+    kept, more = defaults
+    return {
+        "pool_size": kept if size is None else size,
+        "max_overflow": more if overflow is None else overflow,
+    }
 
 
 # A pooled connection idle for longer than this is pinged before use.
