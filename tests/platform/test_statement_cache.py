@@ -13,6 +13,7 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 from sqlalchemy.engine.interfaces import CacheStats
 
+from emulator import EmulatedUser
 from tests.support.chat import card_number_in, link_in, offers_question, say
 from tests.support.running_bot import Running
 
@@ -33,7 +34,9 @@ def uncacheable_statements() -> Iterator[list[str]]:
         event.remove(Engine, "after_cursor_execute", after)
 
 
-async def _first_visit_and_reward(bot: Running, owner: Any, join: str, customer_id: int) -> None:
+async def _first_visit_and_reward(
+    bot: Running, owner: EmulatedUser, join: str, customer_id: int
+) -> None:
     """A customer joins, gets their first stamp (a notice and the offers question), nine more,
     and redeems the reward with a confirming tap."""
     customer = bot.tg.user(customer_id, f"Customer {customer_id}", language_code="en")
