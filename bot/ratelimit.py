@@ -33,7 +33,6 @@ from collections import deque
 from collections.abc import Callable, Coroutine
 from typing import Any, Protocol
 
-from aiolimiter import AsyncLimiter
 from telegram.error import RetryAfter
 from telegram.ext import BaseRateLimiter
 
@@ -53,10 +52,36 @@ WINDOW_SECONDS = 1.0
 BURST_SECONDS = 1 / 6
 
 
+class TokenBucket:
+    """Refills at `rate` a second and holds `burst` units: after a quiet moment `burst`
+    messages may go back to back, then they are spaced 1/rate apart.
+
+    It says how long until the next unit instead of making the caller wait for it, so that the
+    dispatcher needs one timer for the bucket and the window together (aiolimiter's bucket,
+    used before, cost a future, a timer and two wake-ups of the loop per message)."""
+
+    def __init__(self, rate: float, burst: float) -> None:
+        self._rate = rate
+        self._burst = burst
+        self._units = burst
+        self._filled_at: float | None = None
+
+    def wait(self) -> float:
+        """Seconds until a unit is there (0: now)."""
+        now = asyncio.get_running_loop().time()
+        if self._filled_at is not None:
+            self._units = min(self._burst, self._units + (now - self._filled_at) * self._rate)
+        self._filled_at = now
+        return 0.0 if self._units >= 1 else (1 - self._units) / self._rate
+
+    def take(self) -> None:
+        self._units -= 1
+
+
 class SlidingSecond:
     """At most so many messages let go within any one window: Telegram's own rule.
 
-    The bucket (aiolimiter) spreads messages out, but after a quiet moment its burst comes on
+    The bucket spreads messages out, but after a quiet moment its burst comes on
     top of its rate, so within one second it could let nearly twice the rate through: with
     offers' copies at 70 % of the budget, the counter's replies and notices sent the moment
     they are recorded, that is a 429 now and then. This is the cap on top.
@@ -120,7 +145,9 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         self._window = SlidingSecond(messages_per_second) if messages_per_second > 0 else None
         self._shared = shared
         self._shared_failing = False
-        self._arrived = asyncio.Event()  # wakes a dispatcher that waits for a shared grant
+        # Set while the dispatcher waits for room for a notice: a reply that arrives then may
+        # have room at once (replies may fill more of the window), so it wakes the dispatcher.
+        self._wake_on_arrival: asyncio.Future[None] | None = None
         self._background_slack = background_slack
         self._max_retries = max_retries
         self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []  # a heap by deadline
@@ -193,38 +220,47 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
             deadline += self._background_slack
         turn: asyncio.Future[None] = loop.create_future()
         heapq.heappush(self._waiting, (deadline, next(self._arrivals), turn))
-        self._arrived.set()
+        _resolve(self._wake_on_arrival)
         if self._dispatcher is None or self._dispatcher.done():
             assert self._window is not None  # made with the budget
             self._dispatcher = asyncio.create_task(self._dispatch(self._budget, self._window))
         await turn
 
-    async def _dispatch(self, budget: AsyncLimiter, window: SlidingSecond) -> None:
-        # The unit is taken first and given to whoever is most urgent at that moment, so a
-        # reply that arrives while a notice waits for room still goes first.
+    async def _dispatch(self, bucket: TokenBucket, window: SlidingSecond) -> None:
+        # The unit goes to whoever is most urgent at the moment it is there, so a reply that
+        # arrives while a notice waits for room still goes first.
         loop = asyncio.get_running_loop()
         while self._waiting:
-            await budget.acquire()
-            while self._waiting:
-                deadline, _, turn = self._waiting[0]
-                if turn.done():  # a cancelled sender hands its unit to the next one
-                    heapq.heappop(self._waiting)
-                    continue
-                self._arrived.clear()
-                background = deadline > loop.time()
-                wait = window.wait(background=background)
-                if wait == 0:
-                    wait = await self._shared_wait(background=background)
-                if wait > 0:
-                    if background:  # past its deadline a notice asks as a reply does
-                        wait = min(wait, deadline - loop.time())
-                    # Until there is room, or until a more urgent message arrives.
-                    with contextlib.suppress(TimeoutError):
-                        await asyncio.wait_for(self._arrived.wait(), max(wait, 0.0))
-                    continue
-                window.record()
-                self._hand_out()
-                break
+            deadline, _, turn = self._waiting[0]
+            if turn.done():  # a cancelled sender hands its unit to the next one
+                heapq.heappop(self._waiting)
+                continue
+            background = deadline > loop.time()
+            wait = max(bucket.wait(), window.wait(background=background))
+            if wait == 0:
+                wait = await self._shared_wait(background=background)
+            if wait > 0:
+                if background:  # past its deadline a notice asks as a reply does
+                    wait = min(wait, deadline - loop.time())
+                await self._sleep(max(wait, 0.0), wake_on_arrival=background)
+                continue
+            bucket.take()
+            window.record()
+            self._hand_out()
+
+    async def _sleep(self, seconds: float, *, wake_on_arrival: bool) -> None:
+        """Until there is room, or (`wake_on_arrival`) until a more urgent message arrives:
+        one future and one timer, where asyncio.wait_for would also make a task."""
+        loop = asyncio.get_running_loop()
+        woken: asyncio.Future[None] = loop.create_future()
+        timer = loop.call_later(seconds, _resolve, woken)
+        if wake_on_arrival:
+            self._wake_on_arrival = woken
+        try:
+            await woken
+        finally:
+            timer.cancel()
+            self._wake_on_arrival = None
 
     def _hand_out(self) -> None:
         """The unit goes to the most urgent sender now: a reply may have arrived meanwhile."""
@@ -255,10 +291,14 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         return 0.0
 
 
-def _bucket(messages_per_second: float) -> AsyncLimiter:
+def _bucket(messages_per_second: float) -> TokenBucket:
     """A token bucket that refills at `messages_per_second` and holds BURST_SECONDS' worth."""
-    burst = max(1.0, round(messages_per_second * BURST_SECONDS))
-    return AsyncLimiter(burst, burst / messages_per_second)
+    return TokenBucket(messages_per_second, max(1.0, round(messages_per_second * BURST_SECONDS)))
+
+
+def _resolve(waiter: asyncio.Future[None] | None) -> None:
+    if waiter is not None and not waiter.done():
+        waiter.set_result(None)
 
 
 def retry_after_seconds(refusal: RetryAfter) -> float:
