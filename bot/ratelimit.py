@@ -141,6 +141,7 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         max_retries: int = 3,
         shared: SharedBudget | None = None,
     ) -> None:
+        self._rate = messages_per_second
         self._budget = _bucket(messages_per_second) if messages_per_second > 0 else None
         self._window = SlidingSecond(messages_per_second) if messages_per_second > 0 else None
         self._shared = shared
@@ -151,6 +152,7 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         self._background_slack = background_slack
         self._max_retries = max_retries
         self._waiting: list[tuple[float, int, asyncio.Future[None]]] = []  # a heap by deadline
+        self._replies_waiting = 0  # of them, replies (notices give way to them)
         self._arrivals = itertools.count()  # equal deadlines: first come, first served
         self._dispatcher: asyncio.Task[None] | None = None
         self._not_paused = asyncio.Event()
@@ -158,6 +160,11 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
 
     async def initialize(self) -> None:
         pass
+
+    def backlog(self) -> float:
+        """Seconds of the budget the replies waiting now need: a reply asked for now goes out
+        no sooner (0 without a budget)."""
+        return self._replies_waiting / self._rate if self._budget is not None else 0.0
 
     def share(self, budget: SharedBudget | None) -> None:
         """Spend the budget of every worker too (given once the database is open)."""
@@ -224,7 +231,14 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         if self._dispatcher is None or self._dispatcher.done():
             assert self._window is not None  # made with the budget
             self._dispatcher = asyncio.create_task(self._dispatch(self._budget, self._window))
-        await turn
+        if priority is SendPriority.BACKGROUND:
+            await turn
+            return
+        self._replies_waiting += 1
+        try:
+            await turn
+        finally:
+            self._replies_waiting -= 1
 
     async def _dispatch(self, bucket: TokenBucket, window: SlidingSecond) -> None:
         # The unit goes to whoever is most urgent at the moment it is there, so a reply that

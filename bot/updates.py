@@ -23,7 +23,7 @@ from telegram.ext import BaseUpdateProcessor
 
 from bot.context import LoyaltyApplication
 from bot.incoming import UnreadableUpdate, id_for_log, read_update, update_id_of
-from bot.ratelimit import retry_after_seconds
+from bot.ratelimit import CounterFirstRateLimiter, retry_after_seconds
 from bot.serving import PLATFORM, ServingBot
 from domain.service import commit_attempted
 from domain.serving import serving_merchant
@@ -34,6 +34,26 @@ log = logging.getLogger(__name__)
 MARK_INTERVAL_SECONDS = 0.2
 # getUpdates waits up to its timeout for updates; the read may take this much longer.
 READ_TIMEOUT_SLACK_SECONDS = 5.0
+# While replies queue for the budget, the poller waits before its next getUpdates
+# (gathering_pause): once the queue holds this much of the budget (3 replies at 30 a second: a
+# rush, not a reply or two waiting for their grant) ...
+GATHER_FROM_SECONDS = 0.1
+# ... this long: a handful of updates per batch in a rush. At most half of the queue, so that
+# it never runs dry meanwhile.
+GATHER_SECONDS = GATHER_FROM_SECONDS / 2
+
+
+def gathering_pause(limiter: object) -> float:
+    """Seconds the poller waits before its next getUpdates (0: none).
+
+    While replies queue for the bot's message budget, an update fetched at once would only
+    queue behind them. Waiting a little lets one getUpdates bring several updates, each batch
+    a round trip, a parse and an inbox transaction fewer, and delays no reply: the budget stays
+    busy with those already queued. A calm bot, where at most a reply or two wait for their
+    turn, fetches at once."""
+    if not isinstance(limiter, CounterFirstRateLimiter):
+        return 0.0
+    return GATHER_SECONDS if limiter.backlog() >= GATHER_FROM_SECONDS else 0.0
 
 
 def serving_bot(update: object) -> ServingBot | None:
@@ -230,6 +250,7 @@ class DurablePoller:
         failures = 0
         while True:
             try:
+                await self._gather()
                 batch = await self._fetch(offset)
                 updates, next_offset = self._read(batch)
                 if updates:
@@ -260,6 +281,11 @@ class DurablePoller:
                 failures += 1
                 log.exception("could not store incoming updates")
                 await asyncio.sleep(min(30.0, 0.5 * 2**failures))
+
+    async def _gather(self) -> None:
+        pause = gathering_pause(self.bot.rate_limiter)
+        if pause > 0:
+            await asyncio.sleep(pause)
 
     async def _fetch(self, offset: int | None) -> list[object]:
         """getUpdates as raw JSON. bot.get_updates parses the whole batch at once, so a single
