@@ -9,9 +9,14 @@ they know no session.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import date, datetime
-from typing import ClassVar
+from typing import Any, ClassVar
+
+from domain.model.cards import Operation
+
+# The metadata of a field the outbox does not keep: it lives only as long as the effect object.
+NOT_STORED = {"stored": False}
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,12 @@ class NotifyCustomer:
     # Bonuses the same operation paid on the same card (a first visit's welcome and referral
     # bonuses): told in this one notice, with the card as it stands after them.
     bonus_entries: tuple[int, ...] = ()
+    # The notice's operation as the use case that recorded it built it (what the cashier was
+    # shown): a dispatcher in the same process, handed the row at the commit, tells it without
+    # reading it back. Not stored: a row claimed from the table reads it from the ledger.
+    operation: Operation | None = field(
+        default=None, compare=False, repr=False, metadata=NOT_STORED
+    )
 
     @property
     def key(self) -> str:
@@ -346,6 +357,11 @@ Effect = (
     | OwnBotNews
     | WebhookDisabled
 )
+
+
+def stored_fields(effect: Effect) -> dict[str, Any]:
+    """What of an effect the outbox keeps: every field but those only held in memory."""
+    return {f.name: getattr(effect, f.name) for f in fields(effect) if f.metadata != NOT_STORED}
 
 
 EFFECT_TYPES: dict[str, type[Effect]] = {

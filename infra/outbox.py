@@ -17,7 +17,7 @@ from __future__ import annotations
 import functools
 import json
 from collections.abc import Collection, Mapping, Sequence
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
@@ -33,6 +33,7 @@ from domain.effects import (
     RefreshWallet,
     RemindExpiry,
     SendSummary,
+    stored_fields,
 )
 from infra import outbox_statements as statements
 from infra.tables import OutboxMessage
@@ -53,7 +54,7 @@ class OutboxItem:
 
 
 def _payload(effect: Effect) -> str:
-    return json.dumps(asdict(effect), default=lambda value: value.isoformat())
+    return json.dumps(stored_fields(effect), default=lambda value: value.isoformat())
 
 
 def _effect(kind: str, payload: str) -> Effect:

@@ -161,7 +161,9 @@ async def tell_customer(courier: Courier, effect: NotifyCustomer) -> None:
     """The customer's notice of an operation on their card, with "Not me" under it."""
     # Sent even to someone marked unreachable: they may have unblocked the bot since, and a
     # refusal costs one call (it is recorded again and the row is done).
-    op = await courier.service.counter.operation_of(effect.entry_id, effect.bonus_entries)
+    op = effect.operation
+    if op is None:  # not recorded by this process (a worker died, a restart): read it back
+        op = await courier.service.counter.operation_of(effect.entry_id, effect.bonus_entries)
     t = courier.language_of(op.customer, op.card.merchant_language)
     disputable = op.kind.is_earning or op.kind.is_redemption
     markup = keyboards.not_me_keyboard(t, NOT_ME.data(op.entry_id)) if disputable else None

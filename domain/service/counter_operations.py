@@ -188,20 +188,21 @@ class CounterOperations(ServiceBase):
                 asked = await ask_after_first_visit(
                     session, self._dialect, card.merchant_id, card.customer_id, now, card.id
                 )
-            # One notice for the visit: the bonuses it paid on this card are told with it.
-            effects = after_change(entry.id, card, tuple(b.entry_id for b in visit.bonuses))
+            op = await operation_at_counter(directory, found, entry)
+            if visit.bonuses:  # shown with the card as it stands with the bonuses paid
+                after = replace(
+                    op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
+                )
+                op = replace(op, card=after, bonuses=visit.bonuses)
+            # One notice for the visit: the bonuses it paid on this card are told with it, and
+            # the customer is told what the cashier is shown.
+            bonus_entries = tuple(b.entry_id for b in visit.bonuses)
+            effects = after_change(entry.id, card, bonus_entries, operation=op)
             if change.tell_owner is not None:
                 owner_id, staff_name = change.tell_owner
                 effects.append(StaffCorrected(entry.id, owner_id, staff_name))
             await self._effects.record(session, [*effects, *visit.effects, *asked])
-            op = await operation_at_counter(directory, found, entry)
-            if not visit.bonuses:
-                return op
-            # The cashier sees the card as it stands with the bonuses paid.
-            after = replace(
-                op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
-            )
-            return replace(op, card=after, bonuses=visit.bonuses)
+            return op
 
     async def _replayed(
         self,
@@ -265,11 +266,21 @@ async def _booked_store(directory: DirectoryRepository, found: CardAtCounter, no
     return store_id
 
 
-def after_change(entry_id: int, card: Card, bonus_entries: tuple[int, ...] = ()) -> list[Effect]:
-    """A balance change is told to the card's holder and shown on its wallet passes."""
+def after_change(
+    entry_id: int,
+    card: Card,
+    bonus_entries: tuple[int, ...] = (),
+    *,
+    operation: Operation | None = None,
+) -> list[Effect]:
+    """A balance change is told to the card's holder and shown on its wallet passes.
+    `operation`: the notice's operation if the use case has it at hand (see NotifyCustomer)."""
     return [
         NotifyCustomer(
-            entry_id=entry_id, customer_id=card.customer_id, bonus_entries=bonus_entries
+            entry_id=entry_id,
+            customer_id=card.customer_id,
+            bonus_entries=bonus_entries,
+            operation=operation,
         ),
         RefreshWallet(card_id=card.id, cause=str(entry_id)),
     ]

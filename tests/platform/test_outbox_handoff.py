@@ -4,14 +4,18 @@ those of the claim (infra/outbox.py, `OutboxLog.hand_to`)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Awaitable, Collection, Sequence
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
 
+from bot.i18n import LANGUAGES, translator
+from bot.texts.counter import customer_notice
 from domain.clock import ManualClock
 from domain.effects import NotifyCustomer, RefreshWallet, SendOffer
+from domain.model import Operation
 from domain.service import LoyaltyService
 from infra import Infrastructure, OutboxItem
 from infra.outbox import LEASE
@@ -45,11 +49,11 @@ def receiver(infra: Infrastructure) -> Receiver:
 
 
 async def _shop_and_card(
-    service: LoyaltyService, infra: Infrastructure, receiver: Receiver
+    service: LoyaltyService, infra: Infrastructure, receiver: Receiver, **settings: str
 ) -> tuple[int, str]:
     """A cashier and a customer's card; the set-up's own rows delivered, nothing handed over."""
     infra.outbox.log.hand_to(None)
-    shop = await open_shop(service, cooldown="0", daily_limit="0")
+    shop = await open_shop(service, cooldown="0", daily_limit="0", **settings)
     cashier = await shop.hire("Cashier")
     customer = new_profile("Clara")
     card = (await service.customers.enrol(customer, shop.first_store.code)).card
@@ -153,3 +157,43 @@ async def test_offers_copies_are_left_to_the_claim(
         await infra.outbox.log.record(session, [SendOffer(offer_id=1, customer_id=5)])
     assert receiver.accepted == [] and receiver.wakes == 1
     assert list((await _leases(infra)).values()) == [(False, 0)]
+
+
+async def test_a_handed_notice_carries_the_operation_the_ledger_gives_back(
+    service: LoyaltyService, infra: Infrastructure, receiver: Receiver
+) -> None:
+    """The dispatcher tells a handed notice from the operation the use case built, without
+    reading it back: the customer must be told what a worker that claims the row would read
+    from the ledger at that moment, in every language. A first visit with its welcome bonus,
+    stamps up to the reward, the redemption and a stamp after it."""
+    cashier, number = await _shop_and_card(service, infra, receiver, welcome_bonus="2")
+    notices: list[NotifyCustomer] = []
+
+    async def operated(made: Awaitable[Operation]) -> Operation:
+        op = await made
+        handed = [item for batch in receiver.accepted for item in batch]
+        receiver.sent |= {item.id for item in handed}  # delivered here: the next is handed too
+        receiver.accepted.clear()
+        [notice] = [item.effect for item in handed if isinstance(item.effect, NotifyCustomer)]
+        assert notice.entry_id == op.entry_id and notice.operation == op
+        read = await service.counter.operation_of(notice.entry_id, notice.bonus_entries)
+        # The same but for the customer's own first name, which only the cashier is shown.
+        assert replace(op, card=replace(op.card, customer_first_name=None)) == read
+        for language in LANGUAGES:
+            t = translator(language)
+            assert customer_notice(t, op) == customer_notice(t, read)
+        notices.append(notice)
+        return op
+
+    first = await operated(service.counter.stamp(cashier, number))
+    assert notices[0].bonus_entries and first.bonuses  # the welcome bonus, told with it
+    card = first.card
+    while card.stamp_count < card.stamps_target:
+        card = (await operated(service.counter.stamp(cashier, number, 3))).card
+    await operated(service.counter.redeem_stamps(cashier, number))
+    await operated(service.counter.stamp(cashier, number))
+    assert len(notices) == 6
+
+    async with infra.outbox.database.read() as session:
+        payloads = (await session.execute(select(OutboxMessage.payload))).scalars().all()
+    assert not any("operation" in payload for payload in payloads)  # kept in memory only
