@@ -17,7 +17,17 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any
 
-from sqlalchemy import ColumnElement, Executable, bindparam, delete, select, update
+from sqlalchemy import (
+    ColumnElement,
+    Executable,
+    Table,
+    bindparam,
+    delete,
+    func,
+    insert,
+    select,
+    update,
+)
 
 from domain.clock import Clock
 from domain.db.uow import Database
@@ -69,17 +79,28 @@ class Step:
         return StepState.OPEN if now < self.expires_at else StepState.EXPIRED
 
 
-# What a Step is read from: columns, not ORM entities (no identity map or attribute
-# instrumentation per row on the hot path: every counter command looks up its chat's steps).
-_STEP_COLUMNS = (
-    PendingStep.id,
-    PendingStep.chat_id,
-    PendingStep.kind,
-    PendingStep.subject_id,
-    PendingStep.payload,
-    PendingStep.prompt_ids,
-    PendingStep.expires_at,
-    PendingStep.closed_as,
+# Statements on the table, not the mapped class: a Step is read from columns, with no
+# identity map or attribute instrumentation per row (every counter command looks up its chat's
+# steps), and an UPDATE does not look for the session's objects to bring up to date. Each is
+# built once, so that it keeps its SQL cache key; values are bound at execution.
+_TABLE: Table = PendingStep.__table__  # type: ignore[assignment]
+_STEP_COLUMNS = tuple(
+    _TABLE.c[name]
+    for name in (
+        "id",
+        "chat_id",
+        "kind",
+        "subject_id",
+        "payload",
+        "prompt_ids",
+        "expires_at",
+        "closed_as",
+    )
+)
+# A chat's steps (bound: for_bot, chat).
+_OF_CHAT = (
+    _TABLE.c.bot_id == bindparam("for_bot"),
+    _TABLE.c.chat_id == bindparam("chat"),
 )
 
 
@@ -89,25 +110,53 @@ def _newest_of_kinds(*conditions: ColumnElement[bool]) -> Executable:
     return (
         select(*_STEP_COLUMNS)
         .where(
-            PendingStep.bot_id == bindparam("for_bot"),
-            PendingStep.chat_id == bindparam("chat"),
-            PendingStep.kind.in_(bindparam("kinds", expanding=True)),
+            *_OF_CHAT,
+            _TABLE.c.kind.in_(bindparam("kinds", expanding=True)),
             *conditions,
         )
-        .order_by(PendingStep.id.desc())
+        .order_by(_TABLE.c.id.desc())
         .limit(1)
     )
 
 
+_BY_ID = select(*_STEP_COLUMNS).where(_TABLE.c.id == bindparam("step"), *_OF_CHAT)
+_RECENT = select(*_STEP_COLUMNS).where(*_OF_CHAT).order_by(_TABLE.c.id.desc()).limit(RECENT_STEPS)
 _LATEST = _newest_of_kinds()
 _LATEST_OPEN = _newest_of_kinds(
-    PendingStep.closed_as.is_(None),
-    PendingStep.expires_at > bindparam("now", type_=PendingStep.expires_at.type),
+    _TABLE.c.closed_as.is_(None),
+    _TABLE.c.expires_at > bindparam("now", type_=_TABLE.c.expires_at.type),
+)
+
+
+_MOMENT = _TABLE.c.closed_at.type  # timestamps are bound with the columns' own type
+_OPEN = insert(_TABLE).returning(_TABLE.c.id)
+_CLOSE_OPEN_OF_KINDS = (
+    update(_TABLE)
+    .where(
+        *_OF_CHAT,
+        _TABLE.c.kind.in_(bindparam("kinds", expanding=True)),
+        _TABLE.c.closed_at.is_(None),
+    )
+    .values(closed_at=bindparam("moment", type_=_MOMENT), closed_as=bindparam("state"))
+)
+_CLOSE_IF_OPEN = (
+    update(_TABLE)
+    .where(
+        _TABLE.c.id == bindparam("step"),
+        _TABLE.c.closed_at.is_(None),
+        _TABLE.c.expires_at > bindparam("moment", type_=_MOMENT),
+    )
+    .values(closed_at=bindparam("moment", type_=_MOMENT), closed_as=bindparam("state"))
+)
+_ADD_PROMPT = (
+    update(_TABLE)
+    .where(_TABLE.c.id == bindparam("step"))
+    .values(prompt_ids=func.trim(_TABLE.c.prompt_ids + " " + bindparam("prompt")))
 )
 
 
 def _step(row: Any) -> Step:
-    """A Step from a PendingStep entity or a row of _STEP_COLUMNS (the same names)."""
+    """A Step from a row of _STEP_COLUMNS."""
     return Step(
         id=row.id,
         chat_id=row.chat_id,
@@ -137,37 +186,47 @@ class PendingSteps:
     ) -> Step:
         """A new open step; open steps of the kinds in `supersedes` in this chat are closed."""
         now = self._clock.now()
+        expires_at = now + ttl
+        bot_id = current_bot.get()
         async with self._db.write() as session:
             if supersedes:
-                await session.execute(self._closing(chat_id, supersedes, StepState.SUPERSEDED, now))
-            row = PendingStep(
-                bot_id=current_bot.get(),
-                chat_id=chat_id,
-                kind=kind,
-                subject_id=subject_id,
-                payload=payload,
-                prompt_ids="",
-                created_at=now,
-                expires_at=now + ttl,
-            )
-            session.add(row)
-            await session.flush()
-            return _step(row)
+                await session.execute(
+                    _CLOSE_OPEN_OF_KINDS,
+                    _closing(bot_id, chat_id, supersedes, StepState.SUPERSEDED, now),
+                )
+            row = {
+                "bot_id": bot_id,
+                "chat_id": chat_id,
+                "kind": kind,
+                "subject_id": subject_id,
+                "payload": payload,
+                "prompt_ids": "",
+                "created_at": now,
+                "expires_at": expires_at,
+            }
+            step_id = (await session.execute(_OPEN, row)).scalar_one()
+        return Step(
+            id=step_id,
+            chat_id=chat_id,
+            kind=kind,
+            subject_id=subject_id,
+            payload=payload,
+            prompt_ids=(),
+            expires_at=expires_at,
+            closed_as=None,
+        )
 
     async def add_prompt(self, step_id: int, message_id: int) -> None:
         """The message that asked for this step: a reply to it answers the step."""
         async with self._db.write() as session:
-            row = await session.get(PendingStep, step_id)
-            if row is not None:
-                row.prompt_ids = f"{row.prompt_ids} {message_id}".strip()
+            await session.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
 
     async def get(self, chat_id: int, step_id: int) -> Step | None:
         """The step, in whatever state, if it belongs to this chat."""
+        parameters = {"step": step_id, "for_bot": current_bot.get(), "chat": chat_id}
         async with self._db.read() as session:
-            row = await session.get(PendingStep, step_id)
-            if row is None or row.chat_id != chat_id or row.bot_id != current_bot.get():
-                return None
-            return _step(row)
+            row = (await session.execute(_BY_ID, parameters)).first()
+            return None if row is None else _step(row)
 
     async def answered_by_reply(self, chat_id: int, message_id: int) -> Step | None:
         """The step whose prompt the person replied to, in whatever state it is now."""
@@ -186,25 +245,18 @@ class PendingSteps:
 
     async def close(self, step_id: int, closed_as: StepState = StepState.DONE) -> bool:
         """Close an open step; True only for the one call that closed it (one-time use)."""
-        now = self._clock.now()
+        parameters = {"step": step_id, "moment": self._clock.now(), "state": closed_as.value}
         async with self._db.write() as session:
-            result = await session.execute(
-                update(PendingStep)
-                .where(
-                    PendingStep.id == step_id,
-                    PendingStep.closed_at.is_(None),
-                    PendingStep.expires_at > now,
-                )
-                .values(closed_at=now, closed_as=closed_as.value)
-            )
+            result = await session.execute(_CLOSE_IF_OPEN, parameters)
             return bool(result.rowcount)  # type: ignore[attr-defined]
 
     async def supersede(self, chat_id: int, kinds: Collection[str]) -> None:
         """Close this chat's open steps of these kinds: something newer replaces them."""
+        parameters = _closing(
+            current_bot.get(), chat_id, kinds, StepState.SUPERSEDED, self._clock.now()
+        )
         async with self._db.write() as session:
-            await session.execute(
-                self._closing(chat_id, kinds, StepState.SUPERSEDED, self._clock.now())
-            )
+            await session.execute(_CLOSE_OPEN_OF_KINDS, parameters)
 
     async def forget_chat(self, chat_id: int) -> int:
         """Every step of a person's chats with every bot (/forget): a consent question or a
@@ -224,14 +276,9 @@ class PendingSteps:
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def _recent(self, chat_id: int) -> list[Step]:
+        parameters = {"for_bot": current_bot.get(), "chat": chat_id}
         async with self._db.read() as session:
-            rows = await session.execute(
-                select(*_STEP_COLUMNS)
-                .where(PendingStep.bot_id == current_bot.get(), PendingStep.chat_id == chat_id)
-                .order_by(PendingStep.id.desc())
-                .limit(RECENT_STEPS)
-            )
-            return [_step(row) for row in rows]
+            return [_step(row) for row in await session.execute(_RECENT, parameters)]
 
     async def _newest(
         self, statement: Executable, chat_id: int, kinds: Collection[str], **values: object
@@ -242,15 +289,15 @@ class PendingSteps:
             row = rows.first()
             return None if row is None else _step(row)
 
-    @staticmethod
-    def _closing(chat_id: int, kinds: Collection[str], closed_as: StepState, now: datetime):  # type: ignore[no-untyped-def]
-        return (
-            update(PendingStep)
-            .where(
-                PendingStep.bot_id == current_bot.get(),
-                PendingStep.chat_id == chat_id,
-                PendingStep.kind.in_(list(kinds)),
-                PendingStep.closed_at.is_(None),
-            )
-            .values(closed_at=now, closed_as=closed_as.value)
-        )
+
+def _closing(
+    bot_id: int, chat_id: int, kinds: Collection[str], closed_as: StepState, now: datetime
+) -> dict[str, object]:
+    """The values of _CLOSE_OPEN_OF_KINDS: this chat's open steps of these kinds, closed now."""
+    return {
+        "for_bot": bot_id,
+        "chat": chat_id,
+        "kinds": list(kinds),
+        "moment": now,
+        "state": closed_as.value,
+    }
