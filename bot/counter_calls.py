@@ -7,7 +7,7 @@ in a step bound to the question; one tap on a store makes it (at most once, by t
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from decimal import Decimal
 from enum import StrEnum
 
@@ -17,7 +17,7 @@ from bot import keyboards
 from bot.callbacks import ButtonAction
 from bot.context import BotContext
 from bot.features.common import PROMPT_TTL, Viewer, reply
-from bot.step_kinds import StepKind, StepPayloadTooLong
+from bot.step_kinds import StepKind
 from bot.texts import stores_of_day as texts
 from bot.texts.refusals import refusal_text
 from domain import errors
@@ -80,15 +80,7 @@ class CounterCall:
 
     def fitting(self) -> CounterCall:
         """This call with its reason shortened as far as its step needs to keep it."""
-        call = self
-        while True:
-            try:
-                STORE_QUESTION.encode(call)
-                return call
-            except StepPayloadTooLong as long:
-                if not call.reason:
-                    raise
-                call = replace(call, reason=call.reason[: -long.excess])
+        return STORE_QUESTION.fitting(self, "reason")
 
 
 STORE_QUESTION = StepKind("store_day", CounterCall)  # waiting for the store of the day

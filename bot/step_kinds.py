@@ -64,6 +64,20 @@ class StepKind(Generic[P]):
             raise StepPayloadTooLong(self.name, len(text))
         return text
 
+    def fitting(self, value: P, text_field: str) -> P:
+        """`value` with its `text_field` (a note the step may shorten, such as a reason) cut as
+        far as the column needs; StepPayloadTooLong if even without it the payload is too long.
+        """
+        try:
+            self.encode(value)
+            return value
+        except StepPayloadTooLong as long:
+            text: str | None = getattr(value, text_field)
+            if not text:
+                raise
+            shorter = _without_encoded(text, long.excess) or None
+            return self.fitting(dataclasses.replace(value, **{text_field: shorter}), text_field)
+
     def parse(self, step: Step) -> P | None:
         """The step's payload, or None if the step is of another kind or its payload does not
         read back."""
@@ -90,6 +104,16 @@ class StepKind(Generic[P]):
                 return None
             values[name] = value
         return self.payload(**values)
+
+
+def _without_encoded(text: str, excess: int) -> str:
+    """`text` without as few of its last characters as take `excess` characters in JSON (a
+    quote or a control character takes more than one)."""
+    end = len(text)
+    while excess > 0 and end > 0:
+        end -= 1
+        excess -= len(json.dumps(text[end], ensure_ascii=False)) - 2
+    return text[:end]
 
 
 _WRONG = object()

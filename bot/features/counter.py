@@ -22,6 +22,7 @@ from bot.counter_calls import PICK_STORE, CounterCall, Op, operate
 from bot.counter_screen import (
     ADD_POINTS,
     AMOUNT,
+    BIG_CHANGE,
     MORE_STAMPS,
     OPEN_CARD,
     STAMP,
@@ -53,10 +54,8 @@ from bot.texts import general
 from bot.texts.commands import usage
 from bot.texts.refusals import refusal_text
 from domain import errors
-from domain.model import AMOUNT_RANGE, RewardUnit, normalise_card_number
+from domain.model import AMOUNT_RANGE, RewardUnit, normalise_card_number, void_reason
 from infra import Step, StepState
-
-REASON_IN_STEP = 150  # a void's reason, as kept in its confirmation step (≤ 256 in all)
 
 # --- commands -----------------------------------------------------------------------------------
 
@@ -105,7 +104,7 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
     if reference is None or count is None:
         await reply(update, usage(viewer.t, "void"))
         return
-    reason = " ".join(rest[1:])[:REASON_IN_STEP] or None
+    reason = void_reason(" ".join(rest[1:]))
     call = CounterCall(Op.VOID, reference, update_key(update), str(count), reason)
     try:
         op = await operate(update, context, viewer, call)
@@ -115,7 +114,7 @@ async def void(update: Update, context: BotContext, viewer: Viewer) -> None:
         return
     except errors.WholeBalanceVoidUnconfirmed as asked:
         card = await context.service.counter.lookup(viewer.user_id, asked.card_number)
-        change = BigChange(card.number, None, count, reason)
+        change = BIG_CHANGE.fitting(BigChange(card.number, None, count, reason), "reason")
         question = counter_texts.void_all_question(viewer.t, asked.points_balance, card.number)
         await ask_big_change(update, context, viewer, card, change, question)
         return

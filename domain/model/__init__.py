@@ -51,6 +51,7 @@ from domain.model.counter import (
     points_expire_at,
     points_for_amount,
     taken_back_on_return,
+    void_reason,
     voids_whole_balance,
 )
 from domain.model.ledger import BONUS_KINDS, UNDOABLE_KINDS, LedgerKind
@@ -176,5 +177,6 @@ __all__ = [
     "stamps_that_fit",
     "taken_back_on_return",
     "units_of",
+    "void_reason",
     "voids_whole_balance",
 ]

@@ -24,6 +24,7 @@ EXPIRY_REMINDER_LEAD = timedelta(days=7)
 # stamps at a time, with a reason of at most this many characters.
 CORRECTION_MAX_STAMPS = 50
 CORRECTION_REASON_MAX_LENGTH = 100
+VOID_REASON_MAX_LENGTH = 200
 
 
 def check_stamp_count(n: int) -> None:
@@ -85,6 +86,14 @@ def clean_reason(raw: str | None) -> str:
     if not reason or len(reason) > CORRECTION_REASON_MAX_LENGTH or not reason.isprintable():
         raise errors.InvalidCorrectionReason(max_length=CORRECTION_REASON_MAX_LENGTH)
     return reason
+
+
+def void_reason(raw: str | None) -> str | None:
+    """A void's optional note as kept: single-spaced, without the characters that cannot be
+    shown (control characters would come back as gibberish in the history and the export),
+    ≤ 200 characters; None when nothing is left."""
+    shown = "".join(char for char in raw or "" if char.isprintable() or char.isspace())
+    return " ".join(shown.split())[:VOID_REASON_MAX_LENGTH] or None
 
 
 def check_correction_balance(stamps_delta: int, stamp_count: int) -> None:

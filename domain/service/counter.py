@@ -31,6 +31,7 @@ from domain.model import (
     local_day_start,
     points_for_amount,
     stamps_that_fit,
+    void_reason,
     voids_whole_balance,
 )
 from domain.service.base import make_card_view
@@ -45,8 +46,6 @@ from domain.service.counter_rules import (
     reward_change,
     rungs,
 )
-
-REASON_MAX_LENGTH = 200
 
 
 class CounterService(Corrections):
@@ -294,7 +293,7 @@ class CounterService(Corrections):
         """Take back points after a return; clamped at the balance, the reason is kept. A void
         of the whole balance is refused until `confirmed` (WholeBalanceVoidUnconfirmed)."""
         check_points(points)
-        cleaned = " ".join((reason or "").split())[:REASON_MAX_LENGTH] or None
+        cleaned = void_reason(reason)
         if not confirmed:
             card = await self.lookup(actor_id, card_reference)
             if not card.program_type.has_points:

@@ -215,6 +215,17 @@ async def test_void_is_clamped_at_the_balance_and_keeps_the_reason(service: Loya
         await service.counter.void_points(cashier.user_id, card.number, 1)
 
 
+async def test_a_voids_reason_is_kept_without_characters_that_cannot_be_shown(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, type="points")
+    await service.counter.earn_points(cashier.user_id, card.number, Decimal(40))
+    for reason in ("mug\x07\x00 \u200b\x1b back", "\x07" * 60, "é" * 300):
+        await service.counter.void_points(cashier.user_id, card.number, 1, reason)
+    page = await service.customers.history(customer.user_id, card.card_id)
+    assert [line.reason for line in page.lines[:3]] == ["é" * 200, None, "mug back"]
+
+
 async def test_undo_reverses_own_last_operation_within_ten_minutes(
     service: LoyaltyService, clock: ManualClock
 ) -> None:

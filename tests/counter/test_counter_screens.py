@@ -10,8 +10,10 @@ from decimal import Decimal
 import pytest
 
 from bot.i18n import LANGUAGES, translator
+from bot.texts import counter as counter_texts
 from bot.texts.refusals import refusal_text
 from domain import errors
+from domain.model import void_reason
 from emulator.user import EmulatedUser
 from tests.support.chat import card_number_in, eventually, join_staff, link_in, qr_content, say
 from tests.support.running_bot import Running
@@ -135,3 +137,23 @@ async def test_a_large_purchase_and_a_whole_balance_void_wait_for_a_confirming_t
     assert (await bot.service.customers.cards(102))[0].points_balance == 0
     small = await say(cashier, f"/points {number} 12,50")
     assert small.content.startswith("✅")  # an everyday amount goes through at once
+
+
+@pytest.mark.parametrize("reason", ["\x07" * 60, '"' * 180, "returned, " * 40])
+async def test_a_whole_balance_void_keeps_as_much_of_any_reason_as_its_question_holds(
+    bot: Running, reason: str
+) -> None:
+    t = translator("en")
+    cashier, number, _ = await _shop(bot, "en", "type points", "cooldown 0")
+    await say(cashier, f"/points {number} 20")
+    question = await say(cashier, f"/void {number} 99 {reason}")
+    assert question.content == counter_texts.void_all_question(t, 20, number.replace("-", ""))
+    await cashier.press(question, t.pgettext("button", "Confirm"))
+    assert (await cashier.next_edit()).content.startswith("✅")
+    card = (await bot.service.customers.cards(102))[0]
+    assert card.points_balance == 0
+    page = await bot.service.customers.history(102, card.card_id)
+    kept = page.lines[0].reason
+    expected = void_reason(reason)
+    # Cut only as far as the question's step needs: the start of the reason, most of it.
+    assert kept == expected or (kept and expected and expected.startswith(kept) and len(kept) > 60)
