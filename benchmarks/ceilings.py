@@ -36,7 +36,7 @@ def echo_operation(user: RemoteUser, pump: EventPump) -> Operation:
     async def operate() -> tuple[str, int]:
         future = pump.expect(user.id, "message")
         await user.send("ping")
-        await answer(future)
+        await answer(future, f"ping from user {user.id}")
         return "echo", 1
 
     return operate

@@ -36,7 +36,7 @@ class EventPump:
         self.client = client
         self.bot = bot
         self._cursor = 0
-        self._waiting: dict[int, tuple[str, asyncio.Future[ChatEvent]]] = {}
+        self._waiting: dict[int, tuple[tuple[str, ...], asyncio.Future[ChatEvent]]] = {}
         self._task: asyncio.Task[None] | None = None
         # Customers' notices: when each balance change was asked for, per customer chat, and
         # how long after that its notice arrived (customers never write during a rush).
@@ -57,10 +57,10 @@ class EventPump:
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
-    def expect(self, chat_id: int, kind: str) -> asyncio.Future[ChatEvent]:
-        """A future for the next event of `kind` ("message" or "edit") in the chat."""
+    def expect(self, chat_id: int, *kinds: str) -> asyncio.Future[ChatEvent]:
+        """A future for the next event of one of `kinds` ("message", "edit") in the chat."""
         future: asyncio.Future[ChatEvent] = asyncio.get_running_loop().create_future()
-        self._waiting[chat_id] = (kind, future)
+        self._waiting[chat_id] = (kinds, future)
         return future
 
     def expect_notice(self, customer_id: int) -> None:
@@ -77,10 +77,30 @@ class EventPump:
         return time.monotonic() - began
 
     async def _pump(self) -> None:
+        try:
+            await self._pump_events()
+        except Exception as failure:
+            # Every sender waiting for an answer learns why none comes, rather than waiting
+            # out REPLY_TIMEOUT.
+            for _, future in self._waiting.values():
+                if not future.done():
+                    future.set_exception(failure)
+            raise
+
+    async def _pump_events(self) -> None:
+        failures = 0
         while True:
-            events = await self.client.events(
-                after=self._cursor, kinds=("message", "edit"), wait=5, bot=self.bot
-            )
+            try:
+                events = await self.client.events(
+                    after=self._cursor, kinds=("message", "edit"), wait=5, bot=self.bot
+                )
+            except httpx.TransportError:  # a loaded machine: the long poll is tried again
+                failures += 1
+                if failures == 5:
+                    raise
+                await asyncio.sleep(0.5)
+                continue
+            failures = 0
             for event in events:
                 self._cursor = max(self._cursor, event.seq)
                 due = self._notices_due.get(event.chat_id)
@@ -91,7 +111,7 @@ class EventPump:
                         self._no_notice_due.set()
                     continue
                 waiter = self._waiting.get(event.chat_id)
-                if waiter is not None and waiter[0] == event.kind:
+                if waiter is not None and event.kind in waiter[0]:
                     del self._waiting[event.chat_id]
                     if not waiter[1].done():
                         waiter[1].set_result(event)
@@ -107,8 +127,16 @@ async def pumping(client: EmulatorClient, bot: BotRef = None) -> AsyncIterator[E
         await pump.stop()
 
 
-async def answer(future: asyncio.Future[ChatEvent]) -> ChatEvent:
-    return await asyncio.wait_for(future, REPLY_TIMEOUT)
+class NoAnswer(Exception):
+    """The bot did not answer an update within REPLY_TIMEOUT."""
+
+
+async def answer(future: asyncio.Future[ChatEvent], sent: str) -> ChatEvent:
+    """The bot's answer to what was `sent` (named in the error if none comes)."""
+    try:
+        return await asyncio.wait_for(future, REPLY_TIMEOUT)
+    except TimeoutError:
+        raise NoAnswer(f"no answer to {sent} within {REPLY_TIMEOUT:.0f} s") from None
 
 
 # An operation acts once as some user and waits for the bot's answer; it returns its kind and

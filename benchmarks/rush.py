@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from benchmarks.load import (
     EventPump,
+    NoAnswer,
     Operation,
     answer,
     closed_loop,
@@ -23,7 +24,7 @@ from benchmarks.load import (
 )
 from benchmarks.procs import BOT_USERNAME, TOKEN, bot_env, child_pid, peak_rss_mib, rss_mib, spawn
 from benchmarks.profiling import profiled
-from benchmarks.seed import RushCard, RushFixture, seed_rush
+from benchmarks.seed import TOP_STAMPS, RushCard, RushFixture, seed_rush
 from benchmarks.stats import latency_ms, median_of_runs
 from domain.db.tables import LedgerEntry
 from domain.db.uow import Database
@@ -32,6 +33,8 @@ from emulator.remote_user import RemoteUser
 from tests.support.databases import migrated_database
 
 REDEEM_AT = 10  # the benchmark program's stamps_target (the default)
+FIRST_REWARD = "Free coffee"  # its label, and that of its button in the cashier's choice
+CONFIRM = "Confirm"
 
 
 @dataclass
@@ -64,7 +67,14 @@ def counter_operation(
     async def command(text: str) -> Any:
         future = pump.expect(user.id, "message")
         await user.send(text)
-        return (await answer(future)).message
+        return (await answer(future, f"{text!r} from staff {user.id}")).message
+
+    async def tap(message: Any, label: str, kind: str) -> Any:
+        """Press the button of `message` labelled `label`; the answer of `kind`."""
+        (button,) = [b for row in message.buttons for b in row if b.text.startswith(label)]
+        future = pump.expect(user.id, kind)
+        await user.press(message.message_id, callback_data=button.callback_data)
+        return (await answer(future, f"{label!r} from staff {user.id}")).message
 
     async def operate() -> tuple[str, int]:
         r = rng.random()
@@ -74,18 +84,31 @@ def counter_operation(
             question = await command(f"/redeem {card.number}")
             if not question.buttons:
                 return "refused", 1
-            future = pump.expect(user.id, "edit")
+            sent = 2
+            if question.buttons[0][0].text != CONFIRM:
+                # A card past the dearer reward too: the cashier picks the first one, and the
+                # question comes as a message of its own.
+                question = await tap(question, FIRST_REWARD, "message")
+                sent += 1
+            # Confirm turns the question into the confirmation; anything else (a refusal) is
+            # a message of its own.
+            future = pump.expect(user.id, "edit", "message")
             pump.expect_notice(card.customer_id)
             await user.press(
                 question.message_id, callback_data=question.buttons[0][0].callback_data
             )
-            await answer(future)
+            confirmation = await answer(future, f"Confirm of a redemption from staff {user.id}")
+            if confirmation.kind != "edit":
+                shown = confirmation.message.text if confirmation.message else None
+                raise NoAnswer(f"a redemption was refused: {shown!r}")
             card.stamps -= REDEEM_AT
             if card.stamps < REDEEM_AT:
                 ready.discard(index)
             done.done += 1
-            return "redeem", 2
+            return "redeem", sent
         index = rng.randrange(len(cards))
+        if r < 0.6 and cards[index].stamps >= TOP_STAMPS:  # full: it is redeemed first
+            index = rng.choice([i for i, c in enumerate(cards) if c.stamps < TOP_STAMPS] or [index])
         card = cards[index]
         pump.expect_notice(card.customer_id)
         if r < 0.6:
@@ -130,7 +153,7 @@ def paced_sender(
         user = RemoteUser(client, staff_id, "Staff")
         done.done += 1
         pump.expect_notice(card.customer_id)
-        if rng.random() < 0.6:
+        if rng.random() < 0.6 and card.stamps < TOP_STAMPS:  # a full card takes points
             card.stamps += 1
             await user.send(f"/stamp {card.number}")
             return "stamp"
