@@ -49,7 +49,7 @@ from benchmarks.load import confirm_all_updates
 from benchmarks.procs import BOT_USERNAME, PROJECT_ROOT, TOKEN
 from benchmarks.seed import seed_rush
 from bot.config import Settings
-from domain.db.uow import READ_OPTION, Database
+from domain.db.uow import ALONE_OPTION, READ_OPTION, Database
 from emulator.client import EmulatorClient, spawn_emulator
 from tests.support.databases import migrated_database
 
@@ -171,7 +171,11 @@ def _autocommit(connection: Any) -> bool:
     """A connection that opened no transaction (PostgreSQL's autocommit, a SQLite read
     session): the driver sends no COMMIT or ROLLBACK for the events SQLAlchemy still fires."""
     options = connection.get_execution_options()
-    return bool(options.get("isolation_level") == "AUTOCOMMIT" or options.get(READ_OPTION))
+    return bool(
+        options.get("isolation_level") == "AUTOCOMMIT"
+        or options.get(READ_OPTION)
+        or options.get(ALONE_OPTION)
+    )
 
 
 async def _fixture(url: str, cards: int = 40) -> tuple[int, list[tuple[str, int]]]:

@@ -77,7 +77,7 @@ class Inbox:
         self._clock = clock
 
     async def receive(self, bot_id: int, updates: Iterable[tuple[int, str]]) -> list[int]:
-        """Store a batch of one bot's (update_id, JSON payload) in one transaction.
+        """Store a batch of one bot's (update_id, JSON payload) in one statement.
 
         Returns the ids that still need handling: new ones, and known ones not yet processed.
         """
@@ -90,7 +90,8 @@ class Inbox:
             for update_id, payload in batch
         ]
         statement = _receive_statement(self._db.dialect)
-        async with self._db.write() as session:
+        # One statement (insertmanyvalues sends the batch as one INSERT): it stands alone.
+        async with self._db.each_statement_alone() as session:
             to_handle = await session.execute(statement, rows)
             handle = set(to_handle.scalars())
         return [update_id for update_id, _ in batch if update_id in handle]
@@ -115,14 +116,16 @@ class Inbox:
             return processed_at.scalar_one_or_none() is not None
 
     async def mark_processed(self, handled: Iterable[tuple[int, int]]) -> None:
-        """Mark (bot_id, update_id) pairs handled, in one transaction."""
+        """Mark (bot_id, update_id) pairs handled: one UPDATE per bot, each standing alone. A
+        mark that is lost (a crash) is what a crash before the mark always meant: the update
+        is handled again, and its operations, keyed by the update, are not made twice."""
         by_bot: dict[int, list[int]] = {}
         for bot_id, update_id in handled:
             by_bot.setdefault(bot_id, []).append(update_id)
         if not by_bot:
             return
         now = self._clock.now()
-        async with self._db.write() as session:
+        async with self._db.each_statement_alone() as session:
             for bot_id, ids in by_bot.items():
                 await session.execute(
                     _MARK_PROCESSED, {"for_bot": bot_id, "update_ids": ids, "now": now}

@@ -232,18 +232,15 @@ class Outbox:
 
     async def done(self, item_id: int, outcome: str = "sent") -> None:
         """Delivered (or never deliverable: `outcome` says which); never tried again."""
-        async with self._db.write() as session:
-            await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id == item_id)
-                .values(done_at=self._clock.now(), outcome=outcome, claimed_until=None)
-            )
+        await self.done_many({item_id: outcome})
 
     async def done_many(self, outcomes: Mapping[int, str]) -> None:
-        """Several rows done in one transaction, each with its outcome."""
+        """Rows done, each with its outcome: one UPDATE per outcome, each standing alone (a
+        mark lost to a crash means the message may go again once its lease ends, as a crash
+        just before the mark always meant)."""
         if not outcomes:
             return
-        async with self._db.write() as session:
+        async with self._db.each_statement_alone() as session:
             await self._mark_done(session, outcomes, self._clock.now())
 
     @staticmethod
@@ -252,9 +249,7 @@ class Outbox:
         for outcome in set(outcomes.values()):
             ids = [item_id for item_id, value in outcomes.items() if value == outcome]
             await session.execute(
-                update(OutboxMessage)
-                .where(OutboxMessage.id.in_(ids))
-                .values(done_at=now, outcome=outcome, claimed_until=None)
+                statements.MARK_DONE, {"ids": ids, "now": now, "outcome": outcome}
             )
 
     async def retry_later(self, item: OutboxItem) -> bool:

@@ -6,9 +6,9 @@ from __future__ import annotations
 
 import functools
 from datetime import datetime
-from typing import Any
+from typing import Any, cast
 
-from sqlalchemy import BindParameter, and_, bindparam, case, exists, select, update
+from sqlalchemy import BindParameter, Table, and_, bindparam, case, exists, select, update
 from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
@@ -93,6 +93,18 @@ def _claimable(now: BindParameter[datetime]) -> tuple[Any, ...]:
 # Whether a claim could find anything: one read, so an idle poll takes no write lock (SQLite
 # has one writer, and the counter's writes wait behind it) and opens no transaction.
 ANYTHING_CLAIMABLE = select(OutboxMessage.id).where(*_claimable(bindparam("now"))).limit(1)
+
+_TABLE = cast(Table, OutboxMessage.__table__)
+# Rows done with one outcome (delivered: "sent"; or why never), never tried again.
+MARK_DONE = (
+    update(_TABLE)
+    .where(_TABLE.c.id.in_(bindparam("ids", expanding=True)))
+    .values(
+        done_at=bindparam("now", type_=_TABLE.c.done_at.type),
+        outcome=bindparam("outcome"),
+        claimed_until=None,
+    )
+)
 
 
 @functools.cache

@@ -18,6 +18,7 @@ from domain.db.dialect import Dialect
 from domain.db.programmes import ProgrammeCache
 
 __all__ = [
+    "ALONE_OPTION",
     "READ_OPTION",
     "WRITE_OPTION",
     "Database",
@@ -34,6 +35,9 @@ WRITE_OPTION = "loyalty_write"
 # The execution option a read session carries: on SQLite the engine sends it no BEGIN, so each
 # statement is its own transaction (PostgreSQL gets the driver's autocommit beside it).
 READ_OPTION = "loyalty_read"
+# The execution option of a session whose statements stand alone (Database.each_statement_alone):
+# no BEGIN either, and writes are allowed.
+ALONE_OPTION = "loyalty_alone"
 
 # What a use case holds for one transaction and hands to the repositories it opens on it.
 Session = AsyncSession
@@ -72,8 +76,10 @@ class Database:
         # unfair. Other processes on the same file still meet the busy timeout.
         self._writer_turn = asyncio.Lock() if self.dialect.is_sqlite else None
         self._read_options: dict[str, object] = {READ_OPTION: True}
+        self._alone_options: dict[str, object] = {ALONE_OPTION: True}
         if not self.dialect.is_sqlite:
             self._read_options["isolation_level"] = "AUTOCOMMIT"
+            self._alone_options["isolation_level"] = "AUTOCOMMIT"
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -98,6 +104,24 @@ class Database:
                 raise
             for hook in session.info.pop(_AFTER_COMMIT, ()):
                 hook()
+
+    @asynccontextmanager
+    async def each_statement_alone(self) -> AsyncIterator[AsyncSession]:
+        """A session in which every statement commits on its own: no BEGIN and no COMMIT go to
+        the database (a round trip each on PostgreSQL, a thread hop on SQLite).
+
+        For bookkeeping writes of one statement each (an update stored or marked handled, a
+        message marked sent), where a transaction around the statement adds nothing but its
+        cost. Never for a use case: two statements here are two transactions, and the first
+        stays when the second fails. SQLite writers still queue for their turn."""
+        if self._writer_turn is None:
+            async with self._sessions() as session:
+                await session.connection(execution_options=self._alone_options)
+                yield session
+        else:
+            async with self._writer_turn, self._sessions() as session:
+                await session.connection(execution_options=self._alone_options)
+                yield session
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:

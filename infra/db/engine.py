@@ -14,7 +14,7 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from domain.db.uow import READ_OPTION, WRITE_OPTION
+from domain.db.uow import ALONE_OPTION, READ_OPTION, WRITE_OPTION
 from infra.db.sqlite_driver import OneHopConnection, one_hop_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -220,8 +220,9 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Writers take the write lock up front, so concurrent use cases queue on the busy
         # timeout instead of failing halfway; readers stay deferred and never block in WAL mode.
         options = conn.get_execution_options()
-        if options.get(READ_OPTION):
-            return  # a read session: each statement its own transaction (Database.read)
+        if options.get(READ_OPTION) or options.get(ALONE_OPTION):
+            # Each statement its own transaction (Database.read, Database.each_statement_alone).
+            return
         begin = "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
         dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, OneHopConnection):
