@@ -41,6 +41,9 @@ CURRENCY = "EUR"
 # The businesses are in Luxembourg: English dates are written day first with a 24-hour clock
 # (en_GB), not the US way Babel's plain "en" uses. Numbers and money read the same in both.
 FORMAT_LOCALES = {"en": "en_GB"}
+# Whole numbers below this are written the same in every language the bot speaks (Latin digits,
+# no group separator yet); tests/codebase/test_catalogues.py checks that against babel.
+SHORT_NUMBERS = 1000
 
 
 def normalise_language(code: str | None) -> str | None:
@@ -139,6 +142,8 @@ class Translator:
     # --- formatting ---------------------------------------------------------------------------
 
     def number(self, value: int | Decimal) -> str:
+        if type(value) is int and 0 <= value < SHORT_NUMBERS:
+            return str(value)  # every stamp count and most balances: babel's answer, cheaply
         return format_decimal(value, locale=self.locale)
 
     def amount(self, value: Decimal) -> str:

@@ -7,8 +7,9 @@ from pathlib import Path
 
 import pytest
 from babel.messages.pofile import read_po
+from babel.numbers import format_decimal
 
-from bot.i18n import LANGUAGES, LOCALES_DIR, translator
+from bot.i18n import LANGUAGES, LOCALES_DIR, SHORT_NUMBERS, translator
 
 PLACEHOLDER = re.compile(r"\{(\w+)\}")
 TAG = re.compile(r"</?([a-z]+)")
@@ -159,3 +160,10 @@ def test_french_german_and_luxembourgish_wording_reads_as_proposed() -> None:
         if isinstance(message.id, str) and "store" in message.id and "Geschäfte" in message.string
     ]
     assert stores_as_shops == []
+
+
+@pytest.mark.parametrize("language", LANGUAGES)
+def test_short_numbers_are_written_as_babel_writes_them(language: str) -> None:
+    t = translator(language)
+    for value in (*range(SHORT_NUMBERS), SHORT_NUMBERS, 12345, -1):
+        assert t.number(value) == format_decimal(value, locale=t.locale), value
