@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import ast
 import re
+import subprocess
+import sys
 from pathlib import Path
 
 BOT = Path(__file__).resolve().parents[2] / "bot"
@@ -367,3 +369,22 @@ def test_the_readme_names_every_test_folder() -> None:
     section = section[: section.index("\n## ")]
     folders = sorted(p.name for p in (ROOT / "tests").iterdir() if (p / "__init__.py").exists())
     assert [f for f in folders if f"`tests/{f}/`" not in section] == []
+
+
+def test_a_worker_starts_without_the_libraries_of_exports_and_charts() -> None:
+    """openpyxl (with numpy, which it imports when installed) and matplotlib are loaded when an
+    owner asks for a workbook or a chart, not by every worker at start-up: together they would
+    hold about 16 MiB (openpyxl and numpy) and more (matplotlib) for the life of the process."""
+    loaded = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import sys, app.application; "
+            "print(' '.join(m for m in ('openpyxl', 'numpy', 'matplotlib') if m in sys.modules))",
+        ],
+        cwd=BOT.parent,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert loaded.stdout.split() == []
