@@ -52,7 +52,7 @@ from emulator.remote_user import RemoteUser
 from infra.bots import BotRegistry, TokenCipher
 from infra.tables import BotUser, HostedBot
 from tests.support.databases import migrated_database
-from tests.support.servers import free_port
+from tests.support.servers import free_port, free_ports
 
 CAFES = 10
 IDLE_OWNERS = 6_000_000
@@ -268,7 +268,7 @@ async def cafe_rush(url: str, config: ManyBotsConfig, workdir: Path) -> dict[str
         client.include_files = False
         bots = await _cafe_bots(client, url, fixture, key)
         _progress("starting two webhook workers ...")
-        ports = [free_port(), free_port()]
+        ports = free_ports(2)
         env = bot_env(url, client.base_url, WEBHOOK_SECRET=SECRET, BOT_TOKEN_KEY=key)
         env["WEBHOOK_URL"] = f"http://127.0.0.1:{ports[0]}/telegram"
         since = datetime.now(UTC)

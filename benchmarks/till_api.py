@@ -44,7 +44,7 @@ from domain.webhooks import WebhookPolicy
 from emulator.client import spawn_emulator
 from infra.dns import resolve_host
 from tests.support.databases import migrated_database
-from tests.support.servers import free_port
+from tests.support.servers import free_port, free_ports
 
 KEY_NAME = "bench-till"
 LOCAL = WebhookPolicy(allow_http=True)
@@ -290,7 +290,7 @@ async def run_api(
     ):
         client.include_files = False
         await register_users(client, fixture)
-        ports = [free_port() for _ in range(workers)]
+        ports = free_ports(workers)
         env = bot_env(
             url,
             client.base_url,

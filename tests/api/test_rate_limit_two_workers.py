@@ -23,7 +23,7 @@ from tests.support.databases import new_postgres_database
 from tests.support.postgres import PostgresServer
 from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
-from tests.support.servers import free_port
+from tests.support.servers import free_ports
 
 pytestmark = [pytest.mark.postgres, pytest.mark.workers]
 
@@ -53,7 +53,7 @@ async def test_two_workers_share_one_count_per_key(
     other = await service.api_keys.create_key(shop.owner.user_id, "zapier", ALL_SCOPES)
     workers: list[asyncio.subprocess.Process] = []
     async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
-        ports = [free_port(), free_port()]
+        ports = free_ports(2)
         env = {**worker_env(TOKEN, url, tg.base_url, ports[0]), "API_REQUESTS_PER_MINUTE": "10"}
         try:
             for number, port in enumerate(ports):

@@ -22,7 +22,7 @@ from tests.support.databases import new_postgres_database
 from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
 from tests.support.processes import start_worker, stop_workers, worker_env
-from tests.support.servers import free_port
+from tests.support.servers import free_ports
 
 pytestmark = pytest.mark.workers
 
@@ -39,7 +39,7 @@ async def test_two_workers_share_the_load_and_the_ledger(
     service = LoyaltyService(Database(engine), SystemClock())
     workers: list[asyncio.subprocess.Process] = []
     async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
-        ports = [free_port(), free_port()]
+        ports = free_ports(2)
         env = worker_env(TOKEN, url, tg.base_url, ports[0]) | {"JOB_INTERVAL_SCALE": "0.01"}
         try:
             for number, port in enumerate(ports):

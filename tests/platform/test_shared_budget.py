@@ -24,7 +24,7 @@ from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
 from tests.support.processes import start_worker, stop_workers, worker_env
 from tests.support.scenario import new_profile, open_shop
-from tests.support.servers import free_port
+from tests.support.servers import free_ports
 
 pytestmark = pytest.mark.workers
 
@@ -73,7 +73,7 @@ async def test_two_workers_share_one_message_budget_during_a_rush(
             user_id: tg.user(user_id, "Customer", language_code="en", started=True)
             for user_id, _ in stamped + reminded
         }
-        ports = [free_port(), free_port()]
+        ports = free_ports(2)
         env = worker_env(TOKEN, url, tg.base_url, ports[0])
         try:
             for number, port in enumerate(ports):

@@ -40,7 +40,7 @@ from tests.support.deployed import SECRET
 from tests.support.postgres import PostgresServer
 from tests.support.processes import ROOT
 from tests.support.processes import start_worker as _start_worker
-from tests.support.servers import free_port
+from tests.support.servers import free_ports
 
 pytestmark = [pytest.mark.postgres, pytest.mark.workers]
 
@@ -121,7 +121,7 @@ async def two_workers(server: PostgresServer, tmp_path: Path) -> AsyncIterator[C
     service = LoyaltyService(Database(engine), SystemClock())
     workers: list[asyncio.subprocess.Process] = []
     async with BotApiEmulator(token=TOKEN, bot_username="loyalty_test_bot") as tg:
-        ports = [free_port(), free_port()]
+        ports = free_ports(2)
         env = _worker_env(url, tg, ports[0])
         logs = [tmp_path / f"worker-{n}.log" for n in range(2)]
         try:
