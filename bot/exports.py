@@ -57,6 +57,7 @@ def ledger_xlsx(t: Translator, export: LedgerExport) -> bytes:
     # Imported here: openpyxl, and numpy, which it imports when it is installed, hold 16 MiB
     # of every worker's memory from start-up, for the few owners who ask for a workbook.
     from openpyxl import Workbook
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
@@ -69,7 +70,10 @@ def ledger_xlsx(t: Translator, export: LedgerExport) -> bytes:
     for cell in sheet[1]:
         cell.font = Font(bold=True)
     for values in _values(t, export):
-        sheet.append([_xlsx_value(value) for value in values])
+        # Text without the control characters XML cannot hold (a workbook is XML): a name or a
+        # reason typed with one would otherwise make the whole export fail. The CSV keeps them.
+        cells = [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
+        sheet.append(cells)
         for column, cell in enumerate(sheet[sheet.max_row]):
             if column in _TEXT_COLUMNS and cell.value is not None:
                 cell.data_type = "s"
@@ -87,14 +91,6 @@ def ledger_xlsx(t: Translator, export: LedgerExport) -> bytes:
 
 
 Value = datetime | Decimal | int | str | None
-
-
-def _xlsx_value(value: Value) -> Value:
-    """Text without the control characters XML cannot hold (a workbook is XML): a name or a
-    reason typed with one would otherwise make the whole export fail. The CSV keeps them."""
-    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE  # loaded by ledger_xlsx already
-
-    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _values(t: Translator, export: LedgerExport) -> list[list[Value]]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncIterator, Callable
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
 
 from sqlalchemy.exc import IntegrityError
@@ -75,21 +75,18 @@ class Database:
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
         # unfair. Other processes on the same file still meet the busy timeout.
         self._writer_turn = asyncio.Lock() if self.dialect.is_sqlite else None
-        self._read_options: dict[str, object] = {READ_OPTION: True}
-        self._alone_options: dict[str, object] = {ALONE_OPTION: True}
+        # Outside a transaction: PostgreSQL's driver autocommits; SQLite's engine sends no BEGIN.
+        autocommit: dict[str, object] = {}
         if not self.dialect.is_sqlite:
-            self._read_options["isolation_level"] = "AUTOCOMMIT"
-            self._alone_options["isolation_level"] = "AUTOCOMMIT"
+            autocommit["isolation_level"] = "AUTOCOMMIT"
+        self._read_options: dict[str, object] = {READ_OPTION: True, **autocommit}
+        self._alone_options: dict[str, object] = {ALONE_OPTION: True, **autocommit}
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
         """A transaction that commits when the block ends normally and rolls back otherwise."""
-        if self._writer_turn is None:
-            async with self._transaction() as session:
-                yield session
-        else:
-            async with self._writer_turn, self._transaction() as session:
-                yield session
+        async with self._turn_to_write(), self._transaction() as session:
+            yield session
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
@@ -114,14 +111,13 @@ class Database:
         message marked sent), where a transaction around the statement adds nothing but its
         cost. Never for a use case: two statements here are two transactions, and the first
         stays when the second fails. SQLite writers still queue for their turn."""
-        if self._writer_turn is None:
-            async with self._sessions() as session:
-                await session.connection(execution_options=self._alone_options)
-                yield session
-        else:
-            async with self._writer_turn, self._sessions() as session:
-                await session.connection(execution_options=self._alone_options)
-                yield session
+        async with self._turn_to_write(), self._sessions() as session:
+            await session.connection(execution_options=self._alone_options)
+            yield session
+
+    def _turn_to_write(self) -> AbstractAsyncContextManager[object]:
+        """SQLite's in-process queue of writers (see __init__); nothing on PostgreSQL."""
+        return self._writer_turn if self._writer_turn is not None else nullcontext()
 
     @asynccontextmanager
     async def read(self) -> AsyncIterator[AsyncSession]:
