@@ -91,8 +91,8 @@ class Inbox:
         ]
         statement = _receive_statement(self._db.dialect)
         # One statement (insertmanyvalues sends the batch as one INSERT): it stands alone.
-        async with self._db.each_statement_alone() as session:
-            to_handle = await session.execute(statement, rows)
+        async with self._db.each_statement_alone() as connection:
+            to_handle = await connection.execute(statement, rows)
             handle = set(to_handle.scalars())
         return [update_id for update_id, _ in batch if update_id in handle]
 
@@ -125,9 +125,9 @@ class Inbox:
         if not by_bot:
             return
         now = self._clock.now()
-        async with self._db.each_statement_alone() as session:
+        async with self._db.each_statement_alone() as connection:
             for bot_id, ids in by_bot.items():
-                await session.execute(
+                await connection.execute(
                     _MARK_PROCESSED, {"for_bot": bot_id, "update_ids": ids, "now": now}
                 )
 

@@ -25,7 +25,7 @@ from sqlalchemy import delete, func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
-from domain.db.uow import Database, after_commit
+from domain.db.uow import Database, Rows, after_commit
 from domain.effects import (
     EFFECT_TYPES,
     Effect,
@@ -240,11 +240,13 @@ class Outbox:
         just before the mark always meant)."""
         if not outcomes:
             return
-        async with self._db.each_statement_alone() as session:
-            await self._mark_done(session, outcomes, self._clock.now())
+        async with self._db.each_statement_alone() as connection:
+            await self._mark_done(connection, outcomes, self._clock.now())
 
     @staticmethod
-    async def _mark_done(session: AsyncSession, outcomes: Mapping[int, str], now: datetime) -> None:
+    async def _mark_done(
+        session: AsyncSession | Rows, outcomes: Mapping[int, str], now: datetime
+    ) -> None:
         """One UPDATE per outcome (usually one: "sent")."""
         for outcome in set(outcomes.values()):
             ids = [item_id for item_id, value in outcomes.items() if value == outcome]

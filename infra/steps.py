@@ -218,14 +218,14 @@ class PendingSteps:
 
     async def add_prompt(self, step_id: int, message_id: int) -> None:
         """The message that asked for this step: a reply to it answers the step."""
-        async with self._db.write() as session:
-            await session.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
+        async with self._db.each_statement_alone() as connection:
+            await connection.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
 
     async def get(self, chat_id: int, step_id: int) -> Step | None:
         """The step, in whatever state, if it belongs to this chat."""
         parameters = {"step": step_id, "for_bot": current_bot.get(), "chat": chat_id}
-        async with self._db.read() as session:
-            row = (await session.execute(_BY_ID, parameters)).first()
+        async with self._db.read_rows() as connection:
+            row = (await connection.execute(_BY_ID, parameters)).first()
             return None if row is None else _step(row)
 
     async def answered_by_reply(self, chat_id: int, message_id: int) -> Step | None:
@@ -246,17 +246,17 @@ class PendingSteps:
     async def close(self, step_id: int, closed_as: StepState = StepState.DONE) -> bool:
         """Close an open step; True only for the one call that closed it (one-time use)."""
         parameters = {"step": step_id, "moment": self._clock.now(), "state": closed_as.value}
-        async with self._db.write() as session:
-            result = await session.execute(_CLOSE_IF_OPEN, parameters)
-            return bool(result.rowcount)  # type: ignore[attr-defined]
+        async with self._db.each_statement_alone() as connection:
+            result = await connection.execute(_CLOSE_IF_OPEN, parameters)
+            return bool(result.rowcount)
 
     async def supersede(self, chat_id: int, kinds: Collection[str]) -> None:
         """Close this chat's open steps of these kinds: something newer replaces them."""
         parameters = _closing(
             current_bot.get(), chat_id, kinds, StepState.SUPERSEDED, self._clock.now()
         )
-        async with self._db.write() as session:
-            await session.execute(_CLOSE_OPEN_OF_KINDS, parameters)
+        async with self._db.each_statement_alone() as connection:
+            await connection.execute(_CLOSE_OPEN_OF_KINDS, parameters)
 
     async def forget_chat(self, chat_id: int) -> int:
         """Every step of a person's chats with every bot (/forget): a consent question or a
@@ -277,15 +277,15 @@ class PendingSteps:
 
     async def _recent(self, chat_id: int) -> list[Step]:
         parameters = {"for_bot": current_bot.get(), "chat": chat_id}
-        async with self._db.read() as session:
-            return [_step(row) for row in await session.execute(_RECENT, parameters)]
+        async with self._db.read_rows() as connection:
+            return [_step(row) for row in await connection.execute(_RECENT, parameters)]
 
     async def _newest(
         self, statement: Executable, chat_id: int, kinds: Collection[str], **values: object
     ) -> Step | None:
         parameters = {"for_bot": current_bot.get(), "chat": chat_id, "kinds": list(kinds)}
-        async with self._db.read() as session:
-            rows = await session.execute(statement, parameters | values)
+        async with self._db.read_rows() as connection:
+            rows = await connection.execute(statement, parameters | values)
             row = rows.first()
             return None if row is None else _step(row)
 

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import and_, bindparam, func, select
-from sqlalchemy.ext.asyncio import AsyncSession
 from sqlalchemy.orm import aliased
 
 from domain.db.tables import Merchant, Program, StaffMembership, Store, User
+from domain.db.uow import Rows
 
 
 @dataclass(frozen=True)
@@ -45,8 +45,8 @@ class Sender:
     seat: SenderSeat | None
 
 
-async def sender(session: AsyncSession, user_id: int) -> Sender:
-    row = (await session.execute(_SENDER, {"user_id": user_id})).one_or_none()
+async def sender(connection: Rows, user_id: int) -> Sender:
+    row = (await connection.execute(_SENDER, {"user_id": user_id})).one_or_none()
     if row is None:
         return Sender(known=False, language=None, telegram_language=None, seat=None)
     seat = None

@@ -12,7 +12,7 @@ from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcon
 from contextvars import ContextVar
 
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.ext.asyncio import AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
 
 from domain.db.dialect import Dialect
 from domain.db.programmes import ProgrammeCache
@@ -23,6 +23,7 @@ __all__ = [
     "WRITE_OPTION",
     "Database",
     "IntegrityError",
+    "Rows",
     "Session",
     "after_commit",
     "commit_attempted",
@@ -41,6 +42,10 @@ ALONE_OPTION = "loyalty_alone"
 
 # What a use case holds for one transaction and hands to the repositories it opens on it.
 Session = AsyncSession
+# What a read of columns (Database.read_rows) or a statement standing alone holds: a bare
+# connection. Core statements and selects of columns need no session, whose setup and close
+# cost about a third of a one-statement read.
+Rows = AsyncConnection
 # IntegrityError (re-exported): a unique index refused a row at flush or commit, because a
 # concurrent twin committed first; use cases catch it to refuse as if the twin came first.
 
@@ -103,17 +108,17 @@ class Database:
                 hook()
 
     @asynccontextmanager
-    async def each_statement_alone(self) -> AsyncIterator[AsyncSession]:
-        """A session in which every statement commits on its own: no BEGIN and no COMMIT go to
-        the database (a round trip each on PostgreSQL, a thread hop on SQLite).
+    async def each_statement_alone(self) -> AsyncIterator[Rows]:
+        """A connection on which every statement commits on its own: no BEGIN and no COMMIT go
+        to the database (a round trip each on PostgreSQL, a thread hop on SQLite).
 
         For bookkeeping writes of one statement each (an update stored or marked handled, a
-        message marked sent), where a transaction around the statement adds nothing but its
-        cost. Never for a use case: two statements here are two transactions, and the first
-        stays when the second fails. SQLite writers still queue for their turn."""
-        async with self._turn_to_write(), self._sessions() as session:
-            await session.connection(execution_options=self._alone_options)
-            yield session
+        message marked sent, a step closed), where a transaction around the statement adds
+        nothing but its cost. Never for a use case: two statements here are two transactions,
+        and the first stays when the second fails. SQLite writers still queue for their turn.
+        Core statements only (a bare connection loads no ORM objects)."""
+        async with self._turn_to_write(), self._connection(self._alone_options) as connection:
+            yield connection
 
     def _turn_to_write(self) -> AbstractAsyncContextManager[object]:
         """SQLite's in-process queue of writers (see __init__); nothing on PostgreSQL."""
@@ -131,6 +136,19 @@ class Database:
         async with self._sessions() as session:
             await session.connection(execution_options=self._read_options)
             yield session
+
+    @asynccontextmanager
+    async def read_rows(self) -> AsyncIterator[Rows]:
+        """Like `read`, on a bare connection: for Core statements and selects of columns, read
+        on every update (who is writing, their open step), where the session's own setup and
+        close would cost more than the statement."""
+        async with self._connection(self._read_options) as connection:
+            yield connection
+
+    @asynccontextmanager
+    async def _connection(self, options: dict[str, object]) -> AsyncIterator[AsyncConnection]:
+        async with self.engine.connect() as connection:
+            yield await connection.execution_options(**options)
 
     async def dispose(self) -> None:
         await self.engine.dispose()

@@ -7,7 +7,6 @@ from domain.codes import hash_token, new_invite_token
 from domain.db.directory import DirectoryRepository
 from domain.db.sender import SenderSeat, sender
 from domain.db.tables import StaffInvite, StaffMembership
-from domain.db.uow import Session
 from domain.effects import StaffJoinedNotice
 from domain.model import (
     INVITE_VALIDITY,
@@ -32,16 +31,12 @@ class StaffService(ServiceBase):
 
     async def membership(self, user_id: int) -> Membership | None:
         """The user's active staff role, if any (owners are staff at all their stores)."""
-        async with self._db.read() as session:
-            return (await self._identity_in(session, user_id)).membership
+        return (await self.identity(user_id)).membership
 
     async def identity(self, user_id: int) -> Identity:
         """The user's language preferences and role, read once per update (one statement)."""
-        async with self._db.read() as session:
-            return await self._identity_in(session, user_id)
-
-    async def _identity_in(self, session: Session, user_id: int) -> Identity:
-        found = await sender(session, user_id)
+        async with self._db.read_rows() as connection:
+            found = await sender(connection, user_id)
         seat = found.seat
         membership = None
         if seat is not None and serves(seat.merchant_id):  # in a café's bot, that café's seat only
