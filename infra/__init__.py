@@ -19,6 +19,7 @@ from infra.bots import BotRegistry, TokenCipher
 from infra.inbox import Inbox
 from infra.locks import Locks
 from infra.outbox import LEASE, Outbox, OutboxItem
+from infra.send_budget import WINDOW as TELEGRAM_WINDOW
 from infra.send_budget import BudgetSpent, SharedSendBudget, background_share
 from infra.steps import PendingSteps, Step, StepState
 
@@ -58,6 +59,7 @@ class Infrastructure:
 
 
 __all__ = [
+    "TELEGRAM_WINDOW",
     "ApiRequestLimit",
     "BudgetSpent",
     "Inbox",

@@ -32,7 +32,11 @@ from infra.tables import SendPause
 
 log = logging.getLogger(__name__)
 
-WINDOW = timedelta(seconds=1.05)  # a second, plus the spread of the messages' way to Telegram
+# Telegram's second, plus the spread of the messages' way there: a message arrives some
+# milliseconds after it was let go, and not always equally late, so 30 let go within exactly one
+# second can arrive as 31 within one (a 429). Every budget counts its window this long, the
+# in-process one of a single worker (bot.ratelimit) as well as this one.
+WINDOW = timedelta(seconds=1.05)
 RESERVED_FOR_REPLIES = 0.2  # the share of the window background messages leave free
 KEEP_GRANTS = timedelta(seconds=10)
 PRUNE_EVERY = 64  # grants; pruning in one grant out of so many keeps the table tiny
