@@ -184,13 +184,18 @@ class PendingSteps:
         payload: str | None = None,
         supersedes: Collection[str] = (),
     ) -> Step:
-        """A new open step; open steps of the kinds in `supersedes` in this chat are closed."""
+        """A new open step; open steps of the kinds in `supersedes` in this chat are closed.
+
+        Two statements, each standing alone (no BEGIN or COMMIT): a chat's updates are handled
+        one at a time, so no other update sees the moment between them, and if the second
+        fails (only the database failing can make it) the update fails and says so, and the
+        superseded steps stay closed, as if they had timed out."""
         now = self._clock.now()
         expires_at = now + ttl
         bot_id = current_bot.get()
-        async with self._db.write() as session:
+        async with self._db.each_statement_alone() as connection:
             if supersedes:
-                await session.execute(
+                await connection.execute(
                     _CLOSE_OPEN_OF_KINDS,
                     _closing(bot_id, chat_id, supersedes, StepState.SUPERSEDED, now),
                 )
@@ -204,7 +209,7 @@ class PendingSteps:
                 "created_at": now,
                 "expires_at": expires_at,
             }
-            step_id = (await session.execute(_OPEN, row)).scalar_one()
+            step_id = (await connection.execute(_OPEN, row)).scalar_one()
         return Step(
             id=step_id,
             chat_id=chat_id,
