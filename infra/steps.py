@@ -36,6 +36,9 @@ from infra.tables import PendingStep
 
 KEEP_CLOSED = timedelta(days=1)
 RECENT_STEPS = 50  # how many of a chat's latest steps a reply is matched against
+# Chats remembered to have no open step of some kinds (see NoneOpen); past this many the memory
+# starts afresh, which only costs a read per chat again.
+NONE_OPEN_CHATS = 10_000
 
 
 class StepState(StrEnum):
@@ -169,10 +172,49 @@ def _step(row: Any) -> Step:
     )
 
 
+class NoneOpen:
+    """Chats known to have no open step of some kinds, so that asking again reads nothing.
+
+    Most updates ask whether a step is open (every operation at the counter asks about the
+    card's prompts; every text message asks which question it answers), and most of the time
+    none is. Only one process can know that without asking the database: SQLite's, the only
+    process that opens steps there (as its chat locks also assume). Nothing is remembered on
+    PostgreSQL, where another worker may open a step at any moment.
+
+    Steps only ever close or expire once stored, so "none open" stays true until a step is
+    opened in the chat: `opened` forgets the chat. A read that was under way while any step
+    was opened is not remembered (its answer may predate the new step)."""
+
+    def __init__(self) -> None:
+        self._chats: dict[tuple[int, int], set[frozenset[str]]] = {}
+        self._openings = 0  # steps opened so far in this process
+
+    def known(self, chat: tuple[int, int], kinds: frozenset[str]) -> bool:
+        return kinds in self._chats.get(chat, ())
+
+    def reading(self) -> int:
+        """Taken before a read: `found_none` remembers the read's answer only if no step was
+        opened in between."""
+        return self._openings
+
+    def found_none(self, chat: tuple[int, int], kinds: frozenset[str], since: int) -> None:
+        if since != self._openings:
+            return
+        if len(self._chats) >= NONE_OPEN_CHATS and chat not in self._chats:
+            self._chats.clear()
+        self._chats.setdefault(chat, set()).add(kinds)
+
+    def opened(self, chat: tuple[int, int]) -> None:
+        """A step was opened (committed) in this chat."""
+        self._openings += 1
+        self._chats.pop(chat, None)
+
+
 class PendingSteps:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._db = database
         self._clock = clock
+        self._none_open = NoneOpen() if database.dialect.single_process else None
 
     async def open(
         self,
@@ -209,7 +251,11 @@ class PendingSteps:
                 "created_at": now,
                 "expires_at": expires_at,
             }
-            step_id = (await connection.execute(_OPEN, row)).scalar_one()
+            try:
+                step_id = (await connection.execute(_OPEN, row)).scalar_one()
+            finally:  # even a failed insert may have been committed
+                if self._none_open is not None:
+                    self._none_open.opened((bot_id, chat_id))
         return Step(
             id=step_id,
             chat_id=chat_id,
@@ -242,7 +288,16 @@ class PendingSteps:
 
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest open step of these kinds (the one row, not the chat's recent ones)."""
-        return await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
+        if self._none_open is None:
+            return await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
+        chat, wanted = (current_bot.get(), chat_id), frozenset(kinds)
+        if self._none_open.known(chat, wanted):
+            return None
+        since = self._none_open.reading()
+        step = await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
+        if step is None:
+            self._none_open.found_none(chat, wanted, since)
+        return step
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest step of these kinds, open or not (what the person last saw)."""

@@ -6,7 +6,10 @@ import asyncio
 from datetime import timedelta
 
 from domain.clock import ManualClock
+from domain.db.uow import Database
 from infra import Infrastructure
+from infra.steps import NONE_OPEN_CHATS, NoneOpen
+from tests.storage.test_round_trips import counting
 
 TTL = timedelta(minutes=10)
 
@@ -47,3 +50,49 @@ async def test_a_step_closes_once_and_expires(infra: Infrastructure, clock: Manu
     assert not await steps.close(late.id)
     clock.advance(timedelta(days=2))
     assert await steps.prune() == 2
+
+
+async def test_sqlite_asks_once_whether_a_chat_has_a_step_open_until_one_opens(
+    infra: Infrastructure, database: Database
+) -> None:
+    """One process opens every step on SQLite, so "none open" is remembered until it opens
+    one in the chat; PostgreSQL's workers cannot know, and ask every time."""
+    steps = infra.steps
+    kinds = ("amount", "card")
+    with counting(database) as first:
+        assert await steps.latest_open(100, kinds) is None
+    with counting(database) as again:
+        assert await steps.latest_open(100, kinds) is None
+        assert await steps.latest_open(100, kinds) is None
+    assert _selects(first) == 1
+    assert _selects(again) == (0 if database.dialect.single_process else 2)
+    assert await steps.latest_open(100, ("forget",)) is None  # other kinds: asked for
+    asked = await steps.open(100, "card", subject_id=5, ttl=TTL, supersedes=kinds)
+    again_asked = await steps.latest_open(100, kinds)  # the chat is asked about again
+    assert again_asked is not None and again_asked.id == asked.id
+    assert await steps.close(asked.id)
+    assert await steps.latest_open(101, kinds) is None  # another chat
+
+
+def test_a_read_under_way_while_a_step_opens_is_not_remembered() -> None:
+    chats, chat, kinds = NoneOpen(), (0, 100), frozenset({"amount"})
+    since = chats.reading()
+    chats.opened((0, 999))  # any chat: the read may have missed it whichever it was
+    chats.found_none(chat, kinds, since)
+    assert not chats.known(chat, kinds)
+    chats.found_none(chat, kinds, chats.reading())
+    assert chats.known(chat, kinds)
+    chats.opened(chat)
+    assert not chats.known(chat, kinds)
+
+
+def test_the_chats_remembered_are_bounded() -> None:
+    chats, kinds = NoneOpen(), frozenset({"amount"})
+    for chat_id in range(NONE_OPEN_CHATS + 1):
+        chats.found_none((0, chat_id), kinds, chats.reading())
+    assert chats.known((0, NONE_OPEN_CHATS), kinds)
+    assert not chats.known((0, 0), kinds)  # started afresh once full
+
+
+def _selects(statements: list[str]) -> int:
+    return sum(1 for statement in statements if statement == "SELECT")
