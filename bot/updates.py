@@ -38,9 +38,11 @@ READ_TIMEOUT_SLACK_SECONDS = 5.0
 # (gathering_pause): once the queue holds this much of the budget (3 replies at 30 a second: a
 # rush, not a reply or two waiting for their grant) ...
 GATHER_FROM_SECONDS = 0.1
-# ... this long: a handful of updates per batch in a rush. At most half of the queue, so that
-# it never runs dry meanwhile.
-GATHER_SECONDS = GATHER_FROM_SECONDS / 2
+# ... half as long as the queue lasts, so that it never runs dry meanwhile: the longer the
+# rush's queue, the more updates one getUpdates brings. Never longer than this: an update
+# waits in Telegram's queue rather than in ours, but a worker that is stopping or a café bot
+# whose token changed should not sit out long pauses.
+GATHER_MOST_SECONDS = 0.25
 
 
 def gathering_pause(limiter: object) -> float:
@@ -53,7 +55,8 @@ def gathering_pause(limiter: object) -> float:
     turn, fetches at once."""
     if not isinstance(limiter, CounterFirstRateLimiter):
         return 0.0
-    return GATHER_SECONDS if limiter.backlog() >= GATHER_FROM_SECONDS else 0.0
+    backlog = limiter.backlog()
+    return min(backlog / 2, GATHER_MOST_SECONDS) if backlog >= GATHER_FROM_SECONDS else 0.0
 
 
 def serving_bot(update: object) -> ServingBot | None:

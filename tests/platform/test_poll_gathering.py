@@ -8,7 +8,7 @@ import asyncio
 from typing import Any
 
 from bot.ratelimit import CounterFirstRateLimiter, SendPriority
-from bot.updates import GATHER_FROM_SECONDS, GATHER_SECONDS, gathering_pause
+from bot.updates import GATHER_FROM_SECONDS, GATHER_MOST_SECONDS, gathering_pause
 
 RATE = 30.0  # Telegram's
 BURST = 5  # what the limiter lets go back to back after a quiet moment, at RATE
@@ -39,11 +39,21 @@ async def test_a_queue_of_replies_makes_the_poller_wait_and_a_calm_bot_fetches_a
     assert 0 < limiter.backlog() < GATHER_FROM_SECONDS
     assert gathering_pause(limiter) == 0
 
-    # Ten more: a third of a second of the budget is spoken for; the poller waits, a little.
+    # Ten more: 0.4 s of the budget is spoken for; the poller waits half of it, and the queue
+    # still holds replies to send when its next updates come.
     many = [_send(limiter, SendPriority.COUNTER) for _ in range(10)]
     await asyncio.sleep(0)
     assert limiter.backlog() == 12 / RATE
-    assert gathering_pause(limiter) == GATHER_SECONDS
+    assert gathering_pause(limiter) == 6 / RATE
+
+    # A longer queue (many tills at once): the poller never waits longer than its most.
+    crowd = [_send(limiter, SendPriority.COUNTER) for _ in range(30)]
+    await asyncio.sleep(0)
+    assert limiter.backlog() == 42 / RATE
+    assert gathering_pause(limiter) == GATHER_MOST_SECONDS
+    for reply in crowd:
+        reply.cancel()
+    await asyncio.gather(*crowd, return_exceptions=True)
 
     # A reply whose sender gave up leaves the queue.
     many[-1].cancel()
