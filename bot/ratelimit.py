@@ -93,7 +93,8 @@ class SlidingSecond:
     (up to a second, and 160 ms at p95 at 10 operations a second on SQLite)."""
 
     def __init__(self, per_second: float, window: float = WINDOW_SECONDS) -> None:
-        self.most = max(1, int(per_second))
+        self._own_most = max(1, int(per_second))
+        self.most = self._own_most
         self.background_most = background_share(self.most)
         self._window = window
         self._sent: deque[float] = deque()  # when the messages of the last window were let go
@@ -112,6 +113,12 @@ class SlidingSecond:
     def record(self) -> None:
         self._sent.append(asyncio.get_running_loop().time())
 
+    def keep_to(self, most: int | None) -> None:
+        """Let go no more than `most` in a window (None: this window's own rate), nor more
+        background messages than their share of that."""
+        self.most = self._own_most if most is None else max(1, min(self._own_most, most))
+        self.background_most = background_share(self.most)
+
 
 class SendPriority(enum.Enum):
     COUNTER = "counter"  # a reply to whoever is writing to the bot (the default)
@@ -120,6 +127,11 @@ class SendPriority(enum.Enum):
 
 class SharedBudget(Protocol):
     """The budget all workers share: `grant` raises BudgetSpent when there is no room."""
+
+    # The most grants it gives in a window: the in-process window keeps to it, so a worker
+    # alone never asks for a grant (a round trip to the database) that must be refused.
+    @property
+    def cap(self) -> int: ...
 
     async def grant(self, *, background: bool) -> None: ...
 
@@ -145,7 +157,8 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
         self._rate = messages_per_second
         self._budget = _bucket(messages_per_second) if messages_per_second > 0 else None
         self._window = SlidingSecond(messages_per_second) if messages_per_second > 0 else None
-        self._shared = shared
+        self._shared: SharedBudget | None = None
+        self.share(shared)
         self._shared_failing = False
         # Set while the dispatcher waits for room for a notice: a reply that arrives then may
         # have room at once (replies may fill more of the window), so it wakes the dispatcher.
@@ -170,6 +183,8 @@ class CounterFirstRateLimiter(BaseRateLimiter[SendPriority]):
     def share(self, budget: SharedBudget | None) -> None:
         """Spend the budget of every worker too (given once the database is open)."""
         self._shared = budget
+        if self._window is not None:
+            self._window.keep_to(None if budget is None else budget.cap)
 
     async def shutdown(self) -> None:
         if self._dispatcher is not None:

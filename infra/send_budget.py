@@ -135,6 +135,10 @@ class BotBudget:
         self._budget = budget
         self.bot_id = bot_id
 
+    @property
+    def cap(self) -> int:
+        return self._budget.cap
+
     async def grant(self, *, background: bool) -> None:
         await self._budget.grant(background=background, bot_id=self.bot_id)
 

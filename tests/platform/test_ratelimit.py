@@ -190,12 +190,18 @@ class SlowSharedBudget:
     """Stands in for the workers' budget in the database: a grant takes a moment (a round
     trip), background messages are refused while `busy`, and pauses are recorded."""
 
-    def __init__(self, *, busy: bool = False, broken: bool = False) -> None:
+    def __init__(self, *, busy: bool = False, broken: bool = False, cap: int = 1000) -> None:
         self.busy = busy
         self.broken = broken
         self.pauses: list[float] = []
+        self.cap = cap
+        self.asked = 0
 
     async def grant(self, *, background: bool) -> None:
+        self.asked += 1
+        await self._grant(background=background)
+
+    async def _grant(self, *, background: bool) -> None:
         await asyncio.sleep(0.05)
         if self.broken:
             raise ConnectionError("the database is down")
@@ -242,4 +248,31 @@ async def test_a_429_pauses_the_other_workers_and_a_broken_shared_budget_stops_n
     recorder = Recorder()
     await asyncio.wait_for(recorder.send(limiter, "reply", SendPriority.COUNTER), 2)
     assert recorder.sent == ["reply"]
+    await limiter.shutdown()
+
+
+async def test_a_worker_keeps_to_the_shared_budgets_cap_and_asks_for_no_grant_it_cannot_have() -> (
+    None
+):
+    """The workers' budget grants one message fewer than Telegram's rate (its margin): the
+    worker's own window keeps to that, so a worker alone is never refused a grant, each refusal
+    being a round trip to the database for nothing."""
+    shared = SlowSharedBudget(cap=5)
+    limiter = CounterFirstRateLimiter(RATE, shared=shared)
+    times: list[float] = []
+
+    async def callback() -> dict[str, Any]:
+        times.append(time.monotonic())
+        return {"ok": True}
+
+    def send() -> Any:
+        return limiter.process_request(callback, (), {}, "sendMessage", {"chat_id": 1}, None)
+
+    await asyncio.gather(*(send() for _ in range(7)))
+    assert shared.asked == 7  # one grant per message
+    assert times[5] - times[0] >= WINDOW_SECONDS - JITTER  # the sixth waited for the window
+    limiter.share(None)  # no shared budget (any more): the worker's own rate again
+    started = time.monotonic()
+    await asyncio.gather(*(send() for _ in range(4)))
+    assert time.monotonic() - started < 0.5 * WINDOW_SECONDS
     await limiter.shutdown()
