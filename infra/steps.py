@@ -288,15 +288,13 @@ class PendingSteps:
 
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest open step of these kinds (the one row, not the chat's recent ones)."""
-        if self._none_open is None:
-            return await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
-        chat, wanted = (current_bot.get(), chat_id), frozenset(kinds)
-        if self._none_open.known(chat, wanted):
+        none_open, chat, wanted = self._none_open, (current_bot.get(), chat_id), frozenset(kinds)
+        if none_open is not None and none_open.known(chat, wanted):
             return None
-        since = self._none_open.reading()
+        since = none_open.reading() if none_open is not None else 0
         step = await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
-        if step is None:
-            self._none_open.found_none(chat, wanted, since)
+        if step is None and none_open is not None:
+            none_open.found_none(chat, wanted, since)
         return step
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
