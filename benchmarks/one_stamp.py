@@ -51,6 +51,7 @@ from benchmarks.seed import seed_rush
 from bot.config import Settings
 from domain.db.uow import ALONE_OPTION, READ_OPTION, Database
 from emulator.client import EmulatorClient, spawn_emulator
+from infra.db import driver_statements
 from tests.support.databases import migrated_database
 
 # (path prefix under the project, layer): the innermost frame that matches names the layer.
@@ -121,7 +122,7 @@ class StatementLog:
         self.checkouts = 0
         self.begun = 0
 
-    def _note(self, statement: str, connection: Any) -> None:
+    def _note(self, statement: str, connection: object) -> None:
         layer = layer_of(_caller_frames())
         if layer.startswith("Telegram layer"):  # a pooled connection's reset: its last user's
             layer = self._last.get(id(connection), layer)
@@ -148,6 +149,11 @@ class StatementLog:
     def on_checkout(self, *_: Any) -> None:
         self.checkouts += 1
 
+    def on_driver_statement(self, statement: str) -> None:
+        """A statement sent past SQLAlchemy (infra.db.driver_statements): one round trip, its
+        BEGIN included when it carries one."""
+        self._note(statement, None)
+
     @contextmanager
     def listening(self) -> Iterator[None]:
         hooks: list[tuple[str, Callable[..., None]]] = [
@@ -159,12 +165,14 @@ class StatementLog:
         for name, hook in hooks:
             event.listen(Engine, name, hook)
         event.listen(Pool, "checkout", self.on_checkout)
+        driver_statements.watchers.append(self.on_driver_statement)
         try:
             yield
         finally:
             for name, hook in hooks:
                 event.remove(Engine, name, hook)
             event.remove(Pool, "checkout", self.on_checkout)
+            driver_statements.watchers.remove(self.on_driver_statement)
 
 
 def _autocommit(connection: Any) -> bool:

@@ -5,7 +5,8 @@
   the /undo or Confirm that follows cannot overtake each other on two workers. The lock is a
   transaction-level advisory lock held on a connection of its own (from a pool as large as
   the number of updates a worker handles at once), while the update's use cases run on the
-  main pool.
+  main pool. Its statements go on asyncpg's own connection (infra.db.driver_statements): they
+  run at every update.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from sqlalchemy import text
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.db.uow import Database
+from infra.db import driver_statements
 from infra.db.engine import engine_beside
 
 
@@ -59,17 +61,19 @@ class Locks:
         if self._db.dialect.single_process:
             yield
             return
+        # Integers only, so the key can be written into the statement: BEGIN and the lock then
+        # go in one round trip (the simple query protocol takes no parameters).
+        key = f"chat:{int(bot_id)}:{int(chat_id)}"
         async with self._engine().connect() as connection:
             # Transaction-level: released by the COMMIT below, or by the server if this
             # process dies, so a crashed worker never leaves a chat locked.
-            await connection.execute(
-                text("SELECT pg_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": f"chat:{bot_id}:{chat_id}"},
+            await driver_statements.execute(
+                connection, f"BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('{key}', 0))"
             )
             try:
                 yield
             finally:
-                await connection.commit()
+                await driver_statements.execute(connection, "COMMIT")
 
     def _engine(self) -> AsyncEngine:
         if self._lock_engine is None:

@@ -22,11 +22,12 @@ import logging
 import math
 from datetime import timedelta
 
-from sqlalchemy import Float, func, text
+from sqlalchemy import func
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.ext.asyncio import AsyncEngine
 
 from domain.db.uow import Database
+from infra.db import driver_statements
 from infra.db.engine import engine_beside
 from infra.tables import SendPause
 
@@ -42,9 +43,7 @@ KEEP_GRANTS = timedelta(seconds=10)
 PRUNE_EVERY = 64  # grants; pruning in one grant out of so many keeps the table tiny
 # migrations/versions/…_grant_message_function.py: lock, pause, count and insert in one call;
 # 0 when granted, else the seconds until a grant is possible.
-_GRANT = text("SELECT grant_message(:bot, :limit, :window, :keep, :prune_every)").columns(
-    grant_message=Float()
-)
+_GRANT = "SELECT grant_message($1::bigint, $2::integer, $3::interval, $4::interval, $5::integer)"
 
 
 def background_share(cap: int) -> int:
@@ -83,20 +82,18 @@ class SharedSendBudget:
         """One message may be sent now, or BudgetSpent says when to ask again."""
         limit = self.background_cap if background else self.cap
         # One statement, one round trip: the function's own transaction holds the lock (the
-        # migration that creates it says why the count is exact).
+        # migration that creates it says why the count is exact). On asyncpg's own connection:
+        # it runs for every message (infra.db.driver_statements).
         async with self._pool().connect() as connection:
-            retry_in = (
-                await connection.execute(
-                    _GRANT,
-                    {
-                        "bot": bot_id,
-                        "limit": limit,
-                        "window": WINDOW,
-                        "keep": KEEP_GRANTS,
-                        "prune_every": PRUNE_EVERY,
-                    },
-                )
-            ).scalar_one()
+            retry_in = await driver_statements.fetch_value(
+                connection,
+                _GRANT,
+                bot_id,
+                limit,
+                WINDOW,
+                KEEP_GRANTS,
+                PRUNE_EVERY,
+            )
         if retry_in > 0:
             raise BudgetSpent(retry_in)
 
