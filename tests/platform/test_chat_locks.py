@@ -68,29 +68,24 @@ async def test_the_lock_is_one_round_trip_to_take_and_one_to_let_go(
     driver_statements.watchers.append(sent.append)
     try:
         async with locks.chat(502, 7):
-            # Held by this transaction: another session cannot take it.
-            async with database.engine.connect() as other:
-                taken = (
-                    await other.execute(
-                        text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"),
-                        {"key": "chat:7:502"},
-                    )
-                ).scalar_one()
-                await other.rollback()
-            assert taken is False
+            assert not await _free_elsewhere(database, "chat:7:502")  # held by this transaction
     finally:
         driver_statements.watchers.remove(sent.append)
     assert sent == [
         "BEGIN; SELECT pg_advisory_xact_lock(hashtextextended('chat:7:502', 0))",
         "COMMIT",
     ]
+    assert await _free_elsewhere(database, "chat:7:502")
+    await locks.dispose()
+
+
+async def _free_elsewhere(database: Database, key: str) -> bool:
+    """Another session could take the lock of `key` now (it lets go at once)."""
     async with database.engine.connect() as other:
-        free = (
+        taken = (
             await other.execute(
-                text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"),
-                {"key": "chat:7:502"},
+                text("SELECT pg_try_advisory_xact_lock(hashtextextended(:key, 0))"), {"key": key}
             )
         ).scalar_one()
         await other.rollback()
-    assert free is True
-    await locks.dispose()
+    return bool(taken)
