@@ -17,7 +17,8 @@ one-stamp benchmark) watches them here.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
 from typing import Any
 
 from sqlalchemy.ext.asyncio import AsyncConnection
@@ -29,26 +30,26 @@ watchers: list[Callable[[str], None]] = []
 async def execute(connection: AsyncConnection, statement: str) -> None:
     """Statements without parameters, in one round trip (the simple query protocol: several
     may go in one string, separated by semicolons)."""
-    driver = await _driver_of(connection, statement)
-    try:
+    async with _driver_for(connection, statement) as driver:
         await driver.execute(statement)
-    except BaseException:
-        await connection.invalidate()
-        raise
 
 
 async def fetch_value(connection: AsyncConnection, statement: str, *arguments: object) -> Any:
     """The first column of the first row of one statement with `$n` parameters (asyncpg
     prepares it once per connection)."""
-    driver = await _driver_of(connection, statement)
-    try:
+    async with _driver_for(connection, statement) as driver:
         return await driver.fetchval(statement, *arguments)
+
+
+@asynccontextmanager
+async def _driver_for(connection: AsyncConnection, statement: str) -> AsyncIterator[Any]:
+    """asyncpg's connection to send `statement` on, shown to the watchers first; closed if the
+    statement fails or is cancelled (see the module's docstring)."""
+    for watch in watchers:
+        watch(statement)
+    driver = (await connection.get_raw_connection()).driver_connection
+    try:
+        yield driver
     except BaseException:
         await connection.invalidate()
         raise
-
-
-async def _driver_of(connection: AsyncConnection, statement: str) -> Any:
-    for watch in watchers:
-        watch(statement)
-    return (await connection.get_raw_connection()).driver_connection

@@ -10,6 +10,7 @@ locked for every worker until that pooled connection happened to be used again.
 from __future__ import annotations
 
 import asyncio
+from collections.abc import AsyncIterator
 
 import pytest
 from sqlalchemy import text
@@ -22,10 +23,12 @@ pytestmark = pytest.mark.postgres
 
 
 @pytest.fixture
-async def locks(database: Database, engine_name: str) -> Locks:
+async def locks(database: Database, engine_name: str) -> AsyncIterator[Locks]:
     if engine_name == "sqlite":
         pytest.skip("SQLite deployments run one process; the lock is in-process there")
-    return Locks(database, chat_locks=2)
+    chat_locks = Locks(database, chat_locks=2)
+    yield chat_locks
+    await chat_locks.dispose()
 
 
 async def test_a_wait_for_the_lock_cut_short_leaves_the_chat_free_once_its_holder_is_done(
@@ -58,7 +61,6 @@ async def test_a_wait_for_the_lock_cut_short_leaves_the_chat_free_once_its_holde
             pass
         async with locks.chat(501, 7):
             pass
-    await locks.dispose()
 
 
 async def test_the_lock_is_one_round_trip_to_take_and_one_to_let_go(
@@ -76,7 +78,6 @@ async def test_the_lock_is_one_round_trip_to_take_and_one_to_let_go(
         "COMMIT",
     ]
     assert await _free_elsewhere(database, "chat:7:502")
-    await locks.dispose()
 
 
 async def _free_elsewhere(database: Database, key: str) -> bool:
