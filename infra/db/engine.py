@@ -15,7 +15,7 @@ from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
 from domain.db.uow import ALONE_OPTION, READ_OPTION, WRITE_OPTION
-from infra.db.sqlite_driver import OneHopConnection, one_hop_dbapi
+from infra.db.sqlite_driver import WRITE_BEGIN, OneHopConnection, one_hop_dbapi
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 # How many connections a pool keeps open, and how many more it may open for a moment (each
@@ -223,7 +223,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         if options.get(READ_OPTION) or options.get(ALONE_OPTION):
             # Each statement its own transaction (Database.read, Database.each_statement_alone).
             return
-        begin = "BEGIN IMMEDIATE" if options.get(WRITE_OPTION) else "BEGIN"
+        begin = WRITE_BEGIN if options.get(WRITE_OPTION) else "BEGIN"
         dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, OneHopConnection):
             # Before the first statement, in the same hop into aiosqlite's thread.

@@ -4,6 +4,7 @@ on a real SQLite file through the engine the application uses."""
 
 from __future__ import annotations
 
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -96,3 +97,50 @@ async def test_a_transaction_begins_with_its_first_statement(tmp_path: Path) -> 
     finally:
         await engine.dispose()
         await other.dispose()
+
+
+async def test_a_writer_runs_its_statements_on_the_loop_thread_after_begin(tmp_path: Path) -> None:
+    """Once a write transaction's BEGIN IMMEDIATE ran (with its first statement, in aiosqlite's
+    thread), its statements run on the event loop's thread; the COMMIT, reads outside a
+    transaction and a transaction whose first statement failed stay in aiosqlite's thread."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    loop_thread = threading.current_thread().name
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        async with engine.connect() as connection:
+            raw = (await connection.get_raw_connection()).dbapi_connection
+            assert isinstance(raw, OneHopConnection)
+            # Every statement can say which thread ran it.
+            raw._connection._conn.create_function(
+                "thread_name", 0, lambda: threading.current_thread().name
+            )
+
+            async def thread_of_statement() -> str:
+                return str((await connection.execute(text("SELECT thread_name()"))).scalar_one())
+
+            writer = await connection.execution_options(**{WRITE_OPTION: True})
+            await writer.begin()
+            first = await thread_of_statement()  # carries the BEGIN IMMEDIATE
+            await writer.execute(text("INSERT INTO t (id) VALUES (1)"))
+            then = await thread_of_statement()
+            await writer.commit()
+            assert first != loop_thread and then == loop_thread
+            # A read outside a transaction goes to aiosqlite's thread again.
+            assert await thread_of_statement() != loop_thread
+            await connection.commit()
+            # A first statement that failed leaves the transaction to its rollback, in the
+            # thread; the next writer's first statement hops again.
+            await writer.begin()
+            with pytest.raises(exc.IntegrityError):
+                await writer.execute(text("INSERT INTO t (id) VALUES (1)"))
+            await writer.rollback()
+            await writer.begin()
+            assert await thread_of_statement() != loop_thread
+            await writer.execute(text("INSERT INTO t (id) VALUES (2)"))
+            await writer.rollback()
+        async with engine.connect() as connection:  # the rolled-back insert left nothing
+            ids = (await connection.execute(text("SELECT id FROM t"))).scalars().all()
+            assert ids == [1]
+    finally:
+        await engine.dispose()
