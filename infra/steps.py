@@ -11,10 +11,12 @@ asked by a café's bot is answered in that bot only.
 
 from __future__ import annotations
 
-from collections.abc import Collection
-from dataclasses import dataclass
+from collections.abc import Callable, Collection, Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
+from functools import partial
 from typing import Any
 
 from sqlalchemy import (
@@ -30,15 +32,15 @@ from sqlalchemy import (
 )
 
 from domain.clock import Clock
-from domain.db.uow import Database
+from domain.db.uow import Database, Rows
 from infra.bots import current_bot
 from infra.tables import PendingStep
 
 KEEP_CLOSED = timedelta(days=1)
 RECENT_STEPS = 50  # how many of a chat's latest steps a reply is matched against
-# Chats remembered to have no open step of some kinds (see NoneOpen); past this many the memory
+# Chats whose unclosed steps are remembered (see UnclosedSteps); past this many the memory
 # starts afresh, which only costs a read per chat again.
-NONE_OPEN_CHATS = 10_000
+KNOWN_CHATS = 10_000
 
 
 class StepState(StrEnum):
@@ -123,6 +125,8 @@ def _newest_of_kinds(*conditions: ColumnElement[bool]) -> Executable:
 
 
 _BY_ID = select(*_STEP_COLUMNS).where(_TABLE.c.id == bindparam("step"), *_OF_CHAT)
+# A chat's steps not closed, open or expired (what UnclosedSteps remembers of a chat).
+_UNCLOSED = select(*_STEP_COLUMNS).where(*_OF_CHAT, _TABLE.c.closed_at.is_(None))
 _RECENT = select(*_STEP_COLUMNS).where(*_OF_CHAT).order_by(_TABLE.c.id.desc()).limit(RECENT_STEPS)
 _LATEST = _newest_of_kinds()
 _LATEST_OPEN = _newest_of_kinds(
@@ -172,49 +176,111 @@ def _step(row: Any) -> Step:
     )
 
 
-class NoneOpen:
-    """Chats known to have no open step of some kinds, so that asking again reads nothing.
+Chat = tuple[int, int]  # (bot_id, chat_id)
 
-    Most updates ask whether a step is open (every operation at the counter asks about the
-    card's prompts; every text message asks which question it answers), and most of the time
-    none is. Only one process can know that without asking the database: SQLite's, the only
-    process that opens steps there (as its chat locks also assume). Nothing is remembered on
-    PostgreSQL, where another worker may open a step at any moment.
 
-    Steps only ever close or expire once stored, so "none open" stays true until a step is
-    opened in the chat: `opened` forgets the chat. A read that was under way while any step
-    was opened is not remembered (its answer may predate the new step)."""
+class UnclosedSteps:
+    """Each chat's steps not yet closed (open, or expired unanswered), as far as this process
+    knows them, so that the questions asked at nearly every update read nothing: which step is
+    open (every operation at the counter asks about the card's prompts, every text message
+    which question it answers), this step (a tapped button), and whether a step opening has
+    anything to supersede (mostly not: a statement saved).
+
+    Only one process can know them without asking the database: SQLite's, the only process
+    that writes steps there (as its chat locks also assume). Nothing is remembered on
+    PostgreSQL, where another worker may open or close a step at any moment.
+
+    A chat becomes known from a read of its unclosed steps, and from then on each write of its
+    steps changes what is known the same way, while the write holds SQLite's writer turn (so
+    writes never overlap one another). A write moves `version` on as it begins, and makes its
+    changes here all at once as it ends, moving `version` on again. A read is remembered only
+    if `version` did not move while it ran; so the only read remembered while a write is under
+    way began after that write did, and the write's changes, made afterwards, bring it up to
+    date whether or not it saw the write's statements (a change made twice is made once:
+    steps are added and removed by id). A write that fails forgets everything: its outcome is
+    not known."""
 
     def __init__(self) -> None:
-        self._chats: dict[tuple[int, int], set[frozenset[str]]] = {}
-        self._openings = 0  # steps opened so far in this process
+        self._chats: dict[Chat, dict[int, Step]] = {}
+        self._chat_of: dict[int, Chat] = {}  # the known steps' chats, by step id
+        self.version = 0
 
-    def known(self, chat: tuple[int, int], kinds: frozenset[str]) -> bool:
-        return kinds in self._chats.get(chat, ())
+    def of(self, chat: Chat) -> dict[int, Step] | None:
+        """The chat's unclosed steps by id; None if not known."""
+        return self._chats.get(chat)
 
-    def reading(self) -> int:
-        """Taken before a read: `found_none` remembers the read's answer only if no step was
-        opened in between."""
-        return self._openings
-
-    def found_none(self, chat: tuple[int, int], kinds: frozenset[str], since: int) -> None:
-        if since != self._openings:
+    def remember(self, chat: Chat, steps: list[Step], since: int) -> None:
+        """What a read begun at `since` found (see the class)."""
+        if since != self.version:
             return
-        if len(self._chats) >= NONE_OPEN_CHATS and chat not in self._chats:
-            self._chats.clear()
-        self._chats.setdefault(chat, set()).add(kinds)
+        if len(self._chats) >= KNOWN_CHATS and chat not in self._chats:
+            self.forget()
+        self._forget_chat(chat)
+        self._chats[chat] = {step.id: step for step in steps}
+        self._chat_of.update((step.id, chat) for step in steps)
 
-    def opened(self, chat: tuple[int, int]) -> None:
-        """A step was opened (committed) in this chat."""
-        self._openings += 1
-        self._chats.pop(chat, None)
+    @contextmanager
+    def writing(self) -> Iterator[list[Callable[[], None]]]:
+        """Around a write of steps, holding the writer's turn (or around a whole transaction,
+        so that it ends after the COMMIT): the write adds its changes of what is known to the
+        list, and they are made together when it ends (see the class)."""
+        self.version += 1
+        changes: list[Callable[[], None]] = []
+        try:
+            yield changes
+        except BaseException:
+            self.forget()
+            raise
+        else:
+            for change in changes:
+                change()
+        finally:
+            self.version += 1
+
+    def opened(self, chat: Chat, step: Step) -> None:
+        known = self._chats.get(chat)
+        if known is not None:
+            known[step.id] = step
+            self._chat_of[step.id] = chat
+
+    def closed_kinds(self, chat: Chat, kinds: Collection[str]) -> None:
+        known = self._chats.get(chat)
+        for step in [] if known is None else list(known.values()):
+            if step.kind in kinds:
+                self.closed(step.id)
+
+    def closed(self, step_id: int) -> None:
+        chat = self._chat_of.pop(step_id, None)
+        if chat is not None:
+            self._chats[chat].pop(step_id, None)
+
+    def prompted(self, step_id: int, message_id: int) -> None:
+        chat = self._chat_of.get(step_id)
+        if chat is None:
+            return
+        step = self._chats[chat][step_id]
+        if message_id not in step.prompt_ids:
+            self._chats[chat][step_id] = replace(step, prompt_ids=(*step.prompt_ids, message_id))
+
+    def forget_chat_id(self, chat_id: int) -> None:
+        """Every bot's chat with this person."""
+        for chat in [chat for chat in self._chats if chat[1] == chat_id]:
+            self._forget_chat(chat)
+
+    def forget(self) -> None:
+        self._chats.clear()
+        self._chat_of.clear()
+
+    def _forget_chat(self, chat: Chat) -> None:
+        for step_id in self._chats.pop(chat, {}):
+            self._chat_of.pop(step_id, None)
 
 
 class PendingSteps:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._db = database
         self._clock = clock
-        self._none_open = NoneOpen() if database.dialect.single_process else None
+        self._unclosed = UnclosedSteps() if database.dialect.single_process else None
 
     async def open(
         self,
@@ -234,46 +300,48 @@ class PendingSteps:
         superseded steps stay closed, as if they had timed out."""
         now = self._clock.now()
         expires_at = now + ttl
-        bot_id = current_bot.get()
+        chat = (current_bot.get(), chat_id)
         async with self._db.each_statement_alone() as connection:
-            if supersedes:
-                await connection.execute(
-                    _CLOSE_OPEN_OF_KINDS,
-                    _closing(bot_id, chat_id, supersedes, StepState.SUPERSEDED, now),
-                )
-            row = {
-                "bot_id": bot_id,
-                "chat_id": chat_id,
-                "kind": kind,
-                "subject_id": subject_id,
-                "payload": payload,
-                "prompt_ids": "",
-                "created_at": now,
-                "expires_at": expires_at,
-            }
-            try:
+            with self._writing() as changes:
+                await self._supersede(connection, chat, supersedes, now, changes)
+                row = {
+                    "bot_id": chat[0],
+                    "chat_id": chat_id,
+                    "kind": kind,
+                    "subject_id": subject_id,
+                    "payload": payload,
+                    "prompt_ids": "",
+                    "created_at": now,
+                    "expires_at": expires_at,
+                }
                 step_id = (await connection.execute(_OPEN, row)).scalar_one()
-            finally:  # even a failed insert may have been committed
-                if self._none_open is not None:
-                    self._none_open.opened((bot_id, chat_id))
-        return Step(
-            id=step_id,
-            chat_id=chat_id,
-            kind=kind,
-            subject_id=subject_id,
-            payload=payload,
-            prompt_ids=(),
-            expires_at=expires_at,
-            closed_as=None,
-        )
+                step = Step(
+                    id=step_id,
+                    chat_id=chat_id,
+                    kind=kind,
+                    subject_id=subject_id,
+                    payload=payload,
+                    prompt_ids=(),
+                    expires_at=expires_at,
+                    closed_as=None,
+                )
+                if self._unclosed is not None:
+                    changes.append(partial(self._unclosed.opened, chat, step))
+        return step
 
     async def add_prompt(self, step_id: int, message_id: int) -> None:
         """The message that asked for this step: a reply to it answers the step."""
         async with self._db.each_statement_alone() as connection:
-            await connection.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
+            with self._writing() as changes:
+                await connection.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
+                if self._unclosed is not None:
+                    changes.append(partial(self._unclosed.prompted, step_id, message_id))
 
     async def get(self, chat_id: int, step_id: int) -> Step | None:
         """The step, in whatever state, if it belongs to this chat."""
+        known = self._known((current_bot.get(), chat_id))
+        if known is not None and step_id in known:
+            return known[step_id]
         parameters = {"step": step_id, "for_bot": current_bot.get(), "chat": chat_id}
         async with self._db.read_rows() as connection:
             row = (await connection.execute(_BY_ID, parameters)).first()
@@ -288,14 +356,14 @@ class PendingSteps:
 
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest open step of these kinds (the one row, not the chat's recent ones)."""
-        none_open, chat, wanted = self._none_open, (current_bot.get(), chat_id), frozenset(kinds)
-        if none_open is not None and none_open.known(chat, wanted):
-            return None
-        since = none_open.reading() if none_open is not None else 0
-        step = await self._newest(_LATEST_OPEN, chat_id, kinds, now=self._clock.now())
-        if step is None and none_open is not None:
-            none_open.found_none(chat, wanted, since)
-        return step
+        chat, now = (current_bot.get(), chat_id), self._clock.now()
+        if self._unclosed is None:
+            return await self._newest(_LATEST_OPEN, chat_id, kinds, now=now)
+        known = self._known(chat)
+        if known is None:
+            known = await self._read_unclosed(chat)
+        open_ones = [step for step in known.values() if step.kind in kinds and step.is_open(now)]
+        return max(open_ones, key=_by_id, default=None)
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest step of these kinds, open or not (what the person last saw)."""
@@ -305,33 +373,81 @@ class PendingSteps:
         """Close an open step; True only for the one call that closed it (one-time use)."""
         parameters = {"step": step_id, "moment": self._clock.now(), "state": closed_as.value}
         async with self._db.each_statement_alone() as connection:
-            result = await connection.execute(_CLOSE_IF_OPEN, parameters)
-            return bool(result.rowcount)
+            with self._writing() as changes:
+                result = await connection.execute(_CLOSE_IF_OPEN, parameters)
+                closed = bool(result.rowcount)
+                if closed and self._unclosed is not None:
+                    changes.append(partial(self._unclosed.closed, step_id))
+                return closed
 
     async def supersede(self, chat_id: int, kinds: Collection[str]) -> None:
         """Close this chat's open steps of these kinds: something newer replaces them."""
-        parameters = _closing(
-            current_bot.get(), chat_id, kinds, StepState.SUPERSEDED, self._clock.now()
-        )
+        chat = (current_bot.get(), chat_id)
         async with self._db.each_statement_alone() as connection:
-            await connection.execute(_CLOSE_OPEN_OF_KINDS, parameters)
+            with self._writing() as changes:
+                await self._supersede(connection, chat, kinds, self._clock.now(), changes)
 
     async def forget_chat(self, chat_id: int) -> int:
         """Every step of a person's chats with every bot (/forget): a consent question or a
         prompt left open must not outlive what it was about."""
-        async with self._db.write() as session:
-            result = await session.execute(
-                delete(PendingStep).where(PendingStep.chat_id == chat_id)
-            )
+        # What is known changes once the DELETE is committed: a read before may still see them.
+        with self._writing() as changes:
+            async with self._db.write() as session:
+                result = await session.execute(
+                    delete(PendingStep).where(PendingStep.chat_id == chat_id)
+                )
+            if self._unclosed is not None:
+                changes.append(partial(self._unclosed.forget_chat_id, chat_id))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def prune(self) -> int:
         cutoff = self._clock.now() - KEEP_CLOSED
-        async with self._db.write() as session:
-            result = await session.execute(
-                delete(PendingStep).where(PendingStep.expires_at < cutoff)
-            )
+        with self._writing() as changes:  # outside the transaction, as in forget_chat
+            async with self._db.write() as session:
+                result = await session.execute(
+                    delete(PendingStep).where(PendingStep.expires_at < cutoff)
+                )
+            if self._unclosed is not None:
+                changes.append(self._unclosed.forget)  # expired steps it knew may be gone
             return int(result.rowcount)  # type: ignore[attr-defined]
+
+    async def _supersede(
+        self,
+        connection: Rows,
+        chat: Chat,
+        kinds: Collection[str],
+        now: datetime,
+        changes: list[Callable[[], None]],
+    ) -> None:
+        """Close the chat's steps of these kinds not closed yet; no statement when this process
+        knows there are none."""
+        if not kinds:
+            return
+        known = self._known(chat)
+        if known is not None and not any(step.kind in kinds for step in known.values()):
+            return
+        await connection.execute(
+            _CLOSE_OPEN_OF_KINDS, _closing(chat[0], chat[1], kinds, StepState.SUPERSEDED, now)
+        )
+        if self._unclosed is not None:
+            changes.append(partial(self._unclosed.closed_kinds, chat, kinds))
+
+    def _writing(self) -> AbstractContextManager[list[Callable[[], None]]]:
+        """UnclosedSteps.writing on SQLite; on PostgreSQL a list nobody reads."""
+        return nullcontext([]) if self._unclosed is None else self._unclosed.writing()
+
+    def _known(self, chat: Chat) -> dict[int, Step] | None:
+        return None if self._unclosed is None else self._unclosed.of(chat)
+
+    async def _read_unclosed(self, chat: Chat) -> dict[int, Step]:
+        """The chat's unclosed steps, read and remembered (SQLite only)."""
+        assert self._unclosed is not None
+        since = self._unclosed.version
+        parameters = {"for_bot": chat[0], "chat": chat[1]}
+        async with self._db.read_rows() as connection:
+            steps = [_step(row) for row in await connection.execute(_UNCLOSED, parameters)]
+        self._unclosed.remember(chat, steps, since)
+        return {step.id: step for step in steps}
 
     async def _recent(self, chat_id: int) -> list[Step]:
         parameters = {"for_bot": current_bot.get(), "chat": chat_id}
@@ -346,6 +462,10 @@ class PendingSteps:
             rows = await connection.execute(statement, parameters | values)
             row = rows.first()
             return None if row is None else _step(row)
+
+
+def _by_id(step: Step) -> int:
+    return step.id
 
 
 def _closing(
