@@ -1,4 +1,4 @@
-"""SQLite through aiosqlite with one thread hop per statement.
+"""SQLite through aiosqlite: at most one thread hop per statement, none inside a writer.
 
 aiosqlite runs every call on the sqlite3 connection in its own thread, and SQLAlchemy's adapter
 makes four calls per statement (open a cursor, execute, fetch the rows, close it): four hops
