@@ -65,7 +65,7 @@ def create_engine(
             parsed,
             echo=echo,
             **_pool(SQLITE_POOL, pool_size, max_overflow),
-            module=one_hop_dbapi(),  # at most one thread hop a statement (infra/db/sqlite_driver.py)
+            module=one_hop_dbapi(),  # a thread hop per statement at most (infra/db/sqlite_driver)
         )
         _configure_sqlite(engine)
         return engine
