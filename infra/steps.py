@@ -12,11 +12,12 @@ asked by a café's bot is answered in that bot only.
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterator
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 from enum import StrEnum
 from functools import partial
+from operator import attrgetter
 from typing import Any
 
 from sqlalchemy import (
@@ -244,10 +245,9 @@ class UnclosedSteps:
             self._chat_of[step.id] = chat
 
     def closed_kinds(self, chat: Chat, kinds: Collection[str]) -> None:
-        known = self._chats.get(chat)
-        for step in [] if known is None else list(known.values()):
-            if step.kind in kinds:
-                self.closed(step.id)
+        known = self._chats.get(chat, {})
+        for step_id in [step.id for step in known.values() if step.kind in kinds]:
+            self.closed(step_id)
 
     def closed(self, step_id: int) -> None:
         chat = self._chat_of.pop(step_id, None)
@@ -280,7 +280,10 @@ class PendingSteps:
     def __init__(self, database: Database, clock: Clock) -> None:
         self._db = database
         self._clock = clock
-        self._unclosed = UnclosedSteps() if database.dialect.single_process else None
+        # Kept on every engine, asked on SQLite only: PostgreSQL's workers never read a chat
+        # into it (latest_open), so nothing is known there and the writes' changes touch nothing.
+        self._unclosed = UnclosedSteps()
+        self._remembers = database.dialect.single_process
 
     async def open(
         self,
@@ -302,7 +305,7 @@ class PendingSteps:
         expires_at = now + ttl
         chat = (current_bot.get(), chat_id)
         async with self._db.each_statement_alone() as connection:
-            with self._writing() as changes:
+            with self._unclosed.writing() as changes:
                 await self._supersede(connection, chat, supersedes, now, changes)
                 row = {
                     "bot_id": chat[0],
@@ -325,24 +328,23 @@ class PendingSteps:
                     expires_at=expires_at,
                     closed_as=None,
                 )
-                if self._unclosed is not None:
-                    changes.append(partial(self._unclosed.opened, chat, step))
+                changes.append(partial(self._unclosed.opened, chat, step))
         return step
 
     async def add_prompt(self, step_id: int, message_id: int) -> None:
         """The message that asked for this step: a reply to it answers the step."""
         async with self._db.each_statement_alone() as connection:
-            with self._writing() as changes:
+            with self._unclosed.writing() as changes:
                 await connection.execute(_ADD_PROMPT, {"step": step_id, "prompt": str(message_id)})
-                if self._unclosed is not None:
-                    changes.append(partial(self._unclosed.prompted, step_id, message_id))
+                changes.append(partial(self._unclosed.prompted, step_id, message_id))
 
     async def get(self, chat_id: int, step_id: int) -> Step | None:
         """The step, in whatever state, if it belongs to this chat."""
-        known = self._known((current_bot.get(), chat_id))
+        bot_id = current_bot.get()
+        known = self._unclosed.of((bot_id, chat_id))
         if known is not None and step_id in known:
             return known[step_id]
-        parameters = {"step": step_id, "for_bot": current_bot.get(), "chat": chat_id}
+        parameters = {"step": step_id, "for_bot": bot_id, "chat": chat_id}
         async with self._db.read_rows() as connection:
             row = (await connection.execute(_BY_ID, parameters)).first()
             return None if row is None else _step(row)
@@ -357,13 +359,13 @@ class PendingSteps:
     async def latest_open(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest open step of these kinds (the one row, not the chat's recent ones)."""
         chat, now = (current_bot.get(), chat_id), self._clock.now()
-        if self._unclosed is None:
+        if not self._remembers:
             return await self._newest(_LATEST_OPEN, chat_id, kinds, now=now)
-        known = self._known(chat)
+        known = self._unclosed.of(chat)
         if known is None:
             known = await self._read_unclosed(chat)
         open_ones = [step for step in known.values() if step.kind in kinds and step.is_open(now)]
-        return max(open_ones, key=_by_id, default=None)
+        return max(open_ones, key=attrgetter("id"), default=None)
 
     async def latest(self, chat_id: int, kinds: Collection[str]) -> Step | None:
         """The newest step of these kinds, open or not (what the person last saw)."""
@@ -373,10 +375,10 @@ class PendingSteps:
         """Close an open step; True only for the one call that closed it (one-time use)."""
         parameters = {"step": step_id, "moment": self._clock.now(), "state": closed_as.value}
         async with self._db.each_statement_alone() as connection:
-            with self._writing() as changes:
+            with self._unclosed.writing() as changes:
                 result = await connection.execute(_CLOSE_IF_OPEN, parameters)
                 closed = bool(result.rowcount)
-                if closed and self._unclosed is not None:
+                if closed:
                     changes.append(partial(self._unclosed.closed, step_id))
                 return closed
 
@@ -384,31 +386,29 @@ class PendingSteps:
         """Close this chat's open steps of these kinds: something newer replaces them."""
         chat = (current_bot.get(), chat_id)
         async with self._db.each_statement_alone() as connection:
-            with self._writing() as changes:
+            with self._unclosed.writing() as changes:
                 await self._supersede(connection, chat, kinds, self._clock.now(), changes)
 
     async def forget_chat(self, chat_id: int) -> int:
         """Every step of a person's chats with every bot (/forget): a consent question or a
         prompt left open must not outlive what it was about."""
         # What is known changes once the DELETE is committed: a read before may still see them.
-        with self._writing() as changes:
+        with self._unclosed.writing() as changes:
             async with self._db.write() as session:
                 result = await session.execute(
                     delete(PendingStep).where(PendingStep.chat_id == chat_id)
                 )
-            if self._unclosed is not None:
-                changes.append(partial(self._unclosed.forget_chat_id, chat_id))
+            changes.append(partial(self._unclosed.forget_chat_id, chat_id))
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def prune(self) -> int:
         cutoff = self._clock.now() - KEEP_CLOSED
-        with self._writing() as changes:  # outside the transaction, as in forget_chat
+        with self._unclosed.writing() as changes:  # outside the transaction, as in forget_chat
             async with self._db.write() as session:
                 result = await session.execute(
                     delete(PendingStep).where(PendingStep.expires_at < cutoff)
                 )
-            if self._unclosed is not None:
-                changes.append(self._unclosed.forget)  # expired steps it knew may be gone
+            changes.append(self._unclosed.forget)  # expired steps it knew may be gone
             return int(result.rowcount)  # type: ignore[attr-defined]
 
     async def _supersede(
@@ -423,25 +423,16 @@ class PendingSteps:
         knows there are none."""
         if not kinds:
             return
-        known = self._known(chat)
+        known = self._unclosed.of(chat)
         if known is not None and not any(step.kind in kinds for step in known.values()):
             return
         await connection.execute(
             _CLOSE_OPEN_OF_KINDS, _closing(chat[0], chat[1], kinds, StepState.SUPERSEDED, now)
         )
-        if self._unclosed is not None:
-            changes.append(partial(self._unclosed.closed_kinds, chat, kinds))
-
-    def _writing(self) -> AbstractContextManager[list[Callable[[], None]]]:
-        """UnclosedSteps.writing on SQLite; on PostgreSQL a list nobody reads."""
-        return nullcontext([]) if self._unclosed is None else self._unclosed.writing()
-
-    def _known(self, chat: Chat) -> dict[int, Step] | None:
-        return None if self._unclosed is None else self._unclosed.of(chat)
+        changes.append(partial(self._unclosed.closed_kinds, chat, kinds))
 
     async def _read_unclosed(self, chat: Chat) -> dict[int, Step]:
         """The chat's unclosed steps, read and remembered (SQLite only)."""
-        assert self._unclosed is not None
         since = self._unclosed.version
         parameters = {"for_bot": chat[0], "chat": chat[1]}
         async with self._db.read_rows() as connection:
@@ -462,10 +453,6 @@ class PendingSteps:
             rows = await connection.execute(statement, parameters | values)
             row = rows.first()
             return None if row is None else _step(row)
-
-
-def _by_id(step: Step) -> int:
-    return step.id
 
 
 def _closing(
