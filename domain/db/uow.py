@@ -19,6 +19,7 @@ from domain.db.programmes import ProgrammeCache
 
 __all__ = [
     "ALONE_OPTION",
+    "POINT_READS_OPTION",
     "READ_OPTION",
     "WRITE_OPTION",
     "Database",
@@ -36,6 +37,9 @@ WRITE_OPTION = "loyalty_write"
 # The execution option a read session carries: on SQLite the engine sends it no BEGIN, so each
 # statement is its own transaction (PostgreSQL gets the driver's autocommit beside it).
 READ_OPTION = "loyalty_read"
+# Beside READ_OPTION, for Database.read_rows: its statements are point reads (a few rows by an
+# index), which SQLite's engine may run without a thread hop (infra/db/sqlite_driver.py).
+POINT_READS_OPTION = "loyalty_point_reads"
 # The execution option of a session whose statements stand alone (Database.each_statement_alone):
 # no BEGIN either, and writes are allowed.
 ALONE_OPTION = "loyalty_alone"
@@ -85,6 +89,7 @@ class Database:
         if not self.dialect.is_sqlite:
             autocommit["isolation_level"] = "AUTOCOMMIT"
         self._read_options: dict[str, object] = {READ_OPTION: True, **autocommit}
+        self._point_read_options = {**self._read_options, POINT_READS_OPTION: True}
         self._alone_options: dict[str, object] = {ALONE_OPTION: True, **autocommit}
 
     @asynccontextmanager
@@ -139,10 +144,11 @@ class Database:
 
     @asynccontextmanager
     async def read_rows(self) -> AsyncIterator[Rows]:
-        """Like `read`, on a bare connection: for Core statements and selects of columns, read
-        on every update (who is writing, their open step), where the session's own setup and
-        close would cost more than the statement."""
-        async with self._connection(self._read_options) as connection:
+        """Like `read`, on a bare connection: for point reads of a few rows by an index, as
+        Core statements or selects of columns, read on every update (who is writing, their open
+        step), where the session's own setup and close would cost more than the statement.
+        Never for a read that may scan: SQLite runs these on the event loop's thread."""
+        async with self._connection(self._point_read_options) as connection:
             yield connection
 
     @asynccontextmanager

@@ -14,10 +14,9 @@ from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.ext.asyncio import AsyncEngine, create_async_engine
 from sqlalchemy.util.concurrency import await_
 
-from domain.db.uow import ALONE_OPTION, READ_OPTION, WRITE_OPTION
-from infra.db.sqlite_driver import WRITE_BEGIN, OneHopConnection, one_hop_dbapi
+from domain.db.uow import ALONE_OPTION, POINT_READS_OPTION, READ_OPTION, WRITE_OPTION
+from infra.db.sqlite_driver import BUSY_TIMEOUT_MS, WRITE_BEGIN, OneHopConnection, one_hop_dbapi
 
-SQLITE_BUSY_TIMEOUT_MS = 15_000
 # How many connections a pool keeps open, and how many more it may open for a moment (each
 # closed again when it comes back to a full pool). A worker handles up to 32 updates at once, and
 # in a rush more than five of them hold a connection at the same moment.
@@ -192,7 +191,7 @@ def _switch_to_wal(cursor: Any) -> None:
     Two processes opening a fresh file at once (workers starting together) race to switch it
     to WAL, and the loser gets "database is locked" at once: SQLite does not apply the busy
     timeout to that switch. So we retry for as long as the busy timeout would have waited."""
-    deadline = time.monotonic() + SQLITE_BUSY_TIMEOUT_MS / 1000
+    deadline = time.monotonic() + BUSY_TIMEOUT_MS / 1000
     while True:
         try:
             cursor.execute("PRAGMA journal_mode=WAL")
@@ -212,7 +211,7 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         cursor = dbapi_connection.cursor()
         # The busy timeout first: switching a fresh file to WAL takes a lock, and another
         # connection doing the same at that moment would otherwise fail at once ("locked").
-        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         _switch_to_wal(cursor)
         cursor.execute("PRAGMA foreign_keys=ON")
         # FULL: a committed (and so possibly confirmed) operation survives even a power cut.
@@ -224,11 +223,13 @@ def _configure_sqlite(engine: AsyncEngine) -> None:
         # Writers take the write lock up front, so concurrent use cases queue on the busy
         # timeout instead of failing halfway; readers stay deferred and never block in WAL mode.
         options = conn.get_execution_options()
+        dbapi_connection = conn.connection.dbapi_connection
         if options.get(READ_OPTION) or options.get(ALONE_OPTION):
             # Each statement its own transaction (Database.read, Database.each_statement_alone).
+            if options.get(POINT_READS_OPTION) and isinstance(dbapi_connection, OneHopConnection):
+                dbapi_connection.quick_reads = True  # until this transaction ends
             return
         begin = WRITE_BEGIN if options.get(WRITE_OPTION) else "BEGIN"
-        dbapi_connection = conn.connection.dbapi_connection
         if isinstance(dbapi_connection, OneHopConnection):
             # Before the first statement, in the same hop into aiosqlite's thread.
             dbapi_connection.begin_with_next_statement(begin)

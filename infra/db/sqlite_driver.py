@@ -11,14 +11,22 @@ A transaction's BEGIN rides along too: `begin_with_next_statement` keeps it unti
 transaction's first statement, and that hop runs the BEGIN and then the statement (a
 transaction that ran no statement has nothing to commit or roll back, so no hop at all).
 
-Inside a write transaction, once its BEGIN IMMEDIATE has run, statements make no hop at all:
-they run on the event loop's thread. The connection then holds SQLite's one write lock, so
-nothing can make them wait (in WAL mode readers never block a writer), and a hop cost more CPU
-than the point reads and writes of a use case themselves (about 100 µs of about 330 per
-statement, `tests/storage/test_sqlite_driver.py` shows where each one ran). The BEGIN, which
-may wait for another process's lock, and the COMMIT, which waits for the disk, still run in
-aiosqlite's thread; so does every statement outside a write transaction (a read may scan a
-million rows). Write transactions are short by design: every other writer waits for them anyway.
+Inside a write transaction, statements make no hop at all: they run on the event loop's
+thread. The connection holds SQLite's one write lock then, so nothing can make them wait (in WAL
+mode readers never block a writer), and a hop cost more CPU than the point reads and writes of
+a use case themselves (about 100 µs of about 330 per statement; a hop and back wakes a thread
+and the loop). Write transactions are short by design: every other writer waits for them anyway.
+
+Two more things run on the loop's thread *without waiting*: a writer's BEGIN IMMEDIATE (the
+process queues its own writers before BEGIN, so only another process can hold the lock), and
+the point reads of a connection that asked for them (`quick_reads`, Database.read_rows: who is
+writing, their open step; a few rows by an index, read on every update). Either is tried with
+SQLite's busy timeout at zero; when another connection holds a lock it needs, SQLite answers
+"busy" at once, nothing was done, and it is run again in aiosqlite's thread, which waits with the
+connection's busy timeout as before. The COMMIT (it waits for the disk), a statement standing
+alone (a write that commits, so waits for the disk too) and every other read (one may scan a
+million rows) still run in aiosqlite's thread. `tests/storage/test_sqlite_driver.py` shows
+where each one ran.
 
 It relies on aiosqlite's `Connection._execute(fn)` (run `fn` in the connection's thread), the
 call all of aiosqlite's own methods go through; the lock file pins the version this was read
@@ -29,8 +37,8 @@ from __future__ import annotations
 
 import collections
 import sqlite3
-from collections.abc import Sequence
-from typing import Any, cast
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar, cast
 
 import aiosqlite
 from sqlalchemy.dialects.sqlite.aiosqlite import (
@@ -42,9 +50,16 @@ from sqlalchemy.util import EMPTY_DICT
 from sqlalchemy.util.concurrency import await_
 
 _Outcome = tuple[Any, list[Any], int, int | None]  # description, rows, rowcount, lastrowid
+_T = TypeVar("_T")
 
 # How a write transaction begins: it takes SQLite's write lock at once (infra/db/engine.py).
 WRITE_BEGIN = "BEGIN IMMEDIATE"
+# How long a statement in aiosqlite's thread waits for another connection's lock (set on every
+# connection by infra/db/engine.py; on the loop's thread nothing waits, see the module).
+BUSY_TIMEOUT_MS = 15_000
+_NO_WAITING = "PRAGMA busy_timeout=0"
+_WAITING = f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}"
+_BUSY = (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
 
 
 def _run(
@@ -67,6 +82,24 @@ def _run(
         return description, rows, cursor.rowcount, cursor.lastrowid
     finally:
         cursor.close()
+
+
+def _without_waiting(connection: sqlite3.Connection, run: Callable[[], _T]) -> _T | None:
+    """`run()` on the calling thread with SQLite's busy timeout at zero; None, with nothing
+    done, if another connection held a lock it needed."""
+    connection.execute(_NO_WAITING)
+    try:
+        return run()
+    except sqlite3.OperationalError as error:
+        if getattr(error, "sqlite_errorcode", 0) & 0xFF in _BUSY:
+            return None
+        raise
+    finally:
+        connection.execute(_WAITING)
+
+
+def _is_select(operation: Any) -> bool:
+    return isinstance(operation, str) and operation.lstrip()[:6].upper() == "SELECT"
 
 
 class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
@@ -126,10 +159,8 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
         adapt_connection = cast(OneHopConnection, self._adapt_connection)
         async with adapt_connection._execute_mutex:
             begin, adapt_connection.pending_begin = adapt_connection.pending_begin, None
-            outcome: _Outcome
-            if begin is None and adapt_connection.holds_write_lock():
-                outcome = _run(connection._conn, None, operation, parameters, many)
-            else:
+            outcome = adapt_connection.on_loop_thread(begin, operation, parameters, many)
+            if outcome is None:
                 outcome = await connection._execute(  # type: ignore[no-untyped-call]
                     _run, connection._conn, begin, operation, parameters, many
                 )
@@ -150,13 +181,36 @@ class OneHopCursor(AsyncAdapt_aiosqlite_cursor):
 
 
 class OneHopConnection(AsyncAdapt_aiosqlite_connection):
-    __slots__ = ("pending_begin", "writing")
+    __slots__ = ("pending_begin", "quick_reads", "writing")
     _cursor_cls = OneHopCursor
 
     def __init__(self, dbapi: Any, connection: Any) -> None:
         super().__init__(dbapi, connection)
         self.pending_begin: str | None = None
         self.writing = False  # a write transaction's BEGIN IMMEDIATE ran (see the module)
+        # Until the connection's transaction ends: its SELECTs outside a transaction are point
+        # reads, tried on the loop's thread (see the module).
+        self.quick_reads = False
+
+    def on_loop_thread(
+        self, begin: str | None, operation: Any, parameters: Any, many: bool
+    ) -> _Outcome | None:
+        """The statement (with the transaction's BEGIN, if still to run) run on the event
+        loop's thread when the module's rules allow it; None when it must hop (nothing done).
+        Called with the connection's mutex held."""
+        sqlite = self._connection._conn
+        if begin == WRITE_BEGIN:
+            if _without_waiting(sqlite, lambda: sqlite.execute(WRITE_BEGIN)) is None:
+                return None  # another process writes: wait in aiosqlite's thread
+            self.writing = True
+            return _run(sqlite, None, operation, parameters, many)
+        if begin is not None:
+            return None
+        if self.holds_write_lock():
+            return _run(sqlite, None, operation, parameters, many)
+        if self.quick_reads and not many and not sqlite.in_transaction and _is_select(operation):
+            return _without_waiting(sqlite, lambda: _run(sqlite, None, operation, parameters, many))
+        return None
 
     def begin_with_next_statement(self, begin: str) -> None:
         """Run `begin` (BEGIN, or WRITE_BEGIN for a writer) in the same hop as the next
@@ -178,13 +232,13 @@ class OneHopConnection(AsyncAdapt_aiosqlite_connection):
         return super().cursor(server_side)
 
     def rollback(self) -> None:
-        self.writing = False
+        self.writing = self.quick_reads = False
         if self._nothing_to_end():
             return
         super().rollback()
 
     def commit(self) -> None:
-        self.writing = False
+        self.writing = self.quick_reads = False
         if self._nothing_to_end():
             return
         super().commit()

@@ -4,13 +4,17 @@ on a real SQLite file through the engine the application uses."""
 
 from __future__ import annotations
 
+import asyncio
+import sqlite3
 import threading
 from pathlib import Path
 from typing import Any
 
 import pytest
-from sqlalchemy import exc, text
+from sqlalchemy import event, exc, text
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
+from domain.db.uow import Database
 from infra.db.engine import WRITE_OPTION, create_engine
 from infra.db.sqlite_driver import OneHopConnection, OneHopCursor
 
@@ -99,11 +103,25 @@ async def test_a_transaction_begins_with_its_first_statement(tmp_path: Path) -> 
         await other.dispose()
 
 
-async def test_a_writer_runs_its_statements_on_the_loop_thread_after_begin(tmp_path: Path) -> None:
-    """Once a write transaction's BEGIN IMMEDIATE ran (with its first statement, in aiosqlite's
-    thread), its statements run on the event loop's thread; the COMMIT, reads outside a
-    transaction and a transaction whose first statement failed stay in aiosqlite's thread."""
+def _say_thread_names(engine: AsyncEngine) -> None:
+    """Every connection of `engine` gets a SQL function saying which thread runs the statement."""
+
+    @event.listens_for(engine.sync_engine, "connect")
+    def _on_connect(dbapi_connection: Any, _record: Any) -> None:
+        sqlite = dbapi_connection._connection._conn
+        sqlite.create_function("thread_name", 0, lambda: threading.current_thread().name)
+
+
+async def _thread_of_statement(connection: AsyncConnection) -> str:
+    return str((await connection.execute(text("SELECT thread_name()"))).scalar_one())
+
+
+async def test_a_writer_runs_its_statements_on_the_loop_thread(tmp_path: Path) -> None:
+    """A write transaction's BEGIN IMMEDIATE and its statements run on the event loop's thread;
+    its COMMIT, and reads outside a transaction, in aiosqlite's thread. A first statement that
+    failed leaves the transaction holding the lock until its rollback."""
     engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'inline.db'}")
+    _say_thread_names(engine)
     loop_thread = threading.current_thread().name
     try:
         async with engine.begin() as connection:
@@ -111,36 +129,89 @@ async def test_a_writer_runs_its_statements_on_the_loop_thread_after_begin(tmp_p
         async with engine.connect() as connection:
             raw = (await connection.get_raw_connection()).dbapi_connection
             assert isinstance(raw, OneHopConnection)
-            # Every statement can say which thread ran it.
-            raw._connection._conn.create_function(
-                "thread_name", 0, lambda: threading.current_thread().name
-            )
-
-            async def thread_of_statement() -> str:
-                return str((await connection.execute(text("SELECT thread_name()"))).scalar_one())
-
             writer = await connection.execution_options(**{WRITE_OPTION: True})
             await writer.begin()
-            first = await thread_of_statement()  # carries the BEGIN IMMEDIATE
+            first = await _thread_of_statement(connection)  # carries the BEGIN IMMEDIATE
             await writer.execute(text("INSERT INTO t (id) VALUES (1)"))
-            then = await thread_of_statement()
+            then = await _thread_of_statement(connection)
             await writer.commit()
-            assert first != loop_thread and then == loop_thread
-            # A read outside a transaction goes to aiosqlite's thread again.
-            assert await thread_of_statement() != loop_thread
-            await connection.commit()
-            # A first statement that failed leaves the transaction to its rollback, in the
-            # thread; the next writer's first statement hops again.
+            assert first == loop_thread and then == loop_thread
+            async with engine.connect() as reader:  # a reader's statements may scan
+                assert await _thread_of_statement(reader) != loop_thread
             await writer.begin()
             with pytest.raises(exc.IntegrityError):
                 await writer.execute(text("INSERT INTO t (id) VALUES (1)"))
-            await writer.rollback()
-            await writer.begin()
-            assert await thread_of_statement() != loop_thread
+            assert raw.holds_write_lock()  # the failed statement did not end the transaction
             await writer.execute(text("INSERT INTO t (id) VALUES (2)"))
             await writer.rollback()
-        async with engine.connect() as connection:  # the rolled-back insert left nothing
+            assert not raw.holds_write_lock()
+        async with engine.connect() as connection:  # the rolled-back inserts left nothing
             ids = (await connection.execute(text("SELECT id FROM t"))).scalars().all()
             assert ids == [1]
+    finally:
+        await engine.dispose()
+
+
+async def test_a_writer_waits_for_another_process_in_aiosqlites_thread(tmp_path: Path) -> None:
+    """While another process holds SQLite's write lock, the writer's BEGIN IMMEDIATE, tried on
+    the loop's thread, gives way at once and waits in aiosqlite's thread: the loop goes on
+    meanwhile, and the writer's statements after it run on the loop's thread again."""
+    path = tmp_path / "waits.db"
+    engine = create_engine(f"sqlite+aiosqlite:///{path}")
+    _say_thread_names(engine)
+    loop_thread = threading.current_thread().name
+    other_process = sqlite3.connect(path, isolation_level=None)
+    try:
+        async with engine.begin() as connection:
+            await connection.execute(text("CREATE TABLE t (id INTEGER PRIMARY KEY)"))
+        other_process.execute("BEGIN IMMEDIATE")
+        other_process.execute("INSERT INTO t (id) VALUES (1)")
+
+        async def write() -> tuple[str, str]:
+            async with engine.connect() as connection:
+                writer = await connection.execution_options(**{WRITE_OPTION: True})
+                await writer.begin()
+                first = await _thread_of_statement(connection)
+                await writer.execute(text("INSERT INTO t (id) VALUES (2)"))
+                then = await _thread_of_statement(connection)
+                await writer.commit()
+                return first, then
+
+        writing = asyncio.create_task(write())
+        ticks = 0
+        for _ in range(30):  # 0.3 s of the loop's own work while the writer waits
+            await asyncio.sleep(0.01)
+            ticks += 1
+        assert not writing.done()
+        other_process.execute("COMMIT")
+        first, then = await asyncio.wait_for(writing, timeout=10)
+        assert ticks == 30
+        assert first != loop_thread and then == loop_thread
+        async with engine.connect() as connection:
+            ids = (await connection.execute(text("SELECT id FROM t ORDER BY id"))).scalars()
+            assert ids.all() == [1, 2]
+    finally:
+        other_process.close()
+        await engine.dispose()
+
+
+async def test_point_reads_run_on_the_loop_thread_and_other_reads_do_not(tmp_path: Path) -> None:
+    """Database.read_rows (point reads, on every update) runs on the loop's thread; a read
+    session, and the same pooled connection once it is given back, in aiosqlite's thread."""
+    engine = create_engine(f"sqlite+aiosqlite:///{tmp_path / 'reads.db'}", pool_size=1)
+    _say_thread_names(engine)
+    db = Database(engine)
+    loop_thread = threading.current_thread().name
+    try:
+        async with db.read_rows() as connection:
+            assert await _thread_of_statement(connection) == loop_thread
+            assert await _thread_of_statement(connection) == loop_thread
+        async with db.read() as session:
+            thread = (await session.execute(text("SELECT thread_name()"))).scalar_one()
+            assert thread != loop_thread
+        async with engine.connect() as connection:  # the one pooled connection, asked plainly
+            assert await _thread_of_statement(connection) != loop_thread
+        async with db.read_rows() as connection:
+            assert await _thread_of_statement(connection) == loop_thread
     finally:
         await engine.dispose()
