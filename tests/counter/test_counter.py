@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 
@@ -275,6 +276,52 @@ async def test_same_idempotency_key_applies_once(service: LoyaltyService) -> Non
     assert (first.replayed, again.replayed) == (False, True)
     assert again.entry_id == first.entry_id
     assert again.card.stamp_count == 1
+
+
+async def test_one_key_sent_many_times_at_once_applies_once_and_answers_alike(
+    service: LoyaltyService,
+) -> None:
+    """A cashier's tap delivered eight times at once (on PostgreSQL the look-up of the key does
+    not wait for the card's lock, so the later ones meet the unique index and are made again)."""
+    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0", daily_limit="0")
+    ops = await asyncio.gather(
+        *(
+            service.counter.stamp(cashier.user_id, card.number, 2, idempotency_key="update:9")
+            for _ in range(8)
+        )
+    )
+    assert sorted(op.replayed for op in ops) == [False] + [True] * 7
+    assert {op.entry_id for op in ops} == {ops[0].entry_id}
+    assert {(op.card.stamp_count, op.stamps_delta) for op in ops} == {(2, 2)}
+    page = await service.customers.history(customer.user_id, card.card_id)
+    assert [line.kind for line in page.lines] == [LedgerKind.STAMP]
+    assert (await service.customers.card(customer.user_id, card.card_id)).stamp_count == 2
+
+
+async def test_one_key_on_two_cards_at_once_applies_on_one_and_refuses_the_other(
+    service: LoyaltyService,
+) -> None:
+    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0")
+    other = new_profile("Other")
+    second = (await service.customers.enrol(other, shop.first_store.code)).card
+    outcomes = await asyncio.gather(
+        *(
+            service.counter.stamp(cashier.user_id, number, idempotency_key="update:10")
+            for number in (card.number, second.number, card.number, second.number)
+        ),
+        return_exceptions=True,
+    )
+    made = [o for o in outcomes if not isinstance(o, BaseException)]
+    refused = [o for o in outcomes if isinstance(o, BaseException)]
+    assert len(made) == 2 and {op.entry_id for op in made} == {made[0].entry_id}
+    assert len(refused) == 2
+    assert all(isinstance(o, errors.KeyUsedForAnotherCard) for o in refused)
+    stamps = [
+        (await service.customers.card(who.user_id, c.card_id)).stamp_count
+        for who, c in ((customer, card), (other, second))
+    ]
+    assert sorted(stamps) == [0, 1]
+    assert await service.maintenance.invariant_breaches() == []
 
 
 async def test_not_me_reverses_an_earning_and_only_reports_a_redemption(
