@@ -11,7 +11,6 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 
 from telegram import InlineKeyboardMarkup
-from telegram.constants import ParseMode
 from telegram.error import Forbidden, InvalidToken
 
 from bot.context import LoyaltyApplication
@@ -111,11 +110,6 @@ class Courier:
         await self.through(
             chosen,
             user_id,
-            lambda bot: bot.send_message(
-                user_id,
-                text,
-                parse_mode=ParseMode.HTML,
-                reply_markup=markup,
-                rate_limit_args=SendPriority.BACKGROUND,  # the counter's replies go first
-            ),
+            # The counter's replies go first.
+            lambda bot: bot.say(user_id, text, markup, priority=SendPriority.BACKGROUND),
         )

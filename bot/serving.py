@@ -14,7 +14,8 @@ import asyncio
 from collections.abc import Awaitable, Callable
 from typing import Any, Protocol
 
-from telegram import User
+from telegram import ForceReply, InlineKeyboardMarkup, User
+from telegram.constants import ParseMode
 from telegram.error import InvalidToken
 from telegram.ext import BaseRateLimiter, ExtBot
 from telegram.request import BaseRequest
@@ -80,6 +81,30 @@ class ServingBot(ExtBot[SendPriority]):
             if self.on_refused is None or not await self.on_refused(self):
                 raise
             return await super()._do_post(*args, **kwargs)
+
+    async def say(
+        self,
+        chat_id: int,
+        text: str,
+        markup: InlineKeyboardMarkup | ForceReply | None = None,
+        *,
+        priority: SendPriority | None = None,
+    ) -> int:
+        """sendMessage with HTML text, for a sender that needs no more of the sent message than
+        its id: Telegram's answer is not made into a Message (with its chat, its sender and its
+        keyboard, about 100 µs of PTB's objects for every reply and notice). What is sent, the
+        defaults, the rate limiter (`priority` as send_message's `rate_limit_args`) and the
+        errors raised are send_message's: it goes through the same `_post`."""
+        data: dict[str, object] = {
+            "chat_id": chat_id,
+            "text": text,
+            "parse_mode": ParseMode.HTML,
+            "reply_markup": markup,
+        }
+        sent = await self._post(
+            "sendMessage", data, api_kwargs=self._merge_api_rl_kwargs(None, priority)
+        )
+        return int(sent["message_id"])
 
     @property
     def is_platform(self) -> bool:

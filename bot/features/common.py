@@ -21,6 +21,7 @@ from bot.images import card_png
 from bot.links import LinkKind, bot_link, deep_link
 from bot.look import look_of
 from bot.menus import web_app_link
+from bot.serving import ServingBot
 from bot.texts import cards as card_texts
 from bot.texts import mybot as mybot_texts
 from bot.texts.bonuses import referred_join
@@ -164,12 +165,16 @@ class Feature:
 
 async def reply(
     update: Update, text: str, markup: InlineKeyboardMarkup | ForceReply | None = None
-) -> Message | None:
-    """Answer in the chat the update came from (HTML parse mode)."""
+) -> int | None:
+    """Answer in the chat the update came from (HTML parse mode); the answer's message id."""
     chat = update.effective_chat
     if chat is None:
         return None
-    return await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    bot = update.get_bot()
+    if isinstance(bot, ServingBot):
+        return await bot.say(chat.id, text, markup)
+    sent = await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
+    return sent.message_id
 
 
 async def edit_or_reply(
@@ -204,11 +209,11 @@ async def prompt(
 ) -> None:
     """Ask for the answer to `step` with a ForceReply, so the answer replies to this prompt
     (and so names its step, whichever card is opened in between)."""
-    message = await reply(
+    message_id = await reply(
         update, text, ForceReply(selective=True, input_field_placeholder=placeholder[:64])
     )
-    if message is not None:
-        await context.infra.steps.add_prompt(step.id, message.message_id)
+    if message_id is not None:
+        await context.infra.steps.add_prompt(step.id, message_id)
 
 
 # --- arguments ----------------------------------------------------------------------------------
