@@ -62,14 +62,12 @@ async def at_counter(
     """The active seat of `staff_user_id` and the active card of that seat's merchant with this
     number or QR token; None when either is missing (the caller finds out which, slowly).
 
-    With `lock` on PostgreSQL the card's row is locked (FOR UPDATE OF cards). The entry already
-    made with `idempotency_key` is looked up in the same statement. On SQLite that is the last
-    word: writers hold the write lock before they read. On PostgreSQL the statement sees what
-    was committed when it began, so a twin that held the card's lock meanwhile and committed its
-    entry is not seen; the unique index on the key then refuses this operation's entry, and the
-    operation is made again, finding the twin's (CounterOperations._operate).
+    With `lock` on PostgreSQL the card's row is locked (FOR UPDATE OF cards). The idempotency
+    key is looked up here only when the read cannot have waited for another writer (SQLite,
+    whose writers hold the write lock before reading); on PostgreSQL it must be looked up after
+    the card's lock is held, by a statement of its own.
     """
-    key_here = idempotency_key is not None
+    key_here = idempotency_key is not None and not (lock and dialect.locks_rows)
     query = _at_counter_query(number is not None, key_here, lock and dialect.locks_rows)
     parameters = {
         "staff_user_id": staff_user_id,

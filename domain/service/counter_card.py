@@ -41,8 +41,8 @@ class CardAtCounter:
     store: Store  # the card's home store
     customer: User | None
     store_names: dict[int, str]  # the stores known without another read
-    # The entry already made with the operation's idempotency key, if `prior_known` (a till's
-    # card, found step by step, looks it up by a statement of its own).
+    # The entry already made with the operation's idempotency key, if `prior_known` (PostgreSQL
+    # looks it up only once the card is locked, by a statement of its own).
     prior_entry_id: int | None = None
     prior_known: bool = False
     consent_asked: bool | None = None  # None: not known

@@ -104,21 +104,13 @@ class CounterOperations(ServiceBase):
                 self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
             )
         except IntegrityError as clash:
-            _refuse_receipt_clash(clash, request)
-            if not _key_clash(clash, idempotency_key):
-                raise
-        # A twin with the same key committed its entry after this operation looked for one (on
-        # PostgreSQL the look-up does not wait for the card's lock; see at_counter) and the
-        # unique index rolled this one back. Made again, it finds the twin's entry and is
-        # answered as the twin was, or refused if the twin was for another card or request.
-        try:
-            return await self._counting_failures(
-                actor,
-                self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
-            )
-        except IntegrityError as clash:
-            _refuse_receipt_clash(clash, request)
-            if _key_clash(clash, idempotency_key):  # a third one: refused as before
+            # Two operations at once on two cards (two locks) with one receipt or one key: the
+            # unique indexes let the first commit and roll the other back, refused as if they
+            # had come one after the other.
+            text = str(clash.orig)
+            if request.receipt is not None and "receipt" in text:
+                raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
+            if idempotency_key is not None and "idempotency_key" in text:
                 raise errors.KeyUsedForAnotherCard() from None
             raise
 
@@ -255,18 +247,6 @@ class CounterOperations(ServiceBase):
             now=self._clock.now(),
             idempotency_key=key,
         )
-
-
-def _refuse_receipt_clash(clash: IntegrityError, request: ApiRequest) -> None:
-    """Two operations at once on two cards (two locks) with one receipt: the unique index let
-    the first commit and rolled the other back, refused as if they came one after the other."""
-    if request.receipt is not None and "receipt" in str(clash.orig):
-        raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
-
-
-def _key_clash(clash: IntegrityError, idempotency_key: str | None) -> bool:
-    """The unique index of idempotency keys refused the operation's entry."""
-    return idempotency_key is not None and "idempotency_key" in str(clash.orig)
 
 
 async def _booked_store(directory: DirectoryRepository, found: CardAtCounter, now: datetime) -> int:

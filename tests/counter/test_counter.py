@@ -281,9 +281,12 @@ async def test_same_idempotency_key_applies_once(service: LoyaltyService) -> Non
 async def test_one_key_sent_many_times_at_once_applies_once_and_answers_alike(
     service: LoyaltyService,
 ) -> None:
-    """A cashier's tap delivered eight times at once (on PostgreSQL the look-up of the key does
-    not wait for the card's lock, so the later ones meet the unique index and are made again)."""
-    shop, cashier, customer, card = await _shop_and_card(service, cooldown="0", daily_limit="0")
+    """A cashier's tap delivered eight times at once. The first fills the card, so a twin that
+    decided on the card as it stands after it, without seeing its entry, would be refused as a
+    full card: on PostgreSQL the key is looked up once the card's lock is held."""
+    shop, cashier, customer, card = await _shop_and_card(
+        service, cooldown="0", daily_limit="0", stamps_target="2"
+    )
     ops = await asyncio.gather(
         *(
             service.counter.stamp(cashier.user_id, card.number, 2, idempotency_key="update:9")
