@@ -8,7 +8,7 @@ from bot.i18n import translator
 from bot.jobs import expire_points_and_remind
 from tests.conftest import T0
 from tests.support.chat import card_number_in, eventually, join_staff, link_in, offers_question, say
-from tests.support.running_bot import Running
+from tests.support.running_bot import RUN_HOWEVER_LATE, Running
 
 EN, DE, FR = translator("en"), translator("de"), translator("fr")
 
@@ -66,7 +66,7 @@ async def test_customers_are_reminded_before_their_points_expire(bot: Running) -
     jobs = bot.application.job_queue
     assert jobs is not None
     bot.clock.advance(timedelta(days=23))
-    jobs.run_once(expire_points_and_remind, 0)
+    jobs.run_once(expire_points_and_remind, 0, job_kwargs=RUN_HOWEVER_LATE)
     reminder = await customer.next_message()
     expires = DE.date_only(T0 + timedelta(days=30), "Europe/Luxembourg")
     assert reminder.content == DE.ngettext(
@@ -86,7 +86,7 @@ async def test_customers_are_reminded_before_their_points_expire(bot: Running) -
 
     await eventually(first_run_over)
     bot.clock.advance(timedelta(days=7))
-    jobs.run_once(expire_points_and_remind, 0)
+    jobs.run_once(expire_points_and_remind, 0, job_kwargs=RUN_HOWEVER_LATE)
 
     async def expired() -> bool:
         card = (await bot.service.customers.cards(92))[0]

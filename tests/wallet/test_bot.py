@@ -29,7 +29,7 @@ from infra.passkit import PassKit, pass_token
 from infra.tables import OutboxMessage
 from tests.support.chat import card_number_in, eventually, join_staff, link_in, say
 from tests.support.databases import migrated_database
-from tests.support.running_bot import TOKEN, new_application
+from tests.support.running_bot import RUN_HOWEVER_LATE, TOKEN, new_application
 from tests.support.servers import free_port, serving
 from tests.support.wallet import (
     BOT_USERNAME,
@@ -182,7 +182,7 @@ async def test_card_offers_both_passes_and_a_stamp_updates_google(
             clock.advance(timedelta(days=31))
             jobs = application.job_queue
             assert jobs is not None
-            jobs.run_once(expire_points_and_remind, 0)
+            jobs.run_once(expire_points_and_remind, 0, job_kwargs=RUN_HOWEVER_LATE)
             await eventually(lambda: patched(4))
             assert fake_google.patches[-1][0] == object_id
             (expired,) = await service.customers.cards(42)
