@@ -171,10 +171,8 @@ async def reply(
     if chat is None:
         return None
     bot = update.get_bot()
-    if isinstance(bot, ServingBot):
-        return await bot.say(chat.id, text, markup)
-    sent = await chat.send_message(text, parse_mode=ParseMode.HTML, reply_markup=markup)
-    return sent.message_id
+    assert isinstance(bot, ServingBot)  # every bot an update comes through (app/application.py)
+    return await bot.say(chat.id, text, markup)
 
 
 async def edit_or_reply(
