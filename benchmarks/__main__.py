@@ -213,7 +213,7 @@ async def _rush_and_ceilings(
         await _quiet(args, results, f"rush-{engine}")
         _progress(f"rush on {engine} ...")
         url = await databases.new(engine, f"rush-{engine}")
-        profile = args.profile / engine if args.profile and engine == "sqlite" else None
+        profile = args.profile / engine if args.profile else None
         rush[engine], fixture = await run_rush(url, config, databases.workdir, profile=profile)
         if "ceilings" in parts:
             await _quiet(args, results, f"domain-{engine}")
