@@ -15,7 +15,7 @@ from domain.db.bonuses import BonusRepository
 from domain.db.directory import DirectoryRepository
 from domain.db.ledger import LedgerRepository
 from domain.db.tables import Card, LedgerEntry, Program
-from domain.db.uow import IntegrityError
+from domain.db.uow import IntegrityError, Session
 from domain.effects import Effect, NotifyCustomer, RefreshWallet, StaffCorrected
 from domain.model import LedgerKind, Operation
 from domain.service.base import Seat, ServiceBase
@@ -98,21 +98,25 @@ class CounterOperations(ServiceBase):
         request: ApiRequest | None = None,
     ) -> Operation:
         request = request or ApiRequest()
-        try:
-            return await self._counting_failures(
-                actor,
-                self._operate_once(actor, card_reference, idempotency_key, decide, permit, request),
-            )
-        except IntegrityError as clash:
-            # Two operations at once on two cards (two locks) with one receipt or one key: the
-            # unique indexes let the first commit and roll the other back, refused as if they
-            # had come one after the other.
-            text = str(clash.orig)
-            if request.receipt is not None and "receipt" in text:
-                raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
-            if idempotency_key is not None and "idempotency_key" in text:
-                raise errors.KeyUsedForAnotherCard() from None
-            raise
+        for attempt in (1, 2):
+            try:
+                return await self._counting_failures(
+                    actor,
+                    self._operate_once(
+                        actor, card_reference, idempotency_key, decide, permit, request
+                    ),
+                )
+            except IntegrityError as clash:
+                _refuse_receipt_clash(clash, request)
+                if not _key_clash(clash, idempotency_key):
+                    raise
+                if attempt == 2:  # the twins keep clashing: say so rather than loop
+                    raise errors.KeyUsedForAnotherCard() from None
+            # The unique index of keys rolled this operation back: a twin with the same key
+            # committed its entry after this one looked for it (on PostgreSQL the look-up does
+            # not wait for the card's lock; see at_counter). Made again, the operation finds
+            # the twin's entry: answered as the twin was, or refused if it was for another card.
+        raise AssertionError("the second attempt returns or raises")
 
     async def _operate_once(
         self,
@@ -129,80 +133,113 @@ class CounterOperations(ServiceBase):
             found = await self._card_at_counter(
                 ledger, directory, actor, card_reference, lock=True, key=idempotency_key
             )
-            seat, card, program = found.seat, found.card, found.program
-            # Checked under the card's lock, so a duplicate delivered concurrently waits and
-            # then finds the first one's row.
             if idempotency_key is not None:
                 prior = await prior_entry(ledger, found, idempotency_key)
-                if prior is not None and prior.request_hash != request.request_hash:
-                    raise errors.KeyUsedForAnotherRequest()
-                if prior is not None and prior.card_id != card.id:
-                    raise errors.KeyUsedForAnotherCard()
                 if prior is not None:
-                    return await self._replayed(ledger, directory, found, prior)
-            if permit is not None:
-                permit(seat, program)
-            if seat.user_id is not None and card.customer_id == seat.user_id:
-                raise errors.OwnCard()
-            if request.receipt is not None and await ledger.receipt_used(
-                card.merchant_id, request.receipt
-            ):
-                raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
-            store_id = await _booked_store(directory, found, now)
-            change = await decide(found, ledger, now)
-            first_visit = change.kind.is_earning and card.first_visit_at is None
-            timestamps = change.timestamps
-            if first_visit:  # the visit is written by the balance's own UPDATE
-                timestamps = {**timestamps, "first_visit_at": now}
-            entry = await ledger.post(
-                card,
-                kind=change.kind,
-                store_id=store_id,
-                staff_user_id=seat.user_id,
-                created_at=now,
-                stamps_delta=change.stamps_delta,
-                points_delta=change.points_delta,
-                timestamps=timestamps,
-                amount=change.amount,
-                reason=change.reason,
-                idempotency_key=idempotency_key,
-                reward_id=change.reward_id,
-                happy_hour_extra=change.happy_hour_extra,
-                request_hash=request.request_hash,
-                receipt=request.receipt,
+                    return await self._answered_before(ledger, directory, found, prior, request)
+            try:
+                store_id, change = await _decided(
+                    ledger, directory, found, decide, permit, request, now
+                )
+            except errors.DomainError:
+                # Refused on the card as a twin with the same key left it (it filled the card or
+                # started its cooldown) while this one waited for the card's lock: the look-up,
+                # made before the lock (see at_counter), did not see the twin; it is seen now,
+                # and this operation is answered as the twin was. Nothing was written yet.
+                if idempotency_key is None or not found.prior_before_lock:
+                    raise
+                twin = await ledger.entry_by_key(idempotency_key)
+                if twin is None:
+                    raise
+                return await self._answered_before(ledger, directory, found, twin, request)
+            return await self._written(
+                session, ledger, directory, found, store_id, change, request, idempotency_key, now
             )
-            if entry is None:  # the rule checked under the lock; this is the backstop
-                raise _shortfall(card, program, change)
-            visit = FirstVisit()
-            if first_visit:
-                visit = await pay_first_visit(
-                    ledger,
-                    BonusRepository(session, self._dialect),
-                    card,
-                    program,
-                    store_id=store_id,
-                    now=now,
-                )
-            asked = []  # the customer was at the counter: ask about offers once, after the notices
-            if change.kind in _VISITS and not found.consent_asked:
-                asked = await ask_after_first_visit(
-                    session, self._dialect, card.merchant_id, card.customer_id, now, card.id
-                )
-            op = await operation_at_counter(directory, found, entry)
-            if visit.bonuses:  # shown with the card as it stands with the bonuses paid
-                after = replace(
-                    op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
-                )
-                op = replace(op, card=after, bonuses=visit.bonuses)
-            # One notice for the visit: the bonuses it paid on this card are told with it, and
-            # the customer is told what the cashier is shown.
-            bonus_entries = tuple(b.entry_id for b in visit.bonuses)
-            effects = after_change(entry.id, card, bonus_entries, operation=op)
-            if change.tell_owner is not None:
-                owner_id, staff_name = change.tell_owner
-                effects.append(StaffCorrected(entry.id, owner_id, staff_name))
-            await self._effects.record(session, [*effects, *visit.effects, *asked])
-            return op
+
+    async def _written(
+        self,
+        session: Session,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        found: CardAtCounter,
+        store_id: int,
+        change: Change,
+        request: ApiRequest,
+        idempotency_key: str | None,
+        now: datetime,
+    ) -> Operation:
+        """The decided change written on the card found and locked: its entry, the first
+        visit's bonuses, the notices; answered as the cashier is shown it."""
+        seat, card, program = found.seat, found.card, found.program
+        first_visit = change.kind.is_earning and card.first_visit_at is None
+        timestamps = change.timestamps
+        if first_visit:  # the visit is written by the balance's own UPDATE
+            timestamps = {**timestamps, "first_visit_at": now}
+        entry = await ledger.post(
+            card,
+            kind=change.kind,
+            store_id=store_id,
+            staff_user_id=seat.user_id,
+            created_at=now,
+            stamps_delta=change.stamps_delta,
+            points_delta=change.points_delta,
+            timestamps=timestamps,
+            amount=change.amount,
+            reason=change.reason,
+            idempotency_key=idempotency_key,
+            reward_id=change.reward_id,
+            happy_hour_extra=change.happy_hour_extra,
+            request_hash=request.request_hash,
+            receipt=request.receipt,
+        )
+        if entry is None:  # the rule checked under the lock; this is the backstop
+            raise _shortfall(card, program, change)
+        visit = FirstVisit()
+        if first_visit:
+            visit = await pay_first_visit(
+                ledger,
+                BonusRepository(session, self._dialect),
+                card,
+                program,
+                store_id=store_id,
+                now=now,
+            )
+        asked = []  # the customer was at the counter: ask about offers once, after the notices
+        if change.kind in _VISITS and not found.consent_asked:
+            asked = await ask_after_first_visit(
+                session, self._dialect, card.merchant_id, card.customer_id, now, card.id
+            )
+        op = await operation_at_counter(directory, found, entry)
+        if visit.bonuses:  # shown with the card as it stands with the bonuses paid
+            after = replace(
+                op.card, stamp_count=card.stamp_count, points_balance=card.points_balance
+            )
+            op = replace(op, card=after, bonuses=visit.bonuses)
+        # One notice for the visit: the bonuses it paid on this card are told with it, and
+        # the customer is told what the cashier is shown.
+        bonus_entries = tuple(b.entry_id for b in visit.bonuses)
+        effects = after_change(entry.id, card, bonus_entries, operation=op)
+        if change.tell_owner is not None:
+            owner_id, staff_name = change.tell_owner
+            effects.append(StaffCorrected(entry.id, owner_id, staff_name))
+        await self._effects.record(session, [*effects, *visit.effects, *asked])
+        return op
+
+    async def _answered_before(
+        self,
+        ledger: LedgerRepository,
+        directory: DirectoryRepository,
+        found: CardAtCounter,
+        prior: LedgerEntry,
+        request: ApiRequest,
+    ) -> Operation:
+        """The operation already made with this key: answered as it was the first time, or
+        refused if the key was used for another request or another card."""
+        if prior.request_hash != request.request_hash:
+            raise errors.KeyUsedForAnotherRequest()
+        if prior.card_id != found.card.id:
+            raise errors.KeyUsedForAnotherCard()
+        return await self._replayed(ledger, directory, found, prior)
 
     async def _replayed(
         self,
@@ -247,6 +284,40 @@ class CounterOperations(ServiceBase):
             now=self._clock.now(),
             idempotency_key=key,
         )
+
+
+async def _decided(
+    ledger: LedgerRepository,
+    directory: DirectoryRepository,
+    found: CardAtCounter,
+    decide: _Decide,
+    permit: _Permit | None,
+    request: ApiRequest,
+    now: datetime,
+) -> tuple[int, Change]:
+    """The store the operation is booked to and the change to make, or the refusal; reads
+    only, so a refusal leaves nothing written."""
+    seat, card, program = found.seat, found.card, found.program
+    if permit is not None:
+        permit(seat, program)
+    if seat.user_id is not None and card.customer_id == seat.user_id:
+        raise errors.OwnCard()
+    if request.receipt is not None and await ledger.receipt_used(card.merchant_id, request.receipt):
+        raise errors.ReceiptAlreadyUsed(receipt=request.receipt)
+    store_id = await _booked_store(directory, found, now)
+    return store_id, await decide(found, ledger, now)
+
+
+def _refuse_receipt_clash(clash: IntegrityError, request: ApiRequest) -> None:
+    """Two operations at once on two cards (two locks) with one receipt: the unique index let
+    the first commit and rolled the other back, refused as if they came one after the other."""
+    if request.receipt is not None and "receipt" in str(clash.orig):
+        raise errors.ReceiptAlreadyUsed(receipt=request.receipt) from None
+
+
+def _key_clash(clash: IntegrityError, idempotency_key: str | None) -> bool:
+    """The unique index of idempotency keys refused the operation's entry."""
+    return idempotency_key is not None and "idempotency_key" in str(clash.orig)
 
 
 async def _booked_store(directory: DirectoryRepository, found: CardAtCounter, now: datetime) -> int:

@@ -278,14 +278,24 @@ async def test_same_idempotency_key_applies_once(service: LoyaltyService) -> Non
     assert again.card.stamp_count == 1
 
 
+@pytest.mark.parametrize(
+    ("target", "cooldown"),
+    [
+        pytest.param("2", "0", id="the first fills the card"),
+        pytest.param("10", "60", id="the first starts the cooldown"),
+        pytest.param("10", "0", id="the card has room"),
+    ],
+)
 async def test_one_key_sent_many_times_at_once_applies_once_and_answers_alike(
-    service: LoyaltyService,
+    service: LoyaltyService, target: str, cooldown: str
 ) -> None:
-    """A cashier's tap delivered eight times at once. The first fills the card, so a twin that
-    decided on the card as it stands after it, without seeing its entry, would be refused as a
-    full card: on PostgreSQL the key is looked up once the card's lock is held."""
+    """A cashier's tap delivered eight times at once. On PostgreSQL the twins wait for the
+    card's lock after looking for the key, so they do not see the first one's entry: when the
+    card as the first left it refuses them (full, or in its cooldown) they look again; when it
+    has room, the unique index refuses their entry and they are made again. Either way each is
+    answered as the first was."""
     shop, cashier, customer, card = await _shop_and_card(
-        service, cooldown="0", daily_limit="0", stamps_target="2"
+        service, cooldown=cooldown, daily_limit="0", stamps_target=target
     )
     ops = await asyncio.gather(
         *(
