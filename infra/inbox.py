@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, cast
 
-from sqlalchemy import Insert, Table, bindparam, delete, select, update
+from sqlalchemy import Insert, Table, bindparam, select, update
 
 from domain.clock import Clock
 from domain.db.dialect import Dialect
@@ -140,17 +140,12 @@ class Inbox:
         too once they are a week old: every retry has failed by then, and their payloads (names,
         message texts) must not stay for ever."""
         now = self._clock.now()
-        async with self._db.write() as session:
-            handled = await session.execute(
-                delete(InboundUpdate).where(InboundUpdate.processed_at < now - older_than)
-            )
-            unhandled = await session.execute(
-                delete(InboundUpdate).where(
-                    InboundUpdate.processed_at.is_(None),
-                    InboundUpdate.received_at < now - unhandled_older_than,
-                )
-            )
-            return PrunedUpdates(
-                handled=int(handled.rowcount),  # type: ignore[attr-defined]
-                unhandled=int(unhandled.rowcount),  # type: ignore[attr-defined]
-            )
+        key = (InboundUpdate.bot_id, InboundUpdate.update_id)
+        handled = await self._db.delete_in_batches(
+            key, InboundUpdate.processed_at < now - older_than
+        )
+        forgotten = InboundUpdate.received_at < now - unhandled_older_than
+        unhandled = await self._db.delete_in_batches(
+            key, InboundUpdate.processed_at.is_(None) & forgotten
+        )
+        return PrunedUpdates(handled=handled, unhandled=unhandled)

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from typing import Any, Protocol
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from domain.clock import Clock
@@ -316,8 +316,4 @@ class Outbox:
         """Forget delivered rows after a while: their keys only guard against re-recording,
         which happens within seconds (a re-handled update), never a week later."""
         cutoff = self._clock.now() - older_than
-        async with self._db.write() as session:
-            result = await session.execute(
-                delete(OutboxMessage).where(OutboxMessage.done_at < cutoff)
-            )
-            return int(result.rowcount)  # type: ignore[attr-defined]
+        return await self._db.delete_in_batches((OutboxMessage.id,), OutboxMessage.done_at < cutoff)

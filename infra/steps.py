@@ -404,12 +404,11 @@ class PendingSteps:
     async def prune(self) -> int:
         cutoff = self._clock.now() - KEEP_CLOSED
         with self._unclosed.writing() as changes:  # outside the transaction, as in forget_chat
-            async with self._db.write() as session:
-                result = await session.execute(
-                    delete(PendingStep).where(PendingStep.expires_at < cutoff)
-                )
+            pruned = await self._db.delete_in_batches(
+                (PendingStep.id,), PendingStep.expires_at < cutoff
+            )
             changes.append(self._unclosed.forget)  # expired steps it knew may be gone
-            return int(result.rowcount)  # type: ignore[attr-defined]
+            return pruned
 
     async def _supersede(
         self,

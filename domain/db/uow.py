@@ -7,13 +7,15 @@ through the session they are given and never commit.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Sequence
 from contextlib import AbstractAsyncContextManager, asynccontextmanager, nullcontext
 from contextvars import ContextVar
-from typing import Protocol, TypeVar
+from typing import Any, Protocol, TypeVar
 
+from sqlalchemy import ColumnElement, delete, select, tuple_
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, AsyncSession, async_sessionmaker
+from sqlalchemy.orm import InstrumentedAttribute
 
 from domain.db.dialect import Dialect
 from domain.db.programmes import ProgrammeCache
@@ -60,6 +62,10 @@ Rows = AsyncConnection
 commit_attempted: ContextVar[bool] = ContextVar("commit_attempted", default=False)
 
 _AFTER_COMMIT = "loyalty_after_commit"  # the key of a write session's hooks in `session.info`
+
+# Rows one clean-up statement deletes at most (Database.delete_in_batches): a few milliseconds
+# of SQLite's write lock.
+DELETE_BATCH = 500
 
 
 def after_commit(session: AsyncSession, hook: Callable[[], None]) -> None:
@@ -125,6 +131,30 @@ class Database:
         Core statements only (a bare connection loads no ORM objects)."""
         async with self._turn_to_write(), self._connection(self._alone_options) as connection:
             yield connection
+
+    async def delete_in_batches(
+        self,
+        key: Sequence[InstrumentedAttribute[Any]],
+        condition: ColumnElement[bool],
+        batch: int = DELETE_BATCH,
+    ) -> int:
+        """Delete the rows that meet `condition` (of the table whose primary key is `key`),
+        `batch` rows per statement standing alone; how many went. For the daily clean-ups, which
+        may find a day's worth of rows: one DELETE of them all would hold SQLite's one write
+        lock, and so every cashier's write queued behind it, for as long as it takes (and run on
+        the event loop's thread inside a transaction; see infra/db/sqlite_driver.py). Writers
+        that queue meanwhile go between two batches."""
+        (table,) = {column.class_ for column in key}
+        chosen = select(*key).where(condition).limit(batch)
+        by_key = tuple_(*key) if len(key) > 1 else key[0]
+        statement = delete(table).where(by_key.in_(chosen))
+        total = 0
+        while True:
+            async with self.each_statement_alone() as connection:
+                deleted = int((await connection.execute(statement)).rowcount)
+            total += deleted
+            if deleted < batch:
+                return total
 
     def _turn_to_write(self) -> AbstractAsyncContextManager[object]:
         """SQLite's in-process queue of writers (see __init__); nothing on PostgreSQL."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import aliased
 
 from domain.db.dialect import Dialect
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
+from domain.db.uow import Database
 
 
 def _claimable(now: datetime | BindParameter[datetime]) -> tuple[Any, ...]:
@@ -245,18 +246,17 @@ class WebhookRepository:
             .values(claimed_until=until)
         )
 
-    async def prune(self, cutoff: datetime) -> int:
-        """Forget deliveries done before `cutoff` (and those of endpoints disabled by then),
-        then events older than it that nobody waits for any more; how many events went."""
-        disabled = select(WebhookEndpoint.id).where(WebhookEndpoint.disabled_at < cutoff)
-        await self.session.execute(
-            delete(WebhookDelivery).where(
-                (WebhookDelivery.delivered_at < cutoff)
-                | WebhookDelivery.endpoint_id.in_(disabled.scalar_subquery())
-            )
-        )
-        waited_for = select(WebhookDelivery.id).where(WebhookDelivery.event_id == WebhookEvent.id)
-        result = await self.session.execute(
-            delete(WebhookEvent).where(WebhookEvent.created_at < cutoff, ~waited_for.exists())
-        )
-        return int(result.rowcount)  # type: ignore[attr-defined]
+
+async def prune_webhooks(db: Database, cutoff: datetime) -> int:
+    """Forget deliveries done before `cutoff` (and those of endpoints disabled by then), then
+    events older than it that nobody waits for any more; how many events went."""
+    disabled = select(WebhookEndpoint.id).where(WebhookEndpoint.disabled_at < cutoff)
+    await db.delete_in_batches(
+        (WebhookDelivery.id,),
+        (WebhookDelivery.delivered_at < cutoff)
+        | WebhookDelivery.endpoint_id.in_(disabled.scalar_subquery()),
+    )
+    waited_for = select(WebhookDelivery.id).where(WebhookDelivery.event_id == WebhookEvent.id)
+    return await db.delete_in_batches(
+        (WebhookEvent.id,), (WebhookEvent.created_at < cutoff) & ~waited_for.exists()
+    )

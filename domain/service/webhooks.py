@@ -11,7 +11,7 @@ from datetime import timedelta
 from domain import errors
 from domain.db.tables import WebhookDelivery, WebhookEndpoint, WebhookEvent
 from domain.db.uow import Session
-from domain.db.webhook_deliveries import ClaimedDelivery, WebhookRepository
+from domain.db.webhook_deliveries import ClaimedDelivery, WebhookRepository, prune_webhooks
 from domain.effects import WebhookDisabled
 from domain.service.base import ServiceBase, require_owner
 from domain.webhooks import (
@@ -213,5 +213,4 @@ class WebhookService(ServiceBase):
     async def prune(self) -> int:
         """Forget what was delivered a while ago (it stays listed in /webhooks until then)."""
         cutoff = self._clock.now() - KEPT
-        async with self._db.write() as session:
-            return await WebhookRepository(session, self._dialect).prune(cutoff)
+        return await prune_webhooks(self._db, cutoff)
