@@ -85,7 +85,6 @@ class Database:
         self.engine = engine
         self.url = url
         self.dialect = Dialect.of(engine)
-        self._sessions = async_sessionmaker(engine, expire_on_commit=False, autoflush=False)
         self.programmes = ProgrammeCache()  # checked against the database on every use
         # SQLite has one writer at a time. Queuing writers here, in FIFO order, replaces SQLite's
         # busy handler, which polls with growing sleeps and makes waiting writers slow and
@@ -95,9 +94,14 @@ class Database:
         autocommit: dict[str, object] = {}
         if not self.dialect.is_sqlite:
             autocommit["isolation_level"] = "AUTOCOMMIT"
-        self._read_options: dict[str, object] = {READ_OPTION: True, **autocommit}
-        self._point_read_options = {**self._read_options, POINT_READS_OPTION: True}
-        self._alone_options: dict[str, object] = {ALONE_OPTION: True, **autocommit}
+        read: dict[str, object] = {READ_OPTION: True, **autocommit}
+        # Each kind of use has an engine of its own carrying its options (one pool: they are
+        # views of `engine`), so that a connection has them from the start: set on each
+        # connection instead, they cost a call into SQLAlchemy's greenlet per use.
+        self._point_reads = engine.execution_options(**read, **{POINT_READS_OPTION: True})
+        self._alone = engine.execution_options(**{ALONE_OPTION: True}, **autocommit)
+        self._write_sessions = _sessions(engine.execution_options(**{WRITE_OPTION: True}))
+        self._read_sessions = _sessions(engine.execution_options(**read))
 
     @asynccontextmanager
     async def write(self) -> AsyncIterator[AsyncSession]:
@@ -107,8 +111,7 @@ class Database:
 
     @asynccontextmanager
     async def _transaction(self) -> AsyncIterator[AsyncSession]:
-        async with _closing(self._sessions()) as session:
-            await session.connection(execution_options={WRITE_OPTION: True})
+        async with _closing(self._write_sessions()) as session:
             try:
                 yield session
                 commit_attempted.set(True)
@@ -129,7 +132,7 @@ class Database:
         nothing but its cost. Never for a use case: two statements here are two transactions,
         and the first stays when the second fails. SQLite writers still queue for their turn.
         Core statements only (a bare connection loads no ORM objects)."""
-        async with self._turn_to_write(), self._connection(self._alone_options) as connection:
+        async with self._turn_to_write(), self._connection(self._alone) as connection:
             yield connection
 
     async def delete_in_batches(
@@ -169,8 +172,7 @@ class Database:
         That is all PostgreSQL's read committed gives inside a transaction too, so no use case
         may count on two reads agreeing: rows that must agree are read in one statement, or in
         a write transaction. The loaded objects stay readable after the block."""
-        async with _closing(self._sessions()) as session:
-            await session.connection(execution_options=self._read_options)
+        async with _closing(self._read_sessions()) as session:
             yield session
 
     @asynccontextmanager
@@ -179,16 +181,20 @@ class Database:
         Core statements or selects of columns, read on every update (who is writing, their open
         step), where the session's own setup and close would cost more than the statement.
         Never for a read that may scan: SQLite runs these on the event loop's thread."""
-        async with self._connection(self._point_read_options) as connection:
+        async with self._connection(self._point_reads) as connection:
             yield connection
 
     @asynccontextmanager
-    async def _connection(self, options: dict[str, object]) -> AsyncIterator[AsyncConnection]:
-        async with _closing(await self.engine.connect()) as connection:
-            yield await connection.execution_options(**options)
+    async def _connection(self, engine: AsyncEngine) -> AsyncIterator[AsyncConnection]:
+        async with _closing(await engine.connect()) as connection:
+            yield connection
 
     async def dispose(self) -> None:
         await self.engine.dispose()
+
+
+def _sessions(bind: AsyncEngine) -> async_sessionmaker[AsyncSession]:
+    return async_sessionmaker(bind, expire_on_commit=False, autoflush=False)
 
 
 class _Closable(Protocol):
