@@ -42,7 +42,6 @@ class AtCounter:
     failed_lookups: int  # since the window's start
     prior_entry_id: int | None  # the entry already made with the idempotency key
     prior_known: bool  # False: the key was not looked up (see at_counter)
-    prior_before_lock: bool  # looked up before the card's lock was held (see at_counter)
     consent_asked: bool  # the customer was asked about this merchant's offers
     stores: int  # how many stores the merchant has
     # The last store the seat said it works at, with the merchant-local day it was said for.
@@ -67,8 +66,8 @@ async def at_counter(
     made with `idempotency_key` is looked up in the same statement. On SQLite that is the last
     word: writers hold the write lock before they read. On PostgreSQL the statement sees what
     was committed when it began, before it waited for the card's lock, so a twin that held the
-    lock meanwhile and committed its entry is not seen (`prior_before_lock`): the caller finds
-    it later (CounterOperations._operate_once).
+    lock meanwhile and committed its entry is not seen: the caller finds it later
+    (CounterOperations._operate_once).
     """
     key_here = idempotency_key is not None
     query = _at_counter_query(number is not None, key_here, lock and dialect.locks_rows)
@@ -95,7 +94,6 @@ async def at_counter(
         failed_lookups=int(failed),
         prior_entry_id=row[14] if key_here else None,
         prior_known=key_here,
-        prior_before_lock=key_here and lock and dialect.locks_rows,
         consent_asked=bool(consent),
         stores=int(count),
         store_of_day=None if said_day is None else (said_day, said_store, said_name),

@@ -42,11 +42,9 @@ class CardAtCounter:
     customer: User | None
     store_names: dict[int, str]  # the stores known without another read
     # The entry already made with the operation's idempotency key, if `prior_known` (a card
-    # found step by step looks it up once locked, by a statement of its own). With
-    # `prior_before_lock` a twin that committed while the card's lock was awaited is not seen.
+    # found step by step looks it up once locked, by a statement of its own).
     prior_entry_id: int | None = None
     prior_known: bool = False
-    prior_before_lock: bool = False
     consent_asked: bool | None = None  # None: not known
     stores: int = 1  # the merchant's stores (counted for a seat at every store)
     # The store the seat last said it works at, and the merchant-local day it was said for.
@@ -142,7 +140,6 @@ async def card_at_counter(
         store_names=names,
         prior_entry_id=found.prior_entry_id,
         prior_known=found.prior_known,
-        prior_before_lock=found.prior_before_lock,
         consent_asked=found.consent_asked,
         stores=found.stores,
         store_of_day=said,

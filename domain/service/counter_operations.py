@@ -112,10 +112,11 @@ class CounterOperations(ServiceBase):
                     raise
                 if attempt == 2:  # the twins keep clashing: say so rather than loop
                     raise errors.KeyUsedForAnotherCard() from None
-            # The unique index of keys rolled this operation back: a twin with the same key
-            # committed its entry after this one looked for it (on PostgreSQL the look-up does
-            # not wait for the card's lock; see at_counter). Made again, the operation finds
-            # the twin's entry: answered as the twin was, or refused if it was for another card.
+                # The unique index of keys rolled this operation back: a twin with the same key
+                # committed its entry after this one looked for it (on PostgreSQL the look-up
+                # does not wait for the card's lock; see at_counter). Made again, the operation
+                # finds the twin's entry: answered as the twin was, or refused if it was for
+                # another card.
         raise AssertionError("the second attempt returns or raises")
 
     async def _operate_once(
@@ -143,10 +144,10 @@ class CounterOperations(ServiceBase):
                 )
             except errors.DomainError:
                 # Refused on the card as a twin with the same key left it (it filled the card or
-                # started its cooldown) while this one waited for the card's lock: the look-up,
-                # made before the lock (see at_counter), did not see the twin; it is seen now,
-                # and this operation is answered as the twin was. Nothing was written yet.
-                if idempotency_key is None or not found.prior_before_lock:
+                # started its cooldown) while this one waited for the card's lock: on PostgreSQL
+                # the look-up, made before the lock (see at_counter), did not see the twin; it is
+                # seen now, and this operation is answered as the twin was. Nothing was written.
+                if idempotency_key is None or not self._dialect.locks_rows:
                     raise
                 twin = await ledger.entry_by_key(idempotency_key)
                 if twin is None:
